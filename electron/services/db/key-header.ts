@@ -1,0 +1,109 @@
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { z } from 'zod';
+import { CairnFailure } from '../../../shared/api/result';
+
+/**
+ * The key header: a small JSON file beside the database holding the KDF salt and parameters,
+ * and a check value (HMAC of a constant under the key) so a wrong passphrase is refused before
+ * the database file is even opened. The key itself is never written anywhere.
+ */
+const header = z.object({
+  format: z.literal('cairn-key-header'),
+  version: z.literal(1),
+  kdf: z.literal('scrypt'),
+  N: z.number().int().positive(),
+  r: z.number().int().positive(),
+  p: z.number().int().positive(),
+  salt: z.string().min(16),
+  check: z.string().min(16),
+  cipher: z.literal('sqlcipher'),
+  legacy: z.literal(4),
+});
+export type KeyHeader = z.infer<typeof header>;
+
+/** scrypt N=2^17, r=8, p=1 (OWASP's recommendation): about 0.6 s and 128 MiB here, on purpose. */
+export const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
+const CHECK_LABEL = 'cairn key check v1';
+
+export function headerPathFor(dbFile: string): string {
+  return `${dbFile}.key.json`;
+}
+
+function deriveRaw(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    // maxmem must cover 128 * N * r bytes plus slack.
+    scrypt(passphrase.normalize('NFC'), salt, 32, { ...params, maxmem: 256 * params.N * params.r }, (e, key) =>
+      e ? reject(e) : resolve(key),
+    );
+  });
+}
+
+function checkValue(key: Buffer): Buffer {
+  return createHmac('sha256', key).update(CHECK_LABEL).digest();
+}
+
+/** Makes a new header for a new database and returns it with the derived key. */
+export async function createKeyHeader(
+  passphrase: string,
+  params: { N: number; r: number; p: number } = DEFAULT_KDF,
+): Promise<{ header: KeyHeader; key: Buffer }> {
+  const salt = randomBytes(32);
+  const key = await deriveRaw(passphrase, salt, params);
+  return {
+    key,
+    header: {
+      format: 'cairn-key-header',
+      version: 1,
+      kdf: 'scrypt',
+      ...params,
+      salt: salt.toString('base64'),
+      check: checkValue(key).toString('base64'),
+      cipher: 'sqlcipher',
+      legacy: 4,
+    },
+  };
+}
+
+/** Writes the header durably (temp file, fsync, rename) and refuses to replace an existing one. */
+export function writeKeyHeader(dbFile: string, h: KeyHeader): void {
+  const path = headerPathFor(dbFile);
+  if (existsSync(path)) throw new CairnFailure('already_initialized', `a key header already exists at ${path}`);
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(h, null, 2) + '\n', { mode: 0o600 });
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+export function readKeyHeader(dbFile: string): KeyHeader {
+  const path = headerPathFor(dbFile);
+  if (!existsSync(path)) {
+    throw new CairnFailure(
+      'not_initialized',
+      `no key header at ${path}: the database cannot be unlocked without the file made by "cairn init"`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new CairnFailure('database_error', `the key header ${path} is not valid JSON`);
+  }
+  const parsed = header.safeParse(json);
+  if (!parsed.success) throw new CairnFailure('database_error', `the key header ${path} is damaged or of an unknown version`);
+  return parsed.data;
+}
+
+/** Derives the key and proves it against the header's check value; a wrong passphrase throws `wrong_passphrase`. */
+export async function deriveKey(passphrase: string, h: KeyHeader): Promise<Buffer> {
+  const key = await deriveRaw(passphrase, Buffer.from(h.salt, 'base64'), h);
+  const expected = Buffer.from(h.check, 'base64');
+  const actual = checkValue(key);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    key.fill(0);
+    throw new CairnFailure('wrong_passphrase', 'wrong passphrase: the database was not opened and nothing was changed');
+  }
+  return key;
+}

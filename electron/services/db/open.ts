@@ -1,0 +1,140 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { CairnFailure } from '../../../shared/api/result';
+import * as schema from './schema';
+import { createKeyHeader, deriveKey, headerPathFor, readKeyHeader, writeKeyHeader, type KeyHeader } from './key-header';
+
+export type Orm = BetterSQLite3Database<typeof schema>;
+
+/** An open, unlocked, migrated device database. */
+export interface Store {
+  readonly file: string;
+  readonly sqlite: Database.Database;
+  readonly orm: Orm;
+  readonly deviceId: string;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** Folder holding `migrations/client`. */
+  resourcesDir: string;
+}
+
+/**
+ * Sets the SQLCipher v4 key before anything else touches the file. The raw 256-bit key is passed
+ * as x'…' so SQLCipher skips its own PBKDF2 (our scrypt already did the slow part).
+ */
+function applyKey(sqlite: Database.Database, key: Buffer): void {
+  sqlite.pragma(`cipher='sqlcipher'`);
+  sqlite.pragma('legacy=4');
+  sqlite.pragma(`key="x'${key.toString('hex')}'"`);
+}
+
+function failFastOnWrongKey(sqlite: Database.Database, file: string): void {
+  try {
+    sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    sqlite.close();
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/not a database|encrypted/i.test(msg)) {
+      throw new CairnFailure('wrong_passphrase', `${file} could not be decrypted with this key (wrong passphrase or not a Cairn database)`);
+    }
+    throw new CairnFailure('database_error', `${file} could not be read: ${msg}`);
+  }
+}
+
+/** Opens an existing database with an already derived key, then applies pending migrations. */
+export function openWithKey(file: string, key: Buffer, opts: OpenOptions): Store {
+  if (!existsSync(file)) throw new CairnFailure('not_found', `no such database file: ${file}`);
+  return open(file, key, opts, false);
+}
+
+function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): Store {
+  const sqlite = new Database(file, { fileMustExist: !creating });
+  applyKey(sqlite, key);
+  failFastOnWrongKey(sqlite, file);
+  sqlite.pragma('journal_mode = WAL');
+  // Important: FULL makes every commit durable across power loss, not just process death.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const orm = drizzle(sqlite, { schema });
+  migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
+  const deviceId = ensureDeviceId(sqlite);
+  return {
+    file,
+    sqlite,
+    orm,
+    deviceId,
+    close: () => {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+function ensureDeviceId(sqlite: Database.Database): string {
+  const row = sqlite.prepare(`SELECT value FROM meta WHERE key = 'device_id'`).get() as { value: string } | undefined;
+  if (row) return row.value;
+  const id = uuidv7();
+  sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('device_id', ?)`).run(id);
+  return id;
+}
+
+/** Unlocks an existing database with the clinic passphrase. Nothing is written when it is wrong. */
+export async function unlockDatabase(file: string, passphrase: string, opts: OpenOptions): Promise<{ store: Store; key: Buffer }> {
+  if (!existsSync(file)) throw new CairnFailure('not_found', `no such database file: ${file}`);
+  const header = readKeyHeader(file);
+  const key = await deriveKey(passphrase, header);
+  return { store: openWithKey(file, key, opts), key };
+}
+
+/** Creates a new encrypted database and its key header; refuses to touch an existing one. */
+export async function createDatabase(
+  file: string,
+  passphrase: string,
+  opts: OpenOptions & { kdf?: Pick<KeyHeader, 'N' | 'r' | 'p'> },
+): Promise<{ store: Store; key: Buffer }> {
+  if (existsSync(file)) throw new CairnFailure('already_initialized', `refusing to overwrite the existing database ${file}`);
+  if (existsSync(headerPathFor(file))) {
+    throw new CairnFailure('already_initialized', `a key header already exists at ${headerPathFor(file)}; move it away first`);
+  }
+  const { header, key } = await createKeyHeader(passphrase, opts.kdf);
+  writeKeyHeader(file, header);
+  return { store: open(file, key, opts, true), key };
+}
+
+/** An unencrypted database with the same schema, only for the benchmark's side-by-side comparison. */
+export function openPlainForBenchmark(file: string, opts: OpenOptions): Store {
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  const orm = drizzle(sqlite, { schema });
+  migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
+  const deviceId = ensureDeviceId(sqlite);
+  return { file, sqlite, orm, deviceId, close: () => sqlite.open && sqlite.close() };
+}
+
+/** Integrity and schema facts for `cairn verify`. Reading every page also checks every page's HMAC. */
+export function verifyStore(
+  store: Store,
+  opts: OpenOptions,
+): { integrity: string[]; foreignKeyViolations: number; schemaVersion: string; migrations: number; pending: number } {
+  const integrity = (store.sqlite.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  const fk = store.sqlite.pragma('foreign_key_check') as unknown[];
+  const applied = (store.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+  const journal = JSON.parse(readFileSync(join(opts.resourcesDir, 'migrations', 'client', 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  return {
+    integrity,
+    foreignKeyViolations: fk.length,
+    schemaVersion: journal.entries[applied - 1]?.tag ?? 'none',
+    migrations: applied,
+    pending: journal.entries.length - applied,
+  };
+}

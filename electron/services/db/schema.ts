@@ -1,0 +1,320 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The client (device) schema. drizzle-kit turns this into SQL under resources/migrations/client;
+ * the SQL is applied at run time after the key is set (drizzle-kit cannot open an encrypted file).
+ *
+ * Every clinical row: a UUIDv7 id made on the device, created/updated by and at, a soft-delete
+ * marker, and a version for optimistic concurrency and sync. Timestamps are UTC ISO-8601 text.
+ */
+const audited = {
+  id: text('id').notNull(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  deletedAt: text('deleted_at'),
+  deletedBy: text('deleted_by'),
+  version: integer('version').notNull().default(1),
+};
+
+export const roles = sqliteTable('roles', {
+  name: text('name').primaryKey(),
+  description: text('description').notNull(),
+});
+
+export const users = sqliteTable('users', {
+  ...audited,
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role')
+    .notNull()
+    .references(() => roles.name),
+  /** `scrypt$N$r$p$salt$hash`, parameters recorded with the hash so they can be raised later. */
+  passwordHash: text('password_hash').notNull(),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: text('locked_until'),
+});
+
+export const patients = sqliteTable(
+  'patients',
+  {
+    // Important: an INTEGER PRIMARY KEY keeps rowids stable through VACUUM; the FTS index joins on it.
+    rowId: integer('row_id').primaryKey(),
+    ...audited,
+    mrn: text('mrn').notNull(),
+    givenName: text('given_name').notNull(),
+    middleName: text('middle_name'),
+    familyName: text('family_name').notNull(),
+    preferredName: text('preferred_name'),
+    birthDate: text('birth_date').notNull(),
+    sex: text('sex', { enum: ['female', 'male', 'other', 'unknown'] }).notNull(),
+    genderIdentity: text('gender_identity'),
+    phone: text('phone'),
+    phoneDigits: text('phone_digits'),
+    email: text('email'),
+    addressLine1: text('address_line1'),
+    addressLine2: text('address_line2'),
+    city: text('city'),
+    state: text('state'),
+    postalCode: text('postal_code'),
+    country: text('country'),
+    preferredLanguage: text('preferred_language'),
+    insurancePayer: text('insurance_payer'),
+    insuranceMemberId: text('insurance_member_id'),
+    insuranceGroup: text('insurance_group'),
+    /** JSON array of {system, value, type}. */
+    identifiers: text('identifiers').notNull().default('[]'),
+    /** Restricted charts (staff, VIP) will need break-glass to open. */
+    restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('patients_id_uq').on(t.id),
+    uniqueIndex('patients_mrn_uq').on(t.mrn),
+    index('patients_birth_date_idx').on(t.birthDate),
+    index('patients_phone_digits_idx').on(t.phoneDigits),
+  ],
+);
+
+export const encounters = sqliteTable(
+  'encounters',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    visitType: text('visit_type').notNull(),
+    status: text('status').notNull(),
+    providerId: text('provider_id').references(() => users.id),
+    reason: text('reason'),
+    startAt: text('start_at'),
+    endAt: text('end_at'),
+  },
+  (t) => [index('encounters_patient_idx').on(t.patientId, t.startAt)],
+);
+
+export const clinicalNotes = sqliteTable(
+  'clinical_notes',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    encounterId: text('encounter_id').references(() => encounters.id),
+    /** draft | signed | addendum | entered_in_error */
+    status: text('status').notNull(),
+    kind: text('kind').notNull().default('note'),
+    templateId: text('template_id'),
+    title: text('title').notNull(),
+    /** JSON document built from the template. */
+    content: text('content').notNull(),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    signedAt: text('signed_at'),
+    signedBy: text('signed_by'),
+    /** SHA-256 of the canonical content at signing; a signed note never changes. */
+    contentHash: text('content_hash'),
+    amendsNoteId: text('amends_note_id'),
+    errorReason: text('error_reason'),
+  },
+  (t) => [index('notes_patient_idx').on(t.patientId, t.createdAt)],
+);
+
+export const observations = sqliteTable(
+  'observations',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    encounterId: text('encounter_id').references(() => encounters.id),
+    category: text('category').notNull(),
+    loinc: text('loinc').notNull(),
+    display: text('display'),
+    valueNum: real('value_num'),
+    valueText: text('value_text'),
+    unit: text('unit'),
+    refLow: real('ref_low'),
+    refHigh: real('ref_high'),
+    refText: text('ref_text'),
+    interpretation: text('interpretation'),
+    status: text('status').notNull(),
+    effectiveAt: text('effective_at').notNull(),
+    orderId: text('order_id'),
+    supersedesId: text('supersedes_id'),
+  },
+  (t) => [index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt)],
+);
+
+export const conditions = sqliteTable(
+  'conditions',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    icd10: text('icd10'),
+    snomed: text('snomed'),
+    display: text('display').notNull(),
+    clinicalStatus: text('clinical_status').notNull(),
+    onsetDate: text('onset_date'),
+    abatementDate: text('abatement_date'),
+  },
+  (t) => [index('conditions_patient_idx').on(t.patientId)],
+);
+
+export const allergies = sqliteTable(
+  'allergies',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    /** Null substance with kind 'nka' records "no known allergies" as a reviewed fact. */
+    kind: text('kind').notNull().default('allergy'),
+    substance: text('substance'),
+    substanceCode: text('substance_code'),
+    reactions: text('reactions').notNull().default('[]'),
+    severity: text('severity'),
+    criticality: text('criticality'),
+    status: text('status').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [index('allergies_patient_idx').on(t.patientId)],
+);
+
+export const medicationEvents = sqliteTable(
+  'medication_events',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    /** All events of one medication share a course id. */
+    courseId: text('course_id').notNull(),
+    event: text('event', { enum: ['start', 'change', 'stop'] }).notNull(),
+    rxcui: text('rxcui'),
+    drugName: text('drug_name').notNull(),
+    dose: text('dose'),
+    route: text('route'),
+    frequency: text('frequency'),
+    source: text('source').notNull(),
+    reason: text('reason'),
+    effectiveAt: text('effective_at').notNull(),
+  },
+  (t) => [index('medication_events_patient_idx').on(t.patientId, t.courseId)],
+);
+
+export const immunizations = sqliteTable(
+  'immunizations',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    cvx: text('cvx').notNull(),
+    mvx: text('mvx'),
+    lot: text('lot'),
+    site: text('site'),
+    route: text('route'),
+    administeredOn: text('administered_on').notNull(),
+    status: text('status').notNull().default('completed'),
+  },
+  (t) => [index('immunizations_patient_idx').on(t.patientId)],
+);
+
+export const labOrders = sqliteTable(
+  'lab_orders',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    encounterId: text('encounter_id').references(() => encounters.id),
+    /** Kept whole, compound (^) components included. */
+    placerNumber: text('placer_number').notNull(),
+    fillerNumber: text('filler_number'),
+    tests: text('tests').notNull(),
+    status: text('status').notNull(),
+    orderedBy: text('ordered_by').references(() => users.id),
+    orderedAt: text('ordered_at').notNull(),
+  },
+  (t) => [index('lab_orders_patient_idx').on(t.patientId), uniqueIndex('lab_orders_placer_uq').on(t.placerNumber)],
+);
+
+export const appointments = sqliteTable(
+  'appointments',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    providerId: text('provider_id').references(() => users.id),
+    room: text('room'),
+    appointmentType: text('appointment_type').notNull(),
+    startAt: text('start_at').notNull(),
+    endAt: text('end_at').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [index('appointments_start_idx').on(t.startAt), index('appointments_patient_idx').on(t.patientId)],
+);
+
+/**
+ * Append-only audit of every PHI read and write. Each entry holds the hash of the one before
+ * (`prev_hash`) so removing or editing an entry breaks the chain.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    userId: text('user_id'),
+    deviceId: text('device_id').notNull(),
+    action: text('action').notNull(),
+    patientId: text('patient_id'),
+    recordType: text('record_type'),
+    recordId: text('record_id'),
+    detail: text('detail'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_patient_idx').on(t.patientId, t.at)],
+);
+
+/** Mutations waiting to be pushed, written in the same transaction as the clinical write. */
+export const syncOutbox = sqliteTable(
+  'sync_outbox',
+  {
+    deviceId: text('device_id').notNull(),
+    seq: integer('seq').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
+    payload: text('payload').notNull(),
+    createdAt: text('created_at').notNull(),
+    pushedAt: text('pushed_at'),
+    quarantinedReason: text('quarantined_reason'),
+  },
+  (t) => [uniqueIndex('sync_outbox_pk').on(t.deviceId, t.seq)],
+);
+
+/** Small key/value facts: device id, clinic name, counters, sync cursors. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+

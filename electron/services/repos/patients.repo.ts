@@ -1,0 +1,252 @@
+import { eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { AllergyStatus, Patient, PatientInput, PatientSummary, PatientUpdate } from '../../../shared/domain/patient';
+import { classifySearch } from '../../../shared/domain/search';
+import { CairnFailure } from '../../../shared/api/result';
+import type { Store } from '../db/open';
+import { allergies, patients } from '../db/schema';
+import type { AuditRepo } from './audit.repo';
+import type { OutboxRepo } from './outbox.repo';
+import { nextMrn } from './mrn';
+
+type Row = typeof patients.$inferSelect;
+type Insert = typeof patients.$inferInsert;
+
+export interface Actor {
+  userId: string;
+}
+
+function toPatient(r: Row): Patient {
+  return {
+    id: r.id,
+    mrn: r.mrn,
+    givenName: r.givenName,
+    middleName: r.middleName,
+    familyName: r.familyName,
+    preferredName: r.preferredName,
+    birthDate: r.birthDate,
+    sex: r.sex,
+    genderIdentity: r.genderIdentity,
+    phone: r.phone,
+    email: r.email,
+    address: {
+      line1: r.addressLine1 ?? undefined,
+      line2: r.addressLine2 ?? undefined,
+      city: r.city ?? undefined,
+      state: r.state ?? undefined,
+      postalCode: r.postalCode ?? undefined,
+      country: r.country ?? undefined,
+    },
+    identifiers: JSON.parse(r.identifiers) as Patient['identifiers'],
+    preferredLanguage: r.preferredLanguage,
+    insurance: {
+      payer: r.insurancePayer ?? undefined,
+      memberId: r.insuranceMemberId ?? undefined,
+      groupNumber: r.insuranceGroup ?? undefined,
+    },
+    restricted: r.restricted,
+    version: r.version,
+    createdAt: r.createdAt,
+    createdBy: r.createdBy,
+    updatedAt: r.updatedAt,
+    updatedBy: r.updatedBy,
+  };
+}
+
+/** Maps the validated input onto columns; `undefined` fields are left alone on update. */
+function toColumns(p: Partial<PatientInput>): Partial<Insert> {
+  const c: Partial<Insert> = {};
+  if (p.givenName !== undefined) c.givenName = p.givenName;
+  if ('middleName' in p) c.middleName = p.middleName ?? null;
+  if (p.familyName !== undefined) c.familyName = p.familyName;
+  if ('preferredName' in p) c.preferredName = p.preferredName ?? null;
+  if (p.birthDate !== undefined) c.birthDate = p.birthDate;
+  if (p.sex !== undefined) c.sex = p.sex;
+  if ('genderIdentity' in p) c.genderIdentity = p.genderIdentity ?? null;
+  if ('phone' in p) {
+    c.phone = p.phone ?? null;
+    c.phoneDigits = p.phone ? p.phone.replace(/\D/g, '') : null;
+  }
+  if ('email' in p) c.email = p.email ?? null;
+  if (p.address !== undefined) {
+    c.addressLine1 = p.address.line1 ?? null;
+    c.addressLine2 = p.address.line2 ?? null;
+    c.city = p.address.city ?? null;
+    c.state = p.address.state ?? null;
+    c.postalCode = p.address.postalCode ?? null;
+    c.country = p.address.country ?? null;
+  }
+  if (p.identifiers !== undefined) c.identifiers = JSON.stringify(p.identifiers);
+  if ('preferredLanguage' in p) c.preferredLanguage = p.preferredLanguage ?? null;
+  if (p.insurance !== undefined) {
+    c.insurancePayer = p.insurance.payer ?? null;
+    c.insuranceMemberId = p.insurance.memberId ?? null;
+    c.insuranceGroup = p.insurance.groupNumber ?? null;
+  }
+  return c;
+}
+
+const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,
+  p.preferred_name AS preferredName, p.birth_date AS birthDate, p.sex, p.phone`;
+
+/** FTS5 query text: each term quoted (so no operator injection) and prefix-matched. */
+function ftsPrefixQuery(column: string, terms: string[]): string {
+  return terms.map((t) => `${column}:"${t.replace(/"/g, '""')}"*`).join(' AND ');
+}
+
+/**
+ * Patients: every write commits the row, its audit entry and its outbox entry in one transaction.
+ */
+export class PatientsRepo {
+  private readonly byFts;
+  private readonly byBirthDate;
+  private readonly byMrn;
+
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditRepo,
+    private readonly outbox: OutboxRepo,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    const db = store.sqlite;
+    this.byFts = db.prepare<[string, number], PatientSummary>(
+      `SELECT ${SUMMARY_COLUMNS} FROM patient_search s JOIN patients p ON p.row_id = s.rowid
+       WHERE patient_search MATCH ? AND p.deleted_at IS NULL ORDER BY s.rank, p.family_name, p.given_name LIMIT ?`,
+    );
+    this.byBirthDate = db.prepare<[string, number], PatientSummary>(
+      `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.deleted_at IS NULL
+       ORDER BY p.family_name, p.given_name LIMIT ?`,
+    );
+    this.byMrn = db.prepare<[string], PatientSummary>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL`);
+  }
+
+  create(input: PatientInput, actor: Actor): Patient {
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const at = this.now().toISOString();
+      let mrn = input.mrn;
+      if (mrn) {
+        if (sqlite.prepare('SELECT 1 FROM patients WHERE mrn = ?').get(mrn)) {
+          throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+        }
+      } else {
+        mrn = nextMrn(sqlite);
+      }
+      const row: Insert = {
+        ...(toColumns(input) as Insert),
+        id: uuidv7(),
+        mrn,
+        createdAt: at,
+        createdBy: actor.userId,
+        updatedAt: at,
+        updatedBy: actor.userId,
+        version: 1,
+      };
+      const inserted = orm.insert(patients).values(row).returning().get();
+      const result = toPatient(inserted);
+      this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: result.id, recordType: 'patient', recordId: result.id }, at);
+      this.outbox.add('patient', result.id, 'insert', result, at);
+      return result;
+    }).immediate();
+  }
+
+  update(input: PatientUpdate, actor: Actor): Patient {
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const current = orm.select().from(patients).where(eq(patients.id, input.id)).get();
+      if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.id}`);
+      if (current.version !== input.expectedVersion) {
+        // Important: never overwrite a change the editor has not seen.
+        throw new CairnFailure(
+          'conflict',
+          `this chart was changed at ${current.updatedAt} after you opened it; reload to see that change, then edit again`,
+        );
+      }
+      const { id, expectedVersion, mrn, ...fields } = input;
+      void expectedVersion;
+      const cols = toColumns(fields);
+      if (mrn !== undefined && mrn !== current.mrn) {
+        if (sqlite.prepare('SELECT 1 FROM patients WHERE mrn = ?').get(mrn)) {
+          throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+        }
+        cols.mrn = mrn;
+      }
+      const at = this.now().toISOString();
+      const updated = orm
+        .update(patients)
+        .set({ ...cols, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
+        .where(eq(patients.id, id))
+        .returning()
+        .get();
+      const result = toPatient(updated);
+      this.audit.append(
+        { action: 'patient.update', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, detail: Object.keys(cols).join(',') },
+        at,
+      );
+      this.outbox.add('patient', id, 'update', result, at);
+      return result;
+    }).immediate();
+  }
+
+  /** Reads one chart and records who opened it. */
+  get(id: string, actor: Actor, action = 'patient.read'): Patient {
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const row = orm.select().from(patients).where(eq(patients.id, id)).get();
+      if (!row || row.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
+      this.audit.append({ action, userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, this.now().toISOString());
+      return toPatient(row);
+    })();
+  }
+
+  /** What the banner shows: a chart with no allergy review says "unknown", never "none". */
+  allergyStatus(patientId: string): AllergyStatus {
+    const rows = this.store.orm.select({ kind: allergies.kind, substance: allergies.substance, status: allergies.status, deletedAt: allergies.deletedAt })
+      .from(allergies)
+      .where(eq(allergies.patientId, patientId))
+      .all()
+      .filter((r) => !r.deletedAt && r.status === 'active');
+    const substances = rows.filter((r) => r.kind === 'allergy' && r.substance).map((r) => r.substance as string);
+    if (substances.length > 0) return { kind: 'allergies', substances };
+    if (rows.some((r) => r.kind === 'nka')) return { kind: 'nka' };
+    return { kind: 'unknown' };
+  }
+
+  /** Finds patients without recording an audit entry (the caller audits). */
+  find(query: string, limit: number): PatientSummary[] {
+    const q = classifySearch(query);
+    switch (q.kind) {
+      case 'empty':
+        return [];
+      case 'birthDate':
+        return this.byBirthDate.all(q.date, limit);
+      case 'digits': {
+        const exact = this.byMrn.get(q.digits);
+        const fts = this.byFts.all(`{ids phones}: "${q.digits}"*`, limit);
+        return exact ? [exact, ...fts.filter((p) => p.id !== exact.id)].slice(0, limit) : fts;
+      }
+      case 'text': {
+        const byName = this.byFts.all(ftsPrefixQuery('names', q.terms), limit);
+        if (byName.length > 0 || q.terms.length !== 1) return byName;
+        // A lone token like "A12345" may be an MRN or other identifier.
+        return this.byFts.all(ftsPrefixQuery('ids', q.terms), limit);
+      }
+      default: {
+        const never: never = q;
+        return never;
+      }
+    }
+  }
+
+  /** Search as a person does it: the search itself is recorded in the audit log. */
+  search(query: string, limit: number, actor: Actor): PatientSummary[] {
+    const found = this.find(query, limit);
+    this.store.sqlite.transaction(() => {
+      this.audit.append(
+        { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },
+        this.now().toISOString(),
+      );
+    })();
+    return found;
+  }
+}

@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { CairnFailure } from '../../../shared/api/result';
+import type { Role, User } from '../../../shared/domain/user';
+import { hashPassword, verifyPassword } from '../auth/password';
+import type { Store } from '../db/open';
+import { users } from '../db/schema';
+import type { AuditRepo } from './audit.repo';
+
+/** After this many failures in a row the account waits, 30 s doubling each time, at most an hour. */
+const FREE_ATTEMPTS = 5;
+export function lockoutSeconds(failures: number): number {
+  if (failures < FREE_ATTEMPTS) return 0;
+  return Math.min(3600, 30 * 2 ** (failures - FREE_ATTEMPTS));
+}
+
+export class UsersRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditRepo,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  count(): number {
+    return (this.store.sqlite.prepare('SELECT count(*) AS n FROM users WHERE deleted_at IS NULL').get() as { n: number }).n;
+  }
+
+  async create(p: { username: string; displayName: string; role: Role; password: string }, actorId: string | null): Promise<User> {
+    const hash = await hashPassword(p.password);
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      if (orm.select({ id: users.id }).from(users).where(eq(users.username, p.username)).get()) {
+        throw new CairnFailure('conflict', `user name "${p.username}" is taken`, [{ path: 'username', message: 'taken' }]);
+      }
+      const at = this.now().toISOString();
+      const id = uuidv7();
+      const by = actorId ?? id;
+      orm.insert(users).values({ id, username: p.username, displayName: p.displayName, role: p.role, passwordHash: hash, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by }).run();
+      this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);
+      return { id, username: p.username, displayName: p.displayName, role: p.role };
+    }).immediate();
+  }
+
+  /** Checks a password with lockout; every attempt is audited. */
+  async authenticate(username: string, password: string): Promise<User> {
+    const { sqlite, orm } = this.store;
+    const row = orm.select().from(users).where(eq(users.username, username)).get();
+    const now = this.now();
+    const refuse = (detail: string): never => {
+      sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row?.id ?? null, detail: `${username}: ${detail}` }, now.toISOString()))();
+      throw new CairnFailure('bad_credentials', 'user name or password is not right');
+    };
+    if (!row || row.deletedAt) {
+      // Spend the same time as a real check so user names cannot be probed by timing.
+      await hashPassword(password);
+      return refuse('unknown user');
+    }
+    if (row.disabled) return refuse('disabled');
+    if (row.lockedUntil && row.lockedUntil > now.toISOString()) {
+      const wait = Math.ceil((Date.parse(row.lockedUntil) - now.getTime()) / 1000);
+      sqlite.transaction(() => this.audit.append({ action: 'session.login_locked', userId: row.id }, now.toISOString()))();
+      throw new CairnFailure('bad_credentials', `too many failed sign-ins: try again in ${wait} seconds`);
+    }
+    if (!(await verifyPassword(password, row.passwordHash))) {
+      const failures = row.failedAttempts + 1;
+      const wait = lockoutSeconds(failures);
+      orm
+        .update(users)
+        .set({ failedAttempts: failures, lockedUntil: wait ? new Date(now.getTime() + wait * 1000).toISOString() : null })
+        .where(eq(users.id, row.id))
+        .run();
+      return refuse(`wrong password (${failures} in a row)`);
+    }
+    sqlite.transaction(() => {
+      orm.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, row.id)).run();
+      this.audit.append({ action: 'session.login', userId: row.id }, now.toISOString());
+    })();
+    return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
+  }
+}

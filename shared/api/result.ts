@@ -1,0 +1,57 @@
+/**
+ * Errors cross every boundary (IPC, HTTP, CLI) as values, because only a message survives
+ * Electron's structured clone: never rely on thrown class instances there.
+ */
+
+/** Stable machine codes; the message is for a person. */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'unknown_channel'
+  | 'not_found'
+  | 'conflict'
+  | 'locked'
+  | 'not_initialized'
+  | 'already_initialized'
+  | 'wrong_passphrase'
+  | 'unauthenticated'
+  | 'bad_credentials'
+  | 'forbidden'
+  | 'database_error'
+  | 'internal';
+
+export interface FieldIssue {
+  /** Dotted path into the input, e.g. `address.postalCode`. */
+  path: string;
+  message: string;
+}
+
+export interface CairnError {
+  code: ErrorCode;
+  message: string;
+  issues?: FieldIssue[];
+}
+
+export type Ok<T> = { ok: true; value: T };
+export type Err = { ok: false; error: CairnError };
+export type Result<T> = Ok<T> | Err;
+
+export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
+export const err = (code: ErrorCode, message: string, issues?: FieldIssue[]): Err => ({
+  ok: false,
+  error: issues ? { code, message, issues } : { code, message },
+});
+
+/**
+ * A thrown error that carries a code, for services to raise deep in a call; the dispatcher turns
+ * it into an `Err` value at the boundary.
+ */
+export class CairnFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'CairnFailure';
+  }
+}

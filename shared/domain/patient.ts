@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { isIsoDate, isoToday } from './dates';
+
+/** Administrative sex as recorded for billing and lab reference ranges (FHIR AdministrativeGender). */
+export const administrativeSex = z.enum(['female', 'male', 'other', 'unknown']);
+export type AdministrativeSex = z.infer<typeof administrativeSex>;
+
+const trimmed = (max: number): z.ZodString => z.string().trim().max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
+
+/** A birth date: ISO calendar date that exists, not in the future, not before 1880. */
+export const birthDate = z
+  .string()
+  .trim()
+  .superRefine((v, ctx) => {
+    if (!isIsoDate(v)) ctx.addIssue({ code: 'custom', message: `invalid date "${v}": use a real calendar date as YYYY-MM-DD` });
+    else if (v > isoToday()) ctx.addIssue({ code: 'custom', message: `birth date ${v} is in the future` });
+    else if (v < '1880-01-01') ctx.addIssue({ code: 'custom', message: `birth date ${v} is before 1880` });
+  });
+
+/** Phone as typed; must hold 7 to 15 digits (E.164 allows at most 15). */
+export const phone = z
+  .string()
+  .trim()
+  .max(40)
+  .refine((v) => {
+    const n = v.replace(/\D/g, '').length;
+    return n >= 7 && n <= 15;
+  }, 'phone must have 7 to 15 digits');
+
+export const identifier = z.object({
+  system: trimmed(200).min(1, 'identifier system is required'),
+  value: trimmed(100).min(1, 'identifier value is required'),
+  type: optionalText(40),
+});
+export type Identifier = z.infer<typeof identifier>;
+
+export const address = z.object({
+  line1: optionalText(200),
+  line2: optionalText(200),
+  city: optionalText(100),
+  state: optionalText(100),
+  postalCode: optionalText(20),
+  country: optionalText(100),
+});
+export type Address = z.infer<typeof address>;
+
+export const insurance = z.object({
+  payer: optionalText(200),
+  memberId: optionalText(100),
+  groupNumber: optionalText(100),
+});
+export type Insurance = z.infer<typeof insurance>;
+
+/** MRN as a person may type it: letters, digits and dashes. */
+export const mrn = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,30}$/, 'MRN may contain only letters, digits and dashes (at most 30)');
+
+/** What a registration form or the CLI sends to create a patient. */
+export const patientInput = z.object({
+  givenName: trimmed(100).min(1, 'given name is required'),
+  middleName: optionalText(100),
+  familyName: trimmed(100).min(1, 'family name is required'),
+  preferredName: optionalText(100),
+  birthDate,
+  sex: administrativeSex.default('unknown'),
+  genderIdentity: optionalText(100),
+  phone: phone.optional().or(z.literal('').transform(() => undefined)),
+  email: z.email('email is not valid').max(200).optional().or(z.literal('').transform(() => undefined)),
+  address: address.optional(),
+  mrn: mrn.optional().or(z.literal('').transform(() => undefined)),
+  identifiers: z.array(identifier).max(20).default([]),
+  preferredLanguage: optionalText(50),
+  insurance: insurance.optional(),
+});
+/** The validated, normalised input. */
+export type PatientInput = z.infer<typeof patientInput>;
+/** What a caller may send (before defaults). */
+export type PatientInputRaw = z.input<typeof patientInput>;
+
+export const patientUpdate = patientInput.partial().extend({
+  id: z.uuid(),
+  /** Optimistic concurrency: the version the editor saw. */
+  expectedVersion: z.number().int().positive(),
+});
+export type PatientUpdate = z.infer<typeof patientUpdate>;
+
+export const patient = z.object({
+  id: z.string(),
+  mrn: z.string(),
+  givenName: z.string(),
+  middleName: z.string().nullable(),
+  familyName: z.string(),
+  preferredName: z.string().nullable(),
+  birthDate: z.string(),
+  sex: administrativeSex,
+  genderIdentity: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  address: address,
+  identifiers: z.array(identifier),
+  preferredLanguage: z.string().nullable(),
+  insurance: insurance,
+  restricted: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+export type Patient = z.infer<typeof patient>;
+
+/** One search hit: enough for a result list and a banner. */
+export const patientSummary = patient.pick({
+  id: true,
+  mrn: true,
+  givenName: true,
+  middleName: true,
+  familyName: true,
+  preferredName: true,
+  birthDate: true,
+  sex: true,
+  phone: true,
+});
+export type PatientSummary = z.infer<typeof patientSummary>;
+
+/** Allergy status for the banner: a chart with no recorded allergy review must not look like "no allergies". */
+export const allergyStatus = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('unknown') }),
+  z.object({ kind: z.literal('nka') }),
+  z.object({ kind: z.literal('allergies'), substances: z.array(z.string()) }),
+]);
+export type AllergyStatus = z.infer<typeof allergyStatus>;
+
+/** "Family, Given Middle" as clinicians read it. */
+export function displayName(p: Pick<Patient, 'givenName' | 'middleName' | 'familyName'>): string {
+  return `${p.familyName}, ${p.givenName}${p.middleName ? ` ${p.middleName}` : ''}`;
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { headerPathFor } from '../../electron/services/db/key-header';
+import { createDatabase, openWithKey, unlockDatabase, verifyStore } from '../../electron/services/db/open';
+import { createRepos } from '../../electron/services/repos';
+import { patientInput } from '../../shared/domain/patient';
+import { newStore, resourcesDir, tempDir, TEST_KDF } from '../helpers/temp-db';
+
+const PASS = 'correct horse battery staple';
+const actor = { userId: 'test-user' };
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    out[f] = `${statSync(p).mtimeMs}:${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
+  }
+  return out;
+}
+
+describe('encrypted chart store', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    t = tempDir();
+  });
+  afterEach(() => t.cleanup());
+
+  it('keeps no plaintext: not a SQLite header, no patient name in the database, WAL or journal', async () => {
+    const { store, file } = await newStore(t.dir, PASS);
+    const repos = createRepos(store);
+    repos.patients.create(patientInput.parse({ givenName: 'Zebulon', familyName: 'Quartermaine', birthDate: '1971-05-06', phone: '617-555-0199' }), actor);
+    // Read the files while the WAL still holds the write, then again after a checkpoint.
+    const check = (): void => {
+      for (const f of readdirSync(t.dir).filter((f) => !f.endsWith('.key.json'))) {
+        const bytes = readFileSync(join(t.dir, f));
+        expect(bytes.includes(Buffer.from('Quartermaine')), `${f} holds a plaintext name`).toBe(false);
+        expect(bytes.includes(Buffer.from('6175550199')), `${f} holds a plaintext phone`).toBe(false);
+      }
+    };
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    check();
+    store.close();
+    check();
+    expect(readFileSync(file).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\u0000');
+    const header = JSON.parse(readFileSync(headerPathFor(file), 'utf8'));
+    expect(header).toMatchObject({ kdf: 'scrypt', cipher: 'sqlcipher', legacy: 4 });
+    expect(JSON.stringify(header)).not.toContain(PASS);
+  });
+
+  it('refuses a wrong passphrase with a clear error and changes no file', async () => {
+    const { store, file } = await newStore(t.dir, PASS);
+    createRepos(store).patients.create(patientInput.parse({ givenName: 'Ana', familyName: 'Lima', birthDate: '1990-01-02' }), actor);
+    store.close();
+    const before = snapshot(t.dir);
+    await expect(unlockDatabase(file, 'not the passphrase', { resourcesDir })).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+      message: expect.stringContaining('wrong passphrase'),
+    });
+    // A raw key that is wrong (header bypassed) is refused by SQLCipher itself, again without writing.
+    expect(() => openWithKey(file, Buffer.alloc(32, 7), { resourcesDir })).toThrow(/could not be decrypted/);
+    expect(snapshot(t.dir)).toEqual(before);
+  });
+
+  it('reopens with the right passphrase and returns the data, sound and migrated', async () => {
+    const { store, file } = await newStore(t.dir, PASS);
+    const created = createRepos(store).patients.create(patientInput.parse({ givenName: 'José', familyName: 'Núñez', birthDate: '1980-03-04', mrn: 'A-77' }), actor);
+    store.close();
+    const { store: again } = await unlockDatabase(file, PASS, { resourcesDir });
+    const repos = createRepos(again);
+    expect(repos.patients.get(created.id, actor)).toMatchObject({ givenName: 'José', familyName: 'Núñez', mrn: 'A-77', version: 1 });
+    const v = verifyStore(again, { resourcesDir });
+    expect(v.integrity).toEqual(['ok']);
+    expect(v.pending).toBe(0);
+    expect(v.schemaVersion).toMatch(/^0\d{3}_/);
+    expect(again.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(again.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(again.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    again.close();
+  });
+
+  it('refuses to overwrite an existing database', async () => {
+    const { store, file } = await newStore(t.dir, PASS);
+    store.close();
+    await expect(createDatabase(file, PASS, { resourcesDir, kdf: TEST_KDF })).rejects.toMatchObject({ code: 'already_initialized' });
+  });
+
+  it('writes the row, its audit entry and its outbox entry together, or none of them', async () => {
+    const { store } = await newStore(t.dir, PASS);
+    const repos = createRepos(store);
+    const count = (table: string): number => (store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Ada', familyName: 'Byron', birthDate: '1985-12-10' }), actor);
+    expect([count('patients'), count('audit_log'), count('sync_outbox')]).toEqual([1, 1, 1]);
+    // A duplicate MRN fails inside the transaction: nothing of it may remain.
+    expect(() => repos.patients.create(patientInput.parse({ givenName: 'Other', familyName: 'Person', birthDate: '1985-12-10', mrn: p.mrn }), actor)).toThrow(/already belongs/);
+    expect([count('patients'), count('audit_log'), count('sync_outbox')]).toEqual([1, 1, 1]);
+    expect(repos.audit.firstBroken()).toBeNull();
+    store.close();
+  });
+});
