@@ -90,6 +90,15 @@ export class Session {
     key.fill(0);
   }
 
+  /**
+   * The command line acts as an operator who holds the clinic passphrase; its actions are
+   * audited under `label` (e.g. "cli:alice"). Not reachable through any channel.
+   */
+  actAsOperator(label: string): void {
+    void this.repos;
+    this.user_ = { id: label, username: label, displayName: `Command line (${label})`, role: 'admin' };
+  }
+
   async login(username: string, password: string): Promise<SessionState> {
     this.user_ = await this.repos.users.authenticate(username, password);
     return this.status();

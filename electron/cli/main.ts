@@ -1,0 +1,189 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Result } from '../../shared/api/result';
+import { unlockDatabase, verifyStore } from '../services/db/open';
+import { dispatch } from '../services/dispatch';
+import { createHandlers } from '../services/handlers';
+import { createRepos } from '../services/repos';
+import { defaultResourcesDir } from '../services/paths';
+import { Session } from '../services/session';
+import { secretFrom } from './prompt';
+
+const HELP = `cairn — the Cairn command line
+
+  cairn init --db FILE --admin USER [--clinic NAME] [--admin-name "Full Name"]
+      Creates the encrypted database and its first administrator.
+      Passphrase from CAIRN_PASSPHRASE, admin password from CAIRN_ADMIN_PASSWORD (else asked on a TTY).
+  cairn patients add --db FILE --given G --family F --birth-date YYYY-MM-DD
+      [--sex female|male|other|unknown] [--phone P] [--mrn M] [--email E]
+      Registers a patient and prints it as JSON.
+  cairn patients search --db FILE QUERY
+      Prints a JSON array of matches (name prefix, MRN, birth date 1980-03-04 or 03/04/1980, phone digits).
+  cairn verify --db FILE
+      Checks integrity, the audit chain and the schema version; exits 0 only when sound.
+
+Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
+`;
+
+/** A failure the CLI reports as one line and a non-zero exit. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    if (unknown) throw new CliError(`unknown option ${unknown[1]} (see cairn --help)`, 2);
+    throw new CliError(`${msg.split('\n')[0]} (see cairn --help)`, 2);
+  }
+}
+
+function need(value: string | boolean | undefined, flag: string): string {
+  if (typeof value !== 'string' || value === '') throw new CliError(`missing ${flag} (see cairn --help)`, 2);
+  return value;
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new CliError(r.error.message);
+  return r.value;
+}
+
+/** Unlocks FILE and signs the command line in as an operator recorded in the audit log. */
+async function openSession(dbFlag: string | boolean | undefined): Promise<{ session: Session; call: (c: string, i: unknown) => Promise<unknown> }> {
+  const db = resolve(need(dbFlag, '--db'));
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
+  const session = new Session({ dbFile: db, resourcesDir: defaultResourcesDir() });
+  const handlers = createHandlers({ session });
+  const call = async (c: string, i: unknown): Promise<unknown> => unwrap(await dispatch(handlers, c, i));
+  await call('session.unlock', { passphrase: await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase') });
+  session.actAsOperator(`cli:${userInfo().username}`);
+  return { session, call };
+}
+
+function print(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+async function init(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, admin: { type: 'string' }, clinic: { type: 'string' }, 'admin-name': { type: 'string' } });
+  const db = resolve(need(values.db, '--db'));
+  const admin = need(values.admin, '--admin');
+  if (existsSync(db)) throw new CliError(`refusing to overwrite the existing database ${db}`);
+  const passphrase = await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase', true);
+  const adminPassword = await secretFrom('CAIRN_ADMIN_PASSWORD', `password for ${admin}`, true);
+  const session = new Session({ dbFile: db, resourcesDir: defaultResourcesDir() });
+  try {
+    const state = unwrap(
+      await dispatch(createHandlers({ session }), 'session.setup', {
+        clinicName: values.clinic ?? 'Cairn clinic',
+        passphrase,
+        adminUsername: admin,
+        adminDisplayName: values['admin-name'] ?? admin,
+        adminPassword,
+      }),
+    );
+    print({ database: db, keyHeader: `${db}.key.json`, admin: state.user, clinicName: state.clinicName });
+  } finally {
+    session.close();
+  }
+}
+
+async function patientsAdd(args: string[]): Promise<void> {
+  const { values } = parse(args, {
+    db: { type: 'string' },
+    given: { type: 'string' },
+    family: { type: 'string' },
+    'birth-date': { type: 'string' },
+    sex: { type: 'string' },
+    phone: { type: 'string' },
+    mrn: { type: 'string' },
+    email: { type: 'string' },
+  });
+  const input = {
+    givenName: need(values.given, '--given'),
+    familyName: need(values.family, '--family'),
+    birthDate: need(values['birth-date'], '--birth-date'),
+    ...(values.sex !== undefined && { sex: values.sex }),
+    ...(values.phone !== undefined && { phone: values.phone }),
+    ...(values.mrn !== undefined && { mrn: values.mrn }),
+    ...(values.email !== undefined && { email: values.email }),
+  };
+  const { session, call } = await openSession(values.db);
+  try {
+    print(await call('patients.create', input));
+  } finally {
+    session.close();
+  }
+}
+
+async function patientsSearch(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { db: { type: 'string' }, limit: { type: 'string' } }, true);
+  if (positionals.length === 0) throw new CliError('missing search text (see cairn --help)', 2);
+  const limit = values.limit === undefined ? 25 : Number(values.limit);
+  const { session, call } = await openSession(values.db);
+  try {
+    print(await call('patients.search', { query: positionals.join(' '), limit }));
+  } finally {
+    session.close();
+  }
+}
+
+async function verify(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' } });
+  const db = resolve(need(values.db, '--db'));
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
+  const resourcesDir = defaultResourcesDir();
+  const passphrase = await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase');
+  let opened;
+  try {
+    opened = await unlockDatabase(db, passphrase, { resourcesDir });
+  } catch (e) {
+    throw new CliError(e instanceof Error ? e.message : String(e));
+  }
+  const { store } = opened;
+  try {
+    const v = verifyStore(store, { resourcesDir });
+    const auditBrokenAt = createRepos(store).audit.firstBroken();
+    const sound = v.integrity.length === 1 && v.integrity[0] === 'ok' && v.foreignKeyViolations === 0 && v.pending === 0 && auditBrokenAt === null;
+    print({ sound, ...v, auditChain: auditBrokenAt === null ? 'intact' : `broken at entry ${auditBrokenAt}` });
+    if (!sound) throw new CliError(`database ${db} is not sound`);
+  } finally {
+    store.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (argv.includes('--help')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (cmd === 'init') await init(argv.slice(1));
+    else if (cmd === 'verify') await verify(argv.slice(1));
+    else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
+    else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
+    else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
+    return 0;
+  } catch (e) {
+    const code = e instanceof CliError ? e.exitCode : 1;
+    process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
+    return code;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
