@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { SessionState } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
 import { unlockDatabase, verifyStore } from '../services/db/open';
 import { dispatch } from '../services/dispatch';
@@ -91,7 +92,7 @@ async function init(args: string[]): Promise<void> {
         adminDisplayName: values['admin-name'] ?? admin,
         adminPassword,
       }),
-    );
+    ) as SessionState;
     print({ database: db, keyHeader: `${db}.key.json`, admin: state.user, clinicName: state.clinicName });
   } finally {
     session.close();

@@ -1,0 +1,75 @@
+import { app, BrowserWindow, Menu, session as electronSession, shell, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createHandlers } from '../services/handlers';
+import { Session } from '../services/session';
+import { registerIpc } from './ipc';
+import { safeStorageKeyMemory } from './key-memory';
+import { buildMenu } from './menu';
+
+// Important: one Cairn per user profile, so two processes never write the same database.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | null = null;
+  const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+  const rendererUrl = pathToFileURL(rendererIndex).href;
+  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
+  process.env['CAIRN_RESOURCES_DIR'] = resourcesDir;
+
+  const isTrusted = (contents: WebContents, frameUrl: string): boolean =>
+    win !== null && contents === win.webContents && frameUrl.split('#')[0]?.split('?')[0] === rendererUrl;
+
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+
+  // Deny every new window, navigation away from the app, and permission request.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (event, url) => {
+      if (url !== rendererUrl) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  void app.whenReady().then(() => {
+    electronSession.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+    const userData = app.getPath('userData');
+    const session = new Session({
+      dbFile: process.env['CAIRN_DB'] ?? join(userData, 'clinic.cairn'),
+      resourcesDir,
+      keyMemory: safeStorageKeyMemory(join(userData, 'keys')),
+    });
+    session.tryRememberedKey();
+    registerIpc(createHandlers({ session }), isTrusted);
+    Menu.setApplicationMenu(buildMenu(() => win, () => session.lock()));
+
+    win = new BrowserWindow({
+      width: 1280,
+      height: 840,
+      title: 'Cairn',
+      show: false,
+      webPreferences: {
+        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        spellcheck: true,
+      },
+    });
+    win.once('ready-to-show', () => win?.show());
+    void win.loadFile(rendererIndex);
+
+    app.on('before-quit', () => session.close());
+  });
+
+  app.on('window-all-closed', () => app.quit());
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createHandlers } from '../services/handlers';
+import { defaultResourcesDir } from '../services/paths';
+import { Session } from '../services/session';
+import { startWebServer } from './web-server';
+
+// `npm run dev:web [-- --db FILE --port N]`: the renderer in an ordinary browser, backed by
+// the real services in this process. Loopback only; the token in the printed URL guards it.
+const { values } = parseArgs({
+  options: { db: { type: 'string', default: 'cairn-dev.cairn' }, port: { type: 'string', default: '5199' } },
+  strict: true,
+});
+const resourcesDir = defaultResourcesDir();
+const rendererDir = resolve(resourcesDir, '..', 'out', 'renderer');
+if (!existsSync(join(rendererDir, 'index.html'))) {
+  process.stderr.write('cairn dev:web: the renderer is not built; run "npm run build" first\n');
+  process.exit(1);
+}
+const session = new Session({ dbFile: resolve(values.db), resourcesDir });
+const token = randomBytes(24).toString('base64url');
+const server = await startWebServer({ handlers: createHandlers({ session }), rendererDir, token, port: Number(values.port) });
+process.stdout.write(`Cairn (web) on ${server.url}?token=${token}\ndatabase: ${resolve(values.db)}${existsSync(values.db) ? '' : ' (new: the page will set it up)'}\n`);
+const stop = (): void => {
+  session.close();
+  void server.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,51 @@
+import { AppShell, Button, Group, Text, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import type { ReactElement } from 'react';
+import { ChartPage, PatientSearch, RegisterPatient } from './features/patients';
+import { SessionGate } from './features/session';
+import { api } from './lib/api';
+import { useNav } from './stores/nav.store';
+import { useSession } from './stores/session.store';
+
+function Shell(): ReactElement {
+  const view = useNav((s) => s.view);
+  const go = useNav((s) => s.go);
+  const session = useSession((s) => s.session);
+  const run = useSession((s) => s.run);
+  useHotkeys([
+    ['mod+K', () => go({ name: 'search' })],
+    ['alt+N', () => go({ name: 'register' })],
+  ]);
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Title order={3}>Cairn</Title>
+            <Text c="dimmed">{session?.clinicName}</Text>
+          </Group>
+          <Group>
+            <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
+            <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
+            <Text size="sm">{session?.user?.displayName}</Text>
+            <Button variant="default" onClick={() => void run(() => api['session.logout']({}))}>Sign out</Button>
+            <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock</Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        {view.name === 'search' && <PatientSearch />}
+        {view.name === 'register' && <RegisterPatient />}
+        {view.name === 'chart' && <ChartPage patientId={view.patientId} />}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+export function App(): ReactElement {
+  return (
+    <SessionGate>
+      <Shell />
+    </SessionGate>
+  );
+}

@@ -1,0 +1,90 @@
+import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useState, type ReactElement } from 'react';
+import { patientInput } from '../../../../shared/domain/patient';
+import { api } from '../../lib/api';
+import { issuesToErrors, zodValidate } from '../../lib/zod-form';
+import { useNav } from '../../stores/nav.store';
+
+const SEX_OPTIONS = [
+  { value: 'female', label: 'Female' },
+  { value: 'male', label: 'Male' },
+  { value: 'other', label: 'Other' },
+  { value: 'unknown', label: 'Unknown' },
+];
+
+/** New-patient registration, validated by the same zod schema as the `patients.create` channel. */
+export function RegisterPatient(): ReactElement {
+  const go = useNav((s) => s.go);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const form = useForm({
+    initialValues: {
+      givenName: '',
+      middleName: '',
+      familyName: '',
+      preferredName: '',
+      birthDate: '',
+      sex: 'unknown',
+      genderIdentity: '',
+      phone: '',
+      email: '',
+      mrn: '',
+      preferredLanguage: '',
+      address: { line1: '', city: '', state: '', postalCode: '', country: '' },
+      insurance: { payer: '', memberId: '', groupNumber: '' },
+    },
+    validate: zodValidate(patientInput),
+  });
+
+  const submit = form.onSubmit(async (values) => {
+    setSaving(true);
+    const r = await api['patients.create'](values as Parameters<(typeof api)['patients.create']>[0]);
+    setSaving(false);
+    if (r.ok) go({ name: 'chart', patientId: r.value.id });
+    else {
+      setError(r.error.message);
+      form.setErrors(issuesToErrors(r.error.issues));
+    }
+  });
+
+  return (
+    <Paper withBorder p="lg" component="form" onSubmit={submit} data-testid="register-form">
+      <Stack>
+        <Title order={2}>Register a new patient</Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <TextInput label="Given name" required autoFocus {...form.getInputProps('givenName')} />
+          <TextInput label="Middle name" {...form.getInputProps('middleName')} />
+          <TextInput label="Family name" required {...form.getInputProps('familyName')} />
+          <TextInput label="Preferred name" {...form.getInputProps('preferredName')} />
+          <TextInput label="Birth date" placeholder="YYYY-MM-DD" required {...form.getInputProps('birthDate')} />
+          <Select label="Administrative sex" data={SEX_OPTIONS} allowDeselect={false} {...form.getInputProps('sex')} />
+          <TextInput label="Gender identity" {...form.getInputProps('genderIdentity')} />
+          <TextInput label="Phone" {...form.getInputProps('phone')} />
+          <TextInput label="Email" {...form.getInputProps('email')} />
+          <TextInput label="Preferred language" {...form.getInputProps('preferredLanguage')} />
+          <TextInput label="MRN" description="Leave empty to assign the next number" {...form.getInputProps('mrn')} />
+        </SimpleGrid>
+        <Title order={4}>Address</Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <TextInput label="Street" {...form.getInputProps('address.line1')} />
+          <TextInput label="City" {...form.getInputProps('address.city')} />
+          <TextInput label="State" {...form.getInputProps('address.state')} />
+          <TextInput label="Postal code" {...form.getInputProps('address.postalCode')} />
+          <TextInput label="Country" {...form.getInputProps('address.country')} />
+        </SimpleGrid>
+        <Title order={4}>Insurance</Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <TextInput label="Payer" {...form.getInputProps('insurance.payer')} />
+          <TextInput label="Member ID" {...form.getInputProps('insurance.memberId')} />
+          <TextInput label="Group number" {...form.getInputProps('insurance.groupNumber')} />
+        </SimpleGrid>
+        {error && <Alert color="red" data-testid="register-error">{error}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => go({ name: 'search' })}>Cancel</Button>
+          <Button type="submit" loading={saving}>Register patient</Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}

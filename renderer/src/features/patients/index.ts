@@ -1,0 +1,3 @@
+export { ChartPage } from './ChartPage';
+export { PatientSearch } from './PatientSearch';
+export { RegisterPatient } from './RegisterPatient';

@@ -1,0 +1,14 @@
+import { create } from 'zustand';
+
+export type View = { name: 'search' } | { name: 'register' } | { name: 'chart'; patientId: string };
+
+interface NavStore {
+  view: View;
+  go(view: View): void;
+}
+
+/** Which screen is showing. Small enough that a router would be more than it needs. */
+export const useNav = create<NavStore>()((set) => ({
+  view: { name: 'search' },
+  go: (view) => set({ view }),
+}));
