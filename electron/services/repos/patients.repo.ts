@@ -215,27 +215,20 @@ export class PatientsRepo {
   /** Finds patients without recording an audit entry (the caller audits). */
   find(query: string, limit: number): PatientSummary[] {
     const q = classifySearch(query);
-    switch (q.kind) {
-      case 'empty':
-        return [];
-      case 'birthDate':
-        return this.byBirthDate.all(q.date, limit);
-      case 'digits': {
-        const exact = this.byMrn.get(q.digits);
-        const fts = this.byFts.all(`{ids phones}: "${q.digits}"*`, limit);
-        return exact ? [exact, ...fts.filter((p) => p.id !== exact.id)].slice(0, limit) : fts;
-      }
-      case 'text': {
-        const byName = this.byFts.all(ftsPrefixQuery('names', q.terms), limit);
-        if (byName.length > 0 || q.terms.length !== 1) return byName;
-        // A lone token like "A12345" may be an MRN or other identifier.
-        return this.byFts.all(ftsPrefixQuery('ids', q.terms), limit);
-      }
-      default: {
-        const never: never = q;
-        return never;
-      }
+    if (q.kind === 'empty') return [];
+    if (q.kind === 'birthDate') return this.byBirthDate.all(q.date, limit);
+    // An exact MRN, as typed or upper-cased, always comes first.
+    const typed = query.trim();
+    const exact = this.byMrn.get(typed) ?? this.byMrn.get(typed.toUpperCase());
+    let hits: PatientSummary[];
+    if (q.kind === 'digits') {
+      hits = this.byFts.all(`{ids phones}: "${q.digits}"*`, limit);
+    } else {
+      hits = this.byFts.all(ftsPrefixQuery('names', q.terms), limit);
+      // No name matched: the words may be an identifier such as "A-1001" or "LEG778899".
+      if (hits.length === 0) hits = this.byFts.all(ftsPrefixQuery('ids', q.terms), limit);
     }
+    return exact ? [exact, ...hits.filter((p) => p.id !== exact.id)].slice(0, limit) : hits;
   }
 
   /** Search as a person does it: the search itself is recorded in the audit log. */
