@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-db';
+
+const env = { ...process.env, CAIRN_PASSPHRASE: 'cli test passphrase', CAIRN_ADMIN_PASSWORD: 'cli admin password' };
+
+/** Runs the real CLI as `npm run -s cairn` does (tsx on electron/cli/main.ts). */
+function cairn(args: string[], extraEnv: Record<string, string> = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+describe('the cairn CLI', () => {
+  const t = tempDir('cairn-cli-');
+  const db = join(t.dir, 'clinic.cairn');
+  beforeAll(() => {
+    const r = cairn(['init', '--db', db, '--admin', 'alice', '--clinic', 'Hilltop Clinic']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ admin: { username: 'alice', role: 'admin' }, clinicName: 'Hilltop Clinic' });
+  });
+  afterAll(() => t.cleanup());
+
+  it('init made an encrypted database and a key header, and refuses to overwrite it', () => {
+    expect(readFileSync(db).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+    expect(existsSync(`${db}.key.json`)).toBe(true);
+    const again = cairn(['init', '--db', db, '--admin', 'bob']);
+    expect(again.code).not.toBe(0);
+    expect(again.err.trim()).toBe(`cairn: refusing to overwrite the existing database ${db}`);
+  });
+
+  it('adds a patient and prints it as JSON; search finds it', () => {
+    const add = cairn(['patients', 'add', '--db', db, '--given', 'María', '--family', 'García', '--birth-date', '1962-07-19', '--sex', 'female', '--phone', '555-867-5309']);
+    expect(add.code).toBe(0);
+    const p = JSON.parse(add.out);
+    expect(p).toMatchObject({ givenName: 'María', familyName: 'García', birthDate: '1962-07-19', sex: 'female' });
+    expect(p.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(p.mrn).toMatch(/^\d{7}$/);
+    for (const q of ['maria', 'garc', '07/19/1962', p.mrn, '8675309']) {
+      const found = cairn(['patients', 'search', '--db', db, q]);
+      expect(found.code).toBe(0);
+      expect(JSON.parse(found.out).map((x: { id: string }) => x.id), `query ${q}`).toEqual([p.id]);
+    }
+  });
+
+  it('verify reports a sound database and its schema version', () => {
+    const r = cairn(['verify', '--db', db]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ sound: true, integrity: ['ok'], pending: 0, auditChain: 'intact' });
+  });
+
+  it('every error is one line and a non-zero exit', () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['verify', '--db', db], { CAIRN_PASSPHRASE: 'the wrong passphrase' }, /^cairn: wrong passphrase/],
+      [['verify', '--db', join(t.dir, 'missing.cairn')], {}, /^cairn: no such database file: .*missing\.cairn$/],
+      [['patients', 'add', '--db', db, '--given', 'A', '--family', 'B', '--birth-date', '1980-02-31'], {}, /^cairn: birthDate: invalid date "1980-02-31"/],
+      [['patients', 'add', '--db', db, '--given', 'A', '--family', 'B', '--birth-date', '1980-02-01', '--sex', 'robot'], {}, /^cairn: sex: /],
+      [['patients', 'search', '--db', db, '--frobnicate', 'x'], {}, /^cairn: unknown option --frobnicate/],
+      [['patients', 'remove'], {}, /^cairn: unknown command "patients remove"/],
+      [['patients', 'add', '--given', 'A'], {}, /^cairn: missing --family|^cairn: missing --db/],
+    ];
+    for (const [args, extra, pattern] of cases) {
+      const r = cairn(args, extra);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.out).toBe('');
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err.trim()).toMatch(pattern);
+    }
+  });
+
+  it('init without a passphrase and no terminal says what to set', () => {
+    const r = cairn(['init', '--db', join(t.dir, 'other.cairn'), '--admin', 'x1'], { CAIRN_PASSPHRASE: '' });
+    expect(r.code).not.toBe(0);
+    expect(r.err.trim()).toBe('cairn: clinic passphrase required: set CAIRN_PASSPHRASE or run on a terminal to be asked');
+    expect(existsSync(join(t.dir, 'other.cairn'))).toBe(false);
+  });
+});
