@@ -36,7 +36,7 @@ function Shell(): ReactElement {
       <AppShell.Main>
         {view.name === 'search' && <PatientSearch />}
         {view.name === 'register' && <RegisterPatient />}
-        {view.name === 'chart' && <ChartPage patientId={view.patientId} />}
+        {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} />}
       </AppShell.Main>
     </AppShell>
   );

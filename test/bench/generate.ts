@@ -17,8 +17,6 @@ export interface Rng {
   int(min: number, max: number): number;
   chance(p: number): boolean;
   pick<T>(list: readonly T[]): T;
-  /** Favours the start of the list (lists below are ordered roughly by how common a name is). */
-  pickSkewed<T>(list: readonly T[]): T;
 }
 
 export function createRng(seed: number): Rng {
@@ -30,19 +28,40 @@ export function createRng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const at = <T>(list: readonly T[], i: number): T => {
-    const v = list[i];
-    if (v === undefined) throw new Error(`index ${i} outside a list of ${list.length}`);
-    return v;
-  };
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (p) => next() < p,
     pick: (list) => at(list, Math.floor(next() * list.length)),
-    // Squaring a uniform draw gives a long-tailed distribution: a few very common surnames
-    // (so a 3-letter prefix can match thousands of charts, as in a real clinic) and many rare ones.
-    pickSkewed: (list) => at(list, Math.floor(next() ** 2 * list.length)),
+  };
+}
+
+function at<T>(list: readonly T[], i: number): T {
+  const v = list[i];
+  if (v === undefined) throw new Error(`index ${i} outside a list of ${list.length}`);
+  return v;
+}
+
+/**
+ * Picks from a list ordered by how common each name is, with weight 1/(rank + flatten). The name
+ * frequency model decides how many charts a 3-letter prefix matches, which is what name-search
+ * latency depends on, so it is tuned to real US figures: the most common surname about 1 % of
+ * people (Smith is 0.8 %), the most common given name about 3 %.
+ */
+function weightedPicker<T>(list: readonly T[], flatten: number): (rng: Rng) => T {
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let k = 0; k < list.length; k++) cumulative.push((sum += 1 / (k + flatten)));
+  return (rng) => {
+    const x = rng.next() * sum;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return at(list, lo);
   };
 }
 
@@ -77,6 +96,29 @@ const FAMILY = [
   "O'Brien", "O'Connor", "O'Neill", "D'Angelo", "N'Diaye", "D'Souza", 'McDonald', 'MacLeod', 'St. John', 'Fitzgerald',
   'Smith-Jones', 'García-López', 'Pérez-Ortiz', 'Lloyd-Evans', 'Abdul-Jabbar', 'van der Berg', 'de la Cruz', 'Da Silva', 'Van Buren', 'Le',
 ];
+/**
+ * The long tail: most people do not carry one of the few hundred most common names, and a
+ * benchmark drawing only from a short list would make every prefix match far too many charts.
+ * These parts combine into ~2,000 rare surnames and ~500 rare given names.
+ */
+const TAIL_FAMILY_START = [
+  'Ash', 'Bal', 'Bell', 'Brad', 'Brook', 'Cald', 'Card', 'Dal', 'Dun', 'Ell', 'Fair', 'Fen', 'Gal', 'Gold', 'Hal', 'Hart',
+  'Hol', 'Ing', 'Kal', 'Kirk', 'Kov', 'Lang', 'Lind', 'Lor', 'Mad', 'Mor', 'Nad', 'Nor', 'Oak', 'Ost', 'Pem', 'Petr',
+  'Quin', 'Rad', 'Ren', 'Ros', 'Sal', 'Sted', 'Stan', 'Tal', 'Thorn', 'Tor', 'Ulm', 'Vand', 'Vel', 'Wal', 'Wes', 'Win',
+  'Yar', 'Zel', 'Bor', 'Chal', 'Dov', 'Esk', 'Fitch', 'Grun', 'Hux', 'Jar', 'Kess', 'Lev', 'Aber', 'Bux', 'Crom', 'Dra',
+  'Emb', 'Frem', 'Glad', 'Hask', 'Ives', 'Jost', 'Kemb', 'Lusk', 'Mund', 'Nyg', 'Orm', 'Pry', 'Rusk', 'Sund', 'Tuck', 'Ving',
+];
+const TAIL_FAMILY_END = [
+  'ley', 'ton', 'man', 'wood', 'ford', 'berg', 'son', 'sen', 'ski', 'ova', 'ini', 'ez', 'ard', 'well', 'field', 'stein',
+  'er', 'ow', 'ic', 'ak', 'enko', 'ani', 'ström', 'ović',
+];
+const TAIL_GIVEN_START = [
+  'Al', 'Bri', 'Cal', 'Dar', 'El', 'Fen', 'Jal', 'Kae', 'Lor', 'Mil', 'Nor', 'Ori', 'Per', 'Ros', 'Sel', 'Tam', 'Vin',
+  'Wyn', 'Yas', 'Zan', 'Ade', 'Ik', 'Ol', 'Ha', 'Ke', 'Sa', 'Ti', 'Ra', 'Ja', 'Lu', 'Ev', 'Ul', 'Ny', 'Quo', 'Gi',
+];
+const TAIL_GIVEN_END_F = ['a', 'ina', 'elle', 'ia', 'ara', 'ette', 'ine', 'lyn', 'isha', 'ey', 'ée', 'anna', 'ora', 'ije'];
+const TAIL_GIVEN_END_M = ['o', 'an', 'en', 'ar', 'ius', 'el', 'on', 'ric', 'is', 'im', 'ander', 'ek', 'ú', 'ayo'];
+
 const AREA_CODES = [
   '201', '212', '213', '206', '215', '303', '305', '312', '313', '404', '415', '503', '504', '505', '512',
   '602', '612', '614', '617', '702', '713', '718', '720', '773', '786', '801', '808', '907', '916', '919',
@@ -123,6 +165,18 @@ export interface PatientGenerator {
  */
 export function createPatientGenerator(seed: number, opts: GeneratorOptions = {}): PatientGenerator {
   const rng = createRng(seed);
+  const common = {
+    female: weightedPicker(FEMALE_GIVEN, 10),
+    male: weightedPicker(MALE_GIVEN, 10),
+    family: weightedPicker(FAMILY, 15),
+  };
+  const familyName = (): string =>
+    // About a third of people carry one of the listed common surnames (in the US the top 1,000 cover ~40 %).
+    rng.chance(0.35) ? common.family(rng) : `${rng.pick(TAIL_FAMILY_START)}${rng.pick(TAIL_FAMILY_END)}`;
+  const givenName = (female: boolean): string =>
+    rng.chance(0.55)
+      ? (female ? common.female : common.male)(rng)
+      : `${rng.pick(TAIL_GIVEN_START)}${rng.pick(female ? TAIL_GIVEN_END_F : TAIL_GIVEN_END_M)}`;
   const suppliedRate = opts.suppliedMrnRate ?? 0.08;
   const usedMrns = new Set<string>();
 
@@ -163,21 +217,21 @@ export function createPatientGenerator(seed: number, opts: GeneratorOptions = {}
   const next = (): PatientInput => {
     const sexDraw = rng.next();
     const sex = sexDraw < 0.495 ? 'female' : sexDraw < 0.99 ? 'male' : sexDraw < 0.995 ? 'other' : 'unknown';
-    const givenList = sex === 'female' ? FEMALE_GIVEN : sex === 'male' ? MALE_GIVEN : rng.chance(0.5) ? FEMALE_GIVEN : MALE_GIVEN;
-    const givenName = rng.pickSkewed(givenList);
-    const familyName = rng.pickSkewed(FAMILY);
+    const female = sex === 'female' || (sex !== 'male' && rng.chance(0.5));
+    const given = givenName(female);
+    const family = familyName();
     const place = rng.pick(PLACES);
     const raw: PatientInputRaw = {
-      givenName,
-      familyName,
+      givenName: given,
+      familyName: family,
       birthDate: birthDate(),
       sex,
     };
-    if (rng.chance(0.4)) raw.middleName = rng.pick(givenList);
+    if (rng.chance(0.4)) raw.middleName = givenName(female);
     if (rng.chance(0.05)) raw.preferredName = rng.pick(NICKNAMES);
     if (sex === 'other' && rng.chance(0.5)) raw.genderIdentity = 'non-binary';
     if (rng.chance(0.85)) raw.phone = phone();
-    if (rng.chance(0.5)) raw.email = `${asciiFold(givenName) || 'patient'}.${asciiFold(familyName) || 'x'}${rng.int(1, 999)}@${rng.pick(['example.com', 'example.org', 'example.net'])}`;
+    if (rng.chance(0.5)) raw.email = `${asciiFold(given) || 'patient'}.${asciiFold(family) || 'x'}${rng.int(1, 999)}@${rng.pick(['example.com', 'example.org', 'example.net'])}`;
     if (rng.chance(0.9)) {
       raw.address = {
         line1: `${rng.int(1, 9999)} ${rng.pick(STREETS)} ${rng.pick(STREET_KINDS)}`,

@@ -7,7 +7,7 @@
  * progress to stderr. It always exits 0 unless something crashes: a MISS is information, not a
  * failure (the figures depend on the machine).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -301,6 +301,18 @@ async function buildMain(dir: string, args: Args, gen: PatientGenerator, resourc
   return { store, repos, key, file, list };
 }
 
+/** True when the file starts with the plain SQLite header, i.e. is readable without a key. */
+function isPlainSqlite(file: string): boolean {
+  const buf = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buf, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return buf.toString('latin1') === 'SQLite format 3\u0000';
+}
+
 function fileSetBytes(dir: string, base: string): number {
   return readdirSync(dir)
     .filter((f) => f === base || f.startsWith(`${base}-`))
@@ -447,6 +459,8 @@ async function benchEncryption(dir: string, args: Args, resourcesDir: string): P
       for (const s of order) s.ms += timeIt(() => insertBatch(s.store, s.repos, rowsIn, s.list));
       done += rowsIn.length;
     }
+    // A ratio is only meaningful if one side really is encrypted and the other really is not.
+    if (isPlainSqlite(enc.file) || !isPlainSqlite(plain.file)) throw new Error('encryption comparison is void: check which copy is encrypted');
     const bulkRatio = encSide.ms / plainSide.ms;
     rows.push({
       label: 'encryption.bulk_write',

@@ -38,14 +38,14 @@ describe('the cairn CLI', () => {
   it('adds a patient and prints it as JSON; search finds it', () => {
     const add = cairn(['patients', 'add', '--db', db, '--given', 'María', '--family', 'García', '--birth-date', '1962-07-19', '--sex', 'female', '--phone', '555-867-5309']);
     expect(add.code).toBe(0);
-    const p = JSON.parse(add.out);
+    const p = JSON.parse(add.out) as { id: string; mrn: string };
     expect(p).toMatchObject({ givenName: 'María', familyName: 'García', birthDate: '1962-07-19', sex: 'female' });
     expect(p.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(p.mrn).toMatch(/^\d{7}$/);
     for (const q of ['maria', 'garc', '07/19/1962', p.mrn, '8675309']) {
       const found = cairn(['patients', 'search', '--db', db, q]);
       expect(found.code).toBe(0);
-      expect(JSON.parse(found.out).map((x: { id: string }) => x.id), `query ${q}`).toEqual([p.id]);
+      expect((JSON.parse(found.out) as { id: string }[]).map((x) => x.id), `query ${q}`).toEqual([p.id]);
     }
   });
 

@@ -44,7 +44,7 @@ describe('encrypted chart store', () => {
     store.close();
     check();
     expect(readFileSync(file).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\u0000');
-    const header = JSON.parse(readFileSync(headerPathFor(file), 'utf8'));
+    const header = JSON.parse(readFileSync(headerPathFor(file), 'utf8')) as Record<string, unknown>;
     expect(header).toMatchObject({ kdf: 'scrypt', cipher: 'sqlcipher', legacy: 4 });
     expect(JSON.stringify(header)).not.toContain(PASS);
   });
@@ -54,10 +54,9 @@ describe('encrypted chart store', () => {
     createRepos(store).patients.create(patientInput.parse({ givenName: 'Ana', familyName: 'Lima', birthDate: '1990-01-02' }), actor);
     store.close();
     const before = snapshot(t.dir);
-    await expect(unlockDatabase(file, 'not the passphrase', { resourcesDir })).rejects.toMatchObject({
-      code: 'wrong_passphrase',
-      message: expect.stringContaining('wrong passphrase'),
-    });
+    const refused = unlockDatabase(file, 'not the passphrase', { resourcesDir });
+    await expect(refused).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await expect(refused).rejects.toThrow(/^wrong passphrase: the database was not opened and nothing was changed$/);
     // A raw key that is wrong (header bypassed) is refused by SQLCipher itself, again without writing.
     expect(() => openWithKey(file, Buffer.alloc(32, 7), { resourcesDir })).toThrow(/could not be decrypted/);
     expect(snapshot(t.dir)).toEqual(before);
@@ -96,6 +95,20 @@ describe('encrypted chart store', () => {
     expect(() => repos.patients.create(patientInput.parse({ givenName: 'Other', familyName: 'Person', birthDate: '1985-12-10', mrn: p.mrn }), actor)).toThrow(/already belongs/);
     expect([count('patients'), count('audit_log'), count('sync_outbox')]).toEqual([1, 1, 1]);
     expect(repos.audit.firstBroken()).toBeNull();
+    store.close();
+  });
+
+  it('refuses to change an audit entry, and the hash chain names one edited behind its back', async () => {
+    const { store } = await newStore(t.dir, PASS);
+    const repos = createRepos(store);
+    for (const n of ['Ann', 'Ben', 'Cal']) repos.patients.create(patientInput.parse({ givenName: n, familyName: 'Chain', birthDate: '2000-01-01' }), actor);
+    expect(() => store.sqlite.prepare(`UPDATE audit_log SET user_id = 'someone-else' WHERE seq = 2`).run()).toThrow(/append-only/);
+    expect(() => store.sqlite.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+    expect(repos.audit.firstBroken()).toBeNull();
+    // Someone with the key drops the guard and edits entry 2: the chain breaks exactly there.
+    store.sqlite.exec('DROP TRIGGER audit_log_no_update');
+    store.sqlite.prepare(`UPDATE audit_log SET user_id = 'someone-else' WHERE seq = 2`).run();
+    expect(repos.audit.firstBroken()).toBe(2);
     store.close();
   });
 });

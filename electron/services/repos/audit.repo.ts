@@ -12,6 +12,20 @@ export interface AuditEvent {
 
 const GENESIS = '0'.repeat(64);
 
+interface ChainRow {
+  seq: number;
+  at: string;
+  userId: string | null;
+  deviceId: string;
+  action: string;
+  patientId: string | null;
+  recordType: string | null;
+  recordId: string | null;
+  detail: string | null;
+  prevHash: string;
+  hash: string;
+}
+
 /** Hash of one entry over the previous entry's hash: editing, removing or reordering breaks the chain. */
 export function auditHash(prevHash: string, fields: readonly (string | null)[]): string {
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
@@ -55,12 +69,14 @@ export class AuditRepo {
   firstBroken(): number | null {
     let prev = GENESIS;
     const rows = this.sqlite
-      .prepare('SELECT seq, at, user_id, device_id, action, patient_id, record_type, record_id, detail, prev_hash, hash FROM audit_log ORDER BY seq')
-      .iterate() as IterableIterator<Record<string, string | null> & { seq: number }>;
+      .prepare<[], ChainRow>(
+        'SELECT seq, at, user_id AS userId, device_id AS deviceId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
+      )
+      .iterate();
     for (const r of rows) {
-      const fields = [r['at'], r['user_id'], r['device_id'], r['action'], r['patient_id'], r['record_type'], r['record_id'], r['detail']] as (string | null)[];
-      if (r['prev_hash'] !== prev || r['hash'] !== auditHash(prev, fields)) return r.seq;
-      prev = r['hash'] as string;
+      const fields = [r.at, r.userId, r.deviceId, r.action, r.patientId, r.recordType, r.recordId, r.detail];
+      if (r.prevHash !== prev || r.hash !== auditHash(prev, fields)) return r.seq;
+      prev = r.hash;
     }
     return null;
   }

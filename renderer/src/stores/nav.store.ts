@@ -4,7 +4,7 @@ export type View = { name: 'search' } | { name: 'register' } | { name: 'chart'; 
 
 interface NavStore {
   view: View;
-  go(view: View): void;
+  go: (view: View) => void;
 }
 
 /** Which screen is showing. Small enough that a router would be more than it needs. */

@@ -7,9 +7,9 @@ interface SessionStore {
   session: SessionState | null;
   error: CairnError | null;
   busy: boolean;
-  refresh(): Promise<void>;
+  refresh: () => Promise<void>;
   /** Runs a session call and keeps its returned state; returns the error, if any. */
-  run(call: () => Promise<Result<SessionState>>): Promise<CairnError | null>;
+  run: (call: () => Promise<Result<SessionState>>) => Promise<CairnError | null>;
 }
 
 export const useSession = create<SessionStore>()((set) => ({

@@ -11,7 +11,6 @@ export function ChartPage({ patientId }: { patientId: string }): ReactElement {
   const [data, setData] = useState<ChartHeader | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    setData(null);
     void api['patients.chartHeader']({ id: patientId }).then((r) => (r.ok ? setData(r.value) : setError(r.error.message)));
   }, [patientId]);
   if (error) return <Alert color="red">{error}</Alert>;

@@ -20,21 +20,20 @@ export function PatientSearch(): ReactElement {
   const go = useNav((s) => s.go);
   const [text, setText] = useState('');
   const [debounced] = useDebouncedValue(text, 120);
-  const [results, setResults] = useState<PatientSummary[]>([]);
+  const [found, setFound] = useState<PatientSummary[]>([]);
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef('');
+  // An emptied box shows no stale results.
+  const results = classifySearch(debounced).kind === 'empty' ? [] : found;
 
   useEffect(() => {
     latest.current = debounced;
-    if (classifySearch(debounced).kind === 'empty') {
-      setResults([]);
-      return;
-    }
+    if (classifySearch(debounced).kind === 'empty') return;
     void api['patients.search']({ query: debounced, limit: 25 }).then((r) => {
       if (latest.current !== debounced) return; // a newer query is on its way
       if (r.ok) {
-        setResults(r.value);
+        setFound(r.value);
         setActive(0);
         setError(null);
       } else setError(r.error.message);
@@ -56,6 +55,7 @@ export function PatientSearch(): ReactElement {
 
   const today = isoToday();
   const kind = classifySearch(text).kind;
+
   return (
     <Stack>
       <Title order={2}>Find a patient</Title>
