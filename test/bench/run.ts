@@ -588,6 +588,7 @@ async function main(): Promise<void> {
     const gen = createPatientGenerator(args.seed);
     const rng = createRng(args.seed ^ 0x9e3779b9);
     built = await buildMain(dir, args, gen, resourcesDir);
+    if (isPlainSqlite(built.file)) throw new Error(`${built.file} is not encrypted: the figures would not describe Cairn`);
     const versions = built.store.sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string };
     json['sqlite_version'] = versions.v;
     benchSearches(built, rng, args.patients);
