@@ -122,7 +122,7 @@ export const clinicalNotes = sqliteTable(
     amendsNoteId: text('amends_note_id'),
     errorReason: text('error_reason'),
   },
-  (t) => [index('notes_patient_idx').on(t.patientId, t.createdAt)],
+  (t) => [index('notes_patient_idx').on(t.patientId, t.createdAt), index('notes_encounter_idx').on(t.encounterId), index('notes_amends_idx').on(t.amendsNoteId)],
 );
 
 export const observations = sqliteTable(
@@ -148,8 +148,12 @@ export const observations = sqliteTable(
     effectiveAt: text('effective_at').notNull(),
     orderId: text('order_id'),
     supersedesId: text('supersedes_id'),
+    /** Vitals taken together share a set id. */
+    setId: text('set_id'),
+    /** What the person typed, before conversion to UCUM, e.g. "154 [lb_av]". */
+    enteredAs: text('entered_as'),
   },
-  (t) => [index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt)],
+  (t) => [index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt), index('observations_encounter_idx').on(t.encounterId)],
 );
 
 export const conditions = sqliteTable(
@@ -166,6 +170,8 @@ export const conditions = sqliteTable(
     clinicalStatus: text('clinical_status').notNull(),
     onsetDate: text('onset_date'),
     abatementDate: text('abatement_date'),
+    chronic: integer('chronic', { mode: 'boolean' }).notNull().default(false),
+    note: text('note'),
   },
   (t) => [index('conditions_patient_idx').on(t.patientId)],
 );
@@ -187,6 +193,10 @@ export const allergies = sqliteTable(
     criticality: text('criticality'),
     status: text('status').notNull(),
     recordedAt: text('recorded_at').notNull(),
+    /** drug | food | environment | other */
+    substanceType: text('substance_type'),
+    onsetDate: text('onset_date'),
+    note: text('note'),
   },
   (t) => [index('allergies_patient_idx').on(t.patientId)],
 );
@@ -229,6 +239,11 @@ export const immunizations = sqliteTable(
     route: text('route'),
     administeredOn: text('administered_on').notNull(),
     status: text('status').notNull().default('completed'),
+    expirationDate: text('expiration_date'),
+    doseNumber: integer('dose_number'),
+    /** administered (given here) | historical (reported or imported) */
+    source: text('source').notNull().default('administered'),
+    note: text('note'),
   },
   (t) => [index('immunizations_patient_idx').on(t.patientId)],
 );
