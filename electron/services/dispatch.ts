@@ -1,21 +1,13 @@
-import type { z } from 'zod';
 import { CHANNELS, type Channel } from '../../shared/api/channels';
 import { contract } from '../../shared/api/contract';
-import { CairnFailure, err, ok, type FieldIssue, type Result } from '../../shared/api/result';
+import { CairnFailure, err, ok, type Result } from '../../shared/api/result';
+import { summarize, zodIssues } from './dispatch-errors';
 import type { Handlers } from './handlers';
 
 function isChannel(c: string): c is Channel {
   return (CHANNELS as readonly string[]).includes(c);
 }
 
-export function zodIssues(e: z.ZodError): FieldIssue[] {
-  return e.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
-
-/** One line a person can act on: "birthDate: invalid date …; phone: …". */
-export function summarize(issues: FieldIssue[]): string {
-  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-}
 
 /**
  * The one dispatcher: checks the channel, validates the input with the contract's schema, runs the

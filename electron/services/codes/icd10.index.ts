@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Icd10Code } from '../../../shared/domain/clinical';
+import { readTsv } from './tsv';
+
+/**
+ * ICD-10-CM lookup. The code set is public reference data (no PHI), so its FTS index lives in a
+ * plain SQLite cache file built once from resources/codesets/icd10cm.tsv and rebuilt when that
+ * file changes; the encrypted chart database stays small.
+ */
+export class Icd10Index {
+  private readonly byText: Database.Statement<[string, number], Icd10Code>;
+  private readonly byCode: Database.Statement<[{ key: string; limit: number }], Icd10Code>;
+  private readonly exact: Database.Statement<[string], Icd10Code>;
+
+  private constructor(private readonly db: Database.Database) {
+    const cols = 'code, billable, short_description AS shortDescription, long_description AS description';
+    // Billable codes (the ones that may be chosen) first; shorter (less specific, more common) codes before longer; then relevance.
+    this.byText = db.prepare(
+      `SELECT ${cols.replace(/(^|, )/g, '$1i.')} FROM icd10_fts f JOIN icd10 i ON i.rowid = f.rowid
+       WHERE icd10_fts MATCH ? ORDER BY i.billable DESC, length(i.code), f.rank LIMIT ?`,
+    );
+    this.byCode = db.prepare(`SELECT ${cols} FROM icd10 WHERE code_key >= @key AND code_key < @key || 'ZZZZ' ORDER BY code_key LIMIT @limit`);
+    this.exact = db.prepare(`SELECT ${cols} FROM icd10 WHERE code = ?`);
+  }
+
+  /** Opens the cache in `cacheDir`, building it first when it is missing or stale. */
+  static open(resourcesDir: string, cacheDir: string): Icd10Index {
+    const tsv = join(resourcesDir, 'codesets', 'icd10cm.tsv');
+    const version = createHash('sha256').update(readFileSync(tsv)).digest('hex').slice(0, 16);
+    const file = join(cacheDir, `cairn-icd10-${version}.sqlite`);
+    if (!existsSync(file)) build(tsv, file);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    return new Icd10Index(db);
+  }
+
+  /** "diab typ 2" → words as prefixes (all must match); "E11.9" or "e119" → codes starting so. */
+  search(query: string, limit = 25): Icd10Code[] {
+    const q = query.trim();
+    if (q === '') return [];
+    const codeKey = q.toUpperCase().replace(/\./g, '');
+    if (/^[A-Z]\d[0-9A-Z]{0,5}$/.test(codeKey)) {
+      const hits = this.byCode.all({ key: codeKey, limit }).map(fix);
+      if (hits.length > 0) return hits;
+    }
+    const terms = q
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .slice(0, 8);
+    if (terms.length === 0) return [];
+    return this.byText.all(`{description}: ${terms.map((t) => `"${t}"*`).join(' AND ')}`, limit).map(fix);
+  }
+
+  get(code: string): Icd10Code | null {
+    const row = this.exact.get(code.toUpperCase());
+    return row ? fix(row) : null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function fix(r: Icd10Code): Icd10Code {
+  return { ...r, billable: Boolean(r.billable) };
+}
+
+function build(tsv: string, file: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  const db = new Database(tmp);
+  db.exec(`
+    CREATE TABLE icd10 (code TEXT PRIMARY KEY, code_key TEXT NOT NULL, billable INTEGER NOT NULL, short_description TEXT NOT NULL, long_description TEXT NOT NULL);
+    CREATE INDEX icd10_code_key ON icd10 (code_key);
+    CREATE VIRTUAL TABLE icd10_fts USING fts5(code, description, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+  `);
+  const insert = db.prepare('INSERT INTO icd10 (rowid, code, code_key, billable, short_description, long_description) VALUES (?, ?, ?, ?, ?, ?)');
+  const fts = db.prepare('INSERT INTO icd10_fts (rowid, code, description) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    let rowid = 0;
+    for (const r of readTsv(tsv)) {
+      rowid++;
+      const code = r['code'] ?? '';
+      insert.run(rowid, code, code.replace(/\./g, ''), r['billable'] === '1' ? 1 : 0, r['short_description'] ?? '', r['long_description'] ?? '');
+      fts.run(rowid, code, `${r['long_description'] ?? ''} ${r['short_description'] ?? ''}`);
+    }
+  })();
+  db.exec(`INSERT INTO icd10_fts(icd10_fts) VALUES ('optimize')`);
+  db.close();
+  // Rename last, so a crash mid-build never leaves a half index that looks finished.
+  renameSync(tmp, file);
+}

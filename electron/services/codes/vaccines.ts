@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import type { Vaccine } from '../../../shared/domain/clinical';
+import { readTsv } from './tsv';
+
+/** CVX vaccines (with their CDC vaccine groups) and MVX manufacturers, read once from resources/codesets. */
+export class VaccineCatalog {
+  private constructor(
+    readonly vaccines: Map<string, Vaccine>,
+    readonly manufacturers: Map<string, string>,
+  ) {}
+
+  static load(resourcesDir: string): VaccineCatalog {
+    const dir = join(resourcesDir, 'codesets');
+    const groups = new Map<string, string[]>();
+    for (const r of readTsv(join(dir, 'cvx-vaccine-groups.tsv'))) {
+      const cvx = r['cvx_code'] ?? '';
+      groups.set(cvx, [...(groups.get(cvx) ?? []), r['vaccine_group_name'] ?? '']);
+    }
+    const vaccines = new Map<string, Vaccine>();
+    for (const r of readTsv(join(dir, 'cvx.tsv'))) {
+      const cvx = (r['cvx_code'] ?? '').trim();
+      if (r['status'] === 'Never Active') continue;
+      vaccines.set(cvx, { cvx, name: r['short_description'] ?? cvx, fullName: r['full_name'] ?? '', groups: groups.get(cvx) ?? [] });
+    }
+    const manufacturers = new Map<string, string>();
+    for (const r of readTsv(join(dir, 'mvx.tsv'))) manufacturers.set((r['mvx_code'] ?? '').trim(), r['manufacturer_name'] ?? '');
+    return new VaccineCatalog(vaccines, manufacturers);
+  }
+
+  /** Active US vaccines first, matched on code, name or group. */
+  search(query: string, limit = 20): Vaccine[] {
+    const q = query.trim().toLowerCase();
+    const all = [...this.vaccines.values()];
+    const hits = q === '' ? all : all.filter((v) => v.cvx === q || `${v.name} ${v.fullName} ${v.groups.join(' ')}`.toLowerCase().includes(q));
+    return hits.slice(0, limit);
+  }
+}

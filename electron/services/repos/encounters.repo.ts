@@ -1,0 +1,107 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { CairnFailure } from '../../../shared/api/result';
+import type { Encounter } from '../../../shared/domain/clinical';
+import { encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain/clinical';
+import type { z } from 'zod';
+import type { Orm } from '../db/open';
+import { encounters, patients, users } from '../db/schema';
+import type { Actor, ClinicalWriter } from './writer';
+
+type Row = typeof encounters.$inferSelect;
+
+/** Moving forward only: planned → checked in → in progress → finished. */
+const ORDER = Object.fromEntries(ENCOUNTER_STATUSES.map((s, i) => [s, i])) as Record<Encounter['status'], number>;
+
+export class EncountersRepo {
+  constructor(
+    private readonly orm: Orm,
+    private readonly writer: ClinicalWriter,
+  ) {}
+
+  private toEncounter(r: Row): Encounter {
+    const provider = r.providerId ? this.orm.select({ name: users.displayName }).from(users).where(eq(users.id, r.providerId)).get() : undefined;
+    return {
+      id: r.id,
+      patientId: r.patientId,
+      visitType: r.visitType as Encounter['visitType'],
+      status: r.status as Encounter['status'],
+      providerId: r.providerId,
+      providerName: provider?.name ?? null,
+      reason: r.reason,
+      startAt: r.startAt,
+      endAt: r.endAt,
+      version: r.version,
+    };
+  }
+
+  create(input: z.output<typeof encounterCreate>, actor: Actor): Encounter {
+    return this.writer.write((at) => {
+      const p = this.orm.select({ id: patients.id }).from(patients).where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt))).get();
+      if (!p) throw new CairnFailure('not_found', `no patient with id ${input.patientId}`);
+      const row = this.orm
+        .insert(encounters)
+        .values({
+          id: uuidv7(),
+          patientId: input.patientId,
+          visitType: input.visitType,
+          status: input.status,
+          providerId: input.providerId ?? actor.userId,
+          reason: input.reason ?? null,
+          startAt: input.status === 'planned' ? null : at,
+          createdAt: at,
+          createdBy: actor.userId,
+          updatedAt: at,
+          updatedBy: actor.userId,
+        })
+        .returning()
+        .get();
+      const e = this.toEncounter(row);
+      this.writer.record(at, { action: 'encounter.create', actor, patientId: e.patientId, entity: 'encounter', id: e.id, op: 'insert', payload: e });
+      return e;
+    });
+  }
+
+  setStatus(id: string, status: Encounter['status'], actor: Actor): Encounter {
+    return this.writer.write((at) => {
+      const cur = this.orm.select().from(encounters).where(eq(encounters.id, id)).get();
+      if (!cur || cur.deletedAt) throw new CairnFailure('not_found', `no encounter with id ${id}`);
+      if (ORDER[status] < ORDER[cur.status as Encounter['status']]) {
+        throw new CairnFailure('conflict', `an encounter that is ${cur.status.replace('_', ' ')} cannot go back to ${status.replace('_', ' ')}`);
+      }
+      const row = this.orm
+        .update(encounters)
+        .set({
+          status,
+          startAt: cur.startAt ?? (status === 'planned' ? null : at),
+          endAt: status === 'finished' ? at : cur.endAt,
+          updatedAt: at,
+          updatedBy: actor.userId,
+          version: cur.version + 1,
+        })
+        .where(eq(encounters.id, id))
+        .returning()
+        .get();
+      const e = this.toEncounter(row);
+      this.writer.record(at, { action: 'encounter.update', actor, patientId: e.patientId, entity: 'encounter', id, op: 'update', payload: e, detail: status });
+      return e;
+    });
+  }
+
+  get(id: string): Encounter {
+    const r = this.orm.select().from(encounters).where(eq(encounters.id, id)).get();
+    if (!r || r.deletedAt) throw new CairnFailure('not_found', `no encounter with id ${id}`);
+    return this.toEncounter(r);
+  }
+
+  list(patientId: string, limit = 50): Encounter[] {
+    return this.orm
+      .select()
+      .from(encounters)
+      .where(and(eq(encounters.patientId, patientId), isNull(encounters.deletedAt)))
+      .orderBy(desc(encounters.createdAt))
+      .limit(limit)
+      .all()
+      .map((r) => this.toEncounter(r));
+  }
+}

@@ -1,0 +1,48 @@
+import type Database from 'better-sqlite3';
+import type { AuditRepo } from './audit.repo';
+import type { OutboxOp, OutboxRepo } from './outbox.repo';
+
+export interface Actor {
+  userId: string;
+}
+
+export interface WriteRecord {
+  action: string;
+  actor: Actor;
+  patientId: string | null;
+  entity: string;
+  id: string;
+  op: OutboxOp;
+  payload: unknown;
+  detail?: string;
+}
+
+/**
+ * The one way clinical repositories write: inside an IMMEDIATE transaction, every change records
+ * its audit entry and its sync-outbox entry, so all three commit together or not at all.
+ */
+export class ClinicalWriter {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly audit: AuditRepo,
+    private readonly outbox: OutboxRepo,
+    readonly now: () => Date,
+  ) {}
+
+  /** Runs `fn` in one write transaction with one timestamp for everything it records. */
+  write<T>(fn: (at: string) => T): T {
+    return this.sqlite.transaction(() => fn(this.now().toISOString())).immediate();
+  }
+
+  record(at: string, r: WriteRecord): void {
+    this.audit.append({ action: r.action, userId: r.actor.userId, patientId: r.patientId, recordType: r.entity, recordId: r.id, detail: r.detail ?? null }, at);
+    this.outbox.add(r.entity, r.id, r.op, r.payload, at);
+  }
+
+  /** Records a read of patient data (its own small transaction). */
+  read(action: string, actor: Actor, patientId: string, entity?: string, id?: string): void {
+    this.sqlite.transaction(() =>
+      this.audit.append({ action, userId: actor.userId, patientId, recordType: entity ?? null, recordId: id ?? null }, this.now().toISOString()),
+    )();
+  }
+}
