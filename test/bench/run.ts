@@ -151,7 +151,9 @@ interface Query {
 }
 
 function makeQuery(kind: QueryKind, rng: Rng, list: readonly Known[]): Query {
-  for (;;) {
+  for (let tries = 0; ; tries++) {
+    // Only a phone query can be redrawn; with a tiny --patients nobody may have one.
+    if (tries === 10_000) throw new Error(`no chart to draw a ${kind} query from`);
     const target = rng.int(0, list.length - 1);
     const k = list[target] as Known;
     switch (kind) {
