@@ -22,6 +22,12 @@ const HELP = `cairn — the Cairn command line
       Registers a patient and prints it as JSON.
   cairn patients search --db FILE QUERY
       Prints a JSON array of matches (name prefix, MRN, birth date 1980-03-04 or 03/04/1980, phone digits).
+  cairn users add --db FILE --username U --name "Full Name" --role physician|nurse|front_desk|billing|admin
+      Adds a user; the password comes from CAIRN_USER_PASSWORD (else asked on a TTY).
+  cairn chart --db FILE --patient ID
+      Prints the chart summary (face sheet) as JSON.
+  cairn immunizations due --db FILE --patient ID [--on YYYY-MM-DD]
+      Prints what is due, overdue, complete and not applicable, as JSON.
   cairn verify --db FILE
       Checks integrity, the audit chain and the schema version; exits 0 only when sound.
 
@@ -139,6 +145,39 @@ async function patientsSearch(args: string[]): Promise<void> {
   }
 }
 
+async function usersAdd(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
+  const input = { username: need(values.username, '--username'), displayName: need(values.name, '--name'), role: need(values.role, '--role') };
+  const { session, call } = await openSession(values.db);
+  try {
+    print(await call('users.create', { ...input, password: await secretFrom('CAIRN_USER_PASSWORD', `password for ${input.username}`, true) }));
+  } finally {
+    session.close();
+  }
+}
+
+async function chart(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' } });
+  const patientId = need(values.patient, '--patient');
+  const { session, call } = await openSession(values.db);
+  try {
+    print(await call('chart.summary', { patientId }));
+  } finally {
+    session.close();
+  }
+}
+
+async function immunizationsDue(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, on: { type: 'string' } });
+  const patientId = need(values.patient, '--patient');
+  const { session, call } = await openSession(values.db);
+  try {
+    print(await call('immunizations.due', { patientId, ...(values.on !== undefined && { on: values.on }) }));
+  } finally {
+    session.close();
+  }
+}
+
 async function verify(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' } });
   const db = resolve(need(values.db, '--db'));
@@ -178,6 +217,9 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'verify') await verify(argv.slice(1));
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
+    else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
+    else if (cmd === 'chart') await chart(argv.slice(1));
+    else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {

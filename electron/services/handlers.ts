@@ -1,16 +1,33 @@
 import type { Out, Parsed } from '../../shared/api/contract';
 import type { Channel } from '../../shared/api/channels';
+import { isoToday } from '../../shared/domain/dates';
 import type { Role } from '../../shared/domain/user';
+import { buildChartSummary, immunizationsDueFor } from './chart-summary';
+import { notePdf } from './documents/note-pdf';
 import type { Session } from './session';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
-/** Who may register and edit demographics; notes and results get their own rules later. */
+/**
+ * Coarse role rules until the permission matrix arrives with the security work: the dispatcher's
+ * handlers are the guard, not the UI.
+ */
 const DEMOGRAPHICS_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
+const CLINICAL_READ: readonly Role[] = ['physician', 'nurse', 'admin'];
+const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
+const NOTE_SIGN: readonly Role[] = ['physician'];
+const ADMIN: readonly Role[] = ['admin'];
 
 /** The handlers behind every channel, built from ports (no globals) so tests use real temp files. */
-export function createHandlers({ session }: { session: Session }): Handlers {
+export function createHandlers({ session, now = (): Date => new Date() }: { session: Session; now?: () => Date }): Handlers {
+  const actor = (roles?: readonly Role[]): { userId: string } => ({ userId: session.requireUser(roles).id });
+  /** Reading a patient's data is audited like opening the chart. */
+  const reading = (action: string, patientId: string, roles: readonly Role[] = CLINICAL_READ): { userId: string } => {
+    const a = actor(roles);
+    session.repos.writer.read(action, a, patientId);
+    return a;
+  };
   return {
     'session.status': () => session.status(),
     'session.setup': (i) => session.setup(i),
@@ -18,14 +35,97 @@ export function createHandlers({ session }: { session: Session }): Handlers {
     'session.login': (i) => session.login(i.username, i.password),
     'session.logout': () => session.logout(),
     'session.lock': () => session.lock(),
-    'patients.create': (i) => session.repos.patients.create(i, { userId: session.requireUser(DEMOGRAPHICS_WRITE).id }),
-    'patients.update': (i) => session.repos.patients.update(i, { userId: session.requireUser(DEMOGRAPHICS_WRITE).id }),
-    'patients.get': (i) => session.repos.patients.get(i.id, { userId: session.requireUser().id }),
-    'patients.search': (i) => session.repos.patients.search(i.query, i.limit, { userId: session.requireUser().id }),
+    'patients.create': (i) => session.repos.patients.create(i, actor(DEMOGRAPHICS_WRITE)),
+    'patients.update': (i) => session.repos.patients.update(i, actor(DEMOGRAPHICS_WRITE)),
+    'patients.get': (i) => session.repos.patients.get(i.id, actor()),
+    'patients.search': (i) => session.repos.patients.search(i.query, i.limit, actor()),
     'patients.chartHeader': (i) => {
-      const user = session.requireUser();
-      const patient = session.repos.patients.get(i.id, { userId: user.id }, 'chart.open');
-      return { patient, allergyStatus: session.repos.patients.allergyStatus(i.id) };
+      const patient = session.repos.patients.get(i.id, actor(), 'chart.open');
+      return { patient, allergyStatus: session.repos.allergies.status(i.id) };
+    },
+    'users.list': () => {
+      actor(ADMIN);
+      return session.repos.users.list();
+    },
+    'users.create': (i) => session.repos.users.create(i, actor(ADMIN).userId),
+    'encounters.create': (i) => session.repos.encounters.create(i, actor(CLINICAL_WRITE)),
+    'encounters.setStatus': (i) => session.repos.encounters.setStatus(i.id, i.status, actor(CLINICAL_WRITE)),
+    'encounters.list': (i) => {
+      reading('encounter.list', i.patientId);
+      return session.repos.encounters.list(i.patientId);
+    },
+    'encounters.get': (i) => {
+      const encounter = session.repos.encounters.get(i.id);
+      reading('encounter.read', encounter.patientId);
+      return {
+        encounter,
+        notes: session.repos.notes.list({ patientId: encounter.patientId, encounterId: encounter.id }),
+        vitals: session.repos.vitals.forEncounter(encounter.id),
+      };
+    },
+    'templates.list': () => {
+      actor();
+      return session.repos.templates.list();
+    },
+    'notes.saveDraft': (i) => session.repos.notes.saveDraft(i, actor(CLINICAL_WRITE)),
+    'notes.sign': async (i) => {
+      const a = actor(NOTE_SIGN);
+      await session.repos.users.reauthenticate(a.userId, i.password, 'signing the note');
+      return session.repos.notes.sign(i.id, i.expectedVersion, a);
+    },
+    'notes.addendum': async (i) => {
+      const a = actor(CLINICAL_WRITE);
+      await session.repos.users.reauthenticate(a.userId, i.password, 'signing the addendum');
+      return session.repos.notes.addendum(i.noteId, i.text, a);
+    },
+    'notes.enteredInError': (i) => session.repos.notes.enteredInError(i.id, i.reason, actor(CLINICAL_WRITE)),
+    'notes.list': (i) => {
+      reading('note.list', i.patientId);
+      return session.repos.notes.list(i);
+    },
+    'notes.pdf': async (i) => {
+      const n = session.repos.notes.get(i.id);
+      reading('note.print', n.patientId);
+      return notePdf(session, n, now());
+    },
+    'vitals.record': (i) => session.repos.vitals.record(i, actor(CLINICAL_WRITE)),
+    'vitals.trends': (i) => {
+      reading('vitals.read', i.patientId);
+      const p = session.repos.patients.peek(i.patientId);
+      return session.repos.vitals.trends(i.patientId, p.birthDate, isoToday(now()));
+    },
+    'problems.searchCodes': (i) => {
+      actor();
+      return session.repos.icd10().search(i.query, i.limit);
+    },
+    'problems.add': (i) => session.repos.problems.add(i, actor(CLINICAL_WRITE)),
+    'problems.update': (i) => session.repos.problems.update(i, actor(CLINICAL_WRITE)),
+    'problems.list': (i) => {
+      reading('problem.list', i.patientId);
+      return session.repos.problems.list(i.patientId);
+    },
+    'allergies.add': (i) => session.repos.allergies.add(i, actor(CLINICAL_WRITE)),
+    'allergies.changeStatus': (i) => session.repos.allergies.changeStatus(i, actor(CLINICAL_WRITE)),
+    'allergies.list': (i) => {
+      reading('allergy.list', i.patientId);
+      return session.repos.allergies.list(i.patientId);
+    },
+    'immunizations.vaccines': (i) => {
+      actor();
+      return session.repos.vaccines().search(i.query);
+    },
+    'immunizations.add': (i) => session.repos.immunizations.add(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'immunizations.list': (i) => {
+      reading('immunization.list', i.patientId);
+      return session.repos.immunizations.list(i.patientId);
+    },
+    'immunizations.due': (i) => {
+      reading('immunization.due', i.patientId);
+      return immunizationsDueFor(session.repos, i.patientId, i.on ?? isoToday(now()));
+    },
+    'chart.summary': (i) => {
+      reading('chart.summary', i.patientId);
+      return buildChartSummary(session.repos, i.patientId, isoToday(now()));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { SessionState } from '../../shared/api/contract';
 import { CairnFailure } from '../../shared/api/result';
 import type { Role, User } from '../../shared/domain/user';
@@ -85,7 +86,7 @@ export class Session {
 
   private attach(store: Store, key: Buffer): void {
     this.store = store;
-    this.repos_ = createRepos(store, this.now);
+    this.repos_ = createRepos(store, { now: this.now, clinicTemplatesDir: join(dirname(this.opts.dbFile), 'templates') });
     this.opts.keyMemory?.save(this.opts.dbFile, key);
     key.fill(0);
   }

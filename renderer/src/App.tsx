@@ -1,7 +1,9 @@
 import { AppShell, Button, Group, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import type { ReactElement } from 'react';
+import { EncounterWorkspace } from './features/encounters';
 import { ChartPage, PatientSearch, RegisterPatient } from './features/patients';
+import { UsersScreen } from './features/users';
 import { SessionGate } from './features/session';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
@@ -27,6 +29,7 @@ function Shell(): ReactElement {
           <Group>
             <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
             <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
+            {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
             <Text size="sm">{session?.user?.displayName}</Text>
             <Button variant="default" onClick={() => void run(() => api['session.logout']({}))}>Sign out</Button>
             <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock</Button>
@@ -36,7 +39,9 @@ function Shell(): ReactElement {
       <AppShell.Main>
         {view.name === 'search' && <PatientSearch />}
         {view.name === 'register' && <RegisterPatient />}
-        {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} />}
+        {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} tab={view.tab} />}
+        {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
+        {view.name === 'users' && <UsersScreen />}
       </AppShell.Main>
     </AppShell>
   );

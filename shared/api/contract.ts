@@ -6,7 +6,28 @@ import {
   patientSummary,
   patientUpdate,
 } from '../domain/patient';
-import { passphrase, password, user, username } from '../domain/user';
+import { passphrase, password, role, user, username } from '../domain/user';
+import {
+  allergy,
+  allergyAdd,
+  allergyStatusChange,
+  encounter,
+  encounterCreate,
+  encounterStatus,
+  icd10Code,
+  immunization,
+  immunizationAdd,
+  isoDate,
+  note,
+  noteDraft,
+  problem,
+  problemAdd,
+  problemUpdate,
+  vaccine,
+} from '../domain/clinical';
+import { chartSummary, dueItem, vitalObservation, vitalTrend } from '../domain/chart';
+import { noteTemplate } from '../domain/templates';
+import { vitalsInput } from '../domain/vitals';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -69,6 +90,57 @@ export const contract = {
     input: z.object({ id: z.uuid('not a patient id') }).strict(),
     output: z.object({ patient, allergyStatus }),
   },
+  'users.list': { input: none, output: z.array(user.extend({ disabled: z.boolean() })) },
+  'users.create': {
+    input: z
+      .object({ username, displayName: z.string().trim().min(1, 'display name is required').max(100), role, password })
+      .strict()
+      .refine((v) => v.password.toLowerCase() !== v.username, { path: ['password'], message: 'password must not be the user name' }),
+    output: user,
+  },
+  'encounters.create': { input: encounterCreate, output: encounter },
+  'encounters.setStatus': { input: z.object({ id: z.uuid(), status: encounterStatus }).strict(), output: encounter },
+  'encounters.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(encounter) },
+  'encounters.get': {
+    input: z.object({ id: z.uuid() }).strict(),
+    output: z.object({ encounter, notes: z.array(note), vitals: z.array(vitalObservation) }),
+  },
+  'templates.list': {
+    input: none,
+    output: z.object({ templates: z.array(noteTemplate), problems: z.array(z.object({ file: z.string(), message: z.string() })) }),
+  },
+  'notes.saveDraft': { input: noteDraft, output: note },
+  'notes.sign': {
+    input: z.object({ id: z.uuid(), expectedVersion: z.number().int().positive(), password: z.string().min(1, 'enter your password to sign') }).strict(),
+    output: note,
+  },
+  'notes.addendum': {
+    input: z.object({ noteId: z.uuid(), text: z.string().trim().min(1, 'the addendum is empty').max(20000), password: z.string().min(1, 'enter your password to sign') }).strict(),
+    output: note,
+  },
+  'notes.enteredInError': {
+    input: z.object({ id: z.uuid(), reason: z.string().trim().min(3, 'say why the note is in error').max(500) }).strict(),
+    output: note,
+  },
+  'notes.list': { input: z.object({ patientId: z.uuid(), encounterId: z.uuid().optional() }).strict(), output: z.array(note) },
+  'notes.pdf': { input: z.object({ id: z.uuid() }).strict(), output: z.object({ fileName: z.string(), base64: z.string() }) },
+  'vitals.record': {
+    input: vitalsInput.and(z.object({ patientId: z.uuid(), encounterId: z.uuid().optional() })),
+    output: z.array(vitalObservation),
+  },
+  'vitals.trends': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(vitalTrend) },
+  'problems.searchCodes': { input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(25) }).strict(), output: z.array(icd10Code) },
+  'problems.add': { input: problemAdd, output: problem },
+  'problems.update': { input: problemUpdate, output: problem },
+  'problems.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(problem) },
+  'allergies.add': { input: allergyAdd, output: allergy },
+  'allergies.changeStatus': { input: allergyStatusChange, output: allergy },
+  'allergies.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(allergy) },
+  'immunizations.vaccines': { input: z.object({ query: z.string().max(100) }).strict(), output: z.array(vaccine) },
+  'immunizations.add': { input: immunizationAdd, output: immunization },
+  'immunizations.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(immunization) },
+  'immunizations.due': { input: z.object({ patientId: z.uuid(), on: isoDate.optional() }).strict(), output: z.array(dueItem) },
+  'chart.summary': { input: z.object({ patientId: z.uuid() }).strict(), output: chartSummary },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -12,9 +12,10 @@ const header = z.object({
   format: z.literal('cairn-key-header'),
   version: z.literal(1),
   kdf: z.literal('scrypt'),
-  N: z.number().int().positive(),
-  r: z.number().int().positive(),
-  p: z.number().int().positive(),
+  // Bounded so a tampered header cannot make unlock allocate gigabytes.
+  N: z.number().int().min(2 ** 10).max(2 ** 20),
+  r: z.number().int().min(1).max(32),
+  p: z.number().int().min(1).max(16),
   salt: z.string().min(16),
   check: z.string().min(16),
   cipher: z.literal('sqlcipher'),
@@ -33,7 +34,7 @@ export function headerPathFor(dbFile: string): string {
 function deriveRaw(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem must cover 128 * N * r bytes plus slack.
-    scrypt(passphrase.normalize('NFC'), salt, 32, { ...params, maxmem: 256 * params.N * params.r }, (e, key) =>
+    scrypt(passphrase.normalize('NFC'), salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r }, (e, key) =>
       e ? reject(e) : resolve(key),
     );
   });

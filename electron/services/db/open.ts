@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { CairnFailure } from '../../../shared/api/result';
 import * as schema from './schema';
@@ -13,6 +13,10 @@ export type Orm = BetterSQLite3Database<typeof schema>;
 /** An open, unlocked, migrated device database. */
 export interface Store {
   readonly file: string;
+  /** The folder holding the database (caches and clinic templates live beside it). */
+  readonly dir: string;
+  /** The shipped resources folder this store was migrated from. */
+  readonly resourcesDir: string;
   readonly sqlite: Database.Database;
   readonly orm: Orm;
   readonly deviceId: string;
@@ -62,11 +66,15 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // 64 MiB of decrypted pages: search touches many pages, and each miss costs a decrypt + HMAC check.
+  sqlite.pragma('cache_size = -65536');
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
   const deviceId = ensureDeviceId(sqlite);
   return {
     file,
+    dir: dirname(file),
+    resourcesDir: opts.resourcesDir,
     sqlite,
     orm,
     deviceId,
@@ -116,7 +124,7 @@ export function openPlainForBenchmark(file: string, opts: OpenOptions): Store {
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
   const deviceId = ensureDeviceId(sqlite);
-  return { file, sqlite, orm, deviceId, close: () => sqlite.open && sqlite.close() };
+  return { file, dir: dirname(file), resourcesDir: opts.resourcesDir, sqlite, orm, deviceId, close: () => sqlite.open && sqlite.close() };
 }
 
 /** Integrity and schema facts for `cairn verify`. Reading every page also checks every page's HMAC. */

@@ -1,24 +1,81 @@
+import { Icd10Index } from '../codes/icd10.index';
+import { VaccineCatalog } from '../codes/vaccines';
 import type { Store } from '../db/open';
+import { TemplateLibrary } from '../templates';
+import { AllergiesRepo } from './allergies.repo';
 import { AuditRepo } from './audit.repo';
+import { EncountersRepo } from './encounters.repo';
+import { ImmunizationsRepo } from './immunizations.repo';
+import { MedicationsRepo } from './medications.repo';
+import { NotesRepo } from './notes.repo';
 import { OutboxRepo } from './outbox.repo';
 import { PatientsRepo } from './patients.repo';
+import { ProblemsRepo } from './problems.repo';
 import { UsersRepo } from './users.repo';
+import { VitalsRepo } from './vitals.repo';
+import { ClinicalWriter } from './writer';
 
 export interface Repos {
   audit: AuditRepo;
   outbox: OutboxRepo;
+  writer: ClinicalWriter;
   patients: PatientsRepo;
   users: UsersRepo;
+  encounters: EncountersRepo;
+  notes: NotesRepo;
+  problems: ProblemsRepo;
+  allergies: AllergiesRepo;
+  immunizations: ImmunizationsRepo;
+  vitals: VitalsRepo;
+  medications: MedicationsRepo;
+  resourcesDir: string;
+  templates: TemplateLibrary;
+  icd10: () => Icd10Index;
+  vaccines: () => VaccineCatalog;
 }
 
-/** All repositories over one open store, sharing one clock. */
-export function createRepos(store: Store, now: () => Date = () => new Date()): Repos {
+export interface RepoOptions {
+  now?: () => Date;
+  /** Folder with codesets/, templates/, immunizations/ (defaults to the shipped one). */
+  resourcesDir?: string;
+  /** Where derived, PHI-free caches (the ICD-10 index) may be written; defaults to the db's folder. */
+  cacheDir?: string;
+  /** Extra template folder a clinic adds its own templates to. */
+  clinicTemplatesDir?: string;
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+/** All repositories over one open store, sharing one clock and one writer. */
+export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {}): Repos {
+  const o: RepoOptions = typeof opts === 'function' ? { now: opts } : opts;
+  const now = o.now ?? ((): Date => new Date());
+  const resourcesDir = o.resourcesDir ?? store.resourcesDir;
   const audit = new AuditRepo(store.sqlite, store.deviceId);
   const outbox = new OutboxRepo(store.sqlite, store.deviceId);
+  const writer = new ClinicalWriter(store.sqlite, audit, outbox, now);
+  const icd10 = lazy(() => Icd10Index.open(resourcesDir, o.cacheDir ?? store.dir));
+  const vaccines = lazy(() => VaccineCatalog.load(resourcesDir));
+  const templates = new TemplateLibrary(resourcesDir, o.clinicTemplatesDir);
   return {
     audit,
     outbox,
+    writer,
     patients: new PatientsRepo(store, audit, outbox, now),
     users: new UsersRepo(store, audit, now),
+    encounters: new EncountersRepo(store.orm, writer),
+    notes: new NotesRepo(store.orm, writer, (id) => templates.get(id)),
+    problems: new ProblemsRepo(store.orm, writer, icd10),
+    allergies: new AllergiesRepo(store.orm, writer),
+    immunizations: new ImmunizationsRepo(store.orm, writer, vaccines),
+    vitals: new VitalsRepo(store.sqlite, store.orm, writer),
+    medications: new MedicationsRepo(store.sqlite),
+    resourcesDir,
+    templates,
+    icd10,
+    vaccines,
   };
 }

@@ -19,19 +19,33 @@ export function isValidMrnCheck(mrn: string): boolean {
 }
 
 /**
- * Assigns the next MRN: a counter kept in `meta` (never decremented, so an MRN is never reused)
+ * Assigns MRNs: a counter kept in `meta` (never decremented, so an MRN is never reused)
  * followed by a Luhn check digit. Skips numbers already taken by imported charts.
- * Must run inside the patient-insert transaction.
  */
-export function nextMrn(sqlite: Database.Database): string {
-  const row = sqlite.prepare(`SELECT value FROM meta WHERE key = 'mrn_next'`).get() as { value: string } | undefined;
-  let n = row ? Number(row.value) : 100000;
-  const taken = sqlite.prepare('SELECT 1 FROM patients WHERE mrn = ?');
-  let mrn: string;
-  do {
-    mrn = `${n}${luhnDigit(String(n))}`;
-    n++;
-  } while (taken.get(mrn));
-  sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('mrn_next', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(n));
-  return mrn;
+export class MrnAllocator {
+  private readonly read: Database.Statement<[], { value: string }>;
+  private readonly taken: Database.Statement<[string]>;
+  private readonly save: Database.Statement<[string]>;
+
+  constructor(sqlite: Database.Database) {
+    this.read = sqlite.prepare(`SELECT value FROM meta WHERE key = 'mrn_next'`);
+    this.taken = sqlite.prepare('SELECT 1 FROM patients WHERE mrn = ?');
+    this.save = sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('mrn_next', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  }
+
+  isTaken(mrn: string): boolean {
+    return this.taken.get(mrn) !== undefined;
+  }
+
+  /** Must run inside the patient-insert transaction. */
+  next(): string {
+    let n = Number(this.read.get()?.value ?? 100000);
+    let mrn: string;
+    do {
+      mrn = `${n}${luhnDigit(String(n))}`;
+      n++;
+    } while (this.isTaken(mrn));
+    this.save.run(String(n));
+    return mrn;
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
@@ -199,6 +199,18 @@ export class NotesRepo {
       ? and(eq(clinicalNotes.patientId, filter.patientId), eq(clinicalNotes.encounterId, filter.encounterId))
       : eq(clinicalNotes.patientId, filter.patientId);
     return this.orm.select().from(clinicalNotes).where(where).orderBy(asc(clinicalNotes.createdAt)).all().map((r) => this.toNote(r));
+  }
+
+  /** The latest notes and addenda for the face sheet (one indexed query, no content parsing). */
+  recent(patientId: string, limit: number): { id: string; title: string; status: string; kind: string; author: string | null; at: string }[] {
+    return this.orm
+      .select({ id: clinicalNotes.id, title: clinicalNotes.title, status: clinicalNotes.status, kind: clinicalNotes.kind, author: users.displayName, at: clinicalNotes.updatedAt })
+      .from(clinicalNotes)
+      .leftJoin(users, eq(users.id, clinicalNotes.authorId))
+      .where(eq(clinicalNotes.patientId, patientId))
+      .orderBy(desc(clinicalNotes.createdAt))
+      .limit(limit)
+      .all();
   }
 
   /** True when a signed note still matches the hash stored when it was signed. */

@@ -1,19 +1,42 @@
-import { eq } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import type { AllergyStatus, Patient, PatientInput, PatientSummary, PatientUpdate } from '../../../shared/domain/patient';
+import type { Patient, PatientInput, PatientSummary, PatientUpdate } from '../../../shared/domain/patient';
 import { classifySearch } from '../../../shared/domain/search';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Store } from '../db/open';
-import { allergies, patients } from '../db/schema';
+import { patients } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
 import type { OutboxRepo } from './outbox.repo';
-import { nextMrn } from './mrn';
+import { MrnAllocator } from './mrn';
+import type { Actor } from './writer';
 
 type Row = typeof patients.$inferSelect;
 type Insert = typeof patients.$inferInsert;
+type RawRow = Record<string, string | number | null>;
+export type { Actor } from './writer';
 
-export interface Actor {
-  userId: string;
+const COLUMNS = Object.entries(getTableColumns(patients));
+
+/** A raw snake_case row (from a prepared statement) as drizzle's camelCase row. */
+function fromRaw(raw: RawRow): Row {
+  const out: Record<string, unknown> = Object.fromEntries(COLUMNS.map(([key, col]) => [key, raw[col.name]]));
+  out['restricted'] = Boolean(out['restricted']);
+  return out as Row;
+}
+
+/** Named parameters for the prepared insert: every column but row_id, null when absent. */
+function toRaw(row: Insert): Record<string, unknown> {
+  const values = row as Record<string, unknown>;
+  return Object.fromEntries(
+    COLUMNS.filter(([, col]) => col.name !== 'row_id').map(([key, col]) => {
+      const v = values[key];
+      return [col.name, typeof v === 'boolean' ? Number(v) : (v ?? (col.hasDefault ? defaultOf(col.name) : null))];
+    }),
+  );
+}
+
+function defaultOf(name: string): unknown {
+  return name === 'identifiers' ? '[]' : name === 'restricted' ? 0 : name === 'version' ? 1 : null;
 }
 
 function toPatient(r: Row): Patient {
@@ -101,6 +124,9 @@ export class PatientsRepo {
   private readonly byFts;
   private readonly byBirthDate;
   private readonly byMrn;
+  private readonly insertRow;
+  private readonly byId;
+  private readonly mrns: MrnAllocator;
 
   constructor(
     private readonly store: Store,
@@ -109,43 +135,50 @@ export class PatientsRepo {
     private readonly now: () => Date = () => new Date(),
   ) {
     const db = store.sqlite;
+    // Important: no bm25 ranking and a bounded candidate set. A 3-letter prefix can match
+    // thousands of charts; scoring and sorting all of them cost 30+ ms at 100k patients.
+    // People narrow by typing more; the list shows the first candidates in name order.
     this.byFts = db.prepare<[string, number], PatientSummary>(
-      `SELECT ${SUMMARY_COLUMNS} FROM patient_search s JOIN patients p ON p.row_id = s.rowid
-       WHERE patient_search MATCH ? AND p.deleted_at IS NULL ORDER BY s.rank, p.family_name, p.given_name LIMIT ?`,
+      `SELECT ${SUMMARY_COLUMNS} FROM patients p
+       WHERE p.row_id IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ? LIMIT 200)
+         AND p.deleted_at IS NULL
+       ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
     this.byBirthDate = db.prepare<[string, number], PatientSummary>(
       `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.deleted_at IS NULL
        ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
     this.byMrn = db.prepare<[string], PatientSummary>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL`);
+    // Prepared once: drizzle's query builder costs more than the insert itself on this hot path.
+    const insertable = COLUMNS.map(([, c]) => c).filter((c) => c.name !== 'row_id');
+    this.insertRow = db.prepare<[Record<string, unknown>]>(
+      `INSERT INTO patients (${insertable.map((c) => c.name).join(', ')}) VALUES (${insertable.map((c) => `@${c.name}`).join(', ')})`,
+    );
+    this.byId = db.prepare<[string], RawRow>(`SELECT * FROM patients WHERE id = ?`);
+    this.mrns = new MrnAllocator(db);
+  }
+
+  private rowById(id: string): Row | undefined {
+    const raw = this.byId.get(id);
+    return raw ? fromRaw(raw) : undefined;
   }
 
   create(input: PatientInput, actor: Actor): Patient {
-    const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
+    return this.store.sqlite.transaction(() => {
       const at = this.now().toISOString();
       let mrn = input.mrn;
       if (mrn) {
-        if (sqlite.prepare('SELECT 1 FROM patients WHERE mrn = ?').get(mrn)) {
+        if (this.mrns.isTaken(mrn)) {
           throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
         }
       } else {
-        mrn = nextMrn(sqlite);
+        mrn = this.mrns.next();
       }
-      const row: Insert = {
-        ...(toColumns(input) as Insert),
-        id: uuidv7(),
-        mrn,
-        createdAt: at,
-        createdBy: actor.userId,
-        updatedAt: at,
-        updatedBy: actor.userId,
-        version: 1,
-      };
-      const inserted = orm.insert(patients).values(row).returning().get();
-      const result = toPatient(inserted);
-      this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: result.id, recordType: 'patient', recordId: result.id }, at);
-      this.outbox.add('patient', result.id, 'insert', result, at);
+      const id = uuidv7();
+      this.insertRow.run(toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }));
+      const result = toPatient(this.rowById(id)!);
+      this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, at);
+      this.outbox.add('patient', id, 'insert', result, at);
       return result;
     }).immediate();
   }
@@ -166,7 +199,7 @@ export class PatientsRepo {
       void expectedVersion;
       const cols = toColumns(fields);
       if (mrn !== undefined && mrn !== current.mrn) {
-        if (sqlite.prepare('SELECT 1 FROM patients WHERE mrn = ?').get(mrn)) {
+        if (this.mrns.isTaken(mrn)) {
           throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
         }
         cols.mrn = mrn;
@@ -188,28 +221,21 @@ export class PatientsRepo {
     }).immediate();
   }
 
+  /** Reads one chart without an audit entry: for services whose caller already audited the read. */
+  peek(id: string): Patient {
+    const row = this.rowById(id);
+    if (!row || row.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
+    return toPatient(row);
+  }
+
   /** Reads one chart and records who opened it. */
   get(id: string, actor: Actor, action = 'patient.read'): Patient {
-    const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      const row = orm.select().from(patients).where(eq(patients.id, id)).get();
+    return this.store.sqlite.transaction(() => {
+      const row = this.rowById(id);
       if (!row || row.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
       this.audit.append({ action, userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, this.now().toISOString());
       return toPatient(row);
-    })();
-  }
-
-  /** What the banner shows: a chart with no allergy review says "unknown", never "none". */
-  allergyStatus(patientId: string): AllergyStatus {
-    const rows = this.store.orm.select({ kind: allergies.kind, substance: allergies.substance, status: allergies.status, deletedAt: allergies.deletedAt })
-      .from(allergies)
-      .where(eq(allergies.patientId, patientId))
-      .all()
-      .filter((r) => !r.deletedAt && r.status === 'active');
-    const substances = rows.filter((r) => r.kind === 'allergy' && r.substance).map((r) => r.substance as string);
-    if (substances.length > 0) return { kind: 'allergies', substances };
-    if (rows.some((r) => r.kind === 'nka')) return { kind: 'nka' };
-    return { kind: 'unknown' };
+    }).immediate();
   }
 
   /** Finds patients without recording an audit entry (the caller audits). */
@@ -239,7 +265,7 @@ export class PatientsRepo {
         { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },
         this.now().toISOString(),
       );
-    })();
+    }).immediate();
     return found;
   }
 }

@@ -41,6 +41,24 @@ export class UsersRepo {
     }).immediate();
   }
 
+  /** Re-authentication before signing: the signed-in user's own password, audited when wrong. */
+  async reauthenticate(userId: string, password: string, purpose: string): Promise<void> {
+    const row = this.store.orm.select().from(users).where(eq(users.id, userId)).get();
+    if (!row || row.disabled || !(await verifyPassword(password, row.passwordHash))) {
+      this.store.sqlite.transaction(() => this.audit.append({ action: 'session.reauth_failed', userId, detail: purpose }, this.now().toISOString()))();
+      throw new CairnFailure('bad_credentials', `that password is not right: ${purpose} was not done`);
+    }
+  }
+
+  list(): (User & { disabled: boolean })[] {
+    return this.store.orm
+      .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, disabled: users.disabled })
+      .from(users)
+      .orderBy(users.displayName)
+      .all()
+      .map((u) => ({ ...u, role: u.role as Role }));
+  }
+
   /** Checks a password with lockout; every attempt is audited. */
   async authenticate(username: string, password: string): Promise<User> {
     const { sqlite, orm } = this.store;

@@ -1,6 +1,11 @@
 import { create } from 'zustand';
 
-export type View = { name: 'search' } | { name: 'register' } | { name: 'chart'; patientId: string };
+export type View =
+  | { name: 'search' }
+  | { name: 'register' }
+  | { name: 'users' }
+  | { name: 'chart'; patientId: string; tab?: string }
+  | { name: 'encounter'; patientId: string; encounterId: string };
 
 interface NavStore {
   view: View;

@@ -1,43 +1,108 @@
-import { Alert, Card, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState, type ReactElement } from 'react';
-import type { Out } from '../../../../shared/api/contract';
+import { Alert, Button, Card, Group, Loader, Modal, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import type { ChartSummary } from '../../../../shared/domain/chart';
+import type { Encounter } from '../../../../shared/domain/clinical';
+import { VISIT_TYPES } from '../../../../shared/domain/clinical';
+import { AllergiesPanel, FaceSheet, ImmunizationsPanel, ProblemsPanel } from '../chart';
+import { VISIT_LABELS } from '../encounters';
+import { VitalsTrends } from '../vitals';
 import { api } from '../../lib/api';
+import { useNav } from '../../stores/nav.store';
 import { PatientBanner } from './PatientBanner';
 
-type ChartHeader = Out<'patients.chartHeader'>;
-
-/** The chart: banner on top, demographics below; clinical sections arrive with the charting work. */
-export function ChartPage({ patientId }: { patientId: string }): ReactElement {
-  const [data, setData] = useState<ChartHeader | null>(null);
+/** The chart: banner on top; face sheet, visits, problems, allergies, immunizations, vitals and demographics in tabs. */
+export function ChartPage({ patientId, tab }: { patientId: string; tab?: string }): ReactElement {
+  const go = useNav((s) => s.go);
+  const [summary, setSummary] = useState<ChartSummary | null>(null);
+  const [encounters, setEncounters] = useState<Encounter[]>([]);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void api['patients.chartHeader']({ id: patientId }).then((r) => (r.ok ? setData(r.value) : setError(r.error.message)));
+  const [starting, setStarting] = useState(false);
+  const [visit, setVisit] = useState<{ visitType: string; reason: string }>({ visitType: 'office_visit', reason: '' });
+
+  const load = useCallback(() => {
+    // chartHeader records the chart opening in the audit log; the summary fills the face sheet.
+    void api['patients.chartHeader']({ id: patientId }).then((h) => {
+      if (!h.ok) return setError(h.error.message);
+      void api['chart.summary']({ patientId }).then((r) => (r.ok ? setSummary(r.value) : setError(r.error.message)));
+      void api['encounters.list']({ patientId }).then((r) => r.ok && setEncounters(r.value));
+    });
   }, [patientId]);
+  useEffect(load, [load]);
+
+  const startVisit = async (): Promise<void> => {
+    const r = await api['encounters.create']({ patientId, visitType: visit.visitType as (typeof VISIT_TYPES)[number], ...(visit.reason && { reason: visit.reason }) });
+    if (!r.ok) return setError(r.error.message);
+    setStarting(false);
+    go({ name: 'encounter', patientId, encounterId: r.value.id });
+  };
+
   if (error) return <Alert color="red">{error}</Alert>;
-  if (!data) return <Loader />;
-  const p = data.patient;
+  if (!summary) return <Loader />;
+  const p = summary.patient;
   const addr = [p.address.line1, p.address.city, p.address.state, p.address.postalCode, p.address.country].filter(Boolean).join(', ');
   return (
     <Stack>
-      <PatientBanner patient={p} allergyStatus={data.allergyStatus} />
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Card withBorder>
-          <Title order={4}>Contact</Title>
-          <Text>Phone: {p.phone ?? '—'}</Text>
-          <Text>Email: {p.email ?? '—'}</Text>
-          <Text>Address: {addr || '—'}</Text>
-          <Text>Preferred language: {p.preferredLanguage ?? '—'}</Text>
-        </Card>
-        <Card withBorder>
-          <Title order={4}>Insurance</Title>
-          <Text>Payer: {p.insurance.payer ?? '—'}</Text>
-          <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
-          <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
-        </Card>
-      </SimpleGrid>
-      <Text size="xs" c="dimmed">
-        Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}
-      </Text>
+      <PatientBanner patient={p} allergyStatus={summary.allergyStatus} />
+      <Group>
+        <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>
+      </Group>
+      <Tabs defaultValue={tab ?? 'summary'} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="summary">Summary</Tabs.Tab>
+          <Tabs.Tab value="visits">Visits</Tabs.Tab>
+          <Tabs.Tab value="problems">Problems</Tabs.Tab>
+          <Tabs.Tab value="allergies">Allergies</Tabs.Tab>
+          <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>
+          <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
+          <Tabs.Tab value="demographics">Demographics</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="summary" pt="md"><FaceSheet summary={summary} /></Tabs.Panel>
+        <Tabs.Panel value="visits" pt="md">
+          <Table highlightOnHover data-testid="visit-list">
+            <Table.Tbody>
+              {encounters.map((e) => (
+                <Table.Tr key={e.id} style={{ cursor: 'pointer' }} onClick={() => go({ name: 'encounter', patientId, encounterId: e.id })}>
+                  <Table.Td>{(e.startAt ?? '').slice(0, 10)}</Table.Td>
+                  <Table.Td>{VISIT_LABELS[e.visitType]}</Table.Td>
+                  <Table.Td>{e.reason ?? ''}</Table.Td>
+                  <Table.Td>{e.providerName ?? ''}</Table.Td>
+                  <Table.Td>{e.status.replace(/_/g, ' ')}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {encounters.length === 0 && <Text c="dimmed">No visits yet.</Text>}
+        </Tabs.Panel>
+        <Tabs.Panel value="problems" pt="md"><ProblemsPanel patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="allergies" pt="md"><AllergiesPanel patientId={patientId} onChanged={load} /></Tabs.Panel>
+        <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="vitals" pt="md"><VitalsTrends patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="demographics" pt="md">
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <Card withBorder>
+              <Title order={4}>Contact</Title>
+              <Text>Phone: {p.phone ?? '—'}</Text>
+              <Text>Email: {p.email ?? '—'}</Text>
+              <Text>Address: {addr || '—'}</Text>
+              <Text>Preferred language: {p.preferredLanguage ?? '—'}</Text>
+            </Card>
+            <Card withBorder>
+              <Title order={4}>Insurance</Title>
+              <Text>Payer: {p.insurance.payer ?? '—'}</Text>
+              <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
+              <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
+            </Card>
+          </SimpleGrid>
+          <Text size="xs" c="dimmed" mt="xs">Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}</Text>
+        </Tabs.Panel>
+      </Tabs>
+      <Modal opened={starting} onClose={() => setStarting(false)} title="Start a visit">
+        <Stack>
+          <Select label="Visit type" data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_LABELS[v] ?? v }))} value={visit.visitType} onChange={(v) => setVisit({ ...visit, visitType: v ?? 'office_visit' })} allowDeselect={false} />
+          <TextInput label="Reason for visit" value={visit.reason} onChange={(e) => setVisit({ ...visit, reason: e.currentTarget.value })} data-testid="visit-reason" />
+          <Button onClick={() => void startVisit()}>Start</Button>
+        </Stack>
+      </Modal>
     </Stack>
   );
 }

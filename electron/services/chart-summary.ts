@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChartSummary } from '../../shared/domain/chart';
+import { immunizationSchedule, immunizationsDue, type DueItem, type ImmunizationSchedule } from '../../shared/domain/immunizations';
+import type { Repos } from './repos';
+
+const schedules = new Map<string, ImmunizationSchedule>();
+
+/** The shipped immunization schedule rules (data, versioned), read and validated once. */
+export function loadSchedule(resourcesDir: string): ImmunizationSchedule {
+  let s = schedules.get(resourcesDir);
+  if (!s) {
+    s = immunizationSchedule.parse(JSON.parse(readFileSync(join(resourcesDir, 'immunizations', 'schedule.json'), 'utf8')));
+    schedules.set(resourcesDir, s);
+  }
+  return s;
+}
+
+/** Due, overdue, complete and not-applicable series for one patient on a date. */
+export function immunizationsDueFor(repos: Repos, patientId: string, on: string): DueItem[] {
+  const patient = repos.patients.peek(patientId);
+  const history = repos.immunizations.list(patientId).map((i) => ({ cvx: i.cvx, date: i.administeredOn, status: i.status === 'not_done' ? ('not_done' as const) : ('completed' as const) }));
+  return immunizationsDue({ birthDate: patient.birthDate, on, history, schedule: loadSchedule(repos.resourcesDir) });
+}
+
+/**
+ * The face sheet, assembled from indexed reads only (the caller audits the read): banner,
+ * active problems and medications, allergies, last vitals with trend arrows, immunizations due,
+ * recent notes and results.
+ */
+export function buildChartSummary(repos: Repos, patientId: string, today: string): ChartSummary {
+  const patient = repos.patients.peek(patientId);
+  const allergies = repos.allergies.list(patientId).filter((a) => a.status === 'active');
+  const notes = repos.notes.recent(patientId, 10);
+  return {
+    patient,
+    allergyStatus: repos.allergies.status(patientId),
+    allergies,
+    problems: repos.problems.list(patientId).filter((p) => p.status === 'active'),
+    medications: repos.medications.active(patientId),
+    lastVitals: repos.vitals.latest(patientId, patient.birthDate, today),
+    immunizationsDue: immunizationsDueFor(repos, patientId, today).filter((d) => d.status === 'due' || d.status === 'overdue'),
+    recentNotes: notes,
+    recentResults: repos.vitals.recentResults(patientId, 10),
+  };
+}

@@ -1,0 +1,38 @@
+import { displayName } from '../../../shared/domain/patient';
+import type { Note } from '../../../shared/domain/clinical';
+import { renderNoteText, type NoteContent } from '../../../shared/domain/templates';
+import type { Session } from '../session';
+import { visitSummaryPdf } from './visit-summary.pdf';
+
+const VISIT_LABELS: Record<string, string> = {
+  office_visit: 'Office visit',
+  follow_up: 'Follow-up',
+  telehealth: 'Telehealth visit',
+  phone: 'Phone encounter',
+  well_child: 'Well-child visit',
+  procedure: 'Procedure visit',
+};
+
+/** Gathers a note, its addenda, patient and encounter into a printable visit summary PDF. */
+export async function notePdf(session: Session, n: Note, now: Date): Promise<{ fileName: string; base64: string }> {
+  const repos = session.repos;
+  const patient = repos.patients.peek(n.patientId);
+  const encounter = n.encounterId ? repos.encounters.get(n.encounterId) : null;
+  const rendered = n.templateId ? renderNoteText(repos.templates.get(n.templateId), n.content as NoteContent) : { title: n.title, sections: [] };
+  const addenda = repos.notes.list({ patientId: n.patientId }).filter((a) => a.amendsNoteId === n.id && a.status === 'signed');
+  const vitals = encounter ? repos.vitals.forEncounter(encounter.id).map((v) => `${v.display}: ${v.value} ${v.unit}${v.interpretation && v.interpretation !== 'N' ? ` (${v.interpretation})` : ''}`) : [];
+  const bytes = await visitSummaryPdf({
+    clinicName: session.status().clinicName ?? 'Cairn',
+    patient: { name: displayName(patient), birthDate: patient.birthDate, sex: patient.sex, mrn: patient.mrn },
+    encounter: encounter
+      ? { visitType: VISIT_LABELS[encounter.visitType] ?? encounter.visitType, date: (encounter.startAt ?? n.createdAt).slice(0, 10), provider: encounter.providerName, reason: encounter.reason }
+      : null,
+    note: { title: n.title, status: n.status, author: n.authorName, signedAt: n.signedAt, contentHash: n.contentHash, errorReason: n.errorReason },
+    sections: rendered.sections,
+    addenda: addenda.map((a) => ({ author: a.authorName, signedAt: a.signedAt, text: typeof a.content['text'] === 'string' ? a.content['text'] : '' })),
+    vitals,
+    printedAt: now.toISOString(),
+  });
+  const fileName = `visit-summary-${patient.mrn}-${(n.signedAt ?? n.createdAt).slice(0, 10)}.pdf`;
+  return { fileName, base64: Buffer.from(bytes).toString('base64') };
+}

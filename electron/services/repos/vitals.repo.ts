@@ -1,0 +1,159 @@
+import type Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import { CairnFailure } from '../../../shared/api/result';
+import type { VitalObservation, VitalTrend } from '../../../shared/domain/chart';
+import { TREND } from '../../../shared/domain/chart';
+import { interpretVital, normalBand, normalizeVitals, VITAL_KINDS, type VitalKind, type vitalsInput } from '../../../shared/domain/vitals';
+import type { Orm } from '../db/open';
+import { encounters, observations, patients } from '../db/schema';
+import type { Actor, ClinicalWriter } from './writer';
+
+type Row = typeof observations.$inferSelect;
+const VITALS = 'vital-signs';
+const byLoinc = new Map<string, VitalKind>(Object.entries(VITAL_KINDS).map(([kind, v]): [string, VitalKind] => [v.loinc, kind as VitalKind]));
+
+/** The value as typed with its unit ("154 lb"), kept beside the UCUM value; null for computed BMI. */
+function enteredAs(input: z.output<typeof vitalsInput>, kind: VitalKind): string | null {
+  if (kind === 'bmi') return null;
+  const value = input[kind];
+  if (value === undefined) return null;
+  const unit = kind === 'weight' || kind === 'height' || kind === 'temperature' || kind === 'headCircumference' ? input.units[kind] : VITAL_KINDS[kind].unit;
+  return `${value} ${unit}`;
+}
+
+function ageDays(birthDate: string, on: string): number {
+  return Math.floor((Date.parse(on) - Date.parse(birthDate)) / 86_400_000);
+}
+
+function toVital(r: Row): VitalObservation {
+  const kind = byLoinc.get(r.loinc) ?? r.loinc;
+  return {
+    id: r.id,
+    kind,
+    loinc: r.loinc,
+    display: r.display ?? kind,
+    value: r.valueNum ?? 0,
+    unit: r.unit ?? '',
+    enteredAs: r.enteredAs,
+    interpretation: r.interpretation,
+    effectiveAt: r.effectiveAt,
+    setId: r.setId,
+    encounterId: r.encounterId,
+  };
+}
+
+/**
+ * Vital signs as observations in UCUM units. A set taken together shares a set id; the value as
+ * typed is kept beside the converted one; each is flagged by the patient's age at the time.
+ */
+export class VitalsRepo {
+  private readonly latestTwo: Database.Statement<[string], Row & { rn: number }>;
+  private readonly results: Database.Statement<[string, number], { id: string; loinc: string; display: string; value: string; unit: string | null; flag: string | null; at: string }>;
+
+  constructor(
+    sqlite: Database.Database,
+    private readonly orm: Orm,
+    private readonly writer: ClinicalWriter,
+  ) {
+    this.latestTwo = sqlite.prepare(
+      `SELECT * FROM (
+         SELECT id, loinc, display, value_num AS valueNum, unit, interpretation, effective_at AS effectiveAt,
+                row_number() OVER (PARTITION BY loinc ORDER BY effective_at DESC) AS rn
+         FROM observations WHERE patient_id = ? AND category = '${VITALS}' AND deleted_at IS NULL AND status != 'entered-in-error')
+       WHERE rn <= 2 ORDER BY loinc, rn`,
+    );
+    this.results = sqlite.prepare(
+      `SELECT id, loinc, coalesce(display, loinc) AS display, coalesce(CAST(value_num AS TEXT), value_text, '') AS value, unit,
+              interpretation AS flag, effective_at AS at
+       FROM observations WHERE patient_id = ? AND category = 'laboratory' AND deleted_at IS NULL
+       ORDER BY effective_at DESC LIMIT ?`,
+    );
+  }
+
+  record(input: z.output<typeof vitalsInput> & { patientId: string; encounterId?: string }, actor: Actor): VitalObservation[] {
+    const patient = this.orm.select({ birthDate: patients.birthDate, deletedAt: patients.deletedAt }).from(patients).where(eq(patients.id, input.patientId)).get();
+    if (!patient || patient.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.patientId}`);
+    if (input.encounterId) {
+      const e = this.orm.select({ patientId: encounters.patientId }).from(encounters).where(eq(encounters.id, input.encounterId)).get();
+      if (!e || e.patientId !== input.patientId) throw new CairnFailure('invalid_input', 'that encounter does not belong to this patient');
+    }
+    const values = normalizeVitals(input);
+    const age = ageDays(patient.birthDate, input.takenAt.slice(0, 10));
+    return this.writer.write((at) => {
+      const setId = uuidv7();
+      return values.map((v) => {
+        const interp = interpretVital(v.kind, v.value, age);
+        const row = this.orm
+          .insert(observations)
+          .values({
+            id: uuidv7(),
+            patientId: input.patientId,
+            encounterId: input.encounterId ?? null,
+            category: VITALS,
+            loinc: v.loinc,
+            display: VITAL_KINDS[v.kind].display,
+            valueNum: v.value,
+            unit: v.unit,
+            refLow: interp.low,
+            refHigh: interp.high,
+            interpretation: interp.flag,
+            status: 'final',
+            effectiveAt: input.takenAt,
+            setId,
+            enteredAs: enteredAs(input, v.kind),
+            createdAt: at,
+            createdBy: actor.userId,
+            updatedAt: at,
+            updatedBy: actor.userId,
+          })
+          .returning()
+          .get();
+        const o = toVital(row);
+        this.writer.record(at, { action: 'vitals.record', actor, patientId: input.patientId, entity: 'observation', id: o.id, op: 'insert', payload: o, detail: v.kind });
+        return o;
+      });
+    });
+  }
+
+  forEncounter(encounterId: string): VitalObservation[] {
+    return this.orm.select().from(observations).where(eq(observations.encounterId, encounterId)).all().filter((r) => r.category === VITALS).map(toVital);
+  }
+
+  /** Each vital's series over time with the normal band for the patient's age today. */
+  trends(patientId: string, birthDate: string, today: string): VitalTrend[] {
+    const rows = this.orm.select().from(observations).where(eq(observations.patientId, patientId)).all().filter((r) => r.category === VITALS && !r.deletedAt);
+    const byKind = new Map<string, VitalTrend>();
+    for (const r of rows.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt))) {
+      const v = toVital(r);
+      let t = byKind.get(v.kind);
+      if (!t) {
+        const band = byLoinc.has(v.loinc) ? normalBand(v.kind as VitalKind, ageDays(birthDate, today)) : null;
+        t = { kind: v.kind, display: v.display, unit: v.unit, points: [], band };
+        byKind.set(v.kind, t);
+      }
+      t.points.push({ at: v.effectiveAt, value: v.value, flag: v.interpretation });
+    }
+    return [...byKind.values()];
+  }
+
+  /** The latest value of each vital with the one before it, for trend arrows on the face sheet. */
+  latest(patientId: string, _birthDate: string, _today: string): { kind: string; display: string; value: number; unit: string; flag: string | null; at: string; previous: number | null; trend: (typeof TREND)[number] | null }[] {
+    const rows = this.latestTwo.all(patientId);
+    const out = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r.rn !== 1) continue;
+      const prev = rows[i + 1]?.rn === 2 && rows[i + 1]?.loinc === r.loinc ? rows[i + 1]!.valueNum : null;
+      const value = r.valueNum ?? 0;
+      const trend = prev === null ? null : Math.abs(value - prev) <= Math.abs(prev) * 0.02 ? 'steady' : value > prev ? 'up' : 'down';
+      out.push({ kind: byLoinc.get(r.loinc) ?? r.loinc, display: r.display ?? r.loinc, value, unit: r.unit ?? '', flag: r.interpretation, at: r.effectiveAt, previous: prev, trend } as const);
+    }
+    return out;
+  }
+
+  recentResults(patientId: string, limit: number): ReturnType<VitalsRepo['results']['all']> {
+    return this.results.all(patientId, limit);
+  }
+}

@@ -1,0 +1,72 @@
+import { Alert, Badge, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import type { Icd10Code, Problem } from '../../../../shared/domain/clinical';
+import { api } from '../../lib/api';
+
+/** The problem list: find an ICD-10-CM code by words or code, add it, resolve it. */
+export function ProblemsPanel({ patientId }: { patientId: string }): ReactElement {
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [query, setQuery] = useState('');
+  const [debounced] = useDebouncedValue(query, 150);
+  const [codes, setCodes] = useState<Icd10Code[]>([]);
+  const [chronic, setChronic] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => void api['problems.list']({ patientId }).then((r) => r.ok && setProblems(r.value)), [patientId]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    if (debounced.trim().length < 2) return;
+    void api['problems.searchCodes']({ query: debounced, limit: 15 }).then((r) => r.ok && setCodes(r.value));
+  }, [debounced]);
+  const shown = debounced.trim().length < 2 ? [] : codes;
+
+  const add = async (code: string): Promise<void> => {
+    const r = await api['problems.add']({ patientId, icd10: code, chronic });
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    setQuery('');
+    load();
+  };
+
+  return (
+    <Stack>
+      <Title order={4}>Problems</Title>
+      <Table data-testid="problem-list">
+        <Table.Tbody>
+          {problems.map((p) => (
+            <Table.Tr key={p.id}>
+              <Table.Td w={90}><b>{p.icd10}</b></Table.Td>
+              <Table.Td>{p.display} {p.chronic && <Badge size="xs" variant="light">chronic</Badge>}</Table.Td>
+              <Table.Td w={140}><Badge color={p.status === 'active' ? 'blue' : 'gray'}>{p.status}</Badge></Table.Td>
+              <Table.Td w={200}>
+                <Select size="xs" aria-label="Change status" value={p.status} data={['active', 'inactive', 'resolved']} allowDeselect={false}
+                  onChange={(s) => s && void api['problems.update']({ id: p.id, expectedVersion: p.version, status: s as Problem['status'] }).then(load)} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+          {problems.length === 0 && (
+            <Table.Tr><Table.Td><Text c="dimmed">No problems recorded.</Text></Table.Td></Table.Tr>
+          )}
+        </Table.Tbody>
+      </Table>
+      <Group align="flex-end">
+        <TextInput label="Add a problem" placeholder='Words or code, e.g. "diab typ 2" or "E11.9"' value={query} onChange={(e) => setQuery(e.currentTarget.value)} style={{ flex: 1 }} data-testid="problem-search" />
+        <Checkbox label="Chronic" checked={chronic} onChange={(e) => setChronic(e.currentTarget.checked)} mb={8} />
+      </Group>
+      {error && <Alert color="red">{error}</Alert>}
+      {shown.length > 0 && (
+        <Table highlightOnHover data-testid="code-results">
+          <Table.Tbody>
+            {shown.map((c) => (
+              <Table.Tr key={c.code} style={{ cursor: c.billable ? 'pointer' : 'default', opacity: c.billable ? 1 : 0.6 }} onClick={() => c.billable && void add(c.code)}>
+                <Table.Td w={90}><b>{c.code}</b></Table.Td>
+                <Table.Td>{c.description}</Table.Td>
+                <Table.Td w={120}>{c.billable ? <Button size="compact-xs" variant="light">Add</Button> : <Text size="xs" c="dimmed">category</Text>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

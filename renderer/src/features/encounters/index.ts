@@ -1,0 +1,1 @@
+export { EncounterWorkspace, VISIT_LABELS } from './EncounterWorkspace';

@@ -1,0 +1,2 @@
+export { NoteEditor } from './NoteEditor';
+export { SignedNote } from './SignedNote';

@@ -1,0 +1,95 @@
+import { Alert, Badge, Button, Card, Group, NumberInput, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { useState, type ReactElement } from 'react';
+import type { VitalObservation } from '../../../../shared/domain/chart';
+import { fromUcum, unitLabel, vitalsUnits, type VitalsUnits } from '../../../../shared/domain/vitals';
+import { api } from '../../lib/api';
+
+const UNITS_KEY = 'cairn.vitalUnits';
+const DEFAULT_UNITS: VitalsUnits = { weight: 'lb', height: 'in', temperature: '[degF]', headCircumference: 'in' };
+
+/** The clinic's entry units are a preference (not PHI), remembered on this device. */
+function savedUnits(): VitalsUnits {
+  try {
+    const parsed = vitalsUnits.safeParse(JSON.parse(localStorage.getItem(UNITS_KEY) ?? 'null'));
+    return parsed.success ? parsed.data : DEFAULT_UNITS;
+  } catch {
+    return DEFAULT_UNITS;
+  }
+}
+
+type Entry = Partial<Record<'systolic' | 'diastolic' | 'heartRate' | 'respiratoryRate' | 'temperature' | 'spo2' | 'height' | 'weight' | 'painScore' | 'headCircumference', number>>;
+
+/** Vitals for a visit, entered in the clinic's units and stored in UCUM; impossible values are refused with the reason. */
+export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { patientId: string; encounterId?: string; recorded: VitalObservation[]; onRecorded: () => void }): ReactElement {
+  const [units, setUnits] = useState<VitalsUnits>(savedUnits);
+  const [entry, setEntry] = useState<Entry>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const setUnit = (k: keyof VitalsUnits, v: string): void => {
+    const next = { ...units, [k]: v } as VitalsUnits;
+    setUnits(next);
+    localStorage.setItem(UNITS_KEY, JSON.stringify(next));
+  };
+  const num = (k: keyof Entry, label: string, extra?: ReactElement): ReactElement => (
+    <Group gap={4} align="flex-end" wrap="nowrap">
+      <NumberInput label={label} value={entry[k] ?? ''} error={errors[k]} w={130} decimalScale={2} data-testid={`vital-${k}`}
+        onChange={(x) => setEntry({ ...entry, [k]: typeof x === 'number' ? x : undefined })} />
+      {extra}
+    </Group>
+  );
+  const save = async (): Promise<void> => {
+    const r = await api['vitals.record']({ patientId, ...(encounterId && { encounterId }), takenAt: new Date().toISOString(), units, ...entry });
+    if (!r.ok) {
+      setError(r.error.message);
+      setErrors(Object.fromEntries((r.error.issues ?? []).filter((i) => i.path).map((i) => [i.path, i.message])));
+      return;
+    }
+    setEntry({});
+    setErrors({});
+    setError(null);
+    onRecorded();
+  };
+  const last = recorded.filter((v) => v.setId === recorded.at(-1)?.setId);
+  return (
+    <Card withBorder data-testid="vitals-panel">
+      <Title order={4} mb="xs">Vitals</Title>
+      <Group align="flex-end" gap="sm">
+        {num('systolic', 'Systolic')}
+        {num('diastolic', 'Diastolic')}
+        {num('heartRate', 'Heart rate')}
+        {num('respiratoryRate', 'Resp. rate')}
+        {num('spo2', 'SpO2 %')}
+        {num('temperature', 'Temperature', <SegmentedControl size="xs" value={units.temperature} onChange={(v) => setUnit('temperature', v)} data={[{ value: '[degF]', label: '°F' }, { value: 'Cel', label: '°C' }]} />)}
+        {num('weight', 'Weight', <SegmentedControl size="xs" value={units.weight} onChange={(v) => setUnit('weight', v)} data={[{ value: 'lb', label: 'lb' }, { value: 'kg', label: 'kg' }]} />)}
+        {num('height', 'Height', <SegmentedControl size="xs" value={units.height} onChange={(v) => setUnit('height', v)} data={[{ value: 'in', label: 'in' }, { value: 'cm', label: 'cm' }]} />)}
+        {num('painScore', 'Pain 0–10')}
+        {num('headCircumference', 'Head circ.', <SegmentedControl size="xs" value={units.headCircumference} onChange={(v) => setUnit('headCircumference', v)} data={[{ value: 'in', label: 'in' }, { value: 'cm', label: 'cm' }]} />)}
+        <Button onClick={() => void save()} disabled={Object.values(entry).every((v) => v === undefined)}>Record vitals</Button>
+      </Group>
+      {error && <Alert color="red" mt="xs" data-testid="vitals-error">{error}</Alert>}
+      {last.length > 0 && (
+        <Stack gap={2} mt="sm">
+          <Text size="xs" c="dimmed">Recorded {new Date(last[0]!.effectiveAt).toLocaleString()}</Text>
+          <Table verticalSpacing={2} data-testid="vitals-recorded">
+            <Table.Tbody>
+              {last.map((v) => {
+                const shown = v.kind === 'weight' ? `${fromUcum('weight', v.value, units.weight).toFixed(1)} ${unitLabel(units.weight)}`
+                  : v.kind === 'temperature' ? `${fromUcum('temperature', v.value, units.temperature).toFixed(1)} ${unitLabel(units.temperature)}`
+                  : v.kind === 'height' ? `${fromUcum('height', v.value, units.height).toFixed(1)} ${unitLabel(units.height)}`
+                  : `${v.value} ${unitLabel(v.unit)}`;
+                return (
+                  <Table.Tr key={v.id}>
+                    <Table.Td>{v.display}</Table.Td>
+                    <Table.Td fw={600}>{shown}</Table.Td>
+                    <Table.Td><Text size="xs" c="dimmed">{v.unit !== unitLabel(v.unit) || v.kind === 'weight' || v.kind === 'height' || v.kind === 'temperature' ? `stored ${v.value} ${v.unit}` : ''}</Text></Table.Td>
+                    <Table.Td>{v.interpretation && v.interpretation !== 'N' && <Badge color="red">{v.interpretation}</Badge>}</Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Stack>
+      )}
+    </Card>
+  );
+}

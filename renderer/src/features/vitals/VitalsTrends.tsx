@@ -1,0 +1,37 @@
+import '@mantine/charts/styles.css';
+import { LineChart } from '@mantine/charts';
+import { Card, SimpleGrid, Text, Title } from '@mantine/core';
+import { useEffect, useState, type ReactElement } from 'react';
+import type { VitalTrend } from '../../../../shared/domain/chart';
+import { unitLabel } from '../../../../shared/domain/vitals';
+import { api } from '../../lib/api';
+
+/** One chart per vital over time, with the normal band for the patient's age as reference lines. */
+export function VitalsTrends({ patientId }: { patientId: string }): ReactElement {
+  const [trends, setTrends] = useState<VitalTrend[]>([]);
+  useEffect(() => void api['vitals.trends']({ patientId }).then((r) => r.ok && setTrends(r.value)), [patientId]);
+  if (trends.length === 0) return <Text c="dimmed">No vitals recorded yet.</Text>;
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} data-testid="vitals-trends">
+      {trends.map((t) => (
+        <Card withBorder key={t.kind} data-testid={`trend-${t.kind}`}>
+          <Title order={5}>{t.display} ({unitLabel(t.unit)})</Title>
+          <Text size="xs" c="dimmed" mb="xs">{t.points.length} reading{t.points.length === 1 ? '' : 's'}{t.band ? ` · normal ${t.band.low ?? '–'} to ${t.band.high ?? '–'}` : ''}</Text>
+          <LineChart
+            h={180}
+            data={t.points.map((p) => ({ date: p.at.slice(0, 10), value: p.value }))}
+            dataKey="date"
+            series={[{ name: 'value', label: t.display, color: 'teal.6' }]}
+            withDots
+            curveType="linear"
+            referenceLines={[
+              ...(t.band?.low != null ? [{ y: t.band.low, label: 'low', color: 'orange.5' }] : []),
+              ...(t.band?.high != null ? [{ y: t.band.high, label: 'high', color: 'red.5' }] : []),
+            ]}
+            yAxisProps={{ domain: ['auto', 'auto'] }}
+          />
+        </Card>
+      ))}
+    </SimpleGrid>
+  );
+}

@@ -1,0 +1,2 @@
+export { VitalsPanel } from './VitalsPanel';
+export { VitalsTrends } from './VitalsTrends';
