@@ -111,4 +111,17 @@ describe('encrypted chart store', () => {
     expect(repos.audit.firstBroken()).toBe(2);
     store.close();
   });
+
+  it('refuses, in the database itself, to change or delete a signed note', async () => {
+    const { store } = await newStore(t.dir, PASS);
+    const repos = createRepos(store);
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Sig', familyName: 'Ned', birthDate: '1980-01-01' }), actor);
+    store.sqlite.prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, created_by, updated_at, updated_by) VALUES ('test-user', 'test', 'Test', 'physician', 'x', 'now', 'x', 'now', 'x')`).run();
+    const draft = repos.notes.saveDraft({ patientId: p.id, templateId: 'review-of-systems', title: 'ROS', content: { ros: { allOthersNegative: true, systems: {} } } }, actor);
+    repos.notes.sign(draft.id, draft.version, actor);
+    expect(() => store.sqlite.prepare(`UPDATE clinical_notes SET content = '{"x":1}' WHERE id = ?`).run(draft.id)).toThrow(/signed note cannot be changed/);
+    expect(() => store.sqlite.prepare(`UPDATE clinical_notes SET status = 'draft' WHERE id = ?`).run(draft.id)).toThrow(/signed note cannot be changed/);
+    expect(() => store.sqlite.prepare('DELETE FROM clinical_notes WHERE id = ?').run(draft.id)).toThrow(/never deleted/);
+    store.close();
+  });
 });
