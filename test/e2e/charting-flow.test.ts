@@ -98,7 +98,7 @@ describe('charting a visit in Chromium against the real dispatcher', () => {
     await ros.getByTestId('ros-neurological').getByText('Positive', { exact: true }).click();
     await ros.getByLabel('Neurological findings').fill('morning headaches, no focal weakness');
     await ros.getByTestId('ros-cardiovascular').getByText('Negative', { exact: true }).click();
-    await ros.getByText('All others negative').click();
+    await ros.getByRole('switch', { name: 'All others negative' }).check();
     await editor.getByLabel('Impression').fill('Uncontrolled hypertension');
     await editor.getByLabel('Treatment and orders').fill('Start lisinopril 10 mg daily; recheck in 2 weeks.');
     await expect(editor.getByTestId('save-state').filter({ hasText: 'Draft saved' }).waitFor()).resolves.toBeUndefined();

@@ -18,7 +18,7 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
   const repos = session.repos;
   const patient = repos.patients.peek(n.patientId);
   const encounter = n.encounterId ? repos.encounters.get(n.encounterId) : null;
-  const rendered = n.templateId ? renderNoteText(repos.templates.get(n.templateId), n.content as NoteContent) : { title: n.title, sections: [] };
+  const rendered = n.templateId ? renderNoteText(repos.templates.get(n.templateId), n.content) : { title: n.title, sections: [] };
   const addenda = repos.notes.list({ patientId: n.patientId }).filter((a) => a.amendsNoteId === n.id && a.status === 'signed');
   const vitals = encounter ? repos.vitals.forEncounter(encounter.id).map((v) => `${v.display}: ${v.value} ${v.unit}${v.interpretation && v.interpretation !== 'N' ? ` (${v.interpretation})` : ''}`) : [];
   const bytes = await visitSummaryPdf({

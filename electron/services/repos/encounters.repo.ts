@@ -2,7 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';
-import { encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain/clinical';
+import { type encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain/clinical';
 import type { z } from 'zod';
 import type { Orm } from '../db/open';
 import { encounters, patients, users } from '../db/schema';

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { VitalObservation, VitalTrend } from '../../../shared/domain/chart';
-import { TREND } from '../../../shared/domain/chart';
+import { type TREND } from '../../../shared/domain/chart';
 import { interpretVital, normalBand, normalizeVitals, VITAL_KINDS, type VitalKind, type vitalsInput } from '../../../shared/domain/vitals';
 import type { Orm } from '../db/open';
 import { encounters, observations, patients } from '../db/schema';
@@ -135,7 +135,8 @@ export class VitalsRepo {
       }
       t.points.push({ at: v.effectiveAt, value: v.value, flag: v.interpretation });
     }
-    return [...byKind.values()];
+    const order = Object.keys(VITAL_KINDS);
+    return [...byKind.values()].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   }
 
   /** The latest value of each vital with the one before it, for trend arrows on the face sheet. */

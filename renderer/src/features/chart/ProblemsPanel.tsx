@@ -40,7 +40,7 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
               <Table.Td w={140}><Badge color={p.status === 'active' ? 'blue' : 'gray'}>{p.status}</Badge></Table.Td>
               <Table.Td w={200}>
                 <Select size="xs" aria-label="Change status" value={p.status} data={['active', 'inactive', 'resolved']} allowDeselect={false}
-                  onChange={(s) => s && void api['problems.update']({ id: p.id, expectedVersion: p.version, status: s as Problem['status'] }).then(load)} />
+                  onChange={(s) => s && void api['problems.update']({ id: p.id, expectedVersion: p.version, status: s }).then(load)} />
               </Table.Td>
             </Table.Tr>
           ))}

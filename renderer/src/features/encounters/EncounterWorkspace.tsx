@@ -57,7 +57,7 @@ export function EncounterWorkspace({ patientId, encounterId }: { patientId: stri
             {encounter.providerName && <Text c="dimmed">with {encounter.providerName}</Text>}
           </Group>
           <Select aria-label="Visit status" size="xs" w={160} data={ENCOUNTER_STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))} value={encounter.status} allowDeselect={false}
-            onChange={(s) => s && void api['encounters.setStatus']({ id: encounter.id, status: s as (typeof ENCOUNTER_STATUSES)[number] }).then((r) => (r.ok ? load() : setError(r.error.message)))} />
+            onChange={(s) => s && void api['encounters.setStatus']({ id: encounter.id, status: s }).then((r) => (r.ok ? load() : setError(r.error.message)))} />
         </Group>
       </Paper>
       <VitalsPanel patientId={patientId} encounterId={encounterId} recorded={data.vitals} onRecorded={load} />

@@ -20,7 +20,7 @@ export function SignedNote({ note, template, addenda, onChanged }: { note: Note;
   const [text, setText] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const rendered = template ? renderNoteText(template, note.content as NoteContent) : { title: note.title, sections: [] };
+  const rendered = template ? renderNoteText(template, note.content) : { title: note.title, sections: [] };
   const inError = note.status === 'entered_in_error';
 
   const submit = async (): Promise<void> => {

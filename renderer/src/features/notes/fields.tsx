@@ -46,7 +46,7 @@ function RosField({ field, value, onChange, readOnly }: FieldProps<FieldOfKind<'
                     size="xs"
                     disabled={readOnly}
                     value={entry.status}
-                    onChange={(s) => set({ ...v, systems: { ...v.systems, [sys]: { ...entry, status: s as typeof entry.status } } })}
+                    onChange={(s) => set({ ...v, systems: { ...v.systems, [sys]: { ...entry, status: s } } })}
                     data={[
                       { value: 'not_reviewed', label: v.allOthersNegative ? 'Negative (implied)' : 'Not reviewed' },
                       { value: 'negative', label: 'Negative' },
@@ -89,7 +89,7 @@ function ExamField({ field, value, onChange, readOnly }: FieldProps<FieldOfKind<
                 <Table.Td w={200}>{sys.label}</Table.Td>
                 <Table.Td w={300}>
                   <SegmentedControl size="xs" disabled={readOnly} value={entry.status}
-                    onChange={(s) => onChange({ systems: { ...v.systems, [sys.id]: { ...entry, status: s as typeof entry.status } } })}
+                    onChange={(s) => onChange({ systems: { ...v.systems, [sys.id]: { ...entry, status: s } } })}
                     data={[{ value: 'not_examined', label: 'Not examined' }, { value: 'normal', label: 'Normal' }, { value: 'abnormal', label: 'Abnormal' }]} />
                 </Table.Td>
                 <Table.Td>

@@ -26,7 +26,7 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const setUnit = (k: keyof VitalsUnits, v: string): void => {
-    const next = { ...units, [k]: v } as VitalsUnits;
+    const next = { ...units, [k]: v };
     setUnits(next);
     localStorage.setItem(UNITS_KEY, JSON.stringify(next));
   };

@@ -6,6 +6,15 @@ import type { VitalTrend } from '../../../../shared/domain/chart';
 import { unitLabel } from '../../../../shared/domain/vitals';
 import { api } from '../../lib/api';
 
+/** The y range covers the readings and the normal band, so the band is always drawn. */
+function domainWithBand(t: VitalTrend): [number, number] {
+  const values = [...t.points.map((p) => p.value), t.band?.low, t.band?.high].filter((v): v is number => typeof v === 'number');
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = Math.max((hi - lo) * 0.1, 1);
+  return [Math.floor(lo - pad), Math.ceil(hi + pad)];
+}
+
 /** One chart per vital over time, with the normal band for the patient's age as reference lines. */
 export function VitalsTrends({ patientId }: { patientId: string }): ReactElement {
   const [trends, setTrends] = useState<VitalTrend[]>([]);
@@ -28,7 +37,7 @@ export function VitalsTrends({ patientId }: { patientId: string }): ReactElement
               ...(t.band?.low != null ? [{ y: t.band.low, label: 'low', color: 'orange.5' }] : []),
               ...(t.band?.high != null ? [{ y: t.band.high, label: 'high', color: 'red.5' }] : []),
             ]}
-            yAxisProps={{ domain: ['auto', 'auto'] }}
+            yAxisProps={{ domain: domainWithBand(t) }}
           />
         </Card>
       ))}
