@@ -1,6 +1,6 @@
 import { displayName } from '../../../shared/domain/patient';
 import type { Note } from '../../../shared/domain/clinical';
-import { renderNoteText, type NoteContent } from '../../../shared/domain/templates';
+import { renderNoteText } from '../../../shared/domain/templates';
 import type { Session } from '../session';
 import { visitSummaryPdf } from './visit-summary.pdf';
 

@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
 import type { Note } from '../../../../shared/domain/clinical';
-import { renderNoteText, type NoteContent, type NoteTemplate } from '../../../../shared/domain/templates';
+import { renderNoteText, type NoteTemplate } from '../../../../shared/domain/templates';
 import { api } from '../../lib/api';
 
 function download(fileName: string, base64: string): void {
