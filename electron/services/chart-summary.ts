@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ChartSummary } from '../../shared/domain/chart';
 import { immunizationSchedule, immunizationsDue, type DueItem, type ImmunizationSchedule } from '../../shared/domain/immunizations';
 import type { Repos } from './repos';
+import { allergyStatusOf } from './repos/allergies.repo';
 
 const schedules = new Map<string, ImmunizationSchedule>();
 
@@ -30,15 +31,15 @@ export function immunizationsDueFor(repos: Repos, patientId: string, on: string)
  */
 export function buildChartSummary(repos: Repos, patientId: string, today: string): ChartSummary {
   const patient = repos.patients.peek(patientId);
-  const allergies = repos.allergies.list(patientId).filter((a) => a.status === 'active');
+  const allergies = repos.allergies.list(patientId);
   const notes = repos.notes.recent(patientId, 10);
   return {
     patient,
-    allergyStatus: repos.allergies.status(patientId),
-    allergies,
+    allergyStatus: allergyStatusOf(allergies),
+    allergies: allergies.filter((a) => a.status === 'active'),
     problems: repos.problems.list(patientId).filter((p) => p.status === 'active'),
     medications: repos.medications.active(patientId),
-    lastVitals: repos.vitals.latest(patientId, patient.birthDate, today),
+    lastVitals: repos.vitals.latest(patientId),
     immunizationsDue: immunizationsDueFor(repos, patientId, today).filter((d) => d.status === 'due' || d.status === 'overdue'),
     recentNotes: notes,
     recentResults: repos.vitals.recentResults(patientId, 10),

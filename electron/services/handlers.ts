@@ -124,7 +124,8 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       return immunizationsDueFor(session.repos, i.patientId, i.on ?? isoToday(now()));
     },
     'chart.summary': (i) => {
-      reading('chart.summary', i.patientId);
+      // The face sheet is what "opening the chart" shows: audited as such.
+      reading('chart.open', i.patientId);
       return buildChartSummary(session.repos, i.patientId, isoToday(now()));
     },
   };

@@ -18,6 +18,7 @@ import { defaultResourcesDir } from '../../electron/services/paths';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import type { Actor } from '../../electron/services/repos/patients.repo';
 import type { Patient, PatientInput, PatientSummary } from '../../shared/domain/patient';
+import { benchCharting } from './charting.bench';
 import { createPatientGenerator, createRng, type PatientGenerator, type Rng } from './generate';
 
 const PASSPHRASE = 'bench: correct horse battery staple';
@@ -609,6 +610,8 @@ async function main(): Promise<void> {
     benchSearches(built, rng, args.patients);
     await breathe();
     benchWrites(built, gen);
+    await breathe();
+    await benchCharting(built.repos, latencyRow, progress);
     await breathe();
     benchColdOpen(built, rng, resourcesDir);
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');

@@ -133,7 +133,7 @@ describe('charting over a real encrypted database', () => {
     expect(c.session.repos.outbox.pending()).toBeGreaterThan(15);
     expect(c.session.repos.audit.firstBroken()).toBeNull();
     const actions = c.session.repos.audit.list({ patientId: patient.id }).map((e) => e.action);
-    for (const a of ['encounter.create', 'note.create', 'note.sign', 'note.addendum', 'note.entered_in_error', 'vitals.record', 'problem.add', 'immunization.add', 'chart.summary']) expect(actions).toContain(a);
+    for (const a of ['encounter.create', 'note.create', 'note.sign', 'note.addendum', 'note.entered_in_error', 'vitals.record', 'problem.add', 'immunization.add', 'chart.open']) expect(actions).toContain(a);
   });
 
   it('front desk cannot write clinical data', async () => {

@@ -64,6 +64,8 @@ describe('patient search (FTS5)', () => {
     expect(names('617-555-0101')).toEqual(['José Núñez']);
     expect(names('555-0123')).toEqual(['Anna Smith']);
     expect(names('14155550123')).toEqual(['Anna Smith']);
+    // A number stored with its +1 is found by its ten digits, as read off a card.
+    expect(names('415-555-0123')).toEqual(['Anna Smith']);
   });
 
   it('treats FTS operators in the query as plain text', () => {

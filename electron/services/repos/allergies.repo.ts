@@ -29,6 +29,15 @@ function toAllergy(r: Row): Allergy {
   };
 }
 
+/** What the banner shows: a chart with no allergy review says "not reviewed", never "none". */
+export function allergyStatusOf(list: readonly Allergy[]): AllergyStatus {
+  const active = list.filter((a) => a.status === 'active');
+  const substances = active.filter((a) => a.kind === 'allergy').map((a) => a.substance ?? '');
+  if (substances.length > 0) return { kind: 'allergies', substances };
+  if (active.some((a) => a.kind === 'nka')) return { kind: 'nka' };
+  return { kind: 'unknown' };
+}
+
 /**
  * Allergies and intolerances. "No known allergies" is an explicit statement (kind 'nka'),
  * distinct from nothing recorded; recording an allergy retires an active NKA statement.
@@ -113,12 +122,7 @@ export class AllergiesRepo {
       .map(toAllergy);
   }
 
-  /** What the banner shows: a chart with no allergy review says "not reviewed", never "none". */
   status(patientId: string): AllergyStatus {
-    const active = this.list(patientId).filter((a) => a.status === 'active');
-    const substances = active.filter((a) => a.kind === 'allergy').map((a) => a.substance ?? '');
-    if (substances.length > 0) return { kind: 'allergies', substances };
-    if (active.some((a) => a.kind === 'nka')) return { kind: 'nka' };
-    return { kind: 'unknown' };
+    return allergyStatusOf(this.list(patientId));
   }
 }

@@ -49,7 +49,7 @@ function toVital(r: Row): VitalObservation {
  * typed is kept beside the converted one; each is flagged by the patient's age at the time.
  */
 export class VitalsRepo {
-  private readonly latestTwo: Database.Statement<[string], Row & { rn: number }>;
+  private readonly latestTwo: Database.Statement<[string, string], Row>;
   private readonly results: Database.Statement<[string, number], { id: string; loinc: string; display: string; value: string; unit: string | null; flag: string | null; at: string }>;
 
   constructor(
@@ -57,12 +57,12 @@ export class VitalsRepo {
     private readonly orm: Orm,
     private readonly writer: ClinicalWriter,
   ) {
+    // Two indexed lookups per vital kind (patient, loinc, time DESC LIMIT 2) instead of ranking the
+    // patient's whole history: a ten-year chart holds thousands of observations.
     this.latestTwo = sqlite.prepare(
-      `SELECT * FROM (
-         SELECT id, loinc, display, value_num AS valueNum, unit, interpretation, effective_at AS effectiveAt,
-                row_number() OVER (PARTITION BY loinc ORDER BY effective_at DESC) AS rn
-         FROM observations WHERE patient_id = ? AND category = '${VITALS}' AND deleted_at IS NULL AND status != 'entered-in-error')
-       WHERE rn <= 2 ORDER BY loinc, rn`,
+      `SELECT id, loinc, display, value_num AS valueNum, unit, interpretation, effective_at AS effectiveAt
+       FROM observations WHERE patient_id = ? AND loinc = ? AND category = '${VITALS}' AND deleted_at IS NULL AND status != 'entered-in-error'
+       ORDER BY effective_at DESC LIMIT 2`,
     );
     this.results = sqlite.prepare(
       `SELECT id, loinc, coalesce(display, loinc) AS display, coalesce(CAST(value_num AS TEXT), value_text, '') AS value, unit,
@@ -140,16 +140,15 @@ export class VitalsRepo {
   }
 
   /** The latest value of each vital with the one before it, for trend arrows on the face sheet. */
-  latest(patientId: string, _birthDate: string, _today: string): { kind: string; display: string; value: number; unit: string; flag: string | null; at: string; previous: number | null; trend: (typeof TREND)[number] | null }[] {
-    const rows = this.latestTwo.all(patientId);
+  latest(patientId: string): { kind: string; display: string; value: number; unit: string; flag: string | null; at: string; previous: number | null; trend: (typeof TREND)[number] | null }[] {
     const out = [];
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      if (r.rn !== 1) continue;
-      const prev = rows[i + 1]?.rn === 2 && rows[i + 1]?.loinc === r.loinc ? rows[i + 1]!.valueNum : null;
-      const value = r.valueNum ?? 0;
+    for (const [kind, info] of Object.entries(VITAL_KINDS)) {
+      const [last, before] = this.latestTwo.all(patientId, info.loinc);
+      if (!last) continue;
+      const value = last.valueNum ?? 0;
+      const prev = before?.valueNum ?? null;
       const trend = prev === null ? null : Math.abs(value - prev) <= Math.abs(prev) * 0.02 ? 'steady' : value > prev ? 'up' : 'down';
-      out.push({ kind: byLoinc.get(r.loinc) ?? r.loinc, display: r.display ?? r.loinc, value, unit: r.unit ?? '', flag: r.interpretation, at: r.effectiveAt, previous: prev, trend } as const);
+      out.push({ kind, display: last.display ?? info.display, value, unit: last.unit ?? info.unit, flag: last.interpretation, at: last.effectiveAt, previous: prev, trend } as const);
     }
     return out;
   }

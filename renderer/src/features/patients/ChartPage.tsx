@@ -10,23 +10,39 @@ import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { PatientBanner } from './PatientBanner';
 
+function VisitList({ patientId }: { patientId: string }): ReactElement {
+  const go = useNav((s) => s.go);
+  const [encounters, setEncounters] = useState<Encounter[] | null>(null);
+  useEffect(() => void api['encounters.list']({ patientId }).then((r) => setEncounters(r.ok ? r.value : [])), [patientId]);
+  if (!encounters) return <Loader />;
+  if (encounters.length === 0) return <Text c="dimmed">No visits yet.</Text>;
+  return (
+    <Table highlightOnHover data-testid="visit-list">
+      <Table.Tbody>
+        {encounters.map((e) => (
+          <Table.Tr key={e.id} style={{ cursor: 'pointer' }} onClick={() => go({ name: 'encounter', patientId, encounterId: e.id })}>
+            <Table.Td>{(e.startAt ?? '').slice(0, 10)}</Table.Td>
+            <Table.Td>{VISIT_LABELS[e.visitType]}</Table.Td>
+            <Table.Td>{e.reason ?? ''}</Table.Td>
+            <Table.Td>{e.providerName ?? ''}</Table.Td>
+            <Table.Td>{e.status.replace(/_/g, ' ')}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 /** The chart: banner on top; face sheet, visits, problems, allergies, immunizations, vitals and demographics in tabs. */
 export function ChartPage({ patientId, tab }: { patientId: string; tab?: string }): ReactElement {
   const go = useNav((s) => s.go);
   const [summary, setSummary] = useState<ChartSummary | null>(null);
-  const [encounters, setEncounters] = useState<Encounter[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [visit, setVisit] = useState<{ visitType: string; reason: string }>({ visitType: 'office_visit', reason: '' });
 
-  const load = useCallback(() => {
-    // chartHeader records the chart opening in the audit log; the summary fills the face sheet.
-    void api['patients.chartHeader']({ id: patientId }).then((h) => {
-      if (!h.ok) return setError(h.error.message);
-      void api['chart.summary']({ patientId }).then((r) => (r.ok ? setSummary(r.value) : setError(r.error.message)));
-      void api['encounters.list']({ patientId }).then((r) => r.ok && setEncounters(r.value));
-    });
-  }, [patientId]);
+  // The face sheet is the chart opening (audited once as such); other lists load when their tab is shown.
+  const load = useCallback(() => void api['chart.summary']({ patientId }).then((r) => (r.ok ? setSummary(r.value) : setError(r.error.message))), [patientId]);
   useEffect(load, [load]);
 
   const startVisit = async (): Promise<void> => {
@@ -58,20 +74,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md"><FaceSheet summary={summary} /></Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
-          <Table highlightOnHover data-testid="visit-list">
-            <Table.Tbody>
-              {encounters.map((e) => (
-                <Table.Tr key={e.id} style={{ cursor: 'pointer' }} onClick={() => go({ name: 'encounter', patientId, encounterId: e.id })}>
-                  <Table.Td>{(e.startAt ?? '').slice(0, 10)}</Table.Td>
-                  <Table.Td>{VISIT_LABELS[e.visitType]}</Table.Td>
-                  <Table.Td>{e.reason ?? ''}</Table.Td>
-                  <Table.Td>{e.providerName ?? ''}</Table.Td>
-                  <Table.Td>{e.status.replace(/_/g, ' ')}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          {encounters.length === 0 && <Text c="dimmed">No visits yet.</Text>}
+          <VisitList patientId={patientId} />
         </Tabs.Panel>
         <Tabs.Panel value="problems" pt="md"><ProblemsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="allergies" pt="md"><AllergiesPanel patientId={patientId} onChanged={load} /></Tabs.Panel>
