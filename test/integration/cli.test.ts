@@ -81,3 +81,39 @@ describe('the cairn CLI', () => {
     expect(existsSync(join(t.dir, 'other.cairn'))).toBe(false);
   });
 });
+
+describe('the cairn CLI for charting', () => {
+  const t = tempDir('cairn-cli-chart-');
+  const db = join(t.dir, 'clinic.cairn');
+  afterAll(() => t.cleanup());
+
+  it('adds a physician, prints a chart summary and the immunizations due', () => {
+    expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
+    const user = cairn(['users', 'add', '--db', db, '--username', 'drwho', '--name', 'Dr. Who', '--role', 'physician'], { CAIRN_USER_PASSWORD: 'physician password' });
+    expect(user.err).toBe('');
+    expect(JSON.parse(user.out)).toMatchObject({ username: 'drwho', role: 'physician' });
+    const bad = cairn(['users', 'add', '--db', db, '--username', 'x', '--name', 'X', '--role', 'wizard'], { CAIRN_USER_PASSWORD: 'physician password' });
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/^cairn: (username|role)/);
+
+    const baby = JSON.parse(cairn(['patients', 'add', '--db', db, '--given', 'Baby', '--family', 'Synthetic', '--birth-date', '2026-09-25']).out) as { id: string };
+    const chart = cairn(['chart', '--db', db, '--patient', baby.id]);
+    expect(chart.code).toBe(0);
+    const summary = JSON.parse(chart.out) as { patient: { id: string }; allergyStatus: { kind: string }; immunizationsDue: { series: string; status: string }[] };
+    expect(summary.patient.id).toBe(baby.id);
+    expect(summary.allergyStatus).toEqual({ kind: 'unknown' });
+    // A 2-month-old with no vaccines: hepatitis B is overdue (birth dose) and the 2-month series is due.
+    const dueIds = summary.immunizationsDue.map((d) => (d as unknown as { seriesId: string }).seriesId);
+    expect(dueIds).toEqual(expect.arrayContaining(['hepb', 'dtap']));
+
+    const due = cairn(['immunizations', 'due', '--db', db, '--patient', baby.id, '--on', '2026-09-25']);
+    expect(due.code).toBe(0);
+    const items = JSON.parse(due.out) as { seriesId: string; status: string; dueDate: string | null }[];
+    expect(items.find((d) => d.seriesId === 'hepb')).toMatchObject({ status: 'due', dueDate: '2026-09-25' });
+    const badDate = cairn(['immunizations', 'due', '--db', db, '--patient', baby.id, '--on', '2026-02-30']);
+    expect(badDate.code).not.toBe(0);
+    expect(badDate.err.trim()).toMatch(/^cairn: on: /);
+    const noPatient = cairn(['chart', '--db', db, '--patient', '01a21306-3a0e-7613-aac0-f535c34da2ae']);
+    expect(noPatient.err.trim()).toBe('cairn: no patient with id 01a21306-3a0e-7613-aac0-f535c34da2ae');
+  });
+});
