@@ -114,6 +114,10 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       actor();
       return session.repos.vaccines().search(i.query);
     },
+    'immunizations.manufacturers': () => {
+      actor();
+      return [...session.repos.vaccines().manufacturers].map(([mvx, name]) => ({ mvx, name })).sort((a, b) => a.name.localeCompare(b.name));
+    },
     'immunizations.add': (i) => session.repos.immunizations.add(i, actor(CLINICAL_WRITE), isoToday(now())),
     'immunizations.list': (i) => {
       reading('immunization.list', i.patientId);

@@ -37,6 +37,7 @@ export const CHANNELS = [
   'allergies.changeStatus',
   'allergies.list',
   'immunizations.vaccines',
+  'immunizations.manufacturers',
   'immunizations.add',
   'immunizations.list',
   'immunizations.due',

@@ -137,6 +137,7 @@ export const contract = {
   'allergies.changeStatus': { input: allergyStatusChange, output: allergy },
   'allergies.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(allergy) },
   'immunizations.vaccines': { input: z.object({ query: z.string().max(100) }).strict(), output: z.array(vaccine) },
+  'immunizations.manufacturers': { input: none, output: z.array(z.object({ mvx: z.string(), name: z.string() })) },
   'immunizations.add': { input: immunizationAdd, output: immunization },
   'immunizations.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(immunization) },
   'immunizations.due': { input: z.object({ patientId: z.uuid(), on: isoDate.optional() }).strict(), output: z.array(dueItem) },

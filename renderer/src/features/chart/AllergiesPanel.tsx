@@ -12,6 +12,7 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
   const [reactions, setReactions] = useState<string[]>([]);
   const [severity, setSeverity] = useState<string | null>(null);
   const [criticality, setCriticality] = useState<string>('unable_to_assess');
+  const [onsetDate, setOnsetDate] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void api['allergies.list']({ patientId }).then((r) => r.ok && setList(r.value)), [patientId]);
   useEffect(load, [load]);
@@ -20,6 +21,7 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
     setError(null);
     setSubstance('');
     setReactions([]);
+    setOnsetDate('');
     load();
     onChanged?.();
   };
@@ -52,6 +54,7 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
         <TagsInput label="Reactions" placeholder="type and press Enter" value={reactions} onChange={setReactions} w={240} data-testid="allergy-reactions" />
         <Select label="Severity" data={ALLERGY_SEVERITIES.map((s) => s)} value={severity} onChange={setSeverity} w={120} clearable />
         <Select label="Criticality" data={ALLERGY_CRITICALITIES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))} value={criticality} onChange={(v) => setCriticality(v ?? 'unable_to_assess')} allowDeselect={false} w={160} />
+        <TextInput label="Onset" placeholder="YYYY-MM-DD" value={onsetDate} onChange={(e) => setOnsetDate(e.currentTarget.value)} w={120} />
         <Button disabled={!substance.trim()} onClick={() =>
           void api['allergies.add']({
             kind: 'allergy',
@@ -61,6 +64,7 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
             reactions,
             ...(severity && { severity: severity as (typeof ALLERGY_SEVERITIES)[number] }),
             criticality: criticality as (typeof ALLERGY_CRITICALITIES)[number],
+            ...(onsetDate && { onsetDate }),
           }).then(done)
         }>Add allergy</Button>
       </Group>

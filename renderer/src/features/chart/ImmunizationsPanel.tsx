@@ -16,7 +16,8 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }): ReactE
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 150);
   const [vaccines, setVaccines] = useState<Vaccine[]>([]);
-  const [form, setForm] = useState({ cvx: '', administeredOn: isoToday(), lot: '', expirationDate: '', site: '', route: '', source: 'administered' });
+  const [form, setForm] = useState({ cvx: '', mvx: '', doseNumber: '', administeredOn: isoToday(), lot: '', expirationDate: '', site: '', route: '', source: 'administered' });
+  const [makers, setMakers] = useState<{ value: string; label: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
     void api['immunizations.list']({ patientId }).then((r) => r.ok && setList(r.value));
@@ -24,6 +25,7 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }): ReactE
   }, [patientId]);
   useEffect(load, [load]);
   useEffect(() => void api['immunizations.vaccines']({ query: debounced }).then((r) => r.ok && setVaccines(r.value)), [debounced]);
+  useEffect(() => void api['immunizations.manufacturers']({}).then((r) => r.ok && setMakers(r.value.map((m) => ({ value: m.mvx, label: `${m.name} (${m.mvx})` })))), []);
 
   const add = async (): Promise<void> => {
     const r = await api['immunizations.add']({
@@ -32,13 +34,15 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }): ReactE
       administeredOn: form.administeredOn,
       source: form.source as 'administered' | 'historical',
       ...(form.lot && { lot: form.lot }),
+      ...(form.mvx && { mvx: form.mvx }),
+      ...(form.doseNumber && { doseNumber: Number(form.doseNumber) }),
       ...(form.expirationDate && { expirationDate: form.expirationDate }),
       ...(form.site && { site: form.site }),
       ...(form.route && { route: form.route }),
     });
     if (!r.ok) return setError(r.error.message);
     setError(null);
-    setForm({ ...form, cvx: '', lot: '', expirationDate: '' });
+    setForm({ ...form, cvx: '', mvx: '', doseNumber: '', lot: '', expirationDate: '' });
     load();
   };
 
@@ -76,6 +80,8 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }): ReactE
         <Select label="Vaccine" searchable searchValue={query} onSearchChange={setQuery} data={vaccines.map((v) => ({ value: v.cvx, label: `${v.name} (CVX ${v.cvx})` }))} value={form.cvx || null} onChange={(v) => setForm({ ...form, cvx: v ?? '' })} w={320} filter={({ options }) => options} />
         <TextInput label="Date" value={form.administeredOn} onChange={(e) => setForm({ ...form, administeredOn: e.currentTarget.value })} w={120} />
         <Select label="Record" data={[{ value: 'administered', label: 'Given here' }, { value: 'historical', label: 'Historical' }]} value={form.source} onChange={(v) => setForm({ ...form, source: v ?? 'administered' })} allowDeselect={false} w={130} />
+        <Select label="Manufacturer" data={makers} searchable clearable value={form.mvx || null} onChange={(v) => setForm({ ...form, mvx: v ?? '' })} w={200} />
+        <Select label="Dose #" data={['1', '2', '3', '4', '5', '6']} clearable value={form.doseNumber || null} onChange={(v) => setForm({ ...form, doseNumber: v ?? '' })} w={80} />
         <TextInput label="Lot" value={form.lot} onChange={(e) => setForm({ ...form, lot: e.currentTarget.value })} w={110} />
         <TextInput label="Expires" placeholder="YYYY-MM-DD" value={form.expirationDate} onChange={(e) => setForm({ ...form, expirationDate: e.currentTarget.value })} w={120} />
         <Select label="Site" data={['Left deltoid', 'Right deltoid', 'Left thigh', 'Right thigh', 'Left arm', 'Right arm', 'Oral', 'Nasal']} value={form.site || null} onChange={(v) => setForm({ ...form, site: v ?? '' })} w={140} clearable />

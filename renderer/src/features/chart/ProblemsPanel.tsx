@@ -11,6 +11,8 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
   const [debounced] = useDebouncedValue(query, 150);
   const [codes, setCodes] = useState<Icd10Code[]>([]);
   const [chronic, setChronic] = useState(false);
+  const [onsetDate, setOnsetDate] = useState('');
+  const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void api['problems.list']({ patientId }).then((r) => r.ok && setProblems(r.value)), [patientId]);
   useEffect(load, [load]);
@@ -21,10 +23,12 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
   const shown = debounced.trim().length < 2 ? [] : codes;
 
   const add = async (code: string): Promise<void> => {
-    const r = await api['problems.add']({ patientId, icd10: code, chronic });
+    const r = await api['problems.add']({ patientId, icd10: code, chronic, ...(onsetDate && { onsetDate }), ...(note && { note }) });
     if (!r.ok) return setError(r.error.message);
     setError(null);
     setQuery('');
+    setOnsetDate('');
+    setNote('');
     load();
   };
 
@@ -36,7 +40,10 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
           {problems.map((p) => (
             <Table.Tr key={p.id}>
               <Table.Td w={90}><b>{p.icd10}</b></Table.Td>
-              <Table.Td>{p.display} {p.chronic && <Badge size="xs" variant="light">chronic</Badge>}</Table.Td>
+              <Table.Td>
+                {p.display} {p.chronic && <Badge size="xs" variant="light">chronic</Badge>}
+                {(p.onsetDate || p.note) && <Text size="xs" c="dimmed">{p.onsetDate ? `since ${p.onsetDate}` : ''} {p.note ?? ''}</Text>}
+              </Table.Td>
               <Table.Td w={140}><Badge color={p.status === 'active' ? 'blue' : 'gray'}>{p.status}</Badge></Table.Td>
               <Table.Td w={200}>
                 <Select size="xs" aria-label="Change status" value={p.status} data={['active', 'inactive', 'resolved']} allowDeselect={false}
@@ -51,6 +58,8 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
       </Table>
       <Group align="flex-end">
         <TextInput label="Add a problem" placeholder='Words or code, e.g. "diab typ 2" or "E11.9"' value={query} onChange={(e) => setQuery(e.currentTarget.value)} style={{ flex: 1 }} data-testid="problem-search" />
+        <TextInput label="Onset" placeholder="YYYY-MM-DD" value={onsetDate} onChange={(e) => setOnsetDate(e.currentTarget.value)} w={130} />
+        <TextInput label="Note" value={note} onChange={(e) => setNote(e.currentTarget.value)} w={220} />
         <Checkbox label="Chronic" checked={chronic} onChange={(e) => setChronic(e.currentTarget.checked)} mb={8} />
       </Group>
       {error && <Alert color="red">{error}</Alert>}
