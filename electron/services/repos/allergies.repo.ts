@@ -6,7 +6,7 @@ import type { Allergy, allergyAdd, allergyStatusChange } from '../../../shared/d
 import type { AllergyStatus } from '../../../shared/domain/patient';
 import type { Orm } from '../db/open';
 import { allergies } from '../db/schema';
-import type { Actor, ClinicalWriter } from './writer';
+import { created, updated, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof allergies.$inferSelect;
 
@@ -68,10 +68,7 @@ export class AllergiesRepo {
           kind: input.kind,
           status: 'active',
           recordedAt: at,
-          createdAt: at,
-          createdBy: actor.userId,
-          updatedAt: at,
-          updatedBy: actor.userId,
+          ...created(at, actor),
           ...(input.kind === 'allergy' && {
             substance: input.substance,
             substanceCode: input.substanceCode ?? null,
@@ -103,7 +100,7 @@ export class AllergiesRepo {
   private setStatus(a: Allergy, status: string, at: string, actor: Actor, note?: string): Allergy {
     const row = this.orm
       .update(allergies)
-      .set({ status, ...(note !== undefined && { note }), updatedAt: at, updatedBy: actor.userId, version: a.version + 1 })
+      .set({ status, ...(note !== undefined && { note }), ...updated(at, actor, a.version) })
       .where(eq(allergies.id, a.id))
       .returning()
       .get();

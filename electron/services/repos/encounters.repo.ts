@@ -6,7 +6,7 @@ import { type encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain
 import type { z } from 'zod';
 import type { Orm } from '../db/open';
 import { encounters, patients, users } from '../db/schema';
-import type { Actor, ClinicalWriter } from './writer';
+import { created, updated, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof encounters.$inferSelect;
 
@@ -49,10 +49,7 @@ export class EncountersRepo {
           providerId: input.providerId ?? actor.userId,
           reason: input.reason ?? null,
           startAt: input.status === 'planned' ? null : at,
-          createdAt: at,
-          createdBy: actor.userId,
-          updatedAt: at,
-          updatedBy: actor.userId,
+          ...created(at, actor),
         })
         .returning()
         .get();
@@ -75,9 +72,7 @@ export class EncountersRepo {
           status,
           startAt: cur.startAt ?? (status === 'planned' ? null : at),
           endAt: status === 'finished' ? at : cur.endAt,
-          updatedAt: at,
-          updatedBy: actor.userId,
-          version: cur.version + 1,
+          ...updated(at, actor, cur.version),
         })
         .where(eq(encounters.id, id))
         .returning()

@@ -6,7 +6,7 @@ import type { Immunization, immunizationAdd } from '../../../shared/domain/clini
 import type { VaccineCatalog } from '../codes/vaccines';
 import type { Orm } from '../db/open';
 import { immunizations } from '../db/schema';
-import type { Actor, ClinicalWriter } from './writer';
+import { created, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof immunizations.$inferSelect;
 
@@ -64,10 +64,7 @@ export class ImmunizationsRepo {
           administeredOn: input.administeredOn,
           source: input.source,
           note: input.note ?? null,
-          createdAt: at,
-          createdBy: actor.userId,
-          updatedAt: at,
-          updatedBy: actor.userId,
+          ...created(at, actor),
         })
         .returning()
         .get();

@@ -8,7 +8,7 @@ import { canonicalContent, noteContentSchema, type NoteTemplate } from '../../..
 import { zodIssues, summarize } from '../dispatch-errors';
 import type { Orm } from '../db/open';
 import { clinicalNotes, encounters, patients, users } from '../db/schema';
-import type { Actor, ClinicalWriter } from './writer';
+import { created, updated, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof clinicalNotes.$inferSelect;
 
@@ -78,7 +78,7 @@ export class NotesRepo {
         }
         const row = this.orm
           .update(clinicalNotes)
-          .set({ title: input.title, content: JSON.stringify(input.content), updatedAt: at, updatedBy: actor.userId, version: cur.version + 1 })
+          .set({ title: input.title, content: JSON.stringify(input.content), ...updated(at, actor, cur.version) })
           .where(eq(clinicalNotes.id, cur.id))
           .returning()
           .get();
@@ -104,10 +104,7 @@ export class NotesRepo {
           title: input.title,
           content: JSON.stringify(input.content),
           authorId: actor.userId,
-          createdAt: at,
-          createdBy: actor.userId,
-          updatedAt: at,
-          updatedBy: actor.userId,
+          ...created(at, actor),
         })
         .returning()
         .get();
@@ -127,7 +124,7 @@ export class NotesRepo {
       const hash = noteHash({ title: cur.title, templateId: cur.templateId, content: JSON.parse(cur.content) });
       const row = this.orm
         .update(clinicalNotes)
-        .set({ status: 'signed', signedAt: at, signedBy: actor.userId, contentHash: hash, updatedAt: at, updatedBy: actor.userId, version: cur.version + 1 })
+        .set({ status: 'signed', signedAt: at, signedBy: actor.userId, contentHash: hash, ...updated(at, actor, cur.version) })
         .where(eq(clinicalNotes.id, id))
         .returning()
         .get();
@@ -160,10 +157,7 @@ export class NotesRepo {
           signedBy: actor.userId,
           contentHash: noteHash({ title, templateId: null, content }),
           amendsNoteId: original.id,
-          createdAt: at,
-          createdBy: actor.userId,
-          updatedAt: at,
-          updatedBy: actor.userId,
+          ...created(at, actor),
         })
         .returning()
         .get();
@@ -179,7 +173,7 @@ export class NotesRepo {
       if (cur.status === 'entered_in_error') throw new CairnFailure('conflict', 'this note is already marked entered in error');
       const row = this.orm
         .update(clinicalNotes)
-        .set({ status: 'entered_in_error', errorReason: reason, updatedAt: at, updatedBy: actor.userId, version: cur.version + 1 })
+        .set({ status: 'entered_in_error', errorReason: reason, ...updated(at, actor, cur.version) })
         .where(eq(clinicalNotes.id, id))
         .returning()
         .get();

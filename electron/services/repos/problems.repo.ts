@@ -6,7 +6,7 @@ import type { Problem, problemAdd, problemUpdate } from '../../../shared/domain/
 import type { Icd10Index } from '../codes/icd10.index';
 import type { Orm } from '../db/open';
 import { conditions } from '../db/schema';
-import type { Actor, ClinicalWriter } from './writer';
+import { created, updated, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof conditions.$inferSelect;
 
@@ -61,10 +61,7 @@ export class ProblemsRepo {
           onsetDate: input.onsetDate ?? null,
           chronic: input.chronic,
           note: input.note ?? null,
-          createdAt: at,
-          createdBy: actor.userId,
-          updatedAt: at,
-          updatedBy: actor.userId,
+          ...created(at, actor),
         })
         .returning()
         .get();
@@ -88,9 +85,7 @@ export class ProblemsRepo {
           ...(input.status === 'resolved' && !input.abatementDate && !cur.abatementDate && { abatementDate: at.slice(0, 10) }),
           ...(input.chronic !== undefined && { chronic: input.chronic }),
           ...(input.note !== undefined && { note: input.note }),
-          updatedAt: at,
-          updatedBy: actor.userId,
-          version: cur.version + 1,
+          ...updated(at, actor, cur.version),
         })
         .where(eq(conditions.id, input.id))
         .returning()

@@ -8,7 +8,7 @@ import { type TREND } from '../../../shared/domain/chart';
 import { interpretVital, normalBand, normalizeVitals, VITAL_KINDS, type VitalKind, type vitalsInput } from '../../../shared/domain/vitals';
 import type { Orm } from '../db/open';
 import { encounters, observations, patients } from '../db/schema';
-import type { Actor, ClinicalWriter } from './writer';
+import { created, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof observations.$inferSelect;
 const VITALS = 'vital-signs';
@@ -103,10 +103,7 @@ export class VitalsRepo {
             effectiveAt: input.takenAt,
             setId,
             enteredAs: enteredAs(input, v.kind),
-            createdAt: at,
-            createdBy: actor.userId,
-            updatedAt: at,
-            updatedBy: actor.userId,
+            ...created(at, actor),
           })
           .returning()
           .get();

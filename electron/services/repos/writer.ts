@@ -17,6 +17,16 @@ export interface WriteRecord {
   detail?: string;
 }
 
+/** Who and when for a new row. */
+export function created(at: string, actor: Actor): { createdAt: string; createdBy: string; updatedAt: string; updatedBy: string } {
+  return { createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId };
+}
+
+/** Who and when for a changed row, with its next version. */
+export function updated(at: string, actor: Actor, version: number): { updatedAt: string; updatedBy: string; version: number } {
+  return { updatedAt: at, updatedBy: actor.userId, version: version + 1 };
+}
+
 /**
  * The one way clinical repositories write: inside an IMMEDIATE transaction, every change records
  * its audit entry and its sync-outbox entry, so all three commit together or not at all.
