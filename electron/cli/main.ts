@@ -11,6 +11,7 @@ import { createRepos } from '../services/repos';
 import { defaultResourcesDir } from '../services/paths';
 import { Session } from '../services/session';
 import { secretFrom } from './prompt';
+import { FREQUENCIES } from '../../shared/domain/sig';
 
 const HELP = `cairn — the Cairn command line
 
@@ -28,6 +29,13 @@ const HELP = `cairn — the Cairn command line
       Prints the chart summary (face sheet) as JSON.
   cairn immunizations due --db FILE --patient ID [--on YYYY-MM-DD]
       Prints what is due, overdue, complete and not applicable, as JSON.
+  cairn meds check --db FILE --patient ID --rxcui N [--dose AMOUNT --unit UNIT --frequency F]
+      Runs the offline safety checks for a new drug against the patient's list and allergies;
+      prints the alerts as JSON ([] when there is nothing).
+  cairn meds add --db FILE --patient ID --rxcui N [--dose TEXT] [--override RULE=REASON ...]
+      Records a medication the patient takes (checked; a major alert needs --override).
+  cairn allergies add --db FILE --patient ID (--substance TEXT | --rxcui N) [--reaction R ...]
+      Records an allergy (a drug by RXCUI, or free text, uncoded); prints it with the alerts it raises.
   cairn verify --db FILE
       Checks integrity, the audit chain and the schema version; exits 0 only when sound.
 
@@ -178,6 +186,80 @@ async function immunizationsDue(args: string[]): Promise<void> {
   }
 }
 
+async function medsCheck(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, rxcui: { type: 'string' }, dose: { type: 'string' }, unit: { type: 'string' }, frequency: { type: 'string' } });
+  const patientId = need(values.patient, '--patient');
+  const rxcui = need(values.rxcui, '--rxcui');
+  let dose: { amount: number; unit: string; perDay: number } | undefined;
+  if (values.dose !== undefined) {
+    const frequency = values.frequency ?? 'qd';
+    if (!(frequency in FREQUENCIES)) throw new CliError(`unknown --frequency "${frequency}": use one of ${Object.keys(FREQUENCIES).join(', ')}`, 2);
+    dose = { amount: Number(values.dose), unit: values.unit ?? 'mg', perDay: FREQUENCIES[frequency as keyof typeof FREQUENCIES].perDay ?? 1 };
+  }
+  const { session, call } = await openSession(values.db);
+  try {
+    const r = (await call('meds.check', { patientId, rxcui, ...(dose && { dose }) })) as { alerts: { kind: string; severity: string; message: string; with?: string; source: string }[]; drug: unknown };
+    if (r.drug === null) throw new CliError(`RXCUI ${rxcui} is not in Cairn's drug list: no checks can run on it`);
+    print(r.alerts.map((a) => ({ kind: a.kind, severity: a.severity, message: a.message, ...(a.with !== undefined && { with: a.with }), source: a.source })));
+  } finally {
+    session.close();
+  }
+}
+
+/** `--override RULE=REASON`, repeatable. */
+function overridesFrom(list: string[] | undefined): { ruleId: string; reason: string }[] {
+  return (list ?? []).map((o) => {
+    const at = o.indexOf('=');
+    if (at < 1) throw new CliError(`--override takes RULE=REASON, got "${o}"`, 2);
+    return { ruleId: o.slice(0, at), reason: o.slice(at + 1) };
+  });
+}
+
+async function medsAdd(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, rxcui: { type: 'string' }, name: { type: 'string' }, dose: { type: 'string' }, override: { type: 'string', multiple: true } });
+  const input = {
+    patientId: need(values.patient, '--patient'),
+    ...(values.rxcui !== undefined ? { rxcui: values.rxcui } : { name: need(values.name, '--rxcui or --name') }),
+    ...(values.dose !== undefined && { dose: values.dose }),
+    source: 'patient-reported',
+    overrides: overridesFrom(values.override),
+  };
+  const { session, call } = await openSession(values.db);
+  try {
+    print(await call('meds.add', input));
+  } finally {
+    session.close();
+  }
+}
+
+async function allergiesAdd(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, substance: { type: 'string' }, rxcui: { type: 'string' }, reaction: { type: 'string', multiple: true }, severity: { type: 'string' } });
+  const patientId = need(values.patient, '--patient');
+  if (values.substance === undefined && values.rxcui === undefined) throw new CliError('missing --substance or --rxcui (see cairn --help)', 2);
+  const { session, call } = await openSession(values.db);
+  try {
+    let substance = values.substance;
+    if (values.rxcui !== undefined) {
+      const drug = session.repos.drugs().index.byRxcui.get(values.rxcui);
+      if (!drug) throw new CliError(`RXCUI ${values.rxcui} is not in Cairn's drug list: use --substance to record it uncoded`);
+      substance = drug.name;
+    }
+    print(
+      await call('allergies.add', {
+        kind: 'allergy',
+        patientId,
+        substance,
+        substanceType: 'drug',
+        ...(values.rxcui !== undefined && { substanceCode: values.rxcui }),
+        reactions: values.reaction ?? [],
+        ...(values.severity !== undefined && { severity: values.severity }),
+      }),
+    );
+  } finally {
+    session.close();
+  }
+}
+
 async function verify(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' } });
   const db = resolve(need(values.db, '--db'));
@@ -220,6 +302,9 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
     else if (cmd === 'chart') await chart(argv.slice(1));
     else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
+    else if (cmd === 'meds' && sub === 'check') await medsCheck(rest);
+    else if (cmd === 'meds' && sub === 'add') await medsAdd(rest);
+    else if (cmd === 'allergies' && sub === 'add') await allergiesAdd(rest);
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {

@@ -3,7 +3,8 @@ import type { Channel } from '../../shared/api/channels';
 import { isoToday } from '../../shared/domain/dates';
 import type { Role } from '../../shared/domain/user';
 import { buildChartSummary, immunizationsDueFor } from './chart-summary';
-import { notePdf } from './documents/note-pdf';
+import { notePdf, prescriptionPdfFor } from './documents/note-pdf';
+import { searchDrugs } from '../../shared/domain/med-checks';
 import type { Session } from './session';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
@@ -17,6 +18,7 @@ const DEMOGRAPHICS_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk',
 const CLINICAL_READ: readonly Role[] = ['physician', 'nurse', 'admin'];
 const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
 const NOTE_SIGN: readonly Role[] = ['physician'];
+const PRESCRIBE: readonly Role[] = ['physician'];
 const ADMIN: readonly Role[] = ['admin'];
 
 /** The handlers behind every channel, built from ports (no globals) so tests use real temp files. */
@@ -104,7 +106,12 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       reading('problem.list', i.patientId);
       return session.repos.problems.list(i.patientId);
     },
-    'allergies.add': (i) => session.repos.allergies.add(i, actor(CLINICAL_WRITE)),
+    'allergies.add': (i) => {
+      const allergy = session.repos.allergies.add(i, actor(CLINICAL_WRITE));
+      // A new allergy is checked against the current medication list at once.
+      const alerts = allergy.kind === 'allergy' && allergy.substance ? session.repos.medications.checkAllergy(allergy.patientId, allergy.substance, allergy.substanceCode, isoToday(now())) : [];
+      return { ...allergy, alerts };
+    },
     'allergies.changeStatus': (i) => session.repos.allergies.changeStatus(i, actor(CLINICAL_WRITE)),
     'allergies.list': (i) => {
       reading('allergy.list', i.patientId);
@@ -126,6 +133,33 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
     'immunizations.due': (i) => {
       reading('immunization.due', i.patientId);
       return immunizationsDueFor(session.repos, i.patientId, i.on ?? isoToday(now()));
+    },
+    'meds.searchDrugs': (i) => {
+      actor();
+      return searchDrugs(session.repos.drugs().index, i.query, i.limit).map((d) => ({ rxcui: d.rxcui, name: d.name, brands: d.brands, route: d.route, classes: d.classes }));
+    },
+    'meds.check': (i) => {
+      reading('med.check', i.patientId);
+      const r = session.repos.medications.check(i.patientId, i.rxcui, isoToday(now()), i.dose);
+      return { ...r, drug: r.drug ? { rxcui: r.drug.rxcui, name: r.drug.name } : null };
+    },
+    'meds.list': (i) => {
+      reading('med.list', i.patientId);
+      return { courses: session.repos.medications.history(i.patientId), lastReconciliation: session.repos.medications.lastReconciliation(i.patientId) };
+    },
+    'meds.add': (i) => session.repos.medications.add(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'meds.prescribe': async (i) => {
+      const user = session.requireUser(PRESCRIBE);
+      await session.repos.users.reauthenticate(user.id, i.password, 'signing the prescription');
+      return session.repos.medications.prescribe(i, { userId: user.id, name: user.displayName }, isoToday(now()));
+    },
+    'meds.change': (i) => session.repos.medications.change(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'meds.stop': (i) => session.repos.medications.stop(i.courseId, i.reason, actor(CLINICAL_WRITE)),
+    'meds.reconcile': (i) => session.repos.medications.reconcile(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'meds.prescriptionPdf': async (i) => {
+      const rx = session.repos.medications.prescription(i.id);
+      reading('med.prescription_print', rx.patientId);
+      return prescriptionPdfFor(session, rx);
     },
     'chart.summary': (i) => {
       // The face sheet is what "opening the chart" shows: audited as such.

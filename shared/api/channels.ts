@@ -42,6 +42,15 @@ export const CHANNELS = [
   'immunizations.list',
   'immunizations.due',
   'chart.summary',
+  'meds.searchDrugs',
+  'meds.check',
+  'meds.list',
+  'meds.add',
+  'meds.prescribe',
+  'meds.change',
+  'meds.stop',
+  'meds.reconcile',
+  'meds.prescriptionPdf',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -27,6 +27,9 @@ import {
 } from '../domain/clinical';
 import { chartSummary, dueItem, vitalObservation, vitalTrend } from '../domain/chart';
 import { noteTemplate } from '../domain/templates';
+import { medAlert } from '../domain/drugs';
+import { checkResult, medicationAdd, medicationChange, medicationCourse, medicationStop, prescribe, reconcile, reconciliation } from '../domain/medications';
+import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
 import type { Channel } from './channels';
 import type { Result } from './result';
@@ -133,7 +136,7 @@ export const contract = {
   'problems.add': { input: problemAdd, output: problem },
   'problems.update': { input: problemUpdate, output: problem },
   'problems.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(problem) },
-  'allergies.add': { input: allergyAdd, output: allergy },
+  'allergies.add': { input: allergyAdd, output: allergy.extend({ alerts: z.array(medAlert) }) },
   'allergies.changeStatus': { input: allergyStatusChange, output: allergy },
   'allergies.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(allergy) },
   'immunizations.vaccines': { input: z.object({ query: z.string().max(100) }).strict(), output: z.array(vaccine) },
@@ -142,6 +145,23 @@ export const contract = {
   'immunizations.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(immunization) },
   'immunizations.due': { input: z.object({ patientId: z.uuid(), on: isoDate.optional() }).strict(), output: z.array(dueItem) },
   'chart.summary': { input: z.object({ patientId: z.uuid() }).strict(), output: chartSummary },
+  'meds.searchDrugs': {
+    input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    output: z.array(z.object({ rxcui: z.string(), name: z.string(), brands: z.array(z.string()), route: z.string(), classes: z.array(z.string()) })),
+  },
+  'meds.check': {
+    input: z
+      .object({ patientId: z.uuid(), rxcui: z.string().regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits'), dose: z.object({ amount: z.number().positive(), unit: doseUnit, perDay: z.number().positive() }).optional() })
+      .strict(),
+    output: checkResult,
+  },
+  'meds.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.object({ courses: z.array(medicationCourse), lastReconciliation: reconciliation.nullable() }) },
+  'meds.add': { input: medicationAdd, output: z.object({ course: medicationCourse, alerts: z.array(medAlert) }) },
+  'meds.prescribe': { input: prescribe, output: z.object({ prescriptionId: z.string(), courseId: z.string(), alerts: z.array(medAlert) }) },
+  'meds.change': { input: medicationChange, output: medicationCourse },
+  'meds.stop': { input: medicationStop, output: medicationCourse },
+  'meds.reconcile': { input: reconcile, output: z.object({ id: z.string(), reconciledAt: z.string() }) },
+  'meds.prescriptionPdf': { input: z.object({ id: z.uuid() }).strict(), output: z.object({ fileName: z.string(), base64: z.string() }) },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

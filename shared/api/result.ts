@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'unknown_channel'
   | 'not_found'
   | 'conflict'
+  | 'needs_override'
   | 'locked'
   | 'not_initialized'
   | 'already_initialized'

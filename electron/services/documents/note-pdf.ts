@@ -3,6 +3,8 @@ import type { Note } from '../../../shared/domain/clinical';
 import { renderNoteText } from '../../../shared/domain/templates';
 import type { Session } from '../session';
 import { visitSummaryPdf } from './visit-summary.pdf';
+import { prescriptionPdf } from './prescription.pdf';
+import { sig, sigText } from '../../../shared/domain/sig';
 
 const VISIT_LABELS: Record<string, string> = {
   office_visit: 'Office visit',
@@ -35,4 +37,21 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
   });
   const fileName = `visit-summary-${patient.mrn}-${(n.signedAt ?? n.createdAt).slice(0, 10)}.pdf`;
   return { fileName, base64: Buffer.from(bytes).toString('base64') };
+}
+
+/** The printable prescription for a stored MedicationRequest. */
+export async function prescriptionPdfFor(session: Session, rx: { id: string; patientId: string; drugName: string; rxcui: string; sig: string; signedAt: string; prescriber: string | null }): Promise<{ fileName: string; base64: string }> {
+  const patient = session.repos.patients.peek(rx.patientId);
+  const address = [patient.address.line1, patient.address.city, patient.address.state, patient.address.postalCode].filter(Boolean).join(', ');
+  const bytes = await prescriptionPdf({
+    clinicName: session.status().clinicName ?? 'Cairn',
+    prescriber: rx.prescriber ?? 'unknown',
+    patient: { name: displayName(patient), birthDate: patient.birthDate, mrn: patient.mrn, address: address || null },
+    drugName: rx.drugName,
+    rxcui: rx.rxcui,
+    sigText: sigText(sig.parse(JSON.parse(rx.sig)), rx.drugName),
+    signedAt: rx.signedAt,
+    prescriptionId: rx.id,
+  });
+  return { fileName: `prescription-${patient.mrn}-${rx.signedAt.slice(0, 10)}.pdf`, base64: Buffer.from(bytes).toString('base64') };
 }

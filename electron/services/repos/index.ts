@@ -1,5 +1,6 @@
 import { Icd10Index } from '../codes/icd10.index';
 import { VaccineCatalog } from '../codes/vaccines';
+import { loadDrugKnowledge, type LoadedKnowledge } from '../drugs/knowledge';
 import type { Store } from '../db/open';
 import { TemplateLibrary } from '../templates';
 import { AllergiesRepo } from './allergies.repo';
@@ -28,6 +29,7 @@ export interface Repos {
   immunizations: ImmunizationsRepo;
   vitals: VitalsRepo;
   medications: MedicationsRepo;
+  drugs: () => LoadedKnowledge;
   resourcesDir: string;
   templates: TemplateLibrary;
   icd10: () => Icd10Index;
@@ -60,6 +62,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
   const icd10 = lazy(() => Icd10Index.open(resourcesDir, o.cacheDir ?? store.dir));
   const vaccines = lazy(() => VaccineCatalog.load(resourcesDir));
   const templates = new TemplateLibrary(resourcesDir, o.clinicTemplatesDir);
+  const drugs = (): LoadedKnowledge => loadDrugKnowledge(resourcesDir);
   return {
     audit,
     outbox,
@@ -72,7 +75,8 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     allergies: new AllergiesRepo(store.orm, writer),
     immunizations: new ImmunizationsRepo(store.orm, writer, vaccines),
     vitals: new VitalsRepo(store.sqlite, store.orm, writer),
-    medications: new MedicationsRepo(store.sqlite),
+    medications: new MedicationsRepo(store.sqlite, store.orm, writer, drugs),
+    drugs,
     resourcesDir,
     templates,
     icd10,

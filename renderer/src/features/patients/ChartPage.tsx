@@ -5,6 +5,7 @@ import type { Encounter } from '../../../../shared/domain/clinical';
 import { VISIT_TYPES } from '../../../../shared/domain/clinical';
 import { AllergiesPanel, FaceSheet, ImmunizationsPanel, ProblemsPanel } from '../chart';
 import { VISIT_LABELS } from '../encounters';
+import { MedicationsPanel } from '../meds';
 import { VitalsTrends } from '../vitals';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
@@ -66,6 +67,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         <Tabs.List>
           <Tabs.Tab value="summary">Summary</Tabs.Tab>
           <Tabs.Tab value="visits">Visits</Tabs.Tab>
+          <Tabs.Tab value="medications">Medications</Tabs.Tab>
           <Tabs.Tab value="problems">Problems</Tabs.Tab>
           <Tabs.Tab value="allergies">Allergies</Tabs.Tab>
           <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>
@@ -76,6 +78,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         <Tabs.Panel value="visits" pt="md">
           <VisitList patientId={patientId} />
         </Tabs.Panel>
+        <Tabs.Panel value="medications" pt="md"><MedicationsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="problems" pt="md"><ProblemsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="allergies" pt="md"><AllergiesPanel patientId={patientId} onChanged={load} /></Tabs.Panel>
         <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { allergyGroupsFile, drugCatalogFile, duplicateClassesFile, interactionsFile, type DrugKnowledge } from '../../../shared/domain/drugs';
+import { indexKnowledge, type KnowledgeIndex } from '../../../shared/domain/med-checks';
+import { summarize, zodIssues } from '../dispatch-errors';
+
+export interface LoadedKnowledge {
+  knowledge: DrugKnowledge;
+  index: KnowledgeIndex;
+}
+
+const cache = new Map<string, LoadedKnowledge>();
+
+function load<S extends z.ZodType>(dir: string, file: string, schema: S): z.output<S> {
+  const path = join(dir, file);
+  const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  // Important: a damaged knowledge file must stop the checks loudly, never run them on half the data.
+  if (!parsed.success) throw new Error(`drug knowledge file ${path} is not valid: ${summarize(zodIssues(parsed.error))}`);
+  return parsed.data;
+}
+
+/** The shipped drug knowledge (resources/drugs), validated and indexed once per process. */
+export function loadDrugKnowledge(resourcesDir: string): LoadedKnowledge {
+  let k = cache.get(resourcesDir);
+  if (!k) {
+    const dir = join(resourcesDir, 'drugs');
+    const knowledge: DrugKnowledge = {
+      drugs: load(dir, 'drugs.json', drugCatalogFile).drugs,
+      interactions: load(dir, 'interactions.json', interactionsFile).interactions,
+      allergyGroups: load(dir, 'allergy-groups.json', allergyGroupsFile).groups,
+      duplicateClasses: load(dir, 'duplicate-classes.json', duplicateClassesFile).classes,
+    };
+    k = { knowledge, index: indexKnowledge(knowledge) };
+    cache.set(resourcesDir, k);
+  }
+  return k;
+}

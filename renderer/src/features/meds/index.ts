@@ -1,0 +1,2 @@
+export { MedicationsPanel } from './MedicationsPanel';
+export { AlertList } from './AlertList';
