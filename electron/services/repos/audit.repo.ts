@@ -57,8 +57,8 @@ export class AuditRepo {
   }
 
   /** Entries, oldest first, optionally for one patient: the start of an accounting of access. */
-  list(filter: { patientId?: string } = {}): { seq: number; at: string; userId: string | null; action: string; patientId: string | null; recordId: string | null }[] {
-    const base = 'SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_id AS recordId FROM audit_log';
+  list(filter: { patientId?: string } = {}): { seq: number; at: string; userId: string | null; action: string; patientId: string | null; recordId: string | null; detail: string | null }[] {
+    const base = 'SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_id AS recordId, detail FROM audit_log';
     const rows = filter.patientId
       ? this.sqlite.prepare(`${base} WHERE patient_id = ? ORDER BY seq`).all(filter.patientId)
       : this.sqlite.prepare(`${base} ORDER BY seq`).all();
