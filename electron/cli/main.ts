@@ -240,7 +240,7 @@ async function allergiesAdd(args: string[]): Promise<void> {
   try {
     let substance = values.substance;
     if (values.rxcui !== undefined) {
-      const drug = session.repos.drugs().index.byRxcui.get(values.rxcui);
+      const drug = session.repos.drugs().index.byRxcui.get(values.rxcui)?.drug;
       if (!drug) throw new CliError(`RXCUI ${values.rxcui} is not in Cairn's drug list: use --substance to record it uncoded`);
       substance = drug.name;
     }

@@ -19,6 +19,7 @@ import { createRepos, type Repos } from '../../electron/services/repos';
 import type { Actor } from '../../electron/services/repos/patients.repo';
 import type { Patient, PatientInput, PatientSummary } from '../../shared/domain/patient';
 import { benchCharting } from './charting.bench';
+import { benchMeds } from './meds.bench';
 import { createPatientGenerator, createRng, type PatientGenerator, type Rng } from './generate';
 
 const PASSPHRASE = 'bench: correct horse battery staple';
@@ -612,6 +613,7 @@ async function main(): Promise<void> {
     benchWrites(built, gen);
     await breathe();
     await benchCharting(built.repos, latencyRow, progress);
+    benchMeds(built.repos, latencyRow);
     await breathe();
     benchColdOpen(built, rng, resourcesDir);
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');

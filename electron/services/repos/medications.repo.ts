@@ -150,7 +150,7 @@ export class MedicationsRepo {
 
   /** Adds a medication the patient reports (or an import brings); free text is kept, marked uncoded. */
   add(input: z.output<typeof medicationAdd>, actor: Actor, today: string, context = 'add'): { course: MedicationCourse; alerts: MedAlert[] } {
-    const drug = input.rxcui ? this.drugs().index.byRxcui.get(input.rxcui) : undefined;
+    const drug = input.rxcui ? this.drugs().index.byRxcui.get(input.rxcui)?.drug : undefined;
     if (input.rxcui && !drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list: enter it by name to record it uncoded`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
     const alerts = drug ? this.check(input.patientId, drug.rxcui, today).alerts : [];
     const courseId = uuidv7();
@@ -208,7 +208,7 @@ export class MedicationsRepo {
 
   /** A signed prescription: the checks, the overrides, the MedicationRequest and the start event in one transaction. */
   prescribe(input: Omit<z.output<typeof prescribe>, 'password'>, actor: Actor & { name: string }, today: string): { prescriptionId: string; courseId: string; alerts: MedAlert[] } {
-    const drug = this.drugs().index.byRxcui.get(input.rxcui);
+    const drug = this.drugs().index.byRxcui.get(input.rxcui)?.drug;
     if (!drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
     const alerts = this.check(input.patientId, drug.rxcui, today, { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) ?? 1 }).alerts;
     const courseId = uuidv7();
@@ -271,7 +271,7 @@ export class MedicationsRepo {
         items.push({ courseId: m.courseId, drugName: m.drugName, action: item.action, detail: item.action === 'change' ? `${item.dose}: ${item.reason}` : item.action === 'stop' ? item.reason : null });
       }
       for (const a of input.additions) {
-        const drug = a.rxcui ? index.byRxcui.get(a.rxcui) : undefined;
+        const drug = a.rxcui ? index.byRxcui.get(a.rxcui)?.drug : undefined;
         const courseId = uuidv7();
         const name = drug?.name ?? a.name ?? '';
         this.insertEvent(at, actor, { patientId: input.patientId, courseId, event: 'start', rxcui: drug?.rxcui ?? null, drugName: name, dose: a.dose ?? null, route: a.route ?? drug?.route ?? null, frequency: a.frequency ?? null, source: a.source, effectiveAt: at, encounterId: input.encounterId ?? null });

@@ -49,14 +49,14 @@ export function PrescribeDialog({ patientId, encounterId, opened, onClose, onDon
           value={drug?.rxcui ?? null} onChange={(v) => setDrug(hits.find((d) => d.rxcui === v) ?? null)} data-testid="rx-drug" />
         <Group align="flex-end" grow>
           <NumberInput label="Dose" value={s.doseAmount ?? ''} min={0} onChange={(v) => set({ doseAmount: typeof v === 'number' ? v : undefined })} data-testid="rx-dose" />
-          <Select label="Unit" data={doseUnit.options} value={s.doseUnit ?? null} onChange={(v) => v && set({ doseUnit: v as DoseUnit })} allowDeselect={false} data-testid="rx-unit" />
-          <Select label="Route" data={route.options} value={s.route ?? null} onChange={(v) => v && set({ route: v as Sig['route'] })} allowDeselect={false} />
+          <Select label="Unit" data={doseUnit.options} value={s.doseUnit ?? null} onChange={(v) => v && set({ doseUnit: v })} allowDeselect={false} data-testid="rx-unit" />
+          <Select label="Route" data={route.options} value={s.route ?? null} onChange={(v) => v && set({ route: v })} allowDeselect={false} />
           <Select label="Frequency" data={Object.entries(FREQUENCIES).map(([code, f]) => ({ value: code, label: `${f.abbreviation} — ${f.label}` }))} value={s.frequency ?? null} onChange={(v) => v && set({ frequency: v as Sig['frequency'] })} allowDeselect={false} data-testid="rx-frequency" />
         </Group>
         <Group align="flex-end" grow>
           <NumberInput label="Days" value={s.durationDays ?? ''} min={1} onChange={(v) => set({ durationDays: typeof v === 'number' ? v : undefined })} />
           <NumberInput label="Quantity" value={s.quantity ?? ''} min={1} onChange={(v) => set({ quantity: typeof v === 'number' ? v : undefined })} />
-          <Select label="Quantity unit" data={doseUnit.options} value={s.quantityUnit ?? null} onChange={(v) => v && set({ quantityUnit: v as DoseUnit })} allowDeselect={false} />
+          <Select label="Quantity unit" data={doseUnit.options} value={s.quantityUnit ?? null} onChange={(v) => v && set({ quantityUnit: v })} allowDeselect={false} />
           <NumberInput label="Refills" value={s.refills ?? 0} min={0} max={11} onChange={(v) => set({ refills: typeof v === 'number' ? v : 0 })} />
         </Group>
         <Group align="flex-end">
