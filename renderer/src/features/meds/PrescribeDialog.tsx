@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, Group, Modal, NumberInput, PasswordInput, Sele
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
-import { doseUnit, type DoseUnit } from '../../../../shared/domain/drugs';
+import { doseUnit } from '../../../../shared/domain/drugs';
 import { dosesPerDay, FREQUENCIES, route, sig as sigSchema, sigText, type Sig } from '../../../../shared/domain/sig';
 import { api } from '../../lib/api';
 import { AlertList } from './AlertList';
