@@ -1,4 +1,5 @@
 import { app, BrowserWindow, Menu, session as electronSession, shell, type WebContents } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHandlers } from '../services/handlers';
@@ -16,6 +17,9 @@ if (!app.requestSingleInstanceLock()) {
   const rendererUrl = pathToFileURL(rendererIndex).href;
   const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
   process.env['CAIRN_RESOURCES_DIR'] = resourcesDir;
+  // Running from source: use the Electron build of better-sqlite3 that `npm start` prepared.
+  const devBinding = join(app.getAppPath(), '.cairn-electron', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  if (!app.isPackaged && existsSync(devBinding)) process.env['CAIRN_SQLITE_BINDING'] = devBinding;
 
   const isTrusted = (contents: WebContents, frameUrl: string): boolean =>
     win !== null && contents === win.webContents && frameUrl.split('#')[0]?.split('?')[0] === rendererUrl;

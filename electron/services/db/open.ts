@@ -28,6 +28,12 @@ export interface OpenOptions {
   resourcesDir: string;
 }
 
+/** Electron from source uses its own build of the module (see electron/tools/prepare-electron-native.mjs). */
+function nativeBinding(): { nativeBinding?: string } {
+  const path = process.env['CAIRN_SQLITE_BINDING'];
+  return path ? { nativeBinding: path } : {};
+}
+
 /**
  * Sets the SQLCipher v4 key before anything else touches the file. The raw 256-bit key is passed
  * as x'…' so SQLCipher skips its own PBKDF2 (our scrypt already did the slow part).
@@ -58,7 +64,7 @@ export function openWithKey(file: string, key: Buffer, opts: OpenOptions): Store
 }
 
 function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): Store {
-  const sqlite = new Database(file, { fileMustExist: !creating });
+  const sqlite = new Database(file, { fileMustExist: !creating, ...nativeBinding() });
   applyKey(sqlite, key);
   failFastOnWrongKey(sqlite, file);
   sqlite.pragma('journal_mode = WAL');
@@ -117,7 +123,7 @@ export async function createDatabase(
 
 /** An unencrypted database with the same schema, only for the benchmark's side-by-side comparison. */
 export function openPlainForBenchmark(file: string, opts: OpenOptions): Store {
-  const sqlite = new Database(file);
+  const sqlite = new Database(file, nativeBinding());
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
