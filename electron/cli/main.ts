@@ -190,11 +190,11 @@ async function medsCheck(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, rxcui: { type: 'string' }, dose: { type: 'string' }, unit: { type: 'string' }, frequency: { type: 'string' } });
   const patientId = need(values.patient, '--patient');
   const rxcui = need(values.rxcui, '--rxcui');
-  let dose: { amount: number; unit: string; perDay: number } | undefined;
+  let dose: { amount: number; unit: string; perDay: number | null } | undefined;
   if (values.dose !== undefined) {
     const frequency = values.frequency ?? 'qd';
     if (!(frequency in FREQUENCIES)) throw new CliError(`unknown --frequency "${frequency}": use one of ${Object.keys(FREQUENCIES).join(', ')}`, 2);
-    dose = { amount: Number(values.dose), unit: values.unit ?? 'mg', perDay: FREQUENCIES[frequency as keyof typeof FREQUENCIES].perDay ?? 1 };
+    dose = { amount: Number(values.dose), unit: values.unit ?? 'mg', perDay: FREQUENCIES[frequency as keyof typeof FREQUENCIES].perDay };
   }
   const { session, call } = await openSession(values.db);
   try {

@@ -151,7 +151,7 @@ export const contract = {
   },
   'meds.check': {
     input: z
-      .object({ patientId: z.uuid(), rxcui: z.string().regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits'), dose: z.object({ amount: z.number().positive(), unit: doseUnit, perDay: z.number().positive() }).optional() })
+      .object({ patientId: z.uuid(), rxcui: z.string().regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits'), dose: z.object({ amount: z.number().positive(), unit: doseUnit, perDay: z.number().positive().nullable() }).optional() })
       .strict(),
     output: checkResult,
   },

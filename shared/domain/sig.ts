@@ -10,6 +10,7 @@ import { type DoseUnit, type Drug, doseUnit, drug } from './drugs';
 export const route = drug.shape.route;
 export type Route = z.infer<typeof route>;
 
+/** Frequency codes a prescriber picks from; the text a patient reads comes from `FREQUENCIES`. */
 export const FREQUENCY_CODES = [
   'once',
   'qd',
@@ -32,6 +33,7 @@ export const FREQUENCY_CODES = [
 export const frequency = z.enum(FREQUENCY_CODES);
 export type Frequency = z.infer<typeof frequency>;
 
+/** How a frequency code reads and how many doses it allows in 24 hours. */
 export interface FrequencyInfo {
   /** Words used in the directions, e.g. "three times daily". */
   label: string;
@@ -45,6 +47,7 @@ export interface FrequencyInfo {
   perDay: number | null;
 }
 
+/** Label, abbreviation and daily count for every frequency code. */
 export const FREQUENCIES: Readonly<Record<Frequency, FrequencyInfo>> = {
   once: { label: 'once', abbreviation: 'once', perDay: 1 },
   qd: { label: 'once daily', abbreviation: 'QD', perDay: 1 },

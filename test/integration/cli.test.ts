@@ -117,3 +117,40 @@ describe('the cairn CLI for charting', () => {
     expect(noPatient.err.trim()).toBe('cairn: no patient with id 01a21306-3a0e-7613-aac0-f535c34da2ae');
   });
 });
+
+describe('the cairn CLI for medication checks', () => {
+  const t = tempDir('cairn-cli-meds-');
+  const db = join(t.dir, 'clinic.cairn');
+  afterAll(() => t.cleanup());
+
+  it('records what the checks read and prints alerts as JSON, [] when there is nothing', () => {
+    expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
+    const p = JSON.parse(cairn(['patients', 'add', '--db', db, '--given', 'Cli', '--family', 'Meds', '--birth-date', '1960-01-01']).out) as { id: string };
+    // RXCUIs from the shipped catalogue, as a pharmacist's script would take them from RxNav.
+    const catalogue = (JSON.parse(readFileSync('resources/drugs/drugs.json', 'utf8')) as { drugs: { rxcui: string; name: string; route: string }[] }).drugs;
+    const code = (re: RegExp): string => catalogue.find((d) => re.test(d.name) && d.route === 'oral')!.rxcui;
+    const [ibuprofenRx, warfarinRx, levothyroxineRx, apapRx] = [code(/^ibuprofen \d+ MG Oral Tablet/i), code(/^warfarin/i), code(/^levothyroxine/i), code(/^acetaminophen \d+ MG Oral Tablet/i)];
+    const ibuprofen = cairn(['meds', 'add', '--db', db, '--patient', p.id, '--rxcui', ibuprofenRx]);
+    expect(ibuprofen.err).toBe('');
+    expect(JSON.parse(ibuprofen.out)).toMatchObject({ course: { status: 'active', uncoded: false } });
+    const check = cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', warfarinRx]);
+    expect(check.code).toBe(0);
+    const alerts = JSON.parse(check.out) as { kind: string; severity: string; message: string; source: string }[];
+    expect(alerts[0]).toMatchObject({ kind: 'drug-drug', severity: 'major' });
+    expect(Object.keys(alerts[0]!).sort()).toEqual(['kind', 'message', 'severity', 'source', 'with']);
+    expect(JSON.parse(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', levothyroxineRx]).out)).toEqual([]);
+    // Acetaminophen 1000 mg every 4 hours is over the daily maximum.
+    const dose = JSON.parse(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', apapRx, '--dose', '1000', '--unit', 'mg', '--frequency', 'q4h']).out) as { kind: string }[];
+    expect(dose.map((a) => a.kind)).toContain('dose');
+
+    const allergy = cairn(['allergies', 'add', '--db', db, '--patient', p.id, '--substance', 'Aspirin', '--reaction', 'wheezing']);
+    expect(allergy.code).toBe(0);
+    const recorded = JSON.parse(allergy.out) as { substance: string; alerts: { kind: string }[] };
+    expect(recorded.substance).toBe('Aspirin');
+    expect(recorded.alerts.map((a) => a.kind)).toContain('drug-allergy'); // the patient already takes an NSAID
+    const blocked = cairn(['meds', 'add', '--db', db, '--patient', p.id, '--rxcui', warfarinRx]);
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.err).toMatch(/^cairn: \d safety alerts? needs? a reason to override/);
+    expect(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', '99999999']).err.trim()).toBe("cairn: RXCUI 99999999 is not in Cairn's drug list: no checks can run on it");
+  });
+});

@@ -49,7 +49,7 @@ export async function prescriptionPdfFor(session: Session, rx: { id: string; pat
     patient: { name: displayName(patient), birthDate: patient.birthDate, mrn: patient.mrn, address: address || null },
     drugName: rx.drugName,
     rxcui: rx.rxcui,
-    sigText: sigText(sig.parse(JSON.parse(rx.sig)), rx.drugName),
+    sigText: sigText(sig.parse(JSON.parse(rx.sig)), rx.drugName, session.repos.drugs().index.byRxcui.get(rx.rxcui)?.drug.strength),
     signedAt: rx.signedAt,
     prescriptionId: rx.id,
   });

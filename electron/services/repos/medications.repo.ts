@@ -102,7 +102,7 @@ export class MedicationsRepo {
     };
   }
 
-  check(patientId: string, rxcui: string, today: string, dose?: { amount: number; unit: Sig['doseUnit']; perDay: number }): CheckResult {
+  check(patientId: string, rxcui: string, today: string, dose?: { amount: number; unit: Sig['doseUnit']; perDay: number | null }): CheckResult {
     return checkNewDrug(this.context(patientId, today), rxcui, dose);
   }
 
@@ -175,7 +175,7 @@ export class MedicationsRepo {
 
   change(input: z.output<typeof medicationChange>, actor: Actor, today: string): MedicationCourse {
     const last = this.courseRow(input.courseId);
-    const dose = input.sig && last.rxcui ? { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) ?? 1 } : undefined;
+    const dose = input.sig && last.rxcui ? { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) } : undefined;
     // The course's own drug is on the list: check the new dose against the others, not against itself.
     const alerts = last.rxcui && dose ? this.check(last.patientId, last.rxcui, today, dose).alerts.filter((a) => a.kind === 'dose') : [];
     this.writer.write((at) => {
@@ -210,12 +210,12 @@ export class MedicationsRepo {
   prescribe(input: Omit<z.output<typeof prescribe>, 'password'>, actor: Actor & { name: string }, today: string): { prescriptionId: string; courseId: string; alerts: MedAlert[] } {
     const drug = this.drugs().index.byRxcui.get(input.rxcui)?.drug;
     if (!drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
-    const alerts = this.check(input.patientId, drug.rxcui, today, { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) ?? 1 }).alerts;
+    const alerts = this.check(input.patientId, drug.rxcui, today, { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) }).alerts;
     const courseId = uuidv7();
     const id = uuidv7();
     this.writer.write((at) => {
       this.applyOverrides(at, actor, input.patientId, 'prescribe', drug.rxcui, courseId, alerts, input.overrides);
-      const text = sigText(input.sig, drug.name);
+      const text = sigText(input.sig, drug.name, drug.strength);
       const request = medicationRequest({ id, patientId: input.patientId, encounterId: input.encounterId ?? null, rxcui: drug.rxcui, drugName: drug.name, sig: input.sig, text, at, prescriber: actor });
       const row = this.orm
         .insert(prescriptions)

@@ -25,7 +25,8 @@ export function PrescribeDialog({ patientId, encounterId, opened, onClose, onDon
   const parsed = sigSchema.safeParse(s);
   useEffect(() => {
     if (!drug) return;
-    const dose = parsed.success && ['mg', 'mcg', 'g'].includes(parsed.data.doseUnit) ? { amount: parsed.data.doseAmount, unit: parsed.data.doseUnit, perDay: dosesPerDay(parsed.data) ?? 1 } : undefined;
+    // Doses in tablets or mL are checked too: the engine converts them through the drug's strength.
+    const dose = parsed.success ? { amount: parsed.data.doseAmount, unit: parsed.data.doseUnit, perDay: dosesPerDay(parsed.data) } : undefined;
     void api['meds.check']({ patientId, rxcui: drug.rxcui, ...(dose && { dose }) }).then((r) => (r.ok ? setCheck(r.value) : setError(r.error.message)));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- re-check when the drug or the dose changes, not on every keystroke elsewhere
   }, [drug, patientId, s.doseAmount, s.doseUnit, s.frequency]);
