@@ -9,7 +9,7 @@ import type { AlertOverride, MedicationCourse, medicationAdd, medicationChange, 
 import { dosesPerDay, sigText, type Sig } from '../../../shared/domain/sig';
 import type { LoadedKnowledge } from '../drugs/knowledge';
 import type { Orm } from '../db/open';
-import { allergies, medAlertOverrides, medicationEvents, medReconciliations, patients, prescriptions, users } from '../db/schema';
+import { medAlertOverrides, medicationEvents, medReconciliations, prescriptions, users } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
 
 export interface ActiveMedication {
@@ -34,6 +34,8 @@ const WEIGHT_LOINC = '29463-7';
 export class MedicationsRepo {
   private readonly current: Database.Statement<[string], ActiveMedication>;
   private readonly latestWeight: Database.Statement<[string], { value: number; at: string }>;
+  private readonly patientAge: Database.Statement<[string], { birthDate: string }>;
+  private readonly activeAllergies: Database.Statement<[string], { substance: string | null; substanceCode: string | null; kind: string; status: string }>;
 
   constructor(
     sqlite: Database.Database,
@@ -47,6 +49,11 @@ export class MedicationsRepo {
                 min(effective_at) OVER (PARTITION BY course_id) AS since
          FROM medication_events WHERE patient_id = ? AND deleted_at IS NULL)
        WHERE rn = 1 AND event != 'stop' ORDER BY drug_name`,
+    );
+    // Prepared once: the checks run on every keystroke of a prescription and must stay well under 2 ms.
+    this.patientAge = sqlite.prepare('SELECT birth_date AS birthDate FROM patients WHERE id = ? AND deleted_at IS NULL');
+    this.activeAllergies = sqlite.prepare(
+      `SELECT substance, substance_code AS substanceCode, kind, status FROM allergies WHERE patient_id = ? AND status = 'active' AND deleted_at IS NULL`,
     );
     this.latestWeight = sqlite.prepare(
       `SELECT value_num AS value, effective_at AS at FROM observations
@@ -83,21 +90,15 @@ export class MedicationsRepo {
 
   /** What the checks read: the current list, allergies, age and the latest weight. */
   context(patientId: string, today: string): CheckContext & { index: LoadedKnowledge['index'] } {
-    const p = this.orm.select({ birthDate: patients.birthDate, deletedAt: patients.deletedAt }).from(patients).where(eq(patients.id, patientId)).get();
-    if (!p || p.deletedAt) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
+    const p = this.patientAge.get(patientId);
+    if (!p) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
     const weight = this.latestWeight.get(patientId);
     const { knowledge, index } = this.drugs();
     return {
       knowledge,
       index,
       medications: this.active(patientId).map((m) => ({ rxcui: m.rxcui, name: m.drugName })),
-      allergies: this.orm
-        .select({ substance: allergies.substance, substanceCode: allergies.substanceCode, kind: allergies.kind, status: allergies.status })
-        .from(allergies)
-        .where(eq(allergies.patientId, patientId))
-        .all()
-        .filter((a) => a.status === 'active')
-        .map((a) => ({ ...a, kind: a.kind === 'nka' ? ('nka' as const) : ('allergy' as const) })),
+      allergies: this.activeAllergies.all(patientId).map((a) => ({ ...a, kind: a.kind === 'nka' ? ('nka' as const) : ('allergy' as const) })),
       patient: { birthDate: p.birthDate, today, weightKg: weight?.value ?? null, weightDate: weight?.at.slice(0, 10) ?? null },
     };
   }
