@@ -85,6 +85,16 @@ async function openSession(dbFlag: string | boolean | undefined): Promise<{ sess
   return { session, call };
 }
 
+/** Runs `fn` with an unlocked session and always closes it. */
+async function withSession<T>(dbFlag: string | boolean | undefined, fn: (s: { session: Session; call: (c: string, i: unknown) => Promise<unknown> }) => Promise<T>): Promise<T> {
+  const opened = await openSession(dbFlag);
+  try {
+    return await fn(opened);
+  } finally {
+    opened.session.close();
+  }
+}
+
 function print(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
@@ -133,57 +143,42 @@ async function patientsAdd(args: string[]): Promise<void> {
     ...(values.mrn !== undefined && { mrn: values.mrn }),
     ...(values.email !== undefined && { email: values.email }),
   };
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     print(await call('patients.create', input));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function patientsSearch(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { db: { type: 'string' }, limit: { type: 'string' } }, true);
   if (positionals.length === 0) throw new CliError('missing search text (see cairn --help)', 2);
   const limit = values.limit === undefined ? 25 : Number(values.limit);
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     print(await call('patients.search', { query: positionals.join(' '), limit }));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function usersAdd(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
   const input = { username: need(values.username, '--username'), displayName: need(values.name, '--name'), role: need(values.role, '--role') };
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     print(await call('users.create', { ...input, password: await secretFrom('CAIRN_USER_PASSWORD', `password for ${input.username}`, true) }));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function chart(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' } });
   const patientId = need(values.patient, '--patient');
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     print(await call('chart.summary', { patientId }));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function immunizationsDue(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, on: { type: 'string' } });
   const patientId = need(values.patient, '--patient');
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     print(await call('immunizations.due', { patientId, ...(values.on !== undefined && { on: values.on }) }));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function medsCheck(args: string[]): Promise<void> {
@@ -196,14 +191,11 @@ async function medsCheck(args: string[]): Promise<void> {
     if (!(frequency in FREQUENCIES)) throw new CliError(`unknown --frequency "${frequency}": use one of ${Object.keys(FREQUENCIES).join(', ')}`, 2);
     dose = { amount: Number(values.dose), unit: values.unit ?? 'mg', perDay: FREQUENCIES[frequency as keyof typeof FREQUENCIES].perDay };
   }
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     const r = (await call('meds.check', { patientId, rxcui, ...(dose && { dose }) })) as { alerts: { kind: string; severity: string; message: string; with?: string; source: string }[]; drug: unknown };
     if (r.drug === null) throw new CliError(`RXCUI ${rxcui} is not in Cairn's drug list: no checks can run on it`);
     print(r.alerts.map((a) => ({ kind: a.kind, severity: a.severity, message: a.message, ...(a.with !== undefined && { with: a.with }), source: a.source })));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 /** `--override RULE=REASON`, repeatable. */
@@ -224,20 +216,16 @@ async function medsAdd(args: string[]): Promise<void> {
     source: 'patient-reported',
     overrides: overridesFrom(values.override),
   };
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ call }) => {
     print(await call('meds.add', input));
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function allergiesAdd(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, substance: { type: 'string' }, rxcui: { type: 'string' }, reaction: { type: 'string', multiple: true }, severity: { type: 'string' } });
   const patientId = need(values.patient, '--patient');
   if (values.substance === undefined && values.rxcui === undefined) throw new CliError('missing --substance or --rxcui (see cairn --help)', 2);
-  const { session, call } = await openSession(values.db);
-  try {
+  await withSession(values.db, async ({ session, call }) => {
     let substance = values.substance;
     if (values.rxcui !== undefined) {
       const drug = session.repos.drugs().index.byRxcui.get(values.rxcui)?.drug;
@@ -255,9 +243,7 @@ async function allergiesAdd(args: string[]): Promise<void> {
         ...(values.severity !== undefined && { severity: values.severity }),
       }),
     );
-  } finally {
-    session.close();
-  }
+  });
 }
 
 async function verify(args: string[]): Promise<void> {

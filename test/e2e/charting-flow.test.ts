@@ -2,11 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../shared/api/channels';
 import type { Patient } from '../../shared/domain/patient';
-import { dispatch } from '../../electron/services/dispatch';
 import { startWebServer, type WebServer } from '../../electron/web/web-server';
-import { launchChromium } from '../helpers/browser';
+import { bridgedPage, launchChromium } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 
@@ -35,14 +33,8 @@ describe('charting a visit in Chromium against the real dispatcher', () => {
   });
 
   it('starts a visit, writes a SOAP note with ROS, vitals in lb and °F, a problem, an allergy, signs, adds an addendum, and trends the vitals', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.exposeFunction('__cairnBridge', (channel: string, input: unknown) => dispatch(clinic.handlers, channel, input));
-    await page.addInitScript((channels: readonly string[]) => {
-      const w = window as unknown as { cairn: unknown; __cairnBridge: (c: string, i: unknown) => Promise<unknown> };
-      w.cairn = Object.fromEntries(channels.map((c) => [c, (i: unknown) => w.__cairnBridge(c, i)]));
-    }, CHANNELS);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The test bridge in place of IPC: same channel list as the preload, same dispatcher.
+    const { page, pageErrors } = await bridgedPage(browser, clinic.handlers, { width: 1400, height: 1000 });
     await page.goto(server.url);
 
     // Already signed in as the physician (the session lives in the backend): open the chart.

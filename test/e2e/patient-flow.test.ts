@@ -2,12 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../shared/api/channels';
 import { dispatch } from '../../electron/services/dispatch';
 import { createHandlers } from '../../electron/services/handlers';
 import { Session } from '../../electron/services/session';
 import { startWebServer, type WebServer } from '../../electron/web/web-server';
-import { launchChromium } from '../helpers/browser';
+import { bridgedPage, launchChromium } from '../helpers/browser';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 const PASSPHRASE = 'e2e clinic passphrase';
@@ -55,16 +54,9 @@ describe('renderer in Chromium against the real dispatcher', () => {
   });
 
   it('unlocks, registers a patient, finds them by part of the name and opens the chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const handlers = createHandlers({ session });
     // The test bridge in place of IPC: same channel list as the preload, same dispatcher.
-    await page.exposeFunction('__cairnBridge', (channel: string, input: unknown) => dispatch(handlers, channel, input));
-    await page.addInitScript((channels: readonly string[]) => {
-      const w = window as unknown as { cairn: unknown; __cairnBridge: (c: string, i: unknown) => Promise<unknown> };
-      w.cairn = Object.fromEntries(channels.map((c) => [c, (i: unknown) => w.__cairnBridge(c, i)]));
-    }, CHANNELS);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { page, pageErrors } = await bridgedPage(browser, handlers, { width: 1280, height: 860 });
 
     await page.goto(server.url);
     await expect(page.getByRole('heading', { name: 'Unlock Cairn' }).waitFor()).resolves.toBeUndefined();

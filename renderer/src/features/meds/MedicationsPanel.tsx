@@ -4,21 +4,13 @@ import { Fragment, useCallback, useEffect, useState, type ReactElement } from 'r
 import type { Out } from '../../../../shared/api/contract';
 import type { MedicationCourse } from '../../../../shared/domain/medications';
 import { api } from '../../lib/api';
+import { downloadPdf } from '../../lib/download';
 import { useSession } from '../../stores/session.store';
 import { AlertList } from './AlertList';
 import { PrescribeDialog } from './PrescribeDialog';
 
 type Check = Out<'meds.check'>;
 
-function download(fileName: string, base64: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** Add a medication the patient reports: from the drug list (checked) or as free text (uncoded, not checked). */
 function AddReported({ patientId, onDone }: { patientId: string; onDone: () => void }): ReactElement {
@@ -115,7 +107,7 @@ export function MedicationsPanel({ patientId }: { patientId: string }): ReactEle
         <Group>
           {role === 'physician' && <Button onClick={() => setMode('prescribe')} data-testid="prescribe">Prescribe</Button>}
           <Button variant="light" onClick={() => setMode('reconcile')} data-testid="open-reconcile">Reconcile</Button>
-          {lastRx && <Button variant="default" onClick={() => void api['meds.prescriptionPdf']({ id: lastRx }).then((r) => r.ok && download(r.value.fileName, r.value.base64))}>Print prescription</Button>}
+          {lastRx && <Button variant="default" onClick={() => void api['meds.prescriptionPdf']({ id: lastRx }).then((r) => r.ok && downloadPdf(r.value.fileName, r.value.base64))}>Print prescription</Button>}
         </Group>
       </Group>
       {data.lastReconciliation && (

@@ -3,16 +3,8 @@ import { useState, type ReactElement } from 'react';
 import type { Note } from '../../../../shared/domain/clinical';
 import { renderNoteText, type NoteTemplate } from '../../../../shared/domain/templates';
 import { api } from '../../lib/api';
+import { downloadPdf } from '../../lib/download';
 
-function download(fileName: string, base64: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** A signed (or entered-in-error) note: read-only, with its addenda, and the ways to correct it. */
 export function SignedNote({ note, template, addenda, onChanged }: { note: Note; template: NoteTemplate | null; addenda: Note[]; onChanged: () => void }): ReactElement {
@@ -39,7 +31,7 @@ export function SignedNote({ note, template, addenda, onChanged }: { note: Note;
         <Title order={4} td={inError ? 'line-through' : undefined}>{note.title}</Title>
         <Group gap="xs">
           {inError ? <Badge color="red">Entered in error</Badge> : <Badge color="teal">Signed</Badge>}
-          <Button size="xs" variant="default" onClick={() => void api['notes.pdf']({ id: note.id }).then((r) => (r.ok ? download(r.value.fileName, r.value.base64) : setProblem(r.error.message)))}>
+          <Button size="xs" variant="default" onClick={() => void api['notes.pdf']({ id: note.id }).then((r) => (r.ok ? downloadPdf(r.value.fileName, r.value.base64) : setProblem(r.error.message)))}>
             Print summary
           </Button>
           {!inError && <Button size="xs" variant="light" onClick={() => setMode('addendum')}>Add addendum</Button>}
