@@ -64,29 +64,36 @@ export const mrn = z
   .trim()
   .regex(/^[A-Za-z0-9-]{1,30}$/, 'MRN may contain only letters, digits and dashes (at most 30)');
 
-/** What a registration form or the CLI sends to create a patient. */
-export const patientInput = z.object({
+/** The demographic fields, without defaults (an update must never default a field it did not send). */
+const patientFields = z.object({
   givenName: trimmed(100).min(1, 'given name is required'),
   middleName: optionalText(100),
   familyName: trimmed(100).min(1, 'family name is required'),
   preferredName: optionalText(100),
   birthDate,
-  sex: administrativeSex.default('unknown'),
+  sex: administrativeSex,
   genderIdentity: optionalText(100),
   phone: phone.optional().or(z.literal('').transform(() => undefined)),
   email: z.email('email is not valid').max(200).optional().or(z.literal('').transform(() => undefined)),
   address: address.optional(),
   mrn: mrn.optional().or(z.literal('').transform(() => undefined)),
-  identifiers: z.array(identifier).max(20).default([]),
+  identifiers: z.array(identifier).max(20),
   preferredLanguage: optionalText(50),
   insurance: insurance.optional(),
+});
+
+/** What a registration form or the CLI sends to create a patient. */
+export const patientInput = patientFields.extend({
+  sex: administrativeSex.default('unknown'),
+  identifiers: z.array(identifier).max(20).default([]),
 });
 /** The validated, normalised input. */
 export type PatientInput = z.infer<typeof patientInput>;
 /** What a caller may send (before defaults). */
 export type PatientInputRaw = z.input<typeof patientInput>;
 
-export const patientUpdate = patientInput.partial().extend({
+// Important: built from the fields without defaults, so an edit of the phone cannot reset sex or identifiers.
+export const patientUpdate = patientFields.partial().extend({
   id: z.uuid(),
   /** Optimistic concurrency: the version the editor saw. */
   expectedVersion: z.number().int().positive(),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
-import { patientInput, type PatientInputRaw } from '../../shared/domain/patient';
+import { patientInput, patientUpdate, type PatientInputRaw } from '../../shared/domain/patient';
 import { newStore, tempDir } from '../helpers/temp-db';
 
 const actor = { userId: 'tester' };
@@ -9,7 +9,7 @@ const people: PatientInputRaw[] = [
   { givenName: 'José', familyName: 'Núñez', birthDate: '1980-03-04', phone: '(617) 555-0101', mrn: 'A-1001' },
   { givenName: 'Josephine', familyName: 'Baker', birthDate: '1906-06-03', phone: '212-555-0199' },
   { givenName: 'Joseph', familyName: "O'Brien", birthDate: '1980-03-04', sex: 'male' },
-  { givenName: 'Zoë', familyName: 'Björk-Smith', birthDate: '2019-11-30', identifiers: [{ system: 'urn:legacy', value: 'LEG778899' }] },
+  { givenName: 'Zoë', familyName: 'Björk-Smith', birthDate: '2019-11-30', sex: 'female', identifiers: [{ system: 'urn:legacy', value: 'LEG778899' }] },
   { givenName: 'Anna', familyName: 'Smith', birthDate: '1975-01-15', phone: '+1 415 555 0123' },
 ];
 
@@ -81,6 +81,13 @@ describe('patient search (FTS5)', () => {
     expect(names('bouillon')).toEqual(['Josephine Bouillon']);
     store.sqlite.prepare(`UPDATE patients SET deleted_at = '2026-01-01T00:00:00Z' WHERE id = ?`).run(josephine.id);
     expect(names('bouillon')).toEqual([]);
+  });
+
+  it('changes only the fields an edit sends', () => {
+    const zoe = repos.patients.get(ids['Zoë']!, actor);
+    const edited = repos.patients.update(patientUpdate.parse({ id: zoe.id, expectedVersion: zoe.version, phone: '617-555-0177' }), actor);
+    expect(edited).toMatchObject({ phone: '617-555-0177', sex: zoe.sex, identifiers: zoe.identifiers, birthDate: zoe.birthDate, version: zoe.version + 1 });
+    expect(edited.identifiers).toHaveLength(1);
   });
 
   it('refuses an edit made against a stale version instead of overwriting', () => {
