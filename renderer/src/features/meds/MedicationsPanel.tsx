@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { Fragment, useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import type { MedicationCourse } from '../../../../shared/domain/medications';
+import { FREQUENCIES } from '../../../../shared/domain/sig';
 import { api } from '../../lib/api';
 import { downloadPdf } from '../../lib/download';
 import { useSession } from '../../stores/session.store';
@@ -10,6 +11,11 @@ import { AlertList } from './AlertList';
 import { PrescribeDialog } from './PrescribeDialog';
 
 type Check = Out<'meds.check'>;
+
+/** Prescribed courses store the frequency code ("bid"); show the words ("twice daily"). */
+function frequencyLabel(f: string | null): string | null {
+  return f && f in FREQUENCIES ? FREQUENCIES[f as keyof typeof FREQUENCIES].label : f;
+}
 
 
 /** Add a medication the patient reports: from the drug list (checked) or as free text (uncoded, not checked). */
@@ -119,7 +125,7 @@ export function MedicationsPanel({ patientId }: { patientId: string }): ReactEle
             <Fragment key={c.courseId}>
               <Table.Tr style={{ opacity: c.status === 'active' ? 1 : 0.55, cursor: 'pointer' }} onClick={() => setOpen(open === c.courseId ? null : c.courseId)}>
                 <Table.Td fw={600}>{c.drugName}</Table.Td>
-                <Table.Td>{[c.dose, c.route, c.frequency].filter(Boolean).join(' ')}</Table.Td>
+                <Table.Td>{[c.dose, c.route, frequencyLabel(c.frequency)].filter(Boolean).join(' ')}</Table.Td>
                 <Table.Td>{c.uncoded && <Badge color="yellow" size="sm">uncoded: no checks ran</Badge>}</Table.Td>
                 <Table.Td><Badge variant="light" color={c.status === 'active' ? 'teal' : 'gray'}>{c.status}</Badge></Table.Td>
                 <Table.Td>{c.status === 'active' && <Button size="compact-xs" variant="subtle" color="red" onClick={(e) => { e.stopPropagation(); setStopping({ courseId: c.courseId, reason: '' }); }}>Stop</Button>}</Table.Td>
