@@ -122,6 +122,16 @@ describe('renderer in Chromium against the real dispatcher', () => {
     ]);
     expect(audit.list().some((e) => e.action === 'patient.search' && e.userId === user.id)).toBe(true);
     expect(audit.firstBroken()).toBeNull();
+
+    // Correct the phone from the chart: only that field changes, and the banner shows it.
+    await page.getByRole('tab', { name: 'Demographics' }).click();
+    await page.getByTestId('edit-demographics').click();
+    await page.getByLabel('Phone').fill('(617) 555-0199');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByTestId('patient-banner').getByText('(617) 555-0199').waitFor()).resolves.toBeUndefined();
+    const after = session.repos.patients.peek(patientId);
+    expect(after).toMatchObject({ phone: '(617) 555-0199', birthDate: '1984-02-29', familyName: 'Castellanos-Núñez', version: 2 });
+    await shot(page, '09a-demographics-edited');
     expect(pageErrors).toEqual([]);
     await page.close();
   });

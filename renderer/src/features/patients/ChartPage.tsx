@@ -10,6 +10,7 @@ import { VitalsTrends } from '../vitals';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { PatientBanner } from './PatientBanner';
+import { RegisterPatient } from './RegisterPatient';
 
 function VisitList({ patientId }: { patientId: string }): ReactElement {
   const go = useNav((s) => s.go);
@@ -40,6 +41,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   const [summary, setSummary] = useState<ChartSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [visit, setVisit] = useState<{ visitType: string; reason: string }>({ visitType: 'office_visit', reason: '' });
 
   // The face sheet is the chart opening (audited once as such); other lists load when their tab is shown.
@@ -84,6 +86,11 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="vitals" pt="md"><VitalsTrends patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="demographics" pt="md">
+          {editing ? (
+            <RegisterPatient existing={p} onSaved={() => { setEditing(false); load(); }} />
+          ) : (
+          <>
+          <Button variant="light" mb="sm" onClick={() => setEditing(true)} data-testid="edit-demographics">Edit demographics</Button>
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <Card withBorder>
               <Title order={4}>Contact</Title>
@@ -100,6 +107,8 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
             </Card>
           </SimpleGrid>
           <Text size="xs" c="dimmed" mt="xs">Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}</Text>
+          </>
+          )}
         </Tabs.Panel>
       </Tabs>
       <Modal opened={starting} onClose={() => setStarting(false)} title="Start a visit">

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState, type ReactElement } from 'react';
-import { patientInput } from '../../../../shared/domain/patient';
+import { patientInput, type Patient } from '../../../../shared/domain/patient';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useNav } from '../../stores/nav.store';
@@ -13,34 +13,44 @@ const SEX_OPTIONS = [
   { value: 'unknown', label: 'Unknown' },
 ];
 
-/** New-patient registration, validated by the same zod schema as the `patients.create` channel. */
-export function RegisterPatient(): ReactElement {
+function initialValues(p?: Patient): Record<string, unknown> {
+  const a = p?.address;
+  const i = p?.insurance;
+  return {
+    givenName: p?.givenName ?? '',
+    middleName: p?.middleName ?? '',
+    familyName: p?.familyName ?? '',
+    preferredName: p?.preferredName ?? '',
+    birthDate: p?.birthDate ?? '',
+    sex: p?.sex ?? 'unknown',
+    genderIdentity: p?.genderIdentity ?? '',
+    phone: p?.phone ?? '',
+    email: p?.email ?? '',
+    mrn: p?.mrn ?? '',
+    preferredLanguage: p?.preferredLanguage ?? '',
+    address: { line1: a?.line1 ?? '', city: a?.city ?? '', state: a?.state ?? '', postalCode: a?.postalCode ?? '', country: a?.country ?? '' },
+    insurance: { payer: i?.payer ?? '', memberId: i?.memberId ?? '', groupNumber: i?.groupNumber ?? '' },
+  };
+}
+
+/**
+ * New-patient registration, or the edit of an existing chart's demographics (`existing`),
+ * validated by the same zod schema as the channel. An edit carries the version it started from,
+ * so a change made elsewhere meanwhile is refused instead of overwritten.
+ */
+export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onSaved?: (p: Patient) => void }): ReactElement {
   const go = useNav((s) => s.go);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const form = useForm({
-    initialValues: {
-      givenName: '',
-      middleName: '',
-      familyName: '',
-      preferredName: '',
-      birthDate: '',
-      sex: 'unknown',
-      genderIdentity: '',
-      phone: '',
-      email: '',
-      mrn: '',
-      preferredLanguage: '',
-      address: { line1: '', city: '', state: '', postalCode: '', country: '' },
-      insurance: { payer: '', memberId: '', groupNumber: '' },
-    },
-    validate: zodValidate(patientInput),
-  });
+  const form = useForm({ initialValues: initialValues(existing), validate: zodValidate(patientInput) });
 
   const submit = form.onSubmit(async (values) => {
     setSaving(true);
-    const r = await api['patients.create'](values as Parameters<(typeof api)['patients.create']>[0]);
+    const r = existing
+      ? await api['patients.update']({ ...(values as Parameters<(typeof api)['patients.update']>[0]), id: existing.id, expectedVersion: existing.version })
+      : await api['patients.create'](values as Parameters<(typeof api)['patients.create']>[0]);
     setSaving(false);
+    if (r.ok && onSaved) return onSaved(r.value);
     if (r.ok) go({ name: 'chart', patientId: r.value.id });
     else {
       setError(r.error.message);
@@ -51,7 +61,7 @@ export function RegisterPatient(): ReactElement {
   return (
     <Paper withBorder p="lg" component="form" onSubmit={submit} data-testid="register-form">
       <Stack>
-        <Title order={2}>Register a new patient</Title>
+        <Title order={2}>{existing ? 'Edit demographics' : 'Register a new patient'}</Title>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="Given name" required autoFocus {...form.getInputProps('givenName')} />
           <TextInput label="Middle name" {...form.getInputProps('middleName')} />
@@ -81,8 +91,8 @@ export function RegisterPatient(): ReactElement {
         </SimpleGrid>
         {error && <Alert color="red" data-testid="register-error">{error}</Alert>}
         <Group justify="flex-end">
-          <Button variant="default" onClick={() => go({ name: 'search' })}>Cancel</Button>
-          <Button type="submit" loading={saving}>Register patient</Button>
+          <Button variant="default" onClick={() => (existing ? onSaved?.(existing) : go({ name: 'search' }))}>Cancel</Button>
+          <Button type="submit" loading={saving}>{existing ? 'Save changes' : 'Register patient'}</Button>
         </Group>
       </Stack>
     </Paper>
