@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHandlers } from '../services/handlers';
 import { Session } from '../services/session';
+import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { registerIpc } from './ipc';
 import { safeStorageKeyMemory } from './key-memory';
 import { buildMenu } from './menu';
@@ -22,7 +23,7 @@ if (!app.requestSingleInstanceLock()) {
   if (!app.isPackaged && existsSync(devBinding)) process.env['CAIRN_SQLITE_BINDING'] = devBinding;
 
   const isTrusted = (contents: WebContents, frameUrl: string): boolean =>
-    win !== null && contents === win.webContents && frameUrl.split('#')[0]?.split('?')[0] === rendererUrl;
+    isTrustedSender({ frameUrl, isMainFrame: true, isOurWindow: win !== null && contents === win.webContents }, rendererUrl);
 
   app.on('second-instance', () => {
     if (win) {
@@ -34,11 +35,14 @@ if (!app.requestSingleInstanceLock()) {
   // Deny every new window, navigation away from the app, and permission request.
   app.on('web-contents-created', (_e, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      if (isExternalOpenAllowed(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event, url) => {
-      if (url !== rendererUrl) event.preventDefault();
+      if (!isNavigationAllowed(url, rendererUrl)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isNavigationAllowed(url, rendererUrl)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
