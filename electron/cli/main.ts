@@ -12,6 +12,7 @@ import { defaultResourcesDir } from '../services/paths';
 import { Session } from '../services/session';
 import { secretFrom } from './prompt';
 import { FREQUENCIES } from '../../shared/domain/sig';
+import { parseTypedDate } from '../../shared/domain/dates';
 
 const HELP = `cairn — the Cairn command line
 
@@ -36,6 +37,10 @@ const HELP = `cairn — the Cairn command line
       Records a medication the patient takes (checked; a major alert needs --override).
   cairn allergies add --db FILE --patient ID (--substance TEXT | --rxcui N) [--reaction R ...]
       Records an allergy (a drug by RXCUI, or free text, uncoded); prints it with the alerts it raises.
+  cairn audit verify --db FILE
+      Walks the audit hash chain; names the first broken entry and exits non-zero.
+  cairn audit export --db FILE [--patient ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv]
+      Prints an accounting of access (who opened, searched or changed what, when, on which device).
   cairn verify --db FILE
       Checks integrity, the audit chain and the schema version; exits 0 only when sound.
 
@@ -246,6 +251,40 @@ async function allergiesAdd(args: string[]): Promise<void> {
   });
 }
 
+async function auditVerify(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' } });
+  await withSession(values.db, ({ session }) => {
+    const entries = session.repos.audit.list().length;
+    const broken = session.repos.audit.firstBroken();
+    print({ entries, chain: broken === null ? 'intact' : 'broken', firstBrokenEntry: broken });
+    if (broken !== null) throw new CliError(`audit entry ${broken} was changed, removed or reordered: the chain is broken from there`);
+    return Promise.resolve();
+  });
+}
+
+function csvCell(v: string | number | null): string {
+  const s = v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+async function auditExport(args: string[]): Promise<void> {
+  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } });
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new CliError(`--format must be json or csv, not "${format}"`, 2);
+  for (const [flag, v] of [['--from', values.from], ['--to', values.to]] as const) {
+    if (v !== undefined && parseTypedDate(v) !== v) throw new CliError(`${flag}: invalid date "${v}": use YYYY-MM-DD`, 2);
+  }
+  await withSession(values.db, ({ session }) => {
+    const rows = session.repos.audit.export({ ...(values.patient && { patientId: values.patient }), ...(values.from && { from: values.from }), ...(values.to && { to: values.to }) });
+    if (format === 'json') print(rows);
+    else {
+      const cols = ['seq', 'at', 'userId', 'user', 'deviceId', 'action', 'patientId', 'recordType', 'recordId', 'detail'] as const;
+      process.stdout.write([cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n');
+    }
+    return Promise.resolve();
+  });
+}
+
 async function verify(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' } });
   const db = resolve(need(values.db, '--db'));
@@ -288,6 +327,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
     else if (cmd === 'chart') await chart(argv.slice(1));
     else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
+    else if (cmd === 'audit' && sub === 'verify') await auditVerify(rest);
+    else if (cmd === 'audit' && sub === 'export') await auditExport(rest);
     else if (cmd === 'meds' && sub === 'check') await medsCheck(rest);
     else if (cmd === 'meds' && sub === 'add') await medsAdd(rest);
     else if (cmd === 'allergies' && sub === 'add') await allergiesAdd(rest);

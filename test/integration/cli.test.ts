@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-db';
+import { unlockDatabase } from '../../electron/services/db/open';
+import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 const env = { ...process.env, CAIRN_PASSPHRASE: 'cli test passphrase', CAIRN_ADMIN_PASSWORD: 'cli admin password' };
 
@@ -152,5 +153,41 @@ describe('the cairn CLI for medication checks', () => {
     expect(blocked.code).not.toBe(0);
     expect(blocked.err).toMatch(/^cairn: \d safety alerts? needs? a reason to override/);
     expect(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', '99999999']).err.trim()).toBe("cairn: RXCUI 99999999 is not in Cairn's drug list: no checks can run on it");
+  });
+});
+
+describe('the cairn CLI audit commands', () => {
+  const t = tempDir('cairn-cli-audit-');
+  const db = join(t.dir, 'clinic.cairn');
+  afterAll(() => t.cleanup());
+
+  it('exports an accounting of access and names the first broken entry after tampering', async () => {
+    expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
+    const p = JSON.parse(cairn(['patients', 'add', '--db', db, '--given', 'Audit', '--family', 'Trail', '--birth-date', '1970-01-01']).out) as { id: string };
+    cairn(['patients', 'add', '--db', db, '--given', 'Other', '--family', 'Person', '--birth-date', '1971-01-01']);
+    expect(cairn(['chart', '--db', db, '--patient', p.id]).code).toBe(0);
+
+    const json = JSON.parse(cairn(['audit', 'export', '--db', db, '--patient', p.id]).out) as { action: string; patientId: string; user: string | null }[];
+    expect(json.map((e) => e.action)).toEqual(['patient.create', 'chart.open']);
+    expect(json.every((e) => e.patientId === p.id)).toBe(true);
+    const csv = cairn(['audit', 'export', '--db', db, '--format', 'csv', '--from', '2000-01-01', '--to', '2999-12-31']).out.trim().split('\n');
+    expect(csv[0]).toBe('seq,at,userId,user,deviceId,action,patientId,recordType,recordId,detail');
+    expect(csv.some((l) => l.includes(',user.create,'))).toBe(true);
+    expect(cairn(['audit', 'export', '--db', db, '--from', '2099-01-01']).out.trim()).toBe('[]');
+    expect(cairn(['audit', 'export', '--db', db, '--from', '01/02/2026']).err.trim()).toBe('cairn: --from: invalid date "01/02/2026": use YYYY-MM-DD');
+
+    const ok = cairn(['audit', 'verify', '--db', db]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ chain: 'intact', firstBrokenEntry: null });
+
+    // Someone with the key edits entry 3 behind Cairn's back.
+    const { store } = await unlockDatabase(db, 'cli test passphrase', { resourcesDir });
+    store.sqlite.exec('DROP TRIGGER audit_log_no_update');
+    store.sqlite.prepare(`UPDATE audit_log SET action = 'nothing.to.see' WHERE seq = 3`).run();
+    store.close();
+    const broken = cairn(['audit', 'verify', '--db', db]);
+    expect(broken.code).not.toBe(0);
+    expect(JSON.parse(broken.out)).toMatchObject({ chain: 'broken', firstBrokenEntry: 3 });
+    expect(broken.err.trim()).toBe('cairn: audit entry 3 was changed, removed or reordered: the chain is broken from there');
   });
 });

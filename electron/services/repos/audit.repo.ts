@@ -65,6 +65,32 @@ export class AuditRepo {
     return rows as ReturnType<AuditRepo['list']>;
   }
 
+  /** An accounting of access: who did what to whose chart, oldest first, filtered by patient and UTC dates. */
+  export(filter: { patientId?: string; from?: string; to?: string }): { seq: number; at: string; userId: string | null; user: string | null; deviceId: string; action: string; patientId: string | null; recordType: string | null; recordId: string | null; detail: string | null }[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.patientId) {
+      where.push('a.patient_id = ?');
+      args.push(filter.patientId);
+    }
+    if (filter.from) {
+      where.push('a.at >= ?');
+      args.push(filter.from);
+    }
+    if (filter.to) {
+      // A date "to" includes that whole day.
+      where.push('a.at < ?');
+      args.push(/^\d{4}-\d{2}-\d{2}$/.test(filter.to) ? `${filter.to}T99` : filter.to);
+    }
+    return this.sqlite
+      .prepare(
+        `SELECT a.seq, a.at, a.user_id AS userId, u.display_name AS user, a.device_id AS deviceId, a.action, a.patient_id AS patientId,
+                a.record_type AS recordType, a.record_id AS recordId, a.detail
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.seq`,
+      )
+      .all(...args) as ReturnType<AuditRepo['export']>;
+  }
+
   /** Walks the chain; returns the seq of the first broken entry, or null when whole. */
   firstBroken(): number | null {
     let prev = GENESIS;
