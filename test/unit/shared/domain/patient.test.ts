@@ -24,3 +24,13 @@ describe('patient input schema', () => {
     expect(r.error?.issues[0]?.message).toBe('birth date 2999-01-01 is in the future');
   });
 });
+
+describe('password policy', () => {
+  it('refuses short, common and repeated-character passwords', async () => {
+    const { password } = await import('../../../../shared/domain/user');
+    expect(password.safeParse('short').error?.issues[0]?.message).toBe('password must be at least 10 characters');
+    expect(password.safeParse('Password123').error?.issues[0]?.message).toMatch(/too common/);
+    expect(password.safeParse('zzzzzzzzzzzz').success).toBe(false);
+    expect(password.safeParse('correct horse battery').success).toBe(true);
+  });
+});
