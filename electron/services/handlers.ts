@@ -45,6 +45,7 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       const patient = session.repos.patients.get(i.id, actor(), 'chart.open');
       return { patient, allergyStatus: session.repos.allergies.status(i.id) };
     },
+    'settings.autoLock': (i) => ({ minutes: session.setAutoLockMinutes(i.minutes) }),
     'users.list': () => {
       actor(ADMIN);
       return session.repos.users.list();

@@ -16,6 +16,8 @@ export interface KeyMemory {
   forget(dbFile: string): void;
 }
 
+export const DEFAULT_AUTO_LOCK_MINUTES = 10;
+
 export interface SessionOptions {
   dbFile: string;
   resourcesDir: string;
@@ -33,6 +35,9 @@ export class Session {
   private user_: User | null = null;
   /** The command line holds the clinic passphrase, i.e. every chart already: role checks do not apply to it. */
   private operator = false;
+  private lastActivity = 0;
+  /** True after an idle sign-out, until the next sign-in, so the sign-in screen can say why. */
+  private autoLocked = false;
   private readonly now: () => Date;
 
   constructor(private readonly opts: SessionOptions) {
@@ -43,9 +48,40 @@ export class Session {
     return this.opts.dbFile;
   }
 
+  /** Minutes without activity before the signed-in user is signed out (clinic setting, default 10). */
+  autoLockMinutes(): number {
+    if (!this.store) return DEFAULT_AUTO_LOCK_MINUTES;
+    const row = this.store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'auto_lock_minutes'`).get() as { value: string } | undefined;
+    return row ? Number(row.value) : DEFAULT_AUTO_LOCK_MINUTES;
+  }
+
+  setAutoLockMinutes(minutes: number): number {
+    this.requireUser(['admin']);
+    this.store!.sqlite.transaction(() => {
+      this.store!.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('auto_lock_minutes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(minutes));
+      this.repos.audit.append({ action: 'settings.auto_lock', userId: this.user_!.id, detail: `${minutes} minutes` }, this.now().toISOString());
+    })();
+    return minutes;
+  }
+
+  /**
+   * Signs the user out once the clinic's idle limit has passed, so an unattended screen does not
+   * stay open on a chart. Checked on every call (the backend is the guard) and on status polls.
+   */
+  private expireIfIdle(): void {
+    if (!this.user_ || this.operator) return;
+    const idleMs = this.now().getTime() - this.lastActivity;
+    if (idleMs <= this.autoLockMinutes() * 60_000) return;
+    const id = this.user_.id;
+    this.store?.sqlite.transaction(() => this.repos.audit.append({ action: 'session.auto_lock', userId: id, detail: `idle ${Math.round(idleMs / 60_000)} min` }, this.now().toISOString()))();
+    this.user_ = null;
+    this.autoLocked = true;
+  }
+
   status(): SessionState {
+    this.expireIfIdle();
     const state = !this.store ? (existsSync(this.opts.dbFile) ? 'locked' : 'uninitialized') : this.user_ ? 'signedIn' : 'unlocked';
-    return { state, user: this.user_, clinicName: this.store ? this.clinicName() : null };
+    return { state, user: this.user_, clinicName: this.store ? this.clinicName() : null, autoLocked: this.autoLocked, autoLockMinutes: this.autoLockMinutes() };
   }
 
   private clinicName(): string | null {
@@ -63,6 +99,7 @@ export class Session {
       { username: p.adminUsername, displayName: p.adminDisplayName, role: 'admin', password: p.adminPassword },
       null,
     );
+    this.lastActivity = this.now().getTime();
     return this.status();
   }
 
@@ -105,6 +142,8 @@ export class Session {
 
   async login(username: string, password: string): Promise<SessionState> {
     this.user_ = await this.repos.users.authenticate(username, password);
+    this.lastActivity = this.now().getTime();
+    this.autoLocked = false;
     return this.status();
   }
 
@@ -142,7 +181,9 @@ export class Session {
   /** The signed-in user, or an `unauthenticated` failure. */
   requireUser(roles?: readonly Role[]): User {
     void this.repos;
-    if (!this.user_) throw new CairnFailure('unauthenticated', 'sign in first');
+    this.expireIfIdle();
+    if (!this.user_) throw new CairnFailure('unauthenticated', this.autoLocked ? `signed out after ${this.autoLockMinutes()} minutes without activity: sign in again` : 'sign in first');
+    this.lastActivity = this.now().getTime();
     if (roles && !this.operator && !roles.includes(this.user_.role)) {
       throw new CairnFailure('forbidden', `a ${this.user_.role.replace('_', ' ')} may not do this`);
     }

@@ -14,6 +14,7 @@ export const CHANNELS = [
   'patients.get',
   'patients.search',
   'patients.chartHeader',
+  'settings.autoLock',
   'users.list',
   'users.create',
   'encounters.create',

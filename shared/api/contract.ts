@@ -41,6 +41,9 @@ export const sessionState = z.object({
   state: z.enum(['uninitialized', 'locked', 'unlocked', 'signedIn']),
   user: user.nullable(),
   clinicName: z.string().nullable(),
+  /** Signed out by the idle timer (the sign-in screen says so). */
+  autoLocked: z.boolean(),
+  autoLockMinutes: z.number(),
 });
 export type SessionState = z.infer<typeof sessionState>;
 
@@ -93,6 +96,7 @@ export const contract = {
     input: z.object({ id: z.uuid('not a patient id') }).strict(),
     output: z.object({ patient, allergyStatus }),
   },
+  'settings.autoLock': { input: z.object({ minutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 4 hours') }).strict(), output: z.object({ minutes: z.number() }) },
   'users.list': { input: none, output: z.array(user.extend({ disabled: z.boolean() })) },
   'users.create': {
     input: z

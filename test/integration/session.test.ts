@@ -63,4 +63,20 @@ describe('session and dispatcher over a real database', () => {
     const id = good.ok ? (good.value as { id: string }).id : '';
     expect(await call('patients.chartHeader', { id })).toMatchObject({ ok: true, value: { patient: { id }, allergyStatus: { kind: 'unknown' } } });
   });
+
+  it('signs an idle user out after the clinic limit, says why, and audits it', async () => {
+    expect(await call('patients.search', { query: 'lima' })).toMatchObject({ ok: true });
+    now = new Date(now.getTime() + 9 * 60_000);
+    expect(await call('patients.search', { query: 'lima' })).toMatchObject({ ok: true }); // activity resets the clock
+    now = new Date(now.getTime() + 10 * 60_000 + 1000);
+    expect(await call('patients.search', { query: 'lima' })).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: 'signed out after 10 minutes without activity: sign in again' } });
+    expect(await call('session.status')).toMatchObject({ ok: true, value: { state: 'unlocked', autoLocked: true } });
+    expect(session.repos.audit.list().at(-1)).toMatchObject({ action: 'session.auto_lock' });
+    // Only an administrator changes the limit.
+    await call('session.login', { username: 'admin', password: 'admin password 1' });
+    expect(await call('settings.autoLock', { minutes: 2 })).toMatchObject({ ok: true, value: { minutes: 2 } });
+    expect(await call('settings.autoLock', { minutes: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    now = new Date(now.getTime() + 2 * 60_000 + 1000);
+    expect(await call('session.status')).toMatchObject({ ok: true, value: { state: 'unlocked', autoLocked: true, autoLockMinutes: 2 } });
+  });
 });

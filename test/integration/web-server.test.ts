@@ -45,7 +45,7 @@ describe('dev:web HTTP transport guards', () => {
 
   it('answers a good call through the dispatcher', async () => {
     const r = await post(server.port, '/api/session.status', '{}', { host: host(), 'x-cairn-token': token, origin: `http://${host()}` });
-    expect(r).toEqual({ status: 200, json: { ok: true, value: { state: 'uninitialized', user: null, clinicName: null } } });
+    expect(r).toEqual({ status: 200, json: { ok: true, value: { state: 'uninitialized', user: null, clinicName: null, autoLocked: false, autoLockMinutes: 10 } } });
   });
 
   it('refuses a missing or wrong token, a foreign Origin and a foreign Host', async () => {

@@ -16,6 +16,7 @@ export function LoginScreen(): ReactElement {
       <Stack>
         <Title order={2}>Sign in</Title>
         {session?.clinicName && <Text c="dimmed">{session.clinicName}</Text>}
+        {session?.autoLocked && <Alert color="yellow" data-testid="auto-locked">Signed out after {session.autoLockMinutes} minutes without activity.</Alert>}
         <TextInput label="User name" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
         <PasswordInput label="Password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
         {error && <Alert color="red">{error.message}</Alert>}

@@ -5,6 +5,8 @@ import { LoginScreen } from './LoginScreen';
 import { SetupScreen } from './SetupScreen';
 import { UnlockScreen } from './UnlockScreen';
 
+const STATUS_POLL_MS = 10_000;
+
 /** Shows setup, unlock or sign-in until someone is signed in, then the app. */
 export function SessionGate({ children }: { children: ReactNode }): ReactElement {
   const state = useSession((s) => s.session?.state);
@@ -12,6 +14,13 @@ export function SessionGate({ children }: { children: ReactNode }): ReactElement
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  // The backend signs an idle user out; polling the status brings the sign-in screen up on its own
+  // instead of leaving a chart on an unattended screen.
+  useEffect(() => {
+    if (state !== 'signedIn') return;
+    const timer = setInterval(() => void refresh(), STATUS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [state, refresh]);
   switch (state) {
     case undefined:
       return (

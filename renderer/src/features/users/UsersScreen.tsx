@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Group, PasswordInput, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NumberInput, PasswordInput, Select, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { contract, type Out } from '../../../../shared/api/contract';
 import { role } from '../../../../shared/domain/user';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
+import { useSession } from '../../stores/session.store';
 
 const ROLE_LABELS: Record<string, string> = { physician: 'Physician', nurse: 'Nurse / medical assistant', front_desk: 'Front desk', billing: 'Billing', admin: 'Administrator' };
 
@@ -12,6 +13,8 @@ const ROLE_LABELS: Record<string, string> = { physician: 'Physician', nurse: 'Nu
 export function UsersScreen(): ReactElement {
   const [users, setUsers] = useState<Out<'users.list'>>([]);
   const [error, setError] = useState<string | null>(null);
+  const refresh = useSession((s) => s.refresh);
+  const [autoLock, setAutoLock] = useState<number>(useSession.getState().session?.autoLockMinutes ?? 10);
   const form = useForm({ initialValues: { username: '', displayName: '', role: 'physician', password: '' }, validate: zodValidate(contract['users.create'].input) });
   const load = useCallback(() => void api['users.list']({}).then((r) => (r.ok ? setUsers(r.value) : setError(r.error.message))), []);
   useEffect(load, [load]);
@@ -50,6 +53,11 @@ export function UsersScreen(): ReactElement {
         </Group>
       </form>
       {error && <Alert color="red">{error}</Alert>}
+      <Title order={3} mt="lg">Automatic sign-out</Title>
+      <Group align="flex-end">
+        <NumberInput label="Minutes without activity" min={1} max={240} value={autoLock} onChange={(v) => setAutoLock(typeof v === 'number' ? v : 10)} w={220} />
+        <Button variant="light" onClick={() => void api['settings.autoLock']({ minutes: autoLock }).then((r) => (r.ok ? void refresh() : setError(r.error.message)))}>Save</Button>
+      </Group>
     </Stack>
   );
 }
