@@ -2,7 +2,10 @@ import { app, BrowserWindow, Menu, session as electronSession, shell, type WebCo
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { destination } from 'pino';
+import { setDispatchLogger } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
+import { createLogger } from '../services/log';
 import { Session } from '../services/session';
 import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { registerIpc } from './ipc';
@@ -50,6 +53,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     electronSession.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
     const userData = app.getPath('userData');
+    setDispatchLogger(createLogger({ destination: destination({ dest: join(userData, 'cairn.log'), mkdir: true }) }));
     const session = new Session({
       dbFile: process.env['CAIRN_DB'] ?? join(userData, 'clinic.cairn'),
       resourcesDir,

@@ -2,6 +2,15 @@ import { CHANNELS, type Channel } from '../../shared/api/channels';
 import { contract } from '../../shared/api/contract';
 import { CairnFailure, err, ok, type Result } from '../../shared/api/result';
 import { summarize, zodIssues } from './dispatch-errors';
+import type { Logger } from 'pino';
+import { silentLogger } from './log';
+
+let sharedLog: Logger = silentLogger;
+/** The process's logger for dispatch (Electron main and dev:web set one; the CLI stays quiet). */
+export function setDispatchLogger(log: Logger): void {
+  sharedLog = log;
+}
+const defaultLog = (): Logger => sharedLog;
 import type { Handlers } from './handlers';
 
 function isChannel(c: string): c is Channel {
@@ -14,12 +23,17 @@ function isChannel(c: string): c is Channel {
  * handler and returns a Result. Electron IPC, the CLI, the web transport and the e2e bridge all
  * call this; none re-implements validation.
  */
-export async function dispatch(handlers: Handlers, channel: string, raw: unknown): Promise<Result<unknown>> {
-  if (!isChannel(channel)) return err('unknown_channel', `unknown channel "${channel}"`);
+export async function dispatch(handlers: Handlers, channel: string, raw: unknown, log: Logger = defaultLog()): Promise<Result<unknown>> {
+  if (!isChannel(channel)) {
+    log.warn({ channel: channel.slice(0, 64), code: 'unknown_channel' }, 'refused call');
+    return err('unknown_channel', `unknown channel "${channel}"`);
+  }
   const spec = contract[channel];
   const parsed = spec.input.safeParse(raw ?? {});
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
+    // Field paths only: the messages may quote what was typed.
+    log.info({ channel, code: 'invalid_input', fields: issues.map((i) => i.path) }, 'invalid input');
     return err('invalid_input', summarize(issues), issues);
   }
   try {
@@ -27,9 +41,15 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
     const value = await handler(parsed.data);
     return ok(value);
   } catch (e) {
-    if (e instanceof CairnFailure) return err(e.code, e.message, e.issues);
+    if (e instanceof CairnFailure) {
+      log.info({ channel, code: e.code }, 'call refused');
+      return err(e.code, e.message, e.issues);
+    }
     const message = e instanceof Error ? e.message : String(e);
-    if (/SQLITE_/.test((e as { code?: string }).code ?? '')) return err('database_error', `database error: ${message}`);
+    const sqliteCode = (e as { code?: string }).code ?? '';
+    // Important: an unexpected error is logged by kind and stack position, never with its input.
+    log.error({ channel, code: /SQLITE_/.test(sqliteCode) ? sqliteCode : 'internal', errorName: e instanceof Error ? e.name : typeof e, stack: e instanceof Error ? e.stack?.split('\n').slice(1, 4).join(' | ') : undefined }, 'call failed');
+    if (/SQLITE_/.test(sqliteCode)) return err('database_error', `database error: ${message}`);
     return err('internal', `unexpected error: ${message}`);
   }
 }

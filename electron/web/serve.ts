@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setDispatchLogger } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
+import { createLogger } from '../services/log';
 import { defaultResourcesDir } from '../services/paths';
 import { Session } from '../services/session';
 import { startWebServer } from './web-server';
@@ -19,6 +21,7 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   process.stderr.write('cairn dev:web: the renderer is not built; run "npm run build" first\n');
   process.exit(1);
 }
+setDispatchLogger(createLogger());
 const session = new Session({ dbFile: resolve(values.db), resourcesDir });
 const token = randomBytes(24).toString('base64url');
 const server = await startWebServer({ handlers: createHandlers({ session }), rendererDir, token, port: Number(values.port) });
