@@ -11,7 +11,7 @@ export function setDispatchLogger(log: Logger): void {
   sharedLog = log;
 }
 const defaultLog = (): Logger => sharedLog;
-import type { Handlers } from './handlers';
+import { AUTHORIZE, type Handlers } from './handlers';
 
 function isChannel(c: string): c is Channel {
   return (CHANNELS as readonly string[]).includes(c);
@@ -27,6 +27,16 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
   if (!isChannel(channel)) {
     log.warn({ channel: channel.slice(0, 64), code: 'unknown_channel' }, 'refused call');
     return err('unknown_channel', `unknown channel "${channel}"`);
+  }
+  try {
+    // The permission matrix first: a refused role learns nothing, not even what input is valid.
+    handlers[AUTHORIZE]?.(channel);
+  } catch (e) {
+    if (e instanceof CairnFailure) {
+      log.info({ channel, code: e.code }, 'call refused');
+      return err(e.code, e.message);
+    }
+    throw e;
   }
   const spec = contract[channel];
   const parsed = spec.input.safeParse(raw ?? {});

@@ -1,44 +1,40 @@
 import type { Out, Parsed } from '../../shared/api/contract';
 import type { Channel } from '../../shared/api/channels';
 import { isoToday } from '../../shared/domain/dates';
-import type { Role } from '../../shared/domain/user';
+import { PERMISSIONS } from '../../shared/api/permissions';
 import { buildChartSummary, immunizationsDueFor } from './chart-summary';
 import { notePdf, prescriptionPdfFor } from './documents/note-pdf';
 import { searchDrugs } from '../../shared/domain/med-checks';
 import type { Session } from './session';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
-export type Handlers = { [C in Channel]: Handler<C> };
+/** Runs before validation: refuses a caller whose role may not use the channel. */
+export const AUTHORIZE: unique symbol = Symbol('authorize');
+export type Handlers = { [C in Channel]: Handler<C> } & { [AUTHORIZE]?: (channel: Channel) => void };
 
-/**
- * Coarse role rules until the permission matrix arrives with the security work: the dispatcher's
- * handlers are the guard, not the UI.
- */
-const DEMOGRAPHICS_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
-const CLINICAL_READ: readonly Role[] = ['physician', 'nurse', 'admin'];
-const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
-const NOTE_SIGN: readonly Role[] = ['physician'];
-const PRESCRIBE: readonly Role[] = ['physician'];
-const ADMIN: readonly Role[] = ['admin'];
 
 /** The handlers behind every channel, built from ports (no globals) so tests use real temp files. */
 export function createHandlers({ session, now = (): Date => new Date() }: { session: Session; now?: () => Date }): Handlers {
-  const actor = (roles?: readonly Role[]): { userId: string } => ({ userId: session.requireUser(roles).id });
+  const actor = (): { userId: string } => ({ userId: session.requireUser().id });
   /** Reading a patient's data is audited like opening the chart. */
-  const reading = (action: string, patientId: string, roles: readonly Role[] = CLINICAL_READ): { userId: string } => {
-    const a = actor(roles);
+  const reading = (action: string, patientId: string): { userId: string } => {
+    const a = actor();
     session.repos.writer.read(action, a, patientId);
     return a;
   };
   return {
+    [AUTHORIZE]: (channel) => {
+      const allowed = PERMISSIONS[channel];
+      if (allowed !== 'public') session.requireUser(allowed);
+    },
     'session.status': () => session.status(),
     'session.setup': (i) => session.setup(i),
     'session.unlock': (i) => session.unlock(i.passphrase),
     'session.login': (i) => session.login(i.username, i.password),
     'session.logout': () => session.logout(),
     'session.lock': () => session.lock(),
-    'patients.create': (i) => session.repos.patients.create(i, actor(DEMOGRAPHICS_WRITE)),
-    'patients.update': (i) => session.repos.patients.update(i, actor(DEMOGRAPHICS_WRITE)),
+    'patients.create': (i) => session.repos.patients.create(i, actor()),
+    'patients.update': (i) => session.repos.patients.update(i, actor()),
     'patients.get': (i) => session.repos.patients.get(i.id, actor()),
     'patients.search': (i) => session.repos.patients.search(i.query, i.limit, actor()),
     'patients.chartHeader': (i) => {
@@ -47,12 +43,12 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
     },
     'settings.autoLock': (i) => ({ minutes: session.setAutoLockMinutes(i.minutes) }),
     'users.list': () => {
-      actor(ADMIN);
+      actor();
       return session.repos.users.list();
     },
-    'users.create': (i) => session.repos.users.create(i, actor(ADMIN).userId),
-    'encounters.create': (i) => session.repos.encounters.create(i, actor(CLINICAL_WRITE)),
-    'encounters.setStatus': (i) => session.repos.encounters.setStatus(i.id, i.status, actor(CLINICAL_WRITE)),
+    'users.create': (i) => session.repos.users.create(i, actor().userId),
+    'encounters.create': (i) => session.repos.encounters.create(i, actor()),
+    'encounters.setStatus': (i) => session.repos.encounters.setStatus(i.id, i.status, actor()),
     'encounters.list': (i) => {
       reading('encounter.list', i.patientId);
       return session.repos.encounters.list(i.patientId);
@@ -70,18 +66,18 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       actor();
       return session.repos.templates.list();
     },
-    'notes.saveDraft': (i) => session.repos.notes.saveDraft(i, actor(CLINICAL_WRITE)),
+    'notes.saveDraft': (i) => session.repos.notes.saveDraft(i, actor()),
     'notes.sign': async (i) => {
-      const a = actor(NOTE_SIGN);
+      const a = actor();
       await session.repos.users.reauthenticate(a.userId, i.password, 'signing the note');
       return session.repos.notes.sign(i.id, i.expectedVersion, a);
     },
     'notes.addendum': async (i) => {
-      const a = actor(CLINICAL_WRITE);
+      const a = actor();
       await session.repos.users.reauthenticate(a.userId, i.password, 'signing the addendum');
       return session.repos.notes.addendum(i.noteId, i.text, a);
     },
-    'notes.enteredInError': (i) => session.repos.notes.enteredInError(i.id, i.reason, actor(CLINICAL_WRITE)),
+    'notes.enteredInError': (i) => session.repos.notes.enteredInError(i.id, i.reason, actor()),
     'notes.list': (i) => {
       reading('note.list', i.patientId);
       return session.repos.notes.list(i);
@@ -91,7 +87,7 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       reading('note.print', n.patientId);
       return notePdf(session, n, now());
     },
-    'vitals.record': (i) => session.repos.vitals.record(i, actor(CLINICAL_WRITE)),
+    'vitals.record': (i) => session.repos.vitals.record(i, actor()),
     'vitals.trends': (i) => {
       reading('vitals.read', i.patientId);
       const p = session.repos.patients.peek(i.patientId);
@@ -101,19 +97,19 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       actor();
       return session.repos.icd10().search(i.query, i.limit);
     },
-    'problems.add': (i) => session.repos.problems.add(i, actor(CLINICAL_WRITE)),
-    'problems.update': (i) => session.repos.problems.update(i, actor(CLINICAL_WRITE)),
+    'problems.add': (i) => session.repos.problems.add(i, actor()),
+    'problems.update': (i) => session.repos.problems.update(i, actor()),
     'problems.list': (i) => {
       reading('problem.list', i.patientId);
       return session.repos.problems.list(i.patientId);
     },
     'allergies.add': (i) => {
-      const allergy = session.repos.allergies.add(i, actor(CLINICAL_WRITE));
+      const allergy = session.repos.allergies.add(i, actor());
       // A new allergy is checked against the current medication list at once.
       const alerts = allergy.kind === 'allergy' && allergy.substance ? session.repos.medications.checkAllergy(allergy.patientId, allergy.substance, allergy.substanceCode, isoToday(now())) : [];
       return { ...allergy, alerts };
     },
-    'allergies.changeStatus': (i) => session.repos.allergies.changeStatus(i, actor(CLINICAL_WRITE)),
+    'allergies.changeStatus': (i) => session.repos.allergies.changeStatus(i, actor()),
     'allergies.list': (i) => {
       reading('allergy.list', i.patientId);
       return session.repos.allergies.list(i.patientId);
@@ -126,7 +122,7 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       actor();
       return [...session.repos.vaccines().manufacturers].map(([mvx, name]) => ({ mvx, name })).sort((a, b) => a.name.localeCompare(b.name));
     },
-    'immunizations.add': (i) => session.repos.immunizations.add(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'immunizations.add': (i) => session.repos.immunizations.add(i, actor(), isoToday(now())),
     'immunizations.list': (i) => {
       reading('immunization.list', i.patientId);
       return session.repos.immunizations.list(i.patientId);
@@ -148,15 +144,15 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       reading('med.list', i.patientId);
       return { courses: session.repos.medications.history(i.patientId), lastReconciliation: session.repos.medications.lastReconciliation(i.patientId) };
     },
-    'meds.add': (i) => session.repos.medications.add(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'meds.add': (i) => session.repos.medications.add(i, actor(), isoToday(now())),
     'meds.prescribe': async (i) => {
-      const user = session.requireUser(PRESCRIBE);
+      const user = session.requireUser();
       await session.repos.users.reauthenticate(user.id, i.password, 'signing the prescription');
       return session.repos.medications.prescribe(i, { userId: user.id, name: user.displayName }, isoToday(now()));
     },
-    'meds.change': (i) => session.repos.medications.change(i, actor(CLINICAL_WRITE), isoToday(now())),
-    'meds.stop': (i) => session.repos.medications.stop(i.courseId, i.reason, actor(CLINICAL_WRITE)),
-    'meds.reconcile': (i) => session.repos.medications.reconcile(i, actor(CLINICAL_WRITE), isoToday(now())),
+    'meds.change': (i) => session.repos.medications.change(i, actor(), isoToday(now())),
+    'meds.stop': (i) => session.repos.medications.stop(i.courseId, i.reason, actor()),
+    'meds.reconcile': (i) => session.repos.medications.reconcile(i, actor(), isoToday(now())),
     'meds.prescriptionPdf': async (i) => {
       const rx = session.repos.medications.prescription(i.id);
       reading('med.prescription_print', rx.patientId);

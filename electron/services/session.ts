@@ -56,7 +56,7 @@ export class Session {
   }
 
   setAutoLockMinutes(minutes: number): number {
-    this.requireUser(['admin']);
+    this.requireUser();
     this.store!.sqlite.transaction(() => {
       this.store!.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('auto_lock_minutes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(minutes));
       this.repos.audit.append({ action: 'settings.auto_lock', userId: this.user_!.id, detail: `${minutes} minutes` }, this.now().toISOString());

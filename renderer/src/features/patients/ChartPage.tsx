@@ -9,6 +9,9 @@ import { MedicationsPanel } from '../meds';
 import { VitalsTrends } from '../vitals';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
+import { useSession } from '../../stores/session.store';
+import { mayCall } from '../../../../shared/api/permissions';
+import type { Channel } from '../../../../shared/api/channels';
 import { PatientBanner } from './PatientBanner';
 import { RegisterPatient } from './RegisterPatient';
 
@@ -38,14 +41,23 @@ function VisitList({ patientId }: { patientId: string }): ReactElement {
 /** The chart: banner on top; face sheet, visits, problems, allergies, immunizations, vitals and demographics in tabs. */
 export function ChartPage({ patientId, tab }: { patientId: string; tab?: string }): ReactElement {
   const go = useNav((s) => s.go);
+  const role = useSession((st) => st.session?.user?.role ?? null);
+  const can = (channel: Channel): boolean => mayCall(role, channel);
   const [summary, setSummary] = useState<ChartSummary | null>(null);
+  const [header, setHeader] = useState<Pick<ChartSummary, 'patient' | 'allergyStatus'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [editing, setEditing] = useState(false);
   const [visit, setVisit] = useState<{ visitType: string; reason: string }>({ visitType: 'office_visit', reason: '' });
 
   // The face sheet is the chart opening (audited once as such); other lists load when their tab is shown.
-  const load = useCallback(() => void api['chart.summary']({ patientId }).then((r) => (r.ok ? setSummary(r.value) : setError(r.error.message))), [patientId]);
+  // Roles without clinical access (front desk, billing) get the banner and demographics only;
+  // the backend refuses the rest anyway, the screen just does not offer it.
+  const clinical = mayCall(role, 'chart.summary');
+  const load = useCallback(() => {
+    if (clinical) void api['chart.summary']({ patientId }).then((r) => (r.ok ? (setSummary(r.value), setHeader(r.value)) : setError(r.error.message)));
+    else void api['patients.chartHeader']({ id: patientId }).then((r) => (r.ok ? setHeader(r.value) : setError(r.error.message)));
+  }, [patientId, clinical]);
   useEffect(load, [load]);
 
   const startVisit = async (): Promise<void> => {
@@ -56,27 +68,29 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   };
 
   if (error) return <Alert color="red">{error}</Alert>;
-  if (!summary) return <Loader />;
-  const p = summary.patient;
+  if (!header) return <Loader />;
+  const p = header.patient;
   const addr = [p.address.line1, p.address.city, p.address.state, p.address.postalCode, p.address.country].filter(Boolean).join(', ');
   return (
     <Stack>
-      <PatientBanner patient={p} allergyStatus={summary.allergyStatus} />
-      <Group>
-        <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>
-      </Group>
-      <Tabs defaultValue={tab ?? 'summary'} keepMounted={false}>
+      <PatientBanner patient={p} allergyStatus={header.allergyStatus} />
+      {can('encounters.create') && (
+        <Group>
+          <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>
+        </Group>
+      )}
+      <Tabs defaultValue={tab ?? (clinical ? 'summary' : 'demographics')} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="summary">Summary</Tabs.Tab>
-          <Tabs.Tab value="visits">Visits</Tabs.Tab>
-          <Tabs.Tab value="medications">Medications</Tabs.Tab>
-          <Tabs.Tab value="problems">Problems</Tabs.Tab>
-          <Tabs.Tab value="allergies">Allergies</Tabs.Tab>
-          <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>
-          <Tabs.Tab value="vitals">Vitals</Tabs.Tab>
+          {clinical && <Tabs.Tab value="summary">Summary</Tabs.Tab>}
+          {can('encounters.list') && <Tabs.Tab value="visits">Visits</Tabs.Tab>}
+          {can('meds.list') && <Tabs.Tab value="medications">Medications</Tabs.Tab>}
+          {can('problems.list') && <Tabs.Tab value="problems">Problems</Tabs.Tab>}
+          {can('allergies.list') && <Tabs.Tab value="allergies">Allergies</Tabs.Tab>}
+          {can('immunizations.list') && <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>}
+          {can('vitals.trends') && <Tabs.Tab value="vitals">Vitals</Tabs.Tab>}
           <Tabs.Tab value="demographics">Demographics</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="summary" pt="md"><FaceSheet summary={summary} /></Tabs.Panel>
+        <Tabs.Panel value="summary" pt="md">{summary && <FaceSheet summary={summary} />}</Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
           <VisitList patientId={patientId} />
         </Tabs.Panel>

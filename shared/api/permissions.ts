@@ -1,0 +1,75 @@
+import type { Role } from '../domain/user';
+import type { Channel } from './channels';
+
+const CLINICAL: readonly Role[] = ['physician', 'nurse', 'admin'];
+const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
+const DEMOGRAPHICS_READ: readonly Role[] = ['physician', 'nurse', 'front_desk', 'billing', 'admin'];
+const DEMOGRAPHICS_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
+const CODES_READ: readonly Role[] = ['physician', 'nurse', 'billing', 'admin'];
+const PHYSICIAN: readonly Role[] = ['physician'];
+const ADMIN: readonly Role[] = ['admin'];
+
+/**
+ * Who may call each channel, enforced by the dispatcher before anything else runs (the renderer
+ * only hides what a role cannot use). 'public' channels work before sign-in (setup, unlock,
+ * sign-in itself). Front desk sees demographics and visits but no notes, vitals or results;
+ * billing sees demographics, insurance and diagnosis codes but no note text; only physicians sign
+ * notes and prescriptions; only administrators manage users and settings.
+ */
+export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] } = {
+  'session.status': 'public',
+  'session.setup': 'public',
+  'session.unlock': 'public',
+  'session.login': 'public',
+  'session.logout': 'public',
+  'session.lock': 'public',
+  'patients.create': DEMOGRAPHICS_WRITE,
+  'patients.update': DEMOGRAPHICS_WRITE,
+  'patients.get': DEMOGRAPHICS_READ,
+  'patients.search': DEMOGRAPHICS_READ,
+  'patients.chartHeader': DEMOGRAPHICS_READ,
+  'settings.autoLock': ADMIN,
+  'users.list': ADMIN,
+  'users.create': ADMIN,
+  'encounters.create': ['physician', 'nurse', 'front_desk'],
+  'encounters.setStatus': ['physician', 'nurse', 'front_desk'],
+  'encounters.list': ['physician', 'nurse', 'front_desk', 'billing', 'admin'],
+  'encounters.get': CLINICAL,
+  'templates.list': CLINICAL,
+  'notes.saveDraft': CLINICAL_WRITE,
+  'notes.sign': PHYSICIAN,
+  'notes.addendum': CLINICAL_WRITE,
+  'notes.enteredInError': CLINICAL_WRITE,
+  'notes.list': CLINICAL,
+  'notes.pdf': CLINICAL,
+  'vitals.record': CLINICAL_WRITE,
+  'vitals.trends': CLINICAL,
+  'problems.searchCodes': CODES_READ,
+  'problems.add': CLINICAL_WRITE,
+  'problems.update': CLINICAL_WRITE,
+  'problems.list': CODES_READ,
+  'allergies.add': CLINICAL_WRITE,
+  'allergies.changeStatus': CLINICAL_WRITE,
+  'allergies.list': CLINICAL,
+  'immunizations.vaccines': CLINICAL,
+  'immunizations.manufacturers': CLINICAL,
+  'immunizations.add': CLINICAL_WRITE,
+  'immunizations.list': CLINICAL,
+  'immunizations.due': CLINICAL,
+  'chart.summary': CLINICAL,
+  'meds.searchDrugs': CLINICAL,
+  'meds.check': CLINICAL,
+  'meds.list': CLINICAL,
+  'meds.add': CLINICAL_WRITE,
+  'meds.prescribe': PHYSICIAN,
+  'meds.change': CLINICAL_WRITE,
+  'meds.stop': CLINICAL_WRITE,
+  'meds.reconcile': CLINICAL_WRITE,
+  'meds.prescriptionPdf': CLINICAL,
+};
+
+/** True when `role` may call `channel` (public channels: anyone). */
+export function mayCall(role: Role | null, channel: Channel): boolean {
+  const allowed = PERMISSIONS[channel];
+  return allowed === 'public' || (role !== null && allowed.includes(role));
+}

@@ -1,0 +1,52 @@
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Encounter } from '../../shared/domain/clinical';
+import type { Patient } from '../../shared/domain/patient';
+import { startWebServer, type WebServer } from '../../electron/web/web-server';
+import { bridgedPage, launchChromium } from '../helpers/browser';
+import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
+import { tempDir } from '../helpers/temp-db';
+
+describe('a front-desk user in Chromium', () => {
+  const t = tempDir('cairn-e2e-desk-');
+  let clinic: Clinic;
+  let browser: Browser;
+  let server: WebServer;
+
+  beforeAll(async () => {
+    clinic = await openClinic(t.dir);
+    const p = await clinic.ok<Patient>('patients.create', { givenName: 'Desk', familyName: 'Visitor', birthDate: '1990-05-05' });
+    const e = await clinic.ok<Encounter>('encounters.create', { patientId: p.id, visitType: 'office_visit', reason: 'Sore throat' });
+    await clinic.ok('notes.saveDraft', { patientId: p.id, encounterId: e.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: { 'chief-complaint': 'Sore throat, private details' } });
+    await clinic.ok('session.logout');
+    await clinic.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
+    await clinic.ok('users.create', { username: 'desk', displayName: 'Fran Desk', role: 'front_desk', password: 'front desk pass 1' });
+    await clinic.ok('session.logout');
+    await clinic.ok('session.login', { username: 'desk', password: 'front desk pass 1' });
+    server = await startWebServer({ handlers: clinic.handlers, rendererDir: resolve('out/renderer'), token: 'unused' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    clinic?.session.close();
+    t.cleanup();
+  });
+
+  it('sees demographics and visits but cannot open a note', async () => {
+    const { page, pageErrors } = await bridgedPage(browser, clinic.handlers);
+    await page.goto(server.url);
+    await page.getByTestId('patient-search').fill('visitor');
+    await page.getByTestId('search-result').first().click();
+    await page.getByTestId('patient-banner').waitFor();
+    const tabs = await page.getByRole('tab').allTextContents();
+    expect(tabs).toEqual(['Visits', 'Demographics']);
+    await page.getByRole('tab', { name: 'Visits' }).click();
+    await page.getByTestId('visit-list').getByText('Sore throat').click();
+    await expect(page.getByText('a front desk may not do this').waitFor()).resolves.toBeUndefined();
+    await expect(page.getByText('private details').count()).resolves.toBe(0);
+    await page.screenshot({ path: join(resolve('test-results'), '31-front-desk-refused.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
