@@ -42,10 +42,17 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       return { patient, allergyStatus: session.repos.allergies.status(i.id) };
     },
     'settings.autoLock': (i) => ({ minutes: session.setAutoLockMinutes(i.minutes) }),
-    'users.list': () => {
-      actor();
-      return session.repos.users.list();
+    'audit.search': (i) => {
+      const audit = session.repos.audit;
+      const rows = audit
+        .export({ ...(i.patientId && { patientId: i.patientId }), ...(i.from && { from: i.from }), ...(i.to && { to: i.to }) })
+        .filter((e) => (!i.userId || e.userId === i.userId) && (!i.action || e.action.startsWith(i.action)));
+      const chainIntact = audit.firstBroken() === null;
+      // Viewing the audit is itself audited; the viewer lists newest first.
+      session.repos.writer.read('audit.view', actor(), i.patientId ?? null);
+      return { entries: rows.reverse().slice(0, i.limit), chainIntact };
     },
+    'users.list': () => session.repos.users.list(),
     'users.create': (i) => session.repos.users.create(i, actor().userId),
     'encounters.create': (i) => session.repos.encounters.create(i, actor()),
     'encounters.setStatus': (i) => session.repos.encounters.setStatus(i.id, i.status, actor()),

@@ -1,6 +1,7 @@
 import { AppShell, Button, Group, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import type { ReactElement } from 'react';
+import { AuditViewer } from './features/audit';
 import { EncounterWorkspace } from './features/encounters';
 import { ChartPage, PatientSearch, RegisterPatient } from './features/patients';
 import { UsersScreen } from './features/users';
@@ -30,6 +31,7 @@ function Shell(): ReactElement {
             <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
             <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
             {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
+            {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'audit' })} data-testid="nav-audit">Audit</Button>}
             <Text size="sm">{session?.user?.displayName}</Text>
             <Button variant="default" onClick={() => void run(() => api['session.logout']({}))}>Sign out</Button>
             <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock</Button>
@@ -42,6 +44,7 @@ function Shell(): ReactElement {
         {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} tab={view.tab} />}
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}
+        {view.name === 'audit' && <AuditViewer />}
       </AppShell.Main>
     </AppShell>
   );

@@ -15,6 +15,7 @@ export const CHANNELS = [
   'patients.search',
   'patients.chartHeader',
   'settings.autoLock',
+  'audit.search',
   'users.list',
   'users.create',
   'encounters.create',

@@ -97,6 +97,24 @@ export const contract = {
     output: z.object({ patient, allergyStatus }),
   },
   'settings.autoLock': { input: z.object({ minutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 4 hours') }).strict(), output: z.object({ minutes: z.number() }) },
+  'audit.search': {
+    input: z
+      .object({
+        patientId: z.uuid().optional(),
+        userId: z.string().max(100).optional(),
+        action: z.string().max(100).optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    output: z.object({
+      entries: z.array(
+        z.object({ seq: z.number(), at: z.string(), userId: z.string().nullable(), user: z.string().nullable(), deviceId: z.string(), action: z.string(), patientId: z.string().nullable(), recordType: z.string().nullable(), recordId: z.string().nullable(), detail: z.string().nullable() }),
+      ),
+      chainIntact: z.boolean(),
+    }),
+  },
   'users.list': { input: none, output: z.array(user.extend({ disabled: z.boolean() })) },
   'users.create': {
     input: z

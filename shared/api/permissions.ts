@@ -29,6 +29,7 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'patients.search': DEMOGRAPHICS_READ,
   'patients.chartHeader': DEMOGRAPHICS_READ,
   'settings.autoLock': ADMIN,
+  'audit.search': ADMIN,
   'users.list': ADMIN,
   'users.create': ADMIN,
   'encounters.create': ['physician', 'nurse', 'front_desk'],

@@ -132,6 +132,16 @@ describe('renderer in Chromium against the real dispatcher', () => {
     const after = session.repos.patients.peek(patientId);
     expect(after).toMatchObject({ phone: '(617) 555-0199', birthDate: '1984-02-29', familyName: 'Castellanos-Núñez', version: 2 });
     await shot(page, '09a-demographics-edited');
+
+    // The administrator answers "who looked at this chart" in the audit viewer.
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-action').fill('chart.');
+    await page.getByTestId('audit-search').click();
+    const rows = page.getByTestId('audit-entries').locator('tbody tr');
+    await expect(rows.first().textContent()).resolves.toContain('chart.open');
+    await expect(rows.count()).resolves.toBe(3);
+    await expect(page.getByText('Hash chain intact').count()).resolves.toBe(1);
+    await shot(page, '09b-audit-viewer');
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -50,7 +50,7 @@ export class ClinicalWriter {
   }
 
   /** Records a read of patient data (its own small transaction). */
-  read(action: string, actor: Actor, patientId: string, entity?: string, id?: string): void {
+  read(action: string, actor: Actor, patientId: string | null, entity?: string, id?: string): void {
     this.sqlite.transaction(() =>
       this.audit.append({ action, userId: actor.userId, patientId, recordType: entity ?? null, recordId: id ?? null }, this.now().toISOString()),
     )();

@@ -4,6 +4,7 @@ export type View =
   | { name: 'search' }
   | { name: 'register' }
   | { name: 'users' }
+  | { name: 'audit' }
   | { name: 'chart'; patientId: string; tab?: string }
   | { name: 'encounter'; patientId: string; encounterId: string };
 

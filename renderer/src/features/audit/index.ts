@@ -1,0 +1,1 @@
+export { AuditViewer } from './AuditViewer';
