@@ -1,34 +1,28 @@
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebServer, type WebServer } from '../../electron/web/web-server';
-import { bridgedPage, launchChromium } from '../helpers/browser';
+import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 
 describe('automatic sign-out in Chromium', () => {
   const t = tempDir('cairn-e2e-lock-');
   let clinic: Clinic;
-  let browser: Browser;
-  let server: WebServer;
+  let app: BridgedApp;
   // The backend's clock, moved forward by the test instead of waiting ten minutes.
   let offsetMs = 0;
 
   beforeAll(async () => {
     clinic = await openClinic(t.dir, () => new Date(Date.now() + offsetMs));
-    server = await startWebServer({ handlers: clinic.handlers, rendererDir: resolve('out/renderer'), token: 'unused' });
-    browser = await launchChromium();
+    app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     clinic?.session.close();
     t.cleanup();
   });
 
   it('returns to the sign-in screen after the idle limit and says why', async () => {
-    const { page, pageErrors } = await bridgedPage(browser, clinic.handlers);
-    await page.goto(server.url);
+    const { page, pageErrors } = await app.open();
     await page.getByTestId('patient-search').waitFor();
     offsetMs = 10 * 60_000 + 5_000;
     // The renderer polls the status every 10 s; the backend has signed the idle user out.

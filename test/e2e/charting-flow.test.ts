@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
-import { startWebServer, type WebServer } from '../../electron/web/web-server';
-import { bridgedPage, launchChromium } from '../helpers/browser';
+import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 
@@ -14,28 +13,24 @@ const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ pa
 describe('charting a visit in Chromium against the real dispatcher', () => {
   const t = tempDir('cairn-e2e-chart-');
   let clinic: Clinic;
-  let browser: Browser;
-  let server: WebServer;
+  let app: BridgedApp;
   let patient: Patient;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     clinic = await openClinic(t.dir);
     patient = await clinic.ok<Patient>('patients.create', { givenName: 'Marisol', familyName: 'Quintero', birthDate: '1968-04-12', sex: 'female', phone: '555-201-7788' });
-    server = await startWebServer({ handlers: clinic.handlers, rendererDir: resolve('out/renderer'), token: 'unused' });
-    browser = await launchChromium();
+    app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     clinic?.session.close();
     t.cleanup();
   });
 
   it('starts a visit, writes a SOAP note with ROS, vitals in lb and °F, a problem, an allergy, signs, adds an addendum, and trends the vitals', async () => {
     // The test bridge in place of IPC: same channel list as the preload, same dispatcher.
-    const { page, pageErrors } = await bridgedPage(browser, clinic.handlers, { width: 1400, height: 1000 });
-    await page.goto(server.url);
+    const { page, pageErrors } = await app.open({ width: 1400, height: 1000 });
 
     // Already signed in as the physician (the session lives in the backend): open the chart.
     await page.getByTestId('patient-search').fill('quint');

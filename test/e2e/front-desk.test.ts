@@ -1,18 +1,15 @@
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../../shared/domain/clinical';
 import type { Patient } from '../../shared/domain/patient';
-import { startWebServer, type WebServer } from '../../electron/web/web-server';
-import { bridgedPage, launchChromium } from '../helpers/browser';
+import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 
 describe('a front-desk user in Chromium', () => {
   const t = tempDir('cairn-e2e-desk-');
   let clinic: Clinic;
-  let browser: Browser;
-  let server: WebServer;
+  let app: BridgedApp;
 
   beforeAll(async () => {
     clinic = await openClinic(t.dir);
@@ -24,19 +21,16 @@ describe('a front-desk user in Chromium', () => {
     await clinic.ok('users.create', { username: 'desk', displayName: 'Fran Desk', role: 'front_desk', password: 'front desk pass 1' });
     await clinic.ok('session.logout');
     await clinic.ok('session.login', { username: 'desk', password: 'front desk pass 1' });
-    server = await startWebServer({ handlers: clinic.handlers, rendererDir: resolve('out/renderer'), token: 'unused' });
-    browser = await launchChromium();
+    app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     clinic?.session.close();
     t.cleanup();
   });
 
   it('sees demographics and visits but cannot open a note', async () => {
-    const { page, pageErrors } = await bridgedPage(browser, clinic.handlers);
-    await page.goto(server.url);
+    const { page, pageErrors } = await app.open();
     await page.getByTestId('patient-search').fill('visitor');
     await page.getByTestId('search-result').first().click();
     await page.getByTestId('patient-banner').waitFor();

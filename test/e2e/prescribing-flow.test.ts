@@ -1,10 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
-import { startWebServer, type WebServer } from '../../electron/web/web-server';
-import { bridgedPage, launchChromium } from '../helpers/browser';
+import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 
@@ -13,8 +11,7 @@ const shots = resolve('test-results');
 describe('prescribing in Chromium against the real dispatcher', () => {
   const t = tempDir('cairn-e2e-rx-');
   let clinic: Clinic;
-  let browser: Browser;
-  let server: WebServer;
+  let app: BridgedApp;
   let patient: Patient;
 
   beforeAll(async () => {
@@ -23,20 +20,17 @@ describe('prescribing in Chromium against the real dispatcher', () => {
     patient = await clinic.ok<Patient>('patients.create', { givenName: 'Irene', familyName: 'Buprofena', birthDate: '1955-07-07', sex: 'female' });
     const [ibuprofen] = await clinic.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'ibuprofen' });
     await clinic.ok('meds.add', { patientId: patient.id, rxcui: ibuprofen!.rxcui, dose: '400 mg three times daily' });
-    server = await startWebServer({ handlers: clinic.handlers, rendererDir: resolve('out/renderer'), token: 'unused' });
-    browser = await launchChromium();
+    app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     clinic?.session.close();
     t.cleanup();
   });
 
   it('a patient on ibuprofen is prescribed warfarin: the major alert shows before signing and the override reason is required and audited', async () => {
     // The test bridge in place of IPC: same channel list as the preload, same dispatcher.
-    const { page, pageErrors } = await bridgedPage(browser, clinic.handlers, { width: 1400, height: 1000 });
-    await page.goto(server.url);
+    const { page, pageErrors } = await app.open({ width: 1400, height: 1000 });
     await page.getByTestId('patient-search').fill('bupro');
     await page.getByTestId('search-result').first().click();
     await page.getByRole('tab', { name: 'Medications' }).click();

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHANNELS } from '../../shared/api/channels';
 import { dispatch } from '../../electron/services/dispatch';
 import type { Handlers } from '../../electron/services/handlers';
+import { startWebServer } from '../../electron/web/web-server';
 
 /** Debian's Chromium (Playwright cannot download its own browsers here). */
 export function launchChromium(): Promise<Browser> {
@@ -25,4 +27,27 @@ export async function bridgedPage(browser: Browser, handlers: Handlers, viewport
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return { page, pageErrors };
+}
+
+export interface BridgedApp {
+  /** A new page on the built renderer, bridged to the handlers, already loaded. */
+  open: (viewport?: { width: number; height: number }) => Promise<{ page: Page; pageErrors: string[] }>;
+  close: () => Promise<void>;
+}
+
+/** Serves the built renderer and launches Chromium for tests that bridge to one clinic's handlers. */
+export async function startBridgedApp(handlers: Handlers): Promise<BridgedApp> {
+  const server = await startWebServer({ handlers, rendererDir: resolve('out/renderer'), token: 'unused-by-the-bridge' });
+  const browser = await launchChromium();
+  return {
+    open: async (viewport) => {
+      const opened = await bridgedPage(browser, handlers, viewport);
+      await opened.page.goto(server.url);
+      return opened;
+    },
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
