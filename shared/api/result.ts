@@ -17,7 +17,15 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'bad_credentials'
   | 'forbidden'
+  /** The chart is restricted: the caller must break the glass (reason + password) first. */
+  | 'break_glass_required'
+  /** The account was disabled by an administrator. */
+  | 'account_disabled'
   | 'database_error'
+  /** The clinic server could not be reached; the change waits on this device. */
+  | 'offline'
+  /** This device has not been enrolled with a clinic server. */
+  | 'not_enrolled'
   | 'internal';
 
 export interface FieldIssue {

@@ -15,10 +15,15 @@ import { ProblemsRepo } from './problems.repo';
 import { UsersRepo } from './users.repo';
 import { VitalsRepo } from './vitals.repo';
 import { ClinicalWriter } from './writer';
+import { DeviceClock } from '../sync/device-clock';
+import { RowAccess } from '../sync/row-reader';
 
 export interface Repos {
+  store: Store;
   audit: AuditRepo;
   outbox: OutboxRepo;
+  clock: DeviceClock;
+  rowAccess: RowAccess;
   writer: ClinicalWriter;
   patients: PatientsRepo;
   users: UsersRepo;
@@ -57,15 +62,20 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
   const now = o.now ?? ((): Date => new Date());
   const resourcesDir = o.resourcesDir ?? store.resourcesDir;
   const audit = new AuditRepo(store.sqlite, store.deviceId);
-  const outbox = new OutboxRepo(store.sqlite, store.deviceId);
+  const rowAccess = new RowAccess(store.sqlite);
+  const clock = new DeviceClock(store.sqlite, store.deviceId, () => now().getTime());
+  const outbox = new OutboxRepo(store.sqlite, store.deviceId, rowAccess, clock);
   const writer = new ClinicalWriter(store.sqlite, audit, outbox, now);
   const icd10 = lazy(() => Icd10Index.open(resourcesDir, o.cacheDir ?? store.dir));
   const vaccines = lazy(() => VaccineCatalog.load(resourcesDir));
   const templates = new TemplateLibrary(resourcesDir, o.clinicTemplatesDir);
   const drugs = (): LoadedKnowledge => loadDrugKnowledge(resourcesDir);
   return {
+    store,
     audit,
     outbox,
+    clock,
+    rowAccess,
     writer,
     patients: new PatientsRepo(store, audit, outbox, now),
     users: new UsersRepo(store, audit, now),

@@ -1,24 +1,59 @@
 import type Database from 'better-sqlite3';
+import { isEntity, type Clocks, type Fields } from '../../../shared/sync/entities';
+import type { DeviceClock } from '../sync/device-clock';
+import type { RowAccess } from '../sync/row-reader';
 
 export type OutboxOp = 'insert' | 'update' | 'delete';
+
+export interface OutboxMeta {
+  userId: string | null;
+  patientId: string | null;
+}
+
+/** One local change waiting for (or acknowledged by) the clinic server. */
+export interface OutboxRow {
+  seq: number;
+  entity: string;
+  entityId: string;
+  op: 'insert' | 'update';
+  hlc: string;
+  userId: string;
+  patientId: string | null;
+  fields: Fields;
+  base: Clocks;
+}
 
 /**
  * The sync outbox: one row per local mutation keyed (device id, sequence), written inside the
  * same transaction as the clinical write so a committed change is never missing from sync.
+ *
+ * What travels is the row as stored (column → value), not the caller's payload: for an update,
+ * only the columns that changed since this device last knew the row, with the clocks it knew
+ * (`base`), so the server can tell a sequential edit from two edits made while apart.
  */
 export class OutboxRepo {
   private readonly next: Database.Statement<[string], { n: number }>;
   private readonly insert: Database.Statement;
   private readonly countPending: Database.Statement<[], { n: number }>;
+  private readonly stateGet: Database.Statement<[string, string], { data: string; clocks: string }>;
+  private readonly statePut: Database.Statement<[string, string, string, string]>;
 
   constructor(
     sqlite: Database.Database,
     private readonly deviceId: string,
+    private readonly rows: RowAccess,
+    private readonly clock: DeviceClock,
   ) {
     this.next = sqlite.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM sync_outbox WHERE device_id = ?');
     this.countPending = sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL');
     this.insert = sqlite.prepare(
-      'INSERT INTO sync_outbox (device_id, seq, entity, entity_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO sync_outbox (device_id, seq, entity, entity_id, op, payload, created_at, hlc, user_id, patient_id, base)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.stateGet = sqlite.prepare('SELECT data, clocks FROM sync_state WHERE entity = ? AND entity_id = ?');
+    this.statePut = sqlite.prepare(
+      `INSERT INTO sync_state (entity, entity_id, data, clocks) VALUES (?, ?, ?, ?)
+       ON CONFLICT(entity, entity_id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks`,
     );
   }
 
@@ -27,9 +62,25 @@ export class OutboxRepo {
     return this.countPending.get()!.n;
   }
 
-  add(entity: string, entityId: string, op: OutboxOp, payload: unknown, at: string): number {
+  /**
+   * Records the change just written to `entity`/`entityId`. Call after the row is written, inside
+   * the same transaction. Returns the sequence, or null when nothing synced changed.
+   */
+  add(entity: string, entityId: string, _op: OutboxOp, _payload: unknown, at: string, meta: OutboxMeta = { userId: null, patientId: null }): number | null {
+    if (!isEntity(entity)) throw new Error(`"${entity}" is not a synced record type`);
+    const row = this.rows.read(entity, entityId);
+    if (!row) throw new Error(`outbox: ${entity} ${entityId} was not written before its outbox entry`);
+    const state = this.stateGet.get(entity, entityId);
+    const known = state ? { data: JSON.parse(state.data) as Fields, clocks: JSON.parse(state.clocks) as Clocks } : null;
+    const fields: Fields = known ? Object.fromEntries(Object.entries(row).filter(([k, v]) => known.data[k] !== v)) : row;
+    if (known && Object.keys(fields).length === 0) return null;
+    const hlc = this.clock.tick();
+    const clocks: Clocks = { ...(known?.clocks ?? {}) };
+    for (const k of Object.keys(fields)) clocks[k] = hlc;
+    this.statePut.run(entity, entityId, JSON.stringify(row), JSON.stringify(clocks));
     const seq = this.next.get(this.deviceId)!.n;
-    this.insert.run(this.deviceId, seq, entity, entityId, op, JSON.stringify(payload), at);
+    const wireOp = known ? 'update' : 'insert';
+    this.insert.run(this.deviceId, seq, entity, entityId, wireOp, JSON.stringify(fields), at, hlc, meta.userId, meta.patientId, JSON.stringify(known?.clocks ?? {}));
     return seq;
   }
 }

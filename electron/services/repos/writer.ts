@@ -46,7 +46,7 @@ export class ClinicalWriter {
 
   record(at: string, r: WriteRecord): void {
     this.audit.append({ action: r.action, userId: r.actor.userId, patientId: r.patientId, recordType: r.entity, recordId: r.id, detail: r.detail ?? null }, at);
-    this.outbox.add(r.entity, r.id, r.op, r.payload, at);
+    this.outbox.add(r.entity, r.id, r.op, r.payload, at, { userId: r.actor.userId, patientId: r.patientId });
   }
 
   /** Records a read of patient data (its own small transaction). */

@@ -1,0 +1,104 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/**
+ * The clinic server's schema (PGlite or PostgreSQL). drizzle-kit turns it into SQL under
+ * resources/migrations/server. Nothing here is kept in a server process's memory, so several
+ * processes can share one PostgreSQL database.
+ */
+
+/** Enrolled devices. The credential is stored only as a SHA-256 hash. */
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** The highest device sequence the server has seen (applied or refused). */
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  schemaVersion: integer('schema_version'),
+});
+
+/** One-time enrollment codes an administrator hands to a device; hashed, expiring. */
+export const enrollmentCodes = pgTable('enrollment_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  deviceId: text('device_id'),
+});
+
+/** The single counter that numbers the change log; its row lock serialises numbering with commits. */
+export const syncCounter = pgTable('sync_counter', {
+  id: integer('id').primaryKey(),
+  n: bigint('n', { mode: 'number' }).notNull(),
+});
+
+/** The merged current state of every synced row, with the clock of each column. */
+export const syncRows = pgTable(
+  'sync_rows',
+  {
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    patientId: text('patient_id'),
+    data: jsonb('data').notNull(),
+    clocks: jsonb('clocks').notNull(),
+    serverSeq: bigint('server_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.entity, t.entityId] }), index('sync_rows_patient_idx').on(t.patientId)],
+);
+
+/** The change log devices pull from, in server-sequence order. */
+export const syncChanges = pgTable(
+  'sync_changes',
+  {
+    serverSeq: bigint('server_seq', { mode: 'number' }).primaryKey(),
+    deviceId: text('device_id'),
+    deviceSeq: bigint('device_seq', { mode: 'number' }),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    patientId: text('patient_id'),
+    op: text('op').notNull(),
+    fields: jsonb('fields').notNull(),
+    clocks: jsonb('clocks').notNull(),
+    authorId: text('author_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('sync_changes_device_uq').on(t.deviceId, t.deviceSeq)],
+);
+
+/** Mutations the server refused, kept so a repeated push gets the same answer. */
+export const syncRejections = pgTable(
+  'sync_rejections',
+  {
+    deviceId: text('device_id').notNull(),
+    deviceSeq: bigint('device_seq', { mode: 'number' }).notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    mutation: jsonb('mutation').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.deviceSeq] })],
+);
+
+/** Audit entries from every device, append-only, each device's hash chain kept intact. */
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    deviceId: text('device_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: text('at').notNull(),
+    userId: text('user_id'),
+    action: text('action').notNull(),
+    patientId: text('patient_id'),
+    recordType: text('record_type'),
+    recordId: text('record_id'),
+    detail: text('detail'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    chainOk: boolean('chain_ok').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.seq] }), index('audit_entries_patient_idx').on(t.patientId, t.at)],
+);

@@ -1,0 +1,58 @@
+import { serve } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
+import { SyncService, type SyncServiceOptions } from './sync.service';
+
+export interface ServerOptions {
+  target: ServerDbTarget;
+  resourcesDir: string;
+  port: number;
+  host?: string;
+  tls?: { cert: string; key: string };
+  /** Plain HTTP on a non-loopback address must be asked for explicitly. */
+  allowInsecure?: boolean;
+  sync?: SyncServiceOptions;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: ServerDb;
+  sync: SyncService;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Starts the clinic server: database, migrations, HTTP(S). */
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const host = o.host ?? '127.0.0.1';
+  if (!o.tls && !LOOPBACK.has(host) && !o.allowInsecure) {
+    throw new Error(`refusing to serve patient data over plain HTTP on ${host}: give --tls-cert and --tls-key (the clinic certificate), or --allow-insecure-http on a network you trust`);
+  }
+  const tls = o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : undefined;
+  const db = await openServerDb(o.target, o.resourcesDir);
+  const sync = new SyncService(db, o.sync);
+  const app = createApp(sync);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = tls
+      ? serve({ fetch: app.fetch, port: o.port, hostname: host, createServer: createHttpsServer, serverOptions: tls }, () => resolve(s))
+      : serve({ fetch: app.fetch, port: o.port, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    port,
+    db,
+    sync,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await db.close();
+    },
+  };
+}

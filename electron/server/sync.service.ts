@@ -1,0 +1,401 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../shared/sync/entities';
+import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../shared/sync/hlc';
+import { mergeChange, type ConflictDraft, type MergeOptions, type RowState } from '../../shared/sync/merge';
+import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushResponse, WireAuditEntry } from '../../shared/sync/protocol';
+import { auditHash } from '../services/repos/audit.repo';
+import type { ServerDb, Sql } from './db/open';
+import { ServerError } from './server-error';
+
+export interface SyncServiceOptions {
+  now?: () => number;
+  merge?: MergeOptions;
+}
+
+export interface DeviceIdentity {
+  id: string;
+  name: string;
+}
+
+export interface UserIdentity {
+  id: string;
+  role: string;
+}
+
+type LockedRow = RowState & { entity: string; entityId: string; patientId: string | null };
+
+interface LogEntry {
+  deviceId: string | null;
+  deviceSeq: number | null;
+  entity: string;
+  entityId: string;
+  patientId: string | null;
+  op: 'insert' | 'update';
+  fields: Fields;
+  clocks: Clocks;
+  authorId: string | null;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** "7KQ2M-XW9PD": easy to read aloud and type; normalised before hashing. */
+function newEnrollmentCode(): string {
+  const bytes = randomBytes(10);
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+const normaliseCode = (code: string): string => code.toUpperCase().replace(/[^0-9A-Z]/g, '');
+
+/**
+ * The clinic server's sync logic over its database. It holds no state of its own, so any number
+ * of server processes may share one PostgreSQL database.
+ */
+export class SyncService {
+  private readonly now: () => number;
+
+  constructor(
+    readonly db: ServerDb,
+    private readonly opts: SyncServiceOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** A one-time code an administrator gives a device; valid for `hours`. */
+  async createEnrollmentCode(name: string, hours = 24): Promise<{ code: string; expiresAt: string }> {
+    const code = newEnrollmentCode();
+    const expiresAt = new Date(this.now() + hours * 3_600_000).toISOString();
+    await this.db.query('INSERT INTO enrollment_codes (code_hash, name, expires_at) VALUES ($1, $2, $3)', [sha256(normaliseCode(code)), name, expiresAt]);
+    return { code, expiresAt };
+  }
+
+  /** Exchanges a one-time code for the device's own credential. */
+  async enroll(req: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] }): Promise<{ deviceId: string; token: string }> {
+    const token = randomBytes(32).toString('base64url');
+    await this.db.tx(async (q) => {
+      const [row] = await q.query<{ name: string }>(
+        'SELECT name FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 FOR UPDATE',
+        [sha256(normaliseCode(req.code)), new Date(this.now()).toISOString()],
+      );
+      if (!row) throw new ServerError(401, 'enrollment_refused', 'this enrollment code is wrong, expired or already used; ask the clinic administrator for a new one');
+      const [existing] = await q.query<{ revoked_at: string | null }>('SELECT revoked_at FROM devices WHERE id = $1 FOR UPDATE', [req.deviceId]);
+      if (existing?.revoked_at) throw new ServerError(403, 'device_revoked', 'this device was revoked; it cannot enroll again with the same identity');
+      if (existing) {
+        await q.query('UPDATE devices SET token_hash = $2, name = $3 WHERE id = $1', [req.deviceId, sha256(token), req.deviceName]);
+      } else {
+        await q.query('INSERT INTO devices (id, name, token_hash) VALUES ($1, $2, $3)', [req.deviceId, req.deviceName, sha256(token)]);
+      }
+      await q.query('UPDATE enrollment_codes SET used_at = now(), device_id = $2 WHERE code_hash = $1', [sha256(normaliseCode(req.code)), req.deviceId]);
+      await this.importUsers(q, req.deviceId, req.users);
+    });
+    return { deviceId: req.deviceId, token };
+  }
+
+  /** The device's user accounts, known from enrollment on, so roles can be checked. New ones only. */
+  private async importUsers(q: Sql, deviceId: string, users: { fields: Fields; clocks: Clocks }[]): Promise<void> {
+    const entries: LogEntry[] = [];
+    for (const u of users) {
+      const id = u.fields['id'];
+      if (typeof id !== 'string' || !Object.values(u.fields).every(isWireValue)) throw new ServerError(400, 'invalid_user', 'a user account sent at enrollment has no id or an invalid value');
+      const [known] = await q.query('SELECT 1 FROM sync_rows WHERE entity = $1 AND entity_id = $2', ['user', id]);
+      if (known) continue;
+      const fields = Object.fromEntries(Object.entries(u.fields).filter(([k]) => !(ENTITIES.user.localOnly as readonly string[]).includes(k) && k !== 'version'));
+      entries.push({ deviceId, deviceSeq: null, entity: 'user', entityId: id, patientId: null, op: 'insert', fields, clocks: u.clocks, authorId: null });
+    }
+    await this.writeLog(q, entries, new Map(entries.map((e) => [`user\u0000${e.entityId}`, { entity: 'user', entityId: e.entityId, patientId: null, data: e.fields, clocks: e.clocks }])));
+  }
+
+  async revoke(deviceId: string): Promise<void> {
+    const rows = await this.db.query('UPDATE devices SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [deviceId]);
+    if (rows.length === 0) throw new ServerError(404, 'not_found', `no enrolled, unrevoked device with id ${deviceId}`);
+  }
+
+  async listDevices(): Promise<{ id: string; name: string; enrolledAt: string; revokedAt: string | null; lastSeq: number; lastSeenAt: string | null }[]> {
+    const rows = await this.db.query<{ id: string; name: string; enrolled_at: Date; revoked_at: Date | null; last_seq: number; last_seen_at: Date | null }>(
+      'SELECT id, name, enrolled_at, revoked_at, last_seq, last_seen_at FROM devices ORDER BY enrolled_at',
+    );
+    const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+    return rows.map((r) => ({ id: r.id, name: r.name, enrolledAt: iso(r.enrolled_at)!, revokedAt: iso(r.revoked_at), lastSeq: Number(r.last_seq), lastSeenAt: iso(r.last_seen_at) }));
+  }
+
+  /** Device credential + signed-in user → who is syncing, or a 401/403 a person can act on. */
+  async authenticate(token: string | null, userId: string | null): Promise<{ device: DeviceIdentity; user: UserIdentity }> {
+    if (!token) throw new ServerError(401, 'unauthenticated', 'this request carries no device credential; enroll the device first (cairn enroll)');
+    const [device] = await this.db.query<{ id: string; name: string; revoked_at: Date | null }>('SELECT id, name, revoked_at FROM devices WHERE token_hash = $1', [sha256(token)]);
+    if (!device) throw new ServerError(401, 'unauthenticated', 'this device credential is not known to the clinic server; enroll the device again');
+    if (device.revoked_at) throw new ServerError(401, 'device_revoked', `this device ("${device.name}") was revoked by the clinic administrator; it can no longer sync`);
+    if (!userId) throw new ServerError(401, 'unauthenticated', 'sync requests must name the signed-in user');
+    const user = await this.userById(this.db, userId);
+    if (!user) throw new ServerError(403, 'unknown_user', 'the signed-in user is not known to the clinic server yet');
+    if (user.disabled) throw new ServerError(403, 'user_disabled', 'the signed-in user is disabled on the clinic server');
+    return { device: { id: device.id, name: device.name }, user: { id: user.id, role: user.role } };
+  }
+
+  private async userById(q: Sql, id: string): Promise<{ id: string; role: string; disabled: boolean } | null> {
+    const [row] = await q.query<{ role: string; disabled: unknown }>(
+      "SELECT data->>'role' AS role, data->'disabled' AS disabled FROM sync_rows WHERE entity = 'user' AND entity_id = $1",
+      [id],
+    );
+    return row ? { id, role: row.role, disabled: row.disabled === true || row.disabled === 1 } : null;
+  }
+
+  /**
+   * Applies a device's batch in one transaction. Mutations already seen are answered again and not
+   * applied twice; a gap is refused; each refused mutation is answered with its reason (the device
+   * quarantines it); a clock too far ahead refuses the whole batch.
+   */
+  async push(device: DeviceIdentity, user: UserIdentity, req: PushRequest): Promise<PushResponse> {
+    const serverNow = this.now();
+    this.checkClock(req, serverNow);
+    return this.db.tx(async (q) => {
+      const [dev] = await q.query<{ last_seq: number }>('SELECT last_seq FROM devices WHERE id = $1 FOR UPDATE', [device.id]);
+      if (!dev) throw new ServerError(401, 'unauthenticated', 'this device is not enrolled');
+      let lastSeq = Number(dev.last_seq);
+      const sorted = [...req.mutations].sort((a, b) => a.seq - b.seq);
+      const seen = sorted.filter((m) => m.seq <= lastSeq);
+      const fresh = sorted.filter((m) => m.seq > lastSeq);
+      fresh.forEach((m, i) => {
+        if (m.seq !== lastSeq + 1 + i) {
+          throw new ServerError(409, 'sequence_gap', `this device's changes must arrive in order: expected change ${lastSeq + 1 + i}, got ${m.seq}`, { expectedSeq: lastSeq + 1 + i });
+        }
+      });
+      const results = new Map<number, MutationResult>(await this.answerSeen(q, device.id, seen));
+      if (fresh.length > 0) {
+        for (const r of await this.applyFresh(q, device, user, fresh)) results.set(r.seq, r);
+        lastSeq = fresh[fresh.length - 1]!.seq;
+      }
+      await q.query('UPDATE devices SET last_seq = $2, last_seen_at = now(), schema_version = $3 WHERE id = $1', [device.id, lastSeq, req.schemaVersion]);
+      const auditAccepted = await this.storeAudit(q, device.id, req.audit);
+      return { results: sorted.map((m) => results.get(m.seq)!), auditAccepted, serverTime: serverNow };
+    });
+  }
+
+  private checkClock(req: PushRequest, serverNow: number): void {
+    const newest = Math.max(req.clientTime, ...req.mutations.map((m) => hlcWall(m.hlc)));
+    const ahead = newest - serverNow;
+    if (ahead > MAX_CLOCK_AHEAD_MS) {
+      const minutes = Math.round(ahead / 60_000);
+      throw new ServerError(
+        409,
+        'clock_ahead',
+        `this device's clock is ${minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`} ahead of the clinic server; set the computer's date and time correctly, then sync again (nothing was lost: the changes wait on the device)`,
+        { serverTime: serverNow },
+      );
+    }
+  }
+
+  private async answerSeen(q: Sql, deviceId: string, seen: Mutation[]): Promise<[number, MutationResult][]> {
+    if (seen.length === 0) return [];
+    const seqs = seen.map((m) => m.seq);
+    const applied = await q.query<{ device_seq: number; server_seq: number }>('SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 AND device_seq = ANY($2::bigint[])', [deviceId, seqs]);
+    const refused = await q.query<{ device_seq: number; code: string; message: string }>('SELECT device_seq, code, message FROM sync_rejections WHERE device_id = $1 AND device_seq = ANY($2::bigint[])', [deviceId, seqs]);
+    const out = new Map<number, MutationResult>(seqs.map((s) => [s, { seq: s, status: 'duplicate', serverSeq: null }]));
+    for (const r of applied) out.set(Number(r.device_seq), { seq: Number(r.device_seq), status: 'duplicate', serverSeq: Number(r.server_seq) });
+    for (const r of refused) out.set(Number(r.device_seq), { seq: Number(r.device_seq), status: 'rejected', code: r.code, message: r.message });
+    return [...out.entries()];
+  }
+
+  private async applyFresh(q: Sql, device: DeviceIdentity, user: UserIdentity, fresh: Mutation[]): Promise<MutationResult[]> {
+    const rows = await this.lockRows(q, fresh);
+    const authors = await this.authorRoles(q, fresh);
+    const log: LogEntry[] = [];
+    const logIndex = new Map<number, number>();
+    const refusals: { m: Mutation; code: string; message: string }[] = [];
+    for (const m of fresh) {
+      const refusal = this.refusal(m, authors, user);
+      if (refusal) {
+        refusals.push({ m, ...refusal });
+        continue;
+      }
+      const entity = m.entity as EntityName;
+      const key = `${entity}\u0000${m.id}`;
+      const current = rows.get(key) ?? null;
+      const merged = mergeChange(ENTITIES[entity], current, { op: m.op, hlc: m.hlc, fields: m.fields, base: m.base, deviceId: device.id, authorId: m.authorId }, this.opts.merge);
+      if (!merged.ok) {
+        refusals.push({ m, code: merged.code, message: merged.message });
+        continue;
+      }
+      const patientId = m.patientId ?? current?.patientId ?? null;
+      rows.set(key, { entity, entityId: m.id, patientId, ...merged.row });
+      if (entity === 'user' && typeof merged.row.data['role'] === 'string') authors.set(m.id, { role: merged.row.data['role'], disabled: Boolean(merged.row.data['disabled']) });
+      logIndex.set(m.seq, log.length);
+      log.push({ deviceId: device.id, deviceSeq: m.seq, entity, entityId: m.id, patientId, op: current ? 'update' : 'insert', fields: merged.touched, clocks: merged.touchedClocks, authorId: m.authorId });
+      for (const c of merged.conflicts) log.push(this.conflictEntry(entity, m.id, patientId, c, m));
+      if (entity === 'patient' && !current) log.push(...(await this.duplicateCandidates(q, m, rows)));
+    }
+    for (const e of log.filter((l) => l.entity === 'sync_conflict' && l.deviceSeq === null)) {
+      rows.set(`sync_conflict\u0000${e.entityId}`, { entity: 'sync_conflict', entityId: e.entityId, patientId: e.patientId, data: e.fields, clocks: e.clocks });
+    }
+    const first = await this.writeLog(q, log, rows);
+    if (refusals.length > 0) {
+      await q.query(
+        `INSERT INTO sync_rejections (device_id, device_seq, code, message, mutation)
+         SELECT $1, x.seq, x.code, x.message, x.mutation FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, code text, message text, mutation jsonb)
+         ON CONFLICT DO NOTHING`,
+        [device.id, JSON.stringify(refusals.map((r) => ({ seq: r.m.seq, code: r.code, message: r.message, mutation: r.m })))],
+      );
+    }
+    const refusedBySeq = new Map(refusals.map((r) => [r.m.seq, r]));
+    return fresh.map((m): MutationResult => {
+      const r = refusedBySeq.get(m.seq);
+      if (r) return { seq: m.seq, status: 'rejected', code: r.code, message: r.message };
+      return { seq: m.seq, status: 'applied', serverSeq: first + logIndex.get(m.seq)! };
+    });
+  }
+
+  /** Why a mutation is refused before merging: unknown record type, bad values, or a role that may not write it. */
+  private refusal(m: Mutation, authors: Map<string, { role: string; disabled: boolean }>, user: UserIdentity): { code: string; message: string } | null {
+    if (!isEntity(m.entity)) return { code: 'unknown_entity', message: `the clinic server does not know records of type "${m.entity}"; update the clinic server` };
+    const author = authors.get(m.authorId) ?? (m.authorId === user.id ? { role: user.role, disabled: false } : undefined);
+    if (!author) return { code: 'unknown_author', message: `the author of this change (user ${m.authorId}) is not known to the clinic server` };
+    const writers: readonly string[] = ENTITIES[m.entity].writers;
+    if (!writers.includes(author.role)) return { code: 'forbidden', message: `a ${author.role.replace('_', ' ')} may not change ${m.entity.replace('_', ' ')} records` };
+    if (m.fields['id'] !== undefined && m.fields['id'] !== m.id) return { code: 'invalid', message: 'the record id in the change does not match its fields' };
+    return null;
+  }
+
+  private async lockRows(q: Sql, ms: Mutation[]): Promise<Map<string, LockedRow>> {
+    const keys = [...new Set(ms.map((m) => `${m.entity}\u0000${m.id}`))].map((k) => k.split('\u0000'));
+    // Locked in key order so two server processes never wait on each other in a cycle.
+    const found = await q.query<{ entity: string; entity_id: string; patient_id: string | null; data: Fields; clocks: Clocks }>(
+      `SELECT entity, entity_id, patient_id, data, clocks FROM sync_rows
+       WHERE (entity, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY entity, entity_id FOR UPDATE`,
+      [keys.map((k) => k[0]), keys.map((k) => k[1])],
+    );
+    return new Map(found.map((r) => [`${r.entity}\u0000${r.entity_id}`, { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks }]));
+  }
+
+  private async authorRoles(q: Sql, ms: Mutation[]): Promise<Map<string, { role: string; disabled: boolean }>> {
+    const ids = [...new Set(ms.map((m) => m.authorId))];
+    const rows = await q.query<{ entity_id: string; role: string; disabled: unknown }>(
+      "SELECT entity_id, data->>'role' AS role, data->'disabled' AS disabled FROM sync_rows WHERE entity = 'user' AND entity_id = ANY($1::text[])",
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.entity_id, { role: r.role, disabled: r.disabled === true || r.disabled === 1 }]));
+  }
+
+  private conflictEntry(entity: string, entityId: string, patientId: string | null, c: ConflictDraft, m: Mutation): LogEntry {
+    return this.conflictRecord({ kind: 'field', entity, entityId, patientId, field: c.field, values: c.values, winner: c.winner }, m.hlc);
+  }
+
+  private conflictRecord(r: { kind: 'field' | 'duplicate_patient'; entity: string; entityId: string; patientId: string | null; field: string | null; values: unknown; winner: unknown }, hlc: string): LogEntry {
+    const id = uuidv7();
+    const at = new Date(this.now()).toISOString();
+    const fields: Fields = {
+      id,
+      kind: r.kind,
+      entity: r.entity,
+      entity_id: r.entityId,
+      patient_id: r.patientId,
+      field: r.field,
+      values: JSON.stringify(r.values),
+      winner: JSON.stringify(r.winner),
+      status: 'open',
+      created_at: at,
+      resolved_by: null,
+      resolved_at: null,
+      resolution: null,
+      updated_at: at,
+      updated_by: null,
+    };
+    const clocks = Object.fromEntries(Object.keys(fields).map((k) => [k, hlc]));
+    return { deviceId: null, deviceSeq: null, entity: 'sync_conflict', entityId: id, patientId: r.patientId, op: 'insert', fields, clocks, authorId: null };
+  }
+
+  /** The same person registered on two devices while apart: flagged for review, never merged silently. */
+  private async duplicateCandidates(q: Sql, m: Mutation, rows: Map<string, LockedRow>): Promise<LogEntry[]> {
+    const family = String(m.fields['family_name'] ?? '').toLowerCase();
+    const given = String(m.fields['given_name'] ?? '').toLowerCase();
+    const birth = m.fields['birth_date'];
+    if (!family || typeof birth !== 'string') return [];
+    const found = await q.query<{ entity_id: string; data: Fields }>(
+      "SELECT entity_id, data FROM sync_rows WHERE entity = 'patient' AND lower(data->>'family_name') = $1 AND data->>'birth_date' = $2 AND entity_id <> $3",
+      [family, birth, m.id],
+    );
+    const inBatch = [...rows.values()].filter((r) => r.entity === 'patient' && r.data['id'] !== m.id && r.data['birth_date'] === birth && String(r.data['family_name'] ?? '').toLowerCase() === family && String(r.data['given_name'] ?? '').toLowerCase() === given);
+    const candidates = new Map<string, Fields>([...found.map((f) => [f.entity_id, f.data] as const), ...inBatch.map((r) => [String(r.data['id']), r.data] as const)]);
+    return [...candidates.entries()]
+      .filter(([, d]) => String(d['given_name'] ?? '').toLowerCase() === given && d['deleted_at'] == null)
+      .map(([otherId]) => this.conflictRecord({ kind: 'duplicate_patient', entity: 'patient', entityId: m.id, patientId: m.id, field: null, values: [{ patientId: otherId }, { patientId: m.id }], winner: null }, m.hlc));
+  }
+
+  /**
+   * Numbers and writes log entries and the rows they produce. Important: the counter row stays
+   * locked until this transaction commits, so sequence numbers become visible in order and a
+   * reader's cursor can never pass a number that commits later.
+   */
+  private async writeLog(q: Sql, log: LogEntry[], rows: Map<string, LockedRow>): Promise<number> {
+    if (log.length === 0) return 0;
+    const [counter] = await q.query<{ n: number }>('UPDATE sync_counter SET n = n + $1 WHERE id = 1 RETURNING n', [log.length]);
+    const first = Number(counter!.n) - log.length + 1;
+    const seqOf = new Map<string, number>();
+    const entries = log.map((e, i) => {
+      seqOf.set(`${e.entity}\u0000${e.entityId}`, first + i);
+      return { server_seq: first + i, device_id: e.deviceId, device_seq: e.deviceSeq, entity: e.entity, entity_id: e.entityId, patient_id: e.patientId, op: e.op, fields: e.fields, clocks: e.clocks, author_id: e.authorId };
+    });
+    await q.query(
+      `INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, author_id)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(server_seq bigint, device_id text, device_seq bigint, entity text, entity_id text, patient_id text, op text, fields jsonb, clocks jsonb, author_id text)`,
+      [JSON.stringify(entries)],
+    );
+    const upserts = [...seqOf.entries()].map(([key, seq]) => {
+      const r = rows.get(key)!;
+      return { entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, data: r.data, clocks: r.clocks, server_seq: seq };
+    });
+    await q.query(
+      `INSERT INTO sync_rows (entity, entity_id, patient_id, data, clocks, server_seq)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(entity text, entity_id text, patient_id text, data jsonb, clocks jsonb, server_seq bigint)
+       ON CONFLICT (entity, entity_id) DO UPDATE SET patient_id = excluded.patient_id, data = excluded.data, clocks = excluded.clocks, server_seq = excluded.server_seq`,
+      [JSON.stringify(upserts)],
+    );
+    return first;
+  }
+
+  /** Audit entries, append-only; each device's chain is checked as it arrives. Returns the highest seq held. */
+  private async storeAudit(q: Sql, deviceId: string, entries: WireAuditEntry[]): Promise<number> {
+    const [last] = await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [deviceId]);
+    let prev = last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: '0'.repeat(64) };
+    const rows = [];
+    for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
+      if (e.seq <= prev.seq) continue;
+      if (e.seq !== prev.seq + 1) break;
+      const fields = [e.at, e.userId, deviceId, e.action, e.patientId, e.recordType, e.recordId, e.detail];
+      const chainOk = e.prevHash === prev.hash && auditHash(e.prevHash, fields) === e.hash;
+      rows.push({ ...e, chainOk });
+      prev = { seq: e.seq, hash: e.hash };
+    }
+    if (rows.length > 0) {
+      await q.query(
+        `INSERT INTO audit_entries (device_id, seq, at, user_id, action, patient_id, record_type, record_id, detail, prev_hash, hash, chain_ok)
+         SELECT $1, x.seq, x.at, x."userId", x.action, x."patientId", x."recordType", x."recordId", x.detail, x."prevHash", x.hash, x."chainOk"
+         FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, at text, "userId" text, action text, "patientId" text, "recordType" text, "recordId" text, detail text, "prevHash" text, hash text, "chainOk" boolean)
+         ON CONFLICT DO NOTHING`,
+        [deviceId, JSON.stringify(rows)],
+      );
+    }
+    return prev.seq;
+  }
+
+  /** Changes after `cursor`, in order, at most `limit`. */
+  async pull(cursor: number, limit: number): Promise<PullResponse> {
+    const rows = await this.db.query<{ server_seq: number; entity: string; entity_id: string; op: 'insert' | 'update'; patient_id: string | null; fields: Fields; clocks: Clocks; device_id: string | null; device_seq: number | null }>(
+      'SELECT server_seq, entity, entity_id, op, patient_id, fields, clocks, device_id, device_seq FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2',
+      [cursor, limit],
+    );
+    const [head] = await this.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
+    const changes: Change[] = rows.map((r) => ({
+      serverSeq: Number(r.server_seq),
+      entity: r.entity,
+      id: r.entity_id,
+      op: r.op,
+      patientId: r.patient_id,
+      fields: r.fields,
+      clocks: r.clocks,
+      deviceId: r.device_id,
+      deviceSeq: r.device_seq === null ? null : Number(r.device_seq),
+    }));
+    const next = changes.length > 0 ? changes[changes.length - 1]!.serverSeq : cursor;
+    return { changes, cursor: next, head: Math.max(Number(head?.n ?? 0), next), more: changes.length === limit, serverTime: this.now() };
+  }
+}

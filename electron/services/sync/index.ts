@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import { CairnFailure } from '../../../shared/api/result';
+import type { Store } from '../db/open';
+import type { Repos } from '../repos';
+import { SyncClient, type SyncClientOptions } from './sync.client';
+import { enrollDevice, HttpTransport, TransportError, type FetchLike } from './transport';
+
+export { SyncClient, type SyncSummary, type SyncProgress } from './sync.client';
+export { HttpTransport, TransportError, fetchTrusting, type FetchLike, type SyncTransport } from './transport';
+
+export interface SyncConfig {
+  serverUrl: string;
+  token: string;
+}
+
+/** Where this device syncs to, once enrolled (kept in the encrypted database). */
+export function syncConfig(sqlite: Database.Database): SyncConfig | null {
+  const get = (k: string): string | undefined => (sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
+  const serverUrl = get('sync.server_url');
+  const token = get('sync.device_token');
+  return serverUrl && token ? { serverUrl, token } : null;
+}
+
+/** Enrolls this device with the clinic server using a one-time code, and keeps its credential. */
+export async function enrollThisDevice(store: Store, repos: Repos, p: { serverUrl: string; code: string; deviceName: string; fetchImpl?: FetchLike }): Promise<{ deviceId: string }> {
+  const serverUrl = p.serverUrl.replace(/\/+$/, '');
+  const probe = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, { push: () => Promise.reject(new Error('unused')), pull: () => Promise.reject(new Error('unused')) });
+  const users = store.sqlite.transaction(() => probe.usersForEnrollment())();
+  try {
+    const out = await enrollDevice(serverUrl, { code: p.code, deviceId: store.deviceId, deviceName: p.deviceName, users }, p.fetchImpl);
+    const put = store.sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    store.sqlite.transaction(() => {
+      put.run('sync.server_url', serverUrl);
+      put.run('sync.device_token', out.token);
+      put.run('sync.device_name', p.deviceName);
+    })();
+    return { deviceId: out.deviceId };
+  } catch (e) {
+    if (e instanceof TransportError) throw new CairnFailure(e.status === 0 ? 'offline' : 'forbidden', e.message);
+    throw e;
+  }
+}
+
+/** A sync client for an enrolled device, syncing as `userId`. */
+export function clientFor(store: Store, repos: Repos, userId: () => string, opts: SyncClientOptions & { fetchImpl?: FetchLike } = {}): SyncClient {
+  const config = syncConfig(store.sqlite);
+  if (!config) throw new CairnFailure('not_enrolled', 'this device is not enrolled with a clinic server yet (cairn enroll --db FILE --server URL --code CODE)');
+  return new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, new HttpTransport(config.serverUrl, config.token, userId, opts.fetchImpl), opts);
+}

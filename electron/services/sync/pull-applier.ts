@@ -1,0 +1,132 @@
+import type Database from 'better-sqlite3';
+import { ENTITIES, isEntity, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
+import type { Change } from '../../../shared/sync/protocol';
+import type { DeviceClock } from './device-clock';
+import type { RowAccess } from './row-reader';
+
+export interface ApplyCounts {
+  applied: number;
+  parked: number;
+  conflicts: number;
+}
+
+/**
+ * Applies pulled changes to the device database. The server's log is authoritative and in order,
+ * with one exception: a column this device changed and the server has not yet answered for (its
+ * outbox entry is unacknowledged, or acknowledged at a later server sequence) keeps the local
+ * value — the pull is rebased under the local write, whose merged result arrives later in the log.
+ */
+export class PullApplier {
+  private readonly protectedFields: Database.Statement<[string, string, number], { payload: string }>;
+  private readonly stateGet: Database.Statement<[string, string], { data: string; clocks: string }>;
+  private readonly statePut: Database.Statement<[string, string, string, string]>;
+  private readonly park: Database.Statement<[number, string, string, string]>;
+  private readonly unpark: Database.Statement<[number]>;
+  private readonly parked: Database.Statement<[], { change: string }>;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly rows: RowAccess,
+    private readonly clock: DeviceClock,
+    /** Columns this version knows, per entity; overridable so a test can play an older client. */
+    private readonly knownColumns: (entity: EntityName) => Set<string> = (e) => rows.columnsOf(e),
+  ) {
+    this.protectedFields = sqlite.prepare(
+      `SELECT payload FROM sync_outbox WHERE entity = ? AND entity_id = ?
+         AND quarantined_at IS NULL AND (server_seq IS NULL AND pushed_at IS NULL OR server_seq > ?)`,
+    );
+    this.stateGet = sqlite.prepare('SELECT data, clocks FROM sync_state WHERE entity = ? AND entity_id = ?');
+    this.statePut = sqlite.prepare(
+      `INSERT INTO sync_state (entity, entity_id, data, clocks) VALUES (?, ?, ?, ?)
+       ON CONFLICT(entity, entity_id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks`,
+    );
+    this.park = sqlite.prepare('INSERT OR IGNORE INTO sync_parked (server_seq, change, reason, parked_at) VALUES (?, ?, ?, ?)');
+    this.unpark = sqlite.prepare('DELETE FROM sync_parked WHERE server_seq = ?');
+    this.parked = sqlite.prepare('SELECT change FROM sync_parked ORDER BY server_seq');
+  }
+
+  /** Applies one page and moves the cursor, in one transaction: a crash keeps all of it or none. */
+  applyPage(changes: Change[], cursor: number, setCursor: (n: number) => void): ApplyCounts {
+    return this.sqlite.transaction(() => {
+      const counts: ApplyCounts = { applied: 0, parked: 0, conflicts: 0 };
+      for (const c of changes) {
+        const outcome = this.applyOne(c, false);
+        counts[outcome]++;
+        if (c.entity === 'sync_conflict' && c.op === 'insert') counts.conflicts++;
+      }
+      setCursor(cursor);
+      return counts;
+    }).immediate();
+  }
+
+  /** Replays changes parked by an older version, now that migrations may have caught up. */
+  replayParked(): number {
+    return this.sqlite.transaction(() => {
+      let done = 0;
+      for (const { change } of this.parked.all()) {
+        const c = JSON.parse(change) as Change;
+        if (this.applyOne(c, true) === 'applied') {
+          this.unpark.run(c.serverSeq);
+          done++;
+        }
+      }
+      return done;
+    }).immediate();
+  }
+
+  private applyOne(c: Change, replay: boolean): 'applied' | 'parked' {
+    const reason = this.whyNot(c);
+    if (reason) {
+      if (!replay) this.park.run(c.serverSeq, JSON.stringify(c), reason, new Date().toISOString());
+      return 'parked';
+    }
+    const entity = c.entity as EntityName;
+    try {
+      // A savepoint: a change that cannot apply (say, it refers to a record not here yet) is parked
+      // without undoing the rest of the page.
+      this.sqlite.transaction(() => this.write(entity, c, replay))();
+      for (const clock of Object.values(c.clocks)) this.clock.receive(clock);
+      return 'applied';
+    } catch (e) {
+      if (!replay) this.park.run(c.serverSeq, JSON.stringify(c), `could not apply: ${e instanceof Error ? e.message : String(e)}`, new Date().toISOString());
+      return 'parked';
+    }
+  }
+
+  private whyNot(c: Change): string | null {
+    if (!isEntity(c.entity)) return `records of type "${c.entity}" need a newer version of Cairn`;
+    const known = this.knownColumns(c.entity);
+    const unknown = Object.keys(c.fields).filter((k) => !known.has(k));
+    if (unknown.length > 0) return `columns ${unknown.join(', ')} of ${c.entity} need a newer version of Cairn`;
+    return null;
+  }
+
+  private write(entity: EntityName, c: Change, replay: boolean): void {
+    const local = new Set<string>();
+    for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(JSON.parse(payload) as Fields)) local.add(k);
+    const state = this.stateGet.get(entity, c.id);
+    const data = state ? (JSON.parse(state.data) as Fields) : {};
+    const clocks = state ? (JSON.parse(state.clocks) as Clocks) : {};
+    const apply: Fields = {};
+    for (const [k, v] of Object.entries(c.fields)) {
+      if (local.has(k)) continue;
+      // A parked change replayed late must not undo newer values.
+      if (replay && clocks[k] !== undefined && c.clocks[k]! < clocks[k]!) continue;
+      apply[k] = v;
+      data[k] = v;
+      clocks[k] = c.clocks[k]!;
+    }
+    if (this.rows.exists(entity, c.id)) {
+      this.rows.update(entity, c.id, apply);
+    } else {
+      if (local.size > 0) throw new Error(`${entity} ${c.id} is pending locally but missing`);
+      this.rows.insert(entity, { ...c.fields, ...defaultsFor(entity) });
+    }
+    this.statePut.run(entity, c.id, JSON.stringify(data), JSON.stringify(clocks));
+  }
+}
+
+/** Device-only columns a pulled row needs that never travel. */
+function defaultsFor(entity: EntityName): Fields {
+  return ENTITIES[entity].table === 'users' ? { failed_attempts: 0 } : {};
+}

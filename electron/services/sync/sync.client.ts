@@ -1,0 +1,248 @@
+import type Database from 'better-sqlite3';
+import { DEVICE_COLUMNS, ENTITIES, type Clocks, type Fields } from '../../../shared/sync/entities';
+import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../../shared/sync/hlc';
+import { PROTOCOL_VERSION, type Mutation, type PullResponse, type PushRequest, type PushResponse, type WireAuditEntry } from '../../../shared/sync/protocol';
+import type { DeviceClock } from './device-clock';
+import { PullApplier } from './pull-applier';
+import type { RowAccess } from './row-reader';
+import { TransportError, type SyncTransport } from './transport';
+
+export interface SyncSummary {
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  quarantined: number;
+  parked: number;
+  pending: number;
+  cursor: number;
+  error: { code: string; message: string; retryable: boolean } | null;
+}
+
+export interface SyncProgress {
+  phase: 'push' | 'pull';
+  done: number;
+  total: number;
+}
+
+export interface SyncClientOptions {
+  pushBatch?: number;
+  pullPage?: number;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+interface OutboxDbRow {
+  seq: number;
+  entity: string;
+  entity_id: string;
+  op: 'insert' | 'update';
+  payload: string;
+  hlc: string | null;
+  user_id: string | null;
+  patient_id: string | null;
+  base: string | null;
+}
+
+const META_GET = 'SELECT value FROM meta WHERE key = ?';
+const META_PUT = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value';
+
+/**
+ * One device's side of sync: push the outbox in order, then pull the server's log by cursor.
+ * Everything it learns is committed before it asks for more, so a crash at any point resumes
+ * where it stopped: an unacknowledged push is sent again (the server answers it as a duplicate),
+ * a pull page is applied together with its cursor or not at all.
+ */
+export class SyncClient {
+  private readonly applier: PullApplier;
+  private readonly metaGet: Database.Statement<[string], { value: string }>;
+  private readonly metaPut: Database.Statement<[string, string]>;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly deviceId: string,
+    private readonly rows: RowAccess,
+    private readonly clock: DeviceClock,
+    private readonly transport: SyncTransport,
+    private readonly opts: SyncClientOptions = {},
+    applier?: PullApplier,
+  ) {
+    this.applier = applier ?? new PullApplier(sqlite, rows, clock);
+    this.metaGet = sqlite.prepare(META_GET);
+    this.metaPut = sqlite.prepare(META_PUT);
+  }
+
+  cursor(): number {
+    return Number(this.metaGet.get('sync.cursor')?.value ?? '0');
+  }
+
+  private schemaVersion(): number {
+    return (this.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+  }
+
+  /** Pushes everything pending, then pulls until caught up. Errors are reported, never thrown. */
+  async syncOnce(): Promise<SyncSummary> {
+    const summary: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: this.cursor(), error: null };
+    try {
+      this.applier.replayParked();
+      await this.pushAll(summary);
+      await this.pullAll(summary);
+    } catch (e) {
+      summary.error = describe(e);
+    }
+    summary.pending = this.pendingCount();
+    summary.cursor = this.cursor();
+    return summary;
+  }
+
+  pendingCount(): number {
+    return (this.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL').get() as { n: number }).n;
+  }
+
+  private pendingBatch(limit: number): OutboxDbRow[] {
+    return this.sqlite
+      .prepare('SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq LIMIT ?')
+      .all(this.deviceId, limit) as OutboxDbRow[];
+  }
+
+  private auditBatch(limit: number): WireAuditEntry[] {
+    const after = Number(this.metaGet.get('sync.audit_acked')?.value ?? '0');
+    return this.sqlite
+      .prepare(
+        `SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash
+         FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .all(after, limit) as WireAuditEntry[];
+  }
+
+  async pushAll(summary: SyncSummary): Promise<void> {
+    const batchSize = this.opts.pushBatch ?? 1000;
+    let restamped = false;
+    const total = this.pendingCount();
+    let done = 0;
+    for (;;) {
+      const batch = this.pendingBatch(batchSize);
+      const audit = this.auditBatch(batchSize * 4);
+      if (batch.length === 0 && audit.length === 0) return;
+      const body: PushRequest = {
+        protocol: PROTOCOL_VERSION,
+        schemaVersion: this.schemaVersion(),
+        clientTime: this.clock.wallClock(),
+        mutations: batch.map((r) => this.toMutation(r)),
+        audit,
+      };
+      let res: PushResponse;
+      try {
+        res = await this.transport.push(body);
+      } catch (e) {
+        if (e instanceof TransportError && e.code === 'clock_ahead' && !restamped && e.serverTime !== undefined && this.restampIfClockFixed(e.serverTime)) {
+          restamped = true;
+          continue;
+        }
+        if (e instanceof TransportError && e.code === 'sequence_gap' && e.expectedSeq !== undefined) {
+          // The server lost changes it had acknowledged (restored from a backup): send them again.
+          this.sqlite.prepare('UPDATE sync_outbox SET pushed_at = NULL, server_seq = NULL WHERE device_id = ? AND seq >= ? AND quarantined_at IS NULL').run(this.deviceId, e.expectedSeq);
+          throw e;
+        }
+        throw e;
+      }
+      this.recordPushResults(batch, res, audit, summary);
+      done += batch.length;
+      this.opts.onProgress?.({ phase: 'push', done, total });
+      if (batch.length < batchSize && audit.length < batchSize * 4) return;
+    }
+  }
+
+  private toMutation(r: OutboxDbRow): Mutation {
+    if (!r.hlc || !r.user_id || r.base === null) {
+      // Written before sync existed: send the row as it is now.
+      const hlc = this.clock.tick();
+      const fields = this.rows.read(r.entity, r.entity_id) ?? (JSON.parse(r.payload) as Fields);
+      this.sqlite.prepare('UPDATE sync_outbox SET hlc = ?, user_id = ?, payload = ?, base = ? WHERE device_id = ? AND seq = ?').run(hlc, r.user_id ?? String(fields['created_by'] ?? 'unknown'), JSON.stringify(fields), '{}', this.deviceId, r.seq);
+      return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op, hlc, authorId: r.user_id ?? String(fields['created_by'] ?? 'unknown'), patientId: r.patient_id, fields, base: {} };
+    }
+    return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op === 'insert' ? 'insert' : 'update', hlc: r.hlc, authorId: r.user_id, patientId: r.patient_id, fields: JSON.parse(r.payload) as Fields, base: JSON.parse(r.base) as Clocks };
+  }
+
+  private recordPushResults(batch: OutboxDbRow[], res: PushResponse, audit: WireAuditEntry[], summary: SyncSummary): void {
+    const now = new Date(this.clock.wallClock()).toISOString();
+    const ack = this.sqlite.prepare('UPDATE sync_outbox SET pushed_at = ?, server_seq = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
+    const quarantine = this.sqlite.prepare('UPDATE sync_outbox SET pushed_at = ?, quarantined_at = ?, quarantined_reason = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
+    this.sqlite.transaction(() => {
+      for (const r of res.results) {
+        if (r.status === 'rejected') {
+          quarantine.run(now, now, `${r.code}: ${r.message}`, this.deviceId, r.seq);
+          summary.quarantined++;
+        } else {
+          ack.run(now, r.serverSeq, this.deviceId, r.seq);
+          summary.pushed++;
+        }
+      }
+      if (audit.length > 0) this.metaPut.run('sync.audit_acked', String(res.auditAccepted));
+    }).immediate();
+    void batch;
+  }
+
+  /**
+   * The server refused clocks from the future. If this computer's clock is right again, restamp
+   * the waiting changes from now (keeping their order) and rewrite the clocks they were based on.
+   */
+  private restampIfClockFixed(serverTime: number): boolean {
+    const now = this.clock.wallClock();
+    if (now - serverTime > MAX_CLOCK_AHEAD_MS) return false;
+    this.sqlite.transaction(() => {
+      const limit = serverTime + MAX_CLOCK_AHEAD_MS;
+      const pending = this.sqlite.prepare('SELECT seq, hlc FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq').all(this.deviceId) as { seq: number; hlc: string | null }[];
+      const future = pending.filter((p) => p.hlc && hlcWall(p.hlc) > limit);
+      if (future.length === 0) return;
+      this.clock.reset(Math.min(now, serverTime));
+      const remap = new Map<string, string>();
+      const setHlc = this.sqlite.prepare('UPDATE sync_outbox SET hlc = ? WHERE device_id = ? AND seq = ?');
+      for (const p of future) {
+        const fresh = this.clock.tick();
+        remap.set(p.hlc!, fresh);
+        setHlc.run(fresh, this.deviceId, p.seq);
+      }
+      const rewrite = (json: string): string => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(json) as Clocks).map(([k, v]) => [k, remap.get(v) ?? v])));
+      for (const row of this.sqlite.prepare('SELECT seq, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL').all(this.deviceId) as { seq: number; base: string | null }[]) {
+        if (row.base) this.sqlite.prepare('UPDATE sync_outbox SET base = ? WHERE device_id = ? AND seq = ?').run(rewrite(row.base), this.deviceId, row.seq);
+      }
+      for (const s of this.sqlite.prepare('SELECT entity, entity_id, clocks FROM sync_state').all() as { entity: string; entity_id: string; clocks: string }[]) {
+        const next = rewrite(s.clocks);
+        if (next !== s.clocks) this.sqlite.prepare('UPDATE sync_state SET clocks = ? WHERE entity = ? AND entity_id = ?').run(next, s.entity, s.entity_id);
+      }
+    }).immediate();
+    return true;
+  }
+
+  async pullAll(summary: SyncSummary): Promise<void> {
+    const page = this.opts.pullPage ?? 1000;
+    const start = this.cursor();
+    for (;;) {
+      const res: PullResponse = await this.transport.pull(this.cursor(), page);
+      const counts = this.applier.applyPage(res.changes, res.cursor, (n) => this.metaPut.run('sync.cursor', String(n)));
+      summary.pulled += res.changes.length;
+      summary.parked += counts.parked;
+      summary.conflicts += counts.conflicts;
+      this.opts.onProgress?.({ phase: 'pull', done: res.cursor - start, total: Math.max(res.head - start, 1) });
+      if (!res.more) return;
+    }
+  }
+
+  /** The device's users as enrollment sends them (device-only columns left out). */
+  usersForEnrollment(): { fields: Fields; clocks: Clocks }[] {
+    const ids = (this.sqlite.prepare('SELECT id FROM users').all() as { id: string }[]).map((r) => r.id);
+    const hlc = this.clock.tick();
+    const local = new Set<string>([...DEVICE_COLUMNS, ...ENTITIES.user.localOnly]);
+    const remember = this.sqlite.prepare('INSERT OR IGNORE INTO sync_state (entity, entity_id, data, clocks) VALUES (?, ?, ?, ?)');
+    return ids.map((id) => {
+      const fields = Object.fromEntries(Object.entries(this.rows.read('user', id)!).filter(([k]) => !local.has(k)));
+      const clocks = Object.fromEntries(Object.keys(fields).map((k) => [k, hlc]));
+      remember.run('user', id, JSON.stringify(fields), JSON.stringify(clocks));
+      return { fields, clocks };
+    });
+  }
+}
+
+function describe(e: unknown): SyncSummary['error'] {
+  if (e instanceof TransportError) return { code: e.code, message: e.message, retryable: e.retryable };
+  return { code: 'sync_failed', message: e instanceof Error ? e.message : String(e), retryable: true };
+}

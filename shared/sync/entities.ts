@@ -1,0 +1,79 @@
+import type { Role } from '../domain/user';
+
+/**
+ * How each synced entity merges:
+ * - `fields`: per-field last-writer-wins by hybrid logical clock; two devices overwriting the same
+ *   field while apart keep both values in a conflict record.
+ * - `append`: written once (vitals, results, medication events, prescriptions…); a later change is refused.
+ * - `note`: a draft merges like `fields`; once signed the server refuses every change except
+ *   marking it entered in error.
+ */
+export type MergeKind = 'fields' | 'append' | 'note';
+
+export interface EntitySpec {
+  /** The device table (and the name the server keeps rows under). */
+  table: string;
+  kind: MergeKind;
+  /** Roles whose writes the server accepts for this entity. */
+  writers: readonly Role[];
+  /** Columns that stay on the device (row ids, optimistic versions, lockout counters). */
+  localOnly?: readonly string[];
+  /** Columns computed from another column: they follow it and raise no conflict of their own. */
+  derived?: readonly string[];
+  /** False for records whose concurrent edits need no review of their own (conflict records). */
+  conflicts?: boolean;
+}
+
+const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
+const DEMOGRAPHICS_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
+
+export const ENTITIES = {
+  user: { table: 'users', kind: 'fields', writers: ['admin'], localOnly: ['failed_attempts', 'locked_until'] },
+  patient: { table: 'patients', kind: 'fields', writers: DEMOGRAPHICS_WRITE, derived: ['phone_digits'] },
+  encounter: { table: 'encounters', kind: 'fields', writers: ['physician', 'nurse', 'front_desk'] },
+  note: { table: 'clinical_notes', kind: 'note', writers: CLINICAL_WRITE },
+  observation: { table: 'observations', kind: 'append', writers: CLINICAL_WRITE },
+  condition: { table: 'conditions', kind: 'fields', writers: CLINICAL_WRITE },
+  allergy: { table: 'allergies', kind: 'fields', writers: CLINICAL_WRITE },
+  medication_event: { table: 'medication_events', kind: 'append', writers: CLINICAL_WRITE },
+  prescription: { table: 'prescriptions', kind: 'append', writers: ['physician'] },
+  med_alert_override: { table: 'med_alert_overrides', kind: 'append', writers: CLINICAL_WRITE },
+  med_reconciliation: { table: 'med_reconciliations', kind: 'append', writers: CLINICAL_WRITE },
+  immunization: { table: 'immunizations', kind: 'append', writers: CLINICAL_WRITE },
+  lab_order: { table: 'lab_orders', kind: 'fields', writers: CLINICAL_WRITE },
+  appointment: { table: 'appointments', kind: 'fields', writers: ['physician', 'nurse', 'front_desk'] },
+  /** Conflict and duplicate records: made by the server, resolved by a clinician. */
+  sync_conflict: { table: 'sync_conflicts', kind: 'fields', writers: ['physician', 'nurse', 'front_desk', 'admin'], conflicts: false },
+} as const satisfies Record<string, EntitySpec>;
+
+export type EntityName = keyof typeof ENTITIES;
+
+export function isEntity(name: string): name is EntityName {
+  return Object.hasOwn(ENTITIES, name);
+}
+
+export function entitySpec(name: EntityName): EntitySpec {
+  return ENTITIES[name];
+}
+
+/** Never sent: the device's own row numbers and optimistic versions. */
+export const DEVICE_COLUMNS: readonly string[] = ['row_id', 'version'];
+
+/** Bookkeeping columns: merged last-writer-wins but never a conflict on their own. */
+export const META_COLUMNS: readonly string[] = ['updated_at', 'updated_by'];
+
+/** Once set, never cleared: a delete does not resurrect. */
+export const STICKY_COLUMNS: readonly string[] = ['deleted_at', 'deleted_by'];
+
+/** The only changes a signed note accepts (marking it entered in error). */
+export const SIGNED_NOTE_MUTABLE: readonly string[] = ['status', 'error_reason', 'updated_at', 'updated_by'];
+
+/** Columns of one row as they travel: SQLite values keyed by column name. */
+export type Fields = Record<string, string | number | null>;
+/** The clock of the last write of each column. */
+export type Clocks = Record<string, string>;
+
+/** The set of values a row column can take on the wire. */
+export function isWireValue(v: unknown): v is string | number | null {
+  return v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+}

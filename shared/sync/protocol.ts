@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { isHlc } from './hlc';
+
+/**
+ * The sync wire protocol between a device and the clinic server (JSON over HTTPS).
+ * Every body is validated with these schemas on both ends.
+ */
+
+const hlc = z.string().max(200).refine(isHlc, 'not a hybrid logical clock value');
+const wireValue = z.union([z.string().max(5_000_000), z.number(), z.null()]);
+const fields = z.record(z.string().max(64), wireValue);
+const clocks = z.record(z.string().max(64), hlc);
+
+/** Bumped when the protocol itself changes shape. */
+export const PROTOCOL_VERSION = 1;
+
+export const mutation = z.object({
+  seq: z.number().int().positive(),
+  entity: z.string().min(1).max(64),
+  id: z.string().min(1).max(100),
+  op: z.enum(['insert', 'update']),
+  hlc,
+  authorId: z.string().min(1).max(100),
+  patientId: z.string().max(100).nullable(),
+  fields,
+  base: clocks,
+});
+export type Mutation = z.infer<typeof mutation>;
+
+export const auditEntry = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  userId: z.string().nullable(),
+  action: z.string(),
+  patientId: z.string().nullable(),
+  recordType: z.string().nullable(),
+  recordId: z.string().nullable(),
+  detail: z.string().nullable(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type WireAuditEntry = z.infer<typeof auditEntry>;
+
+export const pushRequest = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** The device's schema version (number of applied migrations). */
+  schemaVersion: z.number().int().nonnegative(),
+  /** The device's wall clock when it sent this, epoch ms. */
+  clientTime: z.number(),
+  mutations: z.array(mutation).max(5000),
+  audit: z.array(auditEntry).max(20000).default([]),
+});
+export type PushRequest = z.infer<typeof pushRequest>;
+
+export const mutationResult = z.discriminatedUnion('status', [
+  z.object({ seq: z.number(), status: z.literal('applied'), serverSeq: z.number() }),
+  z.object({ seq: z.number(), status: z.literal('duplicate'), serverSeq: z.number().nullable() }),
+  z.object({ seq: z.number(), status: z.literal('rejected'), code: z.string(), message: z.string() }),
+]);
+export type MutationResult = z.infer<typeof mutationResult>;
+
+export const pushResponse = z.object({
+  results: z.array(mutationResult),
+  auditAccepted: z.number(),
+  serverTime: z.number(),
+});
+export type PushResponse = z.infer<typeof pushResponse>;
+
+export const change = z.object({
+  serverSeq: z.number(),
+  entity: z.string(),
+  id: z.string(),
+  op: z.enum(['insert', 'update']),
+  patientId: z.string().nullable(),
+  fields,
+  clocks,
+  deviceId: z.string().nullable(),
+  deviceSeq: z.number().nullable(),
+});
+export type Change = z.infer<typeof change>;
+
+export const pullResponse = z.object({
+  changes: z.array(change),
+  /** The cursor to ask from next time (the last serverSeq in this page, or the one asked from). */
+  cursor: z.number(),
+  /** The highest serverSeq committed when this page was read: for progress bars. */
+  head: z.number(),
+  more: z.boolean(),
+  serverTime: z.number(),
+});
+export type PullResponse = z.infer<typeof pullResponse>;
+
+export const enrollRequest = z.object({
+  code: z.string().min(6).max(64),
+  deviceId: z.string().min(1).max(100),
+  deviceName: z.string().min(1).max(200),
+  /** The device's user accounts, so the server knows their roles from the start. */
+  users: z.array(z.object({ fields, clocks })).max(1000),
+});
+export const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), serverTime: z.number() });
+
+/** Every error the server answers with. */
+export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), expectedSeq: z.number().optional(), serverTime: z.number().optional() }) });
+export type ErrorBody = z.infer<typeof errorBody>;
+
+/** Header naming the signed-in user a device syncs for. */
+export const USER_HEADER = 'x-cairn-user';

@@ -1,0 +1,46 @@
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { startServer, type RunningServer } from '../../electron/server/main';
+import type { SyncServiceOptions } from '../../electron/server/sync.service';
+import { resourcesDir } from './temp-db';
+
+/** The PostgreSQL every machine here has (CI too): trust auth on loopback. */
+export const PG_ADMIN_URL = process.env['CAIRN_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A brand-new PostgreSQL database for one test file, dropped afterwards. */
+export async function freshPostgresDb(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cairn_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export type Backend = 'pglite' | 'postgres';
+
+/** A real clinic server on a loopback port, on embedded PGlite (in memory) or a fresh PostgreSQL database. */
+export async function startTestServer(backend: Backend, sync?: SyncServiceOptions, databaseUrl?: string): Promise<RunningServer & { stop: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const s = await startServer({ target: { memory: true }, resourcesDir, port: 0, ...(sync && { sync }) });
+    return { ...s, stop: () => s.close() };
+  }
+  const db = databaseUrl ? { url: databaseUrl, drop: async () => undefined } : await freshPostgresDb();
+  const s = await startServer({ target: { databaseUrl: db.url }, resourcesDir, port: 0, ...(sync && { sync }) });
+  return {
+    ...s,
+    stop: async () => {
+      await s.close();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepos, type Repos } from '../../electron/services/repos';
+import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
+import { openClinic, type Clinic } from '../helpers/clinic';
+import { startTestServer, type Backend } from '../helpers/sync-server';
+import { newStore, tempDir } from '../helpers/temp-db';
+
+const HOUR = 3_600_000;
+
+describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices', (backend) => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const dirs: (() => void)[] = [];
+  let a: Clinic;
+  let aRepos: Repos;
+  let b: Repos;
+  let skewB = 0;
+  let syncA: SyncClient;
+  let syncB: SyncClient;
+  let docId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const da = tempDir();
+    const db = tempDir();
+    dirs.push(da.cleanup, db.cleanup);
+    a = await openClinic(da.dir);
+    aRepos = a.session.repos;
+    docId = aRepos.users.list().find((u) => u.username === 'drhouse')!.id;
+    const codeA = await server.sync.createEnrollmentCode('Exam room laptop');
+    await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: codeA.code, deviceName: 'Exam room laptop' });
+    syncA = clientFor(aRepos.store, aRepos, () => docId);
+    // Device B joins the clinic: an empty encrypted database that gets its users from the server.
+    const { store } = await newStore(db.dir);
+    b = createRepos(store, { now: () => new Date(Date.now() + skewB) });
+    const codeB = await server.sync.createEnrollmentCode('Front desk PC');
+    await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Front desk PC' });
+    syncB = clientFor(store, b, () => docId);
+  });
+
+  afterAll(async () => {
+    b?.store.close();
+    await a?.session.logout();
+    await server?.stop();
+    dirs.forEach((d) => d());
+  });
+
+  it('a patient registered on one device arrives on the other with its problem list', async () => {
+    const p = await a.ok<{ id: string }>('patients.create', { givenName: 'Mirela', familyName: 'Quennell', birthDate: '1961-04-02', sex: 'female', phone: '555-0101' });
+    const first = await syncA.syncOnce();
+    expect(first.error).toBeNull();
+    expect(first.pushed).toBeGreaterThanOrEqual(1);
+    const pulled = await syncB.syncOnce();
+    expect(pulled.error).toBeNull();
+    expect(b.patients.peek(p.id).familyName).toBe('Quennell');
+    // Users came over too: the physician can sign in on the new device.
+    expect(b.users.list().map((u) => u.username).sort()).toEqual(['admin', 'drhouse']);
+  });
+
+  it('two devices changing the same field while apart keep both values in a conflict record', async () => {
+    const p = await a.ok<{ id: string; version: number }>('patients.create', { givenName: 'Tomas', familyName: 'Ferreira-Lind', birthDate: '1990-01-15', sex: 'male', phone: '555-0200' });
+    await syncA.syncOnce();
+    await syncB.syncOnce();
+    const docB = { userId: docId };
+    const current = await a.ok<{ version: number }>('patients.get', { id: p.id });
+    await a.ok('patients.update', { id: p.id, expectedVersion: current.version, phone: '555-1111' });
+    b.patients.update({ id: p.id, expectedVersion: b.patients.peek(p.id).version, phone: '555-2222' }, docB);
+    await syncA.syncOnce();
+    const sb = await syncB.syncOnce();
+    expect(sb.conflicts).toBe(1);
+    await syncA.syncOnce();
+    const phoneA = aRepos.patients.peek(p.id).phone;
+    expect(b.patients.peek(p.id).phone).toBe(phoneA);
+    const conflicts = aRepos.store.sqlite.prepare("SELECT * FROM sync_conflicts WHERE entity_id = ? AND field = 'phone'").all(p.id) as { values: string; status: string }[];
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]!.status).toBe('open');
+    expect((JSON.parse(conflicts[0]!.values) as { value: string }[]).map((v) => v.value).sort()).toEqual(['555-1111', '555-2222']);
+  });
+
+  it('a device whose clock runs a day ahead is refused clearly, then syncs once the clock is fixed', async () => {
+    skewB = 24 * HOUR;
+    const p = b.patients.create({ givenName: 'Oona', familyName: 'Vaszary', birthDate: '2001-07-07', sex: 'female' }, { userId: docId });
+    const refused = await syncB.syncOnce();
+    expect(refused.error?.code).toBe('clock_ahead');
+    expect(refused.error?.message).toMatch(/24 hours ahead/);
+    expect(refused.pending).toBeGreaterThanOrEqual(1);
+    skewB = 0;
+    const ok = await syncB.syncOnce();
+    expect(ok.error).toBeNull();
+    expect(ok.pending).toBe(0);
+    await syncA.syncOnce();
+    expect(aRepos.patients.peek(p.id).familyName).toBe('Vaszary');
+  });
+
+  it('a revoked device is stopped at once', async () => {
+    await server.sync.revoke(b.store.deviceId);
+    const r = await syncB.syncOnce();
+    expect(r.error?.code).toBe('device_revoked');
+    expect(r.error?.message).toMatch(/revoked/);
+  });
+});
