@@ -23,7 +23,7 @@ export interface UserIdentity {
   role: string;
 }
 
-type LockedRow = RowState & { entity: string; entityId: string; patientId: string | null };
+type LockedRow = RowState & { entity: string; entityId: string; patientId: string | null; serverSeq?: number };
 
 interface LogEntry {
   deviceId: string | null;
@@ -71,8 +71,9 @@ export class SyncService {
   }
 
   /** Exchanges a one-time code for the device's own credential. */
-  async enroll(req: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] }): Promise<{ deviceId: string; token: string }> {
+  async enroll(req: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] }): Promise<{ deviceId: string; token: string; mrnBlock: number }> {
     const token = randomBytes(32).toString('base64url');
+    let mrnBlock = 0;
     await this.db.tx(async (q) => {
       const [row] = await q.query<{ name: string }>(
         'SELECT name FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 FOR UPDATE',
@@ -87,9 +88,11 @@ export class SyncService {
         await q.query('INSERT INTO devices (id, name, token_hash) VALUES ($1, $2, $3)', [req.deviceId, req.deviceName, sha256(token)]);
       }
       await q.query('UPDATE enrollment_codes SET used_at = now(), device_id = $2 WHERE code_hash = $1', [sha256(normaliseCode(req.code)), req.deviceId]);
+      const [blk] = await q.query<{ mrn_block: number }>("UPDATE devices SET mrn_block = coalesce(mrn_block, nextval('device_mrn_block')) WHERE id = $1 RETURNING mrn_block", [req.deviceId]);
+      mrnBlock = Number(blk!.mrn_block);
       await this.importUsers(q, req.deviceId, req.users);
     });
-    return { deviceId: req.deviceId, token };
+    return { deviceId: req.deviceId, token, mrnBlock };
   }
 
   /** The device's user accounts, known from enrollment on, so roles can be checked. New ones only. */
@@ -222,7 +225,7 @@ export class SyncService {
       logIndex.set(m.seq, log.length);
       log.push({ deviceId: device.id, deviceSeq: m.seq, entity, entityId: m.id, patientId, op: current ? 'update' : 'insert', fields: merged.touched, clocks: merged.touchedClocks, authorId: m.authorId });
       for (const c of merged.conflicts) log.push(this.conflictEntry(entity, m.id, patientId, c, m));
-      if (entity === 'patient' && !current) log.push(...(await this.duplicateCandidates(q, m, rows)));
+      if (entity === 'patient' && !current) log.push(...(await this.duplicateCandidates(q, m, rows)), ...(await this.mrnCollisions(q, m, rows)));
     }
     for (const e of log.filter((l) => l.entity === 'sync_conflict' && l.deviceSeq === null)) {
       rows.set(`sync_conflict\u0000${e.entityId}`, { entity: 'sync_conflict', entityId: e.entityId, patientId: e.patientId, data: e.fields, clocks: e.clocks });
@@ -239,7 +242,11 @@ export class SyncService {
     const refusedBySeq = new Map(refusals.map((r) => [r.m.seq, r]));
     return fresh.map((m): MutationResult => {
       const r = refusedBySeq.get(m.seq);
-      if (r) return { seq: m.seq, status: 'rejected', code: r.code, message: r.message };
+      if (r) {
+        const row = rows.get(`${m.entity}\u0000${m.id}`);
+        const current = row?.serverSeq !== undefined ? { fields: row.data, clocks: row.clocks, serverSeq: row.serverSeq } : null;
+        return { seq: m.seq, status: 'rejected', code: r.code, message: r.message, current };
+      }
       return { seq: m.seq, status: 'applied', serverSeq: first + logIndex.get(m.seq)! };
     });
   }
@@ -258,12 +265,12 @@ export class SyncService {
   private async lockRows(q: Sql, ms: Mutation[]): Promise<Map<string, LockedRow>> {
     const keys = [...new Set(ms.map((m) => `${m.entity}\u0000${m.id}`))].map((k) => k.split('\u0000'));
     // Locked in key order so two server processes never wait on each other in a cycle.
-    const found = await q.query<{ entity: string; entity_id: string; patient_id: string | null; data: Fields; clocks: Clocks }>(
-      `SELECT entity, entity_id, patient_id, data, clocks FROM sync_rows
+    const found = await q.query<{ entity: string; entity_id: string; patient_id: string | null; data: Fields; clocks: Clocks; server_seq: number }>(
+      `SELECT entity, entity_id, patient_id, data, clocks, server_seq FROM sync_rows
        WHERE (entity, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY entity, entity_id FOR UPDATE`,
       [keys.map((k) => k[0]), keys.map((k) => k[1])],
     );
-    return new Map(found.map((r) => [`${r.entity}\u0000${r.entity_id}`, { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks }]));
+    return new Map(found.map((r) => [`${r.entity}\u0000${r.entity_id}`, { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) }]));
   }
 
   private async authorRoles(q: Sql, ms: Mutation[]): Promise<Map<string, { role: string; disabled: boolean }>> {
@@ -279,7 +286,7 @@ export class SyncService {
     return this.conflictRecord({ kind: 'field', entity, entityId, patientId, field: c.field, values: c.values, winner: c.winner }, m.hlc);
   }
 
-  private conflictRecord(r: { kind: 'field' | 'duplicate_patient'; entity: string; entityId: string; patientId: string | null; field: string | null; values: unknown; winner: unknown }, hlc: string): LogEntry {
+  private conflictRecord(r: { kind: 'field' | 'duplicate_patient' | 'duplicate_mrn'; entity: string; entityId: string; patientId: string | null; field: string | null; values: unknown; winner: unknown }, hlc: string): LogEntry {
     const id = uuidv7();
     const at = new Date(this.now()).toISOString();
     const fields: Fields = {
@@ -320,6 +327,17 @@ export class SyncService {
       .map(([otherId]) => this.conflictRecord({ kind: 'duplicate_patient', entity: 'patient', entityId: m.id, patientId: m.id, field: null, values: [{ patientId: otherId }, { patientId: m.id }], winner: null }, m.hlc));
   }
 
+  /** Two charts with one MRN (registered before their devices were enrolled): flagged for an administrator. */
+  private async mrnCollisions(q: Sql, m: Mutation, rows: Map<string, LockedRow>): Promise<LogEntry[]> {
+    const mrn = m.fields['mrn'];
+    if (typeof mrn !== 'string') return [];
+    const found = await q.query<{ entity_id: string }>("SELECT entity_id FROM sync_rows WHERE entity = 'patient' AND data->>'mrn' = $1 AND entity_id <> $2", [mrn, m.id]);
+    const inBatch = [...rows.values()].filter((r) => r.entity === 'patient' && r.entityId !== m.id && r.data['mrn'] === mrn).map((r) => r.entityId);
+    return [...new Set([...found.map((f) => f.entity_id), ...inBatch])].map((other) =>
+      this.conflictRecord({ kind: 'duplicate_mrn', entity: 'patient', entityId: m.id, patientId: m.id, field: 'mrn', values: [{ patientId: other, value: mrn }, { patientId: m.id, value: mrn }], winner: null }, m.hlc),
+    );
+  }
+
   /**
    * Numbers and writes log entries and the rows they produce. Important: the counter row stays
    * locked until this transaction commits, so sequence numbers become visible in order and a
@@ -341,6 +359,7 @@ export class SyncService {
     );
     const upserts = [...seqOf.entries()].map(([key, seq]) => {
       const r = rows.get(key)!;
+      r.serverSeq = seq;
       return { entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, data: r.data, clocks: r.clocks, server_seq: seq };
     });
     await q.query(

@@ -26,7 +26,7 @@ export interface ConflictDraft {
 
 export type MergeResult =
   | { ok: true; row: RowState; touched: Fields; touchedClocks: Clocks; conflicts: ConflictDraft[] }
-  | { ok: false; code: 'append_only' | 'signed_note' | 'not_found' | 'stale_signature'; message: string };
+  | { ok: false; code: 'append_only' | 'signed_note' | 'not_found'; message: string };
 
 export interface MergeOptions {
   /**
@@ -61,6 +61,9 @@ export function mergeChange(spec: EntitySpec, current: RowState | null, change: 
     const refusal = checkNote(current, change, fields);
     if (refusal) return refusal;
   }
+  // Important: a signature covers the text the signer saw, so signing wins every field it carries
+  // (it carries the title and text); an edit made elsewhere meanwhile is kept in a conflict record.
+  const signing = spec.kind === 'note' && fields['status'] === 'signed' && !isSignedNote(current.data);
   const data = { ...current.data };
   const clocks = { ...current.clocks };
   const touched: Fields = {};
@@ -70,7 +73,7 @@ export function mergeChange(spec: EntitySpec, current: RowState | null, change: 
     const curClock = clocks[field];
     const curValue = data[field] ?? null;
     const sticky = STICKY_COLUMNS.includes(field) && curValue !== null && value === null;
-    const incomingWins = !sticky && (curClock === undefined || change.hlc > curClock);
+    const incomingWins = !sticky && (signing || curClock === undefined || change.hlc > curClock);
     // Concurrent: someone else wrote this field after the value the writer was looking at.
     const concurrent = curClock !== undefined && change.base[field] !== curClock && !same(curValue, value) && !META_COLUMNS.includes(field) && !(spec.derived ?? []).includes(field) && !sticky && spec.conflicts !== false;
     if (concurrent && !opts.canaryDropConflicts) {
@@ -80,7 +83,7 @@ export function mergeChange(spec: EntitySpec, current: RowState | null, change: 
     }
     if (incomingWins) {
       data[field] = value;
-      clocks[field] = change.hlc;
+      clocks[field] = curClock !== undefined && curClock > change.hlc ? curClock : change.hlc;
     }
     touched[field] = data[field] ?? null;
     touchedClocks[field] = clocks[field]!;
@@ -97,14 +100,6 @@ function checkNote(current: RowState, change: IncomingChange, fields: Fields): M
       return { ok: false, code: 'signed_note', message: `this note was signed and cannot change (${[...forbidden, ...(badStatus ? ['status'] : [])].join(', ')}); write an addendum instead` };
     }
     return null;
-  }
-  if (fields['status'] === 'signed') {
-    // Important: a signature covers the text the signer saw. If another device edited the draft
-    // since, the signature would cover text nobody signed.
-    const stale = ['content', 'title'].filter((k) => current.clocks[k] !== undefined && change.base[k] !== current.clocks[k]);
-    if (stale.length > 0) {
-      return { ok: false, code: 'stale_signature', message: 'this draft was changed on another device before your signature reached the clinic server; open the note, review the current text and sign again' };
-    }
   }
   return null;
 }

@@ -55,7 +55,14 @@ export type PushRequest = z.infer<typeof pushRequest>;
 export const mutationResult = z.discriminatedUnion('status', [
   z.object({ seq: z.number(), status: z.literal('applied'), serverSeq: z.number() }),
   z.object({ seq: z.number(), status: z.literal('duplicate'), serverSeq: z.number().nullable() }),
-  z.object({ seq: z.number(), status: z.literal('rejected'), code: z.string(), message: z.string() }),
+  z.object({
+    seq: z.number(),
+    status: z.literal('rejected'),
+    code: z.string(),
+    message: z.string(),
+    /** The record as the server holds it, so the device can show it instead of the refused change. */
+    current: z.object({ fields, clocks, serverSeq: z.number() }).nullable().optional(),
+  }),
 ]);
 export type MutationResult = z.infer<typeof mutationResult>;
 
@@ -97,7 +104,7 @@ export const enrollRequest = z.object({
   /** The device's user accounts, so the server knows their roles from the start. */
   users: z.array(z.object({ fields, clocks })).max(1000),
 });
-export const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), serverTime: z.number() });
+export const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), mrnBlock: z.number().int().positive(), serverTime: z.number() });
 
 /** Every error the server answers with. */
 export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), expectedSeq: z.number().optional(), serverTime: z.number().optional() }) });

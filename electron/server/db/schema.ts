@@ -17,6 +17,8 @@ export const devices = pgTable('devices', {
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
   lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
   schemaVersion: integer('schema_version'),
+  /** The device's own block of MRNs (assigned once), so devices apart never hand out the same MRN. */
+  mrnBlock: integer('mrn_block').unique(),
 });
 
 /** One-time enrollment codes an administrator hands to a device; hashed, expiring. */

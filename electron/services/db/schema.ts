@@ -74,7 +74,8 @@ export const patients = sqliteTable(
   },
   (t) => [
     uniqueIndex('patients_id_uq').on(t.id),
-    uniqueIndex('patients_mrn_uq').on(t.mrn),
+    // Not unique: two devices registering offline before enrollment can collide; the clinic server flags it.
+    index('patients_mrn_idx').on(t.mrn),
     index('patients_birth_date_idx').on(t.birthDate),
     index('patients_phone_digits_idx').on(t.phoneDigits),
   ],

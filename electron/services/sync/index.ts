@@ -33,6 +33,7 @@ export async function enrollThisDevice(store: Store, repos: Repos, p: { serverUr
       put.run('sync.server_url', serverUrl);
       put.run('sync.device_token', out.token);
       put.run('sync.device_name', p.deviceName);
+      put.run('mrn_block', String(out.mrnBlock));
     })();
     return { deviceId: out.deviceId };
   } catch (e) {

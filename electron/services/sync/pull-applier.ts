@@ -59,6 +59,15 @@ export class PullApplier {
     }).immediate();
   }
 
+  /**
+   * Puts a record back to the server's state after the server refused this device's change to it
+   * (the refused change stays in the outbox, quarantined, for a person to review). Call inside a
+   * transaction, after quarantining.
+   */
+  restoreServerState(entity: string, id: string, current: { fields: Fields; clocks: Clocks; serverSeq: number }): void {
+    this.applyOne({ serverSeq: current.serverSeq, entity, id, op: 'update', patientId: null, fields: current.fields, clocks: current.clocks, deviceId: null, deviceSeq: null }, false);
+  }
+
   /** Replays changes parked by an older version, now that migrations may have caught up. */
   replayParked(): number {
     return this.sqlite.transaction(() => {

@@ -170,6 +170,8 @@ export class SyncClient {
       for (const r of res.results) {
         if (r.status === 'rejected') {
           quarantine.run(now, now, `${r.code}: ${r.message}`, this.deviceId, r.seq);
+          const m = batch.find((b) => b.seq === r.seq);
+          if (m && r.current) this.applier.restoreServerState(m.entity, m.entity_id, r.current);
           summary.quarantined++;
         } else {
           ack.run(now, r.serverSeq, this.deviceId, r.seq);
@@ -178,7 +180,6 @@ export class SyncClient {
       }
       if (audit.length > 0) this.metaPut.run('sync.audit_acked', String(res.auditAccepted));
     }).immediate();
-    void batch;
   }
 
   /**

@@ -33,7 +33,9 @@ CREATE TABLE `sync_state` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `sync_state_pk` ON `sync_state` (`entity`,`entity_id`);--> statement-breakpoint
+DROP INDEX `patients_mrn_uq`;--> statement-breakpoint
 ALTER TABLE `patients` ADD `merged_into` text;--> statement-breakpoint
+CREATE INDEX `patients_mrn_idx` ON `patients` (`mrn`);--> statement-breakpoint
 ALTER TABLE `sync_outbox` ADD `hlc` text;--> statement-breakpoint
 ALTER TABLE `sync_outbox` ADD `user_id` text;--> statement-breakpoint
 ALTER TABLE `sync_outbox` ADD `patient_id` text;--> statement-breakpoint
