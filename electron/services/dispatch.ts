@@ -11,7 +11,7 @@ export function setDispatchLogger(log: Logger): void {
   sharedLog = log;
 }
 const defaultLog = (): Logger => sharedLog;
-import { AUTHORIZE, type Handlers } from './handlers';
+import { AUTHORIZE, CHART_GUARD, type Handlers } from './handlers';
 
 function isChannel(c: string): c is Channel {
   return (CHANNELS as readonly string[]).includes(c);
@@ -47,6 +47,8 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
     return err('invalid_input', summarize(issues), issues);
   }
   try {
+    // Restricted charts: after validation, because the guard reads the patient ids from the input.
+    handlers[CHART_GUARD]?.(channel, parsed.data);
     const handler = handlers[channel] as (i: unknown) => unknown;
     const value = await handler(parsed.data);
     return ok(value);

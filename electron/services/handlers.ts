@@ -5,12 +5,15 @@ import { PERMISSIONS } from '../../shared/api/permissions';
 import { buildChartSummary, immunizationsDueFor } from './chart-summary';
 import { notePdf, prescriptionPdfFor } from './documents/note-pdf';
 import { searchDrugs } from '../../shared/domain/med-checks';
+import { breakGlass, guardRestrictedCharts } from './chart-access.guard';
 import type { Session } from './session';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
 /** Runs before validation: refuses a caller whose role may not use the channel. */
 export const AUTHORIZE: unique symbol = Symbol('authorize');
-export type Handlers = { [C in Channel]: Handler<C> } & { [AUTHORIZE]?: (channel: Channel) => void };
+/** Runs after validation, before the handler: refuses a restricted chart unless the glass was broken. */
+export const CHART_GUARD: unique symbol = Symbol('chart guard');
+export type Handlers = { [C in Channel]: Handler<C> } & { [AUTHORIZE]?: (channel: Channel) => void; [CHART_GUARD]?: (channel: Channel, input: unknown) => void };
 
 
 /** The handlers behind every channel, built from ports (no globals) so tests use real temp files. */
@@ -27,6 +30,7 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       const allowed = PERMISSIONS[channel];
       if (allowed !== 'public') session.requireUser(allowed);
     },
+    [CHART_GUARD]: (channel, input) => guardRestrictedCharts(session, channel, input),
     'session.status': () => session.status(),
     'session.setup': (i) => session.setup(i),
     'session.unlock': (i) => session.unlock(i.passphrase),
@@ -41,6 +45,8 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       const patient = session.repos.patients.get(i.id, actor(), 'chart.open');
       return { patient, allergyStatus: session.repos.allergies.status(i.id) };
     },
+    'patients.setRestricted': (i) => session.repos.patients.setRestricted(i.id, i.restricted, actor()),
+    'patients.breakGlass': (i) => breakGlass(session, i),
     'settings.autoLock': (i) => ({ minutes: session.setAutoLockMinutes(i.minutes) }),
     'audit.search': (i) => {
       const audit = session.repos.audit;
@@ -54,6 +60,15 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
     },
     'users.list': () => session.repos.users.list(),
     'users.create': (i) => session.repos.users.create(i, actor().userId),
+    'users.disable': (i) => session.repos.users.setDisabled(i.username, true, actor().userId),
+    'users.enable': (i) => session.repos.users.setDisabled(i.username, false, actor().userId),
+    'users.resetPassword': async (i) => {
+      const me = actor().userId;
+      const reset = await session.repos.users.resetPassword(i.username, i.password, me);
+      // Resetting one's own password keeps this session; every other session of that user ends.
+      if (reset.id === me) session.acceptOwnPasswordChange();
+      return reset;
+    },
     'encounters.create': (i) => session.repos.encounters.create(i, actor()),
     'encounters.setStatus': (i) => session.repos.encounters.setStatus(i.id, i.status, actor()),
     'encounters.list': (i) => {

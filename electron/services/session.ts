@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { SessionState } from '../../shared/api/contract';
 import { CairnFailure } from '../../shared/api/result';
 import type { Role, User } from '../../shared/domain/user';
+import { BREAK_GLASS_MINUTES } from '../../shared/domain/patient';
 import { createDatabase, openWithKey, unlockDatabase, type Store } from './db/open';
 import { createRepos, type Repos } from './repos';
 
@@ -38,6 +39,12 @@ export class Session {
   private lastActivity = 0;
   /** True after an idle sign-out, until the next sign-in, so the sign-in screen can say why. */
   private autoLocked = false;
+  /** Why the last session was ended from outside (account disabled, password reset), for the next refusal. */
+  private endedBecause: string | null = null;
+  /** The signed-in user's password hash at sign-in: a reset elsewhere changes it and ends this session. */
+  private stamp: string | null = null;
+  /** Break-glass grants of this session: "userId patientId" → expiry (epoch ms). Cleared at every sign-out. */
+  private readonly glass = new Map<string, number>();
   private readonly now: () => Date;
 
   constructor(private readonly opts: SessionOptions) {
@@ -75,11 +82,50 @@ export class Session {
     const id = this.user_.id;
     this.store?.sqlite.transaction(() => this.repos.audit.append({ action: 'session.auto_lock', userId: id, detail: `idle ${Math.round(idleMs / 60_000)} min` }, this.now().toISOString()))();
     this.user_ = null;
+    this.glass.clear();
     this.autoLocked = true;
+  }
+
+  /**
+   * Ends the session of a user an administrator disabled, or whose password was reset, since
+   * they signed in: checked on every call, like the idle limit.
+   */
+  private endIfRevoked(): void {
+    if (!this.user_ || this.operator || !this.repos_) return;
+    const state = this.repos_.users.credentialState(this.user_.id);
+    if (state && !state.disabled && state.stamp === this.stamp) return;
+    const disabled = !state || state.disabled;
+    const id = this.user_.id;
+    this.store?.sqlite.transaction(() => this.repos.audit.append({ action: 'session.revoked', userId: id, detail: disabled ? 'account disabled' : 'password reset' }, this.now().toISOString()))();
+    this.user_ = null;
+    this.glass.clear();
+    this.endedBecause = disabled ? 'your account was disabled by an administrator: you were signed out' : 'your password was reset: sign in with the new password';
+  }
+
+  /** Opens a restricted chart to the signed-in user for BREAK_GLASS_MINUTES; the caller has re-authenticated and audited. */
+  grantBreakGlass(patientId: string): string {
+    const user = this.requireUser();
+    const until = this.now().getTime() + BREAK_GLASS_MINUTES * 60_000;
+    this.glass.set(`${user.id} ${patientId}`, until);
+    return new Date(until).toISOString();
+  }
+
+  /** After the signed-in user's own password was reset here: keep this session (other sessions still end). */
+  acceptOwnPasswordChange(): void {
+    if (this.user_ && !this.operator) this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
+  }
+
+  /** Whether the signed-in user may open this restricted chart now (the command-line operator always may). */
+  mayOpenRestricted(patientId: string): boolean {
+    const user = this.requireUser();
+    if (this.operator) return true;
+    const until = this.glass.get(`${user.id} ${patientId}`);
+    return until !== undefined && this.now().getTime() < until;
   }
 
   status(): SessionState {
     this.expireIfIdle();
+    this.endIfRevoked();
     const state = !this.store ? (existsSync(this.opts.dbFile) ? 'locked' : 'uninitialized') : this.user_ ? 'signedIn' : 'unlocked';
     return { state, user: this.user_, clinicName: this.store ? this.clinicName() : null, autoLocked: this.autoLocked, autoLockMinutes: this.autoLockMinutes() };
   }
@@ -99,6 +145,7 @@ export class Session {
       { username: p.adminUsername, displayName: p.adminDisplayName, role: 'admin', password: p.adminPassword },
       null,
     );
+    this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
     this.lastActivity = this.now().getTime();
     return this.status();
   }
@@ -142,8 +189,11 @@ export class Session {
 
   async login(username: string, password: string): Promise<SessionState> {
     this.user_ = await this.repos.users.authenticate(username, password);
+    this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
+    this.glass.clear();
     this.lastActivity = this.now().getTime();
     this.autoLocked = false;
+    this.endedBecause = null;
     return this.status();
   }
 
@@ -154,6 +204,8 @@ export class Session {
     }
     this.user_ = null;
     this.operator = false;
+    this.glass.clear();
+    this.endedBecause = null;
     return this.status();
   }
 
@@ -182,7 +234,8 @@ export class Session {
   requireUser(roles?: readonly Role[]): User {
     void this.repos;
     this.expireIfIdle();
-    if (!this.user_) throw new CairnFailure('unauthenticated', this.autoLocked ? `signed out after ${this.autoLockMinutes()} minutes without activity: sign in again` : 'sign in first');
+    this.endIfRevoked();
+    if (!this.user_) throw new CairnFailure('unauthenticated', this.autoLocked ? `signed out after ${this.autoLockMinutes()} minutes without activity: sign in again` : (this.endedBecause ?? 'sign in first'));
     this.lastActivity = this.now().getTime();
     if (roles && !this.operator && !roles.includes(this.user_.role)) {
       throw new CairnFailure('forbidden', `a ${this.user_.role.replace('_', ' ')} may not do this`);
@@ -195,5 +248,6 @@ export class Session {
     this.store = null;
     this.repos_ = null;
     this.user_ = null;
+    this.glass.clear();
   }
 }

@@ -3,8 +3,8 @@ import {
   allergyStatus,
   patient,
   patientInput,
-  patientSummary,
   patientUpdate,
+  searchHit,
 } from '../domain/patient';
 import { passphrase, password, role, user, username } from '../domain/user';
 import {
@@ -90,11 +90,23 @@ export const contract = {
         limit: z.number().int().min(1).max(200).default(25),
       })
       .strict(),
-    output: z.array(patientSummary),
+    output: z.array(searchHit),
   },
   'patients.chartHeader': {
     input: z.object({ id: z.uuid('not a patient id') }).strict(),
     output: z.object({ patient, allergyStatus }),
+  },
+  'patients.setRestricted': { input: z.object({ id: z.uuid('not a patient id'), restricted: z.boolean() }).strict(), output: patient },
+  'patients.breakGlass': {
+    input: z
+      .object({
+        patientId: z.uuid('not a patient id'),
+        reason: z.string().trim().min(10, 'say why you need this restricted chart (at least 10 characters)').max(500, 'at most 500 characters'),
+        password: z.string().min(1, 'enter your password to break the glass').max(200),
+      })
+      .strict(),
+    /** Access to this chart for the signed-in user until `until` (or sign-out, whichever comes first). */
+    output: z.object({ patientId: z.string(), until: z.string() }),
   },
   'settings.autoLock': { input: z.object({ minutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 4 hours') }).strict(), output: z.object({ minutes: z.number() }) },
   'audit.search': {
@@ -119,6 +131,15 @@ export const contract = {
   'users.create': {
     input: z
       .object({ username, displayName: z.string().trim().min(1, 'display name is required').max(100), role, password })
+      .strict()
+      .refine((v) => v.password.toLowerCase() !== v.username, { path: ['password'], message: 'password must not be the user name' }),
+    output: user,
+  },
+  'users.disable': { input: z.object({ username }).strict(), output: user.extend({ disabled: z.boolean() }) },
+  'users.enable': { input: z.object({ username }).strict(), output: user.extend({ disabled: z.boolean() }) },
+  'users.resetPassword': {
+    input: z
+      .object({ username, password })
       .strict()
       .refine((v) => v.password.toLowerCase() !== v.username, { path: ['password'], message: 'password must not be the user name' }),
     output: user,

@@ -28,10 +28,17 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'patients.get': DEMOGRAPHICS_READ,
   'patients.search': DEMOGRAPHICS_READ,
   'patients.chartHeader': DEMOGRAPHICS_READ,
+  // A privacy decision: the physician (at the patient's request) or the administrator (staff, VIP charts).
+  'patients.setRestricted': ['physician', 'admin'],
+  // Whoever may open a chart may break the glass for a restricted one: the reason and the audit are the check.
+  'patients.breakGlass': DEMOGRAPHICS_READ,
   'settings.autoLock': ADMIN,
   'audit.search': ADMIN,
   'users.list': ADMIN,
   'users.create': ADMIN,
+  'users.disable': ADMIN,
+  'users.enable': ADMIN,
+  'users.resetPassword': ADMIN,
   'encounters.create': ['physician', 'nurse', 'front_desk'],
   'encounters.setStatus': ['physician', 'nurse', 'front_desk'],
   'encounters.list': ['physician', 'nurse', 'front_desk', 'billing', 'admin'],

@@ -139,6 +139,19 @@ export const patientSummary = patient.pick({
 });
 export type PatientSummary = z.infer<typeof patientSummary>;
 
+/** How long breaking the glass opens a restricted chart; signing out or locking ends it sooner. */
+export const BREAK_GLASS_MINUTES = 30;
+
+/**
+ * One row of a search result. A restricted chart is still found (so the front desk can tell the
+ * patient is known here) but shows only the name and the flag: opening it needs break-glass.
+ */
+export const searchHit = z.discriminatedUnion('restricted', [
+  patientSummary.extend({ restricted: z.literal(false) }),
+  patient.pick({ id: true, givenName: true, middleName: true, familyName: true }).extend({ restricted: z.literal(true) }),
+]);
+export type SearchHit = z.infer<typeof searchHit>;
+
 /** Allergy status for the banner: a chart with no recorded allergy review must not look like "no allergies". */
 export const allergyStatus = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unknown') }),

@@ -20,6 +20,7 @@ import type { Actor } from '../../electron/services/repos/patients.repo';
 import type { Patient, PatientInput, PatientSummary } from '../../shared/domain/patient';
 import { benchCharting } from './charting.bench';
 import { benchMeds } from './meds.bench';
+import { benchSecurity } from './security.bench';
 import { createPatientGenerator, createRng, type PatientGenerator, type Rng } from './generate';
 
 const PASSPHRASE = 'bench: correct horse battery staple';
@@ -194,14 +195,14 @@ function sampleSearch(
   n: number,
   rng: Rng,
   list: readonly Known[],
-  run: (q: string) => PatientSummary[],
+  run: (q: string) => readonly Pick<PatientSummary, 'id'>[],
   checkFound: boolean,
 ): Sampled {
   for (let i = 0; i < WARMUP; i++) run(makeQuery(kinds[i % kinds.length] as QueryKind, rng, list).text);
   const out: Sampled = { times: [], found: 0, checked: 0, slowest: [] };
   for (let i = 0; i < n; i++) {
     const q = makeQuery(kinds[i % kinds.length] as QueryKind, rng, list);
-    let res: PatientSummary[] = [];
+    let res: readonly Pick<PatientSummary, 'id'>[] = [];
     const ms = timeIt(() => {
       res = run(q.text);
     });
@@ -614,6 +615,7 @@ async function main(): Promise<void> {
     await breathe();
     await benchCharting(built.repos, latencyRow, progress);
     benchMeds(built.repos, latencyRow);
+    await benchSecurity(built, { rows, json, latencyRow, progress, resourcesDir, patients: args.patients });
     await breathe();
     benchColdOpen(built, rng, resourcesDir);
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');

@@ -1,8 +1,9 @@
 import { eq, getTableColumns } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import type { Patient, PatientInput, PatientSummary, PatientUpdate } from '../../../shared/domain/patient';
+import type { Patient, PatientInput, PatientSummary, PatientUpdate, SearchHit } from '../../../shared/domain/patient';
 import { classifySearch } from '../../../shared/domain/search';
 import { CairnFailure } from '../../../shared/api/result';
+import type Database from 'better-sqlite3';
 import type { Store } from '../db/open';
 import { patients } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
@@ -13,6 +14,8 @@ import type { Actor } from './writer';
 type Row = typeof patients.$inferSelect;
 type Insert = typeof patients.$inferInsert;
 type RawRow = Record<string, string | number | null>;
+/** A search candidate with its restricted flag as SQLite stores it (0/1). */
+type Candidate = PatientSummary & { restricted: number };
 export type { Actor } from './writer';
 
 const COLUMNS = Object.entries(getTableColumns(patients));
@@ -109,8 +112,19 @@ function toColumns(p: Partial<PatientInput>): Partial<Insert> {
   return c;
 }
 
+/** Rows that belong to one patient's chart, by the id a channel takes (for the restricted-chart guard). */
+export type ChartRow = 'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course';
+const OWNER_SQL: Record<ChartRow, string> = {
+  encounter: 'SELECT patient_id AS patientId FROM encounters WHERE id = ?',
+  note: 'SELECT patient_id AS patientId FROM clinical_notes WHERE id = ?',
+  problem: 'SELECT patient_id AS patientId FROM conditions WHERE id = ?',
+  allergy: 'SELECT patient_id AS patientId FROM allergies WHERE id = ?',
+  prescription: 'SELECT patient_id AS patientId FROM prescriptions WHERE id = ?',
+  medication_course: 'SELECT patient_id AS patientId FROM medication_events WHERE course_id = ? LIMIT 1',
+};
+
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,
-  p.preferred_name AS preferredName, p.birth_date AS birthDate, p.sex, p.phone`;
+  p.preferred_name AS preferredName, p.birth_date AS birthDate, p.sex, p.phone, p.restricted`;
 
 /** FTS5 query text: each term quoted (so no operator injection) and prefix-matched. */
 function ftsPrefixQuery(column: string, terms: string[]): string {
@@ -126,6 +140,8 @@ export class PatientsRepo {
   private readonly byMrn;
   private readonly insertRow;
   private readonly byId;
+  private readonly restrictedById;
+  private readonly owners = new Map<ChartRow, Database.Statement<[string], { patientId: string }>>();
   private readonly mrns: MrnAllocator;
 
   constructor(
@@ -138,23 +154,24 @@ export class PatientsRepo {
     // Important: no bm25 ranking and a bounded candidate set. A 3-letter prefix can match
     // thousands of charts; scoring and sorting all of them cost 30+ ms at 100k patients.
     // People narrow by typing more; the list shows the first candidates in name order.
-    this.byFts = db.prepare<[string, number], PatientSummary>(
+    this.byFts = db.prepare<[string, number], Candidate>(
       `SELECT ${SUMMARY_COLUMNS} FROM patients p
        WHERE p.row_id IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ? LIMIT 200)
          AND p.deleted_at IS NULL
        ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
-    this.byBirthDate = db.prepare<[string, number], PatientSummary>(
+    this.byBirthDate = db.prepare<[string, number], Candidate>(
       `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.deleted_at IS NULL
        ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
-    this.byMrn = db.prepare<[string], PatientSummary>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL`);
+    this.byMrn = db.prepare<[string], Candidate>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL`);
     // Prepared once: drizzle's query builder costs more than the insert itself on this hot path.
     const insertable = COLUMNS.map(([, c]) => c).filter((c) => c.name !== 'row_id');
     this.insertRow = db.prepare<[Record<string, unknown>]>(
       `INSERT INTO patients (${insertable.map((c) => c.name).join(', ')}) VALUES (${insertable.map((c) => `@${c.name}`).join(', ')})`,
     );
     this.byId = db.prepare<[string], RawRow>(`SELECT * FROM patients WHERE id = ?`);
+    this.restrictedById = db.prepare<[string], { restricted: number }>(`SELECT restricted FROM patients WHERE id = ? AND deleted_at IS NULL`);
     this.mrns = new MrnAllocator(db);
   }
 
@@ -178,7 +195,7 @@ export class PatientsRepo {
       this.insertRow.run(toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }));
       const result = toPatient(this.rowById(id)!);
       this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, at);
-      this.outbox.add('patient', id, 'insert', result, at);
+      this.outbox.add('patient', id, 'insert', result, at, { userId: actor.userId, patientId: id });
       return result;
     }).immediate();
   }
@@ -216,7 +233,36 @@ export class PatientsRepo {
         { action: 'patient.update', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, detail: Object.keys(cols).join(',') },
         at,
       );
-      this.outbox.add('patient', id, 'update', result, at);
+      this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
+      return result;
+    }).immediate();
+  }
+
+  /** Whose chart a row belongs to; undefined when there is no such row (the handler then says not found). */
+  ownerOf(row: ChartRow, id: string): string | undefined {
+    let stmt = this.owners.get(row);
+    if (!stmt) this.owners.set(row, (stmt = this.store.sqlite.prepare<[string], { patientId: string }>(OWNER_SQL[row])));
+    return stmt.get(id)?.patientId;
+  }
+
+  /** Whether the chart is restricted (break-glass to open); undefined when there is no such patient. */
+  isRestricted(id: string): boolean | undefined {
+    const row = this.restrictedById.get(id);
+    return row ? row.restricted === 1 : undefined;
+  }
+
+  /** Marks or unmarks a chart restricted: audited, versioned and synced like any demographic change. */
+  setRestricted(id: string, restricted: boolean, actor: Actor): Patient {
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const current = orm.select().from(patients).where(eq(patients.id, id)).get();
+      if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
+      if (current.restricted === restricted) return toPatient(current);
+      const at = this.now().toISOString();
+      const row = orm.update(patients).set({ restricted, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 }).where(eq(patients.id, id)).returning().get();
+      const result = toPatient(row);
+      this.audit.append({ action: restricted ? 'patient.restrict' : 'patient.unrestrict', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, at);
+      this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
       return result;
     }).immediate();
   }
@@ -238,15 +284,15 @@ export class PatientsRepo {
     }).immediate();
   }
 
-  /** Finds patients without recording an audit entry (the caller audits). */
-  find(query: string, limit: number): PatientSummary[] {
+  /** Finds patients without recording an audit entry (the caller audits); `restricted` is 0 or 1. */
+  find(query: string, limit: number): Candidate[] {
     const q = classifySearch(query);
     if (q.kind === 'empty') return [];
     if (q.kind === 'birthDate') return this.byBirthDate.all(q.date, limit);
     // An exact MRN, as typed or upper-cased, always comes first.
     const typed = query.trim();
     const exact = this.byMrn.get(typed) ?? this.byMrn.get(typed.toUpperCase());
-    let hits: PatientSummary[];
+    let hits: Candidate[];
     if (q.kind === 'digits') {
       hits = this.byFts.all(`{ids phones}: "${q.digits}"*`, limit);
     } else {
@@ -258,8 +304,11 @@ export class PatientsRepo {
   }
 
   /** Search as a person does it: the search itself is recorded in the audit log. */
-  search(query: string, limit: number, actor: Actor): PatientSummary[] {
-    const found = this.find(query, limit);
+  search(query: string, limit: number, actor: Actor): SearchHit[] {
+    // Important: a restricted chart is listed by name only; its details need break-glass.
+    const found = this.find(query, limit).map(({ restricted, ...p }): SearchHit =>
+      restricted ? { id: p.id, givenName: p.givenName, middleName: p.middleName, familyName: p.familyName, restricted: true } : { ...p, restricted: false },
+    );
     this.store.sqlite.transaction(() => {
       this.audit.append(
         { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },

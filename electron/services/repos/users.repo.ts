@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Role, User } from '../../../shared/domain/user';
@@ -59,6 +59,64 @@ export class UsersRepo {
       .map((u) => ({ ...u, role: u.role as Role }));
   }
 
+  /**
+   * What a signed-in session re-checks on every call: a disabled account, or a password changed
+   * since sign-in (`stamp` differs), ends that session. Undefined when there is no such user.
+   */
+  credentialState(id: string): { disabled: boolean; stamp: string } | undefined {
+    const row = this.store.orm.select({ disabled: users.disabled, deletedAt: users.deletedAt, stamp: users.passwordHash }).from(users).where(eq(users.id, id)).get();
+    return row ? { disabled: row.disabled || row.deletedAt !== null, stamp: row.stamp } : undefined;
+  }
+
+  private byUsername(username: string): typeof users.$inferSelect {
+    const row = this.store.orm.select().from(users).where(and(eq(users.username, username), isNull(users.deletedAt))).get();
+    if (!row) throw new CairnFailure('not_found', `no user named "${username}"`);
+    return row;
+  }
+
+  /**
+   * Disables or enables an account (audited). An administrator cannot disable themselves, and
+   * the last active administrator cannot be disabled: someone must always be able to manage users.
+   */
+  setDisabled(username: string, disabled: boolean, actorId: string): User & { disabled: boolean } {
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const row = this.byUsername(username);
+      const result = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled };
+      if (row.disabled === disabled) return result;
+      if (disabled && row.id === actorId) throw new CairnFailure('conflict', 'you cannot disable your own account: ask another administrator');
+      if (disabled && row.role === 'admin') {
+        const others = orm
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), eq(users.disabled, false), isNull(users.deletedAt), ne(users.id, row.id)))
+          .all();
+        if (others.length === 0) throw new CairnFailure('conflict', `${row.username} is the last active administrator: enable or add another administrator first`);
+      }
+      const at = this.now().toISOString();
+      orm.update(users).set({ disabled, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
+      this.audit.append({ action: disabled ? 'user.disable' : 'user.enable', userId: actorId, recordType: 'user', recordId: row.id, detail: row.username }, at);
+      return result;
+    }).immediate();
+  }
+
+  /**
+   * Sets a new password chosen by an administrator (the caller applies the password policy),
+   * clears any lockout, and ends the user's open sessions on their next call (the stamp changes).
+   */
+  async resetPassword(username: string, password: string, actorId: string): Promise<User> {
+    const hash = await hashPassword(password);
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const row = this.byUsername(username);
+      const at = this.now().toISOString();
+      orm.update(users).set({ passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
+      const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
+      this.audit.append({ action: 'user.password_reset', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}${lockout}` }, at);
+      return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
+    }).immediate();
+  }
+
   /** Checks a password with lockout; every attempt is audited. */
   async authenticate(username: string, password: string): Promise<User> {
     const { sqlite, orm } = this.store;
@@ -73,7 +131,12 @@ export class UsersRepo {
       await hashPassword(password);
       return refuse('unknown user');
     }
-    if (row.disabled) return refuse('disabled');
+    if (row.disabled) {
+      // Important: say "disabled" only to someone who knows the password, so guessing learns nothing.
+      if (!(await verifyPassword(password, row.passwordHash))) return refuse('disabled, wrong password');
+      sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row.id, detail: `${username}: disabled` }, now.toISOString()))();
+      throw new CairnFailure('account_disabled', 'this account is disabled: ask an administrator to enable it');
+    }
     if (row.lockedUntil && row.lockedUntil > now.toISOString()) {
       const wait = Math.ceil((Date.parse(row.lockedUntil) - now.getTime()) / 1000);
       sqlite.transaction(() => this.audit.append({ action: 'session.login_locked', userId: row.id }, now.toISOString()))();

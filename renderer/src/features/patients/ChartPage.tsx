@@ -12,6 +12,8 @@ import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
 import { mayCall } from '../../../../shared/api/permissions';
 import type { Channel } from '../../../../shared/api/channels';
+import type { CairnError } from '../../../../shared/api/result';
+import { BreakGlassDialog } from './BreakGlassDialog';
 import { PatientBanner } from './PatientBanner';
 import { RegisterPatient } from './RegisterPatient';
 
@@ -46,6 +48,9 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   const [summary, setSummary] = useState<ChartSummary | null>(null);
   const [header, setHeader] = useState<Pick<ChartSummary, 'patient' | 'allergyStatus'> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A restricted chart asks for break-glass instead of showing anything; `glassUntil` once it is broken.
+  const [restricted, setRestricted] = useState(false);
+  const [glassUntil, setGlassUntil] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [editing, setEditing] = useState(false);
   const [visit, setVisit] = useState<{ visitType: string; reason: string }>({ visitType: 'office_visit', reason: '' });
@@ -55,8 +60,9 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   // the backend refuses the rest anyway, the screen just does not offer it.
   const clinical = mayCall(role, 'chart.summary');
   const load = useCallback(() => {
-    if (clinical) void api['chart.summary']({ patientId }).then((r) => (r.ok ? (setSummary(r.value), setHeader(r.value)) : setError(r.error.message)));
-    else void api['patients.chartHeader']({ id: patientId }).then((r) => (r.ok ? setHeader(r.value) : setError(r.error.message)));
+    const failed = (e: CairnError): void => (e.code === 'break_glass_required' ? setRestricted(true) : setError(e.message));
+    if (clinical) void api['chart.summary']({ patientId }).then((r) => (r.ok ? (setSummary(r.value), setHeader(r.value)) : failed(r.error)));
+    else void api['patients.chartHeader']({ id: patientId }).then((r) => (r.ok ? setHeader(r.value) : failed(r.error)));
   }, [patientId, clinical]);
   useEffect(load, [load]);
 
@@ -67,6 +73,14 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
     go({ name: 'encounter', patientId, encounterId: r.value.id });
   };
 
+  if (restricted) {
+    const opened = (until: string): void => {
+      setRestricted(false);
+      setGlassUntil(until);
+      load();
+    };
+    return <BreakGlassDialog patientId={patientId} onOpened={opened} onCancel={() => go({ name: 'search' })} />;
+  }
   if (error) return <Alert color="red">{error}</Alert>;
   if (!header) return <Loader />;
   const p = header.patient;
@@ -74,6 +88,11 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   return (
     <Stack>
       <PatientBanner patient={p} allergyStatus={header.allergyStatus} />
+      {glassUntil && (
+        <Alert color="red" variant="light" data-testid="break-glass-active">
+          Opened by break-glass until {new Date(glassUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every access are in the audit log.
+        </Alert>
+      )}
       {can('encounters.create') && (
         <Group>
           <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>

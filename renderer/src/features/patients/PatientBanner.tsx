@@ -15,7 +15,7 @@ function AllergyBadge({ status }: { status: AllergyStatus }): ReactElement {
   }
 }
 
-/** Who this chart belongs to, always visible: name, age, sex, MRN and allergy status. */
+/** Who this chart belongs to, always visible: name, age, sex, MRN, allergy status, and whether the chart is restricted. */
 export function PatientBanner({ patient, allergyStatus }: { patient: Patient; allergyStatus: AllergyStatus }): ReactElement {
   return (
     <Paper withBorder p="md" data-testid="patient-banner">
@@ -31,7 +31,10 @@ export function PatientBanner({ patient, allergyStatus }: { patient: Patient; al
             {patient.phone && <Text>{patient.phone}</Text>}
           </Group>
         </Stack>
-        <AllergyBadge status={allergyStatus} />
+        <Group gap="xs">
+          {patient.restricted && <Badge color="grape" variant="filled" data-testid="restricted-badge">Restricted</Badge>}
+          <AllergyBadge status={allergyStatus} />
+        </Group>
       </Group>
     </Paper>
   );

@@ -1,7 +1,7 @@
 import { Alert, Badge, Group, Kbd, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
-import type { PatientSummary } from '../../../../shared/domain/patient';
+import type { SearchHit } from '../../../../shared/domain/patient';
 import { displayName } from '../../../../shared/domain/patient';
 import { formatAge, isoToday } from '../../../../shared/domain/dates';
 import { classifySearch } from '../../../../shared/domain/search';
@@ -20,7 +20,7 @@ export function PatientSearch(): ReactElement {
   const go = useNav((s) => s.go);
   const [text, setText] = useState('');
   const [debounced] = useDebouncedValue(text, 120);
-  const [found, setFound] = useState<PatientSummary[]>([]);
+  const [found, setFound] = useState<SearchHit[]>([]);
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef('');
@@ -99,12 +99,21 @@ export function PatientSearch(): ReactElement {
                 onClick={() => go({ name: 'chart', patientId: p.id })}
               >
                 <Table.Td fw={500}>{displayName(p)}</Table.Td>
-                <Table.Td>
-                  {p.birthDate} <Badge variant="light" color="gray">{formatAge(p.birthDate, today)}</Badge>
-                </Table.Td>
-                <Table.Td>{p.sex}</Table.Td>
-                <Table.Td>{p.mrn}</Table.Td>
-                <Table.Td>{p.phone ?? ''}</Table.Td>
+                {p.restricted ? (
+                  // A restricted chart shows its name only: opening it asks for break-glass.
+                  <Table.Td colSpan={4}>
+                    <Badge color="grape" variant="light" data-testid="restricted-hit">Restricted</Badge>
+                  </Table.Td>
+                ) : (
+                  <>
+                    <Table.Td>
+                      {p.birthDate} <Badge variant="light" color="gray">{formatAge(p.birthDate, today)}</Badge>
+                    </Table.Td>
+                    <Table.Td>{p.sex}</Table.Td>
+                    <Table.Td>{p.mrn}</Table.Td>
+                    <Table.Td>{p.phone ?? ''}</Table.Td>
+                  </>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -1,10 +1,12 @@
-import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Switch, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState, type ReactElement } from 'react';
 import { patientInput, type Patient } from '../../../../shared/domain/patient';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useNav } from '../../stores/nav.store';
+import { useSession } from '../../stores/session.store';
+import { mayCall } from '../../../../shared/api/permissions';
 
 const SEX_OPTIONS = [
   { value: 'female', label: 'Female' },
@@ -43,12 +45,16 @@ export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onS
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const form = useForm({ initialValues: initialValues(existing), validate: zodValidate(patientInput) });
+  // Restricting a chart is its own audited channel, offered only to the roles that may use it.
+  const mayRestrict = useSession((s) => mayCall(s.session?.user?.role ?? null, 'patients.setRestricted'));
+  const [restricted, setRestricted] = useState(existing?.restricted ?? false);
 
   const submit = form.onSubmit(async (values) => {
     setSaving(true);
-    const r = existing
+    let r = existing
       ? await api['patients.update']({ ...(values as Parameters<(typeof api)['patients.update']>[0]), id: existing.id, expectedVersion: existing.version })
       : await api['patients.create'](values as Parameters<(typeof api)['patients.create']>[0]);
+    if (r.ok && existing && restricted !== existing.restricted) r = await api['patients.setRestricted']({ id: existing.id, restricted });
     setSaving(false);
     if (r.ok && onSaved) return onSaved(r.value);
     if (r.ok) go({ name: 'chart', patientId: r.value.id });
@@ -89,6 +95,15 @@ export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onS
           <TextInput label="Member ID" {...form.getInputProps('insurance.memberId')} />
           <TextInput label="Group number" {...form.getInputProps('insurance.groupNumber')} />
         </SimpleGrid>
+        {existing && mayRestrict && (
+          <Switch
+            label="Restricted chart"
+            description="Everyone, you included, must break the glass (a reason and their password, audited) to open it; search shows the name only."
+            checked={restricted}
+            onChange={(e) => setRestricted(e.currentTarget.checked)}
+            data-testid="restricted-toggle"
+          />
+        )}
         {error && <Alert color="red" data-testid="register-error">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={() => (existing ? onSaved?.(existing) : go({ name: 'search' }))}>Cancel</Button>

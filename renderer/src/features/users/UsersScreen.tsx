@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, NumberInput, PasswordInput, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, NumberInput, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { contract, type Out } from '../../../../shared/api/contract';
@@ -9,15 +9,59 @@ import { useSession } from '../../stores/session.store';
 
 const ROLE_LABELS: Record<string, string> = { physician: 'Physician', nurse: 'Nurse / medical assistant', front_desk: 'Front desk', billing: 'Billing', admin: 'Administrator' };
 
-/** Administrators add the people who use Cairn (each signs in as themselves). */
+/** Sets a new password for someone who forgot theirs (the policy applies; their lockout is cleared, their sessions end). */
+function ResetPasswordDialog({ username, onClose, onDone }: { username: string | null; onClose: () => void; onDone: (message: string) => void }): ReactElement {
+  const [error, setError] = useState<string | null>(null);
+  const validate = zodValidate(contract['users.resetPassword'].input);
+  const form = useForm({ initialValues: { password: '' }, validate: (v) => validate({ ...v, username }) });
+  const close = (): void => {
+    form.reset();
+    setError(null);
+    onClose();
+  };
+  return (
+    <Modal opened={username !== null} onClose={close} title={`Reset the password of ${username ?? ''}`}>
+      <form onSubmit={form.onSubmit(async (v) => {
+        if (!username) return;
+        const r = await api['users.resetPassword']({ username, password: v.password });
+        if (!r.ok) {
+          setError(r.error.message);
+          form.setErrors(issuesToErrors(r.error.issues));
+          return;
+        }
+        close();
+        onDone(`Password of ${username} reset; any lockout is cleared and their open sessions end.`);
+      })}>
+        <Stack>
+          <Text size="sm">Give the new password to the person in person; it works at once.</Text>
+          <PasswordInput label="New password" data-testid="reset-password-input" {...form.getInputProps('password')} />
+          {error && <Alert color="red">{error}</Alert>}
+          <Button type="submit" data-testid="reset-password-submit">Set new password</Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** Administrators add the people who use Cairn (each signs in as themselves), disable them, and reset passwords. */
 export function UsersScreen(): ReactElement {
   const [users, setUsers] = useState<Out<'users.list'>>([]);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const me = useSession((s) => s.session?.user?.id);
   const refresh = useSession((s) => s.refresh);
   const [autoLock, setAutoLock] = useState<number>(useSession.getState().session?.autoLockMinutes ?? 10);
   const form = useForm({ initialValues: { username: '', displayName: '', role: 'physician', password: '' }, validate: zodValidate(contract['users.create'].input) });
   const load = useCallback(() => void api['users.list']({}).then((r) => (r.ok ? setUsers(r.value) : setError(r.error.message))), []);
   useEffect(load, [load]);
+  const setDisabled = async (username: string, disabled: boolean): Promise<void> => {
+    const r = await (disabled ? api['users.disable']({ username }) : api['users.enable']({ username }));
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    setNotice(disabled ? `${username} is disabled and cannot sign in.` : `${username} can sign in again.`);
+    load();
+  };
   return (
     <Stack>
       <Title order={2}>Users</Title>
@@ -28,7 +72,17 @@ export function UsersScreen(): ReactElement {
               <Table.Td>{u.displayName}</Table.Td>
               <Table.Td>{u.username}</Table.Td>
               <Table.Td><Badge variant="light">{ROLE_LABELS[u.role]}</Badge></Table.Td>
-              <Table.Td>{u.disabled ? 'disabled' : ''}</Table.Td>
+              <Table.Td>{u.disabled ? <Badge color="gray" data-testid="user-disabled">disabled</Badge> : ''}</Table.Td>
+              <Table.Td>
+                <Group gap="xs" justify="flex-end">
+                  {u.id !== me && (
+                    <Button size="xs" variant="light" color={u.disabled ? 'teal' : 'red'} onClick={() => void setDisabled(u.username, !u.disabled)} data-testid={`toggle-${u.username}`}>
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </Button>
+                  )}
+                  <Button size="xs" variant="default" onClick={() => setResetting(u.username)} data-testid={`reset-${u.username}`}>Reset password</Button>
+                </Group>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -53,6 +107,8 @@ export function UsersScreen(): ReactElement {
         </Group>
       </form>
       {error && <Alert color="red">{error}</Alert>}
+      {notice && !error && <Alert color="teal" data-testid="users-notice">{notice}</Alert>}
+      <ResetPasswordDialog username={resetting} onClose={() => setResetting(null)} onDone={(m) => { setError(null); setNotice(m); }} />
       <Title order={3} mt="lg">Automatic sign-out</Title>
       <Group align="flex-end">
         <NumberInput label="Minutes without activity" min={1} max={240} value={autoLock} onChange={(v) => setAutoLock(typeof v === 'number' ? v : 10)} w={220} />

@@ -1,0 +1,213 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Channel } from '../../shared/api/channels';
+import type { Result } from '../../shared/api/result';
+import type { Encounter, Note, Problem, Allergy } from '../../shared/domain/clinical';
+import type { Patient } from '../../shared/domain/patient';
+import { CHART_SCOPE } from '../../electron/services/chart-access.guard';
+import { dispatch } from '../../electron/services/dispatch';
+import { createHandlers } from '../../electron/services/handlers';
+import { Session } from '../../electron/services/session';
+import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
+import { resourcesDir, tempDir } from '../helpers/temp-db';
+
+const SIG = { doseAmount: 5, doseUnit: 'mg', route: 'oral', frequency: 'qd', prn: false, quantity: 30, quantityUnit: 'tablet', refills: 0, indication: 'hypertension' };
+const NURSE = { username: 'nurse', password: 'nurse password 1' };
+const REASON = 'patient in clinic now with chest pain';
+
+describe('restricted charts and break-glass, through the real dispatcher', () => {
+  const t = tempDir('cairn-glass-');
+  let now = new Date('2026-11-25T09:00:00Z');
+  const clock = (): Date => now;
+  let c: Clinic;
+  let vip: Patient;
+  let open: Patient;
+  /** One valid input per guarded channel, each about the restricted patient or one of their rows. */
+  let inputs: Partial<Record<Channel, unknown>>;
+  const asDoctor = async (): Promise<void> => {
+    await c.ok('session.logout');
+    await c.ok('session.login', { username: CLINIC.doc.username, password: CLINIC.doc.password });
+  };
+  const code = (r: Result<unknown>): string => (r.ok ? 'ok' : r.error.code);
+
+  beforeAll(async () => {
+    c = await openClinic(t.dir, clock);
+    vip = await c.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female', phone: '617-555-0199' });
+    open = await c.ok<Patient>('patients.create', { givenName: 'Otto', familyName: 'Ordinary', birthDate: '1980-01-01' });
+    const visit = await c.ok<Encounter>('encounters.create', { patientId: vip.id, visitType: 'office_visit', reason: 'private matter' });
+    const draft = await c.ok<Note>('notes.saveDraft', { patientId: vip.id, encounterId: visit.id, templateId: 'primary-care-soap', title: 'Visit', content: { 'chief-complaint': 'private complaint' } });
+    const problem = await c.ok<Problem>('problems.add', { patientId: vip.id, icd10: 'I10' });
+    const allergy = await c.ok<Allergy>('allergies.add', { kind: 'allergy', patientId: vip.id, substance: 'Latex', substanceType: 'other' });
+    const lisinopril = (await c.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'lisinopril' }))[0]!.rxcui;
+    const rx = await c.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', { patientId: vip.id, rxcui: lisinopril, sig: SIG, password: CLINIC.doc.password });
+    await c.ok('session.logout');
+    await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
+    await c.ok('users.create', { username: NURSE.username, displayName: 'Nora Nurse', role: 'nurse', password: NURSE.password });
+    // The administrator restricts the chart (a staff member's, say).
+    expect(await c.ok<Patient>('patients.setRestricted', { id: vip.id, restricted: true })).toMatchObject({ restricted: true, version: 2 });
+    await asDoctor();
+    const pw = CLINIC.doc.password;
+    inputs = {
+      'patients.update': { id: vip.id, expectedVersion: 2, phone: '617-555-0100' },
+      'patients.get': { id: vip.id },
+      'patients.chartHeader': { id: vip.id },
+      'patients.setRestricted': { id: vip.id, restricted: false },
+      'encounters.create': { patientId: vip.id, visitType: 'office_visit' },
+      'encounters.setStatus': { id: visit.id, status: 'finished' },
+      'encounters.list': { patientId: vip.id },
+      'encounters.get': { id: visit.id },
+      // The draft named by its id belongs to the restricted chart, whatever patientId says.
+      'notes.saveDraft': { id: draft.id, patientId: open.id, templateId: 'primary-care-soap', title: 'Visit', content: { 'chief-complaint': 'edited' } },
+      'notes.sign': { id: draft.id, expectedVersion: draft.version, password: pw },
+      'notes.addendum': { noteId: draft.id, text: 'more', password: pw },
+      'notes.enteredInError': { id: draft.id, reason: 'wrong patient' },
+      'notes.list': { patientId: vip.id },
+      'notes.pdf': { id: draft.id },
+      'vitals.record': { patientId: vip.id, takenAt: '2026-11-25T09:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 120, diastolic: 80 },
+      'vitals.trends': { patientId: vip.id },
+      'problems.add': { patientId: vip.id, icd10: 'E11.9' },
+      'problems.update': { id: problem.id, expectedVersion: problem.version, status: 'resolved' },
+      'problems.list': { patientId: vip.id },
+      'allergies.add': { kind: 'nka', patientId: vip.id },
+      'allergies.changeStatus': { id: allergy.id, expectedVersion: allergy.version, status: 'inactive' },
+      'allergies.list': { patientId: vip.id },
+      'immunizations.add': { patientId: vip.id, cvx: '141', administeredOn: '2026-10-01', source: 'historical' },
+      'immunizations.list': { patientId: vip.id },
+      'immunizations.due': { patientId: vip.id },
+      'chart.summary': { patientId: vip.id },
+      'meds.check': { patientId: vip.id, rxcui: lisinopril },
+      'meds.list': { patientId: vip.id },
+      'meds.add': { patientId: vip.id, name: 'Vitamin D' },
+      'meds.prescribe': { patientId: vip.id, rxcui: lisinopril, sig: SIG, password: pw },
+      'meds.change': { courseId: rx.courseId, dose: '10 mg daily', reason: 'pressure still high' },
+      'meds.stop': { courseId: rx.courseId, reason: 'cough' },
+      'meds.reconcile': { patientId: vip.id, items: [{ courseId: rx.courseId, action: 'continue' }] },
+      'meds.prescriptionPdf': { id: rx.prescriptionId },
+    };
+  });
+  afterAll(() => {
+    c.session.close();
+    t.cleanup();
+  });
+
+  it('guards every channel that names a patient or one of their rows (the test covers the whole list)', () => {
+    const guarded = (Object.keys(CHART_SCOPE) as Channel[]).filter((ch) => CHART_SCOPE[ch] !== 'none');
+    expect(Object.keys(inputs).sort()).toEqual(guarded.sort());
+  });
+
+  it('lists a restricted chart in search by name only, marked restricted', async () => {
+    for (const query of ['famous', '617-555-0199', vip.mrn, '1975-06-01']) {
+      expect(await c.ok('patients.search', { query }), query).toEqual([{ id: vip.id, givenName: 'Vera', middleName: null, familyName: 'Famous', restricted: true }]);
+    }
+    expect(await c.ok('patients.search', { query: 'ordinary' })).toMatchObject([{ id: open.id, mrn: open.mrn, birthDate: '1980-01-01', restricted: false }]);
+  });
+
+  it('refuses each guarded channel with break_glass_required, changes nothing and audits each attempt', async () => {
+    const before = c.session.repos.audit.list().length;
+    for (const [channel, input] of Object.entries(inputs)) {
+      const r = await c.call(channel, input);
+      expect(r, channel).toMatchObject({ ok: false, error: { code: 'break_glass_required', message: 'this chart is restricted: break the glass (give a reason and your password) to open it' } });
+    }
+    const added = c.session.repos.audit.list().slice(before);
+    // No write and no read went through: only the refusals were recorded, one per channel, naming it.
+    expect(added.map((e) => e.action)).toEqual(Object.keys(inputs).map(() => 'chart.restricted_refused'));
+    expect(added.map((e) => e.detail)).toEqual(Object.keys(inputs));
+    expect(added.every((e) => e.patientId === vip.id)).toBe(true);
+    // An open chart is not affected.
+    expect(code(await c.call('chart.summary', { patientId: open.id }))).toBe('ok');
+  });
+
+  it('refuses break-glass without a proper reason, with a wrong password, or for an open chart', async () => {
+    const missing = await c.call('patients.breakGlass', { patientId: vip.id, password: CLINIC.doc.password });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'reason' }] } });
+    const short = await c.call('patients.breakGlass', { patientId: vip.id, reason: '  urgent  ', password: CLINIC.doc.password });
+    expect(short).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'reason', message: 'say why you need this restricted chart (at least 10 characters)' }] } });
+    expect(await c.call('patients.breakGlass', { patientId: vip.id, reason: REASON })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'password' }] } });
+    const wrong = await c.call('patients.breakGlass', { patientId: vip.id, reason: REASON, password: 'not my password' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'bad_credentials', message: 'that password is not right: breaking the glass was not done' } });
+    expect(c.session.repos.audit.list().at(-1)).toMatchObject({ action: 'session.reauth_failed', detail: 'breaking the glass' });
+    expect(c.session.repos.audit.list().some((e) => e.action === 'chart.break_glass')).toBe(false);
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+    expect(await c.call('patients.breakGlass', { patientId: open.id, reason: REASON, password: CLINIC.doc.password })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('records break-glass with its reason, then opens the chart to that user only', async () => {
+    const r = await c.ok<{ patientId: string; until: string }>('patients.breakGlass', { patientId: vip.id, reason: `  ${REASON}  `, password: CLINIC.doc.password });
+    expect(r).toEqual({ patientId: vip.id, until: new Date(now.getTime() + 30 * 60_000).toISOString() });
+    const entry = c.session.repos.audit.list({ patientId: vip.id }).at(-1)!;
+    expect(entry).toMatchObject({ action: 'chart.break_glass', userId: c.session.requireUser().id, recordId: vip.id });
+    expect(JSON.parse(entry.detail!)).toEqual({ breakGlass: true, reason: REASON, minutes: 30 });
+
+    // Every guarded channel now gets past the guard (its own rules still apply); lifting the restriction is kept for later.
+    for (const [channel, input] of Object.entries(inputs).filter(([ch]) => ch !== 'patients.setRestricted')) {
+      expect(code(await c.call(channel, input)), channel).not.toBe('break_glass_required');
+    }
+    const summary = await c.ok<{ patient: Patient }>('chart.summary', { patientId: vip.id });
+    expect(summary.patient).toMatchObject({ id: vip.id, restricted: true });
+    expect(c.session.repos.audit.list({ patientId: vip.id }).at(-1)).toMatchObject({ action: 'chart.open' });
+
+    // Another person on another window of the same clinic database is still refused.
+    const other = new Session({ dbFile: join(t.dir, 'clinic.cairn'), resourcesDir, now: clock });
+    const call = (ch: string, i: unknown = {}): ReturnType<typeof dispatch> => dispatch(createHandlers({ session: other, now: clock }), ch, i);
+    try {
+      expect(code(await call('session.unlock', { passphrase: CLINIC.passphrase }))).toBe('ok');
+      expect(code(await call('session.login', NURSE))).toBe('ok');
+      expect(code(await call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+      expect(code(await call('patients.chartHeader', { id: vip.id }))).toBe('break_glass_required');
+      // The command line holds the clinic passphrase (every chart already): the guard does not apply to it.
+      await call('session.logout');
+      other.actAsOperator('cli:test');
+      expect(code(await call('chart.summary', { patientId: vip.id }))).toBe('ok');
+    } finally {
+      other.close();
+    }
+
+    // The same window, another user: refused; the physician again after signing out: refused too.
+    await c.ok('session.logout');
+    await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+    await asDoctor();
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+  });
+
+  it('ends after 30 minutes, even for a user who stays active, at an idle sign-out and at lock', async () => {
+    await c.ok('patients.breakGlass', { patientId: vip.id, reason: REASON, password: CLINIC.doc.password });
+    for (let minutes = 5; minutes <= 25; minutes += 5) {
+      now = new Date(now.getTime() + 5 * 60_000);
+      expect(code(await c.call('chart.summary', { patientId: vip.id })), `${minutes} min`).toBe('ok');
+    }
+    now = new Date(now.getTime() + 4 * 60_000 + 59_000);
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('ok');
+    now = new Date(now.getTime() + 2_000);
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+
+    await c.ok('patients.breakGlass', { patientId: vip.id, reason: REASON, password: CLINIC.doc.password });
+    now = new Date(now.getTime() + 11 * 60_000);
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('unauthenticated');
+    await c.ok('session.login', { username: CLINIC.doc.username, password: CLINIC.doc.password });
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+
+    await c.ok('patients.breakGlass', { patientId: vip.id, reason: REASON, password: CLINIC.doc.password });
+    await c.ok('session.lock');
+    await c.ok('session.unlock', { passphrase: CLINIC.passphrase });
+    await c.ok('session.login', { username: CLINIC.doc.username, password: CLINIC.doc.password });
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
+  });
+
+  it('lifts a restriction only with the glass broken, and audits marking and unmarking', async () => {
+    expect(code(await c.call('patients.setRestricted', { id: vip.id, restricted: false }))).toBe('break_glass_required');
+    await c.ok('patients.breakGlass', { patientId: vip.id, reason: 'patient asked to lift the restriction', password: CLINIC.doc.password });
+    expect(await c.ok<Patient>('patients.setRestricted', { id: vip.id, restricted: false })).toMatchObject({ restricted: false });
+    await asDoctor();
+    expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('ok');
+    expect(await c.ok('patients.search', { query: 'famous' })).toMatchObject([{ id: vip.id, mrn: vip.mrn, restricted: false }]);
+    // Restricting an open chart needs no glass; a nurse may not do either.
+    expect(await c.ok<Patient>('patients.setRestricted', { id: vip.id, restricted: true })).toMatchObject({ restricted: true });
+    const actions = c.session.repos.audit.list({ patientId: vip.id }).map((e) => e.action);
+    expect(actions.filter((a) => a === 'patient.restrict')).toHaveLength(2);
+    expect(actions.filter((a) => a === 'patient.unrestrict')).toHaveLength(1);
+    await c.ok('session.logout');
+    await c.ok('session.login', NURSE);
+    expect(await c.call('patients.setRestricted', { id: vip.id, restricted: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
