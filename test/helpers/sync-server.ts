@@ -34,7 +34,7 @@ export async function startTestServer(backend: Backend, sync?: SyncServiceOption
     const s = await startServer({ target: { memory: true }, resourcesDir, port: 0, ...(sync && { sync }) });
     return { ...s, stop: () => s.close() };
   }
-  const db = databaseUrl ? { url: databaseUrl, drop: async () => undefined } : await freshPostgresDb();
+  const db = databaseUrl ? { url: databaseUrl, drop: (): Promise<void> => Promise.resolve() } : await freshPostgresDb();
   const s = await startServer({ target: { databaseUrl: db.url }, resourcesDir, port: 0, ...(sync && { sync }) });
   return {
     ...s,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { patientInput } from '../../shared/domain/patient';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
 import { openClinic, type Clinic } from '../helpers/clinic';
@@ -39,7 +40,7 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
 
   afterAll(async () => {
     b?.store.close();
-    await a?.session.logout();
+    a?.session.logout();
     await server?.stop();
     dirs.forEach((d) => d());
   });
@@ -78,7 +79,7 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
 
   it('a device whose clock runs a day ahead is refused clearly, then syncs once the clock is fixed', async () => {
     skewB = 24 * HOUR;
-    const p = b.patients.create({ givenName: 'Oona', familyName: 'Vaszary', birthDate: '2001-07-07', sex: 'female' }, { userId: docId });
+    const p = b.patients.create(patientInput.parse({ givenName: 'Oona', familyName: 'Vaszary', birthDate: '2001-07-07', sex: 'female' }), { userId: docId });
     const refused = await syncB.syncOnce();
     expect(refused.error?.code).toBe('clock_ahead');
     expect(refused.error?.message).toMatch(/24 hours ahead/);

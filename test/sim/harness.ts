@@ -173,6 +173,7 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
   const nClients = o.clients ?? 5;
   const ops = o.opsPerClient ?? 200;
   let simTime = Date.UTC(2026, 10, 25, 9, 0, 0);
+  const tStart = Date.now();
   await server.reset();
   const sync = new SyncService(server.db, { now: () => simTime, ...(o.canary && { merge: { canaryDropConflicts: true } }) });
   const app = createApp(sync);
@@ -197,7 +198,7 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
   const noteOwner = new Map<string, number>();
   const soap = devices[0]!.repos.templates.get('primary-care-soap');
   const signable: Record<string, unknown> = {};
-  for (const f of soap.sections.flatMap((s) => s.fields)) if (f.required && (f.kind === 'text' || f.kind === 'textarea')) signable[f.id] = `Synthetic ${f.id}`;
+  for (const f of soap.sections.flatMap((s) => s.fields)) if ((f.kind === 'text' || f.kind === 'textarea') && f.required) signable[f.id] = `Synthetic ${f.id}`;
 
   const violation = (msg: string): void => {
     if (report.violations.length < 20) report.violations.push(msg);
@@ -230,7 +231,7 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
             const n = Math.floor(random() * 10000);
             const value = field === 'phone' ? `555-${String(n).padStart(4, '0')}` : field === 'email' ? `p${n}@example.org` : `${field} ${n}`;
             const p = d.repos.patients.peek(patientId);
-            d.repos.patients.update({ id: patientId, expectedVersion: p.version, [field]: value } as never, actor);
+            d.repos.patients.update({ id: patientId, expectedVersion: p.version, [field]: value }, actor);
             const back = d.repos.patients.peek(patientId) as unknown as Record<string, unknown>;
             if (back[field] !== value) violation(`read-your-writes: device ${d.idx} wrote ${field}=${value} and read ${String(back[field])}`);
           } else if (w < 0.5) {
@@ -243,7 +244,7 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
             const allergies = d.repos.allergies.list(patientId).filter((a) => a.kind === 'allergy');
             if (allergies.length > 0 && random() < 0.5) {
               const a = pick(allergies);
-              d.repos.allergies.changeStatus({ id: a.id, expectedVersion: a.version, status: pick(['active', 'inactive', 'resolved'] as const) } as never, actor);
+              d.repos.allergies.changeStatus({ id: a.id, expectedVersion: a.version, status: pick(['active', 'inactive', 'resolved'] as const) }, actor);
             } else {
               d.repos.allergies.add(allergyAdd.parse({ kind: 'allergy', patientId, substance: pick(['penicillin', 'peanut', 'latex']), substanceType: 'drug' }), actor);
             }
@@ -274,6 +275,7 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
     }
   }
 
+  const tOps = Date.now();
   // ------------------------------------------------------------ quiescence: heal and sync until still
   net.faulty = false;
   for (const d of devices) d.partitioned = false;
@@ -287,9 +289,12 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
     const [head] = await server.db.query<{ n: number }>('SELECT n FROM sync_counter');
     if (devices.every((d) => d.client.pendingCount() === 0 && d.client.cursor() === Number(head!.n))) break;
   }
+  const tQuiet = Date.now();
   await checkConvergence(server, devices, report, violation);
   await checkNoLostWrites(server, devices, violation);
+  const tChecks = Date.now();
   await checkReplays(server, devices, net, violation);
+  if (process.env['CAIRN_SIM_TIMING']) console.log(`ops ${tOps - tStart} quiesce ${tQuiet - tOps} checks ${tChecks - tQuiet} replays ${Date.now() - tChecks}`);
   for (const d of devices) d.store.close();
   return report;
 }

@@ -73,6 +73,11 @@ export class OutboxRepo {
     const state = this.stateGet.get(entity, entityId);
     const known = state ? { data: JSON.parse(state.data) as Fields, clocks: JSON.parse(state.clocks) as Clocks } : null;
     const fields: Fields = known ? Object.fromEntries(Object.entries(row).filter(([k, v]) => known.data[k] !== v)) : row;
+    if (known && entity === 'note' && row['status'] === 'signed' && known.data['status'] !== 'signed') {
+      // A signature travels with the text it covers (the server keeps that text, whatever else arrived).
+      fields['title'] = row['title']!;
+      fields['content'] = row['content']!;
+    }
     if (known && Object.keys(fields).length === 0) return null;
     const hlc = this.clock.tick();
     const clocks: Clocks = { ...(known?.clocks ?? {}) };

@@ -23,6 +23,9 @@ export class PullApplier {
   private readonly park: Database.Statement<[number, string, string, string]>;
   private readonly unpark: Database.Statement<[number]>;
   private readonly parked: Database.Statement<[], { change: string }>;
+  /** One savepoint wrapper, made once: better-sqlite3 prepares its statements per wrapper. */
+  private readonly savepoint: (fn: () => void) => void;
+  private newestClock = '';
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -43,6 +46,13 @@ export class PullApplier {
     this.park = sqlite.prepare('INSERT OR IGNORE INTO sync_parked (server_seq, change, reason, parked_at) VALUES (?, ?, ?, ?)');
     this.unpark = sqlite.prepare('DELETE FROM sync_parked WHERE server_seq = ?');
     this.parked = sqlite.prepare('SELECT change FROM sync_parked ORDER BY server_seq');
+    this.savepoint = sqlite.transaction((fn: () => void) => fn());
+  }
+
+  /** Moves the device clock past everything just applied (once per page, not per column). */
+  private receiveNewest(): void {
+    if (this.newestClock) this.clock.receive(this.newestClock);
+    this.newestClock = '';
   }
 
   /** Applies one page and moves the cursor, in one transaction: a crash keeps all of it or none. */
@@ -54,6 +64,7 @@ export class PullApplier {
         counts[outcome]++;
         if (c.entity === 'sync_conflict' && c.op === 'insert') counts.conflicts++;
       }
+      this.receiveNewest();
       setCursor(cursor);
       return counts;
     }).immediate();
@@ -66,6 +77,7 @@ export class PullApplier {
    */
   restoreServerState(entity: string, id: string, current: { fields: Fields; clocks: Clocks; serverSeq: number }): void {
     this.applyOne({ serverSeq: current.serverSeq, entity, id, op: 'update', patientId: null, fields: current.fields, clocks: current.clocks, deviceId: null, deviceSeq: null }, false);
+    this.receiveNewest();
   }
 
   /** Replays changes parked by an older version, now that migrations may have caught up. */
@@ -79,6 +91,7 @@ export class PullApplier {
           done++;
         }
       }
+      this.receiveNewest();
       return done;
     }).immediate();
   }
@@ -93,8 +106,8 @@ export class PullApplier {
     try {
       // A savepoint: a change that cannot apply (say, it refers to a record not here yet) is parked
       // without undoing the rest of the page.
-      this.sqlite.transaction(() => this.write(entity, c, replay))();
-      for (const clock of Object.values(c.clocks)) this.clock.receive(clock);
+      this.savepoint(() => this.write(entity, c, replay));
+      for (const clock of Object.values(c.clocks)) if (clock > this.newestClock) this.newestClock = clock;
       return 'applied';
     } catch (e) {
       if (!replay) this.park.run(c.serverSeq, JSON.stringify(c), `could not apply: ${e instanceof Error ? e.message : String(e)}`, new Date().toISOString());
@@ -120,7 +133,7 @@ export class PullApplier {
     for (const [k, v] of Object.entries(c.fields)) {
       if (local.has(k)) continue;
       // A parked change replayed late must not undo newer values.
-      if (replay && clocks[k] !== undefined && c.clocks[k]! < clocks[k]!) continue;
+      if (replay && clocks[k] !== undefined && c.clocks[k]! < clocks[k]) continue;
       apply[k] = v;
       data[k] = v;
       clocks[k] = c.clocks[k]!;

@@ -55,6 +55,7 @@ export class SyncClient {
   private readonly applier: PullApplier;
   private readonly metaGet: Database.Statement<[string], { value: string }>;
   private readonly metaPut: Database.Statement<[string, string]>;
+  private readonly stmts = new Map<string, Database.Statement>();
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -70,12 +71,26 @@ export class SyncClient {
     this.metaPut = sqlite.prepare(META_PUT);
   }
 
+  private readonly txFn = (fn: () => void): void => this.sqlite.transaction(fn).immediate();
+  private tx(fn: () => void): void {
+    this.txFn(fn);
+  }
+
+  private sql(text: string): Database.Statement {
+    let s = this.stmts.get(text);
+    if (!s) {
+      s = this.sqlite.prepare(text);
+      this.stmts.set(text, s);
+    }
+    return s;
+  }
+
   cursor(): number {
     return Number(this.metaGet.get('sync.cursor')?.value ?? '0');
   }
 
   private schemaVersion(): number {
-    return (this.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
   }
 
   /** Pushes everything pending, then pulls until caught up. Errors are reported, never thrown. */
@@ -94,19 +109,19 @@ export class SyncClient {
   }
 
   pendingCount(): number {
-    return (this.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL').get() as { n: number }).n;
   }
 
   private pendingBatch(limit: number): OutboxDbRow[] {
-    return this.sqlite
-      .prepare('SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq LIMIT ?')
+    return this
+      .sql('SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq LIMIT ?')
       .all(this.deviceId, limit) as OutboxDbRow[];
   }
 
   private auditBatch(limit: number): WireAuditEntry[] {
     const after = Number(this.metaGet.get('sync.audit_acked')?.value ?? '0');
-    return this.sqlite
-      .prepare(
+    return this
+      .sql(
         `SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash
          FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
       )
@@ -139,7 +154,7 @@ export class SyncClient {
         }
         if (e instanceof TransportError && e.code === 'sequence_gap' && e.expectedSeq !== undefined) {
           // The server lost changes it had acknowledged (restored from a backup): send them again.
-          this.sqlite.prepare('UPDATE sync_outbox SET pushed_at = NULL, server_seq = NULL WHERE device_id = ? AND seq >= ? AND quarantined_at IS NULL').run(this.deviceId, e.expectedSeq);
+          this.sql('UPDATE sync_outbox SET pushed_at = NULL, server_seq = NULL WHERE device_id = ? AND seq >= ? AND quarantined_at IS NULL').run(this.deviceId, e.expectedSeq);
           throw e;
         }
         throw e;
@@ -156,7 +171,7 @@ export class SyncClient {
       // Written before sync existed: send the row as it is now.
       const hlc = this.clock.tick();
       const fields = this.rows.read(r.entity, r.entity_id) ?? (JSON.parse(r.payload) as Fields);
-      this.sqlite.prepare('UPDATE sync_outbox SET hlc = ?, user_id = ?, payload = ?, base = ? WHERE device_id = ? AND seq = ?').run(hlc, r.user_id ?? String(fields['created_by'] ?? 'unknown'), JSON.stringify(fields), '{}', this.deviceId, r.seq);
+      this.sql('UPDATE sync_outbox SET hlc = ?, user_id = ?, payload = ?, base = ? WHERE device_id = ? AND seq = ?').run(hlc, r.user_id ?? String(fields['created_by'] ?? 'unknown'), JSON.stringify(fields), '{}', this.deviceId, r.seq);
       return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op, hlc, authorId: r.user_id ?? String(fields['created_by'] ?? 'unknown'), patientId: r.patient_id, fields, base: {} };
     }
     return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op === 'insert' ? 'insert' : 'update', hlc: r.hlc, authorId: r.user_id, patientId: r.patient_id, fields: JSON.parse(r.payload) as Fields, base: JSON.parse(r.base) as Clocks };
@@ -164,9 +179,9 @@ export class SyncClient {
 
   private recordPushResults(batch: OutboxDbRow[], res: PushResponse, audit: WireAuditEntry[], summary: SyncSummary): void {
     const now = new Date(this.clock.wallClock()).toISOString();
-    const ack = this.sqlite.prepare('UPDATE sync_outbox SET pushed_at = ?, server_seq = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
-    const quarantine = this.sqlite.prepare('UPDATE sync_outbox SET pushed_at = ?, quarantined_at = ?, quarantined_reason = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
-    this.sqlite.transaction(() => {
+    const ack = this.sql('UPDATE sync_outbox SET pushed_at = ?, server_seq = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
+    const quarantine = this.sql('UPDATE sync_outbox SET pushed_at = ?, quarantined_at = ?, quarantined_reason = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
+    this.tx(() => {
       for (const r of res.results) {
         if (r.status === 'rejected') {
           quarantine.run(now, now, `${r.code}: ${r.message}`, this.deviceId, r.seq);
@@ -179,7 +194,7 @@ export class SyncClient {
         }
       }
       if (audit.length > 0) this.metaPut.run('sync.audit_acked', String(res.auditAccepted));
-    }).immediate();
+    });
   }
 
   /**
@@ -191,24 +206,24 @@ export class SyncClient {
     if (now - serverTime > MAX_CLOCK_AHEAD_MS) return false;
     this.sqlite.transaction(() => {
       const limit = serverTime + MAX_CLOCK_AHEAD_MS;
-      const pending = this.sqlite.prepare('SELECT seq, hlc FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq').all(this.deviceId) as { seq: number; hlc: string | null }[];
+      const pending = this.sql('SELECT seq, hlc FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq').all(this.deviceId) as { seq: number; hlc: string | null }[];
       const future = pending.filter((p) => p.hlc && hlcWall(p.hlc) > limit);
       if (future.length === 0) return;
       this.clock.reset(Math.min(now, serverTime));
       const remap = new Map<string, string>();
-      const setHlc = this.sqlite.prepare('UPDATE sync_outbox SET hlc = ? WHERE device_id = ? AND seq = ?');
+      const setHlc = this.sql('UPDATE sync_outbox SET hlc = ? WHERE device_id = ? AND seq = ?');
       for (const p of future) {
         const fresh = this.clock.tick();
         remap.set(p.hlc!, fresh);
         setHlc.run(fresh, this.deviceId, p.seq);
       }
       const rewrite = (json: string): string => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(json) as Clocks).map(([k, v]) => [k, remap.get(v) ?? v])));
-      for (const row of this.sqlite.prepare('SELECT seq, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL').all(this.deviceId) as { seq: number; base: string | null }[]) {
-        if (row.base) this.sqlite.prepare('UPDATE sync_outbox SET base = ? WHERE device_id = ? AND seq = ?').run(rewrite(row.base), this.deviceId, row.seq);
+      for (const row of this.sql('SELECT seq, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL').all(this.deviceId) as { seq: number; base: string | null }[]) {
+        if (row.base) this.sql('UPDATE sync_outbox SET base = ? WHERE device_id = ? AND seq = ?').run(rewrite(row.base), this.deviceId, row.seq);
       }
-      for (const s of this.sqlite.prepare('SELECT entity, entity_id, clocks FROM sync_state').all() as { entity: string; entity_id: string; clocks: string }[]) {
+      for (const s of this.sql('SELECT entity, entity_id, clocks FROM sync_state').all() as { entity: string; entity_id: string; clocks: string }[]) {
         const next = rewrite(s.clocks);
-        if (next !== s.clocks) this.sqlite.prepare('UPDATE sync_state SET clocks = ? WHERE entity = ? AND entity_id = ?').run(next, s.entity, s.entity_id);
+        if (next !== s.clocks) this.sql('UPDATE sync_state SET clocks = ? WHERE entity = ? AND entity_id = ?').run(next, s.entity, s.entity_id);
       }
     }).immediate();
     return true;
@@ -230,10 +245,10 @@ export class SyncClient {
 
   /** The device's users as enrollment sends them (device-only columns left out). */
   usersForEnrollment(): { fields: Fields; clocks: Clocks }[] {
-    const ids = (this.sqlite.prepare('SELECT id FROM users').all() as { id: string }[]).map((r) => r.id);
+    const ids = (this.sql('SELECT id FROM users').all() as { id: string }[]).map((r) => r.id);
     const hlc = this.clock.tick();
     const local = new Set<string>([...DEVICE_COLUMNS, ...ENTITIES.user.localOnly]);
-    const remember = this.sqlite.prepare('INSERT OR IGNORE INTO sync_state (entity, entity_id, data, clocks) VALUES (?, ?, ?, ?)');
+    const remember = this.sql('INSERT OR IGNORE INTO sync_state (entity, entity_id, data, clocks) VALUES (?, ?, ?, ?)');
     return ids.map((id) => {
       const fields = Object.fromEntries(Object.entries(this.rows.read('user', id)!).filter(([k]) => !local.has(k)));
       const clocks = Object.fromEntries(Object.keys(fields).map((k) => [k, hlc]));

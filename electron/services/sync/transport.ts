@@ -58,7 +58,7 @@ export class HttpTransport implements SyncTransport {
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly userId: () => string,
-    private readonly fetchImpl: FetchLike = globalThis.fetch as unknown as FetchLike,
+    private readonly fetchImpl: FetchLike = globalThis.fetch,
   ) {}
 
   private headers(): Record<string, string> {
@@ -78,7 +78,7 @@ export class HttpTransport implements SyncTransport {
 export function enrollDevice(
   baseUrl: string,
   body: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] },
-  fetchImpl: FetchLike = globalThis.fetch as unknown as FetchLike,
+  fetchImpl: FetchLike = globalThis.fetch,
 ): Promise<z.infer<typeof enrollResponse>> {
   return exchange(fetchImpl, `${baseUrl}/sync/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, enrollResponse);
 }
