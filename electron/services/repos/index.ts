@@ -78,7 +78,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     rowAccess,
     writer,
     patients: new PatientsRepo(store, audit, outbox, now),
-    users: new UsersRepo(store, audit, now),
+    users: new UsersRepo(store, audit, now, outbox),
     encounters: new EncountersRepo(store.orm, writer),
     notes: new NotesRepo(store.orm, writer, (id) => templates.get(id)),
     problems: new ProblemsRepo(store.orm, writer, icd10),

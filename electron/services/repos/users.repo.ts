@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import type { Store } from '../db/open';
 import { users } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
+import type { OutboxRepo } from './outbox.repo';
 
 /** After this many failures in a row the account waits, 30 s doubling each time, at most an hour. */
 const FREE_ATTEMPTS = 5;
@@ -19,6 +20,8 @@ export class UsersRepo {
     private readonly store: Store,
     private readonly audit: AuditRepo,
     private readonly now: () => Date = () => new Date(),
+    /** Users sync to the clinic server like any record (password hashes included, lockout counters not). */
+    private readonly outbox?: OutboxRepo,
   ) {}
 
   count(): number {
@@ -37,6 +40,7 @@ export class UsersRepo {
       const by = actorId ?? id;
       orm.insert(users).values({ id, username: p.username, displayName: p.displayName, role: p.role, passwordHash: hash, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by }).run();
       this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);
+      this.outbox?.add('user', id, 'insert', null, at, { userId: by, patientId: null });
       return { id, username: p.username, displayName: p.displayName, role: p.role };
     }).immediate();
   }
@@ -96,6 +100,7 @@ export class UsersRepo {
       const at = this.now().toISOString();
       orm.update(users).set({ disabled, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
       this.audit.append({ action: disabled ? 'user.disable' : 'user.enable', userId: actorId, recordType: 'user', recordId: row.id, detail: row.username }, at);
+      this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
       return result;
     }).immediate();
   }
@@ -113,6 +118,7 @@ export class UsersRepo {
       orm.update(users).set({ passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
       const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
       this.audit.append({ action: 'user.password_reset', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}${lockout}` }, at);
+      this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
       return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
     }).immediate();
   }

@@ -3,6 +3,7 @@ import { CairnFailure } from '../../../shared/api/result';
 import type { Store } from '../db/open';
 import type { Repos } from '../repos';
 import { SyncClient, type SyncClientOptions } from './sync.client';
+import { SyncLoop } from './controller';
 import { enrollDevice, HttpTransport, TransportError, type FetchLike } from './transport';
 
 export { SyncClient, type SyncSummary, type SyncProgress } from './sync.client';
@@ -47,4 +48,30 @@ export function clientFor(store: Store, repos: Repos, userId: () => string, opts
   const config = syncConfig(store.sqlite);
   if (!config) throw new CairnFailure('not_enrolled', 'this device is not enrolled with a clinic server yet (cairn enroll --db FILE --server URL --code CODE)');
   return new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, new HttpTransport(config.serverUrl, config.token, userId, opts.fetchImpl), opts);
+}
+
+export { SyncLoop, backoffMs, type SyncController, type SyncStatus } from './controller';
+
+/** Counts the status shows, read from the device database. */
+export function syncCounts(sqlite: Database.Database): { pending: number; quarantined: number; conflictsOpen: number; serverUrl: string | null } {
+  const n = (sql: string): number => (sqlite.prepare(sql).get() as { n: number }).n;
+  return {
+    pending: n('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL'),
+    quarantined: n("SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NOT NULL AND coalesce(quarantined_reason, '') NOT LIKE 'reviewed:%'"),
+    conflictsOpen: n("SELECT count(*) AS n FROM sync_conflicts WHERE status = 'open'"),
+    serverUrl: syncConfig(sqlite)?.serverUrl ?? null,
+  };
+}
+
+/** A sync loop on this thread (tests, the dev web server); the desktop app runs the same loop in a worker. */
+export function inProcessSyncLoop(store: Store, repos: Repos, userId: () => string | null, opts: { intervalMs?: number; fetchImpl?: FetchLike } = {}): SyncLoop {
+  return new SyncLoop(
+    async (onProgress) => {
+      const user = userId();
+      if (!user) return { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: { code: 'unauthenticated', message: 'sign in to sync', retryable: false } };
+      return clientFor(store, repos, () => user, { onProgress, ...(opts.fetchImpl && { fetchImpl: opts.fetchImpl }) }).syncOnce();
+    },
+    () => syncCounts(store.sqlite),
+    { ...(opts.intervalMs !== undefined && { intervalMs: opts.intervalMs }) },
+  );
 }

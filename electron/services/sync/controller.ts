@@ -1,0 +1,112 @@
+import type { SyncProgress, SyncSummary } from './sync.client';
+
+/** What the renderer shows about sync: online / offline / syncing, last synced, pending, errors, progress. */
+export interface SyncStatus {
+  state: 'not_enrolled' | 'idle' | 'syncing' | 'offline' | 'error';
+  serverUrl: string | null;
+  lastSyncedAt: string | null;
+  lastAttemptAt: string | null;
+  pending: number;
+  quarantined: number;
+  conflictsOpen: number;
+  error: { code: string; message: string } | null;
+  progress: SyncProgress | null;
+  /** When the next automatic attempt is due (backoff after errors). */
+  nextAttemptAt: string | null;
+}
+
+/** The port handlers use to show and trigger sync; the worker thread and tests implement it. */
+export interface SyncController {
+  status(): SyncStatus;
+  /** Syncs now (or joins the sync already running) and returns the status afterwards. */
+  syncNow(): Promise<SyncStatus>;
+}
+
+/** Exponential backoff with a ceiling: 5 s, 10 s, 20 s … 5 min. */
+export function backoffMs(failures: number): number {
+  return Math.min(5_000 * 2 ** Math.max(failures - 1, 0), 300_000);
+}
+
+/**
+ * The sync state machine, independent of where it runs (a worker thread in the app, the same
+ * thread in tests): one sync at a time, on demand, on a timer, and with backoff after a failure
+ * that retrying can fix. Local reads of counts come from `counts`.
+ */
+export class SyncLoop implements SyncController {
+  private running: Promise<SyncStatus> | null = null;
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private current: SyncStatus;
+
+  constructor(
+    private readonly run: (onProgress: (p: SyncProgress) => void) => Promise<SyncSummary>,
+    private readonly counts: () => { pending: number; quarantined: number; conflictsOpen: number; serverUrl: string | null },
+    private readonly opts: { intervalMs?: number; now?: () => Date; onChange?: (s: SyncStatus) => void } = {},
+  ) {
+    const c = counts();
+    this.current = { state: c.serverUrl ? 'idle' : 'not_enrolled', serverUrl: c.serverUrl, lastSyncedAt: null, lastAttemptAt: null, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, error: null, progress: null, nextAttemptAt: null };
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  private set(next: Partial<SyncStatus>): void {
+    this.current = { ...this.current, ...next };
+    this.opts.onChange?.(this.current);
+  }
+
+  status(): SyncStatus {
+    const c = this.counts();
+    return { ...this.current, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, serverUrl: c.serverUrl, ...(!c.serverUrl && { state: 'not_enrolled' as const }) };
+  }
+
+  syncNow(): Promise<SyncStatus> {
+    if (!this.counts().serverUrl) return Promise.resolve(this.status());
+    this.running ??= this.once().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async once(): Promise<SyncStatus> {
+    this.set({ state: 'syncing', lastAttemptAt: this.now().toISOString(), progress: null });
+    const summary = await this.run((p) => this.set({ progress: p }));
+    if (summary.error) {
+      this.failures++;
+      const wait = summary.error.retryable ? backoffMs(this.failures) : null;
+      this.set({ state: summary.error.code === 'offline' ? 'offline' : 'error', error: { code: summary.error.code, message: summary.error.message }, progress: null, nextAttemptAt: wait ? new Date(this.now().getTime() + wait).toISOString() : null });
+      if (wait) this.schedule(wait);
+    } else {
+      this.failures = 0;
+      this.set({ state: 'idle', error: null, lastSyncedAt: this.now().toISOString(), progress: null, nextAttemptAt: null });
+    }
+    return this.status();
+  }
+
+  /** Syncs every `intervalMs` (default one minute) until stopped. */
+  start(): void {
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      void this.syncNow().finally(() => {
+        if (!this.current.nextAttemptAt) this.schedule(this.opts.intervalMs ?? 60_000);
+      });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** Connectivity came back: try at once instead of waiting for the backoff. */
+  online(): void {
+    this.failures = 0;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
