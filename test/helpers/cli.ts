@@ -1,0 +1,37 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const CLI_ENV = { CAIRN_PASSPHRASE: 'cli test passphrase', CAIRN_ADMIN_PASSWORD: 'cli admin password' };
+
+/** Runs the real CLI as `npm run -s cairn` does (tsx on electron/cli/main.ts). */
+export function cairn(args: string[], extraEnv: Record<string, string> = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
+    env: { ...process.env, ...CLI_ENV, ...extraEnv },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** Starts `cairn server …` as a child process and waits for its "listening" line. */
+export async function cliServer(args: string[]): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'server', ...args], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const url = await new Promise<string>((res, rej) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (l) => res((JSON.parse(l) as { listening: string }).listening));
+    child.once('exit', (code) => rej(new Error(`cairn server exited (${code}): ${err}`)));
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((res) => {
+        if (child.exitCode !== null) return res();
+        child.once('exit', () => res());
+        child.kill('SIGTERM');
+      }),
+  };
+}
