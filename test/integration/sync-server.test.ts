@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput } from '../../shared/domain/patient';
 import { createRepos, type Repos } from '../../electron/services/repos';
-import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
+import { clientFor, enrollThisDevice, HttpTransport, type SyncClient } from '../../electron/services/sync';
+import { PullApplier } from '../../electron/services/sync/pull-applier';
 import { openClinic, type Clinic } from '../helpers/clinic';
 import { startTestServer, type Backend } from '../helpers/sync-server';
 import { newStore, tempDir } from '../helpers/temp-db';
@@ -90,6 +91,50 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect(ok.pending).toBe(0);
     await syncA.syncOnce();
     expect(aRepos.patients.peek(p.id).familyName).toBe('Vaszary');
+  });
+
+  it('a clock 10 minutes behind is accepted; 10 minutes ahead is refused until it is fixed, with no wedge', async () => {
+    skewB = -10 * 60_000;
+    b.patients.create(patientInput.parse({ givenName: 'Ilse', familyName: 'Behind', birthDate: '1955-05-05', sex: 'female' }), { userId: docId });
+    expect((await syncB.syncOnce()).error).toBeNull();
+    skewB = 10 * 60_000;
+    b.patients.create(patientInput.parse({ givenName: 'Arno', familyName: 'Ahead', birthDate: '1956-06-06', sex: 'male' }), { userId: docId });
+    const clockBefore = b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.hlc'").get();
+    const refused = await syncB.syncOnce();
+    expect(refused.error?.code).toBe('clock_ahead');
+    expect(refused.error?.message).toMatch(/10 minutes ahead/);
+    // A refused batch leaves the device's clock as it was.
+    expect(b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.hlc'").get()).toEqual(clockBefore);
+    skewB = 0;
+    expect((await syncB.syncOnce()).error).toBeNull();
+    expect(b.outbox.pending()).toBe(0);
+  });
+
+  it('a change the server refuses (role) is quarantined with its reason, not dropped', async () => {
+    const p = b.patients.create(patientInput.parse({ givenName: 'Quin', familyName: 'Tine', birthDate: '1977-07-07', sex: 'male' }), { userId: docId });
+    const adminId = b.users.list().find((u) => u.username === 'admin')!.id;
+    b.allergies.add({ kind: 'allergy', patientId: p.id, substance: 'latex', substanceType: 'environment', reactions: [], criticality: 'low' } as never, { userId: adminId });
+    const r = await syncB.syncOnce();
+    expect(r.error).toBeNull();
+    expect(r.quarantined).toBe(1);
+    const q = b.store.sqlite.prepare('SELECT entity, quarantined_reason FROM sync_outbox WHERE quarantined_at IS NOT NULL').all() as { entity: string; quarantined_reason: string }[];
+    expect(q).toEqual([{ entity: 'allergy', quarantined_reason: expect.stringMatching(/^forbidden: an? admin may not change allergy records/) as unknown as string }]);
+    expect(b.outbox.pending()).toBe(0);
+  });
+
+  it('a pulled change for a column this version does not know is parked, then replayed after an upgrade', async () => {
+    const older = new PullApplier(b.store.sqlite, b.rowAccess, b.clock, (e) => new Set([...b.rowAccess.columnsOf(e)].filter((c) => c !== 'preferred_language')));
+    const p = await a.ok<{ id: string; version: number }>('patients.create', { givenName: 'Nadia', familyName: 'Parkes', birthDate: '1988-08-08', sex: 'female', preferredLanguage: 'pt' });
+    await syncA.syncOnce();
+    const page = await new HttpTransport(server.url, (b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value, () => docId).pull(syncB.cursor(), 100);
+    const counts = older.applyPage(page.changes, page.cursor, (n) => b.store.sqlite.prepare("UPDATE meta SET value = ? WHERE key = 'sync.cursor'").run(String(n)));
+    expect(counts.parked).toBeGreaterThanOrEqual(1);
+    expect(() => b.patients.peek(p.id)).toThrow(/no patient/);
+    expect((b.store.sqlite.prepare('SELECT reason FROM sync_parked').get() as { reason: string }).reason).toMatch(/preferred_language of patient need a newer version/);
+    // "Upgraded": the normal applier knows the column, and the next sync replays what was parked.
+    expect((await syncB.syncOnce()).error).toBeNull();
+    expect(b.patients.peek(p.id).preferredLanguage).toBe('pt');
+    expect((b.store.sqlite.prepare('SELECT count(*) AS n FROM sync_parked').get() as { n: number }).n).toBe(0);
   });
 
   it('a revoked device is stopped at once', async () => {
