@@ -16,7 +16,7 @@ function child(args: string[], ready: (line: string) => boolean): { proc: ChildP
   const lines: string[] = [];
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   const reached = new Promise<void>((res) => {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
+    createInterface({ input: proc.stdout }).on('line', (l) => {
       lines.push(l);
       if (ready(l)) res();
     });
