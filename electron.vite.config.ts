@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve('electron/main/index.ts') } },
+      // The sync worker is its own entry: it runs in a worker thread (electron/services/sync/sync.worker.ts).
+      rollupOptions: { input: { index: resolve('electron/main/index.ts'), 'sync-worker': resolve('electron/services/sync/sync.worker.ts') } },
     },
   },
   preload: {

@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['electron.vite.config.ts', '.config/*.js', 'electron/tools/*.mjs'] },
+        projectService: { allowDefaultProject: ['electron.vite.config.ts', '.config/*.js', 'electron/tools/*.mjs', 'test/helpers/*.mjs'] },
         tsconfigRootDir: import.meta.dirname + '/..',
       },
       globals: { ...globals.node },
@@ -67,5 +67,5 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  { files: ['.config/*.js', 'electron/tools/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['.config/*.js', 'electron/tools/*.mjs', 'test/helpers/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,0 +1,50 @@
+/**
+ * The sync worker: runs in a worker thread with its own connection to the encrypted database, so
+ * pushing and pulling (a long first pull can take a while) never blocks the app. The main side
+ * talks to it with messages (see worker-host.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openWithKey } from '../db/open';
+import { createRepos } from '../repos';
+import { inProcessSyncLoop } from './index';
+
+export interface WorkerInit {
+  dbFile: string;
+  /** The raw database key, hex. It never leaves this process. */
+  keyHex: string;
+  resourcesDir: string;
+  intervalMs: number;
+}
+
+export type ToWorker = { type: 'user'; userId: string | null } | { type: 'syncNow'; id: number } | { type: 'online' } | { type: 'stop' };
+export type FromWorker = { type: 'status'; status: unknown; id?: number } | { type: 'error'; message: string };
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const key = Buffer.from(init.keyHex, 'hex');
+const store = openWithKey(init.dbFile, key, { resourcesDir: init.resourcesDir });
+key.fill(0);
+const repos = createRepos(store);
+let userId: string | null = null;
+const loop = inProcessSyncLoop(store, repos, () => userId, { intervalMs: init.intervalMs });
+const post = (m: FromWorker): void => port.postMessage(m);
+const report = setInterval(() => post({ type: 'status', status: loop.status() }), 1000);
+report.unref();
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'user') {
+    userId = m.userId;
+    if (userId) loop.start();
+    else loop.stop();
+  } else if (m.type === 'syncNow') {
+    void loop.syncNow().then((status) => post({ type: 'status', status, id: m.id }));
+  } else if (m.type === 'online') {
+    loop.online();
+  } else {
+    loop.stop();
+    clearInterval(report);
+    store.close();
+    port.close();
+  }
+});
+post({ type: 'status', status: loop.status() });
