@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 
@@ -78,6 +79,83 @@ export function writeKeyHeader(dbFile: string, h: KeyHeader): void {
   renameSync(tmp, path);
 }
 
+/**
+ * The pending header: written before a rekey or restore swaps the database file, promoted over the
+ * main header after it. While both exist, unlock tries each (see resolveKey in open.ts), so a
+ * process killed at any moment leaves a database that opens with the old or the new passphrase.
+ */
+export function pendingHeaderPathFor(dbFile: string): string {
+  return `${headerPathFor(dbFile)}.next`;
+}
+
+/** A header's fields checked, or null when `json` is not a header of a known version. */
+export function parseKeyHeader(json: unknown): KeyHeader | null {
+  const parsed = header.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Makes directory entries (a rename, a new file) durable; a no-op where directories cannot be opened (Windows). */
+function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the pending header durably, replacing a stale one left by an interrupted rekey or restore. */
+export function writePendingKeyHeader(dbFile: string, h: KeyHeader): void {
+  const path = pendingHeaderPathFor(dbFile);
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(h, null, 2) + '\n', { mode: 0o600 });
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+/** The pending header, or null when there is none (or it is unreadable, which an atomic write never leaves). */
+export function readPendingKeyHeader(dbFile: string): KeyHeader | null {
+  const path = pendingHeaderPathFor(dbFile);
+  if (!existsSync(path)) return null;
+  try {
+    return parseKeyHeader(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** Makes the pending header the header (atomic rename). Another process may have promoted it first. */
+export function promotePendingKeyHeader(dbFile: string): void {
+  try {
+    renameSync(pendingHeaderPathFor(dbFile), headerPathFor(dbFile));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  fsyncDir(dirname(dbFile));
+}
+
+/** Removes a pending header that the database has been proven not to need. */
+export function discardPendingKeyHeader(dbFile: string): void {
+  rmSync(pendingHeaderPathFor(dbFile), { force: true });
+}
+
+/** Whether `key` is the key this header describes (its check value), without the passphrase. */
+export function headerFitsKey(h: KeyHeader, key: Buffer): boolean {
+  const expected = Buffer.from(h.check, 'base64');
+  const actual = checkValue(key);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
 export function readKeyHeader(dbFile: string): KeyHeader {
   const path = headerPathFor(dbFile);
   if (!existsSync(path)) {
@@ -92,9 +170,9 @@ export function readKeyHeader(dbFile: string): KeyHeader {
   } catch {
     throw new CairnFailure('database_error', `the key header ${path} is not valid JSON`);
   }
-  const parsed = header.safeParse(json);
-  if (!parsed.success) throw new CairnFailure('database_error', `the key header ${path} is damaged or of an unknown version`);
-  return parsed.data;
+  const parsed = parseKeyHeader(json);
+  if (!parsed) throw new CairnFailure('database_error', `the key header ${path} is damaged or of an unknown version`);
+  return parsed;
 }
 
 /** Derives the key and proves it against the header's check value; a wrong passphrase throws `wrong_passphrase`. */

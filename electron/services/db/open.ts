@@ -6,7 +6,16 @@ import { dirname, join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { CairnFailure } from '../../../shared/api/result';
 import * as schema from './schema';
-import { createKeyHeader, deriveKey, headerPathFor, readKeyHeader, writeKeyHeader, type KeyHeader } from './key-header';
+import {
+  createKeyHeader,
+  deriveKey,
+  headerPathFor,
+  promotePendingKeyHeader,
+  readKeyHeader,
+  readPendingKeyHeader,
+  writeKeyHeader,
+  type KeyHeader,
+} from './key-header';
 
 export type Orm = BetterSQLite3Database<typeof schema>;
 
@@ -98,12 +107,64 @@ function ensureDeviceId(sqlite: Database.Database): string {
   return id;
 }
 
+/**
+ * Opens FILE with a derived key and nothing else: no pragmas, no migrations (for backup, restore and
+ * rekey, which must not change a file they only read or are about to replace). Fails fast on a wrong key.
+ */
+export function openRawWithKey(file: string, key: Buffer): Database.Database {
+  const sqlite = new Database(file, { fileMustExist: true, ...nativeBinding() });
+  applyKey(sqlite, key);
+  sqlite.pragma('busy_timeout = 5000');
+  failFastOnWrongKey(sqlite, file);
+  return sqlite;
+}
+
+function opensWith(file: string, key: Buffer): boolean {
+  try {
+    openRawWithKey(file, key).close();
+    return true;
+  } catch (e) {
+    if (e instanceof CairnFailure && e.code === 'wrong_passphrase') return false;
+    throw e;
+  }
+}
+
+/**
+ * Derives FILE's key from the passphrase. Normally that is its key header; while a rekey or restore
+ * is switching files (or was killed doing it) a pending header also exists, and the key is
+ * whichever of the two actually opens the database: the old passphrase until the new file is in
+ * place, the new one after. `pending` says the pending header is the one that fits.
+ */
+export async function resolveKey(file: string, passphrase: string): Promise<{ key: Buffer; header: KeyHeader; pending: boolean }> {
+  const next = readPendingKeyHeader(file);
+  if (!next) {
+    const main = readKeyHeader(file);
+    return { key: await deriveKey(passphrase, main), header: main, pending: false };
+  }
+  // A restore to a new place killed before its promotion leaves only the pending header.
+  const candidates = existsSync(headerPathFor(file)) ? ([[readKeyHeader(file), false], [next, true]] as const) : ([[next, true]] as const);
+  for (const [header, pending] of candidates) {
+    let key: Buffer;
+    try {
+      key = await deriveKey(passphrase, header);
+    } catch (e) {
+      if (e instanceof CairnFailure && e.code === 'wrong_passphrase') continue;
+      throw e;
+    }
+    if (opensWith(file, key)) return { key, header, pending };
+    key.fill(0);
+  }
+  throw new CairnFailure('wrong_passphrase', 'wrong passphrase: the database was not opened and nothing was changed');
+}
+
 /** Unlocks an existing database with the clinic passphrase. Nothing is written when it is wrong. */
 export async function unlockDatabase(file: string, passphrase: string, opts: OpenOptions): Promise<{ store: Store; key: Buffer }> {
   if (!existsSync(file)) throw new CairnFailure('not_found', `no such database file: ${file}`);
-  const header = readKeyHeader(file);
-  const key = await deriveKey(passphrase, header);
-  return { store: openWithKey(file, key, opts), key };
+  const { key, pending } = await resolveKey(file, passphrase);
+  const store = openWithKey(file, key, opts);
+  // Finishes a rekey or restore that was interrupted after its new database file was in place.
+  if (pending) promotePendingKeyHeader(file);
+  return { store, key };
 }
 
 /** Creates a new encrypted database and its key header; refuses to touch an existing one. */
