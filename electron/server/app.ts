@@ -68,7 +68,8 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   });
 
   app.get('/sync/pull', async (c) => {
-    await sync.authenticate(bearer(c), c.req.header(USER_HEADER) ?? null);
+    const who = await sync.authenticate(bearer(c), c.req.header(USER_HEADER) ?? null);
+    if (who.user.role === 'unknown') throw new ServerError(403, 'unknown_user', 'the signed-in user is not known to the clinic server yet; push this device\'s changes first');
     const cursor = Number(c.req.query('cursor') ?? '0');
     const limit = Number(c.req.query('limit') ?? '1000');
     if (!Number.isSafeInteger(cursor) || cursor < 0) throw new ServerError(400, 'invalid_request', 'cursor must be a non-negative whole number');

@@ -46,6 +46,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       : serve({ fetch: app.fetch, port: o.port, hostname: host }, () => resolve(s));
     s.once('error', reject);
   });
+  // Devices sync every minute or so: keep their connections longer than Node's 5-second default.
+  (server as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {

@@ -132,7 +132,9 @@ export class SyncService {
     // The command line on an enrolled device runs as the clinic's operator (it holds the passphrase).
     if (userId.startsWith('cli:')) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'operator' } };
     const user = await this.userById(this.db, userId);
-    if (!user) throw new ServerError(403, 'unknown_user', 'the signed-in user is not known to the clinic server yet');
+    // A user just created on this device is not known here until its account arrives in a push;
+    // the device may push (each change is still checked against its author's role), not pull.
+    if (!user) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'unknown' } };
     if (user.disabled) throw new ServerError(403, 'user_disabled', 'the signed-in user is disabled on the clinic server');
     return { device: { id: device.id, name: device.name }, user: { id: user.id, role: user.role } };
   }
@@ -320,8 +322,9 @@ export class SyncService {
     const birth = m.fields['birth_date'];
     if (!family || typeof birth !== 'string') return [];
     const found = await q.query<{ entity_id: string; data: Fields }>(
-      "SELECT entity_id, data FROM sync_rows WHERE entity = 'patient' AND lower(data->>'family_name') = $1 AND data->>'birth_date' = $2 AND entity_id <> $3",
-      [family, birth, m.id],
+      `SELECT entity_id, jsonb_build_object('given_name', data->'given_name', 'deleted_at', data->'deleted_at') AS data FROM sync_rows
+       WHERE entity = 'patient' AND lower(data->>'family_name') = $1 AND data->>'birth_date' = $2 AND lower(data->>'given_name') = $4 AND entity_id <> $3`,
+      [family, birth, m.id, given],
     );
     const inBatch = [...rows.values()].filter((r) => r.entity === 'patient' && r.data['id'] !== m.id && r.data['birth_date'] === birth && String(r.data['family_name'] ?? '').toLowerCase() === family && String(r.data['given_name'] ?? '').toLowerCase() === given);
     const candidates = new Map<string, Fields>([...found.map((f) => [f.entity_id, f.data] as const), ...inBatch.map((r) => [String(r.data['id']), r.data] as const)]);

@@ -78,6 +78,19 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   'meds.stop': (i, o) => [o('medication_course', i.courseId)],
   'meds.reconcile': (i, o) => [...patientAndVisit(i, o), ...i.items.map((item) => o('medication_course', item.courseId))],
   'meds.prescriptionPdf': (i, o) => [o('prescription', i.id)],
+  'sync.status': 'none',
+  'sync.now': 'none',
+  // Across charts, a restricted chart's conflicts are listed by name only (values hidden) by the repository.
+  'sync.conflicts.list': (i) => (i.patientId ? [i.patientId] : []),
+  'sync.conflicts.resolve': (i, o) => [o('sync_conflict', i.id)],
+  'sync.conflicts.dismiss': (i, o) => [o('sync_conflict', i.id)],
+  // Refused values of a restricted chart are hidden by the repository; reviewing shows nothing new.
+  'sync.quarantine.list': 'none',
+  'sync.quarantine.review': 'none',
+  'patients.merge': (i, o) => [i.survivorId, i.duplicateId, i.conflictId === undefined ? undefined : o('sync_conflict', i.conflictId)],
+  'patients.unmerge': (i) => [i.id],
+  'patients.reassignMrn': (i) => [i.id],
+  'patients.links': (i) => [i.id],
 };
 
 /**

@@ -7,6 +7,8 @@ import { notePdf, prescriptionPdfFor } from './documents/note-pdf';
 import { searchDrugs } from '../../shared/domain/med-checks';
 import { breakGlass, guardRestrictedCharts } from './chart-access.guard';
 import type { Session } from './session';
+import { syncCounts, type SyncController, type SyncStatus } from './sync';
+import type { Viewer } from './sync/conflicts.repo';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
 /** Runs before validation: refuses a caller whose role may not use the channel. */
@@ -16,8 +18,20 @@ export const CHART_GUARD: unique symbol = Symbol('chart guard');
 export type Handlers = { [C in Channel]: Handler<C> } & { [AUTHORIZE]?: (channel: Channel) => void; [CHART_GUARD]?: (channel: Channel, input: unknown) => void };
 
 
-/** The handlers behind every channel, built from ports (no globals) so tests use real temp files. */
-export function createHandlers({ session, now = (): Date => new Date() }: { session: Session; now?: () => Date }): Handlers {
+/** Channels the screen polls on its own: they do not count as activity for the idle sign-out. */
+const PASSIVE: ReadonlySet<Channel> = new Set<Channel>(['sync.status']);
+
+/** The status of a device with no sync worker (the command line, a device never enrolled). */
+function withoutSync(sqlite: Session['repos']['store']['sqlite']): SyncStatus {
+  const c = syncCounts(sqlite);
+  return { state: 'not_enrolled', serverUrl: c.serverUrl, lastSyncedAt: null, lastAttemptAt: null, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, error: null, progress: null, nextAttemptAt: null };
+}
+
+/**
+ * The handlers behind every channel, built from ports (no globals) so tests use real temp files.
+ * `sync` is the device's sync loop (absent: the status says not enrolled and nothing syncs).
+ */
+export function createHandlers({ session, now = (): Date => new Date(), sync }: { session: Session; now?: () => Date; sync?: SyncController }): Handlers {
   const actor = (): { userId: string } => ({ userId: session.requireUser().id });
   /** Reading a patient's data is audited like opening the chart. */
   const reading = (action: string, patientId: string): { userId: string } => {
@@ -25,10 +39,20 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
     session.repos.writer.read(action, a, patientId);
     return a;
   };
+  /** The signed-in user with what decides what they may see and settle of sync conflicts. */
+  const viewer = (passive = false): Viewer => {
+    const u = session.requireUser(undefined, { passive });
+    return { userId: u.id, role: u.role, mayOpen: (pid) => !session.repos.patients.isRestricted(pid) || session.mayOpenRestricted(pid) };
+  };
+  const syncStatus = (s?: SyncStatus): SyncStatus => {
+    const v = viewer(true);
+    // Counted for this role: front desk sees demographics conflicts only.
+    return { ...(s ?? sync?.status() ?? withoutSync(session.repos.store.sqlite)), conflictsOpen: session.repos.conflicts.openCount(v.role) };
+  };
   return {
     [AUTHORIZE]: (channel) => {
       const allowed = PERMISSIONS[channel];
-      if (allowed !== 'public') session.requireUser(allowed);
+      if (allowed !== 'public') session.requireUser(allowed, { passive: PASSIVE.has(channel) });
     },
     [CHART_GUARD]: (channel, input) => guardRestrictedCharts(session, channel, input),
     'session.status': () => session.status(),
@@ -185,5 +209,37 @@ export function createHandlers({ session, now = (): Date => new Date() }: { sess
       reading('chart.open', i.patientId);
       return buildChartSummary(session.repos, i.patientId, isoToday(now()));
     },
+    'sync.status': () => syncStatus(),
+    'sync.now': async () => {
+      actor();
+      return syncStatus(sync ? await sync.syncNow() : undefined);
+    },
+    'sync.conflicts.list': (i) => {
+      // The values are chart data: listing them is audited like reading the chart.
+      const v = viewer();
+      session.repos.writer.read('sync.conflict_list', v, i.patientId ?? null);
+      return session.repos.conflicts.list(v, i);
+    },
+    'sync.conflicts.resolve': (i) => session.repos.conflicts.resolve(i.id, i.choice, i.note, viewer()),
+    'sync.conflicts.dismiss': (i) => session.repos.conflicts.dismiss(i.id, i.reason, viewer()),
+    'sync.quarantine.list': (i) => {
+      const v = viewer();
+      session.repos.writer.read('sync.quarantine_list', v, null);
+      return session.repos.quarantine.list(v, i.includeReviewed);
+    },
+    'sync.quarantine.review': (i) => session.repos.quarantine.review(i.deviceId, i.seq, i.note, viewer()),
+    'patients.merge': (i) => {
+      session.repos.conflicts.merge(i.survivorId, i.duplicateId, i.conflictId, viewer());
+      return session.repos.patients.peek(i.duplicateId);
+    },
+    'patients.unmerge': (i) => {
+      session.repos.conflicts.unmerge(i.id, viewer());
+      return session.repos.patients.peek(i.id);
+    },
+    'patients.reassignMrn': (i) => {
+      session.repos.conflicts.reassignMrn(i.id, i.conflictId, viewer());
+      return session.repos.patients.peek(i.id);
+    },
+    'patients.links': (i) => session.repos.conflicts.links(i.id, viewer()),
   };
 }

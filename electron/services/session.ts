@@ -230,13 +230,16 @@ export class Session {
     return this.repos_;
   }
 
-  /** The signed-in user, or an `unauthenticated` failure. */
-  requireUser(roles?: readonly Role[]): User {
+  /**
+   * The signed-in user, or an `unauthenticated` failure. Counts as activity for the idle limit,
+   * except with `passive` (status polls the screen makes on its own must not keep a session open).
+   */
+  requireUser(roles?: readonly Role[], opts: { passive?: boolean } = {}): User {
     void this.repos;
     this.expireIfIdle();
     this.endIfRevoked();
     if (!this.user_) throw new CairnFailure('unauthenticated', this.autoLocked ? `signed out after ${this.autoLockMinutes()} minutes without activity: sign in again` : (this.endedBecause ?? 'sign in first'));
-    this.lastActivity = this.now().getTime();
+    if (!opts.passive) this.lastActivity = this.now().getTime();
     if (roles && !this.operator && !roles.includes(this.user_.role)) {
       throw new CairnFailure('forbidden', `a ${this.user_.role.replace('_', ' ')} may not do this`);
     }

@@ -6,6 +6,7 @@ import { EncounterWorkspace } from './features/encounters';
 import { ChartPage, PatientSearch, RegisterPatient } from './features/patients';
 import { UsersScreen } from './features/users';
 import { SessionGate } from './features/session';
+import { ConflictsNavButton, ConflictsScreen, SyncIndicator } from './features/sync';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
 import { useSession } from './stores/session.store';
@@ -26,10 +27,12 @@ function Shell(): ReactElement {
           <Group>
             <Title order={3}>Cairn</Title>
             <Text c="dimmed">{session?.clinicName}</Text>
+            <SyncIndicator />
           </Group>
           <Group>
             <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
             <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
+            <ConflictsNavButton />
             {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
             {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'audit' })} data-testid="nav-audit">Audit</Button>}
             <Text size="sm">{session?.user?.displayName}</Text>
@@ -45,6 +48,7 @@ function Shell(): ReactElement {
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}
         {view.name === 'audit' && <AuditViewer />}
+        {view.name === 'conflicts' && <ConflictsScreen key={view.patientId ?? 'all'} patientId={view.patientId} />}
       </AppShell.Main>
     </AppShell>
   );

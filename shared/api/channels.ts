@@ -58,6 +58,17 @@ export const CHANNELS = [
   'meds.stop',
   'meds.reconcile',
   'meds.prescriptionPdf',
+  'sync.status',
+  'sync.now',
+  'sync.conflicts.list',
+  'sync.conflicts.resolve',
+  'sync.conflicts.dismiss',
+  'sync.quarantine.list',
+  'sync.quarantine.review',
+  'patients.merge',
+  'patients.unmerge',
+  'patients.reassignMrn',
+  'patients.links',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

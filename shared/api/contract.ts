@@ -31,6 +31,7 @@ import { medAlert } from '../domain/drugs';
 import { checkResult, medicationAdd, medicationChange, medicationCourse, medicationStop, prescribe, reconcile, reconciliation } from '../domain/medications';
 import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
+import { chartLinks, conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -205,6 +206,43 @@ export const contract = {
   'meds.stop': { input: medicationStop, output: medicationCourse },
   'meds.reconcile': { input: reconcile, output: z.object({ id: z.string(), reconciledAt: z.string() }) },
   'meds.prescriptionPdf': { input: z.object({ id: z.uuid() }).strict(), output: z.object({ fileName: z.string(), base64: z.string() }) },
+  'sync.status': { input: none, output: syncStatus },
+  'sync.now': { input: none, output: syncStatus },
+  'sync.conflicts.list': {
+    input: z.object({ patientId: z.uuid().optional(), includeClosed: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    /** Open conflicts first, then (when asked) the recently settled ones. */
+    output: z.array(conflictView),
+  },
+  'sync.conflicts.resolve': {
+    input: z
+      .object({
+        id: z.uuid('not a conflict id'),
+        /** The index of the value to keep, or a value typed in for a field. */
+        choice: z.union([z.number().int().min(0).max(50), z.object({ value: z.union([z.string().trim().max(20000), z.number(), z.null()]) }).strict()]),
+        note: z.string().trim().max(500, 'at most 500 characters').optional(),
+      })
+      .strict(),
+    output: conflictView,
+  },
+  'sync.conflicts.dismiss': {
+    input: z.object({ id: z.uuid('not a conflict id'), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500, 'at most 500 characters') }).strict(),
+    output: conflictView,
+  },
+  'sync.quarantine.list': { input: z.object({ includeReviewed: z.boolean().default(false) }).strict(), output: z.array(quarantineItem) },
+  'sync.quarantine.review': {
+    input: z.object({ deviceId: z.string().min(1).max(100), seq: z.number().int().positive(), note: z.string().trim().min(3, 'say what was done about it (at least 3 characters)').max(500, 'at most 500 characters') }).strict(),
+    output: quarantineItem,
+  },
+  'patients.merge': {
+    input: z
+      .object({ survivorId: z.uuid('not a patient id'), duplicateId: z.uuid('not a patient id'), conflictId: z.uuid('not a conflict id').optional() })
+      .strict()
+      .refine((v) => v.survivorId !== v.duplicateId, { path: ['duplicateId'], message: 'a chart cannot be merged into itself' }),
+    output: patient,
+  },
+  'patients.unmerge': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: patient },
+  'patients.reassignMrn': { input: z.object({ id: z.uuid('not a patient id'), conflictId: z.uuid('not a conflict id').optional() }).strict(), output: patient },
+  'patients.links': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: chartLinks },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -74,6 +74,21 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'meds.stop': CLINICAL_WRITE,
   'meds.reconcile': CLINICAL_WRITE,
   'meds.prescriptionPdf': CLINICAL,
+  // Everyone signed in sees whether their work has reached the clinic server, and may push it now.
+  'sync.status': DEMOGRAPHICS_READ,
+  'sync.now': DEMOGRAPHICS_READ,
+  // Front desk settles demographics conflicts only: the handler refuses them every other record.
+  'sync.conflicts.list': DEMOGRAPHICS_WRITE,
+  'sync.conflicts.resolve': DEMOGRAPHICS_WRITE,
+  'sync.conflicts.dismiss': DEMOGRAPHICS_WRITE,
+  // The refused changes of this device: whoever works on it may see and review them (values by role).
+  'sync.quarantine.list': DEMOGRAPHICS_READ,
+  'sync.quarantine.review': DEMOGRAPHICS_READ,
+  // Chart identity decisions (merging a duplicate, a new MRN for one of two charts sharing one): reversible, audited.
+  'patients.merge': ['physician', 'admin'],
+  'patients.unmerge': ['physician', 'admin'],
+  'patients.reassignMrn': ['physician', 'admin'],
+  'patients.links': DEMOGRAPHICS_READ,
 };
 
 /** True when `role` may call `channel` (public channels: anyone). */

@@ -21,6 +21,7 @@ import type { Patient, PatientInput, PatientSummary } from '../../shared/domain/
 import { benchCharting } from './charting.bench';
 import { benchMeds } from './meds.bench';
 import { benchSecurity } from './security.bench';
+import { benchSync } from './sync.bench';
 import { createPatientGenerator, createRng, type PatientGenerator, type Rng } from './generate';
 
 const PASSPHRASE = 'bench: correct horse battery staple';
@@ -44,6 +45,9 @@ interface Args {
   pairPatients: number;
   seed: number;
   json: string | null;
+  syncRows: number;
+  /** Only these groups (comma-separated: core, sync); everything by default. */
+  only: Set<string> | null;
 }
 
 function parseCli(): Args {
@@ -53,6 +57,8 @@ function parseCli(): Args {
       'pair-patients': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'string' },
+      'sync-rows': { type: 'string' },
+      only: { type: 'string' },
     },
     strict: true,
   });
@@ -69,6 +75,8 @@ function parseCli(): Args {
     // A fixed default so runs on different commits measure the same data; --seed to vary it.
     seed: int(values.seed, 20_240_304, 'seed'),
     json: values.json ?? null,
+    syncRows: int(values['sync-rows'], 1_000_000, 'sync-rows'),
+    only: values.only ? new Set(values.only.split(',')) : null,
   };
 }
 
@@ -602,6 +610,14 @@ async function main(): Promise<void> {
   progress(`seed ${args.seed}, ${args.patients.toLocaleString('en-US')} patients, temp dir ${dir}`);
   let built: Built | undefined;
   try {
+    if (args.only?.has('sync')) {
+      await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
+      if (!args.only.has('core')) {
+        printTable([`Cairn sync benchmark — Node ${process.version}`]);
+        if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
+        return;
+      }
+    }
     const gen = createPatientGenerator(args.seed);
     const rng = createRng(args.seed ^ 0x9e3779b9);
     built = await buildMain(dir, args, gen, resourcesDir);
@@ -621,6 +637,7 @@ async function main(): Promise<void> {
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');
     await benchKdf(built.file);
     await benchEncryption(dir, args, resourcesDir);
+    if (!args.only) await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
 
     json['seed'] = args.seed;
     json['patients'] = args.patients;

@@ -18,9 +18,9 @@ export function cairn(args: string[], extraEnv: Record<string, string> = {}): { 
 export async function cliServer(args: string[]): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'server', ...args], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const url = await new Promise<string>((res, rej) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.once('line', (l) => res((JSON.parse(l) as { listening: string }).listening));
     child.once('exit', (code) => rej(new Error(`cairn server exited (${code}): ${err}`)));
   });

@@ -47,6 +47,11 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     expect(await c.ok<Patient>('patients.setRestricted', { id: vip.id, restricted: true })).toMatchObject({ restricted: true, version: 2 });
     await asDoctor();
     const pw = CLINIC.doc.password;
+    // A conflict record on the restricted chart, as the clinic server sends one (two phones written while apart).
+    const conflictId = '01960000-0000-7000-8000-000000000001';
+    c.session.repos.store.sqlite
+      .prepare(`INSERT INTO sync_conflicts (id, kind, entity, entity_id, patient_id, field, "values", winner, status, created_at) VALUES (?, 'field', 'patient', ?, ?, 'phone', ?, NULL, 'open', ?)`)
+      .run(conflictId, vip.id, vip.id, JSON.stringify([{ value: '617-555-0199' }, { value: '617-555-0111' }]), now.toISOString());
     inputs = {
       'patients.update': { id: vip.id, expectedVersion: 2, phone: '617-555-0100' },
       'patients.get': { id: vip.id },
@@ -83,6 +88,14 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'meds.stop': { courseId: rx.courseId, reason: 'cough' },
       'meds.reconcile': { patientId: vip.id, items: [{ courseId: rx.courseId, action: 'continue' }] },
       'meds.prescriptionPdf': { id: rx.prescriptionId },
+      'sync.conflicts.list': { patientId: vip.id },
+      // Past the guard these fail on their own rules (no such value; not a duplicate conflict), changing nothing.
+      'sync.conflicts.resolve': { id: conflictId, choice: 9 },
+      'sync.conflicts.dismiss': { id: conflictId, reason: 'checked with the patient' },
+      'patients.merge': { survivorId: vip.id, duplicateId: open.id, conflictId },
+      'patients.unmerge': { id: vip.id },
+      'patients.reassignMrn': { id: vip.id, conflictId },
+      'patients.links': { id: vip.id },
     };
   });
   afterAll(() => {

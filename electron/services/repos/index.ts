@@ -17,6 +17,8 @@ import { VitalsRepo } from './vitals.repo';
 import { ClinicalWriter } from './writer';
 import { DeviceClock } from '../sync/device-clock';
 import { RowAccess } from '../sync/row-reader';
+import { ConflictsRepo } from '../sync/conflicts.repo';
+import { QuarantineRepo } from '../sync/quarantine.repo';
 
 export interface Repos {
   store: Store;
@@ -34,6 +36,10 @@ export interface Repos {
   immunizations: ImmunizationsRepo;
   vitals: VitalsRepo;
   medications: MedicationsRepo;
+  /** Conflicts and duplicates found by the clinic server, and their resolution. */
+  conflicts: ConflictsRepo;
+  /** This device's changes the clinic server refused. */
+  quarantine: QuarantineRepo;
   drugs: () => LoadedKnowledge;
   resourcesDir: string;
   templates: TemplateLibrary;
@@ -86,6 +92,8 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     immunizations: new ImmunizationsRepo(store.orm, writer, vaccines),
     vitals: new VitalsRepo(store.sqlite, store.orm, writer),
     medications: new MedicationsRepo(store.sqlite, store.orm, writer, drugs),
+    conflicts: new ConflictsRepo(store.sqlite, store.deviceId, writer, rowAccess),
+    quarantine: new QuarantineRepo(store.sqlite, store.deviceId, writer, audit),
     drugs,
     resourcesDir,
     templates,

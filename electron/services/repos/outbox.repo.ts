@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isEntity, type Clocks, type Fields } from '../../../shared/sync/entities';
+import { ENTITIES, isEntity, type Clocks, type Fields } from '../../../shared/sync/entities';
 import type { DeviceClock } from '../sync/device-clock';
 import type { RowAccess } from '../sync/row-reader';
 
@@ -70,6 +70,12 @@ export class OutboxRepo {
     if (!isEntity(entity)) throw new Error(`"${entity}" is not a synced record type`);
     const row = this.rows.read(entity, entityId);
     if (!row) throw new Error(`outbox: ${entity} ${entityId} was not written before its outbox entry`);
+    if (ENTITIES[entity].kind === 'append') {
+      // Written once, never changed: no per-column state to keep.
+      const seq = this.next.get(this.deviceId)!.n;
+      this.insert.run(this.deviceId, seq, entity, entityId, 'insert', JSON.stringify(row), at, this.clock.tick(), meta.userId, meta.patientId, '{}');
+      return seq;
+    }
     const state = this.stateGet.get(entity, entityId);
     const known = state ? { data: JSON.parse(state.data) as Fields, clocks: JSON.parse(state.clocks) as Clocks } : null;
     const fields: Fields = known ? Object.fromEntries(Object.entries(row).filter(([k, v]) => known.data[k] !== v)) : row;

@@ -113,7 +113,7 @@ function toColumns(p: Partial<PatientInput>): Partial<Insert> {
 }
 
 /** Rows that belong to one patient's chart, by the id a channel takes (for the restricted-chart guard). */
-export type ChartRow = 'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course';
+export type ChartRow = 'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course' | 'sync_conflict';
 const OWNER_SQL: Record<ChartRow, string> = {
   encounter: 'SELECT patient_id AS patientId FROM encounters WHERE id = ?',
   note: 'SELECT patient_id AS patientId FROM clinical_notes WHERE id = ?',
@@ -121,6 +121,7 @@ const OWNER_SQL: Record<ChartRow, string> = {
   allergy: 'SELECT patient_id AS patientId FROM allergies WHERE id = ?',
   prescription: 'SELECT patient_id AS patientId FROM prescriptions WHERE id = ?',
   medication_course: 'SELECT patient_id AS patientId FROM medication_events WHERE course_id = ? LIMIT 1',
+  sync_conflict: 'SELECT patient_id AS patientId FROM sync_conflicts WHERE id = ?',
 };
 
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,
@@ -157,14 +158,15 @@ export class PatientsRepo {
     this.byFts = db.prepare<[string, number], Candidate>(
       `SELECT ${SUMMARY_COLUMNS} FROM patients p
        WHERE p.row_id IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ? LIMIT 200)
-         AND p.deleted_at IS NULL
+         AND p.deleted_at IS NULL AND p.merged_into IS NULL
        ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
     this.byBirthDate = db.prepare<[string, number], Candidate>(
-      `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.deleted_at IS NULL
+      `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.deleted_at IS NULL AND p.merged_into IS NULL
        ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
-    this.byMrn = db.prepare<[string], Candidate>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL`);
+    // A merged chart is not listed: its survivor is (the chart itself stays whole, and unmerging lists it again).
+    this.byMrn = db.prepare<[string], Candidate>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL AND p.merged_into IS NULL`);
     // Prepared once: drizzle's query builder costs more than the insert itself on this hot path.
     const insertable = COLUMNS.map(([, c]) => c).filter((c) => c.name !== 'row_id');
     this.insertRow = db.prepare<[Record<string, unknown>]>(

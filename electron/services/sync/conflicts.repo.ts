@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { mayCall } from '../../../shared/api/permissions';
 import { CairnFailure } from '../../../shared/api/result';
 import { displayName, patientInput } from '../../../shared/domain/patient';
 import { entityLabel, fieldLabel, type ChartCard, type ChartLinks, type ConflictValue, type ConflictView, type WireValue } from '../../../shared/domain/sync-review';
@@ -140,6 +141,7 @@ export class ConflictsRepo {
 
   /** Open conflicts on one chart that this role would see (for the chart's banner). */
   openCount(role: Role, patientId?: string): number {
+    if (!mayCall(role, 'sync.conflicts.list')) return 0;
     const sql = `SELECT count(*) AS n FROM sync_conflicts WHERE status = 'open'
       AND (@pid IS NULL OR patient_id = @pid OR (kind <> 'field' AND instr("values", @pid) > 0))
       AND (@fd = 0 OR entity = 'patient')`;

@@ -124,6 +124,11 @@ export class PullApplier {
   }
 
   private write(entity: EntityName, c: Change, replay: boolean): void {
+    if (ENTITIES[entity].kind === 'append') {
+      // Written once and never changed: insert it unless it is here already (a replayed page).
+      if (!this.rows.exists(entity, c.id)) this.rows.insert(entity, c.fields);
+      return;
+    }
     const local = new Set<string>();
     for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(JSON.parse(payload) as Fields)) local.add(k);
     const state = this.stateGet.get(entity, c.id);

@@ -31,9 +31,17 @@ export type FetchLike = (url: string, init: { method: string; headers: Record<st
 async function exchange<T>(fetchImpl: FetchLike, url: string, init: { method: string; headers: Record<string, string>; body?: string }, schema: z.ZodType<T>): Promise<T> {
   let res: { status: number; text(): Promise<string> };
   try {
-    res = await fetchImpl(url, init);
+    try {
+      res = await fetchImpl(url, init);
+    } catch (e) {
+      // A kept-alive connection the server had just closed: push and pull are idempotent, so once more.
+      if (!(e instanceof Error && e.cause instanceof Error && /ECONNRESET|EPIPE|socket/i.test(e.cause.message))) throw e;
+      res = await fetchImpl(url, init);
+    }
   } catch (e) {
-    throw new TransportError(0, 'offline', `the clinic server could not be reached (${e instanceof Error ? e.message : String(e)}); changes wait on this device`);
+    // fetch hides the reason (refused, reset, DNS, certificate) in `cause`.
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    throw new TransportError(0, 'offline', `the clinic server could not be reached (${e instanceof Error ? e.message : String(e)}${cause}); changes wait on this device`);
   }
   const text = await res.text().catch(() => '');
   let json: unknown;

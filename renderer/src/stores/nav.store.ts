@@ -5,6 +5,7 @@ export type View =
   | { name: 'register' }
   | { name: 'users' }
   | { name: 'audit' }
+  | { name: 'conflicts'; patientId?: string }
   | { name: 'chart'; patientId: string; tab?: string }
   | { name: 'encounter'; patientId: string; encounterId: string };
 

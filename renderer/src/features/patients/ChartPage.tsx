@@ -7,6 +7,7 @@ import { AllergiesPanel, FaceSheet, ImmunizationsPanel, ProblemsPanel } from '..
 import { VISIT_LABELS } from '../encounters';
 import { MedicationsPanel } from '../meds';
 import { VitalsTrends } from '../vitals';
+import { ChartSyncNotices } from '../sync';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
@@ -88,6 +89,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   return (
     <Stack>
       <PatientBanner patient={p} allergyStatus={header.allergyStatus} />
+      <ChartSyncNotices patientId={patientId} />
       {glassUntil && (
         <Alert color="red" variant="light" data-testid="break-glass-active">
           Opened by break-glass until {new Date(glassUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every access are in the audit log.

@@ -1,0 +1,3 @@
+export { ChartSyncNotices } from './ChartSyncNotices';
+export { ConflictsScreen } from './ConflictsScreen';
+export { ConflictsNavButton, SyncIndicator } from './SyncIndicator';

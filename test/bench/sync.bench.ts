@@ -1,0 +1,178 @@
+/**
+ * Sync figures for `npm run bench`, against a real clinic server on loopback HTTP:
+ * - sync.initial.rows_per_s: a new encrypted device pulls 1,000,000 rows (target ≥ 20,000/s);
+ * - sync.catchup_10k.s: 10,000 changes made offline are pushed (target ≤ 5 s);
+ * - sync.roundtrip.p95_ms: one change on device A visible on device B (target ≤ 50 ms).
+ * The server runs on PostgreSQL (127.0.0.1:5432) when it is reachable, else on embedded PGlite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { startServer, type RunningServer } from '../../electron/server/server';
+import { createDatabase, type Store } from '../../electron/services/db/open';
+import { createRepos, type Repos } from '../../electron/services/repos';
+import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
+import { patientInput } from '../../shared/domain/patient';
+
+type LatencyRow = (key: string, times: readonly number[], note: string, targetP95?: number) => void;
+interface Row {
+  label: string;
+  median: number;
+  p95: number | null;
+  n: number;
+  unit: 'ms' | 'x';
+  target: string;
+  pass: boolean | null;
+  note: string;
+}
+export interface SyncBenchContext {
+  rows: Row[];
+  json: Record<string, number | string>;
+  latencyRow: LatencyRow;
+  progress: (msg: string) => void;
+  resourcesDir: string;
+  /** Rows for the initial pull (1,000,000 by default). */
+  initialRows: number;
+}
+
+const KDF = { N: 2 ** 14, r: 8, p: 1 };
+const PG_ADMIN = process.env['CAIRN_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function serverDb(): Promise<{ target: { databaseUrl: string } | { memory: true }; label: string; drop: () => Promise<void> }> {
+  const name = `cairn_bench_${process.pid}`;
+  try {
+    const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name}`);
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+    return {
+      target: { databaseUrl: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`) },
+      label: 'PostgreSQL',
+      drop: async () => {
+        const d = new pg.Client({ connectionString: PG_ADMIN });
+        await d.connect();
+        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await d.end();
+      },
+    };
+  } catch {
+    return { target: { memory: true }, label: 'PGlite', drop: () => Promise.resolve() };
+  }
+}
+
+async function device(dir: string, name: string, server: RunningServer, resourcesDir: string): Promise<{ store: Store; repos: Repos }> {
+  const { store } = await createDatabase(join(dir, `${name}.cairn`), `bench ${name} passphrase`, { resourcesDir, kdf: KDF });
+  const repos = createRepos(store);
+  if (name === 'a') await repos.users.create({ username: 'benchadmin', displayName: 'Bench Admin', role: 'admin', password: 'bench admin password 1' }, null);
+  const { code } = await server.sync.createEnrollmentCode(name);
+  await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: name });
+  return { store, repos };
+}
+
+/** Fills the change log straight in SQL: patients, then observations of them (what a clinic's history is mostly made of). */
+async function seedLog(server: RunningServer, total: number, authorId: string): Promise<void> {
+  const patients = Math.max(1, Math.floor(total / 1000));
+  const observations = total - patients;
+  const hlc = `${String(Date.now()).padStart(15, '0')}.00000.bench`;
+  await server.db.query(
+    `WITH p AS (
+       SELECT g, '01900000-0000-7000-8000-' || lpad(to_hex(g), 12, '0') AS id FROM generate_series(1, $1::int) g
+     ), d AS (
+       SELECT g, id, jsonb_build_object('id', id, 'mrn', (9000000 + g)::text, 'given_name', 'Bench', 'family_name', 'Patient' || g, 'birth_date', '1970-01-01',
+         'sex', 'unknown', 'identifiers', '[]', 'restricted', 0, 'created_at', '2026-01-01T00:00:00.000Z', 'created_by', $2::text,
+         'updated_at', '2026-01-01T00:00:00.000Z', 'updated_by', $2::text) AS data FROM p
+     )
+     INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, author_id)
+     SELECT g, NULL, NULL, 'patient', id, id, 'insert', data, (SELECT jsonb_object_agg(k, $3::text) FROM jsonb_object_keys(data) k), $2 FROM d`,
+    [patients, authorId, hlc],
+  );
+  const chunk = 100_000;
+  for (let start = 0; start < observations; start += chunk) {
+    const n = Math.min(chunk, observations - start);
+    await server.db.query(
+      `WITH o AS (SELECT g, $1::int + g AS seq FROM generate_series(1, $2::int) g),
+       d AS (
+         SELECT seq, '01900000-0000-7000-9000-' || lpad(to_hex(seq), 12, '0') AS id,
+           '01900000-0000-7000-8000-' || lpad(to_hex(1 + seq % $3::int), 12, '0') AS pid FROM o
+       )
+       INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, author_id)
+       SELECT seq, NULL, NULL, 'observation', id, pid, 'insert',
+         jsonb_build_object('id', id, 'patient_id', pid, 'category', 'vital-signs', 'loinc', '8867-4', 'display', 'Heart rate', 'value_num', 60 + seq % 40,
+           'unit', '/min', 'status', 'final', 'effective_at', '2026-01-01T00:00:00.000Z', 'created_at', '2026-01-01T00:00:00.000Z', 'created_by', $4::text,
+           'updated_at', '2026-01-01T00:00:00.000Z', 'updated_by', $4::text),
+         jsonb_build_object('id', $5::text), $4 FROM d`,
+      [patients + start, n, patients, authorId, hlc],
+    );
+  }
+  await server.db.query('UPDATE sync_counter SET n = $1 WHERE id = 1', [total]);
+}
+
+export async function benchSync(c: SyncBenchContext): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-sync-bench-'));
+  const db = await serverDb();
+  const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
+  try {
+    c.progress(`sync: clinic server on ${db.label}, loopback HTTP`);
+    const a = await device(dir, 'a', server, c.resourcesDir);
+    const adminId = a.repos.users.list()[0]!.id;
+    const author = (await a.repos.users.create({ username: 'benchdoc', displayName: 'Bench Doctor', role: 'physician', password: 'bench doctor password 1' }, adminId)).id;
+    const syncA = clientFor(a.store, a.repos, () => author, { pushBatch: 1000 });
+    await syncA.syncOnce();
+
+    // Catch-up: 10,000 changes made offline, then pushed.
+    for (let i = 0; i < 10_000; i++) a.repos.patients.create(patientInput.parse({ givenName: `Offline${i}`, familyName: 'Catchup', birthDate: '1980-01-01' }), { userId: author });
+    const tPush = performance.now();
+    const pushed = await syncA.syncOnce();
+    const pushSeconds = (performance.now() - tPush) / 1000;
+    if (pushed.error || pushed.pushed < 10_000) throw new Error(`catch-up push failed: ${pushed.error?.message ?? pushed.pushed}`);
+    c.rows.push({ label: 'sync.catchup_10k', median: pushSeconds * 1000, p95: null, n: 1, unit: 'ms', target: '≤ 5 s', pass: pushSeconds <= 5, note: `10,000 patient changes pushed in batches of 1,000 (server: ${db.label})` });
+    c.json['sync.catchup_10k.s'] = Math.round(pushSeconds * 1000) / 1000;
+
+    // Round trip: a change on A visible on B.
+    const b = await device(dir, 'b', server, c.resourcesDir);
+    const syncB: SyncClient = clientFor(b.store, b.repos, () => author, { pullPage: 5000 });
+    await syncB.syncOnce();
+    const trips: number[] = [];
+    const p = a.repos.patients.create(patientInput.parse({ givenName: 'Round', familyName: 'Trip', birthDate: '1990-01-01' }), { userId: author });
+    await syncA.syncOnce();
+    await syncB.syncOnce();
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      const cur = a.repos.patients.peek(p.id);
+      a.repos.patients.update({ id: p.id, expectedVersion: cur.version, phone: `555-${String(i).padStart(4, '0')}` } as never, { userId: author });
+      await syncA.pushAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
+      await syncB.pullAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
+      if (b.repos.patients.peek(p.id).phone !== `555-${String(i).padStart(4, '0')}`) throw new Error('round trip did not arrive');
+      trips.push(performance.now() - t0);
+    }
+    c.latencyRow('sync.roundtrip', trips, `write on A → push → pull on B → visible; loopback HTTP, ${db.label}`, 50);
+
+    // Initial pull: a new device takes the clinic's history.
+    c.progress(`sync: seeding ${c.initialRows.toLocaleString('en-US')} rows in the change log`);
+    await server.db.query('TRUNCATE sync_changes');
+    await server.db.query("DELETE FROM sync_rows WHERE entity <> 'user'");
+    await seedLog(server, c.initialRows, author);
+    const fresh = await device(dir, 'fresh', server, c.resourcesDir);
+    const head = Number((await server.db.query<{ n: number }>('SELECT n FROM sync_counter'))[0]!.n);
+    fresh.store.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('sync.cursor', '0') ON CONFLICT(key) DO UPDATE SET value = '0'").run();
+    const syncFresh = clientFor(fresh.store, fresh.repos, () => author, { pullPage: 5000 });
+    c.progress('sync: initial pull into an encrypted device');
+    const t0 = performance.now();
+    const s = await syncFresh.syncOnce();
+    const seconds = (performance.now() - t0) / 1000;
+    if (s.error) throw new Error(`initial pull failed: ${s.error.message}`);
+    const got = (fresh.store.sqlite.prepare('SELECT (SELECT count(*) FROM observations) + (SELECT count(*) FROM patients) AS n').get() as { n: number }).n;
+    if (got < c.initialRows) throw new Error(`initial pull brought ${got} of ${c.initialRows} rows`);
+    const perSecond = s.pulled / seconds;
+    c.rows.push({ label: 'sync.initial.rows_per_s', median: perSecond, p95: null, n: s.pulled, unit: 'ms', target: '≥ 20,000/s', pass: perSecond >= 20_000, note: `${s.pulled.toLocaleString('en-US')} rows (head ${head}) in ${seconds.toFixed(1)} s into an encrypted device, pages of 5,000 (value is rows/s)` });
+    c.json['sync.initial.rows_per_s'] = Math.round(perSecond);
+    for (const d of [a, b, fresh]) d.store.close();
+  } finally {
+    await server.close();
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
