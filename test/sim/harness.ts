@@ -325,6 +325,12 @@ async function checkConvergence(server: SimServer, devices: Device[], report: Si
   for (const d of devices) {
     const parked = (d.store.sqlite.prepare('SELECT count(*) AS n FROM sync_parked').get() as { n: number }).n;
     if (parked > 0) violation(`device ${d.idx} parked ${parked} changes: ${JSON.stringify(d.store.sqlite.prepare('SELECT reason FROM sync_parked LIMIT 1').get())}`);
+    if (parked > 0 && process.env['CAIRN_SIM_DEBUG']) {
+      for (const r of d.store.sqlite.prepare('SELECT change FROM sync_parked').all() as { change: string }[]) console.log('PARKED', r.change.slice(0, 600));
+      const c = JSON.parse((d.store.sqlite.prepare('SELECT change FROM sync_parked LIMIT 1').get() as { change: string }).change) as { id: string };
+      console.log('LOCAL', JSON.stringify(d.store.sqlite.prepare('SELECT status, signed_at, title, substr(content,1,80) AS c, version FROM clinical_notes WHERE id = ?').get(c.id)));
+      console.log('OUTBOX', JSON.stringify(d.store.sqlite.prepare('SELECT seq, server_seq, quarantined_reason, substr(payload,1,200) AS p FROM sync_outbox WHERE entity_id = ?').all(c.id)));
+    }
     report.quarantined += (d.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NOT NULL').get() as { n: number }).n;
     const mine = deviceRows(d);
     for (const [k, v] of truth) if (mine.get(k) !== v) violation(`device ${d.idx} differs from the server on ${k}: ${mine.has(k) ? 'different values' : 'missing'}`);

@@ -106,7 +106,7 @@ export class PullApplier {
     try {
       // A savepoint: a change that cannot apply (say, it refers to a record not here yet) is parked
       // without undoing the rest of the page.
-      this.savepoint(() => this.write(entity, c, replay));
+      this.savepoint(() => this.write(entity, c));
       for (const clock of Object.values(c.clocks)) if (clock > this.newestClock) this.newestClock = clock;
       return 'applied';
     } catch (e) {
@@ -123,22 +123,28 @@ export class PullApplier {
     return null;
   }
 
-  private write(entity: EntityName, c: Change, replay: boolean): void {
+  private write(entity: EntityName, c: Change): void {
     if (ENTITIES[entity].kind === 'append') {
       // Written once and never changed: insert it unless it is here already (a replayed page).
       if (!this.rows.exists(entity, c.id)) this.rows.insert(entity, c.fields);
       return;
     }
     const local = new Set<string>();
-    for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(JSON.parse(payload) as Fields)) local.add(k);
+    // Important: a note the server holds as signed can no longer take this device's pending edits
+    // (the server will refuse them, and they stay quarantined for review), so its signed text and
+    // status apply whole, never half over a local draft.
+    const signedThere = ENTITIES[entity].kind === 'note' && c.fields['signed_at'] != null;
+    if (!signedThere) for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(JSON.parse(payload) as Fields)) local.add(k);
     const state = this.stateGet.get(entity, c.id);
     const data = state ? (JSON.parse(state.data) as Fields) : {};
     const clocks = state ? (JSON.parse(state.clocks) as Clocks) : {};
     const apply: Fields = {};
     for (const [k, v] of Object.entries(c.fields)) {
       if (local.has(k)) continue;
-      // A parked change replayed late must not undo newer values.
-      if (replay && clocks[k] !== undefined && c.clocks[k]! < clocks[k]) continue;
+      // Never step back: a change older than what this device already holds for the column (a
+      // parked change replayed late, or log entries older than a record just restored after a
+      // refusal) is skipped. Equal clocks are the same write. A signed note applies whole.
+      if (!signedThere && clocks[k] !== undefined && c.clocks[k]! <= clocks[k]) continue;
       apply[k] = v;
       data[k] = v;
       clocks[k] = c.clocks[k]!;
