@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Menu, session as electronSession, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, net, session as electronSession, shell, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,8 @@ import { setDispatchLogger } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
 import { createLogger } from '../services/log';
 import { Session } from '../services/session';
+import { SessionSync } from '../services/sync';
+import { WorkerSyncController } from '../services/sync/worker-host';
 import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { registerIpc } from './ipc';
 import { safeStorageKeyMemory } from './key-memory';
@@ -54,13 +56,31 @@ if (!app.requestSingleInstanceLock()) {
     electronSession.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
     const userData = app.getPath('userData');
     setDispatchLogger(createLogger({ destination: destination({ dest: join(userData, 'cairn.log'), mkdir: true }) }));
+    // The sync worker opens its own connection, so it gets a copy of the key at unlock.
+    let workerKey: Buffer | null = null;
     const session = new Session({
       dbFile: process.env['CAIRN_DB'] ?? join(userData, 'clinic.cairn'),
       resourcesDir,
       keyMemory: safeStorageKeyMemory(join(userData, 'keys')),
+      onUnlock: (_file, key) => {
+        workerKey?.fill(0);
+        workerKey = key;
+      },
     });
+    const sync = new SessionSync(session, (dbFile) => {
+      if (!workerKey) return null;
+      const keyHex = workerKey.toString('hex');
+      return new WorkerSyncController(join(import.meta.dirname, 'sync-worker.js'), { dbFile, keyHex, resourcesDir, intervalMs: 60_000 });
+    });
+    // Back online (the OS says so): sync at once instead of waiting for the backoff.
+    let wasOnline = net.isOnline();
+    setInterval(() => {
+      const now = net.isOnline();
+      if (now && !wasOnline) sync.online();
+      wasOnline = now;
+    }, 5_000).unref();
     session.tryRememberedKey();
-    registerIpc(createHandlers({ session }), isTrusted);
+    registerIpc(createHandlers({ session, sync }), isTrusted);
     Menu.setApplicationMenu(buildMenu(() => win, () => session.lock()));
 
     win = new BrowserWindow({
@@ -80,7 +100,10 @@ if (!app.requestSingleInstanceLock()) {
     win.once('ready-to-show', () => win?.show());
     void win.loadFile(rendererIndex);
 
-    app.on('before-quit', () => session.close());
+    app.on('before-quit', () => {
+      void sync.stop();
+      session.close();
+    });
   });
 
   app.on('window-all-closed', () => app.quit());

@@ -24,6 +24,8 @@ export interface SessionOptions {
   resourcesDir: string;
   now?: () => Date;
   keyMemory?: KeyMemory;
+  /** Called with a copy of the key when the database is unlocked (the sync worker opens its own connection). */
+  onUnlock?: (file: string, key: Buffer) => void;
 }
 
 /**
@@ -174,6 +176,7 @@ export class Session {
     this.store = store;
     this.repos_ = createRepos(store, { now: this.now, clinicTemplatesDir: join(dirname(this.opts.dbFile), 'templates') });
     this.opts.keyMemory?.save(this.opts.dbFile, key);
+    this.opts.onUnlock?.(this.opts.dbFile, Buffer.from(key));
     key.fill(0);
   }
 

@@ -7,6 +7,7 @@ import { createHandlers } from '../services/handlers';
 import { createLogger } from '../services/log';
 import { defaultResourcesDir } from '../services/paths';
 import { Session } from '../services/session';
+import { inProcessRunner, SessionSync } from '../services/sync';
 import { startWebServer } from './web-server';
 
 // `npm run dev:web [-- --db FILE --port N]`: the renderer in an ordinary browser, backed by
@@ -24,9 +25,12 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
 setDispatchLogger(createLogger());
 const session = new Session({ dbFile: resolve(values.db), resourcesDir });
 const token = randomBytes(24).toString('base64url');
-const server = await startWebServer({ handlers: createHandlers({ session }), rendererDir, token, port: Number(values.port) });
+// Sync runs on this thread here; the desktop app runs it in a worker thread.
+const sync = new SessionSync(session, () => inProcessRunner(session.repos.store, session.repos));
+const server = await startWebServer({ handlers: createHandlers({ session, sync }), rendererDir, token, port: Number(values.port) });
 process.stdout.write(`Cairn (web) on ${server.url}?token=${token}\ndatabase: ${resolve(values.db)}${existsSync(values.db) ? '' : ' (new: the page will set it up)'}\n`);
 const stop = (): void => {
+  void sync.stop();
   session.close();
   void server.close().then(() => process.exit(0));
 };

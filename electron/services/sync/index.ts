@@ -4,6 +4,7 @@ import type { Store } from '../db/open';
 import type { Repos } from '../repos';
 import { SyncClient, type SyncClientOptions } from './sync.client';
 import { SyncLoop } from './controller';
+import type { SyncRunner } from './session-sync';
 import { enrollDevice, HttpTransport, TransportError, type FetchLike } from './transport';
 
 export { SyncClient, type SyncSummary, type SyncProgress } from './sync.client';
@@ -51,6 +52,7 @@ export function clientFor(store: Store, repos: Repos, userId: () => string, opts
 }
 
 export { SyncLoop, backoffMs, type SyncController, type SyncStatus } from './controller';
+export { SessionSync, type SyncRunner } from './session-sync';
 
 /** Counts the status shows, read from the device database. */
 export function syncCounts(sqlite: Database.Database): { pending: number; quarantined: number; conflictsOpen: number; serverUrl: string | null } {
@@ -74,4 +76,22 @@ export function inProcessSyncLoop(store: Store, repos: Repos, userId: () => stri
     () => syncCounts(store.sqlite),
     { ...(opts.intervalMs !== undefined && { intervalMs: opts.intervalMs }) },
   );
+}
+
+/** A sync runner on this thread for the session-following controller (the dev web server uses it). */
+export function inProcessRunner(store: Store, repos: Repos, opts: { intervalMs?: number } = {}): SyncRunner {
+  let user: string | null = null;
+  const loop = inProcessSyncLoop(store, repos, () => user, opts);
+  return {
+    setUser(u) {
+      if (u === user) return;
+      user = u;
+      if (u) loop.start();
+      else loop.stop();
+    },
+    online: () => loop.online(),
+    stop: () => loop.stop(),
+    status: () => loop.status(),
+    syncNow: () => loop.syncNow(),
+  };
 }

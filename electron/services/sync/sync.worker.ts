@@ -33,6 +33,7 @@ report.unref();
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'user') {
+    if (m.userId === userId) return;
     userId = m.userId;
     if (userId) loop.start();
     else loop.stop();
