@@ -196,10 +196,20 @@ export class SyncService {
     if (seen.length === 0) return [];
     const seqs = seen.map((m) => m.seq);
     const applied = await q.query<{ device_seq: number; server_seq: number }>('SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 AND device_seq = ANY($2::bigint[])', [deviceId, seqs]);
-    const refused = await q.query<{ device_seq: number; code: string; message: string }>('SELECT device_seq, code, message FROM sync_rejections WHERE device_id = $1 AND device_seq = ANY($2::bigint[])', [deviceId, seqs]);
+    const refused = await q.query<{ device_seq: number; code: string; message: string; data: Fields | null; clocks: Clocks | null; server_seq: number | null }>(
+      `SELECT r.device_seq, r.code, r.message, s.data, s.clocks, s.server_seq FROM sync_rejections r
+       LEFT JOIN sync_rows s ON s.entity = r.mutation->>'entity' AND s.entity_id = r.mutation->>'id'
+       WHERE r.device_id = $1 AND r.device_seq = ANY($2::bigint[])`,
+      [deviceId, seqs],
+    );
     const out = new Map<number, MutationResult>(seqs.map((s) => [s, { seq: s, status: 'duplicate', serverSeq: null }]));
     for (const r of applied) out.set(Number(r.device_seq), { seq: Number(r.device_seq), status: 'duplicate', serverSeq: Number(r.server_seq) });
-    for (const r of refused) out.set(Number(r.device_seq), { seq: Number(r.device_seq), status: 'rejected', code: r.code, message: r.message });
+    // A refusal answered again (its first answer was lost) carries the record's state too, so the
+    // device can still put its copy back.
+    for (const r of refused) {
+      const current = r.data && r.clocks && r.server_seq !== null ? { fields: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) } : null;
+      out.set(Number(r.device_seq), { seq: Number(r.device_seq), status: 'rejected', code: r.code, message: r.message, current });
+    }
     return [...out.entries()];
   }
 

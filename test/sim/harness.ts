@@ -333,7 +333,11 @@ async function checkConvergence(server: SimServer, devices: Device[], report: Si
     }
     report.quarantined += (d.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NOT NULL').get() as { n: number }).n;
     const mine = deviceRows(d);
-    for (const [k, v] of truth) if (mine.get(k) !== v) violation(`device ${d.idx} differs from the server on ${k}: ${mine.has(k) ? 'different values' : 'missing'}`);
+    for (const [k, v] of truth) {
+      if (mine.get(k) === v) continue;
+      violation(`device ${d.idx} differs from the server on ${k}: ${mine.has(k) ? 'different values' : 'missing'}`);
+      if (process.env['CAIRN_SIM_DEBUG'] && mine.has(k)) console.log('SERVER', v.slice(0, 900), '\nDEVICE', mine.get(k)!.slice(0, 900), '\nOUTBOX', JSON.stringify(d.store.sqlite.prepare('SELECT seq, server_seq, quarantined_reason, hlc, substr(payload,1,300) AS p FROM sync_outbox WHERE entity_id = ?').all(k.split('/')[1])), '\nSTATE', JSON.stringify(d.store.sqlite.prepare('SELECT clocks FROM sync_state WHERE entity_id = ?').get(k.split('/')[1])));
+    }
     for (const k of mine.keys()) if (!truth.has(k)) violation(`device ${d.idx} has ${k}, which the server does not`);
   }
 }

@@ -76,7 +76,7 @@ export class PullApplier {
    * transaction, after quarantining.
    */
   restoreServerState(entity: string, id: string, current: { fields: Fields; clocks: Clocks; serverSeq: number }): void {
-    this.applyOne({ serverSeq: current.serverSeq, entity, id, op: 'update', patientId: null, fields: current.fields, clocks: current.clocks, deviceId: null, deviceSeq: null }, false);
+    this.applyOne({ serverSeq: current.serverSeq, entity, id, op: 'update', patientId: null, fields: current.fields, clocks: current.clocks, deviceId: null, deviceSeq: null }, false, true);
     this.receiveNewest();
   }
 
@@ -96,7 +96,8 @@ export class PullApplier {
     }).immediate();
   }
 
-  private applyOne(c: Change, replay: boolean): 'applied' | 'parked' {
+  /** `authoritative`: the server's current state of the record, applied even over newer local clocks. */
+  private applyOne(c: Change, replay: boolean, authoritative = false): 'applied' | 'parked' {
     const reason = this.whyNot(c);
     if (reason) {
       if (!replay) this.park.run(c.serverSeq, JSON.stringify(c), reason, new Date().toISOString());
@@ -106,7 +107,7 @@ export class PullApplier {
     try {
       // A savepoint: a change that cannot apply (say, it refers to a record not here yet) is parked
       // without undoing the rest of the page.
-      this.savepoint(() => this.write(entity, c));
+      this.savepoint(() => this.write(entity, c, authoritative));
       for (const clock of Object.values(c.clocks)) if (clock > this.newestClock) this.newestClock = clock;
       return 'applied';
     } catch (e) {
@@ -123,7 +124,7 @@ export class PullApplier {
     return null;
   }
 
-  private write(entity: EntityName, c: Change): void {
+  private write(entity: EntityName, c: Change, authoritative: boolean): void {
     if (ENTITIES[entity].kind === 'append') {
       // Written once and never changed: insert it unless it is here already (a replayed page).
       if (!this.rows.exists(entity, c.id)) this.rows.insert(entity, c.fields);
@@ -144,7 +145,7 @@ export class PullApplier {
       // Never step back: a change older than what this device already holds for the column (a
       // parked change replayed late, or log entries older than a record just restored after a
       // refusal) is skipped. Equal clocks are the same write. A signed note applies whole.
-      if (!signedThere && clocks[k] !== undefined && c.clocks[k]! <= clocks[k]) continue;
+      if (!signedThere && !authoritative && clocks[k] !== undefined && c.clocks[k]! <= clocks[k]) continue;
       apply[k] = v;
       data[k] = v;
       clocks[k] = c.clocks[k]!;

@@ -1,0 +1,3 @@
+import { simSuite } from './suite';
+
+simSuite(0, 50, { canary: true });

@@ -1,0 +1,3 @@
+import { simSuite } from './suite';
+
+simSuite(50, 50);

@@ -1,0 +1,3 @@
+import { simSuite } from './suite';
+
+simSuite(100, 50);
