@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unlockDatabase } from '../../electron/services/db/open';
@@ -36,6 +37,10 @@ describe('the sync worker thread', () => {
       expect(status.serverUrl).toBe(server.url);
       const rows = await server.db.query("SELECT 1 FROM sync_rows WHERE entity = 'patient' AND entity_id = $1", [p.id]);
       expect(rows).toHaveLength(1);
+      // The same worker takes the automatic backup (the first one at start, then daily).
+      const backups = join(dirname(dbFile), 'backups');
+      for (let i = 0; i < 100 && !(existsSync(backups) && readdirSync(backups).some((f) => f.endsWith('.cairnbak'))); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(readdirSync(backups).filter((f) => f.endsWith('.cairnbak'))).toHaveLength(1);
       // Offline: the status says so and the change waits.
       await server.stop();
       repos.patients.create(patientInput.parse({ givenName: 'Ola', familyName: 'Waiting', birthDate: '1994-04-04' }), { userId: docId });

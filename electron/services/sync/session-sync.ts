@@ -12,7 +12,7 @@ export interface SyncRunner extends SyncController {
 const IDLE: SyncStatus = { state: 'not_enrolled', serverUrl: null, lastSyncedAt: null, lastAttemptAt: null, pending: 0, quarantined: 0, conflictsOpen: 0, error: null, progress: null, nextAttemptAt: null };
 
 /**
- * Follows the session: starts sync for the unlocked database once the device is enrolled, syncs
+ * Follows the session: starts the background runner for the unlocked database, syncs
  * as the signed-in user, pauses when nobody is signed in, and stops when the database is locked.
  * Checked on every status call (the renderer asks every few seconds), so no events are needed.
  */
@@ -34,8 +34,8 @@ export class SessionSync implements SyncController {
       this.forFile = null;
       return null;
     }
-    const enrolled = syncCounts(this.session.repos.store.sqlite).serverUrl !== null;
-    if (enrolled && (!this.runner || this.forFile !== this.session.dbFile)) {
+    // Started for every unlocked database, enrolled or not: the worker also takes the automatic backups.
+    if (!this.runner || this.forFile !== this.session.dbFile) {
       this.runner = this.start(this.session.dbFile);
       this.forFile = this.session.dbFile;
     }

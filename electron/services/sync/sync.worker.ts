@@ -1,9 +1,11 @@
 /**
- * The sync worker: runs in a worker thread with its own connection to the encrypted database, so
- * pushing and pulling (a long first pull can take a while) never blocks the app. The main side
- * talks to it with messages (see worker-host.ts).
+ * The background worker: runs in a worker thread with its own connection to the encrypted
+ * database, so pushing and pulling (a long first pull can take a while) and the daily automatic
+ * backup never block the app. The main side talks to it with messages (see worker-host.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createBackup } from '../backup/backup';
+import { BackupScheduler } from '../backup/scheduler';
 import { openWithKey } from '../db/open';
 import { createRepos } from '../repos';
 import { inProcessSyncLoop } from './index';
@@ -14,6 +16,8 @@ export interface WorkerInit {
   keyHex: string;
   resourcesDir: string;
   intervalMs: number;
+  /** Automatic daily backups (on unless false). */
+  backups?: boolean;
 }
 
 export type ToWorker = { type: 'user'; userId: string | null } | { type: 'syncNow'; id: number } | { type: 'online' } | { type: 'stop' };
@@ -23,7 +27,9 @@ const init = workerData as WorkerInit;
 const port = parentPort!;
 const key = Buffer.from(init.keyHex, 'hex');
 const store = openWithKey(init.dbFile, key, { resourcesDir: init.resourcesDir });
-key.fill(0);
+// Automatic backups: daily, the last 14 kept in backups/ beside the database (see backup/scheduler.ts).
+const backups = init.backups === false ? null : new BackupScheduler({ dbFile: init.dbFile, takeBackup: (out) => createBackup({ dbFile: init.dbFile, key, out }) });
+backups?.start();
 const repos = createRepos(store);
 let userId: string | null = null;
 const loop = inProcessSyncLoop(store, repos, () => userId, { intervalMs: init.intervalMs });
@@ -43,6 +49,8 @@ port.on('message', (m: ToWorker) => {
     loop.online();
   } else {
     loop.stop();
+    backups?.stop();
+    key.fill(0);
     clearInterval(report);
     store.close();
     port.close();
