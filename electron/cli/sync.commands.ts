@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CairnFailure } from '../../shared/api/result';
 import { openServerDb, type ServerDbTarget } from '../server/db/open';
 import { startServer } from '../server/server';
+import { clearRunningInfo, newAdminToken, runningInfo, writeRunningInfo, type RunningInfo } from '../server/server-info';
 import { SyncService } from '../server/sync.service';
 import { createDatabase, unlockDatabase, type Store } from '../services/db/open';
 import { defaultResourcesDir } from '../services/paths';
@@ -66,23 +66,8 @@ function target(v: Values): ServerDbTarget {
   throw new SyncCliError('give --data-dir DIR (embedded database) or --database-url postgres://… (see cairn --help)', 2);
 }
 
-/** Written by a running server beside its embedded data, so admin commands can reach it. */
-interface RunningInfo {
-  pid: number;
-  url: string;
-  adminToken: string;
-}
-const infoFile = (dir: string): string => join(dir, 'cairn-server.json');
-
 function runningServer(t: ServerDbTarget): RunningInfo | null {
-  if (!('dataDir' in t) || !existsSync(infoFile(t.dataDir))) return null;
-  const info = JSON.parse(readFileSync(infoFile(t.dataDir), 'utf8')) as RunningInfo;
-  try {
-    process.kill(info.pid, 0);
-    return info;
-  } catch {
-    return null;
-  }
+  return 'dataDir' in t ? runningInfo(t.dataDir) : null;
 }
 
 async function adminCall<T>(info: RunningInfo, method: string, path: string, body?: unknown): Promise<T> {
@@ -115,7 +100,7 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new SyncCliError('give both --tls-cert and --tls-key', 2);
   if (runningServer(t)) throw new SyncCliError(`a clinic server is already running on ${String(v['data-dir'])}`);
-  const adminToken = randomBytes(24).toString('base64url');
+  const adminToken = newAdminToken();
   let server;
   try {
     server = await startServer({
@@ -130,10 +115,7 @@ async function serve(args: string[]): Promise<number> {
   } catch (e) {
     throw new SyncCliError(e instanceof Error ? e.message : String(e));
   }
-  if ('dataDir' in t) {
-    writeFileSync(infoFile(t.dataDir), JSON.stringify({ pid: process.pid, url: server.url, adminToken } satisfies RunningInfo), { mode: 0o600 });
-    chmodSync(infoFile(t.dataDir), 0o600);
-  }
+  if ('dataDir' in t) writeRunningInfo(t.dataDir, { pid: process.pid, url: server.url, adminToken });
   out({ listening: server.url, database: 'dataDir' in t ? `pglite:${t.dataDir}` : 'postgresql' });
   await new Promise<void>((done) => {
     const stop = (): void => done();
@@ -141,7 +123,7 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
-  if ('dataDir' in t) rmSync(infoFile(t.dataDir), { force: true });
+  if ('dataDir' in t) clearRunningInfo(t.dataDir);
   return 0;
 }
 

@@ -9,6 +9,7 @@ import { createLogger } from '../services/log';
 import { Session } from '../services/session';
 import { SessionSync } from '../services/sync';
 import { WorkerSyncController } from '../services/sync/worker-host';
+import { startEmbeddedClinicServer } from './embedded-server';
 import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { registerIpc } from './ipc';
 import { safeStorageKeyMemory } from './key-memory';
@@ -79,6 +80,7 @@ if (!app.requestSingleInstanceLock()) {
       if (now && !wasOnline) sync.online();
       wasOnline = now;
     }, 5_000).unref();
+    void startEmbeddedClinicServer(userData, resourcesDir);
     session.tryRememberedKey();
     registerIpc(createHandlers({ session, sync }), isTrusted);
     Menu.setApplicationMenu(buildMenu(() => win, () => session.lock()));
