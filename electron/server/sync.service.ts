@@ -125,26 +125,23 @@ export class SyncService {
   /** Device credential + signed-in user → who is syncing, or a 401/403 a person can act on. */
   async authenticate(token: string | null, userId: string | null): Promise<{ device: DeviceIdentity; user: UserIdentity }> {
     if (!token) throw new ServerError(401, 'unauthenticated', 'this request carries no device credential; enroll the device first (cairn enroll)');
-    const [device] = await this.db.query<{ id: string; name: string; revoked_at: Date | null }>('SELECT id, name, revoked_at FROM devices WHERE token_hash = $1', [sha256(token)]);
+    // One round trip: the device by its credential and the named user's role.
+    const [device] = await this.db.query<{ id: string; name: string; revoked_at: Date | null; role: string | null; disabled: unknown }>(
+      `SELECT d.id, d.name, d.revoked_at, u.data->>'role' AS role, u.data->'disabled' AS disabled
+       FROM devices d LEFT JOIN sync_rows u ON u.entity = 'user' AND u.entity_id = $2 WHERE d.token_hash = $1`,
+      [sha256(token), userId ?? ''],
+    );
     if (!device) throw new ServerError(401, 'unauthenticated', 'this device credential is not known to the clinic server; enroll the device again');
     if (device.revoked_at) throw new ServerError(401, 'device_revoked', `this device ("${device.name}") was revoked by the clinic administrator; it can no longer sync`);
     if (!userId) throw new ServerError(401, 'unauthenticated', 'sync requests must name the signed-in user');
     // The command line on an enrolled device runs as the clinic's operator (it holds the passphrase).
     if (userId.startsWith('cli:')) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'operator' } };
-    const user = await this.userById(this.db, userId);
+    const user = device.role === null ? null : { id: userId, role: device.role, disabled: device.disabled === true || device.disabled === 1 };
     // A user just created on this device is not known here until its account arrives in a push;
     // the device may push (each change is still checked against its author's role), not pull.
     if (!user) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'unknown' } };
     if (user.disabled) throw new ServerError(403, 'user_disabled', 'the signed-in user is disabled on the clinic server');
     return { device: { id: device.id, name: device.name }, user: { id: user.id, role: user.role } };
-  }
-
-  private async userById(q: Sql, id: string): Promise<{ id: string; role: string; disabled: boolean } | null> {
-    const [row] = await q.query<{ role: string; disabled: unknown }>(
-      "SELECT data->>'role' AS role, data->'disabled' AS disabled FROM sync_rows WHERE entity = 'user' AND entity_id = $1",
-      [id],
-    );
-    return row ? { id, role: row.role, disabled: row.disabled === true || row.disabled === 1 } : null;
   }
 
   /**
@@ -414,11 +411,13 @@ export class SyncService {
 
   /** Changes after `cursor`, in order, at most `limit`. */
   async pull(cursor: number, limit: number): Promise<PullResponse> {
+    const [head] = await this.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
+    // Up to date (the usual answer): one query.
+    if (Number(head?.n ?? 0) <= cursor) return { changes: [], cursor, head: cursor, more: false, serverTime: this.now() };
     const rows = await this.db.query<{ server_seq: number; entity: string; entity_id: string; op: 'insert' | 'update'; patient_id: string | null; fields: Fields; clocks: Clocks; device_id: string | null; device_seq: number | null }>(
       'SELECT server_seq, entity, entity_id, op, patient_id, fields, clocks, device_id, device_seq FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2',
       [cursor, limit],
     );
-    const [head] = await this.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
     const changes: Change[] = rows.map((r) => ({
       serverSeq: Number(r.server_seq),
       entity: r.entity,
