@@ -142,7 +142,7 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
       const cur = a.repos.patients.peek(p.id);
-      a.repos.patients.update({ id: p.id, expectedVersion: cur.version, phone: `555-${String(i).padStart(4, '0')}` } as never, { userId: author });
+      a.repos.patients.update({ id: p.id, expectedVersion: cur.version, phone: `555-${String(i).padStart(4, '0')}` }, { userId: author });
       await syncA.pushAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
       await syncB.pullAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
       if (b.repos.patients.peek(p.id).phone !== `555-${String(i).padStart(4, '0')}`) throw new Error('round trip did not arrive');

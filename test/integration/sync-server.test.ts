@@ -58,6 +58,18 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect(b.users.list().map((u) => u.username).sort()).toEqual(['admin', 'drhouse']);
   });
 
+  it('audit entries reach the server append-only, each device chain checked on arrival', async () => {
+    await a.ok('patients.search', { query: 'quenn' });
+    expect((await syncA.syncOnce()).error).toBeNull();
+    const local = (aRepos.store.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const held = await server.db.query<{ n: number; broken: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE NOT chain_ok)::int AS broken FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId]);
+    expect(held[0]).toEqual({ n: local, broken: 0 });
+    const actions = (await server.db.query<{ action: string }>('SELECT action FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId])).map((r) => r.action);
+    expect(actions).toContain('patient.search');
+    await expect(server.db.query('UPDATE audit_entries SET action = $1 WHERE device_id = $2', ['tampered', aRepos.store.deviceId])).rejects.toThrow(/append-only/);
+    await expect(server.db.query('DELETE FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId])).rejects.toThrow(/append-only/);
+  });
+
   it('two devices changing the same field while apart keep both values in a conflict record', async () => {
     const p = await a.ok<{ id: string; version: number }>('patients.create', { givenName: 'Tomas', familyName: 'Ferreira-Lind', birthDate: '1990-01-15', sex: 'male', phone: '555-0200' });
     await syncA.syncOnce();
