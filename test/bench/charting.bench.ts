@@ -6,8 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { buildChartSummary } from '../../electron/services/chart-summary';
 import type { Repos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
+import type { LatencyRow } from './report';
 
-type LatencyRow = (key: string, times: readonly number[], note: string, targetP95?: number) => void;
 
 const UNITS = { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' } as const;
 const ICD_QUERIES = ['diab typ 2', 'hypert', 'E11.9', 'asthma', 'copd', 'chest pain', 'major depress', 'otitis media', 'urinary tract infect', 'low back pain', 'I10', 'hyperlipid', 'anxiety', 'j45', 'gerd', 'migraine'];

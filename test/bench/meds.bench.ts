@@ -6,8 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { checkNewDrug } from '../../shared/domain/med-checks';
 import type { Repos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
+import type { LatencyRow } from './report';
 
-type LatencyRow = (key: string, times: readonly number[], note: string, targetP95?: number) => void;
 
 const MEDS = ['lisinopril', 'amlodipine', 'metformin', 'atorvastatin', 'levothyroxine', 'omeprazole', 'sertraline', 'gabapentin', 'hydrochlorothiazide', 'metoprolol', 'albuterol', 'montelukast', 'tamsulosin', 'allopurinol', 'furosemide', 'prednisone', 'cetirizine', 'trazodone', 'losartan', 'pravastatin', 'clopidogrel', 'insulin'];
 const ALLERGENS = ['Penicillin', 'Sulfa', 'Codeine', 'Aspirin', 'Latex', 'Shellfish', 'Peanut', 'Erythromycin', 'Cephalexin', 'Iodine'];

@@ -7,7 +7,7 @@
  * progress to stderr. It always exits 0 unless something crashes: a MISS is information, not a
  * failure (the figures depend on the machine).
  */
-import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +22,8 @@ import { benchCharting } from './charting.bench';
 import { benchMeds } from './meds.bench';
 import { benchSecurity } from './security.bench';
 import { benchSync } from './sync.bench';
+import type { Row } from './report';
+import { startsLikePlainSqlite } from '../../electron/services/backup/backup';
 import { createPatientGenerator, createRng, type PatientGenerator, type Rng } from './generate';
 
 const PASSPHRASE = 'bench: correct horse battery staple';
@@ -228,16 +230,6 @@ function sampleSearch(
 
 // ---------- the report ----------
 
-interface Row {
-  label: string;
-  median: number;
-  p95: number | null;
-  n: number;
-  unit: 'ms' | 'x';
-  target: string;
-  pass: boolean | null;
-  note: string;
-}
 
 const rows: Row[] = [];
 const json: Record<string, number | string> = {};
@@ -323,17 +315,6 @@ async function buildMain(dir: string, args: Args, gen: PatientGenerator, resourc
   return { store, repos, key, file, list };
 }
 
-/** True when the file starts with the plain SQLite header, i.e. is readable without a key. */
-function isPlainSqlite(file: string): boolean {
-  const buf = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buf, 0, 16, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return buf.toString('latin1') === 'SQLite format 3\u0000';
-}
 
 function fileSetBytes(dir: string, base: string): number {
   return readdirSync(dir)
@@ -483,7 +464,7 @@ async function benchEncryption(dir: string, args: Args, resourcesDir: string): P
       await breathe();
     }
     // A ratio is only meaningful if one side really is encrypted and the other really is not.
-    if (isPlainSqlite(enc.file) || !isPlainSqlite(plain.file)) throw new Error('encryption comparison is void: check which copy is encrypted');
+    if (startsLikePlainSqlite(enc.file) || !startsLikePlainSqlite(plain.file)) throw new Error('encryption comparison is void: check which copy is encrypted');
     const bulkRatio = encSide.ms / plainSide.ms;
     rows.push({
       label: 'encryption.bulk_write',
@@ -621,7 +602,7 @@ async function main(): Promise<void> {
     const gen = createPatientGenerator(args.seed);
     const rng = createRng(args.seed ^ 0x9e3779b9);
     built = await buildMain(dir, args, gen, resourcesDir);
-    if (isPlainSqlite(built.file)) throw new Error(`${built.file} is not encrypted: the figures would not describe Cairn`);
+    if (startsLikePlainSqlite(built.file)) throw new Error(`${built.file} is not encrypted: the figures would not describe Cairn`);
     const versions = built.store.sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string };
     json['sqlite_version'] = versions.v;
     await breathe();

@@ -10,23 +10,13 @@ import { createBackup } from '../../electron/services/backup/backup';
 import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { auditHash } from '../../electron/services/repos/audit.repo';
+import type { LatencyRow, Row } from './report';
 
-type LatencyRow = (key: string, times: readonly number[], note: string, targetP95?: number) => void;
 
 /** The shape of a row of run.ts's table (a plain ms figure here). */
-interface BenchRow {
-  label: string;
-  median: number;
-  p95: number | null;
-  n: number;
-  unit: 'ms';
-  target: string;
-  pass: boolean | null;
-  note: string;
-}
 
 export interface SecurityBenchContext {
-  rows: { push(row: BenchRow): unknown };
+  rows: { push(row: Row): unknown };
   json: Record<string, number | string>;
   latencyRow: LatencyRow;
   progress: (msg: string) => void;

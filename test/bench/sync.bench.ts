@@ -15,18 +15,8 @@ import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
 import { patientInput } from '../../shared/domain/patient';
+import type { LatencyRow, Row } from './report';
 
-type LatencyRow = (key: string, times: readonly number[], note: string, targetP95?: number) => void;
-interface Row {
-  label: string;
-  median: number;
-  p95: number | null;
-  n: number;
-  unit: 'ms' | 'x';
-  target: string;
-  pass: boolean | null;
-  note: string;
-}
 export interface SyncBenchContext {
   rows: Row[];
   json: Record<string, number | string>;

@@ -23,7 +23,8 @@ function headerFor(dbFile: string, key: Buffer): KeyHeader {
   throw new CairnFailure('wrong_passphrase', `the key does not fit ${headerPathFor(dbFile)}: no backup was written`);
 }
 
-function startsLikePlainSqlite(file: string): boolean {
+/** True when FILE starts with the plain SQLite header, i.e. is readable without a key. */
+export function startsLikePlainSqlite(file: string): boolean {
   const buf = Buffer.alloc(16);
   const fd = openSync(file, 'r');
   try {

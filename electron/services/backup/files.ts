@@ -14,22 +14,7 @@ export function fsyncFile(path: string): void {
   }
 }
 
-/** Makes directory entries (a rename, a new file) durable; a no-op where directories cannot be opened (Windows). */
-export function fsyncDir(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename is still atomic.
-  } finally {
-    closeSync(fd);
-  }
-}
+export { fsyncDir } from '../db/key-header';
 
 /**
  * Copies `length` bytes of `from` starting at `offset` (to the end when null) into `to` after

@@ -95,7 +95,7 @@ export function parseKeyHeader(json: unknown): KeyHeader | null {
 }
 
 /** Makes directory entries (a rename, a new file) durable; a no-op where directories cannot be opened (Windows). */
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   let fd: number;
   try {
     fd = openSync(dir, 'r');

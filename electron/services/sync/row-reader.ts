@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { StatementCache } from './statement-cache';
 import { DEVICE_COLUMNS, ENTITIES, isEntity, type EntityName, type Fields } from '../../../shared/sync/entities';
 
 /**
@@ -9,17 +10,14 @@ export class RowAccess {
   private readonly columns = new Map<string, Set<string>>();
   private readonly selects = new Map<string, Database.Statement<[string], Record<string, unknown>>>();
 
-  private readonly writes = new Map<string, Database.Statement>();
+  private readonly writes: StatementCache;
 
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(private readonly sqlite: Database.Database) {
+    this.writes = new StatementCache(sqlite);
+  }
 
   private prepared(sql: string): Database.Statement {
-    let stmt = this.writes.get(sql);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(sql);
-      this.writes.set(sql, stmt);
-    }
-    return stmt;
+    return this.writes.get(sql);
   }
 
   /** The table's columns (as this version of Cairn knows them). */

@@ -4,6 +4,7 @@ import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../../shared/sync/hlc';
 import { PROTOCOL_VERSION, type Mutation, type PullResponse, type PushRequest, type PushResponse, type WireAuditEntry } from '../../../shared/sync/protocol';
 import type { DeviceClock } from './device-clock';
 import { PullApplier } from './pull-applier';
+import { StatementCache } from './statement-cache';
 import type { RowAccess } from './row-reader';
 import { TransportError, type SyncTransport } from './transport';
 
@@ -55,7 +56,7 @@ export class SyncClient {
   private readonly applier: PullApplier;
   private readonly metaGet: Database.Statement<[string], { value: string }>;
   private readonly metaPut: Database.Statement<[string, string]>;
-  private readonly stmts = new Map<string, Database.Statement>();
+  private readonly stmts: StatementCache;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -67,6 +68,7 @@ export class SyncClient {
     applier?: PullApplier,
   ) {
     this.applier = applier ?? new PullApplier(sqlite, rows, clock);
+    this.stmts = new StatementCache(sqlite);
     this.metaGet = sqlite.prepare(META_GET);
     this.metaPut = sqlite.prepare(META_PUT);
   }
@@ -77,12 +79,7 @@ export class SyncClient {
   }
 
   private sql(text: string): Database.Statement {
-    let s = this.stmts.get(text);
-    if (!s) {
-      s = this.sqlite.prepare(text);
-      this.stmts.set(text, s);
-    }
-    return s;
+    return this.stmts.get(text);
   }
 
   cursor(): number {
