@@ -23,6 +23,25 @@ export interface UserIdentity {
   role: string;
 }
 
+interface PatientMatches {
+  /** family\0given\0birth date (lower case) → patient ids */
+  byName: Map<string, string[]>;
+  byMrn: Map<string, string[]>;
+}
+
+function push(map: Map<string, string[]>, key: string, id: string): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
+
+function nameKeyParts(m: Mutation): [string, string, string] | null {
+  const family = String(m.fields['family_name'] ?? '').toLowerCase();
+  const given = String(m.fields['given_name'] ?? '').toLowerCase();
+  const birth = m.fields['birth_date'];
+  return family && typeof birth === 'string' ? [family, given, birth] : null;
+}
+
 type LockedRow = RowState & { entity: string; entityId: string; patientId: string | null; serverSeq?: number };
 
 interface LogEntry {
@@ -213,6 +232,7 @@ export class SyncService {
   private async applyFresh(q: Sql, device: DeviceIdentity, user: UserIdentity, fresh: Mutation[]): Promise<MutationResult[]> {
     const rows = await this.lockRows(q, fresh);
     const authors = await this.authorRoles(q, fresh);
+    const matches = await this.patientMatches(q, fresh);
     const log: LogEntry[] = [];
     const logIndex = new Map<number, number>();
     const refusals: { m: Mutation; code: string; message: string }[] = [];
@@ -236,7 +256,7 @@ export class SyncService {
       logIndex.set(m.seq, log.length);
       log.push({ deviceId: device.id, deviceSeq: m.seq, entity, entityId: m.id, patientId, op: current ? 'update' : 'insert', fields: merged.touched, clocks: merged.touchedClocks, authorId: m.authorId });
       for (const c of merged.conflicts) log.push(this.conflictEntry(entity, m.id, patientId, c, m));
-      if (entity === 'patient' && !current) log.push(...(await this.duplicateCandidates(q, m, rows)), ...(await this.mrnCollisions(q, m, rows)));
+      if (entity === 'patient' && !current) log.push(...this.repeats(m, matches));
     }
     for (const e of log.filter((l) => l.entity === 'sync_conflict' && l.deviceSeq === null)) {
       rows.set(`sync_conflict\u0000${e.entityId}`, { entity: 'sync_conflict', entityId: e.entityId, patientId: e.patientId, data: e.fields, clocks: e.clocks });
@@ -322,33 +342,53 @@ export class SyncService {
     return { deviceId: null, deviceSeq: null, entity: 'sync_conflict', entityId: id, patientId: r.patientId, op: 'insert', fields, clocks, authorId: null };
   }
 
-  /** The same person registered on two devices while apart: flagged for review, never merged silently. */
-  private async duplicateCandidates(q: Sql, m: Mutation, rows: Map<string, LockedRow>): Promise<LogEntry[]> {
-    const family = String(m.fields['family_name'] ?? '').toLowerCase();
-    const given = String(m.fields['given_name'] ?? '').toLowerCase();
-    const birth = m.fields['birth_date'];
-    if (!family || typeof birth !== 'string') return [];
-    const found = await q.query<{ entity_id: string; data: Fields }>(
-      `SELECT entity_id, jsonb_build_object('given_name', data->'given_name', 'deleted_at', data->'deleted_at') AS data FROM sync_rows
-       WHERE entity = 'patient' AND lower(data->>'family_name') = $1 AND data->>'birth_date' = $2 AND lower(data->>'given_name') = $4 AND entity_id <> $3`,
-      [family, birth, m.id, given],
+  /**
+   * Patients already on the server that the registrations in this batch may repeat: the same
+   * family name, given name and birth date (a likely duplicate), or the same MRN. Two queries per
+   * batch, whatever its size.
+   */
+  private async patientMatches(q: Sql, fresh: Mutation[]): Promise<PatientMatches> {
+    const regs = fresh.filter((m) => m.entity === 'patient' && m.op === 'insert');
+    const byName = new Map<string, string[]>();
+    const byMrn = new Map<string, string[]>();
+    if (regs.length === 0) return { byName, byMrn };
+    const keys = regs.map(nameKeyParts).filter((k): k is [string, string, string] => k !== null);
+    const named = await q.query<{ entity_id: string; f: string; g: string; b: string }>(
+      `SELECT s.entity_id, k.f, k.g, k.b FROM unnest($1::text[], $2::text[], $3::text[]) AS k(f, g, b)
+       JOIN sync_rows s ON s.entity = 'patient' AND lower(s.data->>'family_name') = k.f AND lower(s.data->>'given_name') = k.g AND s.data->>'birth_date' = k.b
+       WHERE s.data->>'deleted_at' IS NULL`,
+      [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
     );
-    const inBatch = [...rows.values()].filter((r) => r.entity === 'patient' && r.data['id'] !== m.id && r.data['birth_date'] === birth && String(r.data['family_name'] ?? '').toLowerCase() === family && String(r.data['given_name'] ?? '').toLowerCase() === given);
-    const candidates = new Map<string, Fields>([...found.map((f) => [f.entity_id, f.data] as const), ...inBatch.map((r) => [String(r.data['id']), r.data] as const)]);
-    return [...candidates.entries()]
-      .filter(([, d]) => String(d['given_name'] ?? '').toLowerCase() === given && d['deleted_at'] == null)
-      .map(([otherId]) => this.conflictRecord({ kind: 'duplicate_patient', entity: 'patient', entityId: m.id, patientId: m.id, field: null, values: [{ patientId: otherId }, { patientId: m.id }], winner: null }, m.hlc));
+    for (const r of named) push(byName, [r.f, r.g, r.b].join('\u0000'), r.entity_id);
+    const mrns = regs.map((m) => m.fields['mrn']).filter((x): x is string => typeof x === 'string');
+    const numbered = await q.query<{ entity_id: string; mrn: string }>("SELECT entity_id, data->>'mrn' AS mrn FROM sync_rows WHERE entity = 'patient' AND data->>'mrn' = ANY($1::text[])", [mrns]);
+    for (const r of numbered) push(byMrn, r.mrn, r.entity_id);
+    return { byName, byMrn };
   }
 
-  /** Two charts with one MRN (registered before their devices were enrolled): flagged for an administrator. */
-  private async mrnCollisions(q: Sql, m: Mutation, rows: Map<string, LockedRow>): Promise<LogEntry[]> {
+  /**
+   * A new registration that repeats another chart: the same person registered on two devices while
+   * apart (flagged for review, never merged silently), or one MRN on two charts (registered before
+   * their devices were enrolled; flagged for an administrator). Remembers it for the rest of the batch.
+   */
+  private repeats(m: Mutation, matches: PatientMatches): LogEntry[] {
+    const out: LogEntry[] = [];
+    const parts = nameKeyParts(m);
+    if (parts) {
+      const key = parts.join('\u0000');
+      for (const other of matches.byName.get(key) ?? []) {
+        if (other !== m.id) out.push(this.conflictRecord({ kind: 'duplicate_patient', entity: 'patient', entityId: m.id, patientId: m.id, field: null, values: [{ patientId: other }, { patientId: m.id }], winner: null }, m.hlc));
+      }
+      push(matches.byName, key, m.id);
+    }
     const mrn = m.fields['mrn'];
-    if (typeof mrn !== 'string') return [];
-    const found = await q.query<{ entity_id: string }>("SELECT entity_id FROM sync_rows WHERE entity = 'patient' AND data->>'mrn' = $1 AND entity_id <> $2", [mrn, m.id]);
-    const inBatch = [...rows.values()].filter((r) => r.entity === 'patient' && r.entityId !== m.id && r.data['mrn'] === mrn).map((r) => r.entityId);
-    return [...new Set([...found.map((f) => f.entity_id), ...inBatch])].map((other) =>
-      this.conflictRecord({ kind: 'duplicate_mrn', entity: 'patient', entityId: m.id, patientId: m.id, field: 'mrn', values: [{ patientId: other, value: mrn }, { patientId: m.id, value: mrn }], winner: null }, m.hlc),
-    );
+    if (typeof mrn === 'string') {
+      for (const other of matches.byMrn.get(mrn) ?? []) {
+        if (other !== m.id) out.push(this.conflictRecord({ kind: 'duplicate_mrn', entity: 'patient', entityId: m.id, patientId: m.id, field: 'mrn', values: [{ patientId: other, value: mrn }, { patientId: m.id, value: mrn }], winner: null }, m.hlc));
+      }
+      push(matches.byMrn, mrn, m.id);
+    }
+    return out;
   }
 
   /**

@@ -127,7 +127,7 @@ export class PullApplier {
   private write(entity: EntityName, c: Change, authoritative: boolean): void {
     if (ENTITIES[entity].kind === 'append') {
       // Written once and never changed: insert it unless it is here already (a replayed page).
-      if (!this.rows.exists(entity, c.id)) this.rows.insert(entity, c.fields);
+      this.rows.insert(entity, c.fields, true);
       return;
     }
     const local = new Set<string>();

@@ -55,10 +55,10 @@ export class RowAccess {
     return this.prepared(`SELECT 1 FROM ${ENTITIES[entity].table} WHERE id = ?`).get(id) !== undefined;
   }
 
-  /** Inserts a row from pulled columns. */
-  insert(entity: EntityName, fields: Fields): void {
+  /** Inserts a row from pulled columns (`ignoreExisting`: a write-once row already here is left as it is). */
+  insert(entity: EntityName, fields: Fields, ignoreExisting = false): void {
     const cols = Object.keys(fields);
-    this.prepared(`INSERT INTO ${ENTITIES[entity].table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => fields[c]));
+    this.prepared(`INSERT ${ignoreExisting ? 'OR IGNORE ' : ''}INTO ${ENTITIES[entity].table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => fields[c]));
   }
 
   /** Updates pulled columns; a row edited here gets a new version, so an open editor sees the change. */

@@ -229,8 +229,14 @@ export class SyncClient {
   async pullAll(summary: SyncSummary): Promise<void> {
     const page = this.opts.pullPage ?? 1000;
     const start = this.cursor();
+    let next: Promise<PullResponse> = this.transport.pull(start, page);
     for (;;) {
-      const res: PullResponse = await this.transport.pull(this.cursor(), page);
+      const res = await next;
+      // Ask for the next page while this one is applied; a failure below simply drops it.
+      if (res.more) {
+        next = this.transport.pull(res.cursor, page);
+        next.catch(() => undefined);
+      }
       const counts = this.applier.applyPage(res.changes, res.cursor, (n) => this.metaPut.run('sync.cursor', String(n)));
       summary.pulled += res.changes.length;
       summary.parked += counts.parked;
