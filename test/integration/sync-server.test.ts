@@ -150,6 +150,18 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect((b.store.sqlite.prepare('SELECT count(*) AS n FROM sync_parked').get() as { n: number }).n).toBe(0);
   });
 
+  it('indexes deferred for a long first pull come back, even after a crash before the end', () => {
+    const indexes = (): string[] => (b.store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const before = indexes();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    new PullApplier(b.store.sqlite, b.rowAccess, b.clock).deferIndexes();
+    expect(indexes()).toEqual([]);
+    // "Crash": a new applier (as after a restart) finds the remembered definitions and rebuilds them.
+    new PullApplier(b.store.sqlite, b.rowAccess, b.clock).restoreIndexes();
+    expect(indexes()).toEqual(before);
+    expect(b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.deferred_indexes'").get()).toBeUndefined();
+  });
+
   it('a revoked device is stopped at once', async () => {
     await server.sync.revoke(b.store.deviceId);
     const r = await syncB.syncOnce();

@@ -57,6 +57,19 @@ export class PullApplier {
 
   /** Applies one page and moves the cursor, in one transaction: a crash keeps all of it or none. */
   applyPage(changes: Change[], cursor: number, setCursor: (n: number) => void): ApplyCounts {
+    // Important: a pulled page needs no fsync of its own. Its cursor commits with it, so a page lost
+    // to a power cut is simply pulled again (WAL keeps the file consistent either way). Local
+    // writes keep synchronous=FULL: they exist nowhere else.
+    const big = changes.length >= 1000;
+    if (big) this.sqlite.pragma('synchronous = NORMAL');
+    try {
+      return this.applyInTransaction(changes, cursor, setCursor);
+    } finally {
+      if (big) this.sqlite.pragma('synchronous = FULL');
+    }
+  }
+
+  private applyInTransaction(changes: Change[], cursor: number, setCursor: (n: number) => void): ApplyCounts {
     return this.sqlite.transaction(() => {
       const counts: ApplyCounts = { applied: 0, parked: 0, conflicts: 0 };
       for (const c of changes) {
@@ -78,6 +91,39 @@ export class PullApplier {
   restoreServerState(entity: string, id: string, current: { fields: Fields; clocks: Clocks; serverSeq: number }): void {
     this.applyOne({ serverSeq: current.serverSeq, entity, id, op: 'update', patientId: null, fields: current.fields, clocks: current.clocks, deviceId: null, deviceSeq: null }, false, true);
     this.receiveNewest();
+  }
+
+  /**
+   * Before a long first pull: drop the secondary indexes of the write-once tables (vitals, results,
+   * medication events…) and remember their definitions, in one transaction. Inserting into tables
+   * without them is about twice as fast on an encrypted database; building them once at the end is
+   * cheap. Safe if killed: the definitions stay in `meta` until `restoreIndexes` has rebuilt them.
+   */
+  deferIndexes(): void {
+    const tables = Object.values(ENTITIES).filter((e) => e.kind === 'append').map((e) => e.table);
+    this.sqlite.transaction(() => {
+      const defs = this.sqlite
+        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
+        .all(...tables) as { name: string; sql: string }[];
+      const earlier = this.deferredIndexes();
+      this.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('sync.deferred_indexes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify([...earlier, ...defs.map((d) => d.sql)]));
+      for (const d of defs) this.sqlite.exec(`DROP INDEX "${d.name}"`);
+    }).immediate();
+  }
+
+  private deferredIndexes(): string[] {
+    const row = this.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.deferred_indexes'").get() as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as string[]) : [];
+  }
+
+  /** Rebuilds indexes a long pull deferred (also after a crash in the middle of one). */
+  restoreIndexes(): void {
+    const defs = this.deferredIndexes();
+    if (defs.length === 0) return;
+    this.sqlite.transaction(() => {
+      for (const sql of defs) this.sqlite.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+      this.sqlite.prepare("DELETE FROM meta WHERE key = 'sync.deferred_indexes'").run();
+    }).immediate();
   }
 
   /** Replays changes parked by an older version, now that migrations may have caught up. */
@@ -107,7 +153,9 @@ export class PullApplier {
     try {
       // A savepoint: a change that cannot apply (say, it refers to a record not here yet) is parked
       // without undoing the rest of the page.
-      this.savepoint(() => this.write(entity, c, authoritative));
+      // A write-once row is one INSERT, atomic on its own; the rest may take several statements.
+      if (ENTITIES[entity].kind === 'append') this.rows.insert(entity, c.fields, true);
+      else this.savepoint(() => this.write(entity, c, authoritative));
       for (const clock of Object.values(c.clocks)) if (clock > this.newestClock) this.newestClock = clock;
       return 'applied';
     } catch (e) {
@@ -125,11 +173,6 @@ export class PullApplier {
   }
 
   private write(entity: EntityName, c: Change, authoritative: boolean): void {
-    if (ENTITIES[entity].kind === 'append') {
-      // Written once and never changed: insert it unless it is here already (a replayed page).
-      this.rows.insert(entity, c.fields, true);
-      return;
-    }
     const local = new Set<string>();
     // Important: a note the server holds as signed can no longer take this device's pending edits
     // (the server will refuse them, and they stay quarantined for review), so its signed text and

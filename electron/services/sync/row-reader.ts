@@ -11,6 +11,7 @@ export class RowAccess {
   private readonly selects = new Map<string, Database.Statement<[string], Record<string, unknown>>>();
 
   private readonly writes: StatementCache;
+  private readonly inserts = new Map<string, Database.Statement>();
 
   constructor(private readonly sqlite: Database.Database) {
     this.writes = new StatementCache(sqlite);
@@ -58,7 +59,14 @@ export class RowAccess {
   /** Inserts a row from pulled columns (`ignoreExisting`: a write-once row already here is left as it is). */
   insert(entity: EntityName, fields: Fields, ignoreExisting = false): void {
     const cols = Object.keys(fields);
-    this.prepared(`INSERT ${ignoreExisting ? 'OR IGNORE ' : ''}INTO ${ENTITIES[entity].table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => fields[c]));
+    // Keyed by the column list so a long pull builds each INSERT's text once, not once per row.
+    const key = `${entity}|${ignoreExisting ? 1 : 0}|${cols.join(',')}`;
+    let stmt = this.inserts.get(key);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(`INSERT ${ignoreExisting ? 'OR IGNORE ' : ''}INTO ${ENTITIES[entity].table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+      this.inserts.set(key, stmt);
+    }
+    stmt.run(cols.map((c) => fields[c]));
   }
 
   /** Updates pulled columns; a row edited here gets a new version, so an open editor sees the change. */

@@ -44,6 +44,8 @@ interface OutboxDbRow {
 }
 
 const META_GET = 'SELECT value FROM meta WHERE key = ?';
+/** A pull this long (changes) builds the write-once tables' indexes once at the end instead of row by row. */
+const BULK_PULL = 50_000;
 const META_PUT = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value';
 
 /**
@@ -94,6 +96,8 @@ export class SyncClient {
   async syncOnce(): Promise<SyncSummary> {
     const summary: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: this.cursor(), error: null };
     try {
+      // A long pull killed before it rebuilt the indexes it deferred: rebuild them first.
+      this.applier.restoreIndexes();
       this.applier.replayParked();
       await this.pushAll(summary);
       await this.pullAll(summary);
@@ -230,19 +234,27 @@ export class SyncClient {
     const page = this.opts.pullPage ?? 1000;
     const start = this.cursor();
     let next: Promise<PullResponse> = this.transport.pull(start, page);
-    for (;;) {
-      const res = await next;
-      // Ask for the next page while this one is applied; a failure below simply drops it.
-      if (res.more) {
-        next = this.transport.pull(res.cursor, page);
-        next.catch(() => undefined);
+    let first = true;
+    try {
+      for (;;) {
+        const res = await next;
+        if (first && res.head - start >= BULK_PULL) this.applier.deferIndexes();
+        first = false;
+        // Ask for the next page while this one is applied; a failure below simply drops it.
+        if (res.more) {
+          next = this.transport.pull(res.cursor, page);
+          next.catch(() => undefined);
+        }
+        const counts = this.applier.applyPage(res.changes, res.cursor, (n) => this.metaPut.run('sync.cursor', String(n)));
+        summary.pulled += res.changes.length;
+        summary.parked += counts.parked;
+        summary.conflicts += counts.conflicts;
+        this.opts.onProgress?.({ phase: 'pull', done: res.cursor - start, total: Math.max(res.head - start, 1) });
+        if (!res.more) return;
       }
-      const counts = this.applier.applyPage(res.changes, res.cursor, (n) => this.metaPut.run('sync.cursor', String(n)));
-      summary.pulled += res.changes.length;
-      summary.parked += counts.parked;
-      summary.conflicts += counts.conflicts;
-      this.opts.onProgress?.({ phase: 'pull', done: res.cursor - start, total: Math.max(res.head - start, 1) });
-      if (!res.more) return;
+    } finally {
+      // Also after a failure or a crash on an earlier run: indexes are never left missing.
+      this.applier.restoreIndexes();
     }
   }
 
