@@ -16,6 +16,7 @@ import { parseTypedDate } from '../../shared/domain/dates';
 import { isUsersCommand, usersCommand, USERS_HELP } from './users.commands';
 import { BACKUP_HELP, backupCommand, isBackupCommand } from './backup.commands';
 import { SYNC_COMMANDS, SYNC_HELP, SyncCliError, syncCommand } from './sync.commands';
+import { HL7_HELP, Hl7CliError, hl7Command } from './hl7.commands';
 
 const HELP = `cairn — the Cairn command line
 
@@ -49,6 +50,7 @@ ${USERS_HELP}
       Checks integrity, the audit chain and the schema version; exits 0 only when sound.
 ${BACKUP_HELP}
 ${SYNC_HELP}
+${HL7_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
@@ -330,6 +332,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'verify') await verify(argv.slice(1));
     else if (isBackupCommand(cmd)) return await backupCommand(cmd, argv.slice(1));
     else if ((SYNC_COMMANDS as readonly string[]).includes(cmd)) return await syncCommand(cmd, sub, rest);
+    else if (cmd === 'hl7') return await hl7Command(sub, rest);
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
@@ -344,7 +347,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {
-    const code = e instanceof CliError || e instanceof SyncCliError ? e.exitCode : 1;
+    const code = e instanceof CliError || e instanceof SyncCliError || e instanceof Hl7CliError ? e.exitCode : 1;
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
     return code;
   }

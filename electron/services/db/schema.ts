@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -465,3 +466,96 @@ export const meta = sqliteTable('meta', {
   value: text('value').notNull(),
 });
 
+
+/**
+ * Every HL7 v2 message received (file import or MLLP), kept as it came. A control id (MSH-10) is
+ * unique per sending facility among messages that were accepted: a resend is acknowledged again
+ * and not applied twice, while a message that failed (status error) may be sent again, fixed.
+ * Local to this device (not synced): the results it produced sync as observations.
+ */
+export const hl7Messages = sqliteTable(
+  'hl7_messages',
+  {
+    id: text('id').primaryKey(),
+    controlId: text('control_id').notNull(),
+    sendingFacility: text('sending_facility').notNull(),
+    sendingApplication: text('sending_application').notNull(),
+    /** e.g. ORU^R01 */
+    messageType: text('message_type').notNull(),
+    raw: text('raw').notNull(),
+    /** Where it came from: a file path or mllp:HOST:PORT. */
+    source: text('source').notNull(),
+    receivedAt: text('received_at').notNull(),
+    /** processed | queued | not_processed | error */
+    status: text('status').notNull(),
+    ackCode: text('ack_code').notNull(),
+    error: text('error'),
+    patientId: text('patient_id'),
+    results: integer('results').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('hl7_messages_control_uq').on(t.sendingFacility, t.controlId).where(sql`status <> 'error'`),
+    index('hl7_messages_status_idx').on(t.status, t.receivedAt),
+  ],
+);
+
+/**
+ * What a person must decide about a message: no chart matched (unmatched), several did
+ * (ambiguous), an incoming demographic differs from a locally edited one (field_difference), or
+ * a merge was asked for (merge). Nothing here has been applied to a chart.
+ */
+export const hl7Reviews = sqliteTable(
+  'hl7_reviews',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => hl7Messages.id),
+    /** unmatched | ambiguous | field_difference | merge */
+    kind: text('kind').notNull(),
+    patientId: text('patient_id'),
+    /** JSON: candidates, or { field, local, incoming }, or the merge's identifiers. */
+    detail: text('detail').notNull(),
+    /** open | resolved | dismissed */
+    status: text('status').notNull(),
+    createdAt: text('created_at').notNull(),
+    resolvedAt: text('resolved_at'),
+    resolvedBy: text('resolved_by'),
+  },
+  (t) => [index('hl7_reviews_status_idx').on(t.status, t.createdAt), index('hl7_reviews_message_idx').on(t.messageId)],
+);
+
+/** The demographics HL7 last set on a chart: a field that differs from it was edited here since. */
+export const hl7PatientSources = sqliteTable('hl7_patient_sources', {
+  patientId: text('patient_id').primaryKey(),
+  /** JSON: demographic key → the value last received. */
+  fields: text('fields').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** What an observation from a lab message carries beyond its row: order numbers kept whole, notes, an attachment. */
+export const labResultDetails = sqliteTable(
+  'lab_result_details',
+  {
+    observationId: text('observation_id').primaryKey(),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => hl7Messages.id),
+    patientId: text('patient_id').notNull(),
+    /** Finds the earlier version of a result: filler (else placer) number, code, OBX-4 sub-id. */
+    resultKey: text('result_key').notNull(),
+    placerNumber: text('placer_number').notNull(),
+    fillerNumber: text('filler_number').notNull(),
+    orderCode: text('order_code').notNull(),
+    orderDisplay: text('order_display').notNull(),
+    valueType: text('value_type').notNull(),
+    /** CE/CWE value as system|code. */
+    valueCode: text('value_code'),
+    /** JSON arrays of NTE text: the result's and its order's. */
+    notes: text('notes').notNull(),
+    orderNotes: text('order_notes').notNull(),
+    /** JSON ED attachment { sourceApplication, type, subtype, encoding, data }. */
+    attachment: text('attachment'),
+  },
+  (t) => [index('lab_result_details_key_idx').on(t.patientId, t.resultKey)],
+);

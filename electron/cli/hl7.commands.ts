@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { unlockDatabase, type Store } from '../services/db/open';
+import { Hl7Ingest, type IngestOutcome } from '../services/labs/ingest';
+import { startMllpListener } from '../services/labs/mllp.listener';
+import { defaultResourcesDir } from '../services/paths';
+import { createRepos } from '../services/repos';
+import { secretFrom } from './prompt';
+
+export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
+      Receives HL7 v2 messages from files (several per file allowed, each starting with MSH):
+      ORU^R01 results, ADT^A04/A28/A08/A31/A40. Prints one JSON line per message
+      { file, controlId, type, ack, patientId, queued, results, error? }; exits 1 if any was not AA.
+  cairn hl7 listen --db FILE --port N [--host 127.0.0.1]
+      Runs an MLLP listener that stores, applies and acknowledges each message; prints
+      { listening } and then one JSON line per message, until stopped (SIGINT/SIGTERM).`;
+
+export class Hl7CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+function options(args: string[], spec: Record<string, 'string'>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])), strict: true, allowPositionals: true });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    throw new Hl7CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+  }
+}
+
+async function open(dbFlag: string | boolean | undefined): Promise<Store> {
+  if (typeof dbFlag !== 'string' || dbFlag === '') throw new Hl7CliError('missing --db (see cairn --help)', 2);
+  const db = resolve(dbFlag);
+  if (!existsSync(db)) throw new Hl7CliError(`no such database file: ${db}`);
+  return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() })).store;
+}
+
+/** The messages in a file: each begins at a line starting with MSH (batch headers are dropped). */
+export function splitMessages(text: string): string[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const out: string[] = [];
+  for (const line of lines) {
+    if (/^(FHS|BHS|BTS|FTS)\|/.test(line) || line.trim() === '') continue;
+    if (line.startsWith('MSH') || out.length === 0) out.push(line);
+    else out[out.length - 1] += `\r${line}`;
+  }
+  return out;
+}
+
+function line(file: string | undefined, o: IngestOutcome): string {
+  const base = { ...(file !== undefined && { file }), controlId: o.controlId, type: o.type, ack: o.ack, patientId: o.patientId, queued: o.queued, results: o.results };
+  return JSON.stringify({ ...base, ...(o.duplicate && { duplicate: true }), ...(o.error !== undefined && { error: o.error }) }) + '\n';
+}
+
+async function importFiles(args: string[]): Promise<number> {
+  const { values, positionals } = options(args, { db: 'string' });
+  if (positionals.length === 0) throw new Hl7CliError('missing the message files to import (see cairn --help)', 2);
+  for (const f of positionals) if (!existsSync(f)) throw new Hl7CliError(`no such file: ${f}`, 2);
+  const store = await open(values['db']);
+  try {
+    const ingest = new Hl7Ingest(createRepos(store));
+    let allAccepted = true;
+    for (const file of positionals) {
+      for (const text of splitMessages(readFileSync(file, 'utf8'))) {
+        const o = ingest.receive(text, resolve(file));
+        allAccepted &&= o.ack === 'AA';
+        process.stdout.write(line(file, o));
+      }
+    }
+    return allAccepted ? 0 : 1;
+  } finally {
+    store.close();
+  }
+}
+
+async function listen(args: string[]): Promise<number> {
+  const { values } = options(args, { db: 'string', port: 'string', host: 'string' });
+  const port = Number(values['port']);
+  if (values['port'] === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw new Hl7CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
+  const store = await open(values['db']);
+  try {
+    const listener = await startMllpListener(new Hl7Ingest(createRepos(store)), {
+      port,
+      ...(typeof values['host'] === 'string' && { host: values['host'] }),
+      onMessage: (o, peer) => void process.stdout.write(line(undefined, o).replace(/^\{/, `{"peer":${JSON.stringify(peer)},`)),
+      onProblem: (p, peer) => void process.stderr.write(`cairn: ${peer}: ${p}\n`),
+    });
+    process.stdout.write(JSON.stringify({ listening: listener.port }) + '\n');
+    await new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    await listener.close();
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+/** `cairn hl7 import|listen`. */
+export async function hl7Command(sub: string | undefined, args: string[]): Promise<number> {
+  if (sub === 'import') return importFiles(args);
+  if (sub === 'listen') return listen(args);
+  throw new Hl7CliError(`unknown command "hl7${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
+}

@@ -1,0 +1,42 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { AckCode, AckError, Hl7Message } from '../../../shared/hl7';
+import type { Repos } from '../repos';
+import type { Actor } from '../repos/writer';
+import type { PatientMatcher } from './match';
+
+/** What a handler works with: inside the one transaction that stores the message. */
+export interface HandlerContext {
+  message: Hl7Message;
+  messageId: string;
+  at: string;
+  actor: Actor;
+  repos: Repos;
+  matcher: PatientMatcher;
+}
+
+/** What became of a message, and how to acknowledge it. */
+export interface Decision {
+  status: 'processed' | 'queued' | 'not_processed' | 'error';
+  ack: Extract<AckCode, 'AA' | 'AE' | 'AR'>;
+  /** MSA-3. */
+  text?: string;
+  error?: AckError;
+  patientId: string | null;
+  results: number;
+}
+
+export type ReviewKind = 'unmatched' | 'ambiguous' | 'field_difference' | 'merge';
+
+/** Puts something in front of a person (the unmatched queue and demographic reviews). */
+export function addReview(ctx: HandlerContext, kind: ReviewKind, patientId: string | null, detail: unknown): string {
+  const id = uuidv7();
+  ctx.repos.store.sqlite
+    .prepare(`INSERT INTO hl7_reviews (id, message_id, kind, patient_id, detail, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)`)
+    .run(id, ctx.messageId, kind, patientId, JSON.stringify(detail), ctx.at);
+  return id;
+}
+
+/** Records a matching decision in the audit log (who the message was tied to, and why). */
+export function auditMatch(ctx: HandlerContext, patientId: string | null, detail: string): void {
+  ctx.repos.audit.append({ action: 'hl7.match', userId: ctx.actor.userId, patientId, recordType: 'hl7_message', recordId: ctx.messageId, detail }, ctx.at);
+}

@@ -1,0 +1,179 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  ackForParseError,
+  buildAck,
+  createSegment,
+  get,
+  type Hl7Message,
+  hl7Timestamp,
+  isSupportedVersion,
+  parseMessage,
+  readHeader,
+  writeMessage,
+} from '../../../shared/hl7';
+import type { Repos } from '../repos';
+import type { Actor } from '../repos/writer';
+import { handleAdt } from './adt';
+import type { Decision, HandlerContext } from './context';
+import { type MatchOptions, PatientMatcher } from './match';
+import { handleOru } from './oru';
+
+/** What became of one received message: the CLI's JSON line, plus the ACK to send back. */
+export interface IngestOutcome {
+  messageId: string;
+  controlId: string | null;
+  type: string;
+  ack: 'AA' | 'AE' | 'AR';
+  /** The ACK message, CR-terminated segments. */
+  ackMessage: string;
+  patientId: string | null;
+  queued: boolean;
+  results: number;
+  /** The same control id from the same facility was received before: acknowledged again, not applied. */
+  duplicate: boolean;
+  error?: string;
+}
+
+export interface IngestOptions extends MatchOptions {
+  /** Who the writes are recorded as; the clinic server accepts `cli:` authors as the operator. */
+  actor?: Actor;
+}
+
+const ADT_HANDLED = ['A04', 'A28', 'A08', 'A31', 'A40'];
+
+/** Where a message without a readable MSH is answered from: an empty header. */
+const NO_HEADER: Hl7Message = {
+  delimiters: { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&', truncation: null },
+  segments: [createSegment('MSH', ['|', '^~\\&', '', '', '', '', '', '', ['ACK'], '', 'P', '2.5'])],
+};
+
+/**
+ * Receives HL7 v2 messages from any transport: stores each one as it came, applies it (ORU results,
+ * ADT registrations and updates) in the same transaction, and builds its ACK:
+ * - AA: applied, or held for a person (unmatched patient, ambiguous match, merge, a locally edited
+ *   field): the message is safe here, so the sender must not resend it;
+ * - AE: the message is wrong (the reason names its segment and field); nothing was applied;
+ * - AR: not for us: unreadable MSH, unsupported version, or a message type Cairn does not process.
+ * A control id already accepted from the same sending facility is acknowledged again, not applied.
+ */
+export class Hl7Ingest {
+  private readonly matcher: PatientMatcher;
+  private readonly actor: Actor;
+  private seq = 0;
+
+  constructor(
+    private readonly repos: Repos,
+    options: IngestOptions = {},
+  ) {
+    this.matcher = new PatientMatcher(repos.store.sqlite, options);
+    this.actor = options.actor ?? { userId: 'cli:hl7' };
+  }
+
+  receive(raw: string, source: string): IngestOutcome {
+    const text = raw.replace(/^\uFEFF/, '');
+    const parsed = parseMessage(text);
+    if (!parsed.ok) {
+      const e = parsed.error;
+      const ack = ackForParseError(e, this.ackIds()) ?? buildAck(NO_HEADER, { code: 'AR', ...this.ackIds(), error: { reason: e.message, condition: '100', segment: e.segment, occurrence: 1 } });
+      const h = readHeader(e.header ?? NO_HEADER);
+      const code = get(ack, 'MSA-1') === 'AE' ? 'AE' : 'AR';
+      return this.storeFailure(text, source, h.controlId, h, code, e.message, ack);
+    }
+    const message = parsed.value;
+    const h = readHeader(message);
+    const type = `${h.messageType}^${h.triggerEvent}`;
+    if (!isSupportedVersion(h.version)) {
+      const reason = `MSH field 12: version "${h.version}" is not supported (2.3 to 2.8)`;
+      const ack = buildAck(message, { code: 'AR', ...this.ackIds(), error: { reason, condition: '203', segment: 'MSH', occurrence: 1, field: 12 } });
+      return this.storeFailure(text, source, h.controlId, h, 'AR', reason, ack);
+    }
+    const earlier = this.earlier(h.sendingFacility, h.controlId);
+    if (earlier) {
+      const ack = buildAck(message, { code: earlier.ackCode as 'AA', ...this.ackIds(), text: `duplicate of message ${h.controlId} received ${earlier.receivedAt}: acknowledged again, not applied twice` });
+      return { messageId: earlier.id, controlId: h.controlId, type, ack: earlier.ackCode as 'AA', ackMessage: writeMessage(ack), patientId: earlier.patientId, queued: earlier.status === 'queued', results: 0, duplicate: true, ...(earlier.error && { error: earlier.error }) };
+    }
+    let decision: Decision;
+    let messageId: string;
+    try {
+      [messageId, decision] = this.apply(message, text, source, type);
+    } catch (e) {
+      if (e instanceof Rejected) {
+        const { ack: code, error } = e.decision;
+        const ack = buildAck(message, { code, ...this.ackIds(), ...(error && { error }) });
+        return this.storeFailure(text, source, h.controlId, h, code === 'AR' ? 'AR' : 'AE', e.message, ack);
+      }
+      // Nothing of the message was applied (its transaction rolled back); it is still kept.
+      const reason = `application error: ${e instanceof Error ? e.message : String(e)}`;
+      const ack = buildAck(message, { code: 'AE', ...this.ackIds(), error: { reason, condition: '207' } });
+      return this.storeFailure(text, source, h.controlId, h, 'AE', reason, ack);
+    }
+    const ack = buildAck(message, { code: decision.ack, ...this.ackIds(), ...(decision.text !== undefined && { text: decision.text }), ...(decision.error && { error: decision.error }) });
+    const error = decision.error?.reason ?? (decision.ack === 'AA' ? undefined : decision.text);
+    return { messageId, controlId: h.controlId, type, ack: decision.ack, ackMessage: writeMessage(ack), patientId: decision.patientId, queued: decision.status === 'queued', results: decision.results, duplicate: false, ...(error !== undefined && { error }) };
+  }
+
+  private ackIds(): { controlId: string; timestamp: string } {
+    const now = this.repos.writer.now().getTime();
+    return { controlId: `ACK${now.toString(36).toUpperCase()}${(++this.seq).toString(36).toUpperCase()}`, timestamp: hl7Timestamp(now) };
+  }
+
+  private earlier(facility: string, controlId: string): { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined {
+    return this.repos.store.sqlite
+      .prepare<[string, string], { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null }>(
+        `SELECT id, ack_code AS ackCode, received_at AS receivedAt, patient_id AS patientId, status, error FROM hl7_messages
+         WHERE sending_facility = ? AND control_id = ? AND status <> 'error'`,
+      )
+      .get(facility, controlId);
+  }
+
+  /** Stores the message and applies it, all in one transaction. */
+  private apply(message: Hl7Message, text: string, source: string, type: string): [string, Decision] {
+    const h = readHeader(message);
+    return this.repos.writer.write((at) => {
+      const messageId = this.insertRow(text, source, h, 'processing', 'AA', null, at);
+      this.repos.audit.append({ action: 'hl7.receive', userId: this.actor.userId, patientId: null, recordType: 'hl7_message', recordId: messageId, detail: `${type} ${h.controlId} from ${source}` }, at);
+      const ctx: HandlerContext = { message, messageId, at, actor: this.actor, repos: this.repos, matcher: this.matcher };
+      const decision = this.route(ctx, h.messageType, h.triggerEvent);
+      if (decision.status === 'error') throw new Rejected(decision);
+      this.repos.store.sqlite
+        .prepare(`UPDATE hl7_messages SET status = ?, ack_code = ?, error = ?, patient_id = ?, results = ? WHERE id = ?`)
+        .run(decision.status, decision.ack, decision.ack === 'AA' ? null : (decision.text ?? null), decision.patientId, decision.results, messageId);
+      return [messageId, decision] as [string, Decision];
+    });
+  }
+
+  private route(ctx: HandlerContext, type: string, trigger: string): Decision {
+    if (type === 'ORU' && trigger === 'R01') return handleOru(ctx);
+    if (type === 'ADT' && ADT_HANDLED.includes(trigger)) return handleAdt(ctx, trigger);
+    const known = type === 'ORU' || type === 'ADT';
+    const reason = known ? `${type}^${trigger} is not processed by Cairn (event not supported); the message is stored` : `${type}^${trigger} messages are not processed by Cairn; the message is stored`;
+    return { status: 'not_processed', ack: 'AR', text: reason, error: { reason, condition: known ? '201' : '200', segment: 'MSH', occurrence: 1, field: 9 }, patientId: null, results: 0 };
+  }
+
+  private insertRow(text: string, source: string, h: ReturnType<typeof readHeader>, status: string, ack: string, error: string | null, at: string): string {
+    const id = uuidv7();
+    this.repos.store.sqlite
+      .prepare(
+        `INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, h.controlId, h.sendingFacility, h.sendingApplication, `${h.messageType}^${h.triggerEvent}`, text, source, at, status, ack, error);
+    return id;
+  }
+
+  private storeFailure(text: string, source: string, controlId: string, h: ReturnType<typeof readHeader>, code: 'AE' | 'AR', reason: string, ack: Hl7Message): IngestOutcome {
+    const messageId = this.repos.writer.write((at) => {
+      const id = this.insertRow(text, source, h, 'error', code, reason, at);
+      this.repos.audit.append({ action: 'hl7.receive', userId: this.actor.userId, patientId: null, recordType: 'hl7_message', recordId: id, detail: `${code}: ${reason}` }, at);
+      return id;
+    });
+    return { messageId, controlId: controlId || null, type: h.messageType ? `${h.messageType}^${h.triggerEvent}` : '', ack: code, ackMessage: writeMessage(ack), patientId: null, queued: false, results: 0, duplicate: false, error: reason };
+  }
+}
+
+/** A handler's refusal (AE): thrown to roll back whatever it wrote, caught by `receive`. */
+class Rejected extends Error {
+  constructor(readonly decision: Decision) {
+    super(decision.error?.reason ?? decision.text ?? 'rejected');
+  }
+}

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPatientFacts } from '../../../../shared/domain/hl7-patient';
+import { hl7TimeToIso, type LabResultDraft, mapOru, type OruDrafts, parseReferenceRange, parseStructuredNumeric } from '../../../../shared/domain/lab-results';
+import { parseMessageOrThrow } from '../../../../shared/hl7';
+
+const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+
+function drafts(text: string): OruDrafts {
+  const r = mapOru(parseMessageOrThrow(text));
+  if (!r.ok) throw new Error(r.error.reason);
+  return r.value;
+}
+
+/** A one-result ORU with the OBX given (fields 1…). */
+function oru(...obx: string[]): string {
+  return ['MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|M1|P|2.5.1', 'PID|1||123^^^^MR||Doe^Jane||19800101|F', 'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN', ...obx].join('\r');
+}
+
+const one = (obx: string): LabResultDraft => drafts(oru(obx)).results[0]!;
+
+describe('mapOru on LAB-ORU-1.hl7 (two OBR groups)', () => {
+  const d = drafts(fixture('LAB-ORU-1.hl7'));
+
+  it('keeps both orders with their numbers, codes and statuses', () => {
+    expect(d.orders.map((o) => [o.setId, o.placerNumber, o.fillerNumber, o.code, o.display, o.resultStatus])).toEqual([
+      ['2', '88502218', '82503246', '24317-0', 'Hemogram and platelet count, automated', 'F'],
+      // This OBR has one field fewer before its status, so OBR-25 is empty as sent.
+      ['1', '855238581', '890775544', '26464-8', 'Differential WBC Count, buffy coat', ''],
+    ]);
+    expect(d.orders.every((o) => o.notes.length === 0)).toBe(true);
+  });
+
+  it('maps the ten results: values, UCUM units, flags, statuses and groups', () => {
+    expect(d.results).toHaveLength(10);
+    expect(d.skipped).toEqual([]);
+    expect(d.results.map((r) => [r.orderIndex, r.loinc, r.valueNum, r.unit, r.interpretation, r.statusCode, r.status])).toEqual([
+      [0, '11156-7', null, null, null, 'I', 'registered'],
+      [0, '11273-0', 4.06, 'tera.l-1', 'N', 'P', 'preliminary'],
+      [0, '20509-6', null, null, null, 'I', 'registered'],
+      [0, '20570-8', 40.1, '%', 'N', 'P', 'preliminary'],
+      [0, '11125-2', 221, 'giga.l-1', 'N', 'F', 'final'],
+      [1, '23761-0', 72, '%', 'N', 'P', 'preliminary'],
+      [1, '26450-7', 2, '%', 'N', 'P', 'preliminary'],
+      [1, '26478-8', 20, '%', 'N', 'P', 'preliminary'],
+      [1, '26485-3', 6, '%', 'N', 'P', 'preliminary'],
+      [1, '30180-4', 0, '%', 'N', 'P', 'preliminary'],
+    ]);
+    // OBX-14 with its +0700 offset, as UTC.
+    expect(d.results[1]!.effectiveAt).toBe('2014-10-05T23:27:00.000Z');
+    // No OBX-14: the OBR-7 is empty too, so MSH-7.
+    expect(d.results[0]!.effectiveAt).toBe('2014-10-05T23:45:00.000Z');
+    expect(d.results[5]!.occurrence).toBe(6);
+  });
+});
+
+describe('mapOru on ORU-R01-01.hl7 (public-health lab)', () => {
+  const d = drafts(fixture('ORU-R01-01.hl7'));
+
+  it('keeps compound order numbers whole and the order notes', () => {
+    expect(d.orders).toHaveLength(1);
+    const o = d.orders[0]!;
+    expect(o.placerNumber).toBe('845439^GHH OE');
+    expect(o.fillerNumber).toBe('986^IA PHIMS Stage^2.16.840.1.114222.4.3.3.5.1.2^ISO');
+    expect(o.notes).toEqual([
+      'Enteric culture includes testing for Salmonella, Shigella, Campylobacter, Yersinia, E.coli O157:H7 & other STECs, and Aeromonas',
+      'Allergy to peanuts observed.',
+    ]);
+  });
+
+  it('maps the coded culture result with its range, flag and notes, and the repeated NM', () => {
+    expect(d.results).toHaveLength(2);
+    const [cwe, nm] = d.results as [LabResultDraft, LabResultDraft];
+    expect(cwe).toMatchObject({
+      valueType: 'CWE',
+      loinc: 'XYZ:625-4',
+      valueText: 'Salmonella',
+      valueCode: 'SCT|27268008',
+      unit: 'beats/min',
+      refLow: 70,
+      refHigh: 80,
+      refText: '70-80',
+      interpretation: 'A',
+      statusCode: 'P',
+      status: 'preliminary',
+      effectiveAt: '2012-03-01T00:00:00.000Z',
+      notes: ['Submission of serum', 'No Antibodies Detected'],
+    });
+    expect(cwe.rawValue).toBe('27268008^Salmonella^SCT^^^^^^Salmonella species');
+    expect(nm).toMatchObject({ valueType: 'NM', loinc: '8867-4', valueNum: null, valueText: '27, 25', statusCode: 'I', status: 'registered' });
+  });
+
+  it('skips the OBX before any OBR and the order-detail OBX, saying why', () => {
+    expect(d.skipped.map((s) => s.occurrence)).toEqual([1, 2, 4]);
+    expect(d.skipped[0]!.reason).toMatch(/not inside an OBR group/);
+    expect(d.skipped[2]!.reason).toMatch(/OBX-11 = O/);
+  });
+
+  it('reads the patient identity with its assigning authority', () => {
+    const f = readPatientFacts(parseMessageOrThrow(fixture('ORU-R01-01.hl7')))!;
+    expect(f.identifiers).toEqual([{ value: '14', typeCode: 'PI', namespace: 'IA PHIMS Stage', universalId: '2.16.840.1.114222.4.3.3.5.1.2' }]);
+    expect(f.demographics).toMatchObject({ familyName: 'Finn', givenName: 'Huckleberry', birthDate: '1963-08-15', sex: 'male' });
+  });
+});
+
+describe('hand-built OBX', () => {
+  it('SN: plain, with a comparator, as a range and as a ratio', () => {
+    expect(one('OBX|1|SN|2345-7^Glucose^LN||^182|mg/dL^^UCUM|70_105|H|||F')).toMatchObject({ valueNum: 182, valueText: null, comparator: null, unit: 'mg/dL', refLow: 70, refHigh: 105, interpretation: 'H' });
+    expect(one('OBX|1|SN|2345-7^Glucose^LN||<^5|mg/dL|||||F')).toMatchObject({ valueNum: 5, valueText: '<5', comparator: '<' });
+    expect(one('OBX|1|SN|2345-7^Glucose^LN||^10^-^20|mg/dL|||||F')).toMatchObject({ valueNum: null, valueText: '10-20' });
+    expect(one('OBX|1|SN|5370-2^Titer^LN||^1^:^128||||||F')).toMatchObject({ valueNum: null, valueText: '1:128' });
+    expect(parseStructuredNumeric(['~', '5'])).toMatch(/comparator "~"/);
+  });
+
+  it('reference ranges in their usual spellings', () => {
+    expect(parseReferenceRange('70_105')).toEqual({ low: 70, high: 105, text: '70_105' });
+    expect(parseReferenceRange('4.3 to 6.2')).toEqual({ low: 4.3, high: 6.2, text: '4.3 to 6.2' });
+    expect(parseReferenceRange('<200')).toEqual({ low: null, high: 200, text: '<200' });
+    expect(parseReferenceRange('>=5')).toEqual({ low: 5, high: null, text: '>=5' });
+    expect(parseReferenceRange('negative')).toEqual({ low: null, high: null, text: 'negative' });
+    expect(parseReferenceRange('')).toEqual({ low: null, high: null, text: null });
+  });
+
+  it('abnormal flags are kept as table 0078 codes', () => {
+    for (const flag of ['N', 'L', 'H', 'LL', 'HH', 'A', 'AA']) expect(one(`OBX|1|NM|2345-7^Glucose^LN||90|mg/dL||${flag}|||F`).interpretation).toBe(flag);
+  });
+
+  it('ST, TX, DT, TS, CE and ED values', () => {
+    expect(one('OBX|1|ST|2345-7^Glucose^LN||see note||||||F').valueText).toBe('see note');
+    expect(one('OBX|1|TX|2345-7^Glucose^LN||line one~line two||||||F').valueText).toBe('line one\nline two');
+    expect(one('OBX|1|DT|2345-7^Glucose^LN||20260214||||||F').valueText).toBe('2026-02-14');
+    expect(one('OBX|1|TS|2345-7^Glucose^LN||202602141030-0500||||||F').valueText).toBe('2026-02-14T15:30:00.000Z');
+    expect(one('OBX|1|CE|2345-7^Glucose^LN||260385009^Negative^SCT||||||F')).toMatchObject({ valueText: 'Negative', valueCode: 'SCT|260385009' });
+    const ed = one('OBX|1|ED|18748-4^Report^LN||LAB^application^pdf^Base64^JVBERi0xLjQK||||||F');
+    expect(ed.attachment).toEqual({ sourceApplication: 'LAB', type: 'application', subtype: 'pdf', encoding: 'Base64', data: 'JVBERi0xLjQK' });
+    expect(ed.valueNum).toBeNull();
+  });
+
+  it('statuses P, F, C and X, and the notes after an OBX', () => {
+    const d = drafts(oru('OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||P', 'NTE|1||first note', 'OBX|2|NM|2345-7^Glucose^LN||95|mg/dL|||||C', 'NTE|1||recalibrated', 'OBX|3|NM|2951-2^Sodium^LN|||mmol/L|||||X'));
+    expect(d.results.map((r) => [r.status, r.valueNum, r.notes])).toEqual([
+      ['preliminary', 90, ['first note']],
+      ['corrected', 95, ['recalibrated']],
+      ['cancelled', null, []],
+    ]);
+    expect(one('OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F').status).toBe('final');
+  });
+
+  it('a broken OBX is refused, naming the segment, its occurrence and the field', () => {
+    const cases: [string, RegExp, number][] = [
+      ['OBX|1|NM|2345-7^Glucose^LN||ninety|mg/dL|||||F', /^OBX #1 field 5: NM value "ninety" is not a number$/, 5],
+      ['OBX|1|NM|||90|mg/dL|||||F', /^OBX #1 field 3: the observation identifier/, 3],
+      ['OBX|1|NM|2345-7^Glucose^LN||90|mg/dL||||', /^OBX #1 field 11: the result status/, 11],
+      ['OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||Q', /^OBX #1 field 11: result status "Q"/, 11],
+    ];
+    for (const [obx, reason, fieldNo] of cases) {
+      const r = mapOru(parseMessageOrThrow(oru(obx)));
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.reason).toMatch(reason);
+        expect(r.error).toMatchObject({ segment: 'OBX', occurrence: 1, field: fieldNo });
+      }
+    }
+    const noPid = mapOru(parseMessageOrThrow('MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5\rOBR|1|X'));
+    expect(noPid.ok ? null : noPid.error.reason).toBe('PID #1: the message has no PID segment');
+  });
+
+  it('reads HL7 times with and without offsets', () => {
+    expect(hl7TimeToIso('20141006064500+0700')).toBe('2014-10-05T23:45:00.000Z');
+    expect(hl7TimeToIso('201203141259-0215')).toBe('2012-03-14T15:14:00.000Z');
+    expect(hl7TimeToIso('20120301')).toBe('2012-03-01T00:00:00.000Z');
+    expect(hl7TimeToIso('not a time')).toBeNull();
+  });
+});
