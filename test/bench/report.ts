@@ -4,7 +4,8 @@ export interface Row {
   median: number;
   p95: number | null;
   n: number;
-  unit: 'ms' | 'x';
+  /** ms: latency; x: a ratio; /s: a rate (higher is better). */
+  unit: 'ms' | 'x' | '/s';
   target: string;
   pass: boolean | null;
   note: string;

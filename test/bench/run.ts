@@ -257,8 +257,9 @@ function latencyRow(key: string, times: readonly number[], note: string, targetP
   json[`${key}.n`] = times.length;
 }
 
-function fmt(x: number, unit: 'ms' | 'x'): string {
+function fmt(x: number, unit: Row['unit']): string {
   if (!Number.isFinite(x)) return '-';
+  if (unit === '/s') return `${Math.round(x).toLocaleString('en-US')}/s`;
   if (unit === 'x') return `${x.toFixed(2)}×`;
   return x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`;
 }
