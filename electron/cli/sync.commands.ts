@@ -11,12 +11,15 @@ import { createDatabase, unlockDatabase, type Store } from '../services/db/open'
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../services/sync';
+import { startLabInterface, type LabInterface } from './lab-interface';
 import { secretFrom } from './prompt';
 
 export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgres://…) [--port N] [--host H]
-      [--tls-cert FILE --tls-key FILE] [--allow-insecure-http]
+      [--tls-cert FILE --tls-key FILE] [--allow-insecure-http] [--mllp-port N [--mllp-host H] [--mllp-db FILE]]
       Runs the clinic server: embedded PGlite stored in DIR, or PostgreSQL. Plain HTTP is served on
       loopback only, unless --allow-insecure-http; elsewhere give the clinic certificate.
+      --mllp-port also receives HL7 v2 (lab results, ADT) over MLLP, as a device of the clinic with
+      its own encrypted database (DIR/lab-interface.cairn; passphrase from CAIRN_PASSPHRASE).
   cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24]
       Prints a one-time enrollment code for a device (valid 24 hours by default).
   cairn server devices (--data-dir DIR | --database-url URL)
@@ -94,8 +97,12 @@ async function withService<T>(t: ServerDbTarget, fn: (s: SyncService) => Promise
 }
 
 async function serve(args: string[]): Promise<number> {
-  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'allow-insecure-http': 'boolean' });
+  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'allow-insecure-http': 'boolean', 'mllp-port': 'string', 'mllp-host': 'string', 'mllp-db': 'string' });
   const t = target(v);
+  const mllpPort = v['mllp-port'] === undefined ? null : Number(v['mllp-port']);
+  if (mllpPort !== null && (!Number.isInteger(mllpPort) || mllpPort < 0 || mllpPort > 65535)) throw new SyncCliError(`invalid --mllp-port "${String(v['mllp-port'])}"`, 2);
+  const mllpDb = typeof v['mllp-db'] === 'string' ? resolve(v['mllp-db']) : 'dataDir' in t ? resolve(t.dataDir, 'lab-interface.cairn') : null;
+  if (mllpPort !== null && !mllpDb) throw new SyncCliError('with --database-url, give --mllp-db FILE for the lab interface\'s own database', 2);
   const port = Number(v['port'] ?? 8443);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new SyncCliError('give both --tls-cert and --tls-key', 2);
@@ -116,12 +123,27 @@ async function serve(args: string[]): Promise<number> {
     throw new SyncCliError(e instanceof Error ? e.message : String(e));
   }
   if ('dataDir' in t) writeRunningInfo(t.dataDir, { pid: process.pid, url: server.url, adminToken });
-  out({ listening: server.url, database: 'dataDir' in t ? `pglite:${t.dataDir}` : 'postgresql' });
+  let lab: LabInterface | null = null;
+  let labStore: Store | null = null;
+  if (mllpPort !== null && mllpDb) {
+    try {
+      labStore = await openOrCreate(mllpDb);
+      const tlsCa = typeof v['tls-cert'] === 'string' ? fetchTrusting(readFileSync(v['tls-cert'])) : undefined;
+      lab = await startLabInterface(server, labStore, { port: mllpPort, ...(typeof v['mllp-host'] === 'string' && { host: v['mllp-host'] }), ...(tlsCa && { fetchImpl: tlsCa }), onMessage: (l) => process.stdout.write(l + '\n') });
+    } catch (e) {
+      labStore?.close();
+      await server.close();
+      throw new SyncCliError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  out({ listening: server.url, database: 'dataDir' in t ? `pglite:${t.dataDir}` : 'postgresql', ...(lab && { mllp: lab.mllpPort }) });
   await new Promise<void>((done) => {
     const stop = (): void => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await lab?.close();
+  labStore?.close();
   await server.close();
   if ('dataDir' in t) clearRunningInfo(t.dataDir);
   return 0;

@@ -15,17 +15,18 @@ export function cairn(args: string[], extraEnv: Record<string, string> = {}): { 
 }
 
 /** Starts `cairn server …` as a child process and waits for its "listening" line. */
-export async function cliServer(args: string[]): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function cliServer(args: string[]): Promise<{ url: string; first: Record<string, unknown>; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'server', ...args], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const url = await new Promise<string>((res, rej) => {
+  const first = await new Promise<Record<string, unknown>>((res, rej) => {
     const lines = createInterface({ input: child.stdout });
-    lines.once('line', (l) => res((JSON.parse(l) as { listening: string }).listening));
+    lines.once('line', (l) => res(JSON.parse(l) as Record<string, unknown>));
     child.once('exit', (code) => rej(new Error(`cairn server exited (${code}): ${err}`)));
   });
   return {
-    url,
+    url: String(first['listening']),
+    first,
     child,
     stop: () =>
       new Promise((res) => {

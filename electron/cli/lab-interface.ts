@@ -1,0 +1,48 @@
+import type { Store } from '../services/db/open';
+import { Hl7Ingest } from '../services/labs/ingest';
+import { startMllpListener, type MllpListener } from '../services/labs/mllp.listener';
+import { createRepos } from '../services/repos';
+import { enrollThisDevice, inProcessSyncLoop, syncConfig, type FetchLike } from '../services/sync';
+import type { RunningServer } from '../server/server';
+
+export interface LabInterface {
+  mllpPort: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The clinic server's MLLP listener. Results must reach every device the same way every other
+ * change does, so the listener runs as a device of the clinic: its own encrypted database
+ * (enrolled with this server on first start), the same ingest the standalone `cairn hl7 listen`
+ * uses, and the normal sync to push what it stored (and to pull the charts it matches against).
+ * The actor of everything it writes is the operator `cli:hl7`.
+ */
+export async function startLabInterface(server: RunningServer, store: Store, o: { port: number; host?: string; fetchImpl?: FetchLike; onMessage?: (line: string) => void }): Promise<LabInterface> {
+  const repos = createRepos(store);
+  if (!syncConfig(store.sqlite)) {
+    const { code } = await server.sync.createEnrollmentCode('Lab interface (MLLP)');
+    await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: 'Lab interface (MLLP)', ...(o.fetchImpl && { fetchImpl: o.fetchImpl }) });
+  }
+  const loop = inProcessSyncLoop(store, repos, () => 'cli:hl7', { intervalMs: 10_000, ...(o.fetchImpl && { fetchImpl: o.fetchImpl }) });
+  // Take the clinic's charts first, so the first message already matches against them.
+  const first = await loop.syncNow();
+  if (first.error) throw new Error(`the lab interface could not sync with its clinic server: ${first.error.message}`);
+  loop.start();
+  const listener: MllpListener = await startMllpListener(new Hl7Ingest(repos), {
+    port: o.port,
+    ...(o.host && { host: o.host }),
+    onMessage: (outcome) => {
+      o.onMessage?.(JSON.stringify({ mllp: outcome.controlId ?? null, ack: outcome.ack, queued: outcome.queued, results: outcome.results }));
+      // Push what was just stored at once rather than at the next tick.
+      void loop.syncNow();
+    },
+  });
+  return {
+    mllpPort: listener.port,
+    async close() {
+      loop.stop();
+      await listener.close();
+      await loop.syncNow();
+    },
+  };
+}

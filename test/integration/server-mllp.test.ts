@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clientFor, enrollThisDevice } from '../../electron/services/sync';
+import { frameMllp, MllpDeframer, get, parseMessageOrThrow } from '../../shared/hl7';
+import { patientInput } from '../../shared/domain/patient';
+import { cairn, cliServer } from '../helpers/cli';
+import { CLINIC, openClinic } from '../helpers/clinic';
+import { tempDir } from '../helpers/temp-db';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sends one framed message and resolves with the ACK text. */
+function sendMllp(port: number, message: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const deframer = new MllpDeframer({ maxMessageBytes: 1 << 20 });
+    socket.on('data', (chunk: Buffer) => {
+      for (const e of deframer.push(chunk)) {
+        if (e.type === 'message') {
+          socket.end();
+          resolve(new TextDecoder().decode(e.payload));
+        }
+      }
+    });
+    socket.on('error', reject);
+    socket.write(frameMllp(message));
+  });
+}
+
+describe('cairn server --mllp-port: lab results reach every device through sync', () => {
+  const t = tempDir('cairn-server-mllp-');
+  const srv = join(t.dir, 'srv');
+  afterAll(() => t.cleanup());
+
+  it('an ORU sent to the clinic server over MLLP is acknowledged and arrives on a device', async () => {
+    // A device registers the patient and pushes it.
+    // One fixed port for both runs: the device keeps the server's address it enrolled with.
+    const port = await freePort();
+    let server = await cliServer(['--data-dir', srv, '--port', String(port)]);
+    const clinic = await openClinic(t.dir);
+    const repos = clinic.session.repos;
+    const docId = repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
+    const code = (JSON.parse(cairn(['server', 'enroll', '--data-dir', srv, '--name', 'Exam room']).out) as { code: string }).code;
+    await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code, deviceName: 'Exam room' });
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] }), { userId: docId });
+    expect((await clientFor(repos.store, repos, () => docId).syncOnce()).error).toBeNull();
+    await server.stop();
+
+    // The server again, now with its lab interface: it enrolls itself, pulls the charts, then listens.
+    server = await cliServer(['--data-dir', srv, '--port', String(port), '--mllp-port', '0']);
+    try {
+      const mllp = Number(server.first['mllp']);
+      expect(mllp).toBeGreaterThan(0);
+      const ack = parseMessageOrThrow(await sendMllp(mllp, readFileSync('test/fixtures/hl7v2/LAB-ORU-1.hl7', 'utf8')));
+      expect(get(ack, 'MSA-1')).toBe('AA');
+      expect(get(ack, 'MSA-3')).not.toMatch(/queued|held|review/i);
+      const sent = parseMessageOrThrow(readFileSync('test/fixtures/hl7v2/LAB-ORU-1.hl7', 'utf8'));
+      expect(get(ack, 'MSA-2')).toBe(get(sent, 'MSH-10'));
+      // The device syncs and has the ten results on the chart.
+      let count = 0;
+      for (let i = 0; i < 40 && count < 10; i++) {
+        await clientFor(repos.store, repos, () => docId).syncOnce();
+        count = (repos.store.sqlite.prepare("SELECT count(*) AS n FROM observations WHERE patient_id = ? AND category = 'laboratory'").get(p.id) as { n: number }).n;
+        if (count < 10) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(count).toBe(10);
+    } finally {
+      await server.stop();
+      clinic.session.close();
+    }
+  });
+});
