@@ -91,6 +91,21 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   'patients.unmerge': (i) => [i.id],
   'patients.reassignMrn': (i) => [i.id],
   'patients.links': (i) => [i.id],
+  // Across charts: a restricted chart's results are listed by the patient's name only, by the repository.
+  'labs.inbox': 'none',
+  'labs.acknowledge': (i, o) => i.observationIds.map((id) => o('observation', id)),
+  'labs.patientResults': patient,
+  'labs.cumulative': patient,
+  'labs.trend': patient,
+  // The queue holds messages tied to no chart yet.
+  'labs.unmatched': 'none',
+  'labs.matchToPatient': patient,
+  'labs.orderSets': 'none',
+  'labs.order': (i, o) => patientAndVisit(i, o),
+  'labs.orders': patient,
+  'labs.orderStatus': (i, o) => [o('lab_order', i.id)],
+  'labs.requisitionPdf': (i, o) => [o('lab_order', i.id)],
+  'labs.orderMessage': (i, o) => [o('lab_order', i.id)],
 };
 
 /**

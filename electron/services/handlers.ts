@@ -9,6 +9,10 @@ import { breakGlass, guardRestrictedCharts } from './chart-access.guard';
 import type { Session } from './session';
 import { syncCounts, type SyncController, type SyncStatus } from './sync';
 import type { Viewer } from './sync/conflicts.repo';
+import { loadLabOrderCatalog } from './labs/order-catalog';
+import { LabOrdersService } from './labs/orders';
+import { LabResultsRepo } from './labs/results.repo';
+import { listUnmatched, matchToPatient } from './labs/unmatched';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
 /** Runs before validation: refuses a caller whose role may not use the channel. */
@@ -17,6 +21,14 @@ export const AUTHORIZE: unique symbol = Symbol('authorize');
 export const CHART_GUARD: unique symbol = Symbol('chart guard');
 export type Handlers = { [C in Channel]: Handler<C> } & { [AUTHORIZE]?: (channel: Channel) => void; [CHART_GUARD]?: (channel: Channel, input: unknown) => void };
 
+
+/** One results repository per open database (its statements prepared once). */
+const labRepos = new WeakMap<Session['repos'], LabResultsRepo>();
+function labResults(repos: Session['repos']): LabResultsRepo {
+  let r = labRepos.get(repos);
+  if (!r) labRepos.set(repos, (r = new LabResultsRepo(repos.store.sqlite, repos.writer)));
+  return r;
+}
 
 /** Channels the screen polls on its own: they do not count as activity for the idle sign-out. */
 const PASSIVE: ReadonlySet<Channel> = new Set<Channel>(['sync.status']);
@@ -44,6 +56,8 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     const u = session.requireUser(undefined, { passive });
     return { userId: u.id, role: u.role, mayOpen: (pid) => !session.repos.patients.isRestricted(pid) || session.mayOpenRestricted(pid) };
   };
+  const labOrders = (): LabOrdersService => new LabOrdersService(session.repos, loadLabOrderCatalog(session.repos.resourcesDir));
+  const clinicName = (): string => session.status().clinicName ?? 'Cairn';
   const syncStatus = (s?: SyncStatus): SyncStatus => {
     const v = viewer(true);
     // Counted for this role: front desk sees demographics conflicts only.
@@ -241,5 +255,49 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
       return session.repos.patients.peek(i.id);
     },
     'patients.links': (i) => session.repos.conflicts.links(i.id, viewer()),
+    'labs.inbox': (i) => {
+      const v = viewer();
+      // Results across charts: listing them is audited like reading them.
+      session.repos.writer.read('labs.inbox', v, null);
+      return labResults(session.repos).inbox(v.mayOpen, i.limit);
+    },
+    'labs.acknowledge': (i) => ({ acknowledged: labResults(session.repos).acknowledge(i.observationIds, i.note, actor()) }),
+    'labs.patientResults': (i) => {
+      reading('labs.results', i.patientId);
+      return labResults(session.repos).results(i.patientId);
+    },
+    'labs.cumulative': (i) => {
+      reading('labs.cumulative', i.patientId);
+      return labResults(session.repos).cumulative(i.patientId);
+    },
+    'labs.trend': (i) => {
+      reading('labs.trend', i.patientId);
+      return labResults(session.repos).trend(i.patientId, i.loinc);
+    },
+    'labs.unmatched': () => {
+      session.repos.writer.read('labs.unmatched', actor(), null);
+      return listUnmatched(session.repos);
+    },
+    'labs.matchToPatient': (i) => matchToPatient(session.repos, i.reviewId, i.patientId, actor()),
+    'labs.orderSets': () => {
+      actor();
+      return [...loadLabOrderCatalog(session.repos.resourcesDir).orderSets];
+    },
+    'labs.order': (i) => labOrders().create(i, actor()),
+    'labs.orders': (i) => {
+      reading('lab_order.list', i.patientId);
+      return labOrders().list(i.patientId);
+    },
+    'labs.orderStatus': (i) => labOrders().setStatus(i.id, i.status, actor()),
+    'labs.requisitionPdf': async (i) => {
+      const s = labOrders();
+      reading('lab_order.print', s.get(i.id).patientId);
+      return s.requisitionPdf(i.id, clinicName(), now());
+    },
+    'labs.orderMessage': (i) => {
+      const s = labOrders();
+      reading('lab_order.message', s.get(i.id).patientId);
+      return s.orderMessage(i.id, clinicName(), now());
+    },
   };
 }

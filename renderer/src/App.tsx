@@ -7,6 +7,7 @@ import { ChartPage, PatientSearch, RegisterPatient } from './features/patients';
 import { UsersScreen } from './features/users';
 import { SessionGate } from './features/session';
 import { ConflictsNavButton, ConflictsScreen, SyncIndicator } from './features/sync';
+import { LabsScreen, ResultsNavButton } from './features/labs';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
 import { useSession } from './stores/session.store';
@@ -33,6 +34,7 @@ function Shell(): ReactElement {
             <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
             <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
             <ConflictsNavButton />
+            <ResultsNavButton />
             {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
             {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'audit' })} data-testid="nav-audit">Audit</Button>}
             <Text size="sm">{session?.user?.displayName}</Text>
@@ -49,6 +51,7 @@ function Shell(): ReactElement {
         {view.name === 'users' && <UsersScreen />}
         {view.name === 'audit' && <AuditViewer />}
         {view.name === 'conflicts' && <ConflictsScreen key={view.patientId ?? 'all'} patientId={view.patientId} />}
+        {view.name === 'labs-inbox' && <LabsScreen key={view.tab ?? 'inbox'} tab={view.tab} />}
       </AppShell.Main>
     </AppShell>
   );

@@ -69,6 +69,19 @@ export const CHANNELS = [
   'patients.unmerge',
   'patients.reassignMrn',
   'patients.links',
+  'labs.inbox',
+  'labs.acknowledge',
+  'labs.patientResults',
+  'labs.cumulative',
+  'labs.trend',
+  'labs.unmatched',
+  'labs.matchToPatient',
+  'labs.orderSets',
+  'labs.order',
+  'labs.orders',
+  'labs.orderStatus',
+  'labs.requisitionPdf',
+  'labs.orderMessage',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -32,6 +32,8 @@ import { checkResult, medicationAdd, medicationChange, medicationCourse, medicat
 import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
 import { chartLinks, conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
+import { cumulativeView, inboxItem, labResultView, labTrend, unmatchedItem } from '../domain/lab-review';
+import { labOrder, labOrderInput, labOrderStatusInput, orderSet } from '../domain/lab-orders';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -243,6 +245,27 @@ export const contract = {
   'patients.unmerge': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: patient },
   'patients.reassignMrn': { input: z.object({ id: z.uuid('not a patient id'), conflictId: z.uuid('not a conflict id').optional() }).strict(), output: patient },
   'patients.links': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: chartLinks },
+  'labs.inbox': { input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(), output: z.array(inboxItem) },
+  'labs.acknowledge': {
+    input: z.object({ observationIds: z.array(z.uuid('not a result id')).min(1, 'choose at least one result').max(500), note: z.string().trim().max(500, 'at most 500 characters').optional() }).strict(),
+    /** The results acknowledged now (one acknowledged before is left as it was). */
+    output: z.object({ acknowledged: z.array(z.string()) }),
+  },
+  'labs.patientResults': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(labResultView) },
+  'labs.cumulative': { input: z.object({ patientId: z.uuid() }).strict(), output: cumulativeView },
+  'labs.trend': { input: z.object({ patientId: z.uuid(), loinc: z.string().trim().min(1).max(40) }).strict(), output: labTrend },
+  'labs.unmatched': { input: none, output: z.array(unmatchedItem) },
+  'labs.matchToPatient': {
+    input: z.object({ reviewId: z.uuid('not a review id'), patientId: z.uuid('not a patient id') }).strict(),
+    output: z.object({ reviewId: z.string(), patientId: z.string(), results: z.number() }),
+  },
+  'labs.orderSets': { input: none, output: z.array(orderSet) },
+  'labs.order': { input: labOrderInput, output: labOrder },
+  'labs.orders': { input: z.object({ patientId: z.uuid('not a patient id') }).strict(), output: z.array(labOrder) },
+  'labs.orderStatus': { input: labOrderStatusInput, output: labOrder },
+  'labs.requisitionPdf': { input: z.object({ id: z.uuid('not a lab order id') }).strict(), output: z.object({ fileName: z.string(), base64: z.string() }) },
+  /** The ORM^O01 text for the lab interface (CR-separated segments). */
+  'labs.orderMessage': { input: z.object({ id: z.uuid('not a lab order id') }).strict(), output: z.object({ placerNumber: z.string(), controlId: z.string(), message: z.string() }) },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -89,6 +89,21 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'patients.unmerge': ['physician', 'admin'],
   'patients.reassignMrn': ['physician', 'admin'],
   'patients.links': DEMOGRAPHICS_READ,
+  // Lab results: clinicians review and acknowledge; the administrator may read them and work the unmatched queue.
+  'labs.inbox': CLINICAL,
+  'labs.acknowledge': CLINICAL_WRITE,
+  'labs.patientResults': CLINICAL,
+  'labs.cumulative': CLINICAL,
+  'labs.trend': CLINICAL,
+  'labs.unmatched': CLINICAL,
+  'labs.matchToPatient': CLINICAL,
+  // Lab orders: the physician orders; the nurse also records collection and results arriving.
+  'labs.orderSets': CLINICAL,
+  'labs.order': PHYSICIAN,
+  'labs.orders': CLINICAL,
+  'labs.orderStatus': CLINICAL_WRITE,
+  'labs.requisitionPdf': CLINICAL,
+  'labs.orderMessage': CLINICAL,
 };
 
 /** True when `role` may call `channel` (public channels: anyone). */

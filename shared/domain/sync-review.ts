@@ -140,6 +140,7 @@ const ENTITY_LABELS: Record<string, string> = {
   lab_order: 'Lab order',
   appointment: 'Appointment',
   sync_conflict: 'Conflict record',
+  result_ack: 'Result acknowledgement',
 };
 
 /** Column labels where the plain words are not enough ("dob" and friends); others are spelled out. */

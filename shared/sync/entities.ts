@@ -44,6 +44,8 @@ export const ENTITIES = {
   appointment: { table: 'appointments', kind: 'fields', writers: ['physician', 'nurse', 'front_desk'] },
   /** Conflict and duplicate records: made by the server, resolved by a clinician. */
   sync_conflict: { table: 'sync_conflicts', kind: 'fields', writers: ['physician', 'nurse', 'front_desk', 'admin'], conflicts: false },
+  /** A clinician's acknowledgement of a lab result (the results inbox): written once. */
+  result_ack: { table: 'result_acknowledgements', kind: 'append', writers: CLINICAL_WRITE },
 } as const satisfies Record<string, EntitySpec>;
 
 export type EntityName = keyof typeof ENTITIES;

@@ -19,6 +19,7 @@ import { createRepos, type Repos } from '../../electron/services/repos';
 import type { Actor } from '../../electron/services/repos/patients.repo';
 import type { Patient, PatientInput, PatientSummary } from '../../shared/domain/patient';
 import { benchCharting } from './charting.bench';
+import { benchHl7 } from './hl7.bench';
 import { benchMeds } from './meds.bench';
 import { benchSecurity } from './security.bench';
 import { benchSync } from './sync.bench';
@@ -48,7 +49,7 @@ interface Args {
   seed: number;
   json: string | null;
   syncRows: number;
-  /** Only these groups (comma-separated: core, sync); everything by default. */
+  /** Only these groups (comma-separated: core, sync, hl7); everything by default. */
   only: Set<string> | null;
 }
 
@@ -592,6 +593,14 @@ async function main(): Promise<void> {
   progress(`seed ${args.seed}, ${args.patients.toLocaleString('en-US')} patients, temp dir ${dir}`);
   let built: Built | undefined;
   try {
+    if (args.only?.has('hl7')) {
+      await benchHl7({ rows, json, progress, resourcesDir });
+      if (!args.only.has('core') && !args.only.has('sync')) {
+        printTable([`Cairn HL7 benchmark — Node ${process.version}`]);
+        if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
+        return;
+      }
+    }
     if (args.only?.has('sync')) {
       await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
       if (!args.only.has('core')) {
@@ -619,6 +628,7 @@ async function main(): Promise<void> {
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');
     await benchKdf(built.file);
     await benchEncryption(dir, args, resourcesDir);
+    if (!args.only) await benchHl7({ rows, json, progress, resourcesDir });
     if (!args.only) await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
 
     json['seed'] = args.seed;

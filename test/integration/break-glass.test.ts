@@ -40,6 +40,9 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     const allergy = await c.ok<Allergy>('allergies.add', { kind: 'allergy', patientId: vip.id, substance: 'Latex', substanceType: 'other' });
     const lisinopril = (await c.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'lisinopril' }))[0]!.rxcui;
     const rx = await c.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', { patientId: vip.id, rxcui: lisinopril, sig: SIG, password: CLINIC.doc.password });
+    const labOrder = await c.ok<{ id: string }>('labs.order', { patientId: vip.id, orderSetIds: ['cbc'] });
+    // An observation of the restricted chart (acknowledging a result names it by its id).
+    const [reading] = await c.ok<{ id: string }[]>('vitals.record', { patientId: vip.id, takenAt: '2026-11-25T08:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, heartRate: 70 });
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
     await c.ok('users.create', { username: NURSE.username, displayName: 'Nora Nurse', role: 'nurse', password: NURSE.password });
@@ -96,6 +99,16 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'patients.unmerge': { id: vip.id },
       'patients.reassignMrn': { id: vip.id, conflictId },
       'patients.links': { id: vip.id },
+      'labs.acknowledge': { observationIds: [reading!.id] },
+      'labs.patientResults': { patientId: vip.id },
+      'labs.cumulative': { patientId: vip.id },
+      'labs.trend': { patientId: vip.id, loinc: '2345-7' },
+      'labs.matchToPatient': { reviewId: conflictId, patientId: vip.id },
+      'labs.order': { patientId: vip.id, orderSetIds: ['tsh'] },
+      'labs.orders': { patientId: vip.id },
+      'labs.orderStatus': { id: labOrder.id, status: 'collected' },
+      'labs.requisitionPdf': { id: labOrder.id },
+      'labs.orderMessage': { id: labOrder.id },
     };
   });
   afterAll(() => {

@@ -157,7 +157,7 @@ export const observations = sqliteTable(
     /** What the person typed, before conversion to UCUM, e.g. "154 [lb_av]". */
     enteredAs: text('entered_as'),
   },
-  (t) => [index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt), index('observations_encounter_idx').on(t.encounterId)],
+  (t) => [index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt), index('observations_encounter_idx').on(t.encounterId), index('observations_supersedes_idx').on(t.supersedesId)],
 );
 
 export const conditions = sqliteTable(
@@ -558,4 +558,25 @@ export const labResultDetails = sqliteTable(
     attachment: text('attachment'),
   },
   (t) => [index('lab_result_details_key_idx').on(t.patientId, t.resultKey)],
+);
+
+/**
+ * A clinician's acknowledgement of one lab result (the results inbox). Append-only and synced: a
+ * result is acknowledged once someone acknowledged it on any device; a corrected result (a new
+ * observation superseding it) needs its own acknowledgement.
+ */
+export const resultAcknowledgements = sqliteTable(
+  'result_acknowledgements',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    observationId: text('observation_id')
+      .notNull()
+      .references(() => observations.id),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    note: text('note'),
+  },
+  (t) => [index('result_acknowledgements_observation_idx').on(t.observationId), index('result_acknowledgements_patient_idx').on(t.patientId)],
 );

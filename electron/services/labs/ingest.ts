@@ -112,6 +112,21 @@ export class Hl7Ingest {
     return { messageId, controlId: h.controlId, type, ack: decision.ack, ackMessage: writeMessage(ack), patientId: decision.patientId, queued: decision.status === 'queued', results: decision.results, duplicate: false, ...(error !== undefined && { error }) };
   }
 
+  /**
+   * Receives several messages with one commit (group commit): each message keeps its own savepoint,
+   * so a refused one rolls back alone, exactly as `receive` would. Nothing is acknowledged before the
+   * commit. If the shared transaction fails as a whole, nothing of it was kept and each message is
+   * received again on its own.
+   */
+  receiveMany(items: readonly { raw: string; source: string }[]): IngestOutcome[] {
+    if (items.length === 1) return [this.receive(items[0]!.raw, items[0]!.source)];
+    try {
+      return this.repos.store.sqlite.transaction(() => items.map((m) => this.receive(m.raw, m.source))).immediate();
+    } catch {
+      return items.map((m) => this.receive(m.raw, m.source));
+    }
+  }
+
   private ackIds(): { controlId: string; timestamp: string } {
     const now = this.repos.writer.now().getTime();
     return { controlId: `ACK${now.toString(36).toUpperCase()}${(++this.seq).toString(36).toUpperCase()}`, timestamp: hl7Timestamp(now) };

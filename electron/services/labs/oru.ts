@@ -34,7 +34,7 @@ function orderIdFor(sqlite: Database.Database, patientId: string, placer: string
  * Stores one result as an observation (append-only: a correction is a new row whose supersedes_id
  * names the earlier one), its details beside it, and its audit and outbox entries.
  */
-function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, r: LabResultDraft): void {
+export function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, r: LabResultDraft): void {
   const { sqlite, orm } = ctx.repos.store;
   const key = resultKey(order, r);
   const id = uuidv7();

@@ -113,7 +113,7 @@ function toColumns(p: Partial<PatientInput>): Partial<Insert> {
 }
 
 /** Rows that belong to one patient's chart, by the id a channel takes (for the restricted-chart guard). */
-export type ChartRow = 'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course' | 'sync_conflict';
+export type ChartRow = 'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course' | 'sync_conflict' | 'observation' | 'lab_order';
 const OWNER_SQL: Record<ChartRow, string> = {
   encounter: 'SELECT patient_id AS patientId FROM encounters WHERE id = ?',
   note: 'SELECT patient_id AS patientId FROM clinical_notes WHERE id = ?',
@@ -122,6 +122,8 @@ const OWNER_SQL: Record<ChartRow, string> = {
   prescription: 'SELECT patient_id AS patientId FROM prescriptions WHERE id = ?',
   medication_course: 'SELECT patient_id AS patientId FROM medication_events WHERE course_id = ? LIMIT 1',
   sync_conflict: 'SELECT patient_id AS patientId FROM sync_conflicts WHERE id = ?',
+  lab_order: 'SELECT patient_id AS patientId FROM lab_orders WHERE id = ?',
+  observation: 'SELECT patient_id AS patientId FROM observations WHERE id = ?',
 };
 
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,

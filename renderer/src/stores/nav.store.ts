@@ -7,7 +7,8 @@ export type View =
   | { name: 'audit' }
   | { name: 'conflicts'; patientId?: string }
   | { name: 'chart'; patientId: string; tab?: string }
-  | { name: 'encounter'; patientId: string; encounterId: string };
+  | { name: 'encounter'; patientId: string; encounterId: string }
+  | { name: 'labs-inbox'; tab?: 'inbox' | 'unmatched' };
 
 interface NavStore {
   view: View;

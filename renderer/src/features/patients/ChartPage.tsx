@@ -8,6 +8,7 @@ import { VISIT_LABELS } from '../encounters';
 import { MedicationsPanel } from '../meds';
 import { VitalsTrends } from '../vitals';
 import { ChartSyncNotices } from '../sync';
+import { PatientResults } from '../labs';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
@@ -109,6 +110,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
           {can('allergies.list') && <Tabs.Tab value="allergies">Allergies</Tabs.Tab>}
           {can('immunizations.list') && <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>}
           {can('vitals.trends') && <Tabs.Tab value="vitals">Vitals</Tabs.Tab>}
+          {can('labs.patientResults') && <Tabs.Tab value="results">Results</Tabs.Tab>}
           <Tabs.Tab value="demographics">Demographics</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">{summary && <FaceSheet summary={summary} />}</Tabs.Panel>
@@ -120,6 +122,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         <Tabs.Panel value="allergies" pt="md"><AllergiesPanel patientId={patientId} onChanged={load} /></Tabs.Panel>
         <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="vitals" pt="md"><VitalsTrends patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="results" pt="md"><PatientResults patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="demographics" pt="md">
           {editing ? (
             <RegisterPatient existing={p} onSaved={() => { setEditing(false); load(); }} />

@@ -1,0 +1,174 @@
+import type Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { CairnFailure } from '../../../shared/api/result';
+import { type CumulativeView, flagSeverity, type InboxItem, type LabResultView, type LabTrend, SEVERITY_RANK } from '../../../shared/domain/lab-review';
+import type { Actor, ClinicalWriter } from '../repos/writer';
+
+interface Row {
+  id: string;
+  patientId: string;
+  loinc: string;
+  display: string | null;
+  valueNum: number | null;
+  valueText: string | null;
+  unit: string | null;
+  refLow: number | null;
+  refHigh: number | null;
+  refText: string | null;
+  flag: string | null;
+  status: string;
+  effectiveAt: string;
+  receivedAt: string;
+  orderDisplay: string | null;
+  supersedesId: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+/** Who may see a restricted chart's values (the signed-in user broke the glass for it). */
+export type MayOpen = (patientId: string) => boolean;
+
+const COLUMNS = `o.id, o.patient_id AS patientId, o.loinc, o.display, o.value_num AS valueNum, o.value_text AS valueText, o.unit,
+  o.ref_low AS refLow, o.ref_high AS refHigh, o.ref_text AS refText, o.interpretation AS flag, o.status, o.effective_at AS effectiveAt,
+  o.created_at AS receivedAt, d.order_display AS orderDisplay, o.supersedes_id AS supersedesId,
+  (SELECT a.created_at FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedAt,
+  (SELECT coalesce(u.display_name, a.created_by) FROM result_acknowledgements a LEFT JOIN users u ON u.id = a.created_by
+    WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedBy`;
+
+/** Current lab results: not deleted, not entered in error, not replaced by a correction, and with a value to read. */
+const CURRENT = `o.category = 'laboratory' AND o.deleted_at IS NULL AND o.status NOT IN ('entered-in-error', 'registered')
+  AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id AND n.deleted_at IS NULL)`;
+
+function shown(r: Row): string {
+  if (r.valueNum !== null) return String(r.valueNum);
+  return r.valueText ?? '';
+}
+
+function view(r: Row): LabResultView {
+  return {
+    id: r.id,
+    patientId: r.patientId,
+    loinc: r.loinc,
+    display: r.display ?? r.loinc,
+    value: shown(r),
+    valueNum: r.valueNum,
+    unit: r.unit,
+    refLow: r.refLow,
+    refHigh: r.refHigh,
+    refText: r.refText,
+    flag: r.flag,
+    severity: flagSeverity(r.flag),
+    status: r.status,
+    effectiveAt: r.effectiveAt,
+    receivedAt: r.receivedAt,
+    orderDisplay: r.orderDisplay,
+    corrected: r.supersedesId !== null,
+    acknowledgedAt: r.acknowledgedAt,
+    acknowledgedBy: r.acknowledgedBy,
+  };
+}
+
+/**
+ * Lab results as a clinician reviews them: the inbox of unacknowledged results across patients,
+ * one patient's results, the cumulative table and trends. Acknowledgements are append-only synced
+ * rows written through the ClinicalWriter (row, audit and outbox in one transaction).
+ */
+export class LabResultsRepo {
+  private readonly unacknowledged: Database.Statement<[number], Row & { patientName: string; mrn: string | null; restricted: number }>;
+  private readonly forPatient: Database.Statement<[string], Row>;
+  private readonly observation: Database.Statement<[string], { patientId: string; category: string; acked: number }>;
+  private readonly insertAck: Database.Statement<[string, string, string, string | null, string, string, string, string]>;
+
+  constructor(
+    sqlite: Database.Database,
+    private readonly writer: ClinicalWriter,
+  ) {
+    this.unacknowledged = sqlite.prepare(
+      `SELECT ${COLUMNS}, p.family_name || ', ' || p.given_name AS patientName, p.mrn, p.restricted
+       FROM observations o JOIN patients p ON p.id = o.patient_id LEFT JOIN lab_result_details d ON d.observation_id = o.id
+       WHERE ${CURRENT} AND p.deleted_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL)
+       ORDER BY CASE WHEN o.interpretation IN ('HH', 'LL', 'AA') THEN 0 WHEN coalesce(o.interpretation, 'N') IN ('N', '') THEN 2 ELSE 1 END, o.created_at DESC
+       LIMIT ?`,
+    );
+    this.forPatient = sqlite.prepare(
+      `SELECT ${COLUMNS} FROM observations o LEFT JOIN lab_result_details d ON d.observation_id = o.id
+       WHERE o.patient_id = ? AND ${CURRENT} ORDER BY o.effective_at DESC, o.loinc`,
+    );
+    this.insertAck = sqlite.prepare(
+      `INSERT INTO result_acknowledgements (id, observation_id, patient_id, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.observation = sqlite.prepare(
+      `SELECT o.patient_id AS patientId, o.category,
+         EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL) AS acked
+       FROM observations o WHERE o.id = ? AND o.deleted_at IS NULL`,
+    );
+  }
+
+  /** Unacknowledged results across patients: critical first, then abnormal, then normal; newest first within each. */
+  inbox(mayOpen: MayOpen, limit = 500): InboxItem[] {
+    // Ordered in SQL (the same rank as flagSeverity) so the limit never drops an older critical value.
+    const items = this.unacknowledged.all(limit).map((r): InboxItem => {
+      const restricted = r.restricted === 1 && !mayOpen(r.patientId);
+      const base = view(r);
+      // Important: a restricted chart's results are listed by the patient's name only, as search does.
+      const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null } : {};
+      return { ...base, ...hidden, patientName: r.patientName, mrn: restricted ? null : r.mrn, restricted };
+    });
+    return items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit);
+  }
+
+  /** Marks results as reviewed; one already acknowledged is left as it is. Returns the ids acknowledged now. */
+  acknowledge(observationIds: readonly string[], note: string | undefined, actor: Actor): string[] {
+    return this.writer.write((at) => {
+      const done: string[] = [];
+      for (const observationId of new Set(observationIds)) {
+        const o = this.observation.get(observationId);
+        if (!o || o.category !== 'laboratory') throw new CairnFailure('not_found', `no lab result with id ${observationId}`);
+        if (o.acked === 1) continue;
+        const id = uuidv7();
+        // Important: the row first, then its audit and outbox entries (the outbox reads the row).
+        this.insertAck.run(id, observationId, o.patientId, note ?? null, at, actor.userId, at, actor.userId);
+        this.writer.record(at, { action: 'labs.acknowledge', actor, patientId: o.patientId, entity: 'result_ack', id, op: 'insert', payload: { id, observationId }, detail: observationId });
+        done.push(observationId);
+      }
+      return done;
+    });
+  }
+
+  /** A patient's current results, newest first. */
+  results(patientId: string): LabResultView[] {
+    return this.forPatient.all(patientId).map(view);
+  }
+
+  /** Rows = tests, columns = collection times (newest first), cells = value and flag. */
+  cumulative(patientId: string): CumulativeView {
+    const results = this.results(patientId);
+    const columns = [...new Set(results.map((r) => r.effectiveAt))].sort((a, b) => b.localeCompare(a));
+    const rows = new Map<string, CumulativeView['rows'][number]>();
+    for (const r of results) {
+      let row = rows.get(r.loinc);
+      if (!row) {
+        // Results are newest first: the first seen carries the current unit and range.
+        row = { loinc: r.loinc, display: r.display, unit: r.unit, refLow: r.refLow, refHigh: r.refHigh, refText: r.refText, cells: columns.map(() => null) };
+        rows.set(r.loinc, row);
+      }
+      const col = columns.indexOf(r.effectiveAt);
+      row.cells[col] ??= { id: r.id, value: r.value, flag: r.flag, severity: r.severity };
+    }
+    return { columns, rows: [...rows.values()].sort((a, b) => a.display.localeCompare(b.display)) };
+  }
+
+  /** One test's numeric values over time, oldest first, with the reference range of the latest result. */
+  trend(patientId: string, loinc: string): LabTrend {
+    const results = this.results(patientId).filter((r) => r.loinc === loinc);
+    if (results.length === 0) throw new CairnFailure('not_found', `no results for LOINC ${loinc} on this chart`);
+    const latest = results[0]!;
+    const withRange = results.find((r) => r.refLow !== null || r.refHigh !== null) ?? latest;
+    const points = results
+      .filter((r) => r.valueNum !== null)
+      .map((r) => ({ id: r.id, at: r.effectiveAt, value: r.valueNum!, flag: r.flag, severity: r.severity }))
+      .reverse();
+    return { loinc, display: latest.display, unit: latest.unit, refLow: withRange.refLow, refHigh: withRange.refHigh, points };
+  }
+}

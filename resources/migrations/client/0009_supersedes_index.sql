@@ -1,0 +1,1 @@
+CREATE INDEX `observations_supersedes_idx` ON `observations` (`supersedes_id`);

@@ -1,0 +1,241 @@
+/**
+ * HL7 v2 figures for `npm run bench` (`--only hl7`):
+ * - hl7.ingest.msgs_per_s: ORU^R01 messages (10 OBX each, one patient matched by MRN, distinct
+ *   control ids) sent over MLLP on loopback to the production listener over an encrypted
+ *   database; each one parsed, matched, stored with its results, committed and ACKed. Measured
+ *   strictly one at a time on one connection and with 8 connections in parallel, each still
+ *   waiting for its ACK before the next message (what HL7 senders do). Target ≥ 2,000/s.
+ * - hl7.parse.ratio_vs_peer: our parse-only throughput divided by hl7-standard's (a popular
+ *   pure-JS parser) on the same messages, interleaved rounds (info, or ≥ 1).
+ * The sending clients run in the same process as the listener, so their cost is counted too.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import HL7 from 'hl7-standard';
+import { createDatabase } from '../../electron/services/db/open';
+import { Hl7Ingest, type IngestOutcome } from '../../electron/services/labs/ingest';
+import { startMllpListener } from '../../electron/services/labs/mllp.listener';
+import { createRepos } from '../../electron/services/repos';
+import { patientInput } from '../../shared/domain/patient';
+import { frameMllp, get, MllpDeframer, parseMessage, parseMessageOrThrow } from '../../shared/hl7';
+import type { Row } from './report';
+
+export interface Hl7BenchContext {
+  rows: Row[];
+  json: Record<string, number | string>;
+  progress: (msg: string) => void;
+  resourcesDir: string;
+}
+
+const KDF = { N: 2 ** 14, r: 8, p: 1 };
+const SERIAL_MESSAGES = 3000;
+const PARALLEL_MESSAGES = 4000;
+const CONNECTIONS = 8;
+const WARMUP = 200;
+const PARSE_MESSAGES = 500;
+const PARSE_ROUNDS = 20;
+const MRN = 'HL7-BENCH-1';
+const LOINC = ['2345-7', '2951-2', '2823-3', '2075-0', '2028-9', '3094-0', '2160-0', '17861-6', '2777-1', '1742-6'];
+
+/** One ORU^R01 with 10 new numeric results for the bench patient: `prefix` + `n` makes the control id and order numbers distinct (a repeated order number would make them corrections, a different workload). */
+export function benchOru(n: number, prefix = 'B'): string {
+  const obx = LOINC.map((code, i) => `OBX|${i + 1}|NM|${code}^Test ${i + 1}^LN||${(n % 97) + i + 0.5}|mg/dL|1.0-200.0|N|||F|||20260301101000+0000`);
+  return [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${prefix}${n}|P|2.5.1`,
+    `PID|1||${MRN}^^^^MR||Bench^Patient^Q||19700101|F|||1 Main St^^Town^ST^12345`,
+    `OBR|1|PL-${prefix}${n}^CAIRN|FI-${prefix}${n}^ACME|24323-8^Comprehensive metabolic panel^LN|||20260301090000+0000|||||||||^Doc^A||||||20260301101000+0000||CH|F`,
+    ...obx,
+  ].join('\r');
+}
+
+/** A sender as HL7 senders behave: one message, wait for its ACK, then the next. */
+class Sender {
+  private readonly deframer = new MllpDeframer();
+  private waiting: ((ack: string) => void) | null = null;
+  private constructor(private readonly socket: Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      for (const ev of this.deframer.push(chunk)) {
+        if (ev.type !== 'message') throw new Error(`bench client: ${ev.type}`);
+        const w = this.waiting;
+        this.waiting = null;
+        w?.(Buffer.from(ev.payload).toString('utf8'));
+      }
+    });
+  }
+
+  static open(port: number): Promise<Sender> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new Sender(s)));
+      s.once('error', reject);
+    });
+  }
+
+  send(text: string): Promise<string> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.socket.write(frameMllp(text));
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
+
+async function sendAll(senders: Sender[], messages: string[]): Promise<{ ms: number; latencies: number[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    senders.map(async (s) => {
+      while (next < messages.length) {
+        const text = messages[next++] as string;
+        const t = performance.now();
+        const ack = await s.send(text);
+        latencies.push(performance.now() - t);
+        // Cheap check that it really was applied, not refused: the ACK code is MSA-1.
+        if (!ack.includes('\rMSA|AA|')) throw new Error(`not accepted: ${ack.replace(/\r/g, ' | ')}`);
+      }
+    }),
+  );
+  return { ms: performance.now() - t0, latencies };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+}
+
+async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
+  const { store } = await createDatabase(join(dir, 'hl7.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
+  const repos = createRepos(store);
+  const patient = repos.patients.create(patientInput.parse({ givenName: 'Patient', familyName: 'Bench', birthDate: '1970-01-01', sex: 'female', mrn: MRN }), { userId: 'bench' });
+  const outcomes: IngestOutcome[] = [];
+  const listener = await startMllpListener(new Hl7Ingest(repos), { port: 0, onMessage: (o) => outcomes.push(o) });
+  try {
+    let serial: { ms: number; latencies: number[] };
+    let parallel: { ms: number; latencies: number[] };
+    {
+      const one = [await Sender.open(listener.port)];
+      await sendAll(one, Array.from({ length: WARMUP }, (_, i) => benchOru(i, 'W')));
+      c.progress(`hl7: ${SERIAL_MESSAGES} ORU messages, one connection, one at a time`);
+      serial = await sendAll(one, Array.from({ length: SERIAL_MESSAGES }, (_, i) => benchOru(i, 'S')));
+      one[0]?.close();
+    }
+    {
+      const many = await Promise.all(Array.from({ length: CONNECTIONS }, () => Sender.open(listener.port)));
+      c.progress(`hl7: ${PARALLEL_MESSAGES} ORU messages, ${CONNECTIONS} connections, each one at a time`);
+      parallel = await sendAll(many, Array.from({ length: PARALLEL_MESSAGES }, (_, i) => benchOru(i, 'P')));
+      for (const s of many) s.close();
+    }
+    // Every message applied to the chart, once: otherwise the speed would describe something else.
+    const total = WARMUP + SERIAL_MESSAGES + PARALLEL_MESSAGES;
+    const bad = outcomes.filter((o) => o.ack !== 'AA' || o.patientId !== patient.id || o.results !== 10 || o.duplicate);
+    const obs = (store.sqlite.prepare('SELECT count(*) AS n FROM observations WHERE patient_id = ?').get(patient.id) as { n: number }).n;
+    if (outcomes.length !== total || bad.length > 0 || obs !== total * 10) throw new Error(`hl7 bench void: ${outcomes.length}/${total} outcomes, ${bad.length} not applied, ${obs} observations`);
+
+    const serialRate = (SERIAL_MESSAGES / serial.ms) * 1000;
+    const parallelRate = (PARALLEL_MESSAGES / parallel.ms) * 1000;
+    const best = parallelRate > serialRate ? 'parallel' : 'serial';
+    const headline = Math.max(serialRate, parallelRate);
+    const lat = (l: number[]): string => `ACK latency median ${percentile(l, 50).toFixed(2)} ms, p95 ${percentile(l, 95).toFixed(2)} ms`;
+    c.rows.push({
+      label: 'hl7.ingest.msgs_per_s',
+      median: headline,
+      p95: null,
+      n: best === 'parallel' ? PARALLEL_MESSAGES : SERIAL_MESSAGES,
+      unit: '/s',
+      target: '≥ 2,000/s',
+      pass: headline >= 2000,
+      note: `headline = ${best === 'parallel' ? `${CONNECTIONS} connections` : 'one connection'}; ORU 10 OBX, MLLP loopback, parse+match+store+commit+ACK, encrypted db`,
+    });
+    c.rows.push({ label: 'hl7.ingest.serial', median: serialRate, p95: null, n: SERIAL_MESSAGES, unit: '/s', target: '', pass: null, note: `one connection, next message after its ACK; ${lat(serial.latencies)} (info)` });
+    c.rows.push({ label: `hl7.ingest.parallel_${CONNECTIONS}`, median: parallelRate, p95: null, n: PARALLEL_MESSAGES, unit: '/s', target: '', pass: null, note: `${CONNECTIONS} connections, each waits for its ACK; ${lat(parallel.latencies)} (info)` });
+    c.json['hl7.ingest.msgs_per_s'] = Math.round(headline);
+    c.json['hl7.ingest.mode'] = best;
+    c.json['hl7.ingest.serial_msgs_per_s'] = Math.round(serialRate);
+    c.json['hl7.ingest.parallel_msgs_per_s'] = Math.round(parallelRate);
+  } finally {
+    await listener.close();
+    store.close();
+  }
+}
+
+/** Parse-only, ours vs hl7-standard, same messages, ABBA-interleaved rounds. */
+function benchParse(c: Hl7BenchContext): void {
+  const messages = Array.from({ length: PARSE_MESSAGES }, (_, i) => benchOru(i, 'R'));
+  // Both must actually read the messages: check one field each way before timing anything.
+  const sample = benchOru(7, 'R');
+  const ours = parseMessageOrThrow(sample);
+  const theirs = new HL7(sample);
+  theirs.transform();
+  if (get(ours, 'MSH-10') !== 'R7' || theirs.get('MSH.10') !== 'R7' || theirs.getSegments('OBX').length !== 10) throw new Error('hl7 parse bench: a parser did not read the message');
+
+  let sink = 0;
+  const runOurs = (): number => {
+    const t0 = performance.now();
+    for (const m of messages) {
+      const r = parseMessage(m);
+      if (r.ok) sink += r.value.segments.length;
+    }
+    return performance.now() - t0;
+  };
+  const runPeer = (): number => {
+    const t0 = performance.now();
+    for (const m of messages) {
+      const h = new HL7(m);
+      h.transform();
+      sink += h.getSegments('OBX').length;
+    }
+    return performance.now() - t0;
+  };
+  c.progress(`hl7: parse-only, ${PARSE_ROUNDS} interleaved rounds of ${PARSE_MESSAGES} messages each side`);
+  for (let i = 0; i < 3; i++) {
+    runOurs();
+    runPeer();
+  }
+  const oursT: number[] = [];
+  const peerT: number[] = [];
+  for (let i = 0; i < PARSE_ROUNDS; i++) {
+    // ABBA: whichever runs second in a round gets the warmer caches, so alternate.
+    if (i % 2 === 0) {
+      oursT.push(runOurs());
+      peerT.push(runPeer());
+    } else {
+      peerT.push(runPeer());
+      oursT.push(runOurs());
+    }
+  }
+  if (sink === 0) throw new Error('unreachable');
+  const med = (xs: number[]): number => percentile(xs, 50);
+  const oursRate = (PARSE_MESSAGES / med(oursT)) * 1000;
+  const peerRate = (PARSE_MESSAGES / med(peerT)) * 1000;
+  const ratio = oursRate / peerRate;
+  c.rows.push({
+    label: 'hl7.parse.ratio_vs_peer',
+    median: ratio,
+    p95: null,
+    n: PARSE_ROUNDS,
+    unit: 'x',
+    target: 'info, or ≥ 1×',
+    pass: ratio >= 1,
+    note: `ours ${Math.round(oursRate).toLocaleString('en-US')} msgs/s vs hl7-standard ${Math.round(peerRate).toLocaleString('en-US')} msgs/s (new HL7(text).transform()); ORU 10 OBX, median round`,
+  });
+  c.json['hl7.parse.ratio_vs_peer'] = Math.round(ratio * 1000) / 1000;
+  c.json['hl7.parse.ours_msgs_per_s'] = Math.round(oursRate);
+  c.json['hl7.parse.peer_msgs_per_s'] = Math.round(peerRate);
+}
+
+export async function benchHl7(c: Hl7BenchContext): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-hl7-'));
+  try {
+    benchParse(c);
+    await benchIngest(c, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CumulativeView, InboxItem, LabResultView, LabTrend, UnmatchedItem } from '../../shared/domain/lab-review';
+import type { Patient } from '../../shared/domain/patient';
+import { Hl7Ingest } from '../../electron/services/labs/ingest';
+import { openClinic, type Clinic } from '../helpers/clinic';
+import { tempDir } from '../helpers/temp-db';
+
+const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
+
+/** An ORU^R01 with one OBR (its own filler number, so results of different messages are not versions of each other). */
+function oru(controlId: string, pid: string, filler: string, ...obx: string[]): string {
+  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, pid, `OBR|1|PL-${controlId}^CAIRN|${filler}^ACME|24323-8^Metabolic panel^LN`, ...obx].join('\r');
+}
+
+describe('the results inbox, cumulative view, trends and the unmatched queue, through the dispatcher', () => {
+  const t = tempDir('cairn-results-');
+  let c: Clinic;
+  let ingest: Hl7Ingest;
+  let donald: Patient;
+  const count = (sql: string, ...p: unknown[]): number => (c.session.repos.store.sqlite.prepare(sql).get(...p) as { n: number }).n;
+
+  beforeAll(async () => {
+    c = await openClinic(t.dir, () => new Date());
+    ingest = new Hl7Ingest(c.session.repos);
+    donald = await c.ok<Patient>('patients.create', { givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] });
+    expect(ingest.receive(readFileSync(join(FIXTURES, 'LAB-ORU-1.hl7'), 'utf8'), 'LAB-ORU-1.hl7')).toMatchObject({ ack: 'AA', patientId: donald.id, results: 10 });
+    const pid = `PID|1||${donald.mrn}^^^^MR||Duck^Donald||19241010|M`;
+    const first = ingest.receive(
+      oru('G1', pid, 'F-1', 'OBX|1|NM|2345-7^Glucose^LN||250|mg/dL|70-99|HH|||F|||20260301080000+0000', 'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L|3.5-5.1|H|||F|||20260301080000+0000'),
+      'g1',
+    );
+    expect(first).toMatchObject({ ack: 'AA', patientId: donald.id, results: 2 });
+    expect(ingest.receive(oru('G2', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||110|mg/dL|70-99|H|||F|||20260302080000+0000'), 'g2')).toMatchObject({ results: 1 });
+  });
+  afterAll(() => {
+    c.session.close();
+    t.cleanup();
+  });
+
+  it('lists unacknowledged results across patients: critical first, then abnormal, then normal, with name and MRN', async () => {
+    const inbox = await c.ok<InboxItem[]>('labs.inbox', {});
+    // LAB-ORU-1's two results still "registered" (no value yet) are not for review.
+    expect(inbox).toHaveLength(8 + 3);
+    expect(inbox[0]).toMatchObject({ loinc: '2345-7', value: '250', flag: 'HH', severity: 'critical', patientName: 'Duck, Donald', mrn: donald.mrn, restricted: false, refLow: 70, refHigh: 99 });
+    expect(inbox.slice(1, 3).map((i) => [i.loinc, i.severity]).sort()).toEqual([['2345-7', 'abnormal'], ['2823-3', 'abnormal']]);
+    expect(inbox.slice(3).every((i) => i.severity === 'normal')).toBe(true);
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.inbox'`)).toBe(1);
+  });
+
+  it('acknowledges a result: gone from the inbox, audited, synced; acknowledging again changes nothing', async () => {
+    const [critical] = await c.ok<InboxItem[]>('labs.inbox', {});
+    expect(await c.ok('labs.acknowledge', { observationIds: [critical!.id], note: 'called the patient' })).toEqual({ acknowledged: [critical!.id] });
+    const inbox = await c.ok<InboxItem[]>('labs.inbox', {});
+    expect(inbox.map((i) => i.id)).not.toContain(critical!.id);
+    expect(inbox[0]!.severity).toBe('abnormal');
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.acknowledge' AND patient_id = ? AND detail = ?`, donald.id, critical!.id)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'result_ack' AND patient_id = ?`, donald.id)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM result_acknowledgements WHERE observation_id = ? AND note = 'called the patient'`, critical!.id)).toBe(1);
+    expect(await c.ok('labs.acknowledge', { observationIds: [critical!.id] })).toEqual({ acknowledged: [] });
+    const results = await c.ok<LabResultView[]>('labs.patientResults', { patientId: donald.id });
+    expect(results.find((r) => r.id === critical!.id)).toMatchObject({ acknowledgedBy: 'Dr. Gregory House', severity: 'critical' });
+    expect(await c.call('labs.acknowledge', { observationIds: [donald.id] })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('builds the cumulative table (rows = tests, columns = times, newest first) and a trend with its reference band', async () => {
+    const cum = await c.ok<CumulativeView>('labs.cumulative', { patientId: donald.id });
+    expect(cum.columns.slice(0, 2)).toEqual(['2026-03-02T08:00:00.000Z', '2026-03-01T08:00:00.000Z']);
+    const glucose = cum.rows.find((r) => r.loinc === '2345-7')!;
+    expect(glucose).toMatchObject({ display: 'Glucose', unit: 'mg/dL', refLow: 70, refHigh: 99 });
+    expect(glucose.cells.slice(0, 2)).toMatchObject([{ value: '110', flag: 'H', severity: 'abnormal' }, { value: '250', flag: 'HH', severity: 'critical' }]);
+    expect(glucose.cells.slice(2).every((x) => x === null)).toBe(true);
+    expect(cum.rows.every((r) => r.cells.length === cum.columns.length)).toBe(true);
+    expect(cum.rows.map((r) => r.loinc)).toContain('11125-2');
+
+    const trend = await c.ok<LabTrend>('labs.trend', { patientId: donald.id, loinc: '2345-7' });
+    expect(trend).toMatchObject({ loinc: '2345-7', display: 'Glucose', unit: 'mg/dL', refLow: 70, refHigh: 99 });
+    expect(trend.points.map((p) => [p.value, p.flag])).toEqual([[250, 'HH'], [110, 'H']]);
+    expect(await c.call('labs.trend', { patientId: donald.id, loinc: '9999-9' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('queues an unmatched ORU, then attaches its results to the chosen chart and resolves the review', async () => {
+    const o = ingest.receive(oru('U1', 'PID|1||999^^^ELSEWHERE^MR||Nobody^Known||19700101|M', 'F-U', 'OBX|1|NM|2345-7^Glucose^LN||45|mg/dL|70-99|LL|||F|||20260303080000+0000'), 'u1');
+    expect(o).toMatchObject({ ack: 'AA', queued: true, patientId: null });
+    const queue = await c.ok<UnmatchedItem[]>('labs.unmatched');
+    expect(queue).toHaveLength(1);
+    expect(queue[0]).toMatchObject({ kind: 'unmatched', controlId: 'U1', familyName: 'Nobody', givenName: 'Known', birthDate: '1970-01-01', sex: 'male', results: 1, identifiers: ['999 (MR, ELSEWHERE)'] });
+
+    expect(await c.ok('labs.matchToPatient', { reviewId: queue[0]!.reviewId, patientId: donald.id })).toEqual({ reviewId: queue[0]!.reviewId, patientId: donald.id, results: 1 });
+    expect(await c.ok<UnmatchedItem[]>('labs.unmatched')).toEqual([]);
+    const trend = await c.ok<LabTrend>('labs.trend', { patientId: donald.id, loinc: '2345-7' });
+    expect(trend.points.map((p) => p.value)).toEqual([250, 110, 45]);
+    const inbox = await c.ok<InboxItem[]>('labs.inbox', {});
+    expect(inbox[0]).toMatchObject({ value: '45', flag: 'LL', severity: 'critical', patientId: donald.id });
+    const sqlite = c.session.repos.store.sqlite;
+    expect(sqlite.prepare(`SELECT status, resolved_by AS by, patient_id AS pid FROM hl7_reviews WHERE id = ?`).get(queue[0]!.reviewId)).toMatchObject({ status: 'resolved', pid: donald.id });
+    expect(sqlite.prepare(`SELECT status, patient_id AS pid, results FROM hl7_messages WHERE control_id = 'U1'`).get()).toEqual({ status: 'processed', pid: donald.id, results: 1 });
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.match_to_patient' AND patient_id = ?`, donald.id)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'hl7.match' AND patient_id = ? AND detail LIKE 'matched by hand%'`, donald.id)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'observation' AND patient_id = ?`, donald.id)).toBe(14);
+    // Once resolved, the review cannot be attached twice.
+    expect(await c.call('labs.matchToPatient', { reviewId: queue[0]!.reviewId, patientId: donald.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('lists a restricted chart\'s results by the patient\'s name only', async () => {
+    const vip = await c.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female' });
+    ingest.receive(oru('V1', `PID|1||${vip.mrn}^^^^MR||Famous^Vera||19750601|F`, 'F-V', 'OBX|1|NM|2345-7^Glucose^LN||300|mg/dL|70-99|HH|||F|||20260303090000+0000'), 'v1');
+    await c.ok('patients.setRestricted', { id: vip.id, restricted: true });
+    const item = (await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.patientId === vip.id);
+    expect(item).toMatchObject({ patientName: 'Famous, Vera', restricted: true, value: '', loinc: '', mrn: null });
+    expect(await c.call('labs.patientResults', { patientId: vip.id })).toMatchObject({ ok: false, error: { code: 'break_glass_required' } });
+  });
+});
