@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { hl7Fixture } from '../../../helpers/hl7-fixtures';
 import { describe, expect, it } from 'vitest';
 import {
   createSegment,
@@ -16,8 +15,7 @@ import {
   DEFAULT_DELIMITERS,
 } from '../../../../shared/hl7';
 
-const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
-const parseFixture = (name: string): ReturnType<typeof parseMessageOrThrow> => parseMessageOrThrow(readFileSync(join(FIXTURES, name), 'utf8'));
+const parseFixture = (name: string): ReturnType<typeof parseMessageOrThrow> => parseMessageOrThrow(hl7Fixture(name));
 
 describe('paths', () => {
   const adt = parseFixture('ADT-A01-01.hl7');

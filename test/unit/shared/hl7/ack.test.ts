@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { hl7Fixture } from '../../../helpers/hl7-fixtures';
 import { describe, expect, it } from 'vitest';
 import {
   ackForParseError,
@@ -15,8 +14,7 @@ import {
   writeMessage,
 } from '../../../../shared/hl7';
 
-const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
-const text = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+const text = (name: string): string => hl7Fixture(name);
 const TS = '20260314095900+0000';
 /** What the sender receives: the ACK written and parsed again. */
 const onTheWire = (ack: Hl7Message): Hl7Message => parseMessageOrThrow(writeMessage(ack));

@@ -1,3 +1,4 @@
+import { HL7_FIXTURES } from '../../../helpers/hl7-fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,11 +15,10 @@ const COUNT = 10_000;
 const PER_CALL_MS = 250; // generous: a fixture parses in well under 1 ms; this catches hangs, not jitter
 const TOTAL_MS = 30_000;
 
-const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
-const sources = readdirSync(FIXTURES)
+const sources = readdirSync(HL7_FIXTURES)
   .filter((f) => f.endsWith('.hl7'))
   .sort()
-  .map((f) => readFileSync(join(FIXTURES, f)));
+  .map((f) => readFileSync(join(HL7_FIXTURES, f)));
 
 /** mulberry32: small, fast, and the same on every machine. */
 function prng(seed: number): () => number {

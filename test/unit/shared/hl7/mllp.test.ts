@@ -1,9 +1,9 @@
+import { HL7_FIXTURES } from '../../../helpers/hl7-fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameMllp, frameMllpBytes, MllpDeframer, type MllpEvent, parseMessageOrThrow, writeMessage } from '../../../../shared/hl7';
 
-const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const bytes = (s: string): Uint8Array => enc.encode(s);
@@ -93,10 +93,10 @@ describe('MllpDeframer', () => {
   });
 
   it('every fixture, framed and streamed in random chunk sizes, comes out whole and parses the same', () => {
-    const texts = readdirSync(FIXTURES)
+    const texts = readdirSync(HL7_FIXTURES)
       .filter((f) => f.endsWith('.hl7'))
       .sort()
-      .map((f) => writeMessage(parseMessageOrThrow(readFileSync(join(FIXTURES, f), 'utf8'))));
+      .map((f) => writeMessage(parseMessageOrThrow(readFileSync(join(HL7_FIXTURES, f), 'utf8'))));
     const stream = new Uint8Array(texts.flatMap((t) => [...frameMllpBytes(bytes(t))]));
     let seed = 42;
     const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 700) + 1;

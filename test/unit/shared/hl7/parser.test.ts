@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { HL7_FIXTURES, hl7Fixture, hl7FixtureNames } from '../../../helpers/hl7-fixtures';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,9 +17,8 @@ import {
 } from '../../../../shared/hl7';
 
 // The fixtures are real public messages copied into test/fixtures/hl7v2 (see its README).
-const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
-const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.hl7')).sort();
+const fixture = (name: string): string => hl7Fixture(name);
+const fixtureNames = hl7FixtureNames();
 
 function failure(text: string): Hl7ErrorDetail {
   const r = parseMessage(text);
@@ -191,7 +191,7 @@ describe('framing of the text', () => {
   it('ignores a UTF-8 BOM, and needs none', () => {
     expect(lab.charCodeAt(0)).toBe(0xfeff);
     expect(parseMessageOrThrow(lab.slice(1))).toEqual(reference);
-    const bytes = readFileSync(join(FIXTURES, 'LAB-ORU-1.hl7'));
+    const bytes = readFileSync(join(HL7_FIXTURES, 'LAB-ORU-1.hl7'));
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(parseMessageOrThrow(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes))).toEqual(reference);
   });

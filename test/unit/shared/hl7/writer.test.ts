@@ -1,11 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { hl7Fixture, hl7FixtureNames } from '../../../helpers/hl7-fixtures';
 import { describe, expect, it } from 'vitest';
 import { get, type Hl7Delimiters, parseMessageOrThrow, writeMessage } from '../../../../shared/hl7';
 
-const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
-const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.hl7')).sort();
+const fixture = (name: string): string => hl7Fixture(name);
+const fixtureNames = hl7FixtureNames();
 
 describe('writer', () => {
   it.each(fixtureNames)('%s: parse(write(parse(x))) deep-equals parse(x)', (name) => {
