@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import { type LabOrderDraft, type LabResultDraft, mapOru } from '../../../shared/domain/lab-results';
-import { observations } from '../db/schema';
+import { statementsFor } from '../db/statement-cache';
 import { created } from '../repos/writer';
 import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
 
@@ -13,20 +13,20 @@ function resultKey(order: LabOrderDraft, r: LabResultDraft): string {
 
 /** The newest result with this key that nothing supersedes yet. */
 function latestVersion(sqlite: Database.Database, patientId: string, key: string): string | null {
-  const row = sqlite
-    .prepare<[string, string], { id: string }>(
+  const row = statementsFor(sqlite)
+    .get(
       `SELECT d.observation_id AS id FROM lab_result_details d JOIN observations o ON o.id = d.observation_id
        WHERE d.patient_id = ? AND d.result_key = ?
          AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = d.observation_id)
        ORDER BY o.created_at DESC, d.rowid DESC LIMIT 1`,
     )
-    .get(patientId, key);
+    .get(patientId, key) as { id: string } | undefined;
   return row?.id ?? null;
 }
 
 function orderIdFor(sqlite: Database.Database, patientId: string, placer: string): string | null {
   if (placer === '') return null;
-  const row = sqlite.prepare<[string, string], { id: string }>(`SELECT id FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`).get(placer, patientId);
+  const row = statementsFor(sqlite).get(`SELECT id FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`).get(placer, patientId) as { id: string } | undefined;
   return row?.id ?? null;
 }
 
@@ -35,34 +35,42 @@ function orderIdFor(sqlite: Database.Database, patientId: string, placer: string
  * names the earlier one), its details beside it, and its audit and outbox entries.
  */
 export function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, r: LabResultDraft): void {
-  const { sqlite, orm } = ctx.repos.store;
+  const { sqlite } = ctx.repos.store;
   const key = resultKey(order, r);
   const id = uuidv7();
-  orm
-    .insert(observations)
-    .values({
+  // Prepared once per connection: this runs for every result of every message (drizzle's builder
+  // would rebuild and re-prepare the statement each time).
+  const who = created(ctx.at, ctx.actor);
+  statementsFor(sqlite)
+    .get(
+      `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, value_text, unit, ref_low, ref_high, ref_text, interpretation,
+         status, effective_at, order_id, supersedes_id, entered_as, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, 'laboratory', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
       id,
       patientId,
-      category: 'laboratory',
-      loinc: r.loinc,
-      display: r.display,
-      valueNum: r.valueNum,
-      valueText: r.valueText,
-      unit: r.unit,
-      refLow: r.refLow,
-      refHigh: r.refHigh,
-      refText: r.refText,
-      interpretation: r.interpretation,
-      status: r.status,
-      effectiveAt: r.effectiveAt,
-      orderId: orderIdFor(sqlite, patientId, order.placerNumber),
-      supersedesId: latestVersion(sqlite, patientId, key),
-      enteredAs: r.rawValue === '' ? null : r.rawValue,
-      ...created(ctx.at, ctx.actor),
-    })
-    .run();
-  sqlite
-    .prepare(
+      r.loinc,
+      r.display,
+      r.valueNum,
+      r.valueText,
+      r.unit,
+      r.refLow,
+      r.refHigh,
+      r.refText,
+      r.interpretation,
+      r.status,
+      r.effectiveAt,
+      orderIdFor(sqlite, patientId, order.placerNumber),
+      latestVersion(sqlite, patientId, key),
+      r.rawValue === '' ? null : r.rawValue,
+      who.createdAt,
+      who.createdBy,
+      who.updatedAt,
+      who.updatedBy,
+    );
+  statementsFor(sqlite)
+    .get(
       `INSERT INTO lab_result_details (observation_id, message_id, patient_id, result_key, placer_number, filler_number, order_code, order_display,
          value_type, value_code, notes, order_notes, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StatementCache } from './statement-cache';
+import { StatementCache } from '../db/statement-cache';
 import { DEVICE_COLUMNS, ENTITIES, isEntity, type EntityName, type Fields } from '../../../shared/sync/entities';
 
 /**

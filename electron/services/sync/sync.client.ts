@@ -4,7 +4,7 @@ import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../../shared/sync/hlc';
 import { PROTOCOL_VERSION, type Mutation, type PullResponse, type PushRequest, type PushResponse, type WireAuditEntry } from '../../../shared/sync/protocol';
 import type { DeviceClock } from './device-clock';
 import { PullApplier } from './pull-applier';
-import { StatementCache } from './statement-cache';
+import { StatementCache } from '../db/statement-cache';
 import type { RowAccess } from './row-reader';
 import { TransportError, type SyncTransport } from './transport';
 

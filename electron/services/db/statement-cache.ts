@@ -15,3 +15,15 @@ export class StatementCache {
     return stmt;
   }
 }
+
+const perConnection = new WeakMap<Database.Database, StatementCache>();
+
+/** The statement cache of one connection, for code on a hot path that holds no object of its own. */
+export function statementsFor(sqlite: Database.Database): StatementCache {
+  let cache = perConnection.get(sqlite);
+  if (!cache) {
+    cache = new StatementCache(sqlite);
+    perConnection.set(sqlite, cache);
+  }
+  return cache;
+}
