@@ -2,8 +2,9 @@ import { Alert, Badge, Loader, ScrollArea, SegmentedControl, Select, Stack, Tabl
 import { useEffect, useState, type ReactElement } from 'react';
 import type { CumulativeView, LabResultView } from '../../../../shared/domain/lab-review';
 import { api } from '../../lib/api';
-import { criticalRow, FlagBadge } from './FlagBadge';
+import { criticalRow } from './FlagBadge';
 import { LabTrendChart } from './LabTrendChart';
+import { ResultCells } from './ResultCells';
 import { range, when } from './values';
 
 function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (loinc: string) => void }): ReactElement {
@@ -24,10 +25,7 @@ function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (
         {results.map((r) => (
           <Table.Tr key={r.id} style={{ ...criticalRow(r.severity), cursor: r.valueNum !== null ? 'pointer' : undefined }} onClick={() => r.valueNum !== null && onTrend(r.loinc)} data-testid={`result-row-${r.severity}`}>
             <Table.Td>{when(r.effectiveAt)}</Table.Td>
-            <Table.Td>{r.display}{r.corrected && <Badge ml="xs" size="xs" variant="outline">corrected</Badge>}</Table.Td>
-            <Table.Td fw={r.severity === 'normal' ? undefined : 700} c={r.severity === 'critical' ? 'red.8' : undefined}>{r.value} {r.unit ?? ''}</Table.Td>
-            <Table.Td><FlagBadge flag={r.flag} severity={r.severity} /></Table.Td>
-            <Table.Td>{range(r)}</Table.Td>
+            <ResultCells r={r} />
             <Table.Td>{r.status}</Table.Td>
             <Table.Td>{r.acknowledgedAt ? `${r.acknowledgedBy ?? ''} ${when(r.acknowledgedAt)}` : <Badge variant="light">new</Badge>}</Table.Td>
           </Table.Tr>

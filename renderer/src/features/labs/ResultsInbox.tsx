@@ -3,9 +3,10 @@ import { useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
-import { criticalRow, FlagBadge } from './FlagBadge';
+import { criticalRow } from './FlagBadge';
 import { useLabs } from './labs.store';
-import { range, when } from './values';
+import { ResultCells } from './ResultCells';
+import { when } from './values';
 
 /**
  * Results waiting for a clinician: critical (HH/LL/AA) first in red, then abnormal, then normal,
@@ -85,10 +86,7 @@ export function ResultsInbox(): ReactElement {
                     </Anchor>
                     {i.mrn && <Text size="xs" c="dimmed">MRN {i.mrn}</Text>}
                   </Table.Td>
-                  <Table.Td>{i.display}{i.corrected && <Badge ml="xs" size="xs" variant="outline">corrected</Badge>}</Table.Td>
-                  <Table.Td fw={i.severity === 'normal' ? undefined : 700} c={i.severity === 'critical' ? 'red.8' : undefined}>{i.value} {i.unit ?? ''}</Table.Td>
-                  <Table.Td><FlagBadge flag={i.flag} severity={i.severity} /></Table.Td>
-                  <Table.Td>{range(i)}</Table.Td>
+                  <ResultCells r={i} />
                   <Table.Td>{when(i.effectiveAt)}</Table.Td>
                   <Table.Td>{i.status}</Table.Td>
                 </Table.Tr>
