@@ -84,6 +84,30 @@ export function transitionProblem(from: LabOrderStatus, to: LabOrderStatus): str
   return next.length === 0 ? `the order is ${from}: its status can no longer change` : `an order that is ${from} cannot become ${to} (it may become ${next.join(' or ')})`;
 }
 
+/** What the lab has reported for one test (OBR group) of an order, over every message so far. */
+export interface ReportedTest {
+  /** OBR-4 code (the panel or single test). */
+  code: string;
+  /** Every current result of the test is final (or corrected), and the lab did not call the report partial (OBR-25). */
+  final: boolean;
+}
+
+/**
+ * The status an order moves to when results for it arrive, or null to leave it: final once every
+ * ordered test has a final report, else partial. A result means the specimen was collected, so
+ * this may skip "collected" (the lab's word, not a person's choice of transition). Cancelled and
+ * final orders stay as they are (a correction after final keeps the order final).
+ */
+export function orderStatusFromResults(current: LabOrderStatus, ordered: readonly LabTest[], reported: readonly ReportedTest[]): LabOrderStatus | null {
+  if (current === 'cancelled' || current === 'final' || reported.length === 0) return null;
+  const finals = new Set(reported.filter((t) => t.final).map((t) => t.code));
+  const allReportedFinal = reported.every((t) => t.final);
+  // A lab may answer a panel with other OBR-4 codes than the ones ordered: then enough final reports count.
+  const everyTestCovered = ordered.every((t) => finals.has(t.loinc)) || finals.size >= ordered.length;
+  const next: LabOrderStatus = allReportedFinal && everyTestCovered ? 'final' : 'partial';
+  return next === current ? null : next;
+}
+
 /**
  * A placer order number as a caller gives it: kept whole, `^` components included (`123^LAB`), so a
  * result that echoes it in OBR-2 finds its order. No other HL7 delimiter may appear in it.

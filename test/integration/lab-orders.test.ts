@@ -81,7 +81,18 @@ describe('lab orders over a real encrypted database, through the dispatcher', ()
     expect(segments(two, 'OBR').map((s) => get(s, '4.1'))).toEqual(['58410-2', '24331-1']);
   });
 
-  it('links an ORU whose OBR-2 carries the compound placer number to the order', () => {
+  it('moves the order to partial when preliminary results arrive', () => {
+    const oru = [
+      'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20261126091500+0000||ORU^R01^ORU_R01|ORD-0|P|2.5.1',
+      `PID|1||${patient.mrn}^^^^MR||Lima^Ana||19700615|F`,
+      'OBR|1|123^LAB|F-77^ACME|24323-8^CMP^LN|||20261126080000+0000||||||||||||||||P',
+      'OBX|1|NM|2345-7^Glucose^LN||97|mg/dL|70-99|N|||P',
+    ].join('\r');
+    expect(new Hl7Ingest(c.session.repos).receive(oru, 'ord-0.hl7')).toMatchObject({ ack: 'AA', patientId: patient.id, results: 1 });
+    expect(c.session.repos.store.sqlite.prepare('SELECT status FROM lab_orders WHERE id = ?').get(compound.id)).toEqual({ status: 'partial' });
+  });
+
+  it('links an ORU whose OBR-2 carries the compound placer number to the order, and the final report makes the order final', () => {
     const oru = [
       'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20261126101500+0000||ORU^R01^ORU_R01|ORD-1|P|2.5.1',
       `PID|1||${patient.mrn}^^^^MR||Lima^Ana||19700615|F`,
@@ -91,14 +102,36 @@ describe('lab orders over a real encrypted database, through the dispatcher', ()
     ].join('\r');
     const r = new Hl7Ingest(c.session.repos).receive(oru, 'ord-1.hl7');
     expect(r).toMatchObject({ ack: 'AA', patientId: patient.id, results: 2 });
-    expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ? AND order_id = ?`, patient.id, compound.id)).toBe(2);
+    expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ? AND order_id = ?`, patient.id, compound.id)).toBe(3);
+    // The final glucose supersedes the preliminary one; the order is final (the lab's report, audited as such).
+    expect(count(`SELECT count(*) AS n FROM observations WHERE order_id = ? AND supersedes_id IS NOT NULL`, compound.id)).toBe(1);
+    expect(c.session.repos.store.sqlite.prepare('SELECT status FROM lab_orders WHERE id = ?').get(compound.id)).toEqual({ status: 'final' });
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.status' AND record_id = ? AND detail LIKE 'partial -> final (results in message %'`, compound.id)).toBe(1);
+  });
+
+  it('leaves a cancelled order cancelled when results arrive for it anyway', async () => {
+    const cancelled = await c.ok<LabOrder>('labs.order', { patientId: patient.id, orderSetIds: ['tsh'], placerNumber: 'CX-1' });
+    await c.ok('labs.orderStatus', { id: cancelled.id, status: 'cancelled' });
+    const oru = [
+      'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20261126111500+0000||ORU^R01^ORU_R01|ORD-2|P|2.5.1',
+      `PID|1||${patient.mrn}^^^^MR||Lima^Ana||19700615|F`,
+      'OBR|1|CX-1|F-78^ACME|3016-3^TSH^LN|||20261126080000+0000||||||||||||||||F',
+      'OBX|1|NM|3016-3^TSH^LN||2.1|m[IU]/L|0.4-4.0|N|||F',
+    ].join('\r');
+    expect(new Hl7Ingest(c.session.repos).receive(oru, 'ord-2.hl7')).toMatchObject({ ack: 'AA', results: 1 });
+    expect(c.session.repos.store.sqlite.prepare('SELECT status FROM lab_orders WHERE id = ?').get(cancelled.id)).toEqual({ status: 'cancelled' });
+    expect(count(`SELECT count(*) AS n FROM observations WHERE order_id = ?`, cancelled.id)).toBe(1);
   });
 
   it('puts every order change in the sync outbox and the audit log', () => {
     expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'lab_order' AND entity_id = ? AND op = 'insert'`, order.id)).toBe(1);
     expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'lab_order' AND entity_id = ? AND op = 'update'`, order.id)).toBe(3);
-    expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'lab_order' AND entity_id = ?`, compound.id)).toBe(1);
-    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.create' AND patient_id = ?`, patient.id)).toBe(3);
+    // Created, then moved to partial and to final by the lab's results.
+    expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'lab_order' AND entity_id = ?`, compound.id)).toBe(3);
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.create' AND patient_id = ?`, patient.id)).toBe(4);
+    // One audit entry per result message (naming its tests), not one per result.
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.results' AND patient_id = ?`, patient.id)).toBe(3);
+    expect(c.session.repos.store.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'labs.results' ORDER BY seq LIMIT 1 OFFSET 1`).get()).toEqual({ detail: '2 results stored: 2345-7 F, 2160-0 F' });
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.status' AND record_id = ?`, order.id)).toBe(3);
   });
 });

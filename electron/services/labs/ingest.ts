@@ -11,6 +11,7 @@ import {
   readHeader,
   writeMessage,
 } from '../../../shared/hl7';
+import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { handleAdt } from './adt';
@@ -133,12 +134,12 @@ export class Hl7Ingest {
   }
 
   private earlier(facility: string, controlId: string): { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined {
-    return this.repos.store.sqlite
-      .prepare<[string, string], { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null }>(
+    return statementsFor(this.repos.store.sqlite)
+      .get(
         `SELECT id, ack_code AS ackCode, received_at AS receivedAt, patient_id AS patientId, status, error FROM hl7_messages
          WHERE sending_facility = ? AND control_id = ? AND status <> 'error'`,
       )
-      .get(facility, controlId);
+      .get(facility, controlId) as { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined;
   }
 
   /** Stores the message and applies it, all in one transaction. */
@@ -150,8 +151,8 @@ export class Hl7Ingest {
       const ctx: HandlerContext = { message, messageId, at, actor: this.actor, repos: this.repos, matcher: this.matcher };
       const decision = this.route(ctx, h.messageType, h.triggerEvent);
       if (decision.status === 'error') throw new Rejected(decision);
-      this.repos.store.sqlite
-        .prepare(`UPDATE hl7_messages SET status = ?, ack_code = ?, error = ?, patient_id = ?, results = ? WHERE id = ?`)
+      statementsFor(this.repos.store.sqlite)
+        .get(`UPDATE hl7_messages SET status = ?, ack_code = ?, error = ?, patient_id = ?, results = ? WHERE id = ?`)
         .run(decision.status, decision.ack, decision.ack === 'AA' ? null : (decision.text ?? null), decision.patientId, decision.results, messageId);
       return [messageId, decision] as [string, Decision];
     });
@@ -167,8 +168,8 @@ export class Hl7Ingest {
 
   private insertRow(text: string, source: string, h: ReturnType<typeof readHeader>, status: string, ack: string, error: string | null, at: string): string {
     const id = uuidv7();
-    this.repos.store.sqlite
-      .prepare(
+    statementsFor(this.repos.store.sqlite)
+      .get(
         `INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code, error)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
-import { type LabOrderDraft, type LabResultDraft, mapOru } from '../../../shared/domain/lab-results';
+import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../shared/domain/lab-orders';
+import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts } from '../../../shared/domain/lab-results';
 import { statementsFor } from '../db/statement-cache';
 import { created } from '../repos/writer';
 import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
@@ -30,23 +31,27 @@ function orderIdFor(sqlite: Database.Database, patientId: string, placer: string
   return row?.id ?? null;
 }
 
+const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, value_text, unit, ref_low, ref_high, ref_text, interpretation,
+    status, effective_at, order_id, supersedes_id, entered_as, created_at, created_by, updated_at, updated_by)
+  VALUES (?, ?, 'laboratory', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const INSERT_DETAILS = `INSERT INTO lab_result_details (observation_id, message_id, patient_id, result_key, placer_number, filler_number, order_code, order_display,
+    value_type, value_code, notes, order_notes, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * Stores one result as an observation (append-only: a correction is a new row whose supersedes_id
- * names the earlier one), its details beside it, and its audit and outbox entries.
+ * names the earlier one) with its details beside it, and queues it for sync. Its audit entry is the
+ * message's (see storeResults).
  */
-export function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, r: LabResultDraft): void {
+function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft): void {
   const { sqlite } = ctx.repos.store;
+  const statements = statementsFor(sqlite);
   const key = resultKey(order, r);
   const id = uuidv7();
-  // Prepared once per connection: this runs for every result of every message (drizzle's builder
-  // would rebuild and re-prepare the statement each time).
   const who = created(ctx.at, ctx.actor);
-  statementsFor(sqlite)
-    .get(
-      `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, value_text, unit, ref_low, ref_high, ref_text, interpretation,
-         status, effective_at, order_id, supersedes_id, entered_as, created_at, created_by, updated_at, updated_by)
-       VALUES (?, ?, 'laboratory', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+  // Prepared once per connection: this runs for every result of every message.
+  statements
+    .get(INSERT_OBSERVATION)
     .run(
       id,
       patientId,
@@ -61,7 +66,7 @@ export function storeResult(ctx: HandlerContext, patientId: string, order: LabOr
       r.interpretation,
       r.status,
       r.effectiveAt,
-      orderIdFor(sqlite, patientId, order.placerNumber),
+      orderId,
       latestVersion(sqlite, patientId, key),
       r.rawValue === '' ? null : r.rawValue,
       who.createdAt,
@@ -69,11 +74,8 @@ export function storeResult(ctx: HandlerContext, patientId: string, order: LabOr
       who.updatedAt,
       who.updatedBy,
     );
-  statementsFor(sqlite)
-    .get(
-      `INSERT INTO lab_result_details (observation_id, message_id, patient_id, result_key, placer_number, filler_number, order_code, order_display,
-         value_type, value_code, notes, order_notes, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+  statements
+    .get(INSERT_DETAILS)
     .run(
       id,
       ctx.messageId,
@@ -89,8 +91,53 @@ export function storeResult(ctx: HandlerContext, patientId: string, order: LabOr
       JSON.stringify(order.notes),
       r.attachment ? JSON.stringify(r.attachment) : null,
     );
-  ctx.repos.writer.record(ctx.at, { action: 'labs.result', actor: ctx.actor, patientId, entity: 'observation', id, op: 'insert', payload: { id }, detail: `${r.loinc} ${r.statusCode}` });
+  ctx.repos.writer.syncInserted(ctx.at, 'observation', id, ctx.actor, patientId);
 }
+
+/**
+ * Stores a message's results on one chart, with one audit entry for the message (naming how many
+ * results, and which tests), and moves each order they answer along (see updateOrders).
+ */
+export function storeResults(ctx: HandlerContext, patientId: string, drafts: OruDrafts): void {
+  const { orders, results } = drafts;
+  const orderIds = orders.map((o) => orderIdFor(ctx.repos.store.sqlite, patientId, o.placerNumber));
+  for (const r of results) storeResult(ctx, patientId, orders[r.orderIndex]!, orderIds[r.orderIndex]!, r);
+  const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
+  ctx.repos.audit.append(
+    { action: 'labs.results', userId: ctx.actor.userId, patientId, recordType: 'hl7_message', recordId: ctx.messageId, detail: `${results.length} results stored: ${tests}` },
+    ctx.at,
+  );
+  updateOrders(ctx, patientId, orders, orderIds);
+}
+
+/** Moves each order this message answers to partial or final, from everything reported for it so far. */
+function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly LabOrderDraft[], orderIds: readonly (string | null)[]): void {
+  const sqlite = ctx.repos.store.sqlite;
+  const statements = statementsFor(sqlite);
+  for (const orderId of new Set(orderIds)) {
+    if (orderId === null) continue;
+    const row = statements.get(`SELECT status, tests, placer_number AS placer FROM lab_orders WHERE id = ?`).get(orderId) as { status: LabOrderStatus; tests: string; placer: string };
+    // Per test (OBR-4): final when every current result of it is final or corrected.
+    const reported = (
+      statements
+        .get(
+          `SELECT d.order_code AS code, min(o.status IN ('final', 'corrected', 'amended')) AS final
+           FROM lab_result_details d JOIN observations o ON o.id = d.observation_id
+           WHERE d.placer_number = ? AND d.patient_id = ? AND o.deleted_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id)
+           GROUP BY d.order_code`,
+        )
+        .all(row.placer, patientId) as { code: string; final: number }[]
+    ).map((t) => ({ code: t.code, final: t.final === 1 && !orders.some((o) => o.placerNumber === row.placer && o.code === t.code && PARTIAL_REPORT.has(o.resultStatus)) }));
+    const next = orderStatusFromResults(row.status, labTest.array().parse(JSON.parse(row.tests)), reported);
+    if (next === null) continue;
+    statements.get(`UPDATE lab_orders SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(next, ctx.at, ctx.actor.userId, orderId);
+    ctx.repos.writer.record(ctx.at, { action: 'lab_order.status', actor: ctx.actor, patientId, entity: 'lab_order', id: orderId, op: 'update', payload: { id: orderId, status: next }, detail: `${row.status} -> ${next} (results in message ${ctx.messageId})` });
+  }
+}
+
+/** OBR-25 values that say more results of the test are to come. */
+const PARTIAL_REPORT = new Set(['P', 'I', 'R', 'S', 'A']);
 
 /** ORU^R01: results onto the matched chart, or the whole message held for a person. */
 export function handleOru(ctx: HandlerContext): Decision {
@@ -108,7 +155,6 @@ export function handleOru(ctx: HandlerContext): Decision {
     return { status: 'queued', ack: 'AA', text: `held for review, not attached to any chart: ${decision.reason}`, patientId: null, results: 0 };
   }
   auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
-  const { orders, results } = mapped.value;
-  for (const r of results) storeResult(ctx, decision.patientId, orders[r.orderIndex]!, r);
-  return { status: 'processed', ack: 'AA', patientId: decision.patientId, results: results.length };
+  storeResults(ctx, decision.patientId, mapped.value);
+  return { status: 'processed', ack: 'AA', patientId: decision.patientId, results: mapped.value.results.length };
 }

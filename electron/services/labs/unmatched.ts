@@ -7,7 +7,7 @@ import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { auditMatch, type HandlerContext } from './context';
 import { PatientMatcher } from './match';
-import { storeResult } from './oru';
+import { storeResults } from './oru';
 
 interface QueuedRow {
   reviewId: string;
@@ -80,10 +80,10 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
   const message = parsed(row.raw);
   const mapped = message && row.messageType.startsWith('ORU') ? mapOru(message) : null;
   if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
-  const { orders, results } = mapped.value;
+  const { results } = mapped.value;
   return repos.writer.write((at) => {
     const ctx: HandlerContext = { message, messageId: row.messageId, at, actor: HL7_ACTOR, repos, matcher: new PatientMatcher(sqlite) };
-    for (const r of results) storeResult(ctx, patientId, orders[r.orderIndex]!, r);
+    storeResults(ctx, patientId, mapped.value);
     sqlite.prepare(`UPDATE hl7_messages SET status = 'processed', ack_code = 'AA', error = NULL, patient_id = ?, results = ? WHERE id = ?`).run(patientId, results.length, row.messageId);
     sqlite.prepare(`UPDATE hl7_reviews SET status = 'resolved', patient_id = ?, resolved_at = ?, resolved_by = ? WHERE id = ?`).run(patientId, at, actor.userId, reviewId);
     auditMatch({ ...ctx, actor }, patientId, `matched by hand (${row.kind} review ${reviewId})`);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { EntityName } from '../../../shared/sync/entities';
 import type { AuditRepo } from './audit.repo';
 import type { OutboxOp, OutboxRepo } from './outbox.repo';
 
@@ -47,6 +48,14 @@ export class ClinicalWriter {
   record(at: string, r: WriteRecord): void {
     this.audit.append({ action: r.action, userId: r.actor.userId, patientId: r.patientId, recordType: r.entity, recordId: r.id, detail: r.detail ?? null }, at);
     this.outbox.add(r.entity, r.id, r.op, r.payload, at, { userId: r.actor.userId, patientId: r.patientId });
+  }
+
+  /**
+   * Sync only, for write-once rows inserted in a batch whose single audit entry the caller writes
+   * (the results of one lab message).
+   */
+  syncInserted(at: string, entity: EntityName, id: string, actor: Actor, patientId: string | null): void {
+    this.outbox.add(entity, id, 'insert', null, at, { userId: actor.userId, patientId });
   }
 
   /** Records a read of patient data (its own small transaction). */

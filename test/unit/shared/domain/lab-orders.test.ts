@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOrmO01 } from '../../../../shared/domain/lab-order-message';
-import { canTransition, isLoincCode, LAB_ORDER_STATUSES, labOrderInput, placerNumber, transitionProblem, type LabOrderStatus } from '../../../../shared/domain/lab-orders';
+import { canTransition, isLoincCode, LAB_ORDER_STATUSES, labOrderInput, orderStatusFromResults, placerNumber, transitionProblem, type LabOrderStatus } from '../../../../shared/domain/lab-orders';
 import { field, get, parseMessageOrThrow, segments, writeField, writeMessage } from '../../../../shared/hl7';
 
 describe('lab order status transitions', () => {
@@ -55,5 +55,26 @@ describe('ORM^O01', () => {
     const orc = segments(m, 'ORC')[0]!;
     expect(writeField(field(orc, 2), m.delimiters)).toBe('123^LAB');
     expect([get(m, 'ORC-1'), get(m, 'OBR-4.1'), get(m, 'OBR-4.3'), get(m, 'PID-7'), get(m, 'PID-8')]).toEqual(['NW', '58410-2', 'LN', '19700615', 'F']);
+  });
+});
+
+describe('an order\'s status from the results reported for it', () => {
+  const cbc = { loinc: '58410-2', display: 'CBC panel' };
+  const lipid = { loinc: '24331-1', display: 'Lipid panel' };
+  it('is partial while a test is preliminary or not reported, final once every ordered test is final', () => {
+    expect(orderStatusFromResults('ordered', [cbc, lipid], [{ code: '58410-2', final: true }])).toBe('partial');
+    expect(orderStatusFromResults('collected', [cbc], [{ code: '58410-2', final: false }])).toBe('partial');
+    expect(orderStatusFromResults('partial', [cbc, lipid], [{ code: '58410-2', final: true }, { code: '24331-1', final: false }])).toBeNull();
+    expect(orderStatusFromResults('partial', [cbc, lipid], [{ code: '58410-2', final: true }, { code: '24331-1', final: true }])).toBe('final');
+    expect(orderStatusFromResults('ordered', [cbc], [{ code: '58410-2', final: true }])).toBe('final');
+  });
+  it('counts final reports under other OBR-4 codes than the ones ordered', () => {
+    expect(orderStatusFromResults('ordered', [cbc], [{ code: '57021-8', final: true }])).toBe('final');
+    expect(orderStatusFromResults('ordered', [cbc, lipid], [{ code: '57021-8', final: true }])).toBe('partial');
+  });
+  it('leaves cancelled and final orders, and an order with nothing reported, as they are', () => {
+    expect(orderStatusFromResults('cancelled', [cbc], [{ code: '58410-2', final: true }])).toBeNull();
+    expect(orderStatusFromResults('final', [cbc], [{ code: '58410-2', final: false }])).toBeNull();
+    expect(orderStatusFromResults('ordered', [cbc], [])).toBeNull();
   });
 });
