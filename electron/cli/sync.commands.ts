@@ -11,6 +11,7 @@ import { createDatabase, unlockDatabase, type Store } from '../services/db/open'
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../services/sync';
+import { fhirClientCommand } from './fhir-server.commands';
 import { startLabInterface, type LabInterface } from './lab-interface';
 import { secretFrom } from './prompt';
 
@@ -150,6 +151,7 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function serverAdmin(sub: string, args: string[]): Promise<number> {
+  if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new SyncCliError(m, code));
   const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string' });
   const t = target(v);
   const running = runningServer(t);

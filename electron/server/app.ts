@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { enrollRequest, pushRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
 import { ServerError } from './server-error';
+import { createFhirApi, FHIR_BASE_PATH, fhirAdminRoutes, fhirRoutes, type FhirApi } from './fhir/fhir.routes';
 import type { SyncService } from './sync.service';
 
 const MAX_BODY = 64 * 1024 * 1024;
@@ -42,6 +43,8 @@ export interface AppOptions {
    * the server writes beside its data (owner-only permissions).
    */
   adminToken?: string;
+  /** The FHIR API's parts (made from the sync service's database when not given). */
+  fhir?: FhirApi;
   /** Test hook: runs after a push has committed and before its answer is sent (crash injection). */
   afterPushCommitted?: (deviceId: string) => Promise<void>;
 }
@@ -101,6 +104,10 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     await sync.revoke(c.req.param('id'));
     return c.json({ revoked: c.req.param('id') });
   });
+
+  const fhir = opts.fhir ?? createFhirApi(sync.db);
+  fhirAdminRoutes(app, admin, fhir);
+  app.route(FHIR_BASE_PATH, fhirRoutes(fhir));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   app.onError((e, c) => {

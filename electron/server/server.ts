@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app';
+import { createFhirApi } from './fhir/fhir.routes';
 import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
 import { SyncService, type SyncServiceOptions } from './sync.service';
 
@@ -39,7 +40,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const tls = o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : undefined;
   const db = await openServerDb(o.target, o.resourcesDir);
   const sync = new SyncService(db, o.sync);
-  const app = createApp(sync, { ...o.app, ...(o.adminToken && { adminToken: o.adminToken }) });
+  const fhir = createFhirApi(db);
+  const app = createApp(sync, { ...o.app, fhir, ...(o.adminToken && { adminToken: o.adminToken }) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = tls
       ? serve({ fetch: app.fetch, port: o.port, hostname: host, createServer: createHttpsServer, serverOptions: tls }, () => resolve(s))
@@ -57,6 +59,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sync,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
+      // Before the database goes: the pending FHIR access entries, and a running export's writes.
+      await fhir.access.close();
+      await fhir.exports.idle();
       await db.close();
     },
   };

@@ -16,7 +16,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.json': 'application/json',
 };
-const MAX_BODY = 1024 * 1024;
+/** As large as the largest channel input (a FHIR bundle, 64 MiB); every other input is far smaller. */
+const MAX_BODY = 64 * 1024 * 1024;
 
 export interface WebServer {
   url: string;
@@ -42,7 +43,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new Error('request body over 1 MiB'));
+        reject(new Error('request body over 64 MiB'));
         req.destroy();
       } else chunks.push(c);
     });

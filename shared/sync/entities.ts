@@ -46,6 +46,10 @@ export const ENTITIES = {
   sync_conflict: { table: 'sync_conflicts', kind: 'fields', writers: ['physician', 'nurse', 'front_desk', 'admin'], conflicts: false },
   /** A clinician's acknowledgement of a lab result (the results inbox): written once. */
   result_ack: { table: 'result_acknowledgements', kind: 'append', writers: CLINICAL_WRITE },
+  /** Procedures, diagnostic reports and care plans (imported FHIR history for now). */
+  procedure: { table: 'procedures', kind: 'fields', writers: CLINICAL_WRITE },
+  diagnostic_report: { table: 'diagnostic_reports', kind: 'fields', writers: CLINICAL_WRITE },
+  care_plan: { table: 'care_plans', kind: 'fields', writers: CLINICAL_WRITE },
 } as const satisfies Record<string, EntitySpec>;
 
 export type EntityName = keyof typeof ENTITIES;

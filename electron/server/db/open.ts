@@ -43,6 +43,9 @@ export async function openServerDb(target: ServerDbTarget, resourcesDir: string)
 
 async function openPostgres(url: string, migrationsFolder: string): Promise<ServerDb> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle connection the database ends (a restart, an administrator) must not take the server
+  // down: the pool drops it and opens another on the next query.
+  pool.on('error', (e) => console.error(`PostgreSQL: an idle connection was closed (${e.message}); it will be replaced`));
   // int8 as a JS number: sequences stay far below 2^53.
   pg.types.setTypeParser(20, (v) => Number(v));
   const client = await pool.connect();

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * The clinic server's schema (PGlite or PostgreSQL). drizzle-kit turns it into SQL under
@@ -103,4 +103,88 @@ export const auditEntries = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.deviceId, t.seq] }), index('audit_entries_patient_idx').on(t.patientId, t.at)],
+);
+
+/**
+ * FHIR API clients (OAuth2 client credentials), issued by the clinic administrator with
+ * `cairn server fhir-client add`. The secret is stored only as an scrypt hash.
+ */
+export const fhirClients = pgTable('fhir_clients', {
+  clientId: text('client_id').primaryKey(),
+  name: text('name').notNull(),
+  /** `scrypt$N$r$p$salt$hash` (base64url parts). */
+  secretHash: text('secret_hash').notNull(),
+  /** Space-separated SMART v2 scopes the client may ask for, e.g. `system/*.read`. */
+  scopes: text('scopes').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/**
+ * Access tokens issued to FHIR clients: opaque, stored only as a SHA-256 hash, with an expiry. Kept in
+ * the database (not signed and stateless) so a revoked client is refused at once by every server
+ * process sharing the database, with no signing key to keep and rotate.
+ */
+export const fhirTokens = pgTable(
+  'fhir_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    clientId: text('client_id').notNull(),
+    scopes: text('scopes').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('fhir_tokens_client_idx').on(t.clientId), index('fhir_tokens_expires_idx').on(t.expiresAt)],
+);
+
+/** Bulk Data `$export` requests: kicked off, worked in the background, polled, cancelled. */
+export const fhirExportJobs = pgTable('fhir_export_jobs', {
+  id: text('id').primaryKey(),
+  clientId: text('client_id').notNull(),
+  /** The kick-off request URL (the manifest's `request`). */
+  request: text('request').notNull(),
+  /** system | patient */
+  level: text('level').notNull(),
+  types: text('types').notNull(),
+  since: text('since'),
+  /** in-progress | complete | error | cancelled */
+  status: text('status').notNull(),
+  progress: integer('progress').notNull().default(0),
+  error: text('error'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/** The NDJSON files of an export, kept in the database so any server process can serve them. */
+export const fhirExportFiles = pgTable(
+  'fhir_export_files',
+  {
+    jobId: text('job_id').notNull(),
+    idx: integer('idx').notNull(),
+    resourceType: text('resource_type').notNull(),
+    count: integer('count').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.idx] })],
+);
+
+/**
+ * Every request to the FHIR API (PHI read by another system): which client, when, what it asked
+ * and how it was answered. Append-only, as the device audit is.
+ */
+export const fhirAccessLog = pgTable(
+  'fhir_access_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** Null when the request carried no valid token (a refused attempt is logged too). */
+    clientId: text('client_id'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    query: text('query'),
+    status: integer('status').notNull(),
+    /** Resources in the answer (a read: 1; a search: the page's entries), when known. */
+    resources: integer('resources'),
+  },
+  (t) => [index('fhir_access_log_client_idx').on(t.clientId, t.at)],
 );

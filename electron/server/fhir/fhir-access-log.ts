@@ -1,0 +1,59 @@
+import type { Sql } from '../db/open';
+
+export interface FhirAccess {
+  at: Date;
+  clientId: string | null;
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+  resources: number | null;
+}
+
+const FLUSH_MS = 200;
+const FLUSH_ROWS = 500;
+const COLUMNS = 7;
+
+/**
+ * The FHIR API's access log. Entries are written in batches (one multi-row INSERT every 200 ms or
+ * 500 requests) so logging does not halve the read rate; `close()` writes what is pending. An
+ * entry lost to a crash in those 200 ms is the price of that: the device audit, by contrast, is
+ * written in the same transaction as the read.
+ */
+export class FhirAccessLog {
+  private pending: FhirAccess[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Sql) {}
+
+  record(e: FhirAccess): void {
+    this.pending.push(e);
+    if (this.pending.length >= FLUSH_ROWS) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes what is pending (in order, one batch at a time). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return this.writing;
+    this.writing = this.writing.then(async () => {
+      const values = batch.map((_, i) => `(${Array.from({ length: COLUMNS }, (__, j) => `$${i * COLUMNS + j + 1}`).join(', ')})`).join(', ');
+      const params = batch.flatMap((e) => [e.at.toISOString(), e.clientId, e.method, e.path, e.query, e.status, e.resources]);
+      try {
+        await this.db.query(`INSERT INTO fhir_access_log (at, client_id, method, path, query, status, resources) VALUES ${values}`, params);
+      } catch (err) {
+        // Important: never the entries themselves in the log (queries name patients).
+        console.error(`FHIR access log: ${batch.length} entries could not be written: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    return this.writing;
+  }
+
+  close(): Promise<void> {
+    return this.flush();
+  }
+}

@@ -1,0 +1,152 @@
+import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
+import { FHIR_ID } from '../../../shared/fhir/search-params';
+import { courseToFhir, rowToFhir, type Row } from '../../../shared/fhir/to-fhir';
+import type { Sql } from '../db/open';
+import { FhirError } from './outcome';
+import { planSearch, SOURCES } from './fhir-search';
+
+interface DbRow {
+  entity: string;
+  entity_id: string;
+  data: Row;
+}
+
+export const DEFAULT_COUNT = 50;
+export const MAX_COUNT = 1000;
+
+/** Entities whose rows make the resources of a patient's record ($everything, patient export). */
+export const PATIENT_ENTITIES = ['encounter', 'observation', 'condition', 'allergy', 'medication_event', 'prescription', 'immunization', 'procedure', 'diagnostic_report'] as const;
+
+export interface SearchOptions {
+  count: number;
+  offset: number;
+  /** false with `_total=none`: no count query. */
+  total: boolean;
+  /** Resource types whose patient (subject) to include, from `_include=X:patient`. */
+  includePatients: boolean;
+  /** The request URL without paging parameters, for the Bundle's links. */
+  selfUrl: URL;
+  base: string;
+}
+
+/** Reads FHIR resources out of the synced rows (read, search, $everything, export pages). */
+export class FhirService {
+  constructor(readonly db: Sql) {}
+
+  /** Rows of sync_rows; data comes as text and is parsed here (PGlite's jsonb decoding is slower). */
+  private async rows(where: string, params: unknown[], tail = ''): Promise<DbRow[]> {
+    const raw = await this.db.query<{ entity: string; entity_id: string; data: string }>(`SELECT r.entity, r.entity_id, r.data::text AS data FROM sync_rows r WHERE ${where} ${tail}`, params);
+    return raw.map((r) => ({ entity: r.entity, entity_id: r.entity_id, data: JSON.parse(r.data) as Row }));
+  }
+
+  /** Maps rows to resources; medication events are folded into their courses. */
+  async toResources(rows: readonly DbRow[]): Promise<Resource[]> {
+    const courses = [...new Set(rows.filter((r) => r.entity === 'medication_event').map((r) => String(r.data['course_id'])))];
+    const events = new Map<string, Row[]>();
+    if (courses.length > 0) {
+      const all = await this.db.query<{ data: Row }>(`SELECT data FROM sync_rows WHERE entity = 'medication_event' AND (data->>'course_id') = ANY($1::text[])`, [courses]);
+      for (const e of all) {
+        const k = String(e.data['course_id']);
+        events.set(k, [...(events.get(k) ?? []), e.data]);
+      }
+    }
+    const out: Resource[] = [];
+    const seenCourse = new Set<string>();
+    for (const r of rows) {
+      let res: Resource | null;
+      if (r.entity === 'medication_event') {
+        const k = String(r.data['course_id']);
+        if (seenCourse.has(k)) continue;
+        seenCourse.add(k);
+        res = courseToFhir(events.get(k) ?? [r.data]);
+      } else res = rowToFhir(r.entity, r.data);
+      if (res) out.push(res);
+    }
+    return out;
+  }
+
+  /** One resource by id, or 404. */
+  async read(type: string, id: string): Promise<Resource> {
+    if (!Object.hasOwn(SOURCES, type)) throw new FhirError(404, 'not-supported', `resource type ${type} is not served here`);
+    if (!FHIR_ID.test(id)) throw new FhirError(400, 'invalid', `"${id.slice(0, 80)}" is not a FHIR id (1 to 64 letters, digits, "-" or ".")`);
+    const where = SOURCES[type]!.map(
+      (src) => `(r.entity = '${src.entity}' AND ${src.idCol ? `(r.data->>'${src.idCol}')` : 'r.entity_id'} = $1 AND (r.data->>'deleted_at') IS NULL${src.where ? ` AND ${src.where}` : ''})`,
+    ).join(' OR ');
+    const [res] = await this.toResources(await this.rows(where, [id], 'LIMIT 2'));
+    if (!res) throw new FhirError(404, 'not-found', `${type}/${id} is not known here`);
+    return res;
+  }
+
+  /** A search as a `searchset` Bundle with total and paging links. */
+  async search(type: string, query: [string, string][], lenient: boolean, o: SearchOptions): Promise<Bundle> {
+    const { where, params } = planSearch(type, query, lenient);
+    return this.page(type, where, params, o);
+  }
+
+  /** Everything in one patient's record (the Patient first), paged like a search. */
+  async everything(patientId: string, o: SearchOptions): Promise<Bundle> {
+    if (!FHIR_ID.test(patientId)) throw new FhirError(400, 'invalid', 'not a FHIR id');
+    await this.read('Patient', patientId);
+    const where = `((r.entity = 'patient' AND r.entity_id = $1) OR (r.patient_id = $1 AND r.entity = ANY($2::text[]) AND (r.entity <> 'medication_event' OR (r.data->>'event') = 'start'))) AND (r.data->>'deleted_at') IS NULL`;
+    return this.page(null, where, [patientId, [...PATIENT_ENTITIES]], { ...o, includePatients: false });
+  }
+
+  private async page(type: string | null, where: string, params: unknown[], o: SearchOptions): Promise<Bundle> {
+    const order = type === null ? `CASE WHEN r.entity = 'patient' THEN 0 ELSE 1 END, r.entity, r.entity_id` : 'r.entity, r.entity_id';
+    const n = params.length;
+    const rows = o.count === 0 ? [] : await this.rows(where, [...params, o.count + 1, o.offset], `ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`);
+    const more = rows.length > o.count;
+    // The total needs its own count only when the page does not reach the end (or is empty by _count=0).
+    let total: number | null = null;
+    if (o.total || o.count === 0) {
+      total = !more && o.count > 0 && (rows.length > 0 || o.offset === 0) ? o.offset + rows.length : Number((await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_rows r WHERE ${where}`, params))[0]?.n ?? 0);
+    }
+    const resources = await this.toResources(rows.slice(0, o.count));
+    const entries: BundleEntry[] = resources.map((r) => ({ fullUrl: `${o.base}/${r.resourceType}/${r.id ?? ''}`, resource: r, search: { mode: 'match' } }));
+    if (o.includePatients) {
+      const ids = [...new Set(resources.map((r) => (r as { subject?: { reference?: string }; patient?: { reference?: string } }).subject?.reference ?? (r as { patient?: { reference?: string } }).patient?.reference).filter((x): x is string => Boolean(x?.startsWith('Patient/'))).map((x) => x.slice(8)))];
+      if (ids.length > 0) {
+        const pats = await this.rows(`r.entity = 'patient' AND r.entity_id = ANY($1::text[]) AND (r.data->>'deleted_at') IS NULL`, [ids], 'ORDER BY r.entity_id');
+        for (const p of await this.toResources(pats)) entries.push({ fullUrl: `${o.base}/Patient/${p.id ?? ''}`, resource: p, search: { mode: 'include' } });
+      }
+    }
+    const link = (rel: string, offset: number): BundleLink => {
+      const u = new URL(o.selfUrl);
+      u.searchParams.set('_count', String(o.count));
+      if (offset > 0) u.searchParams.set('_offset', String(offset));
+      else u.searchParams.delete('_offset');
+      return { relation: rel, url: u.toString() };
+    };
+    const links = [link('self', o.offset)];
+    if (o.offset > 0) links.push(link('first', 0), link('previous', Math.max(0, o.offset - o.count)));
+    if (more) links.push(link('next', o.offset + o.count));
+    return { resourceType: 'Bundle', type: 'searchset', ...(total !== null && { total }), link: links, entry: entries };
+  }
+
+  /**
+   * Pages through every row of `entities` (optionally of some patients, changed since a time) in
+   * a stable order: the bulk export's reader.
+   */
+  async *scan(entity: string, opts: { patients?: string[]; since?: string | null; batch?: number }): AsyncGenerator<Resource[]> {
+    const batch = opts.batch ?? 1000;
+    let after = '';
+    const extra = entity === 'user' ? ` AND (r.data->>'role') IN ('physician', 'nurse')` : entity === 'medication_event' ? ` AND (r.data->>'event') = 'start'` : '';
+    for (;;) {
+      const params: unknown[] = [after, batch];
+      let where = `r.entity = '${entity}' AND r.entity_id > $1 AND (r.data->>'deleted_at') IS NULL${extra}`;
+      if (opts.patients) {
+        params.push(opts.patients);
+        where += entity === 'patient' ? ` AND r.entity_id = ANY($${params.length}::text[])` : ` AND r.patient_id = ANY($${params.length}::text[])`;
+      }
+      if (opts.since) {
+        params.push(opts.since);
+        where += ` AND (r.data->>'updated_at') >= $${params.length}`;
+      }
+      const rows = await this.rows(where, params, 'ORDER BY r.entity_id LIMIT $2');
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.entity_id;
+      yield await this.toResources(rows);
+      if (rows.length < batch) return;
+    }
+  }
+}
