@@ -101,3 +101,76 @@ export const unmatchedItem = z.object({
   candidates: z.array(z.string()),
 });
 export type UnmatchedItem = z.infer<typeof unmatchedItem>;
+
+/** What an HL7 message put in front of a person (`hl7_reviews.kind`). */
+export const hl7ReviewKind = z.enum(['unmatched', 'ambiguous', 'field_difference', 'merge']);
+export type Hl7ReviewKind = z.infer<typeof hl7ReviewKind>;
+export const hl7ReviewStatus = z.enum(['open', 'resolved', 'dismissed']);
+
+/** A chart a review names, as far as the viewer may see it: a restricted chart shows its name only. */
+export const reviewChart = z.object({ id: z.string(), name: z.string(), mrn: z.string().nullable(), birthDate: z.string().nullable(), restricted: z.boolean() });
+export type ReviewChart = z.infer<typeof reviewChart>;
+
+/**
+ * One HL7 review: a field a message would change that was edited here (field_difference), a merge
+ * the sender asked for (merge, A40), or a message tied to no chart (unmatched, ambiguous).
+ */
+export const hl7Review = z.object({
+  id: z.string(),
+  kind: hl7ReviewKind,
+  status: hl7ReviewStatus,
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  /** The display name of who decided. */
+  resolvedBy: z.string().nullable(),
+  message: z.object({ id: z.string(), controlId: z.string(), type: z.string(), sendingFacility: z.string(), receivedAt: z.string() }),
+  /** Why it is held, in words. */
+  reason: z.string(),
+  /** field_difference: the chart; merge: the surviving chart (PID); null when none is found. */
+  chart: reviewChart.nullable(),
+  /** merge: the chart MRG-1 names, to be merged into `chart`. */
+  duplicate: reviewChart.nullable(),
+  /** field_difference: the field, its label, the chart's value now and the message's (null: hidden, restricted chart). */
+  field: z.string().nullable(),
+  fieldLabel: z.string().nullable(),
+  local: z.string().nullable(),
+  incoming: z.string().nullable(),
+  /** unmatched/ambiguous (and merge): who PID names, e.g. "Test, Test · born 2018-02-05 · 12345 (MR, BCBS)". */
+  pid: z.string().nullable(),
+  /** The decision as recorded: the choice and the reason given. */
+  decision: z.string().nullable(),
+});
+export type Hl7Review = z.infer<typeof hl7Review>;
+
+/** Why a person decided as they did: kept in the audit log. */
+const decisionReason = z.string().trim().min(10, 'say why (at least 10 characters)').max(500, 'at most 500 characters');
+
+/** labs.reviews: the open reviews (oldest first) or the decided ones (newest first). */
+export const labReviewsInput = z.object({ status: z.enum(['open', 'closed'], { message: 'choose open or closed reviews' }).default('open') }).strict();
+
+/** Keep the chart's value, or take the message's (written through the patients repository). */
+export const resolveFieldDifferenceInput = z
+  .object({
+    reviewId: z.uuid('not a review id'),
+    /** The chart the person saw: the review must be about it. */
+    patientId: z.uuid('not a patient id'),
+    keep: z.enum(['local', 'incoming'], { message: "choose the chart's value (local) or the message's (incoming)" }),
+    note: z.string().trim().max(500, 'at most 500 characters').optional(),
+  })
+  .strict();
+
+/** Approve an A40 merge (the charts the person saw, named) or reject it; either with a reason. */
+export const resolveMergeInput = z
+  .object({
+    reviewId: z.uuid('not a review id'),
+    action: z.enum(['merge', 'reject'], { message: 'choose merge or reject' }),
+    reason: decisionReason,
+    survivorId: z.uuid('not a patient id').optional(),
+    duplicateId: z.uuid('not a patient id').optional(),
+  })
+  .strict()
+  .refine((v) => v.action === 'reject' || (v.survivorId !== undefined && v.duplicateId !== undefined), { path: ['survivorId'], message: 'name both charts to merge' })
+  .refine((v) => v.survivorId === undefined || v.survivorId !== v.duplicateId, { path: ['duplicateId'], message: 'a chart cannot be merged into itself' });
+
+/** Close an unmatched or ambiguous message without a chart: it stays stored, marked dismissed. */
+export const dismissUnmatchedInput = z.object({ reviewId: z.uuid('not a review id'), reason: decisionReason }).strict();
