@@ -1,0 +1,2 @@
+export { FlowBoard } from './FlowBoard';
+export { ScheduleScreen } from './ScheduleScreen';
