@@ -12,7 +12,7 @@ export interface LabRequisition {
 }
 
 /** The standard fonts speak WinAnsi only: keep Latin-1 letters, replace the rest. */
-const printable = (s: string): string => s.replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '-').replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
+export const printable = (s: string): string => s.replace(/[\u2018\u2019]/g, "'").replace(/[\u2013\u2014]/g, '-').replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
 
 /** A printable lab requisition (one letter page per 30 or so tests), made on the Node side with pdf-lib. */
 export async function labRequisitionPdf(r: LabRequisition): Promise<Uint8Array> {

@@ -1,0 +1,2 @@
+export { PopulationScreen } from './PopulationScreen';
+export { PreventivePanel } from './PreventivePanel';
