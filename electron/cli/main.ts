@@ -17,6 +17,9 @@ import { isUsersCommand, usersCommand, USERS_HELP } from './users.commands';
 import { BACKUP_HELP, backupCommand, isBackupCommand } from './backup.commands';
 import { SYNC_COMMANDS, SYNC_HELP, SyncCliError, syncCommand } from './sync.commands';
 import { HL7_HELP, Hl7CliError, hl7Command } from './hl7.commands';
+import { FHIR_HELP, FhirCliError, fhirCommand } from './fhir.commands';
+import { FHIR_SERVER_HELP } from './fhir-server.commands';
+import { REPORT_HELP, ReportCliError, reportCommand } from './report.commands';
 
 const HELP = `cairn — the Cairn command line
 
@@ -50,7 +53,10 @@ ${USERS_HELP}
       Checks integrity, the audit chain and the schema version; exits 0 only when sound.
 ${BACKUP_HELP}
 ${SYNC_HELP}
+${FHIR_SERVER_HELP}
 ${HL7_HELP}
+${FHIR_HELP}
+${REPORT_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
@@ -333,6 +339,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (isBackupCommand(cmd)) return await backupCommand(cmd, argv.slice(1));
     else if ((SYNC_COMMANDS as readonly string[]).includes(cmd)) return await syncCommand(cmd, sub, rest);
     else if (cmd === 'hl7') return await hl7Command(sub, rest);
+    else if (cmd === 'import' || cmd === 'export') return await fhirCommand(cmd, sub, rest);
+    else if (cmd === 'report') return await reportCommand(sub, rest);
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
@@ -347,7 +355,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {
-    const code = e instanceof CliError || e instanceof SyncCliError || e instanceof Hl7CliError ? e.exitCode : 1;
+    const code = e instanceof CliError || e instanceof SyncCliError || e instanceof Hl7CliError || e instanceof FhirCliError || e instanceof ReportCliError ? e.exitCode : 1;
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
     return code;
   }

@@ -46,6 +46,16 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   'encounters.setStatus': (i, o) => [o('encounter', i.id)],
   'encounters.list': patient,
   'encounters.get': (i, o) => [o('encounter', i.id)],
+  'schedule.config': 'none',
+  'schedule.providers': 'none',
+  // Across charts: the calendar shows a restricted chart's name only (no MRN, no reason), as search does.
+  'schedule.list': 'none',
+  'schedule.freeSlot': 'none',
+  // Writes name the patient; the service refuses an appointment that is not that patient's.
+  'schedule.book': patient,
+  'schedule.reschedule': patient,
+  'schedule.cancel': patient,
+  'schedule.advance': patient,
   'templates.list': 'none',
   // An existing draft is found by its own id, whatever patientId says: check both.
   'notes.saveDraft': (i, o) => [...patientAndVisit(i, o), o('note', i.id)],
@@ -106,6 +116,24 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   'labs.orderStatus': (i, o) => [o('lab_order', i.id)],
   'labs.requisitionPdf': (i, o) => [o('lab_order', i.id)],
   'labs.orderMessage': (i, o) => [o('lab_order', i.id)],
+  'population.preventive': patient,
+  // Practice lists: restricted charts are counted and never listed with clinical detail.
+  'population.dueList': 'none',
+  'population.dueListCsv': 'none',
+  'population.measures': 'none',
+  'population.measuresTrend': 'none',
+  'population.measurePatients': 'none',
+  'population.measuresCsv': 'none',
+  'population.measuresPdf': 'none',
+  // Across charts: a restricted chart's values are hidden by the service. A decision names the charts the
+  // person saw, and the service refuses it unless they are the review's.
+  'labs.reviews': 'none',
+  'labs.resolveFieldDifference': patient,
+  'labs.resolveMerge': (i) => [i.survivorId, i.duplicateId],
+  // Held messages are tied to no chart.
+  'labs.dismissUnmatched': 'none',
+  // Creates charts (or updates the ones an earlier import of the same bundle made).
+  'fhir.importBundle': 'none',
 };
 
 /**

@@ -12,7 +12,13 @@ import type { Viewer } from './sync/conflicts.repo';
 import { loadLabOrderCatalog } from './labs/order-catalog';
 import { LabOrdersService } from './labs/orders';
 import { LabResultsRepo } from './labs/results.repo';
+import { Hl7ReviewsService } from './labs/reviews';
+import { FhirImporter } from './fhir/import';
 import { listUnmatched, matchToPatient } from './labs/unmatched';
+import { measuresPdf } from './documents/measures.pdf';
+import { PopulationService } from './population/population.service';
+import { AppointmentsService } from './schedule/appointments.repo';
+import { loadScheduleConfig } from './schedule/schedule-config';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
 /** Runs before validation: refuses a caller whose role may not use the channel. */
@@ -28,6 +34,14 @@ function labResults(repos: Session['repos']): LabResultsRepo {
   let r = labRepos.get(repos);
   if (!r) labRepos.set(repos, (r = new LabResultsRepo(repos.store.sqlite, repos.writer)));
   return r;
+}
+
+/** One population service per open database (its last practice-wide load cached). */
+const populationServices = new WeakMap<Session['repos'], PopulationService>();
+function population(repos: Session['repos']): PopulationService {
+  let p = populationServices.get(repos);
+  if (!p) populationServices.set(repos, (p = new PopulationService(repos.store.sqlite, repos.resourcesDir, (pid, on) => immunizationsDueFor(repos, pid, on))));
+  return p;
 }
 
 /** Channels the screen polls on its own: they do not count as activity for the idle sign-out. */
@@ -57,6 +71,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     return { userId: u.id, role: u.role, mayOpen: (pid) => !session.repos.patients.isRestricted(pid) || session.mayOpenRestricted(pid) };
   };
   const labOrders = (): LabOrdersService => new LabOrdersService(session.repos, loadLabOrderCatalog(session.repos.resourcesDir));
+  const schedule = (): AppointmentsService => new AppointmentsService(session.repos, loadScheduleConfig(session.repos.resourcesDir));
   const clinicName = (): string => session.status().clinicName ?? 'Cairn';
   const syncStatus = (s?: SyncStatus): SyncStatus => {
     const v = viewer(true);
@@ -122,6 +137,28 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
         vitals: session.repos.vitals.forEncounter(encounter.id),
       };
     },
+    'schedule.config': () => {
+      actor();
+      return loadScheduleConfig(session.repos.resourcesDir);
+    },
+    'schedule.providers': () => {
+      actor();
+      return schedule().providers();
+    },
+    'schedule.list': (i) => {
+      // Names across charts: listing them is audited like a search.
+      const v = viewer();
+      session.repos.writer.read('appointment.list', v, null);
+      return schedule().list(i, v.mayOpen);
+    },
+    'schedule.freeSlot': (i) => {
+      actor();
+      return schedule().freeSlot(i.providerId, i.minutes, i.from ? Date.parse(i.from) : now().getTime(), i.room);
+    },
+    'schedule.book': (i) => schedule().book(i, actor()),
+    'schedule.reschedule': (i) => schedule().reschedule(i, actor()),
+    'schedule.cancel': (i) => schedule().cancel(i, actor()),
+    'schedule.advance': (i) => schedule().advance(i, actor()),
     'templates.list': () => {
       actor();
       return session.repos.templates.list();
@@ -298,6 +335,58 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
       const s = labOrders();
       reading('lab_order.message', s.get(i.id).patientId);
       return s.orderMessage(i.id, clinicName(), now());
+    },
+    'population.preventive': (i) => {
+      reading('population.preventive', i.patientId);
+      return population(session.repos).preventive(i.patientId, i.on ?? isoToday(now()));
+    },
+    // Practice-wide lists read many charts: each run is audited once, with what was asked.
+    'population.dueList': (i) => {
+      session.repos.writer.read('population.due_list', actor(), null, 'due_list', i.ruleIds?.join(',') ?? 'all');
+      return population(session.repos).dueList(i, i.on ?? isoToday(now()));
+    },
+    'population.dueListCsv': (i) => {
+      const on = i.on ?? isoToday(now());
+      session.repos.writer.read('population.due_list_export', actor(), null, 'due_list', i.ruleIds?.join(',') ?? 'all');
+      return { fileName: `cairn-due-list-${on}.csv`, csv: population(session.repos).dueListCsv(i, on) };
+    },
+    'population.measures': (i) => {
+      session.repos.writer.read('population.measures', actor(), null, 'measure_report', String(i.year));
+      return population(session.repos).measures(i.year, i.providerId);
+    },
+    'population.measuresTrend': (i) => {
+      session.repos.writer.read('population.measures', actor(), null, 'measure_report', String(i.year));
+      return population(session.repos).trend(i.year, i.providerId);
+    },
+    'population.measurePatients': (i) => {
+      const v = viewer();
+      session.repos.writer.read('population.measure_patients', v, null, 'measure_report', `${i.year} ${i.measureId} ${i.populationId} ${i.group}`);
+      return population(session.repos).patients(i.year, i.measureId, i.populationId, i.group, i.providerId, v.mayOpen);
+    },
+    'population.measuresCsv': (i) => {
+      session.repos.writer.read('population.measures_export', actor(), null, 'measure_report', String(i.year));
+      return { fileName: `cairn-measures-${i.year}.csv`, csv: population(session.repos).measuresCsv(i.year, i.providerId) };
+    },
+    'population.measuresPdf': async (i) => {
+      session.repos.writer.read('population.measures_export', actor(), null, 'measure_report', String(i.year));
+      const provider = i.providerId ? (session.repos.users.list().find((u) => u.id === i.providerId)?.displayName ?? i.providerId) : null;
+      const bytes = await measuresPdf({ clinicName: clinicName(), year: i.year, provider, measures: population(session.repos).measures(i.year, i.providerId), printedAt: now().toISOString() });
+      return { fileName: `cairn-measures-${i.year}.pdf`, base64: Buffer.from(bytes).toString('base64') };
+    },
+    'labs.reviews': (i) => {
+      const v = viewer();
+      // Demographics across charts: listing them is audited like reading them.
+      session.repos.writer.read('labs.reviews', v, null);
+      return new Hl7ReviewsService(session.repos).list(i.status, v);
+    },
+    'labs.resolveFieldDifference': (i) => new Hl7ReviewsService(session.repos).resolveFieldDifference(i, viewer()),
+    'labs.resolveMerge': (i) => new Hl7ReviewsService(session.repos).resolveMerge(i, viewer()),
+    'labs.dismissUnmatched': (i) => new Hl7ReviewsService(session.repos).dismissUnmatched(i, viewer()),
+    'fhir.importBundle': (i) => {
+      // A restricted chart an earlier import made is changed only with the glass broken for it.
+      const importer = new FhirImporter(session.repos, actor(), { mayChange: (pid) => !session.repos.patients.isRestricted(pid) || session.mayOpenRestricted(pid) });
+      importer.importText(i.text, i.fileName);
+      return importer.summary;
     },
   };
 }

@@ -8,6 +8,10 @@ import { UsersScreen } from './features/users';
 import { SessionGate } from './features/session';
 import { ConflictsNavButton, ConflictsScreen, SyncIndicator } from './features/sync';
 import { LabsScreen, ResultsNavButton } from './features/labs';
+import { FlowBoard, ScheduleScreen } from './features/schedule';
+import { ImportScreen } from './features/import';
+import { PopulationScreen } from './features/population';
+import { mayCall } from '../../shared/api/permissions';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
 import { useSession } from './stores/session.store';
@@ -22,34 +26,45 @@ function Shell(): ReactElement {
     ['alt+N', () => go({ name: 'register' })],
   ]);
   return (
-    <AppShell header={{ height: 56 }} padding="md">
+    <AppShell header={{ height: 96 }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group>
+        {/* Two rows: who and where on top, the screens below, so the navigation never wraps over the page. */}
+        <Group h={48} px="md" justify="space-between" wrap="nowrap">
+          <Group wrap="nowrap">
             <Title order={3}>Cairn</Title>
             <Text c="dimmed">{session?.clinicName}</Text>
             <SyncIndicator />
           </Group>
-          <Group>
-            <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
-            <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
-            <ConflictsNavButton />
-            <ResultsNavButton />
-            {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
-            {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'audit' })} data-testid="nav-audit">Audit</Button>}
+          <Group wrap="nowrap">
             <Text size="sm">{session?.user?.displayName}</Text>
             <Button variant="default" onClick={() => void run(() => api['session.logout']({}))}>Sign out</Button>
             <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock</Button>
           </Group>
         </Group>
+        <Group h={44} px="md" gap={4} wrap="nowrap" style={{ overflowX: 'auto' }}>
+          <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
+          <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
+          <Button variant="subtle" onClick={() => go({ name: 'schedule' })} data-testid="nav-schedule">Schedule</Button>
+          <Button variant="subtle" onClick={() => go({ name: 'flow-board' })} data-testid="nav-flow-board">Flow board</Button>
+          {session?.user?.role && mayCall(session.user.role, 'population.dueList') && <Button variant="subtle" onClick={() => go({ name: 'population' })} data-testid="nav-population">Population</Button>}
+          <ConflictsNavButton />
+          <ResultsNavButton />
+          {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
+          {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'audit' })} data-testid="nav-audit">Audit</Button>}
+          {session?.user?.role && mayCall(session.user.role, 'fhir.importBundle') && <Button variant="subtle" onClick={() => go({ name: 'import' })} data-testid="nav-import">Import</Button>}
+        </Group>
       </AppShell.Header>
       <AppShell.Main>
         {view.name === 'search' && <PatientSearch />}
         {view.name === 'register' && <RegisterPatient />}
+        {view.name === 'schedule' && <ScheduleScreen />}
+        {view.name === 'flow-board' && <FlowBoard />}
         {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} tab={view.tab} />}
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}
         {view.name === 'audit' && <AuditViewer />}
+        {view.name === 'import' && <ImportScreen />}
+        {view.name === 'population' && <PopulationScreen tab={view.tab} />}
         {view.name === 'conflicts' && <ConflictsScreen key={view.patientId ?? 'all'} patientId={view.patientId} />}
         {view.name === 'labs-inbox' && <LabsScreen key={view.tab ?? 'inbox'} tab={view.tab} />}
       </AppShell.Main>

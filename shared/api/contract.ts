@@ -1,3 +1,4 @@
+import { dueList, dueListInput, measurePatient, measurePatientsInput, measureSummary, measuresInput, measureTrendPoint, preventiveInput, preventiveItemView } from '../domain/population-report';
 import { z } from 'zod';
 import {
   allergyStatus,
@@ -32,8 +33,10 @@ import { checkResult, medicationAdd, medicationChange, medicationCourse, medicat
 import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
 import { chartLinks, conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
-import { cumulativeView, inboxItem, labResultView, labTrend, unmatchedItem } from '../domain/lab-review';
+import { cumulativeView, dismissUnmatchedInput, hl7Review, inboxItem, labResultView, labReviewsInput, labTrend, resolveFieldDifferenceInput, resolveMergeInput, unmatchedItem } from '../domain/lab-review';
 import { labOrder, labOrderInput, labOrderStatusInput, orderSet } from '../domain/lab-orders';
+import { advanceInput, appointment, bookInput, bookResult, cancelInput, freeSlotInput, listInput, rescheduleInput, scheduleConfig } from '../domain/schedule';
+import { importBundleInput, importSummary } from '../fhir/import-summary';
 import type { Channel } from './channels';
 import type { Result } from './result';
 
@@ -154,6 +157,17 @@ export const contract = {
     input: z.object({ id: z.uuid() }).strict(),
     output: z.object({ encounter, notes: z.array(note), vitals: z.array(vitalObservation) }),
   },
+  'schedule.config': { input: none, output: scheduleConfig },
+  'schedule.providers': { input: none, output: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) },
+  'schedule.list': { input: listInput, output: z.array(appointment) },
+  'schedule.freeSlot': { input: freeSlotInput, output: z.object({ startAt: z.string(), endAt: z.string() }).nullable() },
+  /** A double booking is refused (needs_override) until sent again with allowDoubleBooking: true. */
+  'schedule.book': { input: bookInput, output: bookResult },
+  'schedule.reschedule': { input: rescheduleInput, output: appointment },
+  /** Cancel or no-show, with the reason; `scope: 'rest'` cancels the rest of a series. */
+  'schedule.cancel': { input: cancelInput, output: z.array(appointment) },
+  /** One step along the flow board; checking in opens the visit's encounter. */
+  'schedule.advance': { input: advanceInput, output: appointment },
   'templates.list': {
     input: none,
     output: z.object({ templates: z.array(noteTemplate), problems: z.array(z.object({ file: z.string(), message: z.string() })) }),
@@ -266,6 +280,20 @@ export const contract = {
   'labs.requisitionPdf': { input: z.object({ id: z.uuid('not a lab order id') }).strict(), output: z.object({ fileName: z.string(), base64: z.string() }) },
   /** The ORM^O01 text for the lab interface (CR-separated segments). */
   'labs.orderMessage': { input: z.object({ id: z.uuid('not a lab order id') }).strict(), output: z.object({ placerNumber: z.string(), controlId: z.string(), message: z.string() }) },
+  'population.preventive': { input: preventiveInput, output: z.array(preventiveItemView) },
+  'population.dueList': { input: dueListInput, output: dueList },
+  'population.dueListCsv': { input: dueListInput, output: z.object({ fileName: z.string(), csv: z.string() }) },
+  'population.measures': { input: measuresInput, output: z.array(measureSummary) },
+  'population.measuresTrend': { input: measuresInput, output: z.array(measureTrendPoint) },
+  'population.measurePatients': { input: measurePatientsInput, output: z.array(measurePatient) },
+  'population.measuresCsv': { input: measuresInput, output: z.object({ fileName: z.string(), csv: z.string() }) },
+  'population.measuresPdf': { input: measuresInput, output: z.object({ fileName: z.string(), base64: z.string() }) },
+  'labs.reviews': { input: labReviewsInput, output: z.array(hl7Review) },
+  'labs.resolveFieldDifference': { input: resolveFieldDifferenceInput, output: hl7Review },
+  'labs.resolveMerge': { input: resolveMergeInput, output: hl7Review },
+  'labs.dismissUnmatched': { input: dismissUnmatchedInput, output: hl7Review },
+  /** One FHIR R4 bundle file (File → Import): each patient in one transaction; a re-import changes nothing. */
+  'fhir.importBundle': { input: importBundleInput, output: importSummary },
 } satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -43,6 +43,15 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'encounters.setStatus': ['physician', 'nurse', 'front_desk'],
   'encounters.list': ['physician', 'nurse', 'front_desk', 'billing', 'admin'],
   'encounters.get': CLINICAL,
+  // Scheduling: whoever books and checks patients in (as for visits); everyone signed in sees the calendar.
+  'schedule.config': DEMOGRAPHICS_READ,
+  'schedule.providers': DEMOGRAPHICS_READ,
+  'schedule.list': DEMOGRAPHICS_READ,
+  'schedule.freeSlot': DEMOGRAPHICS_READ,
+  'schedule.book': ['physician', 'nurse', 'front_desk'],
+  'schedule.reschedule': ['physician', 'nurse', 'front_desk'],
+  'schedule.cancel': ['physician', 'nurse', 'front_desk'],
+  'schedule.advance': ['physician', 'nurse', 'front_desk'],
   'templates.list': CLINICAL,
   'notes.saveDraft': CLINICAL_WRITE,
   'notes.sign': PHYSICIAN,
@@ -104,6 +113,23 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'labs.orderStatus': CLINICAL_WRITE,
   'labs.requisitionPdf': CLINICAL,
   'labs.orderMessage': CLINICAL,
+  // Population health: clinicians act on the lists; no one else sees whose screening is due.
+  'population.preventive': CLINICAL,
+  'population.dueList': CLINICAL_WRITE,
+  'population.dueListCsv': CLINICAL_WRITE,
+  'population.measures': CLINICAL,
+  'population.measuresTrend': CLINICAL,
+  'population.measurePatients': CLINICAL_WRITE,
+  'population.measuresCsv': CLINICAL,
+  'population.measuresPdf': CLINICAL,
+  // HL7 reviews: who works the unmatched queue settles demographic differences and closes held messages;
+  // a merge of two charts is a chart identity decision, as for sync duplicates.
+  'labs.reviews': CLINICAL,
+  'labs.resolveFieldDifference': CLINICAL,
+  'labs.resolveMerge': ['physician', 'admin'],
+  'labs.dismissUnmatched': CLINICAL,
+  // Physicians only: the clinic server accepts clinical records from clinicians (the installer's bulk import runs as `cairn import fhir`).
+  'fhir.importBundle': PHYSICIAN,
 };
 
 /** True when `role` may call `channel` (public channels: anyone). */

@@ -1,5 +1,6 @@
 /**
- * Cairn performance benchmark: `npm run bench [-- --patients N] [--json FILE] [--seed S]`.
+ * Cairn performance benchmark: `npm run bench [-- --patients N] [--json FILE] [--seed S] [--only GROUPS]`.
+ * GROUPS (comma-separated): core (the main database below), hl7, sync, fhir, measures, schedule.
  *
  * Builds an encrypted database of N synthetic patients (default 100,000) in a temp dir with the
  * production open/repo code, then measures search, single-patient writes, cold open, the KDF, and
@@ -20,7 +21,11 @@ import type { Actor } from '../../electron/services/repos/patients.repo';
 import type { Patient, PatientInput, PatientSummary } from '../../shared/domain/patient';
 import { benchCharting } from './charting.bench';
 import { benchHl7 } from './hl7.bench';
+import { benchFhir } from './fhir.bench';
+import { benchFhirImport } from './fhir-import.bench';
+import { benchMeasures } from './measures.bench';
 import { benchMeds } from './meds.bench';
+import { benchSchedule } from './schedule.bench';
 import { benchSecurity } from './security.bench';
 import { benchSync } from './sync.bench';
 import type { Row } from './report';
@@ -49,7 +54,7 @@ interface Args {
   seed: number;
   json: string | null;
   syncRows: number;
-  /** Only these groups (comma-separated: core, sync, hl7); everything by default. */
+  /** Only these groups (comma-separated: core, sync, hl7, fhir); everything by default. */
   only: Set<string> | null;
 }
 
@@ -593,21 +598,27 @@ async function main(): Promise<void> {
   progress(`seed ${args.seed}, ${args.patients.toLocaleString('en-US')} patients, temp dir ${dir}`);
   let built: Built | undefined;
   try {
-    if (args.only?.has('hl7')) {
-      await benchHl7({ rows, json, progress, resourcesDir });
-      if (!args.only.has('core') && !args.only.has('sync')) {
-        printTable([`Cairn HL7 benchmark — Node ${process.version}`]);
-        if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
-        return;
-      }
-    }
-    if (args.only?.has('sync')) {
-      await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
-      if (!args.only.has('core')) {
-        printTable([`Cairn sync benchmark — Node ${process.version}`]);
-        if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
-        return;
-      }
+    // The groups that build their own databases; `--only core` is the 100,000-patient main database.
+    const groups: Record<string, { title: string; run: () => Promise<void> }> = {
+      hl7: { title: 'HL7', run: () => benchHl7({ rows, json, progress, resourcesDir }) },
+      sync: { title: 'sync', run: () => benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows }) },
+      fhir: {
+        title: 'FHIR',
+        run: async () => {
+          await benchFhir({ rows, json, latencyRow, progress, resourcesDir });
+          await benchFhirImport({ rows, json, progress, resourcesDir });
+        },
+      },
+      measures: { title: 'population health', run: () => benchMeasures({ rows, json, progress, resourcesDir, patients: args.patients }) },
+      schedule: { title: 'scheduling', run: () => benchSchedule({ rows, json, progress, resourcesDir }) },
+    };
+    const unknown = [...(args.only ?? [])].filter((g) => g !== 'core' && !Object.hasOwn(groups, g));
+    if (unknown.length > 0) throw new Error(`unknown --only group ${unknown.join(', ')} (core, ${Object.keys(groups).join(', ')})`);
+    if (args.only && !args.only.has('core')) {
+      for (const [name, g] of Object.entries(groups)) if (args.only.has(name)) await g.run();
+      printTable([`Cairn ${Object.entries(groups).filter(([n]) => args.only!.has(n)).map(([, g]) => g.title).join(', ')} benchmark — Node ${process.version}`]);
+      if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
+      return;
     }
     const gen = createPatientGenerator(args.seed);
     const rng = createRng(args.seed ^ 0x9e3779b9);
@@ -628,8 +639,7 @@ async function main(): Promise<void> {
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');
     await benchKdf(built.file);
     await benchEncryption(dir, args, resourcesDir);
-    if (!args.only) await benchHl7({ rows, json, progress, resourcesDir });
-    if (!args.only) await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
+    for (const [name, g] of Object.entries(groups)) if (!args.only || args.only.has(name)) await g.run();
 
     json['seed'] = args.seed;
     json['patients'] = args.patients;

@@ -41,6 +41,8 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     const lisinopril = (await c.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'lisinopril' }))[0]!.rxcui;
     const rx = await c.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', { patientId: vip.id, rxcui: lisinopril, sig: SIG, password: CLINIC.doc.password });
     const labOrder = await c.ok<{ id: string }>('labs.order', { patientId: vip.id, orderSetIds: ['cbc'] });
+    const docId = c.session.requireUser().id;
+    const appt = (await c.ok<{ appointments: { id: string }[] }>('schedule.book', { patientId: vip.id, providerId: docId, typeId: 'follow-up', startAt: '2026-11-26T15:00:00Z' })).appointments[0]!;
     // An observation of the restricted chart (acknowledging a result names it by its id).
     const [reading] = await c.ok<{ id: string }[]>('vitals.record', { patientId: vip.id, takenAt: '2026-11-25T08:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, heartRate: 70 });
     await c.ok('session.logout');
@@ -101,6 +103,7 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'patients.links': { id: vip.id },
       'labs.acknowledge': { observationIds: [reading!.id] },
       'labs.patientResults': { patientId: vip.id },
+      'population.preventive': { patientId: vip.id },
       'labs.cumulative': { patientId: vip.id },
       'labs.trend': { patientId: vip.id, loinc: '2345-7' },
       'labs.matchToPatient': { reviewId: conflictId, patientId: vip.id },
@@ -109,6 +112,14 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'labs.orderStatus': { id: labOrder.id, status: 'collected' },
       'labs.requisitionPdf': { id: labOrder.id },
       'labs.orderMessage': { id: labOrder.id },
+      'schedule.book': { patientId: vip.id, providerId: docId, typeId: 'follow-up', startAt: '2026-11-26T16:00:00Z' },
+      'schedule.reschedule': { id: appt.id, patientId: vip.id, startAt: '2026-11-27T15:00:00Z' },
+      'schedule.cancel': { id: appt.id, patientId: vip.id, outcome: 'no_show', reason: 'did not come' },
+      // Past the guard this fails on its own rule (a no-show cannot arrive), changing nothing.
+      'schedule.advance': { id: appt.id, patientId: vip.id, to: 'arrived' },
+      // Past the guard these fail on their own rules (no such review), changing nothing.
+      'labs.resolveFieldDifference': { reviewId: conflictId, patientId: vip.id, keep: 'incoming' },
+      'labs.resolveMerge': { reviewId: conflictId, action: 'merge', reason: 'same person, checked the ID card', survivorId: open.id, duplicateId: vip.id },
     };
   });
   afterAll(() => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The client (device) schema. drizzle-kit turns this into SQL under resources/migrations/client;
@@ -72,6 +72,8 @@ export const patients = sqliteTable(
     mergedInto: text('merged_into'),
     /** Restricted charts (staff, VIP) will need break-glass to open. */
     restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
+    /** YYYY-MM-DD when the patient died (recorded or imported): no more outreach, reminders or measure gaps. */
+    deceasedOn: text('deceased_on'),
   },
   (t) => [
     uniqueIndex('patients_id_uq').on(t.id),
@@ -156,6 +158,9 @@ export const observations = sqliteTable(
     setId: text('set_id'),
     /** What the person typed, before conversion to UCUM, e.g. "154 [lb_av]". */
     enteredAs: text('entered_as'),
+    /** A coded answer (FHIR valueCodeableConcept: survey and social-history answers), with value_text as its display. */
+    valueCode: text('value_code'),
+    valueSystem: text('value_system'),
   },
   (t) => [index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt), index('observations_encounter_idx').on(t.encounterId), index('observations_supersedes_idx').on(t.supersedesId)],
 );
@@ -355,8 +360,32 @@ export const appointments = sqliteTable(
     endAt: text('end_at').notNull(),
     status: text('status').notNull(),
     reason: text('reason'),
+    /** A recurring series shares one id; `series_index` numbers its visits from 1. */
+    seriesId: text('series_id'),
+    seriesIndex: integer('series_index'),
+    /** Why a visit was cancelled or missed (no-show), by whom and when: kept, never deleted. */
+    cancelReason: text('cancel_reason'),
+    cancelledAt: text('cancelled_at'),
+    cancelledBy: text('cancelled_by'),
+    /** Flow board: when the visit entered each state (UTC ISO). */
+    arrivedAt: text('arrived_at'),
+    checkedInAt: text('checked_in_at'),
+    roomedAt: text('roomed_at'),
+    withProviderAt: text('with_provider_at'),
+    checkedOutAt: text('checked_out_at'),
+    /** The check-in checklist (JSON: demographics, insurance, intake answers). */
+    checkIn: text('check_in'),
+    /** The visit's encounter, opened at check-in. */
+    encounterId: text('encounter_id').references(() => encounters.id),
   },
-  (t) => [index('appointments_start_idx').on(t.startAt), index('appointments_patient_idx').on(t.patientId)],
+  (t) => [
+    index('appointments_start_idx').on(t.startAt),
+    index('appointments_patient_idx').on(t.patientId),
+    // The day/week views and the free-slot search read one provider's or one room's visits by time.
+    index('appointments_provider_start_idx').on(t.providerId, t.startAt),
+    index('appointments_room_start_idx').on(t.room, t.startAt),
+    index('appointments_series_idx').on(t.seriesId),
+  ],
 );
 
 /**
@@ -579,4 +608,95 @@ export const resultAcknowledgements = sqliteTable(
     note: text('note'),
   },
   (t) => [index('result_acknowledgements_observation_idx').on(t.observationId), index('result_acknowledgements_patient_idx').on(t.patientId)],
+);
+
+/** A procedure performed (imported history, e.g. Synthea's), coded in code_system (SNOMED CT, CPT…). */
+export const procedures = sqliteTable(
+  'procedures',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    encounterId: text('encounter_id'),
+    codeSystem: text('code_system'),
+    code: text('code'),
+    display: text('display').notNull(),
+    status: text('status').notNull(),
+    performedStart: text('performed_start'),
+    performedEnd: text('performed_end'),
+    reasonCode: text('reason_code'),
+    reasonDisplay: text('reason_display'),
+    note: text('note'),
+  },
+  (t) => [index('procedures_patient_idx').on(t.patientId, t.performedStart)],
+);
+
+/** A report grouping results (a lab panel): the results themselves are observations. */
+export const diagnosticReports = sqliteTable(
+  'diagnostic_reports',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    encounterId: text('encounter_id'),
+    /** e.g. LAB (HL7 v2-0074 diagnostic service section). */
+    category: text('category'),
+    loinc: text('loinc'),
+    display: text('display').notNull(),
+    status: text('status').notNull(),
+    effectiveAt: text('effective_at'),
+    issuedAt: text('issued_at'),
+    /** JSON array of observation ids. */
+    resultIds: text('result_ids').notNull().default('[]'),
+    conclusion: text('conclusion'),
+  },
+  (t) => [index('diagnostic_reports_patient_idx').on(t.patientId, t.effectiveAt)],
+);
+
+/** A care plan (imported history): its activities and the conditions it addresses are kept as JSON. */
+export const carePlans = sqliteTable(
+  'care_plans',
+  {
+    ...audited,
+    id: text('id').primaryKey(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    encounterId: text('encounter_id'),
+    status: text('status').notNull(),
+    intent: text('intent').notNull(),
+    categoryCode: text('category_code'),
+    categoryDisplay: text('category_display'),
+    title: text('title'),
+    periodStart: text('period_start'),
+    periodEnd: text('period_end'),
+    /** JSON: [{ code, system, display, status }] */
+    activities: text('activities').notNull().default('[]'),
+    /** JSON array of condition ids. */
+    addresses: text('addresses').notNull().default('[]'),
+  },
+  (t) => [index('care_plans_patient_idx').on(t.patientId)],
+);
+
+/**
+ * Where an imported row came from (local only, never synced): re-importing a FHIR resource with the
+ * same content hash is skipped; a changed hash updates the row it made.
+ */
+export const fhirImportSources = sqliteTable(
+  'fhir_import_sources',
+  {
+    /** The bundle entry's fullUrl (or the resource's system), for the record. */
+    source: text('source').notNull(),
+    resourceType: text('resource_type').notNull(),
+    sourceId: text('source_id').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    contentHash: text('content_hash').notNull(),
+    importedAt: text('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.resourceType, t.sourceId] }), index('fhir_import_sources_entity_idx').on(t.entityId)],
 );

@@ -3,8 +3,12 @@ import { create } from 'zustand';
 export type View =
   | { name: 'search' }
   | { name: 'register' }
+  | { name: 'schedule' }
+  | { name: 'flow-board' }
   | { name: 'users' }
   | { name: 'audit' }
+  | { name: 'import' }
+  | { name: 'population'; tab?: 'due' | 'measures' }
   | { name: 'conflicts'; patientId?: string }
   | { name: 'chart'; patientId: string; tab?: string }
   | { name: 'encounter'; patientId: string; encounterId: string }

@@ -8,7 +8,8 @@ import { VISIT_LABELS } from '../encounters';
 import { MedicationsPanel } from '../meds';
 import { VitalsTrends } from '../vitals';
 import { ChartSyncNotices } from '../sync';
-import { PatientResults } from '../labs';
+import { LabOrders, PatientResults } from '../labs';
+import { PreventivePanel } from '../population';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
@@ -111,6 +112,8 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
           {can('immunizations.list') && <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>}
           {can('vitals.trends') && <Tabs.Tab value="vitals">Vitals</Tabs.Tab>}
           {can('labs.patientResults') && <Tabs.Tab value="results">Results</Tabs.Tab>}
+          {can('labs.orders') && <Tabs.Tab value="lab-orders" data-testid="tab-lab-orders">Lab orders</Tabs.Tab>}
+          {can('population.preventive') && <Tabs.Tab value="preventive" data-testid="tab-preventive">Preventive care</Tabs.Tab>}
           <Tabs.Tab value="demographics">Demographics</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">{summary && <FaceSheet summary={summary} />}</Tabs.Panel>
@@ -123,6 +126,8 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="vitals" pt="md"><VitalsTrends patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="results" pt="md"><PatientResults patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="lab-orders" pt="md"><LabOrders patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="preventive" pt="md"><PreventivePanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="demographics" pt="md">
           {editing ? (
             <RegisterPatient existing={p} onSaved={() => { setEditing(false); load(); }} />
