@@ -3,18 +3,10 @@ import { createFhirApi } from '../../electron/server/fhir/fhir.routes';
 import { FhirClient, seedClinic, type SeededClinic } from '../helpers/fhir-api';
 import { startTestServer } from '../helpers/sync-server';
 import { tempDir } from '../helpers/temp-db';
+import { mulberry32 } from '../helpers/prng';
 
-/** A small seeded generator (mulberry32): the same seed replays the same requests. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed replays the same requests. */
+const rng = mulberry32;
 
 const SEED = Number(process.env['CAIRN_FUZZ_SEED'] ?? 20261125);
 const N = 2400;

@@ -20,6 +20,7 @@ import * as schema from '../../electron/services/db/schema';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { HttpTransport, SyncClient, type FetchLike } from '../../electron/services/sync';
 import { resourcesDir } from '../helpers/temp-db';
+import { mulberry32 } from '../helpers/prng';
 
 export interface SimOptions {
   seed: number;
@@ -39,16 +40,7 @@ export interface SimReport {
 }
 
 /** A small, fast, seedable generator (mulberry32), so any failing seed replays exactly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 // ---------------------------------------------------------------- the server, shared across seeds
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBundle, patientOf, type ReadBundle, type SourceEntry } from '../../../../shared/fhir/bundle';
 import { instant, mapResource, parseSnomedIcd10Map, visitTypeOf, type MapContext, type MapOutcome } from '../../../../shared/fhir/from-fhir';
+import { mulberry32 } from '../../../helpers/prng';
 
 const P = 'urn:uuid:11111111-1111-4111-8111-111111111111';
 const E = 'urn:uuid:22222222-2222-4222-8222-222222222222';
@@ -228,17 +229,8 @@ describe('visitTypeOf and the SNOMED map', () => {
 });
 
 describe('malformed resources (seeded fuzz)', () => {
-  /** A small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  /** A failure replays from its seed. */
+  const rng = mulberry32;
   const ODD: unknown[] = [null, 0, -1, 1e308, '', 'x', '2011-13-45', true, [], {}, [null], [{}], { coding: 5 }, { reference: 7 }, '\u0000', 'constructor'];
 
   /** Replaces one value somewhere in the resource with an odd one. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { type Hl7ErrorDetail, Hl7ParseError, parseMessage, parseMessageOrThrow, writeMessage } from '../../../../shared/hl7';
+import { mulberry32 } from '../../../helpers/prng';
 
 /**
  * Fuzz smoke: mutated real messages must give either a message (that also survives write → parse)
@@ -20,17 +21,7 @@ const sources = readdirSync(HL7_FIXTURES)
   .sort()
   .map((f) => readFileSync(join(HL7_FIXTURES, f)));
 
-/** mulberry32: small, fast, and the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const FRAGMENTS = ['\\', '\\X4', '\\X', '\\F\\', '\\XZZ\\', '\\X0D0A\\', '\\.br\\', '\\H\\', '\\N\\', '\\E', '\\S\\T\\', '\\P\\', '\\XC3\\', '\\Zx\\', '\\\\', '\\X00\\', '\\X1C0B\\', '|', '^', '~', '&', '\r', '\n', '\uFEFF', '""'];
