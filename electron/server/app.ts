@@ -52,7 +52,12 @@ export interface AppOptions {
 /** The clinic server's HTTP routes. Every answer is JSON; every error is `{ error: { code, message } }`. */
 export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   const app = new Hono();
-  app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new ServerError(413, 'too_large', `the request body is larger than ${MAX_BODY / 1024 / 1024} MiB; send it in smaller batches`); } }));
+  const limit = bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new ServerError(413, 'too_large', `the request body is larger than ${MAX_BODY / 1024 / 1024} MiB; send it in smaller batches`); } });
+  // A GET or HEAD has no body to limit; looking for one would build a full Request for each read.
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') await next();
+    else await limit(c as Parameters<typeof limit>[0], next);
+  });
 
   app.get('/health', (c) => c.json({ ok: true, service: 'cairn-clinic-server', time: Date.now() }));
 

@@ -162,6 +162,13 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect(b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.deferred_indexes'").get()).toBeUndefined();
   });
 
+  it('refuses a body over 64 MiB with 413 and a message to send smaller batches, while reads need no body check', async () => {
+    const r = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024 * 1024 + 1) });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'too_large', message: 'the request body is larger than 64 MiB; send it in smaller batches' });
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
   it('a revoked device is stopped at once', async () => {
     await server.sync.revoke(b.store.deviceId);
     const r = await syncB.syncOnce();
