@@ -57,6 +57,8 @@ describe('preventive care and the quality measure dashboard in Chromium against 
     await page.getByTestId('due-list').waitFor();
     await expect(page.getByTestId('due-total').textContent()).resolves.toMatch(/^\d+ items due as of/);
     await expect(page.getByTestId('due-list').textContent()).resolves.toContain('Quintero, Rosa');
+    // The counts per item: both women are overdue for colorectal screening.
+    await expect(page.getByTestId('due-counts').textContent()).resolves.toContain('Colorectal cancer screening2overdue0due');
     await shot(page, '91-due-list');
 
     // The measure dashboard: CMS165 has one patient controlled and one not.

@@ -52,6 +52,19 @@ function DueListTab(): ReactElement {
       {!list && !error && <Loader />}
       {list && (
         <>
+          <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} data-testid="due-counts">
+            {list.counts.map((c) => (
+              <Card key={c.ruleId} withBorder padding="xs" style={{ cursor: 'pointer' }} onClick={() => setRuleIds([c.ruleId])}>
+                <Text size="xs" c="dimmed" lineClamp={1}>{c.title}</Text>
+                <Group gap={6}>
+                  <Text fw={700} c={c.overdue > 0 ? 'red.7' : undefined}>{c.overdue}</Text>
+                  <Text size="xs" c="dimmed">overdue</Text>
+                  <Text fw={700} c={c.due > 0 ? 'orange.7' : undefined}>{c.due}</Text>
+                  <Text size="xs" c="dimmed">due</Text>
+                </Group>
+              </Card>
+            ))}
+          </SimpleGrid>
           <Text size="sm" c="dimmed" data-testid="due-total">
             {list.total} item{list.total === 1 ? '' : 's'} due as of {list.on} (rules {list.rulesVersion}){list.rows.length < list.total ? `, first ${list.rows.length} shown` : ''}
             {list.restrictedNotListed > 0 ? `; ${list.restrictedNotListed} on restricted charts not listed` : ''}
