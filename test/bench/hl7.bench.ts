@@ -7,12 +7,14 @@
  *   waiting for its ACK before the next message (what HL7 senders do). Target ≥ 2,000/s.
  * - hl7.parse.ratio_vs_peer: our parse-only throughput divided by hl7-standard's (a popular
  *   pure-JS parser) on the same messages, interleaved rounds (info, or ≥ 1).
- * The sending clients run in the same process as the listener, so their cost is counted too.
+ * The senders run in a worker thread (a lab's interface engine is another machine); the listener's
+ * thread does the ingest alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolve_ } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import HL7 from 'hl7-standard';
 import { createDatabase } from '../../electron/services/db/open';
@@ -20,7 +22,8 @@ import { Hl7Ingest, type IngestOutcome } from '../../electron/services/labs/inge
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { createRepos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
-import { frameMllp, get, MllpDeframer, parseMessage, parseMessageOrThrow } from '../../shared/hl7';
+import { get, parseMessage, parseMessageOrThrow } from '../../shared/hl7';
+import { BENCH_MRN, benchOru } from './hl7-messages';
 import type { Row } from './report';
 
 export interface Hl7BenchContext {
@@ -37,72 +40,20 @@ const CONNECTIONS = 8;
 const WARMUP = 200;
 const PARSE_MESSAGES = 500;
 const PARSE_ROUNDS = 20;
-const MRN = 'HL7-BENCH-1';
-const LOINC = ['2345-7', '2951-2', '2823-3', '2075-0', '2028-9', '3094-0', '2160-0', '17861-6', '2777-1', '1742-6'];
 
-/** One ORU^R01 with 10 new numeric results for the bench patient: `prefix` + `n` makes the control id and order numbers distinct (a repeated order number would make them corrections, a different workload). */
-export function benchOru(n: number, prefix = 'B'): string {
-  const obx = LOINC.map((code, i) => `OBX|${i + 1}|NM|${code}^Test ${i + 1}^LN||${(n % 97) + i + 0.5}|mg/dL|1.0-200.0|N|||F|||20260301101000+0000`);
-  return [
-    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${prefix}${n}|P|2.5.1`,
-    `PID|1||${MRN}^^^^MR||Bench^Patient^Q||19700101|F|||1 Main St^^Town^ST^12345`,
-    `OBR|1|PL-${prefix}${n}^CAIRN|FI-${prefix}${n}^ACME|24323-8^Comprehensive metabolic panel^LN|||20260301090000+0000|||||||||^Doc^A||||||20260301101000+0000||CH|F`,
-    ...obx,
-  ].join('\r');
-}
-
-/** A sender as HL7 senders behave: one message, wait for its ACK, then the next. */
-class Sender {
-  private readonly deframer = new MllpDeframer();
-  private waiting: ((ack: string) => void) | null = null;
-  private constructor(private readonly socket: Socket) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      for (const ev of this.deframer.push(chunk)) {
-        if (ev.type !== 'message') throw new Error(`bench client: ${ev.type}`);
-        const w = this.waiting;
-        this.waiting = null;
-        w?.(Buffer.from(ev.payload).toString('utf8'));
-      }
+/** Sends `count` messages over `connections` MLLP connections from a worker thread; each waits for its ACK. */
+function sendFromWorker(port: number, connections: number, prefix: string, count: number): Promise<{ ms: number; latencies: number[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(resolve_('test/helpers/ts-worker.mjs'), {
+      workerData: { port, connections, prefix, count, tsEntry: pathToFileURL(resolve_('test/bench/hl7-senders.worker.ts')).href },
     });
-  }
-
-  static open(port: number): Promise<Sender> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new Sender(s)));
-      s.once('error', reject);
+    worker.once('message', (m: { ms: number; latencies: number[] } | { error: string }) => {
+      void worker.terminate();
+      if ('error' in m) reject(new Error(`hl7 bench sender: ${m.error}`));
+      else resolve(m);
     });
-  }
-
-  send(text: string): Promise<string> {
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-      this.socket.write(frameMllp(text));
-    });
-  }
-
-  close(): void {
-    this.socket.end();
-  }
-}
-
-async function sendAll(senders: Sender[], messages: string[]): Promise<{ ms: number; latencies: number[] }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    senders.map(async (s) => {
-      while (next < messages.length) {
-        const text = messages[next++] as string;
-        const t = performance.now();
-        const ack = await s.send(text);
-        latencies.push(performance.now() - t);
-        // Cheap check that it really was applied, not refused: the ACK code is MSA-1.
-        if (!ack.includes('\rMSA|AA|')) throw new Error(`not accepted: ${ack.replace(/\r/g, ' | ')}`);
-      }
-    }),
-  );
-  return { ms: performance.now() - t0, latencies };
+    worker.once('error', reject);
+  });
 }
 
 function percentile(xs: number[], p: number): number {
@@ -113,25 +64,15 @@ function percentile(xs: number[], p: number): number {
 async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
   const { store } = await createDatabase(join(dir, 'hl7.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
   const repos = createRepos(store);
-  const patient = repos.patients.create(patientInput.parse({ givenName: 'Patient', familyName: 'Bench', birthDate: '1970-01-01', sex: 'female', mrn: MRN }), { userId: 'bench' });
+  const patient = repos.patients.create(patientInput.parse({ givenName: 'Patient', familyName: 'Bench', birthDate: '1970-01-01', sex: 'female', mrn: BENCH_MRN }), { userId: 'bench' });
   const outcomes: IngestOutcome[] = [];
   const listener = await startMllpListener(new Hl7Ingest(repos), { port: 0, onMessage: (o) => outcomes.push(o) });
   try {
-    let serial: { ms: number; latencies: number[] };
-    let parallel: { ms: number; latencies: number[] };
-    {
-      const one = [await Sender.open(listener.port)];
-      await sendAll(one, Array.from({ length: WARMUP }, (_, i) => benchOru(i, 'W')));
-      c.progress(`hl7: ${SERIAL_MESSAGES} ORU messages, one connection, one at a time`);
-      serial = await sendAll(one, Array.from({ length: SERIAL_MESSAGES }, (_, i) => benchOru(i, 'S')));
-      one[0]?.close();
-    }
-    {
-      const many = await Promise.all(Array.from({ length: CONNECTIONS }, () => Sender.open(listener.port)));
-      c.progress(`hl7: ${PARALLEL_MESSAGES} ORU messages, ${CONNECTIONS} connections, each one at a time`);
-      parallel = await sendAll(many, Array.from({ length: PARALLEL_MESSAGES }, (_, i) => benchOru(i, 'P')));
-      for (const s of many) s.close();
-    }
+    await sendFromWorker(listener.port, 1, 'W', WARMUP);
+    c.progress(`hl7: ${SERIAL_MESSAGES} ORU messages, one connection, one at a time (senders in their own thread)`);
+    const serial = await sendFromWorker(listener.port, 1, 'S', SERIAL_MESSAGES);
+    c.progress(`hl7: ${PARALLEL_MESSAGES} ORU messages, ${CONNECTIONS} connections, each one at a time`);
+    const parallel = await sendFromWorker(listener.port, CONNECTIONS, 'P', PARALLEL_MESSAGES);
     // Every message applied to the chart, once: otherwise the speed would describe something else.
     const total = WARMUP + SERIAL_MESSAGES + PARALLEL_MESSAGES;
     const bad = outcomes.filter((o) => o.ack !== 'AA' || o.patientId !== patient.id || o.results !== 10 || o.duplicate);
