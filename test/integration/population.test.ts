@@ -90,6 +90,13 @@ describe('preventive care and quality measures over a real encrypted database, t
     expect(audited).toEqual(expect.arrayContaining([{ action: 'population.measures', id: '2026' }, { action: 'population.measure_patients', id: '2026 CMS165 main gaps' }, { action: 'population.measures_export', id: '2026' }]));
   });
 
+  it('sees a new reading at once (the cached practice facts are dropped on a clinical write, not on an audit entry)', async () => {
+    await c.ok<MeasurePatient[]>('population.measurePatients', { year: 2026, measureId: 'CMS165', group: 'gaps' });
+    await c.ok('vitals.record', { patientId: uncontrolled.id, takenAt: '2026-06-15T11:30:00Z', units: UNITS, systolic: 122, diastolic: 80 });
+    const ms = await c.ok<MeasureSummary[]>('population.measures', { year: 2026 });
+    expect(ms[0]!.populations[0]).toMatchObject({ denominator: 2, numerator: 2, gaps: 0, rate: 1 });
+  });
+
   it('refuses bad input with a message a person can act on', async () => {
     expect(await c.call('population.measures', { year: 1999 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await c.call('population.measurePatients', { year: 2026, measureId: 'CMS999', group: 'gaps' })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'no measure CMS999; Cairn reports CMS165, CMS122, CMS125, CMS130, CMS138, CMS117' } });
@@ -102,7 +109,7 @@ describe('preventive care and quality measures over a real encrypted database, t
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { measures: MeasureSummary[] };
-    expect(out.measures[0]!.populations[0]).toMatchObject({ denominator: 2, numerator: 1, gaps: 1 });
+    expect(out.measures[0]!.populations[0]).toMatchObject({ denominator: 2, numerator: 2, gaps: 0 });
     const bad = cairn(['report', 'measures', '--db', join(t.dir, 'clinic.cairn'), '--period', 'last year'], { CAIRN_PASSPHRASE: CLINIC.passphrase });
     expect(bad).toMatchObject({ code: 2, err: 'cairn: --period must be a year such as 2026 (got "last year")\n' });
     const csv = cairn(['report', 'due', '--db', join(t.dir, 'clinic.cairn'), '--on', '2026-06-15', '--rule', 'hiv-screening', '--csv'], { CAIRN_PASSPHRASE: CLINIC.passphrase });

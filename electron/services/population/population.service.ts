@@ -65,10 +65,15 @@ export class PopulationService {
     private readonly immunizationsFor: (patientId: string, on: string) => DueItem[],
   ) {}
 
+  /**
+   * The practice's facts, reloaded when a chart changed: another connection committed (data_version),
+   * this one wrote a clinical change (every one adds an outbox row) or pulled from the clinic server
+   * (the cursor moves). Audit entries do not count, so auditing a report does not reload it.
+   */
   private practice(): { facts: PatientFacts[]; restricted: Set<string> } {
-    const dataVersion = (this.sqlite.pragma('data_version', { simple: true }) as number) ?? 0;
-    const changes = (this.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
-    const key = `${dataVersion}:${changes}`;
+    const dataVersion = this.sqlite.pragma('data_version', { simple: true }) as number;
+    const { outbox, cursor } = this.sqlite.prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM sync_outbox) AS outbox, (SELECT value FROM meta WHERE key = 'sync.cursor') AS cursor`).get() as { outbox: number; cursor: string | null };
+    const key = `${dataVersion}:${outbox}:${cursor ?? ''}`;
     if (this.cache?.key !== key) this.cache = { key, ...new FactsRepo(this.sqlite).load({ loincs: load(this.resourcesDir).loincs }) };
     return this.cache;
   }
