@@ -30,7 +30,8 @@ export class FhirAccessLog {
   record(e: FhirAccess): void {
     this.pending.push(e);
     if (this.pending.length >= FLUSH_ROWS) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    // unref: a pending batch does not keep a finished process alive (close() writes it).
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS).unref();
   }
 
   /** Writes what is pending (in order, one batch at a time). */
