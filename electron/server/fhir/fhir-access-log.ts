@@ -12,7 +12,6 @@ export interface FhirAccess {
 
 const FLUSH_MS = 200;
 const FLUSH_ROWS = 500;
-const COLUMNS = 7;
 
 /**
  * The FHIR API's access log. Entries are written in batches (one multi-row INSERT every 200 ms or
@@ -42,10 +41,15 @@ export class FhirAccessLog {
     this.pending = [];
     if (batch.length === 0) return this.writing;
     this.writing = this.writing.then(async () => {
-      const values = batch.map((_, i) => `(${Array.from({ length: COLUMNS }, (__, j) => `$${i * COLUMNS + j + 1}`).join(', ')})`).join(', ');
-      const params = batch.flatMap((e) => [e.at.toISOString(), e.clientId, e.method, e.path, e.query, e.status, e.resources]);
+      // One JSON parameter for the whole batch: far cheaper to send than 7 parameters per row.
+      const rows = JSON.stringify(batch.map((e) => ({ at: e.at.toISOString(), client_id: e.clientId, method: e.method, path: e.path, query: e.query, status: e.status, resources: e.resources })));
       try {
-        await this.db.query(`INSERT INTO fhir_access_log (at, client_id, method, path, query, status, resources) VALUES ${values}`, params);
+        await this.db.query(
+          `INSERT INTO fhir_access_log (at, client_id, method, path, query, status, resources)
+           SELECT at, client_id, method, path, query, status, resources
+           FROM json_to_recordset($1::json) AS x(at timestamptz, client_id text, method text, path text, query text, status integer, resources integer)`,
+          [rows],
+        );
       } catch (err) {
         // Important: never the entries themselves in the log (queries name patients).
         console.error(`FHIR access log: ${batch.length} entries could not be written: ${err instanceof Error ? err.message : String(err)}`);
