@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../shared/fhir/import-summary';
-import { createRepos, type Repos } from '../../electron/services/repos';
-import { clientFor, enrollThisDevice } from '../../electron/services/sync';
-import { openClinic, type Clinic } from '../helpers/clinic';
-import { startTestServer } from '../helpers/sync-server';
-import { newStore, tempDir } from '../helpers/temp-db';
+import type { Repos } from '../../electron/services/repos';
+import type { Clinic } from '../helpers/clinic';
+import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
 
 const FIXTURES = join(process.env['CAIRN_FIXTURES'] ?? 'test/fixtures', 'synthea-r4');
 const EBONI = readFileSync(join(FIXTURES, 'Eboni_Brekke_ae30c5e1-23da-4ecd-a320-a2c6047f3a19.json'), 'utf8');
@@ -14,26 +12,14 @@ const EBONI = readFileSync(join(FIXTURES, 'Eboni_Brekke_ae30c5e1-23da-4ecd-a320-
 const TABLES = ['patients', 'encounters', 'conditions', 'allergies', 'observations', 'medication_events', 'immunizations', 'procedures', 'diagnostic_reports', 'care_plans'];
 
 describe('an imported chart syncs to the other devices of the clinic', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  const dirs: (() => void)[] = [];
+  let devices: TwoDevices;
   let a: Clinic;
   let b: Repos;
 
   beforeAll(async () => {
-    server = await startTestServer('pglite');
-    const da = tempDir();
-    const db = tempDir();
-    dirs.push(da.cleanup, db.cleanup);
-    a = await openClinic(da.dir);
-    const docId = a.session.repos.users.list().find((u) => u.username === 'drhouse')!.id;
-    const codeA = await server.sync.createEnrollmentCode('Laptop');
-    await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: server.url, code: codeA.code, deviceName: 'Laptop' });
-    const { store } = await newStore(db.dir);
-    b = createRepos(store);
-    const codeB = await server.sync.createEnrollmentCode('Desk');
-    await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Desk' });
-    const syncA = clientFor(a.session.repos.store, a.session.repos, () => docId);
-    const syncB = clientFor(store, b, () => docId);
+    devices = await twoEnrolledDevices(['Laptop', 'Desk']);
+    ({ a, b } = devices);
+    const { syncA, syncB } = devices;
     const s = await a.ok<ImportSummary>('fhir.importBundle', { fileName: 'eboni.json', text: EBONI });
     expect(s.patients.imported).toBe(1);
     const pushed = await syncA.syncOnce();
@@ -43,10 +29,7 @@ describe('an imported chart syncs to the other devices of the clinic', () => {
   });
 
   afterAll(async () => {
-    b?.store.close();
-    a?.session.logout();
-    await server?.stop();
-    dirs.forEach((d) => d());
+    await devices?.close();
   });
 
   it('every row arrives (procedures, reports and care plans included), none is refused, and the import sources stay on the importing device', () => {

@@ -3,13 +3,13 @@ import type { Result } from '../../shared/api/result';
 import type { Encounter } from '../../shared/domain/clinical';
 import type { Patient } from '../../shared/domain/patient';
 import type { Appointment, ScheduleConfig } from '../../shared/domain/schedule';
-import { createRepos, type Repos } from '../../electron/services/repos';
+import type { Repos } from '../../electron/services/repos';
 import { AppointmentsService } from '../../electron/services/schedule/appointments.repo';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
-import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
+import type { SyncClient } from '../../electron/services/sync';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { startTestServer } from '../helpers/sync-server';
-import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
+import { resourcesDir, tempDir } from '../helpers/temp-db';
+import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
 
 type Booked = { appointments: Appointment[]; doubleBooked: string[] };
 const FRONT = { username: 'frontdesk', password: 'front desk pass 1' };
@@ -249,34 +249,18 @@ describe('appointments and the flow board over a real encrypted database, throug
 });
 
 describe('an appointment booked on one device reaches another through the clinic server', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  const dirs: (() => void)[] = [];
+  let devices: TwoDevices;
   let a: Clinic;
   let b: Repos;
   let syncA: SyncClient;
   let syncB: SyncClient;
 
   beforeAll(async () => {
-    server = await startTestServer('pglite');
-    const da = tempDir();
-    const db = tempDir();
-    dirs.push(da.cleanup, db.cleanup);
-    a = await openClinic(da.dir);
-    const docId = a.session.repos.users.list().find((u) => u.username === 'drhouse')!.id;
-    const codeA = await server.sync.createEnrollmentCode('Front desk PC');
-    await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: server.url, code: codeA.code, deviceName: 'Front desk PC' });
-    syncA = clientFor(a.session.repos.store, a.session.repos, () => docId);
-    const { store } = await newStore(db.dir);
-    b = createRepos(store);
-    const codeB = await server.sync.createEnrollmentCode('Exam room laptop');
-    await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Exam room laptop' });
-    syncB = clientFor(store, b, () => docId);
+    devices = await twoEnrolledDevices(['Front desk PC', 'Exam room laptop']);
+    ({ a, b, syncA, syncB } = devices);
   });
   afterAll(async () => {
-    b?.store.close();
-    a?.session.close();
-    await server?.stop();
-    dirs.forEach((d) => d());
+    await devices?.close();
   });
 
   it('books on A, syncs, and B lists it in its day view; a cancellation follows', async () => {
