@@ -1,4 +1,5 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { printable } from './pdf-text';
 
 export interface VisitSummary {
   clinicName: string;
@@ -14,11 +15,6 @@ export interface VisitSummary {
 const MARGIN = 50;
 const SIZE = 10;
 const LEADING = 14;
-
-/** The standard fonts speak WinAnsi only: keep Latin-1 letters (José, Zoë), replace the rest. */
-function printable(s: string): string {
-  return s.replace(/[\u2018\u2019]/g, "'").replace(/[\u201C\u201D]/g, '"').replace(/[\u2013\u2014]/g, '-').replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
-}
 
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const out: string[] = [];
