@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from '../../electron/server/db/open';
 import { createFhirApi, type FhirApi } from '../../electron/server/fhir/fhir.routes';
+import { FhirService } from '../../electron/server/fhir/fhir.service';
 import { SYSTEMS } from '../../shared/fhir/to-fhir';
 import { FhirClient, seedClinic, type SeededClinic } from '../helpers/fhir-api';
 import { validateFhir } from '../helpers/fhir-validate';
@@ -135,6 +137,35 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect((await fhir.get('/Patient/bad%20id')).status).toBe(400);
     expect((await fhir.get('/Claim/1')).status).toBe(404);
     expect(fhir.invalid).toEqual([]);
+  });
+
+  it('answers reads that arrive together from one query per resource type, each with its own resource', async () => {
+    // The real database, with its queries counted on the way through.
+    const queries: string[] = [];
+    const counted: Sql = { query: (text, params) => (queries.push(text), server.db.query(text, params)) };
+    const service = new FhirService(counted);
+    const missing = `${'0'.repeat(8)}-0000-7000-8000-000000000001`;
+    const asked: [string, string][] = [
+      ['Patient', seed.mirela],
+      ['Patient', seed.clarence],
+      ['Patient', missing],
+      ['Patient', seed.mirela],
+      ['Encounter', seed.encounterId],
+      ['MedicationRequest', seed.prescriptionId],
+      ['MedicationRequest', seed.courseId],
+      ['Practitioner', seed.docId],
+    ];
+    const got = await Promise.all(asked.map(([type, id]) => service.read(type, id).then((r) => ({ type: r.resourceType, id: r.id }), (e: Error) => e.message)));
+    expect(got).toEqual(asked.map(([type, id]) => (id === missing ? `Patient/${missing} is not known here` : { type, id })));
+    // Four types: four reads (the medication course then reads its events).
+    expect(queries.filter((q) => q.includes('ANY($1::text[])') && q.startsWith('SELECT r.entity'))).toHaveLength(4);
+    // Over HTTP too: many reads at once, each answered with its own chart.
+    const many = await Promise.all([seed.mirela, seed.clarence, seed.tomas, missing].flatMap((id) => Array.from({ length: 6 }, () => fhir.get<Record<string, unknown>>(`/Patient/${id}`))));
+    many.forEach((r, i) => {
+      const id = [seed.mirela, seed.clarence, seed.tomas, missing][Math.floor(i / 6)];
+      if (id === missing) expect(r.status).toBe(404);
+      else expect(r.body).toMatchObject({ resourceType: 'Patient', id });
+    });
   });
 
   it('searches Patient by name, family, given, birthdate, identifier, gender and _id', async () => {

@@ -24,7 +24,7 @@ export interface FhirApi {
 }
 
 export function createFhirApi(db: ServerDb): FhirApi {
-  const service = new FhirService(db);
+  const service = new FhirService(db, db.kind === 'pglite' ? 1 : 4);
   return { service, auth: new FhirAuth(db), exports: new FhirExports(db, service), access: new FhirAccessLog(db) };
 }
 
