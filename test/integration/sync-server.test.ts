@@ -58,6 +58,19 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect(b.users.list().map((u) => u.username).sort()).toEqual(['admin', 'drhouse']);
   });
 
+  it('a written-once row (a vital sign) travels as stored: its outbox entry keeps no copy, the other device gets every column', async () => {
+    const p = await a.ok<{ id: string }>('patients.create', { givenName: 'Ilse', familyName: 'Varga', birthDate: '1950-05-05', sex: 'female' });
+    const [reading] = await a.ok<{ id: string }[]>('vitals.record', { patientId: p.id, takenAt: '2026-11-25T08:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, heartRate: 71 });
+    const entry = aRepos.store.sqlite.prepare("SELECT payload FROM sync_outbox WHERE entity = 'observation' AND entity_id = ?").get(reading!.id) as { payload: string };
+    expect(entry.payload).toBe('');
+    expect((await syncA.syncOnce()).error).toBeNull();
+    expect((await syncB.syncOnce()).error).toBeNull();
+    const cols = 'id, patient_id, category, loinc, value_num, unit, status, effective_at, created_at, created_by';
+    const there = b.store.sqlite.prepare(`SELECT ${cols} FROM observations WHERE id = ?`).get(reading!.id);
+    expect(there).toEqual(aRepos.store.sqlite.prepare(`SELECT ${cols} FROM observations WHERE id = ?`).get(reading!.id));
+    expect(there).toMatchObject({ value_num: 71, loinc: '8867-4' });
+  });
+
   it('audit entries reach the server append-only, each device chain checked on arrival', async () => {
     await a.ok('patients.search', { query: 'quenn' });
     expect((await syncA.syncOnce()).error).toBeNull();

@@ -18,6 +18,8 @@ import { SyncService } from '../../electron/server/sync.service';
 import { openPlainForBenchmark, type Store } from '../../electron/services/db/open';
 import * as schema from '../../electron/services/db/schema';
 import { createRepos, type Repos } from '../../electron/services/repos';
+import { outboxFields } from '../../electron/services/repos/outbox.repo';
+import { RowAccess } from '../../electron/services/sync/row-reader';
 import { HttpTransport, SyncClient, type FetchLike } from '../../electron/services/sync';
 import { resourcesDir } from '../helpers/temp-db';
 import { mulberry32 } from '../helpers/prng';
@@ -353,7 +355,8 @@ async function checkNoLostWrites(server: SimServer, devices: Device[], violation
   const writes: AckedWrite[] = [];
   for (const d of devices) {
     const acked = d.store.sqlite.prepare('SELECT entity, entity_id, hlc, payload, base FROM sync_outbox WHERE server_seq IS NOT NULL AND quarantined_at IS NULL').all() as { entity: string; entity_id: string; hlc: string; payload: string; base: string }[];
-    for (const a of acked) writes.push({ device: d.idx, key: `${a.entity}/${a.entity_id}`, hlc: a.hlc, fields: JSON.parse(a.payload) as Fields, base: JSON.parse(a.base) as Clocks });
+    const rowAccess = new RowAccess(d.store.sqlite);
+    for (const a of acked) writes.push({ device: d.idx, key: `${a.entity}/${a.entity_id}`, hlc: a.hlc, fields: outboxFields(rowAccess, a.entity, a.entity_id, a.payload), base: JSON.parse(a.base) as Clocks });
   }
   const byField = new Map<string, AckedWrite[]>();
   for (const w of writes) for (const f of Object.keys(w.fields)) byField.set(`${w.key}/${f}`, [...(byField.get(`${w.key}/${f}`) ?? []), w]);

@@ -93,7 +93,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     vitals: new VitalsRepo(store.sqlite, store.orm, writer),
     medications: new MedicationsRepo(store.sqlite, store.orm, writer, drugs),
     conflicts: new ConflictsRepo(store.sqlite, store.deviceId, writer, rowAccess),
-    quarantine: new QuarantineRepo(store.sqlite, store.deviceId, writer, audit),
+    quarantine: new QuarantineRepo(store.sqlite, store.deviceId, writer, audit, rowAccess),
     drugs,
     resourcesDir,
     templates,

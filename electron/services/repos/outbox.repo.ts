@@ -10,6 +10,21 @@ export interface OutboxMeta {
   patientId: string | null;
 }
 
+/**
+ * The payload of an append-only row's insert: the row is written once and never changed, so the
+ * outbox keeps no copy of it and the row is read as stored when the change travels (outboxFields).
+ * Lab ingest writes ten such rows per message; copying each one doubled what a result costs.
+ */
+export const AS_STORED = '';
+
+/** The columns an outbox entry carries: its payload, or for AS_STORED the row itself. */
+export function outboxFields(rows: RowAccess, entity: string, entityId: string, payload: string): Fields {
+  if (payload !== AS_STORED) return JSON.parse(payload) as Fields;
+  const row = rows.read(entity, entityId);
+  if (!row) throw new Error(`outbox: the ${entity} ${entityId} it records is no longer in the database`);
+  return row;
+}
+
 /** One local change waiting for (or acknowledged by) the clinic server. */
 export interface OutboxRow {
   seq: number;
@@ -68,14 +83,16 @@ export class OutboxRepo {
    */
   add(entity: string, entityId: string, _op: OutboxOp, _payload: unknown, at: string, meta: OutboxMeta = { userId: null, patientId: null }): number | null {
     if (!isEntity(entity)) throw new Error(`"${entity}" is not a synced record type`);
-    const row = this.rows.read(entity, entityId);
-    if (!row) throw new Error(`outbox: ${entity} ${entityId} was not written before its outbox entry`);
+    const missing = (): Error => new Error(`outbox: ${entity} ${entityId} was not written before its outbox entry`);
     if (ENTITIES[entity].kind === 'append') {
-      // Written once, never changed: no per-column state to keep.
+      // Written once, never changed: no per-column state to keep, and no copy (see AS_STORED).
+      if (!this.rows.exists(entity, entityId)) throw missing();
       const seq = this.next.get(this.deviceId)!.n;
-      this.insert.run(this.deviceId, seq, entity, entityId, 'insert', JSON.stringify(row), at, this.clock.tick(), meta.userId, meta.patientId, '{}');
+      this.insert.run(this.deviceId, seq, entity, entityId, 'insert', AS_STORED, at, this.clock.tick(), meta.userId, meta.patientId, '{}');
       return seq;
     }
+    const row = this.rows.read(entity, entityId);
+    if (!row) throw missing();
     const state = this.stateGet.get(entity, entityId);
     const known = state ? { data: JSON.parse(state.data) as Fields, clocks: JSON.parse(state.clocks) as Clocks } : null;
     const fields: Fields = known ? Object.fromEntries(Object.entries(row).filter(([k, v]) => known.data[k] !== v)) : row;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ENTITIES, isEntity, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
+import { outboxFields } from '../repos/outbox.repo';
 import type { Change } from '../../../shared/sync/protocol';
 import type { DeviceClock } from './device-clock';
 import type { RowAccess } from './row-reader';
@@ -178,7 +179,7 @@ export class PullApplier {
     // (the server will refuse them, and they stay quarantined for review), so its signed text and
     // status apply whole, never half over a local draft.
     const signedThere = ENTITIES[entity].kind === 'note' && c.fields['signed_at'] != null;
-    if (!signedThere) for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(JSON.parse(payload) as Fields)) local.add(k);
+    if (!signedThere) for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(outboxFields(this.rows, entity, c.id, payload))) local.add(k);
     const state = this.stateGet.get(entity, c.id);
     const data = state ? (JSON.parse(state.data) as Fields) : {};
     const clocks = state ? (JSON.parse(state.clocks) as Clocks) : {};

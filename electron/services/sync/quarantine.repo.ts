@@ -3,8 +3,10 @@ import { CairnFailure } from '../../../shared/api/result';
 import { displayName } from '../../../shared/domain/patient';
 import { entityLabel, fieldLabel, type QuarantineItem, type WireValue } from '../../../shared/domain/sync-review';
 import type { AuditRepo } from '../repos/audit.repo';
+import { outboxFields } from '../repos/outbox.repo';
 import type { ClinicalWriter } from '../repos/writer';
 import type { Viewer } from './conflicts.repo';
+import type { RowAccess } from './row-reader';
 
 interface OutboxRow {
   device_id: string;
@@ -37,6 +39,7 @@ export class QuarantineRepo {
     private readonly deviceId: string,
     private readonly writer: ClinicalWriter,
     private readonly audit: AuditRepo,
+    private readonly rows: RowAccess,
   ) {
     this.one = sqlite.prepare('SELECT * FROM sync_outbox WHERE device_id = ? AND seq = ? AND quarantined_at IS NOT NULL');
   }
@@ -75,7 +78,7 @@ export class QuarantineRepo {
     const restricted = patient?.restricted === 1 && !viewer.mayOpen(r.patient_id!);
     const mayRead = SEES_ALL.has(viewer.role) || r.entity === 'patient' || r.user_id === viewer.userId;
     const hidden = restricted || !mayRead;
-    const payload = JSON.parse(r.payload) as Record<string, WireValue>;
+    const payload = outboxFields(this.rows, r.entity, r.entity_id, r.payload) as Record<string, WireValue>;
     const reason = r.quarantined_reason ?? '';
     const author = r.user_id ? (this.sqlite.prepare('SELECT display_name AS n FROM users WHERE id = ?').get(r.user_id) as { n: string } | undefined)?.n ?? r.user_id : null;
     return {

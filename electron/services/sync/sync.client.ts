@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DEVICE_COLUMNS, ENTITIES, type Clocks, type Fields } from '../../../shared/sync/entities';
+import { outboxFields } from '../repos/outbox.repo';
 import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../../shared/sync/hlc';
 import { PROTOCOL_VERSION, type Mutation, type PullResponse, type PushRequest, type PushResponse, type WireAuditEntry } from '../../../shared/sync/protocol';
 import type { DeviceClock } from './device-clock';
@@ -171,11 +172,11 @@ export class SyncClient {
     if (!r.hlc || !r.user_id || r.base === null) {
       // Written before sync existed: send the row as it is now.
       const hlc = this.clock.tick();
-      const fields = this.rows.read(r.entity, r.entity_id) ?? (JSON.parse(r.payload) as Fields);
+      const fields = this.rows.read(r.entity, r.entity_id) ?? outboxFields(this.rows, r.entity, r.entity_id, r.payload);
       this.sql('UPDATE sync_outbox SET hlc = ?, user_id = ?, payload = ?, base = ? WHERE device_id = ? AND seq = ?').run(hlc, r.user_id ?? String(fields['created_by'] ?? 'unknown'), JSON.stringify(fields), '{}', this.deviceId, r.seq);
       return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op, hlc, authorId: r.user_id ?? String(fields['created_by'] ?? 'unknown'), patientId: r.patient_id, fields, base: {} };
     }
-    return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op === 'insert' ? 'insert' : 'update', hlc: r.hlc, authorId: r.user_id, patientId: r.patient_id, fields: JSON.parse(r.payload) as Fields, base: JSON.parse(r.base) as Clocks };
+    return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op === 'insert' ? 'insert' : 'update', hlc: r.hlc, authorId: r.user_id, patientId: r.patient_id, fields: outboxFields(this.rows, r.entity, r.entity_id, r.payload), base: JSON.parse(r.base) as Clocks };
   }
 
   private recordPushResults(batch: OutboxDbRow[], res: PushResponse, audit: WireAuditEntry[], summary: SyncSummary): void {
