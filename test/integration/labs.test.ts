@@ -187,4 +187,48 @@ describe('HL7 ingestion into an encrypted database', () => {
       await listener.close();
     }
   });
+
+  it('the MLLP listener commits the messages of senders waiting together as one group; a lone sender or an idle connection holds nobody back', async () => {
+    // The real ingest, its groups counted on the way through.
+    const groups: number[] = [];
+    const counting = Object.create(ingest) as Hl7Ingest;
+    counting.receiveMany = (items) => (groups.push(items.length), ingest.receiveMany(items));
+    // Wide windows, so the groups do not depend on how fast this machine is.
+    const listener = await startMllpListener(counting, { port: 0, activeMs: 400, groupWaitMs: 250 });
+    const open = (): Promise<{ send: (text: string) => Promise<string>; end: () => void }> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(listener.port, '127.0.0.1', () => resolve({ send, end: () => socket.end() }));
+        const deframer = new MllpDeframer();
+        let waiting: ((ack: string) => void) | null = null;
+        socket.on('data', (chunk) => {
+          for (const ev of deframer.push(chunk)) if (ev.type === 'message') waiting?.(new TextDecoder().decode(ev.payload));
+        });
+        socket.once('error', reject);
+        const send = (text: string): Promise<string> =>
+          new Promise((r) => {
+            waiting = r;
+            socket.write(frameMllp(text));
+          });
+      });
+    const pid = 'PID|1||LAB-100^^^^MR||Lovelace^Ada||19801210|F';
+    const msg = (id: string): string => oru(id, pid, 'OBX|1|NM|2823-3^Potassium^LN||4.1|mmol/L|||||F');
+    try {
+      const senders = await Promise.all([open(), open(), open()]);
+      // Each has sent once (so all three are active), then all three send together.
+      for (const [i, s] of senders.entries()) await s.send(msg(`G0-${i}`));
+      groups.length = 0;
+      const acks = await Promise.all(senders.map((s, i) => s.send(msg(`G1-${i}`))));
+      expect(acks.map((a) => get(parseMessageOrThrow(a), 'MSA-1'))).toEqual(['AA', 'AA', 'AA']);
+      expect(groups).toEqual([3]);
+      // Two of them fall silent: the third's messages still go, each as soon as the group wait ends.
+      senders[0].end();
+      groups.length = 0;
+      for (let i = 0; i < 3; i++) expect(get(parseMessageOrThrow(await senders[2].send(msg(`G2-${i}`))), 'MSA-1')).toBe('AA');
+      expect(groups).toEqual([1, 1, 1]);
+      senders.slice(1).forEach((s) => s.end());
+      expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id LIKE 'G%' AND ack_code = 'AA'`)).toBe(9);
+    } finally {
+      await listener.close();
+    }
+  });
 });

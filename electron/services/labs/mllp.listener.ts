@@ -1,15 +1,24 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { frameMllp, MllpDeframer } from '../../../shared/hl7';
 import type { Hl7Ingest, IngestOutcome } from './ingest';
 
 /** At most this many messages share one commit, so a burst does not hold every ACK back for long. */
 const MAX_GROUP = 64;
+/** A connection that sent a message this recently is expected to send its next one soon. */
+const ACTIVE_MS = 1000;
+/** The longest a message waits for the other active connections' messages to share its commit. */
+const GROUP_WAIT_MS = 2;
 
 export interface MllpListenerOptions {
   port: number;
   /** Default 127.0.0.1: an interface facing other machines is a deliberate choice. */
   host?: string;
   maxMessageBytes?: number;
+  /** Group commit: how long a sender counts as active after its last message (default 1 s). */
+  activeMs?: number;
+  /** Group commit: the longest a message waits for the other active senders' (default 2 ms). */
+  groupWaitMs?: number;
   /** Called after each message is stored and acknowledged. */
   onMessage?: (outcome: IngestOutcome, peer: string) => void;
   /** Framing problems (bytes outside a frame, an oversize or cut-short frame). */
@@ -29,11 +38,19 @@ export interface MllpListener {
 export async function startMllpListener(ingest: Hl7Ingest, options: MllpListenerOptions): Promise<MllpListener> {
   const sockets = new Set<Socket>();
   const decoder = new TextDecoder('utf-8');
-  // Group commit: messages that arrive in the same turn of the event loop (from several
-  // connections, or several frames in one chunk) are stored with one commit, then acknowledged.
-  // An fsync per message would otherwise cap the whole listener at the disk's commit rate.
+  // Group commit: messages from several connections are stored with one commit, then each is
+  // acknowledged. A commit costs the same for one message or for many (each dirty page is
+  // encrypted and written once), so a commit waits for the connections that are busy sending:
+  // as soon as every active connection has a message waiting (each sender waits for its ACK, so
+  // none will send more), or after GROUP_WAIT_MS at most. One sender alone never waits.
   let pending: { socket: Socket; peer: string; raw: string }[] = [];
+  const lastSeen = new Map<Socket, number>();
+  let timer: NodeJS.Timeout | null = null;
+  let immediate = false;
   const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    immediate = false;
     const batch = pending;
     if (batch.length === 0) return;
     pending = [];
@@ -43,6 +60,24 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
       if (!m.socket.destroyed) m.socket.write(frameMllp(outcome.ackMessage));
       options.onMessage?.(outcome, m.peer);
     });
+  };
+  const allActiveWaiting = (now: number): boolean => {
+    const waiting = new Set(pending.map((m) => m.socket));
+    for (const [socket, at] of lastSeen) if (now - at <= (options.activeMs ?? ACTIVE_MS) && !waiting.has(socket)) return false;
+    return true;
+  };
+  const enqueue = (socket: Socket, peer: string, raw: string): void => {
+    const now = performance.now();
+    lastSeen.set(socket, now);
+    pending.push({ socket, peer, raw });
+    if (pending.length >= MAX_GROUP) return flush();
+    if (allActiveWaiting(now)) {
+      // After this turn of the event loop, so frames already read from other sockets join too.
+      if (!immediate) {
+        immediate = true;
+        setImmediate(flush);
+      }
+    } else timer ??= setTimeout(flush, options.groupWaitMs ?? GROUP_WAIT_MS);
   };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -54,15 +89,14 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
           options.onProblem?.(ev.type === 'oversize' ? `frame larger than ${ev.limit} bytes discarded` : `${ev.type}: ${ev.bytes} bytes discarded`, peer);
           continue;
         }
-        if (pending.length === 0) setImmediate(flush);
-        pending.push({ socket, peer, raw: decoder.decode(ev.payload) });
-        if (pending.length >= MAX_GROUP) flush();
+        enqueue(socket, peer, decoder.decode(ev.payload));
       }
     });
     socket.on('error', (e) => options.onProblem?.(e.message, peer));
     socket.on('close', () => {
       for (const ev of deframer.end()) if (ev.type === 'incomplete') options.onProblem?.(`connection closed inside a frame: ${ev.bytes} bytes discarded`, peer);
       sockets.delete(socket);
+      lastSeen.delete(socket);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +108,8 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     port: typeof address === 'object' && address ? address.port : options.port,
     close: () =>
       new Promise<void>((resolve) => {
+        if (timer) clearTimeout(timer);
+        flush();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
