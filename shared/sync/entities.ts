@@ -32,7 +32,26 @@ export const ENTITIES = {
   patient: { table: 'patients', kind: 'fields', writers: DEMOGRAPHICS_WRITE, derived: ['phone_digits'] },
   encounter: { table: 'encounters', kind: 'fields', writers: ['physician', 'nurse', 'front_desk'] },
   note: { table: 'clinical_notes', kind: 'note', writers: CLINICAL_WRITE },
-  observation: { table: 'observations', kind: 'append', writers: CLINICAL_WRITE },
+  observation: {
+    table: 'observations',
+    kind: 'append',
+    writers: CLINICAL_WRITE,
+    // What a lab message said beyond the result (order numbers, NTE notes, an ED attachment) stays
+    // with the message on the device that received it, as it did in its own table before.
+    localOnly: [
+      'lab_message_id',
+      'lab_result_key',
+      'lab_placer_number',
+      'lab_filler_number',
+      'lab_order_code',
+      'lab_order_display',
+      'lab_value_type',
+      'lab_value_code',
+      'lab_notes',
+      'lab_order_notes',
+      'lab_attachment',
+    ],
+  },
   condition: { table: 'conditions', kind: 'fields', writers: CLINICAL_WRITE },
   allergy: { table: 'allergies', kind: 'fields', writers: CLINICAL_WRITE },
   medication_event: { table: 'medication_events', kind: 'append', writers: CLINICAL_WRITE },

@@ -66,8 +66,8 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect(o).toMatchObject({ ack: 'AA', patientId: p.id, results: 2 });
     const rows = store.sqlite
       .prepare(
-        `SELECT o.value_text AS text, o.order_id AS orderId, o.interpretation AS flag, o.ref_low AS low, o.ref_high AS high, d.placer_number AS placer, d.filler_number AS filler, d.notes, d.order_notes AS orderNotes, d.value_code AS code
-         FROM observations o JOIN lab_result_details d ON d.observation_id = o.id WHERE o.patient_id = ? ORDER BY o.loinc DESC`,
+        `SELECT o.value_text AS text, o.order_id AS orderId, o.interpretation AS flag, o.ref_low AS low, o.ref_high AS high, o.lab_placer_number AS placer, o.lab_filler_number AS filler, o.lab_notes AS notes, o.lab_order_notes AS orderNotes, o.lab_value_code AS code
+         FROM observations o WHERE o.patient_id = ? ORDER BY o.loinc DESC`,
       )
       .all(p.id) as Record<string, string>[];
     expect(rows[0]).toMatchObject({ text: 'Salmonella', code: 'SCT|27268008', flag: 'A', low: 70, high: 80, orderId, placer: '845439^GHH OE', filler: '986^IA PHIMS Stage^2.16.840.1.114222.4.3.3.5.1.2^ISO' });

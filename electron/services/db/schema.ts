@@ -161,6 +161,26 @@ export const observations = sqliteTable(
     /** A coded answer (FHIR valueCodeableConcept: survey and social-history answers), with value_text as its display. */
     valueCode: text('value_code'),
     valueSystem: text('value_system'),
+    // What a result from a lab message carries beyond the observation (kept on this device; see
+    // ENTITIES.observation.localOnly). They were a table of their own, one more row per result.
+    /** The hl7_messages row it came in. */
+    labMessageId: text('lab_message_id'),
+    /** Finds the earlier version of a result: filler (else placer) number, code, OBX-4 sub-id. */
+    labResultKey: text('lab_result_key'),
+    /** Order numbers kept whole (compound ones with their ^ components). */
+    labPlacerNumber: text('lab_placer_number'),
+    labFillerNumber: text('lab_filler_number'),
+    /** The ordered test (OBR-4). */
+    labOrderCode: text('lab_order_code'),
+    labOrderDisplay: text('lab_order_display'),
+    /** OBX-2, and a CE/CWE value as system|code. */
+    labValueType: text('lab_value_type'),
+    labValueCode: text('lab_value_code'),
+    /** JSON arrays of NTE text: the result's and its order's. */
+    labNotes: text('lab_notes'),
+    labOrderNotes: text('lab_order_notes'),
+    /** JSON ED attachment { sourceApplication, type, subtype, encoding, data }. */
+    labAttachment: text('lab_attachment'),
   },
   // Most observations have neither an encounter (lab results) nor a predecessor: those are left out
   // of the two indexes (a lookup by value, `= ?`, still uses them), so storing one touches two fewer b-trees.
@@ -168,6 +188,7 @@ export const observations = sqliteTable(
     index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt),
     index('observations_encounter_idx').on(t.encounterId).where(sql`${t.encounterId} IS NOT NULL`),
     index('observations_supersedes_idx').on(t.supersedesId).where(sql`${t.supersedesId} IS NOT NULL`),
+    index('observations_lab_key_idx').on(t.patientId, t.labResultKey).where(sql`${t.labResultKey} IS NOT NULL`),
   ],
 );
 
@@ -567,33 +588,6 @@ export const hl7PatientSources = sqliteTable('hl7_patient_sources', {
   fields: text('fields').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
-
-/** What an observation from a lab message carries beyond its row: order numbers kept whole, notes, an attachment. */
-export const labResultDetails = sqliteTable(
-  'lab_result_details',
-  {
-    observationId: text('observation_id').primaryKey(),
-    messageId: text('message_id')
-      .notNull()
-      .references(() => hl7Messages.id),
-    patientId: text('patient_id').notNull(),
-    /** Finds the earlier version of a result: filler (else placer) number, code, OBX-4 sub-id. */
-    resultKey: text('result_key').notNull(),
-    placerNumber: text('placer_number').notNull(),
-    fillerNumber: text('filler_number').notNull(),
-    orderCode: text('order_code').notNull(),
-    orderDisplay: text('order_display').notNull(),
-    valueType: text('value_type').notNull(),
-    /** CE/CWE value as system|code. */
-    valueCode: text('value_code'),
-    /** JSON arrays of NTE text: the result's and its order's. */
-    notes: text('notes').notNull(),
-    orderNotes: text('order_notes').notNull(),
-    /** JSON ED attachment { sourceApplication, type, subtype, encoding, data }. */
-    attachment: text('attachment'),
-  },
-  (t) => [index('lab_result_details_key_idx').on(t.patientId, t.resultKey)],
-);
 
 /**
  * A clinician's acknowledgement of one lab result (the results inbox). Append-only and synced: a

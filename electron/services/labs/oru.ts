@@ -16,10 +16,10 @@ function resultKey(order: LabOrderDraft, r: LabResultDraft): string {
 function latestVersion(sqlite: Database.Database, patientId: string, key: string): string | null {
   const row = statementsFor(sqlite)
     .get(
-      `SELECT d.observation_id AS id FROM lab_result_details d JOIN observations o ON o.id = d.observation_id
-       WHERE d.patient_id = ? AND d.result_key = ?
-         AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = d.observation_id)
-       ORDER BY o.created_at DESC, d.rowid DESC LIMIT 1`,
+      `SELECT o.id FROM observations o
+       WHERE o.patient_id = ? AND o.lab_result_key = ?
+         AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id)
+       ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1`,
     )
     .get(patientId, key) as { id: string } | undefined;
   return row?.id ?? null;
@@ -32,16 +32,14 @@ function orderIdFor(sqlite: Database.Database, patientId: string, placer: string
 }
 
 const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, value_text, unit, ref_low, ref_high, ref_text, interpretation,
-    status, effective_at, order_id, supersedes_id, entered_as, created_at, created_by, updated_at, updated_by)
-  VALUES (?, ?, 'laboratory', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
-const INSERT_DETAILS = `INSERT INTO lab_result_details (observation_id, message_id, patient_id, result_key, placer_number, filler_number, order_code, order_display,
-    value_type, value_code, notes, order_notes, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    status, effective_at, order_id, supersedes_id, entered_as, created_at, created_by, updated_at, updated_by,
+    lab_message_id, lab_result_key, lab_placer_number, lab_filler_number, lab_order_code, lab_order_display, lab_value_type, lab_value_code, lab_notes, lab_order_notes, lab_attachment)
+  VALUES (?, ?, 'laboratory', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Stores one result as an observation (append-only: a correction is a new row whose supersedes_id
- * names the earlier one) with its details beside it, and queues it for sync. Its audit entry is the
- * message's (see storeResults).
+ * names the earlier one) with what the message said of it (the lab_* columns, kept on this
+ * device), and queues it for sync. Its audit entry is the message's (see storeResults).
  */
 function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft): void {
   const { sqlite } = ctx.repos.store;
@@ -73,13 +71,7 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
       who.createdBy,
       who.updatedAt,
       who.updatedBy,
-    );
-  statements
-    .get(INSERT_DETAILS)
-    .run(
-      id,
       ctx.messageId,
-      patientId,
       key,
       order.placerNumber,
       order.fillerNumber,
@@ -121,11 +113,11 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
     const reported = (
       statements
         .get(
-          `SELECT d.order_code AS code, min(o.status IN ('final', 'corrected', 'amended')) AS final
-           FROM lab_result_details d JOIN observations o ON o.id = d.observation_id
-           WHERE d.placer_number = ? AND d.patient_id = ? AND o.deleted_at IS NULL
+          `SELECT o.lab_order_code AS code, min(o.status IN ('final', 'corrected', 'amended')) AS final
+           FROM observations o
+           WHERE o.lab_placer_number = ? AND o.patient_id = ? AND o.deleted_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id)
-           GROUP BY d.order_code`,
+           GROUP BY o.lab_order_code`,
         )
         .all(row.placer, patientId) as { code: string; final: number }[]
     ).map((t) => ({ code: t.code, final: t.final === 1 && !orders.some((o) => o.placerNumber === row.placer && o.code === t.code && PARTIAL_REPORT.has(o.resultStatus)) }));

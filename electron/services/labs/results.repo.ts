@@ -30,7 +30,7 @@ export type MayOpen = (patientId: string) => boolean;
 
 const COLUMNS = `o.id, o.patient_id AS patientId, o.loinc, o.display, o.value_num AS valueNum, o.value_text AS valueText, o.unit,
   o.ref_low AS refLow, o.ref_high AS refHigh, o.ref_text AS refText, o.interpretation AS flag, o.status, o.effective_at AS effectiveAt,
-  o.created_at AS receivedAt, d.order_display AS orderDisplay, o.supersedes_id AS supersedesId,
+  o.created_at AS receivedAt, o.lab_order_display AS orderDisplay, o.supersedes_id AS supersedesId,
   (SELECT a.created_at FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedAt,
   (SELECT coalesce(u.display_name, a.created_by) FROM result_acknowledgements a LEFT JOIN users u ON u.id = a.created_by
     WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedBy`;
@@ -85,14 +85,14 @@ export class LabResultsRepo {
   ) {
     this.unacknowledged = sqlite.prepare(
       `SELECT ${COLUMNS}, p.family_name || ', ' || p.given_name AS patientName, p.mrn, p.restricted
-       FROM observations o JOIN patients p ON p.id = o.patient_id LEFT JOIN lab_result_details d ON d.observation_id = o.id
+       FROM observations o JOIN patients p ON p.id = o.patient_id
        WHERE ${CURRENT} AND p.deleted_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL)
        ORDER BY CASE WHEN o.interpretation IN ('HH', 'LL', 'AA') THEN 0 WHEN coalesce(o.interpretation, 'N') IN ('N', '') THEN 2 ELSE 1 END, o.created_at DESC
        LIMIT ?`,
     );
     this.forPatient = sqlite.prepare(
-      `SELECT ${COLUMNS} FROM observations o LEFT JOIN lab_result_details d ON d.observation_id = o.id
+      `SELECT ${COLUMNS} FROM observations o
        WHERE o.patient_id = ? AND ${CURRENT} ORDER BY o.effective_at DESC, o.loinc`,
     );
     this.insertAck = sqlite.prepare(
