@@ -358,6 +358,21 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect((await fetch(status, { method: 'DELETE', headers: { authorization: `Bearer ${String(fhir.token)}` } })).status).toBe(202);
     expect((await fhir.get(status)).status).toBe(404);
     expect((await fhir.get(r.body.output[0]!.url)).status).toBe(404);
+    // A client allowed some types only: without _type it gets those (Bulk Data), with _type an unallowed one is refused.
+    const registry = await api.auth.addClient('Registry export', 'system/Patient.read system/Condition.read');
+    const reg = new FhirClient(base, String((await FhirClient.token(base, registry.clientId, registry.clientSecret)).body['access_token']));
+    expect((await reg.get('/$export?_type=Observation', { prefer: 'respond-async' })).status).toBe(403);
+    const rk = await reg.get('/$export', { prefer: 'respond-async' });
+    expect(rk.status).toBe(202);
+    let rr = await reg.get<{ output: { type: string }[] }>(rk.headers.get('content-location')!);
+    for (let i = 0; i < 200 && rr.status === 202; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      rr = await reg.get(rk.headers.get('content-location')!);
+    }
+    expect(new Set(rr.body.output.map((o) => o.type))).toEqual(new Set(['Patient', 'Condition']));
+    const nothing = await api.auth.addClient('Search only export', 'system/Patient.s');
+    const none = new FhirClient(base, String((await FhirClient.token(base, nothing.clientId, nothing.clientSecret)).body['access_token']));
+    expect((await none.get('/$export', { prefer: 'respond-async' })).status).toBe(403);
     // Patient-level export with a type filter; cancelled while running or done, it is gone.
     const pk = await fhir.get(`/Patient/$export?_type=Patient,Condition&_since=2000-01-01T00:00:00Z`, { prefer: 'respond-async' });
     expect(pk.status).toBe(202);

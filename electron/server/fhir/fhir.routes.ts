@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { capabilityStatement } from '../../../shared/fhir/capability';
+import { allows } from '../../../shared/fhir/scopes';
 import type { ServerDb } from '../db/open';
 import { ServerError } from '../server-error';
 import { FhirAccessLog } from './fhir-access-log';
@@ -99,8 +100,18 @@ function searchOptions(url: URL, base: string, pairs: [string, string][]): Searc
   return { count: p.data._summary === 'count' ? 0 : p.data._count, offset: p.data._offset, total: p.data._total !== 'none', includePatients: includes.length > 0, selfUrl: self, base };
 }
 
+/**
+ * The types an export covers: those asked with `_type` (each must be exportable and allowed, or
+ * the request is refused), else every exportable type the token may read (Bulk Data: a kick-off
+ * without `_type` exports what the client is authorized to see, not all or nothing).
+ */
 function exportTypes(raw: string | undefined, allowedTypes: string[], grant: Grant): string[] {
-  const types = raw ? [...new Set(raw.split(',').map((t) => t.trim()))] : allowedTypes;
+  if (!raw) {
+    const readable = allowedTypes.filter((t) => allows(grant.scopes, t, 'read'));
+    if (readable.length === 0) throw new FhirError(403, 'forbidden', `the access token's scopes allow reading none of the exportable types (${allowedTypes.join(', ')})`);
+    return readable;
+  }
+  const types = [...new Set(raw.split(',').map((t) => t.trim()))];
   for (const t of types) if (!allowedTypes.includes(t)) throw new FhirError(400, 'not-supported', `_type: ${t.slice(0, 60)} cannot be exported here (exportable: ${allowedTypes.join(', ')})`);
   for (const t of types) FhirAuth.require(grant, t, 'read');
   return types;
