@@ -76,6 +76,8 @@ describe('encrypted chart store', () => {
     expect(again.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    // Temporary files are not encrypted: 2 = MEMORY, never the build's default of a file on disk.
+    expect(again.sqlite.pragma('temp_store', { simple: true })).toBe(2);
     again.close();
   });
 

@@ -51,6 +51,11 @@ function applyKey(sqlite: Database.Database, key: Buffer): void {
   sqlite.pragma(`cipher='sqlcipher'`);
   sqlite.pragma('legacy=4');
   sqlite.pragma(`key="x'${key.toString('hex')}'"`);
+  // Important: SQLite3 Multiple Ciphers encrypts the database, its WAL and its journal, not temporary
+  // files (statement and savepoint journals, sorts, VACUUM's copy), and this build keeps those on
+  // disk by default (SQLITE_TEMP_STORE=1): patient data in plaintext in the temp folder. In memory
+  // they are never on disk; savepoints (one per received HL7 message) also stop costing writes.
+  sqlite.pragma('temp_store = MEMORY');
 }
 
 function failFastOnWrongKey(sqlite: Database.Database, file: string): void {
