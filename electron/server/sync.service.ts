@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../services/db/ids';
 import { ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../shared/sync/entities';
 import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../shared/sync/hlc';
 import { mergeChange, type ConflictDraft, type MergeOptions, type RowState } from '../../shared/sync/merge';
@@ -319,7 +319,7 @@ export class SyncService {
   }
 
   private conflictRecord(r: { kind: 'field' | 'duplicate_patient' | 'duplicate_mrn'; entity: string; entityId: string; patientId: string | null; field: string | null; values: unknown; winner: unknown }, hlc: string): LogEntry {
-    const id = uuidv7();
+    const id = newId();
     const at = new Date(this.now()).toISOString();
     const fields: Fields = {
       id,

@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../electron/services/db/ids';
 import { immunizationsDueFor } from '../../electron/services/chart-summary';
 import { createDatabase } from '../../electron/services/db/open';
 import { PopulationService } from '../../electron/services/population/population.service';
@@ -49,20 +49,20 @@ function seed(sqlite: Database.Database, n: number, progress: (m: string) => voi
   let observations = 0;
   const date = (y: number): string => `${y}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
   const obs = (pid: string, category: string, loinc: string, value: number | null, on: string, code: string | null = null): void => {
-    ins.obs.run(uuidv7(), pid, category, loinc, value, code, `${on}T10:00:00Z`);
+    ins.obs.run(newId(), pid, category, loinc, value, code, `${on}T10:00:00Z`);
     observations++;
   };
   const BATCH = 5000;
   for (let start = 0; start < n; start += BATCH) {
     sqlite.transaction(() => {
       for (let i = start; i < Math.min(n, start + BATCH); i++) {
-        const pid = uuidv7();
+        const pid = newId();
         const child = rng.chance(0.03);
         const birth = child ? date(2024) : date(rng.int(1930, 2008));
         ins.patient.run(pid, `B${i}`, `Given${i % 997}`, `Family${i % 4999}`, birth, rng.chance(0.5) ? 'female' : 'male');
         for (let v = 0; v < 2; v++) {
           const on = date(2026);
-          ins.visit.run(uuidv7(), pid, `${on}T09:00:00Z`);
+          ins.visit.run(newId(), pid, `${on}T09:00:00Z`);
           if (!child) {
             obs(pid, 'vital-signs', '8480-6', rng.int(100, 170), on);
             obs(pid, 'vital-signs', '8462-4', rng.int(60, 105), on);
@@ -70,18 +70,18 @@ function seed(sqlite: Database.Database, n: number, progress: (m: string) => voi
         }
         if (child) {
           for (const [cvx, doses] of [['20', 4], ['10', 3], ['03', 1], ['49', 3], ['08', 3], ['21', 1], ['133', 4], ['83', 1], ['119', 2], ['140', 2]] as const) {
-            for (let d = 0; d < doses; d++) if (rng.chance(0.95)) ins.shot.run(uuidv7(), pid, cvx, date(2025));
+            for (let d = 0; d < doses; d++) if (rng.chance(0.95)) ins.shot.run(newId(), pid, cvx, date(2025));
           }
           continue;
         }
-        if (rng.chance(0.3)) ins.condition.run(uuidv7(), pid, 'I10', 'Essential (primary) hypertension', date(rng.int(2010, 2025)));
+        if (rng.chance(0.3)) ins.condition.run(newId(), pid, 'I10', 'Essential (primary) hypertension', date(rng.int(2010, 2025)));
         if (rng.chance(0.1)) {
-          ins.condition.run(uuidv7(), pid, 'E11.9', 'Type 2 diabetes mellitus without complications', date(rng.int(2010, 2025)));
+          ins.condition.run(newId(), pid, 'E11.9', 'Type 2 diabetes mellitus without complications', date(rng.int(2010, 2025)));
           obs(pid, 'laboratory', '4548-4', rng.int(55, 120) / 10, date(2026));
         }
         if (rng.chance(0.5)) obs(pid, 'social-history', '72166-2', null, date(2026), rng.chance(0.15) ? '449868002' : '266919005');
-        if (rng.chance(0.2)) ins.proc.run(uuidv7(), pid, '73761001', 'Colonoscopy', `${date(rng.int(2014, 2026))}T08:00:00Z`);
-        if (rng.chance(0.25)) ins.proc.run(uuidv7(), pid, '71651007', 'Mammography', `${date(rng.int(2023, 2026))}T08:00:00Z`);
+        if (rng.chance(0.2)) ins.proc.run(newId(), pid, '73761001', 'Colonoscopy', `${date(rng.int(2014, 2026))}T08:00:00Z`);
+        if (rng.chance(0.25)) ins.proc.run(newId(), pid, '71651007', 'Mammography', `${date(rng.int(2023, 2026))}T08:00:00Z`);
         for (let k = 0; k < 10; k++) obs(pid, 'laboratory', NOISE_LOINCS[k]!, rng.int(1, 300), date(rng.int(2020, 2026)));
       }
     })();

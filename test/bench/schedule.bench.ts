@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../electron/services/db/ids';
 import { createDatabase } from '../../electron/services/db/open';
 import { createRepos } from '../../electron/services/repos';
 import { AppointmentsService } from '../../electron/services/schedule/appointments.repo';
@@ -48,7 +48,7 @@ export async function benchSchedule(c: ScheduleBenchContext): Promise<void> {
     const rng = createRng(9009);
     const at = new Date().toISOString();
     c.progress(`schedule: ${PROVIDERS} providers, ${PATIENTS} patients`);
-    const providerIds = Array.from({ length: PROVIDERS + 1 }, () => uuidv7());
+    const providerIds = Array.from({ length: PROVIDERS + 1 }, () => newId());
     const addUser = store.sqlite.prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, 'physician', 'bench', ?, 'bench', ?, 'bench')`);
     providerIds.forEach((id, n) => addUser.run(id, `doc${n}`, `Dr. Bench ${n}`, at, at));
     const patientIds: string[] = [];
@@ -73,7 +73,7 @@ export async function benchSchedule(c: ScheduleBenchContext): Promise<void> {
               if (full || rng.next() < 0.9) {
                 const r = rng.next();
                 const status = full ? 'scheduled' : r < 0.05 ? 'cancelled' : r < 0.08 ? 'no_show' : 'scheduled';
-                insert.run(uuidv7(), patientIds[rng.int(0, PATIENTS - 1)]!, pid, config.hours.rooms[p % config.hours.rooms.length]!, new Date(t).toISOString(), new Date(end).toISOString(), status, at, at);
+                insert.run(newId(), patientIds[rng.int(0, PATIENTS - 1)]!, pid, config.hours.rooms[p % config.hours.rooms.length]!, new Date(t).toISOString(), new Date(end).toISOString(), status, at, at);
                 total++;
               }
               t = end;

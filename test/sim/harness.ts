@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../electron/services/db/ids';
 import type { Hono } from 'hono';
 import { CairnFailure } from '../../shared/api/result';
 import { allergyAdd, encounterCreate } from '../../shared/domain/clinical';
@@ -93,7 +93,7 @@ async function clinicTemplate(): Promise<Template> {
 function storeFromImage(image: Buffer): Store {
   const sqlite = new Database(image);
   sqlite.pragma('foreign_keys = ON');
-  const deviceId = uuidv7();
+  const deviceId = newId();
   sqlite.prepare("INSERT INTO meta (key, value) VALUES ('device_id', ?)").run(deviceId);
   return { file: ':memory:', dir: '.', resourcesDir, sqlite, orm: drizzle(sqlite, { schema }), deviceId, close: () => sqlite.close() };
 }

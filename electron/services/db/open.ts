@@ -3,7 +3,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids';
 import { CairnFailure } from '../../../shared/api/result';
 import * as schema from './schema';
 import {
@@ -107,7 +107,7 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
 function ensureDeviceId(sqlite: Database.Database): string {
   const row = sqlite.prepare(`SELECT value FROM meta WHERE key = 'device_id'`).get() as { value: string } | undefined;
   if (row) return row.value;
-  const id = uuidv7();
+  const id = newId();
   sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('device_id', ?)`).run(id);
   return id;
 }

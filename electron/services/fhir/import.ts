@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import { patientOf, readBundle, type ImportIssue, type SourceEntry, type SourceKey } from '../../../shared/fhir/bundle';
 import { APPLY_ORDER, mapResource, parseSnomedIcd10Map, type Cell, type Draft, type MapContext, type MapOutcome } from '../../../shared/fhir/from-fhir';
 import type { ImportSummary, TypeTally } from '../../../shared/fhir/import-summary';
@@ -261,7 +261,7 @@ class PatientWrite {
     if ('patient_id' in d.row && row['patient_id'] === null) throw new EntryFailure(entry, 'its patient was not imported');
     if (d.vitalSet !== undefined) {
       let set = this.vitalSets.get(d.vitalSet);
-      if (!set) this.vitalSets.set(d.vitalSet, (set = uuidv7()));
+      if (!set) this.vitalSets.set(d.vitalSet, (set = newId()));
       row['set_id'] = set;
     }
     return row;
@@ -283,7 +283,7 @@ class PatientWrite {
       if (d.course && course === null) {
         const start = prior ?? this.source(type, `${sourceId}#start`);
         course = start ? ((this.stmts.get('SELECT course_id FROM medication_events WHERE id = ?').get(start.entity_id) as { course_id: string } | undefined)?.course_id ?? null) : null;
-        course ??= uuidv7();
+        course ??= newId();
       }
       if (prior && prior.content_hash === hash) {
         made.push(prior.entity_id);
@@ -324,7 +324,7 @@ class PatientWrite {
   }
 
   private insert(d: Draft, row: Record<string, string | number | null>, entry: SourceEntry, patientKey: SourceKey): string {
-    const id = uuidv7();
+    const id = newId();
     const full: Record<string, string | number | null> = { id, ...row, created_at: this.at, created_by: this.actor.userId, updated_at: this.at, updated_by: this.actor.userId };
     if (d.entity === 'patient') {
       // MRNs are assigned here by rule; one from another Cairn's export is kept when it is free.

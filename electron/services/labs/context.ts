@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { AckCode, AckError, Hl7Message } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
@@ -29,7 +29,7 @@ export type ReviewKind = 'unmatched' | 'ambiguous' | 'field_difference' | 'merge
 
 /** Puts something in front of a person (the unmatched queue and demographic reviews). */
 export function addReview(ctx: HandlerContext, kind: ReviewKind, patientId: string | null, detail: unknown): string {
-  const id = uuidv7();
+  const id = newId();
   ctx.repos.store.sqlite
     .prepare(`INSERT INTO hl7_reviews (id, message_id, kind, patient_id, detail, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)`)
     .run(id, ctx.messageId, kind, patientId, JSON.stringify(detail), ctx.at);

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import {
   ackForParseError,
   buildAck,
@@ -167,7 +167,7 @@ export class Hl7Ingest {
   }
 
   private insertRow(text: string, source: string, h: ReturnType<typeof readHeader>, status: string, ack: string, error: string | null, at: string): string {
-    const id = uuidv7();
+    const id = newId();
     statementsFor(this.repos.store.sqlite)
       .get(
         `INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code, error)

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import { labOrderStatus, labTest, transitionProblem, type LabOrder, type LabOrderRequest, type LabOrderStatus, type LabTest } from '../../../shared/domain/lab-orders';
 import { buildOrmO01 } from '../../../shared/domain/lab-order-message';
@@ -67,7 +67,7 @@ export class LabOrdersService {
       if (sqlite.prepare('SELECT 1 FROM lab_orders WHERE placer_number = ?').get(placer) !== undefined) {
         throw new CairnFailure('conflict', `placer number ${placer} is already used by another order`);
       }
-      const id = uuidv7();
+      const id = newId();
       const row = orm
         .insert(labOrders)
         .values({ id, patientId: input.patientId, encounterId: input.encounterId ?? null, placerNumber: placer, fillerNumber: null, tests: JSON.stringify(tests), status: input.status, orderedBy: actor.userId, orderedAt: at, ...created(at, actor) })
@@ -155,7 +155,7 @@ export class LabOrdersService {
     const order = this.get(id);
     if (order.status === 'draft') throw new CairnFailure('conflict', 'a draft order is not sent to the lab: mark it ordered first');
     const p = this.repos.patients.peek(order.patientId);
-    const controlId = uuidv7().replace(/-/g, '').slice(0, 20);
+    const controlId = newId().replace(/-/g, '').slice(0, 20);
     const message = buildOrmO01({
       controlId,
       timestamp: hl7Timestamp(now.getTime()),

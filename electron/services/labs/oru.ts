@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../shared/domain/lab-orders';
 import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts } from '../../../shared/domain/lab-results';
@@ -45,7 +45,7 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
   const { sqlite } = ctx.repos.store;
   const statements = statementsFor(sqlite);
   const key = resultKey(order, r);
-  const id = uuidv7();
+  const id = newId();
   const who = created(ctx.at, ctx.actor);
   // Prepared once per connection: this runs for every result of every message.
   statements

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import { type CumulativeView, flagSeverity, type InboxItem, type LabResultView, type LabTrend, SEVERITY_RANK } from '../../../shared/domain/lab-review';
 import type { Actor, ClinicalWriter } from '../repos/writer';
@@ -126,7 +126,7 @@ export class LabResultsRepo {
         const o = this.observation.get(observationId);
         if (!o || o.category !== 'laboratory') throw new CairnFailure('not_found', `no lab result with id ${observationId}`);
         if (o.acked === 1) continue;
-        const id = uuidv7();
+        const id = newId();
         // Important: the row first, then its audit and outbox entries (the outbox reads the row).
         this.insertAck.run(id, observationId, o.patientId, note ?? null, at, actor.userId, at, actor.userId);
         this.writer.record(at, { action: 'labs.acknowledge', actor, patientId: o.patientId, entity: 'result_ack', id, op: 'insert', payload: { id, observationId }, detail: observationId });

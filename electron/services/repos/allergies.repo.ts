@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Allergy, allergyAdd, allergyStatusChange } from '../../../shared/domain/clinical';
@@ -63,7 +63,7 @@ export class AllergiesRepo {
       const row = this.orm
         .insert(allergies)
         .values({
-          id: uuidv7(),
+          id: newId(),
           patientId: input.patientId,
           kind: input.kind,
           status: 'active',

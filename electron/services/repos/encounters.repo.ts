@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';
 import { type encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain/clinical';
@@ -42,7 +42,7 @@ export class EncountersRepo {
       const row = this.orm
         .insert(encounters)
         .values({
-          id: uuidv7(),
+          id: newId(),
           patientId: input.patientId,
           visitType: input.visitType,
           status: input.status,

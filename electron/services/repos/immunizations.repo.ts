@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Immunization, immunizationAdd } from '../../../shared/domain/clinical';
@@ -52,7 +52,7 @@ export class ImmunizationsRepo {
       const row = this.orm
         .insert(immunizations)
         .values({
-          id: uuidv7(),
+          id: newId(),
           patientId: input.patientId,
           cvx: input.cvx,
           mvx: input.mvx ?? null,

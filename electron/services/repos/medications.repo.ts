@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { MedAlert } from '../../../shared/domain/drugs';
@@ -129,7 +129,7 @@ export class MedicationsRepo {
     for (const a of alerts) {
       const reason = reasons.get(a.ruleId);
       if (!reason) continue;
-      const id = uuidv7();
+      const id = newId();
       const row = { id, patientId, context, rxcui, courseId, ruleId: a.ruleId, kind: a.kind, severity: a.severity, message: a.message, reason, userId: actor.userId, at };
       this.orm.insert(medAlertOverrides).values(row).run();
       this.writer.record(at, { action: 'med.alert_override', actor, patientId, entity: 'med_alert_override', id, op: 'insert', payload: row, detail: `${a.severity} ${a.ruleId}: ${reason}` });
@@ -137,7 +137,7 @@ export class MedicationsRepo {
   }
 
   private insertEvent(at: string, actor: Actor, e: Omit<typeof medicationEvents.$inferInsert, 'id' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>): EventRow {
-    const row = this.orm.insert(medicationEvents).values({ id: uuidv7(), ...e, ...created(at, actor) }).returning().get();
+    const row = this.orm.insert(medicationEvents).values({ id: newId(), ...e, ...created(at, actor) }).returning().get();
     this.writer.record(at, { action: `med.${e.event}`, actor, patientId: e.patientId, entity: 'medication_event', id: row.id, op: 'insert', payload: row, detail: `${e.drugName}${e.reason ? `: ${e.reason}` : ''}` });
     return row;
   }
@@ -154,7 +154,7 @@ export class MedicationsRepo {
     const drug = input.rxcui ? this.drugs().index.byRxcui.get(input.rxcui)?.drug : undefined;
     if (input.rxcui && !drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list: enter it by name to record it uncoded`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
     const alerts = drug ? this.check(input.patientId, drug.rxcui, today).alerts : [];
-    const courseId = uuidv7();
+    const courseId = newId();
     this.writer.write((at) => {
       this.applyOverrides(at, actor, input.patientId, context, drug?.rxcui ?? null, courseId, alerts, input.overrides);
       this.insertEvent(at, actor, {
@@ -212,8 +212,8 @@ export class MedicationsRepo {
     const drug = this.drugs().index.byRxcui.get(input.rxcui)?.drug;
     if (!drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
     const alerts = this.check(input.patientId, drug.rxcui, today, { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) }).alerts;
-    const courseId = uuidv7();
-    const id = uuidv7();
+    const courseId = newId();
+    const id = newId();
     this.writer.write((at) => {
       this.applyOverrides(at, actor, input.patientId, 'prescribe', drug.rxcui, courseId, alerts, input.overrides);
       const text = sigText(input.sig, drug.name, drug.strength);
@@ -258,7 +258,7 @@ export class MedicationsRepo {
     if (missing.length > 0) throw new CairnFailure('invalid_input', `decide on every current medication before reconciling: ${missing.map((c) => active.get(c)!.drugName).join(', ')}`);
     const index = this.drugs().index;
     const additionAlerts = input.additions.flatMap((a) => (a.rxcui && index.byRxcui.has(a.rxcui) ? this.check(input.patientId, a.rxcui, today).alerts : []));
-    const id = uuidv7();
+    const id = newId();
     let reconciledAt = '';
     this.writer.write((at) => {
       reconciledAt = at;
@@ -273,7 +273,7 @@ export class MedicationsRepo {
       }
       for (const a of input.additions) {
         const drug = a.rxcui ? index.byRxcui.get(a.rxcui)?.drug : undefined;
-        const courseId = uuidv7();
+        const courseId = newId();
         const name = drug?.name ?? a.name ?? '';
         this.insertEvent(at, actor, { patientId: input.patientId, courseId, event: 'start', rxcui: drug?.rxcui ?? null, drugName: name, dose: a.dose ?? null, route: a.route ?? drug?.route ?? null, frequency: a.frequency ?? null, source: a.source, effectiveAt: at, encounterId: input.encounterId ?? null });
         items.push({ courseId, drugName: name, action: 'added', detail: drug ? null : 'uncoded: no checks ran' });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Note, noteDraft } from '../../../shared/domain/clinical';
@@ -95,7 +95,7 @@ export class NotesRepo {
       const row = this.orm
         .insert(clinicalNotes)
         .values({
-          id: uuidv7(),
+          id: newId(),
           patientId: input.patientId,
           encounterId: input.encounterId ?? null,
           status: 'draft',
@@ -144,7 +144,7 @@ export class NotesRepo {
       const row = this.orm
         .insert(clinicalNotes)
         .values({
-          id: uuidv7(),
+          id: newId(),
           patientId: original.patientId,
           encounterId: original.encounterId,
           status: 'signed',

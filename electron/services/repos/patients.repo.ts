@@ -1,5 +1,5 @@
 import { eq, getTableColumns } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { Patient, PatientInput, PatientSummary, PatientUpdate, SearchHit } from '../../../shared/domain/patient';
 import { classifySearch } from '../../../shared/domain/search';
 import { CairnFailure } from '../../../shared/api/result';
@@ -195,7 +195,7 @@ export class PatientsRepo {
       } else {
         mrn = this.mrns.next();
       }
-      const id = uuidv7();
+      const id = newId();
       this.insertRow.run(toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }));
       const result = toPatient(this.rowById(id)!);
       this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, at);

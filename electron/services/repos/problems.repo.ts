@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Problem, problemAdd, problemUpdate } from '../../../shared/domain/clinical';
@@ -53,7 +53,7 @@ export class ProblemsRepo {
       const row = this.orm
         .insert(conditions)
         .values({
-          id: uuidv7(),
+          id: newId(),
           patientId: input.patientId,
           icd10: code.code,
           display: code.description,

@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Role, User } from '../../../shared/domain/user';
 import { hashPassword, verifyPassword } from '../auth/password';
@@ -36,7 +36,7 @@ export class UsersRepo {
         throw new CairnFailure('conflict', `user name "${p.username}" is taken`, [{ path: 'username', message: 'taken' }]);
       }
       const at = this.now().toISOString();
-      const id = uuidv7();
+      const id = newId();
       const by = actorId ?? id;
       orm.insert(users).values({ id, username: p.username, displayName: p.displayName, role: p.role, passwordHash: hash, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by }).run();
       this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);

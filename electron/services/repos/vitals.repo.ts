@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { VitalObservation, VitalTrend } from '../../../shared/domain/chart';
@@ -82,13 +82,13 @@ export class VitalsRepo {
     const values = normalizeVitals(input);
     const age = ageDays(patient.birthDate, input.takenAt.slice(0, 10));
     return this.writer.write((at) => {
-      const setId = uuidv7();
+      const setId = newId();
       return values.map((v) => {
         const interp = interpretVital(v.kind, v.value, age);
         const row = this.orm
           .insert(observations)
           .values({
-            id: uuidv7(),
+            id: newId(),
             patientId: input.patientId,
             encounterId: input.encounterId ?? null,
             category: VITALS,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure, type FieldIssue } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';
@@ -182,7 +182,7 @@ export class AppointmentsService {
     const first = Date.parse(i.startAt);
     const starts = i.recurrence ? expandRecurrence(first, i.recurrence, this.tz) : [first];
     if (i.recurrence && starts.length < 2) throw new CairnFailure('invalid_input', 'the series has a single visit: choose a later end date', [{ path: 'recurrence.until', message: 'the series ends before its second visit' }]);
-    const seriesId = i.recurrence ? uuidv7() : null;
+    const seriesId = i.recurrence ? newId() : null;
     return this.repos.writer.write((at) => {
       // Checked inside the write transaction, so two bookings cannot both take the same time unseen.
       const found = starts.flatMap((s) => this.clashes({ start: s, end: s + minutes * 60_000 }, i.providerId, room, null));
@@ -192,7 +192,7 @@ export class AppointmentsService {
          VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, 1)`,
       );
       const booked = starts.map((s, n) => {
-        const id = uuidv7();
+        const id = newId();
         insert.run(id, i.patientId, i.providerId, room, type.id, iso(s), iso(s + minutes * 60_000), i.reason ?? null, seriesId, seriesId ? n + 1 : null, at, actor.userId, at, actor.userId);
         const a = this.get(id);
         const detail = `${type.id} ${a.startAt}${seriesId ? ` series ${n + 1}/${starts.length}` : ''}${found.length > 0 ? ' double-booked (confirmed)' : ''}`;
