@@ -39,6 +39,10 @@ export const labResultView = z.object({
   /** When Cairn received it. */
   receivedAt: z.string(),
   orderDisplay: z.string().nullable(),
+  /** The lab's comments on this result (NTE after its OBX), e.g. "specimen hemolyzed". */
+  notes: z.array(z.string()),
+  /** The lab's comments on the whole order (NTE after its OBR): they apply to each of its results. */
+  orderNotes: z.array(z.string()),
   /** A corrected result: it replaces an earlier version. */
   corrected: z.boolean(),
   acknowledgedAt: z.string().nullable(),
@@ -50,7 +54,8 @@ export type LabResultView = z.infer<typeof labResultView>;
 export const inboxItem = labResultView.extend({ patientName: z.string(), mrn: z.string().nullable(), restricted: z.boolean() });
 export type InboxItem = z.infer<typeof inboxItem>;
 
-export const cumulativeCell = z.object({ id: z.string(), value: z.string(), flag: z.string().nullable(), severity });
+/** A cell carries the lab's comments on its result and order, so a value with a caveat is never shown bare. */
+export const cumulativeCell = z.object({ id: z.string(), value: z.string(), flag: z.string().nullable(), severity, notes: z.array(z.string()) });
 /** Rows are tests (LOINC), columns are collection times, newest first; a cell is null where that test was not done. */
 export const cumulativeView = z.object({
   columns: z.array(z.string()),

@@ -420,7 +420,10 @@ function mapObservation(o: Observation, issues: Issues, ctx: MapContext): Draft[
       return { entity: 'observation', table: 'observations', key: `#${code.loinc ?? i}`, row: { ...common, loinc: code.loinc ?? '', display: code.display, ...valueCells(code.loinc ?? '', c) }, ...(vitalSet !== undefined && { vitalSet }) };
     });
   }
-  return [{ entity: 'observation', table: 'observations', key: '', row: { ...common, loinc: loinc ?? '', display, ...valueCells(loinc ?? '', o) }, ...(vitalSet !== undefined && { vitalSet }) }];
+  // Comments on the result (a lab's "specimen hemolyzed") are kept as the results views show them.
+  const notes = (o.note ?? []).map((n) => n.text?.trim()).filter((t): t is string => !!t);
+  const noted: Record<string, Cell> = notes.length > 0 ? { lab_notes: JSON.stringify(notes) } : {};
+  return [{ entity: 'observation', table: 'observations', key: '', row: { ...common, loinc: loinc ?? '', display, ...valueCells(loinc ?? '', o), ...noted }, ...(vitalSet !== undefined && { vitalSet }) }];
 }
 
 // ---------------------------------------------------------------- DiagnosticReport

@@ -250,6 +250,12 @@ function observation(row: Row): Observation {
   const quantity = (v: number): { value: number; unit?: string; system?: string; code?: string } => (unit ? { value: v, unit, system: SYSTEMS.ucum, code: unit } : { value: v });
   const flag = str(row['interpretation']);
   const effective = fhirDateTime(row['effective_at']);
+  // The lab's NTE comments (JSON arrays on the row): the result's own, then its order's.
+  const texts = (v: Row[string] | undefined): string[] => {
+    const a = parseJson(v);
+    return Array.isArray(a) ? a.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
+  };
+  const labNotes = [...texts(row['lab_notes']), ...texts(row['lab_order_notes']).map((t) => `Order: ${t}`)];
   let valueX: Partial<Observation> = {};
   if (value !== undefined) valueX = { valueQuantity: quantity(value) };
   else if (valueCode) valueX = { valueCodeableConcept: concept([coding(str(row['value_system']) ?? SYSTEMS.loinc, valueCode, valueText)], valueText) };
@@ -274,6 +280,7 @@ function observation(row: Row): Observation {
       low !== undefined || high !== undefined || refText
         ? [clean({ low: low !== undefined ? quantity(low) : undefined, high: high !== undefined ? quantity(high) : undefined, text: refText })]
         : undefined,
+    note: labNotes.length > 0 ? labNotes.map((text) => ({ text })) : undefined,
   });
 }
 

@@ -36,21 +36,11 @@ export const ENTITIES = {
     table: 'observations',
     kind: 'append',
     writers: CLINICAL_WRITE,
-    // What a lab message said beyond the result (order numbers, NTE notes, an ED attachment) stays
-    // with the message on the device that received it, as it did in its own table before.
-    localOnly: [
-      'lab_message_id',
-      'lab_result_key',
-      'lab_placer_number',
-      'lab_filler_number',
-      'lab_order_code',
-      'lab_order_display',
-      'lab_value_type',
-      'lab_value_code',
-      'lab_notes',
-      'lab_order_notes',
-      'lab_attachment',
-    ],
+    // What a lab message said of a result travels with it (order numbers, the ordered test, the
+    // lab's NTE comments), so every device shows the same caveats. Two columns stay on the device
+    // that received the message: the id of its stored message (a row only that device has) and an
+    // ED attachment, which can be megabytes, more than a sync batch should carry.
+    localOnly: ['lab_message_id', 'lab_attachment'],
   },
   condition: { table: 'conditions', kind: 'fields', writers: CLINICAL_WRITE },
   allergy: { table: 'allergies', kind: 'fields', writers: CLINICAL_WRITE },

@@ -32,7 +32,7 @@ describe('lab results in Chromium against the real dispatcher', () => {
     const pid = `PID|1||${donald.mrn}^^^^MR||Duck^Donald||19241010|M`;
     ingest.receive(oru('G1', pid, 'F-1', 'OBX|1|NM|2345-7^Glucose^LN||95|mg/dL|70-99|N|||F|||20260220080000+0000'), 'g1');
     ingest.receive(oru('G2', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||132|mg/dL|70-99|H|||F|||20260226080000+0000'), 'g2');
-    ingest.receive(oru('G3', pid, 'F-3', 'OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||20260301080000+0000', 'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L|3.5-5.1|H|||F|||20260301080000+0000'), 'g3');
+    ingest.receive(oru('G3', pid, 'F-3', 'OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||20260301080000+0000', 'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L|3.5-5.1|H|||F|||20260301080000+0000', 'NTE|1|L|Specimen hemolyzed: potassium may be falsely raised'), 'g3');
     expect(ingest.receive(oru('U1', 'PID|1||777^^^OTHERLAB^MR||Dack^Donald||19241010|M', 'F-U', 'OBX|1|NM|2345-7^Glucose^LN||101|mg/dL|70-99|H|||F|||20260302080000+0000'), 'u1')).toMatchObject({ queued: true });
     app = await startBridgedApp(clinic.handlers);
   });
@@ -54,6 +54,10 @@ describe('lab results in Chromium against the real dispatcher', () => {
     await expect(first.textContent()).resolves.toContain('412 mg/dL');
     await expect(page.getByTestId('inbox-critical-count').textContent()).resolves.toBe('1 critical');
     await expect(page.getByTestId('inbox-row-abnormal').count()).resolves.toBe(2);
+    // The lab's comment is shown with the value it qualifies, not hidden behind a click.
+    const potassium = page.getByTestId('inbox-table').locator('tbody tr', { hasText: '5.4 mmol/L' });
+    await expect(potassium.getByTestId('result-note').textContent()).resolves.toBe('Lab note: Specimen hemolyzed: potassium may be falsely raised');
+    await expect(page.getByTestId('result-note').count()).resolves.toBe(1);
     await shot(page, '60-results-inbox');
 
     // Acknowledge the critical result with a note: it leaves the inbox.
@@ -77,6 +81,9 @@ describe('lab results in Chromium against the real dispatcher', () => {
     await table.waitFor();
     const glucoseRow = table.locator('tbody tr', { hasText: 'Glucose' });
     await expect(glucoseRow.textContent()).resolves.toMatch(/412 HH.*132 H.*95/);
+    // The commented potassium carries a footnote mark, and the comment is listed under the table.
+    await expect(table.locator('tbody tr', { hasText: 'Potassium' }).textContent()).resolves.toContain('5.4 H[1]');
+    await expect(page.getByTestId('cumulative-note').textContent()).resolves.toMatch(/^\[1\] Potassium 5\.4, .*: Specimen hemolyzed: potassium may be falsely raised$/);
     await shot(page, '63-cumulative');
 
     // Trend of glucose with its reference band (a shaded area between 70 and 99).

@@ -105,10 +105,35 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
 
   it('lists a restricted chart\'s results by the patient\'s name only', async () => {
     const vip = await c.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female' });
-    ingest.receive(oru('V1', `PID|1||${vip.mrn}^^^^MR||Famous^Vera||19750601|F`, 'F-V', 'OBX|1|NM|2345-7^Glucose^LN||300|mg/dL|70-99|HH|||F|||20260303090000+0000'), 'v1');
+    ingest.receive(oru('V1', `PID|1||${vip.mrn}^^^^MR||Famous^Vera||19750601|F`, 'F-V', 'OBX|1|NM|2345-7^Glucose^LN||300|mg/dL|70-99|HH|||F|||20260303090000+0000', 'NTE|1|L|Repeat requested'), 'v1');
     await c.ok('patients.setRestricted', { id: vip.id, restricted: true });
     const item = (await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.patientId === vip.id);
-    expect(item).toMatchObject({ patientName: 'Famous, Vera', restricted: true, value: '', loinc: '', mrn: null });
+    expect(item).toMatchObject({ patientName: 'Famous, Vera', restricted: true, value: '', loinc: '', mrn: null, notes: [], orderNotes: [] });
     expect(await c.call('labs.patientResults', { patientId: vip.id })).toMatchObject({ ok: false, error: { code: 'break_glass_required' } });
+  });
+
+  it("shows the lab's comments with the result they qualify: in the inbox, the chart's list and the cumulative table", async () => {
+    const pid = `PID|1||${donald.mrn}^^^^MR||Duck^Donald||19241010|M`;
+    const msg = [
+      `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260304101500+0000||ORU^R01^ORU_R01|N1|P|2.5.1`,
+      pid,
+      `OBR|1|PL-N1^CAIRN|F-N1^ACME|24323-8^Metabolic panel^LN`,
+      'NTE|1|L|Received 6 hours after collection',
+      'OBX|1|NM|2823-3^Potassium^LN||6.1|mmol/L|3.5-5.1|H|||F|||20260304080000+0000',
+      'NTE|1|L|Specimen hemolyzed: potassium may be falsely raised',
+      'NTE|2|L|Please repeat',
+      'OBX|2|NM|2951-2^Sodium^LN||140|mmol/L|135-145|N|||F|||20260304080000+0000',
+    ].join('\r');
+    expect(ingest.receive(msg, 'n1')).toMatchObject({ ack: 'AA', patientId: donald.id, results: 2 });
+    const potassium = (await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.loinc === '2823-3' && i.value === '6.1');
+    expect(potassium).toMatchObject({ notes: ['Specimen hemolyzed: potassium may be falsely raised', 'Please repeat'], orderNotes: ['Received 6 hours after collection'] });
+    const results = await c.ok<LabResultView[]>('labs.patientResults', { patientId: donald.id });
+    expect(results.find((r) => r.loinc === '2951-2' && r.value === '140')).toMatchObject({ notes: [], orderNotes: ['Received 6 hours after collection'] });
+    // A result that came without comments has none (not the neighbouring result's).
+    expect(results.find((r) => r.loinc === '2345-7' && r.value === '110')).toMatchObject({ notes: [], orderNotes: [] });
+    const cumulative = await c.ok<CumulativeView>('labs.cumulative', { patientId: donald.id });
+    const k = cumulative.rows.find((r) => r.loinc === '2823-3')!;
+    const col = cumulative.columns.indexOf('2026-03-04T08:00:00.000Z');
+    expect(k.cells[col]).toMatchObject({ value: '6.1', notes: ['Specimen hemolyzed: potassium may be falsely raised', 'Please repeat', 'Received 6 hours after collection'] });
   });
 });

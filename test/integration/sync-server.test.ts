@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput } from '../../shared/domain/patient';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, HttpTransport, type SyncClient } from '../../electron/services/sync';
+import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { PullApplier } from '../../electron/services/sync/pull-applier';
 import { openClinic, type Clinic } from '../helpers/clinic';
 import { startTestServer, type Backend } from '../helpers/sync-server';
@@ -69,6 +70,27 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     const there = b.store.sqlite.prepare(`SELECT ${cols} FROM observations WHERE id = ?`).get(reading!.id);
     expect(there).toEqual(aRepos.store.sqlite.prepare(`SELECT ${cols} FROM observations WHERE id = ?`).get(reading!.id));
     expect(there).toMatchObject({ value_num: 71, loinc: '8867-4' });
+  });
+
+  it("a lab result reaches the other device with the lab's comments and order numbers; the message it came in stays here", async () => {
+    const p = await a.ok<{ id: string; mrn: string }>('patients.create', { givenName: 'Oskar', familyName: 'Lund', birthDate: '1948-02-02', sex: 'male' });
+    const oru = [
+      'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|SYNC-N1|P|2.5.1',
+      `PID|1||${p.mrn}^^^^MR||Lund^Oskar||19480202|M`,
+      'OBR|1|PL-77^CAIRN^1.2.3^ISO|FI-77^ACME|24323-8^Metabolic panel^LN',
+      'NTE|1|L|Received 6 hours after collection',
+      'OBX|1|NM|2823-3^Potassium^LN||6.1|mmol/L|3.5-5.1|H|||F|||20260301080000+0000',
+      'NTE|1|L|Specimen hemolyzed',
+    ].join('\r');
+    expect(new Hl7Ingest(aRepos).receive(oru, 'sync-test')).toMatchObject({ ack: 'AA', patientId: p.id, results: 1 });
+    expect((await syncA.syncOnce()).error).toBeNull();
+    expect((await syncB.syncOnce()).error).toBeNull();
+    const cols = 'lab_notes, lab_order_notes, lab_placer_number, lab_filler_number, lab_order_code, lab_order_display, lab_result_key, value_num';
+    const here = aRepos.store.sqlite.prepare(`SELECT ${cols}, lab_message_id FROM observations WHERE patient_id = ?`).get(p.id) as Record<string, unknown>;
+    const there = b.store.sqlite.prepare(`SELECT ${cols}, lab_message_id FROM observations WHERE patient_id = ?`).get(p.id) as Record<string, unknown>;
+    expect(there).toEqual({ ...here, lab_message_id: null });
+    expect(there).toMatchObject({ lab_notes: '["Specimen hemolyzed"]', lab_order_notes: '["Received 6 hours after collection"]', lab_placer_number: 'PL-77^CAIRN^1.2.3^ISO', value_num: 6.1 });
+    expect(here['lab_message_id']).toEqual(expect.any(String));
   });
 
   it('audit entries reach the server append-only, each device chain checked on arrival', async () => {

@@ -20,6 +20,8 @@ interface Row {
   effectiveAt: string;
   receivedAt: string;
   orderDisplay: string | null;
+  notes: string | null;
+  orderNotes: string | null;
   supersedesId: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
@@ -30,7 +32,7 @@ export type MayOpen = (patientId: string) => boolean;
 
 const COLUMNS = `o.id, o.patient_id AS patientId, o.loinc, o.display, o.value_num AS valueNum, o.value_text AS valueText, o.unit,
   o.ref_low AS refLow, o.ref_high AS refHigh, o.ref_text AS refText, o.interpretation AS flag, o.status, o.effective_at AS effectiveAt,
-  o.created_at AS receivedAt, o.lab_order_display AS orderDisplay, o.supersedes_id AS supersedesId,
+  o.created_at AS receivedAt, o.lab_order_display AS orderDisplay, o.lab_notes AS notes, o.lab_order_notes AS orderNotes, o.supersedes_id AS supersedesId,
   (SELECT a.created_at FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedAt,
   (SELECT coalesce(u.display_name, a.created_by) FROM result_acknowledgements a LEFT JOIN users u ON u.id = a.created_by
     WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedBy`;
@@ -42,6 +44,13 @@ const CURRENT = `o.category = 'laboratory' AND o.deleted_at IS NULL AND o.status
 function shown(r: Row): string {
   if (r.valueNum !== null) return String(r.valueNum);
   return r.valueText ?? '';
+}
+
+/** A JSON array of NTE texts as stored (null for results that did not come in a lab message). */
+function notesOf(json: string | null): string[] {
+  if (json === null) return [];
+  const v: unknown = JSON.parse(json);
+  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
 }
 
 function view(r: Row): LabResultView {
@@ -62,6 +71,8 @@ function view(r: Row): LabResultView {
     effectiveAt: r.effectiveAt,
     receivedAt: r.receivedAt,
     orderDisplay: r.orderDisplay,
+    notes: notesOf(r.notes),
+    orderNotes: notesOf(r.orderNotes),
     corrected: r.supersedesId !== null,
     acknowledgedAt: r.acknowledgedAt,
     acknowledgedBy: r.acknowledgedBy,
@@ -112,7 +123,7 @@ export class LabResultsRepo {
       const restricted = r.restricted === 1 && !mayOpen(r.patientId);
       const base = view(r);
       // Important: a restricted chart's results are listed by the patient's name only, as search does.
-      const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null } : {};
+      const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null, notes: [], orderNotes: [] } : {};
       return { ...base, ...hidden, patientName: r.patientName, mrn: restricted ? null : r.mrn, restricted };
     });
     return items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit);
@@ -154,7 +165,7 @@ export class LabResultsRepo {
         rows.set(r.loinc, row);
       }
       const col = columns.indexOf(r.effectiveAt);
-      row.cells[col] ??= { id: r.id, value: r.value, flag: r.flag, severity: r.severity };
+      row.cells[col] ??= { id: r.id, value: r.value, flag: r.flag, severity: r.severity, notes: [...r.notes, ...r.orderNotes] };
     }
     return { columns, rows: [...rows.values()].sort((a, b) => a.display.localeCompare(b.display)) };
   }

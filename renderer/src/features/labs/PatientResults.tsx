@@ -41,31 +41,53 @@ function Cumulative({ patientId }: { patientId: string }): ReactElement {
   useEffect(() => void api['labs.cumulative']({ patientId }).then((r) => (r.ok ? setView(r.value) : setError(r.error.message))), [patientId]);
   if (error) return <Alert color="red">{error}</Alert>;
   if (!view) return <Loader />;
+  // A value the lab commented on gets a footnote number, and its comments are listed under the table.
+  const footnotes: { n: number; test: string; at: string; value: string; notes: string[] }[] = [];
+  const footnoteOf = new Map<string, number>();
+  for (const row of view.rows)
+    row.cells.forEach((cell, i) => {
+      if (!cell || cell.notes.length === 0) return;
+      const n = footnotes.length + 1;
+      footnoteOf.set(cell.id, n);
+      footnotes.push({ n, test: row.display, at: view.columns[i]!, value: cell.value, notes: cell.notes });
+    });
   return (
-    <ScrollArea>
-      <Table withColumnBorders data-testid="cumulative-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Test</Table.Th>
-            <Table.Th>Reference</Table.Th>
-            {view.columns.map((c) => <Table.Th key={c}>{when(c)}</Table.Th>)}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {view.rows.map((row) => (
-            <Table.Tr key={row.loinc}>
-              <Table.Td>{row.display}{row.unit ? ` (${row.unit})` : ''}</Table.Td>
-              <Table.Td>{range(row)}</Table.Td>
-              {row.cells.map((cell, i) => (
-                <Table.Td key={view.columns[i]} style={cell ? criticalRow(cell.severity) : undefined} fw={cell && cell.severity !== 'normal' ? 700 : undefined} c={cell?.severity === 'critical' ? 'red.8' : undefined}>
-                  {cell ? `${cell.value}${cell.flag && cell.flag !== 'N' ? ` ${cell.flag}` : ''}` : ''}
-                </Table.Td>
-              ))}
+    <Stack gap="xs">
+      <ScrollArea>
+        <Table withColumnBorders data-testid="cumulative-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Test</Table.Th>
+              <Table.Th>Reference</Table.Th>
+              {view.columns.map((c) => <Table.Th key={c}>{when(c)}</Table.Th>)}
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </ScrollArea>
+          </Table.Thead>
+          <Table.Tbody>
+            {view.rows.map((row) => (
+              <Table.Tr key={row.loinc}>
+                <Table.Td>{row.display}{row.unit ? ` (${row.unit})` : ''}</Table.Td>
+                <Table.Td>{range(row)}</Table.Td>
+                {row.cells.map((cell, i) => (
+                  <Table.Td key={view.columns[i]} style={cell ? criticalRow(cell.severity) : undefined} fw={cell && cell.severity !== 'normal' ? 700 : undefined} c={cell?.severity === 'critical' ? 'red.8' : undefined}>
+                    {cell ? `${cell.value}${cell.flag && cell.flag !== 'N' ? ` ${cell.flag}` : ''}` : ''}
+                    {cell && footnoteOf.has(cell.id) && (
+                      <Text component="sup" size="xs" c="orange.9" fw={700} data-testid="cumulative-note-mark">
+                        [{footnoteOf.get(cell.id)}]
+                      </Text>
+                    )}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+      {footnotes.map((f) => (
+        <Text key={f.n} size="sm" data-testid="cumulative-note">
+          <Text span fw={700} c="orange.9">[{f.n}]</Text> {f.test} {f.value}, {when(f.at)}: {f.notes.join(' · ')}
+        </Text>
+      ))}
+    </Stack>
   );
 }
 

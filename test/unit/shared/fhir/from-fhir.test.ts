@@ -163,6 +163,15 @@ describe('mapResource', () => {
     ]);
   });
 
+  it("Observation: a result's notes are kept as the lab's comments the results views show", () => {
+    const b = bundleOf(
+      { resourceType: 'Observation', status: 'final', category: [{ coding: [{ code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code: '2823-3' }] }, subject: { reference: P }, effectiveDateTime: '2020-01-01T10:00:00Z', valueQuantity: { value: 6.1, code: 'mmol/L' }, note: [{ text: 'Specimen hemolyzed' }, { text: ' ' }] },
+      { resourceType: 'Observation', status: 'final', category: [{ coding: [{ code: 'laboratory' }] }], code: { coding: [{ system: 'http://loinc.org', code: '2823-3' }] }, subject: { reference: P }, effectiveDateTime: '2020-01-02T10:00:00Z', valueQuantity: { value: 4.1, code: 'mmol/L' } },
+    );
+    expect(rows(map(b, 2))[0]).toMatchObject({ loinc: '2823-3', value_num: 6.1, lab_notes: '["Specimen hemolyzed"]' });
+    expect(rows(map(b, 3))[0]!['lab_notes']).toBeUndefined();
+  });
+
   it('MedicationRequest: a stopped course is a start and a stop; no date to start at is an error', () => {
     const med = (extra: Record<string, unknown>): Record<string, unknown> => ({
       resourceType: 'MedicationRequest',

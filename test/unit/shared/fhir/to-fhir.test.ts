@@ -79,6 +79,15 @@ describe('rowToFhir', () => {
     });
   });
 
+  it("carries the lab's comments (result, then order) as Observation.note", () => {
+    const o = valid('observation', {
+      ...audited, id: 'o9', patient_id: P, category: 'laboratory', loinc: '2823-3', display: 'Potassium', value_num: 6.1, unit: 'mmol/L', status: 'final', effective_at: '2026-03-01T09:30:00Z',
+      lab_notes: '["Specimen hemolyzed","  "]', lab_order_notes: '["Received late"]',
+    });
+    expect(o['note']).toEqual([{ text: 'Specimen hemolyzed' }, { text: 'Order: Received late' }]);
+    expect(valid('observation', { ...audited, id: 'o10', patient_id: P, category: 'laboratory', loinc: '2823-3', value_num: 4, status: 'final', effective_at: '2026-03-01T09:30:00Z', lab_notes: '[]' })['note']).toBeUndefined();
+  });
+
   it('maps vital signs, a coded survey answer, a social-history string and a value-less result', () => {
     const bp = valid('observation', { ...audited, id: 'o2', patient_id: P, category: 'vital-signs', loinc: '8480-6', display: 'Systolic', value_num: 128, unit: 'mm[Hg]', status: 'final', effective_at: '2026-03-01T09:30:00Z' });
     expect(bp['valueQuantity']).toEqual({ value: 128, unit: 'mm[Hg]', system: SYSTEMS.ucum, code: 'mm[Hg]' });
