@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startCheckpointer } from '../services/db/checkpointer';
 import { unlockDatabase, type Store } from '../services/db/open';
 import { Hl7Ingest, type IngestOutcome } from '../services/labs/ingest';
 import { startMllpListener } from '../services/labs/mllp.listener';
@@ -85,6 +86,8 @@ async function listen(args: string[]): Promise<number> {
   const port = Number(values['port']);
   if (values['port'] === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw new Hl7CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
   const store = await open(values['db']);
+  // Checkpoints run on the other core, so the listener's thread only parses, stores and commits.
+  const checkpointer = startCheckpointer(store, { onError: (m) => void process.stderr.write(`cairn: checkpoint: ${m}\n`) });
   try {
     const listener = await startMllpListener(new Hl7Ingest(createRepos(store)), {
       port,
@@ -100,6 +103,7 @@ async function listen(args: string[]): Promise<number> {
     await listener.close();
     return 0;
   } finally {
+    await checkpointer.stop();
     store.close();
   }
 }

@@ -1,3 +1,4 @@
+import { startCheckpointer } from '../services/db/checkpointer';
 import type { Store } from '../services/db/open';
 import { Hl7Ingest } from '../services/labs/ingest';
 import { startMllpListener, type MllpListener } from '../services/labs/mllp.listener';
@@ -28,6 +29,8 @@ export async function startLabInterface(server: RunningServer, store: Store, o: 
   const first = await loop.syncNow();
   if (first.error) throw new Error(`the lab interface could not sync with its clinic server: ${first.error.message}`);
   loop.start();
+  // Checkpoints run on another core, so the listener's thread only parses, stores and commits.
+  const checkpointer = startCheckpointer(store, { onError: (m) => o.onMessage?.(JSON.stringify({ checkpointError: m })) });
   const listener: MllpListener = await startMllpListener(new Hl7Ingest(repos), {
     port: o.port,
     ...(o.host && { host: o.host }),
@@ -43,6 +46,7 @@ export async function startLabInterface(server: RunningServer, store: Store, o: 
       loop.stop();
       await listener.close();
       await loop.syncNow();
+      await checkpointer.stop();
     },
   };
 }

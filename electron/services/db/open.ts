@@ -44,18 +44,39 @@ function nativeBinding(): { nativeBinding?: string } {
 }
 
 /**
- * Sets the SQLCipher v4 key before anything else touches the file. The raw 256-bit key is passed
- * as x'…' so SQLCipher skips its own PBKDF2 (our scrypt already did the slow part).
+ * What every connection to an encrypted store runs first. The SQLCipher v4 key comes before anything
+ * else touches the file; the raw 256-bit key is passed as x'…' so SQLCipher skips its own PBKDF2
+ * (our scrypt already did the slow part).
  */
+function connectionPragmas(key: Buffer): string[] {
+  return [
+    `cipher='sqlcipher'`,
+    'legacy=4',
+    `key="x'${key.toString('hex')}'"`,
+    // Important: SQLite3 Multiple Ciphers encrypts the database, its WAL and its journal, not
+    // temporary files (statement and savepoint journals, sorts, VACUUM's copy), and this build keeps
+    // those on disk by default (SQLITE_TEMP_STORE=1): patient data in plaintext in the temp folder.
+    // In memory they are never on disk; savepoints (one per received HL7 message) also stop costing writes.
+    'temp_store = MEMORY',
+  ];
+}
+
 function applyKey(sqlite: Database.Database, key: Buffer): void {
-  sqlite.pragma(`cipher='sqlcipher'`);
-  sqlite.pragma('legacy=4');
-  sqlite.pragma(`key="x'${key.toString('hex')}'"`);
-  // Important: SQLite3 Multiple Ciphers encrypts the database, its WAL and its journal, not temporary
-  // files (statement and savepoint journals, sorts, VACUUM's copy), and this build keeps those on
-  // disk by default (SQLITE_TEMP_STORE=1): patient data in plaintext in the temp folder. In memory
-  // they are never on disk; savepoints (one per received HL7 message) also stop costing writes.
-  sqlite.pragma('temp_store = MEMORY');
+  for (const p of connectionPragmas(key)) sqlite.pragma(p);
+}
+
+/** The key of each open store, for a helper thread's own connection (see connectionFor); never on the object. */
+const KEYS = new WeakMap<Store, Buffer>();
+
+/**
+ * How another thread opens its own connection to this store's file: the native module, the file,
+ * and the pragmas that unlock it. Important: the pragmas hold the key; they go to a worker thread of
+ * this process and nowhere else (never a log, a message to the renderer or a file).
+ */
+export function connectionFor(store: Store): { file: string; pragmas: string[]; nativeBinding: string | null } {
+  const key = KEYS.get(store);
+  if (!key) throw new Error('connectionFor: not an encrypted store opened by this process');
+  return { file: store.file, pragmas: connectionPragmas(key), nativeBinding: nativeBinding().nativeBinding ?? null };
 }
 
 function failFastOnWrongKey(sqlite: Database.Database, file: string): void {
@@ -91,7 +112,7 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
   const deviceId = ensureDeviceId(sqlite);
-  return {
+  const store: Store = {
     file,
     dir: dirname(file),
     resourcesDir: opts.resourcesDir,
@@ -102,6 +123,8 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
       if (sqlite.open) sqlite.close();
     },
   };
+  KEYS.set(store, key);
+  return store;
 }
 
 function ensureDeviceId(sqlite: Database.Database): string {

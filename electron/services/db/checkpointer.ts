@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { connectionFor, type Store } from './open';
+
+/**
+ * The worker, in plain JavaScript evaluated from this string, so it runs the same under Electron,
+ * tsx and vitest with no bundled entry of its own. It opens its own connection and runs a PASSIVE
+ * checkpoint every `intervalMs`: it copies committed pages from the WAL into the database file and
+ * never waits for, or blocks, the writer.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file, { fileMustExist: true, ...(workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {}) });
+for (const p of workerData.pragmas) db.pragma(p);
+db.pragma('busy_timeout = 5000');
+let timer = null;
+const checkpoint = () => {
+  const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+  parentPort.postMessage({ type: 'checkpoint', busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+};
+const tick = () => {
+  try {
+    checkpoint();
+  } catch (e) {
+    parentPort.postMessage({ type: 'error', message: String(e && e.message ? e.message : e) });
+  }
+  timer = setTimeout(tick, workerData.intervalMs);
+};
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearTimeout(timer);
+  try {
+    checkpoint();
+  } catch (e) {
+    parentPort.postMessage({ type: 'error', message: String(e && e.message ? e.message : e) });
+  }
+  db.close();
+  parentPort.postMessage({ type: 'stopped' });
+});
+tick();
+`;
+
+/** SQLite's default: the connection that commits past this many WAL pages checkpoints itself. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+/**
+ * With a checkpointer running, the writer checkpoints itself only past this many pages (16 MiB):
+ * a safety valve for a WAL the checkpointer cannot empty because the writer never pauses.
+ */
+const VALVE_PAGES = 4000;
+
+export interface CheckpointerOptions {
+  /** How often to copy the WAL into the database (default 20 ms). */
+  intervalMs?: number;
+  /** A checkpoint that failed (it is tried again at the next interval; the writer's valve still holds). */
+  onError?: (message: string) => void;
+}
+
+export interface CheckpointerStats {
+  checkpoints: number;
+  /** The most WAL frames copied into the database by one checkpoint. */
+  maxCheckpointed: number;
+  errors: number;
+}
+
+export interface Checkpointer {
+  /** Settles once the thread has unlocked the database and run its first checkpoint (or failed to). */
+  ready: Promise<void>;
+  stats(): CheckpointerStats;
+  /** A last checkpoint, then the worker's connection closes. The writer checkpoints itself again. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves checkpoints off the writing thread. In WAL mode every page a commit changes is encrypted
+ * into the WAL; the checkpoint then decrypts it and encrypts it again into the database file. Done
+ * by the writer (SQLite's default), that is a fifth of what storing a lab message costs; done here,
+ * it runs on the other core while the writer goes on. Used where writes come in volume: the MLLP
+ * listener of `cairn hl7 listen` and of the clinic server's lab interface.
+ *
+ * Durability is unchanged: a commit is durable once it is in the WAL (synchronous=FULL), and a
+ * checkpoint cut short by a crash is redone from the WAL on the next open, as SQLite always does.
+ */
+export function startCheckpointer(store: Store, options: CheckpointerOptions = {}): Checkpointer {
+  const { file, pragmas, nativeBinding } = connectionFor(store);
+  const module = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, file, pragmas, nativeBinding, intervalMs: options.intervalMs ?? 20 } });
+  const stats: CheckpointerStats = { checkpoints: 0, maxCheckpointed: 0, errors: 0 };
+  let stopped: Promise<void> | null = null;
+  let exited = false;
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const fail = (message: string): void => {
+    stats.errors++;
+    options.onError?.(message);
+    started();
+  };
+  worker.on('message', (m: { type: 'checkpoint'; checkpointed: number } | { type: 'error'; message: string } | { type: 'stopped' }) => {
+    if (m.type === 'checkpoint') {
+      started();
+      stats.checkpoints++;
+      stats.maxCheckpointed = Math.max(stats.maxCheckpointed, m.checkpointed);
+    } else if (m.type === 'error') fail(m.message);
+  });
+  worker.on('error', (e) => fail(`the checkpoint thread stopped: ${e.message}`));
+  worker.on('exit', () => {
+    exited = true;
+    started();
+    // Whatever happened to the thread, the writer checkpoints for itself again.
+    if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+  });
+  worker.unref();
+  store.sqlite.pragma(`wal_autocheckpoint = ${VALVE_PAGES}`);
+  return {
+    ready,
+    stats: () => ({ ...stats }),
+    stop() {
+      stopped ??= exited
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            // Held open until the last checkpoint is done (the thread does not keep a process alive otherwise).
+            worker.ref();
+            worker.once('exit', () => resolve());
+            worker.on('message', (m: { type: string }) => m.type === 'stopped' && void worker.terminate());
+            worker.postMessage('stop');
+          });
+      return stopped;
+    },
+  };
+}

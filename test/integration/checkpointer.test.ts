@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCheckpointer } from '../../electron/services/db/checkpointer';
+import { openPlainForBenchmark, unlockDatabase } from '../../electron/services/db/open';
+import { Hl7Ingest } from '../../electron/services/labs/ingest';
+import { createRepos } from '../../electron/services/repos';
+import { patientInput } from '../../shared/domain/patient';
+import { frameMllp, MllpDeframer } from '../../shared/hl7';
+import { cairn, CLI_ENV } from '../helpers/cli';
+import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
+
+/** An ORU^R01 with 10 numeric results for the chart with this MRN. */
+function oru(n: number, mrn: string): string {
+  const obx = Array.from({ length: 10 }, (_, i) => `OBX|${i + 1}|NM|${2345 + i}-7^Test ${i}^LN||${n + i}|mg/dL|1-999|N|||F|||20260301101000+0000`);
+  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|K${n}|P|2.5.1`, `PID|1||${mrn}^^^^MR||Doe^Jane||19700101|F`, `OBR|1|PL-K${n}^CAIRN|FI-K${n}^ACME|24323-8^Panel^LN`, ...obx].join('\r');
+}
+
+const until = async (ok: () => boolean, what: string, ms = 20_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('the checkpoint thread', () => {
+  const t = tempDir('cairn-checkpointer-');
+  afterAll(() => t.cleanup());
+
+  it('copies committed pages into the database file from its own thread; the writer takes over again when it stops', async () => {
+    mkdirSync(join(t.dir, 'a'));
+    const { store, file } = await newStore(join(t.dir, 'a'));
+    const repos = createRepos(store);
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Jane', familyName: 'Doe', birthDate: '1970-01-01', sex: 'female', mrn: 'CK-1' }), { userId: 'test' });
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const before = statSync(file).size;
+    const checkpointer = startCheckpointer(store, { intervalMs: 5 });
+    await checkpointer.ready;
+    // The writer now leaves checkpoints to the thread until its WAL passes 4,000 pages (the valve).
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    const ingest = new Hl7Ingest(repos);
+    for (let i = 0; i < 60; i++) {
+      expect(ingest.receive(oru(i, 'CK-1'), 'test').ack).toBe('AA');
+      await new Promise((r) => setImmediate(r));
+    }
+    // About 3,000 WAL pages in all, under the valve: only the thread can have grown the database file.
+    await until(() => statSync(file).size > before + 300_000, 'the database file to grow');
+    const stats = checkpointer.stats();
+    expect(stats.errors).toBe(0);
+    expect(stats.maxCheckpointed).toBeGreaterThan(0);
+    await checkpointer.stop();
+    await checkpointer.stop();
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    store.close();
+
+    const { store: again } = await unlockDatabase(file, 'correct horse battery staple', { resourcesDir });
+    expect(again.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(again.sqlite.prepare('SELECT count(*) AS n FROM observations WHERE patient_id = ?').get(p.id)).toEqual({ n: 600 });
+    again.close();
+  });
+
+  it('refuses a store it cannot unlock on its own thread, clearly', () => {
+    const plain = openPlainForBenchmark(join(t.dir, 'plain.db'), { resourcesDir });
+    expect(() => startCheckpointer(plain)).toThrow(/not an encrypted store opened by this process/);
+    plain.close();
+  });
+
+  it('`cairn hl7 listen` killed with SIGKILL mid-stream: every ACKed message is stored with its results, the database sound', async () => {
+    const db = join(t.dir, 'listen.cairn');
+    expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
+    expect(cairn(['patients', 'add', '--db', db, '--given', 'Jane', '--family', 'Doe', '--birth-date', '1970-01-01', '--sex', 'female', '--mrn', 'CK-2']).code).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'hl7', 'listen', '--db', db, '--port', '0'], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const lines = createInterface({ input: child.stdout });
+    const port = await new Promise<number>((res, rej) => {
+      lines.once('line', (l) => res((JSON.parse(l) as { listening: number }).listening));
+      child.once('exit', (code) => rej(new Error(`cairn hl7 listen exited (${code}): ${err}`)));
+    });
+    const before = statSync(db).size;
+    const socket: Socket = connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const deframer = new MllpDeframer({ maxMessageBytes: 1 << 20 });
+    const acked: string[] = [];
+    let waiting: ((ack: string) => void) | null = null;
+    socket.on('data', (chunk: Buffer) => {
+      for (const ev of deframer.push(chunk)) if (ev.type === 'message') waiting?.(new TextDecoder().decode(ev.payload));
+    });
+    socket.on('error', () => undefined);
+    const send = (n: number): Promise<string> =>
+      new Promise((res) => {
+        waiting = res;
+        socket.write(frameMllp(oru(n, 'CK-2')));
+      });
+    for (let n = 0; n < 60; n++) {
+      const ack = await send(n);
+      expect(ack).toContain('MSA|AA|K' + n);
+      acked.push(`K${n}`);
+    }
+    // About 3,000 WAL pages, and the listener's own thread checkpoints only past 4,000: a bigger
+    // database file is the checkpoint thread's work.
+    await until(() => statSync(db).size > before + 300_000, 'the checkpoint thread to write the database file');
+    // Three more in flight, and the process killed at once: no chance to finish anything.
+    for (let n = 60; n < 63; n++) socket.write(frameMllp(oru(n, 'CK-2')));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    socket.destroy();
+
+    const { store } = await unlockDatabase(db, CLI_ENV.CAIRN_PASSPHRASE, { resourcesDir });
+    try {
+      expect(store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      const stored = store.sqlite.prepare(`SELECT control_id AS id, (SELECT count(*) FROM observations o WHERE o.lab_message_id = m.id) AS results FROM hl7_messages m`).all() as { id: string; results: number }[];
+      const byId = new Map(stored.map((s) => [s.id, s.results]));
+      for (const id of acked) expect(byId.get(id), `ACKed message ${id}`).toBe(10);
+      // Whatever of the last three was committed is whole: all ten results or none of it.
+      expect(stored.every((s) => s.results === 10)).toBe(true);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});
