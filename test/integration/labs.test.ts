@@ -86,6 +86,21 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect(rows[0]!.sup).toBeNull();
   });
 
+  it('finds earlier versions only where they can be: the same order, on an earlier message or earlier in the same one', () => {
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Grace', familyName: 'Hopper', birthDate: '1906-12-09', sex: 'female', mrn: 'LAB-101' }), ADMIN);
+    const pid = 'PID|1||LAB-101^^^^MR||Hopper^Grace||19061209|F';
+    const withOrder = (id: string, filler: string, ...obx: string[]): string => oru(id, pid, ...obx).replace('FI-9^ACME', `${filler}^ACME`);
+    // FI-1 and FI-10: one order number is the start of the other's, and neither is a version of the other.
+    expect(ingest.receive(withOrder('V1', 'FI-1', 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ results: 1 });
+    expect(ingest.receive(withOrder('V2', 'FI-10', 'OBX|1|NM|2345-7^Glucose^LN||91|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ results: 1 });
+    // The same test twice in one message: the second replaces the first, as from separate messages.
+    expect(ingest.receive(withOrder('V3', 'FI-2', 'OBX|1|NM|2345-7^Glucose^LN||92|mg/dL|70_105|N|||P', 'OBX|2|NM|2345-7^Glucose^LN||93|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ results: 2 });
+    // A correction of FI-1 supersedes FI-1's result, not FI-10's.
+    expect(ingest.receive(withOrder('V4', 'FI-1', 'OBX|1|NM|2345-7^Glucose^LN||190|mg/dL|70_105|H|||C'), 'x')).toMatchObject({ results: 1 });
+    const rows = store.sqlite.prepare(`SELECT id, value_num AS v, supersedes_id AS sup FROM observations WHERE patient_id = ?`).all(p.id) as { id: string; v: number; sup: string | null }[];
+    expect(Object.fromEntries(rows.map((r) => [r.v, r.sup === null ? null : rows.find((x) => x.id === r.sup)!.v]))).toEqual({ 90: null, 91: null, 92: null, 93: 92, 190: 90 });
+  });
+
   it('an unknown patient: AA, queued, nothing attached', () => {
     const before = count(`SELECT count(*) AS n FROM observations`);
     const o = ingest.receive(oru('U1', 'PID|1||999^^^ELSEWHERE^MR||Nobody^Known||19700101|M', 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F'), 'x');

@@ -25,6 +25,21 @@ function latestVersion(sqlite: Database.Database, patientId: string, key: string
   return row?.id ?? null;
 }
 
+/**
+ * Whether this chart holds any result of this order yet (a result's key starts with its order's
+ * number and "|", see resultKey). When it holds none, no result of the order can have an earlier
+ * version: one index probe per order instead of one lookup per result.
+ */
+function orderSeen(sqlite: Database.Database, patientId: string, order: LabOrderDraft): boolean {
+  const number = order.fillerNumber || order.placerNumber;
+  // Keys from `number|` up to (not including) `number}`: '}' is the character after '|'.
+  return (
+    statementsFor(sqlite)
+      .get(`SELECT 1 AS hit FROM observations WHERE patient_id = ? AND lab_result_key >= ? AND lab_result_key < ? LIMIT 1`)
+      .get(patientId, `${number}|`, `${number}}`) !== undefined
+  );
+}
+
 function orderIdFor(sqlite: Database.Database, patientId: string, placer: string): string | null {
   if (placer === '') return null;
   const row = statementsFor(sqlite).get(`SELECT id FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`).get(placer, patientId) as { id: string } | undefined;
@@ -41,7 +56,7 @@ const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, 
  * names the earlier one) with what the message said of it (the lab_* columns, kept on this
  * device), and queues it for sync. Its audit entry is the message's (see storeResults).
  */
-function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft): void {
+function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft, mayHaveEarlier: boolean): string {
   const { sqlite } = ctx.repos.store;
   const statements = statementsFor(sqlite);
   const key = resultKey(order, r);
@@ -65,7 +80,7 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
       r.status,
       r.effectiveAt,
       orderId,
-      latestVersion(sqlite, patientId, key),
+      mayHaveEarlier ? latestVersion(sqlite, patientId, key) : null,
       r.rawValue === '' ? null : r.rawValue,
       who.createdAt,
       who.createdBy,
@@ -84,6 +99,7 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
       r.attachment ? JSON.stringify(r.attachment) : null,
     );
   ctx.repos.writer.syncInserted(ctx.at, 'observation', id, ctx.actor, patientId);
+  return key;
 }
 
 /**
@@ -92,8 +108,15 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
  */
 export function storeResults(ctx: HandlerContext, patientId: string, drafts: OruDrafts): void {
   const { orders, results } = drafts;
-  const orderIds = orders.map((o) => orderIdFor(ctx.repos.store.sqlite, patientId, o.placerNumber));
-  for (const r of results) storeResult(ctx, patientId, orders[r.orderIndex]!, orderIds[r.orderIndex]!, r);
+  const { sqlite } = ctx.repos.store;
+  const orderIds = orders.map((o) => orderIdFor(sqlite, patientId, o.placerNumber));
+  const seenBefore = orders.map((o) => orderSeen(sqlite, patientId, o));
+  // A key stored earlier in this same message is an earlier version too (a repeated OBX).
+  const storedNow = new Set<string>();
+  for (const r of results) {
+    const order = orders[r.orderIndex]!;
+    storedNow.add(storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, seenBefore[r.orderIndex]! || storedNow.has(resultKey(order, r))));
+  }
   const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
   ctx.repos.audit.append(
     { action: 'labs.results', userId: ctx.actor.userId, patientId, recordType: 'hl7_message', recordId: ctx.messageId, detail: `${results.length} results stored: ${tests}` },
