@@ -45,6 +45,8 @@ export const labResultView = z.object({
   orderNotes: z.array(z.string()),
   /** A corrected result: it replaces an earlier version. */
   corrected: z.boolean(),
+  /** The version this one replaces, as it was reported, so whoever acted on it sees what changed. */
+  previous: z.object({ value: z.string(), unit: z.string().nullable(), flag: z.string().nullable(), status: z.string(), receivedAt: z.string() }).nullable(),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(),
 });

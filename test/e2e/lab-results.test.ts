@@ -31,7 +31,9 @@ describe('lab results in Chromium against the real dispatcher', () => {
     expect(ingest.receive(readFileSync(join(FIXTURES, 'LAB-ORU-1.hl7'), 'utf8'), 'LAB-ORU-1.hl7')).toMatchObject({ patientId: donald.id, results: 10 });
     const pid = `PID|1||${donald.mrn}^^^^MR||Duck^Donald||19241010|M`;
     ingest.receive(oru('G1', pid, 'F-1', 'OBX|1|NM|2345-7^Glucose^LN||95|mg/dL|70-99|N|||F|||20260220080000+0000'), 'g1');
-    ingest.receive(oru('G2', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||132|mg/dL|70-99|H|||F|||20260226080000+0000'), 'g2');
+    ingest.receive(oru('G2', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||121|mg/dL|70-99|H|||F|||20260226080000+0000'), 'g2');
+    // The lab corrects it: the chart shows the new value and what it replaces.
+    ingest.receive(oru('G2C', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||132|mg/dL|70-99|H|||C|||20260226080000+0000'), 'g2c');
     ingest.receive(oru('G3', pid, 'F-3', 'OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||20260301080000+0000', 'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L|3.5-5.1|H|||F|||20260301080000+0000', 'NTE|1|L|Specimen hemolyzed: potassium may be falsely raised'), 'g3');
     expect(ingest.receive(oru('U1', 'PID|1||777^^^OTHERLAB^MR||Dack^Donald||19241010|M', 'F-U', 'OBX|1|NM|2345-7^Glucose^LN||101|mg/dL|70-99|H|||F|||20260302080000+0000'), 'u1')).toMatchObject({ queued: true });
     app = await startBridgedApp(clinic.handlers);
@@ -73,6 +75,9 @@ describe('lab results in Chromium against the real dispatcher', () => {
     await page.getByTestId('patient-results').waitFor();
     const critical = page.getByTestId('result-row-critical');
     await expect(critical.textContent()).resolves.toContain('Dr. Gregory House');
+    const corrected = page.getByTestId('patient-results').locator('tbody tr', { hasText: '132 mg/dL' });
+    await expect(corrected.getByTestId('result-version').textContent()).resolves.toBe('corrected');
+    await expect(corrected.getByTestId('result-previous').textContent()).resolves.toMatch(/^Was 121 mg\/dL H \(final, received .+\)$/);
     await shot(page, '62-patient-results');
 
     // Cumulative: rows are tests, columns are collection times.

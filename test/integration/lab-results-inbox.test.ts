@@ -136,4 +136,20 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
     const col = cumulative.columns.indexOf('2026-03-04T08:00:00.000Z');
     expect(k.cells[col]).toMatchObject({ value: '6.1', notes: ['Specimen hemolyzed: potassium may be falsely raised', 'Please repeat', 'Received 6 hours after collection'] });
   });
+
+  it('shows what a corrected result replaces, and brings it back to the inbox', async () => {
+    const pid = `PID|1||${donald.mrn}^^^^MR||Duck^Donald||19241010|M`;
+    const msg = (id: string, obx: string): string =>
+      [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260305101500+0000||ORU^R01^ORU_R01|${id}|P|2.5.1`, pid, 'OBR|1|PL-C9^CAIRN|F-C9^ACME|24323-8^Metabolic panel^LN', obx].join('\r');
+    expect(ingest.receive(msg('C9a', 'OBX|1|NM|2160-0^Creatinine^LN||1.1|mg/dL|0.6-1.3|N|||F|||20260305080000+0000'), 'c9a')).toMatchObject({ results: 1 });
+    const first = (await c.ok<LabResultView[]>('labs.patientResults', { patientId: donald.id })).find((r) => r.loinc === '2160-0')!;
+    expect(first).toMatchObject({ value: '1.1', corrected: false, previous: null });
+    await c.ok('labs.acknowledge', { observationIds: [first.id] });
+    expect(ingest.receive(msg('C9b', 'OBX|1|NM|2160-0^Creatinine^LN||2.4|mg/dL|0.6-1.3|H|||C|||20260305080000+0000'), 'c9b')).toMatchObject({ results: 1 });
+    const now = (await c.ok<LabResultView[]>('labs.patientResults', { patientId: donald.id })).filter((r) => r.loinc === '2160-0');
+    expect(now).toHaveLength(1);
+    expect(now[0]).toMatchObject({ value: '2.4', status: 'corrected', corrected: true, previous: { value: '1.1', unit: 'mg/dL', flag: 'N', status: 'final', receivedAt: first.receivedAt } });
+    // The correction is a new result to review, though the earlier value was acknowledged.
+    expect((await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.id === now[0]!.id)).toMatchObject({ previous: { value: '1.1' } });
+  });
 });

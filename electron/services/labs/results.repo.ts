@@ -23,6 +23,12 @@ interface Row {
   notes: string | null;
   orderNotes: string | null;
   supersedesId: string | null;
+  prevValueNum: number | null;
+  prevValueText: string | null;
+  prevUnit: string | null;
+  prevFlag: string | null;
+  prevStatus: string | null;
+  prevReceivedAt: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
 }
@@ -33,15 +39,19 @@ export type MayOpen = (patientId: string) => boolean;
 const COLUMNS = `o.id, o.patient_id AS patientId, o.loinc, o.display, o.value_num AS valueNum, o.value_text AS valueText, o.unit,
   o.ref_low AS refLow, o.ref_high AS refHigh, o.ref_text AS refText, o.interpretation AS flag, o.status, o.effective_at AS effectiveAt,
   o.created_at AS receivedAt, o.lab_order_display AS orderDisplay, o.lab_notes AS notes, o.lab_order_notes AS orderNotes, o.supersedes_id AS supersedesId,
+  prev.value_num AS prevValueNum, prev.value_text AS prevValueText, prev.unit AS prevUnit, prev.interpretation AS prevFlag, prev.status AS prevStatus, prev.created_at AS prevReceivedAt,
   (SELECT a.created_at FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedAt,
   (SELECT coalesce(u.display_name, a.created_by) FROM result_acknowledgements a LEFT JOIN users u ON u.id = a.created_by
     WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedBy`;
+
+/** The version a result replaces (COLUMNS reads it as prev). */
+const PREVIOUS = `LEFT JOIN observations prev ON prev.id = o.supersedes_id`;
 
 /** Current lab results: not deleted, not entered in error, not replaced by a correction, and with a value to read. */
 const CURRENT = `o.category = 'laboratory' AND o.deleted_at IS NULL AND o.status NOT IN ('entered-in-error', 'registered')
   AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id AND n.deleted_at IS NULL)`;
 
-function shown(r: Row): string {
+function shown(r: { valueNum: number | null; valueText: string | null }): string {
   if (r.valueNum !== null) return String(r.valueNum);
   return r.valueText ?? '';
 }
@@ -74,6 +84,10 @@ function view(r: Row): LabResultView {
     notes: notesOf(r.notes),
     orderNotes: notesOf(r.orderNotes),
     corrected: r.supersedesId !== null,
+    previous:
+      r.supersedesId !== null && r.prevStatus !== null
+        ? { value: shown({ valueNum: r.prevValueNum, valueText: r.prevValueText }), unit: r.prevUnit, flag: r.prevFlag, status: r.prevStatus, receivedAt: r.prevReceivedAt ?? '' }
+        : null,
     acknowledgedAt: r.acknowledgedAt,
     acknowledgedBy: r.acknowledgedBy,
   };
@@ -96,14 +110,14 @@ export class LabResultsRepo {
   ) {
     this.unacknowledged = sqlite.prepare(
       `SELECT ${COLUMNS}, p.family_name || ', ' || p.given_name AS patientName, p.mrn, p.restricted
-       FROM observations o JOIN patients p ON p.id = o.patient_id
+       FROM observations o JOIN patients p ON p.id = o.patient_id ${PREVIOUS}
        WHERE ${CURRENT} AND p.deleted_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL)
        ORDER BY CASE WHEN o.interpretation IN ('HH', 'LL', 'AA') THEN 0 WHEN coalesce(o.interpretation, 'N') IN ('N', '') THEN 2 ELSE 1 END, o.created_at DESC
        LIMIT ?`,
     );
     this.forPatient = sqlite.prepare(
-      `SELECT ${COLUMNS} FROM observations o
+      `SELECT ${COLUMNS} FROM observations o ${PREVIOUS}
        WHERE o.patient_id = ? AND ${CURRENT} ORDER BY o.effective_at DESC, o.loinc`,
     );
     this.insertAck = sqlite.prepare(
@@ -123,7 +137,7 @@ export class LabResultsRepo {
       const restricted = r.restricted === 1 && !mayOpen(r.patientId);
       const base = view(r);
       // Important: a restricted chart's results are listed by the patient's name only, as search does.
-      const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null, notes: [], orderNotes: [] } : {};
+      const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null, notes: [], orderNotes: [], previous: null } : {};
       return { ...base, ...hidden, patientName: r.patientName, mrn: restricted ? null : r.mrn, restricted };
     });
     return items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit);
