@@ -115,11 +115,22 @@ export type MapResult<T> = { ok: true; value: T } | { ok: false; error: Hl7Mappi
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
 
+/** hl7TimeToIso's last answer. */
+let lastTime: { ts: string; iso: string | null } = { ts: '', iso: null };
+
 /**
  * An HL7 DTM/TS (`YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]`) as UTC ISO-8601; null when it is not one.
  * Important: without an offset the time is taken as UTC (a pure module does not know the clinic's zone).
  */
 export function hl7TimeToIso(ts: string): string | null {
+  // The results of one message usually share one time: the last answer is kept for the next call.
+  if (ts === lastTime.ts) return lastTime.iso;
+  const iso = timeToIso(ts);
+  lastTime = { ts, iso };
+  return iso;
+}
+
+function timeToIso(ts: string): string | null {
   const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?$/.exec(ts.trim());
   if (!m) return null;
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', frac = '0', off] = m;
@@ -140,13 +151,16 @@ export function hl7DateToIso(dt: string): string | null {
  * A reference range as low/high, keeping the text: `70_105`, `70-105`, `4.3 to 6.2`, `<200`, `>=5`.
  * An open range (`<200`) sets only one bound; text that is not a range sets neither.
  */
+const RANGE_NUMBER = String.raw`([+-]?(?:\d+\.?\d*|\.\d+))`;
+const RANGE_BETWEEN = new RegExp(String.raw`^${RANGE_NUMBER}\s*(?:_|-|–|to)\s*${RANGE_NUMBER}$`, 'i');
+const RANGE_OPEN = new RegExp(String.raw`^(<=?|>=?|≤|≥)\s*${RANGE_NUMBER}$`);
+
 export function parseReferenceRange(text: string): { low: number | null; high: number | null; text: string | null } {
   const t = text.trim();
   if (t === '') return { low: null, high: null, text: null };
-  const num = String.raw`([+-]?(?:\d+\.?\d*|\.\d+))`;
-  const between = new RegExp(String.raw`^${num}\s*(?:_|-|–|to)\s*${num}$`, 'i').exec(t);
+  const between = RANGE_BETWEEN.exec(t);
   if (between) return { low: Number(between[1]), high: Number(between[2]), text: t };
-  const open = new RegExp(String.raw`^(<=?|>=?|≤|≥)\s*${num}$`).exec(t);
+  const open = RANGE_OPEN.exec(t);
   if (open) return open[1]!.startsWith('<') || open[1] === '≤' ? { low: null, high: Number(open[2]), text: t } : { low: Number(open[2]), high: null, text: t };
   return { low: null, high: null, text: t };
 }
