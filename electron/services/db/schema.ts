@@ -161,8 +161,9 @@ export const observations = sqliteTable(
     /** A coded answer (FHIR valueCodeableConcept: survey and social-history answers), with value_text as its display. */
     valueCode: text('value_code'),
     valueSystem: text('value_system'),
-    // What a result from a lab message carries beyond the observation (kept on this device; see
-    // ENTITIES.observation.localOnly). They were a table of their own, one more row per result.
+    // What a result from a lab message carries beyond the observation (synced, except the message id
+    // and an attachment: see ENTITIES.observation.localOnly). They were a table of their own, one
+    // more row per result.
     /** The hl7_messages row it came in. */
     labMessageId: text('lab_message_id'),
     /** Finds the earlier version of a result: filler (else placer) number, code, OBX-4 sub-id. */

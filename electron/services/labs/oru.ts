@@ -53,13 +53,11 @@ const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, 
 
 /**
  * Stores one result as an observation (append-only: a correction is a new row whose supersedes_id
- * names the earlier one) with what the message said of it (the lab_* columns, kept on this
- * device), and queues it for sync. Its audit entry is the message's (see storeResults).
+ * names the earlier one, `supersedesId`) with what the message said of it (the lab_* columns), and
+ * queues it for sync. Its audit entry is the message's (see storeResults).
  */
-function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft, mayHaveEarlier: boolean): string {
-  const { sqlite } = ctx.repos.store;
-  const statements = statementsFor(sqlite);
-  const key = resultKey(order, r);
+function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft, key: string, supersedesId: string | null): void {
+  const statements = statementsFor(ctx.repos.store.sqlite);
   const id = newId();
   const who = created(ctx.at, ctx.actor);
   // Prepared once per connection: this runs for every result of every message.
@@ -80,7 +78,7 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
       r.status,
       r.effectiveAt,
       orderId,
-      mayHaveEarlier ? latestVersion(sqlite, patientId, key) : null,
+      supersedesId,
       r.rawValue === '' ? null : r.rawValue,
       who.createdAt,
       who.createdBy,
@@ -99,7 +97,6 @@ function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraf
       r.attachment ? JSON.stringify(r.attachment) : null,
     );
   ctx.repos.writer.syncInserted(ctx.at, 'observation', id, ctx.actor, patientId);
-  return key;
 }
 
 /**
@@ -115,7 +112,10 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
   const storedNow = new Set<string>();
   for (const r of results) {
     const order = orders[r.orderIndex]!;
-    storedNow.add(storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, seenBefore[r.orderIndex]! || storedNow.has(resultKey(order, r))));
+    const key = resultKey(order, r);
+    const earlier = seenBefore[r.orderIndex]! || storedNow.has(key) ? latestVersion(sqlite, patientId, key) : null;
+    storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, key, earlier);
+    storedNow.add(key);
   }
   const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
   ctx.repos.audit.append(
