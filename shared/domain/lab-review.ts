@@ -17,6 +17,22 @@ export function flagSeverity(flag: string | null): Severity {
   return CRITICAL_FLAGS.includes(flag) ? 'critical' : 'abnormal';
 }
 
+/**
+ * The lab's comments as an observation stores them (`lab_notes`, `lab_order_notes`: JSON arrays of
+ * NTE texts): the non-blank texts, or none for null, a result that came without comments, or a
+ * value that is not such an array.
+ */
+export function storedNotes(json: string | number | null | undefined): string[] {
+  if (typeof json !== 'string' || json === '') return [];
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
+}
+
 /** Inbox order: critical, then abnormal, then normal. */
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, abnormal: 1, normal: 2 };
 

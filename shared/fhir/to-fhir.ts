@@ -16,6 +16,7 @@ import type {
   Reference,
   Resource,
 } from '@medplum/fhirtypes';
+import { storedNotes } from '../domain/lab-review';
 
 /**
  * Pure mappers from Cairn rows (the device tables' snake_case columns, as synced) to FHIR R4 resources.
@@ -250,12 +251,8 @@ function observation(row: Row): Observation {
   const quantity = (v: number): { value: number; unit?: string; system?: string; code?: string } => (unit ? { value: v, unit, system: SYSTEMS.ucum, code: unit } : { value: v });
   const flag = str(row['interpretation']);
   const effective = fhirDateTime(row['effective_at']);
-  // The lab's NTE comments (JSON arrays on the row): the result's own, then its order's.
-  const texts = (v: Row[string] | undefined): string[] => {
-    const a = parseJson(v);
-    return Array.isArray(a) ? a.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
-  };
-  const labNotes = [...texts(row['lab_notes']), ...texts(row['lab_order_notes']).map((t) => `Order: ${t}`)];
+  // The lab's NTE comments: the result's own, then its order's.
+  const labNotes = [...storedNotes(row['lab_notes']), ...storedNotes(row['lab_order_notes']).map((t) => `Order: ${t}`)];
   let valueX: Partial<Observation> = {};
   if (value !== undefined) valueX = { valueQuantity: quantity(value) };
   else if (valueCode) valueX = { valueCodeableConcept: concept([coding(str(row['value_system']) ?? SYSTEMS.loinc, valueCode, valueText)], valueText) };

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
-import { type CumulativeView, flagSeverity, type InboxItem, type LabResultView, type LabTrend, SEVERITY_RANK } from '../../../shared/domain/lab-review';
+import { type CumulativeView, flagSeverity, type InboxItem, type LabResultView, type LabTrend, SEVERITY_RANK, storedNotes } from '../../../shared/domain/lab-review';
 import type { Actor, ClinicalWriter } from '../repos/writer';
 
 interface Row {
@@ -56,13 +56,6 @@ function shown(r: { valueNum: number | null; valueText: string | null }): string
   return r.valueText ?? '';
 }
 
-/** A JSON array of NTE texts as stored (null for results that did not come in a lab message). */
-function notesOf(json: string | null): string[] {
-  if (json === null) return [];
-  const v: unknown = JSON.parse(json);
-  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : [];
-}
-
 function view(r: Row): LabResultView {
   return {
     id: r.id,
@@ -81,8 +74,8 @@ function view(r: Row): LabResultView {
     effectiveAt: r.effectiveAt,
     receivedAt: r.receivedAt,
     orderDisplay: r.orderDisplay,
-    notes: notesOf(r.notes),
-    orderNotes: notesOf(r.orderNotes),
+    notes: storedNotes(r.notes),
+    orderNotes: storedNotes(r.orderNotes),
     corrected: r.supersedesId !== null,
     previous:
       r.supersedesId !== null && r.prevStatus !== null
