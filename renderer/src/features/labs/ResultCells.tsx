@@ -32,13 +32,15 @@ function Previous({ r }: { r: LabResultView }): ReactElement | null {
 
 /** Test, result, flag and reference range of one result: the same four cells in the inbox and the chart. */
 export function ResultCells({ r }: { r: LabResultView }): ReactElement {
+  // A corrected value, or a later report of the same test (a final replacing a preliminary).
+  const correction = r.status === 'corrected' || r.status === 'amended';
   return (
     <>
       <Table.Td>
         {r.display}
         {r.corrected && (
-          <Badge ml="xs" size="xs" variant="outline" color={r.status === 'corrected' || r.status === 'amended' ? 'orange' : 'gray'} data-testid="result-version">
-            {r.status === 'corrected' || r.status === 'amended' ? 'corrected' : 'updated'}
+          <Badge ml="xs" size="xs" variant="outline" color={correction ? 'orange' : 'gray'} data-testid="result-version">
+            {correction ? 'corrected' : 'updated'}
           </Badge>
         )}
         <LabNotes notes={r.orderNotes} label="Order note" testId="order-note" />
