@@ -31,15 +31,23 @@ export async function startLabInterface(server: RunningServer, store: Store, o: 
   loop.start();
   // Checkpoints run on another core, so the listener's thread only parses, stores and commits.
   const checkpointer = startCheckpointer(store, { onError: (m) => o.onMessage?.(JSON.stringify({ checkpointError: m })) });
-  const listener: MllpListener = await startMllpListener(new Hl7Ingest(repos), {
-    port: o.port,
-    ...(o.host && { host: o.host }),
-    onMessage: (outcome) => {
-      o.onMessage?.(JSON.stringify({ mllp: outcome.controlId ?? null, ack: outcome.ack, queued: outcome.queued, results: outcome.results }));
-      // Push what was just stored at once rather than at the next tick.
-      void loop.syncNow();
-    },
-  });
+  let listener: MllpListener;
+  try {
+    listener = await startMllpListener(new Hl7Ingest(repos), {
+      port: o.port,
+      ...(o.host && { host: o.host }),
+      onMessage: (outcome) => {
+        o.onMessage?.(JSON.stringify({ mllp: outcome.controlId ?? null, ack: outcome.ack, queued: outcome.queued, results: outcome.results }));
+        // Push what was just stored at once rather than at the next tick.
+        void loop.syncNow();
+      },
+    });
+  } catch (e) {
+    // Important: nothing of the interface may outlive it (the caller closes the store next).
+    loop.stop();
+    await checkpointer.stop();
+    throw e;
+  }
   return {
     mllpPort: listener.port,
     async close() {

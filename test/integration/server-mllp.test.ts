@@ -78,4 +78,18 @@ describe('cairn server --mllp-port: lab results reach every device through sync'
       clinic.session.close();
     }
   });
+
+  it('an MLLP port already taken: one line naming it and an exit, nothing of the lab interface left running', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const mllp = (taken.address() as AddressInfo).port;
+    try {
+      const r = cairn(['server', '--data-dir', join(t.dir, 'srv2'), '--port', String(await freePort()), '--mllp-port', String(mllp)]);
+      expect(r.code).not.toBe(0);
+      // Before, the sync loop outlived the closed database and crashed with a stack trace.
+      expect(r.err.trim()).toBe(`cairn: listen EADDRINUSE: address already in use 127.0.0.1:${mllp}`);
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
 });
