@@ -63,6 +63,23 @@ describe('the checkpoint thread', () => {
     again.close();
   });
 
+  it('keeps a script that only awaits `ready` waiting until the thread has checkpointed, instead of letting it exit', async () => {
+    mkdirSync(join(t.dir, 'r'));
+    const { store, file } = await newStore(join(t.dir, 'r'));
+    store.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/await-checkpointer.ts'), file, 'correct horse battery staple'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    // Exit code 13 is Node's "unsettled top-level await": the worker let the event loop empty.
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const stats = JSON.parse(out) as { checkpoints: number; errors: number };
+    expect(stats.errors).toBe(0);
+    expect(stats.checkpoints).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses a store it cannot unlock on its own thread, clearly', () => {
     const plain = openPlainForBenchmark(join(t.dir, 'plain.db'), { resourcesDir });
     expect(() => startCheckpointer(plain)).toThrow(/not an encrypted store opened by this process/);

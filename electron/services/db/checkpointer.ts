@@ -89,7 +89,10 @@ export function startCheckpointer(store: Store, options: CheckpointerOptions = {
   let stopped: Promise<void> | null = null;
   let exited = false;
   let started: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (started = resolve));
+  // The thread keeps the process alive until it is ready (so `await ready` is kept waiting), not after.
+  const ready = new Promise<void>((resolve) => (started = resolve)).then(() => {
+    if (!exited && stopped === null) worker.unref();
+  });
   const fail = (message: string): void => {
     stats.errors++;
     options.onError?.(message);
@@ -109,7 +112,6 @@ export function startCheckpointer(store: Store, options: CheckpointerOptions = {
     // Whatever happened to the thread, the writer checkpoints for itself again.
     if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   });
-  worker.unref();
   store.sqlite.pragma(`wal_autocheckpoint = ${VALVE_PAGES}`);
   return {
     ready,
