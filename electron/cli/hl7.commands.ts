@@ -11,7 +11,7 @@ import { secretFrom } from './prompt';
 
 export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
       Receives HL7 v2 messages from files (several per file allowed, each starting with MSH):
-      ORU^R01 results, ADT^A04/A28/A08/A31/A40. Prints one JSON line per message
+      ORU^R01 and OUL^R22 results, ADT^A04/A28/A08/A31/A40. Prints one JSON line per message
       { file, controlId, type, ack, patientId, queued, results, error? }; exits 1 if any was not AA.
   cairn hl7 listen --db FILE --port N [--host 127.0.0.1]
       Runs an MLLP listener that stores, applies and acknowledges each message; prints

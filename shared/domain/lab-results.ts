@@ -1,7 +1,7 @@
-import { field, get, groups, type Hl7Delimiters, type Hl7ErrorCondition, type Hl7Message, type Hl7Segment, readHeader, repetitionValues, segments, writeField } from '../hl7';
+import { field, get, groups, type Hl7Delimiters, type Hl7Group, type Hl7ErrorCondition, type Hl7Message, type Hl7Segment, readHeader, repetitionValues, segments, writeField } from '../hl7';
 
 /**
- * Lab results from an HL7 v2 ORU^R01, pure: message in, result drafts out (no database).
+ * Lab results from an HL7 v2 ORU^R01 or OUL^R22, pure: message in, result drafts out (no database).
  *
  * ```ts
  * const r = mapOru(message);
@@ -292,34 +292,82 @@ function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, oc
   };
 }
 
+/** The message types whose results Cairn stores (`MSH-9.1^MSH-9.2`). */
+export const RESULT_MESSAGE_TYPES = ['ORU^R01', 'OUL^R22'] as const;
+
+/** Whether a stored message type (e.g. "ORU^R01") carries lab results that mapOru reads. */
+export function isResultMessage(type: string): boolean {
+  return (RESULT_MESSAGE_TYPES as readonly string[]).includes(type);
+}
+
+/** Segments that belong to a result (OBX) rather than end it: its notes, participants, timing and substance ids (OUL). */
+const RESULT_MEMBERS = ['NTE', 'PRT', 'TCD', 'SID'];
+
 /**
- * Maps an ORU^R01 to result drafts: every OBR group (an order) with its OBX (results) and their
- * NTE (notes). OBX that come before any OBR are patient-level observations, not lab results, and
- * are skipped (listed in `skipped`), as is an OBX with status O (order detail, no result).
- * A message that cannot be mapped gives the segment and field to name in the AE.
+ * Maps an ORU^R01 or an OUL^R22 to result drafts: every OBR group (an order) with its OBX (results)
+ * and their NTE (notes).
+ * - ORU^R01 is order first: OBR, its results, then (v2.5+) its specimen: SPM and the specimen's OBX
+ *   (its volume, its condition), kept as results of that order, as they always were.
+ * - OUL^R22 is specimen first: SPM, the specimen's OBX, then the orders (OBR) made on it. An order's
+ *   results end at the next SPM (the next specimen's), and a specimen's OBX are kept as results of
+ *   its first order.
+ * OBX outside any order (patient-level observations, a specimen with no order) are skipped with the
+ * reason (listed in `skipped`), as is an OBX with status O (order detail, no result); the message
+ * itself is kept as it came. An order without a collection time (OBR-7) takes its specimen's
+ * (SPM-17). A message that cannot be mapped gives the segment and field to name in the AE.
  */
 export function mapOru(message: Hl7Message): MapResult<OruDrafts> {
   if (segments(message, 'PID').length === 0) return fail('the message has no PID segment', '100', 'PID', 1);
   const obrGroups = groups(message, 'OBR');
   if (obrGroups.length === 0) return fail('the message has no OBR segment (no order to report on)', '100', 'OBR', 1);
+  const header = readHeader(message);
   const allObx = segments(message, 'OBX');
-  const fallbackAt = hl7TimeToIso(readHeader(message).dateTime) ?? new Date(0).toISOString();
+  const fallbackAt = hl7TimeToIso(header.dateTime) ?? new Date(0).toISOString();
   const out: OruDrafts = { orders: [], results: [], skipped: [] };
   const inGroups = new Set<Hl7Segment>();
-  for (const [i, g] of obrGroups.entries()) {
-    const order = orderOf(g.head, g.children, i, message.delimiters);
-    out.orders.push(order);
-    for (const { head: obx, children } of groups(g.children, 'OBX', { members: ['NTE', 'PRT'] })) {
+  // Specimen first (OUL): each specimen with its own OBX, and the specimen each order was made on.
+  const specimenFirst = header.messageType === 'OUL';
+  const specimens = specimenFirst ? groups(message, 'SPM') : [];
+  const specimenOf = new Map<Hl7Segment, Hl7Group>();
+  for (const spm of specimens) for (const s of spm.children) if (s.name === 'OBR' && !specimenOf.has(s)) specimenOf.set(s, spm);
+  const specimenDone = new Set<Hl7Group>();
+
+  const addResults = (obxGroups: Hl7Group[], order: LabOrderDraft): MapResult<null> => {
+    for (const { head: obx, children: members } of obxGroups) {
       inGroups.add(obx);
       const occurrence = allObx.indexOf(obx) + 1;
-      const r = resultOf(obx, children, order, occurrence, fallbackAt);
+      const r = resultOf(obx, members, order, occurrence, fallbackAt);
       if (!r.ok) return r;
       if (r.value === null) out.skipped.push({ occurrence, reason: 'order detail (OBX-11 = O), not a result' });
       else out.results.push({ ...r.value, rawValue: writeField(field(obx, 5), message.delimiters) });
     }
+    return { ok: true, value: null };
+  };
+
+  for (const [i, g] of obrGroups.entries()) {
+    const cut = specimenFirst ? g.children.findIndex((s) => s.name === 'SPM') : -1;
+    const children = cut === -1 ? g.children : g.children.slice(0, cut);
+    const specimen = specimenOf.get(g.head);
+    const spm = specimen?.head ?? g.children.find((s) => s.name === 'SPM');
+    const order = orderOf(g.head, children, i, message.delimiters);
+    if (order.observedAt === null && spm) order.observedAt = hl7TimeToIso(get(spm, '17.1'));
+    out.orders.push(order);
+    if (specimen && !specimenDone.has(specimen)) {
+      specimenDone.add(specimen);
+      const own = specimen.children.slice(0, specimen.children.findIndex((s) => s.name === 'OBR'));
+      const r = addResults(groups(own, 'OBX', { members: RESULT_MEMBERS }), order);
+      if (!r.ok) return r;
+    }
+    const r = addResults(groups(children, 'OBX', { members: RESULT_MEMBERS }), order);
+    if (!r.ok) return r;
   }
+  const specimenObx = new Set(specimens.flatMap((g) => g.children.filter((s) => s.name === 'OBX')));
   allObx.forEach((obx, k) => {
-    if (!inGroups.has(obx)) out.skipped.push({ occurrence: k + 1, reason: 'not inside an OBR group (a patient-level observation, not a lab result)' });
+    if (inGroups.has(obx)) return;
+    out.skipped.push({
+      occurrence: k + 1,
+      reason: specimenObx.has(obx) ? 'a specimen observation with no order (OBR) after its SPM' : 'not inside an OBR group (a patient-level observation, not a lab result)',
+    });
   });
   out.skipped.sort((a, b) => a.occurrence - b.occurrence);
   return { ok: true, value: out };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../electron/services/db/open';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
+import { listUnmatched, matchToPatient } from '../../electron/services/labs/unmatched';
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
@@ -245,5 +246,44 @@ describe('HL7 ingestion into an encrypted database', () => {
     } finally {
       await listener.close();
     }
+  });
+
+  it('OUL^R22 (specimen first): AA, each result on its own order; held when unmatched, then attached by hand', () => {
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Olive', familyName: 'Specimen', birthDate: '1982-02-02', sex: 'female', mrn: 'OUL-1' }), ADMIN);
+    const oul = (controlId: string, pid: string): string =>
+      [
+        `MSH|^~\\&|ANALYZER|ACME LAB|CAIRN|CLINIC|20260301101500+0000||OUL^R22^OUL_R22|${controlId}|P|2.5.1`,
+        pid,
+        'SPM|1|SP-1^ACME||SER^Serum^HL70487|||||||P||||||20260301081500+0000',
+        'OBX|1|NM|3167-4^Volume of Specimen^LN||5|mL|||||F',
+        'SAC|||TUBE-1',
+        `OBR|1|PL-${controlId}^CAIRN|FI-${controlId}^ACME|2345-7^Glucose^LN`,
+        `ORC|RE|PL-${controlId}^CAIRN|FI-${controlId}^ACME`,
+        'OBX|2|NM|2345-7^Glucose^LN||182|mg/dL|70_105|H|||F',
+        'TCD|2345-7^Glucose^LN|1',
+        'NTE|1||Repeated to confirm',
+        'SPM|2|SP-2^ACME||UR^Urine^HL70487|||||||P||||||20260301090000+0000',
+        `OBR|2|PL-${controlId}U^CAIRN|FI-${controlId}U^ACME|5811-5^Specific gravity of Urine^LN`,
+        'OBX|3|NM|5811-5^Specific gravity of Urine^LN||1.020||1.005-1.030|N|||F',
+      ].join('\r');
+    const o = ingest.receive(oul('OUL-A', 'PID|1||OUL-1^^^^MR||Specimen^Olive||19820202|F'), 'oul');
+    expect(o).toMatchObject({ type: 'OUL^R22', ack: 'AA', patientId: p.id, queued: false, results: 3 });
+    const ack = parseMessageOrThrow(o.ackMessage);
+    expect([get(ack, 'MSA-1'), get(ack, 'MSA-2'), get(ack, 'MSH-9.1'), get(ack, 'MSH-9.2')]).toEqual(['AA', 'OUL-A', 'ACK', 'R22']);
+    const rows = store.sqlite
+      .prepare(`SELECT loinc, value_num AS v, lab_placer_number AS placer, lab_notes AS notes, effective_at AS at FROM observations WHERE patient_id = ? ORDER BY loinc`)
+      .all(p.id);
+    expect(rows).toEqual([
+      { loinc: '2345-7', v: 182, placer: 'PL-OUL-A^CAIRN', notes: '["Repeated to confirm"]', at: '2026-03-01T08:15:00.000Z' },
+      { loinc: '3167-4', v: 5, placer: 'PL-OUL-A^CAIRN', notes: '[]', at: '2026-03-01T08:15:00.000Z' },
+      { loinc: '5811-5', v: 1.02, placer: 'PL-OUL-AU^CAIRN', notes: '[]', at: '2026-03-01T09:00:00.000Z' },
+    ]);
+
+    const held = ingest.receive(oul('OUL-B', 'PID|1||777^^^ELSEWHERE^MR||Unknown^Olive||19820202|F'), 'oul');
+    expect(held).toMatchObject({ type: 'OUL^R22', ack: 'AA', queued: true, patientId: null, results: 0 });
+    const item = listUnmatched(repos).find((i) => i.controlId === 'OUL-B');
+    expect(item).toMatchObject({ messageType: 'OUL^R22', familyName: 'Unknown', results: 3 });
+    expect(matchToPatient(repos, item!.reviewId, p.id, ADMIN)).toEqual({ reviewId: item!.reviewId, patientId: p.id, results: 3 });
+    expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ? AND lab_placer_number LIKE 'PL-OUL-B%'`, p.id)).toBe(3);
   });
 });

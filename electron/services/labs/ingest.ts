@@ -1,4 +1,5 @@
 import { newId } from '../db/ids';
+import { isResultMessage } from '../../../shared/domain/lab-results';
 import {
   ackForParseError,
   buildAck,
@@ -49,7 +50,7 @@ const NO_HEADER: Hl7Message = {
 };
 
 /**
- * Receives HL7 v2 messages from any transport: stores each one as it came, applies it (ORU results,
+ * Receives HL7 v2 messages from any transport: stores each one as it came, applies it (ORU^R01 and OUL^R22 results,
  * ADT registrations and updates) in the same transaction, and builds its ACK:
  * - AA: applied, or held for a person (unmatched patient, ambiguous match, merge, a locally edited
  *   field): the message is safe here, so the sender must not resend it;
@@ -159,9 +160,9 @@ export class Hl7Ingest {
   }
 
   private route(ctx: HandlerContext, type: string, trigger: string): Decision {
-    if (type === 'ORU' && trigger === 'R01') return handleOru(ctx);
+    if (isResultMessage(`${type}^${trigger}`)) return handleOru(ctx);
     if (type === 'ADT' && ADT_HANDLED.includes(trigger)) return handleAdt(ctx, trigger);
-    const known = type === 'ORU' || type === 'ADT';
+    const known = type === 'ORU' || type === 'OUL' || type === 'ADT';
     const reason = known ? `${type}^${trigger} is not processed by Cairn (event not supported); the message is stored` : `${type}^${trigger} messages are not processed by Cairn; the message is stored`;
     return { status: 'not_processed', ack: 'AR', text: reason, error: { reason, condition: known ? '201' : '200', segment: 'MSH', occurrence: 1, field: 9 }, patientId: null, results: 0 };
   }

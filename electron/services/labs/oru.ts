@@ -154,7 +154,7 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
 /** OBR-25 values that say more results of the test are to come. */
 const PARTIAL_REPORT = new Set(['P', 'I', 'R', 'S', 'A']);
 
-/** ORU^R01: results onto the matched chart, or the whole message held for a person. */
+/** ORU^R01 and OUL^R22: results onto the matched chart, or the whole message held for a person. */
 export function handleOru(ctx: HandlerContext): Decision {
   const mapped = mapOru(ctx.message);
   if (!mapped.ok) {

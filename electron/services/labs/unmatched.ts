@@ -1,7 +1,7 @@
 import { CairnFailure } from '../../../shared/api/result';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import type { UnmatchedItem } from '../../../shared/domain/lab-review';
-import { mapOru } from '../../../shared/domain/lab-results';
+import { isResultMessage, mapOru } from '../../../shared/domain/lab-results';
 import { type Hl7Message, parseMessage } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
@@ -37,7 +37,7 @@ function parsed(raw: string): Hl7Message | null {
 function toItem(r: QueuedRow): UnmatchedItem {
   const message = parsed(r.raw);
   const facts = message ? readPatientFacts(message) : null;
-  const mapped = message && r.messageType.startsWith('ORU') ? mapOru(message) : null;
+  const mapped = message && isResultMessage(r.messageType) ? mapOru(message) : null;
   const detail = JSON.parse(r.detail) as { reason?: string; candidates?: string[] };
   const d = facts?.demographics;
   return {
@@ -78,7 +78,7 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
   const patient = sqlite.prepare<[string], { id: string }>(`SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`).get(patientId);
   if (!patient) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
   const message = parsed(row.raw);
-  const mapped = message && row.messageType.startsWith('ORU') ? mapOru(message) : null;
+  const mapped = message && isResultMessage(row.messageType) ? mapOru(message) : null;
   if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
   const { results } = mapped.value;
   return repos.writer.write((at) => {

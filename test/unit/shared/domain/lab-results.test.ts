@@ -50,8 +50,9 @@ describe('mapOru on LAB-ORU-1.hl7 (two OBR groups)', () => {
     ]);
     // OBX-14 with its +0700 offset, as UTC.
     expect(d.results[1]!.effectiveAt).toBe('2014-10-05T23:27:00.000Z');
-    // No OBX-14: the OBR-7 is empty too, so MSH-7.
-    expect(d.results[0]!.effectiveAt).toBe('2014-10-05T23:45:00.000Z');
+    // No OBX-14 and the OBR-7 is empty too: the specimen's collection time (SPM-17), not MSH-7 (23:45Z).
+    expect(d.results[0]!.effectiveAt).toBe('2014-10-05T22:35:00.000Z');
+    expect(d.orders[0]!.observedAt).toBe('2014-10-05T22:35:00.000Z');
     expect(d.results[5]!.occurrence).toBe(6);
   });
 });
@@ -102,6 +103,104 @@ describe('mapOru on ORU-R01-01.hl7 (public-health lab)', () => {
     const f = readPatientFacts(parseMessageOrThrow(fixture('ORU-R01-01.hl7')))!;
     expect(f.identifiers).toEqual([{ value: '14', typeCode: 'PI', namespace: 'IA PHIMS Stage', universalId: '2.16.840.1.114222.4.3.3.5.1.2' }]);
     expect(f.demographics).toMatchObject({ familyName: 'Finn', givenName: 'Huckleberry', birthDate: '1963-08-15', sex: 'male' });
+  });
+});
+
+/**
+ * An OUL^R22 (v2.5.1, specimen first): two specimens, each with its own OBX and container (SAC);
+ * the first specimen has two orders (ORC after OBR, as OUL_R22 has it), the results followed by
+ * TCD and SID; a third specimen has no order at all.
+ */
+const OUL = [
+  'MSH|^~\\&|ANALYZER|ACME LAB|CAIRN|CLINIC|20260301101500+0000||OUL^R22^OUL_R22|OUL1|P|2.5.1',
+  'PID|1||OUL-7^^^ACME^MR||Doe^Jane||19800101|F',
+  'SPM|1|SP-1^ACME||SER^Serum^HL70487|||||||P||||||20260301081500+0000',
+  'OBX|1|NM|3167-4^Volume of Specimen^LN||5|mL|||||F',
+  'SAC|||TUBE-1',
+  'OBR|1|PL-7^CAIRN|FI-7^ACME|24323-8^Comprehensive metabolic panel^LN',
+  'ORC|RE|PL-7^CAIRN|FI-7^ACME',
+  'NTE|1||Drawn fasting',
+  'OBX|2|NM|2345-7^Glucose^LN||182|mg/dL|70_105|H|||F',
+  'TCD|2345-7^Glucose^LN|1',
+  'SID|REAGENT-LOT-9',
+  'NTE|1||Repeated to confirm',
+  'OBX|3|NM|2823-3^Potassium^LN||4.1|mmol/L|3.5-5.1|N|||F|||20260301084000+0000',
+  'OBR|2|PL-8^CAIRN|FI-8^ACME|4548-4^Hemoglobin A1c^LN|||20260301080000+0000',
+  'ORC|RE|PL-8^CAIRN|FI-8^ACME',
+  'OBX|4|NM|4548-4^Hemoglobin A1c^LN||7.9|%|4.0-5.6|H|||F',
+  'SPM|2|SP-2^ACME||UR^Urine^HL70487|||||||P||||||20260301090000+0000',
+  'OBX|5|CWE|5778-6^Color of Urine^LN||YEL^Yellow^L||||||F',
+  'OBR|3|PL-9^CAIRN|FI-9^ACME|5811-5^Specific gravity of Urine^LN',
+  'OBX|6|NM|5811-5^Specific gravity of Urine^LN||1.020||1.005-1.030|N|||F',
+  'SPM|3|SP-3^ACME||BLD^Whole blood^HL70487',
+  'OBX|7|ST|8251-1^Service comment^LN||Specimen held||||||F',
+].join('\r');
+
+describe('mapOru on an OUL^R22 (specimen first)', () => {
+  const d = drafts(OUL);
+
+  it('keeps each order with its own results, which end at the next specimen', () => {
+    expect(d.orders.map((o) => [o.placerNumber, o.fillerNumber, o.code, o.notes])).toEqual([
+      ['PL-7^CAIRN', 'FI-7^ACME', '24323-8', ['Drawn fasting']],
+      ['PL-8^CAIRN', 'FI-8^ACME', '4548-4', []],
+      ['PL-9^CAIRN', 'FI-9^ACME', '5811-5', []],
+    ]);
+    expect(d.results.map((r) => [r.occurrence, r.orderIndex, r.loinc, r.valueNum ?? r.valueText, r.unit, r.interpretation])).toEqual([
+      // The specimen's own OBX goes with its first order; the second order is made on the same specimen.
+      [1, 0, '3167-4', 5, 'mL', null],
+      [2, 0, '2345-7', 182, 'mg/dL', 'H'],
+      [3, 0, '2823-3', 4.1, 'mmol/L', 'N'],
+      [4, 1, '4548-4', 7.9, '%', 'H'],
+      // The urine's colour is the urine order's, never the A1c's (the order just before it in the message).
+      [5, 2, '5778-6', 'Yellow', null, null],
+      [6, 2, '5811-5', 1.02, null, 'N'],
+    ]);
+  });
+
+  it('reads the notes of a result across its TCD and SID segments', () => {
+    expect(d.results[1]!.notes).toEqual(['Repeated to confirm']);
+    expect(d.results[2]!.notes).toEqual([]);
+  });
+
+  it('times each result by OBX-14, else the order (OBR-7), else its specimen (SPM-17)', () => {
+    expect(d.results.map((r) => r.effectiveAt)).toEqual([
+      '2026-03-01T08:15:00.000Z',
+      '2026-03-01T08:15:00.000Z',
+      '2026-03-01T08:40:00.000Z',
+      '2026-03-01T08:00:00.000Z',
+      '2026-03-01T09:00:00.000Z',
+      '2026-03-01T09:00:00.000Z',
+    ]);
+  });
+
+  it('skips the OBX of a specimen no order was made on, saying why', () => {
+    expect(d.skipped).toEqual([{ occurrence: 7, reason: 'a specimen observation with no order (OBR) after its SPM' }]);
+  });
+
+  it('an ORU^R01 is order first: the OBX after its SPM stay results of that order', () => {
+    const oruWithSpecimen = [
+      'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|M2|P|2.5.1',
+      'PID|1||123^^^^MR||Doe^Jane||19800101|F',
+      'OBR|1|PL-1^CAIRN|FI-1^ACME|2345-7^Glucose^LN',
+      'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F',
+      'SPM|1|SP-1||SER|||||||P||||||20260301070000+0000',
+      'OBX|2|NM|3167-4^Volume of Specimen^LN||5|mL|||||F',
+      'OBR|2|PL-2^CAIRN|FI-2^ACME|2823-3^Potassium^LN',
+      'OBX|3|NM|2823-3^Potassium^LN||4.0|mmol/L|||||F',
+    ].join('\r');
+    const o = drafts(oruWithSpecimen);
+    expect(o.results.map((r) => [r.orderIndex, r.loinc, r.effectiveAt])).toEqual([
+      [0, '2345-7', '2026-03-01T07:00:00.000Z'],
+      [0, '3167-4', '2026-03-01T07:00:00.000Z'],
+      // The second order has no specimen of its own: the message's time, not the first order's specimen.
+      [1, '2823-3', '2026-03-01T10:15:00.000Z'],
+    ]);
+  });
+
+  it('an OUL^R22 with no PID is refused (there is no chart to put it on)', () => {
+    const r = mapOru(parseMessageOrThrow(OUL.replace(/\rPID\|[^\r]*/, '')));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ segment: 'PID', condition: '100' });
   });
 });
 
