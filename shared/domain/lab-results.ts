@@ -329,8 +329,7 @@ export function mapOru(message: Hl7Message): MapResult<OruDrafts> {
   const specimenFirst = header.messageType === 'OUL';
   const specimens = specimenFirst ? groups(message, 'SPM') : [];
   const specimenOf = new Map<Hl7Segment, Hl7Group>();
-  for (const spm of specimens) for (const s of spm.children) if (s.name === 'OBR' && !specimenOf.has(s)) specimenOf.set(s, spm);
-  const specimenDone = new Set<Hl7Group>();
+  for (const spm of specimens) for (const s of spm.children) if (s.name === 'OBR') specimenOf.set(s, spm);
 
   const addResults = (obxGroups: Hl7Group[], order: LabOrderDraft): MapResult<null> => {
     for (const { head: obx, children: members } of obxGroups) {
@@ -352,10 +351,10 @@ export function mapOru(message: Hl7Message): MapResult<OruDrafts> {
     const order = orderOf(g.head, children, i, message.delimiters);
     if (order.observedAt === null && spm) order.observedAt = hl7TimeToIso(get(spm, '17.1'));
     out.orders.push(order);
-    if (specimen && !specimenDone.has(specimen)) {
-      specimenDone.add(specimen);
-      const own = specimen.children.slice(0, specimen.children.findIndex((s) => s.name === 'OBR'));
-      const r = addResults(groups(own, 'OBX', { members: RESULT_MEMBERS }), order);
+    const firstOrder = specimen?.children.findIndex((s) => s.name === 'OBR') ?? -1;
+    if (specimen && specimen.children[firstOrder] === g.head) {
+      // The specimen's own OBX (before its first OBR) go with its first order.
+      const r = addResults(groups(specimen.children.slice(0, firstOrder), 'OBX', { members: RESULT_MEMBERS }), order);
       if (!r.ok) return r;
     }
     const r = addResults(groups(children, 'OBX', { members: RESULT_MEMBERS }), order);
