@@ -7,6 +7,7 @@ import { Hl7Ingest, type IngestOutcome } from '../services/labs/ingest';
 import { startMllpListener } from '../services/labs/mllp.listener';
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
+import { decodeHl7 } from '../../shared/hl7';
 import { secretFrom } from './prompt';
 
 export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
@@ -69,8 +70,12 @@ async function importFiles(args: string[]): Promise<number> {
     const ingest = new Hl7Ingest(createRepos(store));
     let allAccepted = true;
     for (const file of positionals) {
-      for (const text of splitMessages(readFileSync(file, 'utf8'))) {
-        const o = ingest.receive(text, resolve(file));
+      // A file is read in the character set its first message names (a batch comes from one system).
+      const bytes = readFileSync(file);
+      const d = decodeHl7(bytes);
+      const text = d.ok ? d.text : new TextDecoder('windows-1252').decode(bytes);
+      for (const message of splitMessages(text)) {
+        const o = ingest.receive(message, resolve(file), d.ok ? undefined : d.reason);
         allAccepted &&= o.ack === 'AA';
         process.stdout.write(line(file, o));
       }

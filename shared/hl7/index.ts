@@ -42,3 +42,4 @@ export { encodingCharacters, writeField, writeMessage, writeSegment, type WriteO
 export * from './access';
 export * from './ack';
 export * from './mllp';
+export { declaredCharset, decodeHl7, encodeHl7, type DecodeResult } from './charset';

@@ -36,4 +36,20 @@ describe('cairn hl7 import', () => {
     const usage = cairn(['hl7', 'import', '--db', db]);
     expect([usage.code, usage.err.trim()]).toEqual([2, 'cairn: missing the message files to import (see cairn --help)']);
   });
+
+  it('reads a file in the character set its first message names, or Windows-1252 when its bytes are not UTF-8', () => {
+    const latin = join(t.dir, 'latin1.hl7');
+    // No MSH-18, bytes from a Windows system: the "ö" must come through, not U+FFFD.
+    writeFileSync(latin, Buffer.from('MSH|^~\\&|LAB|ACME|C|D|20260101||ORU^R01|W1|P|2.5\rPID|1||1^^^^MR||A^B||19800101\rOBR|1\rOBX|1|NM|1-8^x^LN||zwölf||||||F\r', 'latin1'));
+    const r = cairn(['hl7', 'import', '--db', db, latin]);
+    expect(JSON.parse(r.out)).toMatchObject({ controlId: 'W1', ack: 'AE', error: 'OBX #1 field 5: NM value "zwölf" is not a number' });
+
+    const wide = join(t.dir, 'utf16.hl7');
+    writeFileSync(wide, 'MSH|^~\\&|LAB|ACME|C|D|20260101||ORU^R01|W2|P|2.5.1||||||UNICODE UTF-16\rPID|1||1^^^^MR||A^B||19800101\r');
+    const refused = cairn(['hl7', 'import', '--db', db, wide]);
+    expect(refused.code).toBe(1);
+    const line = JSON.parse(refused.out) as Record<string, unknown>;
+    expect(line).toMatchObject({ controlId: 'W2', ack: 'AR' });
+    expect(line['error']).toMatch(/^MSH field 18: character set "UNICODE UTF-16" is not supported/);
+  });
 });

@@ -204,6 +204,48 @@ describe('HL7 ingestion into an encrypted database', () => {
     }
   });
 
+  it('the MLLP listener reads ISO 8859-1 as MSH-18 declares it and answers in it; an undecodable set is AR, the message kept', async () => {
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Jürgen', familyName: 'Müller', birthDate: '1961-04-04', sex: 'male', mrn: 'LATIN-1' }), ADMIN);
+    const header = (id: string, charset: string): string => `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${id}|P|2.5.1||||||${charset}`;
+    const body = ['PID|1||LATIN-1^^^^MR||Müller^Jürgen||19610404|M', 'OBR|1|PL-LAT^CAIRN|FI-LAT^ACME|2823-3^Kalium^LN', 'OBX|1|NM|2823-3^Kalium^LN||5.9|mmol/L|3.5-5.1|H|||F', 'NTE|1||Probe hämolysiert'];
+    const latin1 = Buffer.from([header('LAT1', '8859/1'), ...body].join('\r'), 'latin1');
+    const utf16 = Buffer.from([header('LAT2', 'UNICODE UTF-16'), ...body].join('\r'), 'latin1');
+    const listener = await startMllpListener(ingest, { port: 0 });
+    try {
+      const acks = await new Promise<Buffer[]>((resolve, reject) => {
+        const socket = connect(listener.port, '127.0.0.1');
+        const deframer = new MllpDeframer();
+        const got: Buffer[] = [];
+        socket.on('data', (chunk) => {
+          for (const ev of deframer.push(chunk)) if (ev.type === 'message') got.push(Buffer.from(ev.payload));
+          if (got.length === 2) {
+            socket.end();
+            resolve(got);
+          }
+        });
+        socket.on('error', reject);
+        socket.write(Buffer.concat([Buffer.from([0x0b]), latin1, Buffer.from([0x1c, 0x0d]), Buffer.from([0x0b]), utf16, Buffer.from([0x1c, 0x0d])]));
+      });
+      const ack1 = parseMessageOrThrow(acks[0]!.toString('latin1'));
+      expect([get(ack1, 'MSA-1'), get(ack1, 'MSA-2'), get(ack1, 'MSH-18')]).toEqual(['AA', 'LAT1', '8859/1']);
+      expect(store.sqlite.prepare(`SELECT patient_id AS pid, lab_notes AS notes, display FROM observations WHERE lab_placer_number = 'PL-LAT^CAIRN'`).all()).toEqual([
+        { pid: p.id, notes: '["Probe hämolysiert"]', display: 'Kalium' },
+      ]);
+      expect((store.sqlite.prepare(`SELECT raw FROM hl7_messages WHERE control_id = 'LAT1'`).get() as { raw: string }).raw).toContain('Müller^Jürgen');
+
+      const ack2 = parseMessageOrThrow(acks[1]!.toString('latin1'));
+      expect([get(ack2, 'MSA-1'), get(ack2, 'ERR-2.1'), get(ack2, 'ERR-2.3'), get(ack2, 'ERR-3.1')]).toEqual(['AR', 'MSH', '18', '103']);
+      expect(get(ack2, 'ERR-8')).toMatch(/character set "UNICODE UTF-16" is not supported/);
+      // Kept as it came (every byte as a character), applied to nobody.
+      const kept = store.sqlite.prepare(`SELECT status, raw FROM hl7_messages WHERE control_id = 'LAT2'`).get() as { status: string; raw: string };
+      expect(kept.status).toBe('error');
+      expect(Buffer.from(kept.raw, 'latin1').equals(utf16)).toBe(true);
+      expect(count(`SELECT count(*) AS n FROM observations WHERE lab_placer_number = 'PL-LAT^CAIRN'`)).toBe(1);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it('the MLLP listener commits the messages of senders waiting together as one group; a lone sender or an idle connection holds nobody back', async () => {
     // The real ingest, its groups counted on the way through.
     const groups: number[] = [];

@@ -71,7 +71,11 @@ export class Hl7Ingest {
     this.actor = options.actor ?? { userId: 'cli:hl7' };
   }
 
-  receive(raw: string, source: string): IngestOutcome {
+  /**
+   * `charsetProblem`: the bytes named a character set that cannot be decoded (see decodeHl7); `raw`
+   * is then their lossless Windows-1252 reading, stored as the message and answered AR.
+   */
+  receive(raw: string, source: string, charsetProblem?: string): IngestOutcome {
     const text = raw.replace(/^\uFEFF/, '');
     const parsed = parseMessage(text);
     if (!parsed.ok) {
@@ -84,6 +88,10 @@ export class Hl7Ingest {
     const message = parsed.value;
     const h = readHeader(message);
     const type = `${h.messageType}^${h.triggerEvent}`;
+    if (charsetProblem !== undefined) {
+      const ack = buildAck(message, { code: 'AR', ...this.ackIds(), error: { reason: charsetProblem, condition: '103', segment: 'MSH', occurrence: 1, field: 18 } });
+      return this.storeFailure(text, source, h.controlId, h, 'AR', charsetProblem, ack);
+    }
     if (!isSupportedVersion(h.version)) {
       const reason = `MSH field 12: version "${h.version}" is not supported (2.3 to 2.8)`;
       const ack = buildAck(message, { code: 'AR', ...this.ackIds(), error: { reason, condition: '203', segment: 'MSH', occurrence: 1, field: 12 } });
@@ -120,12 +128,12 @@ export class Hl7Ingest {
    * commit. If the shared transaction fails as a whole, nothing of it was kept and each message is
    * received again on its own.
    */
-  receiveMany(items: readonly { raw: string; source: string }[]): IngestOutcome[] {
-    if (items.length === 1) return [this.receive(items[0]!.raw, items[0]!.source)];
+  receiveMany(items: readonly { raw: string; source: string; charsetProblem?: string }[]): IngestOutcome[] {
+    if (items.length === 1) return [this.receive(items[0]!.raw, items[0]!.source, items[0]!.charsetProblem)];
     try {
-      return this.repos.store.sqlite.transaction(() => items.map((m) => this.receive(m.raw, m.source))).immediate();
+      return this.repos.store.sqlite.transaction(() => items.map((m) => this.receive(m.raw, m.source, m.charsetProblem))).immediate();
     } catch {
-      return items.map((m) => this.receive(m.raw, m.source));
+      return items.map((m) => this.receive(m.raw, m.source, m.charsetProblem));
     }
   }
 

@@ -1,8 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { frameMllp, MllpDeframer } from '../../../shared/hl7';
+import { decodeHl7, encodeHl7, frameMllpBytes, MllpDeframer } from '../../../shared/hl7';
 import type { Hl7Ingest, IngestOutcome } from './ingest';
 
+/** Bytes in a character set Cairn cannot decode are kept as Windows-1252, which maps every byte. */
+const LOSSLESS = new TextDecoder('windows-1252');
 /** At most this many messages share one commit, so a burst does not hold every ACK back for long. */
 const MAX_GROUP = 64;
 /** A connection that sent a message this recently is expected to send its next one soon. */
@@ -37,13 +39,12 @@ export interface MllpListener {
  */
 export async function startMllpListener(ingest: Hl7Ingest, options: MllpListenerOptions): Promise<MllpListener> {
   const sockets = new Set<Socket>();
-  const decoder = new TextDecoder('utf-8');
   // Group commit: messages from several connections are stored with one commit, then each is
   // acknowledged. A commit costs the same for one message or for many (each dirty page is
   // encrypted and written once), so a commit waits for the connections that are busy sending:
   // as soon as every active connection has a message waiting (each sender waits for its ACK, so
   // none will send more), or after GROUP_WAIT_MS at most. One sender alone never waits.
-  let pending: { socket: Socket; peer: string; raw: string }[] = [];
+  let pending: { socket: Socket; peer: string; raw: string; charset: string; charsetProblem?: string }[] = [];
   const lastSeen = new Map<Socket, number>();
   let timer: NodeJS.Timeout | null = null;
   let immediate = false;
@@ -54,10 +55,11 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     const batch = pending;
     if (batch.length === 0) return;
     pending = [];
-    const outcomes = ingest.receiveMany(batch.map((m) => ({ raw: m.raw, source: `mllp:${m.peer}` })));
+    const outcomes = ingest.receiveMany(batch.map((m) => ({ raw: m.raw, source: `mllp:${m.peer}`, ...(m.charsetProblem !== undefined && { charsetProblem: m.charsetProblem }) })));
     batch.forEach((m, i) => {
       const outcome = outcomes[i] as IngestOutcome;
-      if (!m.socket.destroyed) m.socket.write(frameMllp(outcome.ackMessage));
+      // The ACK goes back in the character set the message came in.
+      if (!m.socket.destroyed) m.socket.write(frameMllpBytes(encodeHl7(outcome.ackMessage, m.charset)));
       options.onMessage?.(outcome, m.peer);
     });
   };
@@ -66,10 +68,11 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     for (const [socket, at] of lastSeen) if (now - at <= (options.activeMs ?? ACTIVE_MS) && !waiting.has(socket)) return false;
     return true;
   };
-  const enqueue = (socket: Socket, peer: string, raw: string): void => {
+  const enqueue = (socket: Socket, peer: string, payload: Uint8Array): void => {
     const now = performance.now();
     lastSeen.set(socket, now);
-    pending.push({ socket, peer, raw });
+    const d = decodeHl7(payload);
+    pending.push(d.ok ? { socket, peer, raw: d.text, charset: d.charset } : { socket, peer, raw: LOSSLESS.decode(payload), charset: 'windows-1252', charsetProblem: d.reason });
     if (pending.length >= MAX_GROUP) return flush();
     if (allActiveWaiting(now)) {
       // After this turn of the event loop, so frames already read from other sockets join too.
@@ -89,7 +92,7 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
           options.onProblem?.(ev.type === 'oversize' ? `frame larger than ${ev.limit} bytes discarded` : `${ev.type}: ${ev.bytes} bytes discarded`, peer);
           continue;
         }
-        enqueue(socket, peer, decoder.decode(ev.payload));
+        enqueue(socket, peer, ev.payload);
       }
     });
     socket.on('error', (e) => options.onProblem?.(e.message, peer));
