@@ -114,6 +114,8 @@ export interface OruDrafts {
 export type MapResult<T> = { ok: true; value: T } | { ok: false; error: Hl7MappingError };
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
+/** A number with a comparator in front, as sent in NM fields for values beyond a measuring limit. */
+const NM_LIMIT = /^(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+))$/;
 
 /** hl7TimeToIso's last answer. */
 let lastTime: { ts: string; iso: string | null } = { ts: '', iso: null };
@@ -192,6 +194,10 @@ function readValue(obx: Hl7Segment, type: string): ValueParts | string {
   if (texts.length === 0 && reps.every((r) => r.every((c) => c.every((s) => s === '')))) return EMPTY;
   switch (type) {
     case 'NM': {
+      // "<0.01" in an NM field: not conformant (that is SN), but what many analyzers send for a value
+      // below the limit of detection. Read as the SN it means rather than refusing the whole message.
+      const limit = texts.length === 1 ? NM_LIMIT.exec(texts[0]!.trim()) : null;
+      if (limit) return parseStructuredNumeric([limit[1]!, limit[2]!]);
       const bad = texts.find((v) => !NUMBER.test(v.trim()));
       if (bad !== undefined) return `NM value "${bad}" is not a number`;
       // Several repetitions of a number: kept as text, none of them chosen.

@@ -213,6 +213,13 @@ describe('hand-built OBX', () => {
     expect(parseStructuredNumeric(['~', '5'])).toMatch(/comparator "~"/);
   });
 
+  it('NM with a comparator (a value beyond a measuring limit, as analyzers send it) reads as the SN it means', () => {
+    expect(one('OBX|1|NM|6598-7^Troponin T^LN||<0.01|ng/mL|0-0.03|N|||F')).toMatchObject({ valueNum: 0.01, valueText: '<0.01', comparator: '<', unit: 'ng/mL' });
+    expect(one('OBX|1|NM|2345-7^Glucose^LN||>= 600|mg/dL|||||F')).toMatchObject({ valueNum: 600, valueText: '>=600', comparator: '>=' });
+    // Anything else that is not a number is still refused, naming the field.
+    expect(mapOru(parseMessageOrThrow(oru('OBX|1|NM|2345-7^Glucose^LN||<<5|mg/dL|||||F')))).toMatchObject({ ok: false, error: { reason: 'OBX #1 field 5: NM value "<<5" is not a number' } });
+  });
+
   it('reference ranges in their usual spellings', () => {
     expect(parseReferenceRange('70_105')).toEqual({ low: 70, high: 105, text: '70_105' });
     expect(parseReferenceRange('4.3 to 6.2')).toEqual({ low: 4.3, high: 6.2, text: '4.3 to 6.2' });
