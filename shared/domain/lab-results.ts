@@ -298,6 +298,30 @@ function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, oc
   };
 }
 
+/**
+ * The patients of a result message, each as a message of its own: the header (what comes before
+ * the first PID) and that patient's segments, up to the next PID. An ORU^R01's PATIENT_RESULT group
+ * repeats, so one message can carry several patients' results; each is matched and stored on its
+ * own, never all on the first patient's chart. One patient (the usual case): the message itself.
+ */
+export function patientParts(message: Hl7Message): Hl7Message[] {
+  const starts: number[] = [];
+  message.segments.forEach((s, i) => s.name === 'PID' && starts.push(i));
+  if (starts.length <= 1) return [message];
+  const header = message.segments.slice(0, starts[0]);
+  return starts.map((from, k) => ({ delimiters: message.delimiters, segments: [...header, ...message.segments.slice(from, starts[k + 1] ?? message.segments.length)] }));
+}
+
+/** How many OBX come before each part, so a part's OBX keep their numbers in the whole message. */
+export function obxBeforeParts(parts: readonly Hl7Message[]): number[] {
+  let n = 0;
+  return parts.map((p) => {
+    const before = n;
+    n += segments(p, 'OBX').length;
+    return before;
+  });
+}
+
 /** The message types whose results Cairn stores (`MSH-9.1^MSH-9.2`). */
 export const RESULT_MESSAGE_TYPES = ['ORU^R01', 'OUL^R22'] as const;
 
@@ -322,7 +346,9 @@ const RESULT_MEMBERS = ['NTE', 'PRT', 'TCD', 'SID'];
  * itself is kept as it came. An order without a collection time (OBR-7) takes its specimen's
  * (SPM-17). A message that cannot be mapped gives the segment and field to name in the AE.
  */
-export function mapOru(message: Hl7Message): MapResult<OruDrafts> {
+export function mapOru(message: Hl7Message, options: { obxBefore?: number } = {}): MapResult<OruDrafts> {
+  // A patient's part of a larger message (patientParts): OBX are numbered as in the whole message.
+  const obxBefore = options.obxBefore ?? 0;
   if (segments(message, 'PID').length === 0) return fail('the message has no PID segment', '100', 'PID', 1);
   const obrGroups = groups(message, 'OBR');
   if (obrGroups.length === 0) return fail('the message has no OBR segment (no order to report on)', '100', 'OBR', 1);
@@ -340,7 +366,7 @@ export function mapOru(message: Hl7Message): MapResult<OruDrafts> {
   const addResults = (obxGroups: Hl7Group[], order: LabOrderDraft): MapResult<null> => {
     for (const { head: obx, children: members } of obxGroups) {
       inGroups.add(obx);
-      const occurrence = allObx.indexOf(obx) + 1;
+      const occurrence = allObx.indexOf(obx) + 1 + obxBefore;
       const r = resultOf(obx, members, order, occurrence, fallbackAt);
       if (!r.ok) return r;
       if (r.value === null) out.skipped.push({ occurrence, reason: 'order detail (OBX-11 = O), not a result' });
@@ -370,7 +396,7 @@ export function mapOru(message: Hl7Message): MapResult<OruDrafts> {
   allObx.forEach((obx, k) => {
     if (inGroups.has(obx)) return;
     out.skipped.push({
-      occurrence: k + 1,
+      occurrence: k + 1 + obxBefore,
       reason: specimenObx.has(obx) ? 'a specimen observation with no order (OBR) after its SPM' : 'not inside an OBR group (a patient-level observation, not a lab result)',
     });
   });

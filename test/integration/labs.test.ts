@@ -328,4 +328,36 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect(matchToPatient(repos, item!.reviewId, p.id, ADMIN)).toEqual({ reviewId: item!.reviewId, patientId: p.id, results: 3 });
     expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ? AND lab_placer_number LIKE 'PL-OUL-B%'`, p.id)).toBe(3);
   });
+
+  it('an ORU with several patients: each matched on its own, results only on their own chart; one held, then attached by hand', () => {
+    const a = repos.patients.create(patientInput.parse({ givenName: 'Ann', familyName: 'First', birthDate: '1971-01-01', sex: 'female', mrn: 'MULTI-A' }), ADMIN);
+    const b = repos.patients.create(patientInput.parse({ givenName: 'Bob', familyName: 'Second', birthDate: '1972-02-02', sex: 'male', mrn: 'MULTI-B' }), ADMIN);
+    const d = repos.patients.create(patientInput.parse({ givenName: 'Cleo', familyName: 'Registered', birthDate: '1973-03-03', sex: 'female', mrn: 'MULTI-D' }), ADMIN);
+    const patientResult = (pid: string, n: number, value: string): string[] => [pid, `OBR|1|PL-M${n}^CAIRN|FI-M${n}^ACME|2345-7^Glucose^LN`, `OBX|1|NM|2345-7^Glucose^LN||${value}|mg/dL|70-99||||F`];
+    const message = (id: string, third: string): string =>
+      [
+        `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${id}|P|2.5.1`,
+        ...patientResult('PID|1||MULTI-A^^^^MR||First^Ann||19710101|F', 1, '101'),
+        ...patientResult('PID|2||MULTI-B^^^^MR||Second^Bob||19720202|M', 2, '202'),
+        ...patientResult('PID|3||C-ELSEWHERE^^^OTHER^MR||Unknown^Cleo||19730303|F', 3, third),
+      ].join('\r');
+    const values = (patientId: string): number[] => (store.sqlite.prepare(`SELECT value_num AS v FROM observations WHERE patient_id = ? AND lab_placer_number LIKE 'PL-M%'`).all(patientId) as { v: number }[]).map((r) => r.v);
+
+    // One unreadable patient refuses the whole message: nothing applied to anyone, the OBX numbered as in the message.
+    const bad = ingest.receive(message('MULTI-0', 'lots'), 'multi');
+    expect(bad).toMatchObject({ ack: 'AE', results: 0, error: 'OBX #3 field 5: NM value "lots" is not a number' });
+    expect([values(a.id), values(b.id)]).toEqual([[], []]);
+
+    const o = ingest.receive(message('MULTI-1', '303'), 'multi');
+    expect(o).toMatchObject({ ack: 'AA', queued: true, patientId: null, results: 2 });
+    expect(get(parseMessageOrThrow(o.ackMessage), 'MSA-3')).toMatch(/^results for 3 patients: 2 stored on their charts, 1 held for review/);
+    expect([values(a.id), values(b.id), values(d.id)]).toEqual([[101], [202], []]);
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'hl7.match' AND detail LIKE 'patient 3 of 3: unmatched:%'`)).toBe(1);
+
+    const item = listUnmatched(repos).find((i) => i.controlId === 'MULTI-1')!;
+    expect(item).toMatchObject({ familyName: 'Unknown', givenName: 'Cleo', results: 1, identifiers: ['C-ELSEWHERE (MR, OTHER)'] });
+    expect(matchToPatient(repos, item.reviewId, d.id, ADMIN)).toMatchObject({ patientId: d.id, results: 1 });
+    expect([values(a.id), values(b.id), values(d.id)]).toEqual([[101], [202], [303]]);
+    expect(store.sqlite.prepare(`SELECT status, patient_id AS pid, results FROM hl7_messages WHERE control_id = 'MULTI-1'`).get()).toEqual({ status: 'processed', pid: null, results: 3 });
+  });
 });

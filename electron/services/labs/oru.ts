@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { newId } from '../db/ids';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../shared/domain/lab-orders';
-import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts } from '../../../shared/domain/lab-results';
+import { type LabOrderDraft, type LabResultDraft, mapOru, obxBeforeParts, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';
+import { segments } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import { created } from '../repos/writer';
 import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
@@ -154,22 +155,53 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
 /** OBR-25 values that say more results of the test are to come. */
 const PARTIAL_REPORT = new Set(['P', 'I', 'R', 'S', 'A']);
 
-/** ORU^R01 and OUL^R22: results onto the matched chart, or the whole message held for a person. */
+/**
+ * ORU^R01 and OUL^R22: results onto the matched chart, or held for a person. A message with several
+ * patients (PATIENT_RESULT repeated) is read whole first (one unreadable part refuses it all, nothing
+ * applied); then each patient is matched on its own: its results go to its chart or are held for
+ * review, so no result ever lands on another patient's chart.
+ */
 export function handleOru(ctx: HandlerContext): Decision {
-  const mapped = mapOru(ctx.message);
-  if (!mapped.ok) {
-    const e = mapped.error;
-    return { status: 'error', ack: 'AE', error: { reason: e.reason, condition: e.condition, segment: e.segment, occurrence: e.occurrence, ...(e.field !== undefined && { field: e.field }) }, patientId: null, results: 0 };
+  const parts = patientParts(ctx.message);
+  const before = obxBeforeParts(parts);
+  const drafts: OruDrafts[] = [];
+  for (const [k, part] of parts.entries()) {
+    if (parts.length > 1 && segments(part, 'OBR').length === 0) {
+      const reason = `PID #${k + 1}: no OBR follows this patient (no order to report on)`;
+      return { status: 'error', ack: 'AE', error: { reason, condition: '100', segment: 'PID', occurrence: k + 1 }, patientId: null, results: 0 };
+    }
+    const mapped = mapOru(part, { obxBefore: before[k]! });
+    if (!mapped.ok) {
+      const e = mapped.error;
+      return { status: 'error', ack: 'AE', error: { reason: e.reason, condition: e.condition, segment: e.segment, occurrence: e.occurrence, ...(e.field !== undefined && { field: e.field }) }, patientId: null, results: 0 };
+    }
+    drafts.push(mapped.value);
   }
-  const facts = readPatientFacts(ctx.message)!;
-  const decision = ctx.matcher.match(facts);
-  if (decision.kind !== 'matched') {
-    const candidates = decision.kind === 'ambiguous' ? decision.candidates : [];
-    addReview(ctx, decision.kind, null, { reason: decision.reason, candidates, identifiers: facts.identifiers, demographics: facts.demographics });
-    auditMatch(ctx, null, `${decision.kind}: ${decision.reason}`);
-    return { status: 'queued', ack: 'AA', text: `held for review, not attached to any chart: ${decision.reason}`, patientId: null, results: 0 };
+  const several = parts.length > 1;
+  const patients = new Set<string>();
+  const held: string[] = [];
+  let stored = 0;
+  for (const [k, part] of parts.entries()) {
+    const facts = readPatientFacts(part)!;
+    const decision = ctx.matcher.match(facts);
+    const which = several ? `patient ${k + 1} of ${parts.length}: ` : '';
+    if (decision.kind !== 'matched') {
+      const candidates = decision.kind === 'ambiguous' ? decision.candidates : [];
+      addReview(ctx, decision.kind, null, { reason: decision.reason, candidates, identifiers: facts.identifiers, demographics: facts.demographics, ...(several && { part: k }) });
+      auditMatch(ctx, null, `${which}${decision.kind}: ${decision.reason}`);
+      held.push(`${which}${decision.reason}`);
+      continue;
+    }
+    auditMatch(ctx, decision.patientId, `${which}matched by ${decision.by}: ${decision.detail}`);
+    storeResults(ctx, decision.patientId, drafts[k]!);
+    patients.add(decision.patientId);
+    stored += drafts[k]!.results.length;
   }
-  auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
-  storeResults(ctx, decision.patientId, mapped.value);
-  return { status: 'processed', ack: 'AA', patientId: decision.patientId, results: mapped.value.results.length };
+  // The message's chart: the one patient it was all stored for; none when it spans or holds some.
+  const patientId = patients.size === 1 && held.length === 0 ? [...patients][0]! : null;
+  if (held.length === 0) return { status: 'processed', ack: 'AA', patientId, results: stored, ...(several && { text: `results for ${parts.length} patients, each on its own chart` }) };
+  const text = several
+    ? `results for ${parts.length} patients: ${parts.length - held.length} stored on their charts, ${held.length} held for review, not attached to any chart (${held.join('; ')})`
+    : `held for review, not attached to any chart: ${held[0]!}`;
+  return { status: 'queued', ack: 'AA', text, patientId, results: stored };
 }

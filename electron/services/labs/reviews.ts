@@ -183,14 +183,15 @@ export class Hl7ReviewsService {
 
   /**
    * Marks the review closed and audits the decision (who, what and why); when the message has no
-   * open review left, its status says so (processed when something was applied, else not processed).
+   * open review left, its status says so (processed when something of it was applied, else not processed).
    */
   private close(row: ReviewRow, status: 'resolved' | 'dismissed', patientId: string | null, at: string, viewer: Viewer, record: DecisionRecord, action: string): void {
     const sqlite = this.repos.store.sqlite;
     sqlite.prepare(`UPDATE hl7_reviews SET status = ?, patient_id = COALESCE(?, patient_id), resolved_at = ?, resolved_by = ? WHERE id = ?`).run(status, patientId, at, viewer.userId, row.id);
     this.repos.audit.append({ action, userId: viewer.userId, patientId, recordType: 'hl7_review', recordId: row.id, detail: JSON.stringify(record) }, at);
     const left = sqlite.prepare<[string], { open: number; resolved: number }>(`SELECT sum(status = 'open') AS open, sum(status = 'resolved') AS resolved FROM hl7_reviews WHERE message_id = ?`).get(row.messageId);
-    if (left && left.open === 0) sqlite.prepare(`UPDATE hl7_messages SET status = ? WHERE id = ?`).run(left.resolved > 0 ? 'processed' : 'not_processed', row.messageId);
+    // Results stored for another patient of the same message count as applied too.
+    if (left && left.open === 0) sqlite.prepare(`UPDATE hl7_messages SET status = CASE WHEN ? OR results > 0 THEN 'processed' ELSE 'not_processed' END WHERE id = ?`).run(left.resolved > 0 ? 1 : 0, row.messageId);
   }
 
   /** The surviving chart (PID) and the one to merge (MRG-1), as they are found now; why not, if not. */

@@ -1,7 +1,7 @@
 import { CairnFailure } from '../../../shared/api/result';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import type { UnmatchedItem } from '../../../shared/domain/lab-review';
-import { isResultMessage, mapOru } from '../../../shared/domain/lab-results';
+import { isResultMessage, mapOru, obxBeforeParts, patientParts } from '../../../shared/domain/lab-results';
 import { type Hl7Message, parseMessage } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
@@ -34,11 +34,19 @@ function parsed(raw: string): Hl7Message | null {
   return p.ok ? p.value : null;
 }
 
-function toItem(r: QueuedRow): UnmatchedItem {
+/** The results a review holds: its patient's part of the message (see patientParts), mapped. */
+function heldResults(r: QueuedRow, part: number | undefined): { part: Hl7Message | null; mapped: ReturnType<typeof mapOru> | null } {
   const message = parsed(r.raw);
+  const parts = message ? patientParts(message) : [];
+  const mine = parts[part ?? 0] ?? null;
+  const mapped = mine && isResultMessage(r.messageType) ? mapOru(mine, { obxBefore: obxBeforeParts(parts)[part ?? 0] ?? 0 }) : null;
+  return { part: mine, mapped };
+}
+
+function toItem(r: QueuedRow): UnmatchedItem {
+  const detail = JSON.parse(r.detail) as { reason?: string; candidates?: string[]; part?: number };
+  const { part: message, mapped } = heldResults(r, detail.part);
   const facts = message ? readPatientFacts(message) : null;
-  const mapped = message && isResultMessage(r.messageType) ? mapOru(message) : null;
-  const detail = JSON.parse(r.detail) as { reason?: string; candidates?: string[] };
   const d = facts?.demographics;
   return {
     reviewId: r.reviewId,
@@ -77,15 +85,24 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
   if (row.status !== 'open') throw new CairnFailure('conflict', `this message was already ${row.status}`);
   const patient = sqlite.prepare<[string], { id: string }>(`SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`).get(patientId);
   if (!patient) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
-  const message = parsed(row.raw);
-  const mapped = message && isResultMessage(row.messageType) ? mapOru(message) : null;
+  const detail = JSON.parse(row.detail) as { part?: number };
+  const { part: message, mapped } = heldResults(row, detail.part);
   if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
   const { results } = mapped.value;
   return repos.writer.write((at) => {
     const ctx: HandlerContext = { message, messageId: row.messageId, at, actor: HL7_ACTOR, repos, matcher: new PatientMatcher(sqlite) };
     storeResults(ctx, patientId, mapped.value);
-    sqlite.prepare(`UPDATE hl7_messages SET status = 'processed', ack_code = 'AA', error = NULL, patient_id = ?, results = ? WHERE id = ?`).run(patientId, results.length, row.messageId);
     sqlite.prepare(`UPDATE hl7_reviews SET status = 'resolved', patient_id = ?, resolved_at = ?, resolved_by = ? WHERE id = ?`).run(patientId, at, actor.userId, reviewId);
+    // A message with several patients is processed once none of them is held any more; it names a
+    // chart only when it has one patient.
+    sqlite
+      .prepare(
+        `UPDATE hl7_messages SET
+           status = CASE WHEN EXISTS (SELECT 1 FROM hl7_reviews WHERE message_id = @message AND status = 'open') THEN status ELSE 'processed' END,
+           ack_code = 'AA', error = NULL, patient_id = CASE WHEN @several THEN patient_id ELSE @patient END, results = results + @results
+         WHERE id = @message`,
+      )
+      .run({ message: row.messageId, several: detail.part === undefined ? 0 : 1, patient: patientId, results: results.length });
     auditMatch({ ...ctx, actor }, patientId, `matched by hand (${row.kind} review ${reviewId})`);
     repos.audit.append({ action: 'labs.match_to_patient', userId: actor.userId, patientId, recordType: 'hl7_message', recordId: row.messageId, detail: `${results.length} results attached` }, at);
     return { reviewId, patientId, results: results.length };
