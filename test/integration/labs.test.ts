@@ -100,6 +100,15 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect(ingest.receive(withOrder('V4', 'FI-1', 'OBX|1|NM|2345-7^Glucose^LN||190|mg/dL|70_105|H|||C'), 'x')).toMatchObject({ results: 1 });
     const rows = store.sqlite.prepare(`SELECT id, value_num AS v, supersedes_id AS sup FROM observations WHERE patient_id = ?`).all(p.id) as { id: string; v: number; sup: string | null }[];
     expect(Object.fromEntries(rows.map((r) => [r.v, r.sup === null ? null : rows.find((x) => x.id === r.sup)!.v]))).toEqual({ 90: null, 91: null, 92: null, 93: 92, 190: 90 });
+
+    // Orders with no number at all (no placer, no filler): each result is its own, never a version of another.
+    const numberless = (id: string, value: number): string => oru(id, pid, `OBX|1|NM|2345-7^Glucose^LN||${value}|mg/dL|70_105|N|||F`).replace('|PL-1^CAIRN|FI-9^ACME|', '|||');
+    expect(ingest.receive(numberless('V5', 95), 'x')).toMatchObject({ ack: 'AA', results: 1 });
+    expect(ingest.receive(numberless('V6', 96), 'x')).toMatchObject({ ack: 'AA', results: 1 });
+    expect(store.sqlite.prepare(`SELECT value_num AS v, supersedes_id AS sup, lab_result_key AS k FROM observations WHERE patient_id = ? AND value_num IN (95, 96) ORDER BY v`).all(p.id)).toEqual([
+      { v: 95, sup: null, k: null },
+      { v: 96, sup: null, k: null },
+    ]);
   });
 
   it('an unknown patient: AA, queued, nothing attached', () => {

@@ -8,9 +8,14 @@ import { statementsFor } from '../db/statement-cache';
 import { created } from '../repos/writer';
 import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
 
-/** The key that finds the earlier version of a result: filler (else placer) number, code, sub-id. */
-function resultKey(order: LabOrderDraft, r: LabResultDraft): string {
-  return [order.fillerNumber || order.placerNumber, r.codeSystem, r.code, r.subId].join('|');
+/**
+ * The key that finds the earlier version of a result: filler (else placer) number, code, sub-id.
+ * None when the order has no number at all: a glucose without one cannot be told from last month's,
+ * so it is stored as a result of its own, never as a new version of another.
+ */
+function resultKey(order: LabOrderDraft, r: LabResultDraft): string | null {
+  const number = order.fillerNumber || order.placerNumber;
+  return number === '' ? null : [number, r.codeSystem, r.code, r.subId].join('|');
 }
 
 /** The newest result with this key that nothing supersedes yet. */
@@ -57,7 +62,7 @@ const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, 
  * names the earlier one, `supersedesId`) with what the message said of it (the lab_* columns), and
  * queues it for sync. Its audit entry is the message's (see storeResults).
  */
-function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft, key: string, supersedesId: string | null): void {
+function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft, key: string | null, supersedesId: string | null): void {
   const statements = statementsFor(ctx.repos.store.sqlite);
   const id = newId();
   const who = created(ctx.at, ctx.actor);
@@ -108,15 +113,15 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
   const { orders, results } = drafts;
   const { sqlite } = ctx.repos.store;
   const orderIds = orders.map((o) => orderIdFor(sqlite, patientId, o.placerNumber));
-  const seenBefore = orders.map((o) => orderSeen(sqlite, patientId, o));
+  const seenBefore = orders.map((o) => (o.fillerNumber || o.placerNumber) !== '' && orderSeen(sqlite, patientId, o));
   // A key stored earlier in this same message is an earlier version too (a repeated OBX).
   const storedNow = new Set<string>();
   for (const r of results) {
     const order = orders[r.orderIndex]!;
     const key = resultKey(order, r);
-    const earlier = seenBefore[r.orderIndex]! || storedNow.has(key) ? latestVersion(sqlite, patientId, key) : null;
+    const earlier = key !== null && (seenBefore[r.orderIndex]! || storedNow.has(key)) ? latestVersion(sqlite, patientId, key) : null;
     storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, key, earlier);
-    storedNow.add(key);
+    if (key !== null) storedNow.add(key);
   }
   const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
   ctx.repos.audit.append(
