@@ -5,6 +5,11 @@
  *   database; each one parsed, matched, stored with its results, committed and ACKed. Measured
  *   strictly one at a time on one connection and with 8 connections in parallel, each still
  *   waiting for its ACK before the next message (what HL7 senders do). Target ≥ 2,000/s.
+ * - hl7.ingest.storage_floor: the rows one such message leaves (its hl7_messages row, 3 audit entries,
+ *   10 observations, 10 outbox entries) written by bare prepared statements into the same kind of
+ *   database (real schema, encryption, synchronous=FULL, checkpoint thread), 8 messages a commit like
+ *   the listener's group commit: no parsing, matching, ACK or application code. What today's storage
+ *   allows at most on this machine, measured beside the figure (info).
  * - hl7.parse.ratio_vs_peer: our parse-only throughput divided by hl7-standard's (a popular
  *   pure-JS parser) on the same messages, interleaved rounds (info, or ≥ 1).
  * The senders run in a worker thread (a lab's interface engine is another machine); the listener's
@@ -18,12 +23,14 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import HL7 from 'hl7-standard';
 import { startCheckpointer } from '../../electron/services/db/checkpointer';
+import { newId } from '../../electron/services/db/ids';
 import { createDatabase } from '../../electron/services/db/open';
 import { Hl7Ingest, type IngestOutcome } from '../../electron/services/labs/ingest';
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { createRepos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
 import { get, parseMessage, parseMessageOrThrow } from '../../shared/hl7';
+import { encodeHlc } from '../../shared/sync/hlc';
 import { BENCH_MRN, benchOru } from './hl7-messages';
 import type { Row } from './report';
 
@@ -112,6 +119,80 @@ async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
   }
 }
 
+const FLOOR_MESSAGES = 4000;
+
+/**
+ * The storage floor (see the header): the same rows as an ingested ORU with 10 results, written
+ * with nothing else. Values have the sizes ingest writes; audit hashes are stand-ins of the same length.
+ */
+async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<void> {
+  const { store } = await createDatabase(join(dir, 'floor.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
+  const repos = createRepos(store);
+  const patient = repos.patients.create(patientInput.parse({ givenName: 'Patient', familyName: 'Floor', birthDate: '1970-01-01', sex: 'female', mrn: BENCH_MRN }), { userId: 'bench' });
+  const checkpointer = startCheckpointer(store);
+  const { sqlite, deviceId } = store;
+  const message = sqlite.prepare(
+    `INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code, error, patient_id, results)
+     VALUES (?, ?, 'ACME LAB', 'LAB', 'ORU^R01', ?, 'mllp:127.0.0.1:40000', ?, 'processed', 'AA', NULL, ?, 10)`,
+  );
+  const audit = sqlite.prepare(`INSERT INTO audit_log (at, user_id, device_id, action, patient_id, record_type, record_id, detail, prev_hash, hash) VALUES (?, 'cli:hl7', ?, ?, ?, 'hl7_message', ?, ?, ?, ?)`);
+  const observation = sqlite.prepare(
+    `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, unit, ref_low, ref_high, ref_text, interpretation, status, effective_at,
+       created_at, created_by, updated_at, updated_by, lab_message_id, lab_result_key, lab_placer_number, lab_filler_number, lab_order_code, lab_order_display, lab_value_type, lab_notes, lab_order_notes)
+     VALUES (?, ?, 'laboratory', ?, ?, ?, 'mg/dL', 1, 200, '1.0-200.0', 'N', 'final', '2026-03-01T10:10:00.000Z', ?, 'cli:hl7', ?, 'cli:hl7', ?, ?, ?, ?, '24323-8', 'Comprehensive metabolic panel', 'NM', '[]', '[]')`,
+  );
+  const outbox = sqlite.prepare(
+    `INSERT INTO sync_outbox (device_id, seq, entity, entity_id, op, payload, created_at, hlc, user_id, patient_id, base) VALUES (?, ?, 'observation', ?, 'insert', '', ?, ?, 'cli:hl7', ?, '{}')`,
+  );
+  const loinc = ['2345-7', '2951-2', '2823-3', '2075-0', '2028-9', '3094-0', '2160-0', '17861-6', '2777-1', '1742-6'];
+  const hash = 'f'.repeat(64);
+  let n = 0;
+  let seq = (sqlite.prepare('SELECT coalesce(max(seq), 0) AS n FROM sync_outbox').get() as { n: number }).n;
+  const commit = sqlite.transaction((count: number) => {
+    for (let k = 0; k < count; k++, n++) {
+      const at = new Date().toISOString();
+      const id = newId();
+      message.run(id, `F${n}`, benchOru(n, 'F'), at, patient.id);
+      audit.run(at, deviceId, 'hl7.receive', null, id, `ORU^R01 F${n} from mllp:127.0.0.1:40000`, hash, hash);
+      audit.run(at, deviceId, 'hl7.match', patient.id, id, `matched by identifier: ${BENCH_MRN} (MR)`, hash, hash);
+      for (const [i, code] of loinc.entries()) {
+        const obs = newId();
+        observation.run(obs, patient.id, code, `Test ${i + 1}`, (n % 97) + i + 0.5, at, at, id, `FI-F${n}^ACME|LN|${code}|`, `PL-F${n}^CAIRN`, `FI-F${n}^ACME`);
+        outbox.run(deviceId, ++seq, obs, at, encodeHlc({ wall: Date.now(), counter: i, node: deviceId }), patient.id);
+      }
+      audit.run(at, deviceId, 'labs.results', patient.id, id, `10 results stored: ${loinc.map((l) => `${l} F`).join(', ')}`, hash, hash);
+    }
+  });
+  try {
+    await checkpointer.ready;
+    for (let i = 0; i < WARMUP / 8; i++) commit.immediate(8);
+    c.progress(`hl7: storage floor, the rows of ${FLOOR_MESSAGES} messages by bare statements, 8 a commit`);
+    const t0 = performance.now();
+    for (let i = 0; i < FLOOR_MESSAGES / 8; i++) {
+      commit.immediate(8);
+      // Let the checkpoint thread's messages in, as the listener's event loop does between commits.
+      if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+    }
+    const rate = (FLOOR_MESSAGES / (performance.now() - t0)) * 1000;
+    const obs = (sqlite.prepare('SELECT count(*) AS n FROM observations WHERE patient_id = ?').get(patient.id) as { n: number }).n;
+    if (obs !== (WARMUP + FLOOR_MESSAGES) * 10) throw new Error(`hl7 storage floor void: ${obs} observations`);
+    c.rows.push({
+      label: 'hl7.ingest.storage_floor',
+      median: rate,
+      p95: null,
+      n: FLOOR_MESSAGES,
+      unit: '/s',
+      target: '',
+      pass: null,
+      note: 'the rows of one ORU (message, 3 audit, 10 observations, 10 outbox) by bare statements, 8 a commit, same encrypted db and checkpoint thread: the most this storage allows (info)',
+    });
+    c.json['hl7.ingest.storage_floor_msgs_per_s'] = Math.round(rate);
+  } finally {
+    await checkpointer.stop();
+    store.close();
+  }
+}
+
 /** Parse-only, ours vs hl7-standard, same messages, ABBA-interleaved rounds. */
 function benchParse(c: Hl7BenchContext): void {
   const messages = Array.from({ length: PARSE_MESSAGES }, (_, i) => benchOru(i, 'R'));
@@ -182,6 +263,7 @@ export async function benchHl7(c: Hl7BenchContext): Promise<void> {
   try {
     benchParse(c);
     await benchIngest(c, dir);
+    await benchStorageFloor(c, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
