@@ -118,21 +118,23 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
 const NM_LIMIT = /^(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+))$/;
 
 /** hl7TimeToIso's last answer. */
-let lastTime: { ts: string; iso: string | null } = { ts: '', iso: null };
+let lastTime: { ts: string; zone: string; iso: string | null } = { ts: '', zone: '', iso: null };
 
 /**
  * An HL7 DTM/TS (`YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]`) as UTC ISO-8601; null when it is not one.
- * Important: without an offset the time is taken as UTC (a pure module does not know the clinic's zone).
+ * Important: a time without an offset is the sender's local time (HL7 v2), which for a clinic's lab
+ * is the clinic's: it is read in `zone` (an IANA name; the ingest passes the clinic's). Taking it as
+ * UTC would move every such result by the clinic's offset (8:00 in New York shown as 3:00).
  */
-export function hl7TimeToIso(ts: string): string | null {
+export function hl7TimeToIso(ts: string, zone = 'UTC'): string | null {
   // The results of one message usually share one time: the last answer is kept for the next call.
-  if (ts === lastTime.ts) return lastTime.iso;
-  const iso = timeToIso(ts);
-  lastTime = { ts, iso };
+  if (ts === lastTime.ts && zone === lastTime.zone) return lastTime.iso;
+  const iso = timeToIso(ts, zone);
+  lastTime = { ts, zone, iso };
   return iso;
 }
 
-function timeToIso(ts: string): string | null {
+function timeToIso(ts: string, zone: string): string | null {
   const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?$/.exec(ts.trim());
   if (!m) return null;
   const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', frac = '0', off] = m;
@@ -140,7 +142,44 @@ function timeToIso(ts: string): string | null {
   let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   if (Number.isNaN(t) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59) return null;
   if (off) t -= (off.startsWith('-') ? -1 : 1) * (Number(off.slice(1, 3)) * 60 + Number(off.slice(3, 5))) * 60_000;
+  else if (zone !== 'UTC') t = wallTimeInZone(t, zone);
   return new Date(t).toISOString();
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `zone`'s clocks are ahead of UTC at the instant `t` (ms). */
+function zoneOffset(t: number, zone: string): number {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    zoneFormats.set(zone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = p;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - (t - (((t % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant when clocks in `zone` show the wall time `wall` (given as if it were UTC). The offset
+ * is taken twice so a time near a daylight-saving change gets the offset in force at that time. A
+ * wall time the change skips (02:30 on a spring-forward night) is read with the new offset (01:30
+ * by the old clocks); one that happens twice (01:30 on a fall-back night) is the first.
+ */
+function wallTimeInZone(wall: number, zone: string): number {
+  const first = wall - zoneOffset(wall, zone);
+  return wall - zoneOffset(first, zone);
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows (e.g. "America/Chicago"). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An HL7 DT (or the date part of a TS) as `YYYY-MM-DD`; null when it is not a full date. */
@@ -188,7 +227,7 @@ export function parseStructuredNumeric(c: string[]): ValueParts | string {
 }
 
 /** OBX-5 by its value type (OBX-2), or the reason it cannot be read. */
-function readValue(obx: Hl7Segment, type: string): ValueParts | string {
+function readValue(obx: Hl7Segment, type: string, zone: string): ValueParts | string {
   const reps = field(obx, 5);
   const texts = repetitionValues(obx, 5).filter((v) => v !== '');
   if (texts.length === 0 && reps.every((r) => r.every((c) => c.every((s) => s === '')))) return EMPTY;
@@ -220,7 +259,7 @@ function readValue(obx: Hl7Segment, type: string): ValueParts | string {
       return { ...EMPTY, valueText: hl7DateToIso(texts[0] ?? '') ?? texts[0] ?? null };
     case 'TS':
     case 'DTM':
-      return { ...EMPTY, valueText: hl7TimeToIso(texts[0] ?? '') ?? texts[0] ?? null };
+      return { ...EMPTY, valueText: hl7TimeToIso(texts[0] ?? '', zone) ?? texts[0] ?? null };
     default:
       // ST, TX, FT, RP and anything else: text, one line per repetition.
       return { ...EMPTY, valueText: texts.join('\n') };
@@ -239,7 +278,7 @@ function notesOf(children: Hl7Segment[]): string[] {
 }
 
 /** The OBR's facts and the NTE before its first OBX. */
-function orderOf(obr: Hl7Segment, children: Hl7Segment[], index: number, d: Hl7Delimiters): LabOrderDraft {
+function orderOf(obr: Hl7Segment, children: Hl7Segment[], index: number, d: Hl7Delimiters, zone: string): LabOrderDraft {
   const firstObx = children.findIndex((s) => s.name === 'OBX');
   return {
     index,
@@ -249,7 +288,7 @@ function orderOf(obr: Hl7Segment, children: Hl7Segment[], index: number, d: Hl7D
     code: get(obr, '4.1'),
     display: get(obr, '4.2'),
     codeSystem: get(obr, '4.3'),
-    observedAt: hl7TimeToIso(get(obr, '7')),
+    observedAt: hl7TimeToIso(get(obr, '7'), zone),
     resultStatus: get(obr, '25'),
     notes: notesOf(firstObx === -1 ? children : children.slice(0, firstObx)),
   };
@@ -261,14 +300,14 @@ function fail(reason: string, condition: Hl7ErrorCondition, segment: string, occ
 }
 
 /** One OBX as a draft, or null with the reason when it carries no result (OBX-11 = O). */
-function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, occurrence: number, fallbackAt: string): MapResult<LabResultDraft | null> {
+function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, occurrence: number, fallbackAt: string, zone: string): MapResult<LabResultDraft | null> {
   const type = get(obx, '2');
   const statusCode = get(obx, '11');
   if (get(obx, '3.1') === '') return fail('the observation identifier (OBX-3) is empty', '101', 'OBX', occurrence, 3);
   if (statusCode === '') return fail('the result status (OBX-11) is empty', '101', 'OBX', occurrence, 11);
   if (statusCode === 'O') return { ok: true, value: null };
   if (!(statusCode in RESULT_STATUS)) return fail(`result status "${statusCode}" is not in table 0085`, '103', 'OBX', occurrence, 11);
-  const value = readValue(obx, type);
+  const value = readValue(obx, type, zone);
   if (typeof value === 'string') return fail(value, '102', 'OBX', occurrence, 5);
   const range = parseReferenceRange(get(obx, '7'));
   return {
@@ -291,7 +330,7 @@ function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, oc
       interpretation: get(obx, '8.1') || null,
       statusCode,
       status: RESULT_STATUS[statusCode as keyof typeof RESULT_STATUS],
-      effectiveAt: hl7TimeToIso(get(obx, '14')) ?? order.observedAt ?? fallbackAt,
+      effectiveAt: hl7TimeToIso(get(obx, '14'), zone) ?? order.observedAt ?? fallbackAt,
       notes: notesOf(notes),
       occurrence,
     },
@@ -346,15 +385,17 @@ const RESULT_MEMBERS = ['NTE', 'PRT', 'TCD', 'SID'];
  * itself is kept as it came. An order without a collection time (OBR-7) takes its specimen's
  * (SPM-17). A message that cannot be mapped gives the segment and field to name in the AE.
  */
-export function mapOru(message: Hl7Message, options: { obxBefore?: number } = {}): MapResult<OruDrafts> {
+export function mapOru(message: Hl7Message, options: { obxBefore?: number; timeZone?: string } = {}): MapResult<OruDrafts> {
   // A patient's part of a larger message (patientParts): OBX are numbered as in the whole message.
   const obxBefore = options.obxBefore ?? 0;
+  // Where times without an offset were taken (see hl7TimeToIso).
+  const zone = options.timeZone ?? 'UTC';
   if (segments(message, 'PID').length === 0) return fail('the message has no PID segment', '100', 'PID', 1);
   const obrGroups = groups(message, 'OBR');
   if (obrGroups.length === 0) return fail('the message has no OBR segment (no order to report on)', '100', 'OBR', 1);
   const header = readHeader(message);
   const allObx = segments(message, 'OBX');
-  const fallbackAt = hl7TimeToIso(header.dateTime) ?? new Date(0).toISOString();
+  const fallbackAt = hl7TimeToIso(header.dateTime, zone) ?? new Date(0).toISOString();
   const out: OruDrafts = { orders: [], results: [], skipped: [] };
   const inGroups = new Set<Hl7Segment>();
   // Specimen first (OUL): each specimen with its own OBX, and the specimen each order was made on.
@@ -367,7 +408,7 @@ export function mapOru(message: Hl7Message, options: { obxBefore?: number } = {}
     for (const { head: obx, children: members } of obxGroups) {
       inGroups.add(obx);
       const occurrence = allObx.indexOf(obx) + 1 + obxBefore;
-      const r = resultOf(obx, members, order, occurrence, fallbackAt);
+      const r = resultOf(obx, members, order, occurrence, fallbackAt, zone);
       if (!r.ok) return r;
       if (r.value === null) out.skipped.push({ occurrence, reason: 'order detail (OBX-11 = O), not a result' });
       else out.results.push({ ...r.value, rawValue: writeField(field(obx, 5), message.delimiters) });
@@ -380,8 +421,8 @@ export function mapOru(message: Hl7Message, options: { obxBefore?: number } = {}
     const children = cut === -1 ? g.children : g.children.slice(0, cut);
     const specimen = specimenOf.get(g.head);
     const spm = specimen?.head ?? g.children.find((s) => s.name === 'SPM');
-    const order = orderOf(g.head, children, i, message.delimiters);
-    if (order.observedAt === null && spm) order.observedAt = hl7TimeToIso(get(spm, '17.1'));
+    const order = orderOf(g.head, children, i, message.delimiters, zone);
+    if (order.observedAt === null && spm) order.observedAt = hl7TimeToIso(get(spm, '17.1'), zone);
     out.orders.push(order);
     const firstOrder = specimen?.children.findIndex((s) => s.name === 'OBR') ?? -1;
     if (specimen && specimen.children[firstOrder] === g.head) {

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cairn } from '../helpers/cli';
-import { tempDir } from '../helpers/temp-db';
+import { unlockDatabase } from '../../electron/services/db/open';
+import { cairn, CLI_ENV } from '../helpers/cli';
+import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
 
@@ -51,5 +52,20 @@ describe('cairn hl7 import', () => {
     const line = JSON.parse(refused.out) as Record<string, unknown>;
     expect(line).toMatchObject({ controlId: 'W2', ack: 'AR' });
     expect(line['error']).toMatch(/^MSH field 18: character set "UNICODE UTF-16" is not supported/);
+  });
+
+  it('reads times sent without an offset in the machine\'s time zone (TZ), not as UTC', async () => {
+    expect(cairn(['patients', 'add', '--db', db, '--given', 'Tess', '--family', 'Zone', '--birth-date', '1980-08-08', '--sex', 'female']).code).toBe(0);
+    const file = join(t.dir, 'local-time.hl7');
+    writeFileSync(file, 'MSH|^~\\&|LAB|ACME|C|D|20260301101500||ORU^R01|TZ1|P|2.5.1\rPID|1||||Zone^Tess||19800808|F\rOBR|1|PL-TZ|FI-TZ|2345-7^Glucose^LN|||20260301080000\rOBX|1|NM|2345-7^Glucose^LN||99|mg/dL|||||F\r');
+    const r = cairn(['hl7', 'import', '--db', db, file], { TZ: 'America/New_York' });
+    expect(JSON.parse(r.out)).toMatchObject({ controlId: 'TZ1', ack: 'AA', results: 1 });
+    const { store } = await unlockDatabase(db, CLI_ENV.CAIRN_PASSPHRASE, { resourcesDir });
+    try {
+      // Collected at 08:00 New York time (EST): 13:00 UTC.
+      expect(store.sqlite.prepare(`SELECT effective_at AS at FROM observations WHERE lab_placer_number = 'PL-TZ'`).get()).toEqual({ at: '2026-03-01T13:00:00.000Z' });
+    } finally {
+      store.close();
+    }
   });
 });

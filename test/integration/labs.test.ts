@@ -369,4 +369,14 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect([values(a.id), values(b.id), values(d.id)]).toEqual([[101], [202], [303]]);
     expect(store.sqlite.prepare(`SELECT status, patient_id AS pid, results FROM hl7_messages WHERE control_id = 'MULTI-1'`).get()).toEqual({ status: 'processed', pid: null, results: 3 });
   });
+
+  it('reads times without an offset in the zone it is given, and refuses a zone that does not exist', () => {
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Cal', familyName: 'Zone', birthDate: '1980-09-09', sex: 'male', mrn: 'TZ-CHI' }), ADMIN);
+    const chicago = new Hl7Ingest(repos, { timeZone: 'America/Chicago' });
+    const o = chicago.receive(oru('TZ-1', 'PID|1||TZ-CHI^^^^MR||Zone^Cal||19800909|M', 'OBX|1|NM|2345-7^Glucose^LN||88|mg/dL|||||F|||20260715073000'), 'tz');
+    expect(o).toMatchObject({ ack: 'AA', patientId: p.id, results: 1 });
+    // 07:30 in Chicago in July (CDT, UTC-5).
+    expect(store.sqlite.prepare(`SELECT effective_at AS at FROM observations WHERE patient_id = ?`).get(p.id)).toEqual({ at: '2026-07-15T12:30:00.000Z' });
+    expect(() => new Hl7Ingest(repos, { timeZone: 'Mars/Olympus' })).toThrow('"Mars/Olympus" is not a time zone (an IANA name such as America/Chicago)');
+  });
 });

@@ -12,6 +12,13 @@ export interface HandlerContext {
   actor: Actor;
   repos: Repos;
   matcher: PatientMatcher;
+  /** Where HL7 times without an offset are read (an IANA zone: the clinic's). */
+  timeZone: string;
+}
+
+/** This machine's time zone (set by the system, or TZ=…): where the clinic's lab messages are read. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** What became of a message, and how to acknowledge it. */

@@ -1,5 +1,5 @@
 import { newId } from '../db/ids';
-import { isResultMessage } from '../../../shared/domain/lab-results';
+import { isResultMessage, isTimeZone } from '../../../shared/domain/lab-results';
 import {
   ackForParseError,
   buildAck,
@@ -16,7 +16,7 @@ import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { handleAdt } from './adt';
-import type { Decision, HandlerContext } from './context';
+import { type Decision, type HandlerContext, localTimeZone } from './context';
 import { type MatchOptions, PatientMatcher } from './match';
 import { handleOru } from './oru';
 
@@ -39,6 +39,8 @@ export interface IngestOutcome {
 export interface IngestOptions extends MatchOptions {
   /** Who the writes are recorded as; the clinic server accepts `cli:` authors as the operator. */
   actor?: Actor;
+  /** Where times sent without an offset are read (an IANA zone); default this machine's. */
+  timeZone?: string;
 }
 
 const ADT_HANDLED = ['A04', 'A28', 'A08', 'A31', 'A40'];
@@ -61,6 +63,7 @@ const NO_HEADER: Hl7Message = {
 export class Hl7Ingest {
   private readonly matcher: PatientMatcher;
   private readonly actor: Actor;
+  private readonly timeZone: string;
   private seq = 0;
 
   constructor(
@@ -69,6 +72,8 @@ export class Hl7Ingest {
   ) {
     this.matcher = new PatientMatcher(repos.store.sqlite, options);
     this.actor = options.actor ?? { userId: 'cli:hl7' };
+    this.timeZone = options.timeZone ?? localTimeZone();
+    if (!isTimeZone(this.timeZone)) throw new Error(`"${this.timeZone}" is not a time zone (an IANA name such as America/Chicago)`);
   }
 
   /**
@@ -157,7 +162,7 @@ export class Hl7Ingest {
     return this.repos.writer.write((at) => {
       const messageId = this.insertRow(text, source, h, 'processing', 'AA', null, at);
       this.repos.audit.append({ action: 'hl7.receive', userId: this.actor.userId, patientId: null, recordType: 'hl7_message', recordId: messageId, detail: `${type} ${h.controlId} from ${source}` }, at);
-      const ctx: HandlerContext = { message, messageId, at, actor: this.actor, repos: this.repos, matcher: this.matcher };
+      const ctx: HandlerContext = { message, messageId, at, actor: this.actor, repos: this.repos, matcher: this.matcher, timeZone: this.timeZone };
       const decision = this.route(ctx, h.messageType, h.triggerEvent);
       if (decision.status === 'error') throw new Rejected(decision);
       statementsFor(this.repos.store.sqlite)

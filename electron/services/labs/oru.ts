@@ -175,7 +175,7 @@ export function handleOru(ctx: HandlerContext): Decision {
       const reason = `PID #${k + 1}: no OBR follows this patient (no order to report on)`;
       return { status: 'error', ack: 'AE', error: { reason, condition: '100', segment: 'PID', occurrence: k + 1 }, patientId: null, results: 0 };
     }
-    const mapped = mapOru(part, { obxBefore: before[k]! });
+    const mapped = mapOru(part, { obxBefore: before[k]!, timeZone: ctx.timeZone });
     if (!mapped.ok) {
       const e = mapped.error;
       return { status: 'error', ack: 'AE', error: { reason: e.reason, condition: e.condition, segment: e.segment, occurrence: e.occurrence, ...(e.field !== undefined && { field: e.field }) }, patientId: null, results: 0 };

@@ -5,7 +5,7 @@ import { isResultMessage, mapOru, obxBeforeParts, patientParts } from '../../../
 import { type Hl7Message, parseMessage } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
-import { auditMatch, type HandlerContext } from './context';
+import { auditMatch, type HandlerContext, localTimeZone } from './context';
 import { PatientMatcher } from './match';
 import { storeResults } from './oru';
 
@@ -39,7 +39,7 @@ function heldResults(r: QueuedRow, part: number | undefined): { part: Hl7Message
   const message = parsed(r.raw);
   const parts = message ? patientParts(message) : [];
   const mine = parts[part ?? 0] ?? null;
-  const mapped = mine && isResultMessage(r.messageType) ? mapOru(mine, { obxBefore: obxBeforeParts(parts)[part ?? 0] ?? 0 }) : null;
+  const mapped = mine && isResultMessage(r.messageType) ? mapOru(mine, { obxBefore: obxBeforeParts(parts)[part ?? 0] ?? 0, timeZone: localTimeZone() }) : null;
   return { part: mine, mapped };
 }
 
@@ -90,7 +90,7 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
   if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
   const { results } = mapped.value;
   return repos.writer.write((at) => {
-    const ctx: HandlerContext = { message, messageId: row.messageId, at, actor: HL7_ACTOR, repos, matcher: new PatientMatcher(sqlite) };
+    const ctx: HandlerContext = { message, messageId: row.messageId, at, actor: HL7_ACTOR, repos, matcher: new PatientMatcher(sqlite), timeZone: localTimeZone() };
     storeResults(ctx, patientId, mapped.value);
     sqlite.prepare(`UPDATE hl7_reviews SET status = 'resolved', patient_id = ?, resolved_at = ?, resolved_by = ? WHERE id = ?`).run(patientId, at, actor.userId, reviewId);
     // A message with several patients is processed once none of them is held any more; it names a
