@@ -38,6 +38,7 @@ function latestVersion(sqlite: Database.Database, patientId: string, key: string
  */
 function orderSeen(sqlite: Database.Database, patientId: string, order: LabOrderDraft): boolean {
   const number = order.fillerNumber || order.placerNumber;
+  if (number === '') return false; // no key to find (see resultKey)
   // Keys from `number|` up to (not including) `number}`: '}' is the character after '|'.
   return (
     statementsFor(sqlite)
@@ -113,7 +114,7 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
   const { orders, results } = drafts;
   const { sqlite } = ctx.repos.store;
   const orderIds = orders.map((o) => orderIdFor(sqlite, patientId, o.placerNumber));
-  const seenBefore = orders.map((o) => (o.fillerNumber || o.placerNumber) !== '' && orderSeen(sqlite, patientId, o));
+  const seenBefore = orders.map((o) => orderSeen(sqlite, patientId, o));
   // A key stored earlier in this same message is an earlier version too (a repeated OBX).
   const storedNow = new Set<string>();
   for (const r of results) {
