@@ -71,10 +71,8 @@ async function importFiles(args: string[]): Promise<number> {
     let allAccepted = true;
     for (const file of positionals) {
       // A file is read in the character set its first message names (a batch comes from one system).
-      const bytes = readFileSync(file);
-      const d = decodeHl7(bytes);
-      const text = d.ok ? d.text : new TextDecoder('windows-1252').decode(bytes);
-      for (const message of splitMessages(text)) {
+      const d = decodeHl7(readFileSync(file));
+      for (const message of splitMessages(d.text)) {
         const o = ingest.receive(message, resolve(file), d.ok ? undefined : d.reason);
         allAccepted &&= o.ack === 'AA';
         process.stdout.write(line(file, o));

@@ -36,7 +36,8 @@ const CHARSETS: Record<string, string> = {
 /** Names that mean "UTF-8, or ASCII, which is the same bytes". */
 const UTF8_NAMES = new Set(['', 'ASCII', 'UNICODE', 'UNICODE UTF-8', 'UTF-8']);
 
-export type DecodeResult = { ok: true; text: string; charset: string; declared: string } | { ok: false; declared: string; reason: string };
+/** Not ok: `text` is still every byte read as Windows-1252, so the message can be kept as it came. */
+export type DecodeResult = { ok: true; text: string; charset: string; declared: string } | { ok: false; text: string; declared: string; reason: string };
 
 // In every runtime Cairn runs on (Node, Chromium), though not in the ES2022 library shared/ compiles against.
 declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => { readonly encoding: string; decode(input: Uint8Array): string };
@@ -100,7 +101,7 @@ export function decodeHl7(bytes: Uint8Array): DecodeResult {
     }
   }
   const label = CHARSETS[declared] ?? CHARSETS[name];
-  if (!label) return { ok: false, declared, reason: `MSH field 18: character set "${declared}" is not supported (supported: ASCII, UNICODE UTF-8, ${Object.keys(CHARSETS).join(', ')})` };
+  if (!label) return { ok: false, text: decoder('windows-1252').decode(bytes), declared, reason: `MSH field 18: character set "${declared}" is not supported (supported: ASCII, UNICODE UTF-8, ${Object.keys(CHARSETS).join(', ')})` };
   return { ok: true, text: decoder(label).decode(bytes), charset: decoder(label).encoding, declared };
 }
 

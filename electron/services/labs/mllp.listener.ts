@@ -3,8 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { decodeHl7, encodeHl7, frameMllpBytes, MllpDeframer } from '../../../shared/hl7';
 import type { Hl7Ingest, IngestOutcome } from './ingest';
 
-/** Bytes in a character set Cairn cannot decode are kept as Windows-1252, which maps every byte. */
-const LOSSLESS = new TextDecoder('windows-1252');
 /** At most this many messages share one commit, so a burst does not hold every ACK back for long. */
 const MAX_GROUP = 64;
 /** A connection that sent a message this recently is expected to send its next one soon. */
@@ -72,7 +70,7 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     const now = performance.now();
     lastSeen.set(socket, now);
     const d = decodeHl7(payload);
-    pending.push(d.ok ? { socket, peer, raw: d.text, charset: d.charset } : { socket, peer, raw: LOSSLESS.decode(payload), charset: 'windows-1252', charsetProblem: d.reason });
+    pending.push(d.ok ? { socket, peer, raw: d.text, charset: d.charset } : { socket, peer, raw: d.text, charset: 'windows-1252', charsetProblem: d.reason });
     if (pending.length >= MAX_GROUP) return flush();
     if (allActiveWaiting(now)) {
       // After this turn of the event loop, so frames already read from other sockets join too.
