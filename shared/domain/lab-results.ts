@@ -1,3 +1,4 @@
+import { zonedInstant } from './schedule';
 import { field, get, groups, type Hl7Delimiters, type Hl7Group, type Hl7ErrorCondition, type Hl7Message, type Hl7Segment, readHeader, repetitionValues, segments, writeField } from '../hl7';
 
 /**
@@ -142,44 +143,9 @@ function timeToIso(ts: string, zone: string): string | null {
   let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   if (Number.isNaN(t) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59) return null;
   if (off) t -= (off.startsWith('-') ? -1 : 1) * (Number(off.slice(1, 3)) * 60 + Number(off.slice(3, 5))) * 60_000;
-  else if (zone !== 'UTC') t = wallTimeInZone(t, zone);
+  // The clinic's wall-clock time, as the scheduler reads one (across daylight-saving changes too).
+  else if (zone !== 'UTC') t = zonedInstant(`${y}-${mo}-${d}`, Number(h) * 60 + Number(mi), zone) + Number(s) * 1000 + ms;
   return new Date(t).toISOString();
-}
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `zone`'s clocks are ahead of UTC at the instant `t` (ms). */
-function zoneOffset(t: number, zone: string): number {
-  let f = zoneFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    zoneFormats.set(zone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = p;
-  return Date.UTC(year, month - 1, day, hour, minute, second) - (t - (((t % 1000) + 1000) % 1000));
-}
-
-/**
- * The instant when clocks in `zone` show the wall time `wall` (given as if it were UTC). The offset
- * is taken twice so a time near a daylight-saving change gets the offset in force at that time. A
- * wall time the change skips (02:30 on a spring-forward night) is read with the new offset (01:30
- * by the old clocks); one that happens twice (01:30 on a fall-back night) is the first.
- */
-function wallTimeInZone(wall: number, zone: string): number {
-  const first = wall - zoneOffset(wall, zone);
-  return wall - zoneOffset(first, zone);
-}
-
-/** Whether `zone` is an IANA time zone this runtime knows (e.g. "America/Chicago"). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** An HL7 DT (or the date part of a TS) as `YYYY-MM-DD`; null when it is not a full date. */

@@ -1,5 +1,6 @@
 import { newId } from '../db/ids';
-import { isResultMessage, isTimeZone } from '../../../shared/domain/lab-results';
+import { isResultMessage } from '../../../shared/domain/lab-results';
+import { isTimeZone } from '../../../shared/domain/schedule';
 import {
   ackForParseError,
   buildAck,
