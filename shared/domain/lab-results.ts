@@ -303,27 +303,30 @@ function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, oc
   };
 }
 
+/** One patient's part of a result message (see patientParts). */
+export interface PatientPart {
+  message: Hl7Message;
+  /** How many OBX come before it in the whole message, so its OBX keep their numbers (mapOru's obxBefore). */
+  obxBefore: number;
+}
+
 /**
  * The patients of a result message, each as a message of its own: the header (what comes before
  * the first PID) and that patient's segments, up to the next PID. An ORU^R01's PATIENT_RESULT group
  * repeats, so one message can carry several patients' results; each is matched and stored on its
  * own, never all on the first patient's chart. One patient (the usual case): the message itself.
  */
-export function patientParts(message: Hl7Message): Hl7Message[] {
+export function patientParts(message: Hl7Message): PatientPart[] {
   const starts: number[] = [];
   message.segments.forEach((s, i) => s.name === 'PID' && starts.push(i));
-  if (starts.length <= 1) return [message];
+  if (starts.length <= 1) return [{ message, obxBefore: 0 }];
   const header = message.segments.slice(0, starts[0]);
-  return starts.map((from, k) => ({ delimiters: message.delimiters, segments: [...header, ...message.segments.slice(from, starts[k + 1] ?? message.segments.length)] }));
-}
-
-/** How many OBX come before each part, so a part's OBX keep their numbers in the whole message. */
-export function obxBeforeParts(parts: readonly Hl7Message[]): number[] {
-  let n = 0;
-  return parts.map((p) => {
-    const before = n;
-    n += segments(p, 'OBX').length;
-    return before;
+  let obx = 0;
+  return starts.map((from, k) => {
+    const own = message.segments.slice(from, starts[k + 1] ?? message.segments.length);
+    const part = { message: { delimiters: message.delimiters, segments: [...header, ...own] }, obxBefore: obx };
+    obx += own.filter((seg) => seg.name === 'OBX').length;
+    return part;
   });
 }
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../db/ids';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../shared/domain/lab-orders';
-import { type LabOrderDraft, type LabResultDraft, mapOru, obxBeforeParts, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';
+import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';
 import { segments } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import { created } from '../repos/writer';
@@ -169,14 +169,13 @@ const PARTIAL_REPORT = new Set(['P', 'I', 'R', 'S', 'A']);
  */
 export function handleOru(ctx: HandlerContext): Decision {
   const parts = patientParts(ctx.message);
-  const before = obxBeforeParts(parts);
   const drafts: OruDrafts[] = [];
-  for (const [k, part] of parts.entries()) {
+  for (const [k, { message: part, obxBefore }] of parts.entries()) {
     if (parts.length > 1 && segments(part, 'OBR').length === 0) {
       const reason = `PID #${k + 1}: no OBR follows this patient (no order to report on)`;
       return { status: 'error', ack: 'AE', error: { reason, condition: '100', segment: 'PID', occurrence: k + 1 }, patientId: null, results: 0 };
     }
-    const mapped = mapOru(part, { obxBefore: before[k]!, timeZone: ctx.timeZone });
+    const mapped = mapOru(part, { obxBefore, timeZone: ctx.timeZone });
     if (!mapped.ok) {
       const e = mapped.error;
       return { status: 'error', ack: 'AE', error: { reason: e.reason, condition: e.condition, segment: e.segment, occurrence: e.occurrence, ...(e.field !== undefined && { field: e.field }) }, patientId: null, results: 0 };
@@ -187,7 +186,7 @@ export function handleOru(ctx: HandlerContext): Decision {
   const patients = new Set<string>();
   const held: string[] = [];
   let stored = 0;
-  for (const [k, part] of parts.entries()) {
+  for (const [k, { message: part }] of parts.entries()) {
     const facts = readPatientFacts(part)!;
     const decision = ctx.matcher.match(facts);
     const which = several ? `patient ${k + 1} of ${parts.length}: ` : '';

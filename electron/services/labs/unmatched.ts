@@ -1,7 +1,7 @@
 import { CairnFailure } from '../../../shared/api/result';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import type { UnmatchedItem } from '../../../shared/domain/lab-review';
-import { isResultMessage, mapOru, obxBeforeParts, patientParts } from '../../../shared/domain/lab-results';
+import { isResultMessage, mapOru, patientParts } from '../../../shared/domain/lab-results';
 import { type Hl7Message, parseMessage } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
@@ -37,10 +37,9 @@ function parsed(raw: string): Hl7Message | null {
 /** The results a review holds: its patient's part of the message (see patientParts), mapped. */
 function heldResults(r: QueuedRow, part: number | undefined): { part: Hl7Message | null; mapped: ReturnType<typeof mapOru> | null } {
   const message = parsed(r.raw);
-  const parts = message ? patientParts(message) : [];
-  const mine = parts[part ?? 0] ?? null;
-  const mapped = mine && isResultMessage(r.messageType) ? mapOru(mine, { obxBefore: obxBeforeParts(parts)[part ?? 0] ?? 0, timeZone: localTimeZone() }) : null;
-  return { part: mine, mapped };
+  const mine = message ? patientParts(message)[part ?? 0] : undefined;
+  if (!mine) return { part: null, mapped: null };
+  return { part: mine.message, mapped: isResultMessage(r.messageType) ? mapOru(mine.message, { obxBefore: mine.obxBefore, timeZone: localTimeZone() }) : null };
 }
 
 function toItem(r: QueuedRow): UnmatchedItem {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPatientFacts } from '../../../../shared/domain/hl7-patient';
-import { hl7TimeToIso, type LabResultDraft, mapOru, obxBeforeParts, type OruDrafts, parseReferenceRange, parseStructuredNumeric, patientParts } from '../../../../shared/domain/lab-results';
+import { hl7TimeToIso, type LabResultDraft, mapOru, type OruDrafts, parseReferenceRange, parseStructuredNumeric, patientParts } from '../../../../shared/domain/lab-results';
 import { parseMessageOrThrow } from '../../../../shared/hl7';
 
 const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
@@ -210,13 +210,13 @@ describe('patientParts', () => {
       ['MSH|^~\\&|LAB|ACME|CAIRN|CLINIC|20260301||ORU^R01|P2|P|2.5.1', 'PID|1||A^^^^MR', 'OBR|1|PL-A', 'OBX|1|NM|1-8^x^LN||1||||||F', 'PID|2||B^^^^MR', 'PV1|1|O', 'OBR|1|PL-B', 'OBX|1|NM|1-8^x^LN||2||||||F'].join('\r'),
     );
     const parts = patientParts(two);
-    expect(parts.map((p) => p.segments.map((s) => s.name))).toEqual([
+    expect(parts.map((p) => p.message.segments.map((s) => s.name))).toEqual([
       ['MSH', 'PID', 'OBR', 'OBX'],
       ['MSH', 'PID', 'PV1', 'OBR', 'OBX'],
     ]);
-    expect(obxBeforeParts(parts)).toEqual([0, 1]);
+    expect(parts.map((p) => p.obxBefore)).toEqual([0, 1]);
     const one = parseMessageOrThrow(oru('OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F'));
-    expect(patientParts(one)).toEqual([one]);
+    expect(patientParts(one)).toEqual([{ message: one, obxBefore: 0 }]);
   });
 });
 
