@@ -331,11 +331,11 @@ export function patientParts(message: Hl7Message): PatientPart[] {
 }
 
 /** The message types whose results Cairn stores (`MSH-9.1^MSH-9.2`). */
-export const RESULT_MESSAGE_TYPES = ['ORU^R01', 'OUL^R22'] as const;
+const RESULT_MESSAGE_TYPES = new Set(['ORU^R01', 'OUL^R22']);
 
 /** Whether a stored message type (e.g. "ORU^R01") carries lab results that mapOru reads. */
 export function isResultMessage(type: string): boolean {
-  return (RESULT_MESSAGE_TYPES as readonly string[]).includes(type);
+  return RESULT_MESSAGE_TYPES.has(type);
 }
 
 /** Segments that belong to a result (OBX) rather than end it: its notes, participants, timing and substance ids (OUL). */

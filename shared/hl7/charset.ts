@@ -105,13 +105,15 @@ export function decodeHl7(bytes: Uint8Array): DecodeResult {
   return { ok: true, text: decoder(label).decode(bytes), charset: decoder(label).encoding, declared };
 }
 
+let utf8: InstanceType<typeof TextEncoder> | undefined;
+
 /**
  * Text as bytes in `charset` (what decodeHl7 reported), for an ACK going back to the sender. UTF-8
  * and the Windows-1252/ISO 8859-1 family are written as such; any other set gets ASCII, with "?"
  * for a character beyond it (an ACK's own text is ASCII; only echoed values could be otherwise).
  */
 export function encodeHl7(text: string, charset: string): Uint8Array {
-  if (charset === 'utf-8') return new TextEncoder().encode(text);
+  if (charset === 'utf-8') return (utf8 ??= new TextEncoder()).encode(text);
   const out = new Uint8Array(text.length);
   const latin = charset === 'windows-1252' || charset === 'iso-8859-1';
   for (let i = 0; i < text.length; i++) {
