@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../electron/services/db/open';
@@ -8,7 +8,7 @@ import { listUnmatched, matchToPatient } from '../../electron/services/labs/unma
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
-import { frameMllp, get, MllpDeframer, parseMessageOrThrow } from '../../shared/hl7';
+import { frameMllp, frameMllpBytes, get, MllpDeframer, parseMessageOrThrow } from '../../shared/hl7';
 import { newStore, tempDir } from '../helpers/temp-db';
 
 const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
@@ -17,6 +17,24 @@ const ADMIN = { userId: 'test-admin' };
 
 function oru(controlId: string, pid: string, ...obx: string[]): string {
   return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, pid, 'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN', ...obx].join('\r');
+}
+
+/** Connects to an MLLP port, lets `send` write, and resolves with the first `count` ACKs as bytes. */
+function exchange(port: number, count: number, send: (socket: Socket) => void): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const deframer = new MllpDeframer();
+    const got: Buffer[] = [];
+    socket.on('data', (chunk) => {
+      for (const ev of deframer.push(chunk)) if (ev.type === 'message') got.push(Buffer.from(ev.payload));
+      if (got.length === count) {
+        socket.end();
+        resolve(got);
+      }
+    });
+    socket.on('error', reject);
+    send(socket);
+  });
 }
 
 describe('HL7 ingestion into an encrypted database', () => {
@@ -185,25 +203,16 @@ describe('HL7 ingestion into an encrypted database', () => {
   it('the MLLP listener: framed messages on a real socket, ACKs back in order', async () => {
     const listener = await startMllpListener(ingest, { port: 0 });
     try {
-      const acks = await new Promise<string[]>((resolve, reject) => {
-        const socket = connect(listener.port, '127.0.0.1');
-        const deframer = new MllpDeframer();
-        const got: string[] = [];
-        socket.on('data', (chunk) => {
-          for (const ev of deframer.push(chunk)) if (ev.type === 'message') got.push(new TextDecoder().decode(ev.payload));
-          if (got.length === 3) {
-            socket.end();
-            resolve(got);
-          }
-        });
-        socket.on('error', reject);
-        const pid = 'PID|1||LAB-100^^^^MR||Lovelace^Ada||19801210|F';
-        // Two messages in one write, the third split across two writes.
-        socket.write(frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')) + frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')));
-        const third = frameMllp(oru('L2', pid, 'OBX|1|NM|2951-2^Sodium^LN||abc|mmol/L|||||F'));
-        socket.write(third.slice(0, 20));
-        setTimeout(() => socket.write(third.slice(20)), 20);
-      });
+      const pid = 'PID|1||LAB-100^^^^MR||Lovelace^Ada||19801210|F';
+      const acks = (
+        await exchange(listener.port, 3, (socket) => {
+          // Two messages in one write, the third split across two writes.
+          socket.write(frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')) + frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')));
+          const third = frameMllp(oru('L2', pid, 'OBX|1|NM|2951-2^Sodium^LN||abc|mmol/L|||||F'));
+          socket.write(third.slice(0, 20));
+          setTimeout(() => socket.write(third.slice(20)), 20);
+        })
+      ).map((b) => b.toString('utf8'));
       const msa = acks.map((a) => parseMessageOrThrow(a)).map((m) => [get(m, 'MSA-1'), get(m, 'MSA-2')]);
       expect(msa).toEqual([['AA', 'L1'], ['AA', 'L1'], ['AE', 'L2']]);
       expect(get(parseMessageOrThrow(acks[1]!), 'MSA-3')).toMatch(/duplicate/);
@@ -221,20 +230,7 @@ describe('HL7 ingestion into an encrypted database', () => {
     const utf16 = Buffer.from([header('LAT2', 'UNICODE UTF-16'), ...body].join('\r'), 'latin1');
     const listener = await startMllpListener(ingest, { port: 0 });
     try {
-      const acks = await new Promise<Buffer[]>((resolve, reject) => {
-        const socket = connect(listener.port, '127.0.0.1');
-        const deframer = new MllpDeframer();
-        const got: Buffer[] = [];
-        socket.on('data', (chunk) => {
-          for (const ev of deframer.push(chunk)) if (ev.type === 'message') got.push(Buffer.from(ev.payload));
-          if (got.length === 2) {
-            socket.end();
-            resolve(got);
-          }
-        });
-        socket.on('error', reject);
-        socket.write(Buffer.concat([Buffer.from([0x0b]), latin1, Buffer.from([0x1c, 0x0d]), Buffer.from([0x0b]), utf16, Buffer.from([0x1c, 0x0d])]));
-      });
+      const acks = await exchange(listener.port, 2, (socket) => socket.write(Buffer.concat([frameMllpBytes(latin1), frameMllpBytes(utf16)])));
       const ack1 = parseMessageOrThrow(acks[0]!.toString('latin1'));
       expect([get(ack1, 'MSA-1'), get(ack1, 'MSA-2'), get(ack1, 'MSH-18')]).toEqual(['AA', 'LAT1', '8859/1']);
       expect(store.sqlite.prepare(`SELECT patient_id AS pid, lab_notes AS notes, display FROM observations WHERE lab_placer_number = 'PL-LAT^CAIRN'`).all()).toEqual([
