@@ -19,6 +19,13 @@ export const devices = pgTable('devices', {
   schemaVersion: integer('schema_version'),
   /** The device's own block of MRNs (assigned once), so devices apart never hand out the same MRN. */
   mrnBlock: integer('mrn_block').unique(),
+  /** The credential stops working after this; every sync moves it forward (a device unused for long must enroll again). */
+  tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
+  /**
+   * Enrolled with an operator code (`cairn server enroll --operator`): the command line and the lab
+   * interface on this device may write as `cli:…`. Any other device writes only as users who signed in on it.
+   */
+  operator: boolean('operator').notNull().default(false),
 });
 
 /** One-time enrollment codes an administrator hands to a device; hashed, expiring. */
@@ -29,6 +36,35 @@ export const enrollmentCodes = pgTable('enrollment_codes', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
   deviceId: text('device_id'),
+  /** The device enrolled with this code becomes an operator device (see devices.operator). */
+  operator: boolean('operator').notNull().default(false),
+});
+
+/**
+ * A user's proof, held by one device, that the user signed in there with their password checked by
+ * this server. Every change a device pushes must be authored by a user holding a live session on that
+ * device (or by its operator). Stored only as a SHA-256 hash; `stamp` is a hash of the password hash it
+ * was issued under, so a password reset ends every session.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    userId: text('user_id').notNull(),
+    stamp: text('stamp').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('user_sessions_device_user_idx').on(t.deviceId, t.userId)],
+);
+
+/** Failed sign-ins checked by the server, per account, shared by every device of the clinic. */
+export const userLockouts = pgTable('user_lockouts', {
+  userId: text('user_id').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });
 
 /** The single counter that numbers the change log; its row lock serialises numbering with commits. */
