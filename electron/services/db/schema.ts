@@ -74,6 +74,15 @@ export const patients = sqliteTable(
     restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
     /** YYYY-MM-DD when the patient died (recorded or imported): no more outreach, reminders or measure gaps. */
     deceasedOn: text('deceased_on'),
+    /** Whom to call in an emergency (the check-in checklist asks to confirm it). */
+    emergencyContactName: text('emergency_contact_name'),
+    emergencyContactRelationship: text('emergency_contact_relationship'),
+    emergencyContactPhone: text('emergency_contact_phone'),
+    /** Who pays: 'self' (the patient) or another person's relationship, name, phone and address. */
+    guarantorRelationship: text('guarantor_relationship'),
+    guarantorName: text('guarantor_name'),
+    guarantorPhone: text('guarantor_phone'),
+    guarantorAddress: text('guarantor_address'),
   },
   (t) => [
     uniqueIndex('patients_id_uq').on(t.id),
