@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unitLabel } from './display-units';
 
 /**
  * Vital signs: codes, units, physiologic limits and age-appropriate interpretation.
@@ -113,12 +114,8 @@ const STORAGE_DECIMALS: Readonly<Record<string, number>> = { kg: 3, cm: 1, Cel: 
 /** Decimal places shown for display units that are not storage units. */
 const DISPLAY_DECIMALS: Readonly<Record<string, number>> = { lb: 2, oz: 1, in: 1, '[degF]': 1 };
 
-const UNIT_LABELS: Readonly<Record<string, string>> = { Cel: '°C', '[degF]': '°F', '{score}': '' };
-
-/** How a unit is written for people: °C and °F for the UCUM temperature codes, nothing for a score. */
-export function unitLabel(unit: string): string {
-  return UNIT_LABELS[unit] ?? unit;
-}
+/** How a unit is written for people (mmHg, °C, °F, kg/m², nothing for a score): one place, display-units. */
+export { unitLabel };
 
 /** Rounds half away from zero to `decimals` places, without 1.005 → 1.00 binary surprises. */
 function roundTo(value: number, decimals: number): number {

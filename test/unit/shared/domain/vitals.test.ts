@@ -77,7 +77,7 @@ describe('unit conversion', () => {
 
 describe('physiologic limits', () => {
   it('refuse impossible values with messages in the unit as entered', () => {
-    expect(limitProblem('systolic', 900, 'mm[Hg]')).toBe('systolic 900 mm[Hg] is not possible (expected 40–300)');
+    expect(limitProblem('systolic', 900, 'mm[Hg]')).toBe('systolic 900 mmHg is not possible (expected 40–300)');
     expect(limitProblem('temperature', 60, 'Cel')).toBe('temperature 60 °C is not possible (expected 25–45 °C)');
     expect(limitProblem('temperature', 140, '[degF]')).toBe('temperature 140 °F is not possible (expected 77–113 °F)');
     expect(limitProblem('weight', 0, 'kg')).toBe('weight must be more than 0');
@@ -106,7 +106,7 @@ describe('physiologic limits', () => {
       spo2: 101,
     });
     expect(byPath).toEqual({
-      systolic: 'systolic 900 mm[Hg] is not possible (expected 40–300)',
+      systolic: 'systolic 900 mmHg is not possible (expected 40–300)',
       temperature: 'temperature 60 °C is not possible (expected 25–45 °C)',
       weight: 'weight must be more than 0',
       spo2: 'SpO2 101 % is not possible (expected 50–100)',
