@@ -2,12 +2,15 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { enrollRequest, pushRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
+import { enrollRequest, pushRequest, SESSIONS_HEADER, signInRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
 import { ServerError } from './server-error';
 import { createFhirApi, FHIR_BASE_PATH, fhirAdminRoutes, fhirRoutes, type FhirApi } from './fhir/fhir.routes';
 import type { SyncService } from './sync.service';
+import { sessionTokens } from './user-sessions';
 
 const MAX_BODY = 64 * 1024 * 1024;
+/** What a caller who has not yet shown a device credential may send (enrollment, sign-in). */
+const MAX_UNAUTHENTICATED_BODY = 256 * 1024;
 const MAX_PAGE = 5000;
 
 function describeIssues(error: z.ZodError): string {
@@ -29,7 +32,7 @@ async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   return parsed.data;
 }
 
-const adminEnroll = z.object({ name: z.string().trim().min(1, 'a device name is required').max(200), hours: z.number().positive().max(24 * 30).default(24) });
+const adminEnroll = z.object({ name: z.string().trim().min(1, 'a device name is required').max(200), hours: z.number().positive().max(24 * 30).default(24), operator: z.boolean().default(false) });
 
 const bearer = (c: Context): string | null => {
   const h = c.req.header('authorization') ?? '';
@@ -53,9 +56,13 @@ export interface AppOptions {
 export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   const app = new Hono();
   const limit = bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new ServerError(413, 'too_large', `the request body is larger than ${MAX_BODY / 1024 / 1024} MiB; send it in smaller batches`); } });
+  // Important: enrollment and sign-in are read before anyone is known, so they get a small limit
+  // (a 60 MB JSON body parsed for a stranger is a way to exhaust the server's memory).
+  const small = bodyLimit({ maxSize: MAX_UNAUTHENTICATED_BODY, onError: () => { throw new ServerError(413, 'too_large', `this request may carry at most ${MAX_UNAUTHENTICATED_BODY / 1024} KiB`); } });
   // A GET or HEAD has no body to limit; looking for one would build a full Request for each read.
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') await next();
+    else if (c.req.path === '/sync/enroll' || c.req.path === '/sync/sessions') await small(c as Parameters<typeof small>[0], next);
     else await limit(c as Parameters<typeof limit>[0], next);
   });
 
@@ -67,17 +74,37 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     return c.json({ ...out, serverTime: Date.now() });
   });
 
+  // A user signs in on an enrolled device: the server checks the password and answers a session.
+  app.post('/sync/sessions', async (c) => {
+    const device = await sync.device(bearer(c));
+    const body = await parseBody(c, signInRequest);
+    return c.json(await sync.sessions.signIn(device.id, body.username, body.password));
+  });
+  app.delete('/sync/sessions', async (c) => {
+    const device = await sync.device(bearer(c));
+    for (const t of sessionTokens(c.req.header(SESSIONS_HEADER))) await sync.sessions.revoke(device.id, t);
+    return c.json({ ok: true });
+  });
+
+  // The head of this device's audit chain as the server holds it: `cairn audit verify` compares it with the file.
+  app.get('/sync/audit-head', async (c) => {
+    const device = await sync.device(bearer(c));
+    return c.json({ head: await sync.auditHead(device.id) });
+  });
+
+  const caller = (c: Context): ReturnType<SyncService['authenticate']> => sync.authenticate(bearer(c), sessionTokens(c.req.header(SESSIONS_HEADER)));
+
   app.post('/sync/push', async (c) => {
-    const who = await sync.authenticate(bearer(c), c.req.header(USER_HEADER) ?? null);
+    const who = await caller(c);
     const body = await parseBody(c, pushRequest);
-    const answer = await sync.push(who.device, who.user, body);
+    const answer = await sync.push(who, body);
     await opts.afterPushCommitted?.(who.device.id);
     return c.json(answer);
   });
 
   app.get('/sync/pull', async (c) => {
-    const who = await sync.authenticate(bearer(c), c.req.header(USER_HEADER) ?? null);
-    if (who.user.role === 'unknown') throw new ServerError(403, 'unknown_user', 'the signed-in user is not known to the clinic server yet; push this device\'s changes first');
+    const who = await caller(c);
+    sync.requireReader(who, c.req.header(USER_HEADER) ?? null);
     const cursor = Number(c.req.query('cursor') ?? '0');
     const limit = Number(c.req.query('limit') ?? '1000');
     if (!Number.isSafeInteger(cursor) || cursor < 0) throw new ServerError(400, 'invalid_request', 'cursor must be a non-negative whole number');
@@ -98,7 +125,7 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   app.post('/admin/enrollment-codes', async (c) => {
     admin(c);
     const body = await parseBody(c, adminEnroll);
-    return c.json({ ...(await sync.createEnrollmentCode(body.name, body.hours)), name: body.name });
+    return c.json({ ...(await sync.createEnrollmentCode(body.name, body.hours, { operator: body.operator })), name: body.name });
   });
   app.get('/admin/devices', async (c) => {
     admin(c);

@@ -30,6 +30,8 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   // Restricted hits are reduced to the name by the repository.
   'patients.search': 'none',
   'patients.chartHeader': (i) => [i.id],
+  // Restricted charts are reduced to the name by the repository, as in search.
+  'patients.findDuplicates': 'none',
   // Restricting an open chart needs nothing; lifting a restriction needs the glass broken first.
   'patients.setRestricted': (i) => [i.id],
   // The way in.

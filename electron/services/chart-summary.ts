@@ -21,7 +21,10 @@ export function loadSchedule(resourcesDir: string): ImmunizationSchedule {
 export function immunizationsDueFor(repos: Repos, patientId: string, on: string): DueItem[] {
   const patient = repos.patients.peek(patientId);
   const history = repos.immunizations.list(patientId).map((i) => ({ cvx: i.cvx, date: i.administeredOn, status: i.status === 'not_done' ? ('not_done' as const) : ('completed' as const) }));
-  return immunizationsDue({ birthDate: patient.birthDate, on, history, schedule: loadSchedule(repos.resourcesDir) });
+  const due = immunizationsDue({ birthDate: patient.birthDate, on, history, schedule: loadSchedule(repos.resourcesDir) });
+  // Nothing is due for a patient who died: no "overdue" reminders on their chart or in lists.
+  if (patient.deceasedOn) return due.map((d) => (d.status === 'complete' ? d : { ...d, status: 'not_applicable', reason: `deceased ${patient.deceasedOn}` }));
+  return due;
 }
 
 /**

@@ -90,13 +90,20 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'session.login': (i) => session.login(i.username, i.password),
     'session.logout': () => session.logout(),
     'session.lock': () => session.lock(),
-    'patients.create': (i) => session.repos.patients.create(i, actor()),
+    // A person registering: a chart with the same name, birth date and sex needs their confirmation.
+    'patients.create': (i) => session.repos.patients.create(i, actor(), { refuseDuplicates: true }),
     'patients.update': (i) => session.repos.patients.update(i, actor()),
     'patients.get': (i) => session.repos.patients.get(i.id, actor()),
     'patients.search': (i) => session.repos.patients.search(i.query, i.limit, actor()),
     'patients.chartHeader': (i) => {
       const patient = session.repos.patients.get(i.id, actor(), 'chart.open');
       return { patient, allergyStatus: session.repos.allergies.status(i.id) };
+    },
+    'patients.findDuplicates': (i) => {
+      const found = session.repos.patients.duplicatesOf(i);
+      // Names and birth dates across charts: audited like a search.
+      session.repos.writer.read('patient.duplicate_check', actor(), null);
+      return found;
     },
     'patients.setRestricted': (i) => session.repos.patients.setRestricted(i.id, i.restricted, actor()),
     'patients.breakGlass': (i) => breakGlass(session, i),
@@ -244,6 +251,8 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'meds.add': (i) => session.repos.medications.add(i, actor(), isoToday(now())),
     'meds.prescribe': async (i) => {
       const user = session.requireUser();
+      // Refused before the password is checked or anything written, with the reason.
+      session.repos.patients.requireLiving(i.patientId, 'prescribing');
       await session.repos.users.reauthenticate(user.id, i.password, 'signing the prescription');
       return session.repos.medications.prescribe(i, { userId: user.id, name: user.displayName }, isoToday(now()));
     },

@@ -14,6 +14,7 @@ export const CHANNELS = [
   'patients.get',
   'patients.search',
   'patients.chartHeader',
+  'patients.findDuplicates',
   'patients.setRestricted',
   'patients.breakGlass',
   'settings.autoLock',

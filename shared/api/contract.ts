@@ -2,6 +2,7 @@ import { dueList, dueListInput, measurePatient, measurePatientsInput, measureSum
 import { z } from 'zod';
 import {
   allergyStatus,
+  identityKey,
   patient,
   patientInput,
   patientUpdate,
@@ -86,6 +87,7 @@ export const contract = {
   },
   'session.logout': { input: none, output: sessionState },
   'session.lock': { input: none, output: sessionState },
+  /** A chart with the same name, birth date and sex is refused (possible_duplicate) until sent again with confirmDuplicate: true. */
   'patients.create': { input: patientInput, output: patient },
   'patients.update': { input: patientUpdate, output: patient },
   'patients.get': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: patient },
@@ -102,6 +104,8 @@ export const contract = {
     input: z.object({ id: z.uuid('not a patient id') }).strict(),
     output: z.object({ patient, allergyStatus }),
   },
+  /** Charts with the same family name, given name, birth date and sex (the registration form's duplicate check). */
+  'patients.findDuplicates': { input: identityKey, output: z.array(searchHit) },
   'patients.setRestricted': { input: z.object({ id: z.uuid('not a patient id'), restricted: z.boolean() }).strict(), output: patient },
   'patients.breakGlass': {
     input: z

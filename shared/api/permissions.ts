@@ -28,6 +28,8 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'patients.get': DEMOGRAPHICS_READ,
   'patients.search': DEMOGRAPHICS_READ,
   'patients.chartHeader': DEMOGRAPHICS_READ,
+  // Whoever registers patients checks for an existing chart first.
+  'patients.findDuplicates': DEMOGRAPHICS_WRITE,
   // A privacy decision: the physician (at the patient's request) or the administrator (staff, VIP charts).
   'patients.setRestricted': ['physician', 'admin'],
   // Whoever may open a chart may break the glass for a restricted one: the reason and the audit are the check.
@@ -39,7 +41,9 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'users.disable': ADMIN,
   'users.enable': ADMIN,
   'users.resetPassword': ADMIN,
-  'encounters.create': ['physician', 'nurse', 'front_desk'],
+  // Front desk opens a visit only by checking the patient in (schedule.advance); a visit they could
+  // start here would open on a workspace they may not read.
+  'encounters.create': CLINICAL_WRITE,
   'encounters.setStatus': ['physician', 'nurse', 'front_desk'],
   'encounters.list': ['physician', 'nurse', 'front_desk', 'billing', 'admin'],
   'encounters.get': CLINICAL,
@@ -137,3 +141,6 @@ export function mayCall(role: Role | null, channel: Channel): boolean {
   const allowed = PERMISSIONS[channel];
   return allowed === 'public' || (role !== null && allowed.includes(role));
 }
+
+/** The same rule under the short name the renderer uses to decide what to show: `can(role, 'encounters.create')`. */
+export const can = mayCall;

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'needs_override'
+  /** A registration looks like a chart already here (same name, birth date, sex): confirm it is another person. */
+  | 'possible_duplicate'
   | 'locked'
   | 'not_initialized'
   | 'already_initialized'

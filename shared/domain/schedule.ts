@@ -346,6 +346,8 @@ export const bookInput = z
     recurrence: recurrence.optional(),
     /** The person saw the double-booking warning and books anyway. */
     allowDoubleBooking: z.boolean().default(false),
+    /** The person saw that the clinic is closed then (a weekend, lunch, after hours) and books anyway. */
+    allowOutsideHours: z.boolean().default(false),
   })
   .strict();
 export type BookInput = z.input<typeof bookInput>;

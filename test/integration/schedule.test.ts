@@ -211,7 +211,12 @@ describe('appointments and the flow board over a real encrypted database, throug
 
   it('checking in a visit already linked to an encounter opens that one, not a new one', async () => {
     const [a] = (await c.ok<Booked>('schedule.book', { patientId: ben.id, providerId: docId, typeId: 'follow-up', startAt: '2026-03-02T20:00:00Z' })).appointments;
+    // A clinician opened the visit ahead (front desk opens visits only by checking in).
+    await c.ok('session.logout');
+    await c.ok('session.login', CLINIC.doc);
     const existing = await c.ok<Encounter>('encounters.create', { patientId: ben.id, visitType: 'follow_up', status: 'planned' });
+    await c.ok('session.logout');
+    await c.ok('session.login', FRONT);
     c.session.repos.store.sqlite.prepare('UPDATE appointments SET encounter_id = ? WHERE id = ?').run(existing.id, a!.id);
     const before = count('SELECT count(*) AS n FROM encounters WHERE patient_id = ?', ben.id);
     await c.ok('schedule.advance', { id: a!.id, patientId: ben.id, to: 'arrived' });

@@ -113,7 +113,8 @@ export async function rekeyDatabase(o: RekeyOptions): Promise<{ header: KeyHeade
     takeExclusively(source, o.dbFile);
     step('locked');
     reencryptedCopy(source, tmp, oldKey, newKey, step);
-    writePendingKeyHeader(o.dbFile, header);
+    // The audit anchor stays valid (the copy holds the same chain): carry it to the new header.
+    writePendingKeyHeader(o.dbFile, oldHeader.audit === undefined ? header : { ...header, audit: oldHeader.audit });
     step('pending-header');
     source.close();
     // Important: a -wal or -journal left beside the old file would be replayed into the new one.

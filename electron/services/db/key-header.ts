@@ -5,6 +5,18 @@ import { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 
 /**
+ * The audit chain's head as last seen committed: its sequence number and hash, and the sequence
+ * from which entries are keyed (HMAC). Kept outside the database so a cut tail is noticed.
+ */
+const auditAnchor = z.object({
+  seq: z.number().int().min(0),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  keyedFrom: z.number().int().min(1).nullable(),
+  at: z.string(),
+});
+export type AuditAnchor = z.infer<typeof auditAnchor>;
+
+/**
  * The key header: a small JSON file beside the database holding the KDF salt and parameters,
  * and a check value (HMAC of a constant under the key) so a wrong passphrase is refused before
  * the database file is even opened. The key itself is never written anywhere.
@@ -21,6 +33,11 @@ const header = z.object({
   check: z.string().min(16),
   cipher: z.literal('sqlcipher'),
   legacy: z.literal(4),
+  /**
+   * The audit chain's head, anchored outside the database file (see writeAuditAnchor). Important:
+   * checked only where it is used (readAuditAnchor), so a damaged anchor never stops an unlock.
+   */
+  audit: z.unknown().optional(),
 });
 export type KeyHeader = z.infer<typeof header>;
 
@@ -185,4 +202,42 @@ export async function deriveKey(passphrase: string, h: KeyHeader): Promise<Buffe
     throw new CairnFailure('wrong_passphrase', 'wrong passphrase: the database was not opened and nothing was changed');
   }
   return key;
+}
+
+/** The audit anchor recorded in FILE's key header: null when there is none, 'damaged' when it does not parse. */
+export function readAuditAnchor(dbFile: string): AuditAnchor | 'damaged' | null {
+  const path = headerPathFor(dbFile);
+  if (!existsSync(path)) return null;
+  let h: KeyHeader | null;
+  try {
+    h = parseKeyHeader(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return null;
+  }
+  if (h?.audit === undefined) return null;
+  const parsed = auditAnchor.safeParse(h.audit);
+  return parsed.success ? parsed.data : 'damaged';
+}
+
+/**
+ * Records the audit chain's head in FILE's key header. Important: the header is what unlocks the
+ * database, so it is only ever replaced whole (temp file, fsync, rename, fsync of the folder),
+ * every other field kept as it was; a header that does not parse is left alone.
+ */
+export function writeAuditAnchor(dbFile: string, anchor: AuditAnchor): void {
+  const path = headerPathFor(dbFile);
+  let current: unknown;
+  try {
+    current = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return;
+  }
+  if (!parseKeyHeader(current)) return;
+  const tmp = `${path}.audit.tmp`;
+  writeFileSync(tmp, JSON.stringify({ ...(current as object), audit: anchor }, null, 2) + '\n', { mode: 0o600 });
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+  fsyncDir(dirname(path));
 }

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { newId } from './ids';
 import { CairnFailure } from '../../../shared/api/result';
 import * as schema from './schema';
+import { AuditAnchorWriter, ensureAuditKey } from './audit-chain';
 import {
   createKeyHeader,
   deriveKey,
@@ -79,6 +80,46 @@ export function connectionFor(store: Store): { file: string; pragmas: string[]; 
   return { file: store.file, pragmas: connectionPragmas(key), nativeBinding: nativeBinding().nativeBinding ?? null };
 }
 
+/** What AuditRepo needs of an encrypted store: the chain's HMAC key, where keying began, and its anchor. */
+export interface StoreAuditChain {
+  key: Buffer;
+  keyedFrom: number;
+  anchor: AuditAnchorWriter;
+  dbFile: string;
+}
+
+const CHAINS = new WeakMap<Store, StoreAuditChain>();
+
+/** The audit chain of a store opened by this process with its key; null for the benchmark's plain store. */
+export function auditChainOf(store: Store): StoreAuditChain | null {
+  return CHAINS.get(store) ?? null;
+}
+
+const SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+/**
+ * Owner-only modes for the database and its -wal/-shm/-journal (0600), whatever the umask: the file
+ * is encrypted, but its size, times and the key header beside it are nobody else's business, and a
+ * world-writable file can be replaced. SQLite gives -wal and -shm the main file's mode when it makes
+ * them; this also mends files an older version left 0644. A no-op where modes do not exist (Windows).
+ */
+export function restrictDatabaseModes(file: string): void {
+  if (process.platform === 'win32') return;
+  for (const f of [file, ...SIDE_FILES.map((s) => `${file}${s}`)]) {
+    try {
+      if ((statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+}
+
+/** Makes the (empty) database file with mode 0600 before SQLite opens it, so it is never readable by others. */
+function createPrivateFile(file: string): void {
+  closeSync(openSync(file, 'wx', 0o600));
+  restrictDatabaseModes(file);
+}
+
 function failFastOnWrongKey(sqlite: Database.Database, file: string): void {
   try {
     sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
@@ -99,7 +140,8 @@ export function openWithKey(file: string, key: Buffer, opts: OpenOptions): Store
 }
 
 function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): Store {
-  const sqlite = new Database(file, { fileMustExist: !creating, ...nativeBinding() });
+  if (creating && !existsSync(file)) createPrivateFile(file);
+  const sqlite = new Database(file, { fileMustExist: true, ...nativeBinding() });
   applyKey(sqlite, key);
   failFastOnWrongKey(sqlite, file);
   sqlite.pragma('journal_mode = WAL');
@@ -112,6 +154,10 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
   const deviceId = ensureDeviceId(sqlite);
+  const chain = ensureAuditKey(sqlite, key);
+  const anchor = new AuditAnchorWriter(sqlite, file, chain.keyedFrom);
+  // The -wal and -shm exist from here on (WAL mode, and the writes just made).
+  restrictDatabaseModes(file);
   const store: Store = {
     file,
     dir: dirname(file),
@@ -120,10 +166,13 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
     orm,
     deviceId,
     close: () => {
-      if (sqlite.open) sqlite.close();
+      if (!sqlite.open) return;
+      anchor.close();
+      sqlite.close();
     },
   };
   KEYS.set(store, key);
+  CHAINS.set(store, { ...chain, anchor, dbFile: file });
   return store;
 }
 
@@ -144,6 +193,7 @@ export function openRawWithKey(file: string, key: Buffer): Database.Database {
   applyKey(sqlite, key);
   sqlite.pragma('busy_timeout = 5000');
   failFastOnWrongKey(sqlite, file);
+  restrictDatabaseModes(file);
   return sqlite;
 }
 

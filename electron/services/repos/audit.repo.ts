@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { readAuditAnchor } from '../db/key-header';
 
 export interface AuditEvent {
   action: string;
@@ -26,9 +27,47 @@ interface ChainRow {
   hash: string;
 }
 
-/** Hash of one entry over the previous entry's hash: editing, removing or reordering breaks the chain. */
+/**
+ * Plain SHA-256 of one entry over the previous entry's hash: editing, removing or reordering breaks
+ * the chain. Used by entries written before keyed hashing began (anyone can recompute it).
+ */
 export function auditHash(prevHash: string, fields: readonly (string | null)[]): string {
   return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** HMAC-SHA256 of one entry over the previous entry's hash: recomputing it needs the chain's key. */
+export function auditHmac(key: Buffer, prevHash: string, fields: readonly (string | null)[]): string {
+  return createHmac('sha256', key).update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** What an append needs to key the chain and anchor its head (see db/audit-chain.ts). */
+export interface AuditChain {
+  key: Buffer;
+  /** Entries from this seq on are keyed; earlier ones are plain SHA-256. */
+  keyedFrom: number;
+  anchor?: { touched(): void };
+  /** The database file, whose key header holds the anchored head. */
+  dbFile?: string;
+}
+
+/** A head recorded outside the database file: the key header's, or the clinic server's copy. */
+export interface ChainAnchor {
+  /** Who recorded it, for the message ("key header", "clinic server"). */
+  source: string;
+  seq: number;
+  hash: string;
+  keyedFrom?: number | null;
+}
+
+export interface ChainVerdict {
+  entries: number;
+  lastSeq: number;
+  keyedFrom: number | null;
+  /** The first entry whose hash or link does not check, or whose anchored hash differs; the seq after the last one when the tail is cut. */
+  firstBroken: number | null;
+  /** One line per problem, for a person. Empty when the chain is whole and agrees with every anchor. */
+  problems: string[];
+  anchors: ChainAnchor[];
 }
 
 /**
@@ -42,6 +81,8 @@ export class AuditRepo {
   constructor(
     private readonly sqlite: Database.Database,
     private readonly deviceId: string,
+    /** Null only for the benchmark's plain store: entries are then plain SHA-256, unanchored. */
+    private readonly chain: AuditChain | null = null,
   ) {
     this.last = sqlite.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.insert = sqlite.prepare(
@@ -53,7 +94,8 @@ export class AuditRepo {
   append(e: AuditEvent, at: string): void {
     const prev = this.last.get()?.hash ?? GENESIS;
     const fields = [at, e.userId, this.deviceId, e.action, e.patientId ?? null, e.recordType ?? null, e.recordId ?? null, e.detail ?? null];
-    this.insert.run(...fields, prev, auditHash(prev, fields));
+    this.insert.run(...fields, prev, this.chain ? auditHmac(this.chain.key, prev, fields) : auditHash(prev, fields));
+    this.chain?.anchor?.touched();
   }
 
   /** Entries, oldest first, optionally for one patient: the start of an accounting of access. */
@@ -91,19 +133,72 @@ export class AuditRepo {
       .all(...args) as ReturnType<AuditRepo['export']>;
   }
 
-  /** Walks the chain; returns the seq of the first broken entry, or null when whole. */
-  firstBroken(): number | null {
+  /** The anchor in the key header beside the database, when there is one. */
+  private headerAnchor(problems: string[]): ChainAnchor[] {
+    if (!this.chain?.dbFile) return [];
+    const a = readAuditAnchor(this.chain.dbFile);
+    if (a === 'damaged') problems.push('the audit anchor in the key header is damaged: it was edited by hand or by another program');
+    return a && a !== 'damaged' ? [{ source: 'key header', seq: a.seq, hash: a.hash, keyedFrom: a.keyedFrom }] : [];
+  }
+
+  /**
+   * Walks the chain (plain SHA-256 before `keyedFrom`, HMAC from there on) and compares it with the
+   * anchored heads: the key header's, and any given (the clinic server's). An anchor may lag behind
+   * the file (it is written after commits, at most every few seconds), never run ahead of it: an
+   * anchor past the last entry means entries were cut off the end.
+   */
+  verify(extra: ChainAnchor[] = []): ChainVerdict {
+    const problems: string[] = [];
+    const anchors = [...this.headerAnchor(problems), ...extra];
+    const keyedFrom = this.chain?.keyedFrom ?? null;
+    const wanted = new Map<number, string | null>(anchors.map((a) => [a.seq, null]));
     let prev = GENESIS;
+    let entries = 0;
+    let lastSeq = 0;
+    let broken: number | null = null;
     const rows = this.sqlite
       .prepare<[], ChainRow>(
         'SELECT seq, at, user_id AS userId, device_id AS deviceId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
       )
       .iterate();
     for (const r of rows) {
+      entries++;
+      lastSeq = r.seq;
+      if (wanted.has(r.seq)) wanted.set(r.seq, r.hash);
+      if (broken !== null) continue;
       const fields = [r.at, r.userId, r.deviceId, r.action, r.patientId, r.recordType, r.recordId, r.detail];
-      if (r.prevHash !== prev || r.hash !== auditHash(prev, fields)) return r.seq;
+      const expected = this.chain && keyedFrom !== null && r.seq >= keyedFrom ? auditHmac(this.chain.key, prev, fields) : auditHash(prev, fields);
+      if (r.prevHash !== prev || r.hash !== expected) {
+        broken = r.seq;
+        problems.push(`audit entry ${r.seq} was changed, removed or reordered: the chain is broken from there`);
+      }
       prev = r.hash;
     }
-    return null;
+    let anchorBroken: number | null = null;
+    const note = (seq: number, message: string): void => {
+      anchorBroken = anchorBroken === null ? seq : Math.min(anchorBroken, seq);
+      problems.push(message);
+    };
+    for (const a of anchors) {
+      if (a.seq > lastSeq) {
+        const n = a.seq - lastSeq;
+        note(lastSeq + 1, `${n} ${n === 1 ? 'entry' : 'entries'} missing after seq ${lastSeq} (the ${a.source} records the chain up to seq ${a.seq})`);
+      } else if (a.seq > 0 && wanted.get(a.seq) === null) {
+        note(a.seq, `entry ${a.seq} is missing (the ${a.source} recorded it)`);
+      } else if (a.seq > 0 && wanted.get(a.seq) !== a.hash) {
+        note(a.seq, `entry ${a.seq} was changed (its hash differs from the one the ${a.source} recorded)`);
+      }
+      if (a.keyedFrom !== undefined && a.keyedFrom !== null && keyedFrom !== null && a.keyedFrom !== keyedFrom) {
+        problems.push(`the start of keyed hashing was moved: the ${a.source} records seq ${a.keyedFrom}, the database seq ${keyedFrom}`);
+        anchorBroken ??= Math.min(a.keyedFrom, keyedFrom);
+      }
+    }
+    const firstBroken = broken === null ? anchorBroken : anchorBroken === null ? broken : Math.min(broken, anchorBroken);
+    return { entries, lastSeq, keyedFrom, firstBroken, problems, anchors };
+  }
+
+  /** The seq of the first broken entry (see verify; the key header's anchor included), or null when whole. */
+  firstBroken(): number | null {
+    return this.verify().firstBroken;
   }
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';
@@ -6,6 +6,7 @@ import { type encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain
 import type { z } from 'zod';
 import type { Orm } from '../db/open';
 import { encounters, patients, users } from '../db/schema';
+import { deceasedRefusal } from '../../../shared/domain/patient';
 import { created, updated, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof encounters.$inferSelect;
@@ -37,8 +38,11 @@ export class EncountersRepo {
 
   create(input: z.output<typeof encounterCreate>, actor: Actor): Encounter {
     return this.writer.write((at) => {
-      const p = this.orm.select({ id: patients.id }).from(patients).where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt))).get();
+      const p = this.orm.select({ id: patients.id, deceasedOn: patients.deceasedOn }).from(patients).where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt))).get();
       if (!p) throw new CairnFailure('not_found', `no patient with id ${input.patientId}`);
+      // Important: refused before the row (and its audit and outbox entries) is written.
+      const refusal = deceasedRefusal(p, 'starting a visit');
+      if (refusal) throw new CairnFailure('conflict', refusal);
       const row = this.orm
         .insert(encounters)
         .values({
@@ -89,12 +93,17 @@ export class EncountersRepo {
     return this.toEncounter(r);
   }
 
+  /**
+   * Newest visit first, by when it took place: imported history is written in one go long after
+   * the visits, so the time the row was made says nothing of their order. A planned visit (no
+   * start yet) counts from when it was made.
+   */
   list(patientId: string, limit = 50): Encounter[] {
     return this.orm
       .select()
       .from(encounters)
       .where(and(eq(encounters.patientId, patientId), isNull(encounters.deletedAt)))
-      .orderBy(desc(encounters.createdAt))
+      .orderBy(desc(sql`coalesce(${encounters.startAt}, ${encounters.createdAt})`), desc(encounters.createdAt))
       .limit(limit)
       .all()
       .map((r) => this.toEncounter(r));

@@ -1,7 +1,7 @@
 import { Icd10Index } from '../codes/icd10.index';
 import { VaccineCatalog } from '../codes/vaccines';
 import { loadDrugKnowledge, type LoadedKnowledge } from '../drugs/knowledge';
-import type { Store } from '../db/open';
+import { auditChainOf, type Store } from '../db/open';
 import { TemplateLibrary } from '../templates';
 import { AllergiesRepo } from './allergies.repo';
 import { AuditRepo } from './audit.repo';
@@ -67,7 +67,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
   const o: RepoOptions = typeof opts === 'function' ? { now: opts } : opts;
   const now = o.now ?? ((): Date => new Date());
   const resourcesDir = o.resourcesDir ?? store.resourcesDir;
-  const audit = new AuditRepo(store.sqlite, store.deviceId);
+  const audit = new AuditRepo(store.sqlite, store.deviceId, auditChainOf(store));
   const rowAccess = new RowAccess(store.sqlite);
   const clock = new DeviceClock(store.sqlite, store.deviceId, () => now().getTime());
   const outbox = new OutboxRepo(store.sqlite, store.deviceId, rowAccess, clock);

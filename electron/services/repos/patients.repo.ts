@@ -1,6 +1,6 @@
 import { eq, getTableColumns } from 'drizzle-orm';
 import { newId } from '../db/ids';
-import type { Patient, PatientInput, PatientSummary, PatientUpdate, SearchHit } from '../../../shared/domain/patient';
+import { deceasedRefusal, type IdentityKey, type Patient, type PatientInput, type PatientSummary, type PatientUpdate, type SearchHit } from '../../../shared/domain/patient';
 import { classifySearch } from '../../../shared/domain/search';
 import { CairnFailure } from '../../../shared/api/result';
 import type Database from 'better-sqlite3';
@@ -70,6 +70,18 @@ function toPatient(r: Row): Patient {
       memberId: r.insuranceMemberId ?? undefined,
       groupNumber: r.insuranceGroup ?? undefined,
     },
+    emergencyContact: {
+      name: r.emergencyContactName ?? undefined,
+      relationship: r.emergencyContactRelationship ?? undefined,
+      phone: r.emergencyContactPhone ?? undefined,
+    },
+    guarantor: {
+      relationship: r.guarantorRelationship ?? undefined,
+      name: r.guarantorName ?? undefined,
+      phone: r.guarantorPhone ?? undefined,
+      address: r.guarantorAddress ?? undefined,
+    },
+    deceasedOn: r.deceasedOn,
     restricted: r.restricted,
     version: r.version,
     createdAt: r.createdAt,
@@ -109,7 +121,26 @@ function toColumns(p: Partial<PatientInput>): Partial<Insert> {
     c.insuranceMemberId = p.insurance.memberId ?? null;
     c.insuranceGroup = p.insurance.groupNumber ?? null;
   }
+  if (p.emergencyContact !== undefined) {
+    c.emergencyContactName = p.emergencyContact.name ?? null;
+    c.emergencyContactRelationship = p.emergencyContact.relationship ?? null;
+    c.emergencyContactPhone = p.emergencyContact.phone ?? null;
+  }
+  if (p.guarantor !== undefined) {
+    // The patient as their own guarantor needs (and keeps) no one else's details.
+    const self = p.guarantor.relationship?.toLowerCase() === 'self';
+    c.guarantorRelationship = self ? 'self' : (p.guarantor.relationship ?? null);
+    c.guarantorName = self ? null : (p.guarantor.name ?? null);
+    c.guarantorPhone = self ? null : (p.guarantor.phone ?? null);
+    c.guarantorAddress = self ? null : (p.guarantor.address ?? null);
+  }
+  if ('deceasedOn' in p) c.deceasedOn = p.deceasedOn ?? null;
   return c;
+}
+
+/** A search candidate as a hit: a restricted chart by its name only. */
+function toHit({ restricted, ...p }: Candidate): SearchHit {
+  return restricted ? { id: p.id, givenName: p.givenName, middleName: p.middleName, familyName: p.familyName, restricted: true } : { ...p, restricted: false };
 }
 
 /** Rows that belong to one patient's chart, by the id a channel takes (for the restricted-chart guard). */
@@ -127,7 +158,7 @@ const OWNER_SQL: Record<ChartRow, string> = {
 };
 
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,
-  p.preferred_name AS preferredName, p.birth_date AS birthDate, p.sex, p.phone, p.restricted`;
+  p.preferred_name AS preferredName, p.birth_date AS birthDate, p.sex, p.phone, p.deceased_on AS deceasedOn, p.restricted`;
 
 /** FTS5 query text: each term quoted (so no operator injection) and prefix-matched. */
 function ftsPrefixQuery(column: string, terms: string[]): string {
@@ -144,6 +175,8 @@ export class PatientsRepo {
   private readonly insertRow;
   private readonly byId;
   private readonly restrictedById;
+  private readonly byIdentity;
+  private readonly deceasedById;
   private readonly owners = new Map<ChartRow, Database.Statement<[string], { patientId: string }>>();
   private readonly mrns: MrnAllocator;
 
@@ -176,6 +209,12 @@ export class PatientsRepo {
     );
     this.byId = db.prepare<[string], RawRow>(`SELECT * FROM patients WHERE id = ?`);
     this.restrictedById = db.prepare<[string], { restricted: number }>(`SELECT restricted FROM patients WHERE id = ? AND deleted_at IS NULL`);
+    // Uses the birth-date index: few charts share a birth date, so the names are compared on those.
+    this.byIdentity = db.prepare<[string, string, string, string], Candidate>(
+      `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.sex = ? AND lower(p.family_name) = lower(?) AND lower(p.given_name) = lower(?)
+         AND p.deleted_at IS NULL AND p.merged_into IS NULL ORDER BY p.mrn`,
+    );
+    this.deceasedById = db.prepare<[string], { deceasedOn: string | null }>(`SELECT deceased_on AS deceasedOn FROM patients WHERE id = ? AND deleted_at IS NULL`);
     this.mrns = new MrnAllocator(db);
   }
 
@@ -184,9 +223,23 @@ export class PatientsRepo {
     return raw ? fromRaw(raw) : undefined;
   }
 
-  create(input: PatientInput, actor: Actor): Patient {
+  /**
+   * Registers a patient. With `refuseDuplicates` (a person at the registration form), a chart with
+   * the same family name, given name, birth date and sex is refused as a `possible_duplicate`
+   * unless the input confirms it; imports and lab messages match patients their own way.
+   */
+  create(input: PatientInput, actor: Actor, opts: { refuseDuplicates?: boolean } = {}): Patient {
     return this.store.sqlite.transaction(() => {
       const at = this.now().toISOString();
+      const twins = opts.refuseDuplicates ? this.duplicatesOf(input) : [];
+      if (twins.length > 0 && !input.confirmDuplicate) {
+        const which = twins.map((t) => (t.restricted ? 'a restricted chart' : `MRN ${t.mrn}`)).join(', ');
+        throw new CairnFailure(
+          'possible_duplicate',
+          `${input.familyName}, ${input.givenName} (born ${input.birthDate}, ${input.sex}) may already have a chart here (${which}): open it instead, or register anyway if this is another person`,
+          [{ path: 'confirmDuplicate', message: `same name, birth date and sex as ${which}` }],
+        );
+      }
       let mrn = input.mrn;
       if (mrn) {
         if (this.mrns.isTaken(mrn)) {
@@ -198,7 +251,9 @@ export class PatientsRepo {
       const id = newId();
       this.insertRow.run(toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }));
       const result = toPatient(this.rowById(id)!);
-      this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, at);
+      // A registration made despite the warning says so, for whoever later merges the charts.
+      const detail = twins.length > 0 ? `registered despite possible duplicate of ${twins.map((t) => t.id).join(',')}` : undefined;
+      this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, ...(detail && { detail }) }, at);
       this.outbox.add('patient', id, 'insert', result, at, { userId: actor.userId, patientId: id });
       return result;
     }).immediate();
@@ -219,6 +274,13 @@ export class PatientsRepo {
       const { id, expectedVersion, mrn, ...fields } = input;
       void expectedVersion;
       const cols = toColumns(fields);
+      // The form checks death after birth when it sends both; an edit of one is checked against the stored other.
+      const born = cols.birthDate ?? current.birthDate;
+      const died = cols.deceasedOn === undefined ? current.deceasedOn : cols.deceasedOn;
+      if (died && died < born) {
+        const path = cols.deceasedOn !== undefined ? 'deceasedOn' : 'birthDate';
+        throw new CairnFailure('invalid_input', `date of death ${died} is before the birth date ${born}`, [{ path, message: `date of death ${died} is before the birth date ${born}` }]);
+      }
       if (mrn !== undefined && mrn !== current.mrn) {
         if (this.mrns.isTaken(mrn)) {
           throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
@@ -247,6 +309,22 @@ export class PatientsRepo {
     let stmt = this.owners.get(row);
     if (!stmt) this.owners.set(row, (stmt = this.store.sqlite.prepare<[string], { patientId: string }>(OWNER_SQL[row])));
     return stmt.get(id)?.patientId;
+  }
+
+  /**
+   * Charts with the same family name, given name (case aside), birth date and sex: a new
+   * registration like that is probably a second chart for one person. Restricted ones by name only.
+   */
+  duplicatesOf(key: IdentityKey): SearchHit[] {
+    return this.byIdentity.all(key.birthDate, key.sex, key.familyName.trim(), key.givenName.trim()).map(toHit);
+  }
+
+  /** Refuses an act that needs a living patient (a visit, a booking, a prescription), before anything is written. */
+  requireLiving(id: string, act: string): void {
+    const row = this.deceasedById.get(id);
+    if (!row) throw new CairnFailure('not_found', `no patient with id ${id}`);
+    const refusal = deceasedRefusal(row, act);
+    if (refusal) throw new CairnFailure('conflict', refusal);
   }
 
   /** Whether the chart is restricted (break-glass to open); undefined when there is no such patient. */
@@ -310,9 +388,7 @@ export class PatientsRepo {
   /** Search as a person does it: the search itself is recorded in the audit log. */
   search(query: string, limit: number, actor: Actor): SearchHit[] {
     // Important: a restricted chart is listed by name only; its details need break-glass.
-    const found = this.find(query, limit).map(({ restricted, ...p }): SearchHit =>
-      restricted ? { id: p.id, givenName: p.givenName, middleName: p.middleName, familyName: p.familyName, restricted: true } : { ...p, restricted: false },
-    );
+    const found = this.find(query, limit).map(toHit);
     this.store.sqlite.transaction(() => {
       this.audit.append(
         { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },

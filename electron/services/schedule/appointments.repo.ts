@@ -13,6 +13,7 @@ import {
   formatWall,
   minutesHhmm,
   wallTime,
+  withinHours,
   zonedInstant,
   type advanceInput,
   type Appointment,
@@ -170,9 +171,20 @@ export class AppointmentsService {
     );
   }
 
+  /** A visit when the clinic is closed (a weekend, lunch, after hours) is refused until the person confirms it. */
+  private refuseOutsideHours(starts: number[], minutes: number): never {
+    const when = starts.map((s) => `${formatWall(s, this.tz)}–${minutesHhmm(wallTime(s + minutes * 60_000, this.tz).minutes)}`);
+    const shown = when.length > 3 ? [...when.slice(0, 3), `and ${when.length - 3} more`] : when;
+    throw new CairnFailure(
+      'needs_override',
+      `the clinic is closed at ${shown.join('; ')}. Book anyway only if you mean to (confirm booking outside opening hours).`,
+      shown.map((w): FieldIssue => ({ path: 'allowOutsideHours', message: `the clinic is closed: ${w}` })),
+    );
+  }
+
   /** Books one visit, or a series; a double booking is refused until the person confirms it. */
   book(i: z.output<typeof bookInput>, actor: Actor): { appointments: Appointment[]; doubleBooked: string[] } {
-    this.repos.patients.peek(i.patientId);
+    this.repos.patients.requireLiving(i.patientId, 'booking an appointment');
     this.provider(i.providerId);
     const type = this.config.types.find((t) => t.id === i.typeId);
     if (!type) throw new CairnFailure('invalid_input', `no appointment type "${i.typeId}"`, [{ path: 'typeId', message: `no appointment type "${i.typeId}"` }]);
@@ -182,6 +194,8 @@ export class AppointmentsService {
     const first = Date.parse(i.startAt);
     const starts = i.recurrence ? expandRecurrence(first, i.recurrence, this.tz) : [first];
     if (i.recurrence && starts.length < 2) throw new CairnFailure('invalid_input', 'the series has a single visit: choose a later end date', [{ path: 'recurrence.until', message: 'the series ends before its second visit' }]);
+    const closed = starts.filter((s) => !withinHours({ start: s, end: s + minutes * 60_000 }, this.config.hours));
+    if (closed.length > 0 && !i.allowOutsideHours) this.refuseOutsideHours(closed, minutes);
     const seriesId = i.recurrence ? newId() : null;
     return this.repos.writer.write((at) => {
       // Checked inside the write transaction, so two bookings cannot both take the same time unseen.
