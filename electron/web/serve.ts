@@ -10,14 +10,15 @@ import { Session } from '../services/session';
 import { inProcessRunner, SessionSync } from '../services/sync';
 import { startWebServer } from './web-server';
 
-// `npm run dev:web [-- --db FILE --port N]`: the renderer in an ordinary browser, backed by
+// `npm run dev:web [-- --db FILE --port N --renderer DIR]`: the renderer in an ordinary browser, backed by
 // the real services in this process. Loopback only; the token in the printed URL guards it.
 const { values } = parseArgs({
-  options: { db: { type: 'string', default: 'cairn-dev.cairn' }, port: { type: 'string', default: '5199' } },
+  options: { db: { type: 'string', default: 'cairn-dev.cairn' }, port: { type: 'string', default: '5199' }, renderer: { type: 'string' } },
   strict: true,
 });
 const resourcesDir = defaultResourcesDir();
-const rendererDir = resolve(resourcesDir, '..', 'out', 'renderer');
+// --renderer DIR: another build of the renderer (tests serve a small page of their own).
+const rendererDir = resolve(values.renderer ?? resolve(resourcesDir, '..', 'out', 'renderer'));
 if (!existsSync(join(rendererDir, 'index.html'))) {
   process.stderr.write('cairn dev:web: the renderer is not built; run "npm run build" first\n');
   process.exit(1);

@@ -52,6 +52,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A URL path with its percent-escapes decoded, or null when they are not valid UTF-8 (`/%E0`). */
+function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The dev:web transport: the built renderer and the contract over HTTP, on loopback only.
  * Every API call must carry the session token and come with our own Host and Origin, so a
@@ -61,7 +70,13 @@ export async function startWebServer(opts: { handlers: Handlers; rendererDir: st
   const host = opts.host ?? '127.0.0.1';
   let allowedHosts: string[] = [];
   const server = createServer((req, res) => {
-    void handle(req, res);
+    // Important: any page the browser has open can send requests here, so no request may take the
+    // process down: whatever a handler throws is answered (500, no details) and the server goes on.
+    handle(req, res).catch((e: unknown) => {
+      process.stderr.write(`cairn dev:web: request failed: ${e instanceof Error ? e.name : 'error'}\n`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('the request could not be completed');
+      else res.destroy();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -70,6 +85,11 @@ export async function startWebServer(opts: { handlers: Handlers; rendererDir: st
       return;
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const decoded = decodePath(path);
+    if (decoded === null) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed URL: a percent-escape is not valid UTF-8');
+      return;
+    }
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, err('invalid_input', 'use POST for API calls'));
       const origin = req.headers.origin;
@@ -87,14 +107,14 @@ export async function startWebServer(opts: { handlers: Handlers; rendererDir: st
       } catch (e) {
         return send(res, 400, err('invalid_input', `the request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`));
       }
-      const result = await dispatch(opts.handlers, decodeURIComponent(path.slice('/api/'.length)), input);
+      const result = await dispatch(opts.handlers, decoded.slice('/api/'.length), input);
       return send(res, 200, result);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
     }
-    const file = normalize(join(opts.rendererDir, path === '/' ? 'index.html' : decodeURIComponent(path)));
+    const file = normalize(join(opts.rendererDir, path === '/' ? 'index.html' : decoded));
     if (!file.startsWith(opts.rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -104,7 +124,10 @@ export async function startWebServer(opts: { handlers: Handlers; rendererDir: st
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
-    createReadStream(file).pipe(res);
+    // A file that goes away between the check and the read ends the answer, not the process.
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
