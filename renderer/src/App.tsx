@@ -12,6 +12,7 @@ import { FlowBoard, ScheduleScreen } from './features/schedule';
 import { ImportScreen } from './features/import';
 import { PopulationScreen } from './features/population';
 import { mayCall } from '../../shared/api/permissions';
+import { MAIN_ID, NavButton, SkipLink } from './components';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
 import { useSession } from './stores/session.store';
@@ -21,12 +22,18 @@ function Shell(): ReactElement {
   const go = useNav((s) => s.go);
   const session = useSession((s) => s.session);
   const run = useSession((s) => s.run);
-  useHotkeys([
-    ['mod+K', () => go({ name: 'search' })],
-    ['alt+N', () => go({ name: 'register' })],
-  ]);
+  // No tags ignored: the search box has focus most of the time, and the shortcuts must work from it.
+  useHotkeys(
+    [
+      ['mod+K', () => go({ name: 'search' })],
+      ['alt+N', () => go({ name: 'register' })],
+    ],
+    [],
+  );
+  const nav = (name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'import'): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
   return (
     <AppShell header={{ height: 96 }} padding="md">
+      <SkipLink />
       <AppShell.Header>
         {/* Two rows: who and where on top, the screens below, so the navigation never wraps over the page. */}
         <Group h={48} px="md" justify="space-between" wrap="nowrap">
@@ -41,20 +48,20 @@ function Shell(): ReactElement {
             <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock</Button>
           </Group>
         </Group>
-        <Group h={44} px="md" gap={4} wrap="nowrap" style={{ overflowX: 'auto' }}>
-          <Button variant="subtle" onClick={() => go({ name: 'search' })}>Find patient</Button>
-          <Button variant="light" onClick={() => go({ name: 'register' })}>New patient</Button>
-          <Button variant="subtle" onClick={() => go({ name: 'schedule' })} data-testid="nav-schedule">Schedule</Button>
-          <Button variant="subtle" onClick={() => go({ name: 'flow-board' })} data-testid="nav-flow-board">Flow board</Button>
-          {session?.user?.role && mayCall(session.user.role, 'population.dueList') && <Button variant="subtle" onClick={() => go({ name: 'population' })} data-testid="nav-population">Population</Button>}
+        <Group component="nav" aria-label="Screens" h={44} px="md" gap={4} wrap="nowrap" style={{ overflowX: 'auto' }}>
+          <NavButton {...nav('search')}>Find patient</NavButton>
+          <NavButton {...nav('register')}>New patient</NavButton>
+          <NavButton {...nav('schedule')} data-testid="nav-schedule">Schedule</NavButton>
+          <NavButton {...nav('flow-board')} data-testid="nav-flow-board">Flow board</NavButton>
+          {session?.user?.role && mayCall(session.user.role, 'population.dueList') && <NavButton {...nav('population')} data-testid="nav-population">Population</NavButton>}
           <ConflictsNavButton />
           <ResultsNavButton />
-          {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'users' })}>Users</Button>}
-          {session?.user?.role === 'admin' && <Button variant="subtle" onClick={() => go({ name: 'audit' })} data-testid="nav-audit">Audit</Button>}
-          {session?.user?.role && mayCall(session.user.role, 'fhir.importBundle') && <Button variant="subtle" onClick={() => go({ name: 'import' })} data-testid="nav-import">Import</Button>}
+          {session?.user?.role === 'admin' && <NavButton {...nav('users')}>Users</NavButton>}
+          {session?.user?.role === 'admin' && <NavButton {...nav('audit')} data-testid="nav-audit">Audit</NavButton>}
+          {session?.user?.role && mayCall(session.user.role, 'fhir.importBundle') && <NavButton {...nav('import')} data-testid="nav-import">Import</NavButton>}
         </Group>
       </AppShell.Header>
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1}>
         {view.name === 'search' && <PatientSearch />}
         {view.name === 'register' && <RegisterPatient />}
         {view.name === 'schedule' && <ScheduleScreen />}

@@ -1,10 +1,10 @@
 import '@mantine/core/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import './components/a11y.css';
+import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-
-const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
+import { theme } from './theme';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

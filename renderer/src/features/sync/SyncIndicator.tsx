@@ -2,6 +2,7 @@ import { Badge, Button, Group, Progress, Text, Tooltip } from '@mantine/core';
 import { useEffect, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
 import type { SyncStatusView } from '../../../../shared/domain/sync-review';
+import { NavButton } from '../../components';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
 import { ago, useSync } from './sync.store';
@@ -68,15 +69,16 @@ export function ConflictsNavButton(): ReactElement | null {
   const role = useSession((s) => s.session?.user?.role ?? null);
   const open = useSync((s) => (s.status ? s.status.conflictsOpen + s.status.quarantined : 0));
   const go = useNav((s) => s.go);
+  const active = useNav((s) => s.view.name === 'conflicts');
   if (!mayCall(role, 'sync.conflicts.list') && !mayCall(role, 'sync.quarantine.list')) return null;
   return (
-    <Button
-      variant="subtle"
+    <NavButton
+      active={active}
       onClick={() => go({ name: 'conflicts' })}
       data-testid="nav-conflicts"
       rightSection={open > 0 ? <Badge color="red" size="sm" circle data-testid="conflicts-badge">{open}</Badge> : undefined}
     >
       Conflicts
-    </Button>
+    </NavButton>
   );
 }
