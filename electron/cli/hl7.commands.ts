@@ -8,15 +8,18 @@ import { startMllpListener } from '../services/labs/mllp.listener';
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { decodeHl7 } from '../../shared/hl7';
+import { MLLP_OPTIONS_HELP, mllpSettings } from './lab-interface';
 import { secretFrom } from './prompt';
 
 export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
       Receives HL7 v2 messages from files (several per file allowed, each starting with MSH):
       ORU^R01 and OUL^R22 results, ADT^A04/A28/A08/A31/A40. Prints one JSON line per message
       { file, controlId, type, ack, patientId, queued, results, error? }; exits 1 if any was not AA.
-  cairn hl7 listen --db FILE --port N [--host 127.0.0.1]
+  cairn hl7 listen --db FILE --port N [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]
+      [--max-connections N] [--idle-timeout SECONDS] [--max-message-bytes N]
       Runs an MLLP listener that stores, applies and acknowledges each message; prints
-      { listening } and then one JSON line per message, until stopped (SIGINT/SIGTERM).`;
+      { listening } and then one JSON line per message, until stopped (SIGINT/SIGTERM).
+      ${MLLP_OPTIONS_HELP}.`;
 
 export class Hl7CliError extends Error {
   constructor(
@@ -85,16 +88,18 @@ async function importFiles(args: string[]): Promise<number> {
 }
 
 async function listen(args: string[]): Promise<number> {
-  const { values } = options(args, { db: 'string', port: 'string', host: 'string' });
+  const { values } = options(args, { db: 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'max-connections': 'string', 'idle-timeout': 'string', 'max-message-bytes': 'string' });
   const port = Number(values['port']);
   if (values['port'] === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw new Hl7CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
+  // Checked before the database is opened: a refused host costs nothing.
+  const settings = mllpSettings(values, '', (m) => new Hl7CliError(m.replace(/--mllp-/g, '--'), 2));
   const store = await open(values['db']);
   // Checkpoints run on the other core, so the listener's thread only parses, stores and commits.
   const checkpointer = startCheckpointer(store, { onError: (m) => void process.stderr.write(`cairn: checkpoint: ${m}\n`) });
   try {
     const listener = await startMllpListener(new Hl7Ingest(createRepos(store)), {
       port,
-      ...(typeof values['host'] === 'string' && { host: values['host'] }),
+      ...settings,
       onMessage: (o, peer) => void process.stdout.write(line(undefined, o).replace(/^\{/, `{"peer":${JSON.stringify(peer)},`)),
       onProblem: (p, peer) => void process.stderr.write(`cairn: ${peer}: ${p}\n`),
     });

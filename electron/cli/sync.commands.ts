@@ -12,15 +12,17 @@ import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../services/sync';
 import { fhirClientCommand } from './fhir-server.commands';
-import { startLabInterface, type LabInterface } from './lab-interface';
+import { MLLP_OPTIONS_HELP, mllpSettings, startLabInterface, type LabInterface } from './lab-interface';
 import { secretFrom } from './prompt';
 
 export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgres://…) [--port N] [--host H]
-      [--tls-cert FILE --tls-key FILE] [--allow-insecure-http] [--mllp-port N [--mllp-host H] [--mllp-db FILE]]
+      [--tls-cert FILE --tls-key FILE] [--allow-insecure-http] [--mllp-port N [--mllp-host H] [--mllp-db FILE]
+      [--mllp-tls-cert FILE --mllp-tls-key FILE] [--mllp-max-connections N] [--mllp-idle-timeout S] [--mllp-max-message-bytes N]]
       Runs the clinic server: embedded PGlite stored in DIR, or PostgreSQL. Plain HTTP is served on
       loopback only, unless --allow-insecure-http; elsewhere give the clinic certificate.
       --mllp-port also receives HL7 v2 (lab results, ADT) over MLLP, as a device of the clinic with
       its own encrypted database (DIR/lab-interface.cairn; passphrase from CAIRN_PASSPHRASE).
+      MLLP-${MLLP_OPTIONS_HELP}.
   cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24]
       Prints a one-time enrollment code for a device (valid 24 hours by default).
   cairn server devices (--data-dir DIR | --database-url URL)
@@ -98,12 +100,13 @@ async function withService<T>(t: ServerDbTarget, fn: (s: SyncService) => Promise
 }
 
 async function serve(args: string[]): Promise<number> {
-  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'allow-insecure-http': 'boolean', 'mllp-port': 'string', 'mllp-host': 'string', 'mllp-db': 'string' });
+  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'allow-insecure-http': 'boolean', 'mllp-port': 'string', 'mllp-host': 'string', 'mllp-db': 'string', 'mllp-tls-cert': 'string', 'mllp-tls-key': 'string', 'mllp-max-connections': 'string', 'mllp-idle-timeout': 'string', 'mllp-max-message-bytes': 'string' });
   const t = target(v);
   const mllpPort = v['mllp-port'] === undefined ? null : Number(v['mllp-port']);
   if (mllpPort !== null && (!Number.isInteger(mllpPort) || mllpPort < 0 || mllpPort > 65535)) throw new SyncCliError(`invalid --mllp-port "${String(v['mllp-port'])}"`, 2);
   const mllpDb = typeof v['mllp-db'] === 'string' ? resolve(v['mllp-db']) : 'dataDir' in t ? resolve(t.dataDir, 'lab-interface.cairn') : null;
   if (mllpPort !== null && !mllpDb) throw new SyncCliError('with --database-url, give --mllp-db FILE for the lab interface\'s own database', 2);
+  const mllp = mllpPort === null ? undefined : mllpSettings(v, 'mllp-', (m) => new SyncCliError(m, 2));
   const port = Number(v['port'] ?? 8443);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new SyncCliError('give both --tls-cert and --tls-key', 2);
@@ -130,7 +133,7 @@ async function serve(args: string[]): Promise<number> {
     try {
       labStore = await openOrCreate(mllpDb);
       const tlsCa = typeof v['tls-cert'] === 'string' ? fetchTrusting(readFileSync(v['tls-cert'])) : undefined;
-      lab = await startLabInterface(server, labStore, { port: mllpPort, ...(typeof v['mllp-host'] === 'string' && { host: v['mllp-host'] }), ...(tlsCa && { fetchImpl: tlsCa }), onMessage: (l) => process.stdout.write(l + '\n') });
+      lab = await startLabInterface(server, labStore, { port: mllpPort, ...(mllp && { mllp }), ...(tlsCa && { fetchImpl: tlsCa }), onMessage: (l) => process.stdout.write(l + '\n'), onProblem: (l) => process.stderr.write(l + '\n') });
     } catch (e) {
       labStore?.close();
       await server.close();

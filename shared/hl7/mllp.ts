@@ -31,8 +31,11 @@ export type MllpEvent =
   | { type: 'message'; payload: Uint8Array }
   /** Bytes outside any frame, discarded (CR and LF between frames are not counted). */
   | { type: 'garbage'; bytes: number }
-  /** A frame grew beyond the limit: it is discarded up to its FS. */
-  | { type: 'oversize'; limit: number }
+  /**
+   * A frame grew beyond the limit: it is discarded up to its FS. `head` is its first bytes (up to
+   * HEAD_BYTES), enough for its MSH, so the receiver can answer it (AR naming the limit).
+   */
+  | { type: 'oversize'; limit: number; head: Uint8Array }
   /** A frame was cut short, by a new VT or by the end of the stream; its bytes are discarded. */
   | { type: 'incomplete'; bytes: number };
 
@@ -43,6 +46,9 @@ export interface MllpDeframerOptions {
 }
 
 type State = 'outside' | 'inside' | 'discarding';
+
+/** How much of an oversize frame's beginning its event keeps. */
+const HEAD_BYTES = 1024;
 
 /**
  * Turns a stream of chunks into messages. Handles several messages in one chunk, a message split
@@ -109,7 +115,15 @@ export class MllpDeframer {
   private keep(bytes: Uint8Array, events: MllpEvent[]): void {
     if (bytes.length === 0) return;
     if (this.size + bytes.length > this.max) {
-      events.push({ type: 'oversize', limit: this.max });
+      const head = new Uint8Array(Math.min(HEAD_BYTES, this.size + bytes.length));
+      let at = 0;
+      for (const p of [...this.parts, bytes]) {
+        if (at >= head.length) break;
+        const part = p.subarray(0, head.length - at);
+        head.set(part, at);
+        at += part.length;
+      }
+      events.push({ type: 'oversize', limit: this.max, head });
       this.reset();
       this.state = 'discarding';
       return;

@@ -65,10 +65,13 @@ describe('MllpDeframer', () => {
     const big = frameMllpBytes(bytes(`MSH|${'x'.repeat(5000)}`));
     const r = run([big.subarray(0, 2000), big.subarray(2000), wireA], 1000);
     expect(r.messages).toEqual([MSG_A]);
-    expect(r.others).toEqual([{ type: 'oversize', limit: 1000 }]);
+    expect(r.others).toEqual([{ type: 'oversize', limit: 1000, head: expect.any(Uint8Array) as Uint8Array }]);
     // A message of exactly the limit passes.
     expect(run([wireA], bytes(MSG_A).length).messages).toEqual([MSG_A]);
-    expect(run([wireA], bytes(MSG_A).length - 1).others).toEqual([{ type: 'oversize', limit: bytes(MSG_A).length - 1 }]);
+    const cut = run([wireA], bytes(MSG_A).length - 1).others;
+    expect(cut).toEqual([{ type: 'oversize', limit: bytes(MSG_A).length - 1, head: expect.any(Uint8Array) as Uint8Array }]);
+    // The frame's beginning comes with it, so the receiver can answer it from its MSH.
+    expect(new TextDecoder().decode((cut[0] as { head: Uint8Array }).head)).toBe(MSG_A.slice(0, Math.min(1024, bytes(MSG_A).length)));
   });
 
   it('a frame cut short by a new <VT>, or by the end of the stream, is reported incomplete', () => {
