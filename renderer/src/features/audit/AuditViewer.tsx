@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import { api } from '../../lib/api';
+import { ScreenTitle } from '../../components';
 
 type Result = Out<'audit.search'>;
 
@@ -25,7 +26,7 @@ export function AuditViewer(): ReactElement {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Audit log</Title>
+        <ScreenTitle title="Audit log" />
         {result && (result.chainIntact ? <Badge color="teal">Hash chain intact</Badge> : <Badge color="red">Hash chain broken: run cairn audit verify</Badge>)}
       </Group>
       <Group align="flex-end">

@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, FileInput, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, FileInput, Group, Progress, Stack, Table, Text } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import { MAX_BUNDLE_CHARS } from '../../../../shared/fhir/import-summary';
 import { api } from '../../lib/api';
+import { ScreenTitle } from '../../components';
 
 type Summary = Out<'fhir.importBundle'>;
 
@@ -84,7 +85,7 @@ export function ImportScreen(): ReactElement {
   const pct = files.length === 0 ? 0 : Math.round((done / files.length) * 100);
   return (
     <Stack maw={1000}>
-      <Title order={2}>Import FHIR bundles</Title>
+      <ScreenTitle title="Import FHIR bundles" />
       <Text size="sm" c="dimmed">
         FHIR R4 transaction or collection bundles (.json). Each patient is imported whole or not at all; importing a file again changes nothing. Billing resources (claims) are skipped.
       </Text>

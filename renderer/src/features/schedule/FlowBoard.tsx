@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Radio, ScrollArea, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Radio, ScrollArea, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
@@ -7,6 +7,7 @@ import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
 import { clinicRange, clinicTime, clinicToday, dayLabel, useSchedule } from './schedule.store';
+import { ScreenTitle } from '../../components';
 
 type Step = Exclude<FlowState, 'scheduled'>;
 
@@ -123,7 +124,7 @@ export function FlowBoard(): ReactElement {
   return (
     <Stack data-testid="flow-board">
       <Group justify="space-between">
-        <Title order={2}>Flow board</Title>
+        <ScreenTitle title="Flow board" />
         <Group>
           <Button.Group>
             <Button variant="default" onClick={() => setDate(addDays(day, -1))}>‹</Button>

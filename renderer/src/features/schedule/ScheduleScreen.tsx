@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
 import { addDays, FLOW_LABELS, wallTime, type Appointment, type AppointmentStatus } from '../../../../shared/domain/schedule';
@@ -9,6 +9,7 @@ import { BookDialog } from './BookDialog';
 import { CancelDialog } from './CancelDialog';
 import { RescheduleDialog } from './RescheduleDialog';
 import { clinicRange, clinicTime, clinicToday, dayLabel, mondayOf, useSchedule } from './schedule.store';
+import { ScreenTitle } from '../../components';
 
 export const STATUS_COLOR: Record<AppointmentStatus, string> = {
   scheduled: 'blue',
@@ -103,7 +104,7 @@ export function ScheduleScreen(): ReactElement {
   return (
     <Stack data-testid="schedule-screen">
       <Group justify="space-between">
-        <Title order={2}>Schedule</Title>
+        <ScreenTitle title="Schedule" />
         {canBook && <Button onClick={() => setBooking(true)} data-testid="book-open">Book appointment</Button>}
       </Group>
       <Group>

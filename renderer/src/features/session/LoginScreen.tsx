@@ -1,7 +1,8 @@
-import { Alert, Button, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
+import { Alert, Button, Paper, PasswordInput, Stack, TextInput, Text } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
 import { api } from '../../lib/api';
 import { useSession } from '../../stores/session.store';
+import { ScreenTitle } from '../../components';
 
 /** Database unlocked; each person signs in as themselves so every access is attributed. */
 export function LoginScreen(): ReactElement {
@@ -14,7 +15,7 @@ export function LoginScreen(): ReactElement {
       void run(() => api['session.login']({ username, password }));
     }}>
       <Stack>
-        <Title order={2}>Sign in</Title>
+        <ScreenTitle title="Sign in" />
         {session?.clinicName && <Text c="dimmed">{session.clinicName}</Text>}
         {session?.autoLocked && <Alert color="yellow" data-testid="auto-locked">Signed out after {session.autoLockMinutes} minutes without activity.</Alert>}
         <TextInput label="User name" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} />

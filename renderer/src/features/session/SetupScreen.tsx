@@ -1,10 +1,11 @@
-import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { ReactElement } from 'react';
 import { contract } from '../../../../shared/api/contract';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useSession } from '../../stores/session.store';
+import { ScreenTitle } from '../../components';
 
 /** First run on this device: create the encrypted database and the first administrator. */
 export function SetupScreen(): ReactElement {
@@ -19,7 +20,7 @@ export function SetupScreen(): ReactElement {
       if (e?.issues) form.setErrors(issuesToErrors(e.issues));
     })}>
       <Stack>
-        <Title order={2}>Set up Cairn on this device</Title>
+        <ScreenTitle title="Set up Cairn on this device" />
         <Text size="sm" c="dimmed">
           Every chart is encrypted with the clinic passphrase. Keep it somewhere safe: without it the data cannot be recovered.
         </Text>

@@ -1,7 +1,8 @@
-import { Alert, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Paper, PasswordInput, Stack, Text } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
 import { api } from '../../lib/api';
 import { useSession } from '../../stores/session.store';
+import { ScreenTitle } from '../../components';
 
 /** The database is locked: the clinic passphrase derives the key (this takes about half a second, on purpose). */
 export function UnlockScreen(): ReactElement {
@@ -13,7 +14,7 @@ export function UnlockScreen(): ReactElement {
       void run(() => api['session.unlock']({ passphrase }));
     }}>
       <Stack>
-        <Title order={2}>Unlock Cairn</Title>
+        <ScreenTitle title="Unlock Cairn" />
         <Text size="sm" c="dimmed">The charts on this device are encrypted. Enter the clinic passphrase.</Text>
         <PasswordInput label="Clinic passphrase" autoFocus value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} data-testid="passphrase" />
         {error && <Alert color="red" data-testid="unlock-error">{error.message}</Alert>}

@@ -10,6 +10,7 @@ import { FieldConflictCard } from './FieldConflictCard';
 import { RefusedChanges } from './RefusedChanges';
 import { useSync } from './sync.store';
 import { when } from './values';
+import { ScreenTitle } from '../../components';
 
 function Section({ title, count, children }: { title: string; count: number; children: ReactElement }): ReactElement {
   return (
@@ -79,7 +80,7 @@ export function ConflictsScreen({ patientId }: { patientId?: string | undefined 
   return (
     <Stack data-testid="conflicts-screen">
       <Group justify="space-between">
-        <Title order={2}>Conflicts</Title>
+        <ScreenTitle title="Conflicts" />
         {patientId && <Button variant="subtle" onClick={() => go({ name: 'conflicts' })} data-testid="all-conflicts">Show every chart</Button>}
       </Group>
       {error && <Alert color="red" data-testid="conflicts-error">{error}</Alert>}

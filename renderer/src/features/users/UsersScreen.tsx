@@ -6,6 +6,7 @@ import { role } from '../../../../shared/domain/user';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useSession } from '../../stores/session.store';
+import { ScreenTitle } from '../../components';
 
 const ROLE_LABELS: Record<string, string> = { physician: 'Physician', nurse: 'Nurse / medical assistant', front_desk: 'Front desk', billing: 'Billing', admin: 'Administrator' };
 
@@ -64,7 +65,7 @@ export function UsersScreen(): ReactElement {
   };
   return (
     <Stack>
-      <Title order={2}>Users</Title>
+      <ScreenTitle title="Users" />
       <Table>
         <Table.Tbody>
           {users.map((u) => (
@@ -109,7 +110,7 @@ export function UsersScreen(): ReactElement {
       {error && <Alert color="red">{error}</Alert>}
       {notice && !error && <Alert color="teal" data-testid="users-notice">{notice}</Alert>}
       <ResetPasswordDialog username={resetting} onClose={() => setResetting(null)} onDone={(m) => { setError(null); setNotice(m); }} />
-      <Title order={3} mt="lg">Automatic sign-out</Title>
+      <Title order={2} size="h3" mt="lg">Automatic sign-out</Title>
       <Group align="flex-end">
         <NumberInput label="Minutes without activity" min={1} max={240} value={autoLock} onChange={(v) => setAutoLock(typeof v === 'number' ? v : 10)} w={220} />
         <Button variant="light" onClick={() => void api['settings.autoLock']({ minutes: autoLock }).then((r) => (r.ok ? void refresh() : setError(r.error.message)))}>Save</Button>
