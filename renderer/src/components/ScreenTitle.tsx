@@ -10,7 +10,7 @@ const FIELD = 'input, textarea, select, [contenteditable="true"]';
  * without this, focus falls to the page body on every screen change (the control that was used is
  * gone), and a keyboard user starts again from the top of the page.
  */
-export function ScreenTitle({ title, children, testId }: { title: string; children?: ReactNode; testId?: string }): ReactElement {
+export function ScreenTitle({ title, children, testId, id }: { title: string; children?: ReactNode; testId?: string; id?: string }): ReactElement {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · Cairn`;
@@ -21,7 +21,7 @@ export function ScreenTitle({ title, children, testId }: { title: string; childr
     ref.current?.focus({ preventScroll: true });
   }, []);
   return (
-    <Title order={1} size="h2" ref={ref} tabIndex={-1} className="cairn-screen-title" data-testid={testId ?? 'screen-title'}>
+    <Title order={1} size="h2" ref={ref} tabIndex={-1} id={id} className="cairn-screen-title" data-testid={testId ?? 'screen-title'}>
       {children ?? title}
     </Title>
   );

@@ -105,7 +105,7 @@ export function NoteEditor({ note, template, onSigned }: { note: Note; template:
           void sign();
         }}>
           <Text size="sm">Signing makes the note permanent: later corrections become addenda. Enter your password to sign.</Text>
-          <PasswordInput label="Your password" autoFocus value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="sign-password" />
+          <PasswordInput label="Your password" data-autofocus value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="sign-password" />
           <Button type="submit" disabled={!password}>Sign</Button>
         </Stack>
       </Modal>

@@ -62,11 +62,11 @@ export function SignedNote({ note, template, addenda, onChanged }: { note: Note;
         }}>
           {mode === 'addendum' ? (
             <>
-              <Textarea label="Addendum" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} data-testid="addendum-text" />
+              <Textarea label="Addendum" data-autofocus autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} data-testid="addendum-text" />
               <PasswordInput label="Your password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="addendum-password" />
             </>
           ) : (
-            <TextInput label="Why is this note in error?" placeholder="e.g. documented on the wrong patient" value={text} onChange={(e) => setText(e.currentTarget.value)} />
+            <TextInput label="Why is this note in error?" data-autofocus placeholder="e.g. documented on the wrong patient" value={text} onChange={(e) => setText(e.currentTarget.value)} />
           )}
           {problem && <Alert color="red">{problem}</Alert>}
           <Button type="submit" disabled={!text.trim() || (mode === 'addendum' && !password)}>{mode === 'addendum' ? 'Sign addendum' : 'Mark entered in error'}</Button>

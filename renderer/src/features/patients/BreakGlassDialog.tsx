@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Paper, PasswordInput, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, PasswordInput, Stack, Text, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState, type ReactElement } from 'react';
 import { contract } from '../../../../shared/api/contract';
 import { BREAK_GLASS_MINUTES } from '../../../../shared/domain/patient';
+import { ScreenTitle } from '../../components';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 
@@ -29,7 +30,7 @@ export function BreakGlassDialog({ patientId, onOpened, onCancel }: { patientId:
   return (
     <Paper withBorder p="lg" maw={560} mx="auto" mt="xl" component="form" onSubmit={submit} role="dialog" aria-labelledby="break-glass-title" data-testid="break-glass-dialog">
       <Stack>
-        <Title order={2} id="break-glass-title">Restricted chart</Title>
+        <ScreenTitle title="Restricted chart" id="break-glass-title" />
         <Text>
           This chart is restricted. To open it, say why you need it and enter your password again. Your name, the time and
           your reason go into the audit log; access lasts until you sign out, at most {BREAK_GLASS_MINUTES} minutes.

@@ -22,7 +22,7 @@ export function CancelDialog({ appointment, onClose, onDone }: { appointment: Ap
         {appointment?.seriesId && outcome === 'cancelled' && (
           <SegmentedControl value={scope} onChange={(v) => setScope(v === 'rest' ? 'rest' : 'one')} data={[{ value: 'one', label: 'This visit' }, { value: 'rest', label: 'This and the rest of the series' }]} data-testid="cancel-scope" />
         )}
-        <Textarea label="Reason" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={300} data-testid="cancel-reason" />
+        <Textarea label="Reason" required data-autofocus value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={300} data-testid="cancel-reason" />
         {error && <Alert color="red" data-testid="cancel-error">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>Keep the visit</Button>

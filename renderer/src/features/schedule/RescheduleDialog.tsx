@@ -35,7 +35,7 @@ export function RescheduleDialog({ appointment, tz, onClose, onDone }: { appoint
     <Modal opened onClose={onClose} title={`Move ${appointment.patientName}'s visit`} data-testid="reschedule-dialog">
       <Stack>
         <Group grow align="end">
-          <TextInput label="Date" type="date" value={date} onChange={(e) => (setDate(e.currentTarget.value), setWarnings([]))} data-testid="reschedule-date" />
+          <TextInput label="Date" type="date" data-autofocus value={date} onChange={(e) => (setDate(e.currentTarget.value), setWarnings([]))} data-testid="reschedule-date" />
           <TextInput label={`Time (${tz})`} type="time" step={300} value={time} onChange={(e) => (setTime(e.currentTarget.value), setWarnings([]))} data-testid="reschedule-time" />
           <Button variant="light" onClick={() => void findSlot()}>Next free slot</Button>
         </Group>
