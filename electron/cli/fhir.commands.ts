@@ -7,6 +7,7 @@ import { unlockDatabase, type Store } from '../services/db/open';
 import { csvMapping, importPatientsCsv } from '../services/fhir/csv-import';
 import { exportNdjson, exportPatientBundle } from '../services/fhir/export';
 import { FhirImporter, type ImportProgress } from '../services/fhir/import';
+import { decodeJsonBytes } from '../services/fhir/json-bytes';
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { secretFrom } from './prompt';
@@ -102,9 +103,18 @@ function ndjsonAsBundle(text: string, file: string): unknown {
   return { resourceType: 'Bundle', type: 'collection', entry };
 }
 
+/** A bundle file's text in the encoding it declares (RFC 8259); bytes that are not are refused. */
+function jsonText(file: string): string {
+  const d = decodeJsonBytes(readFileSync(file), file);
+  if (!d.ok) throw new FhirCliError(d.error);
+  return d.text;
+}
+
 async function importFhir(args: string[]): Promise<number> {
   const a = options(args, ['db'], importArgs);
   for (const f of a.files) if (!existsSync(f)) throw new FhirCliError(`no such file: ${f}`, 2);
+  // Every file is checked before anything is imported: a refused one leaves the database as it was.
+  for (const f of a.files) jsonText(f);
   const store = await open(a.db);
   try {
     const importer = new FhirImporter(createRepos(store), operator());
@@ -116,7 +126,7 @@ async function importFhir(args: string[]): Promise<number> {
       while (i < a.files.length && (i === start || bytes < BATCH_BYTES)) bytes += statSync(a.files[i++]!).size;
       importer.batch(() =>
         a.files.slice(start, i).forEach((file, k) => {
-          const text = readFileSync(file, 'utf8');
+          const text = jsonText(file);
           const progress = (p: ImportProgress): void => bar.update(p, start + k + 1, a.files.length);
           if (file.endsWith('.ndjson')) importer.importJson(ndjsonAsBundle(text, file), file, progress);
           else importer.importText(text, file, progress);

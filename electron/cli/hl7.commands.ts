@@ -14,7 +14,8 @@ import { secretFrom } from './prompt';
 export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
       Receives HL7 v2 messages from files (several per file allowed, each starting with MSH):
       ORU^R01 and OUL^R22 results, ADT^A04/A28/A08/A31/A40. Prints one JSON line per message
-      { file, controlId, type, ack, patientId, queued, results, error? }; exits 1 if any was not AA.
+      { file, controlId, type, ack, patientId, queued, results, error? }; exits 1 if any was not AA
+      or a file held no message.
   cairn hl7 listen --db FILE --port N [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]
       [--max-connections N] [--idle-timeout SECONDS] [--max-message-bytes N]
       Runs an MLLP listener that stores, applies and acknowledges each message; prints
@@ -75,7 +76,14 @@ async function importFiles(args: string[]): Promise<number> {
     for (const file of positionals) {
       // A file is read in the character set its first message names (a batch comes from one system).
       const d = decodeHl7(readFileSync(file));
-      for (const message of splitMessages(d.text)) {
+      const messages = splitMessages(d.text);
+      if (messages.length === 0) {
+        // Nothing to acknowledge is not success: say so, as a line like the others.
+        allAccepted = false;
+        process.stdout.write(JSON.stringify({ file, ack: null, results: 0, error: 'the file is empty: it holds no HL7 message (none begins with MSH)' }) + '\n');
+        continue;
+      }
+      for (const message of messages) {
         const o = ingest.receive(message, resolve(file), d.ok ? undefined : d.reason);
         allAccepted &&= o.ack === 'AA';
         process.stdout.write(line(file, o));

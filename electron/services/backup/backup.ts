@@ -1,10 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CairnFailure } from '../../../shared/api/result';
 import { headerFitsKey, headerPathFor, readKeyHeader, readPendingKeyHeader, type KeyHeader } from '../db/key-header';
 import { openRawWithKey } from '../db/open';
 import { appliedMigrations, deviceIdOf, integrityProblems } from './facts';
-import { copyHashed, fsyncDir } from './files';
+import { copyHashed, ensureDir, fsyncDir } from './files';
 import { BackupRefusal, manifestLine, type BackupManifest } from './format';
 
 export interface BackupOptions {
@@ -47,7 +47,7 @@ export async function createBackup(opts: BackupOptions): Promise<{ file: string;
   if (!existsSync(dbFile)) throw new CairnFailure('not_found', `no such database file: ${dbFile}`);
   if (existsSync(out)) throw new BackupRefusal('exists', `refusing to overwrite ${out}`);
   const keyHeader = headerFor(dbFile, key);
-  mkdirSync(dirname(out), { recursive: true });
+  ensureDir(dirname(out), `the backup ${out}`);
   const payload = `${out}.payload.tmp`;
   const tmp = `${out}.tmp`;
   for (const f of [payload, `${payload}-journal`, tmp]) rmSync(f, { force: true });

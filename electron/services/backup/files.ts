@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { CairnFailure } from '../../../shared/api/result';
 
 const CHUNK = 4 * 2 ** 20;
 
@@ -15,6 +17,33 @@ export function fsyncFile(path: string): void {
 }
 
 export { fsyncDir } from '../db/key-header';
+
+/**
+ * Creates a folder and its missing parents, one level at a time, and says which one could not be
+ * made and why. Important: not `mkdirSync(dir, { recursive: true })`, which Node 20 retries
+ * forever at 100 % CPU where a parent cannot hold folders (`/proc/nope/x`).
+ */
+export function ensureDir(dir: string, what: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (existsSync(at) && !statSync(at).isDirectory()) throw new CairnFailure('invalid_input', `cannot write ${what}: ${at} is a file, not a folder`);
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      const why = code === 'ENOENT' ? 'this location cannot hold folders' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (code ?? 'error');
+      throw new CairnFailure('invalid_input', `cannot write ${what}: the folder ${d} cannot be created (${why})`);
+    }
+  }
+}
 
 /**
  * Copies `length` bytes of `from` starting at `offset` (to the end when null) into `to` after

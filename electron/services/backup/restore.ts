@@ -4,7 +4,7 @@ import { CairnFailure } from '../../../shared/api/result';
 import { deriveKey, headerPathFor, pendingHeaderPathFor, promotePendingKeyHeader, writePendingKeyHeader, type KeyHeader } from '../db/key-header';
 import { openRawWithKey, resolveKey } from '../db/open';
 import { deviceIdOf, integrityProblems, unknownMigrations } from './facts';
-import { copyHashed, fsyncDir } from './files';
+import { copyHashed, ensureDir, fsyncDir } from './files';
 import { BackupRefusal, checkPayload, readBackupManifest, type BackupManifest } from './format';
 
 export interface RestoreOptions {
@@ -169,7 +169,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
     }
     throw e;
   }
-  mkdirSync(dirname(o.dbFile), { recursive: true });
+  ensureDir(dirname(o.dbFile), `the database ${o.dbFile}`);
   const tmp = `${o.dbFile}.restore.tmp`;
   const clean = (): void => {
     for (const f of [tmp, ...SIDE_FILES.map((s) => `${tmp}${s}`)]) rmSync(f, { force: true });

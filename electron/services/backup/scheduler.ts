@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ensureDir } from './files';
 import { verifyBackupChecksum } from './format';
 
 /** Time and timers, injectable so a test drives the schedule with a fake clock. */
@@ -159,7 +160,7 @@ export class BackupScheduler {
   }
 
   private async backupAndPrune(): Promise<string> {
-    mkdirSync(this.dir, { recursive: true });
+    ensureDir(this.dir, 'the scheduled backups');
     let out = join(this.dir, `${this.prefix}${stamp(this.clock.now())}.cairnbak`);
     // Two in the same second (runNow twice): the second takes the next free name.
     for (let at = this.clock.now() + 1000; existsSync(out); at += 1000) out = join(this.dir, `${this.prefix}${stamp(at)}.cairnbak`);
