@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SessionState } from '../../shared/api/contract';
 import { CairnFailure } from '../../shared/api/result';
+import { assertPasswordAllowed } from './auth/password-policy';
 import type { Role, User } from '../../shared/domain/user';
 import { BREAK_GLASS_MINUTES } from '../../shared/domain/patient';
 import { createDatabase, openWithKey, unlockDatabase, type Store } from './db/open';
@@ -140,6 +141,8 @@ export class Session {
   /** First run: creates the encrypted database, names the clinic and makes the first administrator. */
   async setup(p: { clinicName: string; passphrase: string; adminUsername: string; adminDisplayName: string; adminPassword: string }): Promise<SessionState> {
     if (existsSync(this.opts.dbFile)) throw new CairnFailure('already_initialized', 'this device already has a Cairn database; unlock it instead');
+    // Before the database exists: a refused password must not leave a database with no administrator.
+    assertPasswordAllowed(p.adminPassword, { username: p.adminUsername, displayName: p.adminDisplayName, clinicName: p.clinicName }, this.opts.resourcesDir, 'adminPassword');
     const { store, key } = await createDatabase(this.opts.dbFile, p.passphrase, { resourcesDir: this.opts.resourcesDir });
     this.attach(store, key);
     store.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('clinic_name', ?)`).run(p.clinicName);

@@ -8,7 +8,7 @@ import {
   patientUpdate,
   searchHit,
 } from '../domain/patient';
-import { passphrase, password, role, user, username } from '../domain/user';
+import { passphrase, password, passwordAgainstNames, role, user, username } from '../domain/user';
 import {
   allergy,
   allergyAdd,
@@ -71,10 +71,7 @@ export const contract = {
         adminPassword: password,
       })
       .strict()
-      .refine((v) => v.adminPassword.toLowerCase() !== v.adminUsername, {
-        path: ['adminPassword'],
-        message: 'password must not be the user name',
-      }),
+      .superRefine(passwordAgainstNames('adminPassword', (v) => ({ username: v.adminUsername, displayName: v.adminDisplayName, clinicName: v.clinicName }))),
     output: sessionState,
   },
   'session.unlock': {
@@ -142,7 +139,7 @@ export const contract = {
     input: z
       .object({ username, displayName: z.string().trim().min(1, 'display name is required').max(100), role, password })
       .strict()
-      .refine((v) => v.password.toLowerCase() !== v.username, { path: ['password'], message: 'password must not be the user name' }),
+      .superRefine(passwordAgainstNames('password', (v) => ({ username: v.username, displayName: v.displayName }))),
     output: user,
   },
   'users.disable': { input: z.object({ username }).strict(), output: user.extend({ disabled: z.boolean() }) },
@@ -151,7 +148,7 @@ export const contract = {
     input: z
       .object({ username, password })
       .strict()
-      .refine((v) => v.password.toLowerCase() !== v.username, { path: ['password'], message: 'password must not be the user name' }),
+      .superRefine(passwordAgainstNames('password', (v) => ({ username: v.username }))),
     output: user,
   },
   'encounters.create': { input: encounterCreate, output: encounter },

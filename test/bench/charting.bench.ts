@@ -29,7 +29,7 @@ function soapContent(i: number): Record<string, unknown> {
 }
 
 export async function benchCharting(repos: Repos, latencyRow: LatencyRow, progress: (msg: string) => void): Promise<void> {
-  const doc = await repos.users.create({ username: 'bench-doc', displayName: 'Dr. Bench', role: 'physician', password: 'bench password 1' }, null);
+  const doc = await repos.users.create({ username: 'bench-doc', displayName: 'Dr. Bench', role: 'physician', password: 'bench granite ledger 1' }, null);
   const actor = { userId: doc.id };
   const patient = repos.patients.create(patientInput.parse({ givenName: 'Decade', familyName: 'Ofhistory', birthDate: '1958-02-14', sex: 'female' }), actor);
 

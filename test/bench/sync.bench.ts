@@ -56,7 +56,7 @@ async function serverDb(): Promise<{ target: { databaseUrl: string } | { memory:
 async function device(dir: string, name: string, server: RunningServer, resourcesDir: string): Promise<{ store: Store; repos: Repos }> {
   const { store } = await createDatabase(join(dir, `${name}.cairn`), `bench ${name} passphrase`, { resourcesDir, kdf: KDF });
   const repos = createRepos(store);
-  if (name === 'a') await repos.users.create({ username: 'benchadmin', displayName: 'Bench Admin', role: 'admin', password: 'bench admin password 1' }, null);
+  if (name === 'a') await repos.users.create({ username: 'benchadmin', displayName: 'Bench Admin', role: 'admin', password: 'bench orchid meadow 1' }, null);
   const { code } = await server.sync.createEnrollmentCode(name);
   await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: name });
   return { store, repos };
@@ -108,7 +108,7 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
     c.progress(`sync: clinic server on ${db.label}, loopback HTTP`);
     const a = await device(dir, 'a', server, c.resourcesDir);
     const adminId = a.repos.users.list()[0]!.id;
-    const author = (await a.repos.users.create({ username: 'benchdoc', displayName: 'Bench Doctor', role: 'physician', password: 'bench doctor password 1' }, adminId)).id;
+    const author = (await a.repos.users.create({ username: 'benchdoc', displayName: 'Bench Doctor', role: 'physician', password: 'bench cobalt fern 1' }, adminId)).id;
     const syncA = clientFor(a.store, a.repos, () => author, { pushBatch: 1000 });
     await syncA.syncOnce();
 

@@ -18,9 +18,9 @@ describe('a front-desk user in Chromium', () => {
     await clinic.ok('notes.saveDraft', { patientId: p.id, encounterId: e.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: { 'chief-complaint': 'Sore throat, private details' } });
     await clinic.ok('session.logout');
     await clinic.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
-    await clinic.ok('users.create', { username: 'desk', displayName: 'Fran Desk', role: 'front_desk', password: 'front desk pass 1' });
+    await clinic.ok('users.create', { username: 'desk', displayName: 'Fran Desk', role: 'front_desk', password: 'copper lantern 23' });
     await clinic.ok('session.logout');
-    await clinic.ok('session.login', { username: 'desk', password: 'front desk pass 1' });
+    await clinic.ok('session.login', { username: 'desk', password: 'copper lantern 23' });
     app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { createHandlers, type Handlers } from '../../electron/services/handlers'
 import { Session } from '../../electron/services/session';
 import { resourcesDir } from './temp-db';
 
-export const CLINIC = { passphrase: 'test clinic passphrase', admin: { username: 'admin', password: 'admin password 1' }, doc: { username: 'drhouse', password: 'physician pass 1' } };
+export const CLINIC = { passphrase: 'test clinic passphrase', admin: { username: 'admin', password: 'amber kestrel 41' }, doc: { username: 'drhouse', password: 'physician pass 1' } };
 
 export interface Clinic {
   session: Session;

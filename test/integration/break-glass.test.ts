@@ -12,7 +12,7 @@ import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 const SIG = { doseAmount: 5, doseUnit: 'mg', route: 'oral', frequency: 'qd', prn: false, quantity: 30, quantityUnit: 'tablet', refills: 0, indication: 'hypertension' };
-const NURSE = { username: 'nurse', password: 'nurse password 1' };
+const NURSE = { username: 'nurse', password: 'tulip river 17' };
 const REASON = 'patient in clinic now with chest pain';
 
 describe('restricted charts and break-glass, through the real dispatcher', () => {

@@ -139,9 +139,9 @@ describe('charting over a real encrypted database', () => {
   it('front desk cannot write clinical data', async () => {
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
-    await c.ok('users.create', { username: 'frontdesk', displayName: 'Fran Desk', role: 'front_desk', password: 'front desk pass' });
+    await c.ok('users.create', { username: 'frontdesk', displayName: 'Fran Desk', role: 'front_desk', password: 'copper lantern 24' });
     await c.ok('session.logout');
-    await c.ok('session.login', { username: 'frontdesk', password: 'front desk pass' });
+    await c.ok('session.login', { username: 'frontdesk', password: 'copper lantern 24' });
     expect(await c.call('problems.add', { patientId: patient.id, icd10: 'E11.9' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await c.call('notes.list', { patientId: patient.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await c.ok('session.logout');

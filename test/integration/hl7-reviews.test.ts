@@ -7,7 +7,7 @@ import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { hl7Fixture } from '../helpers/hl7-fixtures';
 import { tempDir } from '../helpers/temp-db';
 
-const NURSE = { username: 'nurse', password: 'nurse password 1' };
+const NURSE = { username: 'nurse', password: 'tulip river 17' };
 
 function oru(controlId: string, pid: string): string {
   return [

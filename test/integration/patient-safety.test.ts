@@ -8,7 +8,7 @@ import { tempDir } from '../helpers/temp-db';
 
 type Booked = { appointments: Appointment[]; doubleBooked: string[] };
 type Due = { status: string }[];
-const FRONT = { username: 'frontdesk', password: 'front desk pass 1' };
+const FRONT = { username: 'frontdesk', password: 'copper lantern 23' };
 const SIG = { doseAmount: 500, doseUnit: 'mg', route: 'oral', frequency: 'bid', prn: false, quantity: 60, quantityUnit: 'tablet', refills: 1, indication: 'type 2 diabetes' };
 
 function failure(r: Result<unknown>): { code: string; message: string; issues?: { path: string; message: string }[] } {

@@ -12,7 +12,7 @@ import { resourcesDir, tempDir } from '../helpers/temp-db';
 import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
 
 type Booked = { appointments: Appointment[]; doubleBooked: string[] };
-const FRONT = { username: 'frontdesk', password: 'front desk pass 1' };
+const FRONT = { username: 'frontdesk', password: 'copper lantern 23' };
 const ANSWERS = { 'new-symptoms': 'no', 'medication-changes': 'yes', 'fall-risk': 'no' } as const;
 const CHECKLIST = { demographicsConfirmed: true, insurance: 'verified', intake: ANSWERS } as const;
 
@@ -42,7 +42,7 @@ describe('appointments and the flow board over a real encrypted database, throug
     await c.ok('session.logout');
     await c.ok('session.login', CLINIC.admin);
     await c.ok('users.create', { username: FRONT.username, displayName: 'Fran Front', role: 'front_desk', password: FRONT.password });
-    await c.ok('users.create', { username: 'nina', displayName: 'Nina Nurse', role: 'nurse', password: 'nurse password 1' });
+    await c.ok('users.create', { username: 'nina', displayName: 'Nina Nurse', role: 'nurse', password: 'tulip river 17' });
     await c.ok('session.logout');
     await c.ok('session.login', FRONT);
     ana = await c.ok<Patient>('patients.create', { givenName: 'Ana', familyName: 'Lima', birthDate: '1970-06-15', sex: 'female' });
@@ -243,9 +243,9 @@ describe('appointments and the flow board over a real encrypted database, throug
   it('billing may see the calendar but not book', async () => {
     await c.ok('session.logout');
     await c.ok('session.login', CLINIC.admin);
-    await c.ok('users.create', { username: 'bill', displayName: 'Bill Ing', role: 'billing', password: 'billing pass 12' });
+    await c.ok('users.create', { username: 'bill', displayName: 'Bill Ing', role: 'billing', password: 'granite willow 12' });
     await c.ok('session.logout');
-    await c.ok('session.login', { username: 'bill', password: 'billing pass 12' });
+    await c.ok('session.login', { username: 'bill', password: 'granite willow 12' });
     expect((await c.ok<Appointment[]>('schedule.list', { from: '2026-03-02T05:00:00Z', to: '2026-03-03T05:00:00Z' })).length).toBeGreaterThan(0);
     expect(failure(await c.call('schedule.book', { patientId: ben.id, providerId: docId, typeId: 'follow-up', startAt: '2026-03-10T14:00:00Z' })).code).toBe('forbidden');
     await c.ok('session.logout');

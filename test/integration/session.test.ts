@@ -25,14 +25,14 @@ describe('session and dispatcher over a real database', () => {
     const weak = await call('session.setup', { clinicName: 'C', passphrase: 'short', adminUsername: 'ad', adminDisplayName: 'Ad', adminPassword: 'x' });
     expect(weak).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(weak.ok ? [] : weak.error.issues?.map((i) => i.path)).toEqual(['passphrase', 'adminPassword']);
-    const setup = await call('session.setup', { clinicName: 'Creek Clinic', passphrase: 'a clinic passphrase', adminUsername: 'admin', adminDisplayName: 'Ada Admin', adminPassword: 'admin password 1' });
+    const setup = await call('session.setup', { clinicName: 'Creek Clinic', passphrase: 'a clinic passphrase', adminUsername: 'admin', adminDisplayName: 'Ada Admin', adminPassword: 'amber kestrel 41' });
     expect(setup).toMatchObject({ ok: true, value: { state: 'signedIn', clinicName: 'Creek Clinic', user: { username: 'admin', role: 'admin' } } });
     expect(await call('session.lock')).toMatchObject({ ok: true, value: { state: 'locked' } });
     expect(await call('patients.search', { query: 'a' })).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(await call('session.unlock', { passphrase: 'not it at all' })).toMatchObject({ ok: false, error: { code: 'wrong_passphrase' } });
     expect(await call('session.unlock', { passphrase: 'a clinic passphrase' })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
     expect(await call('patients.search', { query: 'a' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
-    expect(await call('session.login', { username: 'admin', password: 'admin password 1' })).toMatchObject({ ok: true, value: { state: 'signedIn' } });
+    expect(await call('session.login', { username: 'admin', password: 'amber kestrel 41' })).toMatchObject({ ok: true, value: { state: 'signedIn' } });
   });
 
   it('rejects unknown channels and unexpected fields', async () => {
@@ -46,10 +46,10 @@ describe('session and dispatcher over a real database', () => {
     for (let i = 0; i < 5; i++) {
       expect(await call('session.login', { username: 'admin', password: 'wrong password!' })).toMatchObject({ ok: false, error: { code: 'bad_credentials', message: 'user name or password is not right' } });
     }
-    const locked = await call('session.login', { username: 'admin', password: 'admin password 1' });
+    const locked = await call('session.login', { username: 'admin', password: 'amber kestrel 41' });
     expect(locked).toMatchObject({ ok: false, error: { message: 'too many failed sign-ins: try again in 30 seconds' } });
     now = new Date(now.getTime() + 31_000);
-    expect(await call('session.login', { username: 'admin', password: 'admin password 1' })).toMatchObject({ ok: true });
+    expect(await call('session.login', { username: 'admin', password: 'amber kestrel 41' })).toMatchObject({ ok: true });
     const actions = session.repos.audit.list().map((e) => e.action);
     expect(actions.filter((a) => a === 'session.login_failed')).toHaveLength(5);
     expect(actions).toContain('session.login_locked');
@@ -73,7 +73,7 @@ describe('session and dispatcher over a real database', () => {
     expect(await call('session.status')).toMatchObject({ ok: true, value: { state: 'unlocked', autoLocked: true } });
     expect(session.repos.audit.list().at(-1)).toMatchObject({ action: 'session.auto_lock' });
     // Only an administrator changes the limit.
-    await call('session.login', { username: 'admin', password: 'admin password 1' });
+    await call('session.login', { username: 'admin', password: 'amber kestrel 41' });
     expect(await call('settings.autoLock', { minutes: 2 })).toMatchObject({ ok: true, value: { minutes: 2 } });
     expect(await call('settings.autoLock', { minutes: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     now = new Date(now.getTime() + 2 * 60_000 + 1000);

@@ -43,7 +43,7 @@ function device(session: Session): Device {
   return { session, call, ok, sync, signIn };
 }
 
-const FRONT_DESK = { username: 'frontdesk', password: 'front desk pass 1' };
+const FRONT_DESK = { username: 'frontdesk', password: 'copper lantern 23' };
 
 describe('sync conflicts, duplicates and refused changes between two devices and a real clinic server', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;

@@ -81,16 +81,16 @@ describe('disabling users and resetting passwords through the channels', () => {
     expect(code(await c.call('session.login', { username: CLINIC.doc.username, password: 'the third password' }))).toBe('ok');
     await asAdmin();
     // Resetting one's own password keeps one's own session.
-    await c.ok('users.resetPassword', { username: CLINIC.admin.username, password: 'admin password 2' });
+    await c.ok('users.resetPassword', { username: CLINIC.admin.username, password: 'amber kestrel 42' });
     expect(code(await c.call('users.list'))).toBe('ok');
     await c.ok('users.resetPassword', { username: CLINIC.admin.username, password: CLINIC.admin.password });
   });
 
   it('protects the last active administrator and refuses disabling oneself; only administrators may do any of it', async () => {
     expect(await c.call('users.disable', { username: CLINIC.admin.username })).toMatchObject({ ok: false, error: { code: 'conflict', message: 'you cannot disable your own account: ask another administrator' } });
-    await c.ok('users.create', { username: 'second-admin', displayName: 'Second Admin', role: 'admin', password: 'second admin pass' });
+    await c.ok('users.create', { username: 'second-admin', displayName: 'Second Admin', role: 'admin', password: 'maple orbit 29' });
     await c.ok('session.logout');
-    await c.ok('session.login', { username: 'second-admin', password: 'second admin pass' });
+    await c.ok('session.login', { username: 'second-admin', password: 'maple orbit 29' });
     expect(code(await c.call('users.disable', { username: CLINIC.admin.username }))).toBe('ok');
     // Now the second administrator is the last one: it cannot be disabled, even from the command line's operator.
     const other = new Session({ dbFile: join(t.dir, 'clinic.cairn'), resourcesDir });
@@ -159,7 +159,8 @@ describe('cairn users disable | enable | reset-password (the CLI as a child proc
       [['users', 'disable', '--db', db, '--username', 'alice'], {}, 1, 'cairn: alice is the last active administrator: enable or add another administrator first'],
       [['users', 'disable', '--db', db, '--username', 'nobody'], {}, 1, 'cairn: no user named "nobody"'],
       [['users', 'reset-password', '--db', db, '--username', 'nobody'], { CAIRN_NEW_PASSWORD: 'brand new pass 43' }, 1, 'cairn: no user named "nobody"'],
-      [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: 'short' }, 1, 'cairn: password: password must be at least 10 characters'],
+      [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: 'short' }, 1, 'cairn: password: password must be at least 12 characters'],
+      [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: 'Summer2026!!!' }, 1, 'cairn: password is on a list of breached or common passwords (as "summer"'],
       [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: '' }, 1, 'cairn: new password for drgray required: set CAIRN_NEW_PASSWORD or run on a terminal to be asked'],
       [['users', 'disable', '--db', db, '--username', 'drgray'], { CAIRN_PASSPHRASE: 'the wrong passphrase' }, 1, 'cairn: wrong passphrase'],
       [['users', 'disable', '--db', db], {}, 2, 'cairn: missing --username (see cairn --help)'],
@@ -178,7 +179,7 @@ describe('cairn users disable | enable | reset-password (the CLI as a child proc
   });
 
   it('keeps `cairn users add` working and lists the new commands in --help', () => {
-    expect(JSON.parse(cairn(['users', 'add', '--db', db, '--username', 'nurse1', '--name', 'N. One', '--role', 'nurse'], { CAIRN_USER_PASSWORD: 'nurse password 1' }).out)).toMatchObject({ username: 'nurse1', role: 'nurse' });
+    expect(JSON.parse(cairn(['users', 'add', '--db', db, '--username', 'nurse1', '--name', 'N. One', '--role', 'nurse'], { CAIRN_USER_PASSWORD: 'tulip river 17' }).out)).toMatchObject({ username: 'nurse1', role: 'nurse' });
     const help = cairn(['--help']).out;
     for (const c of ['users disable', 'users enable', 'users reset-password', 'users add']) expect(help).toContain(`cairn ${c} --db FILE`);
   });

@@ -3,6 +3,7 @@ import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Role, User } from '../../../shared/domain/user';
 import { hashPassword, verifyPassword } from '../auth/password';
+import { assertPasswordAllowed } from '../auth/password-policy';
 import type { Store } from '../db/open';
 import { users } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
@@ -28,7 +29,13 @@ export class UsersRepo {
     return (this.store.sqlite.prepare('SELECT count(*) AS n FROM users WHERE deleted_at IS NULL').get() as { n: number }).n;
   }
 
+  private clinicName(): string | undefined {
+    return (this.store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'clinic_name'`).get() as { value: string } | undefined)?.value;
+  }
+
   async create(p: { username: string; displayName: string; role: Role; password: string }, actorId: string | null): Promise<User> {
+    // The full policy (the breached list and the clinic's name are only known here), whoever calls.
+    assertPasswordAllowed(p.password, { username: p.username, displayName: p.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
     const hash = await hashPassword(p.password);
     const { sqlite, orm } = this.store;
     return sqlite.transaction(() => {
@@ -106,10 +113,12 @@ export class UsersRepo {
   }
 
   /**
-   * Sets a new password chosen by an administrator (the caller applies the password policy),
+   * Sets a new password chosen by an administrator (checked against the full password policy),
    * clears any lockout, and ends the user's open sessions on their next call (the stamp changes).
    */
   async resetPassword(username: string, password: string, actorId: string): Promise<User> {
+    const target = this.byUsername(username);
+    assertPasswordAllowed(password, { username: target.username, displayName: target.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
     const hash = await hashPassword(password);
     const { sqlite, orm } = this.store;
     return sqlite.transaction(() => {

@@ -2,6 +2,7 @@ import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput } from '@ma
 import { useForm } from '@mantine/form';
 import type { ReactElement } from 'react';
 import { contract } from '../../../../shared/api/contract';
+import { PASSWORD_HINT } from '../../../../shared/domain/password-policy';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useSession } from '../../stores/session.store';
@@ -28,7 +29,7 @@ export function SetupScreen(): ReactElement {
         <PasswordInput label="Clinic passphrase" description="At least 12 characters" required {...form.getInputProps('passphrase')} />
         <TextInput label="Administrator user name" required {...form.getInputProps('adminUsername')} />
         <TextInput label="Administrator full name" required {...form.getInputProps('adminDisplayName')} />
-        <PasswordInput label="Administrator password" description="At least 10 characters" required {...form.getInputProps('adminPassword')} />
+        <PasswordInput label="Administrator password" description={PASSWORD_HINT} required {...form.getInputProps('adminPassword')} />
         {error && <Alert color="red">{error.message}</Alert>}
         <Button type="submit" loading={busy}>Create encrypted database</Button>
       </Stack>

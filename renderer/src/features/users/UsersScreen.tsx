@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { contract, type Out } from '../../../../shared/api/contract';
 import { role } from '../../../../shared/domain/user';
+import { PASSWORD_HINT } from '../../../../shared/domain/password-policy';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useSession } from '../../stores/session.store';
@@ -35,7 +36,7 @@ function ResetPasswordDialog({ username, onClose, onDone }: { username: string |
       })}>
         <Stack>
           <Text size="sm">Give the new password to the person in person; it works at once.</Text>
-          <PasswordInput label="New password" data-testid="reset-password-input" {...form.getInputProps('password')} />
+          <PasswordInput label="New password" description={PASSWORD_HINT} data-testid="reset-password-input" {...form.getInputProps('password')} />
           {error && <Alert color="red">{error}</Alert>}
           <Button type="submit" data-testid="reset-password-submit">Set new password</Button>
         </Stack>
@@ -103,7 +104,7 @@ export function UsersScreen(): ReactElement {
         <TextInput label="User name" {...form.getInputProps('username')} />
         <TextInput label="Full name" {...form.getInputProps('displayName')} />
         <Select label="Role" data={Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }))} allowDeselect={false} {...form.getInputProps('role')} />
-        <PasswordInput label="Password" {...form.getInputProps('password')} />
+        <PasswordInput label="Password" description={PASSWORD_HINT} maw={320} {...form.getInputProps('password')} />
         <Button type="submit" mt={25}>Add user</Button>
         </Group>
       </form>
