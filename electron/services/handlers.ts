@@ -237,7 +237,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     },
     'meds.searchDrugs': (i) => {
       actor();
-      return searchDrugs(session.repos.drugs().index, i.query, i.limit).map((d) => ({ rxcui: d.rxcui, name: d.name, brands: d.brands, route: d.route, classes: d.classes }));
+      return searchDrugs(session.repos.drugs().index, i.query, i.limit).map((d) => ({ rxcui: d.rxcui, name: d.name, brands: d.brands, route: d.route, doseForm: d.doseForm, classes: d.classes }));
     },
     'meds.check': (i) => {
       reading('med.check', i.patientId);

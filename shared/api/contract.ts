@@ -208,7 +208,7 @@ export const contract = {
   'chart.summary': { input: z.object({ patientId: z.uuid() }).strict(), output: chartSummary },
   'meds.searchDrugs': {
     input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
-    output: z.array(z.object({ rxcui: z.string(), name: z.string(), brands: z.array(z.string()), route: z.string(), classes: z.array(z.string()) })),
+    output: z.array(z.object({ rxcui: z.string(), name: z.string(), brands: z.array(z.string()), route: z.string(), doseForm: z.string(), classes: z.array(z.string()) })),
   },
   'meds.check': {
     input: z

@@ -141,3 +141,18 @@ export const medAlert = z.object({
   ruleId: z.string(),
 });
 export type MedAlert = z.infer<typeof medAlert>;
+
+/**
+ * The unit a product is counted in, read from its RxNorm dose form ("Oral Tablet" → tablet, "Oral
+ * Suspension" → mL), used to start a new prescription's dose and quantity units for that drug; null
+ * when the form names no single unit (injections, kits), so the prescriber chooses.
+ */
+export function productUnit(doseForm: string): DoseUnit | null {
+  const f = doseForm.toLowerCase();
+  if (/\btablet\b/.test(f)) return 'tablet';
+  if (/\bcapsule\b/.test(f)) return 'capsule';
+  if (/^(oral )?(solution|suspension)$|^oral (solution|suspension)$/.test(f)) return 'mL';
+  if (/\binhaler\b|inhalation powder/.test(f)) return 'puff';
+  if (/transdermal/.test(f)) return 'patch';
+  return null;
+}

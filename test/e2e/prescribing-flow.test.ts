@@ -42,6 +42,10 @@ describe('prescribing in Chromium against the real dispatcher', () => {
     await page.getByTestId('rx-dose').fill('5');
     await page.getByTestId('rx-unit').click();
     await page.getByRole('option', { name: 'mg', exact: true }).click();
+    // A new prescription starts empty: its frequency and quantity are chosen for this drug.
+    await page.getByTestId('rx-frequency').click();
+    await page.getByRole('option', { name: /once daily/ }).click();
+    await page.getByTestId('rx-quantity').fill('30');
     const major = page.getByTestId('med-alert-major').first();
     await major.waitFor();
     expect((await major.textContent())?.toLowerCase()).toMatch(/ibuprofen|nsaid/);

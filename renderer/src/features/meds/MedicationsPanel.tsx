@@ -1,5 +1,4 @@
-import { Alert, Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Badge, Button, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { Fragment, useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import type { MedicationCourse } from '../../../../shared/domain/medications';
@@ -8,7 +7,9 @@ import { api } from '../../lib/api';
 import { downloadPdf } from '../../lib/download';
 import { useSession } from '../../stores/session.store';
 import { AlertList } from './AlertList';
+import { DrugPicker, type DrugHit } from './DrugPicker';
 import { PrescribeDialog } from './PrescribeDialog';
+import { ClickableRow } from '../../components';
 
 type Check = Out<'meds.check'>;
 
@@ -21,38 +22,40 @@ function frequencyLabel(f: string | null): string | null {
 /** Add a medication the patient reports: from the drug list (checked) or as free text (uncoded, not checked). */
 function AddReported({ patientId, onDone }: { patientId: string; onDone: () => void }): ReactElement {
   const [query, setQuery] = useState('');
-  const [debounced] = useDebouncedValue(query, 150);
-  const [hits, setHits] = useState<Out<'meds.searchDrugs'>>([]);
-  const [rxcui, setRxcui] = useState<string | null>(null);
+  const [drug, setDrug] = useState<DrugHit | null>(null);
   const [dose, setDose] = useState('');
-  const [check, setCheck] = useState<Check | null>(null);
+  // The check answers one drug: kept with its RXCUI so an answer for an earlier choice is never shown.
+  const [check, setCheck] = useState<{ rxcui: string; result: Check } | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => void api['meds.searchDrugs']({ query: debounced }).then((r) => r.ok && setHits(r.value)), [debounced]);
+  const [generation, setGeneration] = useState(0);
+  const rxcui = drug?.rxcui ?? null;
   useEffect(() => {
-    if (rxcui) void api['meds.check']({ patientId, rxcui }).then((r) => r.ok && setCheck(r.value));
+    if (rxcui) void api['meds.check']({ patientId, rxcui }).then((r) => r.ok && setCheck({ rxcui, result: r.value }));
   }, [rxcui, patientId]);
+  const current = check && check.rxcui === rxcui ? check.result : null;
   const save = async (): Promise<void> => {
-    const overrides = Object.entries(reasons).filter(([, r]) => r.trim()).map(([ruleId, reason]) => ({ ruleId, reason }));
-    const r = await api['meds.add']({ patientId, ...(rxcui ? { rxcui } : { name: query }), ...(dose && { dose }), source: 'patient-reported', overrides });
+    const overrides = (current?.alerts ?? []).filter((a) => (reasons[a.ruleId] ?? '').trim()).map((a) => ({ ruleId: a.ruleId, reason: reasons[a.ruleId]!.trim() }));
+    const r = await api['meds.add']({ patientId, ...(rxcui ? { rxcui } : { name: query.trim() }), ...(dose && { dose }), source: 'patient-reported', overrides });
     if (!r.ok) return setError(r.error.message);
     setQuery('');
-    setRxcui(null);
+    setDrug(null);
     setDose('');
-    setCheck(null);
+    setReasons({});
     setError(null);
+    setGeneration((g) => g + 1); // a fresh, empty picker
     onDone();
   };
   return (
     <Stack gap="xs">
       <Group align="flex-end">
-        <Select label="Patient reports taking" placeholder="Drug name (or type free text)" searchable searchValue={query} onSearchChange={(q) => { setQuery(q); setRxcui(null); setCheck(null); }} filter={({ options }) => options}
-          data={hits.map((d) => ({ value: d.rxcui, label: d.name }))} value={rxcui} onChange={setRxcui} w={360} data-testid="reported-drug" />
-        <TextInput label="Dose as taken" value={dose} onChange={(e) => setDose(e.currentTarget.value)} w={160} />
-        <Button variant="light" disabled={!rxcui && !query.trim()} onClick={() => void save()} data-testid="reported-add">{rxcui ? 'Add' : 'Add uncoded'}</Button>
+        <DrugPicker key={generation} label="Patient reports taking" placeholder="Drug name (or type free text)" value={drug} onChange={(d) => { setDrug(d); setReasons({}); }} onQueryChange={setQuery} w={360} testId="reported-drug" />
+        <TextInput label="Dose as taken" value={dose} onChange={(e) => setDose(e.currentTarget.value)} w={160} data-testid="reported-dose" />
+        <Button variant="light" disabled={rxcui ? !current : !query.trim()} onClick={() => void save()} data-testid="reported-add">{rxcui ? 'Add' : 'Add uncoded'}</Button>
       </Group>
-      {!rxcui && query.trim() && <Text size="xs" c="orange">Not chosen from the drug list: it will be recorded uncoded and no safety checks will run on it.</Text>}
-      {check && <AlertList alerts={check.alerts} reasons={reasons} onReason={(id, r) => setReasons({ ...reasons, [id]: r })} uncoded={check.uncodedNotChecked} />}
+      {rxcui && <Text size="xs" c="teal" data-testid="reported-coded">From the drug list (RxNorm {rxcui}): safety checks run on it.</Text>}
+      {!rxcui && query.trim() && <Text size="xs" c="orange" data-testid="reported-uncoded">Not chosen from the drug list: it will be recorded uncoded and no safety checks will run on it.</Text>}
+      {current && <AlertList alerts={current.alerts} reasons={reasons} onReason={(id, r) => setReasons({ ...reasons, [id]: r })} uncoded={current.uncodedNotChecked} />}
       {error && <Alert color="red">{error}</Alert>}
     </Stack>
   );
@@ -123,13 +126,13 @@ export function MedicationsPanel({ patientId }: { patientId: string }): ReactEle
         <Table.Tbody>
           {data.courses.map((c) => (
             <Fragment key={c.courseId}>
-              <Table.Tr style={{ opacity: c.status === 'active' ? 1 : 0.55, cursor: 'pointer' }} onClick={() => setOpen(open === c.courseId ? null : c.courseId)}>
+              <ClickableRow style={c.status === 'active' ? undefined : { color: 'var(--mantine-color-dimmed)' }} aria-expanded={open === c.courseId} onActivate={() => setOpen(open === c.courseId ? null : c.courseId)}>
                 <Table.Td fw={600}>{c.drugName}</Table.Td>
                 <Table.Td>{[c.dose, c.route, frequencyLabel(c.frequency)].filter(Boolean).join(' ')}</Table.Td>
                 <Table.Td>{c.uncoded && <Badge color="yellow" size="sm">uncoded: no checks ran</Badge>}</Table.Td>
                 <Table.Td><Badge variant="light" color={c.status === 'active' ? 'teal' : 'gray'}>{c.status}</Badge></Table.Td>
                 <Table.Td>{c.status === 'active' && <Button size="compact-xs" variant="subtle" color="red" onClick={(e) => { e.stopPropagation(); setStopping({ courseId: c.courseId, reason: '' }); }}>Stop</Button>}</Table.Td>
-              </Table.Tr>
+              </ClickableRow>
               {open === c.courseId && c.events.map((e) => (
                 <Table.Tr key={e.id}>
                   <Table.Td colSpan={5}><Text size="xs" c="dimmed">{new Date(e.at).toLocaleString()} · {e.event} · {e.dose ?? ''} · {e.source} · {e.by ?? ''}{e.reason ? ` · ${e.reason}` : ''}</Text></Table.Td>
@@ -147,7 +150,7 @@ export function MedicationsPanel({ patientId }: { patientId: string }): ReactEle
       </Modal>
       <Modal opened={stopping !== null} onClose={() => setStopping(null)} title="Stop medication">
         <Stack>
-          <TextInput label="Reason" value={stopping?.reason ?? ''} onChange={(e) => stopping && setStopping({ ...stopping, reason: e.currentTarget.value })} />
+          <TextInput label="Reason" data-autofocus value={stopping?.reason ?? ''} onChange={(e) => stopping && setStopping({ ...stopping, reason: e.currentTarget.value })} />
           <Button disabled={(stopping?.reason.trim().length ?? 0) < 3} onClick={() => stopping && void api['meds.stop']({ courseId: stopping.courseId, reason: stopping.reason }).then(() => { setStopping(null); load(); })}>Stop</Button>
         </Stack>
       </Modal>

@@ -1,5 +1,6 @@
-import { Alert, Badge, Button, Card, Group, NumberInput, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
+import { ClinicalNumberInput } from '../../components/ClinicalNumberInput';
 import type { VitalObservation } from '../../../../shared/domain/chart';
 import { fromUcum, unitLabel, vitalsUnits, type VitalsUnits } from '../../../../shared/domain/vitals';
 import { api } from '../../lib/api';
@@ -32,7 +33,7 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
   };
   const num = (k: keyof Entry, label: string, extra?: ReactElement): ReactElement => (
     <Group gap={4} align="flex-end" wrap="nowrap">
-      <NumberInput label={label} value={entry[k] ?? ''} error={errors[k]} w={130} decimalScale={2} data-testid={`vital-${k}`}
+      <ClinicalNumberInput label={label} value={entry[k] ?? ''} error={errors[k]} w={130} decimalScale={2} data-testid={`vital-${k}`}
         onChange={(x) => setEntry({ ...entry, [k]: typeof x === 'number' ? x : undefined })} />
       {extra}
     </Group>
