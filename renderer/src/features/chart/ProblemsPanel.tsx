@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Icd10Code, Problem } from '../../../../shared/domain/clinical';
 import { api } from '../../lib/api';
+import { ClickableRow } from '../../components';
 
 /** The problem list: find an ICD-10-CM code by words or code, add it, resolve it. */
 export function ProblemsPanel({ patientId }: { patientId: string }): ReactElement {
@@ -67,11 +68,11 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
         <Table highlightOnHover data-testid="code-results">
           <Table.Tbody>
             {shown.map((c) => (
-              <Table.Tr key={c.code} style={{ cursor: c.billable ? 'pointer' : 'default', opacity: c.billable ? 1 : 0.6 }} onClick={() => c.billable && void add(c.code)}>
+              <ClickableRow key={c.code} style={c.billable ? undefined : { color: 'var(--mantine-color-dimmed)' }} onActivate={c.billable ? () => void add(c.code) : undefined}>
                 <Table.Td w={90}><b>{c.code}</b></Table.Td>
                 <Table.Td>{c.description}</Table.Td>
                 <Table.Td w={120}>{c.billable ? <Button size="compact-xs" variant="light">Add</Button> : <Text size="xs" c="dimmed">category</Text>}</Table.Td>
-              </Table.Tr>
+              </ClickableRow>
             ))}
           </Table.Tbody>
         </Table>
