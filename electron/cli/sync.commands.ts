@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CairnFailure } from '../../shared/api/result';
 import { openServerDb, type ServerDbTarget } from '../server/db/open';
+import { keepOwnerOnly, secureDataDir } from '../server/data-dir';
 import { startServer } from '../server/server';
 import { clearRunningInfo, newAdminToken, runningInfo, writeRunningInfo, type RunningInfo } from '../server/server-info';
 import { SyncService } from '../server/sync.service';
@@ -91,11 +92,15 @@ async function adminCall<T>(info: RunningInfo, method: string, path: string, bod
 
 /** Runs `fn` against the server's database directly (PostgreSQL, or an embedded one not in use). */
 async function withService<T>(t: ServerDbTarget, fn: (s: SyncService) => Promise<T>): Promise<T> {
+  // The same rule as the server's start: owner-only files, and no data directory others can read.
+  if ('dataDir' in t) secureDataDir(t.dataDir);
   const db = await openServerDb(t, defaultResourcesDir());
+  const ownerOnly = 'dataDir' in t ? keepOwnerOnly(t.dataDir) : null;
   try {
     return await fn(new SyncService(db));
   } finally {
     await db.close();
+    ownerOnly?.stop();
   }
 }
 

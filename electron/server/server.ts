@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app';
+import { keepOwnerOnly, secureDataDir } from './data-dir';
 import { createFhirApi } from './fhir/fhir.routes';
 import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
 import { SyncService, type SyncServiceOptions } from './sync.service';
@@ -38,7 +39,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     throw new Error(`refusing to serve patient data over plain HTTP on ${host}: give --tls-cert and --tls-key (the clinic certificate), or --allow-insecure-http on a network you trust`);
   }
   const tls = o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : undefined;
+  // Important: before PGlite writes a byte. Owner-only from here on; a directory others can read is refused.
+  if ('dataDir' in o.target) secureDataDir(o.target.dataDir);
   const db = await openServerDb(o.target, o.resourcesDir);
+  const ownerOnly = 'dataDir' in o.target ? keepOwnerOnly(o.target.dataDir) : null;
   const sync = new SyncService(db, o.sync);
   const fhir = createFhirApi(db);
   const app = createApp(sync, { ...o.app, fhir, ...(o.adminToken && { adminToken: o.adminToken }) });
@@ -63,6 +67,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await fhir.access.close();
       await fhir.exports.idle();
       await db.close();
+      ownerOnly?.stop();
     },
   };
 }
