@@ -73,7 +73,8 @@ export interface LabInterface {
 export async function startLabInterface(server: RunningServer, store: Store, o: { port: number; mllp?: MllpSettings; fetchImpl?: FetchLike; onMessage?: (line: string) => void; onProblem?: (line: string) => void }): Promise<LabInterface> {
   const repos = createRepos(store);
   if (!syncConfig(store.sqlite)) {
-    const { code } = await server.sync.createEnrollmentCode('Lab interface (MLLP)');
+    // An operator device: what it stores is written as the operator `cli:hl7`.
+    const { code } = await server.sync.createEnrollmentCode('Lab interface (MLLP)', 1, { operator: true });
     await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: 'Lab interface (MLLP)', ...(o.fetchImpl && { fetchImpl: o.fetchImpl }) });
   }
   const loop = inProcessSyncLoop(store, repos, () => 'cli:hl7', { intervalMs: 10_000, ...(o.fetchImpl && { fetchImpl: o.fetchImpl }) });

@@ -12,6 +12,7 @@ import { createDatabase, unlockDatabase, type Store } from '../services/db/open'
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../services/sync';
+import { enrolledServer, signInWithServer } from '../services/sync/user-sessions';
 import { fhirClientCommand } from './fhir-server.commands';
 import { MLLP_OPTIONS_HELP, mllpSettings, startLabInterface, type LabInterface } from './lab-interface';
 import { secretFrom } from './prompt';
@@ -24,15 +25,18 @@ export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgr
       --mllp-port also receives HL7 v2 (lab results, ADT) over MLLP, as a device of the clinic with
       its own encrypted database (DIR/lab-interface.cairn; passphrase from CAIRN_PASSPHRASE).
       MLLP-${MLLP_OPTIONS_HELP}.
-  cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24]
-      Prints a one-time enrollment code for a device (valid 24 hours by default).
+  cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24] [--operator]
+      Prints a one-time enrollment code for a device (valid 24 hours by default). A device syncs
+      only for users who signed in on it with the server checking their password; --operator makes
+      an operator device, whose command line (cli:…) may sync too (an interface machine).
   cairn server devices (--data-dir DIR | --database-url URL)
   cairn server revoke (--data-dir DIR | --database-url URL) --device ID
       Lists enrolled devices; revokes one (it cannot sync from then on).
-  cairn enroll --db FILE --server URL --code CODE [--name NAME] [--ca FILE]
+  cairn enroll --db FILE --server URL --code CODE [--name NAME] [--ca FILE] [--user NAME]
       Enrolls this device with the clinic server and syncs once. If FILE does not exist it is
       created (an empty encrypted database that receives the clinic's users and charts).
-  cairn sync --db FILE [--ca FILE]
+      --user signs that user in with the server first (password from CAIRN_USER_PASSWORD).
+  cairn sync --db FILE [--ca FILE] [--user NAME]
       Pushes this device's changes and pulls the clinic's, once; prints a JSON summary
       { pushed, pulled, conflicts, quarantined, pending, error? } and exits non-zero on an error.`;
 
@@ -160,14 +164,15 @@ async function serve(args: string[]): Promise<number> {
 
 async function serverAdmin(sub: string, args: string[]): Promise<number> {
   if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new SyncCliError(m, code));
-  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string' });
+  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string', operator: 'boolean' });
   const t = target(v);
   const running = runningServer(t);
   if (sub === 'enroll') {
     const name = need(v['name'], '--name');
     const hours = Number(v['hours'] ?? 24);
     if (!(hours > 0 && hours <= 720)) throw new SyncCliError('--hours must be between 0 and 720', 2);
-    out(running ? await adminCall(running, 'POST', '/admin/enrollment-codes', { name, hours }) : { ...(await withService(t, (s) => s.createEnrollmentCode(name, hours))), name });
+    const operator = v['operator'] === true;
+    out(running ? await adminCall(running, 'POST', '/admin/enrollment-codes', { name, hours, operator }) : { ...(await withService(t, (s) => s.createEnrollmentCode(name, hours, { operator }))), name });
   } else if (sub === 'devices') {
     out(running ? await adminCall(running, 'GET', '/admin/devices') : { devices: await withService(t, (s) => s.listDevices()) });
   } else if (sub === 'revoke') {
@@ -191,8 +196,21 @@ async function openOrCreate(db: string): Promise<Store> {
 
 const operator = (): string => `cli:${userInfo().username}`;
 
+/**
+ * `--user NAME`: that user signs in with the clinic server (password from CAIRN_USER_PASSWORD or the
+ * terminal), so this device may push their changes and pull. Without it, only an operator device
+ * (enrolled with `server enroll --operator`) or users who signed in here before can sync.
+ */
+async function signInUser(store: Store, user: string | boolean | undefined, fetchImpl: FetchLike | undefined): Promise<void> {
+  if (typeof user !== 'string' || user === '') return;
+  const server = enrolledServer(store.sqlite);
+  if (!server) throw new SyncCliError('this device is not enrolled with a clinic server (cairn enroll)');
+  const verdict = await signInWithServer(store.sqlite, server, user, await secretFrom('CAIRN_USER_PASSWORD', `password of ${user}`), fetchImpl);
+  if (verdict.status !== 'ok') throw new SyncCliError(`the clinic server did not sign in ${user}: ${verdict.message}`);
+}
+
 async function enroll(args: string[]): Promise<number> {
-  const v = options(args, { db: 'string', server: 'string', code: 'string', name: 'string', ca: 'string' });
+  const v = options(args, { db: 'string', server: 'string', code: 'string', name: 'string', ca: 'string', user: 'string' });
   const db = resolve(need(v['db'], '--db'));
   const serverUrl = need(v['server'], '--server');
   if (!/^https?:\/\//.test(serverUrl)) throw new SyncCliError(`--server must be an http(s):// address, got "${serverUrl}"`, 2);
@@ -213,6 +231,7 @@ async function enroll(args: string[]): Promise<number> {
       }
       throw e;
     }
+    await signInUser(store, v['user'], fetchImpl);
     const summary = await clientFor(store, repos, operator, { ...(fetchImpl && { fetchImpl }) }).syncOnce();
     out({ enrolled: deviceId, server: serverUrl, ...summary });
     return summary.error ? 1 : 0;
@@ -222,12 +241,13 @@ async function enroll(args: string[]): Promise<number> {
 }
 
 async function syncOnce(args: string[]): Promise<number> {
-  const v = options(args, { db: 'string', ca: 'string' });
+  const v = options(args, { db: 'string', ca: 'string', user: 'string' });
   const db = resolve(need(v['db'], '--db'));
   if (!existsSync(db)) throw new SyncCliError(`no such database file: ${db}`);
   const fetchImpl = fetchFor(v);
   const { store } = await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() });
   try {
+    await signInUser(store, v['user'], fetchImpl);
     const summary = await clientFor(store, createRepos(store), operator, { ...(fetchImpl && { fetchImpl }) }).syncOnce();
     out({ pushed: summary.pushed, pulled: summary.pulled, conflicts: summary.conflicts, quarantined: summary.quarantined, pending: summary.pending, ...(summary.error && { error: summary.error.message }) });
     return summary.error ? 1 : 0;

@@ -6,6 +6,7 @@ import { mergeChange, type ConflictDraft, type MergeOptions, type RowState } fro
 import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushResponse, WireAuditEntry } from '../../shared/sync/protocol';
 import type { ServerDb, Sql } from './db/open';
 import { ServerError } from './server-error';
+import { UserSessions, type VerifiedUser } from './user-sessions';
 
 export interface SyncServiceOptions {
   now?: () => number;
@@ -15,11 +16,18 @@ export interface SyncServiceOptions {
 export interface DeviceIdentity {
   id: string;
   name: string;
+  /** Enrolled with an operator code: its command line and lab interface may write as `cli:…`. */
+  operator: boolean;
 }
 
-export interface UserIdentity {
-  id: string;
-  role: string;
+/** A device credential lasts this long after its last use; an unused device must enroll again. */
+export const DEVICE_TOKEN_DAYS = 90;
+
+/** Who a request comes from, as the server itself established it. */
+export interface Caller {
+  device: DeviceIdentity;
+  /** Users with a live session on this device (their passwords were checked by this server). */
+  users: Map<string, VerifiedUser>;
 }
 
 interface PatientMatches {
@@ -72,49 +80,70 @@ const normaliseCode = (code: string): string => code.toUpperCase().replace(/[^0-
  */
 export class SyncService {
   private readonly now: () => number;
+  readonly sessions: UserSessions;
 
   constructor(
     readonly db: ServerDb,
     private readonly opts: SyncServiceOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
+    this.sessions = new UserSessions(db, this.now);
   }
 
-  /** A one-time code an administrator gives a device; valid for `hours`. */
-  async createEnrollmentCode(name: string, hours = 24): Promise<{ code: string; expiresAt: string }> {
+  /**
+   * A one-time code an administrator gives a device; valid for `hours`. An operator code makes an
+   * operator device (the command line or lab interface of the clinic, writing as `cli:…`).
+   */
+  async createEnrollmentCode(name: string, hours = 24, o: { operator?: boolean } = {}): Promise<{ code: string; expiresAt: string; operator: boolean }> {
     const code = newEnrollmentCode();
     const expiresAt = new Date(this.now() + hours * 3_600_000).toISOString();
-    await this.db.query('INSERT INTO enrollment_codes (code_hash, name, expires_at) VALUES ($1, $2, $3)', [sha256(normaliseCode(code)), name, expiresAt]);
-    return { code, expiresAt };
+    const operator = o.operator === true;
+    await this.db.query('INSERT INTO enrollment_codes (code_hash, name, expires_at, operator) VALUES ($1, $2, $3, $4)', [sha256(normaliseCode(code)), name, expiresAt, operator]);
+    return { code, expiresAt, operator };
+  }
+
+  private tokenExpiry(): string {
+    return new Date(this.now() + DEVICE_TOKEN_DAYS * 86_400_000).toISOString();
   }
 
   /** Exchanges a one-time code for the device's own credential. */
-  async enroll(req: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] }): Promise<{ deviceId: string; token: string; mrnBlock: number }> {
+  async enroll(req: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] }): Promise<{ deviceId: string; token: string; mrnBlock: number; operator: boolean }> {
     const token = randomBytes(32).toString('base64url');
     let mrnBlock = 0;
+    let operator = false;
     await this.db.tx(async (q) => {
-      const [row] = await q.query<{ name: string }>(
-        'SELECT name FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 FOR UPDATE',
+      const [row] = await q.query<{ name: string; operator: boolean }>(
+        'SELECT name, operator FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 FOR UPDATE',
         [sha256(normaliseCode(req.code)), new Date(this.now()).toISOString()],
       );
       if (!row) throw new ServerError(401, 'enrollment_refused', 'this enrollment code is wrong, expired or already used; ask the clinic administrator for a new one');
       const [existing] = await q.query<{ revoked_at: string | null }>('SELECT revoked_at FROM devices WHERE id = $1 FOR UPDATE', [req.deviceId]);
       if (existing?.revoked_at) throw new ServerError(403, 'device_revoked', 'this device was revoked; it cannot enroll again with the same identity');
+      operator = row.operator === true;
       if (existing) {
-        await q.query('UPDATE devices SET token_hash = $2, name = $3 WHERE id = $1', [req.deviceId, sha256(token), req.deviceName]);
+        await q.query('UPDATE devices SET token_hash = $2, name = $3, operator = $4, token_expires_at = $5 WHERE id = $1', [req.deviceId, sha256(token), req.deviceName, operator, this.tokenExpiry()]);
+        // A device enrolled again starts over: sessions given to its earlier credential end.
+        await q.query('UPDATE user_sessions SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL', [req.deviceId]);
       } else {
-        await q.query('INSERT INTO devices (id, name, token_hash) VALUES ($1, $2, $3)', [req.deviceId, req.deviceName, sha256(token)]);
+        await q.query('INSERT INTO devices (id, name, token_hash, operator, token_expires_at) VALUES ($1, $2, $3, $4, $5)', [req.deviceId, req.deviceName, sha256(token), operator, this.tokenExpiry()]);
       }
       await q.query('UPDATE enrollment_codes SET used_at = now(), device_id = $2 WHERE code_hash = $1', [sha256(normaliseCode(req.code)), req.deviceId]);
       const [blk] = await q.query<{ mrn_block: number }>("UPDATE devices SET mrn_block = coalesce(mrn_block, nextval('device_mrn_block')) WHERE id = $1 RETURNING mrn_block", [req.deviceId]);
       mrnBlock = Number(blk!.mrn_block);
       await this.importUsers(q, req.deviceId, req.users);
     });
-    return { deviceId: req.deviceId, token, mrnBlock };
+    return { deviceId: req.deviceId, token, mrnBlock, operator };
   }
 
-  /** The device's user accounts, known from enrollment on, so roles can be checked. New ones only. */
+  /**
+   * The clinic's user accounts arrive with the first device enrolled (the one the clinic was set up
+   * on). Important: after that, accounts a device brings are ignored: a device that could add users
+   * at enrollment could make itself an administrator. Later accounts come from an administrator's
+   * signed-in session, like any other change.
+   */
   private async importUsers(q: Sql, deviceId: string, users: { fields: Fields; clocks: Clocks }[]): Promise<void> {
+    const [anyUser] = await q.query("SELECT 1 FROM sync_rows WHERE entity = 'user' LIMIT 1");
+    if (anyUser) return;
     const entries: LogEntry[] = [];
     for (const u of users) {
       const id = u.fields['id'];
@@ -140,26 +169,41 @@ export class SyncService {
     return rows.map((r) => ({ id: r.id, name: r.name, enrolledAt: iso(r.enrolled_at)!, revokedAt: iso(r.revoked_at), lastSeq: Number(r.last_seq), lastSeenAt: iso(r.last_seen_at) }));
   }
 
-  /** Device credential + signed-in user → who is syncing, or a 401/403 a person can act on. */
-  async authenticate(token: string | null, userId: string | null): Promise<{ device: DeviceIdentity; user: UserIdentity }> {
+  /** The device behind a credential, or a 401 a person can act on. */
+  async device(token: string | null): Promise<DeviceIdentity> {
     if (!token) throw new ServerError(401, 'unauthenticated', 'this request carries no device credential; enroll the device first (cairn enroll)');
-    // One round trip: the device by its credential and the named user's role.
-    const [device] = await this.db.query<{ id: string; name: string; revoked_at: Date | null; role: string | null; disabled: unknown }>(
-      `SELECT d.id, d.name, d.revoked_at, u.data->>'role' AS role, u.data->'disabled' AS disabled
-       FROM devices d LEFT JOIN sync_rows u ON u.entity = 'user' AND u.entity_id = $2 WHERE d.token_hash = $1`,
-      [sha256(token), userId ?? ''],
+    const [device] = await this.db.query<{ id: string; name: string; revoked_at: Date | null; operator: boolean; token_expires_at: Date | null }>(
+      'SELECT id, name, revoked_at, operator, token_expires_at FROM devices WHERE token_hash = $1',
+      [sha256(token)],
     );
     if (!device) throw new ServerError(401, 'unauthenticated', 'this device credential is not known to the clinic server; enroll the device again');
     if (device.revoked_at) throw new ServerError(401, 'device_revoked', `this device ("${device.name}") was revoked by the clinic administrator; it can no longer sync`);
-    if (!userId) throw new ServerError(401, 'unauthenticated', 'sync requests must name the signed-in user');
-    // The command line on an enrolled device runs as the clinic's operator (it holds the passphrase).
-    if (userId.startsWith('cli:')) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'operator' } };
-    const user = device.role === null ? null : { id: userId, role: device.role, disabled: device.disabled === true || device.disabled === 1 };
-    // A user just created on this device is not known here until its account arrives in a push;
-    // the device may push (each change is still checked against its author's role), not pull.
-    if (!user) return { device: { id: device.id, name: device.name }, user: { id: userId, role: 'unknown' } };
-    if (user.disabled) throw new ServerError(403, 'user_disabled', 'the signed-in user is disabled on the clinic server');
-    return { device: { id: device.id, name: device.name }, user: { id: user.id, role: user.role } };
+    if (device.token_expires_at && new Date(device.token_expires_at).getTime() <= this.now()) {
+      throw new ServerError(401, 'device_expired', `this device ("${device.name}") has not synced for over ${DEVICE_TOKEN_DAYS} days and its credential expired; ask the clinic administrator for a new enrollment code`);
+    }
+    return { id: device.id, name: device.name, operator: device.operator === true };
+  }
+
+  /**
+   * Device credential + the user sessions it presents → who is syncing. Identity comes only from
+   * what this server issued: a session token it handed out after checking a password, or an
+   * operator enrollment. A user name in a header proves nothing.
+   */
+  async authenticate(token: string | null, sessionTokens: readonly string[]): Promise<Caller> {
+    const device = await this.device(token);
+    const users = await this.sessions.verify(this.db, device.id, sessionTokens);
+    return { device, users };
+  }
+
+  /**
+   * A pull carries every chart and the password hashes devices need for offline sign-in, so it is
+   * answered only to an operator device or for a user signed in on this device.
+   */
+  requireReader(caller: Caller, named: string | null): void {
+    if (caller.device.operator && (named === null || named.startsWith('cli:'))) return;
+    if (named !== null && caller.users.has(named)) return;
+    if (named === null && caller.users.size > 0) return;
+    throw new ServerError(403, 'not_signed_in', 'no user of this device has signed in with the clinic server checking the password: sign in while the clinic server is reachable, then sync');
   }
 
   /**
@@ -167,7 +211,8 @@ export class SyncService {
    * applied twice; a gap is refused; each refused mutation is answered with its reason (the device
    * quarantines it); a clock too far ahead refuses the whole batch.
    */
-  async push(device: DeviceIdentity, user: UserIdentity, req: PushRequest): Promise<PushResponse> {
+  async push(caller: Caller, req: PushRequest): Promise<PushResponse> {
+    const device = caller.device;
     const serverNow = this.now();
     this.checkClock(req, serverNow);
     return this.db.tx(async (q) => {
@@ -184,10 +229,10 @@ export class SyncService {
       });
       const results = new Map<number, MutationResult>(await this.answerSeen(q, device.id, seen));
       if (fresh.length > 0) {
-        for (const r of await this.applyFresh(q, device, user, fresh)) results.set(r.seq, r);
+        for (const r of await this.applyFresh(q, caller, fresh)) results.set(r.seq, r);
         lastSeq = fresh[fresh.length - 1]!.seq;
       }
-      await q.query('UPDATE devices SET last_seq = $2, last_seen_at = now(), schema_version = $3 WHERE id = $1', [device.id, lastSeq, req.schemaVersion]);
+      await q.query('UPDATE devices SET last_seq = $2, last_seen_at = now(), schema_version = $3, token_expires_at = $4 WHERE id = $1', [device.id, lastSeq, req.schemaVersion, this.tokenExpiry()]);
       const auditAccepted = await this.storeAudit(q, device.id, req.audit);
       return { results: sorted.map((m) => results.get(m.seq)!), auditAccepted, serverTime: serverNow };
     });
@@ -228,15 +273,17 @@ export class SyncService {
     return [...out.entries()];
   }
 
-  private async applyFresh(q: Sql, device: DeviceIdentity, user: UserIdentity, fresh: Mutation[]): Promise<MutationResult[]> {
+  private async applyFresh(q: Sql, caller: Caller, fresh: Mutation[]): Promise<MutationResult[]> {
+    const device = caller.device;
     const rows = await this.lockRows(q, fresh);
-    const authors = await this.authorRoles(q, fresh);
+    // Roles as this server holds them, for the users signed in on this device; nobody else may author.
+    const authors = new Map([...caller.users.values()].map((u) => [u.id, { role: u.role, disabled: false }]));
     const matches = await this.patientMatches(q, fresh);
     const log: LogEntry[] = [];
     const logIndex = new Map<number, number>();
     const refusals: { m: Mutation; code: string; message: string }[] = [];
     for (const m of fresh) {
-      const refusal = this.refusal(m, authors, user);
+      const refusal = this.refusal(m, authors, device);
       if (refusal) {
         refusals.push({ m, ...refusal });
         continue;
@@ -251,7 +298,8 @@ export class SyncService {
       }
       const patientId = m.patientId ?? current?.patientId ?? null;
       rows.set(key, { entity, entityId: m.id, patientId, ...merged.row });
-      if (entity === 'user' && typeof merged.row.data['role'] === 'string') authors.set(m.id, { role: merged.row.data['role'], disabled: Boolean(merged.row.data['disabled']) });
+      // An account changed in this batch (role, disabled) counts from the next change on.
+      if (entity === 'user' && authors.has(m.id)) authors.set(m.id, { role: String(merged.row.data['role']), disabled: Boolean(merged.row.data['disabled']) });
       logIndex.set(m.seq, log.length);
       log.push({ deviceId: device.id, deviceSeq: m.seq, entity, entityId: m.id, patientId, op: current ? 'update' : 'insert', fields: merged.touched, clocks: merged.touchedClocks, authorId: m.authorId });
       for (const c of merged.conflicts) log.push(this.conflictEntry(entity, m.id, patientId, c, m));
@@ -281,12 +329,20 @@ export class SyncService {
     });
   }
 
-  /** Why a mutation is refused before merging: unknown record type, bad values, or a role that may not write it. */
-  private refusal(m: Mutation, authors: Map<string, { role: string; disabled: boolean }>, user: UserIdentity): { code: string; message: string } | null {
+  /**
+   * Why a mutation is refused before merging: unknown record type, bad values, an author who did not
+   * sign in on this device, or a role that may not write it.
+   */
+  private refusal(m: Mutation, authors: Map<string, { role: string; disabled: boolean }>, device: DeviceIdentity): { code: string; message: string } | null {
     if (!isEntity(m.entity)) return { code: 'unknown_entity', message: `the clinic server does not know records of type "${m.entity}"; update the clinic server` };
-    // The command line on an enrolled device runs as the clinic's operator (it holds the passphrase).
-    const author = m.authorId.startsWith('cli:') ? { role: 'operator', disabled: false } : (authors.get(m.authorId) ?? (m.authorId === user.id ? { role: user.role, disabled: false } : undefined));
-    if (!author) return { code: 'unknown_author', message: `the author of this change (user ${m.authorId}) is not known to the clinic server` };
+    // `cli:` authors are the clinic's operator: only from a device enrolled with an operator code.
+    const author = m.authorId.startsWith('cli:') ? (device.operator ? { role: 'operator', disabled: false } : undefined) : authors.get(m.authorId);
+    if (!author) {
+      return m.authorId.startsWith('cli:')
+        ? { code: 'not_operator', message: `this device was not enrolled as an operator device, so changes made from its command line (${m.authorId}) are not accepted; enroll it with an operator code (cairn server enroll --operator)` }
+        : { code: 'author_not_signed_in', message: `the author of this change (user ${m.authorId}) has no session on this device that the clinic server checked; they must sign in on it while the clinic server is reachable` };
+    }
+    if (author.disabled) return { code: 'forbidden', message: `the author of this change (user ${m.authorId}) is disabled` };
     const writers: readonly string[] = ENTITIES[m.entity].writers;
     if (author.role !== 'operator' && !writers.includes(author.role)) return { code: 'forbidden', message: `a ${author.role.replace('_', ' ')} may not change ${m.entity.replace('_', ' ')} records` };
     if (m.fields['id'] !== undefined && m.fields['id'] !== m.id) return { code: 'invalid', message: 'the record id in the change does not match its fields' };
@@ -302,15 +358,6 @@ export class SyncService {
       [keys.map((k) => k[0]), keys.map((k) => k[1])],
     );
     return new Map(found.map((r) => [`${r.entity}\u0000${r.entity_id}`, { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) }]));
-  }
-
-  private async authorRoles(q: Sql, ms: Mutation[]): Promise<Map<string, { role: string; disabled: boolean }>> {
-    const ids = [...new Set(ms.map((m) => m.authorId))];
-    const rows = await q.query<{ entity_id: string; role: string; disabled: unknown }>(
-      "SELECT entity_id, data->>'role' AS role, data->'disabled' AS disabled FROM sync_rows WHERE entity = 'user' AND entity_id = ANY($1::text[])",
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.entity_id, { role: r.role, disabled: r.disabled === true || r.disabled === 1 }]));
   }
 
   private conflictEntry(entity: string, entityId: string, patientId: string | null, c: ConflictDraft, m: Mutation): LogEntry {

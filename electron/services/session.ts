@@ -7,6 +7,8 @@ import type { Role, User } from '../../shared/domain/user';
 import { BREAK_GLASS_MINUTES } from '../../shared/domain/patient';
 import { createDatabase, openWithKey, unlockDatabase, type Store } from './db/open';
 import { createRepos, type Repos } from './repos';
+import type { FetchLike } from './sync/transport';
+import { enrolledServer, signInWithServer } from './sync/user-sessions';
 
 /**
  * Remembers the derived key for this device (Electron's safeStorage in electron/main). The key
@@ -27,6 +29,8 @@ export interface SessionOptions {
   keyMemory?: KeyMemory;
   /** Called with a copy of the key when the database is unlocked (the sync worker opens its own connection). */
   onUnlock?: (file: string, key: Buffer) => void;
+  /** How sign-in reaches the clinic server of an enrolled device (the clinic's certificate authority). */
+  serverFetch?: FetchLike;
 }
 
 /**
@@ -49,6 +53,9 @@ export class Session {
   /** Break-glass grants of this session: "userId patientId" → expiry (epoch ms). Cleared at every sign-out. */
   private readonly glass = new Map<string, number>();
   private readonly now: () => Date;
+  /** Goes up at every unlock: whatever holds the open database (the sync runner) knows when it changed. */
+  private generation_ = 0;
+  private readonly lockListeners: (() => void)[] = [];
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? (() => new Date());
@@ -56,6 +63,16 @@ export class Session {
 
   get dbFile(): string {
     return this.opts.dbFile;
+  }
+
+  /** Runs `fn` just before the database closes at every lock, so what reads it (the sync runner) stops first. */
+  whenLocked(fn: () => void): void {
+    this.lockListeners.push(fn);
+  }
+
+  /** Which opening of the database this is (0 while none has been opened). */
+  get generation(): number {
+    return this.generation_;
   }
 
   /** Minutes without activity before the signed-in user is signed out (clinic setting, default 10). */
@@ -177,6 +194,7 @@ export class Session {
 
   private attach(store: Store, key: Buffer): void {
     this.store = store;
+    this.generation_++;
     this.repos_ = createRepos(store, { now: this.now, clinicTemplatesDir: join(dirname(this.opts.dbFile), 'templates') });
     this.opts.keyMemory?.save(this.opts.dbFile, key);
     this.opts.onUnlock?.(this.opts.dbFile, Buffer.from(key));
@@ -193,8 +211,20 @@ export class Session {
     this.operator = true;
   }
 
+  /**
+   * Signs a user in. On a device enrolled with a clinic server that answers, the server checks the
+   * password (one lockout per account for the whole clinic, whichever device is tried) and gives
+   * this device a session for the user, without which the server accepts no change of theirs. When
+   * the server cannot be reached, the device's own copy decides (offline sign-in).
+   */
   async login(username: string, password: string): Promise<SessionState> {
-    this.user_ = await this.repos.users.authenticate(username, password);
+    const server = enrolledServer(this.repos.store.sqlite);
+    const verdict = server ? await signInWithServer(this.repos.store.sqlite, server, username, password, this.opts.serverFetch) : null;
+    if (verdict?.status === 'refused') {
+      this.repos.users.refusedByServer(username, verdict.code);
+      throw new CairnFailure(verdict.code === 'account_disabled' ? 'account_disabled' : 'bad_credentials', verdict.message);
+    }
+    this.user_ = verdict?.status === 'ok' ? this.repos.users.signedIn(verdict.userId, this.now(), 'checked by the clinic server') : await this.repos.users.authenticate(username, password);
     this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
     this.glass.clear();
     this.lastActivity = this.now().getTime();
@@ -219,6 +249,7 @@ export class Session {
   lock(): SessionState {
     this.logout();
     this.opts.keyMemory?.forget(this.opts.dbFile);
+    for (const fn of this.lockListeners) fn();
     this.store?.close();
     this.store = null;
     this.repos_ = null;

@@ -104,11 +104,20 @@ export const enrollRequest = z.object({
   /** The device's user accounts, so the server knows their roles from the start. */
   users: z.array(z.object({ fields, clocks })).max(1000),
 });
-export const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), mrnBlock: z.number().int().positive(), serverTime: z.number() });
+export const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), mrnBlock: z.number().int().positive(), serverTime: z.number(), operator: z.boolean().default(false) });
 
 /** Every error the server answers with. */
 export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), expectedSeq: z.number().optional(), serverTime: z.number().optional() }) });
 export type ErrorBody = z.infer<typeof errorBody>;
 
-/** Header naming the signed-in user a device syncs for. */
+/** Header naming the signed-in user a device syncs for (who must hold one of the sessions below). */
 export const USER_HEADER = 'x-cairn-user';
+/** Header carrying the user sessions a device holds (comma-separated tokens the server issued). */
+export const SESSIONS_HEADER = 'x-cairn-sessions';
+
+/** A user signing in on an enrolled device, checked by the clinic server. */
+export const signInRequest = z.object({
+  username: z.string().trim().min(1, 'a user name is required').max(100),
+  password: z.string().min(1, 'a password is required').max(1024),
+});
+export const signInResponse = z.object({ userId: z.string(), role: z.string(), token: z.string(), expiresAt: z.string() });

@@ -1,4 +1,6 @@
+import type Database from 'better-sqlite3';
 import pg from 'pg';
+import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { randomBytes } from 'node:crypto';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import type { SyncServiceOptions } from '../../electron/server/sync.service';
@@ -44,4 +46,16 @@ export async function startTestServer(backend: Backend, sync?: SyncServiceOption
       await db.drop();
     },
   };
+}
+
+/**
+ * Signs a user in with the clinic server from an enrolled device (the server checks the password),
+ * so the device holds that user's session and the server accepts their changes from it.
+ */
+export async function signInOnServer(sqlite: Database.Database, username: string, password: string): Promise<string> {
+  const server = enrolledServer(sqlite);
+  if (!server) throw new Error('the device is not enrolled');
+  const v = await signInWithServer(sqlite, server, username, password);
+  if (v.status !== 'ok') throw new Error(`the clinic server refused ${username}: ${v.message}`);
+  return v.userId;
 }

@@ -7,7 +7,7 @@ import { createHandlers } from '../../electron/services/handlers';
 import { Session } from '../../electron/services/session';
 import { clientFor, enrollThisDevice, inProcessSyncLoop } from '../../electron/services/sync';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { startTestServer } from '../helpers/sync-server';
+import { signInOnServer, startTestServer } from '../helpers/sync-server';
 import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
 
 type Call = (channel: string, input?: unknown) => Promise<Result<unknown>>;
@@ -72,6 +72,7 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     // Registered before either device was enrolled: both get the first MRN of the plain series.
     beforeEnrollment = { a: aRepos.patients.create(patientInput.parse({ givenName: 'Hollis', familyName: 'Amberley', birthDate: '1950-02-03', sex: 'male' }), { userId: docId }).id, b: '' };
     await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Exam room laptop')).code, deviceName: 'Exam room laptop' });
+    await signInOnServer(aRepos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
     a = device(clinic.session);
 
     // Device B: a fresh encrypted database that gets the clinic's users from the server.
@@ -81,6 +82,7 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     await sb.unlock('correct horse battery staple');
     beforeEnrollment.b = sb.repos.patients.create(patientInput.parse({ givenName: 'Wren', familyName: 'Castellano', birthDate: '1988-11-30', sex: 'female' }), { userId: docId }).id;
     await enrollThisDevice(sb.repos.store, sb.repos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Front desk PC')).code, deviceName: 'Front desk PC' });
+    await signInOnServer(sb.repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
     expect((await clientFor(sb.repos.store, sb.repos, () => docId).syncOnce()).error).toBeNull();
     await sb.login(CLINIC.doc.username, CLINIC.doc.password);
     b = device(sb);

@@ -4,8 +4,8 @@ import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, HttpTransport, type SyncClient } from '../../electron/services/sync';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { PullApplier } from '../../electron/services/sync/pull-applier';
-import { openClinic, type Clinic } from '../helpers/clinic';
-import { startTestServer, type Backend } from '../helpers/sync-server';
+import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
+import { signInOnServer, startTestServer, type Backend } from '../helpers/sync-server';
 import { newStore, tempDir } from '../helpers/temp-db';
 
 const HOUR = 3_600_000;
@@ -31,12 +31,14 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     docId = aRepos.users.list().find((u) => u.username === 'drhouse')!.id;
     const codeA = await server.sync.createEnrollmentCode('Exam room laptop');
     await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: codeA.code, deviceName: 'Exam room laptop' });
+    await signInOnServer(aRepos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
     syncA = clientFor(aRepos.store, aRepos, () => docId);
     // Device B joins the clinic: an empty encrypted database that gets its users from the server.
     const { store } = await newStore(db.dir);
     b = createRepos(store, { now: () => new Date(Date.now() + skewB) });
     const codeB = await server.sync.createEnrollmentCode('Front desk PC');
     await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Front desk PC' });
+    await signInOnServer(store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
     syncB = clientFor(store, b, () => docId);
   });
 

@@ -146,31 +146,63 @@ export class UsersRepo {
       await hashPassword(password);
       return refuse('unknown user');
     }
-    if (row.disabled) {
-      // Important: say "disabled" only to someone who knows the password, so guessing learns nothing.
-      if (!(await verifyPassword(password, row.passwordHash))) return refuse('disabled, wrong password');
-      sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row.id, detail: `${username}: disabled` }, now.toISOString()))();
-      throw new CairnFailure('account_disabled', 'this account is disabled: ask an administrator to enable it');
-    }
-    if (row.lockedUntil && row.lockedUntil > now.toISOString()) {
-      const wait = Math.ceil((Date.parse(row.lockedUntil) - now.getTime()) / 1000);
+    // Important: the attempt is counted as a failure before the password is checked (one statement,
+    // before any await), so parallel guesses cannot all read the same count; a right password clears it.
+    const wait = this.charge(row.id, now);
+    if (wait > 0) {
       sqlite.transaction(() => this.audit.append({ action: 'session.login_locked', userId: row.id }, now.toISOString()))();
       throw new CairnFailure('bad_credentials', `too many failed sign-ins: try again in ${wait} seconds`);
     }
-    if (!(await verifyPassword(password, row.passwordHash))) {
-      const failures = row.failedAttempts + 1;
-      const wait = lockoutSeconds(failures);
-      orm
-        .update(users)
-        .set({ failedAttempts: failures, lockedUntil: wait ? new Date(now.getTime() + wait * 1000).toISOString() : null })
-        .where(eq(users.id, row.id))
-        .run();
+    const right = await verifyPassword(password, row.passwordHash);
+    if (row.disabled) {
+      // Important: say "disabled" only to someone who knows the password, so guessing learns nothing.
+      if (!right) return refuse('disabled, wrong password');
+      this.clearFailures(row.id);
+      sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row.id, detail: `${username}: disabled` }, now.toISOString()))();
+      throw new CairnFailure('account_disabled', 'this account is disabled: ask an administrator to enable it');
+    }
+    if (!right) {
+      const failures = (sqlite.prepare('SELECT failed_attempts AS n FROM users WHERE id = ?').get(row.id) as { n: number }).n;
       return refuse(`wrong password (${failures} in a row)`);
     }
+    return this.signedIn(row.id, now);
+  }
+
+  /**
+   * Counts one attempt in a single UPDATE … RETURNING: when the account is still locked nothing is
+   * counted and the wait in seconds comes back; otherwise the failure count goes up by one (and the
+   * lock is set when this attempt reaches the limit) and 0 comes back.
+   */
+  private charge(id: string, now: Date): number {
+    const at = now.toISOString();
+    const locked = this.store.sqlite.prepare('SELECT locked_until AS until FROM users WHERE id = ? AND locked_until > ?').get(id, at) as { until: string } | undefined;
+    if (locked) return Math.max(1, Math.ceil((Date.parse(locked.until) - now.getTime()) / 1000));
+    const { n } = this.store.sqlite.prepare('UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts AS n').get(id) as { n: number };
+    const wait = lockoutSeconds(n);
+    if (wait) this.store.sqlite.prepare('UPDATE users SET locked_until = ? WHERE id = ?').run(new Date(now.getTime() + wait * 1000).toISOString(), id);
+    return 0;
+  }
+
+  private clearFailures(id: string): void {
+    this.store.orm.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, id)).run();
+  }
+
+  /** Signs in a user whose password was just checked (here, or by the clinic server): clears failures, audits. */
+  signedIn(id: string, now: Date = this.now(), detail?: string): User {
+    const { sqlite, orm } = this.store;
+    const row = orm.select().from(users).where(eq(users.id, id)).get();
+    if (!row || row.deletedAt) throw new CairnFailure('not_found', 'this account is not on this device yet: sync the device, then sign in');
     sqlite.transaction(() => {
-      orm.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, row.id)).run();
-      this.audit.append({ action: 'session.login', userId: row.id }, now.toISOString());
+      this.clearFailures(id);
+      this.audit.append({ action: 'session.login', userId: id, ...(detail && { detail }) }, now.toISOString());
     })();
     return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
   }
+
+  /** A sign-in the clinic server refused (wrong password, locked, disabled): audited here too. */
+  refusedByServer(username: string, detail: string): void {
+    const row = this.store.orm.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
+    this.store.sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row?.id ?? null, detail: `${username}: clinic server: ${detail}` }, this.now().toISOString()))();
+  }
+
 }

@@ -34,6 +34,7 @@ export function backoffMs(failures: number): number {
  */
 export class SyncLoop implements SyncController {
   private running: Promise<SyncStatus> | null = null;
+  private stopped = false;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private current: SyncStatus;
@@ -56,13 +57,23 @@ export class SyncLoop implements SyncController {
     this.opts.onChange?.(this.current);
   }
 
+  /** The counts, or null when they cannot be read (the database was closed under a stopped loop). */
+  private safeCounts(): ReturnType<typeof this.counts> | null {
+    try {
+      return this.counts();
+    } catch {
+      return null;
+    }
+  }
+
   status(): SyncStatus {
-    const c = this.counts();
+    const c = this.safeCounts();
+    if (!c) return { ...this.current, state: 'error', error: { code: 'closed', message: 'the database is closed: unlock it to sync' }, progress: null };
     return { ...this.current, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, serverUrl: c.serverUrl, ...(!c.serverUrl && { state: 'not_enrolled' as const }) };
   }
 
   syncNow(): Promise<SyncStatus> {
-    if (!this.counts().serverUrl) return Promise.resolve(this.status());
+    if (this.stopped || !this.safeCounts()?.serverUrl) return Promise.resolve(this.status());
     this.running ??= this.once().finally(() => {
       this.running = null;
     });
@@ -71,12 +82,15 @@ export class SyncLoop implements SyncController {
 
   private async once(): Promise<SyncStatus> {
     this.set({ state: 'syncing', lastAttemptAt: this.now().toISOString(), progress: null });
-    const summary = await this.run((p) => this.set({ progress: p }));
+    // Important: a run never throws out of here (it may be on a timer, where a throw ends the process).
+    const summary = await this.run((p) => this.set({ progress: p })).catch(
+      (e: unknown): SyncSummary => ({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: { code: 'sync_failed', message: e instanceof Error ? e.message : String(e), retryable: !this.stopped } }),
+    );
     if (summary.error) {
       this.failures++;
       const wait = summary.error.retryable ? backoffMs(this.failures) : null;
       this.set({ state: summary.error.code === 'offline' ? 'offline' : 'error', error: { code: summary.error.code, message: summary.error.message }, progress: null, nextAttemptAt: wait ? new Date(this.now().getTime() + wait).toISOString() : null });
-      if (wait) this.schedule(wait);
+      if (wait && !this.stopped) this.schedule(wait);
     } else {
       this.failures = 0;
       this.set({ state: 'idle', error: null, lastSyncedAt: this.now().toISOString(), progress: null, nextAttemptAt: null });
@@ -86,26 +100,32 @@ export class SyncLoop implements SyncController {
 
   /** Syncs every `intervalMs` (default one minute) until stopped. */
   start(): void {
+    this.stopped = false;
     this.schedule(0);
   }
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      void this.syncNow().finally(() => {
-        if (!this.current.nextAttemptAt) this.schedule(this.opts.intervalMs ?? 60_000);
-      });
+      this.syncNow()
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.stopped && !this.current.nextAttemptAt) this.schedule(this.opts.intervalMs ?? 60_000);
+        });
     }, ms);
     this.timer.unref?.();
   }
 
   /** Connectivity came back: try at once instead of waiting for the backoff. */
   online(): void {
+    if (this.stopped) return;
     this.failures = 0;
     this.schedule(0);
   }
 
+  /** No more timed runs (a run in flight finishes; its result is reported, never thrown). */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

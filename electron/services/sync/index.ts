@@ -6,9 +6,11 @@ import { SyncClient, type SyncClientOptions } from './sync.client';
 import { SyncLoop } from './controller';
 import type { SyncRunner } from './session-sync';
 import { enrollDevice, HttpTransport, TransportError, type FetchLike } from './transport';
+import { enrolledServer, userSessionTokens } from './user-sessions';
 
 export { SyncClient, type SyncSummary, type SyncProgress } from './sync.client';
 export { HttpTransport, TransportError, fetchTrusting, type FetchLike, type SyncTransport } from './transport';
+export { signInWithServer, userSessionTokens, saveUserSession, forgetUserSession, type ServerVerdict } from './user-sessions';
 
 export interface SyncConfig {
   serverUrl: string;
@@ -17,10 +19,7 @@ export interface SyncConfig {
 
 /** Where this device syncs to, once enrolled (kept in the encrypted database). */
 export function syncConfig(sqlite: Database.Database): SyncConfig | null {
-  const get = (k: string): string | undefined => (sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
-  const serverUrl = get('sync.server_url');
-  const token = get('sync.device_token');
-  return serverUrl && token ? { serverUrl, token } : null;
+  return enrolledServer(sqlite);
 }
 
 /** Enrolls this device with the clinic server using a one-time code, and keeps its credential. */
@@ -36,6 +35,7 @@ export async function enrollThisDevice(store: Store, repos: Repos, p: { serverUr
       put.run('sync.device_token', out.token);
       put.run('sync.device_name', p.deviceName);
       put.run('mrn_block', String(out.mrnBlock));
+      put.run('sync.operator', out.operator ? '1' : '0');
     })();
     return { deviceId: out.deviceId };
   } catch (e) {
@@ -48,7 +48,7 @@ export async function enrollThisDevice(store: Store, repos: Repos, p: { serverUr
 export function clientFor(store: Store, repos: Repos, userId: () => string, opts: SyncClientOptions & { fetchImpl?: FetchLike } = {}): SyncClient {
   const config = syncConfig(store.sqlite);
   if (!config) throw new CairnFailure('not_enrolled', 'this device is not enrolled with a clinic server yet (cairn enroll --db FILE --server URL --code CODE)');
-  return new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, new HttpTransport(config.serverUrl, config.token, userId, opts.fetchImpl), opts);
+  return new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, new HttpTransport(config.serverUrl, config.token, userId, opts.fetchImpl, () => userSessionTokens(store.sqlite)), opts);
 }
 
 export { SyncLoop, backoffMs, type SyncController, type SyncStatus } from './controller';

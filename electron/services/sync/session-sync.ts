@@ -18,26 +18,29 @@ const IDLE: SyncStatus = { state: 'not_enrolled', serverUrl: null, lastSyncedAt:
  */
 export class SessionSync implements SyncController {
   private runner: SyncRunner | null = null;
-  private forFile: string | null = null;
+  /** Which opening of the database the runner works on: after Lock and Unlock it is a new one. */
+  private forOpening: number | null = null;
 
   constructor(
     private readonly session: Session,
     private readonly start: (dbFile: string) => SyncRunner | null,
-  ) {}
+  ) {
+    session.whenLocked(() => this.drop());
+  }
 
   private follow(): SyncRunner | null {
     const st = this.session.status();
     const unlocked = st.state === 'unlocked' || st.state === 'signedIn';
     if (!unlocked) {
-      void this.runner?.stop();
-      this.runner = null;
-      this.forFile = null;
+      this.drop();
       return null;
     }
     // Started for every unlocked database, enrolled or not: the worker also takes the automatic backups.
-    if (!this.runner || this.forFile !== this.session.dbFile) {
+    // Important: a runner of an earlier opening holds a closed connection; it is never reused.
+    if (!this.runner || this.forOpening !== this.session.generation) {
+      this.drop();
       this.runner = this.start(this.session.dbFile);
-      this.forFile = this.session.dbFile;
+      this.forOpening = this.session.generation;
     }
     this.runner?.setUser(st.state === 'signedIn' ? (st.user?.id ?? null) : null);
     return this.runner;
@@ -57,6 +60,14 @@ export class SessionSync implements SyncController {
   syncNow(): Promise<SyncStatus> {
     const runner = this.follow();
     return runner ? runner.syncNow() : Promise.resolve(this.status());
+  }
+
+  /** Stops the runner (the database is locked or was opened again). */
+  drop(): void {
+    const old = this.runner;
+    this.runner = null;
+    this.forOpening = null;
+    if (old) void Promise.resolve(old.stop()).catch(() => undefined);
   }
 
   /** The operating system says the network is back. */

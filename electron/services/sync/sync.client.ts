@@ -8,6 +8,7 @@ import { PullApplier } from './pull-applier';
 import { StatementCache } from '../db/statement-cache';
 import type { RowAccess } from './row-reader';
 import { TransportError, type SyncTransport } from './transport';
+import { userSessionTokens } from './user-sessions';
 
 export interface SyncSummary {
   pushed: number;
@@ -96,15 +97,18 @@ export class SyncClient {
   /** Pushes everything pending, then pulls until caught up. Errors are reported, never thrown. */
   async syncOnce(): Promise<SyncSummary> {
     const summary: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: this.cursor(), error: null };
+    let held: SyncSummary['error'] = null;
     try {
       // A long pull killed before it rebuilt the indexes it deferred: rebuild them first.
       this.applier.restoreIndexes();
       this.applier.replayParked();
-      await this.pushAll(summary);
+      held = await this.pushAll(summary);
       await this.pullAll(summary);
     } catch (e) {
       summary.error = describe(e);
     }
+    // Changes waiting for their author to sign in say so (also when, with nobody signed in, the pull was refused).
+    if (held && (!summary.error || summary.error.code === 'not_signed_in')) summary.error = held;
     summary.pending = this.pendingCount();
     summary.cursor = this.cursor();
     return summary;
@@ -130,15 +134,40 @@ export class SyncClient {
       .all(after, limit) as WireAuditEntry[];
   }
 
-  async pushAll(summary: SyncSummary): Promise<void> {
+  /**
+   * The clinic server accepts a change only from a user who signed in on this device with the server
+   * checking their password (or from an operator device's command line). Changes by anyone else wait
+   * here, in order, until that user signs in while the server is reachable: none is refused for it.
+   */
+  private pushable(batch: OutboxDbRow[]): { rows: OutboxDbRow[]; waitingFor: string | null } {
+    const sessions = userSessionTokens(this.sqlite);
+    const operator = this.metaGet.get('sync.operator')?.value === '1';
+    const i = batch.findIndex((r) => r.user_id !== null && !(r.user_id.startsWith('cli:') ? operator : sessions[r.user_id] !== undefined));
+    return i < 0 ? { rows: batch, waitingFor: null } : { rows: batch.slice(0, i), waitingFor: batch[i]!.user_id };
+  }
+
+  private waitingMessage(userId: string): SyncSummary['error'] {
+    const name = (this.sql('SELECT display_name AS n FROM users WHERE id = ?').get(userId) as { n: string } | undefined)?.n ?? userId;
+    const n = this.pendingCount();
+    return {
+      code: 'awaiting_sign_in',
+      message: userId.startsWith('cli:')
+        ? `${n} change(s) made from the command line wait: this device is not an operator device of the clinic server`
+        : `${n} change(s) wait until ${name} signs in on this device while the clinic server is reachable`,
+      retryable: false,
+    };
+  }
+
+  /** Pushes what may be pushed; returns why the rest waits, if some does. */
+  async pushAll(summary: SyncSummary): Promise<SyncSummary['error']> {
     const batchSize = this.opts.pushBatch ?? 1000;
     let restamped = false;
     const total = this.pendingCount();
     let done = 0;
     for (;;) {
-      const batch = this.pendingBatch(batchSize);
+      const { rows: batch, waitingFor } = this.pushable(this.pendingBatch(batchSize));
       const audit = this.auditBatch(batchSize * 4);
-      if (batch.length === 0 && audit.length === 0) return;
+      if (batch.length === 0 && audit.length === 0) return waitingFor ? this.waitingMessage(waitingFor) : null;
       const body: PushRequest = {
         protocol: PROTOCOL_VERSION,
         schemaVersion: this.schemaVersion(),
@@ -164,7 +193,8 @@ export class SyncClient {
       this.recordPushResults(batch, res, audit, summary);
       done += batch.length;
       this.opts.onProgress?.({ phase: 'push', done, total });
-      if (batch.length < batchSize && audit.length < batchSize * 4) return;
+      if (waitingFor) return this.waitingMessage(waitingFor);
+      if (batch.length < batchSize && audit.length < batchSize * 4) return null;
     }
   }
 

@@ -1,6 +1,6 @@
 import { request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { enrollResponse, errorBody, pullResponse, pushResponse, USER_HEADER, type PullResponse, type PushRequest, type PushResponse } from '../../../shared/sync/protocol';
+import { enrollResponse, errorBody, pullResponse, pushResponse, SESSIONS_HEADER, signInResponse, USER_HEADER, type PullResponse, type PushRequest, type PushResponse } from '../../../shared/sync/protocol';
 import type { Clocks, Fields } from '../../../shared/sync/entities';
 
 /** A failed exchange with the clinic server, with whether trying again later can help. */
@@ -67,10 +67,17 @@ export class HttpTransport implements SyncTransport {
     private readonly token: string,
     private readonly userId: () => string,
     private readonly fetchImpl: FetchLike = globalThis.fetch,
+    /** The user sessions this device holds (user id → token the server issued at sign-in). */
+    private readonly sessions: () => Record<string, string> = () => ({}),
   ) {}
 
   private headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.token}`, [USER_HEADER]: this.userId(), 'content-type': 'application/json' };
+    const sessions = this.sessions();
+    const tokens = Object.values(sessions);
+    // Pull as the signed-in user when the server gave them a session here, else as anyone who has one.
+    const wanted = this.userId();
+    const user = wanted.startsWith('cli:') || sessions[wanted] ? wanted : (Object.keys(sessions)[0] ?? wanted);
+    return { authorization: `Bearer ${this.token}`, [USER_HEADER]: user, ...(tokens.length > 0 && { [SESSIONS_HEADER]: tokens.join(',') }), 'content-type': 'application/json' };
   }
 
   push(body: PushRequest): Promise<PushResponse> {
@@ -89,6 +96,16 @@ export function enrollDevice(
   fetchImpl: FetchLike = globalThis.fetch,
 ): Promise<z.infer<typeof enrollResponse>> {
   return exchange(fetchImpl, `${baseUrl}/sync/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, enrollResponse);
+}
+
+/** A user signs in with the clinic server from an enrolled device; the answer is that user's session here. */
+export function serverSignIn(
+  baseUrl: string,
+  deviceToken: string,
+  body: { username: string; password: string },
+  fetchImpl: FetchLike = globalThis.fetch,
+): Promise<z.infer<typeof signInResponse>> {
+  return exchange(fetchImpl, `${baseUrl}/sync/sessions`, { method: 'POST', headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }, signInResponse);
 }
 
 /** fetch over HTTPS trusting the clinic's own certificate authority (a self-signed clinic certificate). */
