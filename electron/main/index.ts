@@ -55,6 +55,11 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     electronSession.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+    // frame-ancestors works only as a header (a <meta> CSP ignores it): added to what the window loads.
+    electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      const csp = details.responseHeaders?.['Content-Security-Policy'] ?? [];
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [...csp, "frame-ancestors 'none'"] } });
+    });
     const userData = app.getPath('userData');
     setDispatchLogger(createLogger({ destination: destination({ dest: join(userData, 'cairn.log'), mkdir: true }) }));
     // The sync worker opens its own connection, so it gets a copy of the key at unlock.

@@ -305,7 +305,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
       const v = viewer();
       // Results across charts: listing them is audited like reading them.
       session.repos.writer.read('labs.inbox', v, null);
-      return labResults(session.repos).inbox(v.mayOpen, i.limit);
+      return labResults(session.repos).inbox(v, i.scope, i.limit);
     },
     'labs.acknowledge': (i) => ({ acknowledged: labResults(session.repos).acknowledge(i.observationIds, i.note, actor()) }),
     'labs.patientResults': (i) => {

@@ -123,6 +123,9 @@ export async function startWebServer(opts: { handlers: Handlers; rendererDir: st
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
+      // Only a header can forbid framing: a <meta> CSP ignores frame-ancestors (renderer/index.html).
+      'content-security-policy': "frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
     });
     // A file that goes away between the check and the read ends the answer, not the process.
     createReadStream(file)

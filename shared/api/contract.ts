@@ -34,7 +34,7 @@ import { checkResult, medicationAdd, medicationChange, medicationCourse, medicat
 import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
 import { chartLinks, conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
-import { cumulativeView, dismissUnmatchedInput, hl7Review, inboxItem, labResultView, labReviewsInput, labTrend, resolveFieldDifferenceInput, resolveMergeInput, unmatchedItem } from '../domain/lab-review';
+import { cumulativeView, dismissUnmatchedInput, hl7Review, inboxInput, inboxPage, labResultView, labReviewsInput, labTrend, resolveFieldDifferenceInput, resolveMergeInput, unmatchedItem } from '../domain/lab-review';
 import { labOrder, labOrderInput, labOrderStatusInput, orderSet } from '../domain/lab-orders';
 import { advanceInput, appointment, bookInput, bookResult, cancelInput, freeSlotInput, listInput, rescheduleInput, scheduleConfig } from '../domain/schedule';
 import { importBundleInput, importSummary } from '../fhir/import-summary';
@@ -260,7 +260,7 @@ export const contract = {
   'patients.unmerge': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: patient },
   'patients.reassignMrn': { input: z.object({ id: z.uuid('not a patient id'), conflictId: z.uuid('not a conflict id').optional() }).strict(), output: patient },
   'patients.links': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: chartLinks },
-  'labs.inbox': { input: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(), output: z.array(inboxItem) },
+  'labs.inbox': { input: inboxInput, output: inboxPage },
   'labs.acknowledge': {
     input: z.object({ observationIds: z.array(z.uuid('not a result id')).min(1, 'choose at least one result').max(500), note: z.string().trim().max(500, 'at most 500 characters').optional() }).strict(),
     /** The results acknowledged now (one acknowledged before is left as it was). */

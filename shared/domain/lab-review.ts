@@ -65,12 +65,52 @@ export const labResultView = z.object({
   previous: z.object({ value: z.string(), unit: z.string().nullable(), flag: z.string().nullable(), status: z.string(), receivedAt: z.string() }).nullable(),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(),
+  /** The acknowledgement's note, e.g. why an imported result was filed as reviewed. */
+  acknowledgedNote: z.string().nullable(),
 });
 export type LabResultView = z.infer<typeof labResultView>;
 
-/** One unacknowledged result with whose it is. A restricted chart shows the name only (no test or value). */
-export const inboxItem = labResultView.extend({ patientName: z.string(), mrn: z.string().nullable(), restricted: z.boolean() });
+/**
+ * One unacknowledged result with whose it is, and whose inbox it is in: the ordering provider's
+ * (`orderedById`, the order's provider), or the shared queue every physician sees (null: no order
+ * here, or its provider's account is disabled). A restricted chart shows the name only.
+ */
+export const inboxItem = labResultView.extend({
+  patientName: z.string(),
+  mrn: z.string().nullable(),
+  restricted: z.boolean(),
+  orderedById: z.string().nullable(),
+  orderedBy: z.string().nullable(),
+});
 export type InboxItem = z.infer<typeof inboxItem>;
+
+/** Whose results: mine (the results of my orders, and the shared queue of results with no provider) or everyone's. */
+export const inboxScope = z.enum(['mine', 'all'], { message: 'choose mine or all' });
+export type InboxScope = z.infer<typeof inboxScope>;
+
+export const inboxInput = z.object({ scope: inboxScope.default('mine'), limit: z.number().int().min(1).max(500).default(200) }).strict();
+
+/** A page of the inbox: `total` is how many wait in this scope (the page may hold fewer). */
+export const inboxPage = z.object({ items: z.array(inboxItem), total: z.number().int(), scope: inboxScope });
+export type InboxPage = z.infer<typeof inboxPage>;
+
+/**
+ * Imported history is not news: a lab result brought in by an import (FHIR) and collected more
+ * than this many days before the import is filed as already reviewed; a more recent one waits in
+ * the inbox like a result from the lab.
+ */
+export const IMPORTED_RESULT_REVIEW_DAYS = 30;
+
+/** Whether an imported result collected at `effectiveAt` is filed as reviewed when imported at `importedAt`. */
+export function fileImportedAsReviewed(effectiveAt: string, importedAt: string): boolean {
+  const collected = Date.parse(effectiveAt);
+  const imported = Date.parse(importedAt);
+  if (Number.isNaN(collected) || Number.isNaN(imported)) return false; // unsure: a person looks at it
+  return imported - collected > IMPORTED_RESULT_REVIEW_DAYS * 86_400_000;
+}
+
+/** The acknowledgement note of a result filed on import. */
+export const FILED_ON_IMPORT_NOTE = `Imported history (collected more than ${IMPORTED_RESULT_REVIEW_DAYS} days before import): filed as reviewed`;
 
 /** A cell carries the lab's comments on its result and order, so a value with a caveat is never shown bare. */
 export const cumulativeCell = z.object({ id: z.string(), value: z.string(), flag: z.string().nullable(), severity, notes: z.array(z.string()) });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../electron/services/db/open';
 import { exportPatientBundle, exportResources } from '../../electron/services/fhir/export';
 import { FhirImporter, type ImportSummary } from '../../electron/services/fhir/import';
+import { FILED_ON_IMPORT_NOTE } from '../../shared/domain/lab-review';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { validateFhir } from '../helpers/fhir-validate';
@@ -74,7 +75,14 @@ describe('FHIR import of the Synthea bundles', () => {
     // Every row was written through the writer: an audit entry and an outbox entry each.
     const rows = ['patients', 'encounters', 'conditions', 'allergies', 'observations', 'medication_events', 'immunizations', 'procedures', 'diagnostic_reports', 'care_plans'].reduce((n, tb) => n + count(db, `SELECT count(*) FROM ${tb}`), 0);
     expect(count(db, `SELECT count(*) FROM audit_log WHERE action = 'fhir.import'`)).toBe(rows);
-    expect(count(db, 'SELECT count(*) FROM sync_outbox')).toBe(rows);
+    // Years-old lab history is filed as reviewed on import (one acknowledgement per result, synced),
+    // so it does not flood the results inbox; one audit entry per patient says how many.
+    const labs = count(db, `SELECT count(*) FROM observations WHERE category = 'laboratory'`);
+    expect(labs).toBeGreaterThan(100);
+    expect(count(db, `SELECT count(*) FROM result_acknowledgements a JOIN observations o ON o.id = a.observation_id WHERE o.category = 'laboratory' AND a.note = ?`, FILED_ON_IMPORT_NOTE)).toBe(labs);
+    expect(count(db, `SELECT count(*) FROM result_acknowledgements`)).toBe(labs);
+    expect(count(db, `SELECT count(DISTINCT patient_id) FROM audit_log WHERE action = 'labs.file_imported'`)).toBe(count(db, `SELECT count(DISTINCT patient_id) FROM observations WHERE category = 'laboratory'`));
+    expect(count(db, 'SELECT count(*) FROM sync_outbox')).toBe(rows + labs);
     expect(repos.audit.firstBroken()).toBeNull();
     // Three of the twelve died (Patient.deceasedDateTime).
     expect(all(db, 'SELECT family_name, deceased_on FROM patients WHERE deceased_on IS NOT NULL ORDER BY family_name')).toEqual([
@@ -198,7 +206,8 @@ describe('FHIR import of the Synthea bundles', () => {
     expect(chols.map((c) => c['value_num'])).toEqual([165.82059677686132, 170]);
     expect(chols[1]!['supersedes_id']).toBe(chols[0]!['id']);
     const after = counts(db);
-    expect(after['sync_outbox']! - before['sync_outbox']!).toBe(3);
+    // The patient, the condition, the new cholesterol and its acknowledgement (old history, filed as reviewed).
+    expect(after['sync_outbox']! - before['sync_outbox']!).toBe(4);
     // And once only.
     const twice = new FhirImporter(repos, ACTOR);
     twice.importJson(bundle, 'changed.json');
@@ -394,9 +403,9 @@ describe('fhir.importBundle (File → Import in the desktop app)', () => {
     expect(notJson.errors[0]).toMatchObject({ source: 'x.json', path: 'type' });
     await clinic.ok('session.logout');
     await clinic.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
-    await clinic.ok('users.create', { username: 'nurse1', displayName: 'N. Nurse', role: 'nurse', password: 'tulip river 17' });
+    await clinic.ok('users.create', { username: 'nurse1', displayName: 'N. Nurse', role: 'nurse', password: 'nurse password 1' });
     await clinic.ok('session.logout');
-    await clinic.ok('session.login', { username: 'nurse1', password: 'tulip river 17' });
+    await clinic.ok('session.login', { username: 'nurse1', password: 'nurse password 1' });
     expect(await clinic.call('fhir.importBundle', { fileName: EBONI, text: text(EBONI) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CumulativeView, InboxItem, LabResultView, LabTrend, UnmatchedItem } from '../../shared/domain/lab-review';
+import type { CumulativeView, InboxItem, InboxPage, LabResultView, LabTrend, UnmatchedItem } from '../../shared/domain/lab-review';
 import type { Patient } from '../../shared/domain/patient';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { openClinic, type Clinic } from '../helpers/clinic';
@@ -20,6 +20,8 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
   let ingest: Hl7Ingest;
   let donald: Patient;
   const count = (sql: string, ...p: unknown[]): number => (c.session.repos.store.sqlite.prepare(sql).get(...p) as { n: number }).n;
+  /** The inbox's results (everyone's: none of these results answers an order here, so all are in the shared queue). */
+  const inbox = async (): Promise<InboxItem[]> => (await c.ok<InboxPage>('labs.inbox', {})).items;
 
   beforeAll(async () => {
     c = await openClinic(t.dir, () => new Date());
@@ -40,21 +42,21 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
   });
 
   it('lists unacknowledged results across patients: critical first, then abnormal, then normal, with name and MRN', async () => {
-    const inbox = await c.ok<InboxItem[]>('labs.inbox', {});
+    const items = await inbox();
     // LAB-ORU-1's two results still "registered" (no value yet) are not for review.
-    expect(inbox).toHaveLength(8 + 3);
-    expect(inbox[0]).toMatchObject({ loinc: '2345-7', value: '250', flag: 'HH', severity: 'critical', patientName: 'Duck, Donald', mrn: donald.mrn, restricted: false, refLow: 70, refHigh: 99 });
-    expect(inbox.slice(1, 3).map((i) => [i.loinc, i.severity]).sort()).toEqual([['2345-7', 'abnormal'], ['2823-3', 'abnormal']]);
-    expect(inbox.slice(3).every((i) => i.severity === 'normal')).toBe(true);
+    expect(items).toHaveLength(8 + 3);
+    expect(items[0]).toMatchObject({ loinc: '2345-7', value: '250', flag: 'HH', severity: 'critical', patientName: 'Duck, Donald', mrn: donald.mrn, restricted: false, refLow: 70, refHigh: 99 });
+    expect(items.slice(1, 3).map((i) => [i.loinc, i.severity]).sort()).toEqual([['2345-7', 'abnormal'], ['2823-3', 'abnormal']]);
+    expect(items.slice(3).every((i) => i.severity === 'normal')).toBe(true);
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.inbox'`)).toBe(1);
   });
 
   it('acknowledges a result: gone from the inbox, audited, synced; acknowledging again changes nothing', async () => {
-    const [critical] = await c.ok<InboxItem[]>('labs.inbox', {});
+    const [critical] = await inbox();
     expect(await c.ok('labs.acknowledge', { observationIds: [critical!.id], note: 'called the patient' })).toEqual({ acknowledged: [critical!.id] });
-    const inbox = await c.ok<InboxItem[]>('labs.inbox', {});
-    expect(inbox.map((i) => i.id)).not.toContain(critical!.id);
-    expect(inbox[0]!.severity).toBe('abnormal');
+    const items = await inbox();
+    expect(items.map((i) => i.id)).not.toContain(critical!.id);
+    expect(items[0]!.severity).toBe('abnormal');
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.acknowledge' AND patient_id = ? AND detail = ?`, donald.id, critical!.id)).toBe(1);
     expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'result_ack' AND patient_id = ?`, donald.id)).toBe(1);
     expect(count(`SELECT count(*) AS n FROM result_acknowledgements WHERE observation_id = ? AND note = 'called the patient'`, critical!.id)).toBe(1);
@@ -91,8 +93,8 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
     expect(await c.ok<UnmatchedItem[]>('labs.unmatched')).toEqual([]);
     const trend = await c.ok<LabTrend>('labs.trend', { patientId: donald.id, loinc: '2345-7' });
     expect(trend.points.map((p) => p.value)).toEqual([250, 110, 45]);
-    const inbox = await c.ok<InboxItem[]>('labs.inbox', {});
-    expect(inbox[0]).toMatchObject({ value: '45', flag: 'LL', severity: 'critical', patientId: donald.id });
+    const items = await inbox();
+    expect(items[0]).toMatchObject({ value: '45', flag: 'LL', severity: 'critical', patientId: donald.id });
     const sqlite = c.session.repos.store.sqlite;
     expect(sqlite.prepare(`SELECT status, resolved_by AS by, patient_id AS pid FROM hl7_reviews WHERE id = ?`).get(queue[0]!.reviewId)).toMatchObject({ status: 'resolved', pid: donald.id });
     expect(sqlite.prepare(`SELECT status, patient_id AS pid, results FROM hl7_messages WHERE control_id = 'U1'`).get()).toEqual({ status: 'processed', pid: donald.id, results: 1 });
@@ -107,7 +109,7 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
     const vip = await c.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female' });
     ingest.receive(oru('V1', `PID|1||${vip.mrn}^^^^MR||Famous^Vera||19750601|F`, 'F-V', 'OBX|1|NM|2345-7^Glucose^LN||300|mg/dL|70-99|HH|||F|||20260303090000+0000', 'NTE|1|L|Repeat requested'), 'v1');
     await c.ok('patients.setRestricted', { id: vip.id, restricted: true });
-    const item = (await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.patientId === vip.id);
+    const item = (await inbox()).find((i) => i.patientId === vip.id);
     expect(item).toMatchObject({ patientName: 'Famous, Vera', restricted: true, value: '', loinc: '', mrn: null, notes: [], orderNotes: [] });
     expect(await c.call('labs.patientResults', { patientId: vip.id })).toMatchObject({ ok: false, error: { code: 'break_glass_required' } });
   });
@@ -125,7 +127,7 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
       'OBX|2|NM|2951-2^Sodium^LN||140|mmol/L|135-145|N|||F|||20260304080000+0000',
     ].join('\r');
     expect(ingest.receive(msg, 'n1')).toMatchObject({ ack: 'AA', patientId: donald.id, results: 2 });
-    const potassium = (await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.loinc === '2823-3' && i.value === '6.1');
+    const potassium = (await inbox()).find((i) => i.loinc === '2823-3' && i.value === '6.1');
     expect(potassium).toMatchObject({ notes: ['Specimen hemolyzed: potassium may be falsely raised', 'Please repeat'], orderNotes: ['Received 6 hours after collection'] });
     const results = await c.ok<LabResultView[]>('labs.patientResults', { patientId: donald.id });
     expect(results.find((r) => r.loinc === '2951-2' && r.value === '140')).toMatchObject({ notes: [], orderNotes: ['Received 6 hours after collection'] });
@@ -150,6 +152,6 @@ describe('the results inbox, cumulative view, trends and the unmatched queue, th
     expect(now).toHaveLength(1);
     expect(now[0]).toMatchObject({ value: '2.4', status: 'corrected', corrected: true, previous: { value: '1.1', unit: 'mg/dL', flag: 'N', status: 'final', receivedAt: first.receivedAt } });
     // The correction is a new result to review, though the earlier value was acknowledged.
-    expect((await c.ok<InboxItem[]>('labs.inbox', {})).find((i) => i.id === now[0]!.id)).toMatchObject({ previous: { value: '1.1' } });
+    expect((await inbox()).find((i) => i.id === now[0]!.id)).toMatchObject({ previous: { value: '1.1' } });
   });
 });

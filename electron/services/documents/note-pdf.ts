@@ -2,7 +2,7 @@ import { displayName } from '../../../shared/domain/patient';
 import type { Note } from '../../../shared/domain/clinical';
 import { renderNoteText } from '../../../shared/domain/templates';
 import type { Session } from '../session';
-import { visitSummaryPdf } from './visit-summary.pdf';
+import { visitSummaryPdf, vitalLines } from './visit-summary.pdf';
 import { prescriptionPdf } from './prescription.pdf';
 import { sig, sigText } from '../../../shared/domain/sig';
 
@@ -22,7 +22,8 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
   const encounter = n.encounterId ? repos.encounters.get(n.encounterId) : null;
   const rendered = n.templateId ? renderNoteText(repos.templates.get(n.templateId), n.content) : { title: n.title, sections: [] };
   const addenda = repos.notes.list({ patientId: n.patientId }).filter((a) => a.amendsNoteId === n.id && a.status === 'signed');
-  const vitals = encounter ? repos.vitals.forEncounter(encounter.id).map((v) => `${v.display}: ${v.value} ${v.unit}${v.interpretation && v.interpretation !== 'N' ? ` (${v.interpretation})` : ''}`) : [];
+  // In the units they were typed in (lb, °F), with the stored UCUM value beside.
+  const vitals = encounter ? vitalLines(repos.vitals.forEncounter(encounter.id)) : [];
   const bytes = await visitSummaryPdf({
     clinicName: session.status().clinicName ?? 'Cairn',
     patient: { name: displayName(patient), birthDate: patient.birthDate, sex: patient.sex, mrn: patient.mrn },

@@ -9,6 +9,7 @@ import { ENTITIES, type EntityName } from '../../../shared/sync/entities';
 import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import { MrnAllocator } from '../repos/mrn';
+import { ImportFiling } from '../labs/filing';
 import type { Actor } from '../repos/writer';
 
 export type { ImportSummary, TypeTally } from '../../../shared/fhir/import-summary';
@@ -175,6 +176,7 @@ export class FhirImporter {
             throw e instanceof EntryFailure ? e : new EntryFailure(entry, e instanceof Error ? e.message : String(e));
           }
         }
+        w.finish(patientKey);
       });
     } catch (e) {
       if (!(e instanceof EntryFailure)) throw e;
@@ -220,6 +222,8 @@ class PatientWrite {
   private readonly ids = new Map<SourceKey, string[]>();
   private readonly vitalSets = new Map<string, string>();
   private readonly stmts;
+  /** Old lab history is filed as reviewed, so it does not flood the results inbox. */
+  private readonly filing: ImportFiling;
 
   constructor(
     private readonly repos: Repos,
@@ -229,6 +233,12 @@ class PatientWrite {
     private readonly fresh: boolean,
   ) {
     this.stmts = statementsFor(repos.store.sqlite);
+    this.filing = new ImportFiling(repos, actor, at);
+  }
+
+  /** After the patient's last entry: the audit entry of the results filed as reviewed. */
+  finish(patientKey: SourceKey): void {
+    this.filing.audit(this.idsOf(patientKey)[0] ?? null);
   }
 
   private source(type: string, sourceId: string): { entity_id: string; content_hash: string } | undefined {
@@ -335,6 +345,8 @@ class PatientWrite {
     this.stmts.get(`INSERT INTO ${d.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(cols.map((c) => full[c]));
     const patientId = d.entity === 'patient' ? id : ((full['patient_id'] as string | null) ?? this.idsOf(patientKey)[0] ?? null);
     this.repos.writer.record(this.at, { action: 'fhir.import', actor: this.actor, patientId, entity: d.entity, id, op: 'insert', payload: { id }, detail: entry.key });
+    // Important: after the observation's own outbox entry, so a device receives the result before its acknowledgement.
+    if (d.entity === 'observation' && patientId !== null) this.filing.consider(id, patientId, full['category'], full['effective_at']);
     return id;
   }
 

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
-import { type CumulativeView, flagSeverity, type InboxItem, type LabResultView, type LabTrend, SEVERITY_RANK, storedNotes } from '../../../shared/domain/lab-review';
+import { displayValue } from '../../../shared/domain/display-units';
+import { type CumulativeView, flagSeverity, type InboxItem, type InboxPage, type InboxScope, type LabResultView, type LabTrend, SEVERITY_RANK, storedNotes } from '../../../shared/domain/lab-review';
 import type { Actor, ClinicalWriter } from '../repos/writer';
 
 interface Row {
@@ -11,6 +12,8 @@ interface Row {
   display: string | null;
   valueNum: number | null;
   valueText: string | null;
+  /** The value as the lab sent it (OBX-5), for results from a message. */
+  sent: string | null;
   unit: string | null;
   refLow: number | null;
   refHigh: number | null;
@@ -25,24 +28,27 @@ interface Row {
   supersedesId: string | null;
   prevValueNum: number | null;
   prevValueText: string | null;
+  prevSent: string | null;
   prevUnit: string | null;
   prevFlag: string | null;
   prevStatus: string | null;
   prevReceivedAt: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  acknowledgedNote: string | null;
 }
 
 /** Who may see a restricted chart's values (the signed-in user broke the glass for it). */
 export type MayOpen = (patientId: string) => boolean;
 
-const COLUMNS = `o.id, o.patient_id AS patientId, o.loinc, o.display, o.value_num AS valueNum, o.value_text AS valueText, o.unit,
+const COLUMNS = `o.id, o.patient_id AS patientId, o.loinc, o.display, o.value_num AS valueNum, o.value_text AS valueText, o.entered_as AS sent, o.unit,
   o.ref_low AS refLow, o.ref_high AS refHigh, o.ref_text AS refText, o.interpretation AS flag, o.status, o.effective_at AS effectiveAt,
   o.created_at AS receivedAt, o.lab_order_display AS orderDisplay, o.lab_notes AS notes, o.lab_order_notes AS orderNotes, o.supersedes_id AS supersedesId,
-  prev.value_num AS prevValueNum, prev.value_text AS prevValueText, prev.unit AS prevUnit, prev.interpretation AS prevFlag, prev.status AS prevStatus, prev.created_at AS prevReceivedAt,
+  prev.value_num AS prevValueNum, prev.value_text AS prevValueText, prev.entered_as AS prevSent, prev.unit AS prevUnit, prev.interpretation AS prevFlag, prev.status AS prevStatus, prev.created_at AS prevReceivedAt,
   (SELECT a.created_at FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedAt,
   (SELECT coalesce(u.display_name, a.created_by) FROM result_acknowledgements a LEFT JOIN users u ON u.id = a.created_by
-    WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedBy`;
+    WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedBy,
+  (SELECT a.note FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL ORDER BY a.created_at LIMIT 1) AS acknowledgedNote`;
 
 /** The version a result replaces (COLUMNS reads it as prev). */
 const PREVIOUS = `LEFT JOIN observations prev ON prev.id = o.supersedes_id`;
@@ -51,9 +57,26 @@ const PREVIOUS = `LEFT JOIN observations prev ON prev.id = o.supersedes_id`;
 const CURRENT = `o.category = 'laboratory' AND o.deleted_at IS NULL AND o.status NOT IN ('entered-in-error', 'registered')
   AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id AND n.deleted_at IS NULL)`;
 
-function shown(r: { valueNum: number | null; valueText: string | null }): string {
-  if (r.valueNum !== null) return String(r.valueNum);
-  return r.valueText ?? '';
+/** The value as a clinician reads it (display-units): the lab's own string, a comparator's text, or a number rounded by its test. */
+/**
+ * Whose inbox a result is in: the provider of the order it answers (linked at ingest, or by its
+ * placer number when the order arrived later, e.g. by sync). No order, or a provider whose account
+ * is disabled: the shared queue (null), which every physician sees.
+ */
+const ROUTE = `LEFT JOIN lab_orders lo ON lo.deleted_at IS NULL AND lo.id = coalesce(o.order_id,
+    (SELECT l2.id FROM lab_orders l2 WHERE l2.placer_number = o.lab_placer_number AND l2.patient_id = o.patient_id AND l2.deleted_at IS NULL))
+  LEFT JOIN users ou ON ou.id = lo.ordered_by`;
+const ROUTED_TO = `CASE WHEN ou.id IS NOT NULL AND ou.disabled = 0 THEN ou.id END`;
+
+/** Current, unacknowledged, on a chart not deleted, in the scope (named parameters: scope, userId). */
+const WAITING = `${CURRENT} AND p.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL)
+  AND (@scope = 'all' OR ${ROUTED_TO} IS NULL OR ${ROUTED_TO} = @userId)`;
+
+type InboxRow = Row & { patientName: string; mrn: string | null; restricted: number; orderedById: string | null; orderedBy: string | null };
+
+function shown(loinc: string, r: { valueNum: number | null; valueText: string | null; sent: string | null }): string {
+  return displayValue({ loinc, value: r.valueNum, text: r.valueText, sent: r.sent });
 }
 
 function view(r: Row): LabResultView {
@@ -62,7 +85,7 @@ function view(r: Row): LabResultView {
     patientId: r.patientId,
     loinc: r.loinc,
     display: r.display ?? r.loinc,
-    value: shown(r),
+    value: shown(r.loinc, r),
     valueNum: r.valueNum,
     unit: r.unit,
     refLow: r.refLow,
@@ -79,10 +102,11 @@ function view(r: Row): LabResultView {
     corrected: r.supersedesId !== null,
     previous:
       r.supersedesId !== null && r.prevStatus !== null
-        ? { value: shown({ valueNum: r.prevValueNum, valueText: r.prevValueText }), unit: r.prevUnit, flag: r.prevFlag, status: r.prevStatus, receivedAt: r.prevReceivedAt ?? '' }
+        ? { value: shown(r.loinc, { valueNum: r.prevValueNum, valueText: r.prevValueText, sent: r.prevSent }), unit: r.prevUnit, flag: r.prevFlag, status: r.prevStatus, receivedAt: r.prevReceivedAt ?? '' }
         : null,
     acknowledgedAt: r.acknowledgedAt,
     acknowledgedBy: r.acknowledgedBy,
+    acknowledgedNote: r.acknowledgedNote,
   };
 }
 
@@ -92,7 +116,8 @@ function view(r: Row): LabResultView {
  * rows written through the ClinicalWriter (row, audit and outbox in one transaction).
  */
 export class LabResultsRepo {
-  private readonly unacknowledged: Database.Statement<[number], Row & { patientName: string; mrn: string | null; restricted: number }>;
+  private readonly unacknowledged: Database.Statement<[{ scope: InboxScope; userId: string; limit: number }], InboxRow>;
+  private readonly unacknowledgedCount: Database.Statement<[{ scope: InboxScope; userId: string }], { n: number }>;
   private readonly forPatient: Database.Statement<[string], Row>;
   private readonly observation: Database.Statement<[string], { patientId: string; category: string; acked: number }>;
   private readonly insertAck: Database.Statement<[string, string, string, string | null, string, string, string, string]>;
@@ -102,13 +127,13 @@ export class LabResultsRepo {
     private readonly writer: ClinicalWriter,
   ) {
     this.unacknowledged = sqlite.prepare(
-      `SELECT ${COLUMNS}, p.family_name || ', ' || p.given_name AS patientName, p.mrn, p.restricted
-       FROM observations o JOIN patients p ON p.id = o.patient_id ${PREVIOUS}
-       WHERE ${CURRENT} AND p.deleted_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL)
+      `SELECT ${COLUMNS}, p.family_name || ', ' || p.given_name AS patientName, p.mrn, p.restricted, ${ROUTED_TO} AS orderedById, ou.display_name AS orderedBy
+       FROM observations o JOIN patients p ON p.id = o.patient_id ${PREVIOUS} ${ROUTE}
+       WHERE ${WAITING}
        ORDER BY CASE WHEN o.interpretation IN ('HH', 'LL', 'AA') THEN 0 WHEN coalesce(o.interpretation, 'N') IN ('N', '') THEN 2 ELSE 1 END, o.created_at DESC
-       LIMIT ?`,
+       LIMIT @limit`,
     );
+    this.unacknowledgedCount = sqlite.prepare(`SELECT count(*) AS n FROM observations o JOIN patients p ON p.id = o.patient_id ${ROUTE} WHERE ${WAITING}`);
     this.forPatient = sqlite.prepare(
       `SELECT ${COLUMNS} FROM observations o ${PREVIOUS}
        WHERE o.patient_id = ? AND ${CURRENT} ORDER BY o.effective_at DESC, o.loinc`,
@@ -123,17 +148,21 @@ export class LabResultsRepo {
     );
   }
 
-  /** Unacknowledged results across patients: critical first, then abnormal, then normal; newest first within each. */
-  inbox(mayOpen: MayOpen, limit = 500): InboxItem[] {
+  /**
+   * Unacknowledged results in a scope: critical first, then abnormal, then normal; newest first
+   * within each. `total` counts every result waiting in the scope, not only the page.
+   */
+  inbox(viewer: { userId: string; mayOpen: MayOpen }, scope: InboxScope, limit = 500): InboxPage {
     // Ordered in SQL (the same rank as flagSeverity) so the limit never drops an older critical value.
-    const items = this.unacknowledged.all(limit).map((r): InboxItem => {
-      const restricted = r.restricted === 1 && !mayOpen(r.patientId);
+    const items = this.unacknowledged.all({ scope, userId: viewer.userId, limit }).map((r): InboxItem => {
+      const restricted = r.restricted === 1 && !viewer.mayOpen(r.patientId);
       const base = view(r);
       // Important: a restricted chart's results are listed by the patient's name only, as search does.
       const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null, notes: [], orderNotes: [], previous: null } : {};
-      return { ...base, ...hidden, patientName: r.patientName, mrn: restricted ? null : r.mrn, restricted };
+      return { ...base, ...hidden, patientName: r.patientName, mrn: restricted ? null : r.mrn, restricted, orderedById: r.orderedById, orderedBy: r.orderedById === null ? null : r.orderedBy };
     });
-    return items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit);
+    const total = this.unacknowledgedCount.get({ scope, userId: viewer.userId })?.n ?? 0;
+    return { items: items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit), total, scope };
   }
 
   /** Marks results as reviewed; one already acknowledged is left as it is. Returns the ids acknowledged now. */

@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import { newId } from '../db/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
-import type { VitalObservation, VitalTrend } from '../../../shared/domain/chart';
+import type { ChartSummary, VitalObservation, VitalTrend } from '../../../shared/domain/chart';
+import { displayValue } from '../../../shared/domain/display-units';
+import { flagSeverity } from '../../../shared/domain/lab-review';
 import { type TREND } from '../../../shared/domain/chart';
 import { interpretVital, normalBand, normalizeVitals, VITAL_KINDS, type VitalKind, type vitalsInput } from '../../../shared/domain/vitals';
 import type { Orm } from '../db/open';
@@ -11,6 +13,18 @@ import { encounters, observations, patients } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
 
 type Row = typeof observations.$inferSelect;
+interface ResultRow {
+  id: string;
+  loinc: string;
+  display: string;
+  valueNum: number | null;
+  valueText: string | null;
+  sent: string | null;
+  unit: string | null;
+  flag: string | null;
+  at: string;
+  acked: number;
+}
 const VITALS = 'vital-signs';
 const byLoinc = new Map<string, VitalKind>(Object.entries(VITAL_KINDS).map(([kind, v]): [string, VitalKind] => [v.loinc, kind as VitalKind]));
 
@@ -50,7 +64,7 @@ function toVital(r: Row): VitalObservation {
  */
 export class VitalsRepo {
   private readonly latestTwo: Database.Statement<[string, string], Row>;
-  private readonly results: Database.Statement<[string, number], { id: string; loinc: string; display: string; value: string; unit: string | null; flag: string | null; at: string }>;
+  private readonly results: Database.Statement<[string, number], ResultRow>;
 
   constructor(
     sqlite: Database.Database,
@@ -64,11 +78,15 @@ export class VitalsRepo {
        FROM observations WHERE patient_id = ? AND loinc = ? AND category = '${VITALS}' AND deleted_at IS NULL AND status != 'entered-in-error'
        ORDER BY effective_at DESC LIMIT 2`,
     );
+    // Current results only (not replaced by a correction, not entered in error, not still awaiting a
+    // value); a critical one nobody has acknowledged comes first whatever its age.
     this.results = sqlite.prepare(
-      `SELECT id, loinc, coalesce(display, loinc) AS display, coalesce(CAST(value_num AS TEXT), value_text, '') AS value, unit,
-              interpretation AS flag, effective_at AS at
-       FROM observations WHERE patient_id = ? AND category = 'laboratory' AND deleted_at IS NULL
-       ORDER BY effective_at DESC LIMIT ?`,
+      `SELECT o.id, o.loinc, coalesce(o.display, o.loinc) AS display, o.value_num AS valueNum, o.value_text AS valueText, o.entered_as AS sent, o.unit,
+              o.interpretation AS flag, o.effective_at AS at,
+              EXISTS (SELECT 1 FROM result_acknowledgements a WHERE a.observation_id = o.id AND a.deleted_at IS NULL) AS acked
+       FROM observations o WHERE o.patient_id = ? AND o.category = 'laboratory' AND o.deleted_at IS NULL AND o.status NOT IN ('entered-in-error', 'registered')
+         AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id AND n.deleted_at IS NULL)
+       ORDER BY (o.interpretation IN ('HH', 'LL', 'AA') AND NOT acked) DESC, o.effective_at DESC LIMIT ?`,
     );
   }
 
@@ -137,7 +155,7 @@ export class VitalsRepo {
   }
 
   /** The latest value of each vital with the one before it, for trend arrows on the face sheet. */
-  latest(patientId: string): { kind: string; display: string; value: number; unit: string; flag: string | null; at: string; previous: number | null; trend: (typeof TREND)[number] | null }[] {
+  latest(patientId: string): { kind: string; loinc: string; display: string; value: number; unit: string; flag: string | null; at: string; previous: number | null; trend: (typeof TREND)[number] | null }[] {
     const out = [];
     for (const [kind, info] of Object.entries(VITAL_KINDS)) {
       const [last, before] = this.latestTwo.all(patientId, info.loinc);
@@ -145,12 +163,23 @@ export class VitalsRepo {
       const value = last.valueNum ?? 0;
       const prev = before?.valueNum ?? null;
       const trend = prev === null ? null : Math.abs(value - prev) <= Math.abs(prev) * 0.02 ? 'steady' : value > prev ? 'up' : 'down';
-      out.push({ kind, display: last.display ?? info.display, value, unit: last.unit ?? info.unit, flag: last.interpretation, at: last.effectiveAt, previous: prev, trend } as const);
+      out.push({ kind, loinc: info.loinc, display: last.display ?? info.display, value, unit: last.unit ?? info.unit, flag: last.interpretation, at: last.effectiveAt, previous: prev, trend } as const);
     }
     return out;
   }
 
-  recentResults(patientId: string, limit: number): ReturnType<VitalsRepo['results']['all']> {
-    return this.results.all(patientId, limit);
+  /** The face sheet's results: values as read (display-units), critical unacknowledged ones first. */
+  recentResults(patientId: string, limit: number): ChartSummary['recentResults'] {
+    return this.results.all(patientId, limit).map((r) => ({
+      id: r.id,
+      loinc: r.loinc,
+      display: r.display,
+      value: displayValue({ loinc: r.loinc, value: r.valueNum, text: r.valueText, sent: r.sent }),
+      unit: r.unit,
+      flag: r.flag,
+      severity: flagSeverity(r.flag),
+      acknowledged: r.acked === 1,
+      at: r.at,
+    }));
   }
 }

@@ -3,8 +3,10 @@ import { LineChart } from '@mantine/charts';
 import { Alert, Card, Loader, Text, Title } from '@mantine/core';
 import { useEffect, useState, type ReactElement } from 'react';
 import { ReferenceArea } from 'recharts';
+import { displayValue, unitLabel } from '../../../../shared/domain/display-units';
 import type { LabTrend } from '../../../../shared/domain/lab-review';
 import { api } from '../../lib/api';
+import { timeAxis, timeOf } from '../../lib/time-axis';
 import { range } from './values';
 
 /** The y range covers the values and the reference range, so the band is always drawn. */
@@ -32,17 +34,23 @@ export function LabTrendChart({ patientId, loinc }: { patientId: string; loinc: 
   if (!trend) return <Loader />;
   if (trend.points.length === 0) return <Text c="dimmed">{trend.display} has no numeric values to chart.</Text>;
   const [lo, hi] = domain(trend);
+  const unit = unitLabel(trend.unit);
+  // Points by their collection time: a result two years back sits two years away, not one step.
+  const axis = timeAxis(trend.points.map((p) => timeOf(p.at)));
   return (
     <Card withBorder data-testid={`lab-trend-${loinc}`}>
-      <Title order={5}>{trend.display}{trend.unit ? ` (${trend.unit})` : ''}</Title>
+      <Title order={5}>{trend.display}{unit ? ` (${unit})` : ''}</Title>
       <Text size="xs" c="dimmed" mb="xs">
         {trend.points.length} result{trend.points.length === 1 ? '' : 's'} · LOINC {trend.loinc}
         {trend.refLow !== null || trend.refHigh !== null ? ` · reference ${range(trend)}` : ' · no reference range'}
       </Text>
       <LineChart
         h={240}
-        data={trend.points.map((p) => ({ date: p.at.slice(0, 16).replace('T', ' '), value: p.value }))}
+        data={trend.points.map((p) => ({ date: timeOf(p.at), value: p.value }))}
         dataKey="date"
+        xAxisProps={axis.xAxisProps}
+        tooltipProps={{ labelFormatter: axis.labelFormatter }}
+        valueFormatter={(v) => displayValue({ loinc: trend.loinc, value: v })}
         series={[{ name: 'value', label: trend.display, color: 'blue.6' }]}
         withDots
         curveType="linear"

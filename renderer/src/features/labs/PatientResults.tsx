@@ -1,10 +1,12 @@
 import { Alert, Badge, Loader, ScrollArea, SegmentedControl, Select, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useState, type ReactElement } from 'react';
 import type { CumulativeView, LabResultView } from '../../../../shared/domain/lab-review';
+import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
 import { criticalRow } from './FlagBadge';
 import { LabTrendChart } from './LabTrendChart';
 import { ResultCells } from './ResultCells';
+import { unitLabel } from '../../../../shared/domain/display-units';
 import { range, when } from './values';
 
 function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (loinc: string) => void }): ReactElement {
@@ -23,12 +25,15 @@ function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (
       </Table.Thead>
       <Table.Tbody>
         {results.map((r) => (
-          <Table.Tr key={r.id} style={{ ...criticalRow(r.severity), cursor: r.valueNum !== null ? 'pointer' : undefined }} onClick={() => r.valueNum !== null && onTrend(r.loinc)} data-testid={`result-row-${r.severity}`}>
+          <ClickableRow key={r.id} style={criticalRow(r.severity)} onActivate={r.valueNum !== null ? () => onTrend(r.loinc) : undefined} data-testid={`result-row-${r.severity}`}>
             <Table.Td>{when(r.effectiveAt)}</Table.Td>
             <ResultCells r={r} />
             <Table.Td>{r.status}</Table.Td>
-            <Table.Td>{r.acknowledgedAt ? `${r.acknowledgedBy ?? ''} ${when(r.acknowledgedAt)}` : <Badge variant="light">new</Badge>}</Table.Td>
-          </Table.Tr>
+            <Table.Td>
+              {r.acknowledgedAt ? `${r.acknowledgedBy ?? ''} ${when(r.acknowledgedAt)}` : <Badge variant="light">new</Badge>}
+              {r.acknowledgedNote && <Text size="xs" c="dimmed" data-testid="result-ack-note">{r.acknowledgedNote}</Text>}
+            </Table.Td>
+          </ClickableRow>
         ))}
       </Table.Tbody>
     </Table>
@@ -65,7 +70,7 @@ function Cumulative({ patientId }: { patientId: string }): ReactElement {
           <Table.Tbody>
             {view.rows.map((row) => (
               <Table.Tr key={row.loinc}>
-                <Table.Td>{row.display}{row.unit ? ` (${row.unit})` : ''}</Table.Td>
+                <Table.Td>{row.display}{unitLabel(row.unit) ? ` (${unitLabel(row.unit)})` : ''}</Table.Td>
                 <Table.Td>{range(row)}</Table.Td>
                 {row.cells.map((cell, i) => (
                   <Table.Td key={view.columns[i]} style={cell ? criticalRow(cell.severity) : undefined} fw={cell && cell.severity !== 'normal' ? 700 : undefined} c={cell?.severity === 'critical' ? 'red.8' : undefined}>

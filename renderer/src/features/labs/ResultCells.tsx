@@ -2,6 +2,7 @@ import { Badge, Table, Text } from '@mantine/core';
 import type { ReactElement } from 'react';
 import type { LabResultView } from '../../../../shared/domain/lab-review';
 import { FlagBadge } from './FlagBadge';
+import { withUnit } from '../../../../shared/domain/display-units';
 import { range, when } from './values';
 
 /** The lab's comments, shown with the value they qualify ("specimen hemolyzed" beside a potassium). */
@@ -22,7 +23,7 @@ function LabNotes({ notes, label, testId }: { notes: string[]; label: string; te
 function Previous({ r }: { r: LabResultView }): ReactElement | null {
   const p = r.previous;
   if (!p) return null;
-  const value = [p.value, p.unit, p.flag && p.flag !== 'N' ? p.flag : null].filter(Boolean).join(' ');
+  const value = [withUnit(p.value, p.unit), p.flag && p.flag !== 'N' ? p.flag : null].filter(Boolean).join(' ');
   return (
     <Text size="xs" c="dimmed" data-testid="result-previous">
       {`Was ${value} (${p.status}, received ${when(p.receivedAt)})`}
@@ -47,7 +48,7 @@ export function ResultCells({ r }: { r: LabResultView }): ReactElement {
       </Table.Td>
       <Table.Td>
         <Text span inherit fw={r.severity === 'normal' ? undefined : 700} c={r.severity === 'critical' ? 'red.8' : undefined}>
-          {r.value} {r.unit ?? ''}
+          {withUnit(r.value, r.unit)}
         </Text>
         <Previous r={r} />
         <LabNotes notes={r.notes} label="Lab note" testId="result-note" />

@@ -6,6 +6,8 @@ import type { DueList, MeasurePatient, MeasureSummary, MeasureTrendPoint } from 
 import { api } from '../../lib/api';
 import { downloadCsv, downloadPdf } from '../../lib/download';
 import { useNav } from '../../stores/nav.store';
+import { ScreenTitle } from '../../components';
+import { ClickableRow, activateOnKey } from '../../components';
 
 type Provider = { id: string; displayName: string };
 
@@ -54,7 +56,7 @@ function DueListTab(): ReactElement {
         <>
           <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} data-testid="due-counts">
             {list.counts.map((c) => (
-              <Card key={c.ruleId} withBorder padding="xs" style={{ cursor: 'pointer' }} onClick={() => setRuleIds([c.ruleId])}>
+              <Card key={c.ruleId} withBorder padding="xs" role="button" tabIndex={0} data-clickable aria-pressed={ruleIds.length === 1 && ruleIds[0] === c.ruleId} onClick={() => setRuleIds([c.ruleId])} onKeyDown={activateOnKey(() => setRuleIds([c.ruleId]))}>
                 <Text size="xs" c="dimmed" lineClamp={1}>{c.title}</Text>
                 <Group gap={6}>
                   <Text fw={700} c={c.overdue > 0 ? 'red.7' : undefined}>{c.overdue}</Text>
@@ -83,7 +85,7 @@ function DueListTab(): ReactElement {
             </Table.Thead>
             <Table.Tbody>
               {list.rows.map((r) => (
-                <Table.Tr key={`${r.patientId}-${r.ruleId}`} style={{ cursor: 'pointer' }} onClick={() => go({ name: 'chart', patientId: r.patientId, tab: 'preventive' })}>
+                <ClickableRow key={`${r.patientId}-${r.ruleId}`} onActivate={() => go({ name: 'chart', patientId: r.patientId, tab: 'preventive' })}>
                   <Table.Td>{r.name}</Table.Td>
                   <Table.Td>{r.mrn}</Table.Td>
                   <Table.Td>{r.birthDate}</Table.Td>
@@ -91,7 +93,7 @@ function DueListTab(): ReactElement {
                   <Table.Td><Badge color={r.status === 'overdue' ? 'red' : 'orange'} variant="light">{r.status}</Badge></Table.Td>
                   <Table.Td>{r.dueOn}</Table.Td>
                   <Table.Td>{r.lastDone ?? 'never'}</Table.Td>
-                </Table.Tr>
+                </ClickableRow>
               ))}
             </Table.Tbody>
           </Table>
@@ -103,8 +105,22 @@ function DueListTab(): ReactElement {
 
 const pct = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
 
+type Group = 'denominator' | 'excluded' | 'numerator' | 'gaps';
+
+/**
+ * What the numerator and the rest of the eligible patients mean. For most measures the numerator
+ * met the goal and the rest are gaps (to act on). For an inverse measure (CMS122, HbA1c poor
+ * control: lower is better) it is the other way round: the numerator is the poor outcome to act on,
+ * and the rest are controlled, never a red "gap".
+ */
+function groupWords(inverse: boolean, group: Group): { label: string; act: boolean } {
+  if (group === 'numerator') return inverse ? { label: 'Poor control (numerator)', act: true } : { label: 'Met (numerator)', act: false };
+  if (group === 'gaps') return inverse ? { label: 'Controlled', act: false } : { label: 'Gaps', act: true };
+  return { label: group === 'denominator' ? 'Denominator' : 'Exclusions', act: false };
+}
+
 /** The patients of one group (the gaps are where to act). */
-function GroupPatients({ year, provider, measureId, populationId, group, onClose }: { year: number; provider: string | null; measureId: string; populationId: string; group: 'denominator' | 'excluded' | 'numerator' | 'gaps'; onClose: () => void }): ReactElement {
+function GroupPatients({ year, provider, measureId, populationId, group, inverse, onClose }: { year: number; provider: string | null; measureId: string; populationId: string; group: Group; inverse: boolean; onClose: () => void }): ReactElement {
   const go = useNav((s) => s.go);
   const [patients, setPatients] = useState<MeasurePatient[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -112,7 +128,7 @@ function GroupPatients({ year, provider, measureId, populationId, group, onClose
     void api['population.measurePatients']({ year, measureId, populationId, group, ...(provider && { providerId: provider }) }).then((r) => (r.ok ? setPatients(r.value) : setError(r.error.message)));
   }, [year, provider, measureId, populationId, group]);
   return (
-    <Modal opened onClose={onClose} title={`${measureId}: ${group}`} size="lg">
+    <Modal opened onClose={onClose} title={`${measureId}: ${groupWords(inverse, group).label}`} size="lg">
       {error && <Alert color="red">{error}</Alert>}
       {!patients && !error && <Loader />}
       {patients && patients.length === 0 && <Text c="dimmed">Nobody in this group.</Text>}
@@ -120,11 +136,11 @@ function GroupPatients({ year, provider, measureId, populationId, group, onClose
         <Table highlightOnHover data-testid="measure-patients">
           <Table.Tbody>
             {patients.map((p) => (
-              <Table.Tr key={p.id} style={{ cursor: 'pointer' }} onClick={() => go({ name: 'chart', patientId: p.id, tab: 'preventive' })}>
+              <ClickableRow key={p.id} onActivate={() => go({ name: 'chart', patientId: p.id, tab: 'preventive' })}>
                 <Table.Td>{p.name}{p.restricted ? ' (restricted)' : ''}</Table.Td>
                 <Table.Td>{p.mrn}</Table.Td>
                 <Table.Td>{p.birthDate}</Table.Td>
-              </Table.Tr>
+              </ClickableRow>
             ))}
           </Table.Tbody>
         </Table>
@@ -133,8 +149,21 @@ function GroupPatients({ year, provider, measureId, populationId, group, onClose
   );
 }
 
-function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureTrendPoint[]; onGroup: (populationId: string, group: 'denominator' | 'excluded' | 'numerator' | 'gaps') => void }): ReactElement {
+/** A count that opens its patients: red when they are the ones to act on, green when they met the goal. */
+function GroupButton({ count, inverse, group, onClick, testId }: { count: number; inverse: boolean; group: Group; onClick: () => void; testId: string }): ReactElement {
+  const { label, act } = groupWords(inverse, group);
+  const color = group === 'numerator' || group === 'gaps' ? (act ? 'red' : 'teal') : undefined;
+  return (
+    <Button size="compact-xs" variant="subtle" color={color} onClick={onClick} aria-label={`${count} ${label.toLowerCase()}: list the patients`} data-tone={act ? 'act' : 'ok'} data-testid={testId}>
+      {count}
+    </Button>
+  );
+}
+
+function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureTrendPoint[]; onGroup: (populationId: string, group: Group, inverse: boolean) => void }): ReactElement {
   const main = m.populations[m.populations.length - 1]!;
+  // Column headings follow the measure's direction (every population of CMS122 is inverse).
+  const inverse = m.populations.every((p) => p.inverse);
   // One chart row per quarter end: each population's rate there, in percent.
   const data = [...new Set(trend.map((p) => p.periodEnd))].map((end) => {
     const row: Record<string, string | number | null> = { quarter: end.slice(0, 7) };
@@ -159,8 +188,8 @@ function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureT
             <Table.Th>Population</Table.Th>
             <Table.Th>Denominator</Table.Th>
             <Table.Th>Exclusions</Table.Th>
-            <Table.Th>Numerator</Table.Th>
-            <Table.Th>Gaps</Table.Th>
+            <Table.Th>{groupWords(inverse, 'numerator').label}</Table.Th>
+            <Table.Th>{groupWords(inverse, 'gaps').label}</Table.Th>
             <Table.Th>Rate</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -168,10 +197,10 @@ function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureT
           {m.populations.map((p) => (
             <Table.Tr key={p.id}>
               <Table.Td>{p.label}</Table.Td>
-              <Table.Td><Button size="compact-xs" variant="subtle" onClick={() => onGroup(p.id, 'denominator')}>{p.denominator}</Button></Table.Td>
-              <Table.Td><Button size="compact-xs" variant="subtle" onClick={() => onGroup(p.id, 'excluded')}>{p.exclusions}</Button></Table.Td>
-              <Table.Td><Button size="compact-xs" variant="subtle" onClick={() => onGroup(p.id, 'numerator')}>{p.numerator}</Button></Table.Td>
-              <Table.Td><Button size="compact-xs" variant="subtle" color="red" onClick={() => onGroup(p.id, 'gaps')} data-testid={`gaps-${m.id}-${p.id}`}>{p.gaps}</Button></Table.Td>
+              <Table.Td><GroupButton count={p.denominator} inverse={p.inverse} group="denominator" onClick={() => onGroup(p.id, 'denominator', p.inverse)} testId={`denominator-${m.id}-${p.id}`} /></Table.Td>
+              <Table.Td><GroupButton count={p.exclusions} inverse={p.inverse} group="excluded" onClick={() => onGroup(p.id, 'excluded', p.inverse)} testId={`excluded-${m.id}-${p.id}`} /></Table.Td>
+              <Table.Td><GroupButton count={p.numerator} inverse={p.inverse} group="numerator" onClick={() => onGroup(p.id, 'numerator', p.inverse)} testId={`numerator-${m.id}-${p.id}`} /></Table.Td>
+              <Table.Td><GroupButton count={p.gaps} inverse={p.inverse} group="gaps" onClick={() => onGroup(p.id, 'gaps', p.inverse)} testId={`gaps-${m.id}-${p.id}`} /></Table.Td>
               <Table.Td>{pct(p.rate)}{p.inverse ? ' (lower is better)' : ''}</Table.Td>
             </Table.Tr>
           ))}
@@ -192,7 +221,7 @@ function MeasuresTab(): ReactElement {
   const [measures, setMeasures] = useState<MeasureSummary[] | null>(null);
   const [trend, setTrend] = useState<MeasureTrendPoint[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [group, setGroup] = useState<{ measureId: string; populationId: string; group: 'denominator' | 'excluded' | 'numerator' | 'gaps' } | null>(null);
+  const [group, setGroup] = useState<{ measureId: string; populationId: string; group: Group; inverse: boolean } | null>(null);
   const input = { year, ...(provider && { providerId: provider }) };
   useEffect(() => {
     const i = { year, ...(provider && { providerId: provider }) };
@@ -221,7 +250,7 @@ function MeasuresTab(): ReactElement {
       {!measures && !error && <Loader />}
       {measures && (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          {measures.map((m) => <MeasureCard key={m.id} m={m} trend={trend.filter((p) => p.measureId === m.id)} onGroup={(populationId, g) => setGroup({ measureId: m.id, populationId, group: g })} />)}
+          {measures.map((m) => <MeasureCard key={m.id} m={m} trend={trend.filter((p) => p.measureId === m.id)} onGroup={(populationId, g, inverse) => setGroup({ measureId: m.id, populationId, group: g, inverse })} />)}
         </SimpleGrid>
       )}
       {group && <GroupPatients year={year} provider={provider} {...group} onClose={() => setGroup(null)} />}
@@ -233,7 +262,8 @@ function MeasuresTab(): ReactElement {
 export function PopulationScreen({ tab }: { tab?: 'due' | 'measures' | undefined }): ReactElement {
   return (
     <Tabs defaultValue={tab ?? 'due'} keepMounted={false}>
-      <Tabs.List>
+      <ScreenTitle title="Population health" />
+      <Tabs.List mt="sm">
         <Tabs.Tab value="due" data-testid="tab-due-list">Preventive care due</Tabs.Tab>
         <Tabs.Tab value="measures" data-testid="tab-measures">Quality measures</Tabs.Tab>
       </Tabs.List>

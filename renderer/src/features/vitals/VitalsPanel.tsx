@@ -2,7 +2,8 @@ import { Alert, Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text
 import { useState, type ReactElement } from 'react';
 import { ClinicalNumberInput } from '../../components/ClinicalNumberInput';
 import type { VitalObservation } from '../../../../shared/domain/chart';
-import { fromUcum, unitLabel, vitalsUnits, type VitalsUnits } from '../../../../shared/domain/vitals';
+import { displayQuantity, formatNumber, unitLabel } from '../../../../shared/domain/display-units';
+import { fromUcum, vitalsUnits, type VitalUnit, type VitalsUnits } from '../../../../shared/domain/vitals';
 import { api } from '../../lib/api';
 
 const UNITS_KEY = 'cairn.vitalUnits';
@@ -16,6 +17,20 @@ function savedUnits(): VitalsUnits {
   } catch {
     return DEFAULT_UNITS;
   }
+}
+
+const CONVERTED = ['weight', 'height', 'temperature', 'headCircumference'] as const;
+
+/**
+ * A recorded vital as read (display-units): in the clinic's unit when it was converted (weight,
+ * height, temperature, head circumference), with the exact stored UCUM value beside it.
+ */
+function recordedValue(v: VitalObservation, units: VitalsUnits): { shown: string; stored: string | null } {
+  const kind = CONVERTED.find((k) => k === v.kind);
+  if (kind === undefined || units[kind] === v.unit) return { shown: displayQuantity({ loinc: v.loinc, value: v.value, unit: v.unit }), stored: null };
+  // One decimal, as every converted kind is read (displayDecimals).
+  const converted = fromUcum(kind, v.value, units[kind] as VitalUnit<typeof kind>);
+  return { shown: `${formatNumber(converted, 1)} ${unitLabel(units[kind])}`, stored: `${v.value} ${unitLabel(v.unit)}` };
 }
 
 type Entry = Partial<Record<'systolic' | 'diastolic' | 'heartRate' | 'respiratoryRate' | 'temperature' | 'spo2' | 'height' | 'weight' | 'painScore' | 'headCircumference', number>>;
@@ -74,15 +89,12 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
           <Table verticalSpacing={2} data-testid="vitals-recorded">
             <Table.Tbody>
               {last.map((v) => {
-                const shown = v.kind === 'weight' ? `${fromUcum('weight', v.value, units.weight).toFixed(1)} ${unitLabel(units.weight)}`
-                  : v.kind === 'temperature' ? `${fromUcum('temperature', v.value, units.temperature).toFixed(1)} ${unitLabel(units.temperature)}`
-                  : v.kind === 'height' ? `${fromUcum('height', v.value, units.height).toFixed(1)} ${unitLabel(units.height)}`
-                  : `${v.value} ${unitLabel(v.unit)}`;
+                const { shown, stored } = recordedValue(v, units);
                 return (
                   <Table.Tr key={v.id}>
                     <Table.Td>{v.display}</Table.Td>
                     <Table.Td fw={600}>{shown}</Table.Td>
-                    <Table.Td><Text size="xs" c="dimmed">{v.unit !== unitLabel(v.unit) || v.kind === 'weight' || v.kind === 'height' || v.kind === 'temperature' ? `stored ${v.value} ${v.unit}` : ''}</Text></Table.Td>
+                    <Table.Td><Text size="xs" c="dimmed">{stored ? `stored ${stored}` : ''}</Text></Table.Td>
                     <Table.Td>{v.interpretation && v.interpretation !== 'N' && <Badge color="red">{v.interpretation}</Badge>}</Table.Td>
                   </Table.Tr>
                 );

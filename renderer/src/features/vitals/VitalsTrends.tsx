@@ -3,8 +3,10 @@ import { LineChart } from '@mantine/charts';
 import { Card, SimpleGrid, Text, Title } from '@mantine/core';
 import { useEffect, useState, type ReactElement } from 'react';
 import type { VitalTrend } from '../../../../shared/domain/chart';
-import { unitLabel } from '../../../../shared/domain/vitals';
+import { displayValue, unitLabel } from '../../../../shared/domain/display-units';
+import { VITAL_KINDS } from '../../../../shared/domain/vitals';
 import { api } from '../../lib/api';
+import { timeAxis, timeOf } from '../../lib/time-axis';
 
 /** The y range covers the readings and the normal band, so the band is always drawn. */
 function domainWithBand(t: VitalTrend): [number, number] {
@@ -22,25 +24,37 @@ export function VitalsTrends({ patientId }: { patientId: string }): ReactElement
   if (trends.length === 0) return <Text c="dimmed">No vitals recorded yet.</Text>;
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} data-testid="vitals-trends">
-      {trends.map((t) => (
-        <Card withBorder key={t.kind} data-testid={`trend-${t.kind}`}>
-          <Title order={5}>{t.display} ({unitLabel(t.unit)})</Title>
-          <Text size="xs" c="dimmed" mb="xs">{t.points.length} reading{t.points.length === 1 ? '' : 's'}{t.band ? ` · normal ${t.band.low ?? '–'} to ${t.band.high ?? '–'}` : ''}</Text>
-          <LineChart
-            h={180}
-            data={t.points.map((p) => ({ date: p.at.slice(0, 10), value: p.value }))}
-            dataKey="date"
-            series={[{ name: 'value', label: t.display, color: 'teal.6' }]}
-            withDots
-            curveType="linear"
-            referenceLines={[
-              ...(t.band?.low != null ? [{ y: t.band.low, label: 'low', color: 'orange.5' }] : []),
-              ...(t.band?.high != null ? [{ y: t.band.high, label: 'high', color: 'red.5' }] : []),
-            ]}
-            yAxisProps={{ domain: domainWithBand(t) }}
-          />
-        </Card>
-      ))}
+      {trends.map((t) => <TrendCard key={t.kind} t={t} />)}
     </SimpleGrid>
+  );
+}
+
+/** One vital over a real time axis (readings years apart sit years apart), values rounded as read. */
+function TrendCard({ t }: { t: VitalTrend }): ReactElement {
+  const loinc = (VITAL_KINDS as Record<string, { loinc: string } | undefined>)[t.kind]?.loinc ?? t.kind;
+  const unit = unitLabel(t.unit);
+  const axis = timeAxis(t.points.map((p) => timeOf(p.at)));
+  const shown = (v: number): string => displayValue({ loinc, value: v, unit: t.unit });
+  return (
+    <Card withBorder data-testid={`trend-${t.kind}`}>
+      <Title order={5}>{t.display}{unit ? ` (${unit})` : ''}</Title>
+      <Text size="xs" c="dimmed" mb="xs">{t.points.length} reading{t.points.length === 1 ? '' : 's'}{t.band ? ` · normal ${t.band.low ?? '–'} to ${t.band.high ?? '–'}` : ''}</Text>
+      <LineChart
+        h={180}
+        data={t.points.map((p) => ({ date: timeOf(p.at), value: p.value }))}
+        dataKey="date"
+        xAxisProps={axis.xAxisProps}
+        tooltipProps={{ labelFormatter: axis.labelFormatter }}
+        valueFormatter={shown}
+        series={[{ name: 'value', label: t.display, color: 'teal.6' }]}
+        withDots
+        curveType="linear"
+        referenceLines={[
+          ...(t.band?.low != null ? [{ y: t.band.low, label: 'low', color: 'orange.5' }] : []),
+          ...(t.band?.high != null ? [{ y: t.band.high, label: 'high', color: 'red.5' }] : []),
+        ]}
+        yAxisProps={{ domain: domainWithBand(t) }}
+      />
+    </Card>
   );
 }
