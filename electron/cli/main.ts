@@ -21,6 +21,7 @@ import { FHIR_HELP, FhirCliError, fhirCommand } from './fhir.commands';
 import { FHIR_SERVER_HELP } from './fhir-server.commands';
 import { REPORT_HELP, ReportCliError, reportCommand } from './report.commands';
 import { AUDIT_VERIFY_HELP, AuditCliError, auditVerify } from './audit.commands';
+import { DOCTOR_HELP, DoctorCliError, doctorCommand } from './doctor.commands';
 
 const HELP = `cairn — the Cairn command line
 
@@ -57,6 +58,7 @@ ${FHIR_SERVER_HELP}
 ${HL7_HELP}
 ${FHIR_HELP}
 ${REPORT_HELP}
+${DOCTOR_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
@@ -338,6 +340,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'chart') await chart(argv.slice(1));
     else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
     else if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest);
+    else if (cmd === 'doctor') return doctorCommand(argv.slice(1));
     else if (cmd === 'audit' && sub === 'export') await auditExport(rest);
     else if (cmd === 'meds' && sub === 'check') await medsCheck(rest);
     else if (cmd === 'meds' && sub === 'add') await medsAdd(rest);
@@ -345,7 +348,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {
-    const code = e instanceof CliError || e instanceof SyncCliError || e instanceof Hl7CliError || e instanceof FhirCliError || e instanceof ReportCliError || e instanceof AuditCliError ? e.exitCode : 1;
+    const code = e instanceof CliError || e instanceof SyncCliError || e instanceof Hl7CliError || e instanceof FhirCliError || e instanceof ReportCliError || e instanceof AuditCliError || e instanceof DoctorCliError ? e.exitCode : 1;
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
     return code;
   }
