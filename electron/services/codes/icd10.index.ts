@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Icd10Code } from '../../../shared/domain/clinical';
+import { codeSynonymsFile, synonymKey, type CodeSynonym } from '../../../shared/domain/code-synonyms';
+import { summarize, zodIssues } from '../dispatch-errors';
 import { readTsv } from './tsv';
 
 /**
@@ -15,7 +17,10 @@ export class Icd10Index {
   private readonly byCode: Database.Statement<[{ key: string; limit: number }], Icd10Code>;
   private readonly exact: Database.Statement<[string], Icd10Code>;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly synonyms: ReadonlyMap<string, CodeSynonym>,
+  ) {
     const cols = 'code, billable, short_description AS shortDescription, long_description AS description';
     // Billable codes (the ones that may be chosen) first; shorter (less specific, more common) codes before longer; then relevance.
     this.byText = db.prepare(
@@ -33,7 +38,7 @@ export class Icd10Index {
     const file = join(cacheDir, `cairn-icd10-${version}.sqlite`);
     if (!existsSync(file)) build(tsv, file);
     const db = new Database(file, { readonly: true, fileMustExist: true });
-    return new Icd10Index(db);
+    return new Icd10Index(db, loadSynonyms(join(resourcesDir, 'codesets', 'icd10cm-synonyms.json')));
   }
 
   /** "diab typ 2" → words as prefixes (all must match); "E11.9" or "e119" → codes starting so. */
@@ -45,12 +50,26 @@ export class Icd10Index {
       const hits = this.byCode.all({ key: codeKey, limit }).map(fix);
       if (hits.length > 0) return hits;
     }
-    const terms = q
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean)
-      .slice(0, 8);
-    if (terms.length === 0) return [];
+    const key = synonymKey(q);
+    const typed = key.split(' ').filter(Boolean).slice(0, 8);
+    if (typed.length === 0) return [];
+    const whole = this.synonyms.get(key);
+    if (whole) {
+      // "htn": the code meant first (I10), then the expansion's matches, then the letters as typed (half the rest each).
+      const meant = whole.codes.map((c) => this.get(c)).filter((c): c is Icd10Code => c !== null);
+      const expansion = this.text(synonymKey(whole.expansion).split(' '), Math.ceil(limit / 2));
+      return unique([...meant, ...expansion, ...this.text(typed, limit)]).slice(0, limit);
+    }
+    // A longer query: each abbreviation of three letters or more reads as its words ("ckd stage 3").
+    const terms = typed.flatMap((t) => {
+      const s = t.length >= 3 ? this.synonyms.get(t) : undefined;
+      return s ? synonymKey(s.expansion).split(' ') : [t];
+    });
+    return this.text(terms.slice(0, 8), limit);
+  }
+
+  /** Every word as a prefix, all required. */
+  private text(terms: string[], limit: number): Icd10Code[] {
     return this.byText.all(`{description}: ${terms.map((t) => `"${t}"*`).join(' AND ')}`, limit).map(fix);
   }
 
@@ -62,6 +81,25 @@ export class Icd10Index {
   close(): void {
     this.db.close();
   }
+}
+
+function unique(codes: Icd10Code[]): Icd10Code[] {
+  const seen = new Set<string>();
+  return codes.filter((c) => !seen.has(c.code) && Boolean(seen.add(c.code)));
+}
+
+/**
+ * The abbreviation list. Important: a damaged file is reported and skipped, never fatal: the
+ * search then works on the words as typed, as it did without the list.
+ */
+function loadSynonyms(file: string): ReadonlyMap<string, CodeSynonym> {
+  if (!existsSync(file)) return new Map();
+  const parsed = codeSynonymsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    console.warn(`ICD-10-CM synonyms ${file} skipped: ${summarize(zodIssues(parsed.error))}`);
+    return new Map();
+  }
+  return new Map(parsed.data.synonyms.map((s) => [synonymKey(s.term), s]));
 }
 
 function fix(r: Icd10Code): Icd10Code {

@@ -1,27 +1,27 @@
 import { Alert, Badge, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Icd10Code, Problem } from '../../../../shared/domain/clinical';
 import { api } from '../../lib/api';
+import { useFreshSearch } from '../../lib/use-fresh-search';
 import { ClickableRow } from '../../components';
+
+const searchCodes = async (query: string): Promise<Icd10Code[] | null> => {
+  const r = await api['problems.searchCodes']({ query, limit: 15 });
+  return r.ok ? r.value : null;
+};
 
 /** The problem list: find an ICD-10-CM code by words or code, add it, resolve it. */
 export function ProblemsPanel({ patientId }: { patientId: string }): ReactElement {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [query, setQuery] = useState('');
-  const [debounced] = useDebouncedValue(query, 150);
-  const [codes, setCodes] = useState<Icd10Code[]>([]);
   const [chronic, setChronic] = useState(false);
   const [onsetDate, setOnsetDate] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void api['problems.list']({ patientId }).then((r) => r.ok && setProblems(r.value)), [patientId]);
   useEffect(load, [load]);
-  useEffect(() => {
-    if (debounced.trim().length < 2) return;
-    void api['problems.searchCodes']({ query: debounced, limit: 15 }).then((r) => r.ok && setCodes(r.value));
-  }, [debounced]);
-  const shown = debounced.trim().length < 2 ? [] : codes;
+  // Only codes that answer the words now typed: a click never adds a code found for earlier text.
+  const { results: shown } = useFreshSearch(query, searchCodes, { minLength: 2 });
 
   const add = async (code: string): Promise<void> => {
     const r = await api['problems.add']({ patientId, icd10: code, chronic, ...(onsetDate && { onsetDate }), ...(note && { note }) });
