@@ -218,11 +218,15 @@ export function displayValue(v: DisplayValueInput): string {
   return decimals === null ? sensible(v.value) : formatNumber(v.value, decimals);
 }
 
+/** A value already shown (displayValue) with its unit's label: "412 mg/dL", "72/min", "3" for a score, "Yellow". */
+export function withUnit(value: string, unit: string | null | undefined): string {
+  const label = unitLabel(unit);
+  if (value === '' || label === '') return value;
+  // A rate reads "72/min"; other units stand apart from the number: "97 %", "37.0 °C".
+  return label.startsWith('/') ? `${value}${label}` : `${value} ${label}`;
+}
+
 /** The value and its unit as people read them ("121 mmHg", "37.0 °C", "3" for a score). */
 export function displayQuantity(v: DisplayValueInput): string {
-  const value = displayValue(v);
-  const unit = unitLabel(v.unit);
-  if (value === '' || unit === '') return value;
-  // A rate reads "72/min"; other units stand apart from the number: "97 %", "37.0 °C".
-  return unit.startsWith('/') ? `${value}${unit}` : `${value} ${unit}`;
+  return withUnit(displayValue(v), v.unit);
 }
