@@ -2,9 +2,11 @@ import { Alert, Button, Group, List, Modal, Stack, Text, TextInput } from '@mant
 import { useState, type ReactElement } from 'react';
 import { hhmmMinutes, minutesHhmm, wallTime, zonedInstant, type Appointment } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
+import { useRestoreFocus } from '../../components';
 
 /** (Keyed by the appointment.) Moves a scheduled visit; a double booking is confirmed as when booking. */
 export function RescheduleDialog({ appointment, tz, onClose, onDone }: { appointment: Appointment | null; tz: string; onClose: () => void; onDone: () => void }): ReactElement {
+  useRestoreFocus();
   const start = appointment ? wallTime(Date.parse(appointment.startAt), tz) : null;
   const [date, setDate] = useState(start?.date ?? '');
   const [time, setTime] = useState(start ? minutesHhmm(start.minutes) : '09:00');
