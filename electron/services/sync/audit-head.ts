@@ -13,11 +13,15 @@ export type ServerAuditHead = { enrolled: false } | { enrolled: true; head: { se
  * someone holding this device's key still cannot move). Never throws: an unreachable server is an
  * answer that says so, so verification reports it instead of pretending.
  */
-export async function serverAuditHead(sqlite: Database.Database, fetchImpl: FetchLike = globalThis.fetch): Promise<ServerAuditHead> {
+export async function serverAuditHead(sqlite: Database.Database, fetchImpl: FetchLike = globalThis.fetch, timeoutMs = 10_000): Promise<ServerAuditHead> {
   const config = syncConfig(sqlite);
   if (!config) return { enrolled: false };
   try {
-    const res = await fetchImpl(`${config.serverUrl}/sync/audit-head`, { method: 'GET', headers: { authorization: `Bearer ${config.token}` } });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    const res = await Promise.race([fetchImpl(`${config.serverUrl}/sync/audit-head`, { method: 'GET', headers: { authorization: `Bearer ${config.token}` } }), late]).finally(() => clearTimeout(timer));
     const text = await res.text();
     if (res.status !== 200) {
       let why = `HTTP ${res.status}`;
