@@ -6,12 +6,13 @@ import { FhirError } from '../server/fhir/outcome';
 import { runningInfo, type RunningInfo } from '../server/server-info';
 import { defaultResourcesDir } from '../services/paths';
 
-export const FHIR_SERVER_HELP = `  cairn server fhir-client add (--data-dir DIR | --database-url URL) --name "Vendor" [--scopes "system/*.read"]
+export const FHIR_SERVER_HELP = `  cairn server fhir-client add (--data-dir DIR | --database-url URL) --name "Vendor" [--scopes "system/*.read"] [--restricted]
   cairn server fhir-client list (--data-dir DIR | --database-url URL)
   cairn server fhir-client revoke (--data-dir DIR | --database-url URL) --client ID
       Issues, lists or revokes a client of the FHIR API (/fhir/R4, OAuth2 client credentials). add
       prints the client id and secret once (only a hash is kept); scopes are SMART v2 system scopes
-      such as system/*.read, system/Patient.rs, system/Observation.read.`;
+      such as system/*.read, system/Patient.rs, system/Observation.read. Restricted charts are withheld
+      from every client unless it is added with --restricted (its accesses to them are logged).`;
 
 type Fail = (message: string, exitCode?: number) => Error;
 
@@ -35,7 +36,7 @@ export async function fhirClientCommand(args: string[], fail: Fail): Promise<num
   const [action, ...rest] = args;
   let v: Record<string, string | boolean | undefined>;
   try {
-    v = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, client: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+    v = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, client: { type: 'string' }, restricted: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
   } catch (e) {
     throw fail(`${e instanceof Error ? e.message.split('\n')[0]! : String(e)} (see cairn --help)`, 2);
   }
@@ -63,7 +64,8 @@ export async function fhirClientCommand(args: string[], fail: Fail): Promise<num
     const name = typeof v['name'] === 'string' ? v['name'] : '';
     if (!name.trim()) throw fail('missing --name (see cairn --help)', 2);
     const scopes = typeof v['scopes'] === 'string' ? v['scopes'] : 'system/*.read';
-    out(running ? await adminCall(running, 'POST', '/admin/fhir-clients', fail, { name, scopes }) : await withAuth((a) => a.addClient(name, scopes)));
+    const restricted = v['restricted'] === true;
+    out(running ? await adminCall(running, 'POST', '/admin/fhir-clients', fail, { name, scopes, restricted }) : await withAuth((a) => a.addClient(name, scopes, { restricted })));
   } else if (action === 'list') {
     out(running ? await adminCall(running, 'GET', '/admin/fhir-clients', fail) : { clients: await withAuth((a) => a.listClients()) });
   } else if (action === 'revoke') {

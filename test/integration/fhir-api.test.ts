@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../electron/server/db/open';
 import { createFhirApi, type FhirApi } from '../../electron/server/fhir/fhir.routes';
-import { FhirService } from '../../electron/server/fhir/fhir.service';
+import { chartAccess, FhirService } from '../../electron/server/fhir/fhir.service';
+import { parseScopes } from '../../shared/fhir/scopes';
 import { SYSTEMS } from '../../shared/fhir/to-fhir';
 import { FhirClient, seedClinic, type SeededClinic } from '../helpers/fhir-api';
 import { validateFhir } from '../helpers/fhir-validate';
@@ -87,7 +88,12 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     const registry = new FhirClient(base, String(pt.body['access_token']));
     expect((await registry.get(`/Patient/${seed.mirela}`)).status).toBe(200);
     await expectOutcome(registry, `/Observation?patient=${seed.mirela}`, 403, /do not allow searching Observation/);
-    await expectOutcome(registry, `/Patient/${seed.mirela}/$everything`, 403, /do not allow/);
+    // $everything gives what the scopes allow (here the Patient) and says what it left out.
+    const partial = await registry.get<Bundle>(`/Patient/${seed.mirela}/$everything`);
+    expect(partial.status).toBe(200);
+    expect(partial.body.entry!.filter((e) => e.search?.mode === 'match').map((e) => e.resource['resourceType'])).toEqual(['Patient']);
+    expect(JSON.stringify(partial.body.entry!.find((e) => e.search?.mode === 'outcome')?.resource)).toMatch(/Observation.*left out/);
+    await expectOutcome(new FhirClient(base, String((await FhirClient.token(base, full.clientId, full.clientSecret, 'system/Observation.rs')).body['access_token'])), `/Patient/${seed.mirela}/$everything`, 403, /do not allow reading Patient/);
     const searchOnly = await api.auth.addClient('Search only', 'system/Patient.s');
     const so = new FhirClient(base, String((await FhirClient.token(base, searchOnly.clientId, searchOnly.clientSecret)).body['access_token']));
     await expectOutcome(so, `/Patient/${seed.mirela}`, 403, /do not allow reading Patient/);
@@ -155,7 +161,7 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
       ['MedicationRequest', seed.courseId],
       ['Practitioner', seed.docId],
     ];
-    const got = await Promise.all(asked.map(([type, id]) => service.read(type, id).then((r) => ({ type: r.resourceType, id: r.id }), (e: Error) => e.message)));
+    const got = await Promise.all(asked.map(([type, id]) => service.read(type, id, chartAccess({ clientId: 'test', scopes: parseScopes('system/*.read').scopes, restricted: false })).then((r) => ({ type: r.resourceType, id: r.id }), (e: Error) => e.message)));
     expect(got).toEqual(asked.map(([type, id]) => (id === missing ? `Patient/${missing} is not known here` : { type, id })));
     // Four types: four reads (the medication course then reads its events).
     expect(queries.filter((q) => q.includes('ANY($1::text[])') && q.startsWith('SELECT r.entity'))).toHaveLength(4);
@@ -420,6 +426,9 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
       ['/Observation?_offset=-5', 400],
       ['/Observation?_include=*', 400],
       ['/Observation?patient=%00', 400],
+      // Malformed percent-escapes (what any web page can send): a clear 4xx, never a 5xx.
+      ['/Patient/%E0', 400],
+      ['/%E0', 404],
       ['/Nope', 404],
       ['/constructor', 404],
       ['/__proto__/x', 404],

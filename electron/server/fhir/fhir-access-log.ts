@@ -26,6 +26,20 @@ export class FhirAccessLog {
 
   constructor(private readonly db: Sql) {}
 
+  /**
+   * AuditEvent-style lines for the restricted charts one request touched: one per chart, its path
+   * as the entity (`/fhir/R4/Patient/ID`), the outcome in the query (`restricted-chart=disclosed`,
+   * served to a client granted restricted charts, or `withheld`, refused), the request it came
+   * through after `request=`. So the accounting of a restricted chart's disclosures is one query
+   * (`WHERE path = '/fhir/R4/Patient/ID'`) whichever search, include or export served it.
+   */
+  recordCharts(r: { at: Date; clientId: string | null; method: string; request: string; patientPath: (id: string) => string }, charts: { disclosed: Iterable<string>; withheld: Iterable<string> }): void {
+    const line = (id: string, outcome: 'disclosed' | 'withheld'): void =>
+      this.record({ at: r.at, clientId: r.clientId, method: r.method, path: r.patientPath(id).slice(0, 500), query: `restricted-chart=${outcome}&request=${encodeURIComponent(r.request)}`.slice(0, 2000), status: outcome === 'disclosed' ? 200 : 403, resources: null });
+    for (const id of charts.disclosed) line(id, 'disclosed');
+    for (const id of charts.withheld) line(id, 'withheld');
+  }
+
   record(e: FhirAccess): void {
     this.pending.push(e);
     if (this.pending.length >= FLUSH_ROWS) void this.flush();

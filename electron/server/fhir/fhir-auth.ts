@@ -16,6 +16,8 @@ export interface FhirClientInfo {
   clientId: string;
   name: string;
   scopes: string;
+  /** Whether the client may be served restricted charts (it holds RESTRICTED_SCOPE). */
+  restricted: boolean;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -24,7 +26,23 @@ export interface FhirClientInfo {
 export interface Grant {
   clientId: string;
   scopes: Scope[];
+  /** Restricted charts are served to this token (else withheld): see RESTRICTED_SCOPE. */
+  restricted: boolean;
 }
+
+/**
+ * The grant of restricted charts (those a clinician must break the glass to open). It is a scope
+ * of its own, never implied by `system/*.read`: an administrator gives it to a client explicitly
+ * (`cairn server fhir-client add --restricted`), and a token carries it only when the client asks
+ * for it or asks for no narrower scope. Without it, restricted charts are withheld from every read,
+ * search, include, $everything and $export.
+ */
+export const RESTRICTED_SCOPE = 'cairn/restricted-charts.read';
+
+const scopeList = (scopes: string): string[] => scopes.split(/\s+/).filter(Boolean);
+const holdsRestricted = (scopes: string): boolean => scopeList(scopes).includes(RESTRICTED_SCOPE);
+/** The SMART part of a scope list (the restricted grant set apart). */
+const smartScopes = (scopes: string): string => scopeList(scopes).filter((s) => s !== RESTRICTED_SCOPE).join(' ');
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -44,9 +62,9 @@ async function checkSecret(secret: string, stored: string): Promise<boolean> {
 
 /** Checks a scope list an administrator gives a client: every scope must be one this server grants. */
 export function checkScopeList(scopes: string): string {
-  const list = scopes.split(/\s+/).filter(Boolean);
-  const { unknown } = parseScopes(list.join(' '));
-  if (list.length === 0) throw new FhirError(400, 'invalid', 'at least one scope is needed, e.g. "system/*.read"');
+  const list = [...new Set(scopeList(scopes))];
+  const { unknown } = parseScopes(smartScopes(list.join(' ')));
+  if (list.filter((s) => s !== RESTRICTED_SCOPE).length === 0) throw new FhirError(400, 'invalid', 'at least one scope is needed, e.g. "system/*.read"');
   if (unknown.length > 0) throw new FhirError(400, 'invalid', `not a system scope this server grants: ${unknown.join(', ')} (use e.g. system/*.read, system/Patient.rs)`);
   return list.join(' ');
 }
@@ -85,21 +103,22 @@ export class FhirAuth {
   ) {}
 
   /** Issues a client; the secret is shown once here and stored only as a hash. */
-  async addClient(name: string, scopes: string): Promise<{ clientId: string; clientSecret: string; name: string; scopes: string }> {
-    const clean = checkScopeList(scopes);
+  async addClient(name: string, scopes: string, opts: { restricted?: boolean } = {}): Promise<{ clientId: string; clientSecret: string; name: string; scopes: string; restricted: boolean }> {
+    let clean = checkScopeList(scopes);
+    if (opts.restricted && !holdsRestricted(clean)) clean = `${clean} ${RESTRICTED_SCOPE}`;
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 200) throw new FhirError(400, 'invalid', 'a client name (1 to 200 characters) is required');
     const clientId = `fc_${randomBytes(12).toString('base64url')}`;
     const clientSecret = randomBytes(32).toString('base64url');
     await this.db.query('INSERT INTO fhir_clients (client_id, name, secret_hash, scopes) VALUES ($1, $2, $3, $4)', [clientId, trimmed, await hashSecret(clientSecret), clean]);
-    return { clientId, clientSecret, name: trimmed, scopes: clean };
+    return { clientId, clientSecret, name: trimmed, scopes: clean, restricted: holdsRestricted(clean) };
   }
 
   async listClients(): Promise<FhirClientInfo[]> {
     const rows = await this.db.query<{ client_id: string; name: string; scopes: string; created_at: Date; revoked_at: Date | null }>(
       'SELECT client_id, name, scopes, created_at, revoked_at FROM fhir_clients ORDER BY created_at, client_id',
     );
-    return rows.map((r) => ({ clientId: r.client_id, name: r.name, scopes: r.scopes, createdAt: new Date(r.created_at).toISOString(), revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null }));
+    return rows.map((r) => ({ clientId: r.client_id, name: r.name, scopes: r.scopes, restricted: holdsRestricted(r.scopes), createdAt: new Date(r.created_at).toISOString(), revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null }));
   }
 
   /** Revokes a client: its tokens stop working at once. */
@@ -118,11 +137,12 @@ export class FhirAuth {
     const rows = await this.db.query<{ secret_hash: string; scopes: string }>('SELECT secret_hash, scopes FROM fhir_clients WHERE client_id = $1 AND revoked_at IS NULL', [clientId]);
     const client = rows[0];
     if (!client || !(await checkSecret(secret, client.secret_hash))) return null;
-    const allowed = parseScopes(client.scopes).scopes;
+    const allowed = parseScopes(smartScopes(client.scopes)).scopes;
     let granted = client.scopes;
     if (asked !== null && asked.trim() !== '') {
-      const list = asked.split(/\s+/).filter(Boolean);
+      const list = scopeList(asked);
       const refused = list.filter((one) => {
+        if (one === RESTRICTED_SCOPE) return !holdsRestricted(client.scopes);
         const sc = parseScopes(one).scopes[0];
         return !sc || !covered(sc, allowed);
       });
@@ -159,7 +179,7 @@ export class FhirAuth {
       throw new FhirError(401, 'login', 'the access token is not valid (unknown, or its client was revoked)');
     }
     if (!row.live) throw new FhirError(401, 'expired', 'the access token has expired: ask the token endpoint for a new one');
-    const grant = { clientId: row.client_id, scopes: parseScopes(row.scopes).scopes };
+    const grant = { clientId: row.client_id, scopes: parseScopes(smartScopes(row.scopes)).scopes, restricted: holdsRestricted(row.scopes) };
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(hash, { grant, expiresAt: Number(row.exp_ms), checkedAt: now });
     return grant;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../db/open';
-import type { FhirService } from './fhir.service';
+import type { FhirAccessLog } from './fhir-access-log';
+import type { Grant } from './fhir-auth';
+import { chartAccess, type FhirService } from './fhir.service';
 import { FhirError } from './outcome';
 
 /** Resource type → the Cairn entities it is read from. */
@@ -49,12 +51,15 @@ export class FhirExports {
   constructor(
     private readonly db: Sql,
     private readonly fhir: FhirService,
+    private readonly log?: FhirAccessLog,
   ) {}
 
-  async kickOff(clientId: string, request: string, level: 'system' | 'patient', types: string[], since: string | null): Promise<string> {
+  /** Starts an export of what the grant may read: its types, and restricted charts only if it holds them. */
+  async kickOff(grant: Grant, request: string, level: 'system' | 'patient', types: string[], since: string | null): Promise<string> {
     const id = randomUUID();
+    const clientId = grant.clientId;
     await this.db.query(`INSERT INTO fhir_export_jobs (id, client_id, request, level, types, since, status) VALUES ($1, $2, $3, $4, $5, $6, 'in-progress')`, [id, clientId, request, level, types.join(','), since]);
-    const work = this.work(id, types, since)
+    const work = this.work(id, grant, types, since)
       .catch(async (e: unknown) => {
         // Important: only the error's kind is kept; a message could quote patient data.
         await this.db.query(`UPDATE fhir_export_jobs SET status = 'error', error = $2, finished_at = now() WHERE id = $1 AND status = 'in-progress'`, [id, e instanceof Error ? e.name : 'error']).catch(() => undefined);
@@ -75,9 +80,10 @@ export class FhirExports {
   }
 
   // A patient-level export is every patient's compartment: the types decide (no Practitioner).
-  private async work(id: string, types: string[], since: string | null): Promise<void> {
+  private async work(id: string, grant: Grant, types: string[], since: string | null): Promise<void> {
     // Let the kick-off answer go first.
     await new Promise((r) => setImmediate(r));
+    const access = chartAccess(grant);
     let idx = 0;
     let done = 0;
     for (const type of types) {
@@ -90,7 +96,7 @@ export class FhirExports {
         await this.db.query(`UPDATE fhir_export_jobs SET progress = $2 WHERE id = $1`, [id, done]);
       };
       for (const entity of EXPORT_ENTITIES[type] ?? []) {
-        for await (const page of this.fhir.scan(entity, { since })) {
+        for await (const page of this.fhir.scan(entity, { since, access })) {
           if ((await this.status(id)) !== 'in-progress') {
             await this.db.query('DELETE FROM fhir_export_files WHERE job_id = $1', [id]);
             return;
@@ -104,6 +110,8 @@ export class FhirExports {
       await flush();
     }
     await this.db.query(`UPDATE fhir_export_jobs SET status = 'complete', progress = $2, finished_at = now() WHERE id = $1 AND status = 'in-progress'`, [id, done]);
+    // The restricted charts written into the files are disclosed to the client: logged as such.
+    this.log?.recordCharts({ at: new Date(), clientId: grant.clientId, method: 'GET', request: `/fhir/R4/$export-status/${id}`, patientPath: (p) => `/fhir/R4/Patient/${p}` }, access);
   }
 
   /** The job, if it exists, belongs to this client and was not cancelled. */

@@ -5,10 +5,10 @@ import { allows } from '../../../shared/fhir/scopes';
 import type { ServerDb } from '../db/open';
 import { ServerError } from '../server-error';
 import { FhirAccessLog } from './fhir-access-log';
-import { FhirAuth, type Grant } from './fhir-auth';
+import { FhirAuth, RESTRICTED_SCOPE, type Grant } from './fhir-auth';
 import { EXPORT_ENTITIES, FhirExports } from './fhir-export';
 import { SOURCES } from './fhir-search';
-import { DEFAULT_COUNT, FhirService, MAX_COUNT, type SearchOptions } from './fhir.service';
+import { chartAccess, DEFAULT_COUNT, FhirService, MAX_COUNT, type ChartAccess, type SearchOptions } from './fhir.service';
 import { FhirError, outcome } from './outcome';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
@@ -26,7 +26,8 @@ export interface FhirApi {
 
 export function createFhirApi(db: ServerDb): FhirApi {
   const service = new FhirService(db, db.kind === 'pglite' ? 1 : 4);
-  return { service, auth: new FhirAuth(db), exports: new FhirExports(db, service), access: new FhirAccessLog(db) };
+  const access = new FhirAccessLog(db);
+  return { service, auth: new FhirAuth(db), exports: new FhirExports(db, service, access), access };
 }
 
 /** How many resources an answer holds, for the access log: a Bundle's entries, else one. */
@@ -117,6 +118,14 @@ function exportTypes(raw: string | undefined, allowedTypes: string[], grant: Gra
   return types;
 }
 
+/** What a request's log line needs from its handling. */
+interface Seen {
+  clientId: string | null;
+  body: unknown;
+  /** The restricted charts served or refused (null before the token was checked). */
+  charts: ChartAccess | null;
+}
+
 /** The read-only FHIR R4 API, mounted at /fhir/R4. Every error is an OperationOutcome. */
 export function fhirRoutes(api: FhirApi, software: { name: string; version: string } = { name: 'Cairn clinic server', version: '0.1.0' }): Hono {
   const app = new Hono();
@@ -124,7 +133,7 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
 
   app.all('*', async (c) => {
     // Every request is logged (who, when, what, how answered), refused ones included.
-    const seen: { clientId: string | null; body: unknown } = { clientId: null, body: undefined };
+    const seen: Seen = { clientId: null, body: undefined, charts: null };
     let res: Response;
     try {
       res = await dispatch(c, seen);
@@ -138,12 +147,15 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
     }
     const url = new URL(c.req.url);
     if (!url.pathname.endsWith('/auth/token')) {
-      api.access.record({ at: new Date(), clientId: seen.clientId, method: c.req.method, path: url.pathname.slice(0, 500), query: url.search ? url.search.slice(1, 2001) : null, status: res.status, resources: res.ok ? resourcesIn(seen.body) : 0 });
+      const at = new Date();
+      api.access.record({ at, clientId: seen.clientId, method: c.req.method, path: url.pathname.slice(0, 500), query: url.search ? url.search.slice(1, 2001) : null, status: res.status, resources: res.ok ? resourcesIn(seen.body) : 0 });
+      // And a line per restricted chart this request was served or refused.
+      if (seen.charts) api.access.recordCharts({ at, clientId: seen.clientId, method: c.req.method, request: url.pathname, patientPath: (id) => `${FHIR_BASE_PATH}/Patient/${id}` }, seen.charts);
     }
     return res;
   });
 
-  async function dispatch(c: Context, seen: { clientId: string | null; body: unknown }): Promise<Response> {
+  async function dispatch(c: Context, seen: Seen): Promise<Response> {
     const url = new URL(c.req.url);
     const base = `${url.origin}${FHIR_BASE_PATH}`;
     const path = url.pathname.slice(url.pathname.indexOf(FHIR_BASE_PATH) + FHIR_BASE_PATH.length).replace(/^\/+|\/+$/g, '');
@@ -161,7 +173,7 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
           token_endpoint: `${base}/auth/token`,
           grant_types_supported: ['client_credentials'],
           token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-          scopes_supported: ['system/*.read', 'system/*.rs', ...Object.keys(SOURCES).map((t) => `system/${t}.rs`)],
+          scopes_supported: ['system/*.read', 'system/*.rs', ...Object.keys(SOURCES).map((t) => `system/${t}.rs`), RESTRICTED_SCOPE],
           capabilities: ['client-confidential-symmetric', 'permission-v2', 'permission-v1'],
         }),
         { headers: { 'content-type': 'application/json' } },
@@ -174,6 +186,7 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
     }
     const grant = await api.auth.verify(c.req.header('authorization'));
     seen.clientId = grant.clientId;
+    const access = (seen.charts = chartAccess(grant));
     const pairs = queryPairs(url);
 
     if (p0 === '$export' && parts.length === 1) return kickOff(c, grant, url, 'system');
@@ -198,18 +211,18 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
         for (const [k, v] of form) self.searchParams.append(k, v);
       }
       const lenient = /handling\s*=\s*lenient/i.test(c.req.header('prefer') ?? '');
-      seen.body = await api.service.search(type, all, lenient, searchOptions(self, base, all));
+      seen.body = await api.service.search(type, all, lenient, searchOptions(self, base, all), access);
       return json(seen.body);
     }
     if (parts.length === 2 && p1) {
       FhirAuth.require(grant, type, 'read');
-      seen.body = await api.service.read(type, p1);
+      seen.body = await api.service.read(type, p1, access);
       return json(seen.body);
     }
     if (parts.length === 3 && type === 'Patient' && p1 && p2 === '$everything') {
-      // $everything reads the whole record: every type in it must be allowed.
-      for (const t of ['Patient', ...PATIENT_EXPORT_TYPES]) FhirAuth.require(grant, t, 'read');
-      seen.body = await api.service.everything(p1, searchOptions(url, base, pairs));
+      // The record's other types the grant may not read are left out (with a warning entry).
+      FhirAuth.require(grant, 'Patient', 'read');
+      seen.body = await api.service.everything(p1, searchOptions(url, base, pairs), access);
       return json(seen.body);
     }
     throw new FhirError(404, 'not-found', 'no such FHIR endpoint');
@@ -265,7 +278,7 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
     if (p.data._outputFormat && !NDJSON_FORMATS.has(p.data._outputFormat)) throw new FhirError(400, 'not-supported', `_outputFormat ${p.data._outputFormat} is not supported (application/fhir+ndjson)`);
     const types = exportTypes(p.data._type, level === 'system' ? Object.keys(EXPORT_ENTITIES) : PATIENT_EXPORT_TYPES, grant);
     const since = p.data._since ? new Date(p.data._since).toISOString() : null;
-    const id = await api.exports.kickOff(grant.clientId, url.toString(), level, types, since);
+    const id = await api.exports.kickOff(grant, url.toString(), level, types, since);
     return json(outcome('information', 'processing', 'the export has started'), 202, { 'content-location': `${url.origin}${FHIR_BASE_PATH}/$export-status/${id}` });
   }
 
@@ -293,7 +306,11 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
   return app;
 }
 
-const adminClient = z.object({ name: z.string().trim().min(1, 'a client name is required').max(200), scopes: z.string().trim().min(1, 'scopes are required, e.g. "system/*.read"').max(2000) });
+const adminClient = z.object({
+  name: z.string().trim().min(1, 'a client name is required').max(200),
+  scopes: z.string().trim().min(1, 'scopes are required, e.g. "system/*.read"').max(2000),
+  restricted: z.boolean().optional(),
+});
 
 /**
  * `cairn server fhir-client add|list|revoke` against a running server whose embedded database the
@@ -322,7 +339,7 @@ export function fhirAdminRoutes(app: Hono, admin: (c: Context) => void, api: Fhi
     }
     const body = adminClient.safeParse(raw);
     if (!body.success) throw new ServerError(400, 'invalid_request', describe(body.error));
-    return c.json(await run(() => api.auth.addClient(body.data.name, body.data.scopes)));
+    return c.json(await run(() => api.auth.addClient(body.data.name, body.data.scopes, { restricted: body.data.restricted === true })));
   });
   app.post('/admin/fhir-clients/:id/revoke', async (c) => {
     admin(c);
