@@ -70,7 +70,11 @@ describe('charting a visit in Chromium against the real dispatcher', () => {
     const recorded = page.getByTestId('vitals-recorded');
     await recorded.waitFor();
     await expect(recorded.textContent()).resolves.toContain('stored 69.853 kg');
-    await expect(recorded.textContent()).resolves.toContain('stored 37 Cel');
+    await expect(recorded.textContent()).resolves.toContain('stored 37 °C');
+    // Shown as read: the unit typed, rounded; blood pressure in mmHg, never the UCUM code.
+    await expect(recorded.textContent()).resolves.toContain('98.6 °F');
+    await expect(recorded.textContent()).resolves.toContain('162 mmHg');
+    await expect(recorded.textContent()).resolves.not.toContain('mm[Hg]');
     await shot(page, '11-vitals-recorded');
 
     // A SOAP note from its template, with the structured ROS.

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
+import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
@@ -24,11 +25,25 @@ describe('preventive care and the quality measure dashboard in Chromium against 
     return p;
   }
 
+  /** A patient with type 2 diabetes seen this year, with an HbA1c result from the lab. */
+  async function diabetic(given: string, family: string, a1c: string): Promise<Patient> {
+    const p = await clinic.ok<Patient>('patients.create', { givenName: given, familyName: family, birthDate: '1990-05-06', sex: 'male' });
+    await clinic.ok('problems.add', { patientId: p.id, icd10: 'E11.9', onsetDate: '2015-01-01', chronic: true });
+    await clinic.ok('encounters.create', { patientId: p.id, visitType: 'follow_up' });
+    const at = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const oru = [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}0800||ORU^R01^ORU_R01|A1C-${family}|P|2.5.1`, `PID|1||${p.mrn}^^^^MR||${family}^${given}||19900506|M`, `OBR|1|PL-${family}|F-${family}^ACME|4548-4^HbA1c^LN`, `OBX|1|NM|4548-4^Hemoglobin A1c^LN||${a1c}|%|4.0-5.6|H|||F|||${at}0800`].join('\r');
+    expect(new Hl7Ingest(clinic.session.repos).receive(oru, family)).toMatchObject({ results: 1 });
+    return p;
+  }
+
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     clinic = await openClinic(t.dir);
     await hypertensive('Rosa', 'Quintero', 132, 84);
     await hypertensive('Ines', 'Quintana', 152, 96);
+    // CMS122 is inverse (poor control is the numerator): Dora is controlled, Eli is not.
+    await diabetic('Dora', 'Dunmore', '7.0');
+    await diabetic('Eli', 'Eastwood', '10.2');
     app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
@@ -74,6 +89,40 @@ describe('preventive care and the quality measure dashboard in Chromium against 
     await shot(page, '93-measure-gaps');
     await page.getByTestId('measure-patients').getByText('Quintana, Ines').click();
     await page.getByTestId('preventive-care').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('labels an inverse measure (CMS122, lower is better) the right way round: a controlled patient is never a red gap', async () => {
+    const { page, pageErrors } = await app.open({ width: 1400, height: 1100 });
+    await page.getByTestId('nav-population').click();
+    await page.getByTestId('tab-measures').click();
+    const cms122 = page.getByTestId('measure-CMS122');
+    await cms122.waitFor();
+    const headings = await cms122.locator('thead th').allTextContents();
+    expect(headings).toEqual(['Population', 'Denominator', 'Exclusions', 'Poor control (numerator)', 'Controlled', 'Rate']);
+    // Eli (HbA1c 10.2 %) is the one to act on, in red; Dora (7.0 %) is counted as controlled, not red.
+    const poor = cms122.getByTestId('numerator-CMS122-main');
+    const controlled = cms122.getByTestId('gaps-CMS122-main');
+    await expect(poor.textContent()).resolves.toBe('1');
+    await expect(poor.getAttribute('data-tone')).resolves.toBe('act');
+    await expect(controlled.textContent()).resolves.toBe('1');
+    await expect(controlled.getAttribute('data-tone')).resolves.toBe('ok');
+    await expect(cms122.getByTestId('measure-rate').textContent()).resolves.toBe('50.0 %');
+    // A regular measure keeps its red gaps; CMS122's poor control takes that red, its controlled patients do not.
+    await expect(page.getByTestId('measure-CMS165').locator('thead th').allTextContents()).resolves.toEqual(['Population', 'Denominator', 'Exclusions', 'Met (numerator)', 'Gaps', 'Rate']);
+    await expect(page.getByTestId('gaps-CMS165-main').getAttribute('data-tone')).resolves.toBe('act');
+    const color = (l: Locator): Promise<string> => l.evaluate((e) => getComputedStyle(e).color);
+    const red = await color(page.getByTestId('gaps-CMS165-main'));
+    await expect(color(poor)).resolves.toBe(red);
+    await expect(color(controlled)).resolves.not.toBe(red);
+    await shot(page, '94-cms122-inverse');
+    await controlled.click();
+    const list = page.getByTestId('measure-patients');
+    await list.waitFor();
+    await expect(page.getByRole('dialog').textContent()).resolves.toContain('CMS122: Controlled');
+    await expect(list.textContent()).resolves.toContain('Dunmore, Dora');
+    await expect(list.textContent()).resolves.not.toContain('Eastwood');
+    await shot(page, '95-cms122-controlled');
     expect(pageErrors).toEqual([]);
   });
 });
