@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, SegmentedControl, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
 import type { InboxScope } from '../../../../shared/domain/lab-review';
@@ -151,25 +151,24 @@ export function ResultsInbox(): ReactElement {
  */
 export function ResultsNavButton(): ReactElement | null {
   const role = useSession((s) => s.session?.user?.role ?? null);
+  const userId = useSession((s) => s.session?.user?.id ?? null);
   const total = useLabs((s) => s.inbox?.total ?? 0);
-  const scope = useLabs((s) => s.scope);
   const refresh = useLabs((s) => s.refresh);
   const go = useNav((s) => s.go);
   const active = useNav((s) => s.view.name === 'labs-inbox');
   const allowed = mayCall(role, 'labs.inbox');
   useEffect(() => {
-    if (allowed) void refresh(scope ?? defaultScope(role));
-    // Only on sign-in (role) and when allowed changes; the scope is the inbox screen's to change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [allowed, role, refresh]);
+    // Each person who signs in starts on their role's scope with their own count, never the last person's.
+    if (allowed && userId !== null) void refresh(defaultScope(role));
+  }, [allowed, userId, role, refresh]);
   if (!allowed) return null;
   return (
     <NavButton
       active={active}
       onClick={() => go({ name: 'labs-inbox' })}
       data-testid="nav-results"
-      aria-label={total > 0 ? `Results, ${results(total)} to review` : 'Results'}
-      rightSection={total > 0 ? <Badge size="sm" data-testid="results-badge" aria-hidden>{total.toLocaleString()}</Badge> : undefined}
+      // The name is what is seen ("Results 1,234") and then what it means: a label that differs from the visible text fails WCAG 2.5.3.
+      rightSection={total > 0 ? <><Badge size="sm" data-testid="results-badge">{total.toLocaleString()}</Badge><VisuallyHidden>{total === 1 ? 'result' : 'results'} to review</VisuallyHidden></> : undefined}
     >
       Results
     </NavButton>
