@@ -75,6 +75,7 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   'allergies.add': patient,
   'allergies.changeStatus': (i, o) => [o('allergy', i.id)],
   'allergies.list': patient,
+  'allergies.searchSubstances': 'none',
   'immunizations.vaccines': 'none',
   'immunizations.manufacturers': 'none',
   'immunizations.add': patient,

@@ -5,6 +5,7 @@ import { PERMISSIONS } from '../../shared/api/permissions';
 import { buildChartSummary, immunizationsDueFor } from './chart-summary';
 import { notePdf, prescriptionPdfFor } from './documents/note-pdf';
 import { searchDrugs } from '../../shared/domain/med-checks';
+import { searchAllergens } from '../../shared/domain/drugs-allergens';
 import { breakGlass, guardRestrictedCharts } from './chart-access.guard';
 import type { Session } from './session';
 import { syncCounts, type SyncController, type SyncStatus } from './sync';
@@ -214,6 +215,10 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
       return { ...allergy, alerts };
     },
     'allergies.changeStatus': (i) => session.repos.allergies.changeStatus(i, actor()),
+    'allergies.searchSubstances': (i) => {
+      actor();
+      return searchAllergens(session.repos.drugs().allergens, i.query, i.limit);
+    },
     'allergies.list': (i) => {
       reading('allergy.list', i.patientId);
       return session.repos.allergies.list(i.patientId);

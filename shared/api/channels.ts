@@ -52,6 +52,7 @@ export const CHANNELS = [
   'allergies.add',
   'allergies.changeStatus',
   'allergies.list',
+  'allergies.searchSubstances',
   'immunizations.vaccines',
   'immunizations.manufacturers',
   'immunizations.add',

@@ -30,6 +30,7 @@ import {
 import { chartSummary, dueItem, vitalObservation, vitalTrend } from '../domain/chart';
 import { noteTemplate } from '../domain/templates';
 import { medAlert } from '../domain/drugs';
+import { allergenHit } from '../domain/drugs-allergens';
 import { checkResult, medicationAdd, medicationChange, medicationCourse, medicationStop, prescribe, reconcile, reconciliation } from '../domain/medications';
 import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
@@ -200,6 +201,8 @@ export const contract = {
   'allergies.add': { input: allergyAdd, output: allergy.extend({ alerts: z.array(medAlert) }) },
   'allergies.changeStatus': { input: allergyStatusChange, output: allergy },
   'allergies.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(allergy) },
+  /** What an allergy is to: drug classes, ingredients, foods and other allergens (never drug products). */
+  'allergies.searchSubstances': { input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(12) }).strict(), output: z.array(allergenHit) },
   'immunizations.vaccines': { input: z.object({ query: z.string().max(100) }).strict(), output: z.array(vaccine) },
   'immunizations.manufacturers': { input: none, output: z.array(z.object({ mvx: z.string(), name: z.string() })) },
   'immunizations.add': { input: immunizationAdd, output: immunization },

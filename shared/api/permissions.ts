@@ -72,6 +72,7 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   'allergies.add': CLINICAL_WRITE,
   'allergies.changeStatus': CLINICAL_WRITE,
   'allergies.list': CLINICAL,
+  'allergies.searchSubstances': CLINICAL,
   'immunizations.vaccines': CLINICAL,
   'immunizations.manufacturers': CLINICAL,
   'immunizations.add': CLINICAL_WRITE,

@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { allergyGroupsFile, drugCatalogFile, duplicateClassesFile, interactionsFile, type DrugKnowledge } from '../../../shared/domain/drugs';
+import { allergensFile, indexAllergens, type AllergenEntry, type AllergenIndex } from '../../../shared/domain/drugs-allergens';
 import { indexKnowledge, type KnowledgeIndex } from '../../../shared/domain/med-checks';
 import { summarize, zodIssues } from '../dispatch-errors';
 
 export interface LoadedKnowledge {
   knowledge: DrugKnowledge;
   index: KnowledgeIndex;
+  /** What the allergy picker offers: classes and allergens (allergens.json), then ingredients. */
+  allergens: AllergenIndex;
+  allergenEntries: AllergenEntry[];
 }
 
 const cache = new Map<string, LoadedKnowledge>();
@@ -31,7 +35,8 @@ export function loadDrugKnowledge(resourcesDir: string): LoadedKnowledge {
       allergyGroups: load(dir, 'allergy-groups.json', allergyGroupsFile).groups,
       duplicateClasses: load(dir, 'duplicate-classes.json', duplicateClassesFile).classes,
     };
-    k = { knowledge, index: indexKnowledge(knowledge) };
+    const allergenEntries = load(dir, 'allergens.json', allergensFile).allergens;
+    k = { knowledge, index: indexKnowledge(knowledge), allergens: indexAllergens(allergenEntries, knowledge), allergenEntries };
     cache.set(resourcesDir, k);
   }
   return k;

@@ -1,11 +1,19 @@
-import { Alert, Badge, Button, Group, Select, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Autocomplete, Badge, Button, Group, Select, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Allergy } from '../../../../shared/domain/clinical';
 import { ALLERGY_CRITICALITIES, ALLERGY_SEVERITIES, SUBSTANCE_TYPES } from '../../../../shared/domain/clinical';
 import { api } from '../../lib/api';
-import type { Out } from '../../../../shared/api/contract';
+import { useFreshSearch } from '../../lib/use-fresh-search';
+import type { AllergenHit } from '../../../../shared/domain/drugs-allergens';
 import type { MedAlert } from '../../../../shared/domain/drugs';
 import { AlertList } from '../meds';
+
+const KIND_LABEL: Record<AllergenHit['kind'], string> = { class: 'drug class', ingredient: 'ingredient', allergen: '' };
+
+const searchSubstances = async (query: string): Promise<AllergenHit[] | null> => {
+  const r = await api['allergies.searchSubstances']({ query });
+  return r.ok ? r.value : null;
+};
 
 /** Allergies and intolerances; "No known allergies" is recorded on purpose, not assumed. */
 export function AllergiesPanel({ patientId, onChanged }: { patientId: string; onChanged?: () => void }): ReactElement {
@@ -16,12 +24,11 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
   const [severity, setSeverity] = useState<string | null>(null);
   const [criticality, setCriticality] = useState<string>('unable_to_assess');
   const [onsetDate, setOnsetDate] = useState('');
-  const [drugHits, setDrugHits] = useState<Out<'meds.searchDrugs'>>([]);
-  const [substanceCode, setSubstanceCode] = useState<string | null>(null);
+  // The allergen chosen from the list (class, ingredient or allergen); null while the text is free.
+  const [picked, setPicked] = useState<AllergenHit | null>(null);
+  const substanceCode = picked && picked.name === substance ? picked.code : null;
   const [alerts, setAlerts] = useState<MedAlert[]>([]);
-  useEffect(() => {
-    if (type === 'drug' && substance.trim().length >= 2 && !substanceCode) void api['meds.searchDrugs']({ query: substance, limit: 8 }).then((r) => r.ok && setDrugHits(r.value));
-  }, [type, substance, substanceCode]);
+  const { results: hits } = useFreshSearch(substanceCode ? '' : substance, searchSubstances, { minLength: 2 });
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void api['allergies.list']({ patientId }).then((r) => r.ok && setList(r.value)), [patientId]);
   useEffect(load, [load]);
@@ -29,10 +36,13 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
     if (!r.ok) return setError(r.error?.message ?? 'not saved');
     setError(null);
     setAlerts((r.value as { alerts?: MedAlert[] } | undefined)?.alerts ?? []);
+    // Important: each allergy starts blank; the last one's type, severity or criticality never carries over.
     setSubstance('');
-    setSubstanceCode(null);
-    setDrugHits([]);
+    setPicked(null);
+    setType('drug');
     setReactions([]);
+    setSeverity(null);
+    setCriticality('unable_to_assess');
     setOnsetDate('');
     load();
     onChanged?.();
@@ -61,12 +71,23 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
         <Button variant="light" w={260} onClick={() => void api['allergies.add']({ kind: 'nka', patientId }).then(done)}>Record “No known allergies”</Button>
       )}
       <Group align="flex-end">
-        <TextInput label="Substance" value={substance} onChange={(e) => { setSubstance(e.currentTarget.value); setSubstanceCode(null); }} data-testid="allergy-substance"
-          description={type === 'drug' ? (substanceCode ? `from the drug list (RxNorm ${substanceCode})` : 'pick from the list below to enable checks') : undefined} />
-        <Select label="Type" data={SUBSTANCE_TYPES.map((s) => s)} value={type} onChange={(v) => setType(v ?? 'drug')} allowDeselect={false} w={130} />
+        <Autocomplete label="Substance" placeholder="Drug class, ingredient, food…" value={substance} onChange={setSubstance} data-testid="allergy-substance" w={260}
+          data={hits.map((h) => ({ value: h.code, label: h.name }))} filter={({ options }) => options}
+          onOptionSubmit={(code) => {
+            const hit = hits.find((h) => h.code === code);
+            if (!hit) return;
+            setPicked(hit);
+            setType(hit.type);
+          }}
+          renderOption={({ option }) => {
+            const hit = hits.find((h) => h.code === option.value);
+            return <Group gap={6} wrap="nowrap"><Text size="sm">{hit?.name ?? option.value}</Text>{hit && KIND_LABEL[hit.kind] && <Text size="xs" c="dimmed">{KIND_LABEL[hit.kind]}</Text>}</Group>;
+          }}
+          description={substanceCode ? `from the list (${picked?.kind === 'ingredient' ? `RxNorm ${substanceCode}` : KIND_LABEL[picked?.kind ?? 'allergen'] || picked?.type})` : type === 'drug' ? 'choose from the list to enable drug checks' : undefined} />
+        <Select label="Type" data={SUBSTANCE_TYPES.map((s) => s)} value={type} onChange={(v) => setType(v ?? 'drug')} allowDeselect={false} w={130} data-testid="allergy-type" />
         <TagsInput label="Reactions" placeholder="type and press Enter" value={reactions} onChange={setReactions} w={240} data-testid="allergy-reactions" />
-        <Select label="Severity" data={ALLERGY_SEVERITIES.map((s) => s)} value={severity} onChange={setSeverity} w={120} clearable />
-        <Select label="Criticality" data={ALLERGY_CRITICALITIES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))} value={criticality} onChange={(v) => setCriticality(v ?? 'unable_to_assess')} allowDeselect={false} w={160} />
+        <Select label="Severity" data={ALLERGY_SEVERITIES.map((s) => s)} value={severity} onChange={setSeverity} w={120} clearable data-testid="allergy-severity" />
+        <Select label="Criticality" data={ALLERGY_CRITICALITIES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))} value={criticality} onChange={(v) => setCriticality(v ?? 'unable_to_assess')} allowDeselect={false} w={160} data-testid="allergy-criticality" />
         <TextInput label="Onset" placeholder="YYYY-MM-DD" value={onsetDate} onChange={(e) => setOnsetDate(e.currentTarget.value)} w={120} />
         <Button disabled={!substance.trim()} onClick={() =>
           void api['allergies.add']({
@@ -82,13 +103,6 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
           }).then(done)
         }>Add allergy</Button>
       </Group>
-      {type === 'drug' && !substanceCode && drugHits.length > 0 && (
-        <Group gap="xs">
-          {drugHits.map((d) => (
-            <Button key={d.rxcui} size="compact-xs" variant="default" onClick={() => { setSubstance(d.name); setSubstanceCode(d.rxcui); setDrugHits([]); }}>{d.name}</Button>
-          ))}
-        </Group>
-      )}
       {alerts.length > 0 && <AlertList alerts={alerts} uncoded={[]} />}
       {error && <Alert color="red">{error}</Alert>}
     </Stack>
