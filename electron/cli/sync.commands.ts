@@ -14,6 +14,7 @@ import { createRepos } from '../services/repos';
 import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../services/sync';
 import { enrolledServer, signInWithServer } from '../services/sync/user-sessions';
 import { fhirClientCommand } from './fhir-server.commands';
+import { SERVER_BACKUP_HELP, serverBackupCommand } from './server-backup.commands';
 import { MLLP_OPTIONS_HELP, mllpSettings, startLabInterface, type LabInterface } from './lab-interface';
 import { secretFrom } from './prompt';
 
@@ -38,7 +39,8 @@ export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgr
       --user signs that user in with the server first (password from CAIRN_USER_PASSWORD).
   cairn sync --db FILE [--ca FILE] [--user NAME]
       Pushes this device's changes and pulls the clinic's, once; prints a JSON summary
-      { pushed, pulled, conflicts, quarantined, pending, error? } and exits non-zero on an error.`;
+      { pushed, pulled, conflicts, quarantined, pending, error? } and exits non-zero on an error.
+${SERVER_BACKUP_HELP}`;
 
 export const SYNC_COMMANDS = ['server', 'enroll', 'sync'] as const;
 
@@ -164,6 +166,7 @@ async function serve(args: string[]): Promise<number> {
 
 async function serverAdmin(sub: string, args: string[]): Promise<number> {
   if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new SyncCliError(m, code));
+  if (sub === 'backup' || sub === 'restore') return serverBackupCommand(sub, args, (m, code) => new SyncCliError(m, code));
   const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string', operator: 'boolean' });
   const t = target(v);
   const running = runningServer(t);
