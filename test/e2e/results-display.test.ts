@@ -106,7 +106,8 @@ describe('values, units, the results inbox and trends as a physician sees them, 
     const badge = page.getByTestId('results-badge');
     await badge.waitFor();
     await expect(badge.textContent()).resolves.toBe('234');
-    await expect(page.getByTestId('nav-results').getAttribute('aria-label')).resolves.toBe('Results, 234 results to review');
+    // Said in words to assistive technology, starting with what is seen (WCAG 2.5.3: no aria-label that differs from it).
+    await expect(page.getByRole('button', { name: 'Results 234 results to review', exact: true }).getAttribute('data-testid')).resolves.toBe('nav-results');
 
     // The face sheet: the critical glucose first, in red and in words; vitals rounded, with human units.
     await page.getByTestId('patient-search').fill('quill');
