@@ -126,7 +126,7 @@ export function MedicationsPanel({ patientId }: { patientId: string }): ReactEle
         <Table.Tbody>
           {data.courses.map((c) => (
             <Fragment key={c.courseId}>
-              <ClickableRow style={c.status === 'active' ? undefined : { color: 'var(--mantine-color-dimmed)' }} aria-expanded={open === c.courseId} onActivate={() => setOpen(open === c.courseId ? null : c.courseId)}>
+              <ClickableRow style={c.status === 'active' ? undefined : { color: 'var(--mantine-color-dimmed)' }} onActivate={() => setOpen(open === c.courseId ? null : c.courseId)}>
                 <Table.Td fw={600}>{c.drugName}</Table.Td>
                 <Table.Td>{[c.dose, c.route, frequencyLabel(c.frequency)].filter(Boolean).join(' ')}</Table.Td>
                 <Table.Td>{c.uncoded && <Badge color="yellow" size="sm">uncoded: no checks ran</Badge>}</Table.Td>
