@@ -6,7 +6,7 @@ import type { DueList, MeasurePatient, MeasureSummary, MeasureTrendPoint } from 
 import { api } from '../../lib/api';
 import { downloadCsv, downloadPdf } from '../../lib/download';
 import { useNav } from '../../stores/nav.store';
-import { ScreenTitle } from '../../components';
+import { ScreenTitle, useRestoreFocus } from '../../components';
 import { ClickableRow, activateOnKey } from '../../components';
 
 type Provider = { id: string; displayName: string };
@@ -121,6 +121,7 @@ function groupWords(inverse: boolean, group: Group): { label: string; act: boole
 
 /** The patients of one group (the gaps are where to act). */
 function GroupPatients({ year, provider, measureId, populationId, group, inverse, onClose }: { year: number; provider: string | null; measureId: string; populationId: string; group: Group; inverse: boolean; onClose: () => void }): ReactElement {
+  useRestoreFocus();
   const go = useNav((s) => s.go);
   const [patients, setPatients] = useState<MeasurePatient[] | null>(null);
   const [error, setError] = useState<string | null>(null);

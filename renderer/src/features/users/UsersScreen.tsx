@@ -36,7 +36,7 @@ function ResetPasswordDialog({ username, onClose, onDone }: { username: string |
       })}>
         <Stack>
           <Text size="sm">Give the new password to the person in person; it works at once.</Text>
-          <PasswordInput label="New password" description={PASSWORD_HINT} data-testid="reset-password-input" {...form.getInputProps('password')} />
+          <PasswordInput label="New password" description={PASSWORD_HINT} data-autofocus data-testid="reset-password-input" {...form.getInputProps('password')} />
           {error && <Alert color="red">{error}</Alert>}
           <Button type="submit" data-testid="reset-password-submit">Set new password</Button>
         </Stack>

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
-import { useState, type ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement } from 'react';
 import { ClinicalNumberInput } from '../../components/ClinicalNumberInput';
 import type { VitalObservation } from '../../../../shared/domain/chart';
 import { displayQuantity, formatNumber, unitLabel } from '../../../../shared/domain/display-units';
@@ -67,7 +67,11 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
   };
   const last = recorded.filter((v) => v.setId === recorded.at(-1)?.setId);
   return (
-    <Card withBorder data-testid="vitals-panel">
+    // A form, so Enter in any field records the set (as the button does).
+    <Card withBorder data-testid="vitals-panel" component="form" onSubmit={(e: FormEvent) => {
+      e.preventDefault();
+      if (Object.values(entry).some((v) => v !== undefined)) void save();
+    }}>
       <Title order={4} mb="xs">Vitals</Title>
       <Group align="flex-end" gap="sm">
         {num('systolic', 'Systolic')}
@@ -80,7 +84,7 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
         {num('height', 'Height', <SegmentedControl size="xs" value={units.height} onChange={(v) => setUnit('height', v)} data={[{ value: 'in', label: 'in' }, { value: 'cm', label: 'cm' }]} />)}
         {num('painScore', 'Pain 0–10')}
         {num('headCircumference', 'Head circ.', <SegmentedControl size="xs" value={units.headCircumference} onChange={(v) => setUnit('headCircumference', v)} data={[{ value: 'in', label: 'in' }, { value: 'cm', label: 'cm' }]} />)}
-        <Button onClick={() => void save()} disabled={Object.values(entry).every((v) => v === undefined)}>Record vitals</Button>
+        <Button type="submit" disabled={Object.values(entry).every((v) => v === undefined)}>Record vitals</Button>
       </Group>
       {error && <Alert color="red" mt="xs" data-testid="vitals-error">{error}</Alert>}
       {last.length > 0 && (
