@@ -156,3 +156,28 @@ export function productUnit(doseForm: string): DoseUnit | null {
   if (/transdermal/.test(f)) return 'patch';
   return null;
 }
+
+export const CONTROLLED_SCHEDULES = ['CII', 'CIII', 'CIV', 'CV'] as const;
+export type ControlledSchedule = (typeof CONTROLLED_SCHEDULES)[number];
+
+/** Federal controlled-substance schedules of ingredients, with product exceptions (resources/drugs/controlled-substances.json). */
+export const controlledSubstancesFile = z.object({
+  version: z.string(),
+  description: z.string(),
+  sources: z.array(sourceRef).min(1),
+  ingredients: z.array(z.object({ ingredient: z.string().trim().min(1), schedule: z.enum(CONTROLLED_SCHEDULES) })).min(1),
+  products: z.array(z.object({ rxcui, schedule: z.enum(CONTROLLED_SCHEDULES), note: z.string().min(1) })).default([]),
+});
+export type ControlledSubstances = z.infer<typeof controlledSubstancesFile>;
+
+/**
+ * The schedule a prescription for `drug` falls under, or null when it is not controlled: a listed
+ * product's own schedule, else the most restrictive schedule among its ingredients.
+ */
+export function controlledSchedule(drug: Pick<Drug, 'rxcui' | 'ingredients'>, table: ControlledSubstances): ControlledSchedule | null {
+  const product = table.products.find((p) => p.rxcui === drug.rxcui);
+  if (product) return product.schedule;
+  const found = drug.ingredients.map((i) => table.ingredients.find((c) => c.ingredient === i.name.toLowerCase())?.schedule).filter((s): s is ControlledSchedule => s !== undefined);
+  if (found.length === 0) return null;
+  return CONTROLLED_SCHEDULES.find((s) => found.includes(s)) ?? null;
+}

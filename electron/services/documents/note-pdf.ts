@@ -5,6 +5,7 @@ import type { Session } from '../session';
 import { visitSummaryPdf, vitalLines } from './visit-summary.pdf';
 import { prescriptionPdf } from './prescription.pdf';
 import { sig, sigText } from '../../../shared/domain/sig';
+import { controlledSchedule } from '../../../shared/domain/drugs';
 
 const VISIT_LABELS: Record<string, string> = {
   office_visit: 'Office visit',
@@ -44,13 +45,20 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
 export async function prescriptionPdfFor(session: Session, rx: { id: string; patientId: string; drugName: string; rxcui: string; sig: string; signedAt: string; prescriber: string | null }): Promise<{ fileName: string; base64: string }> {
   const patient = session.repos.patients.peek(rx.patientId);
   const address = [patient.address.line1, patient.address.city, patient.address.state, patient.address.postalCode].filter(Boolean).join(', ');
+  const knowledge = session.repos.drugs();
+  const drug = knowledge.index.byRxcui.get(rx.rxcui)?.drug;
   const bytes = await prescriptionPdf({
     clinicName: session.status().clinicName ?? 'Cairn',
+    // Not yet recorded anywhere: users have no NPI/DEA fields and the clinic no address (printed as "not recorded").
+    clinicAddress: null,
     prescriber: rx.prescriber ?? 'unknown',
+    prescriberNpi: null,
+    prescriberDea: null,
+    controlledSchedule: drug ? controlledSchedule(drug, knowledge.controlled) : null,
     patient: { name: displayName(patient), birthDate: patient.birthDate, mrn: patient.mrn, address: address || null },
     drugName: rx.drugName,
     rxcui: rx.rxcui,
-    sigText: sigText(sig.parse(JSON.parse(rx.sig)), rx.drugName, session.repos.drugs().index.byRxcui.get(rx.rxcui)?.drug.strength),
+    sigText: sigText(sig.parse(JSON.parse(rx.sig)), rx.drugName, drug?.strength),
     signedAt: rx.signedAt,
     prescriptionId: rx.id,
   });
