@@ -24,11 +24,14 @@ export interface DoctorTargets {
   probe?: VolumeProbeOptions;
 }
 
+/** What a check says: its status and one line. */
+export type Outcome = Omit<CheckResult, 'id' | 'title'>;
+
 export interface DoctorCheck {
   id: string;
   title: string;
   needs: keyof Pick<DoctorTargets, 'dataDir' | 'db'>;
-  run(target: string, t: DoctorTargets): Omit<CheckResult, 'id' | 'title'>;
+  run(target: string, t: DoctorTargets): Outcome;
 }
 
 const ENCRYPT_ADVICE = 'put it on an encrypted volume (LUKS/dm-crypt, FileVault or BitLocker; see the README, "What the installer provides")';
@@ -45,7 +48,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     id: 'server.data_dir.modes',
     title: 'Clinic server data directory is owner-only',
     needs: 'dataDir',
-    run(dir) {
+    run(dir: string): Outcome {
       if (!existsSync(dir)) return { status: 'fail', message: `${dir} does not exist` };
       const open = openMode(dir);
       if (open) return { status: 'fail', message: `${dir} has mode ${open}: other users can read the clinic's records; run "chmod -R go-rwx ${dir}"` };
@@ -56,7 +59,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     id: 'server.data_dir.encrypted_volume',
     title: 'Clinic server data directory is on an encrypted volume',
     needs: 'dataDir',
-    run(dir, t) {
+    run(dir: string, t: DoctorTargets): Outcome {
       const v = volumeEncryption(dir, t.probe);
       if (v.state === 'encrypted') return { status: 'pass', message: v.detail };
       // Important: PGlite keeps names, phones and password hashes in clear in these files.
@@ -68,7 +71,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     id: 'device.database.modes',
     title: 'Device database files are owner-only',
     needs: 'db',
-    run(db) {
+    run(db: string): Outcome {
       if (!existsSync(db)) return { status: 'fail', message: `no such database file: ${db}` };
       const open = [db, `${db}-wal`, `${db}-shm`, `${db}.key.json`].filter(existsSync).map((f) => [f, openMode(f)] as const).filter(([, m]) => m !== null);
       if (open.length > 0) return { status: 'fail', message: `${open.map(([f, m]) => `${f} is ${m}`).join(', ')}: run "chmod 600 ${db}*" (Cairn also does it when it opens the database)` };
@@ -79,7 +82,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     id: 'device.database.encrypted_volume',
     title: 'Device database is on an encrypted volume',
     needs: 'db',
-    run(db, t) {
+    run(db: string, t: DoctorTargets): Outcome {
       const v = volumeEncryption(db, t.probe);
       if (v.state === 'encrypted') return { status: 'pass', message: v.detail };
       // The database itself is SQLCipher-encrypted; the volume adds the rest (exports, printed PDFs, swap).
@@ -95,7 +98,7 @@ export function runDoctor(t: DoctorTargets, checks: readonly DoctorCheck[] = DOC
   for (const c of checks) {
     const target = t[c.needs];
     if (target === undefined) continue;
-    let r: Omit<CheckResult, 'id' | 'title'>;
+    let r: Outcome;
     try {
       r = c.run(target, t);
     } catch (e) {
