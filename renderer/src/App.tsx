@@ -11,25 +11,29 @@ import { LabsScreen, ResultsNavButton } from './features/labs';
 import { FlowBoard, ScheduleScreen } from './features/schedule';
 import { ImportScreen } from './features/import';
 import { PopulationScreen } from './features/population';
-import { mayCall } from '../../shared/api/permissions';
 import { MAIN_ID, NavButton, SkipLink } from './components';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
+import { homeView, mayShow } from './stores/screens';
 import { useSession } from './stores/session.store';
 
 function Shell(): ReactElement {
-  const view = useNav((s) => s.view);
   const go = useNav((s) => s.go);
   const session = useSession((s) => s.session);
   const run = useSession((s) => s.run);
+  const role = session?.user?.role ?? null;
+  // A screen this role may not use is never shown, whatever asked for it: its home instead.
+  const asked = useNav((s) => s.view);
+  const view = mayShow(role, asked.name) ? asked : homeView(role);
   // No tags ignored: the search box has focus most of the time, and the shortcuts must work from it.
   useHotkeys(
     [
       ['mod+K', () => go({ name: 'search' })],
-      ['alt+N', () => go({ name: 'register' })],
+      ['alt+N', () => mayShow(role, 'register') && go({ name: 'register' })],
     ],
     [],
   );
+  const shows = (name: Parameters<typeof mayShow>[1]): boolean => mayShow(role, name);
   const nav = (name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'import'): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
   return (
     <AppShell header={{ height: 96 }} padding="md">
@@ -49,16 +53,16 @@ function Shell(): ReactElement {
           </Group>
         </Group>
         <Group component="nav" aria-label="Screens" h={44} px="md" gap={4} wrap="nowrap" style={{ overflowX: 'auto' }}>
-          <NavButton {...nav('search')}>Find patient</NavButton>
-          <NavButton {...nav('register')}>New patient</NavButton>
-          <NavButton {...nav('schedule')} data-testid="nav-schedule">Schedule</NavButton>
-          <NavButton {...nav('flow-board')} data-testid="nav-flow-board">Flow board</NavButton>
-          {session?.user?.role && mayCall(session.user.role, 'population.dueList') && <NavButton {...nav('population')} data-testid="nav-population">Population</NavButton>}
+          {shows('search') && <NavButton {...nav('search')} data-testid="nav-search">Find patient</NavButton>}
+          {shows('register') && <NavButton {...nav('register')} data-testid="nav-register">New patient</NavButton>}
+          {shows('schedule') && <NavButton {...nav('schedule')} data-testid="nav-schedule">Schedule</NavButton>}
+          {shows('flow-board') && <NavButton {...nav('flow-board')} data-testid="nav-flow-board">Flow board</NavButton>}
+          {shows('population') && <NavButton {...nav('population')} data-testid="nav-population">Population</NavButton>}
           <ConflictsNavButton />
           <ResultsNavButton />
-          {session?.user?.role === 'admin' && <NavButton {...nav('users')}>Users</NavButton>}
-          {session?.user?.role === 'admin' && <NavButton {...nav('audit')} data-testid="nav-audit">Audit</NavButton>}
-          {session?.user?.role && mayCall(session.user.role, 'fhir.importBundle') && <NavButton {...nav('import')} data-testid="nav-import">Import</NavButton>}
+          {shows('users') && <NavButton {...nav('users')} data-testid="nav-users">Users</NavButton>}
+          {shows('audit') && <NavButton {...nav('audit')} data-testid="nav-audit">Audit</NavButton>}
+          {shows('import') && <NavButton {...nav('import')} data-testid="nav-import">Import</NavButton>}
         </Group>
       </AppShell.Header>
       <AppShell.Main id={MAIN_ID} tabIndex={-1}>

@@ -83,7 +83,7 @@ describe('renderer in Chromium against the real dispatcher', () => {
     await page.getByLabel('Given name').fill('Zoë');
     await page.getByLabel('Family name').fill('Castellanos-Núñez');
     await page.getByLabel('Birth date').fill('1984-02-30');
-    await page.getByLabel('Phone').fill('(617) 555-0143');
+    await page.getByLabel('Phone', { exact: true }).fill('(617) 555-0143');
     await page.getByRole('button', { name: 'Register patient' }).click();
     await expect(page.getByText('invalid date "1984-02-30"').waitFor()).resolves.toBeUndefined();
     await shot(page, '05-register-invalid-date');
@@ -126,7 +126,7 @@ describe('renderer in Chromium against the real dispatcher', () => {
     // Correct the phone from the chart: only that field changes, and the banner shows it.
     await page.getByRole('tab', { name: 'Demographics' }).click();
     await page.getByTestId('edit-demographics').click();
-    await page.getByLabel('Phone').fill('(617) 555-0199');
+    await page.getByLabel('Phone', { exact: true }).fill('(617) 555-0199');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.getByTestId('patient-banner').getByText('(617) 555-0199').waitFor()).resolves.toBeUndefined();
     const after = session.repos.patients.peek(patientId);

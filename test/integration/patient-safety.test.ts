@@ -142,6 +142,12 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
     await c.ok<Booked>('schedule.book', { ...saturday, startAt: '2026-03-03T14:00:00Z' });
     const booked = await c.ok<Booked>('schedule.book', { ...saturday, allowOutsideHours: true });
     expect(booked.appointments[0]).toMatchObject({ startAt: '2026-03-07T15:00:00.000Z', status: 'scheduled' });
+    // Closed and double-booked at once: both are told together, so one confirmation settles both.
+    const both = failure(await c.call('schedule.book', saturday));
+    expect(both.issues?.map((i) => i.path)).toEqual(['allowOutsideHours', 'allowDoubleBooking']);
+    expect(both.message).toContain('the clinic is closed at Sat 2026-03-07 10:00–10:20');
+    expect(both.message).toContain('double booking: Dr. Gregory House already has Urday, Sat');
+    expect((await c.ok<Booked>('schedule.book', { ...saturday, allowOutsideHours: true, allowDoubleBooking: true })).doubleBooked).toHaveLength(1);
   });
 
   it('lists visits newest first by when they took place, imported history included', async () => {

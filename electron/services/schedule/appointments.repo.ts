@@ -163,23 +163,21 @@ export class AppointmentsService {
     return out;
   }
 
-  private refuseDoubleBooking(found: string[]): never {
-    throw new CairnFailure(
-      'needs_override',
-      `double booking: ${found.join('; ')}. Book anyway only if you mean to (confirm the double booking).`,
-      found.map((message): FieldIssue => ({ path: 'allowDoubleBooking', message })),
-    );
-  }
-
-  /** A visit when the clinic is closed (a weekend, lunch, after hours) is refused until the person confirms it. */
-  private refuseOutsideHours(starts: number[], minutes: number): never {
-    const when = starts.map((s) => `${formatWall(s, this.tz)}–${minutesHhmm(wallTime(s + minutes * 60_000, this.tz).minutes)}`);
+  /**
+   * A double booking, or a visit when the clinic is closed (a weekend, lunch, after hours), is
+   * refused until the person confirms it; both are told at once, so one confirmation settles both.
+   */
+  private refuseUnconfirmed(found: string[], closed: number[], minutes: number): never {
+    const when = closed.map((s) => `${formatWall(s, this.tz)}–${minutesHhmm(wallTime(s + minutes * 60_000, this.tz).minutes)}`);
     const shown = when.length > 3 ? [...when.slice(0, 3), `and ${when.length - 3} more`] : when;
-    throw new CairnFailure(
-      'needs_override',
-      `the clinic is closed at ${shown.join('; ')}. Book anyway only if you mean to (confirm booking outside opening hours).`,
-      shown.map((w): FieldIssue => ({ path: 'allowOutsideHours', message: `the clinic is closed: ${w}` })),
-    );
+    const said = [
+      ...(shown.length > 0 ? [`the clinic is closed at ${shown.join('; ')}. Book anyway only if you mean to (confirm booking outside opening hours).`] : []),
+      ...(found.length > 0 ? [`double booking: ${found.join('; ')}. Book anyway only if you mean to (confirm the double booking).`] : []),
+    ];
+    throw new CairnFailure('needs_override', said.join(' '), [
+      ...shown.map((w): FieldIssue => ({ path: 'allowOutsideHours', message: `the clinic is closed: ${w}` })),
+      ...found.map((message): FieldIssue => ({ path: 'allowDoubleBooking', message })),
+    ]);
   }
 
   /** Books one visit, or a series; a double booking is refused until the person confirms it. */
@@ -194,13 +192,12 @@ export class AppointmentsService {
     const first = Date.parse(i.startAt);
     const starts = i.recurrence ? expandRecurrence(first, i.recurrence, this.tz) : [first];
     if (i.recurrence && starts.length < 2) throw new CairnFailure('invalid_input', 'the series has a single visit: choose a later end date', [{ path: 'recurrence.until', message: 'the series ends before its second visit' }]);
-    const closed = starts.filter((s) => !withinHours({ start: s, end: s + minutes * 60_000 }, this.config.hours));
-    if (closed.length > 0 && !i.allowOutsideHours) this.refuseOutsideHours(closed, minutes);
+    const closed = i.allowOutsideHours ? [] : starts.filter((s) => !withinHours({ start: s, end: s + minutes * 60_000 }, this.config.hours));
     const seriesId = i.recurrence ? newId() : null;
     return this.repos.writer.write((at) => {
       // Checked inside the write transaction, so two bookings cannot both take the same time unseen.
       const found = starts.flatMap((s) => this.clashes({ start: s, end: s + minutes * 60_000 }, i.providerId, room, null));
-      if (found.length > 0 && !i.allowDoubleBooking) this.refuseDoubleBooking(found);
+      if (closed.length > 0 || (found.length > 0 && !i.allowDoubleBooking)) this.refuseUnconfirmed(i.allowDoubleBooking ? [] : found, closed, minutes);
       const insert = this.sqlite.prepare(
         `INSERT INTO appointments (id, patient_id, provider_id, room, appointment_type, start_at, end_at, status, reason, series_id, series_index, created_at, created_by, updated_at, updated_by, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, 1)`,
@@ -229,7 +226,7 @@ export class AppointmentsService {
     const length = i.minutes !== undefined ? i.minutes * 60_000 : Date.parse(cur.endAt) - Date.parse(cur.startAt);
     return this.repos.writer.write((at) => {
       const found = this.clashes({ start, end: start + length }, providerId, room, cur.id);
-      if (found.length > 0 && !i.allowDoubleBooking) this.refuseDoubleBooking(found);
+      if (found.length > 0 && !i.allowDoubleBooking) this.refuseUnconfirmed(found, [], 0);
       this.sqlite
         .prepare('UPDATE appointments SET start_at = ?, end_at = ?, provider_id = ?, room = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?')
         .run(iso(start), iso(start + length), providerId, room, at, actor.userId, cur.id);

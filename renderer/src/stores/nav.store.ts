@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import type { Role } from '../../../shared/domain/user';
+import { homeView } from './screens';
 
 export type View =
   | { name: 'search' }
@@ -17,10 +19,13 @@ export type View =
 interface NavStore {
   view: View;
   go: (view: View) => void;
+  /** Back to the role's home screen, forgetting the patient and visit that were open. */
+  home: (role: Role | null) => void;
 }
 
 /** Which screen is showing. Small enough that a router would be more than it needs. */
 export const useNav = create<NavStore>()((set) => ({
   view: { name: 'search' },
   go: (view) => set({ view }),
+  home: (role) => set({ view: homeView(role) }),
 }));

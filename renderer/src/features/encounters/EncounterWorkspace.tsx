@@ -6,6 +6,7 @@ import { ENCOUNTER_STATUSES } from '../../../../shared/domain/clinical';
 import type { NoteTemplate } from '../../../../shared/domain/templates';
 import { NoteEditor, SignedNote } from '../notes';
 import { VitalsPanel } from '../vitals';
+import { PatientHeader } from '../../components/PatientBanner';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 
@@ -18,8 +19,18 @@ export const VISIT_LABELS: Record<string, string> = {
   procedure: 'Procedure',
 };
 
-/** The visit workspace: status, notes from templates (draft → signed → addenda), vitals. */
+/** The visit workspace: whose visit (the banner), status, notes from templates (draft → signed → addenda), vitals. */
 export function EncounterWorkspace({ patientId, encounterId }: { patientId: string; encounterId: string }): ReactElement {
+  // The banner comes first and stays, whatever else fails to load: never chart without seeing on whom.
+  return (
+    <Stack>
+      <PatientHeader patientId={patientId} screen="Visit" />
+      <Visit patientId={patientId} encounterId={encounterId} />
+    </Stack>
+  );
+}
+
+function Visit({ patientId, encounterId }: { patientId: string; encounterId: string }): ReactElement {
   const go = useNav((s) => s.go);
   const [data, setData] = useState<Out<'encounters.get'> | null>(null);
   const [templates, setTemplates] = useState<NoteTemplate[]>([]);
@@ -51,7 +62,7 @@ export function EncounterWorkspace({ patientId, encounterId }: { patientId: stri
         <Group justify="space-between">
           <Group>
             <Button variant="subtle" size="xs" onClick={() => go({ name: 'chart', patientId })}>← Chart</Button>
-            <Title order={3}>{VISIT_LABELS[encounter.visitType]}</Title>
+            <Title order={2} size="h3">{VISIT_LABELS[encounter.visitType]}</Title>
             <Badge>{encounter.status.replace(/_/g, ' ')}</Badge>
             {encounter.reason && <Text>{encounter.reason}</Text>}
             {encounter.providerName && <Text c="dimmed">with {encounter.providerName}</Text>}

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { InboxPage, InboxScope } from '../../../../shared/domain/lab-review';
 import type { Role } from '../../../../shared/domain/user';
 import { api } from '../../lib/api';
+import { clearedOnSignOut } from '../../stores/sign-out';
 
 interface LabsStore {
   /** The page of the inbox in `scope`, with the true number waiting (`total`). */
@@ -21,7 +22,7 @@ export function defaultScope(role: Role | null): InboxScope {
 }
 
 /** The results inbox; the header's badge shows how many results wait for review. */
-export const useLabs = create<LabsStore>()((set, get) => ({
+export const useLabs = clearedOnSignOut(create<LabsStore>()((set, get) => ({
   inbox: null,
   scope: null,
   error: null,
@@ -41,4 +42,4 @@ export const useLabs = create<LabsStore>()((set, get) => ({
   reset() {
     set({ inbox: null, scope: null, error: null });
   },
-}));
+})));

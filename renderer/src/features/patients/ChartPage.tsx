@@ -10,6 +10,7 @@ import { VitalsTrends } from '../vitals';
 import { ChartSyncNotices } from '../sync';
 import { LabOrders, PatientResults } from '../labs';
 import { PreventivePanel } from '../population';
+import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
@@ -17,10 +18,11 @@ import { mayCall } from '../../../../shared/api/permissions';
 import type { Channel } from '../../../../shared/api/channels';
 import type { CairnError } from '../../../../shared/api/result';
 import { BreakGlassDialog } from './BreakGlassDialog';
-import { PatientBanner } from './PatientBanner';
+import { PatientBanner } from '../../components/PatientBanner';
 import { RegisterPatient } from './RegisterPatient';
 
-function VisitList({ patientId }: { patientId: string }): ReactElement {
+/** The patient's visits, newest first; a role that may not read a visit (front desk) sees the list only. */
+function VisitList({ patientId, mayOpen }: { patientId: string; mayOpen: boolean }): ReactElement {
   const go = useNav((s) => s.go);
   const [encounters, setEncounters] = useState<Encounter[] | null>(null);
   useEffect(() => void api['encounters.list']({ patientId }).then((r) => setEncounters(r.ok ? r.value : [])), [patientId]);
@@ -30,13 +32,13 @@ function VisitList({ patientId }: { patientId: string }): ReactElement {
     <Table highlightOnHover data-testid="visit-list">
       <Table.Tbody>
         {encounters.map((e) => (
-          <Table.Tr key={e.id} style={{ cursor: 'pointer' }} onClick={() => go({ name: 'encounter', patientId, encounterId: e.id })}>
+          <ClickableRow key={e.id} onActivate={mayOpen ? () => go({ name: 'encounter', patientId, encounterId: e.id }) : undefined} data-testid="visit-row">
             <Table.Td>{(e.startAt ?? '').slice(0, 10)}</Table.Td>
             <Table.Td>{VISIT_LABELS[e.visitType]}</Table.Td>
             <Table.Td>{e.reason ?? ''}</Table.Td>
             <Table.Td>{e.providerName ?? ''}</Table.Td>
             <Table.Td>{e.status.replace(/_/g, ' ')}</Table.Td>
-          </Table.Tr>
+          </ClickableRow>
         ))}
       </Table.Tbody>
     </Table>
@@ -90,17 +92,24 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   const addr = [p.address.line1, p.address.city, p.address.state, p.address.postalCode, p.address.country].filter(Boolean).join(', ');
   return (
     <Stack>
-      <PatientBanner patient={p} allergyStatus={header.allergyStatus} />
+      <PatientBanner patient={p} allergyStatus={header.allergyStatus} screen="Chart" />
       <ChartSyncNotices patientId={patientId} />
       {glassUntil && (
         <Alert color="red" variant="light" data-testid="break-glass-active">
           Opened by break-glass until {new Date(glassUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every access are in the audit log.
         </Alert>
       )}
-      {can('encounters.create') && (
-        <Group>
-          <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>
-        </Group>
+      {p.deceasedOn ? (
+        // No new visit, booking or prescription: the chart stays readable as it was.
+        <Alert color="gray" variant="light" data-testid="deceased-note">
+          Died {p.deceasedOn}. The chart is kept as it was: no new visits, bookings or prescriptions, and no reminders.
+        </Alert>
+      ) : (
+        can('encounters.create') && (
+          <Group>
+            <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>
+          </Group>
+        )
       )}
       <Tabs defaultValue={tab ?? (clinical ? 'summary' : 'demographics')} keepMounted={false}>
         <Tabs.List>
@@ -118,7 +127,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">{summary && <FaceSheet summary={summary} />}</Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
-          <VisitList patientId={patientId} />
+          <VisitList patientId={patientId} mayOpen={can('encounters.get')} />
         </Tabs.Panel>
         <Tabs.Panel value="medications" pt="md"><MedicationsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="problems" pt="md"><ProblemsPanel patientId={patientId} /></Tabs.Panel>
@@ -148,6 +157,28 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
               <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
               <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
             </Card>
+            <Card withBorder data-testid="emergency-contact">
+              <Title order={4}>Emergency contact</Title>
+              {p.emergencyContact.name ? (
+                <Text>{p.emergencyContact.name}{p.emergencyContact.relationship ? ` (${p.emergencyContact.relationship})` : ''} · {p.emergencyContact.phone ?? 'no phone'}</Text>
+              ) : (
+                <Text c="dimmed">None recorded: ask at check-in</Text>
+              )}
+            </Card>
+            <Card withBorder data-testid="guarantor">
+              <Title order={4}>Guarantor</Title>
+              {p.guarantor.relationship === 'self' ? (
+                <Text>The patient (self)</Text>
+              ) : p.guarantor.relationship ? (
+                <>
+                  <Text>{p.guarantor.name ?? '—'} ({p.guarantor.relationship})</Text>
+                  <Text>Phone: {p.guarantor.phone ?? '—'}</Text>
+                  <Text>Address: {p.guarantor.address ?? '—'}</Text>
+                </>
+              ) : (
+                <Text c="dimmed">None recorded</Text>
+              )}
+            </Card>
           </SimpleGrid>
           <Text size="xs" c="dimmed" mt="xs">Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}</Text>
           </>
@@ -156,7 +187,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
       </Tabs>
       <Modal opened={starting} onClose={() => setStarting(false)} title="Start a visit">
         <Stack>
-          <Select label="Visit type" data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_LABELS[v] ?? v }))} value={visit.visitType} onChange={(v) => setVisit({ ...visit, visitType: v ?? 'office_visit' })} allowDeselect={false} />
+          <Select label="Visit type" data-autofocus data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_LABELS[v] ?? v }))} value={visit.visitType} onChange={(v) => setVisit({ ...visit, visitType: v ?? 'office_visit' })} allowDeselect={false} />
           <TextInput label="Reason for visit" value={visit.reason} onChange={(e) => setVisit({ ...visit, reason: e.currentTarget.value })} data-testid="visit-reason" />
           <Button onClick={() => void startVisit()}>Start</Button>
         </Stack>

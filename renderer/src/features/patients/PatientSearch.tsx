@@ -1,12 +1,13 @@
-import { Alert, Badge, Group, Kbd, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Group, Kbd, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import type { SearchHit } from '../../../../shared/domain/patient';
-import { displayName } from '../../../../shared/domain/patient';
-import { formatAge, isoToday } from '../../../../shared/domain/dates';
+import { ageLabel, displayName } from '../../../../shared/domain/patient';
+import { isoToday } from '../../../../shared/domain/dates';
 import { classifySearch } from '../../../../shared/domain/search';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
+import { ScreenTitle } from '../../components';
 
 const HOW: Record<ReturnType<typeof classifySearch>['kind'], string> = {
   empty: 'Type a name, MRN, birth date (1980-03-04 or 03/04/1980) or phone number',
@@ -55,15 +56,25 @@ export function PatientSearch(): ReactElement {
 
   const today = isoToday();
   const kind = classifySearch(text).kind;
+  // An ARIA combobox: focus stays in the box, the arrow keys move through the results grid, and a
+  // screen reader is told which row is active (aria-activedescendant).
+  const listId = useId();
+  const rowId = (i: number): string => `${listId}-row-${i}`;
 
   return (
     <Stack>
-      <Title order={2}>Find a patient</Title>
+      <ScreenTitle title="Find a patient" />
       <TextInput
         size="lg"
         autoFocus
         placeholder="Name, MRN, birth date or phone"
         aria-label="Search patients"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-haspopup="grid"
+        aria-expanded={results.length > 0}
+        aria-controls={results.length > 0 ? listId : undefined}
+        aria-activedescendant={results[active] ? rowId(active) : undefined}
         data-testid="patient-search"
         value={text}
         onChange={(e) => setText(e.currentTarget.value)}
@@ -78,7 +89,7 @@ export function PatientSearch(): ReactElement {
       {error && <Alert color="red">{error}</Alert>}
       {kind !== 'empty' && debounced === text && results.length === 0 && !error && <Text>No patient matches “{text}”.</Text>}
       {results.length > 0 && (
-        <Table highlightOnHover data-testid="search-results">
+        <Table highlightOnHover role="grid" id={listId} aria-label="Matching patients" data-testid="search-results">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
@@ -92,6 +103,7 @@ export function PatientSearch(): ReactElement {
             {results.map((p, i) => (
               <Table.Tr
                 key={p.id}
+                id={rowId(i)}
                 aria-selected={i === active}
                 data-testid="search-result"
                 bg={i === active ? 'var(--mantine-color-teal-light)' : undefined}
@@ -107,7 +119,12 @@ export function PatientSearch(): ReactElement {
                 ) : (
                   <>
                     <Table.Td>
-                      {p.birthDate} <Badge variant="light" color="gray">{formatAge(p.birthDate, today)}</Badge>
+                      {p.birthDate}{' '}
+                      {p.deceasedOn ? (
+                        <Badge variant="filled" color="dark" data-testid="deceased-hit">{ageLabel(p, today)}</Badge>
+                      ) : (
+                        <Badge variant="light" color="gray">{ageLabel(p, today)}</Badge>
+                      )}
                     </Table.Td>
                     <Table.Td>{p.sex}</Table.Td>
                     <Table.Td>{p.mrn}</Table.Td>

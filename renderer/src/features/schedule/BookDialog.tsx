@@ -2,9 +2,10 @@ import { Alert, Button, Checkbox, Group, List, Modal, NumberInput, Select, Stack
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState, type ReactElement } from 'react';
 import { displayName, type SearchHit } from '../../../../shared/domain/patient';
-import { hhmmMinutes, minutesHhmm, wallTime, zonedInstant, type Recurrence } from '../../../../shared/domain/schedule';
+import { formatWall, hhmmMinutes, minutesHhmm, wallTime, zonedInstant, type Recurrence } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
 import { useSchedule } from './schedule.store';
+import { useRestoreFocus } from '../../components';
 
 interface Draft {
   patientId: string | null;
@@ -38,11 +39,17 @@ function PatientPicker({ value, onChange }: { value: string | null; onChange: (i
       searchValue={search}
       onSearchChange={setSearch}
       filter={({ options }) => options}
-      data={hits.map((h) => ({ value: h.id, label: `${displayName(h)}${h.restricted ? ' (restricted)' : ` · ${h.mrn} · ${h.birthDate}`}` }))}
+      // A patient who died is listed (so the desk sees why) but cannot be chosen.
+      data={hits.map((h) => ({
+        value: h.id,
+        label: `${displayName(h)}${h.restricted ? ' (restricted)' : ` · ${h.mrn} · ${h.birthDate}${h.deceasedOn ? ` · deceased ${h.deceasedOn}` : ''}`}`,
+        disabled: !h.restricted && h.deceasedOn !== null,
+      }))}
       value={value}
       onChange={onChange}
       nothingFoundMessage={debounced.trim().length < 2 ? 'Type at least 2 characters' : 'No patient found'}
       data-testid="book-patient"
+      data-autofocus
       required
     />
   );
@@ -52,12 +59,14 @@ function PatientPicker({ value, onChange }: { value: string | null; onChange: (i
  * The booking dialog (mounted afresh for each booking, so it starts empty): the type fills the default length; "Next free slot" asks the backend; a
  * double booking comes back as a warning the person confirms (or not), never booked silently.
  */
-export function BookDialog({ opened, onClose, onBooked, date, providerId }: { opened: boolean; onClose: () => void; onBooked: () => void; date: string; providerId: string | null }): ReactElement {
+export function BookDialog({ opened, onClose, onBooked, date, providerId }: { opened: boolean; onClose: () => void; onBooked: (confirmation: string) => void; date: string; providerId: string | null }): ReactElement {
+  useRestoreFocus();
   const config = useSchedule((s) => s.config);
   const providers = useSchedule((s) => s.providers);
   const initial = (): Draft => ({ patientId: null, providerId, typeId: null, minutes: 20, date, time: '09:00', room: null, reason: '', recurring: false, frequency: 'weekly', interval: 1, count: 4 });
   const [d, setD] = useState<Draft>(initial);
-  const [warnings, setWarnings] = useState<string[]>([]);
+  // What the backend asked the person to confirm (a double booking, a time the clinic is closed).
+  const [warnings, setWarnings] = useState<{ path: string; message: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (!config) return <></>;
@@ -79,7 +88,10 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
     setError(null);
   };
 
-  const book = async (allowDoubleBooking: boolean): Promise<void> => {
+  const book = async (confirm: boolean): Promise<void> => {
+    // Confirming covers exactly what was warned of; anything new is warned of in turn.
+    const allowDoubleBooking = confirm && warnings.some((w) => w.path === 'allowDoubleBooking');
+    const allowOutsideHours = confirm && warnings.some((w) => w.path === 'allowOutsideHours');
     if (!d.patientId || !d.providerId || !d.typeId) return setError('choose the patient, the provider and the type');
     const rule: Recurrence | undefined = d.recurring ? { frequency: d.frequency, interval: d.interval, count: d.count } : undefined;
     setBusy(true);
@@ -93,14 +105,18 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
       ...(d.reason.trim() && { reason: d.reason.trim() }),
       ...(rule && { recurrence: rule }),
       allowDoubleBooking,
+      allowOutsideHours,
     });
     setBusy(false);
     if (!r.ok) {
-      if (r.error.code === 'needs_override') return setWarnings((r.error.issues ?? []).map((i) => i.message));
+      if (r.error.code === 'needs_override') return setWarnings(r.error.issues ?? []);
       return setError(r.error.issues?.[0]?.message ?? r.error.message);
     }
-    onBooked();
+    const [first] = r.value.appointments;
+    const more = r.value.appointments.length > 1 ? ` (${r.value.appointments.length} visits, the first shown)` : '';
+    onBooked(first ? `Booked ${first.patientName} · ${formatWall(Date.parse(first.startAt), tz)} with ${first.providerName ?? 'the provider'}${first.room ? ` · ${first.room}` : ''}${more}` : 'Booked');
   };
+  const closedHours = warnings.some((w) => w.path === 'allowOutsideHours');
 
   return (
     <Modal opened={opened} onClose={onClose} title="Book an appointment" size="lg" data-testid="book-dialog">
@@ -136,13 +152,22 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
           </Group>
         )}
         {warnings.length > 0 && (
-          <Alert color="orange" title="Double booking" data-testid="double-booking-warning">
-            <List size="sm">{warnings.map((w) => <List.Item key={w}>{w}</List.Item>)}</List>
-            <Group mt="sm">
+          <Stack gap="xs">
+            {closedHours && (
+              <Alert color="orange" title="The clinic is closed then" data-testid="outside-hours-warning">
+                <List size="sm">{warnings.filter((w) => w.path === 'allowOutsideHours').map((w) => <List.Item key={w.message}>{w.message}</List.Item>)}</List>
+              </Alert>
+            )}
+            {warnings.some((w) => w.path === 'allowDoubleBooking') && (
+              <Alert color="orange" title="Double booking" data-testid="double-booking-warning">
+                <List size="sm">{warnings.filter((w) => w.path === 'allowDoubleBooking').map((w) => <List.Item key={w.message}>{w.message}</List.Item>)}</List>
+              </Alert>
+            )}
+            <Group>
               <Button color="orange" onClick={() => void book(true)} loading={busy} data-testid="book-anyway">Book anyway</Button>
               <Button variant="default" onClick={() => setWarnings([])}>Change the time</Button>
             </Group>
-          </Alert>
+          </Stack>
         )}
         {error && <Alert color="red" data-testid="book-error">{error}</Alert>}
         <Group justify="space-between">

@@ -21,7 +21,7 @@ function CheckInDialog({ appointment, onClose, onSubmit }: { appointment: Appoin
   return (
     <Modal opened={appointment !== null} onClose={onClose} title={appointment ? `Check in ${appointment.patientName}` : ''} size="lg" data-testid="check-in-dialog">
       <Stack>
-        <Checkbox label="Demographics confirmed with the patient (address, phone, emergency contact)" checked={demographics} onChange={(e) => setDemographics(e.currentTarget.checked)} data-testid="check-in-demographics" />
+        <Checkbox data-autofocus label="Demographics confirmed with the patient (address, phone, emergency contact)" checked={demographics} onChange={(e) => setDemographics(e.currentTarget.checked)} data-testid="check-in-demographics" />
         <Radio.Group label="Insurance" value={insurance} onChange={setInsurance}>
           <Group mt={4}>
             <Radio value="verified" label="Verified (card seen, coverage active)" data-testid="check-in-insurance-verified" />
@@ -51,14 +51,14 @@ function RoomDialog({ appointment, onClose, onSubmit }: { appointment: Appointme
   return (
     <Modal opened={appointment !== null} onClose={onClose} title={appointment ? `Room ${appointment.patientName}` : ''} data-testid="room-dialog">
       <Stack>
-        <Select label="Room" data={rooms} value={room} onChange={setRoom} allowDeselect={false} data-testid="room-select" />
+        <Select label="Room" data-autofocus data={rooms} value={room} onChange={setRoom} allowDeselect={false} data-testid="room-select" />
         <Button onClick={() => room && onSubmit(room)} disabled={!room} data-testid="room-submit">Room the patient</Button>
       </Stack>
     </Modal>
   );
 }
 
-function FlowCard({ a, now, tz, canAdvance, onAdvance }: { a: Appointment; now: number; tz: string; canAdvance: boolean; onAdvance: (a: Appointment, to: Step) => void }): ReactElement {
+function FlowCard({ a, now, tz, canAdvance, canOpenVisit, onAdvance }: { a: Appointment; now: number; tz: string; canAdvance: boolean; canOpenVisit: boolean; onAdvance: (a: Appointment, to: Step) => void }): ReactElement {
   const go = useNav((s) => s.go);
   const next = FLOW_TRANSITIONS[a.status].find((s): s is Step => (FLOW_STATES as readonly string[]).includes(s));
   const since = Date.parse(enteredCurrentState(a));
@@ -79,7 +79,7 @@ function FlowCard({ a, now, tz, canAdvance, onAdvance }: { a: Appointment; now: 
         {canAdvance && next && (
           <Button size="compact-xs" onClick={() => onAdvance(a, next)} data-testid="flow-advance">→ {FLOW_LABELS[next]}</Button>
         )}
-        {encounterId && <Button size="compact-xs" variant="subtle" onClick={() => go({ name: 'encounter', patientId: a.patientId, encounterId })} data-testid="flow-open-visit">Visit</Button>}
+        {encounterId && canOpenVisit && <Button size="compact-xs" variant="subtle" onClick={() => go({ name: 'encounter', patientId: a.patientId, encounterId })} data-testid="flow-open-visit">Visit</Button>}
       </Group>
     </Card>
   );
@@ -121,6 +121,8 @@ export function FlowBoard(): ReactElement {
 
   if (!config || !day) return loadError ? <Alert color="red">{loadError}</Alert> : <Text c="dimmed">Loading…</Text>;
   const canAdvance = mayCall(role, 'schedule.advance');
+  // Front desk checks patients in but does not read the visit: no link to a screen that would refuse them.
+  const canOpenVisit = mayCall(role, 'encounters.get');
   return (
     <Stack data-testid="flow-board">
       <Group justify="space-between">
@@ -146,7 +148,7 @@ export function FlowBoard(): ReactElement {
                   <Text fw={700} size="sm">{FLOW_LABELS[s]}</Text>
                   <Badge variant="outline" size="sm">{inState.length}</Badge>
                 </Group>
-                {inState.map((a) => <FlowCard key={a.id} a={a} now={now} tz={tz} canAdvance={canAdvance} onAdvance={(x, to) => void advance(x, to)} />)}
+                {inState.map((a) => <FlowCard key={a.id} a={a} now={now} tz={tz} canAdvance={canAdvance} canOpenVisit={canOpenVisit} onAdvance={(x, to) => void advance(x, to)} />)}
               </Stack>
             );
           })}

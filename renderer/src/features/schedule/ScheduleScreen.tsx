@@ -81,6 +81,7 @@ export function ScheduleScreen(): ReactElement {
   const [list, setList] = useState<Appointment[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [booking, setBooking] = useState(false);
+  const [booked, setBooked] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState<Appointment | null>(null);
   const [moving, setMoving] = useState<Appointment | null>(null);
   const tz = config?.hours.timeZone ?? 'UTC';
@@ -105,7 +106,7 @@ export function ScheduleScreen(): ReactElement {
     <Stack data-testid="schedule-screen">
       <Group justify="space-between">
         <ScreenTitle title="Schedule" />
-        {canBook && <Button onClick={() => setBooking(true)} data-testid="book-open">Book appointment</Button>}
+        {canBook && <Button onClick={() => (setBooked(null), setBooking(true))} data-testid="book-open">Book appointment</Button>}
       </Group>
       <Group>
         <SegmentedControl value={mode} onChange={(v) => setMode(v === 'week' ? 'week' : 'day')} data={[{ value: 'day', label: 'Day' }, { value: 'week', label: 'Week' }]} data-testid="schedule-mode" />
@@ -119,6 +120,7 @@ export function ScheduleScreen(): ReactElement {
         <Select placeholder="All rooms" data={config.hours.rooms} value={room} onChange={setRoom} clearable w={180} data-testid="schedule-room" />
       </Group>
       {error && <Alert color="red">{error}</Alert>}
+      {booked && <Alert color="green" withCloseButton onClose={() => setBooked(null)} role="status" data-testid="booking-confirmation">{booked}</Alert>}
       {mode === 'day' ? (
         list.length === 0 ? (
           <Text c="dimmed" data-testid="schedule-empty">No appointments this day.</Text>
@@ -138,7 +140,7 @@ export function ScheduleScreen(): ReactElement {
         </SimpleGrid>
       )}
       <Text size="xs" c="dimmed">Times are the clinic&apos;s ({tz}).</Text>
-      {booking && <BookDialog opened onClose={() => setBooking(false)} onBooked={() => (setBooking(false), refresh())} date={day} providerId={providerId} />}
+      {booking && <BookDialog opened onClose={() => setBooking(false)} onBooked={(text) => (setBooking(false), setBooked(text), refresh())} date={day} providerId={providerId} />}
       {moving && <RescheduleDialog key={moving.id} appointment={moving} tz={tz} onClose={() => setMoving(null)} onDone={() => (setMoving(null), refresh())} />}
       <CancelDialog key={cancelling?.id ?? ''} appointment={cancelling} onClose={() => setCancelling(null)} onDone={() => (setCancelling(null), refresh())} />
     </Stack>

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { addDays, minutesHhmm, wallTime, zonedInstant, type ScheduleConfig } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
+import { clearedOnSignOut } from '../../stores/sign-out';
 
 export interface Provider {
   id: string;
@@ -16,7 +17,7 @@ interface ScheduleStore {
   load: () => Promise<void>;
 }
 
-export const useSchedule = create<ScheduleStore>()((set, get) => ({
+export const useSchedule = clearedOnSignOut(create<ScheduleStore>()((set, get) => ({
   config: null,
   providers: [],
   error: null,
@@ -27,7 +28,7 @@ export const useSchedule = create<ScheduleStore>()((set, get) => ({
     if (!providers.ok) return set({ error: providers.error.message });
     set({ config: config.value, providers: providers.value, error: null });
   },
-}));
+})));
 
 /** Today's date in the clinic's zone. */
 export function clinicToday(tz: string, now = Date.now()): string {

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { SyncStatusView } from '../../../../shared/domain/sync-review';
 import { api } from '../../lib/api';
+import { clearedOnSignOut } from '../../stores/sign-out';
 
 interface SyncStore {
   status: SyncStatusView | null;
@@ -11,7 +12,7 @@ interface SyncStore {
 }
 
 /** The sync status the header and the Conflicts badge show; polled while someone is signed in. */
-export const useSync = create<SyncStore>()((set) => ({
+export const useSync = clearedOnSignOut(create<SyncStore>()((set) => ({
   status: null,
   busy: false,
   async refresh() {
@@ -24,7 +25,7 @@ export const useSync = create<SyncStore>()((set) => ({
     const r = await api['sync.now']({});
     set(r.ok ? { status: r.value, busy: false } : { busy: false });
   },
-}));
+})));
 
 /** "just now", "3 min ago", "2 h ago", or the date. */
 export function ago(iso: string, now = Date.now()): string {
