@@ -83,7 +83,13 @@ export type EmergencyContact = z.infer<typeof emergencyContact>;
  * another person (a parent, a spouse…) with a name and a way to reach them.
  */
 export const guarantor = z.object({
-  relationship: optionalText(60),
+  // A cleared choice arrives as null from a select.
+  relationship: z
+    .string()
+    .trim()
+    .max(60, 'must be at most 60 characters')
+    .nullish()
+    .transform((v) => v || undefined),
   name: optionalText(200),
   phone: phone.optional().or(z.literal('').transform(() => undefined)),
   address: optionalText(300),
