@@ -101,7 +101,10 @@ export async function rekeyDatabase(o: RekeyOptions): Promise<{ header: KeyHeade
   if (pending) promotePendingKeyHeader(o.dbFile);
   else discardPendingKeyHeader(o.dbFile);
   const kdf = o.kdf ?? { N: Math.max(oldHeader.N, DEFAULT_KDF.N), r: Math.max(oldHeader.r, DEFAULT_KDF.r), p: Math.max(oldHeader.p, DEFAULT_KDF.p) };
-  const { header, key: newKey } = await createKeyHeader(o.newPassphrase, kdf);
+  const made = await createKeyHeader(o.newPassphrase, kdf);
+  const newKey = made.key;
+  // The audit anchor stays valid (the copy holds the same chain): the new header carries it.
+  const header: KeyHeader = oldHeader.audit === undefined ? made.header : { ...made.header, audit: oldHeader.audit };
   const tmp = `${o.dbFile}.rekey.tmp`;
   const clean = (): void => {
     for (const f of [tmp, ...SIDE_FILES.map((s) => `${tmp}${s}`)]) rmSync(f, { force: true });
@@ -113,8 +116,7 @@ export async function rekeyDatabase(o: RekeyOptions): Promise<{ header: KeyHeade
     takeExclusively(source, o.dbFile);
     step('locked');
     reencryptedCopy(source, tmp, oldKey, newKey, step);
-    // The audit anchor stays valid (the copy holds the same chain): carry it to the new header.
-    writePendingKeyHeader(o.dbFile, oldHeader.audit === undefined ? header : { ...header, audit: oldHeader.audit });
+    writePendingKeyHeader(o.dbFile, header);
     step('pending-header');
     source.close();
     // Important: a -wal or -journal left beside the old file would be replayed into the new one.
