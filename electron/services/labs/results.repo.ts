@@ -57,7 +57,6 @@ const PREVIOUS = `LEFT JOIN observations prev ON prev.id = o.supersedes_id`;
 const CURRENT = `o.category = 'laboratory' AND o.deleted_at IS NULL AND o.status NOT IN ('entered-in-error', 'registered')
   AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id AND n.deleted_at IS NULL)`;
 
-/** The value as a clinician reads it (display-units): the lab's own string, a comparator's text, or a number rounded by its test. */
 /**
  * Whose inbox a result is in: the provider of the order it answers (linked at ingest, or by its
  * placer number when the order arrived later, e.g. by sync). No order, or a provider whose account
@@ -75,6 +74,7 @@ const WAITING = `${CURRENT} AND p.deleted_at IS NULL
 
 type InboxRow = Row & { patientName: string; mrn: string | null; restricted: number; orderedById: string | null; orderedBy: string | null };
 
+/** The value as a clinician reads it (display-units): the lab's own string, a comparator's text, or a number rounded by its test. */
 function shown(loinc: string, r: { valueNum: number | null; valueText: string | null; sent: string | null }): string {
   return displayValue({ loinc, value: r.valueNum, text: r.valueText, sent: r.sent });
 }
