@@ -114,6 +114,11 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await expect(page.getByTestId('start-visit').count()).resolves.toBe(0);
     // A living age appears nowhere on the screen.
     expect(await page.getByTestId('patient-banner').innerText()).not.toMatch(/^\d+ y/m);
+    // Medications as they were at death, not current ones, and nothing to prescribe.
+    await page.getByRole('heading', { name: 'Medications at death (2006-05-08)' }).first().waitFor();
+    await page.getByRole('tab', { name: 'Medications' }).click();
+    await page.getByRole('heading', { name: 'Medications at death (2006-05-08)' }).first().waitFor();
+    await expect(page.getByTestId('prescribe').count()).resolves.toBe(0);
     await page.getByRole('tab', { name: 'Immunizations' }).click();
     await page.getByTestId('immunizations-due').waitFor({ state: 'attached' });
     await expect(page.getByTestId('immunizations-due').locator('tbody tr').count()).resolves.toBe(0);

@@ -47,7 +47,8 @@ export function FaceSheet({ summary }: { summary: ChartSummary }): ReactElement 
           ))}
         </Card>
         <Card withBorder>
-          <Title order={5}>Medications</Title>
+          {/* A patient who died: the list as it was, not a list of current reminders. */}
+          <Title order={5}>{summary.patient.deceasedOn ? `Medications at death (${summary.patient.deceasedOn})` : 'Medications'}</Title>
           {summary.medications.length === 0 ? <Text c="dimmed" size="sm">None recorded</Text> : summary.medications.map((m) => (
             <Text key={m.courseId} size="sm">{m.drugName} {m.dose ?? ''} {m.route ?? ''} {m.frequency ?? ''}</Text>
           ))}

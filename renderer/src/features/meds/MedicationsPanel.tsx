@@ -98,8 +98,12 @@ function Reconcile({ patientId, courses, onDone }: { patientId: string; courses:
   );
 }
 
-/** The medication list on the chart: current and stopped, each with its history; prescribe, add, stop, reconcile. */
-export function MedicationsPanel({ patientId }: { patientId: string }): ReactElement {
+/**
+ * The medication list on the chart: current and stopped, each with its history; prescribe, add,
+ * stop, reconcile. For a patient who died (`deceasedOn`) the list is shown as it was, with no
+ * prescribing or reconciling (the backend refuses a prescription too).
+ */
+export function MedicationsPanel({ patientId, deceasedOn = null }: { patientId: string; deceasedOn?: string | null }): ReactElement {
   const role = useSession((s) => s.session?.user?.role);
   const [data, setData] = useState<Out<'meds.list'> | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -112,12 +116,14 @@ export function MedicationsPanel({ patientId }: { patientId: string }): ReactEle
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={4}>Medications</Title>
-        <Group>
-          {role === 'physician' && <Button onClick={() => setMode('prescribe')} data-testid="prescribe">Prescribe</Button>}
-          <Button variant="light" onClick={() => setMode('reconcile')} data-testid="open-reconcile">Reconcile</Button>
-          {lastRx && <Button variant="default" onClick={() => void api['meds.prescriptionPdf']({ id: lastRx }).then((r) => r.ok && downloadPdf(r.value.fileName, r.value.base64))}>Print prescription</Button>}
-        </Group>
+        <Title order={4}>{deceasedOn ? `Medications at death (${deceasedOn})` : 'Medications'}</Title>
+        {!deceasedOn && (
+          <Group>
+            {role === 'physician' && <Button onClick={() => setMode('prescribe')} data-testid="prescribe">Prescribe</Button>}
+            <Button variant="light" onClick={() => setMode('reconcile')} data-testid="open-reconcile">Reconcile</Button>
+            {lastRx && <Button variant="default" onClick={() => void api['meds.prescriptionPdf']({ id: lastRx }).then((r) => r.ok && downloadPdf(r.value.fileName, r.value.base64))}>Print prescription</Button>}
+          </Group>
+        )}
       </Group>
       {data.lastReconciliation && (
         <Text size="sm" c="dimmed" data-testid="reconciled-by">Reconciled by {data.lastReconciliation.reconciledBy} at {new Date(data.lastReconciliation.reconciledAt).toLocaleString()}</Text>

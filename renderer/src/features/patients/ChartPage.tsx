@@ -129,7 +129,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         <Tabs.Panel value="visits" pt="md">
           <VisitList patientId={patientId} mayOpen={can('encounters.get')} />
         </Tabs.Panel>
-        <Tabs.Panel value="medications" pt="md"><MedicationsPanel patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="medications" pt="md"><MedicationsPanel patientId={patientId} deceasedOn={p.deceasedOn} /></Tabs.Panel>
         <Tabs.Panel value="problems" pt="md"><ProblemsPanel patientId={patientId} /></Tabs.Panel>
         <Tabs.Panel value="allergies" pt="md"><AllergiesPanel patientId={patientId} onChanged={load} /></Tabs.Panel>
         <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { patientInput } from '../../../../shared/domain/patient';
+import { ageLabel, deceasedRefusal, identityKey, patientInput, patientUpdate } from '../../../../shared/domain/patient';
 
 describe('patient input schema', () => {
   it('normalises: trims, drops empty optional fields, defaults sex', () => {
@@ -33,5 +33,37 @@ describe('password policy', () => {
     expect(password.safeParse('abcabcabcabc').error?.issues[0]?.message).toMatch(/^password repeats/);
     expect(password.safeParse('zzzzzzzzzzzz').success).toBe(false);
     expect(password.safeParse('correct horse battery').success).toBe(true);
+  });
+});
+
+describe('typed dates, death, contacts', () => {
+  it('reads a birth date typed as search reads it (03/14/1972, 3/4/1972) and keeps it as ISO', () => {
+    expect(patientInput.parse({ givenName: 'A', familyName: 'B', birthDate: '03/14/1972' }).birthDate).toBe('1972-03-14');
+    expect(patientInput.parse({ givenName: 'A', familyName: 'B', birthDate: ' 3/4/1972 ' }).birthDate).toBe('1972-03-04');
+    expect(identityKey.parse({ givenName: 'A', familyName: 'B', birthDate: '12/31/1999', sex: 'male' }).birthDate).toBe('1999-12-31');
+    expect(patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '13/01/1972' }).success).toBe(false);
+  });
+
+  it('shows a living age while alive, and the date of death with the age at death after', () => {
+    expect(ageLabel({ birthDate: '1940-01-20', deceasedOn: null }, '2026-03-02')).toBe('86 y');
+    expect(ageLabel({ birthDate: '1940-01-20', deceasedOn: '2006-05-08' }, '2026-03-02')).toBe('Deceased 2006-05-08 · aged 66 y');
+    expect(deceasedRefusal({ deceasedOn: null }, 'prescribing')).toBeNull();
+    expect(deceasedRefusal({ deceasedOn: '2006-05-08' }, 'prescribing')).toMatch(/^this patient died on 2006-05-08: prescribing is not possible/);
+  });
+
+  it('refuses a date of death before birth or in the future', () => {
+    const r = patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '1950-01-01', deceasedOn: '1949-12-31' });
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['deceasedOn', 'date of death 1949-12-31 is before the birth date 1950-01-01']]);
+    expect(patientUpdate.safeParse({ id: '0190d9a4-0000-7000-8000-000000000001', expectedVersion: 1, deceasedOn: '2999-01-01' }).error?.issues[0]?.message).toBe('date of death 2999-01-01 is in the future');
+  });
+
+  it('needs an emergency contact’s name and phone, and a guarantor other than the patient by name', () => {
+    const ok = patientInput.parse({ givenName: 'A', familyName: 'B', birthDate: '1990-01-01', emergencyContact: { name: 'C', relationship: '', phone: '555-0100123' }, guarantor: { relationship: 'self', name: '' } });
+    expect(ok.emergencyContact).toEqual({ name: 'C', phone: '555-0100123' });
+    expect(ok.guarantor).toEqual({ relationship: 'self' });
+    // Nothing typed in either section is not an error.
+    expect(patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '1990-01-01', emergencyContact: { name: '', relationship: '', phone: '' }, guarantor: { relationship: null, name: '', phone: '', address: '' } }).success).toBe(true);
+    const r = patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '1990-01-01', emergencyContact: { phone: '555-0100123' }, guarantor: { name: 'D' } });
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['emergencyContact.name', 'guarantor.relationship']);
   });
 });
