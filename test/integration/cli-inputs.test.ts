@@ -20,7 +20,7 @@ describe('the CLI refuses bad input clearly', () => {
   const db = join(t.dir, 'clinic.cairn');
   beforeAll(() => {
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
-  });
+  }, 120_000);
   afterAll(() => t.cleanup());
 
   it('cairn backup --out /proc/nope/x: one line naming the folder, exit 1 (it used to spin at 100 % CPU)', () => {
@@ -34,7 +34,7 @@ describe('the CLI refuses bad input clearly', () => {
     writeFileSync(file, 'x');
     const under = cairnWithin(['backup', '--db', db, '--out', join(file, 'x.cairnbak')]);
     expect([under.code, under.err.trim()]).toEqual([1, `cairn: cannot write the backup ${join(file, 'x.cairnbak')}: ${file} is a file, not a folder`]);
-  });
+  }, 300_000);
 
   it('cairn import fhir of Latin-1 bytes is refused naming the file (never stored as U+FFFD); UTF-8 with a BOM and UTF-16 are read as declared', () => {
     const latin = join(t.dir, 'latin1.json');
@@ -57,7 +57,7 @@ describe('the CLI refuses bad input clearly', () => {
     expect(cairn(['import', 'fhir', '--db', db, bom]).code).toBe(0);
     const found = JSON.parse(cairn(['patients', 'search', '--db', db, 'Delacroix']).out) as { givenName: string }[];
     expect(found.map((p) => p.givenName)).toEqual(['Jérôme']);
-  });
+  }, 300_000);
 
   it('cairn hl7 import of an empty file: one JSON line saying so, exit 1', () => {
     const empty = join(t.dir, 'empty.hl7');
@@ -69,5 +69,5 @@ describe('the CLI refuses bad input clearly', () => {
     const blank = join(t.dir, 'blank.hl7');
     writeFileSync(blank, '\r\n\n  \n');
     expect(cairn(['hl7', 'import', '--db', db, blank]).code).toBe(1);
-  });
+  }, 300_000);
 });

@@ -120,7 +120,7 @@ describe('cairn hl7 listen / cairn server --mllp-host: TLS or loopback', () => {
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
     // A self-signed certificate for this test only (node:crypto cannot write X.509).
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  });
+  }, 120_000);
   afterAll(() => t.cleanup());
 
   it('refuses --host 0.0.0.0 without a certificate, with a clear message, before opening anything', () => {
@@ -133,7 +133,7 @@ describe('cairn hl7 listen / cairn server --mllp-host: TLS or loopback', () => {
     expect(srv.code).toBe(2);
     expect(srv.err).toMatch(/refusing to receive HL7 over plain MLLP on 0\.0\.0\.0.*--mllp-tls-cert FILE --mllp-tls-key FILE/);
     expect(cairn(['hl7', 'listen', '--db', db, '--port', '0', '--idle-timeout', '0']).err).toMatch(/invalid --idle-timeout "0"/);
-  });
+  }, 300_000);
 
   it('accepts --host 0.0.0.0 with --tls-cert/--tls-key and answers MLLP over TLS', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'electron/cli/main.ts'), 'hl7', 'listen', '--db', db, '--port', '0', '--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -160,5 +160,5 @@ describe('cairn hl7 listen / cairn server --mllp-host: TLS or loopback', () => {
       child.kill('SIGTERM');
       await exited;
     }
-  }, 60_000);
+  }, 180_000);
 });
