@@ -403,9 +403,9 @@ describe('fhir.importBundle (File → Import in the desktop app)', () => {
     expect(notJson.errors[0]).toMatchObject({ source: 'x.json', path: 'type' });
     await clinic.ok('session.logout');
     await clinic.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
-    await clinic.ok('users.create', { username: 'nurse1', displayName: 'N. Nurse', role: 'nurse', password: 'nurse password 1' });
+    await clinic.ok('users.create', { username: 'nurse1', displayName: 'N. Nurse', role: 'nurse', password: 'tulip river 17' });
     await clinic.ok('session.logout');
-    await clinic.ok('session.login', { username: 'nurse1', password: 'nurse password 1' });
+    await clinic.ok('session.login', { username: 'nurse1', password: 'tulip river 17' });
     expect(await clinic.call('fhir.importBundle', { fileName: EBONI, text: text(EBONI) })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
