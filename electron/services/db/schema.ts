@@ -37,6 +37,10 @@ export const users = sqliteTable('users', {
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   failedAttempts: integer('failed_attempts').notNull().default(0),
   lockedUntil: text('locked_until'),
+  /** A prescriber's National Provider Identifier (10 digits, Luhn-checked), printed on prescriptions. */
+  npi: text('npi'),
+  /** A prescriber's DEA registration number, printed on prescriptions of controlled substances. */
+  dea: text('dea'),
 });
 
 export const patients = sqliteTable(

@@ -1,0 +1,2 @@
+ALTER TABLE `users` ADD `npi` text;--> statement-breakpoint
+ALTER TABLE `users` ADD `dea` text;
