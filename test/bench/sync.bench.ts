@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../electron/server/server';
 import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
+import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow, Row } from './report';
 
@@ -60,6 +61,12 @@ async function device(dir: string, name: string, server: RunningServer, resource
   const { code } = await server.sync.createEnrollmentCode(name);
   await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: name });
   return { store, repos };
+}
+
+/** The user signs in on the device with the clinic server checking the password, so it may sync for them. */
+async function signIn(store: Store, username: string, password: string): Promise<void> {
+  const v = await signInWithServer(store.sqlite, enrolledServer(store.sqlite)!, username, password);
+  if (v.status !== 'ok') throw new Error(`sign-in of ${username} refused: ${v.message}`);
 }
 
 /** Fills the change log straight in SQL: patients, then observations of them (what a clinic's history is mostly made of). */
@@ -109,8 +116,10 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
     const a = await device(dir, 'a', server, c.resourcesDir);
     const adminId = a.repos.users.list()[0]!.id;
     const author = (await a.repos.users.create({ username: 'benchdoc', displayName: 'Bench Doctor', role: 'physician', password: 'bench cobalt fern 1' }, adminId)).id;
+    await signIn(a.store, 'benchadmin', 'bench orchid meadow 1');
     const syncA = clientFor(a.store, a.repos, () => author, { pushBatch: 1000 });
     await syncA.syncOnce();
+    await signIn(a.store, 'benchdoc', 'bench cobalt fern 1');
 
     // Catch-up: 10,000 changes made offline, then pushed.
     for (let i = 0; i < 10_000; i++) a.repos.patients.create(patientInput.parse({ givenName: `Offline${i}`, familyName: 'Catchup', birthDate: '1980-01-01' }), { userId: author });
@@ -123,6 +132,7 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
 
     // Round trip: a change on A visible on B.
     const b = await device(dir, 'b', server, c.resourcesDir);
+    await signIn(b.store, 'benchdoc', 'bench cobalt fern 1');
     const syncB: SyncClient = clientFor(b.store, b.repos, () => author, { pullPage: 5000 });
     await syncB.syncOnce();
     const trips: number[] = [];
@@ -146,6 +156,7 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
     await server.db.query("DELETE FROM sync_rows WHERE entity <> 'user'");
     await seedLog(server, c.initialRows, author);
     const fresh = await device(dir, 'fresh', server, c.resourcesDir);
+    await signIn(fresh.store, 'benchdoc', 'bench cobalt fern 1');
     const head = Number((await server.db.query<{ n: number }>('SELECT n FROM sync_counter'))[0]!.n);
     fresh.store.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('sync.cursor', '0') ON CONFLICT(key) DO UPDATE SET value = '0'").run();
     const syncFresh = clientFor(fresh.store, fresh.repos, () => author, { pullPage: 5000 });

@@ -9,7 +9,7 @@ import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, inProcessSyncLoop, type SyncClient, type SyncLoop } from '../../electron/services/sync';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { signInOnServer, startTestServer } from '../helpers/sync-server';
+import { signInClinicUsers, startTestServer } from '../helpers/sync-server';
 import { newStore, tempDir } from '../helpers/temp-db';
 
 const shots = resolve('test-results');
@@ -39,12 +39,12 @@ describe('sync in Chromium: the header and the Conflicts screen, two devices and
     docId = repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     onB.userId = docId;
     await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Exam room laptop')).code, deviceName: 'Exam room laptop' });
-    await signInOnServer(repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(repos.store.sqlite);
     loop = inProcessSyncLoop(repos.store, repos, () => clinic.session.status().user?.id ?? null);
     const { store } = await newStore(tb.dir);
     b = createRepos(store);
     await enrollThisDevice(store, b, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Front desk PC')).code, deviceName: 'Front desk PC' });
-    await signInOnServer(store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(store.sqlite);
     syncB = clientFor(store, b, () => docId);
     app = await startBridgedApp(createHandlers({ session: clinic.session, sync: loop }));
     ({ page, pageErrors } = await app.open());

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { FhirImporter } from '../../electron/services/fhir/import';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
-import { CLINIC, openClinic, type Clinic } from './clinic';
+import { openClinic, type Clinic } from './clinic';
 import { validateFhir } from './fhir-validate';
 import type { startTestServer } from './sync-server';
-import { signInOnServer } from './sync-server';
+import { signInClinicUsers } from './sync-server';
 
 export const FIXTURES = join(process.env['CAIRN_FIXTURES'] ?? 'test/fixtures', 'synthea-r4');
 export const SIG = { doseAmount: 5, doseUnit: 'mg', route: 'oral', frequency: 'qd', prn: false, quantity: 30, quantityUnit: 'tablet', refills: 0, indication: 'hypertension' };
@@ -32,7 +32,7 @@ export async function seedClinic(server: Server, dir: string): Promise<SeededCli
   const docId = repos.users.list().find((u) => u.username === 'drhouse')!.id;
   const code = await server.sync.createEnrollmentCode('Exam room');
   await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code: code.code, deviceName: 'Exam room' });
-  await signInOnServer(repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+  await signInClinicUsers(repos.store.sqlite);
   const sync = clientFor(repos.store, repos, () => docId);
   const m = await clinic.ok<{ id: string }>('patients.create', { givenName: 'Mirela', middleName: 'Ana', familyName: 'Quennell', birthDate: '1961-04-02', sex: 'female', phone: '555-0101', identifiers: [{ system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-00-1234' }] });
   const t = await clinic.ok<{ id: string }>('patients.create', { givenName: 'Tomas', familyName: 'Ferreira-Lind', birthDate: '1990-01-15', sex: 'male' });

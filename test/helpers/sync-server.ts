@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import type { SyncServiceOptions } from '../../electron/server/sync.service';
 import type { AppOptions } from '../../electron/server/app';
+import { CLINIC } from './clinic';
 import { resourcesDir } from './temp-db';
 
 /** The PostgreSQL every machine here has (CI too): trust auth on loopback. */
@@ -58,4 +59,10 @@ export async function signInOnServer(sqlite: Database.Database, username: string
   const v = await signInWithServer(sqlite, server, username, password);
   if (v.status !== 'ok') throw new Error(`the clinic server refused ${username}: ${v.message}`);
   return v.userId;
+}
+
+/** The test clinic's administrator and physician sign in on the device with the clinic server (see openClinic). */
+export async function signInClinicUsers(sqlite: Database.Database): Promise<void> {
+  await signInOnServer(sqlite, CLINIC.admin.username, CLINIC.admin.password);
+  await signInOnServer(sqlite, CLINIC.doc.username, CLINIC.doc.password);
 }

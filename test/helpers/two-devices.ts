@@ -1,8 +1,8 @@
 import type { Repos } from '../../electron/services/repos';
 import { createRepos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
-import { CLINIC, openClinic, type Clinic } from './clinic';
-import { signInOnServer, startTestServer } from './sync-server';
+import { openClinic, type Clinic } from './clinic';
+import { signInClinicUsers, startTestServer } from './sync-server';
 import { newStore, tempDir } from './temp-db';
 
 export interface TwoDevices {
@@ -27,12 +27,12 @@ export async function twoEnrolledDevices(names: readonly [string, string] = ['De
   const docId = a.session.repos.users.list().find((u) => u.username === 'drhouse')!.id;
   const codeA = await server.sync.createEnrollmentCode(names[0]);
   await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: server.url, code: codeA.code, deviceName: names[0] });
-  await signInOnServer(a.session.repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+  await signInClinicUsers(a.session.repos.store.sqlite);
   const { store } = await newStore(db.dir);
   const b = createRepos(store);
   const codeB = await server.sync.createEnrollmentCode(names[1]);
   await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: names[1] });
-  await signInOnServer(store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+  await signInClinicUsers(store.sqlite);
   return {
     server,
     a,

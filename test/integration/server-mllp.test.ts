@@ -8,7 +8,7 @@ import { patientInput } from '../../shared/domain/patient';
 import { cairn, cliServer } from '../helpers/cli';
 import { CLINIC, openClinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
-import { signInOnServer } from '../helpers/sync-server';
+import { signInClinicUsers } from '../helpers/sync-server';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -52,7 +52,7 @@ describe('cairn server --mllp-port: lab results reach every device through sync'
     const docId = repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     const code = (JSON.parse(cairn(['server', 'enroll', '--data-dir', srv, '--name', 'Exam room']).out) as { code: string }).code;
     await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code, deviceName: 'Exam room' });
-    await signInOnServer(repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(repos.store.sqlite);
     const p = repos.patients.create(patientInput.parse({ givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] }), { userId: docId });
     expect((await clientFor(repos.store, repos, () => docId).syncOnce()).error).toBeNull();
     await server.stop();

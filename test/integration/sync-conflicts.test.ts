@@ -7,7 +7,7 @@ import { createHandlers } from '../../electron/services/handlers';
 import { Session } from '../../electron/services/session';
 import { clientFor, enrollThisDevice, inProcessSyncLoop } from '../../electron/services/sync';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { signInOnServer, startTestServer } from '../helpers/sync-server';
+import { signInClinicUsers, signInOnServer, startTestServer } from '../helpers/sync-server';
 import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
 
 type Call = (channel: string, input?: unknown) => Promise<Result<unknown>>;
@@ -72,7 +72,7 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     // Registered before either device was enrolled: both get the first MRN of the plain series.
     beforeEnrollment = { a: aRepos.patients.create(patientInput.parse({ givenName: 'Hollis', familyName: 'Amberley', birthDate: '1950-02-03', sex: 'male' }), { userId: docId }).id, b: '' };
     await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Exam room laptop')).code, deviceName: 'Exam room laptop' });
-    await signInOnServer(aRepos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(aRepos.store.sqlite);
     a = device(clinic.session);
 
     // Device B: a fresh encrypted database that gets the clinic's users from the server.
@@ -82,7 +82,7 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     await sb.unlock('correct horse battery staple');
     beforeEnrollment.b = sb.repos.patients.create(patientInput.parse({ givenName: 'Wren', familyName: 'Castellano', birthDate: '1988-11-30', sex: 'female' }), { userId: docId }).id;
     await enrollThisDevice(sb.repos.store, sb.repos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Front desk PC')).code, deviceName: 'Front desk PC' });
-    await signInOnServer(sb.repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(sb.repos.store.sqlite);
     expect((await clientFor(sb.repos.store, sb.repos, () => docId).syncOnce()).error).toBeNull();
     await sb.login(CLINIC.doc.username, CLINIC.doc.password);
     b = device(sb);
@@ -255,6 +255,9 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     const repos = a.session.repos;
     const adminId = repos.users.list().find((u) => u.username === CLINIC.admin.username)!.id;
     const fd = await repos.users.create({ username: FRONT_DESK.username, displayName: 'Fran Desk', role: 'front_desk', password: FRONT_DESK.password }, adminId);
+    // The new account reaches the server; then she signs in on this device with the server checking her password.
+    await a.ok('sync.now');
+    await signInOnServer(repos.store.sqlite, FRONT_DESK.username, FRONT_DESK.password);
     const p = await a.ok<Patient>('patients.create', { givenName: 'Mora', familyName: 'Quist', birthDate: '2002-02-02', sex: 'female' });
     // A device write whose author's role may not write allergies: the clinic server refuses it.
     repos.allergies.add({ kind: 'allergy', patientId: p.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'], criticality: 'unable_to_assess' }, { userId: fd.id });

@@ -7,7 +7,7 @@ import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice } from '../../electron/services/sync';
 import { patientInput } from '../../shared/domain/patient';
 import { CLINIC, openClinic } from '../helpers/clinic';
-import { signInOnServer, startTestServer } from '../helpers/sync-server';
+import { signInClinicUsers, startTestServer } from '../helpers/sync-server';
 import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
 
 /** Starts the child and resolves once `ready(line)` says so; the child is then at that point. */
@@ -49,7 +49,7 @@ describe('sync survives SIGKILL at the worst moments', () => {
     docId = a.session.repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     const { code } = await server.sync.createEnrollmentCode('A');
     await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: server.url, code, deviceName: 'A' });
-    await signInOnServer(a.session.repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(a.session.repos.store.sqlite);
     a.session.close();
   });
   afterAll(async () => {
@@ -115,7 +115,7 @@ describe('sync survives SIGKILL at the worst moments', () => {
     const { store: bStore, file: fileB } = await newStore(d.dir, 'device b passphrase');
     const { code } = await server.sync.createEnrollmentCode('B');
     await enrollThisDevice(bStore, createRepos(bStore), { serverUrl: server.url, code, deviceName: 'B' });
-    await signInOnServer(bStore.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(bStore.sqlite);
     bStore.close();
     for (const pages of [3, 7, 12]) {
       const c = child([fileB, 'device b passphrase', 'sync', docId], (l) => l.startsWith('pull') && Number(l.split(' ')[1]!.split('/')[0]) >= pages * 25);

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepos, type Repos } from '../../electron/services/repos';
-import { clientFor, enrollThisDevice, HttpTransport } from '../../electron/services/sync';
+import { clientFor, enrollThisDevice, HttpTransport, userSessionTokens } from '../../electron/services/sync';
 import { patientInput } from '../../shared/domain/patient';
 import type { Change } from '../../shared/sync/protocol';
 import { cliServer } from '../helpers/cli';
 import { CLINIC, openClinic } from '../helpers/clinic';
-import { signInOnServer, freshPostgresDb } from '../helpers/sync-server';
+import { signInClinicUsers, freshPostgresDb } from '../helpers/sync-server';
 import { newStore, tempDir } from '../helpers/temp-db';
 import { openServerDb, type ServerDb } from '../../electron/server/db/open';
 import { SyncService } from '../../electron/server/sync.service';
@@ -35,7 +35,7 @@ describe('two server processes sharing PostgreSQL', () => {
     docId = a.session.repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     const first = await service.createEnrollmentCode('device 0');
     await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: servers[0]!.url, code: first.code, deviceName: 'device 0' });
-    await signInOnServer(a.session.repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(a.session.repos.store.sqlite);
     devices.push({ repos: a.session.repos, close: () => a.session.close() });
     for (let i = 1; i < 4; i++) {
       const d = tempDir('cairn-pg2-dev-');
@@ -43,7 +43,7 @@ describe('two server processes sharing PostgreSQL', () => {
       const repos = createRepos(store);
       const { code } = await service.createEnrollmentCode(`device ${i}`);
       await enrollThisDevice(store, repos, { serverUrl: servers[i % 2]!.url, code, deviceName: `device ${i}` });
-      await signInOnServer(store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+      await signInClinicUsers(store.sqlite);
       devices.push({ repos, close: () => (store.close(), d.cleanup()) });
     }
   });
@@ -68,7 +68,7 @@ describe('two server processes sharing PostgreSQL', () => {
       }
     };
     const token = (devices[0]!.repos.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value;
-    const reader = new HttpTransport(servers[1]!.url, token, () => docId);
+    const reader = new HttpTransport(servers[1]!.url, token, () => docId, undefined, () => userSessionTokens(devices[0]!.repos.store.sqlite));
     const seen: number[] = [];
     const gaps: string[] = [];
     let cursor = 0;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput } from '../../shared/domain/patient';
 import { createRepos, type Repos } from '../../electron/services/repos';
-import { clientFor, enrollThisDevice, HttpTransport, type SyncClient } from '../../electron/services/sync';
+import { clientFor, enrollThisDevice, HttpTransport, userSessionTokens, type SyncClient } from '../../electron/services/sync';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { PullApplier } from '../../electron/services/sync/pull-applier';
-import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { signInOnServer, startTestServer, type Backend } from '../helpers/sync-server';
+import { openClinic, type Clinic } from '../helpers/clinic';
+import { signInClinicUsers, startTestServer, type Backend } from '../helpers/sync-server';
 import { newStore, tempDir } from '../helpers/temp-db';
 
 const HOUR = 3_600_000;
@@ -29,16 +29,17 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     a = await openClinic(da.dir);
     aRepos = a.session.repos;
     docId = aRepos.users.list().find((u) => u.username === 'drhouse')!.id;
-    const codeA = await server.sync.createEnrollmentCode('Exam room laptop');
+    // Device A also takes lab results straight from HL7 (as `cairn hl7 listen` on it would): an operator device.
+    const codeA = await server.sync.createEnrollmentCode('Exam room laptop', 24, { operator: true });
     await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: codeA.code, deviceName: 'Exam room laptop' });
-    await signInOnServer(aRepos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(aRepos.store.sqlite);
     syncA = clientFor(aRepos.store, aRepos, () => docId);
     // Device B joins the clinic: an empty encrypted database that gets its users from the server.
     const { store } = await newStore(db.dir);
     b = createRepos(store, { now: () => new Date(Date.now() + skewB) });
     const codeB = await server.sync.createEnrollmentCode('Front desk PC');
     await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Front desk PC' });
-    await signInOnServer(store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(store.sqlite);
     syncB = clientFor(store, b, () => docId);
   });
 
@@ -176,7 +177,8 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     const older = new PullApplier(b.store.sqlite, b.rowAccess, b.clock, (e) => new Set([...b.rowAccess.columnsOf(e)].filter((c) => c !== 'preferred_language')));
     const p = await a.ok<{ id: string; version: number }>('patients.create', { givenName: 'Nadia', familyName: 'Parkes', birthDate: '1988-08-08', sex: 'female', preferredLanguage: 'pt' });
     await syncA.syncOnce();
-    const page = await new HttpTransport(server.url, (b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value, () => docId).pull(syncB.cursor(), 100);
+    const deviceToken = (b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value;
+    const page = await new HttpTransport(server.url, deviceToken, () => docId, undefined, () => userSessionTokens(b.store.sqlite)).pull(syncB.cursor(), 100);
     const counts = older.applyPage(page.changes, page.cursor, (n) => b.store.sqlite.prepare("UPDATE meta SET value = ? WHERE key = 'sync.cursor'").run(String(n)));
     expect(counts.parked).toBeGreaterThanOrEqual(1);
     expect(() => b.patients.peek(p.id)).toThrow(/no patient/);

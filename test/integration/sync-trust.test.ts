@@ -217,7 +217,9 @@ describe('device credentials expire when unused', () => {
       now += 91 * 86_400_000;
       const res = await fetch(`${server.url}/sync/pull?cursor=0&limit=1`, { headers: { authorization: `Bearer ${rogue.token}` } });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'device_expired', message: expect.stringMatching(/new enrollment code/) });
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('device_expired');
+      expect(error.message).toMatch(/new enrollment code/);
     } finally {
       await server.stop();
     }
@@ -238,7 +240,8 @@ describe('sign-in lockout on the device', () => {
       expect(row.n).toBeGreaterThanOrEqual(5);
       expect(row.until).not.toBeNull();
       const right = await clinic.call('session.login', CLINIC.doc);
-      expect(right).toMatchObject({ ok: false, error: { code: 'bad_credentials', message: expect.stringMatching(/too many failed sign-ins: try again in \d+ seconds/) } });
+      expect(right).toMatchObject({ ok: false, error: { code: 'bad_credentials' } });
+      expect(!right.ok && right.error.message).toMatch(/too many failed sign-ins: try again in \d+ seconds/);
     } finally {
       clinic.session.close();
       t.cleanup();

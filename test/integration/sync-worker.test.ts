@@ -8,7 +8,7 @@ import { enrollThisDevice } from '../../electron/services/sync';
 import { WorkerSyncController } from '../../electron/services/sync/worker-host';
 import { patientInput } from '../../shared/domain/patient';
 import { CLINIC, openClinic } from '../helpers/clinic';
-import { signInOnServer, startTestServer } from '../helpers/sync-server';
+import { signInClinicUsers, startTestServer } from '../helpers/sync-server';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 describe('the sync worker thread', () => {
@@ -21,7 +21,7 @@ describe('the sync worker thread', () => {
     const docId = clinic.session.repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     const { code } = await server.sync.createEnrollmentCode('worker laptop');
     await enrollThisDevice(clinic.session.repos.store, clinic.session.repos, { serverUrl: server.url, code, deviceName: 'worker laptop' });
-    await signInOnServer(clinic.session.repos.store.sqlite, CLINIC.doc.username, CLINIC.doc.password);
+    await signInClinicUsers(clinic.session.repos.store.sqlite);
     const dbFile = clinic.session.repos.store.file;
     clinic.session.close();
     const { store, key } = await unlockDatabase(dbFile, CLINIC.passphrase, { resourcesDir });

@@ -20,7 +20,7 @@ import * as schema from '../../electron/services/db/schema';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { outboxFields } from '../../electron/services/repos/outbox.repo';
 import { RowAccess } from '../../electron/services/sync/row-reader';
-import { HttpTransport, SyncClient, type FetchLike } from '../../electron/services/sync';
+import { HttpTransport, saveUserSession, SyncClient, userSessionTokens, type FetchLike } from '../../electron/services/sync';
 import { resourcesDir } from '../helpers/temp-db';
 import { mulberry32 } from '../helpers/prng';
 
@@ -184,7 +184,10 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
     const { token, mrnBlock } = await sync.enroll({ code, deviceId: store.deviceId, deviceName: `device ${i}`, users });
     store.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('mrn_block', ?)").run(String(mrnBlock));
     const device: Device = { idx: i, store, repos, token, user: tpl.users[1]!, partitioned: false, skewMs, client: undefined as unknown as SyncClient };
-    const transport = new HttpTransport('http://clinic.sim', token, () => device.user.id, net.fetchFor(() => device));
+    // Every user of the simulation has signed in on every device (the server issues the sessions
+    // directly: the simulation studies merging, and a password check per device would only cost time).
+    for (const u of tpl.users) saveUserSession(store.sqlite, u.id, await sync.sessions.issue(store.deviceId, u.id));
+    const transport = new HttpTransport('http://clinic.sim', token, () => device.user.id, net.fetchFor(() => device), () => userSessionTokens(store.sqlite));
     device.client = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, transport, { pushBatch: 50, pullPage: 100 });
     devices.push(device);
   }
