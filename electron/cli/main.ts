@@ -29,8 +29,9 @@ const HELP = `cairn — the Cairn command line
       Creates the encrypted database and its first administrator.
       Passphrase from CAIRN_PASSPHRASE, admin password from CAIRN_ADMIN_PASSWORD (else asked on a TTY).
   cairn patients add --db FILE --given G --family F --birth-date YYYY-MM-DD
-      [--sex female|male|other|unknown] [--phone P] [--mrn M] [--email E]
-      Registers a patient and prints it as JSON.
+      [--sex female|male|other|unknown] [--phone P] [--mrn M] [--email E] [--confirm-duplicate]
+      Registers a patient and prints it as JSON. A chart with the same name, birth date and sex is
+      refused unless --confirm-duplicate says this is another person.
   cairn patients search --db FILE QUERY
       Prints a JSON array of matches (name prefix, MRN, birth date 1980-03-04 or 03/04/1980, phone digits).
   cairn users add --db FILE --username U --name "Full Name" --role physician|nurse|front_desk|billing|admin
@@ -154,6 +155,7 @@ async function patientsAdd(args: string[]): Promise<void> {
     phone: { type: 'string' },
     mrn: { type: 'string' },
     email: { type: 'string' },
+    'confirm-duplicate': { type: 'boolean' },
   });
   const input = {
     givenName: need(values.given, '--given'),
@@ -163,6 +165,7 @@ async function patientsAdd(args: string[]): Promise<void> {
     ...(values.phone !== undefined && { phone: values.phone }),
     ...(values.mrn !== undefined && { mrn: values.mrn }),
     ...(values.email !== undefined && { email: values.email }),
+    ...(values['confirm-duplicate'] === true && { confirmDuplicate: true }),
   };
   await withSession(values.db, async ({ call }) => {
     print(await call('patients.create', input));

@@ -38,6 +38,18 @@ describe('the cairn CLI', () => {
     }
   });
 
+  it('refuses a second chart with the same name, birth date and sex unless --confirm-duplicate', () => {
+    const args = ['patients', 'add', '--db', db, '--given', 'Twin', '--family', 'Checker', '--birth-date', '03/14/1972', '--sex', 'male'];
+    const first = JSON.parse(cairn(args).out) as { mrn: string; birthDate: string };
+    expect(first.birthDate).toBe('1972-03-14');
+    const again = cairn(args);
+    expect(again.code).not.toBe(0);
+    expect(again.err.trim()).toBe(`cairn: Checker, Twin (born 1972-03-14, male) may already have a chart here (MRN ${first.mrn}): open it instead, or register anyway if this is another person`);
+    const confirmed = cairn([...args, '--confirm-duplicate']);
+    expect(confirmed.code).toBe(0);
+    expect((JSON.parse(confirmed.out) as { mrn: string }).mrn).not.toBe(first.mrn);
+  });
+
   it('verify reports a sound database and its schema version', () => {
     const r = cairn(['verify', '--db', db]);
     expect(r.code).toBe(0);
