@@ -65,6 +65,12 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     living = await clinic.ok<Patient>('patients.create', { givenName: 'Joanna', familyName: 'Quist', birthDate: '1958-07-21', sex: 'female' });
     await clinic.ok('allergies.add', { kind: 'allergy', patientId: living.id, substance: 'penicillin', substanceType: 'drug', reactions: ['hives'], severity: 'moderate' });
     visit = await clinic.ok<Encounter>('encounters.create', { patientId: living.id, visitType: 'office_visit', reason: 'Cough for two weeks', status: 'checked_in' });
+    // Imported history, written after today's visit (as an import writes it), oldest first.
+    for (const year of [2011, 2021]) {
+      clinic.session.repos.store.sqlite
+        .prepare(`INSERT INTO encounters (id, patient_id, visit_type, status, reason, start_at, created_at, created_by, updated_at, updated_by, version) VALUES (?, ?, 'office_visit', 'finished', ?, ?, ?, 'import', ?, 'import', 1)`)
+        .run(`00000000-0000-7000-8000-00000000${year}`, living.id, `Imported visit ${year}`, `${year}-05-01T14:00:00.000Z`, new Date(Date.now() + 1000).toISOString(), new Date(Date.now() + 1000).toISOString());
+    }
     late = await clinic.ok<Patient>('patients.create', { givenName: 'Randolph', familyName: 'Wisoky', birthDate: '1940-01-20', sex: 'male' });
     late = await clinic.ok<Patient>('patients.update', { id: late.id, expectedVersion: late.version, deceasedOn: '2006-05-08' });
     await clinic.ok('session.logout');
@@ -215,6 +221,9 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await openChart(page, 'quist');
     await expect(page.getByTestId('start-visit').count()).resolves.toBe(0);
     await page.getByRole('tab', { name: 'Visits' }).click();
+    await page.getByTestId('visit-row').first().waitFor();
+    const reasons = await page.getByTestId('visit-row').allInnerTexts();
+    expect(reasons.map((r) => r.match(/Cough for two weeks|Imported visit \d+/)?.[0])).toEqual(['Cough for two weeks', 'Imported visit 2021', 'Imported visit 2011']);
     await page.getByTestId('visit-row').first().click();
     await expect(page.getByTestId('encounter-workspace').count()).resolves.toBe(0);
     await expect(page.getByText('may not do this').count()).resolves.toBe(0);
