@@ -14,6 +14,7 @@ import { secretFrom } from './prompt';
 import { FREQUENCIES } from '../../shared/domain/sig';
 import { parseTypedDate } from '../../shared/domain/dates';
 import { isUsersCommand, usersCommand, USERS_HELP } from './users.commands';
+import { SETTINGS_HELP, settingsCommand } from './settings.commands';
 import { BACKUP_HELP, backupCommand, isBackupCommand } from './backup.commands';
 import { SYNC_COMMANDS, SYNC_HELP, SyncCliError, syncCommand } from './sync.commands';
 import { HL7_HELP, Hl7CliError, hl7Command } from './hl7.commands';
@@ -35,8 +36,11 @@ const HELP = `cairn — the Cairn command line
   cairn patients search --db FILE QUERY
       Prints a JSON array of matches (name prefix, MRN, birth date 1980-03-04 or 03/04/1980, phone digits).
   cairn users add --db FILE --username U --name "Full Name" --role physician|nurse|front_desk|billing|admin
-      Adds a user; the password comes from CAIRN_USER_PASSWORD (else asked on a TTY).
+      [--npi N] [--dea D]
+      Adds a user; the password comes from CAIRN_USER_PASSWORD (else asked on a TTY). A physician's
+      NPI and DEA number (check digits verified) are printed on their prescriptions.
 ${USERS_HELP}
+${SETTINGS_HELP}
   cairn chart --db FILE --patient ID
       Prints the chart summary (face sheet) as JSON.
   cairn immunizations due --db FILE --patient ID [--on YYYY-MM-DD]
@@ -182,8 +186,8 @@ async function patientsSearch(args: string[]): Promise<void> {
 }
 
 async function usersAdd(args: string[]): Promise<void> {
-  const { values } = parse(args, { db: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
-  const input = { username: need(values.username, '--username'), displayName: need(values.name, '--name'), role: need(values.role, '--role') };
+  const { values } = parse(args, { db: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, npi: { type: 'string' }, dea: { type: 'string' } });
+  const input = { username: need(values.username, '--username'), displayName: need(values.name, '--name'), role: need(values.role, '--role'), ...(values.npi !== undefined && { npi: values.npi }), ...(values.dea !== undefined && { dea: values.dea }) };
   await withSession(values.db, async ({ call }) => {
     print(await call('users.create', { ...input, password: await secretFrom('CAIRN_USER_PASSWORD', `password for ${input.username}`, true) }));
   });
@@ -340,6 +344,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
     else if (cmd === 'users' && isUsersCommand(sub)) return await usersCommand(sub, rest);
+    else if (cmd === 'settings') return await settingsCommand(sub, rest);
     else if (cmd === 'chart') await chart(argv.slice(1));
     else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
     else if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest);

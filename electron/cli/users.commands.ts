@@ -9,7 +9,7 @@ import { Session } from '../services/session';
 import { secretFrom } from './prompt';
 
 /** `cairn users …` subcommands that live here (`users add` stays in main.ts). */
-export const USERS_COMMANDS = ['disable', 'enable', 'reset-password'] as const;
+export const USERS_COMMANDS = ['disable', 'enable', 'reset-password', 'update'] as const;
 type UsersCommand = (typeof USERS_COMMANDS)[number];
 
 export const USERS_HELP = `  cairn users disable --db FILE --username U
@@ -18,7 +18,10 @@ export const USERS_HELP = `  cairn users disable --db FILE --username U
       of theirs ends on its next action. The last active administrator cannot be disabled.
   cairn users reset-password --db FILE --username U
       Sets a new password (from CAIRN_NEW_PASSWORD, else asked twice on a TTY; the password policy
-      applies), clears any lockout and ends the user's open sessions.`;
+      applies), clears any lockout and ends the user's open sessions.
+  cairn users update --db FILE --username U [--npi N] [--dea D]
+      Records a physician's NPI (10 digits, check digit verified) and DEA number (2 letters and
+      7 digits, check digit verified), printed on prescriptions; an empty value ("") clears it.`;
 
 /** A failure reported as one line; exit 2 for a usage mistake, 1 for a refusal. */
 class UsersCliError extends Error {
@@ -34,10 +37,11 @@ export function isUsersCommand(sub: string | undefined): sub is UsersCommand {
   return (USERS_COMMANDS as readonly (string | undefined)[]).includes(sub);
 }
 
-function options(args: string[]): { db: string; username: string } {
-  let values: { db?: string | undefined; username?: string | undefined };
+function options(args: string[], sub: UsersCommand): { db: string; username: string; npi?: string | undefined; dea?: string | undefined } {
+  let values: { db?: string | undefined; username?: string | undefined; npi?: string | undefined; dea?: string | undefined };
+  const ids = sub === 'update' ? ({ npi: { type: 'string' }, dea: { type: 'string' } } as const) : {};
   try {
-    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, username: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, username: { type: 'string' }, ...ids }, strict: true, allowPositionals: false }));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -45,7 +49,8 @@ function options(args: string[]): { db: string; username: string } {
   }
   if (!values.db) throw new UsersCliError('missing --db (see cairn --help)', 2);
   if (!values.username) throw new UsersCliError('missing --username (see cairn --help)', 2);
-  return { db: resolve(values.db), username: values.username };
+  if (sub === 'update' && values.npi === undefined && values.dea === undefined) throw new UsersCliError('give --npi and/or --dea (see cairn --help)', 2);
+  return { db: resolve(values.db), username: values.username, npi: values.npi, dea: values.dea };
 }
 
 /** Unlocks the database as the command-line operator (audited as `cli:<os user>`), runs `fn`, closes it. */
@@ -68,7 +73,13 @@ async function asOperator<T>(db: string, fn: (call: (channel: string, input: unk
 }
 
 async function run(sub: UsersCommand, args: string[]): Promise<string> {
-  const { db, username } = options(args);
+  const { db, username, npi, dea } = options(args, sub);
+  if (sub === 'update') {
+    return asOperator(db, async (call) => {
+      const u = (await call('users.update', { username, ...(npi !== undefined && { npi }), ...(dea !== undefined && { dea }) })) as { npi: string | null; dea: string | null };
+      return `${username}: NPI ${u.npi ?? 'not recorded'}, DEA ${u.dea ?? 'not recorded'}`;
+    });
+  }
   if (sub === 'reset-password') {
     return asOperator(db, async (call) => {
       // Ask for the new password only for an account that exists.
@@ -85,7 +96,7 @@ async function run(sub: UsersCommand, args: string[]): Promise<string> {
 }
 
 /**
- * Runs `cairn users disable|enable|reset-password`: one line on stdout when done, one line on
+ * Runs `cairn users disable|enable|reset-password|update`: one line on stdout when done, one line on
  * stderr and a non-zero exit code otherwise. Returns the exit code.
  */
 export async function usersCommand(sub: UsersCommand, args: string[]): Promise<number> {

@@ -37,6 +37,8 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   // The way in.
   'patients.breakGlass': 'none',
   'settings.autoLock': 'none',
+  'settings.clinic': 'none',
+  'settings.setClinic': 'none',
   // The accounting of access to a restricted chart is the privacy officer's tool: not blocked.
   'audit.search': 'none',
   'users.list': 'none',
@@ -44,6 +46,7 @@ export const CHART_SCOPE: { readonly [C in Channel]: Scope<C> } = {
   'users.disable': 'none',
   'users.enable': 'none',
   'users.resetPassword': 'none',
+  'users.update': 'none',
   'encounters.create': patient,
   'encounters.setStatus': (i, o) => [o('encounter', i.id)],
   'encounters.list': patient,

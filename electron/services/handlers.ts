@@ -20,6 +20,7 @@ import { measuresPdf } from './documents/measures.pdf';
 import { PopulationService } from './population/population.service';
 import { AppointmentsService } from './schedule/appointments.repo';
 import { loadScheduleConfig } from './schedule/schedule-config';
+import { readClinic, writeClinic } from './clinic-settings';
 
 export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<Out<C>>;
 /** Runs before validation: refuses a caller whose role may not use the channel. */
@@ -109,6 +110,8 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'patients.setRestricted': (i) => session.repos.patients.setRestricted(i.id, i.restricted, actor()),
     'patients.breakGlass': (i) => breakGlass(session, i),
     'settings.autoLock': (i) => ({ minutes: session.setAutoLockMinutes(i.minutes) }),
+    'settings.clinic': () => readClinic(session.repos.store.sqlite),
+    'settings.setClinic': (i) => writeClinic(session.repos.store.sqlite, session.repos.audit, i, actor().userId, now().toISOString()),
     'audit.search': (i) => {
       const audit = session.repos.audit;
       const rows = audit
@@ -123,6 +126,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'users.create': (i) => session.repos.users.create(i, actor().userId),
     'users.disable': (i) => session.repos.users.setDisabled(i.username, true, actor().userId),
     'users.enable': (i) => session.repos.users.setDisabled(i.username, false, actor().userId),
+    'users.update': (i) => session.repos.users.setPrescriberIds(i.username, { npi: i.npi, dea: i.dea }, actor().userId),
     'users.resetPassword': async (i) => {
       const me = actor().userId;
       const reset = await session.repos.users.resetPassword(i.username, i.password, me);

@@ -9,6 +9,7 @@ import {
   searchHit,
 } from '../domain/patient';
 import { passphrase, password, passwordAgainstNames, role, user, username } from '../domain/user';
+import { clinicInfo, clinicSettings, deaOrNone, idsOnlyForPrescribers, npiOrNone } from '../domain/prescriber';
 import {
   allergy,
   allergyAdd,
@@ -117,6 +118,9 @@ export const contract = {
     output: z.object({ patientId: z.string(), until: z.string() }),
   },
   'settings.autoLock': { input: z.object({ minutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 4 hours') }).strict(), output: z.object({ minutes: z.number() }) },
+  /** The clinic's name, address and phone as printed on prescriptions (kept on this device). */
+  'settings.clinic': { input: none, output: clinicInfo },
+  'settings.setClinic': { input: clinicSettings, output: clinicInfo },
   'audit.search': {
     input: z
       .object({
@@ -135,13 +139,19 @@ export const contract = {
       chainIntact: z.boolean(),
     }),
   },
-  'users.list': { input: none, output: z.array(user.extend({ disabled: z.boolean() })) },
+  'users.list': { input: none, output: z.array(user.extend({ disabled: z.boolean(), npi: z.string().nullable(), dea: z.string().nullable() })) },
   'users.create': {
     input: z
-      .object({ username, displayName: z.string().trim().min(1, 'display name is required').max(100), role, password })
+      .object({ username, displayName: z.string().trim().min(1, 'display name is required').max(100), role, password, npi: npiOrNone.optional(), dea: deaOrNone.optional() })
       .strict()
-      .superRefine(passwordAgainstNames('password', (v) => ({ username: v.username, displayName: v.displayName }))),
+      .superRefine(passwordAgainstNames('password', (v) => ({ username: v.username, displayName: v.displayName })))
+      .superRefine(idsOnlyForPrescribers),
     output: user,
+  },
+  /** A prescriber's NPI and DEA number (a field left out stays as it is; null clears it). */
+  'users.update': {
+    input: z.object({ username, npi: npiOrNone.optional(), dea: deaOrNone.optional() }).strict(),
+    output: user.extend({ disabled: z.boolean(), npi: z.string().nullable(), dea: z.string().nullable() }),
   },
   'users.disable': { input: z.object({ username }).strict(), output: user.extend({ disabled: z.boolean() }) },
   'users.enable': { input: z.object({ username }).strict(), output: user.extend({ disabled: z.boolean() }) },

@@ -35,12 +35,16 @@ export const PERMISSIONS: { readonly [C in Channel]: 'public' | readonly Role[] 
   // Whoever may open a chart may break the glass for a restricted one: the reason and the audit are the check.
   'patients.breakGlass': DEMOGRAPHICS_READ,
   'settings.autoLock': ADMIN,
+  // Everyone signed in prints documents headed by the clinic's address; only administrators change it.
+  'settings.clinic': DEMOGRAPHICS_READ,
+  'settings.setClinic': ADMIN,
   'audit.search': ADMIN,
   'users.list': ADMIN,
   'users.create': ADMIN,
   'users.disable': ADMIN,
   'users.enable': ADMIN,
   'users.resetPassword': ADMIN,
+  'users.update': ADMIN,
   // Front desk opens a visit only by checking the patient in (schedule.advance); a visit they could
   // start here would open on a workspace they may not read.
   'encounters.create': CLINICAL_WRITE,

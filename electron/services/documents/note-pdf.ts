@@ -6,6 +6,8 @@ import { visitSummaryPdf, vitalLines } from './visit-summary.pdf';
 import { prescriptionPdf } from './prescription.pdf';
 import { sig, sigText } from '../../../shared/domain/sig';
 import { controlledSchedule } from '../../../shared/domain/drugs';
+import { clinicAddressLine } from '../../../shared/domain/prescriber';
+import { readClinic } from '../clinic-settings';
 
 const VISIT_LABELS: Record<string, string> = {
   office_visit: 'Office visit',
@@ -42,18 +44,20 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
 }
 
 /** The printable prescription for a stored MedicationRequest. */
-export async function prescriptionPdfFor(session: Session, rx: { id: string; patientId: string; drugName: string; rxcui: string; sig: string; signedAt: string; prescriber: string | null }): Promise<{ fileName: string; base64: string }> {
+export async function prescriptionPdfFor(session: Session, rx: { id: string; patientId: string; drugName: string; rxcui: string; sig: string; signedAt: string; prescriberId: string; prescriber: string | null }): Promise<{ fileName: string; base64: string }> {
   const patient = session.repos.patients.peek(rx.patientId);
   const address = [patient.address.line1, patient.address.city, patient.address.state, patient.address.postalCode].filter(Boolean).join(', ');
   const knowledge = session.repos.drugs();
   const drug = knowledge.index.byRxcui.get(rx.rxcui)?.drug;
+  const clinic = readClinic(session.repos.store.sqlite);
+  // The prescriber's identifiers as recorded now (Users screen): a reprint carries a corrected number.
+  const ids = session.repos.users.prescriberIds(rx.prescriberId);
   const bytes = await prescriptionPdf({
-    clinicName: session.status().clinicName ?? 'Cairn',
-    // Not yet recorded anywhere: users have no NPI/DEA fields and the clinic no address (printed as "not recorded").
-    clinicAddress: null,
+    clinicName: clinic.name,
+    clinicAddress: clinicAddressLine(clinic),
     prescriber: rx.prescriber ?? 'unknown',
-    prescriberNpi: null,
-    prescriberDea: null,
+    prescriberNpi: ids.npi,
+    prescriberDea: ids.dea,
     controlledSchedule: drug ? controlledSchedule(drug, knowledge.controlled) : null,
     patient: { name: displayName(patient), birthDate: patient.birthDate, mrn: patient.mrn, address: address || null },
     drugName: rx.drugName,

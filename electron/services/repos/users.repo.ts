@@ -2,6 +2,7 @@ import { and, eq, isNull, ne } from 'drizzle-orm';
 import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Role, User } from '../../../shared/domain/user';
+import { PRESCRIBER_ROLES } from '../../../shared/domain/prescriber';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { assertPasswordAllowed } from '../auth/password-policy';
 import type { Store } from '../db/open';
@@ -14,6 +15,13 @@ const FREE_ATTEMPTS = 5;
 export function lockoutSeconds(failures: number): number {
   if (failures < FREE_ATTEMPTS) return 0;
   return Math.min(3600, 30 * 2 ** (failures - FREE_ATTEMPTS));
+}
+
+/** A user as the Users screen lists them. */
+export type UserListing = User & { disabled: boolean; npi: string | null; dea: string | null };
+
+function notPrescriber(username: string): CairnFailure {
+  return new CairnFailure('invalid_input', `${username} is not a physician: an NPI and a DEA number are recorded for physicians (who prescribe) only`, [{ path: 'npi', message: 'physicians only' }]);
 }
 
 export class UsersRepo {
@@ -33,7 +41,7 @@ export class UsersRepo {
     return (this.store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'clinic_name'`).get() as { value: string } | undefined)?.value;
   }
 
-  async create(p: { username: string; displayName: string; role: Role; password: string }, actorId: string | null): Promise<User> {
+  async create(p: { username: string; displayName: string; role: Role; password: string; npi?: string | null; dea?: string | null }, actorId: string | null): Promise<User> {
     // The full policy (the breached list and the clinic's name are only known here), whoever calls.
     assertPasswordAllowed(p.password, { username: p.username, displayName: p.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
     const hash = await hashPassword(p.password);
@@ -45,7 +53,8 @@ export class UsersRepo {
       const at = this.now().toISOString();
       const id = newId();
       const by = actorId ?? id;
-      orm.insert(users).values({ id, username: p.username, displayName: p.displayName, role: p.role, passwordHash: hash, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by }).run();
+      if ((p.npi || p.dea) && !PRESCRIBER_ROLES.includes(p.role)) throw notPrescriber(p.username);
+      orm.insert(users).values({ id, username: p.username, displayName: p.displayName, role: p.role, passwordHash: hash, npi: p.npi ?? null, dea: p.dea ?? null, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by }).run();
       this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);
       this.outbox?.add('user', id, 'insert', null, at, { userId: by, patientId: null });
       return { id, username: p.username, displayName: p.displayName, role: p.role };
@@ -61,9 +70,9 @@ export class UsersRepo {
     }
   }
 
-  list(): (User & { disabled: boolean })[] {
+  list(): UserListing[] {
     return this.store.orm
-      .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, disabled: users.disabled })
+      .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, disabled: users.disabled, npi: users.npi, dea: users.dea })
       .from(users)
       .orderBy(users.displayName)
       .all()
@@ -130,6 +139,35 @@ export class UsersRepo {
       this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
       return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
     }).immediate();
+  }
+
+  /**
+   * Records or clears a prescriber's NPI and DEA number (validated by the caller's schema; a field
+   * left undefined stays as it is). Only physicians prescribe, so only they carry them. Audited
+   * with what changed (not the numbers), and synced like every change to an account.
+   */
+  setPrescriberIds(username: string, ids: { npi?: string | null | undefined; dea?: string | null | undefined }, actorId: string): UserListing {
+    const { sqlite, orm } = this.store;
+    return sqlite.transaction(() => {
+      const row = this.byUsername(username);
+      if ((ids.npi || ids.dea) && !PRESCRIBER_ROLES.includes(row.role)) throw notPrescriber(row.username);
+      const next = { npi: ids.npi === undefined ? row.npi : ids.npi, dea: ids.dea === undefined ? row.dea : ids.dea };
+      const result: UserListing = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled: row.disabled, ...next };
+      const changed = (['npi', 'dea'] as const).filter((k) => next[k] !== row[k]);
+      if (changed.length === 0) return result;
+      const at = this.now().toISOString();
+      orm.update(users).set({ ...next, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
+      const detail = changed.map((k) => `${k.toUpperCase()} ${next[k] ? 'set' : 'cleared'}`).join('; ');
+      this.audit.append({ action: 'user.prescriber_ids', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}: ${detail}` }, at);
+      this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
+      return result;
+    }).immediate();
+  }
+
+  /** The NPI and DEA number a prescription prints (null when not recorded, or no such user). */
+  prescriberIds(id: string): { npi: string | null; dea: string | null } {
+    const row = this.store.orm.select({ npi: users.npi, dea: users.dea }).from(users).where(eq(users.id, id)).get();
+    return row ?? { npi: null, dea: null };
   }
 
   /** Checks a password with lockout; every attempt is audited. */
