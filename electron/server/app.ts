@@ -66,6 +66,16 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     else await limit(c as Parameters<typeof limit>[0], next);
   });
 
+  // A path that is not valid percent-encoding (`/%E0`) is a malformed request: 400, before any route.
+  app.use('*', async (c, next) => {
+    try {
+      decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      throw new ServerError(400, 'malformed_url', 'the request path is not valid percent-encoded UTF-8');
+    }
+    await next();
+  });
+
   app.get('/health', (c) => c.json({ ok: true, service: 'cairn-clinic-server', time: Date.now() }));
 
   app.post('/sync/enroll', async (c) => {

@@ -7,6 +7,7 @@ import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushR
 import type { ServerDb, Sql } from './db/open';
 import { ServerError } from './server-error';
 import { UserSessions, type VerifiedUser } from './user-sessions';
+import { nameKeyParts, patientMatches, pushTo, type PatientMatches } from './patient-matches';
 
 export interface SyncServiceOptions {
   now?: () => number;
@@ -28,25 +29,6 @@ export interface Caller {
   device: DeviceIdentity;
   /** Users with a live session on this device (their passwords were checked by this server). */
   users: Map<string, VerifiedUser>;
-}
-
-interface PatientMatches {
-  /** family\0given\0birth date (lower case) → patient ids */
-  byName: Map<string, string[]>;
-  byMrn: Map<string, string[]>;
-}
-
-function push(map: Map<string, string[]>, key: string, id: string): void {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
-}
-
-function nameKeyParts(m: Mutation): [string, string, string] | null {
-  const family = String(m.fields['family_name'] ?? '').toLowerCase();
-  const given = String(m.fields['given_name'] ?? '').toLowerCase();
-  const birth = m.fields['birth_date'];
-  return family && typeof birth === 'string' ? [family, given, birth] : null;
 }
 
 type LockedRow = RowState & { entity: string; entityId: string; patientId: string | null; serverSeq?: number };
@@ -278,7 +260,7 @@ export class SyncService {
     const rows = await this.lockRows(q, fresh);
     // Roles as this server holds them, for the users signed in on this device; nobody else may author.
     const authors = new Map([...caller.users.values()].map((u) => [u.id, { role: u.role, disabled: false }]));
-    const matches = await this.patientMatches(q, fresh);
+    const matches = await patientMatches(q, fresh);
     const log: LogEntry[] = [];
     const logIndex = new Map<number, number>();
     const refusals: { m: Mutation; code: string; message: string }[] = [];
@@ -389,30 +371,6 @@ export class SyncService {
   }
 
   /**
-   * Patients already on the server that the registrations in this batch may repeat: the same
-   * family name, given name and birth date (a likely duplicate), or the same MRN. Two queries per
-   * batch, whatever its size.
-   */
-  private async patientMatches(q: Sql, fresh: Mutation[]): Promise<PatientMatches> {
-    const regs = fresh.filter((m) => m.entity === 'patient' && m.op === 'insert');
-    const byName = new Map<string, string[]>();
-    const byMrn = new Map<string, string[]>();
-    if (regs.length === 0) return { byName, byMrn };
-    const keys = regs.map(nameKeyParts).filter((k): k is [string, string, string] => k !== null);
-    const named = await q.query<{ entity_id: string; f: string; g: string; b: string }>(
-      `SELECT s.entity_id, k.f, k.g, k.b FROM unnest($1::text[], $2::text[], $3::text[]) AS k(f, g, b)
-       JOIN sync_rows s ON s.entity = 'patient' AND lower(s.data->>'family_name') = k.f AND lower(s.data->>'given_name') = k.g AND s.data->>'birth_date' = k.b
-       WHERE s.data->>'deleted_at' IS NULL`,
-      [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
-    );
-    for (const r of named) push(byName, [r.f, r.g, r.b].join('\u0000'), r.entity_id);
-    const mrns = regs.map((m) => m.fields['mrn']).filter((x): x is string => typeof x === 'string');
-    const numbered = await q.query<{ entity_id: string; mrn: string }>("SELECT entity_id, data->>'mrn' AS mrn FROM sync_rows WHERE entity = 'patient' AND data->>'mrn' = ANY($1::text[])", [mrns]);
-    for (const r of numbered) push(byMrn, r.mrn, r.entity_id);
-    return { byName, byMrn };
-  }
-
-  /**
    * A new registration that repeats another chart: the same person registered on two devices while
    * apart (flagged for review, never merged silently), or one MRN on two charts (registered before
    * their devices were enrolled; flagged for an administrator). Remembers it for the rest of the batch.
@@ -425,14 +383,14 @@ export class SyncService {
       for (const other of matches.byName.get(key) ?? []) {
         if (other !== m.id) out.push(this.conflictRecord({ kind: 'duplicate_patient', entity: 'patient', entityId: m.id, patientId: m.id, field: null, values: [{ patientId: other }, { patientId: m.id }], winner: null }, m.hlc));
       }
-      push(matches.byName, key, m.id);
+      pushTo(matches.byName, key, m.id);
     }
     const mrn = m.fields['mrn'];
     if (typeof mrn === 'string') {
       for (const other of matches.byMrn.get(mrn) ?? []) {
         if (other !== m.id) out.push(this.conflictRecord({ kind: 'duplicate_mrn', entity: 'patient', entityId: m.id, patientId: m.id, field: 'mrn', values: [{ patientId: other, value: mrn }, { patientId: m.id, value: mrn }], winner: null }, m.hlc));
       }
-      push(matches.byMrn, mrn, m.id);
+      pushTo(matches.byMrn, mrn, m.id);
     }
     return out;
   }

@@ -248,3 +248,19 @@ describe('sign-in lockout on the device', () => {
     }
   });
 });
+
+describe('a malformed request path', () => {
+  it('is answered 400 with a message, on the sync and FHIR routes alike, and the server keeps serving', async () => {
+    const server = await startTestServer('pglite');
+    try {
+      for (const path of ['/%E0', '/sync/%E0', '/sync/pull%C0']) {
+        const res = await fetch(`${server.url}${path}`);
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('malformed_url');
+      }
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
