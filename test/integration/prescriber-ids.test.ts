@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/api/result';
@@ -9,21 +8,9 @@ import { cairn } from '../helpers/cli';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { signInOnServer, startTestServer } from '../helpers/sync-server';
 import { newStore, tempDir } from '../helpers/temp-db';
+import { pdfLines } from '../helpers/pdf-text';
 
-/** The lines of text pdf-lib drew (`<hex> Tj` in the Flate-compressed page streams), as a reader sees them. */
-function pdfText(pdf: Buffer): string {
-  const lines: string[] = [];
-  for (const m of pdf.toString('latin1').matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      content = m[1]!;
-    }
-    for (const t of content.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) lines.push(Buffer.from(t[1]!, 'hex').toString('latin1'));
-  }
-  return lines.join('\n');
-}
+const pdfText = (pdf: Buffer): string => pdfLines(pdf).join('\n');
 
 // Synthetic identifiers with valid check digits: NPI 1234567893 (the CMS worked example), DEA AH1234563.
 const NPI = '1234567893';
