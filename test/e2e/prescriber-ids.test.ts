@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
+import { expectAccessible } from '../helpers/axe';
 import { pdfLines } from '../helpers/pdf-text';
 import { tempDir } from '../helpers/temp-db';
 
@@ -42,6 +43,7 @@ describe('an administrator records a physician\'s NPI and DEA number and the cli
     await page.getByText('NPI "1234567890" fails its check digit, so a digit is mistyped').waitFor();
     await page.getByTestId('npi-input').fill(NPI);
     await page.getByTestId('dea-input').fill('ah1234563');
+    await expectAccessible(page, 'users-prescriber-ids-error');
     await page.screenshot({ path: join(shots, '47-prescriber-ids.png'), fullPage: true });
     await page.getByTestId('prescriber-ids-submit').click();
     await page.getByTestId('users-notice').filter({ hasText: `${CLINIC.doc.username}: NPI ${NPI}, DEA ${DEA}.` }).waitFor();
@@ -51,6 +53,7 @@ describe('an administrator records a physician\'s NPI and DEA number and the cli
     await page.getByTestId('clinic-name').fill('Hilltop Family Medicine');
     await page.getByTestId('clinic-save').click();
     await page.getByText('give the clinic address').waitFor();
+    await expectAccessible(page, 'users-clinic-address-error');
     await page.getByTestId('clinic-address-1').fill('12 Quarry Road, Suite 3');
     await page.getByTestId('clinic-address-2').fill('Springfield, IL 62704');
     await page.getByTestId('clinic-phone').fill('217-555-0142');
