@@ -1,4 +1,4 @@
-import { AppShell, Button, Group, Text, Title } from '@mantine/core';
+import { AppShell, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import type { ReactElement } from 'react';
 import { AuditViewer } from './features/audit';
@@ -12,6 +12,7 @@ import { FlowBoard, ScheduleScreen } from './features/schedule';
 import { ImportScreen } from './features/import';
 import { PopulationScreen } from './features/population';
 import { MAIN_ID, NavButton, SkipLink } from './components';
+import { PatientHeader } from './components/PatientBanner';
 import { api } from './lib/api';
 import { useNav } from './stores/nav.store';
 import { homeView, mayShow } from './stores/screens';
@@ -76,7 +77,13 @@ function Shell(): ReactElement {
         {view.name === 'audit' && <AuditViewer />}
         {view.name === 'import' && <ImportScreen />}
         {view.name === 'population' && <PopulationScreen tab={view.tab} />}
-        {view.name === 'conflicts' && <ConflictsScreen key={view.patientId ?? 'all'} patientId={view.patientId} />}
+        {view.name === 'conflicts' && (
+          <Stack>
+            {/* One patient's conflicts are a patient screen: their banner on top. */}
+            {view.patientId && <PatientHeader key={view.patientId} patientId={view.patientId} />}
+            <ConflictsScreen key={view.patientId ?? 'all'} patientId={view.patientId} />
+          </Stack>
+        )}
         {view.name === 'labs-inbox' && <LabsScreen key={view.tab ?? 'inbox'} tab={view.tab} />}
       </AppShell.Main>
     </AppShell>
