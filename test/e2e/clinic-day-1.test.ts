@@ -288,8 +288,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await page.getByRole('option', { name: /amoxicillin 500 MG Oral Capsule/i }).first().click();
     const alerts = dialog.getByTestId('med-alerts');
     await alerts.getByText(/penicillin/i).first().waitFor();
+    await expect(alerts.textContent()).resolves.toContain('Allergy to Penicillins and amoxicillin 500 MG Oral Capsule');
     await expect(dialog.getByText(GREEN).count()).resolves.toBe(0);
     await expect(page.getByTestId('rx-sign').isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('rx-sign').textContent()).resolves.toBe('Give a reason for 1 alert to sign');
     await steps.step('18-rx-amoxicillin-allergy');
     // Changed to doxycycline: amoxicillin's alert goes with it; what is signed has none.
     await dialog.getByTestId('rx-drug').fill('doxycycline hyclate 100');
