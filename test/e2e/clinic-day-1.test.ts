@@ -154,7 +154,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await signIn(page, NURSE);
     // Not the front desk's flow board: her own start, with nothing of the last person's screen.
     await page.getByTestId('patient-search').waitFor();
-    await expect(navigation(page).then((n) => n.current)).resolves.toEqual(['Find patient']);
+    const menu = await navigation(page);
+    expect(menu.current).toEqual(['Find patient']);
+    // Her menu, not the physician's or the administrator's.
+    for (const other of ['Import', 'Users', 'Audit']) expect(menu.items).not.toContain(other);
     await expect(page.getByTestId('flow-board').count()).resolves.toBe(0);
     await expect(page.getByTestId('patient-banner').count()).resolves.toBe(0);
     await steps.step('10-nurse-home');
