@@ -1,4 +1,4 @@
-import { createTheme, darken, DEFAULT_THEME, luminance, Modal, type CSSVariablesResolver, type MantineColorsTuple, type MantineThemeColors } from '@mantine/core';
+import { Alert, createTheme, darken, DEFAULT_THEME, luminance, Modal, type CSSVariablesResolver, type MantineColorsTuple, type MantineThemeColors } from '@mantine/core';
 
 /** WCAG 2.1 AA for normal text; a little over 4.5 so rounding in a browser never lands just below it. */
 const AA = 4.6;
@@ -51,6 +51,8 @@ export const theme = createTheme({
   focusRing: 'auto',
   components: {
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // A dismissible alert's close button needs a name too (booking confirmation, flow-board and lab-order problems).
+    Alert: Alert.extend({ defaultProps: { closeButtonLabel: 'Dismiss' } }),
   },
 });
 
