@@ -297,6 +297,18 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await banner.waitFor();
     const second = (await banner.innerText()).match(/MRN (\S+)/)![1]!;
     expect(second).not.toBe(first);
+
+    // At check-in the desk confirms the emergency contact registration recorded (booked now, whatever the hour).
+    const maria = clinic.session.repos.store.sqlite.prepare('SELECT id FROM patients WHERE mrn = ?').get(first) as { id: string };
+    const providers = await clinic.ok<{ id: string; role: string }[]>('schedule.providers');
+    await clinic.ok('schedule.book', { patientId: maria.id, providerId: providers.find((x) => x.role === 'physician')!.id, typeId: 'follow-up', startAt: new Date(Date.now() + 120_000).toISOString(), allowOutsideHours: true, allowDoubleBooking: true });
+    await page.getByTestId('nav-flow-board').click();
+    const card = page.getByTestId('flow-card').filter({ hasText: 'Lopez, Maria' });
+    await card.getByTestId('flow-advance').click();
+    await card.and(page.locator('[data-status="arrived"]')).waitFor();
+    await card.getByTestId('flow-advance').click();
+    await expect(page.getByTestId('check-in-on-file').innerText()).resolves.toBe('Phone on file: none. Emergency contact on file: Luis Lopez (husband) · 617-555-0188.');
+    await shot(page, '11b-check-in-emergency-contact');
     expect(pageErrors).toEqual([]);
     await page.close();
   });

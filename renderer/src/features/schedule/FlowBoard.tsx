@@ -3,6 +3,7 @@ import { useInterval } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
 import { addDays, enteredCurrentState, FLOW_LABELS, FLOW_STATES, FLOW_TRANSITIONS, formatDuration, type Appointment, type CheckInChecklist, type FlowState } from '../../../../shared/domain/schedule';
+import type { Patient } from '../../../../shared/domain/patient';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
@@ -10,6 +11,21 @@ import { clinicRange, clinicTime, clinicToday, dayLabel, useSchedule } from './s
 import { ScreenTitle } from '../../components';
 
 type Step = Exclude<FlowState, 'scheduled'>;
+
+/** What the chart records to confirm at check-in: the emergency contact (and the phone), or that there is none. */
+function OnFile({ patientId }: { patientId: string }): ReactElement | null {
+  const [p, setP] = useState<Patient | null>(null);
+  // A restricted chart not opened by break-glass is refused: nothing is shown for it.
+  useEffect(() => void api['patients.get']({ id: patientId }).then((r) => r.ok && setP(r.value)), [patientId]);
+  if (!p) return null;
+  const e = p.emergencyContact;
+  return (
+    <Alert color={e.name ? 'gray' : 'orange'} variant="light" data-testid="check-in-on-file">
+      Phone on file: {p.phone ?? 'none'}. Emergency contact on file:{' '}
+      {e.name ? `${e.name}${e.relationship ? ` (${e.relationship})` : ''} · ${e.phone ?? 'no phone'}` : 'none: record one in the chart’s demographics'}.
+    </Alert>
+  );
+}
 
 /** The checklist front desk goes through at check-in: demographics, insurance, the intake questions. */
 function CheckInDialog({ appointment, onClose, onSubmit }: { appointment: Appointment | null; onClose: () => void; onSubmit: (c: CheckInChecklist) => void }): ReactElement {
@@ -21,6 +37,7 @@ function CheckInDialog({ appointment, onClose, onSubmit }: { appointment: Appoin
   return (
     <Modal opened={appointment !== null} onClose={onClose} title={appointment ? `Check in ${appointment.patientName}` : ''} size="lg" data-testid="check-in-dialog">
       <Stack>
+        {appointment && <OnFile patientId={appointment.patientId} />}
         <Checkbox data-autofocus label="Demographics confirmed with the patient (address, phone, emergency contact)" checked={demographics} onChange={(e) => setDemographics(e.currentTarget.checked)} data-testid="check-in-demographics" />
         <Radio.Group label="Insurance" value={insurance} onChange={setInsurance}>
           <Group mt={4}>
