@@ -64,7 +64,7 @@ export function DuplicateCard({ c, onDone }: { c: ConflictView; onDone: (error: 
     <Card withBorder data-testid={`conflict-${c.id}`} data-kind={c.kind}>
       <Stack gap="sm">
         <ConflictHeading c={c} />
-        <Text size="sm">{c.kind === 'duplicate_patient' ? 'The same name and birth date were registered on two devices. Is this one person?' : 'Two charts were given the same MRN before their devices were enrolled.'}</Text>
+        <Text size="sm">{c.kind === 'duplicate_patient' ? 'Two charts have the same name and birth date (registered on two devices while apart, or registered again after a warning). Is this one person?' : 'Two charts were given the same MRN before their devices were enrolled.'}</Text>
         {c.hidden ? (
           <Text c="dimmed">A restricted chart is involved: open it (break the glass) to compare.</Text>
         ) : (
