@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { dispatch } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
 import { defaultResourcesDir } from '../services/paths';
@@ -39,9 +39,10 @@ export function isUsersCommand(sub: string | undefined): sub is UsersCommand {
 
 function options(args: string[], sub: UsersCommand): { db: string; username: string; npi?: string | undefined; dea?: string | undefined } {
   let values: { db?: string | undefined; username?: string | undefined; npi?: string | undefined; dea?: string | undefined };
-  const ids = sub === 'update' ? ({ npi: { type: 'string' }, dea: { type: 'string' } } as const) : {};
+  // --npi and --dea belong to `update` only: elsewhere they are unknown options.
+  const ids: NonNullable<ParseArgsConfig['options']> = sub === 'update' ? { npi: { type: 'string' }, dea: { type: 'string' } } : {};
   try {
-    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, username: { type: 'string' }, ...ids }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, username: { type: 'string' }, ...ids }, strict: true, allowPositionals: false }) as { values: typeof values });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
