@@ -5,19 +5,11 @@
  * Status: draft → ordered → collected → partial → final; cancelled from any state before a result.
  */
 import { z } from 'zod';
+import { luhnCheckDigit } from './luhn';
 
 /** The LOINC check digit (mod 10, Luhn) of the part before the hyphen. */
 export function loincCheckDigit(body: string): number {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
+  return luhnCheckDigit(body);
 }
 
 /** True for a well-formed LOINC code whose check digit is right (`2160-0`). */

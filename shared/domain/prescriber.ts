@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { luhnCheckDigit } from './luhn';
 import { phone } from './patient';
 
 /**
@@ -11,18 +12,7 @@ import { phone } from './patient';
  * (CMS, "Requirements for NPI check digit"). Returns the digit the tenth position must hold.
  */
 export function npiCheckDigit(firstNine: string): number {
-  const body = `80840${firstNine}`;
-  let sum = 0;
-  // Luhn: from the right, every other digit (starting with the one beside the check digit) doubled.
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
+  return luhnCheckDigit(`80840${firstNine}`);
 }
 
 /** Why `v` is not an NPI, or null when it is one. */

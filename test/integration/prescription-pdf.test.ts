@@ -1,25 +1,10 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDrugKnowledge } from '../../electron/services/drugs/knowledge';
 import { controlledSchedule } from '../../shared/domain/drugs';
 import type { Patient } from '../../shared/domain/patient';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
+import { pdfLines } from '../helpers/pdf-text';
 import { tempDir } from '../helpers/temp-db';
-
-/** The lines of text pdf-lib drew (`<hex> Tj` in the Flate-compressed page streams), as a reader sees them. */
-function pdfLines(pdf: Buffer): string[] {
-  const lines: string[] = [];
-  for (const m of pdf.toString('latin1').matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      content = m[1]!;
-    }
-    for (const t of content.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) lines.push(Buffer.from(t[1]!, 'hex').toString('latin1'));
-  }
-  return lines;
-}
 
 const SIG = { doseAmount: 1, doseUnit: 'tablet', route: 'oral', frequency: 'q6h', prn: true, quantity: 12, quantityUnit: 'tablet', refills: 0 };
 

@@ -1,28 +1,9 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encounter, Note } from '../../shared/domain/clinical';
 import type { Patient } from '../../shared/domain/patient';
 import { openClinic, type Clinic } from '../helpers/clinic';
+import { pdfLines } from '../helpers/pdf-text';
 import { tempDir } from '../helpers/temp-db';
-
-/**
- * The lines of text pdf-lib drew (`<hex> Tj` in the page content streams, Flate-compressed),
- * decoded from WinAnsi: what a reader of the printed page sees.
- */
-function pdfLines(pdf: Buffer): string[] {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      content = m[1]!;
-    }
-    for (const t of content.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) lines.push(Buffer.from(t[1]!, 'hex').toString('latin1'));
-  }
-  return lines;
-}
 
 describe('the visit summary PDF prints vitals in the units they were typed in', () => {
   const t = tempDir('cairn-visit-summary-');

@@ -1,17 +1,9 @@
 import type Database from 'better-sqlite3';
+import { luhnCheckDigit } from '../../../shared/domain/luhn';
 
 /** Luhn check digit, so a mistyped MRN digit is caught at the front desk. */
 export function luhnDigit(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
+  return luhnCheckDigit(digits);
 }
 
 export function isValidMrnCheck(mrn: string): boolean {
