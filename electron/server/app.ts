@@ -68,10 +68,12 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
 
   // A path that is not valid percent-encoding (`/%E0`) is a malformed request: 400, before any route.
   app.use('*', async (c, next) => {
+    const path = new URL(c.req.url).pathname;
     try {
-      decodeURIComponent(new URL(c.req.url).pathname);
+      decodeURIComponent(path);
     } catch {
-      throw new ServerError(400, 'malformed_url', 'the request path is not valid percent-encoded UTF-8');
+      // The FHIR API answers its own malformed paths, as OperationOutcomes.
+      if (!path.startsWith(FHIR_BASE_PATH)) throw new ServerError(400, 'malformed_url', 'the request path is not valid percent-encoded UTF-8');
     }
     await next();
   });

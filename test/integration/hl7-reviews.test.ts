@@ -228,7 +228,7 @@ describe('the HL7 review queue, through the real dispatcher over an encrypted da
 
     it('dismisses an ambiguous message too, and refuses an unknown review', async () => {
       await c.ok('patients.create', { givenName: 'Jan', familyName: 'Twin', birthDate: '1990-05-05' });
-      await c.ok('patients.create', { givenName: 'Jan', familyName: 'Twin', birthDate: '1990-05-05' });
+      await c.ok('patients.create', { givenName: 'Jan', familyName: 'Twin', birthDate: '1990-05-05', confirmDuplicate: true });
       expect(ingest.receive(oru('A-1', 'PID|1||||Twin^Jan||19900505'), 'a1')).toMatchObject({ queued: true });
       const [held] = await open();
       expect(held).toMatchObject({ kind: 'ambiguous', reason: '2 charts have the name and birth date Twin, Jan, born 1990-05-05' });

@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, unlockDatabase } from '../../electron/services/db/open';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { createRepos } from '../../electron/services/repos';
-import { patientInput } from '../../shared/domain/patient';
 import { resourcesDir, TEST_KDF, tempDir } from '../helpers/temp-db';
 
 const PASS = 'migration test passphrase';
@@ -34,8 +33,11 @@ describe('upgrading a database whose lab results kept their details in lab_resul
   it('moves every detail onto its observation, drops the old table, and the upgraded ingest finds the earlier version', async () => {
     const file = join(t.dir, 'old.cairn');
     const { store: old } = await createDatabase(file, PASS, { resourcesDir: resourcesBefore(t.dir, BEFORE), kdf: TEST_KDF });
-    const repos = createRepos(old);
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-12-10', sex: 'female', mrn: 'LAB-9' }), { userId: 'test' });
+    // Written as the older Cairn's schema holds it (today's repository writes columns it did not have yet).
+    const p = { id: 'p-ada' };
+    old.sqlite
+      .prepare(`INSERT INTO patients (id, mrn, given_name, family_name, birth_date, sex, created_at, created_by, updated_at, updated_by) VALUES (?, 'LAB-9', 'Ada', 'Lovelace', '1980-12-10', 'female', '2026-03-01T08:00:00.000Z', 'test', '2026-03-01T08:00:00.000Z', 'test')`)
+      .run(p.id);
     // What the older Cairn wrote for one result of message M1: the observation and its details row.
     old.sqlite
       .prepare(`INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code) VALUES ('m1', 'M1', 'LAB', 'LIS', 'ORU^R01', 'MSH|…', 'file', '2026-03-01T10:00:00.000Z', 'processed', 'AA')`)
