@@ -23,7 +23,7 @@ describe('logs', () => {
     const c = await openClinic(t.dir);
     const p = await c.ok<Patient>('patients.create', { givenName: 'Wilhelmina', familyName: 'Quackenbush', birthDate: '1961-08-19', phone: '617-555-0142', email: 'wq@example.org', mrn: 'QX-7781' });
     await c.call('patients.create', { givenName: 'Wilhelmina', familyName: 'Quackenbush', birthDate: '1961-02-31' }); // invalid: logged by field only
-    await c.call('patients.create', { givenName: 'Wilhelmina', familyName: 'Quackenbush', birthDate: '1961-08-19', mrn: 'QX-7781' }); // conflict
+    await c.call('patients.create', { givenName: 'Wilhelmina', familyName: 'Quackenbush', birthDate: '1961-08-19', mrn: 'QX-7781', confirmDuplicate: true }); // conflict (the MRN is taken)
     await c.ok('patients.search', { query: 'Quackenbush' });
     const draft = await c.ok<Note>('notes.saveDraft', { patientId: p.id, templateId: 'review-of-systems', title: 'ROS', content: { ros: { allOthersNegative: true, systems: { neurological: { status: 'positive', text: 'tremor of the left hand since June' } } } } });
     await c.ok('notes.sign', { id: draft.id, expectedVersion: draft.version, password: CLINIC.doc.password });
