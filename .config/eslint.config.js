@@ -9,11 +9,12 @@ import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, paths = []) => ['error', { paths, patterns }];
 const electronOnly = { name: 'electron', message: "'electron' belongs in electron/main and electron/preload only." };
-const UI = [
-  { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@mantine/*', 'zustand'], message: 'UI libraries belong in renderer/ only.' },
-];
+const UI = [{ group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@mantine/*', 'zustand'], message: 'UI libraries belong in renderer/ only.' }];
 const NODE_ONLY = [
-  { group: ['node:*', 'better-sqlite3', '@electric-sql/pglite', 'drizzle-orm/*', 'fs', 'path', 'crypto'], message: 'Node-only modules belong under electron/.' },
+  {
+    group: ['node:*', 'better-sqlite3', '@electric-sql/pglite', 'drizzle-orm/*', 'fs', 'path', 'crypto'],
+    message: 'Node-only modules belong under electron/.',
+  },
 ];
 const up = (...dirs) => dirs.map((d) => ({ group: [`**/${d}/**`, `**/${d}`], message: `This layer may not import from ${d}/ (see README, Architecture).` }));
 

@@ -26,7 +26,8 @@ export class AuditCliError extends Error {
 
 function options(args: string[]): { db?: string; ca?: string; offline?: boolean } {
   try {
-    return parseArgs({ args, options: { db: { type: 'string' }, ca: { type: 'string' }, offline: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options: { db: { type: 'string' }, ca: { type: 'string' }, offline: { type: 'boolean' } }, strict: true, allowPositionals: false })
+      .values;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);

@@ -59,7 +59,10 @@ function existingDb(flag: string | boolean | undefined): string {
 }
 
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 async function backup(args: string[]): Promise<unknown> {
@@ -70,7 +73,14 @@ async function backup(args: string[]): Promise<unknown> {
   const { key } = await resolveKey(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'));
   try {
     const { file, manifest } = await createBackup({ dbFile: db, key, out });
-    return { backup: file, database: db, createdAt: manifest.createdAt, deviceId: manifest.deviceId, bytes: statSync(file).size, sha256: manifest.payloadSha256 };
+    return {
+      backup: file,
+      database: db,
+      createdAt: manifest.createdAt,
+      deviceId: manifest.deviceId,
+      bytes: statSync(file).size,
+      sha256: manifest.payloadSha256,
+    };
   } finally {
     key.fill(0);
   }
@@ -83,10 +93,17 @@ async function restore(args: string[]): Promise<unknown> {
   if (!existsSync(backupFile)) throw new BackupCliError(`no such backup file: ${backupFile}`, 1);
   const passphrase = await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase (of the backup)');
   try {
-    const r = await restoreBackup({ backup: backupFile, dbFile: db, passphrase, resourcesDir: defaultResourcesDir(), forceForeign: v['force-foreign'] === true });
+    const r = await restoreBackup({
+      backup: backupFile,
+      dbFile: db,
+      passphrase,
+      resourcesDir: defaultResourcesDir(),
+      forceForeign: v['force-foreign'] === true,
+    });
     return { restored: r.dbFile, from: r.backup, backupCreatedAt: r.createdAt, deviceId: r.deviceId, replaced: r.replaced, keyHeader: headerPathFor(r.dbFile) };
   } catch (e) {
-    if (e instanceof BackupRefusal && (e.reason === 'foreign' || e.reason === 'unconfirmed')) throw new BackupCliError(`${e.message}. To replace it anyway: --force-foreign`, 1);
+    if (e instanceof BackupRefusal && (e.reason === 'foreign' || e.reason === 'unconfirmed'))
+      throw new BackupCliError(`${e.message}. To replace it anyway: --force-foreign`, 1);
     throw e;
   }
 }

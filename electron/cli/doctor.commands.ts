@@ -22,13 +22,19 @@ const MARK: Record<CheckResult['status'], string> = { pass: 'ok     ', warn: 'wa
 export function doctorCommand(args: string[]): number {
   let values: { 'data-dir'?: string; db?: string; json?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args,
+      options: { 'data-dir': { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
     throw new DoctorCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
-  if (!values['data-dir'] && !values.db) throw new DoctorCliError('give --data-dir DIR (the clinic server) and/or --db FILE (a device database) (see cairn --help)', 2);
+  if (!values['data-dir'] && !values.db)
+    throw new DoctorCliError('give --data-dir DIR (the clinic server) and/or --db FILE (a device database) (see cairn --help)', 2);
   const results = runDoctor({ ...(values['data-dir'] && { dataDir: resolve(values['data-dir']) }), ...(values.db && { db: resolve(values.db) }) });
   const failed = results.filter((r) => r.status === 'fail').length;
   if (values.json) process.stdout.write(JSON.stringify({ ok: failed === 0, checks: results }, null, 2) + '\n');

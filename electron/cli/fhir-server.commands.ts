@@ -36,7 +36,19 @@ export async function fhirClientCommand(args: string[], fail: Fail): Promise<num
   const [action, ...rest] = args;
   let v: Record<string, string | boolean | undefined>;
   try {
-    v = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, client: { type: 'string' }, restricted: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    v = parseArgs({
+      args: rest,
+      options: {
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        client: { type: 'string' },
+        restricted: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (e) {
     throw fail(`${e instanceof Error ? e.message.split('\n')[0]! : String(e)} (see cairn --help)`, 2);
   }
@@ -65,13 +77,21 @@ export async function fhirClientCommand(args: string[], fail: Fail): Promise<num
     if (!name.trim()) throw fail('missing --name (see cairn --help)', 2);
     const scopes = typeof v['scopes'] === 'string' ? v['scopes'] : 'system/*.read';
     const restricted = v['restricted'] === true;
-    out(running ? await adminCall(running, 'POST', '/admin/fhir-clients', fail, { name, scopes, restricted }) : await withAuth((a) => a.addClient(name, scopes, { restricted })));
+    out(
+      running
+        ? await adminCall(running, 'POST', '/admin/fhir-clients', fail, { name, scopes, restricted })
+        : await withAuth((a) => a.addClient(name, scopes, { restricted })),
+    );
   } else if (action === 'list') {
     out(running ? await adminCall(running, 'GET', '/admin/fhir-clients', fail) : { clients: await withAuth((a) => a.listClients()) });
   } else if (action === 'revoke') {
     const client = typeof v['client'] === 'string' ? v['client'] : '';
     if (!client) throw fail('missing --client (see cairn --help)', 2);
-    out(running ? await adminCall(running, 'POST', `/admin/fhir-clients/${encodeURIComponent(client)}/revoke`, fail) : await withAuth(async (a) => (await a.revokeClient(client), { revoked: client })));
+    out(
+      running
+        ? await adminCall(running, 'POST', `/admin/fhir-clients/${encodeURIComponent(client)}/revoke`, fail)
+        : await withAuth(async (a) => (await a.revokeClient(client), { revoked: client })),
+    );
   } else {
     throw fail(`unknown command "server fhir-client ${action ?? ''}" (add, list or revoke; see cairn --help)`, 2);
   }

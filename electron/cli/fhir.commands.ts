@@ -36,8 +36,16 @@ export class FhirCliError extends Error {
 }
 
 const importArgs = z.object({ db: z.string().min(1, 'missing --db'), files: z.array(z.string()).min(1, 'missing the bundle files to import') });
-const csvArgs = z.object({ db: z.string().min(1, 'missing --db'), mapping: z.string().min(1, 'missing --mapping'), files: z.array(z.string()).length(1, 'give exactly one CSV file') });
-const exportArgs = z.object({ db: z.string().min(1, 'missing --db'), out: z.string().min(1, 'missing --out'), patient: z.uuid('--patient must be a patient id').optional() });
+const csvArgs = z.object({
+  db: z.string().min(1, 'missing --db'),
+  mapping: z.string().min(1, 'missing --mapping'),
+  files: z.array(z.string()).length(1, 'give exactly one CSV file'),
+});
+const exportArgs = z.object({
+  db: z.string().min(1, 'missing --db'),
+  out: z.string().min(1, 'missing --out'),
+  patient: z.uuid('--patient must be a patient id').optional(),
+});
 
 function options<T extends z.ZodType>(args: string[], names: string[], schema: T): z.infer<T> {
   let parsed;
@@ -78,7 +86,9 @@ function progressBar(): { update: (p: ImportProgress, fileNo: number, files: num
       // Over all the files: those done, plus this one's share of its resources.
       const share = (fileNo - 1 + (p.total === 0 ? 1 : p.done / p.total)) / files;
       const filled = Math.round(share * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(share * 100)}%  file ${fileNo}/${files} ${basename(p.source).slice(0, 40)} (${p.done}/${p.total} resources)\x1b[K`);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(share * 100)}%  file ${fileNo}/${files} ${basename(p.source).slice(0, 40)} (${p.done}/${p.total} resources)\x1b[K`,
+      );
       drawn = true;
     },
     end: () => {
@@ -120,7 +130,7 @@ async function importFhir(args: string[]): Promise<number> {
     const importer = new FhirImporter(createRepos(store), operator());
     const bar = progressBar();
     // Files in batches of about BATCH_BYTES per commit (each patient still a savepoint of its own).
-    for (let i = 0; i < a.files.length; ) {
+    for (let i = 0; i < a.files.length;) {
       let bytes = 0;
       const start = i;
       while (i < a.files.length && (i === start || bytes < BATCH_BYTES)) bytes += statSync(a.files[i++]!).size;
@@ -173,7 +183,8 @@ async function exportFhir(args: string[]): Promise<number> {
   const a = options(args, ['db', 'out', 'patient'], exportArgs);
   const store = await open(a.db);
   try {
-    if (a.patient !== undefined && !store.sqlite.prepare('SELECT 1 FROM patients WHERE id = ? AND deleted_at IS NULL').get(a.patient)) throw new FhirCliError(`no patient with id ${a.patient}`);
+    if (a.patient !== undefined && !store.sqlite.prepare('SELECT 1 FROM patients WHERE id = ? AND deleted_at IS NULL').get(a.patient))
+      throw new FhirCliError(`no patient with id ${a.patient}`);
     const out = resolve(a.out);
     const files = exportNdjson(store.sqlite, out, a.patient);
     let bundle: string | undefined;

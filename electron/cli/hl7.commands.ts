@@ -61,7 +61,15 @@ export function splitMessages(text: string): string[] {
 }
 
 function line(file: string | undefined, o: IngestOutcome): string {
-  const base = { ...(file !== undefined && { file }), controlId: o.controlId, type: o.type, ack: o.ack, patientId: o.patientId, queued: o.queued, results: o.results };
+  const base = {
+    ...(file !== undefined && { file }),
+    controlId: o.controlId,
+    type: o.type,
+    ack: o.ack,
+    patientId: o.patientId,
+    queued: o.queued,
+    results: o.results,
+  };
   return JSON.stringify({ ...base, ...(o.duplicate && { duplicate: true }), ...(o.error !== undefined && { error: o.error }) }) + '\n';
 }
 
@@ -80,7 +88,9 @@ async function importFiles(args: string[]): Promise<number> {
       if (messages.length === 0) {
         // Nothing to acknowledge is not success: say so, as a line like the others.
         allAccepted = false;
-        process.stdout.write(JSON.stringify({ file, ack: null, results: 0, error: 'the file is empty: it holds no HL7 message (none begins with MSH)' }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ file, ack: null, results: 0, error: 'the file is empty: it holds no HL7 message (none begins with MSH)' }) + '\n',
+        );
         continue;
       }
       for (const message of messages) {
@@ -96,9 +106,19 @@ async function importFiles(args: string[]): Promise<number> {
 }
 
 async function listen(args: string[]): Promise<number> {
-  const { values } = options(args, { db: 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'max-connections': 'string', 'idle-timeout': 'string', 'max-message-bytes': 'string' });
+  const { values } = options(args, {
+    db: 'string',
+    port: 'string',
+    host: 'string',
+    'tls-cert': 'string',
+    'tls-key': 'string',
+    'max-connections': 'string',
+    'idle-timeout': 'string',
+    'max-message-bytes': 'string',
+  });
   const port = Number(values['port']);
-  if (values['port'] === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw new Hl7CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
+  if (values['port'] === undefined || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Hl7CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
   // Checked before the database is opened: a refused host costs nothing.
   const settings = mllpSettings(values, '', (m) => new Hl7CliError(m.replace(/--mllp-/g, '--'), 2));
   const store = await open(values['db']);

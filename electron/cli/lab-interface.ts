@@ -70,7 +70,11 @@ export interface LabInterface {
  * uses, and the normal sync to push what it stored (and to pull the charts it matches against).
  * The actor of everything it writes is the operator `cli:hl7`.
  */
-export async function startLabInterface(server: RunningServer, store: Store, o: { port: number; mllp?: MllpSettings; fetchImpl?: FetchLike; onMessage?: (line: string) => void; onProblem?: (line: string) => void }): Promise<LabInterface> {
+export async function startLabInterface(
+  server: RunningServer,
+  store: Store,
+  o: { port: number; mllp?: MllpSettings; fetchImpl?: FetchLike; onMessage?: (line: string) => void; onProblem?: (line: string) => void },
+): Promise<LabInterface> {
   const repos = createRepos(store);
   if (!syncConfig(store.sqlite)) {
     // An operator device: what it stores is written as the operator `cli:hl7`.

@@ -112,7 +112,10 @@ async function openSession(dbFlag: string | boolean | undefined): Promise<{ sess
 }
 
 /** Runs `fn` with an unlocked session and always closes it. */
-async function withSession<T>(dbFlag: string | boolean | undefined, fn: (s: { session: Session; call: (c: string, i: unknown) => Promise<unknown> }) => Promise<T>): Promise<T> {
+async function withSession<T>(
+  dbFlag: string | boolean | undefined,
+  fn: (s: { session: Session; call: (c: string, i: unknown) => Promise<unknown> }) => Promise<T>,
+): Promise<T> {
   const opened = await openSession(dbFlag);
   try {
     return await fn(opened);
@@ -186,8 +189,21 @@ async function patientsSearch(args: string[]): Promise<void> {
 }
 
 async function usersAdd(args: string[]): Promise<void> {
-  const { values } = parse(args, { db: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, npi: { type: 'string' }, dea: { type: 'string' } });
-  const input = { username: need(values.username, '--username'), displayName: need(values.name, '--name'), role: need(values.role, '--role'), ...(values.npi !== undefined && { npi: values.npi }), ...(values.dea !== undefined && { dea: values.dea }) };
+  const { values } = parse(args, {
+    db: { type: 'string' },
+    username: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    npi: { type: 'string' },
+    dea: { type: 'string' },
+  });
+  const input = {
+    username: need(values.username, '--username'),
+    displayName: need(values.name, '--name'),
+    role: need(values.role, '--role'),
+    ...(values.npi !== undefined && { npi: values.npi }),
+    ...(values.dea !== undefined && { dea: values.dea }),
+  };
   await withSession(values.db, async ({ call }) => {
     print(await call('users.create', { ...input, password: await secretFrom('CAIRN_USER_PASSWORD', `password for ${input.username}`, true) }));
   });
@@ -210,7 +226,14 @@ async function immunizationsDue(args: string[]): Promise<void> {
 }
 
 async function medsCheck(args: string[]): Promise<void> {
-  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, rxcui: { type: 'string' }, dose: { type: 'string' }, unit: { type: 'string' }, frequency: { type: 'string' } });
+  const { values } = parse(args, {
+    db: { type: 'string' },
+    patient: { type: 'string' },
+    rxcui: { type: 'string' },
+    dose: { type: 'string' },
+    unit: { type: 'string' },
+    frequency: { type: 'string' },
+  });
   const patientId = need(values.patient, '--patient');
   const rxcui = need(values.rxcui, '--rxcui');
   let dose: { amount: number; unit: string; perDay: number | null } | undefined;
@@ -220,7 +243,10 @@ async function medsCheck(args: string[]): Promise<void> {
     dose = { amount: Number(values.dose), unit: values.unit ?? 'mg', perDay: FREQUENCIES[frequency as keyof typeof FREQUENCIES].perDay };
   }
   await withSession(values.db, async ({ call }) => {
-    const r = (await call('meds.check', { patientId, rxcui, ...(dose && { dose }) })) as { alerts: { kind: string; severity: string; message: string; with?: string; source: string }[]; drug: unknown };
+    const r = (await call('meds.check', { patientId, rxcui, ...(dose && { dose }) })) as {
+      alerts: { kind: string; severity: string; message: string; with?: string; source: string }[];
+      drug: unknown;
+    };
     if (r.drug === null) throw new CliError(`RXCUI ${rxcui} is not in Cairn's drug list: no checks can run on it`);
     print(r.alerts.map((a) => ({ kind: a.kind, severity: a.severity, message: a.message, ...(a.with !== undefined && { with: a.with }), source: a.source })));
   });
@@ -236,7 +262,14 @@ function overridesFrom(list: string[] | undefined): { ruleId: string; reason: st
 }
 
 async function medsAdd(args: string[]): Promise<void> {
-  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, rxcui: { type: 'string' }, name: { type: 'string' }, dose: { type: 'string' }, override: { type: 'string', multiple: true } });
+  const { values } = parse(args, {
+    db: { type: 'string' },
+    patient: { type: 'string' },
+    rxcui: { type: 'string' },
+    name: { type: 'string' },
+    dose: { type: 'string' },
+    override: { type: 'string', multiple: true },
+  });
   const input = {
     patientId: need(values.patient, '--patient'),
     ...(values.rxcui !== undefined ? { rxcui: values.rxcui } : { name: need(values.name, '--rxcui or --name') }),
@@ -250,7 +283,14 @@ async function medsAdd(args: string[]): Promise<void> {
 }
 
 async function allergiesAdd(args: string[]): Promise<void> {
-  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, substance: { type: 'string' }, rxcui: { type: 'string' }, reaction: { type: 'string', multiple: true }, severity: { type: 'string' } });
+  const { values } = parse(args, {
+    db: { type: 'string' },
+    patient: { type: 'string' },
+    substance: { type: 'string' },
+    rxcui: { type: 'string' },
+    reaction: { type: 'string', multiple: true },
+    severity: { type: 'string' },
+  });
   const patientId = need(values.patient, '--patient');
   if (values.substance === undefined && values.rxcui === undefined) throw new CliError('missing --substance or --rxcui (see cairn --help)', 2);
   await withSession(values.db, async ({ session, call }) => {
@@ -280,14 +320,27 @@ function csvCell(v: string | number | null): string {
 }
 
 async function auditExport(args: string[]): Promise<void> {
-  const { values } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } });
+  const { values } = parse(args, {
+    db: { type: 'string' },
+    patient: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+  });
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new CliError(`--format must be json or csv, not "${format}"`, 2);
-  for (const [flag, v] of [['--from', values.from], ['--to', values.to]] as const) {
+  for (const [flag, v] of [
+    ['--from', values.from],
+    ['--to', values.to],
+  ] as const) {
     if (v !== undefined && parseTypedDate(v) !== v) throw new CliError(`${flag}: invalid date "${v}": use YYYY-MM-DD`, 2);
   }
   await withSession(values.db, ({ session }) => {
-    const rows = session.repos.audit.export({ ...(values.patient && { patientId: values.patient }), ...(values.from && { from: values.from }), ...(values.to && { to: values.to }) });
+    const rows = session.repos.audit.export({
+      ...(values.patient && { patientId: values.patient }),
+      ...(values.from && { from: values.from }),
+      ...(values.to && { to: values.to }),
+    });
     if (format === 'json') print(rows);
     else {
       const cols = ['seq', 'at', 'userId', 'user', 'deviceId', 'action', 'patientId', 'recordType', 'recordId', 'detail'] as const;
@@ -356,7 +409,16 @@ export async function main(argv: string[]): Promise<number> {
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {
-    const code = e instanceof CliError || e instanceof SyncCliError || e instanceof Hl7CliError || e instanceof FhirCliError || e instanceof ReportCliError || e instanceof AuditCliError || e instanceof DoctorCliError ? e.exitCode : 1;
+    const code =
+      e instanceof CliError ||
+      e instanceof SyncCliError ||
+      e instanceof Hl7CliError ||
+      e instanceof FhirCliError ||
+      e instanceof ReportCliError ||
+      e instanceof AuditCliError ||
+      e instanceof DoctorCliError
+        ? e.exitCode
+        : 1;
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
     return code;
   }

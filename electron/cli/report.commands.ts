@@ -29,7 +29,14 @@ function options(args: string[]): Record<string, string | boolean | string[] | u
   try {
     return parseArgs({
       args,
-      options: { db: { type: 'string' }, period: { type: 'string' }, provider: { type: 'string' }, on: { type: 'string' }, rule: { type: 'string', multiple: true }, csv: { type: 'boolean' } },
+      options: {
+        db: { type: 'string' },
+        period: { type: 'string' },
+        provider: { type: 'string' },
+        on: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        csv: { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -55,7 +62,8 @@ export async function reportCommand(sub: string | undefined, args: string[]): Pr
   let year = 0;
   if (sub === 'measures') {
     const period = v['period'];
-    if (typeof period !== 'string' || !/^\d{4}$/.test(period) || Number(period) < 2000 || Number(period) > 2100) throw new ReportCliError(`--period must be a year such as 2026 (got "${String(period ?? '')}")`, 2);
+    if (typeof period !== 'string' || !/^\d{4}$/.test(period) || Number(period) < 2000 || Number(period) > 2100)
+      throw new ReportCliError(`--period must be a year such as 2026 (got "${String(period ?? '')}")`, 2);
     year = Number(period);
   }
   const on = typeof v['on'] === 'string' ? v['on'] : isoToday();
@@ -72,7 +80,13 @@ export async function reportCommand(sub: string | undefined, args: string[]): Pr
     }
     const rule = v['rule'];
     const rules = Array.isArray(rule) ? rule : undefined;
-    const input = { on, statuses: ['due' as const, 'overdue' as const], limit: 100_000, ...(rules && { ruleIds: rules }), ...(provider && { providerId: provider }) };
+    const input = {
+      on,
+      statuses: ['due' as const, 'overdue' as const],
+      limit: 100_000,
+      ...(rules && { ruleIds: rules }),
+      ...(provider && { providerId: provider }),
+    };
     repos.writer.read('population.due_list', actor, null, 'due_list', rules?.join(',') ?? 'all');
     process.stdout.write(v['csv'] === true ? service.dueListCsv(input, on) : JSON.stringify(service.dueList(input, on), null, 2) + '\n');
     return 0;

@@ -17,7 +17,12 @@ type Fail = (message: string, code?: number) => Error;
 
 function values(args: string[], fail: Fail): { 'data-dir'?: string; out?: string; backup?: string } {
   try {
-    return parseArgs({ args, options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, backup: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      args,
+      options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, backup: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -43,7 +48,9 @@ export async function serverBackupCommand(sub: 'backup' | 'restore', args: strin
       process.stdout.write(JSON.stringify(await backupServer({ dataDir, out, passphrase: pass })) + '\n');
     } else {
       const backup = need(v.backup, '--backup');
-      process.stdout.write(JSON.stringify(await restoreServer({ backup, dataDir, passphrase: await secretFrom('CAIRN_PASSPHRASE', 'backup passphrase') })) + '\n');
+      process.stdout.write(
+        JSON.stringify(await restoreServer({ backup, dataDir, passphrase: await secretFrom('CAIRN_PASSPHRASE', 'backup passphrase') })) + '\n',
+      );
     }
     return 0;
   } catch (e) {

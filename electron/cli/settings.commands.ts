@@ -33,7 +33,12 @@ interface ClinicFlags {
 
 function clinicFlags(args: string[]): ClinicFlags {
   try {
-    return parseArgs({ args, options: { db: { type: 'string' }, name: { type: 'string' }, address: { type: 'string', multiple: true }, phone: { type: 'string' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      args,
+      options: { db: { type: 'string' }, name: { type: 'string' }, address: { type: 'string', multiple: true }, phone: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -48,7 +53,7 @@ async function clinic(args: string[]): Promise<ClinicInfo> {
   if (!existsSync(db)) throw new SettingsCliError(`no such database file: ${db}`, 1);
   const session = new Session({ dbFile: db, resourcesDir: defaultResourcesDir() });
   const handlers = createHandlers({ session });
-  const call = async <T,>(channel: string, input: unknown): Promise<T> => {
+  const call = async <T>(channel: string, input: unknown): Promise<T> => {
     const r = await dispatch(handlers, channel, input);
     if (!r.ok) throw new SettingsCliError(r.error.message, 1);
     return r.value as T;

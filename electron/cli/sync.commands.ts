@@ -57,7 +57,12 @@ type Values = Record<string, string | boolean | undefined>;
 
 function options(args: string[], spec: Record<string, 'string' | 'boolean'>): Values {
   try {
-    const { values } = parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])), strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args,
+      options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])),
+      strict: true,
+      allowPositionals: false,
+    });
     return values;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
@@ -111,12 +116,29 @@ async function withService<T>(t: ServerDbTarget, fn: (s: SyncService) => Promise
 }
 
 async function serve(args: string[]): Promise<number> {
-  const v = options(args, { 'data-dir': 'string', 'database-url': 'string', port: 'string', host: 'string', 'tls-cert': 'string', 'tls-key': 'string', 'allow-insecure-http': 'boolean', 'mllp-port': 'string', 'mllp-host': 'string', 'mllp-db': 'string', 'mllp-tls-cert': 'string', 'mllp-tls-key': 'string', 'mllp-max-connections': 'string', 'mllp-idle-timeout': 'string', 'mllp-max-message-bytes': 'string' });
+  const v = options(args, {
+    'data-dir': 'string',
+    'database-url': 'string',
+    port: 'string',
+    host: 'string',
+    'tls-cert': 'string',
+    'tls-key': 'string',
+    'allow-insecure-http': 'boolean',
+    'mllp-port': 'string',
+    'mllp-host': 'string',
+    'mllp-db': 'string',
+    'mllp-tls-cert': 'string',
+    'mllp-tls-key': 'string',
+    'mllp-max-connections': 'string',
+    'mllp-idle-timeout': 'string',
+    'mllp-max-message-bytes': 'string',
+  });
   const t = target(v);
   const mllpPort = v['mllp-port'] === undefined ? null : Number(v['mllp-port']);
-  if (mllpPort !== null && (!Number.isInteger(mllpPort) || mllpPort < 0 || mllpPort > 65535)) throw new SyncCliError(`invalid --mllp-port "${String(v['mllp-port'])}"`, 2);
+  if (mllpPort !== null && (!Number.isInteger(mllpPort) || mllpPort < 0 || mllpPort > 65535))
+    throw new SyncCliError(`invalid --mllp-port "${String(v['mllp-port'])}"`, 2);
   const mllpDb = typeof v['mllp-db'] === 'string' ? resolve(v['mllp-db']) : 'dataDir' in t ? resolve(t.dataDir, 'lab-interface.cairn') : null;
-  if (mllpPort !== null && !mllpDb) throw new SyncCliError('with --database-url, give --mllp-db FILE for the lab interface\'s own database', 2);
+  if (mllpPort !== null && !mllpDb) throw new SyncCliError("with --database-url, give --mllp-db FILE for the lab interface's own database", 2);
   const mllp = mllpPort === null ? undefined : mllpSettings(v, 'mllp-', (m) => new SyncCliError(m, 2));
   const port = Number(v['port'] ?? 8443);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
@@ -144,7 +166,13 @@ async function serve(args: string[]): Promise<number> {
     try {
       labStore = await openOrCreate(mllpDb);
       const tlsCa = typeof v['tls-cert'] === 'string' ? fetchTrusting(readFileSync(v['tls-cert'])) : undefined;
-      lab = await startLabInterface(server, labStore, { port: mllpPort, ...(mllp && { mllp }), ...(tlsCa && { fetchImpl: tlsCa }), onMessage: (l) => process.stdout.write(l + '\n'), onProblem: (l) => process.stderr.write(l + '\n') });
+      lab = await startLabInterface(server, labStore, {
+        port: mllpPort,
+        ...(mllp && { mllp }),
+        ...(tlsCa && { fetchImpl: tlsCa }),
+        onMessage: (l) => process.stdout.write(l + '\n'),
+        onProblem: (l) => process.stderr.write(l + '\n'),
+      });
     } catch (e) {
       labStore?.close();
       await server.close();
@@ -175,12 +203,20 @@ async function serverAdmin(sub: string, args: string[]): Promise<number> {
     const hours = Number(v['hours'] ?? 24);
     if (!(hours > 0 && hours <= 720)) throw new SyncCliError('--hours must be between 0 and 720', 2);
     const operator = v['operator'] === true;
-    out(running ? await adminCall(running, 'POST', '/admin/enrollment-codes', { name, hours, operator }) : { ...(await withService(t, (s) => s.createEnrollmentCode(name, hours, { operator }))), name });
+    out(
+      running
+        ? await adminCall(running, 'POST', '/admin/enrollment-codes', { name, hours, operator })
+        : { ...(await withService(t, (s) => s.createEnrollmentCode(name, hours, { operator }))), name },
+    );
   } else if (sub === 'devices') {
     out(running ? await adminCall(running, 'GET', '/admin/devices') : { devices: await withService(t, (s) => s.listDevices()) });
   } else if (sub === 'revoke') {
     const device = need(v['device'], '--device');
-    out(running ? await adminCall(running, 'POST', `/admin/devices/${encodeURIComponent(device)}/revoke`) : await withService(t, async (s) => (await s.revoke(device), { revoked: device })));
+    out(
+      running
+        ? await adminCall(running, 'POST', `/admin/devices/${encodeURIComponent(device)}/revoke`)
+        : await withService(t, async (s) => (await s.revoke(device), { revoked: device })),
+    );
   } else {
     throw new SyncCliError(`unknown command "server ${sub}" (see cairn --help)`, 2);
   }
@@ -225,7 +261,12 @@ async function enroll(args: string[]): Promise<number> {
     const repos = createRepos(store);
     let deviceId: string;
     try {
-      ({ deviceId } = await enrollThisDevice(store, repos, { serverUrl, code, deviceName: typeof v['name'] === 'string' ? v['name'] : hostname(), ...(fetchImpl && { fetchImpl }) }));
+      ({ deviceId } = await enrollThisDevice(store, repos, {
+        serverUrl,
+        code,
+        deviceName: typeof v['name'] === 'string' ? v['name'] : hostname(),
+        ...(fetchImpl && { fetchImpl }),
+      }));
     } catch (e) {
       if (created) {
         // Nothing was ever written to the database made for this enrollment: leave no empty file behind.
@@ -252,7 +293,14 @@ async function syncOnce(args: string[]): Promise<number> {
   try {
     await signInUser(store, v['user'], fetchImpl);
     const summary = await clientFor(store, createRepos(store), operator, { ...(fetchImpl && { fetchImpl }) }).syncOnce();
-    out({ pushed: summary.pushed, pulled: summary.pulled, conflicts: summary.conflicts, quarantined: summary.quarantined, pending: summary.pending, ...(summary.error && { error: summary.error.message }) });
+    out({
+      pushed: summary.pushed,
+      pulled: summary.pulled,
+      conflicts: summary.conflicts,
+      quarantined: summary.quarantined,
+      pending: summary.pending,
+      ...(summary.error && { error: summary.error.message }),
+    });
     return summary.error ? 1 : 0;
   } finally {
     store.close();

@@ -42,7 +42,9 @@ function options(args: string[], sub: UsersCommand): { db: string; username: str
   // --npi and --dea belong to `update` only: elsewhere they are unknown options.
   const ids: NonNullable<ParseArgsConfig['options']> = sub === 'update' ? { npi: { type: 'string' }, dea: { type: 'string' } } : {};
   try {
-    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, username: { type: 'string' }, ...ids }, strict: true, allowPositionals: false }) as { values: typeof values });
+    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, username: { type: 'string' }, ...ids }, strict: true, allowPositionals: false }) as {
+      values: typeof values;
+    });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -77,7 +79,10 @@ async function run(sub: UsersCommand, args: string[]): Promise<string> {
   const { db, username, npi, dea } = options(args, sub);
   if (sub === 'update') {
     return asOperator(db, async (call) => {
-      const u = (await call('users.update', { username, ...(npi !== undefined && { npi }), ...(dea !== undefined && { dea }) })) as { npi: string | null; dea: string | null };
+      const u = (await call('users.update', { username, ...(npi !== undefined && { npi }), ...(dea !== undefined && { dea }) })) as {
+        npi: string | null;
+        dea: string | null;
+      };
       return `${username}: NPI ${u.npi ?? 'not recorded'}, DEA ${u.dea ?? 'not recorded'}`;
     });
   }

@@ -88,7 +88,12 @@ if (!app.requestSingleInstanceLock()) {
     void startEmbeddedClinicServer(userData, resourcesDir);
     session.tryRememberedKey();
     registerIpc(createHandlers({ session, sync }), isTrusted);
-    Menu.setApplicationMenu(buildMenu(() => win, () => session.lock()));
+    Menu.setApplicationMenu(
+      buildMenu(
+        () => win,
+        () => session.lock(),
+      ),
+    );
 
     win = new BrowserWindow({
       width: 1280,

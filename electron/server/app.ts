@@ -32,7 +32,15 @@ async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   return parsed.data;
 }
 
-const adminEnroll = z.object({ name: z.string().trim().min(1, 'a device name is required').max(200), hours: z.number().positive().max(24 * 30).default(24), operator: z.boolean().default(false) });
+const adminEnroll = z.object({
+  name: z.string().trim().min(1, 'a device name is required').max(200),
+  hours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  operator: z.boolean().default(false),
+});
 
 const bearer = (c: Context): string | null => {
   const h = c.req.header('authorization') ?? '';
@@ -55,10 +63,20 @@ export interface AppOptions {
 /** The clinic server's HTTP routes. Every answer is JSON; every error is `{ error: { code, message } }`. */
 export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   const app = new Hono();
-  const limit = bodyLimit({ maxSize: MAX_BODY, onError: () => { throw new ServerError(413, 'too_large', `the request body is larger than ${MAX_BODY / 1024 / 1024} MiB; send it in smaller batches`); } });
+  const limit = bodyLimit({
+    maxSize: MAX_BODY,
+    onError: () => {
+      throw new ServerError(413, 'too_large', `the request body is larger than ${MAX_BODY / 1024 / 1024} MiB; send it in smaller batches`);
+    },
+  });
   // Important: enrollment and sign-in are read before anyone is known, so they get a small limit
   // (a 60 MB JSON body parsed for a stranger is a way to exhaust the server's memory).
-  const small = bodyLimit({ maxSize: MAX_UNAUTHENTICATED_BODY, onError: () => { throw new ServerError(413, 'too_large', `this request may carry at most ${MAX_UNAUTHENTICATED_BODY / 1024} KiB`); } });
+  const small = bodyLimit({
+    maxSize: MAX_UNAUTHENTICATED_BODY,
+    onError: () => {
+      throw new ServerError(413, 'too_large', `this request may carry at most ${MAX_UNAUTHENTICATED_BODY / 1024} KiB`);
+    },
+  });
   // A GET or HEAD has no body to limit; looking for one would build a full Request for each read.
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') await next();
@@ -131,8 +149,10 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     } catch {
       remote = undefined;
     }
-    if (!remote || !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) throw new ServerError(403, 'forbidden', 'administration is only possible from the server machine itself');
-    if (!opts.adminToken || bearer(c) !== opts.adminToken) throw new ServerError(403, 'forbidden', 'administration needs the server\'s admin token (run the cairn server command on the server machine)');
+    if (!remote || !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote))
+      throw new ServerError(403, 'forbidden', 'administration is only possible from the server machine itself');
+    if (!opts.adminToken || bearer(c) !== opts.adminToken)
+      throw new ServerError(403, 'forbidden', "administration needs the server's admin token (run the cairn server command on the server machine)");
   };
   app.post('/admin/enrollment-codes', async (c) => {
     admin(c);

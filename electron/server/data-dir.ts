@@ -60,7 +60,9 @@ export function secureDataDir(dir: string): void {
   if (!posix) return;
   const uid = process.getuid?.();
   if (uid !== undefined && uid !== 0 && st.uid !== uid) {
-    throw new DataDirRefusal(`the clinic server's data directory ${dir} belongs to another user (uid ${st.uid}): run the server as that user, or give it to this one (chown -R ${uid} ${dir})`);
+    throw new DataDirRefusal(
+      `the clinic server's data directory ${dir} belongs to another user (uid ${st.uid}): run the server as that user, or give it to this one (chown -R ${uid} ${dir})`,
+    );
   }
   const open = openBits(st.mode);
   if (open) {

@@ -39,7 +39,10 @@ export async function patientMatches(q: Sql, fresh: Mutation[]): Promise<Patient
   );
   for (const r of named) pushTo(byName, [r.f, r.g, r.b].join('\u0000'), r.entity_id);
   const mrns = regs.map((m) => m.fields['mrn']).filter((x): x is string => typeof x === 'string');
-  const numbered = await q.query<{ entity_id: string; mrn: string }>("SELECT entity_id, data->>'mrn' AS mrn FROM sync_rows WHERE entity = 'patient' AND data->>'mrn' = ANY($1::text[])", [mrns]);
+  const numbered = await q.query<{ entity_id: string; mrn: string }>(
+    "SELECT entity_id, data->>'mrn' AS mrn FROM sync_rows WHERE entity = 'patient' AND data->>'mrn' = ANY($1::text[])",
+    [mrns],
+  );
   for (const r of numbered) pushTo(byMrn, r.mrn, r.entity_id);
   return { byName, byMrn };
 }

@@ -37,11 +37,18 @@ type Manifest = z.infer<typeof manifestSchema> & { keyHeader: KeyHeader };
 export class ServerBackupRefusal extends Error {}
 
 function stopFirst(dataDir: string, what: string): void {
-  if (runningInfo(dataDir)) throw new ServerBackupRefusal(`a clinic server is running on ${dataDir}: stop it, then ${what} (PGlite lets one process at a time use its data)`);
+  if (runningInfo(dataDir))
+    throw new ServerBackupRefusal(`a clinic server is running on ${dataDir}: stop it, then ${what} (PGlite lets one process at a time use its data)`);
 }
 
 /** Writes an encrypted backup of DIR to OUT (refused if OUT exists); OUT is complete or absent. */
-export async function backupServer(o: { dataDir: string; out: string; passphrase: string; kdf?: Pick<KeyHeader, 'N' | 'r' | 'p'>; now?: () => Date }): Promise<{ file: string; createdAt: string; payloadBytes: number }> {
+export async function backupServer(o: {
+  dataDir: string;
+  out: string;
+  passphrase: string;
+  kdf?: Pick<KeyHeader, 'N' | 'r' | 'p'>;
+  now?: () => Date;
+}): Promise<{ file: string; createdAt: string; payloadBytes: number }> {
   if (!existsSync(o.dataDir) || readdirSync(o.dataDir).length === 0) throw new ServerBackupRefusal(`no clinic server data in ${o.dataDir}`);
   if (existsSync(o.out)) throw new ServerBackupRefusal(`refusing to overwrite ${o.out}`);
   stopFirst(o.dataDir, 'back it up');
@@ -103,7 +110,9 @@ export async function openServerBackup(file: string, passphrase: string): Promis
   const keyHeader = parsed.success ? parseKeyHeader(parsed.data.keyHeader) : null;
   if (!parsed.success || !keyHeader) {
     const device = (json as { format?: string; kind?: string } | null)?.format === 'cairn-backup';
-    throw new ServerBackupRefusal(device ? `${file} is a device backup, not a clinic server backup: restore it with cairn restore` : `${file} is not a clinic server backup`);
+    throw new ServerBackupRefusal(
+      device ? `${file} is a device backup, not a clinic server backup: restore it with cairn restore` : `${file} is not a clinic server backup`,
+    );
   }
   const manifest = { ...parsed.data, keyHeader };
   const payload = bytes.subarray(end + 1);
@@ -125,8 +134,13 @@ export async function openServerBackup(file: string, passphrase: string): Promis
 }
 
 /** Restores a server backup into DIR, which must not hold data yet; the database is opened and read before it counts. */
-export async function restoreServer(o: { backup: string; dataDir: string; passphrase: string }): Promise<{ dataDir: string; createdAt: string; devices: number }> {
-  if (existsSync(o.dataDir) && readdirSync(o.dataDir).length > 0) throw new ServerBackupRefusal(`${o.dataDir} already holds data: restore into a new folder (or move it away first)`);
+export async function restoreServer(o: {
+  backup: string;
+  dataDir: string;
+  passphrase: string;
+}): Promise<{ dataDir: string; createdAt: string; devices: number }> {
+  if (existsSync(o.dataDir) && readdirSync(o.dataDir).length > 0)
+    throw new ServerBackupRefusal(`${o.dataDir} already holds data: restore into a new folder (or move it away first)`);
   const { manifest, tar } = await openServerBackup(o.backup, o.passphrase);
   secureDataDir(o.dataDir);
   const guard = keepOwnerOnly(o.dataDir);
@@ -139,7 +153,9 @@ export async function restoreServer(o: { backup: string; dataDir: string; passph
     await lite.close().catch(() => undefined);
     guard.stop();
     rmSync(o.dataDir, { recursive: true, force: true });
-    throw new ServerBackupRefusal(`backup ${o.backup} did not restore to a working clinic server database (${e instanceof Error ? e.message : String(e)}); nothing was kept`);
+    throw new ServerBackupRefusal(
+      `backup ${o.backup} did not restore to a working clinic server database (${e instanceof Error ? e.message : String(e)}); nothing was kept`,
+    );
   }
   await lite.close();
   guard.stop();

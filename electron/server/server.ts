@@ -36,7 +36,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const host = o.host ?? '127.0.0.1';
   if (!o.tls && !LOOPBACK.has(host) && !o.allowInsecure) {
-    throw new Error(`refusing to serve patient data over plain HTTP on ${host}: give --tls-cert and --tls-key (the clinic certificate), or --allow-insecure-http on a network you trust`);
+    throw new Error(
+      `refusing to serve patient data over plain HTTP on ${host}: give --tls-cert and --tls-key (the clinic certificate), or --allow-insecure-http on a network you trust`,
+    );
   }
   const tls = o.tls ? { cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key) } : undefined;
   // Important: before PGlite writes a byte. Owner-only from here on; a directory others can read is refused.

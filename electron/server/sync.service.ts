@@ -80,7 +80,12 @@ export class SyncService {
     const code = newEnrollmentCode();
     const expiresAt = new Date(this.now() + hours * 3_600_000).toISOString();
     const operator = o.operator === true;
-    await this.db.query('INSERT INTO enrollment_codes (code_hash, name, expires_at, operator) VALUES ($1, $2, $3, $4)', [sha256(normaliseCode(code)), name, expiresAt, operator]);
+    await this.db.query('INSERT INTO enrollment_codes (code_hash, name, expires_at, operator) VALUES ($1, $2, $3, $4)', [
+      sha256(normaliseCode(code)),
+      name,
+      expiresAt,
+      operator,
+    ]);
     return { code, expiresAt, operator };
   }
 
@@ -89,7 +94,12 @@ export class SyncService {
   }
 
   /** Exchanges a one-time code for the device's own credential. */
-  async enroll(req: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] }): Promise<{ deviceId: string; token: string; mrnBlock: number; operator: boolean }> {
+  async enroll(req: {
+    code: string;
+    deviceId: string;
+    deviceName: string;
+    users: { fields: Fields; clocks: Clocks }[];
+  }): Promise<{ deviceId: string; token: string; mrnBlock: number; operator: boolean }> {
     const token = randomBytes(32).toString('base64url');
     let mrnBlock = 0;
     let operator = false;
@@ -98,19 +108,35 @@ export class SyncService {
         'SELECT name, operator FROM enrollment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 FOR UPDATE',
         [sha256(normaliseCode(req.code)), new Date(this.now()).toISOString()],
       );
-      if (!row) throw new ServerError(401, 'enrollment_refused', 'this enrollment code is wrong, expired or already used; ask the clinic administrator for a new one');
+      if (!row)
+        throw new ServerError(401, 'enrollment_refused', 'this enrollment code is wrong, expired or already used; ask the clinic administrator for a new one');
       const [existing] = await q.query<{ revoked_at: string | null }>('SELECT revoked_at FROM devices WHERE id = $1 FOR UPDATE', [req.deviceId]);
       if (existing?.revoked_at) throw new ServerError(403, 'device_revoked', 'this device was revoked; it cannot enroll again with the same identity');
       operator = row.operator === true;
       if (existing) {
-        await q.query('UPDATE devices SET token_hash = $2, name = $3, operator = $4, token_expires_at = $5 WHERE id = $1', [req.deviceId, sha256(token), req.deviceName, operator, this.tokenExpiry()]);
+        await q.query('UPDATE devices SET token_hash = $2, name = $3, operator = $4, token_expires_at = $5 WHERE id = $1', [
+          req.deviceId,
+          sha256(token),
+          req.deviceName,
+          operator,
+          this.tokenExpiry(),
+        ]);
         // A device enrolled again starts over: sessions given to its earlier credential end.
         await q.query('UPDATE user_sessions SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL', [req.deviceId]);
       } else {
-        await q.query('INSERT INTO devices (id, name, token_hash, operator, token_expires_at) VALUES ($1, $2, $3, $4, $5)', [req.deviceId, req.deviceName, sha256(token), operator, this.tokenExpiry()]);
+        await q.query('INSERT INTO devices (id, name, token_hash, operator, token_expires_at) VALUES ($1, $2, $3, $4, $5)', [
+          req.deviceId,
+          req.deviceName,
+          sha256(token),
+          operator,
+          this.tokenExpiry(),
+        ]);
       }
       await q.query('UPDATE enrollment_codes SET used_at = now(), device_id = $2 WHERE code_hash = $1', [sha256(normaliseCode(req.code)), req.deviceId]);
-      const [blk] = await q.query<{ mrn_block: number }>("UPDATE devices SET mrn_block = coalesce(mrn_block, nextval('device_mrn_block')) WHERE id = $1 RETURNING mrn_block", [req.deviceId]);
+      const [blk] = await q.query<{ mrn_block: number }>(
+        "UPDATE devices SET mrn_block = coalesce(mrn_block, nextval('device_mrn_block')) WHERE id = $1 RETURNING mrn_block",
+        [req.deviceId],
+      );
       mrnBlock = Number(blk!.mrn_block);
       await this.importUsers(q, req.deviceId, req.users);
     });
@@ -129,13 +155,20 @@ export class SyncService {
     const entries: LogEntry[] = [];
     for (const u of users) {
       const id = u.fields['id'];
-      if (typeof id !== 'string' || !Object.values(u.fields).every(isWireValue)) throw new ServerError(400, 'invalid_user', 'a user account sent at enrollment has no id or an invalid value');
+      if (typeof id !== 'string' || !Object.values(u.fields).every(isWireValue))
+        throw new ServerError(400, 'invalid_user', 'a user account sent at enrollment has no id or an invalid value');
       const [known] = await q.query('SELECT 1 FROM sync_rows WHERE entity = $1 AND entity_id = $2', ['user', id]);
       if (known) continue;
-      const fields = Object.fromEntries(Object.entries(u.fields).filter(([k]) => !(ENTITIES.user.localOnly as readonly string[]).includes(k) && k !== 'version'));
+      const fields = Object.fromEntries(
+        Object.entries(u.fields).filter(([k]) => !(ENTITIES.user.localOnly as readonly string[]).includes(k) && k !== 'version'),
+      );
       entries.push({ deviceId, deviceSeq: null, entity: 'user', entityId: id, patientId: null, op: 'insert', fields, clocks: u.clocks, authorId: null });
     }
-    await this.writeLog(q, entries, new Map(entries.map((e) => [`user\u0000${e.entityId}`, { entity: 'user', entityId: e.entityId, patientId: null, data: e.fields, clocks: e.clocks }])));
+    await this.writeLog(
+      q,
+      entries,
+      new Map(entries.map((e) => [`user\u0000${e.entityId}`, { entity: 'user', entityId: e.entityId, patientId: null, data: e.fields, clocks: e.clocks }])),
+    );
   }
 
   async revoke(deviceId: string): Promise<void> {
@@ -148,7 +181,14 @@ export class SyncService {
       'SELECT id, name, enrolled_at, revoked_at, last_seq, last_seen_at FROM devices ORDER BY enrolled_at',
     );
     const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
-    return rows.map((r) => ({ id: r.id, name: r.name, enrolledAt: iso(r.enrolled_at)!, revokedAt: iso(r.revoked_at), lastSeq: Number(r.last_seq), lastSeenAt: iso(r.last_seen_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      enrolledAt: iso(r.enrolled_at)!,
+      revokedAt: iso(r.revoked_at),
+      lastSeq: Number(r.last_seq),
+      lastSeenAt: iso(r.last_seen_at),
+    }));
   }
 
   /** The device behind a credential, or a 401 a person can act on. */
@@ -159,9 +199,14 @@ export class SyncService {
       [sha256(token)],
     );
     if (!device) throw new ServerError(401, 'unauthenticated', 'this device credential is not known to the clinic server; enroll the device again');
-    if (device.revoked_at) throw new ServerError(401, 'device_revoked', `this device ("${device.name}") was revoked by the clinic administrator; it can no longer sync`);
+    if (device.revoked_at)
+      throw new ServerError(401, 'device_revoked', `this device ("${device.name}") was revoked by the clinic administrator; it can no longer sync`);
     if (device.token_expires_at && new Date(device.token_expires_at).getTime() <= this.now()) {
-      throw new ServerError(401, 'device_expired', `this device ("${device.name}") has not synced for over ${DEVICE_TOKEN_DAYS} days and its credential expired; ask the clinic administrator for a new enrollment code`);
+      throw new ServerError(
+        401,
+        'device_expired',
+        `this device ("${device.name}") has not synced for over ${DEVICE_TOKEN_DAYS} days and its credential expired; ask the clinic administrator for a new enrollment code`,
+      );
     }
     return { id: device.id, name: device.name, operator: device.operator === true };
   }
@@ -185,7 +230,11 @@ export class SyncService {
     if (caller.device.operator && (named === null || named.startsWith('cli:'))) return;
     if (named !== null && caller.users.has(named)) return;
     if (named === null && caller.users.size > 0) return;
-    throw new ServerError(403, 'not_signed_in', 'no user of this device has signed in with the clinic server checking the password: sign in while the clinic server is reachable, then sync');
+    throw new ServerError(
+      403,
+      'not_signed_in',
+      'no user of this device has signed in with the clinic server checking the password: sign in while the clinic server is reachable, then sync',
+    );
   }
 
   /**
@@ -206,7 +255,9 @@ export class SyncService {
       const fresh = sorted.filter((m) => m.seq > lastSeq);
       fresh.forEach((m, i) => {
         if (m.seq !== lastSeq + 1 + i) {
-          throw new ServerError(409, 'sequence_gap', `this device's changes must arrive in order: expected change ${lastSeq + 1 + i}, got ${m.seq}`, { expectedSeq: lastSeq + 1 + i });
+          throw new ServerError(409, 'sequence_gap', `this device's changes must arrive in order: expected change ${lastSeq + 1 + i}, got ${m.seq}`, {
+            expectedSeq: lastSeq + 1 + i,
+          });
         }
       });
       const results = new Map<number, MutationResult>(await this.answerSeen(q, device.id, seen));
@@ -214,7 +265,12 @@ export class SyncService {
         for (const r of await this.applyFresh(q, caller, fresh)) results.set(r.seq, r);
         lastSeq = fresh[fresh.length - 1]!.seq;
       }
-      await q.query('UPDATE devices SET last_seq = $2, last_seen_at = now(), schema_version = $3, token_expires_at = $4 WHERE id = $1', [device.id, lastSeq, req.schemaVersion, this.tokenExpiry()]);
+      await q.query('UPDATE devices SET last_seq = $2, last_seen_at = now(), schema_version = $3, token_expires_at = $4 WHERE id = $1', [
+        device.id,
+        lastSeq,
+        req.schemaVersion,
+        this.tokenExpiry(),
+      ]);
       const auditAccepted = await this.storeAudit(q, device.id, req.audit);
       return { results: sorted.map((m) => results.get(m.seq)!), auditAccepted, serverTime: serverNow };
     });
@@ -237,7 +293,10 @@ export class SyncService {
   private async answerSeen(q: Sql, deviceId: string, seen: Mutation[]): Promise<[number, MutationResult][]> {
     if (seen.length === 0) return [];
     const seqs = seen.map((m) => m.seq);
-    const applied = await q.query<{ device_seq: number; server_seq: number }>('SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 AND device_seq = ANY($2::bigint[])', [deviceId, seqs]);
+    const applied = await q.query<{ device_seq: number; server_seq: number }>(
+      'SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 AND device_seq = ANY($2::bigint[])',
+      [deviceId, seqs],
+    );
     const refused = await q.query<{ device_seq: number; code: string; message: string; data: Fields | null; clocks: Clocks | null; server_seq: number | null }>(
       `SELECT r.device_seq, r.code, r.message, s.data, s.clocks, s.server_seq FROM sync_rejections r
        LEFT JOIN sync_rows s ON s.entity = r.mutation->>'entity' AND s.entity_id = r.mutation->>'id'
@@ -273,7 +332,12 @@ export class SyncService {
       const entity = m.entity as EntityName;
       const key = `${entity}\u0000${m.id}`;
       const current = rows.get(key) ?? null;
-      const merged = mergeChange(ENTITIES[entity], current, { op: m.op, hlc: m.hlc, fields: m.fields, base: m.base, deviceId: device.id, authorId: m.authorId }, this.opts.merge);
+      const merged = mergeChange(
+        ENTITIES[entity],
+        current,
+        { op: m.op, hlc: m.hlc, fields: m.fields, base: m.base, deviceId: device.id, authorId: m.authorId },
+        this.opts.merge,
+      );
       if (!merged.ok) {
         refusals.push({ m, code: merged.code, message: merged.message });
         continue;
@@ -283,7 +347,17 @@ export class SyncService {
       // An account changed in this batch (role, disabled) counts from the next change on.
       if (entity === 'user' && authors.has(m.id)) authors.set(m.id, { role: String(merged.row.data['role']), disabled: Boolean(merged.row.data['disabled']) });
       logIndex.set(m.seq, log.length);
-      log.push({ deviceId: device.id, deviceSeq: m.seq, entity, entityId: m.id, patientId, op: current ? 'update' : 'insert', fields: merged.touched, clocks: merged.touchedClocks, authorId: m.authorId });
+      log.push({
+        deviceId: device.id,
+        deviceSeq: m.seq,
+        entity,
+        entityId: m.id,
+        patientId,
+        op: current ? 'update' : 'insert',
+        fields: merged.touched,
+        clocks: merged.touchedClocks,
+        authorId: m.authorId,
+      });
       for (const c of merged.conflicts) log.push(this.conflictEntry(entity, m.id, patientId, c, m));
       if (entity === 'patient' && !current) log.push(...this.repeats(m, matches));
     }
@@ -316,17 +390,25 @@ export class SyncService {
    * sign in on this device, or a role that may not write it.
    */
   private refusal(m: Mutation, authors: Map<string, { role: string; disabled: boolean }>, device: DeviceIdentity): { code: string; message: string } | null {
-    if (!isEntity(m.entity)) return { code: 'unknown_entity', message: `the clinic server does not know records of type "${m.entity}"; update the clinic server` };
+    if (!isEntity(m.entity))
+      return { code: 'unknown_entity', message: `the clinic server does not know records of type "${m.entity}"; update the clinic server` };
     // `cli:` authors are the clinic's operator: only from a device enrolled with an operator code.
     const author = m.authorId.startsWith('cli:') ? (device.operator ? { role: 'operator', disabled: false } : undefined) : authors.get(m.authorId);
     if (!author) {
       return m.authorId.startsWith('cli:')
-        ? { code: 'not_operator', message: `this device was not enrolled as an operator device, so changes made from its command line (${m.authorId}) are not accepted; enroll it with an operator code (cairn server enroll --operator)` }
-        : { code: 'author_not_signed_in', message: `the author of this change (user ${m.authorId}) has no session on this device that the clinic server checked; they must sign in on it while the clinic server is reachable` };
+        ? {
+            code: 'not_operator',
+            message: `this device was not enrolled as an operator device, so changes made from its command line (${m.authorId}) are not accepted; enroll it with an operator code (cairn server enroll --operator)`,
+          }
+        : {
+            code: 'author_not_signed_in',
+            message: `the author of this change (user ${m.authorId}) has no session on this device that the clinic server checked; they must sign in on it while the clinic server is reachable`,
+          };
     }
     if (author.disabled) return { code: 'forbidden', message: `the author of this change (user ${m.authorId}) is disabled` };
     const writers: readonly string[] = ENTITIES[m.entity].writers;
-    if (author.role !== 'operator' && !writers.includes(author.role)) return { code: 'forbidden', message: `a ${author.role.replace('_', ' ')} may not change ${m.entity.replace('_', ' ')} records` };
+    if (author.role !== 'operator' && !writers.includes(author.role))
+      return { code: 'forbidden', message: `a ${author.role.replace('_', ' ')} may not change ${m.entity.replace('_', ' ')} records` };
     if (m.fields['id'] !== undefined && m.fields['id'] !== m.id) return { code: 'invalid', message: 'the record id in the change does not match its fields' };
     return null;
   }
@@ -339,14 +421,30 @@ export class SyncService {
        WHERE (entity, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY entity, entity_id FOR UPDATE`,
       [keys.map((k) => k[0]), keys.map((k) => k[1])],
     );
-    return new Map(found.map((r) => [`${r.entity}\u0000${r.entity_id}`, { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) }]));
+    return new Map(
+      found.map((r) => [
+        `${r.entity}\u0000${r.entity_id}`,
+        { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) },
+      ]),
+    );
   }
 
   private conflictEntry(entity: string, entityId: string, patientId: string | null, c: ConflictDraft, m: Mutation): LogEntry {
     return this.conflictRecord({ kind: 'field', entity, entityId, patientId, field: c.field, values: c.values, winner: c.winner }, m.hlc);
   }
 
-  private conflictRecord(r: { kind: 'field' | 'duplicate_patient' | 'duplicate_mrn'; entity: string; entityId: string; patientId: string | null; field: string | null; values: unknown; winner: unknown }, hlc: string): LogEntry {
+  private conflictRecord(
+    r: {
+      kind: 'field' | 'duplicate_patient' | 'duplicate_mrn';
+      entity: string;
+      entityId: string;
+      patientId: string | null;
+      field: string | null;
+      values: unknown;
+      winner: unknown;
+    },
+    hlc: string,
+  ): LogEntry {
     const id = newId();
     const at = new Date(this.now()).toISOString();
     const fields: Fields = {
@@ -381,14 +479,45 @@ export class SyncService {
     if (parts) {
       const key = parts.join('\u0000');
       for (const other of matches.byName.get(key) ?? []) {
-        if (other !== m.id) out.push(this.conflictRecord({ kind: 'duplicate_patient', entity: 'patient', entityId: m.id, patientId: m.id, field: null, values: [{ patientId: other }, { patientId: m.id }], winner: null }, m.hlc));
+        if (other !== m.id)
+          out.push(
+            this.conflictRecord(
+              {
+                kind: 'duplicate_patient',
+                entity: 'patient',
+                entityId: m.id,
+                patientId: m.id,
+                field: null,
+                values: [{ patientId: other }, { patientId: m.id }],
+                winner: null,
+              },
+              m.hlc,
+            ),
+          );
       }
       pushTo(matches.byName, key, m.id);
     }
     const mrn = m.fields['mrn'];
     if (typeof mrn === 'string') {
       for (const other of matches.byMrn.get(mrn) ?? []) {
-        if (other !== m.id) out.push(this.conflictRecord({ kind: 'duplicate_mrn', entity: 'patient', entityId: m.id, patientId: m.id, field: 'mrn', values: [{ patientId: other, value: mrn }, { patientId: m.id, value: mrn }], winner: null }, m.hlc));
+        if (other !== m.id)
+          out.push(
+            this.conflictRecord(
+              {
+                kind: 'duplicate_mrn',
+                entity: 'patient',
+                entityId: m.id,
+                patientId: m.id,
+                field: 'mrn',
+                values: [
+                  { patientId: other, value: mrn },
+                  { patientId: m.id, value: mrn },
+                ],
+                winner: null,
+              },
+              m.hlc,
+            ),
+          );
       }
       pushTo(matches.byMrn, mrn, m.id);
     }
@@ -407,7 +536,18 @@ export class SyncService {
     const seqOf = new Map<string, number>();
     const entries = log.map((e, i) => {
       seqOf.set(`${e.entity}\u0000${e.entityId}`, first + i);
-      return { server_seq: first + i, device_id: e.deviceId, device_seq: e.deviceSeq, entity: e.entity, entity_id: e.entityId, patient_id: e.patientId, op: e.op, fields: e.fields, clocks: e.clocks, author_id: e.authorId };
+      return {
+        server_seq: first + i,
+        device_id: e.deviceId,
+        device_seq: e.deviceSeq,
+        entity: e.entity,
+        entity_id: e.entityId,
+        patient_id: e.patientId,
+        op: e.op,
+        fields: e.fields,
+        clocks: e.clocks,
+        author_id: e.authorId,
+      };
     });
     await q.query(
       `INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, author_id)
@@ -437,7 +577,9 @@ export class SyncService {
    * highest seq held.
    */
   private async storeAudit(q: Sql, deviceId: string, entries: WireAuditEntry[]): Promise<number> {
-    const [last] = await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [deviceId]);
+    const [last] = await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [
+      deviceId,
+    ]);
     let prev = last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: '0'.repeat(64) };
     const rows = [];
     for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
@@ -461,7 +603,9 @@ export class SyncService {
 
   /** The head of a device's audit chain as this server holds it (its anchor outside the device), or null before its first push. */
   async auditHead(deviceId: string): Promise<{ seq: number; hash: string } | null> {
-    const [last] = await this.db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [deviceId]);
+    const [last] = await this.db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [
+      deviceId,
+    ]);
     return last ? { seq: Number(last.seq), hash: last.hash } : null;
   }
 
@@ -470,7 +614,17 @@ export class SyncService {
     const [head] = await this.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
     // Up to date (the usual answer): one query.
     if (Number(head?.n ?? 0) <= cursor) return { changes: [], cursor, head: cursor, more: false, serverTime: this.now() };
-    const rows = await this.db.query<{ server_seq: number; entity: string; entity_id: string; op: 'insert' | 'update'; patient_id: string | null; fields: Fields; clocks: Clocks; device_id: string | null; device_seq: number | null }>(
+    const rows = await this.db.query<{
+      server_seq: number;
+      entity: string;
+      entity_id: string;
+      op: 'insert' | 'update';
+      patient_id: string | null;
+      fields: Fields;
+      clocks: Clocks;
+      device_id: string | null;
+      device_seq: number | null;
+    }>(
       'SELECT server_seq, entity, entity_id, op, patient_id, fields, clocks, device_id, device_seq FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2',
       [cursor, limit],
     );

@@ -71,11 +71,21 @@ export class UserSessions {
   }
 
   private async userByName(q: Sql, username: string): Promise<UserRow | null> {
-    const [r] = await q.query<{ entity_id: string; data: Record<string, unknown> }>("SELECT entity_id, data FROM sync_rows WHERE entity = 'user' AND data->>'username' = $1 LIMIT 1", [username]);
+    const [r] = await q.query<{ entity_id: string; data: Record<string, unknown> }>(
+      "SELECT entity_id, data FROM sync_rows WHERE entity = 'user' AND data->>'username' = $1 LIMIT 1",
+      [username],
+    );
     if (!r) return null;
     const d = r.data;
     const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-    return { id: r.entity_id, username, role: text(d['role']), passwordHash: text(d['password_hash']), disabled: truthy(d['disabled']), deleted: d['deleted_at'] !== null && d['deleted_at'] !== undefined };
+    return {
+      id: r.entity_id,
+      username,
+      role: text(d['role']),
+      passwordHash: text(d['password_hash']),
+      disabled: truthy(d['disabled']),
+      deleted: d['deleted_at'] !== null && d['deleted_at'] !== undefined,
+    };
   }
 
   /**
@@ -86,13 +96,20 @@ export class UserSessions {
   private async charge(userId: string): Promise<number> {
     return this.db.tx(async (q) => {
       await q.query('INSERT INTO user_lockouts (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
-      const [row] = await q.query<{ failures: number; locked_until: Date | null }>('SELECT failures, locked_until FROM user_lockouts WHERE user_id = $1 FOR UPDATE', [userId]);
+      const [row] = await q.query<{ failures: number; locked_until: Date | null }>(
+        'SELECT failures, locked_until FROM user_lockouts WHERE user_id = $1 FOR UPDATE',
+        [userId],
+      );
       const now = this.now();
       const lockedUntil = row?.locked_until ? new Date(row.locked_until).getTime() : 0;
       if (lockedUntil > now) return Math.ceil((lockedUntil - now) / 1000);
       const failures = Number(row?.failures ?? 0) + 1;
       const wait = serverLockoutSeconds(failures);
-      await q.query('UPDATE user_lockouts SET failures = $2, locked_until = $3 WHERE user_id = $1', [userId, failures, wait ? new Date(now + wait * 1000).toISOString() : null]);
+      await q.query('UPDATE user_lockouts SET failures = $2, locked_until = $3 WHERE user_id = $1', [
+        userId,
+        failures,
+        wait ? new Date(now + wait * 1000).toISOString() : null,
+      ]);
       return 0;
     });
   }
@@ -120,7 +137,13 @@ export class UserSessions {
     if (user.disabled) throw new ServerError(403, 'account_disabled', 'this account is disabled: ask an administrator to enable it');
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.now() + USER_SESSION_DAYS * 86_400_000).toISOString();
-    await this.db.query('INSERT INTO user_sessions (token_hash, device_id, user_id, stamp, expires_at) VALUES ($1, $2, $3, $4, $5)', [sha256(token), deviceId, user.id, sha256(user.passwordHash), expiresAt]);
+    await this.db.query('INSERT INTO user_sessions (token_hash, device_id, user_id, stamp, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      sha256(token),
+      deviceId,
+      user.id,
+      sha256(user.passwordHash),
+      expiresAt,
+    ]);
     return { userId: user.id, role: user.role, token, expiresAt };
   }
 
@@ -129,11 +152,19 @@ export class UserSessions {
    * sync simulation, which studies merging rather than sign-in. Not reachable over HTTP.
    */
   async issue(deviceId: string, userId: string): Promise<{ token: string; expiresAt: string }> {
-    const [u] = await this.db.query<{ hash: string | null }>("SELECT data->>'password_hash' AS hash FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [userId]);
+    const [u] = await this.db.query<{ hash: string | null }>("SELECT data->>'password_hash' AS hash FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [
+      userId,
+    ]);
     if (!u?.hash) throw new ServerError(404, 'not_found', `no user ${userId} on the clinic server`);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.now() + USER_SESSION_DAYS * 86_400_000).toISOString();
-    await this.db.query('INSERT INTO user_sessions (token_hash, device_id, user_id, stamp, expires_at) VALUES ($1, $2, $3, $4, $5)', [sha256(token), deviceId, userId, sha256(u.hash), expiresAt]);
+    await this.db.query('INSERT INTO user_sessions (token_hash, device_id, user_id, stamp, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      sha256(token),
+      deviceId,
+      userId,
+      sha256(u.hash),
+      expiresAt,
+    ]);
     return { token, expiresAt };
   }
 

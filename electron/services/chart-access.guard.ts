@@ -10,7 +10,10 @@ type OwnerOf = (row: ChartRow, id: string | undefined) => string | undefined;
 type Scope<C extends Channel> = 'none' | ((input: Parsed<C>, ownerOf: OwnerOf) => readonly (string | undefined)[]);
 
 const patient = (i: { patientId: string }): string[] => [i.patientId];
-const patientAndVisit = (i: { patientId: string; encounterId?: string | undefined }, o: OwnerOf): (string | undefined)[] => [i.patientId, o('encounter', i.encounterId)];
+const patientAndVisit = (i: { patientId: string; encounterId?: string | undefined }, o: OwnerOf): (string | undefined)[] => [
+  i.patientId,
+  o('encounter', i.encounterId),
+];
 
 /**
  * Every channel says which patients' charts it reads or writes, so a restricted chart cannot be
@@ -155,7 +158,9 @@ export function guardRestrictedCharts(session: Session, channel: Channel, input:
   for (const id of ids) {
     if (id === undefined || !patients.isRestricted(id) || session.mayOpenRestricted(id)) continue;
     const userId = session.requireUser().id;
-    session.repos.writer.write((at) => session.repos.audit.append({ action: 'chart.restricted_refused', userId, patientId: id, recordType: 'patient', recordId: id, detail: channel }, at));
+    session.repos.writer.write((at) =>
+      session.repos.audit.append({ action: 'chart.restricted_refused', userId, patientId: id, recordType: 'patient', recordId: id, detail: channel }, at),
+    );
     throw new CairnFailure('break_glass_required', 'this chart is restricted: break the glass (give a reason and your password) to open it');
   }
 }
@@ -171,6 +176,11 @@ export async function breakGlass(session: Session, i: Parsed<'patients.breakGlas
   if (!restricted) throw new CairnFailure('conflict', 'this chart is not restricted: open it without breaking the glass');
   await session.repos.users.reauthenticate(user.id, i.password, 'breaking the glass');
   const detail = JSON.stringify({ breakGlass: true, reason: i.reason, minutes: BREAK_GLASS_MINUTES });
-  session.repos.writer.write((at) => session.repos.audit.append({ action: 'chart.break_glass', userId: user.id, patientId: i.patientId, recordType: 'patient', recordId: i.patientId, detail }, at));
+  session.repos.writer.write((at) =>
+    session.repos.audit.append(
+      { action: 'chart.break_glass', userId: user.id, patientId: i.patientId, recordType: 'patient', recordId: i.patientId, detail },
+      at,
+    ),
+  );
   return { patientId: i.patientId, until: session.grantBreakGlass(i.patientId) };
 }

@@ -20,7 +20,9 @@ export function loadSchedule(resourcesDir: string): ImmunizationSchedule {
 /** Due, overdue, complete and not-applicable series for one patient on a date. */
 export function immunizationsDueFor(repos: Repos, patientId: string, on: string): DueItem[] {
   const patient = repos.patients.peek(patientId);
-  const history = repos.immunizations.list(patientId).map((i) => ({ cvx: i.cvx, date: i.administeredOn, status: i.status === 'not_done' ? ('not_done' as const) : ('completed' as const) }));
+  const history = repos.immunizations
+    .list(patientId)
+    .map((i) => ({ cvx: i.cvx, date: i.administeredOn, status: i.status === 'not_done' ? ('not_done' as const) : ('completed' as const) }));
   const due = immunizationsDue({ birthDate: patient.birthDate, on, history, schedule: loadSchedule(repos.resourcesDir) });
   // Nothing is due for a patient who died: no "overdue" reminders on their chart or in lists.
   if (patient.deceasedOn) return due.map((d) => (d.status === 'complete' ? d : { ...d, status: 'not_applicable', reason: `deceased ${patient.deceasedOn}` }));

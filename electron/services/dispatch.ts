@@ -17,7 +17,6 @@ function isChannel(c: string): c is Channel {
   return (CHANNELS as readonly string[]).includes(c);
 }
 
-
 /**
  * The one dispatcher: checks the channel, validates the input with the contract's schema, runs the
  * handler and returns a Result. Electron IPC, the CLI, the web transport and the e2e bridge all
@@ -60,7 +59,15 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
     const message = e instanceof Error ? e.message : String(e);
     const sqliteCode = (e as { code?: string }).code ?? '';
     // Important: an unexpected error is logged by kind and stack position, never with its input.
-    log.error({ channel, code: /SQLITE_/.test(sqliteCode) ? sqliteCode : 'internal', errorName: e instanceof Error ? e.name : typeof e, stack: e instanceof Error ? e.stack?.split('\n').slice(1, 4).join(' | ') : undefined }, 'call failed');
+    log.error(
+      {
+        channel,
+        code: /SQLITE_/.test(sqliteCode) ? sqliteCode : 'internal',
+        errorName: e instanceof Error ? e.name : typeof e,
+        stack: e instanceof Error ? e.stack?.split('\n').slice(1, 4).join(' | ') : undefined,
+      },
+      'call failed',
+    );
     if (/SQLITE_/.test(sqliteCode)) return err('database_error', `database error: ${message}`);
     return err('internal', `unexpected error: ${message}`);
   }

@@ -27,8 +27,10 @@ export type Handler<C extends Channel> = (input: Parsed<C>) => Out<C> | Promise<
 export const AUTHORIZE: unique symbol = Symbol('authorize');
 /** Runs after validation, before the handler: refuses a restricted chart unless the glass was broken. */
 export const CHART_GUARD: unique symbol = Symbol('chart guard');
-export type Handlers = { [C in Channel]: Handler<C> } & { [AUTHORIZE]?: (channel: Channel) => void; [CHART_GUARD]?: (channel: Channel, input: unknown) => void };
-
+export type Handlers = { [C in Channel]: Handler<C> } & {
+  [AUTHORIZE]?: (channel: Channel) => void;
+  [CHART_GUARD]?: (channel: Channel, input: unknown) => void;
+};
 
 /** One results repository per open database (its statements prepared once). */
 const labRepos = new WeakMap<Session['repos'], LabResultsRepo>();
@@ -52,7 +54,18 @@ const PASSIVE: ReadonlySet<Channel> = new Set<Channel>(['sync.status']);
 /** The status of a device with no sync worker (the command line, a device never enrolled). */
 function withoutSync(sqlite: Session['repos']['store']['sqlite']): SyncStatus {
   const c = syncCounts(sqlite);
-  return { state: 'not_enrolled', serverUrl: c.serverUrl, lastSyncedAt: null, lastAttemptAt: null, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, error: null, progress: null, nextAttemptAt: null };
+  return {
+    state: 'not_enrolled',
+    serverUrl: c.serverUrl,
+    lastSyncedAt: null,
+    lastAttemptAt: null,
+    pending: c.pending,
+    quarantined: c.quarantined,
+    conflictsOpen: c.conflictsOpen,
+    error: null,
+    progress: null,
+    nextAttemptAt: null,
+  };
 }
 
 /**
@@ -215,7 +228,10 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'allergies.add': (i) => {
       const allergy = session.repos.allergies.add(i, actor());
       // A new allergy is checked against the current medication list at once.
-      const alerts = allergy.kind === 'allergy' && allergy.substance ? session.repos.medications.checkAllergy(allergy.patientId, allergy.substance, allergy.substanceCode, isoToday(now())) : [];
+      const alerts =
+        allergy.kind === 'allergy' && allergy.substance
+          ? session.repos.medications.checkAllergy(allergy.patientId, allergy.substance, allergy.substanceCode, isoToday(now()))
+          : [];
       return { ...allergy, alerts };
     },
     'allergies.changeStatus': (i) => session.repos.allergies.changeStatus(i, actor()),
@@ -246,7 +262,14 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     },
     'meds.searchDrugs': (i) => {
       actor();
-      return searchDrugs(session.repos.drugs().index, i.query, i.limit).map((d) => ({ rxcui: d.rxcui, name: d.name, brands: d.brands, route: d.route, doseForm: d.doseForm, classes: d.classes }));
+      return searchDrugs(session.repos.drugs().index, i.query, i.limit).map((d) => ({
+        rxcui: d.rxcui,
+        name: d.name,
+        brands: d.brands,
+        route: d.route,
+        doseForm: d.doseForm,
+        classes: d.classes,
+      }));
     },
     'meds.check': (i) => {
       reading('med.check', i.patientId);
@@ -388,7 +411,13 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'population.measuresPdf': async (i) => {
       session.repos.writer.read('population.measures_export', actor(), null, 'measure_report', String(i.year));
       const provider = i.providerId ? (session.repos.users.list().find((u) => u.id === i.providerId)?.displayName ?? i.providerId) : null;
-      const bytes = await measuresPdf({ clinicName: clinicName(), year: i.year, provider, measures: population(session.repos).measures(i.year, i.providerId), printedAt: now().toISOString() });
+      const bytes = await measuresPdf({
+        clinicName: clinicName(),
+        year: i.year,
+        provider,
+        measures: population(session.repos).measures(i.year, i.providerId),
+        printedAt: now().toISOString(),
+      });
       return { fileName: `cairn-measures-${i.year}.pdf`, base64: Buffer.from(bytes).toString('base64') };
     },
     'labs.reviews': (i) => {
@@ -402,7 +431,9 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     'labs.dismissUnmatched': (i) => new Hl7ReviewsService(session.repos).dismissUnmatched(i, viewer()),
     'fhir.importBundle': (i) => {
       // A restricted chart an earlier import made is changed only with the glass broken for it.
-      const importer = new FhirImporter(session.repos, actor(), { mayChange: (pid) => !session.repos.patients.isRestricted(pid) || session.mayOpenRestricted(pid) });
+      const importer = new FhirImporter(session.repos, actor(), {
+        mayChange: (pid) => !session.repos.patients.isRestricted(pid) || session.mayOpenRestricted(pid),
+      });
       importer.importText(i.text, i.fileName);
       return importer.summary;
     },

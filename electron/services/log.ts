@@ -5,8 +5,28 @@ import { destination, pino, type DestinationStream, type Logger } from 'pino';
  * as a second guard, any field that could hold PHI is censored wherever it appears.
  */
 const PHI_FIELDS = [
-  'givenName', 'familyName', 'middleName', 'preferredName', 'name', 'birthDate', 'phone', 'email', 'address',
-  'mrn', 'identifiers', 'insurance', 'content', 'text', 'note', 'reason', 'substance', 'query', 'input', 'password', 'passphrase', 'detail',
+  'givenName',
+  'familyName',
+  'middleName',
+  'preferredName',
+  'name',
+  'birthDate',
+  'phone',
+  'email',
+  'address',
+  'mrn',
+  'identifiers',
+  'insurance',
+  'content',
+  'text',
+  'note',
+  'reason',
+  'substance',
+  'query',
+  'input',
+  'password',
+  'passphrase',
+  'detail',
 ];
 
 export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {

@@ -85,7 +85,9 @@ export class Session {
   setAutoLockMinutes(minutes: number): number {
     this.requireUser();
     this.store!.sqlite.transaction(() => {
-      this.store!.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('auto_lock_minutes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(String(minutes));
+      this.store!.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('auto_lock_minutes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
+        String(minutes),
+      );
       this.repos.audit.append({ action: 'settings.auto_lock', userId: this.user_!.id, detail: `${minutes} minutes` }, this.now().toISOString());
     })();
     return minutes;
@@ -100,7 +102,9 @@ export class Session {
     const idleMs = this.now().getTime() - this.lastActivity;
     if (idleMs <= this.autoLockMinutes() * 60_000) return;
     const id = this.user_.id;
-    this.store?.sqlite.transaction(() => this.repos.audit.append({ action: 'session.auto_lock', userId: id, detail: `idle ${Math.round(idleMs / 60_000)} min` }, this.now().toISOString()))();
+    this.store?.sqlite.transaction(() =>
+      this.repos.audit.append({ action: 'session.auto_lock', userId: id, detail: `idle ${Math.round(idleMs / 60_000)} min` }, this.now().toISOString()),
+    )();
     this.user_ = null;
     this.glass.clear();
     this.autoLocked = true;
@@ -116,10 +120,14 @@ export class Session {
     if (state && !state.disabled && state.stamp === this.stamp) return;
     const disabled = !state || state.disabled;
     const id = this.user_.id;
-    this.store?.sqlite.transaction(() => this.repos.audit.append({ action: 'session.revoked', userId: id, detail: disabled ? 'account disabled' : 'password reset' }, this.now().toISOString()))();
+    this.store?.sqlite.transaction(() =>
+      this.repos.audit.append({ action: 'session.revoked', userId: id, detail: disabled ? 'account disabled' : 'password reset' }, this.now().toISOString()),
+    )();
     this.user_ = null;
     this.glass.clear();
-    this.endedBecause = disabled ? 'your account was disabled by an administrator: you were signed out' : 'your password was reset: sign in with the new password';
+    this.endedBecause = disabled
+      ? 'your account was disabled by an administrator: you were signed out'
+      : 'your password was reset: sign in with the new password';
   }
 
   /** Opens a restricted chart to the signed-in user for BREAK_GLASS_MINUTES; the caller has re-authenticated and audited. */
@@ -159,14 +167,16 @@ export class Session {
   async setup(p: { clinicName: string; passphrase: string; adminUsername: string; adminDisplayName: string; adminPassword: string }): Promise<SessionState> {
     if (existsSync(this.opts.dbFile)) throw new CairnFailure('already_initialized', 'this device already has a Cairn database; unlock it instead');
     // Before the database exists: a refused password must not leave a database with no administrator.
-    assertPasswordAllowed(p.adminPassword, { username: p.adminUsername, displayName: p.adminDisplayName, clinicName: p.clinicName }, this.opts.resourcesDir, 'adminPassword');
+    assertPasswordAllowed(
+      p.adminPassword,
+      { username: p.adminUsername, displayName: p.adminDisplayName, clinicName: p.clinicName },
+      this.opts.resourcesDir,
+      'adminPassword',
+    );
     const { store, key } = await createDatabase(this.opts.dbFile, p.passphrase, { resourcesDir: this.opts.resourcesDir });
     this.attach(store, key);
     store.sqlite.prepare(`INSERT INTO meta (key, value) VALUES ('clinic_name', ?)`).run(p.clinicName);
-    this.user_ = await this.repos.users.create(
-      { username: p.adminUsername, displayName: p.adminDisplayName, role: 'admin', password: p.adminPassword },
-      null,
-    );
+    this.user_ = await this.repos.users.create({ username: p.adminUsername, displayName: p.adminDisplayName, role: 'admin', password: p.adminPassword }, null);
     this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
     this.lastActivity = this.now().getTime();
     return this.status();
@@ -224,7 +234,10 @@ export class Session {
       this.repos.users.refusedByServer(username, verdict.code);
       throw new CairnFailure(verdict.code === 'account_disabled' ? 'account_disabled' : 'bad_credentials', verdict.message);
     }
-    this.user_ = verdict?.status === 'ok' ? this.repos.users.signedIn(verdict.userId, this.now(), 'checked by the clinic server') : await this.repos.users.authenticate(username, password);
+    this.user_ =
+      verdict?.status === 'ok'
+        ? this.repos.users.signedIn(verdict.userId, this.now(), 'checked by the clinic server')
+        : await this.repos.users.authenticate(username, password);
     this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
     this.glass.clear();
     this.lastActivity = this.now().getTime();
@@ -275,7 +288,11 @@ export class Session {
     void this.repos;
     this.expireIfIdle();
     this.endIfRevoked();
-    if (!this.user_) throw new CairnFailure('unauthenticated', this.autoLocked ? `signed out after ${this.autoLockMinutes()} minutes without activity: sign in again` : (this.endedBecause ?? 'sign in first'));
+    if (!this.user_)
+      throw new CairnFailure(
+        'unauthenticated',
+        this.autoLocked ? `signed out after ${this.autoLockMinutes()} minutes without activity: sign in again` : (this.endedBecause ?? 'sign in first'),
+      );
     if (!opts.passive) this.lastActivity = this.now().getTime();
     if (roles && !this.operator && !roles.includes(this.user_.role)) {
       throw new CairnFailure('forbidden', `a ${this.user_.role.replace('_', ' ')} may not do this`);

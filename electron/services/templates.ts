@@ -28,7 +28,9 @@ export class TemplateLibrary {
     const templates = new Map<string, NoteTemplate>();
     const problems: TemplateProblem[] = [];
     for (const dir of [join(this.resourcesDir, 'templates'), this.clinicDir].filter((d): d is string => !!d && existsSync(d))) {
-      for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      for (const name of readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
         const file = join(dir, name);
         let json: unknown;
         try {

@@ -23,10 +23,14 @@ console.error(`cairn: building the database module for Electron ${electronVersio
 mkdirSync(dirname(moduleDir), { recursive: true });
 cpSync(join(root, 'node_modules', 'better-sqlite3'), moduleDir, { recursive: true, filter: (src) => !src.includes(`${join('better-sqlite3', 'build')}`) });
 writeFileSync(join(target, 'package.json'), JSON.stringify({ name: 'cairn-electron-native', private: true, dependencies: { 'better-sqlite3': '*' } }));
-execFileSync(join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-rebuild.cmd' : 'electron-rebuild'), ['--version', electronVersion, '--module-dir', target, '--which-module', 'better-sqlite3', '--force'], {
-  stdio: 'inherit',
-  cwd: target,
-});
+execFileSync(
+  join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-rebuild.cmd' : 'electron-rebuild'),
+  ['--version', electronVersion, '--module-dir', target, '--which-module', 'better-sqlite3', '--force'],
+  {
+    stdio: 'inherit',
+    cwd: target,
+  },
+);
 if (!existsSync(binding)) {
   console.error(`cairn: the Electron build of better-sqlite3 was not produced at ${binding}`);
   process.exit(1);

@@ -29,7 +29,9 @@ const token = randomBytes(24).toString('base64url');
 // Sync runs on this thread here; the desktop app runs it in a worker thread.
 const sync = new SessionSync(session, () => inProcessRunner(session.repos.store, session.repos));
 const server = await startWebServer({ handlers: createHandlers({ session, sync }), rendererDir, token, port: Number(values.port) });
-process.stdout.write(`Cairn (web) on ${server.url}?token=${token}\ndatabase: ${resolve(values.db)}${existsSync(values.db) ? '' : ' (new: the page will set it up)'}\n`);
+process.stdout.write(
+  `Cairn (web) on ${server.url}?token=${token}\ndatabase: ${resolve(values.db)}${existsSync(values.db) ? '' : ' (new: the page will set it up)'}\n`,
+);
 const stop = (): void => {
   void sync.stop();
   session.close();

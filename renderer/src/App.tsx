@@ -35,7 +35,9 @@ function Shell(): ReactElement {
     [],
   );
   const shows = (name: Parameters<typeof mayShow>[1]): boolean => mayShow(role, name);
-  const nav = (name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'import'): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
+  const nav = (
+    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'import',
+  ): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
   return (
     <AppShell header={{ height: 96 }} padding="md">
       <SkipLink />
@@ -49,21 +51,57 @@ function Shell(): ReactElement {
           </Group>
           <Group wrap="nowrap">
             <Text size="sm">{session?.user?.displayName}</Text>
-            <Button variant="default" onClick={() => void run(() => api['session.logout']({}))}>Sign out</Button>
-            <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock</Button>
+            <Button variant="default" onClick={() => void run(() => api['session.logout']({}))}>
+              Sign out
+            </Button>
+            <Button variant="default" color="gray" onClick={() => void run(() => api['session.lock']({}))}>
+              Lock
+            </Button>
           </Group>
         </Group>
         <Group component="nav" aria-label="Screens" h={44} px="md" gap={4} wrap="nowrap" style={{ overflowX: 'auto' }}>
-          {shows('search') && <NavButton {...nav('search')} data-testid="nav-search">Find patient</NavButton>}
-          {shows('register') && <NavButton {...nav('register')} data-testid="nav-register">New patient</NavButton>}
-          {shows('schedule') && <NavButton {...nav('schedule')} data-testid="nav-schedule">Schedule</NavButton>}
-          {shows('flow-board') && <NavButton {...nav('flow-board')} data-testid="nav-flow-board">Flow board</NavButton>}
-          {shows('population') && <NavButton {...nav('population')} data-testid="nav-population">Population</NavButton>}
+          {shows('search') && (
+            <NavButton {...nav('search')} data-testid="nav-search">
+              Find patient
+            </NavButton>
+          )}
+          {shows('register') && (
+            <NavButton {...nav('register')} data-testid="nav-register">
+              New patient
+            </NavButton>
+          )}
+          {shows('schedule') && (
+            <NavButton {...nav('schedule')} data-testid="nav-schedule">
+              Schedule
+            </NavButton>
+          )}
+          {shows('flow-board') && (
+            <NavButton {...nav('flow-board')} data-testid="nav-flow-board">
+              Flow board
+            </NavButton>
+          )}
+          {shows('population') && (
+            <NavButton {...nav('population')} data-testid="nav-population">
+              Population
+            </NavButton>
+          )}
           <ConflictsNavButton />
           <ResultsNavButton />
-          {shows('users') && <NavButton {...nav('users')} data-testid="nav-users">Users</NavButton>}
-          {shows('audit') && <NavButton {...nav('audit')} data-testid="nav-audit">Audit</NavButton>}
-          {shows('import') && <NavButton {...nav('import')} data-testid="nav-import">Import</NavButton>}
+          {shows('users') && (
+            <NavButton {...nav('users')} data-testid="nav-users">
+              Users
+            </NavButton>
+          )}
+          {shows('audit') && (
+            <NavButton {...nav('audit')} data-testid="nav-audit">
+              Audit
+            </NavButton>
+          )}
+          {shows('import') && (
+            <NavButton {...nav('import')} data-testid="nav-import">
+              Import
+            </NavButton>
+          )}
         </Group>
       </AppShell.Header>
       <AppShell.Main id={MAIN_ID} tabIndex={-1}>

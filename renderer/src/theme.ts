@@ -1,4 +1,14 @@
-import { Alert, createTheme, darken, DEFAULT_THEME, luminance, Modal, type CSSVariablesResolver, type MantineColorsTuple, type MantineThemeColors } from '@mantine/core';
+import {
+  Alert,
+  createTheme,
+  darken,
+  DEFAULT_THEME,
+  luminance,
+  Modal,
+  type CSSVariablesResolver,
+  type MantineColorsTuple,
+  type MantineThemeColors,
+} from '@mantine/core';
 
 /** WCAG 2.1 AA for normal text; a little over 4.5 so rounding in a browser never lands just below it. */
 const AA = 4.6;
@@ -16,7 +26,9 @@ function readableOn(color: string, backgrounds: readonly string[], ratio = AA): 
 }
 
 /** Every palette's pale shades: the backgrounds text may sit on. */
-const PALE = Object.entries(DEFAULT_THEME.colors).filter(([name]) => name !== 'dark').flatMap(([, t]) => [t[0], t[1]]);
+const PALE = Object.entries(DEFAULT_THEME.colors)
+  .filter(([name]) => name !== 'dark')
+  .flatMap(([, t]) => [t[0], t[1]]);
 
 /**
  * Mantine's palettes with the shades that carry text made dark enough for WCAG AA, so every screen
@@ -36,7 +48,9 @@ function accessible(tuple: MantineColorsTuple): MantineColorsTuple {
   return s as unknown as MantineColorsTuple;
 }
 
-const colors = Object.fromEntries(Object.entries(DEFAULT_THEME.colors).map(([name, tuple]) => [name, name === 'dark' ? tuple : accessible(tuple)])) as MantineThemeColors;
+const colors = Object.fromEntries(
+  Object.entries(DEFAULT_THEME.colors).map(([name, tuple]) => [name, name === 'dark' ? tuple : accessible(tuple)]),
+) as MantineThemeColors;
 
 /**
  * The app's theme. Accessibility lives here rather than on each element: readable palettes (above),

@@ -1,13 +1,16 @@
-import { dueList, dueListInput, measurePatient, measurePatientsInput, measureSummary, measuresInput, measureTrendPoint, preventiveInput, preventiveItemView } from '../domain/population-report';
-import { z } from 'zod';
 import {
-  allergyStatus,
-  identityKey,
-  patient,
-  patientInput,
-  patientUpdate,
-  searchHit,
-} from '../domain/patient';
+  dueList,
+  dueListInput,
+  measurePatient,
+  measurePatientsInput,
+  measureSummary,
+  measuresInput,
+  measureTrendPoint,
+  preventiveInput,
+  preventiveItemView,
+} from '../domain/population-report';
+import { z } from 'zod';
+import { allergyStatus, identityKey, patient, patientInput, patientUpdate, searchHit } from '../domain/patient';
 import { passphrase, password, passwordAgainstNames, role, user, username } from '../domain/user';
 import { clinicInfo, clinicSettings, deaOrNone, idsOnlyForPrescribers, npiOrNone } from '../domain/prescriber';
 import {
@@ -36,7 +39,19 @@ import { checkResult, medicationAdd, medicationChange, medicationCourse, medicat
 import { doseUnit } from '../domain/drugs';
 import { vitalsInput } from '../domain/vitals';
 import { chartLinks, conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
-import { cumulativeView, dismissUnmatchedInput, hl7Review, inboxInput, inboxPage, labResultView, labReviewsInput, labTrend, resolveFieldDifferenceInput, resolveMergeInput, unmatchedItem } from '../domain/lab-review';
+import {
+  cumulativeView,
+  dismissUnmatchedInput,
+  hl7Review,
+  inboxInput,
+  inboxPage,
+  labResultView,
+  labReviewsInput,
+  labTrend,
+  resolveFieldDifferenceInput,
+  resolveMergeInput,
+  unmatchedItem,
+} from '../domain/lab-review';
 import { labOrder, labOrderInput, labOrderStatusInput, orderSet } from '../domain/lab-orders';
 import { advanceInput, appointment, bookInput, bookResult, cancelInput, freeSlotInput, listInput, rescheduleInput, scheduleConfig } from '../domain/schedule';
 import { importBundleInput, importSummary } from '../fhir/import-summary';
@@ -117,7 +132,10 @@ export const contract = {
     /** Access to this chart for the signed-in user until `until` (or sign-out, whichever comes first). */
     output: z.object({ patientId: z.string(), until: z.string() }),
   },
-  'settings.autoLock': { input: z.object({ minutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 4 hours') }).strict(), output: z.object({ minutes: z.number() }) },
+  'settings.autoLock': {
+    input: z.object({ minutes: z.number().int().min(1, 'at least 1 minute').max(240, 'at most 4 hours') }).strict(),
+    output: z.object({ minutes: z.number() }),
+  },
   /** The clinic's name, address and phone as printed on prescriptions (kept on this device). */
   'settings.clinic': { input: none, output: clinicInfo },
   'settings.setClinic': { input: clinicSettings, output: clinicInfo },
@@ -134,7 +152,18 @@ export const contract = {
       .strict(),
     output: z.object({
       entries: z.array(
-        z.object({ seq: z.number(), at: z.string(), userId: z.string().nullable(), user: z.string().nullable(), deviceId: z.string(), action: z.string(), patientId: z.string().nullable(), recordType: z.string().nullable(), recordId: z.string().nullable(), detail: z.string().nullable() }),
+        z.object({
+          seq: z.number(),
+          at: z.string(),
+          userId: z.string().nullable(),
+          user: z.string().nullable(),
+          deviceId: z.string(),
+          action: z.string(),
+          patientId: z.string().nullable(),
+          recordType: z.string().nullable(),
+          recordId: z.string().nullable(),
+          detail: z.string().nullable(),
+        }),
       ),
       chainIntact: z.boolean(),
     }),
@@ -142,7 +171,14 @@ export const contract = {
   'users.list': { input: none, output: z.array(user.extend({ disabled: z.boolean(), npi: z.string().nullable(), dea: z.string().nullable() })) },
   'users.create': {
     input: z
-      .object({ username, displayName: z.string().trim().min(1, 'display name is required').max(100), role, password, npi: npiOrNone.optional(), dea: deaOrNone.optional() })
+      .object({
+        username,
+        displayName: z.string().trim().min(1, 'display name is required').max(100),
+        role,
+        password,
+        npi: npiOrNone.optional(),
+        dea: deaOrNone.optional(),
+      })
       .strict()
       .superRefine(passwordAgainstNames('password', (v) => ({ username: v.username, displayName: v.displayName })))
       .superRefine(idsOnlyForPrescribers),
@@ -190,7 +226,13 @@ export const contract = {
     output: note,
   },
   'notes.addendum': {
-    input: z.object({ noteId: z.uuid(), text: z.string().trim().min(1, 'the addendum is empty').max(20000), password: z.string().min(1, 'enter your password to sign') }).strict(),
+    input: z
+      .object({
+        noteId: z.uuid(),
+        text: z.string().trim().min(1, 'the addendum is empty').max(20000),
+        password: z.string().min(1, 'enter your password to sign'),
+      })
+      .strict(),
     output: note,
   },
   'notes.enteredInError': {
@@ -204,7 +246,10 @@ export const contract = {
     output: z.array(vitalObservation),
   },
   'vitals.trends': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(vitalTrend) },
-  'problems.searchCodes': { input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(25) }).strict(), output: z.array(icd10Code) },
+  'problems.searchCodes': {
+    input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(25) }).strict(),
+    output: z.array(icd10Code),
+  },
   'problems.add': { input: problemAdd, output: problem },
   'problems.update': { input: problemUpdate, output: problem },
   'problems.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(problem) },
@@ -212,7 +257,10 @@ export const contract = {
   'allergies.changeStatus': { input: allergyStatusChange, output: allergy },
   'allergies.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.array(allergy) },
   /** What an allergy is to: drug classes, ingredients, foods and other allergens (never drug products). */
-  'allergies.searchSubstances': { input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(12) }).strict(), output: z.array(allergenHit) },
+  'allergies.searchSubstances': {
+    input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(12) }).strict(),
+    output: z.array(allergenHit),
+  },
   'immunizations.vaccines': { input: z.object({ query: z.string().max(100) }).strict(), output: z.array(vaccine) },
   'immunizations.manufacturers': { input: none, output: z.array(z.object({ mvx: z.string(), name: z.string() })) },
   'immunizations.add': { input: immunizationAdd, output: immunization },
@@ -221,15 +269,24 @@ export const contract = {
   'chart.summary': { input: z.object({ patientId: z.uuid() }).strict(), output: chartSummary },
   'meds.searchDrugs': {
     input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
-    output: z.array(z.object({ rxcui: z.string(), name: z.string(), brands: z.array(z.string()), route: z.string(), doseForm: z.string(), classes: z.array(z.string()) })),
+    output: z.array(
+      z.object({ rxcui: z.string(), name: z.string(), brands: z.array(z.string()), route: z.string(), doseForm: z.string(), classes: z.array(z.string()) }),
+    ),
   },
   'meds.check': {
     input: z
-      .object({ patientId: z.uuid(), rxcui: z.string().regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits'), dose: z.object({ amount: z.number().positive(), unit: doseUnit, perDay: z.number().positive().nullable() }).optional() })
+      .object({
+        patientId: z.uuid(),
+        rxcui: z.string().regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits'),
+        dose: z.object({ amount: z.number().positive(), unit: doseUnit, perDay: z.number().positive().nullable() }).optional(),
+      })
       .strict(),
     output: checkResult,
   },
-  'meds.list': { input: z.object({ patientId: z.uuid() }).strict(), output: z.object({ courses: z.array(medicationCourse), lastReconciliation: reconciliation.nullable() }) },
+  'meds.list': {
+    input: z.object({ patientId: z.uuid() }).strict(),
+    output: z.object({ courses: z.array(medicationCourse), lastReconciliation: reconciliation.nullable() }),
+  },
   'meds.add': { input: medicationAdd, output: z.object({ course: medicationCourse, alerts: z.array(medAlert) }) },
   'meds.prescribe': { input: prescribe, output: z.object({ prescriptionId: z.string(), courseId: z.string(), alerts: z.array(medAlert) }) },
   'meds.change': { input: medicationChange, output: medicationCourse },
@@ -239,7 +296,9 @@ export const contract = {
   'sync.status': { input: none, output: syncStatus },
   'sync.now': { input: none, output: syncStatus },
   'sync.conflicts.list': {
-    input: z.object({ patientId: z.uuid().optional(), includeClosed: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    input: z
+      .object({ patientId: z.uuid().optional(), includeClosed: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(200) })
+      .strict(),
     /** Open conflicts first, then (when asked) the recently settled ones. */
     output: z.array(conflictView),
   },
@@ -255,12 +314,20 @@ export const contract = {
     output: conflictView,
   },
   'sync.conflicts.dismiss': {
-    input: z.object({ id: z.uuid('not a conflict id'), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500, 'at most 500 characters') }).strict(),
+    input: z
+      .object({ id: z.uuid('not a conflict id'), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500, 'at most 500 characters') })
+      .strict(),
     output: conflictView,
   },
   'sync.quarantine.list': { input: z.object({ includeReviewed: z.boolean().default(false) }).strict(), output: z.array(quarantineItem) },
   'sync.quarantine.review': {
-    input: z.object({ deviceId: z.string().min(1).max(100), seq: z.number().int().positive(), note: z.string().trim().min(3, 'say what was done about it (at least 3 characters)').max(500, 'at most 500 characters') }).strict(),
+    input: z
+      .object({
+        deviceId: z.string().min(1).max(100),
+        seq: z.number().int().positive(),
+        note: z.string().trim().min(3, 'say what was done about it (at least 3 characters)').max(500, 'at most 500 characters'),
+      })
+      .strict(),
     output: quarantineItem,
   },
   'patients.merge': {
@@ -275,7 +342,12 @@ export const contract = {
   'patients.links': { input: z.object({ id: z.uuid('not a patient id') }).strict(), output: chartLinks },
   'labs.inbox': { input: inboxInput, output: inboxPage },
   'labs.acknowledge': {
-    input: z.object({ observationIds: z.array(z.uuid('not a result id')).min(1, 'choose at least one result').max(500), note: z.string().trim().max(500, 'at most 500 characters').optional() }).strict(),
+    input: z
+      .object({
+        observationIds: z.array(z.uuid('not a result id')).min(1, 'choose at least one result').max(500),
+        note: z.string().trim().max(500, 'at most 500 characters').optional(),
+      })
+      .strict(),
     /** The results acknowledged now (one acknowledged before is left as it was). */
     output: z.object({ acknowledged: z.array(z.string()) }),
   },
@@ -293,7 +365,10 @@ export const contract = {
   'labs.orderStatus': { input: labOrderStatusInput, output: labOrder },
   'labs.requisitionPdf': { input: z.object({ id: z.uuid('not a lab order id') }).strict(), output: z.object({ fileName: z.string(), base64: z.string() }) },
   /** The ORM^O01 text for the lab interface (CR-separated segments). */
-  'labs.orderMessage': { input: z.object({ id: z.uuid('not a lab order id') }).strict(), output: z.object({ placerNumber: z.string(), controlId: z.string(), message: z.string() }) },
+  'labs.orderMessage': {
+    input: z.object({ id: z.uuid('not a lab order id') }).strict(),
+    output: z.object({ placerNumber: z.string(), controlId: z.string(), message: z.string() }),
+  },
   'population.preventive': { input: preventiveInput, output: z.array(preventiveItemView) },
   'population.dueList': { input: dueListInput, output: dueList },
   'population.dueListCsv': { input: dueListInput, output: z.object({ fileName: z.string(), csv: z.string() }) },

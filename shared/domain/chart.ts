@@ -57,9 +57,29 @@ export const chartSummary = z.object({
   allergyStatus,
   allergies: z.array(allergy),
   problems: z.array(problem),
-  medications: z.array(z.object({ courseId: z.string(), drugName: z.string(), rxcui: z.string().nullable(), dose: z.string().nullable(), route: z.string().nullable(), frequency: z.string().nullable(), since: z.string() })),
+  medications: z.array(
+    z.object({
+      courseId: z.string(),
+      drugName: z.string(),
+      rxcui: z.string().nullable(),
+      dose: z.string().nullable(),
+      route: z.string().nullable(),
+      frequency: z.string().nullable(),
+      since: z.string(),
+    }),
+  ),
   lastVitals: z.array(
-    z.object({ kind: z.string(), loinc: z.string(), display: z.string(), value: z.number(), unit: z.string(), flag: z.string().nullable(), at: z.string(), previous: z.number().nullable(), trend: z.enum(TREND).nullable() }),
+    z.object({
+      kind: z.string(),
+      loinc: z.string(),
+      display: z.string(),
+      value: z.number(),
+      unit: z.string(),
+      flag: z.string().nullable(),
+      at: z.string(),
+      previous: z.number().nullable(),
+      trend: z.enum(TREND).nullable(),
+    }),
   ),
   immunizationsDue: z.array(dueItem),
   recentNotes: z.array(z.object({ id: z.string(), title: z.string(), status: z.string(), kind: z.string(), author: z.string().nullable(), at: z.string() })),
@@ -68,7 +88,17 @@ export const chartSummary = z.object({
    * first, whatever their age). `value` is as read (display-units): the lab's string, or rounded.
    */
   recentResults: z.array(
-    z.object({ id: z.string(), loinc: z.string(), display: z.string(), value: z.string(), unit: z.string().nullable(), flag: z.string().nullable(), severity, acknowledged: z.boolean(), at: z.string() }),
+    z.object({
+      id: z.string(),
+      loinc: z.string(),
+      display: z.string(),
+      value: z.string(),
+      unit: z.string().nullable(),
+      flag: z.string().nullable(),
+      severity,
+      acknowledged: z.boolean(),
+      at: z.string(),
+    }),
   ),
 });
 export type ChartSummary = z.infer<typeof chartSummary>;

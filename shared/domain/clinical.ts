@@ -82,7 +82,10 @@ export const PROBLEM_STATUSES = ['active', 'inactive', 'resolved'] as const;
 export const problemStatus = z.enum(PROBLEM_STATUSES);
 export const problemAdd = z.object({
   patientId: id,
-  icd10: z.string().trim().regex(/^[A-Za-z]\d[0-9A-Za-z](\.[0-9A-Za-z]{1,4})?$/, 'not an ICD-10-CM code'),
+  icd10: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]\d[0-9A-Za-z](\.[0-9A-Za-z]{1,4})?$/, 'not an ICD-10-CM code'),
   status: problemStatus.default('active'),
   onsetDate: isoDate.optional(),
   chronic: z.boolean().default(false),
@@ -161,8 +164,15 @@ export type Allergy = z.infer<typeof allergy>;
 // ---------------------------------------------------------------- immunizations
 export const immunizationAdd = z.object({
   patientId: id,
-  cvx: z.string().trim().regex(/^\d{1,3}$/, 'CVX codes are 1 to 3 digits'),
-  mvx: z.string().trim().regex(/^[A-Z]{2,3}$/, 'MVX codes are 2 or 3 capital letters').optional(),
+  cvx: z
+    .string()
+    .trim()
+    .regex(/^\d{1,3}$/, 'CVX codes are 1 to 3 digits'),
+  mvx: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2,3}$/, 'MVX codes are 2 or 3 capital letters')
+    .optional(),
   lot: text(50).optional(),
   expirationDate: isoDate.optional(),
   site: text(50).optional(),

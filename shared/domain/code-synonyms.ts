@@ -6,7 +6,12 @@ import { z } from 'zod';
  */
 export const codeSynonym = z.object({
   /** What a clinician types, lower case: "htn", "t2dm", "vit d deficiency". */
-  term: z.string().trim().min(1).max(40).regex(/^[a-z0-9 ]+$/, 'terms are lower-case letters, digits and spaces'),
+  term: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[a-z0-9 ]+$/, 'terms are lower-case letters, digits and spaces'),
   /** The words the term stands for, searched in the code descriptions. */
   expansion: z.string().trim().min(2).max(120),
   /** The codes meant by the term on its own, most usual first (listed before the text search). */

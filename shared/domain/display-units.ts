@@ -10,7 +10,20 @@
  * ```
  */
 
-const SUPERSCRIPT: Readonly<Record<string, string>> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', '+': '' };
+const SUPERSCRIPT: Readonly<Record<string, string>> = {
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+  '-': '⁻',
+  '+': '',
+};
 const superscript = (digits: string): string => [...digits].map((d) => SUPERSCRIPT[d] ?? d).join('');
 
 /** Whole units with a label of their own (checked before the unit is read atom by atom). */
@@ -51,7 +64,11 @@ function atomLabel(atom: string): string {
   const power = /^10[*^]([+-]?\d+)$/.exec(atom);
   if (power) return `10${superscript(power[1]!)}`;
   // An annotation is text for people already: {cells} → cells, {1.73_m2} → 1.73 m².
-  if (/^\{[^}]*\}$/.test(atom)) return atom.slice(1, -1).replace(/_/g, ' ').replace(/([a-zA-Z])(\d)$/, (_m, l: string, d: string) => `${l}${superscript(d)}`);
+  if (/^\{[^}]*\}$/.test(atom))
+    return atom
+      .slice(1, -1)
+      .replace(/_/g, ' ')
+      .replace(/([a-zA-Z])(\d)$/, (_m, l: string, d: string) => `${l}${superscript(d)}`);
   // An annotation after a unit (g{Hb}, mg{creat}): the unit, then the annotation's words.
   const annotated = /^([^{]+)\{([^}]*)\}$/.exec(atom);
   if (annotated) return `${atomLabel(annotated[1]!)} ${annotated[2]!.replace(/_/g, ' ')}`;
@@ -59,7 +76,8 @@ function atomLabel(atom: string): string {
   if (special !== undefined) return special;
   // mm[Hg], cm[H2O], m[IU]: a prefix before a bracketed unit.
   const bracketed = /^([a-zA-Z]*)\[([^\]]+)\]$/.exec(atom);
-  if (bracketed) return `${bracketed[1] === 'u' ? 'µ' : atomLabel(bracketed[1]!)}${SPECIAL_ATOMS[`[${bracketed[2]!}]`] ?? bracketed[2]!.replace(/_(av|i|us|br)$/, '')}`;
+  if (bracketed)
+    return `${bracketed[1] === 'u' ? 'µ' : atomLabel(bracketed[1]!)}${SPECIAL_ATOMS[`[${bracketed[2]!}]`] ?? bracketed[2]!.replace(/_(av|i|us|br)$/, '')}`;
   // A power of a unit: m2 → m², cm3 → cm³ (never a bare number such as 100).
   const exp = /^([a-zA-Zµ]+)([+-]?\d+)$/.exec(atom);
   if (exp) return `${atomLabel(exp[1]!)}${superscript(exp[2]!)}`;

@@ -62,13 +62,36 @@ const fold = (s: string): string =>
  * Salt and ester words after an ingredient's first word are not what an allergy is to, and must not
  * answer a search: "sulfa" must not offer "ferrous sulfate" (nor, among products, morphine sulfate).
  */
-const SALT_WORDS = new Set(['sulfate', 'chloride', 'carbonate', 'etexilate', 'benzathine', 'hydrochloride', 'mesylate', 'maleate', 'tartrate', 'succinate', 'acetate', 'citrate', 'phosphate', 'bromide', 'dinitrate', 'mononitrate', 'sodium', 'potassium']);
+const SALT_WORDS = new Set([
+  'sulfate',
+  'chloride',
+  'carbonate',
+  'etexilate',
+  'benzathine',
+  'hydrochloride',
+  'mesylate',
+  'maleate',
+  'tartrate',
+  'succinate',
+  'acetate',
+  'citrate',
+  'phosphate',
+  'bromide',
+  'dinitrate',
+  'mononitrate',
+  'sodium',
+  'potassium',
+]);
 
 /** Builds the picker's haystack once: classes and allergens first (file order), then ingredients. */
 export function indexAllergens(allergens: readonly AllergenEntry[], knowledge: Pick<DrugKnowledge, 'drugs'>): AllergenIndex {
   const entries: Searchable[] = allergens.map((a) => {
     const names = [a.name, ...a.also].map(fold);
-    return { hit: { code: allergenCode(a.id), name: a.name, type: a.type, kind: a.groups.length > 0 ? 'class' : 'allergen' }, names, words: [...new Set(names.flatMap((n) => n.split(' ')))] };
+    return {
+      hit: { code: allergenCode(a.id), name: a.name, type: a.type, kind: a.groups.length > 0 ? 'class' : 'allergen' },
+      names,
+      words: [...new Set(names.flatMap((n) => n.split(' ')))],
+    };
   });
   const seen = new Set<string>();
   for (const d of knowledge.drugs) {

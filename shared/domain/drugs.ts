@@ -30,7 +30,21 @@ export const drug = z.object({
   classes: z.array(classId).min(1),
   strength: z.object({ value: z.number().positive(), unit: doseUnit, per: z.string().optional() }).nullable(),
   doseForm: name,
-  route: z.enum(['oral', 'topical', 'inhalation', 'subcutaneous', 'intramuscular', 'intravenous', 'ophthalmic', 'otic', 'nasal', 'transdermal', 'rectal', 'vaginal', 'sublingual']),
+  route: z.enum([
+    'oral',
+    'topical',
+    'inhalation',
+    'subcutaneous',
+    'intramuscular',
+    'intravenous',
+    'ophthalmic',
+    'otic',
+    'nasal',
+    'transdermal',
+    'rectal',
+    'vaginal',
+    'sublingual',
+  ]),
   adult: z
     .object({
       usualDose: z.string().min(1),
@@ -177,7 +191,9 @@ export type ControlledSubstances = z.infer<typeof controlledSubstancesFile>;
 export function controlledSchedule(drug: Pick<Drug, 'rxcui' | 'ingredients'>, table: ControlledSubstances): ControlledSchedule | null {
   const product = table.products.find((p) => p.rxcui === drug.rxcui);
   if (product) return product.schedule;
-  const found = drug.ingredients.map((i) => table.ingredients.find((c) => c.ingredient === i.name.toLowerCase())?.schedule).filter((s): s is ControlledSchedule => s !== undefined);
+  const found = drug.ingredients
+    .map((i) => table.ingredients.find((c) => c.ingredient === i.name.toLowerCase())?.schedule)
+    .filter((s): s is ControlledSchedule => s !== undefined);
   if (found.length === 0) return null;
   return CONTROLLED_SCHEDULES.find((s) => found.includes(s)) ?? null;
 }

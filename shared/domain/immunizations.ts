@@ -242,7 +242,8 @@ export const immunizationSchedule = z
       series.variants?.forEach((v, j) => {
         checkDoses(v.doses, series.cvx, ['series', i, 'variants', j, 'doses'], ctx);
         const last = j === (series.variants?.length ?? 0) - 1;
-        if (last && v.when) ctx.addIssue({ code: 'custom', path: ['series', i, 'variants', j, 'when'], message: 'the last variant is the default and must have no "when"' });
+        if (last && v.when)
+          ctx.addIssue({ code: 'custom', path: ['series', i, 'variants', j, 'when'], message: 'the last variant is the default and must have no "when"' });
       });
       for (const c of series.booster?.cvx ?? [])
         if (!series.cvx.includes(c)) ctx.addIssue({ code: 'custom', path: ['series', i, 'booster', 'cvx'], message: `CVX ${c} is not in the series CVX list` });
@@ -335,15 +336,12 @@ function refName(fromDose: 'previous' | number, ref: Given, valid: Given[]): str
 }
 
 /** Why `rec` cannot count as `rule`, or null when it counts. `maxAge` tells the caller the dose is extraneous. */
-function checkDose(
-  rule: DoseRule,
-  rec: Given,
-  birthDate: string,
-  ev: Evaluation,
-  grace: number,
-): { why: string; pastMaxAge: boolean } | null {
+function checkDose(rule: DoseRule, rec: Given, birthDate: string, ev: Evaluation, grace: number): { why: string; pastMaxAge: boolean } | null {
   if (rule.cvx && !rule.cvx.includes(rec.cvx))
-    return { why: `CVX ${rec.cvx} does not count as dose ${rule.dose}${rule.label ? ` (${rule.label})` : ''}; counts: CVX ${rule.cvx.join(', ')}`, pastMaxAge: false };
+    return {
+      why: `CVX ${rec.cvx} does not count as dose ${rule.dose}${rule.label ? ` (${rule.label})` : ''}; counts: CVX ${rule.cvx.join(', ')}`,
+      pastMaxAge: false,
+    };
   const minAgeDate = addDuration(birthDate, rule.minAge);
   if (rec.date < addDays(minAgeDate, -grace))
     return {
@@ -404,7 +402,15 @@ function evaluate(doses: DoseRule[], boost: DoseSeries['booster'], history: Give
   return ev;
 }
 
-function conditionHolds(when: VariantCondition | undefined, ev: Evaluation, plan: DoseRule[], history: Given[], birthDate: string, on: string, grace: number): boolean {
+function conditionHolds(
+  when: VariantCondition | undefined,
+  ev: Evaluation,
+  plan: DoseRule[],
+  history: Given[],
+  birthDate: string,
+  on: string,
+  grace: number,
+): boolean {
   if (!when) return true;
   if (when.firstDoseBeforeAge !== undefined) {
     const first = ev.valid[0]?.date ?? on;
@@ -450,7 +456,15 @@ function doseSeriesDue(series: DoseSeries, birthDate: string, on: string, histor
   const empty = { earliestDate: null, dueDate: null, overdueDate: null, nextDose: null };
 
   if (!boost && ev.valid.length >= required)
-    return { ...base, ...empty, status: 'complete', dosesValid: required, dosesRequired: required, reason: `complete: ${required} of ${required} valid doses`, invalidDoses };
+    return {
+      ...base,
+      ...empty,
+      status: 'complete',
+      dosesValid: required,
+      dosesRequired: required,
+      reason: `complete: ${required} of ${required} valid doses`,
+      invalidDoses,
+    };
 
   const until = series.ageRange?.until;
   if (until && on >= addDuration(birthDate, until.age))
@@ -512,7 +526,8 @@ function doseSeriesDue(series: DoseSeries, birthDate: string, on: string, histor
     const ref = iv.fromDose === 'previous' ? ev.previous : ev.valid[iv.fromDose - 1];
     if (!ref) continue;
     const name = refName(iv.fromDose, ref, ev.valid);
-    if (iv.recommended !== undefined) dueCs.push({ date: addDuration(ref.date, iv.recommended), label: `recommended interval ${iv.recommended} after ${name}` });
+    if (iv.recommended !== undefined)
+      dueCs.push({ date: addDuration(ref.date, iv.recommended), label: `recommended interval ${iv.recommended} after ${name}` });
     earliestCs.push({ date: addDuration(ref.date, iv.min), label: `minimum interval ${iv.min} after ${name}` });
     if (iv.overdue !== undefined) overdueDates.push(addDuration(ref.date, iv.overdue));
   }
@@ -567,7 +582,10 @@ function seasonalDue(series: SeasonalSeries, birthDate: string, on: string, hist
   for (const rec of history) {
     if (rec.date < birthDate) invalidDoses.push({ ...rec, why: `dated ${rec.date}, before the birth date ${birthDate}` });
     else if (rec.date < addDays(minAgeDate, -grace))
-      invalidDoses.push({ ...rec, why: `given at age ${ageText(birthDate, rec.date)}, before the minimum age ${series.minAge} (valid from ${addDays(minAgeDate, -grace)} with the ${grace}-day grace period)` });
+      invalidDoses.push({
+        ...rec,
+        why: `given at age ${ageText(birthDate, rec.date)}, before the minimum age ${series.minAge} (valid from ${addDays(minAgeDate, -grace)} with the ${grace}-day grace period)`,
+      });
     else valid.push(rec);
   }
 
@@ -607,10 +625,15 @@ function seasonalDue(series: SeasonalSeries, birthDate: string, on: string, hist
     { date: minAgeDate, label: `minimum age ${series.minAge}` },
   ];
   const first = thisSeason[0];
-  if (n === 2 && two && first) earliestCs.push({ date: addDuration(first.date, two.minInterval), label: `minimum interval ${two.minInterval} after dose 1 of the season` });
+  if (n === 2 && two && first)
+    earliestCs.push({ date: addDuration(first.date, two.minInterval), label: `minimum interval ${two.minInterval} after dose 1 of the season` });
   const earliestC = latest(earliestCs) as Constraint;
-  const dueC = latest([{ date: addDuration(birthDate, series.recommendedAge), label: `recommended age ${series.recommendedAge}` }, ...earliestCs]) as Constraint;
-  const seasonOverdue = series.season.overdueFrom >= series.season.start ? `${startYear}-${series.season.overdueFrom}` : `${startYear + 1}-${series.season.overdueFrom}`;
+  const dueC = latest([
+    { date: addDuration(birthDate, series.recommendedAge), label: `recommended age ${series.recommendedAge}` },
+    ...earliestCs,
+  ]) as Constraint;
+  const seasonOverdue =
+    series.season.overdueFrom >= series.season.start ? `${startYear}-${series.season.overdueFrom}` : `${startYear + 1}-${series.season.overdueFrom}`;
   const overdueDates = [dueC.date, seasonOverdue];
   if (series.overdueAge !== undefined) overdueDates.push(addDuration(birthDate, series.overdueAge));
   const overdue = overdueDates.sort().at(-1) ?? seasonOverdue;

@@ -104,8 +104,7 @@ export const PHQ9: InstrumentDefinition = {
     { min: 15, max: 19, severity: 'moderately severe' },
     { min: 20, max: 27, severity: 'severe' },
   ],
-  citation:
-    'Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression severity measure. J Gen Intern Med. 2001;16(9):606–613.',
+  citation: 'Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression severity measure. J Gen Intern Med. 2001;16(9):606–613.',
   copyright: COPYRIGHT,
 };
 

@@ -44,7 +44,17 @@ export function buildOrmO01(f: OrmFacts): Hl7Message {
   const placer = entityId(f.placerNumber);
   const provider = comps(f.provider.id, f.provider.name);
   const segments: Hl7Segment[] = [
-    seg('MSH', { 3: text('CAIRN'), 4: text(f.clinicName), 5: text('LAB'), 6: text('LAB'), 7: text(f.timestamp), 9: comps('ORM', 'O01', 'ORM_O01'), 10: text(f.controlId), 11: text('P'), 12: text('2.5.1') }),
+    seg('MSH', {
+      3: text('CAIRN'),
+      4: text(f.clinicName),
+      5: text('LAB'),
+      6: text('LAB'),
+      7: text(f.timestamp),
+      9: comps('ORM', 'O01', 'ORM_O01'),
+      10: text(f.controlId),
+      11: text('P'),
+      12: text('2.5.1'),
+    }),
     seg('PID', {
       1: text('1'),
       3: comps(f.patient.mrn, '', '', 'CAIRN', 'MR'),

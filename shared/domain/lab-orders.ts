@@ -73,7 +73,9 @@ export function transitionProblem(from: LabOrderStatus, to: LabOrderStatus): str
   if (canTransition(from, to)) return null;
   if (from === to) return `the order is already ${from}`;
   const next = LAB_ORDER_TRANSITIONS[from];
-  return next.length === 0 ? `the order is ${from}: its status can no longer change` : `an order that is ${from} cannot become ${to} (it may become ${next.join(' or ')})`;
+  return next.length === 0
+    ? `the order is ${from}: its status can no longer change`
+    : `an order that is ${from} cannot become ${to} (it may become ${next.join(' or ')})`;
 }
 
 /** What the lab has reported for one test (OBR group) of an order, over every message so far. */

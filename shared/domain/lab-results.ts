@@ -1,5 +1,18 @@
 import { zonedInstant } from './schedule';
-import { field, get, groups, type Hl7Delimiters, type Hl7Group, type Hl7ErrorCondition, type Hl7Message, type Hl7Segment, readHeader, repetitionValues, segments, writeField } from '../hl7';
+import {
+  field,
+  get,
+  groups,
+  type Hl7Delimiters,
+  type Hl7Group,
+  type Hl7ErrorCondition,
+  type Hl7Message,
+  type Hl7Segment,
+  readHeader,
+  repetitionValues,
+  segments,
+  writeField,
+} from '../hl7';
 
 /**
  * Lab results from an HL7 v2 ORU^R01 or OUL^R22, pure: message in, result drafts out (no database).
@@ -52,7 +65,15 @@ export const RESULT_STATUS = {
 export type ResultStatus = (typeof RESULT_STATUS)[keyof typeof RESULT_STATUS];
 
 /** HL7 table 0078 abnormal flags Cairn shows; another code is kept as it came. */
-export const ABNORMAL_FLAGS = { N: 'normal', L: 'low', H: 'high', LL: 'critically low', HH: 'critically high', A: 'abnormal', AA: 'critically abnormal' } as const;
+export const ABNORMAL_FLAGS = {
+  N: 'normal',
+  L: 'low',
+  H: 'high',
+  LL: 'critically low',
+  HH: 'critically high',
+  A: 'abnormal',
+  AA: 'critically abnormal',
+} as const;
 
 /** An ED value (OBX-5 of type ED): kept as an attachment, never as a number or text. */
 export interface LabAttachment {
@@ -187,7 +208,8 @@ export function parseStructuredNumeric(c: string[]): ValueParts | string {
   const [comparator = '', n1 = '', sep = '', n2 = ''] = c;
   if (comparator !== '' && !['<', '>', '<=', '>=', '=', '<>'].includes(comparator)) return `SN comparator "${comparator}" is not one of < > <= >= = <>`;
   if (!NUMBER.test(n1) || (sep !== '' && !NUMBER.test(n2))) return `SN value "${c.join('^')}" does not hold a number`;
-  if (sep === '') return { ...EMPTY, valueNum: Number(n1), valueText: comparator === '' || comparator === '=' ? null : `${comparator}${n1}`, comparator: comparator || null };
+  if (sep === '')
+    return { ...EMPTY, valueNum: Number(n1), valueText: comparator === '' || comparator === '=' ? null : `${comparator}${n1}`, comparator: comparator || null };
   if (!['-', ':', '/', '+'].includes(sep)) return `SN separator "${sep}" is not one of - : / +`;
   return { ...EMPTY, valueText: `${comparator}${n1}${sep}${n2}`, comparator: comparator || null };
 }
@@ -219,7 +241,11 @@ function readValue(obx: Hl7Segment, type: string, zone: string): ValueParts | st
     }
     case 'ED': {
       const [sourceApplication = '', t = '', subtype = '', encoding = '', data = ''] = reps[0]!.map((comp) => comp[0] ?? '');
-      return { ...EMPTY, attachment: { sourceApplication, type: t, subtype, encoding, data }, valueText: `attachment (${[t, subtype].filter(Boolean).join('/')})` };
+      return {
+        ...EMPTY,
+        attachment: { sourceApplication, type: t, subtype, encoding, data },
+        valueText: `attachment (${[t, subtype].filter(Boolean).join('/')})`,
+      };
     }
     case 'DT':
       return { ...EMPTY, valueText: hl7DateToIso(texts[0] ?? '') ?? texts[0] ?? null };
@@ -266,7 +292,14 @@ function fail(reason: string, condition: Hl7ErrorCondition, segment: string, occ
 }
 
 /** One OBX as a draft, or null with the reason when it carries no result (OBX-11 = O). */
-function resultOf(obx: Hl7Segment, notes: Hl7Segment[], order: LabOrderDraft, occurrence: number, fallbackAt: string, zone: string): MapResult<LabResultDraft | null> {
+function resultOf(
+  obx: Hl7Segment,
+  notes: Hl7Segment[],
+  order: LabOrderDraft,
+  occurrence: number,
+  fallbackAt: string,
+  zone: string,
+): MapResult<LabResultDraft | null> {
   const type = get(obx, '2');
   const statusCode = get(obx, '11');
   if (get(obx, '3.1') === '') return fail('the observation identifier (OBX-3) is empty', '101', 'OBX', occurrence, 3);
@@ -407,7 +440,9 @@ export function mapOru(message: Hl7Message, options: { obxBefore?: number; timeZ
     if (inGroups.has(obx)) return;
     out.skipped.push({
       occurrence: k + 1 + obxBefore,
-      reason: specimenObx.has(obx) ? 'a specimen observation with no order (OBR) after its SPM' : 'not inside an OBR group (a patient-level observation, not a lab result)',
+      reason: specimenObx.has(obx)
+        ? 'a specimen observation with no order (OBR) after its SPM'
+        : 'not inside an OBR group (a patient-level observation, not a lab result)',
     });
   });
   out.skipped.sort((a, b) => a.occurrence - b.occurrence);

@@ -171,7 +171,13 @@ export type Hl7ReviewKind = z.infer<typeof hl7ReviewKind>;
 export const hl7ReviewStatus = z.enum(['open', 'resolved', 'dismissed']);
 
 /** A chart a review names, as far as the viewer may see it: a restricted chart shows its name only. */
-export const reviewChart = z.object({ id: z.string(), name: z.string(), mrn: z.string().nullable(), birthDate: z.string().nullable(), restricted: z.boolean() });
+export const reviewChart = z.object({
+  id: z.string(),
+  name: z.string(),
+  mrn: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  restricted: z.boolean(),
+});
 export type ReviewChart = z.infer<typeof reviewChart>;
 
 /**
@@ -232,7 +238,10 @@ export const resolveMergeInput = z
     duplicateId: z.uuid('not a patient id').optional(),
   })
   .strict()
-  .refine((v) => v.action === 'reject' || (v.survivorId !== undefined && v.duplicateId !== undefined), { path: ['survivorId'], message: 'name both charts to merge' })
+  .refine((v) => v.action === 'reject' || (v.survivorId !== undefined && v.duplicateId !== undefined), {
+    path: ['survivorId'],
+    message: 'name both charts to merge',
+  })
   .refine((v) => v.survivorId === undefined || v.survivorId !== v.duplicateId, { path: ['duplicateId'], message: 'a chart cannot be merged into itself' });
 
 /** Close an unmatched or ambiguous message without a chart: it stays stored, marked dismissed. */

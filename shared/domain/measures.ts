@@ -55,8 +55,30 @@ const TOTAL_COLECTOMY = codes({ snomed: ['26390003'], cpt: ['44150', '44155', '4
 const SYSTOLIC = '8480-6';
 const DIASTOLIC = '8462-4';
 const HBA1C = new Set(['4548-4', '17856-6']);
-const MAMMOGRAM = codes({ loinc: ['24604-1', '24605-8', '24606-6', '24610-8', '26346-7', '26347-5', '26348-3', '26349-1', '26350-9', '26351-7', '36319-2', '36625-2', '36626-0', '36627-8'], snomed: ['71651007', '24623002', '43204002', '241055006', '241057003'], cpt: ['77065', '77066', '77067'] });
-const FOBT = codes({ loinc: ['2335-8', '27396-1', '29771-3', '56490-6', '56491-4', '57905-2', '12503-9', '12504-7', '14563-1', '14564-9', '14565-6'], snomed: ['1015401000000102', '104435004', '441579003'] });
+const MAMMOGRAM = codes({
+  loinc: [
+    '24604-1',
+    '24605-8',
+    '24606-6',
+    '24610-8',
+    '26346-7',
+    '26347-5',
+    '26348-3',
+    '26349-1',
+    '26350-9',
+    '26351-7',
+    '36319-2',
+    '36625-2',
+    '36626-0',
+    '36627-8',
+  ],
+  snomed: ['71651007', '24623002', '43204002', '241055006', '241057003'],
+  cpt: ['77065', '77066', '77067'],
+});
+const FOBT = codes({
+  loinc: ['2335-8', '27396-1', '29771-3', '56490-6', '56491-4', '57905-2', '12503-9', '12504-7', '14563-1', '14564-9', '14565-6'],
+  snomed: ['1015401000000102', '104435004', '441579003'],
+});
 const FIT_DNA = codes({ loinc: ['77353-1', '77354-9'] });
 const CT_COLONOGRAPHY = codes({ loinc: ['60515-4', '72531-7'], cpt: ['74261', '74262', '74263'] });
 const FLEX_SIG = codes({ snomed: ['44441009', '425634007'], cpt: ['45330', '45331', '45333', '45338'] });
@@ -80,11 +102,16 @@ function hasConditionDuring(p: PatientFacts, set: CodeSet, from: string, to: str
 }
 
 function hasProcedureOrObservation(p: PatientFacts, set: CodeSet, from: string, to: string): boolean {
-  return p.procedures.some((x) => set.procedure.has(x.code) && x.on >= from && x.on <= to) || p.observations.some((o) => set.loinc.has(o.loinc) && o.on >= from && o.on <= to);
+  return (
+    p.procedures.some((x) => set.procedure.has(x.code) && x.on >= from && x.on <= to) ||
+    p.observations.some((o) => set.loinc.has(o.loinc) && o.on >= from && o.on <= to)
+  );
 }
 
 function hospiceOrPalliative(p: PatientFacts, period: Period): boolean {
-  return hasConditionDuring(p, HOSPICE_OR_PALLIATIVE, period.start, period.end) || hasProcedureOrObservation(p, HOSPICE_OR_PALLIATIVE, period.start, period.end);
+  return (
+    hasConditionDuring(p, HOSPICE_OR_PALLIATIVE, period.start, period.end) || hasProcedureOrObservation(p, HOSPICE_OR_PALLIATIVE, period.start, period.end)
+  );
 }
 
 const OUT: Outcome[] = ['not_in_denominator'];
@@ -120,9 +147,16 @@ const cms165: MeasureDefinition = {
     const age = ageOn(p.birthDate, period.end);
     const sixMonths = addDays(addYears(period.start, 0), 180);
     if (age < 18 || age > 85 || !hadVisit(p, period) || !hasConditionDuring(p, HYPERTENSION, '0000-01-01', sixMonths)) return OUT;
-    const onsetOk = p.conditions.some((c) => conditionMatches(c, HYPERTENSION) && (c.onset === null || c.onset <= sixMonths) && (c.abatement === null || c.abatement >= period.start));
+    const onsetOk = p.conditions.some(
+      (c) => conditionMatches(c, HYPERTENSION) && (c.onset === null || c.onset <= sixMonths) && (c.abatement === null || c.abatement >= period.start),
+    );
     if (!onsetOk) return OUT;
-    if (hospiceOrPalliative(p, period) || hasConditionDuring(p, ESRD_DIALYSIS_TRANSPLANT, '0000-01-01', period.end) || hasConditionDuring(p, PREGNANCY, period.start, period.end)) return ['excluded'];
+    if (
+      hospiceOrPalliative(p, period) ||
+      hasConditionDuring(p, ESRD_DIALYSIS_TRANSPLANT, '0000-01-01', period.end) ||
+      hasConditionDuring(p, PREGNANCY, period.start, period.end)
+    )
+      return ['excluded'];
     const bp = representativeBp(p, period);
     // Important: "controlled" is strictly below both: 140/90 exactly is not controlled.
     return [bp !== null && bp.systolic < 140 && bp.diastolic < 90 ? 'numerator' : 'gap'];
@@ -141,7 +175,10 @@ const cms122: MeasureDefinition = {
   title: 'Diabetes: Hemoglobin A1c (HbA1c) Poor Control (> 9%)',
   version: 'CMS122v13 logic',
   populations: [{ id: 'main', label: 'HbA1c above 9% or not tested (lower is better)', inverse: true }],
-  approximations: ['Diabetes is read from ICD-10-CM E10, E11, E13 (or SNOMED) present during the period.', 'The frailty and advanced-illness exclusion for ages 66 and over is not applied.'],
+  approximations: [
+    'Diabetes is read from ICD-10-CM E10, E11, E13 (or SNOMED) present during the period.',
+    'The frailty and advanced-illness exclusion for ages 66 and over is not applied.',
+  ],
   evaluate(p, period) {
     const age = ageOn(p.birthDate, period.end);
     if (age < 18 || age > 75 || !hadVisit(p, period) || !hasConditionDuring(p, DIABETES, period.start, period.end)) return OUT;
@@ -165,7 +202,12 @@ const cms125: MeasureDefinition = {
   evaluate(p, period) {
     const age = ageOn(p.birthDate, period.end);
     if (p.sex !== 'female' || age < 52 || age > 74 || !hadVisit(p, period)) return OUT;
-    if (hospiceOrPalliative(p, period) || hasConditionDuring(p, BILATERAL_MASTECTOMY, '0000-01-01', period.end) || hasProcedureOrObservation(p, BILATERAL_MASTECTOMY, '0000-01-01', period.end)) return ['excluded'];
+    if (
+      hospiceOrPalliative(p, period) ||
+      hasConditionDuring(p, BILATERAL_MASTECTOMY, '0000-01-01', period.end) ||
+      hasProcedureOrObservation(p, BILATERAL_MASTECTOMY, '0000-01-01', period.end)
+    )
+      return ['excluded'];
     const from = `${Number(period.start.slice(0, 4)) - 2}-10-01`;
     return [hasProcedureOrObservation(p, MAMMOGRAM, from, period.end) ? 'numerator' : 'gap'];
   },
@@ -180,7 +222,12 @@ const cms130: MeasureDefinition = {
   evaluate(p, period) {
     const age = ageOn(p.birthDate, period.end);
     if (age < 46 || age > 75 || !hadVisit(p, period)) return OUT;
-    if (hospiceOrPalliative(p, period) || hasConditionDuring(p, COLORECTAL_CANCER, '0000-01-01', period.end) || hasProcedureOrObservation(p, TOTAL_COLECTOMY, '0000-01-01', period.end)) return ['excluded'];
+    if (
+      hospiceOrPalliative(p, period) ||
+      hasConditionDuring(p, COLORECTAL_CANCER, '0000-01-01', period.end) ||
+      hasProcedureOrObservation(p, TOTAL_COLECTOMY, '0000-01-01', period.end)
+    )
+      return ['excluded'];
     const yearsBack = (n: number): string => addYears(period.start, -n);
     const screened =
       hasProcedureOrObservation(p, FOBT, period.start, period.end) ||
@@ -211,8 +258,14 @@ const cms138: MeasureDefinition = {
     const screens = p.observations.filter((o) => TOBACCO_SCREEN.has(o.loinc) && inPeriod(o.on, period)).sort((a, b) => b.on.localeCompare(a.on));
     const screened = screens.length > 0;
     const user = screened && screens[0]!.code !== null && TOBACCO_USER.has(screens[0]!.code);
-    const intervention = hasProcedureOrObservation(p, CESSATION_COUNSELING, period.start, period.end) || p.medications.some((m) => CESSATION_DRUG.test(m.name) && m.start <= period.end && (m.stop === null || m.stop >= period.start));
-    return [screened ? 'numerator' : 'gap', !user ? 'not_in_denominator' : intervention ? 'numerator' : 'gap', screened && (!user || intervention) ? 'numerator' : 'gap'];
+    const intervention =
+      hasProcedureOrObservation(p, CESSATION_COUNSELING, period.start, period.end) ||
+      p.medications.some((m) => CESSATION_DRUG.test(m.name) && m.start <= period.end && (m.stop === null || m.stop >= period.start));
+    return [
+      screened ? 'numerator' : 'gap',
+      !user ? 'not_in_denominator' : intervention ? 'numerator' : 'gap',
+      screened && (!user || intervention) ? 'numerator' : 'gap',
+    ];
   },
 };
 
@@ -265,7 +318,16 @@ const cms117: MeasureDefinition = {
 };
 
 /** The LOINC codes the measures read (the facts loader reads only these observations). */
-export const MEASURE_LOINCS: ReadonlySet<string> = new Set([SYSTOLIC, DIASTOLIC, ...HBA1C, ...TOBACCO_SCREEN, ...MAMMOGRAM.loinc, ...FOBT.loinc, ...FIT_DNA.loinc, ...CT_COLONOGRAPHY.loinc]);
+export const MEASURE_LOINCS: ReadonlySet<string> = new Set([
+  SYSTOLIC,
+  DIASTOLIC,
+  ...HBA1C,
+  ...TOBACCO_SCREEN,
+  ...MAMMOGRAM.loinc,
+  ...FOBT.loinc,
+  ...FIT_DNA.loinc,
+  ...CT_COLONOGRAPHY.loinc,
+]);
 
 /** Every measure Cairn reports, in report order. */
 export const MEASURES: readonly MeasureDefinition[] = [cms165, cms122, cms125, cms130, cms138, cms117];
@@ -289,8 +351,15 @@ export interface MeasureReport {
 }
 
 /** All measures over a set of charts. Denominator counts include the excluded, as eCQM reports do. */
-export function computeMeasures(patients: Iterable<PatientFacts>, period: Period, ctx: MeasureContext, measures: readonly MeasureDefinition[] = MEASURES): MeasureReport[] {
-  const acc = measures.map((m) => m.populations.map(() => ({ denominator: [] as string[], excluded: [] as string[], numerator: [] as string[], gaps: [] as string[] })));
+export function computeMeasures(
+  patients: Iterable<PatientFacts>,
+  period: Period,
+  ctx: MeasureContext,
+  measures: readonly MeasureDefinition[] = MEASURES,
+): MeasureReport[] {
+  const acc = measures.map((m) =>
+    m.populations.map(() => ({ denominator: [] as string[], excluded: [] as string[], numerator: [] as string[], gaps: [] as string[] })),
+  );
   for (const p of patients) {
     // Someone who died before the period began has no care in it to measure.
     if (p.deceasedOn !== null && p.deceasedOn < period.start) continue;
@@ -314,7 +383,14 @@ export function computeMeasures(patients: Iterable<PatientFacts>, period: Period
     populations: m.populations.map((spec, pi) => {
       const a = acc[mi]![pi]!;
       const eligible = a.denominator.length - a.excluded.length;
-      return { ...spec, denominator: a.denominator.length, exclusions: a.excluded.length, numerator: a.numerator.length, rate: eligible > 0 ? a.numerator.length / eligible : null, patients: a };
+      return {
+        ...spec,
+        denominator: a.denominator.length,
+        exclusions: a.excluded.length,
+        numerator: a.numerator.length,
+        rate: eligible > 0 ? a.numerator.length / eligible : null,
+        patients: a,
+      };
     }),
   }));
 }

@@ -285,7 +285,8 @@ function allergyAlert(allergy: ResolvedAllergy, d: DrugFacts, drugLabel: string,
 }
 
 /** Active, real allergies only: "no known allergies" and resolved/inactive entries check nothing. */
-const isActiveAllergy = (a: CheckAllergy): boolean => a.kind === 'allergy' && a.status.toLowerCase() === 'active' && Boolean(a.substance?.trim() || a.substanceCode?.trim());
+const isActiveAllergy = (a: CheckAllergy): boolean =>
+  a.kind === 'allergy' && a.status.toLowerCase() === 'active' && Boolean(a.substance?.trim() || a.substanceCode?.trim());
 
 // ---------------------------------------------------------------- drug–drug and duplicates
 
@@ -404,7 +405,14 @@ function adultDoseAlerts(d: Drug, dose: ProposedDose, who: 'adult' | 'child'): M
   const out: MedAlert[] = [];
   const label = who === 'adult' ? 'the adult maximum' : 'the adult maximum (no pediatric dosing on file)';
   if (a.maxSingle !== null && over(single, a.maxSingle)) {
-    out.push(doseAlert('major', 'dose-adult-max-single', `${d.name}: ${formatAmount(single, a.unit)} per dose is over ${label} of ${formatAmount(a.maxSingle, a.unit)} per dose.`, d));
+    out.push(
+      doseAlert(
+        'major',
+        'dose-adult-max-single',
+        `${d.name}: ${formatAmount(single, a.unit)} per dose is over ${label} of ${formatAmount(a.maxSingle, a.unit)} per dose.`,
+        d,
+      ),
+    );
   }
   if (a.maxDaily !== null && dose.perDay !== null && over(single * dose.perDay, a.maxDaily)) {
     out.push(
@@ -434,10 +442,22 @@ function pediatricDoseAlerts(d: Drug, dose: ProposedDose | undefined, patient: C
   if (p.mgPerKgDose !== null || p.mgPerKgDay !== null) {
     const age = patient.weightKg !== null && patient.weightDate ? daysBetween(patient.weightDate, patient.today) : null;
     if (age === null || patient.weightKg === null) {
-      out.push(doseAlert('major', 'dose-weight-missing', `${d.name}: no weight in the last 30 days: weigh the child before dosing (no weight recorded; mg/kg limits not checked).`, d));
+      out.push(
+        doseAlert(
+          'major',
+          'dose-weight-missing',
+          `${d.name}: no weight in the last 30 days: weigh the child before dosing (no weight recorded; mg/kg limits not checked).`,
+          d,
+        ),
+      );
     } else if (age > WEIGHT_MAX_AGE_DAYS) {
       out.push(
-        doseAlert('major', 'dose-weight-stale', `${d.name}: no weight in the last 30 days: weigh the child before dosing (last weight ${age} days old; mg/kg limits not checked).`, d),
+        doseAlert(
+          'major',
+          'dose-weight-stale',
+          `${d.name}: no weight in the last 30 days: weigh the child before dosing (last weight ${age} days old; mg/kg limits not checked).`,
+          d,
+        ),
       );
     } else weight = patient.weightKg;
   }
@@ -451,7 +471,14 @@ function pediatricDoseAlerts(d: Drug, dose: ProposedDose | undefined, patient: C
   };
   const single = limit(p.mgPerKgDose, p.maxSingleMg, 'dose');
   if (single && over(mg, single.max)) {
-    out.push(doseAlert('major', 'dose-pediatric-max-single', `${d.name}: ${formatAmount(mg, 'mg')} per dose is over the maximum of ${formatAmount(single.max, 'mg')} per dose (${single.why}).`, d));
+    out.push(
+      doseAlert(
+        'major',
+        'dose-pediatric-max-single',
+        `${d.name}: ${formatAmount(mg, 'mg')} per dose is over the maximum of ${formatAmount(single.max, 'mg')} per dose (${single.why}).`,
+        d,
+      ),
+    );
   }
   const daily = dose.perDay === null ? null : limit(p.mgPerKgDay, p.maxDailyMg, 'day');
   if (daily && dose.perDay !== null && over(mg * dose.perDay, daily.max)) {

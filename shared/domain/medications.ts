@@ -16,16 +16,19 @@ export const MED_SOURCES = ['prescribed', 'patient-reported', 'imported'] as con
 
 /** A medication added to the list (reported by the patient or imported): coded by RXCUI, or free text (uncoded). */
 const medicationAddBase = z.object({
-    patientId: id,
-    rxcui: z.string().regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits').optional(),
-    name: text(200).optional(),
-    dose: text(200).optional(),
-    route: text(50).optional(),
-    frequency: text(100).optional(),
-    source: z.enum(MED_SOURCES).default('patient-reported'),
-    encounterId: id.optional(),
-    overrides: z.array(alertOverride).default([]),
-  });
+  patientId: id,
+  rxcui: z
+    .string()
+    .regex(/^\d{1,8}$/, 'an RXCUI is 1 to 8 digits')
+    .optional(),
+  name: text(200).optional(),
+  dose: text(200).optional(),
+  route: text(50).optional(),
+  frequency: text(100).optional(),
+  source: z.enum(MED_SOURCES).default('patient-reported'),
+  encounterId: id.optional(),
+  overrides: z.array(alertOverride).default([]),
+});
 const namedOrCoded = (v: { rxcui?: string; name?: string }): boolean => v.rxcui !== undefined || (v.name !== undefined && v.name !== '');
 const NAME_OR_CODE = { message: 'choose a drug from the list or type its name', path: ['name'] };
 export const medicationAdd = medicationAddBase.refine(namedOrCoded, NAME_OR_CODE);

@@ -34,7 +34,24 @@ const ADVICE = 'use three or four unrelated words, e.g. "violet anchor marble ke
 /** The hint under a password field, so a person knows the rules before a refusal. */
 export const PASSWORD_HINT = `At least ${PASSWORD_MIN} characters: a few unrelated words work well. Not a common password, and not built from your, the user's or the clinic's name.`;
 
-const LEET: Record<string, string> = { '4': 'a', '@': 'a', '8': 'b', '(': 'c', '3': 'e', '6': 'g', '9': 'g', '1': 'i', '!': 'i', '|': 'l', '0': 'o', $: 's', '5': 's', '7': 't', '+': 't', '2': 'z' };
+const LEET: Record<string, string> = {
+  '4': 'a',
+  '@': 'a',
+  '8': 'b',
+  '(': 'c',
+  '3': 'e',
+  '6': 'g',
+  '9': 'g',
+  '1': 'i',
+  '!': 'i',
+  '|': 'l',
+  '0': 'o',
+  $: 's',
+  '5': 's',
+  '7': 't',
+  '+': 't',
+  '2': 'z',
+};
 
 const lettersOnly = (s: string): string => s.replace(/[^a-z]/g, '');
 const fold = (s: string, one: 'i' | 'l'): string => [...s].map((c) => (c === '1' ? one : (LEET[c] ?? c))).join('');
@@ -62,7 +79,13 @@ function repeatedUnit(s: string): string | null {
   return m ? m[1]! : null;
 }
 
-const RUNS = ['abcdefghijklmnopqrstuvwxyz', '01234567890123456789', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p', 'qazwsxedcrfvtgbyhnujmikolp'];
+const RUNS = [
+  'abcdefghijklmnopqrstuvwxyz',
+  '01234567890123456789',
+  'qwertyuiopasdfghjklzxcvbnm',
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p',
+  'qazwsxedcrfvtgbyhnujmikolp',
+];
 
 /** A keyboard row or counting run, forwards or backwards ("123456789012", "qwertyuiopas"). */
 function isRun(s: string): boolean {
@@ -76,12 +99,20 @@ function isRun(s: string): boolean {
 
 /** Name words worth refusing: the whole name folded, and each word of it of 3 letters or more. */
 function nameTokens(ctx: PasswordContext): { label: string; tokens: string[] }[] {
-  const named: [string, string | undefined][] = [['the user name', ctx.username], ["the person's name", ctx.displayName], ["the clinic's name", ctx.clinicName], ['the name of the product', PRODUCT_NAME]];
+  const named: [string, string | undefined][] = [
+    ['the user name', ctx.username],
+    ["the person's name", ctx.displayName],
+    ["the clinic's name", ctx.clinicName],
+    ['the name of the product', PRODUCT_NAME],
+  ];
   return named
     .filter((n): n is [string, string] => typeof n[1] === 'string' && n[1].trim() !== '')
     .map(([label, value]) => {
       const lower = value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-      const words = lower.split(/[^a-z0-9]+/).map(lettersOnly).filter((x) => x.length >= 3);
+      const words = lower
+        .split(/[^a-z0-9]+/)
+        .map(lettersOnly)
+        .filter((x) => x.length >= 3);
       const whole = lettersOnly(lower);
       return { label, tokens: [...new Set([whole, ...words])].filter((x) => x.length >= 3).sort((a, b) => b.length - a.length) };
     });

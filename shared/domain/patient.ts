@@ -25,9 +25,9 @@ const typedDate = z
 
 /** A birth date: ISO calendar date that exists, not in the future, not before 1880. */
 export const birthDate = typedDate.superRefine((v, ctx) => {
-    if (!isIsoDate(v)) ctx.addIssue({ code: 'custom', message: `invalid date "${v}": use a real calendar date as YYYY-MM-DD` });
-    else if (v > isoToday()) ctx.addIssue({ code: 'custom', message: `birth date ${v} is in the future` });
-    else if (v < '1880-01-01') ctx.addIssue({ code: 'custom', message: `birth date ${v} is before 1880` });
+  if (!isIsoDate(v)) ctx.addIssue({ code: 'custom', message: `invalid date "${v}": use a real calendar date as YYYY-MM-DD` });
+  else if (v > isoToday()) ctx.addIssue({ code: 'custom', message: `birth date ${v} is in the future` });
+  else if (v < '1880-01-01') ctx.addIssue({ code: 'custom', message: `birth date ${v} is before 1880` });
 });
 
 /** The day the patient died (recorded or imported): a real date, not in the future. */
@@ -112,7 +112,11 @@ const patientFields = z.object({
   sex: administrativeSex,
   genderIdentity: optionalText(100),
   phone: phone.optional().or(z.literal('').transform(() => undefined)),
-  email: z.email('email is not valid').max(200).optional().or(z.literal('').transform(() => undefined)),
+  email: z
+    .email('email is not valid')
+    .max(200)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   address: address.optional(),
   mrn: mrn.optional().or(z.literal('').transform(() => undefined)),
   identifiers: z.array(identifier).max(20),
@@ -125,7 +129,10 @@ const patientFields = z.object({
 });
 
 /** The checks that span fields: who a contact is needs their name and number; death after birth. */
-function checkPeople(p: { emergencyContact?: EmergencyContact | undefined; guarantor?: Guarantor | undefined; birthDate?: string | undefined; deceasedOn?: string | undefined }, ctx: z.RefinementCtx): void {
+function checkPeople(
+  p: { emergencyContact?: EmergencyContact | undefined; guarantor?: Guarantor | undefined; birthDate?: string | undefined; deceasedOn?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   const e = p.emergencyContact;
   if (e && (e.name || e.relationship || e.phone)) {
     if (!e.name) ctx.addIssue({ code: 'custom', path: ['emergencyContact', 'name'], message: 'give the emergency contact’s name' });
@@ -264,5 +271,7 @@ export function ageLabel(p: { birthDate: string; deceasedOn: string | null }, to
 
 /** The refusal for acts that need a living patient (a visit, a booking, a prescription). */
 export function deceasedRefusal(p: { deceasedOn: string | null }, act: string): string | null {
-  return p.deceasedOn ? `this patient died on ${p.deceasedOn}: ${act} is not possible. If the date of death is a mistake, correct it in the demographics first.` : null;
+  return p.deceasedOn
+    ? `this patient died on ${p.deceasedOn}: ${act} is not possible. If the date of death is a mistake, correct it in the demographics first.`
+    : null;
 }

@@ -28,7 +28,10 @@ export const dueListInput = z
   .object({
     on: isoDate.optional(),
     ruleIds: z.array(z.string().min(1).max(80)).max(50).optional(),
-    statuses: z.array(z.enum(['due', 'overdue'])).min(1).default(['due', 'overdue']),
+    statuses: z
+      .array(z.enum(['due', 'overdue']))
+      .min(1)
+      .default(['due', 'overdue']),
     providerId: z.string().min(1).max(80).optional(),
     limit: z.number().int().min(1).max(100_000).default(1000),
   })

@@ -141,7 +141,8 @@ export function latestEvidence(p: PatientFacts, codes: CodeSet, label: string, o
   let best: Evidence | null = null;
   if (codes.loinc.size > 0) {
     for (const o of p.observations) {
-      if (o.on <= on && codes.loinc.has(o.loinc) && (best === null || o.on > best.on)) best = { kind: 'observation', code: o.loinc, label, on: o.on, value: o.value };
+      if (o.on <= on && codes.loinc.has(o.loinc) && (best === null || o.on > best.on))
+        best = { kind: 'observation', code: o.loinc, label, on: o.on, value: o.value };
     }
   }
   if (kind === undefined && codes.procedure.size > 0) {

@@ -35,7 +35,8 @@ export function deaCheckDigit(digits: string): number {
 /** Why `v` (upper case, no spaces) is not a DEA registration number, or null when it is one. */
 export function deaProblem(v: string): string | null {
   if (!/^[A-Z]{2}\d{7}$/.test(v)) return `DEA number "${v}" must be 2 letters then 7 digits (e.g. AB1234563)`;
-  if (Number(v[8]) !== deaCheckDigit(v.slice(2))) return `DEA number "${v}" fails its check digit, so a digit is mistyped: copy it again from the DEA registration certificate`;
+  if (Number(v[8]) !== deaCheckDigit(v.slice(2)))
+    return `DEA number "${v}" fails its check digit, so a digit is mistyped: copy it again from the DEA registration certificate`;
   return null;
 }
 
@@ -60,7 +61,9 @@ export const dea = z
   });
 
 /** An NPI or DEA field as a form sends it: empty (or null) means "not recorded". */
-function orNone<T extends z.ZodType<string, string>>(schema: T): z.ZodPipe<z.ZodPipe<z.ZodNullable<z.ZodString>, z.ZodTransform<string | null, string | null>>, z.ZodNullable<T>> {
+function orNone<T extends z.ZodType<string, string>>(
+  schema: T,
+): z.ZodPipe<z.ZodPipe<z.ZodNullable<z.ZodString>, z.ZodTransform<string | null, string | null>>, z.ZodNullable<T>> {
   return z
     .string()
     .nullable()
@@ -80,7 +83,11 @@ export const clinicSettings = z
       .max(3, 'at most 3 address lines')
       .transform((lines) => lines.filter((l) => l !== ''))
       .refine((lines) => lines.length > 0, 'give the clinic address (street, then city, state and ZIP): pharmacies need it on a prescription'),
-    phone: phone.nullable().optional().or(z.literal('').transform(() => null)).transform((v) => v ?? null),
+    phone: phone
+      .nullable()
+      .optional()
+      .or(z.literal('').transform(() => null))
+      .transform((v) => v ?? null),
   })
   .strict();
 export type ClinicSettings = z.output<typeof clinicSettings>;
@@ -102,6 +109,11 @@ export const PRESCRIBER_ROLES: readonly string[] = ['physician'];
 export function idsOnlyForPrescribers(v: { role: string; npi?: string | null | undefined; dea?: string | null | undefined }, ctx: z.RefinementCtx): void {
   if (PRESCRIBER_ROLES.includes(v.role)) return;
   for (const field of ['npi', 'dea'] as const) {
-    if (v[field]) ctx.addIssue({ code: 'custom', path: [field], message: `${field === 'npi' ? 'an NPI' : 'a DEA number'} is recorded for physicians (who prescribe) only` });
+    if (v[field])
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${field === 'npi' ? 'an NPI' : 'a DEA number'} is recorded for physicians (who prescribe) only`,
+      });
   }
 }

@@ -136,11 +136,13 @@ function hasRiskFactor(p: PatientFacts, c: CompiledRule, on: string): Evidence |
   const rf = c.rule.riskFactor;
   if (!rf || !c.risk) return null;
   for (const cond of p.conditions) {
-    if (conditionMatches(cond, c.risk) && (cond.onset === null || cond.onset <= on)) return { kind: 'condition', code: cond.icd10 ?? cond.snomed ?? '', label: cond.display, on: cond.onset ?? '' };
+    if (conditionMatches(cond, c.risk) && (cond.onset === null || cond.onset <= on))
+      return { kind: 'condition', code: cond.icd10 ?? cond.snomed ?? '', label: cond.display, on: cond.onset ?? '' };
   }
   // Observations: the latest one decides (a BMI that came down no longer counts).
   const latest = latestEvidence(p, c.risk, rf.label, on, 'observation');
-  if (latest && rf.observationAtLeast !== undefined && latest.value !== null && latest.value !== undefined && latest.value >= rf.observationAtLeast) return latest;
+  if (latest && rf.observationAtLeast !== undefined && latest.value !== null && latest.value !== undefined && latest.value >= rf.observationAtLeast)
+    return latest;
   return null;
 }
 
@@ -181,7 +183,14 @@ export function evaluateRule(p: PatientFacts, c: CompiledRule, on: string, versi
     // "Once" covers for good; otherwise the later end wins.
     if (!best || (best.until !== null && (until === null || until > best.until))) best = { evidence: found, until };
   }
-  if (best) return { ...base, status: 'done', dueOn: best.until, evidence: best.evidence, why: best.until === null ? `done ${best.evidence.on} (once is enough)` : `done ${best.evidence.on}; next due ${best.until}` };
+  if (best)
+    return {
+      ...base,
+      status: 'done',
+      dueOn: best.until,
+      evidence: best.evidence,
+      why: best.until === null ? `done ${best.evidence.on} (once is enough)` : `done ${best.evidence.on}; next due ${best.until}`,
+    };
 
   // Due since the last one's interval ran out, or (never done) since the patient became eligible.
   const dueOn = last?.until ?? birthdayAt(p.birthDate, r.minAge);

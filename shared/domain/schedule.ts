@@ -89,7 +89,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
     formatters.set(tz, f);
   }
   return f;
@@ -98,7 +108,15 @@ function formatter(tz: string): Intl.DateTimeFormat {
 function parts(ms: number, tz: string): { y: number; mo: number; d: number; h: number; mi: number; s: number; wd: string } {
   const p: Record<string, string> = {};
   for (const x of formatter(tz).formatToParts(new Date(ms))) p[x.type] = x.value;
-  return { y: Number(p['year']), mo: Number(p['month']), d: Number(p['day']), h: Number(p['hour']), mi: Number(p['minute']), s: Number(p['second']), wd: (p['weekday'] ?? '').toLowerCase().slice(0, 3) };
+  return {
+    y: Number(p['year']),
+    mo: Number(p['month']),
+    d: Number(p['day']),
+    h: Number(p['hour']),
+    mi: Number(p['minute']),
+    s: Number(p['second']),
+    wd: (p['weekday'] ?? '').toLowerCase().slice(0, 3),
+  };
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -168,7 +186,10 @@ export function overlaps(a: Interval, b: Interval): boolean {
 export function openingsOn(date: string, hours: ClinicHours): Interval[] {
   const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
   const weekday = WEEKDAYS[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()]!;
-  return hours.days[weekday].map((o) => ({ start: zonedInstant(date, hhmmMinutes(o.start), hours.timeZone), end: zonedInstant(date, hhmmMinutes(o.end), hours.timeZone) }));
+  return hours.days[weekday].map((o) => ({
+    start: zonedInstant(date, hhmmMinutes(o.start), hours.timeZone),
+    end: zonedInstant(date, hhmmMinutes(o.end), hours.timeZone),
+  }));
 }
 
 /**
@@ -287,7 +308,9 @@ export function flowTransitionProblem(from: AppointmentStatus, to: AppointmentSt
   const t = FLOW_LABELS[to].toLowerCase();
   if (from === to) return `the appointment is already ${f}`;
   const next = FLOW_TRANSITIONS[from];
-  return next.length === 0 ? `the appointment is ${f}: its status can no longer change` : `an appointment that is ${f} cannot become ${t} (next: ${next.map((s) => FLOW_LABELS[s].toLowerCase()).join(' or ')})`;
+  return next.length === 0
+    ? `the appointment is ${f}: its status can no longer change`
+    : `an appointment that is ${f} cannot become ${t} (next: ${next.map((s) => FLOW_LABELS[s].toLowerCase()).join(' or ')})`;
 }
 
 /** What front desk confirms at check-in, kept with the transition. */

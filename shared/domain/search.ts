@@ -1,11 +1,7 @@
 import { parseTypedDate } from './dates';
 
 /** How a search box text is read. */
-export type SearchQuery =
-  | { kind: 'empty' }
-  | { kind: 'birthDate'; date: string }
-  | { kind: 'digits'; digits: string }
-  | { kind: 'text'; terms: string[] };
+export type SearchQuery = { kind: 'empty' } | { kind: 'birthDate'; date: string } | { kind: 'digits'; digits: string } | { kind: 'text'; terms: string[] };
 
 /**
  * Classifies what a person typed: a birth date (1980-03-04 or 03/04/1980), a run of digits

@@ -236,7 +236,15 @@ const optionList = z
   .array(selectOption)
   .min(1, 'a select field needs at least one option')
   .max(500)
-  .superRefine((opts, ctx) => uniqueBy(opts, (o) => o.value, 'option value', (i) => [i, 'value'], ctx));
+  .superRefine((opts, ctx) =>
+    uniqueBy(
+      opts,
+      (o) => o.value,
+      'option value',
+      (i) => [i, 'value'],
+      ctx,
+    ),
+  );
 
 const common = { id: kebabId('field id'), label };
 const textProps = {
@@ -277,7 +285,15 @@ const rosField = z.strictObject({
   systems: z
     .array(rosSystemId)
     .min(1)
-    .superRefine((s, ctx) => uniqueBy(s, (x) => x, 'ROS system', (i) => [i], ctx))
+    .superRefine((s, ctx) =>
+      uniqueBy(
+        s,
+        (x) => x,
+        'ROS system',
+        (i) => [i],
+        ctx,
+      ),
+    )
     .default(() => [...ROS_SYSTEM_IDS]),
   required,
 });
@@ -290,7 +306,15 @@ const examField = z.strictObject({
     .array(z.strictObject({ id: kebabId('exam system id'), label }))
     .min(1)
     .max(60)
-    .superRefine((s, ctx) => uniqueBy(s, (x) => x.id, 'exam system id', (i) => [i, 'id'], ctx))
+    .superRefine((s, ctx) =>
+      uniqueBy(
+        s,
+        (x) => x.id,
+        'exam system id',
+        (i) => [i, 'id'],
+        ctx,
+      ),
+    )
     .default(() => DEFAULT_EXAM_SYSTEMS.map((s) => ({ ...s }))),
   required,
 });
@@ -306,26 +330,13 @@ const lesionField = z.strictObject({
   required,
 });
 
-export const FIELD_KINDS = [
-  'text',
-  'textarea',
-  'number',
-  'select',
-  'multiselect',
-  'checkbox',
-  'date',
-  'ros',
-  'exam',
-  'instrument',
-  'lesion',
-] as const;
+export const FIELD_KINDS = ['text', 'textarea', 'number', 'select', 'multiselect', 'checkbox', 'date', 'ros', 'exam', 'instrument', 'lesion'] as const;
 
 export const field = z.discriminatedUnion(
   'kind',
   [textField, textareaField, numberField, selectField, multiselectField, checkboxField, dateField, rosField, examField, instrumentField, lesionField],
   {
-    error: (iss) =>
-      iss.code === 'invalid_union' ? `unknown field kind: use one of ${FIELD_KINDS.join(', ')}` : undefined,
+    error: (iss) => (iss.code === 'invalid_union' ? `unknown field kind: use one of ${FIELD_KINDS.join(', ')}` : undefined),
   },
 );
 /** A validated field (defaults applied: ros/exam `systems` and lesion `bodySites` are always present). */
@@ -423,7 +434,10 @@ export const instrumentValue = z.strictObject({
 });
 export type InstrumentValue = z.infer<typeof instrumentValue>;
 
-const lesionSize = z.number().min(LESION_SIZE_MM.min, `size must be at least ${LESION_SIZE_MM.min} mm`).max(LESION_SIZE_MM.max, `size must be at most ${LESION_SIZE_MM.max} mm`);
+const lesionSize = z
+  .number()
+  .min(LESION_SIZE_MM.min, `size must be at least ${LESION_SIZE_MM.min} mm`)
+  .max(LESION_SIZE_MM.max, `size must be at most ${LESION_SIZE_MM.max} mm`);
 export const lesionValue = z.strictObject({
   /** A value from the field's bodySites. */
   bodySite: z.string().optional(),
@@ -522,11 +536,7 @@ function numberValueSchema(f: FieldOfKind<'number'>): z.ZodType<number> {
     const tooHigh = max !== undefined && v > max;
     if (tooLow || tooHigh) {
       const range =
-        min !== undefined && max !== undefined
-          ? `between ${fmt(min)} and ${u(max)}`
-          : min !== undefined
-            ? `at least ${u(min)}`
-            : `at most ${u(max ?? v)}`;
+        min !== undefined && max !== undefined ? `between ${fmt(min)} and ${u(max)}` : min !== undefined ? `at least ${u(min)}` : `at most ${u(max ?? v)}`;
       ctx.addIssue({ code: 'custom', message: `${f.label} must be ${range} (got ${fmt(v)})` });
       return;
     }
@@ -565,15 +575,19 @@ export function fieldValueSchema(f: Field, options: ContentOptions): z.ZodType<F
       const check = optionCheck(f);
       return z.array(z.string(), { error: `${f.label}: expected a list of options` }).superRefine((vs, ctx) => {
         vs.forEach((v, i) => check(v, ctx, [i]));
-        uniqueBy(vs, (v) => v, `${f.label} choice`, (i) => [i], ctx);
+        uniqueBy(
+          vs,
+          (v) => v,
+          `${f.label} choice`,
+          (i) => [i],
+          ctx,
+        );
       });
     }
     case 'checkbox':
       return z.boolean({ error: `${f.label} must be true or false` });
     case 'date':
-      return z
-        .string({ error: `${f.label} must be a date` })
-        .refine(isIsoDate, `${f.label} must be a real calendar date written YYYY-MM-DD`);
+      return z.string({ error: `${f.label} must be a date` }).refine(isIsoDate, `${f.label} must be a real calendar date written YYYY-MM-DD`);
     case 'ros':
       return rosValue.superRefine((v, ctx) => {
         const asked = new Set<string>(f.systems);
@@ -590,7 +604,8 @@ export function fieldValueSchema(f: Field, options: ContentOptions): z.ZodType<F
         const labels = new Map(f.systems.map((s) => [s.id, s.label]));
         for (const [id, e] of Object.entries(v.systems)) {
           const name = labels.get(id);
-          if (name === undefined) ctx.addIssue({ code: 'custom', path: ['systems', id], message: `${f.label}: "${id}" is not an exam system of this template` });
+          if (name === undefined)
+            ctx.addIssue({ code: 'custom', path: ['systems', id], message: `${f.label}: "${id}" is not an exam system of this template` });
           else if (forSigning && e.status === 'abnormal' && blank(e.text)) {
             ctx.addIssue({ code: 'custom', path: ['systems', id, 'text'], message: `${f.label}: ${name} is abnormal: describe the finding to sign` });
           }
@@ -711,7 +726,10 @@ const inline = (s: string): string => s.trim().replace(/\s+/g, ' ');
 const sentence = (s: string): string => (/[.!?]$/.test(s) ? s : `${s}.`);
 
 /** What each ROS system reads as, the "all others negative" switch applied. */
-export function resolveRos(f: FieldOfKind<'ros'>, value: RosValue): { system: RosSystemId; label: string; status: RosStatus; text: string; implied: boolean }[] {
+export function resolveRos(
+  f: FieldOfKind<'ros'>,
+  value: RosValue,
+): { system: RosSystemId; label: string; status: RosStatus; text: string; implied: boolean }[] {
   return f.systems.map((system) => {
     const e = value.systems[system];
     const stated = e?.status ?? 'not_reviewed';

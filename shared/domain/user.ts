@@ -25,7 +25,10 @@ export const password = z
   });
 
 /** An object-level check of `field` against the names the same input carries (user name, person's and clinic's name). */
-export function passwordAgainstNames<T extends Record<string, unknown>>(field: keyof T & string, names: (v: T) => PasswordContext): (v: T, ctx: z.RefinementCtx) => void {
+export function passwordAgainstNames<T extends Record<string, unknown>>(
+  field: keyof T & string,
+  names: (v: T) => PasswordContext,
+): (v: T, ctx: z.RefinementCtx) => void {
   return (v, ctx) => {
     const p = String(v[field]);
     // What the field's own check found is reported there once; this adds only what the names show.

@@ -46,7 +46,14 @@ export function readBundle(json: unknown): ReadBundle | { error: ImportIssue } {
   }
   const bundle = json as unknown as Bundle;
   if (typeof bundle.type !== 'string' || !READABLE_TYPES.has(bundle.type)) {
-    return { error: { index: null, path: 'type', resourceType: 'Bundle', message: `cannot import a Bundle of type "${String(bundle.type)}": use a transaction or collection bundle` } };
+    return {
+      error: {
+        index: null,
+        path: 'type',
+        resourceType: 'Bundle',
+        message: `cannot import a Bundle of type "${String(bundle.type)}": use a transaction or collection bundle`,
+      },
+    };
   }
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) {
     return { error: { index: null, path: 'entry', resourceType: 'Bundle', message: 'entry must be an array' } };
@@ -65,7 +72,12 @@ export function readBundle(json: unknown): ReadBundle | { error: ImportIssue } {
     const fullUrl = typeof e.fullUrl === 'string' ? e.fullUrl : null;
     const id = typeof resource['id'] === 'string' && resource['id'] !== '' ? resource['id'] : fullUrl ? lastSegment(fullUrl) : null;
     if (id === null) {
-      issues.push({ index, path: `entry[${index}].resource.id`, resourceType: type, message: 'resource has neither an id nor an entry fullUrl to identify it' });
+      issues.push({
+        index,
+        path: `entry[${index}].resource.id`,
+        resourceType: type,
+        message: 'resource has neither an id nor an entry fullUrl to identify it',
+      });
       return;
     }
     const key = `${type}/${id}`;
@@ -89,7 +101,10 @@ export function readBundle(json: unknown): ReadBundle | { error: ImportIssue } {
 }
 
 function lastSegment(url: string): string | null {
-  const s = url.replace(/^urn:uuid:/, '').split('/').pop();
+  const s = url
+    .replace(/^urn:uuid:/, '')
+    .split('/')
+    .pop();
   return s && s !== '' ? s : null;
 }
 

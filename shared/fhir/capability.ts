@@ -52,16 +52,27 @@ export function capabilityStatement(i: CapabilityInput): CapabilityStatement {
       {
         mode: 'server',
         security: {
-          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }], text: 'OAuth2 client credentials (SMART backend services, client secret)' }],
+          service: [
+            {
+              coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }],
+              text: 'OAuth2 client credentials (SMART backend services, client secret)',
+            },
+          ],
           extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'token', valueUri: i.tokenUrl }] }],
-          description: 'Ask the clinic administrator for a client (cairn server fhir-client add); POST grant_type=client_credentials to the token endpoint; send the token as a Bearer token.',
+          description:
+            'Ask the clinic administrator for a client (cairn server fhir-client add); POST grant_type=client_credentials to the token endpoint; send the token as a Bearer token.',
         },
         resource: Object.entries(i.searchParams).map(([type, params]): CapabilityStatementRestResource => ({
           type: type as CapabilityStatementRestResource['type'],
           interaction: [{ code: 'read' }, { code: 'search-type' }],
           searchInclude: params.includes('patient') || params.includes('subject') ? [`${type}:patient`] : undefined,
           searchParam: params.map((name) => ({ name, type: PARAM_TYPE[name] ?? 'token' })),
-          ...(type === 'Patient' && { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }, { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' }] }),
+          ...(type === 'Patient' && {
+            operation: [
+              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+              { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
+            ],
+          }),
         })),
         operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
       },

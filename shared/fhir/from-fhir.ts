@@ -35,7 +35,8 @@ export const SYSTEMS = {
 } as const;
 
 /** The Cairn records an import writes (the synced entity names). */
-export type ImportEntity = 'patient' | 'encounter' | 'observation' | 'condition' | 'allergy' | 'medication_event' | 'immunization' | 'procedure' | 'diagnostic_report' | 'care_plan';
+export type ImportEntity =
+  'patient' | 'encounter' | 'observation' | 'condition' | 'allergy' | 'medication_event' | 'immunization' | 'procedure' | 'diagnostic_report' | 'care_plan';
 
 /** A column value: plain, or a reference to one (`ref`) or several (`refs`, stored as a JSON array) imported resources. */
 export type Cell = string | number | null | { ref: SourceKey } | { refs: SourceKey[] };
@@ -60,10 +61,7 @@ export interface MapContext {
   resolve: (reference: string | undefined) => SourceKey | null;
 }
 
-export type MapOutcome =
-  | { kind: 'rows'; drafts: Draft[]; notes: string[] }
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'error'; issues: ImportIssue[] };
+export type MapOutcome = { kind: 'rows'; drafts: Draft[]; notes: string[] } | { kind: 'skipped'; reason: string } | { kind: 'error'; issues: ImportIssue[] };
 
 /** Resource types not imported, with the reason the summary gives. */
 export const SKIP_REASONS: Record<string, string> = {
@@ -85,13 +83,29 @@ export const SKIP_REASONS: Record<string, string> = {
 };
 
 /** The order resources are applied in, so references point back at rows already written. */
-export const APPLY_ORDER = ['Patient', 'Encounter', 'Condition', 'AllergyIntolerance', 'Observation', 'DiagnosticReport', 'MedicationRequest', 'Immunization', 'Procedure', 'CarePlan'];
+export const APPLY_ORDER = [
+  'Patient',
+  'Encounter',
+  'Condition',
+  'AllergyIntolerance',
+  'Observation',
+  'DiagnosticReport',
+  'MedicationRequest',
+  'Immunization',
+  'Procedure',
+  'CarePlan',
+];
 
 class Issues {
   readonly list: ImportIssue[] = [];
   constructor(private readonly entry: SourceEntry) {}
   add(path: string, message: string): void {
-    this.list.push({ index: this.entry.index, path: `entry[${this.entry.index}].resource${path === '' ? '' : `.${path}`}`, resourceType: this.entry.resource.resourceType, message });
+    this.list.push({
+      index: this.entry.index,
+      path: `entry[${this.entry.index}].resource${path === '' ? '' : `.${path}`}`,
+      resourceType: this.entry.resource.resourceType,
+      message,
+    });
   }
 }
 
@@ -206,7 +220,14 @@ function mapPatient(p: Patient, issues: Issues): Draft[] {
 
 // ---------------------------------------------------------------- Encounter
 
-const ENCOUNTER_STATUS: Record<string, string> = { planned: 'planned', arrived: 'checked_in', triaged: 'checked_in', 'in-progress': 'in_progress', onleave: 'in_progress', finished: 'finished' };
+const ENCOUNTER_STATUS: Record<string, string> = {
+  planned: 'planned',
+  arrived: 'checked_in',
+  triaged: 'checked_in',
+  'in-progress': 'in_progress',
+  onleave: 'in_progress',
+  finished: 'finished',
+};
 
 /** Cairn's visit types from the FHIR class and type (Synthea types are SNOMED encounter codes with free text). */
 export function visitTypeOf(e: Encounter): string {
@@ -251,7 +272,14 @@ function mapEncounter(e: Encounter, issues: Issues, ctx: MapContext): Draft[] | 
 
 // ---------------------------------------------------------------- Condition
 
-const PROBLEM_STATUS: Record<string, string> = { active: 'active', recurrence: 'active', relapse: 'active', inactive: 'inactive', remission: 'inactive', resolved: 'resolved' };
+const PROBLEM_STATUS: Record<string, string> = {
+  active: 'active',
+  recurrence: 'active',
+  relapse: 'active',
+  inactive: 'inactive',
+  remission: 'inactive',
+  resolved: 'resolved',
+};
 
 function mapCondition(c: Condition, issues: Issues, ctx: MapContext): { drafts: Draft[]; notes: string[] } | string {
   const verification = coding(c.verificationStatus)?.code;
@@ -398,7 +426,10 @@ function mapObservation(o: Observation, issues: Issues, ctx: MapContext): Draft[
   if (o.status === 'entered-in-error' || o.status === 'cancelled') return `observation marked ${o.status} at the source`;
   const { loinc, display } = codeOf(o.code);
   if (!loinc) issues.add('code', 'the observation has no code');
-  const effective = when(issues, 'effectiveDateTime', o.effectiveDateTime) ?? when(issues, 'effectivePeriod.start', o.effectivePeriod?.start) ?? when(issues, 'issued', o.issued);
+  const effective =
+    when(issues, 'effectiveDateTime', o.effectiveDateTime) ??
+    when(issues, 'effectivePeriod.start', o.effectivePeriod?.start) ??
+    when(issues, 'issued', o.issued);
   if (effective === null && issues.list.length === 0) issues.add('effectiveDateTime', 'the observation has no effective time (effective[x] or issued)');
   const category = categoryOf(o);
   const common: Record<string, Cell> = {
@@ -417,13 +448,27 @@ function mapObservation(o: Observation, issues: Issues, ctx: MapContext): Draft[
     return o.component.map((c, i) => {
       const code = codeOf(c.code);
       if (!code.loinc) issues.add(`component[${i}].code`, 'the component has no code');
-      return { entity: 'observation', table: 'observations', key: `#${code.loinc ?? i}`, row: { ...common, loinc: code.loinc ?? '', display: code.display, ...valueCells(code.loinc ?? '', c) }, ...(vitalSet !== undefined && { vitalSet }) };
+      return {
+        entity: 'observation',
+        table: 'observations',
+        key: `#${code.loinc ?? i}`,
+        row: { ...common, loinc: code.loinc ?? '', display: code.display, ...valueCells(code.loinc ?? '', c) },
+        ...(vitalSet !== undefined && { vitalSet }),
+      };
     });
   }
   // Comments on the result (a lab's "specimen hemolyzed") are kept as the results views show them.
   const notes = (o.note ?? []).map((n) => n.text?.trim()).filter((t): t is string => !!t);
   const noted: Record<string, Cell> = notes.length > 0 ? { lab_notes: JSON.stringify(notes) } : {};
-  return [{ entity: 'observation', table: 'observations', key: '', row: { ...common, loinc: loinc ?? '', display, ...valueCells(loinc ?? '', o), ...noted }, ...(vitalSet !== undefined && { vitalSet }) }];
+  return [
+    {
+      entity: 'observation',
+      table: 'observations',
+      key: '',
+      row: { ...common, loinc: loinc ?? '', display, ...valueCells(loinc ?? '', o), ...noted },
+      ...(vitalSet !== undefined && { vitalSet }),
+    },
+  ];
 }
 
 // ---------------------------------------------------------------- DiagnosticReport
@@ -459,18 +504,29 @@ function doseText(m: MedicationRequest): { dose: string | null; route: string | 
   const d = m.dosageInstruction?.[0];
   const q = d?.doseAndRate?.[0]?.doseQuantity;
   const r = d?.timing?.repeat;
-  const frequency = r?.frequency && r.period && r.periodUnit ? `${r.frequency} per ${r.period === 1 ? '' : `${r.period} `}${r.periodUnit}` : (d?.asNeededBoolean ? 'as needed' : null);
-  return { dose: q?.value !== undefined ? `${q.value} ${q.unit ?? q.code ?? ''}`.trim() : (d?.text ?? null), route: d?.route ? textOf(d.route) : null, frequency };
+  const frequency =
+    r?.frequency && r.period && r.periodUnit
+      ? `${r.frequency} per ${r.period === 1 ? '' : `${r.period} `}${r.periodUnit}`
+      : d?.asNeededBoolean
+        ? 'as needed'
+        : null;
+  return {
+    dose: q?.value !== undefined ? `${q.value} ${q.unit ?? q.code ?? ''}`.trim() : (d?.text ?? null),
+    route: d?.route ? textOf(d.route) : null,
+    frequency,
+  };
 }
 
 const STOPPED = new Set(['stopped', 'completed', 'cancelled']);
 
 function mapMedicationRequest(m: MedicationRequest, issues: Issues, ctx: MapContext): Draft[] | string {
   if (m.status === 'entered-in-error' || m.status === 'draft') return `medication request marked ${m.status} at the source`;
-  if (m.intent && !['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'plan', 'proposal'].includes(m.intent)) return `medication request intent "${m.intent}" is not imported`;
+  if (m.intent && !['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'plan', 'proposal'].includes(m.intent))
+    return `medication request intent "${m.intent}" is not imported`;
   const cc = m.medicationCodeableConcept;
   if (!cc) {
-    if (m.medicationReference) issues.add('medicationReference', 'a medication named by reference (a Medication resource) is not imported yet: use medicationCodeableConcept');
+    if (m.medicationReference)
+      issues.add('medicationReference', 'a medication named by reference (a Medication resource) is not imported yet: use medicationCodeableConcept');
     else issues.add('medicationCodeableConcept', 'the request names no medication');
     return [];
   }
@@ -492,7 +548,13 @@ function mapMedicationRequest(m: MedicationRequest, issues: Issues, ctx: MapCont
     encounter_id: ref(ctx, m.encounter),
   };
   const drafts: Draft[] = [
-    { entity: 'medication_event', table: 'medication_events', key: '#start', course: true, row: { ...base, event: 'start', reason: m.reasonCode?.[0] ? textOf(m.reasonCode[0]) : null, effective_at: start ?? '' } },
+    {
+      entity: 'medication_event',
+      table: 'medication_events',
+      key: '#start',
+      course: true,
+      row: { ...base, event: 'start', reason: m.reasonCode?.[0] ? textOf(m.reasonCode[0]) : null, effective_at: start ?? '' },
+    },
   ];
   if (STOPPED.has(m.status)) {
     const end = when(issues, 'dispenseRequest.validityPeriod.end', m.dispenseRequest?.validityPeriod?.end);
@@ -502,7 +564,12 @@ function mapMedicationRequest(m: MedicationRequest, issues: Issues, ctx: MapCont
       key: '#stop',
       course: true,
       // Important: Synthea (and many exports) give no stop date: the import time stands in and the reason says so.
-      row: { ...base, event: 'stop', reason: end ? `${m.status} at the source` : `${m.status} at the source (stop date not recorded)`, effective_at: end ?? ctx.importedAt },
+      row: {
+        ...base,
+        event: 'stop',
+        reason: end ? `${m.status} at the source` : `${m.status} at the source (stop date not recorded)`,
+        effective_at: end ?? ctx.importedAt,
+      },
     });
   }
   return drafts;
@@ -630,7 +697,17 @@ export function mapResource(entry: SourceEntry, ctx: MapContext): MapOutcome {
     // Important: a value of the wrong JSON type (a name that is a string, a coding that is a number)
     // is an error of this entry, never a crash of the import.
     const message = e instanceof Error ? e.message : String(e);
-    return { kind: 'error', issues: [{ index: entry.index, path: `entry[${entry.index}].resource`, resourceType: String(entry.resource.resourceType), message: `malformed ${String(entry.resource.resourceType)}: ${message}` }] };
+    return {
+      kind: 'error',
+      issues: [
+        {
+          index: entry.index,
+          path: `entry[${entry.index}].resource`,
+          resourceType: String(entry.resource.resourceType),
+          message: `malformed ${String(entry.resource.resourceType)}: ${message}`,
+        },
+      ],
+    };
   }
 }
 
@@ -638,7 +715,11 @@ function mapChecked(entry: SourceEntry, ctx: MapContext): MapOutcome {
   const issues = new Issues(entry);
   const r: Resource = entry.resource;
   // Important: own keys only, so a resourceType such as "constructor" is just not imported.
-  if (!Object.hasOwn(MAPPERS, r.resourceType)) return { kind: 'skipped', reason: Object.hasOwn(SKIP_REASONS, r.resourceType) ? SKIP_REASONS[r.resourceType]! : `${String(r.resourceType)} is not imported` };
+  if (!Object.hasOwn(MAPPERS, r.resourceType))
+    return {
+      kind: 'skipped',
+      reason: Object.hasOwn(SKIP_REASONS, r.resourceType) ? SKIP_REASONS[r.resourceType]! : `${String(r.resourceType)} is not imported`,
+    };
   const mapper = MAPPERS[r.resourceType] as (r: Resource, issues: Issues, ctx: MapContext) => Mapped;
   const out = mapper(r, issues, ctx);
   if (typeof out === 'string') return { kind: 'skipped', reason: out };

@@ -7,7 +7,10 @@ export const MAX_BUNDLE_CHARS = 64 * 1024 * 1024;
 export const importBundleInput = z
   .object({
     fileName: z.string().trim().min(1).max(255),
-    text: z.string().min(2, 'the file is empty').max(MAX_BUNDLE_CHARS, `the file is larger than ${MAX_BUNDLE_CHARS / 1024 / 1024} MB: import it with \`cairn import fhir\``),
+    text: z
+      .string()
+      .min(2, 'the file is empty')
+      .max(MAX_BUNDLE_CHARS, `the file is larger than ${MAX_BUNDLE_CHARS / 1024 / 1024} MB: import it with \`cairn import fhir\``),
   })
   .strict();
 
@@ -26,7 +29,13 @@ export const typeTally = z.object({
 export type TypeTally = z.infer<typeof typeTally>;
 
 /** A problem with one entry (or the bundle), where it is (`entry[12].resource.birthDate`) and what it is. */
-export const importError = z.object({ source: z.string(), index: z.number().nullable(), path: z.string(), resourceType: z.string().nullable(), message: z.string() });
+export const importError = z.object({
+  source: z.string(),
+  index: z.number().nullable(),
+  path: z.string(),
+  resourceType: z.string().nullable(),
+  message: z.string(),
+});
 
 /** The summary of an import: per resource type, per patient, the uncoded conditions and every error. */
 export const importSummary = z.object({

@@ -73,7 +73,8 @@ export function parseReference(raw: string, type: string): Parsed<string> {
   const parts = raw.split('/');
   const id = parts[parts.length - 1] ?? '';
   const refType = parts.length > 1 ? parts[parts.length - 2] : undefined;
-  if (!FHIR_ID.test(id) || (refType !== undefined && !/^[A-Z][A-Za-z]+$/.test(refType))) return { ok: false, error: `"${raw}" is not a reference (give an id or ${type}/id)` };
+  if (!FHIR_ID.test(id) || (refType !== undefined && !/^[A-Z][A-Za-z]+$/.test(refType)))
+    return { ok: false, error: `"${raw}" is not a reference (give an id or ${type}/id)` };
   if (refType !== undefined && refType !== type) return { ok: false, error: `"${raw}" refers to a ${refType}, not a ${type}` };
   return { ok: true, value: id };
 }

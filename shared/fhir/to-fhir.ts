@@ -142,7 +142,8 @@ const parseJson = (v: string | number | null | undefined): unknown => {
 };
 /** A map's own value (a stored code like `constructor` must not reach an inherited property). */
 const own = <T>(map: Record<string, T>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
-const pick = <T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T => (v && (allowed as readonly string[]).includes(v) ? (v as T) : fallback);
+const pick = <T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T =>
+  v && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
 /** Drops keys whose value is undefined so resources stay minimal (and JSON-equal after a round trip). */
 const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -153,11 +154,23 @@ function patient(row: Row): Patient {
   const ids = parseJson(row['identifiers']);
   const extra = Array.isArray(ids)
     ? ids
-        .filter((i): i is { system: string; value: string; type?: string } => typeof (i as { system?: unknown })?.system === 'string' && typeof (i as { value?: unknown })?.value === 'string')
+        .filter(
+          (i): i is { system: string; value: string; type?: string } =>
+            typeof (i as { system?: unknown })?.system === 'string' && typeof (i as { value?: unknown })?.value === 'string',
+        )
         .map((i) => clean({ system: i.system, value: i.value, type: text(i.type ?? undefined) }))
     : [];
   const identifiers = [
-    ...(str(row['mrn']) ? [{ use: 'usual' as const, type: { coding: [{ system: SYSTEMS.identifierType, code: 'MR', display: 'Medical record number' }] }, system: SYSTEMS.mrn, value: str(row['mrn'])! }] : []),
+    ...(str(row['mrn'])
+      ? [
+          {
+            use: 'usual' as const,
+            type: { coding: [{ system: SYSTEMS.identifierType, code: 'MR', display: 'Medical record number' }] },
+            system: SYSTEMS.mrn,
+            value: str(row['mrn'])!,
+          },
+        ]
+      : []),
     ...extra,
   ];
   const telecom = [
@@ -183,7 +196,17 @@ function patient(row: Row): Patient {
     gender: sex === 'female' || sex === 'male' || sex === 'other' ? sex : 'unknown',
     birthDate: fhirDate(row['birth_date']),
     deceasedDateTime: fhirDateTime(row['deceased_on']),
-    address: hasAddress ? [clean({ line: lines.length > 0 ? lines : undefined, city: str(row['city']), state: str(row['state']), postalCode: str(row['postal_code']), country: str(row['country']) })] : undefined,
+    address: hasAddress
+      ? [
+          clean({
+            line: lines.length > 0 ? lines : undefined,
+            city: str(row['city']),
+            state: str(row['state']),
+            postalCode: str(row['postal_code']),
+            country: str(row['country']),
+          }),
+        ]
+      : undefined,
     communication: str(row['preferred_language']) ? [{ language: { text: str(row['preferred_language'])! }, preferred: true }] : undefined,
     link: mergedInto ? [{ other: { reference: `Patient/${mergedInto}` }, type: 'replaced-by' }] : undefined,
   });
@@ -203,7 +226,13 @@ function practitioner(row: Row): Practitioner | null {
   });
 }
 
-const ENCOUNTER_STATUS: Record<string, Encounter['status']> = { planned: 'planned', checked_in: 'arrived', in_progress: 'in-progress', finished: 'finished', cancelled: 'cancelled' };
+const ENCOUNTER_STATUS: Record<string, Encounter['status']> = {
+  planned: 'planned',
+  checked_in: 'arrived',
+  in_progress: 'in-progress',
+  finished: 'finished',
+  cancelled: 'cancelled',
+};
 
 function encounter(row: Row): Encounter {
   const visit = str(row['visit_type']);
@@ -237,7 +266,15 @@ const OBS_CATEGORY_DISPLAY: Record<string, string> = {
   therapy: 'Therapy',
   activity: 'Activity',
 };
-const INTERPRETATION_DISPLAY: Record<string, string> = { N: 'Normal', L: 'Low', H: 'High', LL: 'Critical low', HH: 'Critical high', A: 'Abnormal', AA: 'Critical abnormal' };
+const INTERPRETATION_DISPLAY: Record<string, string> = {
+  N: 'Normal',
+  L: 'Low',
+  H: 'High',
+  LL: 'Critical low',
+  HH: 'Critical high',
+  A: 'Abnormal',
+  AA: 'Critical abnormal',
+};
 
 function observation(row: Row): Observation {
   const category = str(row['category']);
@@ -248,7 +285,8 @@ function observation(row: Row): Observation {
   const low = num(row['ref_low']);
   const high = num(row['ref_high']);
   const refText = str(row['ref_text']);
-  const quantity = (v: number): { value: number; unit?: string; system?: string; code?: string } => (unit ? { value: v, unit, system: SYSTEMS.ucum, code: unit } : { value: v });
+  const quantity = (v: number): { value: number; unit?: string; system?: string; code?: string } =>
+    unit ? { value: v, unit, system: SYSTEMS.ucum, code: unit } : { value: v };
   const flag = str(row['interpretation']);
   const effective = fhirDateTime(row['effective_at']);
   // The lab's NTE comments: the result's own, then its order's.
@@ -263,7 +301,11 @@ function observation(row: Row): Observation {
     ...meta(row),
     status: pick(str(row['status']), OBS_STATUS, 'unknown'),
     category: category
-      ? [own(OBS_CATEGORY_DISPLAY, category) ? { coding: [{ system: SYSTEMS.obsCategory, code: category, display: own(OBS_CATEGORY_DISPLAY, category) }] } : { text: category }]
+      ? [
+          own(OBS_CATEGORY_DISPLAY, category)
+            ? { coding: [{ system: SYSTEMS.obsCategory, code: category, display: own(OBS_CATEGORY_DISPLAY, category) }] }
+            : { text: category },
+        ]
       : undefined,
     code: concept([coding(SYSTEMS.loinc, str(row['loinc']), str(row['display']))], str(row['display'])),
     ...subject(row),
@@ -271,8 +313,16 @@ function observation(row: Row): Observation {
     effectiveDateTime: effective,
     ...valueX,
     // obs-6: no value without a reason for its absence; a row with neither is rare (a pending result).
-    ...(Object.keys(valueX).length === 0 && { dataAbsentReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown', display: 'Unknown' }] } }),
-    interpretation: flag ? [own(INTERPRETATION_DISPLAY, flag) ? { coding: [{ system: SYSTEMS.interpretation, code: flag, display: own(INTERPRETATION_DISPLAY, flag) }] } : { text: flag }] : undefined,
+    ...(Object.keys(valueX).length === 0 && {
+      dataAbsentReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown', display: 'Unknown' }] },
+    }),
+    interpretation: flag
+      ? [
+          own(INTERPRETATION_DISPLAY, flag)
+            ? { coding: [{ system: SYSTEMS.interpretation, code: flag, display: own(INTERPRETATION_DISPLAY, flag) }] }
+            : { text: flag },
+        ]
+      : undefined,
     referenceRange:
       low !== undefined || high !== undefined || refText
         ? [clean({ low: low !== undefined ? quantity(low) : undefined, high: high !== undefined ? quantity(high) : undefined, text: refText })]
@@ -303,14 +353,22 @@ function condition(row: Row): Condition {
   });
 }
 
-const ALLERGY_CATEGORY: Record<string, 'food' | 'medication' | 'environment' | 'biologic'> = { drug: 'medication', medication: 'medication', food: 'food', environment: 'environment', biologic: 'biologic' };
+const ALLERGY_CATEGORY: Record<string, 'food' | 'medication' | 'environment' | 'biologic'> = {
+  drug: 'medication',
+  medication: 'medication',
+  food: 'food',
+  environment: 'environment',
+  biologic: 'biologic',
+};
 
 function allergy(row: Row): AllergyIntolerance {
   const nka = str(row['kind']) === 'nka';
   const status = pick(str(row['status']), ['active', 'inactive', 'resolved'] as const, 'active');
   const substance = str(row['substance']);
   const reactions = parseJson(row['reactions']);
-  const manifestations = Array.isArray(reactions) ? reactions.filter((r): r is string => typeof r === 'string' && r.trim() !== '').map((r) => ({ text: r })) : [];
+  const manifestations = Array.isArray(reactions)
+    ? reactions.filter((r): r is string => typeof r === 'string' && r.trim() !== '').map((r) => ({ text: r }))
+    : [];
   const severity = pick(str(row['severity']), ['mild', 'moderate', 'severe'] as const, 'mild');
   const crit = str(row['criticality'])?.replace(/_/g, '-');
   const category = own(ALLERGY_CATEGORY, str(row['substance_type']) ?? '');
@@ -323,7 +381,9 @@ function allergy(row: Row): AllergyIntolerance {
     type: nka ? undefined : 'allergy',
     category: category && !nka ? [category] : undefined,
     criticality: crit === 'low' || crit === 'high' || crit === 'unable-to-assess' ? crit : undefined,
-    code: nka ? { coding: [{ system: SYSTEMS.snomed, code: '716186003', display: 'No known allergy' }], text: 'No known allergies' } : concept([str(row['substance_code']) ? { code: str(row['substance_code'])! } : null], substance),
+    code: nka
+      ? { coding: [{ system: SYSTEMS.snomed, code: '716186003', display: 'No known allergy' }], text: 'No known allergies' }
+      : concept([str(row['substance_code']) ? { code: str(row['substance_code'])! } : null], substance),
     patient: { reference: `Patient/${String(row['patient_id'])}` },
     onsetDateTime: fhirDateTime(row['onset_date']),
     recordedDate: fhirDateTime(row['recorded_at']),
@@ -446,7 +506,18 @@ function procedure(row: Row): Procedure {
   });
 }
 
-const REPORT_STATUS = ['registered', 'partial', 'preliminary', 'final', 'amended', 'corrected', 'appended', 'cancelled', 'entered-in-error', 'unknown'] as const;
+const REPORT_STATUS = [
+  'registered',
+  'partial',
+  'preliminary',
+  'final',
+  'amended',
+  'corrected',
+  'appended',
+  'cancelled',
+  'entered-in-error',
+  'unknown',
+] as const;
 
 function diagnosticReport(row: Row): DiagnosticReport {
   const display = str(row['display']);
@@ -478,7 +549,12 @@ function carePlan(row: Row): CarePlan {
   const activity = Array.isArray(acts)
     ? acts
         .filter((a): a is { code?: string; system?: string; display?: string; status?: string } => typeof a === 'object' && a !== null)
-        .map((a) => ({ detail: { code: concept([coding(systemUri(a.system) ?? SYSTEMS.snomed, a.code, a.display)], a.display), status: pick(a.status, ACTIVITY_STATUS, 'unknown') } }))
+        .map((a) => ({
+          detail: {
+            code: concept([coding(systemUri(a.system) ?? SYSTEMS.snomed, a.code, a.display)], a.display),
+            status: pick(a.status, ACTIVITY_STATUS, 'unknown'),
+          },
+        }))
     : [];
   const addr = parseJson(row['addresses']);
   const addresses = Array.isArray(addr) ? addr.filter((i): i is string => typeof i === 'string' && i !== '').map((i) => ({ reference: `Condition/${i}` })) : [];

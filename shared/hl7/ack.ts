@@ -81,7 +81,8 @@ export function buildAck(original: Hl7Message, options: AckOptions): Hl7Message 
 
 function errSegment(version: string, e: AckError): Hl7Segment {
   const condition = e.condition ?? '207';
-  const where = e.segment === undefined ? [] : [e.segment, e.occurrence === undefined ? '' : String(e.occurrence), e.field === undefined ? '' : String(e.field)];
+  const where =
+    e.segment === undefined ? [] : [e.segment, e.occurrence === undefined ? '' : String(e.occurrence), e.field === undefined ? '' : String(e.field)];
   if (isBefore25(version)) {
     // v2.3/2.4 ERR-1 (CM_ELD): segment ^ sequence ^ field position ^ code&text&table.
     const eld = [...(where.length ? where : ['', '', '']), ''].map((c) => [c]);

@@ -101,7 +101,13 @@ export function decodeHl7(bytes: Uint8Array): DecodeResult {
     }
   }
   const label = CHARSETS[declared] ?? CHARSETS[name];
-  if (!label) return { ok: false, text: decoder('windows-1252').decode(bytes), declared, reason: `MSH field 18: character set "${declared}" is not supported (supported: ASCII, UNICODE UTF-8, ${Object.keys(CHARSETS).join(', ')})` };
+  if (!label)
+    return {
+      ok: false,
+      text: decoder('windows-1252').decode(bytes),
+      declared,
+      reason: `MSH field 18: character set "${declared}" is not supported (supported: ASCII, UNICODE UTF-8, ${Object.keys(CHARSETS).join(', ')})`,
+    };
   return { ok: true, text: decoder(label).decode(bytes), charset: decoder(label).encoding, declared };
 }
 

@@ -137,7 +137,15 @@ function parseSegment(line: string, position: number, isLast: boolean, ctx: Cont
   const at: Where = { name, occurrence, position, ctx };
   if (name === 'MSH') {
     if (position !== 1) {
-      fail('repeated_msh', `MSH #${occurrence}: a second MSH, at segment ${position}; split a batch into single messages first`, 'MSH', occurrence, position, null, ctx.header);
+      fail(
+        'repeated_msh',
+        `MSH #${occurrence}: a second MSH, at segment ${position}; split a batch into single messages first`,
+        'MSH',
+        occurrence,
+        position,
+        null,
+        ctx.header,
+      );
     }
     // MSH-1 is the field separator itself and MSH-2 the encoding characters: literal, never split.
     fields.push([[[d.field]]], [[[parts[1]!]]]);
@@ -212,15 +220,7 @@ function place(name: string, occurrence: number): string {
   return name === 'MSH' ? 'MSH' : `${name} #${occurrence}`;
 }
 
-function fail(
-  code: Hl7ErrorCode,
-  message: string,
-  segment: string,
-  occurrence: number,
-  position: number,
-  field: number | null,
-  header?: Hl7Message,
-): never {
+function fail(code: Hl7ErrorCode, message: string, segment: string, occurrence: number, position: number, field: number | null, header?: Hl7Message): never {
   const detail: Hl7ErrorDetail = { code, message, segment, occurrence, position, field };
   if (header) detail.header = header;
   throw new Hl7ParseError(detail);

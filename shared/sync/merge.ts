@@ -49,13 +49,19 @@ function isSignedNote(data: Fields): boolean {
 export function mergeChange(spec: EntitySpec, current: RowState | null, change: IncomingChange, opts: MergeOptions = {}): MergeResult {
   const fields = Object.fromEntries(Object.entries(change.fields).filter(([k]) => !DEVICE_COLUMNS.includes(k) && !(spec.localOnly ?? []).includes(k)));
   if (!current) {
-    if (change.op === 'update') return { ok: false, code: 'not_found', message: 'this change is for a record the clinic server never received (its creation was refused or is missing)' };
+    if (change.op === 'update')
+      return { ok: false, code: 'not_found', message: 'this change is for a record the clinic server never received (its creation was refused or is missing)' };
     const clocks = Object.fromEntries(Object.keys(fields).map((k) => [k, change.hlc]));
     return { ok: true, row: { data: { ...fields }, clocks }, touched: fields, touchedClocks: clocks, conflicts: [] };
   }
   if (spec.kind === 'append') {
     const differs = Object.entries(fields).some(([k, v]) => !same(current.data[k], v));
-    if (differs) return { ok: false, code: 'append_only', message: 'this record is append-only (vitals, results, medication events, prescriptions); record a new entry instead of changing it' };
+    if (differs)
+      return {
+        ok: false,
+        code: 'append_only',
+        message: 'this record is append-only (vitals, results, medication events, prescriptions); record a new entry instead of changing it',
+      };
   }
   if (spec.kind === 'note') {
     const refusal = checkNote(current, change, fields);
@@ -75,7 +81,14 @@ export function mergeChange(spec: EntitySpec, current: RowState | null, change: 
     const sticky = STICKY_COLUMNS.includes(field) && curValue !== null && value === null;
     const incomingWins = !sticky && (signing || curClock === undefined || change.hlc > curClock);
     // Concurrent: someone else wrote this field after the value the writer was looking at.
-    const concurrent = curClock !== undefined && change.base[field] !== curClock && !same(curValue, value) && !META_COLUMNS.includes(field) && !(spec.derived ?? []).includes(field) && !sticky && spec.conflicts !== false;
+    const concurrent =
+      curClock !== undefined &&
+      change.base[field] !== curClock &&
+      !same(curValue, value) &&
+      !META_COLUMNS.includes(field) &&
+      !(spec.derived ?? []).includes(field) &&
+      !sticky &&
+      spec.conflicts !== false;
     if (concurrent && !opts.canaryDropConflicts) {
       const mine = { value, hlc: change.hlc, deviceId: change.deviceId, authorId: change.authorId };
       const theirs = { value: curValue, hlc: curClock, deviceId: null, authorId: (data['updated_by'] as string | null) ?? null };
@@ -92,12 +105,18 @@ export function mergeChange(spec: EntitySpec, current: RowState | null, change: 
 }
 
 function checkNote(current: RowState, change: IncomingChange, fields: Fields): MergeResult | null {
-  const changed = Object.entries(fields).filter(([k, v]) => !same(current.data[k], v)).map(([k]) => k);
+  const changed = Object.entries(fields)
+    .filter(([k, v]) => !same(current.data[k], v))
+    .map(([k]) => k);
   if (isSignedNote(current.data)) {
     const forbidden = changed.filter((k) => !SIGNED_NOTE_MUTABLE.includes(k));
     const badStatus = changed.includes('status') && fields['status'] !== 'entered_in_error';
     if (forbidden.length > 0 || badStatus) {
-      return { ok: false, code: 'signed_note', message: `this note was signed and cannot change (${[...forbidden, ...(badStatus ? ['status'] : [])].join(', ')}); write an addendum instead` };
+      return {
+        ok: false,
+        code: 'signed_note',
+        message: `this note was signed and cannot change (${[...forbidden, ...(badStatus ? ['status'] : [])].join(', ')}); write an addendum instead`,
+      };
     }
     return null;
   }

@@ -104,10 +104,18 @@ export const enrollRequest = z.object({
   /** The device's user accounts, so the server knows their roles from the start. */
   users: z.array(z.object({ fields, clocks })).max(1000),
 });
-export const enrollResponse = z.object({ deviceId: z.string(), token: z.string(), mrnBlock: z.number().int().positive(), serverTime: z.number(), operator: z.boolean().default(false) });
+export const enrollResponse = z.object({
+  deviceId: z.string(),
+  token: z.string(),
+  mrnBlock: z.number().int().positive(),
+  serverTime: z.number(),
+  operator: z.boolean().default(false),
+});
 
 /** Every error the server answers with. */
-export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), expectedSeq: z.number().optional(), serverTime: z.number().optional() }) });
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), expectedSeq: z.number().optional(), serverTime: z.number().optional() }),
+});
 export type ErrorBody = z.infer<typeof errorBody>;
 
 /** Header naming the signed-in user a device syncs for (who must hold one of the sessions below). */

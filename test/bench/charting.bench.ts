@@ -8,9 +8,25 @@ import type { Repos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow } from './report';
 
-
 const UNITS = { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' } as const;
-const ICD_QUERIES = ['diab typ 2', 'hypert', 'E11.9', 'asthma', 'copd', 'chest pain', 'major depress', 'otitis media', 'urinary tract infect', 'low back pain', 'I10', 'hyperlipid', 'anxiety', 'j45', 'gerd', 'migraine'];
+const ICD_QUERIES = [
+  'diab typ 2',
+  'hypert',
+  'E11.9',
+  'asthma',
+  'copd',
+  'chest pain',
+  'major depress',
+  'otitis media',
+  'urinary tract infect',
+  'low back pain',
+  'I10',
+  'hyperlipid',
+  'anxiety',
+  'j45',
+  'gerd',
+  'migraine',
+];
 
 function time(fn: () => unknown): number {
   const t0 = performance.now();
@@ -40,17 +56,41 @@ export async function benchCharting(repos: Repos, latencyRow: LatencyRow, progre
     const e = repos.encounters.create({ patientId: patient.id, visitType: 'follow_up', status: 'in_progress', reason: `Visit ${i}` }, actor);
     const takenAt = new Date(start + i * 18.25 * 86_400_000).toISOString();
     repos.vitals.record(
-      { patientId: patient.id, encounterId: e.id, takenAt, units: UNITS, systolic: 120 + (i % 30), diastolic: 70 + (i % 20), heartRate: 60 + (i % 25), respiratoryRate: 14 + (i % 4), temperature: 36.6 + (i % 5) / 10, spo2: 95 + (i % 5), height: 165, weight: 70 + (i % 10), painScore: i % 4 },
+      {
+        patientId: patient.id,
+        encounterId: e.id,
+        takenAt,
+        units: UNITS,
+        systolic: 120 + (i % 30),
+        diastolic: 70 + (i % 20),
+        heartRate: 60 + (i % 25),
+        respiratoryRate: 14 + (i % 4),
+        temperature: 36.6 + (i % 5) / 10,
+        spo2: 95 + (i % 5),
+        height: 165,
+        weight: 70 + (i % 10),
+        painScore: i % 4,
+      },
       actor,
     );
     if (i % 4 === 0) {
-      const d = repos.notes.saveDraft({ patientId: patient.id, encounterId: e.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: soapContent(i) }, actor);
+      const d = repos.notes.saveDraft(
+        { patientId: patient.id, encounterId: e.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: soapContent(i) },
+        actor,
+      );
       repos.notes.sign(d.id, d.version, actor);
     }
   }
   for (const code of ['I10', 'E11.9', 'E78.5', 'J45.909']) repos.problems.add({ patientId: patient.id, icd10: code, status: 'active', chronic: true }, actor);
-  repos.allergies.add({ kind: 'allergy', patientId: patient.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'], criticality: 'high' }, actor);
-  for (const [cvx, date] of [['150', '2024-10-01'], ['115', '2019-05-01'], ['187', '2022-03-01']] as const) {
+  repos.allergies.add(
+    { kind: 'allergy', patientId: patient.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'], criticality: 'high' },
+    actor,
+  );
+  for (const [cvx, date] of [
+    ['150', '2024-10-01'],
+    ['115', '2019-05-01'],
+    ['187', '2022-03-01'],
+  ] as const) {
     repos.immunizations.add({ patientId: patient.id, cvx, administeredOn: date, source: 'administered' }, actor, '2026-11-25');
   }
   const obsCount = repos.vitals.trends(patient.id, patient.birthDate, '2026-11-25').reduce((n, t) => n + t.points.length, 0);
@@ -59,7 +99,12 @@ export async function benchCharting(repos: Repos, latencyRow: LatencyRow, progre
   for (let i = 0; i < 20; i++) buildChartSummary(repos, patient.id, today);
   const summary: number[] = [];
   for (let i = 0; i < 300; i++) summary.push(time(() => buildChartSummary(repos, patient.id, today)));
-  latencyRow('chart.summary', summary, `face sheet, ${obsCount} vitals incl. BMI, 200 visits, 50 signed notes; read only (the audited read adds one commit)`, 30);
+  latencyRow(
+    'chart.summary',
+    summary,
+    `face sheet, ${obsCount} vitals incl. BMI, 200 visits, 50 signed notes; read only (the audited read adds one commit)`,
+    30,
+  );
 
   for (const q of ICD_QUERIES) repos.icd10().search(q, 25);
   const icd: number[] = [];
@@ -71,7 +116,10 @@ export async function benchCharting(repos: Repos, latencyRow: LatencyRow, progre
 
   const sign: number[] = [];
   for (let i = 0; i < 100; i++) {
-    const d = repos.notes.saveDraft({ patientId: patient.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: soapContent(1000 + i) }, actor);
+    const d = repos.notes.saveDraft(
+      { patientId: patient.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: soapContent(1000 + i) },
+      actor,
+    );
     sign.push(time(() => repos.notes.sign(d.id, d.version, actor)));
   }
   latencyRow('note.sign', sign, 'validate for signing + SHA-256 + one commit (row, audit, outbox); excludes the deliberate ~0.3 s password re-check');

@@ -34,10 +34,13 @@ const BATCH = 12;
 /** A copy of a bundle whose every UUID differs from the original's (and from the other copies'). */
 function copyOf(text: string, copy: number): string {
   if (copy === 0) return text;
-  return text.replace(/\b([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\b/g, (_m, a: string, b: string, c: string, d: string, e: string) => {
-    const head = ((parseInt(a, 16) ^ (copy * 0x9e3779b1)) >>> 0).toString(16).padStart(8, '0');
-    return `${head}-${b}-${c}-${d}-${e}`;
-  });
+  return text.replace(
+    /\b([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\b/g,
+    (_m, a: string, b: string, c: string, d: string, e: string) => {
+      const head = ((parseInt(a, 16) ^ (copy * 0x9e3779b1)) >>> 0).toString(16).padStart(8, '0');
+      return `${head}-${b}-${c}-${d}-${e}`;
+    },
+  );
 }
 
 function written(s: FhirImporter['summary']): number {
@@ -63,7 +66,8 @@ export async function benchFhirImport(c: FhirImportBenchContext): Promise<void> 
       const importer = new FhirImporter(repos, { userId: 'bench' });
       const t0 = performance.now();
       // As `cairn import fhir` does: BATCH files per outer transaction, each patient in its own savepoint.
-      for (let i = 0; i < bundles.length; i += BATCH) importer.batch(() => bundles.slice(i, i + BATCH).forEach((t, j) => importer.importText(t, `bundle-${i + j}`)));
+      for (let i = 0; i < bundles.length; i += BATCH)
+        importer.batch(() => bundles.slice(i, i + BATCH).forEach((t, j) => importer.importText(t, `bundle-${i + j}`)));
       const seconds = (performance.now() - t0) / 1000;
       const s = importer.summary;
       if (s.errors.length > 0) throw new Error(`fhir bench: import errors: ${JSON.stringify(s.errors.slice(0, 3))}`);
@@ -85,7 +89,16 @@ export async function benchFhirImport(c: FhirImportBenchContext): Promise<void> 
         pass: rate >= TARGET,
         note: `${s.patients.imported} patients, ${written(s)} resources written (${Math.round(writtenRate)}/s), the rest billing/directory skipped; encrypted, a savepoint per patient, a commit per ${BATCH} files`,
       });
-      c.rows.push({ label: 'fhir.import.reimport_resources_per_s', median: again.summary.resources / reSeconds, p95: null, n: again.summary.resources, unit: '/s', target: '', pass: null, note: 'same bundles again: every resource hashed and found unchanged (info)' });
+      c.rows.push({
+        label: 'fhir.import.reimport_resources_per_s',
+        median: again.summary.resources / reSeconds,
+        p95: null,
+        n: again.summary.resources,
+        unit: '/s',
+        target: '',
+        pass: null,
+        note: 'same bundles again: every resource hashed and found unchanged (info)',
+      });
       c.json['fhir.import.resources_per_s'] = Math.round(rate);
       c.json['fhir.import.written_resources_per_s'] = Math.round(writtenRate);
       c.json['fhir.import.reimport_resources_per_s'] = Math.round(again.summary.resources / reSeconds);

@@ -13,4 +13,3 @@ export function benchOru(n: number, prefix = 'B'): string {
     ...obx,
   ].join('\r');
 }
-

@@ -72,7 +72,10 @@ function percentile(xs: number[], p: number): number {
 async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
   const { store } = await createDatabase(join(dir, 'hl7.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
   const repos = createRepos(store);
-  const patient = repos.patients.create(patientInput.parse({ givenName: 'Patient', familyName: 'Bench', birthDate: '1970-01-01', sex: 'female', mrn: BENCH_MRN }), { userId: 'bench' });
+  const patient = repos.patients.create(
+    patientInput.parse({ givenName: 'Patient', familyName: 'Bench', birthDate: '1970-01-01', sex: 'female', mrn: BENCH_MRN }),
+    { userId: 'bench' },
+  );
   const outcomes: IngestOutcome[] = [];
   // As `cairn hl7 listen` and the clinic server's lab interface run it: checkpoints on the other core.
   const checkpointer = startCheckpointer(store);
@@ -87,7 +90,8 @@ async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
     const total = WARMUP + SERIAL_MESSAGES + PARALLEL_MESSAGES;
     const bad = outcomes.filter((o) => o.ack !== 'AA' || o.patientId !== patient.id || o.results !== 10 || o.duplicate);
     const obs = (store.sqlite.prepare('SELECT count(*) AS n FROM observations WHERE patient_id = ?').get(patient.id) as { n: number }).n;
-    if (outcomes.length !== total || bad.length > 0 || obs !== total * 10) throw new Error(`hl7 bench void: ${outcomes.length}/${total} outcomes, ${bad.length} not applied, ${obs} observations`);
+    if (outcomes.length !== total || bad.length > 0 || obs !== total * 10)
+      throw new Error(`hl7 bench void: ${outcomes.length}/${total} outcomes, ${bad.length} not applied, ${obs} observations`);
     const ck = checkpointer.stats();
     if (ck.errors > 0 || ck.maxCheckpointed === 0) throw new Error(`hl7 bench void: the checkpoint thread did not work (${JSON.stringify(ck)})`);
 
@@ -106,8 +110,26 @@ async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
       pass: headline >= 2000,
       note: `headline = ${best === 'parallel' ? `${CONNECTIONS} connections` : 'one connection'}; ORU 10 OBX, MLLP loopback, parse+match+store+commit+ACK, encrypted db, checkpoints on a second thread`,
     });
-    c.rows.push({ label: 'hl7.ingest.serial', median: serialRate, p95: null, n: SERIAL_MESSAGES, unit: '/s', target: '', pass: null, note: `one connection, next message after its ACK; ${lat(serial.latencies)} (info)` });
-    c.rows.push({ label: `hl7.ingest.parallel_${CONNECTIONS}`, median: parallelRate, p95: null, n: PARALLEL_MESSAGES, unit: '/s', target: '', pass: null, note: `${CONNECTIONS} connections, each waits for its ACK; ${lat(parallel.latencies)} (info)` });
+    c.rows.push({
+      label: 'hl7.ingest.serial',
+      median: serialRate,
+      p95: null,
+      n: SERIAL_MESSAGES,
+      unit: '/s',
+      target: '',
+      pass: null,
+      note: `one connection, next message after its ACK; ${lat(serial.latencies)} (info)`,
+    });
+    c.rows.push({
+      label: `hl7.ingest.parallel_${CONNECTIONS}`,
+      median: parallelRate,
+      p95: null,
+      n: PARALLEL_MESSAGES,
+      unit: '/s',
+      target: '',
+      pass: null,
+      note: `${CONNECTIONS} connections, each waits for its ACK; ${lat(parallel.latencies)} (info)`,
+    });
     c.json['hl7.ingest.msgs_per_s'] = Math.round(headline);
     c.json['hl7.ingest.mode'] = best;
     c.json['hl7.ingest.serial_msgs_per_s'] = Math.round(serialRate);
@@ -128,14 +150,19 @@ const FLOOR_MESSAGES = 4000;
 async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<void> {
   const { store } = await createDatabase(join(dir, 'floor.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
   const repos = createRepos(store);
-  const patient = repos.patients.create(patientInput.parse({ givenName: 'Patient', familyName: 'Floor', birthDate: '1970-01-01', sex: 'female', mrn: BENCH_MRN }), { userId: 'bench' });
+  const patient = repos.patients.create(
+    patientInput.parse({ givenName: 'Patient', familyName: 'Floor', birthDate: '1970-01-01', sex: 'female', mrn: BENCH_MRN }),
+    { userId: 'bench' },
+  );
   const checkpointer = startCheckpointer(store);
   const { sqlite, deviceId } = store;
   const message = sqlite.prepare(
     `INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code, error, patient_id, results)
      VALUES (?, ?, 'ACME LAB', 'LAB', 'ORU^R01', ?, 'mllp:127.0.0.1:40000', ?, 'processed', 'AA', NULL, ?, 10)`,
   );
-  const audit = sqlite.prepare(`INSERT INTO audit_log (at, user_id, device_id, action, patient_id, record_type, record_id, detail, prev_hash, hash) VALUES (?, 'cli:hl7', ?, ?, ?, 'hl7_message', ?, ?, ?, ?)`);
+  const audit = sqlite.prepare(
+    `INSERT INTO audit_log (at, user_id, device_id, action, patient_id, record_type, record_id, detail, prev_hash, hash) VALUES (?, 'cli:hl7', ?, ?, ?, 'hl7_message', ?, ?, ?, ?)`,
+  );
   const observation = sqlite.prepare(
     `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, unit, ref_low, ref_high, ref_text, interpretation, status, effective_at,
        created_at, created_by, updated_at, updated_by, lab_message_id, lab_result_key, lab_placer_number, lab_filler_number, lab_order_code, lab_order_display, lab_value_type, lab_notes, lab_order_notes)
@@ -201,7 +228,8 @@ function benchParse(c: Hl7BenchContext): void {
   const ours = parseMessageOrThrow(sample);
   const theirs = new HL7(sample);
   theirs.transform();
-  if (get(ours, 'MSH-10') !== 'R7' || theirs.get('MSH.10') !== 'R7' || theirs.getSegments('OBX').length !== 10) throw new Error('hl7 parse bench: a parser did not read the message');
+  if (get(ours, 'MSH-10') !== 'R7' || theirs.get('MSH.10') !== 'R7' || theirs.getSegments('OBX').length !== 10)
+    throw new Error('hl7 parse bench: a parser did not read the message');
 
   let sink = 0;
   const runOurs = (): number => {

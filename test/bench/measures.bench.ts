@@ -39,12 +39,24 @@ const NOISE_LOINCS = ['2345-7', '2160-0', '718-7', '6690-2', '789-8', '777-3', '
 function seed(sqlite: Database.Database, n: number, progress: (m: string) => void): { observations: number } {
   const rng = createRng(20_261_125);
   const ins = {
-    patient: sqlite.prepare(`INSERT INTO patients (id, mrn, given_name, family_name, birth_date, sex, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, '${AT}', '${BY}', '${AT}', '${BY}')`),
-    condition: sqlite.prepare(`INSERT INTO conditions (id, patient_id, icd10, display, clinical_status, onset_date, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, 'active', ?, '${AT}', '${BY}', '${AT}', '${BY}')`),
-    obs: sqlite.prepare(`INSERT INTO observations (id, patient_id, category, loinc, value_num, value_code, status, effective_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 'final', ?, '${AT}', '${BY}', '${AT}', '${BY}')`),
-    proc: sqlite.prepare(`INSERT INTO procedures (id, patient_id, code_system, code, display, status, performed_start, created_at, created_by, updated_at, updated_by) VALUES (?, ?, 'http://snomed.info/sct', ?, ?, 'completed', ?, '${AT}', '${BY}', '${AT}', '${BY}')`),
-    visit: sqlite.prepare(`INSERT INTO encounters (id, patient_id, visit_type, status, provider_id, start_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, 'office_visit', 'finished', NULL, ?, '${AT}', '${BY}', '${AT}', '${BY}')`),
-    shot: sqlite.prepare(`INSERT INTO immunizations (id, patient_id, cvx, administered_on, source, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, 'administered', '${AT}', '${BY}', '${AT}', '${BY}')`),
+    patient: sqlite.prepare(
+      `INSERT INTO patients (id, mrn, given_name, family_name, birth_date, sex, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, '${AT}', '${BY}', '${AT}', '${BY}')`,
+    ),
+    condition: sqlite.prepare(
+      `INSERT INTO conditions (id, patient_id, icd10, display, clinical_status, onset_date, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, 'active', ?, '${AT}', '${BY}', '${AT}', '${BY}')`,
+    ),
+    obs: sqlite.prepare(
+      `INSERT INTO observations (id, patient_id, category, loinc, value_num, value_code, status, effective_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 'final', ?, '${AT}', '${BY}', '${AT}', '${BY}')`,
+    ),
+    proc: sqlite.prepare(
+      `INSERT INTO procedures (id, patient_id, code_system, code, display, status, performed_start, created_at, created_by, updated_at, updated_by) VALUES (?, ?, 'http://snomed.info/sct', ?, ?, 'completed', ?, '${AT}', '${BY}', '${AT}', '${BY}')`,
+    ),
+    visit: sqlite.prepare(
+      `INSERT INTO encounters (id, patient_id, visit_type, status, provider_id, start_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, 'office_visit', 'finished', NULL, ?, '${AT}', '${BY}', '${AT}', '${BY}')`,
+    ),
+    shot: sqlite.prepare(
+      `INSERT INTO immunizations (id, patient_id, cvx, administered_on, source, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, 'administered', '${AT}', '${BY}', '${AT}', '${BY}')`,
+    ),
   };
   let observations = 0;
   const date = (y: number): string => `${y}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
@@ -69,7 +81,18 @@ function seed(sqlite: Database.Database, n: number, progress: (m: string) => voi
           }
         }
         if (child) {
-          for (const [cvx, doses] of [['20', 4], ['10', 3], ['03', 1], ['49', 3], ['08', 3], ['21', 1], ['133', 4], ['83', 1], ['119', 2], ['140', 2]] as const) {
+          for (const [cvx, doses] of [
+            ['20', 4],
+            ['10', 3],
+            ['03', 1],
+            ['49', 3],
+            ['08', 3],
+            ['21', 1],
+            ['133', 4],
+            ['83', 1],
+            ['119', 2],
+            ['140', 2],
+          ] as const) {
             for (let d = 0; d < doses; d++) if (rng.chance(0.95)) ins.shot.run(newId(), pid, cvx, date(2025));
           }
           continue;
@@ -108,7 +131,8 @@ export async function benchMeasures(c: MeasuresBenchContext): Promise<void> {
       const reports = service.reports(yearPeriod(2026));
       runs.push(performance.now() - t0);
       denominators = reports.reduce((s, m) => s + (m.populations[0]?.denominator ?? 0), 0);
-      if (reports.find((m) => m.id === 'CMS165')!.populations[0]!.denominator < n * 0.2) throw new Error('measures bench void: CMS165 denominator implausibly small');
+      if (reports.find((m) => m.id === 'CMS165')!.populations[0]!.denominator < n * 0.2)
+        throw new Error('measures bench void: CMS165 denominator implausibly small');
     }
     const service = new PopulationService(store.sqlite, c.resourcesDir, (pid, on) => immunizationsDueFor(repos, pid, on));
     const t0 = performance.now();
@@ -116,8 +140,26 @@ export async function benchMeasures(c: MeasuresBenchContext): Promise<void> {
     const dueMs = performance.now() - t0;
     runs.sort((a, b) => a - b);
     const median = runs[1]! / 1000;
-    c.rows.push({ label: 'measures.all', median: median * 1000, p95: null, n: runs.length, unit: 'ms', target: '≤ 10 s', pass: median <= 10, note: `6 measures, ${n.toLocaleString('en-US')} patients, ${observations.toLocaleString('en-US')} observations, encrypted; cold load each run; median of 3; ${denominators.toLocaleString('en-US')} denominator places` });
-    c.rows.push({ label: 'measures.due_list', median: dueMs, p95: null, n: 1, unit: 'ms', target: '', pass: null, note: `9 preventive rules over ${n.toLocaleString('en-US')} patients, ${due.total.toLocaleString('en-US')} items due (info)` });
+    c.rows.push({
+      label: 'measures.all',
+      median: median * 1000,
+      p95: null,
+      n: runs.length,
+      unit: 'ms',
+      target: '≤ 10 s',
+      pass: median <= 10,
+      note: `6 measures, ${n.toLocaleString('en-US')} patients, ${observations.toLocaleString('en-US')} observations, encrypted; cold load each run; median of 3; ${denominators.toLocaleString('en-US')} denominator places`,
+    });
+    c.rows.push({
+      label: 'measures.due_list',
+      median: dueMs,
+      p95: null,
+      n: 1,
+      unit: 'ms',
+      target: '',
+      pass: null,
+      note: `9 preventive rules over ${n.toLocaleString('en-US')} patients, ${due.total.toLocaleString('en-US')} items due (info)`,
+    });
     c.json['measures.all.s'] = +median.toFixed(2);
     c.json['measures.due_list.s'] = +(dueMs / 1000).toFixed(2);
     store.close();

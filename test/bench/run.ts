@@ -236,7 +236,6 @@ function sampleSearch(
 
 // ---------- the report ----------
 
-
 const rows: Row[] = [];
 const json: Record<string, number | string> = {};
 
@@ -283,7 +282,10 @@ function printTable(header: string[]): void {
   const head = ['metric', 'median', 'p95', 'n', 'target', 'result', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   const line = (c: string[]): string =>
-    c.map((s, i) => (i === 1 || i === 2 || i === 3 ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number))).join('  ').trimEnd();
+    c
+      .map((s, i) => (i === 1 || i === 2 || i === 3 ? s.padStart(widths[i] as number) : s.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   const out = [...header, '', line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -306,7 +308,7 @@ async function buildMain(dir: string, args: Args, gen: PatientGenerator, resourc
   const list: Known[] = [];
   const t0 = performance.now();
   let genMs = 0;
-  for (let done = 0; done < args.patients; ) {
+  for (let done = 0; done < args.patients;) {
     const count = Math.min(BATCH, args.patients - done);
     const g0 = performance.now();
     const batch = gen.take(count);
@@ -321,7 +323,6 @@ async function buildMain(dir: string, args: Args, gen: PatientGenerator, resourc
   json['build.generate_ms'] = Math.round(genMs);
   return { store, repos, key, file, list };
 }
-
 
 function fileSetBytes(dir: string, base: string): number {
   return readdirSync(dir)
@@ -359,15 +360,8 @@ function benchSearches(b: Built, rng: Rng, n: number): void {
   json['search.phone.found_rate'] = round(ph.found / ph.checked, 4);
 
   progress('search: audited (repos.patients.search)');
-  const audited = sampleSearch(
-    ['family3', 'givenFamily3', 'mrn', 'birthIso'],
-    QUERIES,
-    rng,
-    b.list,
-    (q) => b.repos.patients.search(q, LIMIT, ACTOR),
-    false,
-  );
-  latencyRow('search.audited', audited.times, 'search(): find + audit entry, one fsync\'d commit each; mixed kinds');
+  const audited = sampleSearch(['family3', 'givenFamily3', 'mrn', 'birthIso'], QUERIES, rng, b.list, (q) => b.repos.patients.search(q, LIMIT, ACTOR), false);
+  latencyRow('search.audited', audited.times, "search(): find + audit entry, one fsync'd commit each; mixed kinds");
 }
 
 function benchWrites(b: Built, gen: PatientGenerator): void {
@@ -616,7 +610,12 @@ async function main(): Promise<void> {
     if (unknown.length > 0) throw new Error(`unknown --only group ${unknown.join(', ')} (core, ${Object.keys(groups).join(', ')})`);
     if (args.only && !args.only.has('core')) {
       for (const [name, g] of Object.entries(groups)) if (args.only.has(name)) await g.run();
-      printTable([`Cairn ${Object.entries(groups).filter(([n]) => args.only!.has(n)).map(([, g]) => g.title).join(', ')} benchmark — Node ${process.version}`]);
+      printTable([
+        `Cairn ${Object.entries(groups)
+          .filter(([n]) => args.only!.has(n))
+          .map(([, g]) => g.title)
+          .join(', ')} benchmark — Node ${process.version}`,
+      ]);
       if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
       return;
     }

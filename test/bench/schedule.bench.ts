@@ -49,10 +49,15 @@ export async function benchSchedule(c: ScheduleBenchContext): Promise<void> {
     const at = new Date().toISOString();
     c.progress(`schedule: ${PROVIDERS} providers, ${PATIENTS} patients`);
     const providerIds = Array.from({ length: PROVIDERS + 1 }, () => newId());
-    const addUser = store.sqlite.prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, 'physician', 'bench', ?, 'bench', ?, 'bench')`);
+    const addUser = store.sqlite.prepare(
+      `INSERT INTO users (id, username, display_name, role, password_hash, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, 'physician', 'bench', ?, 'bench', ?, 'bench')`,
+    );
     providerIds.forEach((id, n) => addUser.run(id, `doc${n}`, `Dr. Bench ${n}`, at, at));
     const patientIds: string[] = [];
-    for (let n = 0; n < PATIENTS; n++) patientIds.push(repos.patients.create(patientInput.parse({ givenName: `Pat${n}`, familyName: `Bench${n % 97}`, birthDate: '1970-01-01' }), { userId: 'bench' }).id);
+    for (let n = 0; n < PATIENTS; n++)
+      patientIds.push(
+        repos.patients.create(patientInput.parse({ givenName: `Pat${n}`, familyName: `Bench${n % 97}`, birthDate: '1970-01-01' }), { userId: 'bench' }).id,
+      );
 
     c.progress(`schedule: a year of appointments for ${PROVIDERS} providers (≈90 % booked) and one fully booked`);
     const insert = store.sqlite.prepare(
@@ -73,7 +78,17 @@ export async function benchSchedule(c: ScheduleBenchContext): Promise<void> {
               if (full || rng.next() < 0.9) {
                 const r = rng.next();
                 const status = full ? 'scheduled' : r < 0.05 ? 'cancelled' : r < 0.08 ? 'no_show' : 'scheduled';
-                insert.run(newId(), patientIds[rng.int(0, PATIENTS - 1)]!, pid, config.hours.rooms[p % config.hours.rooms.length]!, new Date(t).toISOString(), new Date(end).toISOString(), status, at, at);
+                insert.run(
+                  newId(),
+                  patientIds[rng.int(0, PATIENTS - 1)]!,
+                  pid,
+                  config.hours.rooms[p % config.hours.rooms.length]!,
+                  new Date(t).toISOString(),
+                  new Date(end).toISOString(),
+                  status,
+                  at,
+                  at,
+                );
                 total++;
               }
               t = end;

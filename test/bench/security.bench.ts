@@ -12,7 +12,6 @@ import { createRepos, type Repos } from '../../electron/services/repos';
 import { auditHash } from '../../electron/services/repos/audit.repo';
 import type { LatencyRow, Row } from './report';
 
-
 /** The shape of a row of run.ts's table (a plain ms figure here). */
 
 export interface SecurityBenchContext {
@@ -40,7 +39,12 @@ function median(xs: readonly number[]): number {
 function benchAppend(store: Store, repos: Repos, c: SecurityBenchContext): void {
   c.progress(`audit: ${APPENDS} single appends`);
   const append = (i: number): void =>
-    store.sqlite.transaction(() => repos.audit.append({ action: 'chart.open', userId: 'bench-user', patientId: `bench-${i}`, recordType: 'patient', recordId: `bench-${i}` }, new Date().toISOString()))();
+    store.sqlite.transaction(() =>
+      repos.audit.append(
+        { action: 'chart.open', userId: 'bench-user', patientId: `bench-${i}`, recordType: 'patient', recordId: `bench-${i}` },
+        new Date().toISOString(),
+      ),
+    )();
   for (let i = 0; i < 50; i++) append(i);
   const times: number[] = [];
   for (let i = 0; i < APPENDS; i++) {
@@ -54,12 +58,24 @@ function benchAppend(store: Store, repos: Repos, c: SecurityBenchContext): void 
   for (let i = 0; i < APPENDS; i++) {
     store.sqlite.transaction(() => {
       const t0 = performance.now();
-      repos.audit.append({ action: 'patient.update', userId: 'bench-user', patientId: `bench-${i}`, recordType: 'patient', recordId: `bench-${i}` }, new Date().toISOString());
+      repos.audit.append(
+        { action: 'patient.update', userId: 'bench-user', patientId: `bench-${i}`, recordType: 'patient', recordId: `bench-${i}` },
+        new Date().toISOString(),
+      );
       inTxn.push(performance.now() - t0);
     })();
   }
-  c.latencyRow('audit.append', inTxn, 'AuditRepo.append inside the write\'s transaction (hash chain + insert; the commit belongs to the write) on the big encrypted db', 0.5);
-  c.latencyRow('audit.append.own_txn', times, 'an append as its own fsync\'d transaction (a chart-open audit entry; synchronous=FULL), so mostly the disk (info)');
+  c.latencyRow(
+    'audit.append',
+    inTxn,
+    "AuditRepo.append inside the write's transaction (hash chain + insert; the commit belongs to the write) on the big encrypted db",
+    0.5,
+  );
+  c.latencyRow(
+    'audit.append.own_txn',
+    times,
+    "an append as its own fsync'd transaction (a chart-open audit entry; synchronous=FULL), so mostly the disk (info)",
+  );
   // The same appends without the fsync, to show what is Cairn's (hash, insert, page encryption)
   // and what is the disk's (compare disk.commit_floor). FULL is restored at once.
   const noSync: number[] = [];
@@ -85,11 +101,20 @@ async function buildChain(dir: string, c: SecurityBenchContext): Promise<Store> 
   const actions = ['chart.open', 'patients.search', 'patient.update', 'note.sign', 'vitals.record'];
   let prev = '0'.repeat(64);
   const base = Date.parse('2020-01-01T00:00:00Z');
-  for (let done = 0; done < CHAIN; ) {
+  for (let done = 0; done < CHAIN;) {
     store.sqlite.transaction(() => {
       for (const end = Math.min(CHAIN, done + 50_000); done < end; done++) {
         const patient = `0190a0b1-0000-7000-8000-${String(done % 100_000).padStart(12, '0')}`;
-        const fields = [new Date(base + done * 60_000).toISOString(), `user-${done % 12}`, store.deviceId, actions[done % actions.length]!, patient, 'patient', patient, done % 7 === 0 ? 'query "smi"' : null];
+        const fields = [
+          new Date(base + done * 60_000).toISOString(),
+          `user-${done % 12}`,
+          store.deviceId,
+          actions[done % actions.length]!,
+          patient,
+          'patient',
+          patient,
+          done % 7 === 0 ? 'query "smi"' : null,
+        ];
         const hash = auditHash(prev, fields);
         insert.run(...fields, prev, hash);
         prev = hash;
@@ -114,7 +139,16 @@ async function benchVerify(dir: string, c: SecurityBenchContext): Promise<void> 
       if (broken !== null) throw new Error(`the benchmark chain is broken at ${broken}: the figure would be void`);
     }
     const med = median(times);
-    c.rows.push({ label: 'audit.verify_1m', median: med, p95: null, n: times.length, unit: 'ms', target: '≤ 10 s', pass: med <= 10_000, note: `AuditRepo.firstBroken over ${CHAIN.toLocaleString('en-US')} entries (encrypted db, SHA-256 per entry)` });
+    c.rows.push({
+      label: 'audit.verify_1m',
+      median: med,
+      p95: null,
+      n: times.length,
+      unit: 'ms',
+      target: '≤ 10 s',
+      pass: med <= 10_000,
+      note: `AuditRepo.firstBroken over ${CHAIN.toLocaleString('en-US')} entries (encrypted db, SHA-256 per entry)`,
+    });
     c.json['audit.verify_1m.s'] = Math.round(med) / 1000;
   } finally {
     store.close();

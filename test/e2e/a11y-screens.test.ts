@@ -104,7 +104,10 @@ describe('WCAG 2.1 A/AA on every screen (axe-core in Chromium)', () => {
     await page.getByRole('tab', { name: 'Medications' }).click();
     await page.getByTestId('prescribe').click();
     await page.getByTestId('rx-drug').fill('warfarin');
-    await page.getByRole('option', { name: /warfarin/i }).first().click();
+    await page
+      .getByRole('option', { name: /warfarin/i })
+      .first()
+      .click();
     await page.getByTestId('med-alert-major').first().waitFor();
     await a11y.check('prescribe-dialog-alerts');
     await page.keyboard.press('Escape');

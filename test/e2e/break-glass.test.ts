@@ -20,7 +20,13 @@ describe('break-glass for a restricted chart in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     clinic = await openClinic(t.dir);
-    vip = await clinic.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female', phone: '617-555-0199' });
+    vip = await clinic.ok<Patient>('patients.create', {
+      givenName: 'Vera',
+      familyName: 'Famous',
+      birthDate: '1975-06-01',
+      sex: 'female',
+      phone: '617-555-0199',
+    });
     await clinic.ok('problems.add', { patientId: vip.id, icd10: 'I10' });
     await clinic.ok('patients.setRestricted', { id: vip.id, restricted: true });
     app = await startBridgedApp(clinic.handlers);

@@ -76,8 +76,19 @@ describe('allergy and problem pickers in Chromium against the real dispatcher', 
 
     const stored = clinic.session.repos.allergies.list(patient.id).filter((a) => a.kind === 'allergy');
     const sulfa = stored.find((a) => a.substance === 'Sulfonamide antibiotics');
-    expect(sulfa).toMatchObject({ substanceCode: 'cairn-allergen:sulfonamide-antibiotics', substanceType: 'drug', severity: 'severe', criticality: 'high', reactions: ['hives'] });
-    expect(stored.find((a) => a.substance === 'Peanut')).toMatchObject({ substanceType: 'food', severity: null, criticality: 'unable_to_assess', reactions: [] });
+    expect(sulfa).toMatchObject({
+      substanceCode: 'cairn-allergen:sulfonamide-antibiotics',
+      substanceType: 'drug',
+      severity: 'severe',
+      criticality: 'high',
+      reactions: ['hives'],
+    });
+    expect(stored.find((a) => a.substance === 'Peanut')).toMatchObject({
+      substanceType: 'food',
+      severity: null,
+      criticality: 'unable_to_assess',
+      reactions: [],
+    });
 
     // The class allergy drives the drug checks: sulfamethoxazole-trimethoprim is contraindicated.
     const [bactrim] = await clinic.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'sulfamethoxazole' });

@@ -19,7 +19,13 @@ describe('charting a visit in Chromium against the real dispatcher', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     clinic = await openClinic(t.dir);
-    patient = await clinic.ok<Patient>('patients.create', { givenName: 'Marisol', familyName: 'Quintero', birthDate: '1968-04-12', sex: 'female', phone: '555-201-7788' });
+    patient = await clinic.ok<Patient>('patients.create', {
+      givenName: 'Marisol',
+      familyName: 'Quintero',
+      birthDate: '1968-04-12',
+      sex: 'female',
+      phone: '555-201-7788',
+    });
     app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
@@ -134,7 +140,10 @@ describe('charting a visit in Chromium against the real dispatcher', () => {
 
     // The backend agrees: the note is signed, hashed and untouched.
     const notes = await clinic.ok<{ status: string; kind: string; contentHash: string | null }[]>('notes.list', { patientId: patient.id });
-    expect(notes.map((n) => [n.kind, n.status])).toEqual([['note', 'signed'], ['addendum', 'signed']]);
+    expect(notes.map((n) => [n.kind, n.status])).toEqual([
+      ['note', 'signed'],
+      ['addendum', 'signed'],
+    ]);
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,21 @@ import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
 import { CLINIC } from '../helpers/clinic';
-import { ageToday, DESK, DEVICE_B_PASSPHRASE, findPatient, MENUS, navigation, NURSE, openChart, openClinicDayRig, sendMllp, signIn, signOut, type ClinicDayRig } from '../helpers/clinic-day';
+import {
+  ageToday,
+  DESK,
+  DEVICE_B_PASSPHRASE,
+  findPatient,
+  MENUS,
+  navigation,
+  NURSE,
+  openChart,
+  openClinicDayRig,
+  sendMllp,
+  signIn,
+  signOut,
+  type ClinicDayRig,
+} from '../helpers/clinic-day';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 const NEW = { given: 'Amara', family: 'Okonkwo', typed: '07/22/1988', birthDate: '1988-07-22' };
@@ -100,7 +114,9 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     const row = await warning.getByTestId('duplicate-row').innerText();
     for (const part of ['Mills', 'Clarence', '1980-05-29', mills.mrn]) expect(row).toContain(part);
     await steps.step('05-duplicate-warning');
-    expect(rig.clinic.session.repos.store.sqlite.prepare(`SELECT count(*) AS n FROM patients WHERE family_name = 'Mills' AND deleted_at IS NULL`).get()).toEqual({ n: 1 });
+    expect(
+      rig.clinic.session.repos.store.sqlite.prepare(`SELECT count(*) AS n FROM patients WHERE family_name = 'Mills' AND deleted_at IS NULL`).get(),
+    ).toEqual({ n: 1 });
     await warning.getByTestId('duplicate-open').click();
     await banner.getByText(`MRN ${mills.mrn}`).waitFor();
 
@@ -175,7 +191,8 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await page.getByTestId('encounter-workspace').waitFor();
     const banner = page.getByTestId('patient-banner');
     const text = await banner.innerText();
-    for (const part of [`${NEW.family}, ${NEW.given}`, `${ageToday(NEW.birthDate)} y`, `born ${NEW.birthDate}`, 'Female', `MRN ${amara.mrn}`]) expect(text).toContain(part);
+    for (const part of [`${NEW.family}, ${NEW.given}`, `${ageToday(NEW.birthDate)} y`, `born ${NEW.birthDate}`, 'Female', `MRN ${amara.mrn}`])
+      expect(text).toContain(part);
     await expect(banner.getByTestId('allergy-status').textContent()).resolves.toBe('Allergies not reviewed');
     await expect(page.getByTestId('encounter-workspace').getByText('New patient: blood pressure and sugar').count()).resolves.toBe(1);
     await steps.step('11-visit-banner');
@@ -186,7 +203,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     const substance = page.getByTestId('allergy-substance');
     await substance.click();
     await substance.pressSequentially('penicil');
-    await page.getByRole('option', { name: /^Penicillins/ }).first().click();
+    await page
+      .getByRole('option', { name: /^Penicillins/ })
+      .first()
+      .click();
     await page.getByTestId('allergy-reactions').fill('hives');
     await page.getByTestId('allergy-reactions').press('Enter');
     await page.getByRole('button', { name: 'Add allergy' }).click();
@@ -253,7 +273,8 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     const emptyForm = async (): Promise<void> => {
       await page.getByTestId('prescribe').click();
       await page.getByTestId('rx-password').waitFor();
-      for (const id of ['rx-drug', 'rx-dose', 'rx-frequency', 'rx-days', 'rx-quantity', 'rx-indication', 'rx-password']) await expect(dialog.getByTestId(id).inputValue()).resolves.toBe('');
+      for (const id of ['rx-drug', 'rx-dose', 'rx-frequency', 'rx-days', 'rx-quantity', 'rx-indication', 'rx-password'])
+        await expect(dialog.getByTestId(id).inputValue()).resolves.toBe('');
       await expect(dialog.getByText(GREEN).count()).resolves.toBe(0);
     };
     const sign = async (drug: RegExp): Promise<void> => {
@@ -264,7 +285,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
 
     await emptyForm();
     await dialog.getByTestId('rx-drug').fill('metformin');
-    await page.getByRole('option', { name: /metformin hydrochloride 500 MG Oral Tablet/i }).first().click();
+    await page
+      .getByRole('option', { name: /metformin hydrochloride 500 MG Oral Tablet/i })
+      .first()
+      .click();
     await page.getByTestId('rx-dose').fill('1');
     await choose(page, 'rx-frequency', /twice daily/);
     await page.getByTestId('rx-days').fill('30');
@@ -277,7 +301,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
 
     await emptyForm();
     await dialog.getByTestId('rx-drug').fill('lisinopril');
-    await page.getByRole('option', { name: /lisinopril 10 MG Oral Tablet/i }).first().click();
+    await page
+      .getByRole('option', { name: /lisinopril 10 MG Oral Tablet/i })
+      .first()
+      .click();
     await page.getByTestId('rx-dose').fill('1');
     await choose(page, 'rx-frequency', /once daily/);
     await page.getByTestId('rx-quantity').fill('30');
@@ -288,9 +315,15 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     // Amoxicillin: the penicillin allergy is the alert shown, and signing waits for a reason.
     await emptyForm();
     await dialog.getByTestId('rx-drug').fill('amoxicillin');
-    await page.getByRole('option', { name: /amoxicillin 500 MG Oral Capsule/i }).first().click();
+    await page
+      .getByRole('option', { name: /amoxicillin 500 MG Oral Capsule/i })
+      .first()
+      .click();
     const alerts = dialog.getByTestId('med-alerts');
-    await alerts.getByText(/penicillin/i).first().waitFor();
+    await alerts
+      .getByText(/penicillin/i)
+      .first()
+      .waitFor();
     await expect(alerts.textContent()).resolves.toContain('Allergy to Penicillins and amoxicillin 500 MG Oral Capsule');
     await expect(dialog.getByText(GREEN).count()).resolves.toBe(0);
     await expect(page.getByTestId('rx-sign').isDisabled()).resolves.toBe(true);
@@ -298,7 +331,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await steps.step('18-rx-amoxicillin-allergy');
     // Changed to doxycycline: amoxicillin's alert goes with it; what is signed has none.
     await dialog.getByTestId('rx-drug').fill('doxycycline hyclate 100');
-    await page.getByRole('option', { name: /doxycycline hyclate 100 MG Oral Capsule/i }).first().click();
+    await page
+      .getByRole('option', { name: /doxycycline hyclate 100 MG Oral Capsule/i })
+      .first()
+      .click();
     await dialog.getByText(GREEN).waitFor();
     await expect(dialog.locator('[data-testid^=med-alert-]').count()).resolves.toBe(0);
     await page.getByTestId('rx-dose').fill('1');
@@ -306,11 +342,16 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await page.getByTestId('rx-days').fill('7');
     await page.getByTestId('rx-quantity').fill('14');
     await page.getByTestId('rx-indication').fill('acute bacterial sinusitis');
-    await expect(page.getByTestId('rx-sig').textContent()).resolves.toMatch(/^Doxycycline hyclate 100 MG Oral Capsule: Take 1 capsule .*twice daily.*Quantity 14 capsules, 0 refills\. For: acute bacterial sinusitis/i);
+    await expect(page.getByTestId('rx-sig').textContent()).resolves.toMatch(
+      /^Doxycycline hyclate 100 MG Oral Capsule: Take 1 capsule .*twice daily.*Quantity 14 capsules, 0 refills\. For: acute bacterial sinusitis/i,
+    );
     await steps.step('19-rx-doxycycline', { axe: false });
     await sign(/doxycycline/i);
     await expect(page.getByTestId('rx-error').count()).resolves.toBe(0);
-    const active = rig.clinic.session.repos.medications.history(amara.id).filter((c) => c.status === 'active').map((c) => c.drugName.toLowerCase().split(' ')[0]);
+    const active = rig.clinic.session.repos.medications
+      .history(amara.id)
+      .filter((c) => c.status === 'active')
+      .map((c) => c.drugName.toLowerCase().split(' ')[0]);
     expect(active.sort()).toEqual(['doxycycline', 'lisinopril', 'metformin']);
     await steps.step('20-three-prescribed');
 
@@ -339,7 +380,9 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await expect(page.getByTestId('results-badge').textContent()).resolves.toBe(String(before));
 
     // The lab's interface engine sends the BMP on a real socket to the device's listener.
-    const placer = (rig.clinic.session.repos.store.sqlite.prepare('SELECT placer_number AS p FROM lab_orders WHERE patient_id = ?').get(amara.id) as { p: string }).p;
+    const placer = (
+      rig.clinic.session.repos.store.sqlite.prepare('SELECT placer_number AS p FROM lab_orders WHERE patient_id = ?').get(amara.id) as { p: string }
+    ).p;
     const at = hl7Now();
     const pid = `PID|1||${amara.mrn}^^^^MR||Okonkwo^Amara||19880722|F`;
     const bmp = [
@@ -352,7 +395,13 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
       ['2028-9^Carbon dioxide^LN', '24', 'mmol/L', '22-29', 'N'],
       ['17861-6^Calcium^LN', '9.4', 'mg/dL', '8.6-10.3', 'N'],
     ].map(([code, v, unit, range, flag], i) => `OBX|${i + 1}|NM|${code}||${v}|${unit}|${range}|${flag}|||F|||${at}`);
-    const message = [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}||ORU^R01^ORU_R01|DAY1-BMP|P|2.5.1`, pid, `ORC|RE|${placer}|F-DAY1^ACME`, `OBR|1|${placer}|F-DAY1^ACME|24321-2^Basic metabolic panel^LN|||${at}`, ...bmp].join('\r');
+    const message = [
+      `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}||ORU^R01^ORU_R01|DAY1-BMP|P|2.5.1`,
+      pid,
+      `ORC|RE|${placer}|F-DAY1^ACME`,
+      `OBR|1|${placer}|F-DAY1^ACME|24321-2^Basic metabolic panel^LN|||${at}`,
+      ...bmp,
+    ].join('\r');
     const listener = await startMllpListener(new Hl7Ingest(rig.clinic.session.repos), { port: 0 });
     try {
       const [ack] = await sendMllp(listener.port, [message]);
@@ -365,7 +414,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     // The screen shows the true number waiting, in the header and the inbox.
     await page.getByTestId('nav-search').click();
     await page.getByTestId('nav-results').click();
-    await page.getByTestId('inbox-total').filter({ hasText: `${before + 8} to review` }).waitFor();
+    await page
+      .getByTestId('inbox-total')
+      .filter({ hasText: `${before + 8} to review` })
+      .waitFor();
     await expect(page.getByTestId('results-badge').textContent()).resolves.toBe(String(before + 8));
     const rows = page.getByTestId('inbox-table').locator('tbody tr', { hasText: 'Okonkwo, Amara' });
     await expect(rows.count()).resolves.toBe(8);
@@ -394,7 +446,10 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     await b.getByRole('button', { name: 'Unlock' }).click();
     await signIn(b, CLINIC.doc);
     await b.getByTestId('sync-now').click();
-    await b.getByTestId('sync-detail').filter({ hasText: /synced just now/ }).waitFor({ timeout: 60_000 });
+    await b
+      .getByTestId('sync-detail')
+      .filter({ hasText: /synced just now/ })
+      .waitFor({ timeout: 60_000 });
     await openChart(b, 'okonkwo');
     await expect(b.getByTestId('patient-banner').innerText()).resolves.toContain(`MRN ${amara.mrn}`);
     await expect(b.getByTestId('allergy-status').textContent()).resolves.toBe('Allergies: Penicillins');

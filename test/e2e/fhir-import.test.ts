@@ -39,7 +39,9 @@ describe('importing FHIR bundles from the desktop app, in Chromium against the r
     await expect(summary.textContent()).resolves.toContain('2 patients imported');
     await page.waitForTimeout(400); // the progress bar's transition, for the screenshot only
     await shot(page, '95-fhir-import');
-    const count = (clinic.session.repos.store.sqlite.prepare(`SELECT count(*) AS n FROM patients WHERE family_name IN ('Brekke', 'Mills')`).get() as { n: number }).n;
+    const count = (
+      clinic.session.repos.store.sqlite.prepare(`SELECT count(*) AS n FROM patients WHERE family_name IN ('Brekke', 'Mills')`).get() as { n: number }
+    ).n;
     expect(count).toBe(2);
     expect(pageErrors).toEqual([]);
   });

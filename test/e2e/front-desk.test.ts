@@ -15,7 +15,13 @@ describe('a front-desk user in Chromium', () => {
     clinic = await openClinic(t.dir);
     const p = await clinic.ok<Patient>('patients.create', { givenName: 'Desk', familyName: 'Visitor', birthDate: '1990-05-05' });
     const e = await clinic.ok<Encounter>('encounters.create', { patientId: p.id, visitType: 'office_visit', reason: 'Sore throat' });
-    await clinic.ok('notes.saveDraft', { patientId: p.id, encounterId: e.id, templateId: 'primary-care-soap', title: 'Primary care visit (SOAP)', content: { 'chief-complaint': 'Sore throat, private details' } });
+    await clinic.ok('notes.saveDraft', {
+      patientId: p.id,
+      encounterId: e.id,
+      templateId: 'primary-care-soap',
+      title: 'Primary care visit (SOAP)',
+      content: { 'chief-complaint': 'Sore throat, private details' },
+    });
     await clinic.ok('session.logout');
     await clinic.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
     await clinic.ok('users.create', { username: 'desk', displayName: 'Fran Desk', role: 'front_desk', password: 'copper lantern 23' });

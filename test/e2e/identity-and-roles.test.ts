@@ -63,13 +63,34 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     mkdirSync(shots, { recursive: true });
     clinic = await openClinic(t.dir);
     living = await clinic.ok<Patient>('patients.create', { givenName: 'Joanna', familyName: 'Quist', birthDate: '1958-07-21', sex: 'female' });
-    await clinic.ok('allergies.add', { kind: 'allergy', patientId: living.id, substance: 'penicillin', substanceType: 'drug', reactions: ['hives'], severity: 'moderate' });
-    visit = await clinic.ok<Encounter>('encounters.create', { patientId: living.id, visitType: 'office_visit', reason: 'Cough for two weeks', status: 'checked_in' });
+    await clinic.ok('allergies.add', {
+      kind: 'allergy',
+      patientId: living.id,
+      substance: 'penicillin',
+      substanceType: 'drug',
+      reactions: ['hives'],
+      severity: 'moderate',
+    });
+    visit = await clinic.ok<Encounter>('encounters.create', {
+      patientId: living.id,
+      visitType: 'office_visit',
+      reason: 'Cough for two weeks',
+      status: 'checked_in',
+    });
     // Imported history, written after today's visit (as an import writes it), oldest first.
     for (const year of [2011, 2021]) {
       clinic.session.repos.store.sqlite
-        .prepare(`INSERT INTO encounters (id, patient_id, visit_type, status, reason, start_at, created_at, created_by, updated_at, updated_by, version) VALUES (?, ?, 'office_visit', 'finished', ?, ?, ?, 'import', ?, 'import', 1)`)
-        .run(`00000000-0000-7000-8000-00000000${year}`, living.id, `Imported visit ${year}`, `${year}-05-01T14:00:00.000Z`, new Date(Date.now() + 1000).toISOString(), new Date(Date.now() + 1000).toISOString());
+        .prepare(
+          `INSERT INTO encounters (id, patient_id, visit_type, status, reason, start_at, created_at, created_by, updated_at, updated_by, version) VALUES (?, ?, 'office_visit', 'finished', ?, ?, ?, 'import', ?, 'import', 1)`,
+        )
+        .run(
+          `00000000-0000-7000-8000-00000000${year}`,
+          living.id,
+          `Imported visit ${year}`,
+          `${year}-05-01T14:00:00.000Z`,
+          new Date(Date.now() + 1000).toISOString(),
+          new Date(Date.now() + 1000).toISOString(),
+        );
     }
     late = await clinic.ok<Patient>('patients.create', { givenName: 'Randolph', familyName: 'Wisoky', birthDate: '1940-01-20', sex: 'male' });
     late = await clinic.ok<Patient>('patients.update', { id: late.id, expectedVersion: late.version, deceasedOn: '2006-05-08' });
@@ -92,7 +113,10 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await openChart(page, 'quist');
     const chartBanner = await page.getByTestId('patient-banner').innerText();
     await page.getByRole('tab', { name: 'Visits' }).click();
-    await page.getByTestId('visit-row').filter({ hasText: visit.reason ?? '' }).click();
+    await page
+      .getByTestId('visit-row')
+      .filter({ hasText: visit.reason ?? '' })
+      .click();
     await page.getByTestId('encounter-workspace').waitFor();
     const banner = page.getByTestId('patient-banner');
     const text = await banner.innerText();
@@ -204,7 +228,13 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
 
   it('highlights only the screen shown in the navigation', async () => {
     const { page, pageErrors } = await app.open();
-    for (const [testId, label] of [['nav-search', 'Find patient'], ['nav-schedule', 'Schedule'], ['nav-flow-board', 'Flow board'], ['nav-register', 'New patient'], ['nav-population', 'Population']] as const) {
+    for (const [testId, label] of [
+      ['nav-search', 'Find patient'],
+      ['nav-schedule', 'Schedule'],
+      ['nav-flow-board', 'Flow board'],
+      ['nav-register', 'New patient'],
+      ['nav-population', 'Population'],
+    ] as const) {
       await page.getByTestId(testId).click();
       await expect(navigation(page).then((n) => n.current)).resolves.toEqual([label]);
     }
@@ -223,7 +253,11 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await page.getByRole('tab', { name: 'Visits' }).click();
     await page.getByTestId('visit-row').first().waitFor();
     const reasons = await page.getByTestId('visit-row').allInnerTexts();
-    expect(reasons.map((r) => r.match(/Cough for two weeks|Imported visit \d+/)?.[0])).toEqual(['Cough for two weeks', 'Imported visit 2021', 'Imported visit 2011']);
+    expect(reasons.map((r) => r.match(/Cough for two weeks|Imported visit \d+/)?.[0])).toEqual([
+      'Cough for two weeks',
+      'Imported visit 2021',
+      'Imported visit 2011',
+    ]);
     await page.getByTestId('visit-row').first().click();
     await expect(page.getByTestId('encounter-workspace').count()).resolves.toBe(0);
     await expect(page.getByText('may not do this').count()).resolves.toBe(0);
@@ -231,9 +265,20 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     const providers = await clinic.ok<{ id: string; role: string }[]>('schedule.providers');
     const docId = providers.find((p) => p.role === 'physician')!.id;
     const now = new Date();
-    const booked = await clinic.ok<{ appointments: { id: string }[] }>('schedule.book', { patientId: living.id, providerId: docId, typeId: 'follow-up', startAt: new Date(now.getTime() + 60_000).toISOString(), allowOutsideHours: true });
+    const booked = await clinic.ok<{ appointments: { id: string }[] }>('schedule.book', {
+      patientId: living.id,
+      providerId: docId,
+      typeId: 'follow-up',
+      startAt: new Date(now.getTime() + 60_000).toISOString(),
+      allowOutsideHours: true,
+    });
     await clinic.ok('schedule.advance', { id: booked.appointments[0]!.id, patientId: living.id, to: 'arrived' });
-    await clinic.ok('schedule.advance', { id: booked.appointments[0]!.id, patientId: living.id, to: 'checked_in', checklist: { demographicsConfirmed: true, insurance: 'verified', intake: { 'new-symptoms': 'no', 'medication-changes': 'no', 'fall-risk': 'no' } } });
+    await clinic.ok('schedule.advance', {
+      id: booked.appointments[0]!.id,
+      patientId: living.id,
+      to: 'checked_in',
+      checklist: { demographicsConfirmed: true, insurance: 'verified', intake: { 'new-symptoms': 'no', 'medication-changes': 'no', 'fall-risk': 'no' } },
+    });
     await page.getByTestId('nav-flow-board').click();
     await page.getByTestId('flow-card').filter({ hasText: 'Quist, Joanna' }).waitFor();
     await expect(page.getByTestId('flow-open-visit').count()).resolves.toBe(0);
@@ -301,13 +346,22 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     // At check-in the desk confirms the emergency contact registration recorded (booked now, whatever the hour).
     const maria = clinic.session.repos.store.sqlite.prepare('SELECT id FROM patients WHERE mrn = ?').get(first) as { id: string };
     const providers = await clinic.ok<{ id: string; role: string }[]>('schedule.providers');
-    await clinic.ok('schedule.book', { patientId: maria.id, providerId: providers.find((x) => x.role === 'physician')!.id, typeId: 'follow-up', startAt: new Date(Date.now() + 120_000).toISOString(), allowOutsideHours: true, allowDoubleBooking: true });
+    await clinic.ok('schedule.book', {
+      patientId: maria.id,
+      providerId: providers.find((x) => x.role === 'physician')!.id,
+      typeId: 'follow-up',
+      startAt: new Date(Date.now() + 120_000).toISOString(),
+      allowOutsideHours: true,
+      allowDoubleBooking: true,
+    });
     await page.getByTestId('nav-flow-board').click();
     const card = page.getByTestId('flow-card').filter({ hasText: 'Lopez, Maria' });
     await card.getByTestId('flow-advance').click();
     await card.and(page.locator('[data-status="arrived"]')).waitFor();
     await card.getByTestId('flow-advance').click();
-    await expect(page.getByTestId('check-in-on-file').innerText()).resolves.toBe('Phone on file: none. Emergency contact on file: Luis Lopez (husband) · 617-555-0188.');
+    await expect(page.getByTestId('check-in-on-file').innerText()).resolves.toBe(
+      'Phone on file: none. Emergency contact on file: Luis Lopez (husband) · 617-555-0188.',
+    );
     await shot(page, '11b-check-in-emergency-contact');
     expect(pageErrors).toEqual([]);
     await page.close();

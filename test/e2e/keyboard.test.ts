@@ -149,7 +149,10 @@ describe('the main path by keyboard alone (no clicks) in Chromium', () => {
     await page.getByRole('dialog', { name: 'Prescribe' }).waitFor();
     await expectFocus(page, '[data-testid="rx-drug"]');
     await keyboard.type('lisinopril 10');
-    await page.getByRole('option', { name: /lisinopril 10 mg/i }).first().waitFor();
+    await page
+      .getByRole('option', { name: /lisinopril 10 mg/i })
+      .first()
+      .waitFor();
     await keyboard.press('ArrowDown');
     await keyboard.press('Enter');
     await tabTo(page, '[data-testid="rx-dose"]');
@@ -167,7 +170,11 @@ describe('the main path by keyboard alone (no clicks) in Chromium', () => {
     await keyboard.type(CLINIC.doc.password);
     await tabTo(page, '[data-testid="rx-sign"]');
     await keyboard.press('Enter');
-    await page.getByTestId('med-list').getByText(/lisinopril/i).first().waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/lisinopril/i)
+      .first()
+      .waitFor();
 
     // The visit again, from its row in the Visits tab, and the note signed.
     await arrowToTab(page, 'Visits');
@@ -205,7 +212,9 @@ describe('the main path by keyboard alone (no clicks) in Chromium', () => {
     await expect(nav.locator('[aria-current="page"]').count()).resolves.toBe(1);
 
     // The skip link is the first stop in the page and lands on the screen's heading.
-    const first = await page.evaluate(() => document.querySelector('a[href], button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])')?.textContent);
+    const first = await page.evaluate(
+      () => document.querySelector('a[href], button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])')?.textContent,
+    );
     expect(first).toBe('Skip to main content');
     await tabTo(page, 'text:Skip to main content', true);
     await keyboard.press('Enter');

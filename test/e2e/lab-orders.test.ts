@@ -18,7 +18,7 @@ describe('lab orders and the HL7 review queue in Chromium against the real dispa
   let app: BridgedApp;
   let donald: Patient;
   let adamId: string;
-  const sql = <T,>(q: string, ...p: unknown[]): T => clinic.session.repos.store.sqlite.prepare(q).get(...p) as T;
+  const sql = <T>(q: string, ...p: unknown[]): T => clinic.session.repos.store.sqlite.prepare(q).get(...p) as T;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -30,7 +30,10 @@ describe('lab orders and the HL7 review queue in Chromium against the real dispa
     const adam = clinic.session.repos.patients.peek(adamId);
     // The phone is corrected here; then the sender's A08 brings another one: held for review.
     await clinic.ok('patients.update', { id: adam.id, expectedVersion: adam.version, phone: '555-000-1111' });
-    expect(ingest.receive(hl7Fixture('ADT-A08-01.hl7').replace('MSG00001', 'MSG-A08').replace('78788788^^CP', '5559998888^^CP'), 'a08')).toMatchObject({ queued: true, patientId: adam.id });
+    expect(ingest.receive(hl7Fixture('ADT-A08-01.hl7').replace('MSG00001', 'MSG-A08').replace('78788788^^CP', '5559998888^^CP'), 'a08')).toMatchObject({
+      queued: true,
+      patientId: adam.id,
+    });
     const unmatched = [
       'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|U-1|P|2.5.1',
       'PID|1||777^^^OTHERLAB^MR||Nobody^Nemo||19500101|M',
@@ -137,7 +140,9 @@ describe('lab orders and the HL7 review queue in Chromium against the real dispa
     await shot(page, '75-review-decided');
 
     // Stored still, marked dismissed, audited.
-    const review = sql<{ status: string; raw: string }>(`SELECT r.status, m.raw FROM hl7_reviews r JOIN hl7_messages m ON m.id = r.message_id WHERE r.kind = 'unmatched'`);
+    const review = sql<{ status: string; raw: string }>(
+      `SELECT r.status, m.raw FROM hl7_reviews r JOIN hl7_messages m ON m.id = r.message_id WHERE r.kind = 'unmatched'`,
+    );
     expect(review.status).toBe('dismissed');
     expect(review.raw).toContain('Nobody^Nemo');
     const audit = clinic.session.repos.audit.list().filter((e) => e.action.startsWith('hl7.review.'));
@@ -150,8 +155,20 @@ describe('lab orders and the HL7 review queue in Chromium against the real dispa
 
   it('applies an A40 merge only when a person approves it, with a reason', async () => {
     // PID-3 names 12345 (BCBS), MRG-1 names 56789 (BCBS): the same child registered twice.
-    const survivor = await clinic.ok<Patient>('patients.create', { givenName: 'Test', familyName: 'Test', birthDate: '2018-02-05', sex: 'female', identifiers: [{ system: 'BCBS', value: '12345', type: 'MR' }] });
-    const duplicate = await clinic.ok<Patient>('patients.create', { givenName: 'Test', familyName: 'Testt', birthDate: '2018-02-05', sex: 'female', identifiers: [{ system: 'BCBS', value: '56789', type: 'MR' }] });
+    const survivor = await clinic.ok<Patient>('patients.create', {
+      givenName: 'Test',
+      familyName: 'Test',
+      birthDate: '2018-02-05',
+      sex: 'female',
+      identifiers: [{ system: 'BCBS', value: '12345', type: 'MR' }],
+    });
+    const duplicate = await clinic.ok<Patient>('patients.create', {
+      givenName: 'Test',
+      familyName: 'Testt',
+      birthDate: '2018-02-05',
+      sex: 'female',
+      identifiers: [{ system: 'BCBS', value: '56789', type: 'MR' }],
+    });
     expect(new Hl7Ingest(clinic.session.repos).receive(hl7Fixture('ADT-A40-01.hl7'), 'a40')).toMatchObject({ queued: true, patientId: survivor.id });
     const { page, pageErrors } = await app.open({ width: 1400, height: 1000 });
     await page.getByTestId('nav-results').click();

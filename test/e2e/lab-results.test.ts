@@ -13,7 +13,12 @@ const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ pa
 const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
 
 function oru(controlId: string, pid: string, filler: string, ...obx: string[]): string {
-  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, pid, `OBR|1|PL-${controlId}^CAIRN|${filler}^ACME|24323-8^Metabolic panel^LN`, ...obx].join('\r');
+  return [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`,
+    pid,
+    `OBR|1|PL-${controlId}^CAIRN|${filler}^ACME|24323-8^Metabolic panel^LN`,
+    ...obx,
+  ].join('\r');
 }
 
 describe('lab results in Chromium against the real dispatcher', () => {
@@ -25,7 +30,13 @@ describe('lab results in Chromium against the real dispatcher', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     clinic = await openClinic(t.dir);
-    donald = await clinic.ok<Patient>('patients.create', { givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] });
+    donald = await clinic.ok<Patient>('patients.create', {
+      givenName: 'Donald',
+      familyName: 'Duck',
+      birthDate: '1924-10-10',
+      sex: 'male',
+      identifiers: [{ system: '1', value: '10006579', type: 'MR' }],
+    });
     // Results arrive through the same ingest the MLLP listener and the CLI use.
     const ingest = new Hl7Ingest(clinic.session.repos);
     expect(ingest.receive(readFileSync(join(FIXTURES, 'LAB-ORU-1.hl7'), 'utf8'), 'LAB-ORU-1.hl7')).toMatchObject({ patientId: donald.id, results: 10 });
@@ -34,8 +45,23 @@ describe('lab results in Chromium against the real dispatcher', () => {
     ingest.receive(oru('G2', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||121|mg/dL|70-99|H|||F|||20260226080000+0000'), 'g2');
     // The lab corrects it: the chart shows the new value and what it replaces.
     ingest.receive(oru('G2C', pid, 'F-2', 'OBX|1|NM|2345-7^Glucose^LN||132|mg/dL|70-99|H|||C|||20260226080000+0000'), 'g2c');
-    ingest.receive(oru('G3', pid, 'F-3', 'OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||20260301080000+0000', 'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L|3.5-5.1|H|||F|||20260301080000+0000', 'NTE|1|L|Specimen hemolyzed: potassium may be falsely raised'), 'g3');
-    expect(ingest.receive(oru('U1', 'PID|1||777^^^OTHERLAB^MR||Dack^Donald||19241010|M', 'F-U', 'OBX|1|NM|2345-7^Glucose^LN||101|mg/dL|70-99|H|||F|||20260302080000+0000'), 'u1')).toMatchObject({ queued: true });
+    ingest.receive(
+      oru(
+        'G3',
+        pid,
+        'F-3',
+        'OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||20260301080000+0000',
+        'OBX|2|NM|2823-3^Potassium^LN||5.4|mmol/L|3.5-5.1|H|||F|||20260301080000+0000',
+        'NTE|1|L|Specimen hemolyzed: potassium may be falsely raised',
+      ),
+      'g3',
+    );
+    expect(
+      ingest.receive(
+        oru('U1', 'PID|1||777^^^OTHERLAB^MR||Dack^Donald||19241010|M', 'F-U', 'OBX|1|NM|2345-7^Glucose^LN||101|mg/dL|70-99|H|||F|||20260302080000+0000'),
+        'u1',
+      ),
+    ).toMatchObject({ queued: true });
     app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
@@ -88,7 +114,9 @@ describe('lab results in Chromium against the real dispatcher', () => {
     await expect(glucoseRow.textContent()).resolves.toMatch(/412 HH.*132 H.*95/);
     // The commented potassium carries a footnote mark, and the comment is listed under the table.
     await expect(table.locator('tbody tr', { hasText: 'Potassium' }).textContent()).resolves.toContain('5.4 H[1]');
-    await expect(page.getByTestId('cumulative-note').textContent()).resolves.toMatch(/^\[1\] Potassium 5\.4, .*: Specimen hemolyzed: potassium may be falsely raised$/);
+    await expect(page.getByTestId('cumulative-note').textContent()).resolves.toMatch(
+      /^\[1\] Potassium 5\.4, .*: Specimen hemolyzed: potassium may be falsely raised$/,
+    );
     await shot(page, '63-cumulative');
 
     // Trend of glucose with its reference band (a shaded area between 70 and 99).

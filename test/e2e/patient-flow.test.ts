@@ -113,7 +113,7 @@ describe('renderer in Chromium against the real dispatcher', () => {
     // Registration, search and both chart openings were audited against this user and patient.
     const audit = session.repos.audit;
     const user = session.status().user!;
-    const patientId = (session.repos.patients.find('castellanos', 1))[0]!.id;
+    const patientId = session.repos.patients.find('castellanos', 1)[0]!.id;
     const actions = audit.list({ patientId }).map((e) => [e.action, e.userId]);
     expect(actions).toEqual([
       ['patient.create', user.id],

@@ -31,7 +31,12 @@ describe('preventive care and the quality measure dashboard in Chromium against 
     await clinic.ok('problems.add', { patientId: p.id, icd10: 'E11.9', onsetDate: '2015-01-01', chronic: true });
     await clinic.ok('encounters.create', { patientId: p.id, visitType: 'follow_up' });
     const at = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-    const oru = [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}0800||ORU^R01^ORU_R01|A1C-${family}|P|2.5.1`, `PID|1||${p.mrn}^^^^MR||${family}^${given}||19900506|M`, `OBR|1|PL-${family}|F-${family}^ACME|4548-4^HbA1c^LN`, `OBX|1|NM|4548-4^Hemoglobin A1c^LN||${a1c}|%|4.0-5.6|H|||F|||${at}0800`].join('\r');
+    const oru = [
+      `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}0800||ORU^R01^ORU_R01|A1C-${family}|P|2.5.1`,
+      `PID|1||${p.mrn}^^^^MR||${family}^${given}||19900506|M`,
+      `OBR|1|PL-${family}|F-${family}^ACME|4548-4^HbA1c^LN`,
+      `OBX|1|NM|4548-4^Hemoglobin A1c^LN||${a1c}|%|4.0-5.6|H|||F|||${at}0800`,
+    ].join('\r');
     expect(new Hl7Ingest(clinic.session.repos).receive(oru, family)).toMatchObject({ results: 1 });
     return p;
   }
@@ -109,7 +114,14 @@ describe('preventive care and the quality measure dashboard in Chromium against 
     await expect(controlled.getAttribute('data-tone')).resolves.toBe('ok');
     await expect(cms122.getByTestId('measure-rate').textContent()).resolves.toBe('50.0 %');
     // A regular measure keeps its red gaps; CMS122's poor control takes that red, its controlled patients do not.
-    await expect(page.getByTestId('measure-CMS165').locator('thead th').allTextContents()).resolves.toEqual(['Population', 'Denominator', 'Exclusions', 'Met (numerator)', 'Gaps', 'Rate']);
+    await expect(page.getByTestId('measure-CMS165').locator('thead th').allTextContents()).resolves.toEqual([
+      'Population',
+      'Denominator',
+      'Exclusions',
+      'Met (numerator)',
+      'Gaps',
+      'Rate',
+    ]);
     await expect(page.getByTestId('gaps-CMS165-main').getAttribute('data-tone')).resolves.toBe('act');
     const color = (l: Locator): Promise<string> => l.evaluate((e) => getComputedStyle(e).color);
     const red = await color(page.getByTestId('gaps-CMS165-main'));

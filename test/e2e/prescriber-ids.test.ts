@@ -13,7 +13,7 @@ const shots = resolve('test-results');
 const NPI = '1234567893';
 const DEA = 'AH1234563';
 
-describe('an administrator records a physician\'s NPI and DEA number and the clinic address in Chromium', () => {
+describe("an administrator records a physician's NPI and DEA number and the clinic address in Chromium", () => {
   const t = tempDir('cairn-e2e-rx-ids-');
   let clinic: Clinic;
   let app: BridgedApp;
@@ -31,7 +31,7 @@ describe('an administrator records a physician\'s NPI and DEA number and the cli
     t.cleanup();
   });
 
-  it('through the Users screen; the physician\'s printed prescription then carries them', async () => {
+  it("through the Users screen; the physician's printed prescription then carries them", async () => {
     const { page, pageErrors } = await app.open();
     await page.getByRole('button', { name: 'Users' }).click();
     await expect(page.getByTestId(`ids-${CLINIC.doc.username}`).textContent()).resolves.toBe('NPI not recorded');
@@ -46,8 +46,14 @@ describe('an administrator records a physician\'s NPI and DEA number and the cli
     await expectAccessible(page, 'users-prescriber-ids-error');
     await page.screenshot({ path: join(shots, '47-prescriber-ids.png'), fullPage: true });
     await page.getByTestId('prescriber-ids-submit').click();
-    await page.getByTestId('users-notice').filter({ hasText: `${CLINIC.doc.username}: NPI ${NPI}, DEA ${DEA}.` }).waitFor();
-    await page.getByTestId(`ids-${CLINIC.doc.username}`).filter({ hasText: `NPI ${NPI} · DEA ${DEA}` }).waitFor();
+    await page
+      .getByTestId('users-notice')
+      .filter({ hasText: `${CLINIC.doc.username}: NPI ${NPI}, DEA ${DEA}.` })
+      .waitFor();
+    await page
+      .getByTestId(`ids-${CLINIC.doc.username}`)
+      .filter({ hasText: `NPI ${NPI} · DEA ${DEA}` })
+      .waitFor();
 
     // The clinic address: refused without an address line, saved with one.
     await page.getByTestId('clinic-name').fill('Hilltop Family Medicine');
@@ -60,7 +66,11 @@ describe('an administrator records a physician\'s NPI and DEA number and the cli
     await page.getByTestId('clinic-save').click();
     await page.getByTestId('clinic-saved').waitFor();
     await page.screenshot({ path: join(shots, '48-clinic-address.png'), fullPage: true });
-    expect(await clinic.ok('settings.clinic')).toEqual({ name: 'Hilltop Family Medicine', addressLines: ['12 Quarry Road, Suite 3', 'Springfield, IL 62704'], phone: '217-555-0142' });
+    expect(await clinic.ok('settings.clinic')).toEqual({
+      name: 'Hilltop Family Medicine',
+      addressLines: ['12 Quarry Road, Suite 3', 'Springfield, IL 62704'],
+      phone: '217-555-0142',
+    });
     // Shown again when the screen opens later.
     await page.reload();
     await page.getByRole('button', { name: 'Users' }).click();

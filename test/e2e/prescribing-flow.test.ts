@@ -34,11 +34,17 @@ describe('prescribing in Chromium against the real dispatcher', () => {
     await page.getByTestId('patient-search').fill('bupro');
     await page.getByTestId('search-result').first().click();
     await page.getByRole('tab', { name: 'Medications' }).click();
-    await page.getByTestId('med-list').getByText(/ibuprofen/i).waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/ibuprofen/i)
+      .waitFor();
 
     await page.getByTestId('prescribe').click();
     await page.getByTestId('rx-drug').fill('warfarin');
-    await page.getByRole('option', { name: /warfarin/i }).first().click();
+    await page
+      .getByRole('option', { name: /warfarin/i })
+      .first()
+      .click();
     await page.getByTestId('rx-dose').fill('5');
     await page.getByTestId('rx-unit').click();
     await page.getByRole('option', { name: 'mg', exact: true }).click();
@@ -58,7 +64,10 @@ describe('prescribing in Chromium against the real dispatcher', () => {
     await major.getByRole('textbox').fill('Ibuprofen stopped today; INR check in 3 days');
     await expect(sign.isDisabled()).resolves.toBe(false);
     await sign.click();
-    await page.getByTestId('med-list').getByText(/warfarin/i).waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/warfarin/i)
+      .waitFor();
     await page.screenshot({ path: join(shots, '21-prescribed.png'), fullPage: true });
 
     const overrides = clinic.session.repos.audit.list({ patientId: patient.id }).filter((e) => e.action === 'med.alert_override');

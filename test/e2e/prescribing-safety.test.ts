@@ -72,20 +72,38 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
     await page.getByTestId('rx-password').fill(CLINIC.doc.password);
     await shot(page, '01-metformin-before-signing');
     await page.getByTestId('rx-sign').click();
-    await page.getByTestId('med-list').getByText(/metformin/i).waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/metformin/i)
+      .waitFor();
 
     // Reopened: nothing of the metformin prescription is left.
     await page.getByTestId('prescribe').click();
     await page.getByTestId('rx-password').waitFor();
     await shot(page, '02-reopened-empty');
-    expect(await formValues(page)).toEqual({ 'rx-drug': '', 'rx-dose': '', 'rx-unit': '', 'rx-route': '', 'rx-frequency': '', 'rx-days': '', 'rx-quantity': '', 'rx-quantity-unit': '', 'rx-refills': '0', 'rx-indication': '' });
+    expect(await formValues(page)).toEqual({
+      'rx-drug': '',
+      'rx-dose': '',
+      'rx-unit': '',
+      'rx-route': '',
+      'rx-frequency': '',
+      'rx-days': '',
+      'rx-quantity': '',
+      'rx-quantity-unit': '',
+      'rx-refills': '0',
+      'rx-indication': '',
+    });
     await expect(page.getByTestId('rx-password').inputValue()).resolves.toBe('');
     await expect(page.getByRole('dialog').getByText(GREEN).count()).resolves.toBe(0);
 
     // Metformin again: the duplicate shows with its reason field, never beside the green "no alerts".
     await drugBox(page).fill('metformin');
     await page.getByRole('option', { name: /metformin hydrochloride 500 MG Oral Tablet/i }).click();
-    const duplicate = page.getByRole('dialog').getByTestId('med-alerts').getByText(/duplicate/i).first();
+    const duplicate = page
+      .getByRole('dialog')
+      .getByTestId('med-alerts')
+      .getByText(/duplicate/i)
+      .first();
     await duplicate.waitFor();
     await expect(page.getByRole('dialog').getByText(GREEN).count()).resolves.toBe(0);
     const blocking = page.getByRole('dialog').locator('[data-testid=med-alert-major], [data-testid=med-alert-contraindicated]');
@@ -102,7 +120,16 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
     await page.getByRole('option', { name: /Simvastatin 20 MG Oral Tablet/i }).click();
     await page.getByRole('dialog').getByText(GREEN).waitFor();
     const afterChange = await formValues(page);
-    expect(afterChange).toMatchObject({ 'rx-dose': '', 'rx-frequency': '', 'rx-days': '', 'rx-quantity': '', 'rx-refills': '0', 'rx-indication': '', 'rx-unit': 'tablet', 'rx-route': 'oral' });
+    expect(afterChange).toMatchObject({
+      'rx-dose': '',
+      'rx-frequency': '',
+      'rx-days': '',
+      'rx-quantity': '',
+      'rx-refills': '0',
+      'rx-indication': '',
+      'rx-unit': 'tablet',
+      'rx-route': 'oral',
+    });
     expect(afterChange['rx-drug']).toMatch(/simvastatin 20 MG/i);
     await expect(page.getByRole('dialog').locator('[data-testid^=med-alert-]').count()).resolves.toBe(0);
 
@@ -112,14 +139,22 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
     await page.getByTestId('rx-quantity').fill('30');
     await page.getByTestId('rx-indication').fill('hyperlipidemia');
     await page.getByTestId('rx-password').fill(CLINIC.doc.password);
-    await expect(page.getByTestId('rx-sig').textContent()).resolves.toMatch(/Simvastatin 20 MG Oral Tablet: Take 1 tablet .*at bedtime.*Quantity 30 tablets, 0 refills\. For: hyperlipidemia/);
+    await expect(page.getByTestId('rx-sig').textContent()).resolves.toMatch(
+      /Simvastatin 20 MG Oral Tablet: Take 1 tablet .*at bedtime.*Quantity 30 tablets, 0 refills\. For: hyperlipidemia/,
+    );
     await shot(page, '04-simvastatin-own-sig');
     await page.getByTestId('rx-sign').click();
-    await page.getByTestId('med-list').getByText(/simvastatin/i).waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/simvastatin/i)
+      .waitFor();
     await expect(page.getByTestId('rx-error').count()).resolves.toBe(0);
     await shot(page, '05-both-prescribed');
 
-    const signed = clinic.session.repos.medications.history(patient.id).filter((c) => c.status === 'active').map((c) => c.drugName);
+    const signed = clinic.session.repos.medications
+      .history(patient.id)
+      .filter((c) => c.status === 'active')
+      .map((c) => c.drugName);
     expect(signed).toEqual(expect.arrayContaining([expect.stringMatching(/metformin/i), expect.stringMatching(/simvastatin/i)]));
     expect(signed).toHaveLength(2);
     expect(pageErrors).toEqual([]);
@@ -134,7 +169,10 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
     await box.click();
     await box.pressSequentially('do');
     // "do" lists donepezil first.
-    await page.getByRole('option', { name: /donepezil/i }).first().waitFor();
+    await page
+      .getByRole('option', { name: /donepezil/i })
+      .first()
+      .waitFor();
     await shot(page, '06-search-do');
     const seen: string[][] = [];
     for (const key of 'xycy') {
@@ -169,21 +207,40 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
     await page.getByTestId('reported-dose').fill('10 mg daily');
     await shot(page, '08-reported-keyboard');
     await page.getByTestId('reported-add').click();
-    await page.getByTestId('med-list').getByText(/lisinopril/i).waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/lisinopril/i)
+      .waitFor();
     await expect(box.inputValue()).resolves.toBe('');
 
     await box.click();
     await box.pressSequentially('atorva');
-    await page.getByRole('option', { name: /atorvastatin/i }).first().click();
+    await page
+      .getByRole('option', { name: /atorvastatin/i })
+      .first()
+      .click();
     await page.getByTestId('reported-coded').waitFor();
     await page.getByTestId('reported-add').click();
-    await page.getByTestId('med-list').getByText(/atorvastatin/i).waitFor();
+    await page
+      .getByTestId('med-list')
+      .getByText(/atorvastatin/i)
+      .waitFor();
     await shot(page, '09-reported-click');
-    await expect(page.getByTestId('med-list').getByText(/uncoded/i).count()).resolves.toBe(0);
+    await expect(
+      page
+        .getByTestId('med-list')
+        .getByText(/uncoded/i)
+        .count(),
+    ).resolves.toBe(0);
 
     const p = (await clinic.ok<Patient[]>('patients.search', { query: 'reporta' }))[0]!;
     const courses = clinic.session.repos.medications.history(p.id);
-    expect(courses.map((c) => [c.drugName.toLowerCase().split(' ')[0], c.uncoded])).toEqual(expect.arrayContaining([['lisinopril', false], ['atorvastatin', false]]));
+    expect(courses.map((c) => [c.drugName.toLowerCase().split(' ')[0], c.uncoded])).toEqual(
+      expect.arrayContaining([
+        ['lisinopril', false],
+        ['atorvastatin', false],
+      ]),
+    );
     expect(pageErrors).toEqual([]);
     await page.close();
   });
@@ -193,7 +250,10 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
     await openChartMeds(page, 'metfor');
     await page.getByTestId('prescribe').click();
     await drugBox(page).fill('amoxicillin');
-    await page.getByRole('option', { name: /amoxicillin/i }).first().click();
+    await page
+      .getByRole('option', { name: /amoxicillin/i })
+      .first()
+      .click();
     const dose = page.getByTestId('rx-dose');
     await dose.fill('1');
     await page.getByTestId('rx-quantity').fill('30');

@@ -42,7 +42,10 @@ function history(): unknown {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      { fullUrl: 'urn:uuid:pat-1', resource: { resourceType: 'Patient', id: 'pat-1', name: [{ family: 'Quill', given: ['Marta'] }], gender: 'female', birthDate: '1958-07-14' } },
+      {
+        fullUrl: 'urn:uuid:pat-1',
+        resource: { resourceType: 'Patient', id: 'pat-1', name: [{ family: 'Quill', given: ['Marta'] }], gender: 'female', birthDate: '1958-07-14' },
+      },
       // Readings a week apart, then one about three years later: the time axis must show the gap.
       ...bp(1, '2022-01-03T09:00:00Z', 134.5),
       ...bp(2, '2022-01-10T09:00:00Z', 128.25),
@@ -77,14 +80,25 @@ describe('values, units, the results inbox and trends as a physician sees them, 
     marta = await clinic.ok<Patient>('patients.get', { id: hit!.id });
     const pid = `PID|1||${marta.mrn}^^^^MR||Quill^Marta||19580714|F`;
     const msg = (id: string, at: string, ...obx: string[]): string =>
-      [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${hl7Time(at)}||ORU^R01^ORU_R01|${id}|P|2.5.1`, pid, `OBR|1|PL-${id}|F-${id}^ACME|2345-7^Glucose^LN`, ...obx].join('\r');
+      [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${hl7Time(at)}||ORU^R01^ORU_R01|${id}|P|2.5.1`, pid, `OBR|1|PL-${id}|F-${id}^ACME|2345-7^Glucose^LN`, ...obx].join(
+        '\r',
+      );
     const ingest = new Hl7Ingest(clinic.session.repos);
     // Glucose results on uneven dates (a trend with a real time axis), the last one critical.
-    expect(ingest.receive(msg('G1', daysAgo(400), `OBX|1|NM|2345-7^Glucose^LN||110|mg/dL|70-99|H|||F|||${hl7Time(daysAgo(400))}`), 'g1')).toMatchObject({ results: 1 });
-    expect(ingest.receive(msg('G2', daysAgo(395), `OBX|1|NM|2345-7^Glucose^LN||104|mg/dL|70-99|H|||F|||${hl7Time(daysAgo(395))}`), 'g2')).toMatchObject({ results: 1 });
-    expect(ingest.receive(msg('G3', daysAgo(1), `OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||${hl7Time(daysAgo(1))}`), 'g3')).toMatchObject({ results: 1 });
+    expect(ingest.receive(msg('G1', daysAgo(400), `OBX|1|NM|2345-7^Glucose^LN||110|mg/dL|70-99|H|||F|||${hl7Time(daysAgo(400))}`), 'g1')).toMatchObject({
+      results: 1,
+    });
+    expect(ingest.receive(msg('G2', daysAgo(395), `OBX|1|NM|2345-7^Glucose^LN||104|mg/dL|70-99|H|||F|||${hl7Time(daysAgo(395))}`), 'g2')).toMatchObject({
+      results: 1,
+    });
+    expect(ingest.receive(msg('G3', daysAgo(1), `OBX|1|NM|2345-7^Glucose^LN||412|mg/dL|70-99|HH|||F|||${hl7Time(daysAgo(1))}`), 'g3')).toMatchObject({
+      results: 1,
+    });
     // An analyzer's batch: 230 more results waiting, more than one page of the inbox.
-    const batch = Array.from({ length: 230 }, (_, k) => `OBX|${k + 1}|NM|2823-3^Potassium^LN|${k + 1}|4.${k % 10}0|mmol/L|3.5-5.1|N|||F|||${hl7Time(daysAgo(2))}`);
+    const batch = Array.from(
+      { length: 230 },
+      (_, k) => `OBX|${k + 1}|NM|2823-3^Potassium^LN|${k + 1}|4.${k % 10}0|mmol/L|3.5-5.1|N|||F|||${hl7Time(daysAgo(2))}`,
+    );
     expect(ingest.receive(msg('B1', daysAgo(2), ...batch), 'b1')).toMatchObject({ results: 230 });
     app = await startBridgedApp(clinic.handlers);
   });

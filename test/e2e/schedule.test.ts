@@ -21,7 +21,7 @@ describe('scheduling and the check-in flow board in Chromium against the real di
   const tz = loadScheduleConfig(resourcesDir).hours.timeZone;
   // Today in the clinic's zone: the flow board shows today.
   const today = wallTime(Date.now(), tz).date;
-  const row = <T,>(q: string, ...p: unknown[]): T => clinic.session.repos.store.sqlite.prepare(q).get(...p) as T;
+  const row = <T>(q: string, ...p: unknown[]): T => clinic.session.repos.store.sqlite.prepare(q).get(...p) as T;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -31,7 +31,14 @@ describe('scheduling and the check-in flow board in Chromium against the real di
     // Ben is already booked with the doctor at 09:10 (clinic time) today.
     const docId = clinic.session.requireUser().id;
     // Today may be a day the clinic is closed (the test runs any day): booked knowingly.
-    await clinic.ok('schedule.book', { patientId: ben.id, providerId: docId, typeId: 'follow-up', startAt: new Date(zonedInstant(today, 9 * 60 + 10, tz)).toISOString(), room: 'Exam 2', allowOutsideHours: true });
+    await clinic.ok('schedule.book', {
+      patientId: ben.id,
+      providerId: docId,
+      typeId: 'follow-up',
+      startAt: new Date(zonedInstant(today, 9 * 60 + 10, tz)).toISOString(),
+      room: 'Exam 2',
+      allowOutsideHours: true,
+    });
     app = await startBridgedApp(clinic.handlers);
   });
   afterAll(async () => {
@@ -81,7 +88,10 @@ describe('scheduling and the check-in flow board in Chromium against the real di
     await page.locator('[data-testid="appointment-row"]').nth(1).waitFor();
     await expect(page.getByTestId('day-view').textContent()).resolves.toContain('Lima, Ana');
     await shot(page, '82-schedule-day-view');
-    const booked = row<{ id: string; status: string; start_at: string; end_at: string }>('SELECT id, status, start_at, end_at FROM appointments WHERE patient_id = ?', ana.id);
+    const booked = row<{ id: string; status: string; start_at: string; end_at: string }>(
+      'SELECT id, status, start_at, end_at FROM appointments WHERE patient_id = ?',
+      ana.id,
+    );
     expect(booked.status).toBe('scheduled');
     expect(Date.parse(booked.end_at) - Date.parse(booked.start_at)).toBe(40 * 60_000);
     expect(wallTime(Date.parse(booked.start_at), tz)).toMatchObject({ date: today, minutes: 9 * 60 });
@@ -106,7 +116,10 @@ describe('scheduling and the check-in flow board in Chromium against the real di
     await page.getByTestId('cancel-submit').click();
     await page.locator('[data-testid="appointment-row"][data-status="cancelled"]').waitFor();
     await shot(page, '84-schedule-cancelled');
-    expect(row<{ status: string; cancel_reason: string }>('SELECT status, cancel_reason FROM appointments WHERE patient_id = ?', ben.id)).toEqual({ status: 'cancelled', cancel_reason: 'patient called: car broke down' });
+    expect(row<{ status: string; cancel_reason: string }>('SELECT status, cancel_reason FROM appointments WHERE patient_id = ?', ben.id)).toEqual({
+      status: 'cancelled',
+      cancel_reason: 'patient called: car broke down',
+    });
 
     // The flow board: Ana moves through every state; Ben (cancelled) is not on it.
     await page.getByTestId('nav-flow-board').click();
@@ -143,11 +156,21 @@ describe('scheduling and the check-in flow board in Chromium against the real di
     await expect(card.getByTestId('flow-advance').count()).resolves.toBe(0);
     await shot(page, '87-flow-checked-out');
 
-    const done = row<{ status: string; room: string; encounter_id: string; check_in: string; arrived_at: string; checked_out_at: string }>('SELECT * FROM appointments WHERE id = ?', booked.id);
+    const done = row<{ status: string; room: string; encounter_id: string; check_in: string; arrived_at: string; checked_out_at: string }>(
+      'SELECT * FROM appointments WHERE id = ?',
+      booked.id,
+    );
     expect(done).toMatchObject({ status: 'checked_out', room: 'Exam 4' });
-    expect(JSON.parse(done.check_in)).toEqual({ demographicsConfirmed: true, insurance: 'verified', intake: { 'new-symptoms': 'no', 'medication-changes': 'no', 'fall-risk': 'no' } });
+    expect(JSON.parse(done.check_in)).toEqual({
+      demographicsConfirmed: true,
+      insurance: 'verified',
+      intake: { 'new-symptoms': 'no', 'medication-changes': 'no', 'fall-risk': 'no' },
+    });
     expect(done.arrived_at <= done.checked_out_at).toBe(true);
-    expect(row<{ status: string; reason: string }>('SELECT status, reason FROM encounters WHERE id = ?', done.encounter_id)).toEqual({ status: 'finished', reason: 'knee pain' });
+    expect(row<{ status: string; reason: string }>('SELECT status, reason FROM encounters WHERE id = ?', done.encounter_id)).toEqual({
+      status: 'finished',
+      reason: 'knee pain',
+    });
     expect(pageErrors).toEqual([]);
   });
 });

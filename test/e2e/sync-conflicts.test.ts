@@ -38,12 +38,20 @@ describe('sync in Chromium: the header and the Conflicts screen, two devices and
     const repos = clinic.session.repos;
     docId = repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     onB.userId = docId;
-    await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Exam room laptop')).code, deviceName: 'Exam room laptop' });
+    await enrollThisDevice(repos.store, repos, {
+      serverUrl: server.url,
+      code: (await server.sync.createEnrollmentCode('Exam room laptop')).code,
+      deviceName: 'Exam room laptop',
+    });
     await signInClinicUsers(repos.store.sqlite);
     loop = inProcessSyncLoop(repos.store, repos, () => clinic.session.status().user?.id ?? null);
     const { store } = await newStore(tb.dir);
     b = createRepos(store);
-    await enrollThisDevice(store, b, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Front desk PC')).code, deviceName: 'Front desk PC' });
+    await enrollThisDevice(store, b, {
+      serverUrl: server.url,
+      code: (await server.sync.createEnrollmentCode('Front desk PC')).code,
+      deviceName: 'Front desk PC',
+    });
     await signInClinicUsers(store.sqlite);
     syncB = clientFor(store, b, () => docId);
     app = await startBridgedApp(createHandlers({ session: clinic.session, sync: loop }));
@@ -110,7 +118,10 @@ describe('sync in Chromium: the header and the Conflicts screen, two devices and
     const keep = conflict!.values.findIndex((v) => !v.shown);
     const kept = conflict!.values[keep]!.value as string;
     await page.getByTestId(`keep-${conflict!.id}-${keep}`).click();
-    await page.getByTestId(`settled-${conflict!.id}`).filter({ hasText: `kept "${kept}"` }).waitFor();
+    await page
+      .getByTestId(`settled-${conflict!.id}`)
+      .filter({ hasText: `kept "${kept}"` })
+      .waitFor();
     await page.getByTestId('no-conflicts').waitFor();
     await shot(page, '54-conflict-settled');
     await page.getByTestId(`settled-open-${conflict!.id}`).click();
@@ -140,7 +151,11 @@ describe('sync in Chromium: the header and the Conflicts screen, two devices and
     await card.getByTestId(`chart-card-${there.id}`).filter({ hasText: 'ines@example.org' }).waitFor();
     await shot(page, '56-duplicate-side-by-side');
     await card.getByTestId(`merge-into-${here.id}`).click();
-    await page.locator('[data-testid^="settled-"]').filter({ hasText: `merged into MRN ${here.mrn}` }).first().waitFor();
+    await page
+      .locator('[data-testid^="settled-"]')
+      .filter({ hasText: `merged into MRN ${here.mrn}` })
+      .first()
+      .waitFor();
 
     // Search lists only the chart kept; it says it also holds the merged MRN, and can undo it.
     await page.getByRole('button', { name: 'Find patient' }).click();

@@ -44,11 +44,19 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   if (!present) await page.evaluate(axe.source);
   // Transitions (a dialog fading in) make colours half-way and give false contrast failures.
   await page.waitForTimeout(300);
-  return page.evaluate(async (tags) => {
-    const w = window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> } };
-    const r = await w.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })) }));
-  }, [...WCAG_21_AA]);
+  return page.evaluate(
+    async (tags) => {
+      const w = window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> } };
+      const r = await w.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+      }));
+    },
+    [...WCAG_21_AA],
+  );
 }
 
 /**

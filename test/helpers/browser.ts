@@ -9,7 +9,16 @@ import { startWebServer } from '../../electron/web/web-server';
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -17,7 +26,11 @@ export function launchChromium(): Promise<Browser> {
  * A page whose `window.cairn` is the test bridge in place of IPC: the same channel list as the
  * preload, answered by the real dispatcher. Page errors are collected for the test to assert on.
  */
-export async function bridgedPage(browser: Browser, handlers: Handlers, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; pageErrors: string[] }> {
+export async function bridgedPage(
+  browser: Browser,
+  handlers: Handlers,
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ page: Page; pageErrors: string[] }> {
   const page = await browser.newPage({ viewport });
   await page.exposeFunction('__cairnBridge', (channel: string, input: unknown) => dispatch(handlers, channel, input));
   await page.addInitScript((channels: readonly string[]) => {

@@ -16,7 +16,10 @@ export function cairn(args: string[], extraEnv: Record<string, string> = {}): { 
 
 /** Starts `cairn server …` as a child process and waits for its "listening" line. */
 export async function cliServer(args: string[]): Promise<{ url: string; first: Record<string, unknown>; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'server', ...args], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'server', ...args], {
+    env: { ...process.env, ...CLI_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const first = await new Promise<Record<string, unknown>>((res, rej) => {

@@ -9,7 +9,17 @@ import type { startTestServer } from './sync-server';
 import { signInClinicUsers } from './sync-server';
 
 export const FIXTURES = join(process.env['CAIRN_FIXTURES'] ?? 'test/fixtures', 'synthea-r4');
-export const SIG = { doseAmount: 5, doseUnit: 'mg', route: 'oral', frequency: 'qd', prn: false, quantity: 30, quantityUnit: 'tablet', refills: 0, indication: 'hypertension' };
+export const SIG = {
+  doseAmount: 5,
+  doseUnit: 'mg',
+  route: 'oral',
+  frequency: 'qd',
+  prn: false,
+  quantity: 30,
+  quantityUnit: 'tablet',
+  refills: 0,
+  indication: 'hypertension',
+};
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -34,17 +44,51 @@ export async function seedClinic(server: Server, dir: string): Promise<SeededCli
   await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code: code.code, deviceName: 'Exam room' });
   await signInClinicUsers(repos.store.sqlite);
   const sync = clientFor(repos.store, repos, () => docId);
-  const m = await clinic.ok<{ id: string }>('patients.create', { givenName: 'Mirela', middleName: 'Ana', familyName: 'Quennell', birthDate: '1961-04-02', sex: 'female', phone: '555-0101', identifiers: [{ system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-00-1234' }] });
+  const m = await clinic.ok<{ id: string }>('patients.create', {
+    givenName: 'Mirela',
+    middleName: 'Ana',
+    familyName: 'Quennell',
+    birthDate: '1961-04-02',
+    sex: 'female',
+    phone: '555-0101',
+    identifiers: [{ system: 'http://hl7.org/fhir/sid/us-ssn', value: '999-00-1234' }],
+  });
   const t = await clinic.ok<{ id: string }>('patients.create', { givenName: 'Tomas', familyName: 'Ferreira-Lind', birthDate: '1990-01-15', sex: 'male' });
   const enc = await clinic.ok<{ id: string }>('encounters.create', { patientId: m.id, visitType: 'office_visit', reason: 'diabetes follow-up' });
-  await clinic.ok('vitals.record', { patientId: m.id, encounterId: enc.id, takenAt: '2026-03-01T09:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 128, diastolic: 82, heartRate: 71 });
-  await clinic.ok('vitals.record', { patientId: m.id, takenAt: '2026-04-15T10:00:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 135, diastolic: 88 });
+  await clinic.ok('vitals.record', {
+    patientId: m.id,
+    encounterId: enc.id,
+    takenAt: '2026-03-01T09:30:00Z',
+    units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+    systolic: 128,
+    diastolic: 82,
+    heartRate: 71,
+  });
+  await clinic.ok('vitals.record', {
+    patientId: m.id,
+    takenAt: '2026-04-15T10:00:00Z',
+    units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+    systolic: 135,
+    diastolic: 88,
+  });
   await clinic.ok('problems.add', { patientId: m.id, icd10: 'E11.9' });
-  await clinic.ok('allergies.add', { kind: 'allergy', patientId: m.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['Hives'], severity: 'severe' });
+  await clinic.ok('allergies.add', {
+    kind: 'allergy',
+    patientId: m.id,
+    substance: 'Penicillin',
+    substanceType: 'drug',
+    reactions: ['Hives'],
+    severity: 'severe',
+  });
   await clinic.ok('immunizations.add', { patientId: m.id, cvx: '140', administeredOn: '2025-10-01', source: 'historical' });
   const course = await clinic.ok<{ course: { courseId?: string; id?: string } }>('meds.add', { patientId: m.id, name: 'Vitamin D' });
   const lisinopril = (await clinic.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'lisinopril' }))[0]!.rxcui;
-  const rx = await clinic.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', { patientId: m.id, rxcui: lisinopril, sig: SIG, password: 'physician pass 1' });
+  const rx = await clinic.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', {
+    patientId: m.id,
+    rxcui: lisinopril,
+    sig: SIG,
+    password: 'physician pass 1',
+  });
   // A Synthea patient brings procedures, diagnostic reports, labs, survey and social-history data.
   const importer = new FhirImporter(repos, { userId: docId });
   const file = 'Clarence_Mills_0753ad6c-5935-4faa-9cfe-b7269e963d77.json';
@@ -56,7 +100,17 @@ export async function seedClinic(server: Server, dir: string): Promise<SeededCli
     expect(r.error).toBeNull();
     if (r.pending === 0) break;
   }
-  return { clinic, sync, docId, mirela: m.id, tomas: t.id, clarence, encounterId: enc.id, courseId: course.course.courseId ?? course.course.id ?? '', prescriptionId: rx.prescriptionId };
+  return {
+    clinic,
+    sync,
+    docId,
+    mirela: m.id,
+    tomas: t.id,
+    clarence,
+    encounterId: enc.id,
+    courseId: course.course.courseId ?? course.course.id ?? '',
+    prescriptionId: rx.prescriptionId,
+  };
 }
 
 /** A client of the FHIR API that validates every resource it is sent (so a test fails on an invalid one). */
@@ -103,7 +157,10 @@ export class FhirClient {
     let pages = 0;
     let total: number | undefined;
     while (next) {
-      const page: { status: number; body: { total?: number; entry?: { resource: Record<string, unknown>; search?: { mode: string } }[]; link?: { relation: string; url: string }[] } } = await this.get(next);
+      const page: {
+        status: number;
+        body: { total?: number; entry?: { resource: Record<string, unknown>; search?: { mode: string } }[]; link?: { relation: string; url: string }[] };
+      } = await this.get(next);
       expect(page.status, JSON.stringify(page.body).slice(0, 300)).toBe(200);
       pages++;
       total ??= page.body.total;

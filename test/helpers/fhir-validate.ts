@@ -23,7 +23,9 @@ function setUp(): Ajv {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
   const require = createRequire(import.meta.url);
-  const schema: Record<string, unknown> & { definitions: Record<string, unknown> } = { ...(readJson('fhir/r4/fhir.schema.json') as { definitions: Record<string, unknown> }) };
+  const schema: Record<string, unknown> & { definitions: Record<string, unknown> } = {
+    ...(readJson('fhir/r4/fhir.schema.json') as { definitions: Record<string, unknown> }),
+  };
   delete schema['id'];
   // The schema is draft-06 with the legacy `id` keyword; two definitions it refers to are missing from
   // this copy (Resource, integer64): both are filled in as the FHIR spec defines them.
@@ -59,13 +61,18 @@ export function validateFhir(resource: unknown): { ok: boolean; issues: string[]
   const schema = schemaFor(type);
   if (!schema) return { ok: false, issues: [`${type} is not an R4 resource type`] };
   if (!schema(resource)) {
-    for (const e of schema.errors ?? []) issues.push(`schema ${e.instancePath || '/'}: ${e.message ?? e.keyword}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params['allowedValues'])}` : ''}`);
+    for (const e of schema.errors ?? [])
+      issues.push(
+        `schema ${e.instancePath || '/'}: ${e.message ?? e.keyword}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params['allowedValues'])}` : ''}`,
+      );
   }
   try {
-    for (const i of validateResource(resource as Resource)) if (i.severity === 'error' || i.severity === 'fatal') issues.push(`structure ${i.expression?.join(',') ?? ''}: ${i.details?.text ?? i.code}`);
+    for (const i of validateResource(resource as Resource))
+      if (i.severity === 'error' || i.severity === 'fatal') issues.push(`structure ${i.expression?.join(',') ?? ''}: ${i.details?.text ?? i.code}`);
   } catch (e) {
     if (!(e instanceof OperationOutcomeError)) throw e;
-    for (const i of e.outcome.issue ?? []) if (i.severity === 'error' || i.severity === 'fatal') issues.push(`structure ${i.expression?.join(',') ?? ''}: ${i.details?.text ?? i.code}`);
+    for (const i of e.outcome.issue ?? [])
+      if (i.severity === 'error' || i.severity === 'fatal') issues.push(`structure ${i.expression?.join(',') ?? ''}: ${i.details?.text ?? i.code}`);
   }
   return { ok: issues.length === 0, issues };
 }

@@ -11,5 +11,7 @@ export function hl7Fixture(name: string): string {
 
 /** Every fixture's file name, sorted. */
 export function hl7FixtureNames(): string[] {
-  return readdirSync(HL7_FIXTURES).filter((f) => f.endsWith('.hl7')).sort();
+  return readdirSync(HL7_FIXTURES)
+    .filter((f) => f.endsWith('.hl7'))
+    .sort();
 }

@@ -33,7 +33,12 @@ export async function freshPostgresDb(): Promise<{ url: string; drop: () => Prom
 export type Backend = 'pglite' | 'postgres';
 
 /** A real clinic server on a loopback port, on embedded PGlite (in memory) or a fresh PostgreSQL database. */
-export async function startTestServer(backend: Backend, sync?: SyncServiceOptions, databaseUrl?: string, app?: AppOptions): Promise<RunningServer & { stop: () => Promise<void> }> {
+export async function startTestServer(
+  backend: Backend,
+  sync?: SyncServiceOptions,
+  databaseUrl?: string,
+  app?: AppOptions,
+): Promise<RunningServer & { stop: () => Promise<void> }> {
   if (backend === 'pglite') {
     const s = await startServer({ target: { memory: true }, resourcesDir, port: 0, ...(sync && { sync }), ...(app && { app }) });
     return { ...s, stop: () => s.close() };

@@ -16,7 +16,11 @@ if (mode === 'write') {
     process.stdout.write(`committed ${i + 1}\n`);
   }
 } else {
-  const client = clientFor(store, repos, () => userId, { pushBatch: 20, pullPage: 25, onProgress: (p) => process.stdout.write(`${p.phase} ${p.done}/${p.total}\n`) });
+  const client = clientFor(store, repos, () => userId, {
+    pushBatch: 20,
+    pullPage: 25,
+    onProgress: (p) => process.stdout.write(`${p.phase} ${p.done}/${p.total}\n`),
+  });
   const s = await client.syncOnce();
   process.stdout.write(`done ${JSON.stringify(s)}\n`);
 }

@@ -10,7 +10,10 @@ import { signInOnServer } from '../helpers/sync-server';
 import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
 
 function cairnAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], { env: { ...process.env, ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
+    env: { ...process.env, ...CLI_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -18,7 +21,7 @@ function cairnAsync(args: string[], env: Record<string, string>): Promise<{ code
   return new Promise((res) => child.once('close', (code) => res({ code, out, err })));
 }
 
-describe('the clinic server keeps every device\'s audit head, and verification compares with it', () => {
+describe("the clinic server keeps every device's audit head, and verification compares with it", () => {
   let d: TwoDevices;
   beforeAll(async () => {
     d = await twoEnrolledDevices();
@@ -29,7 +32,8 @@ describe('the clinic server keeps every device\'s audit head, and verification c
     await d?.close();
   });
 
-  const head = (): { seq: number; hash: string } => d.a.session.repos.store.sqlite.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+  const head = (): { seq: number; hash: string } =>
+    d.a.session.repos.store.sqlite.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
 
   it('holds the head a device pushed, and a cut tail shows against it even with the local anchor removed too', async () => {
     for (const given of ['Ann', 'Ben', 'Cal', 'Dee']) await d.a.ok('patients.create', { givenName: given, familyName: 'Anchor', birthDate: '1970-01-01' });
@@ -62,7 +66,10 @@ describe('the clinic server keeps every device\'s audit head, and verification c
     const before = (await d.server.sync.auditHead(d.a.session.repos.store.deviceId))!;
     await d.a.ok('patients.create', { givenName: 'Eve', familyName: 'Anchor', birthDate: '1970-01-01' });
     expect((await d.syncA.syncOnce()).error).toBeNull();
-    const rows = await d.server.db.query<{ seq: number; chain_ok: boolean }>('SELECT seq, chain_ok FROM audit_entries WHERE device_id = $1 AND seq > $2 ORDER BY seq', [d.a.session.repos.store.deviceId, before.seq]);
+    const rows = await d.server.db.query<{ seq: number; chain_ok: boolean }>(
+      'SELECT seq, chain_ok FROM audit_entries WHERE device_id = $1 AND seq > $2 ORDER BY seq',
+      [d.a.session.repos.store.deviceId, before.seq],
+    );
     expect(rows[0]).toEqual({ seq: before.seq + 1, chain_ok: false });
   });
 });

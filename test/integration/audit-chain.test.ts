@@ -27,13 +27,16 @@ interface Row {
 
 const rows = (store: Store): Row[] =>
   store.sqlite
-    .prepare('SELECT seq, at, user_id AS userId, device_id AS deviceId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq')
+    .prepare(
+      'SELECT seq, at, user_id AS userId, device_id AS deviceId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash FROM audit_log ORDER BY seq',
+    )
     .all() as Row[];
 const fieldsOf = (r: Row): (string | null)[] => [r.at, r.userId, r.deviceId, r.action, r.patientId, r.recordType, r.recordId, r.detail];
 
 function addPatients(store: Store, n: number): void {
   const repos = createRepos(store);
-  for (let i = 0; i < n; i++) repos.patients.create(patientInput.parse({ givenName: `Pat${String.fromCharCode(65 + i)}`, familyName: 'Chain', birthDate: '2000-01-01' }), actor);
+  for (let i = 0; i < n; i++)
+    repos.patients.create(patientInput.parse({ givenName: `Pat${String.fromCharCode(65 + i)}`, familyName: 'Chain', birthDate: '2000-01-01' }), actor);
 }
 
 /** Rewrites every entry from `from` on, as an attacker with the file and key but not the chain's key would: with `hash`. */

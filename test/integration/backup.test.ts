@@ -37,7 +37,16 @@ function contents(store: Store): Record<string, string[]> {
   const tables = store.sqlite
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`)
     .all() as { name: string }[];
-  return Object.fromEntries(tables.map(({ name }) => [name, store.sqlite.prepare(`SELECT * FROM "${name}"`).all().map((r) => JSON.stringify(r)).sort()]));
+  return Object.fromEntries(
+    tables.map(({ name }) => [
+      name,
+      store.sqlite
+        .prepare(`SELECT * FROM "${name}"`)
+        .all()
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    ]),
+  );
 }
 
 function seed(store: Store): void {
@@ -86,7 +95,11 @@ describe('encrypted backups and restore', () => {
       const { store: again } = await unlockDatabase(f, PASS, { resourcesDir });
       expect(contents(again)).toEqual(before);
       expect(verifyStore(again, { resourcesDir })).toMatchObject({ integrity: ['ok'], pending: 0 });
-      expect(createRepos(again).patients.find('Quartermaine', 5).map((p) => p.familyName)).toEqual(['Quartermaine']);
+      expect(
+        createRepos(again)
+          .patients.find('Quartermaine', 5)
+          .map((p) => p.familyName),
+      ).toEqual(['Quartermaine']);
       expect(createRepos(again).audit.firstBroken()).toBeNull();
       again.close();
       expect(existsSync(`${f}.key.json.next`)).toBe(false);
@@ -119,7 +132,9 @@ describe('encrypted backups and restore', () => {
     const { store, file } = await newStore(t.dir, PASS);
     seed(store);
     store.close();
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/write-until-killed.ts'), file, PASS], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/write-until-killed.ts'), file, PASS], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const committed: string[] = [];
     let buf = '';
     child.stdout.setEncoding('utf8');
@@ -169,7 +184,9 @@ describe('encrypted backups and restore', () => {
     const before = snapshot(t.dir);
     const refused = restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir });
     await expect(refused).rejects.toBeInstanceOf(BackupRefusal);
-    await expect(refused).rejects.toThrow(/^backup .*damaged\.cairnbak is damaged: its checksum does not match \(SHA-256 [0-9a-f]{12}…, expected [0-9a-f]{12}…\)$/);
+    await expect(refused).rejects.toThrow(
+      /^backup .*damaged\.cairnbak is damaged: its checksum does not match \(SHA-256 [0-9a-f]{12}…, expected [0-9a-f]{12}…\)$/,
+    );
     expect(snapshot(t.dir)).toEqual(before);
     await expect(verifyBackupChecksum(bak)).rejects.toThrow(/checksum does not match/);
   });
@@ -186,7 +203,9 @@ describe('encrypted backups and restore', () => {
     const forged = { ...manifest, payloadSha256: createHash('sha256').update(payload).digest('hex') };
     writeFileSync(bak, Buffer.concat([Buffer.from(JSON.stringify(forged) + '\n'), payload]));
     const before = snapshot(t.dir);
-    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(/^backup .* is damaged: (the integrity check failed|its database does not decrypt)/);
+    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(
+      /^backup .* is damaged: (the integrity check failed|its database does not decrypt)/,
+    );
     expect(snapshot(t.dir)).toEqual(before);
   });
 
@@ -196,10 +215,16 @@ describe('encrypted backups and restore', () => {
     const bak = await backupOf(file, join(t.dir, 'bak', 'cut.cairnbak'));
     store.close();
     const before = snapshot(t.dir);
-    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: 'not the passphrase', resourcesDir })).rejects.toThrow(/^wrong passphrase for backup .*cut\.cairnbak .*nothing was restored$/);
-    await expect(restoreBackup({ backup: file, dbFile: join(t.dir, 'x.cairn'), passphrase: PASS, resourcesDir })).rejects.toThrow(/clinic\.cairn is not a Cairn backup$/);
+    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: 'not the passphrase', resourcesDir })).rejects.toThrow(
+      /^wrong passphrase for backup .*cut\.cairnbak .*nothing was restored$/,
+    );
+    await expect(restoreBackup({ backup: file, dbFile: join(t.dir, 'x.cairn'), passphrase: PASS, resourcesDir })).rejects.toThrow(
+      /clinic\.cairn is not a Cairn backup$/,
+    );
     writeFileSync(bak, readFileSync(bak).subarray(0, statSync(bak).size - 1000));
-    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(/is damaged: \d+ bytes of database where its manifest records \d+/);
+    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(
+      /is damaged: \d+ bytes of database where its manifest records \d+/,
+    );
     expect(snapshot(t.dir)).toEqual(before);
     expect(existsSync(join(t.dir, 'x.cairn'))).toBe(false);
   });
@@ -220,7 +245,11 @@ describe('encrypted backups and restore', () => {
     const before = snapshot(t.dir);
     const refused = restoreBackup({ backup: bak, dbFile: ours.file, passphrase: PASS, resourcesDir });
     await expect(refused).rejects.toMatchObject({ reason: 'foreign', code: 'conflict' });
-    await expect(refused).rejects.toThrow(new RegExp(`^backup .*theirs\\.cairnbak is of another database \\(device ${theirId}\\), not of .*clinic\\.cairn \\(device [0-9a-f-]{36}\\); nothing was restored$`));
+    await expect(refused).rejects.toThrow(
+      new RegExp(
+        `^backup .*theirs\\.cairnbak is of another database \\(device ${theirId}\\), not of .*clinic\\.cairn \\(device [0-9a-f-]{36}\\); nothing was restored$`,
+      ),
+    );
     expect(snapshot(t.dir)).toEqual(before);
     const { store: still } = await unlockDatabase(ours.file, PASS, { resourcesDir });
     expect(contents(still)).toEqual(ourRows);
@@ -239,7 +268,9 @@ describe('encrypted backups and restore', () => {
     const bak = await backupOf(file, join(t.dir, 'bak', 'old.cairnbak'));
     await rekeyDatabase({ dbFile: file, passphrase: PASS, newPassphrase: 'the brand new passphrase', kdf: TEST_KDF });
     const before = snapshot(t.dir);
-    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(/cannot confirm that backup .* is of the existing database .* \(it does not open with this passphrase\); nothing was restored$/);
+    await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(
+      /cannot confirm that backup .* is of the existing database .* \(it does not open with this passphrase\); nothing was restored$/,
+    );
     expect(snapshot(t.dir)).toEqual(before);
     const rekeyedHeader = readFileSync(headerPathFor(file));
     await restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir, forceForeign: true });
@@ -278,7 +309,9 @@ describe('encrypted backups and restore', () => {
     renameSync(headerPathFor(file), join(t.dir, 'bak', 'moved.key.json'));
     const before = snapshot(t.dir);
     await expect(restoreBackup({ backup: bak, dbFile: file, passphrase: PASS, resourcesDir })).rejects.toThrow(
-      new RegExp(`^cannot confirm that backup .* is of the existing database .*clinic\\.cairn \\(it cannot be read: no key header at ${file.replace(/[.]/g, '\\.')}\\.key\\.json: .*\\); nothing was restored$`),
+      new RegExp(
+        `^cannot confirm that backup .* is of the existing database .*clinic\\.cairn \\(it cannot be read: no key header at ${file.replace(/[.]/g, '\\.')}\\.key\\.json: .*\\); nothing was restored$`,
+      ),
     );
     expect(snapshot(t.dir)).toEqual(before);
   });
@@ -366,7 +399,11 @@ describe('cairn backup, restore and rekey', () => {
     writeFileSync(damaged, readFileSync(info.backup));
     flipMiddle(damaged);
     const before = snapshot(t.dir);
-    oneLineError(cairn(['restore', '--backup', join(otherDir, 'foreign.cairnbak'), '--db', file]), 1, /^cairn: backup .*foreign\.cairnbak is of another database \(device .*\); nothing was restored\. To replace it anyway: --force-foreign$/);
+    oneLineError(
+      cairn(['restore', '--backup', join(otherDir, 'foreign.cairnbak'), '--db', file]),
+      1,
+      /^cairn: backup .*foreign\.cairnbak is of another database \(device .*\); nothing was restored\. To replace it anyway: --force-foreign$/,
+    );
     oneLineError(cairn(['restore', '--backup', damaged, '--db', file]), 1, /^cairn: backup .*damaged\.cairnbak is damaged: its checksum does not match/);
     oneLineError(cairn(['restore', '--backup', join(t.dir, 'missing.cairnbak'), '--db', file]), 1, /^cairn: no such backup file: /);
     oneLineError(cairn(['restore', '--db', file]), 2, /^cairn: missing --backup/);
@@ -396,8 +433,16 @@ describe('cairn backup, restore and rekey', () => {
     store.close();
     const oldHeader = readFileSync(headerPathFor(file), 'utf8');
     oneLineError(cairn(['rekey', '--db', file], { CAIRN_NEW_PASSPHRASE: 'short' }), 1, /^cairn: new passphrase must be at least 12 characters$/);
-    oneLineError(cairn(['rekey', '--db', file], { CAIRN_PASSPHRASE: 'not the right one', CAIRN_NEW_PASSPHRASE: 'a new clinic passphrase' }), 1, /^cairn: wrong passphrase/);
-    oneLineError(cairn(['rekey', '--db', file], { CAIRN_NEW_PASSPHRASE: '' }), 1, /^cairn: new clinic passphrase required: set CAIRN_NEW_PASSPHRASE or run on a terminal to be asked$/);
+    oneLineError(
+      cairn(['rekey', '--db', file], { CAIRN_PASSPHRASE: 'not the right one', CAIRN_NEW_PASSPHRASE: 'a new clinic passphrase' }),
+      1,
+      /^cairn: wrong passphrase/,
+    );
+    oneLineError(
+      cairn(['rekey', '--db', file], { CAIRN_NEW_PASSPHRASE: '' }),
+      1,
+      /^cairn: new clinic passphrase required: set CAIRN_NEW_PASSPHRASE or run on a terminal to be asked$/,
+    );
     expect(readFileSync(headerPathFor(file), 'utf8')).toBe(oldHeader);
 
     const r = cairn(['rekey', '--db', file], { CAIRN_NEW_PASSPHRASE: 'a new clinic passphrase' });

@@ -11,7 +11,17 @@ import { Session } from '../../electron/services/session';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
-const SIG = { doseAmount: 5, doseUnit: 'mg', route: 'oral', frequency: 'qd', prn: false, quantity: 30, quantityUnit: 'tablet', refills: 0, indication: 'hypertension' };
+const SIG = {
+  doseAmount: 5,
+  doseUnit: 'mg',
+  route: 'oral',
+  frequency: 'qd',
+  prn: false,
+  quantity: 30,
+  quantityUnit: 'tablet',
+  refills: 0,
+  indication: 'hypertension',
+};
 const NURSE = { username: 'nurse', password: 'tulip river 17' };
 const REASON = 'patient in clinic now with chest pain';
 
@@ -35,16 +45,39 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     vip = await c.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female', phone: '617-555-0199' });
     open = await c.ok<Patient>('patients.create', { givenName: 'Otto', familyName: 'Ordinary', birthDate: '1980-01-01' });
     const visit = await c.ok<Encounter>('encounters.create', { patientId: vip.id, visitType: 'office_visit', reason: 'private matter' });
-    const draft = await c.ok<Note>('notes.saveDraft', { patientId: vip.id, encounterId: visit.id, templateId: 'primary-care-soap', title: 'Visit', content: { 'chief-complaint': 'private complaint' } });
+    const draft = await c.ok<Note>('notes.saveDraft', {
+      patientId: vip.id,
+      encounterId: visit.id,
+      templateId: 'primary-care-soap',
+      title: 'Visit',
+      content: { 'chief-complaint': 'private complaint' },
+    });
     const problem = await c.ok<Problem>('problems.add', { patientId: vip.id, icd10: 'I10' });
     const allergy = await c.ok<Allergy>('allergies.add', { kind: 'allergy', patientId: vip.id, substance: 'Latex', substanceType: 'other' });
     const lisinopril = (await c.ok<{ rxcui: string }[]>('meds.searchDrugs', { query: 'lisinopril' }))[0]!.rxcui;
-    const rx = await c.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', { patientId: vip.id, rxcui: lisinopril, sig: SIG, password: CLINIC.doc.password });
+    const rx = await c.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', {
+      patientId: vip.id,
+      rxcui: lisinopril,
+      sig: SIG,
+      password: CLINIC.doc.password,
+    });
     const labOrder = await c.ok<{ id: string }>('labs.order', { patientId: vip.id, orderSetIds: ['cbc'] });
     const docId = c.session.requireUser().id;
-    const appt = (await c.ok<{ appointments: { id: string }[] }>('schedule.book', { patientId: vip.id, providerId: docId, typeId: 'follow-up', startAt: '2026-11-26T15:00:00Z' })).appointments[0]!;
+    const appt = (
+      await c.ok<{ appointments: { id: string }[] }>('schedule.book', {
+        patientId: vip.id,
+        providerId: docId,
+        typeId: 'follow-up',
+        startAt: '2026-11-26T15:00:00Z',
+      })
+    ).appointments[0]!;
     // An observation of the restricted chart (acknowledging a result names it by its id).
-    const [reading] = await c.ok<{ id: string }[]>('vitals.record', { patientId: vip.id, takenAt: '2026-11-25T08:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, heartRate: 70 });
+    const [reading] = await c.ok<{ id: string }[]>('vitals.record', {
+      patientId: vip.id,
+      takenAt: '2026-11-25T08:30:00Z',
+      units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+      heartRate: 70,
+    });
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
     await c.ok('users.create', { username: NURSE.username, displayName: 'Nora Nurse', role: 'nurse', password: NURSE.password });
@@ -55,7 +88,9 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     // A conflict record on the restricted chart, as the clinic server sends one (two phones written while apart).
     const conflictId = '01960000-0000-7000-8000-000000000001';
     c.session.repos.store.sqlite
-      .prepare(`INSERT INTO sync_conflicts (id, kind, entity, entity_id, patient_id, field, "values", winner, status, created_at) VALUES (?, 'field', 'patient', ?, ?, 'phone', ?, NULL, 'open', ?)`)
+      .prepare(
+        `INSERT INTO sync_conflicts (id, kind, entity, entity_id, patient_id, field, "values", winner, status, created_at) VALUES (?, 'field', 'patient', ?, ?, 'phone', ?, NULL, 'open', ?)`,
+      )
       .run(conflictId, vip.id, vip.id, JSON.stringify([{ value: '617-555-0199' }, { value: '617-555-0111' }]), now.toISOString());
     inputs = {
       'patients.update': { id: vip.id, expectedVersion: 2, phone: '617-555-0100' },
@@ -73,7 +108,13 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'notes.enteredInError': { id: draft.id, reason: 'wrong patient' },
       'notes.list': { patientId: vip.id },
       'notes.pdf': { id: draft.id },
-      'vitals.record': { patientId: vip.id, takenAt: '2026-11-25T09:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 120, diastolic: 80 },
+      'vitals.record': {
+        patientId: vip.id,
+        takenAt: '2026-11-25T09:30:00Z',
+        units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+        systolic: 120,
+        diastolic: 80,
+      },
       'vitals.trends': { patientId: vip.id },
       'problems.add': { patientId: vip.id, icd10: 'E11.9' },
       'problems.update': { id: problem.id, expectedVersion: problem.version, status: 'resolved' },
@@ -134,7 +175,9 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
 
   it('lists a restricted chart in search by name only, marked restricted', async () => {
     for (const query of ['famous', '617-555-0199', vip.mrn, '1975-06-01']) {
-      expect(await c.ok('patients.search', { query }), query).toEqual([{ id: vip.id, givenName: 'Vera', middleName: null, familyName: 'Famous', restricted: true }]);
+      expect(await c.ok('patients.search', { query }), query).toEqual([
+        { id: vip.id, givenName: 'Vera', middleName: null, familyName: 'Famous', restricted: true },
+      ]);
     }
     expect(await c.ok('patients.search', { query: 'ordinary' })).toMatchObject([{ id: open.id, mrn: open.mrn, birthDate: '1980-01-01', restricted: false }]);
   });
@@ -143,7 +186,10 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     const before = c.session.repos.audit.list().length;
     for (const [channel, input] of Object.entries(inputs)) {
       const r = await c.call(channel, input);
-      expect(r, channel).toMatchObject({ ok: false, error: { code: 'break_glass_required', message: 'this chart is restricted: break the glass (give a reason and your password) to open it' } });
+      expect(r, channel).toMatchObject({
+        ok: false,
+        error: { code: 'break_glass_required', message: 'this chart is restricted: break the glass (give a reason and your password) to open it' },
+      });
     }
     const added = c.session.repos.audit.list().slice(before);
     // No write and no read went through: only the refusals were recorded, one per channel, naming it.
@@ -158,18 +204,31 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     const missing = await c.call('patients.breakGlass', { patientId: vip.id, password: CLINIC.doc.password });
     expect(missing).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'reason' }] } });
     const short = await c.call('patients.breakGlass', { patientId: vip.id, reason: '  urgent  ', password: CLINIC.doc.password });
-    expect(short).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'reason', message: 'say why you need this restricted chart (at least 10 characters)' }] } });
-    expect(await c.call('patients.breakGlass', { patientId: vip.id, reason: REASON })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'password' }] } });
+    expect(short).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'reason', message: 'say why you need this restricted chart (at least 10 characters)' }] },
+    });
+    expect(await c.call('patients.breakGlass', { patientId: vip.id, reason: REASON })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'password' }] },
+    });
     const wrong = await c.call('patients.breakGlass', { patientId: vip.id, reason: REASON, password: 'not my password' });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'bad_credentials', message: 'that password is not right: breaking the glass was not done' } });
     expect(c.session.repos.audit.list().at(-1)).toMatchObject({ action: 'session.reauth_failed', detail: 'breaking the glass' });
     expect(c.session.repos.audit.list().some((e) => e.action === 'chart.break_glass')).toBe(false);
     expect(code(await c.call('chart.summary', { patientId: vip.id }))).toBe('break_glass_required');
-    expect(await c.call('patients.breakGlass', { patientId: open.id, reason: REASON, password: CLINIC.doc.password })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await c.call('patients.breakGlass', { patientId: open.id, reason: REASON, password: CLINIC.doc.password })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('records break-glass with its reason, then opens the chart to that user only', async () => {
-    const r = await c.ok<{ patientId: string; until: string }>('patients.breakGlass', { patientId: vip.id, reason: `  ${REASON}  `, password: CLINIC.doc.password });
+    const r = await c.ok<{ patientId: string; until: string }>('patients.breakGlass', {
+      patientId: vip.id,
+      reason: `  ${REASON}  `,
+      password: CLINIC.doc.password,
+    });
     expect(r).toEqual({ patientId: vip.id, until: new Date(now.getTime() + 30 * 60_000).toISOString() });
     const entry = c.session.repos.audit.list({ patientId: vip.id }).at(-1)!;
     expect(entry).toMatchObject({ action: 'chart.break_glass', userId: c.session.requireUser().id, recordId: vip.id });

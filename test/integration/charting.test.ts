@@ -28,23 +28,56 @@ describe('charting over a real encrypted database', () => {
   });
 
   it('drafts, signs with re-authentication, refuses edits, takes addenda and marks entered in error', async () => {
-    const draft = await c.ok<Note>('notes.saveDraft', { patientId: patient.id, encounterId: visit.id, templateId: 'primary-care-soap', title: 'SOAP note', content: {} });
+    const draft = await c.ok<Note>('notes.saveDraft', {
+      patientId: patient.id,
+      encounterId: visit.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content: {},
+    });
     expect(draft.status).toBe('draft');
     const templates = await c.ok<{ templates: { id: string; sections: { fields: { id: string; kind: string; required?: boolean }[] }[] }[] }>('templates.list');
     const soap = templates.templates.find((x) => x.id === 'primary-care-soap')!;
     // Fill every required text field so the note can be signed.
     const content: Record<string, unknown> = {};
     for (const f of soap.sections.flatMap((s) => s.fields)) if (f.required && (f.kind === 'text' || f.kind === 'textarea')) content[f.id] = `Synthetic ${f.id}`;
-    const saved = await c.ok<Note>('notes.saveDraft', { id: draft.id, expectedVersion: draft.version, patientId: patient.id, encounterId: visit.id, templateId: 'primary-care-soap', title: 'SOAP note', content });
+    const saved = await c.ok<Note>('notes.saveDraft', {
+      id: draft.id,
+      expectedVersion: draft.version,
+      patientId: patient.id,
+      encounterId: visit.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content,
+    });
     // A stale version is refused rather than overwriting the newer draft.
-    expect(await c.call('notes.saveDraft', { id: draft.id, expectedVersion: draft.version, patientId: patient.id, templateId: 'primary-care-soap', title: 'SOAP note', content: {} })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await c.call('notes.sign', { id: draft.id, expectedVersion: saved.version, password: 'wrong password' })).toMatchObject({ ok: false, error: { code: 'bad_credentials' } });
+    expect(
+      await c.call('notes.saveDraft', {
+        id: draft.id,
+        expectedVersion: draft.version,
+        patientId: patient.id,
+        templateId: 'primary-care-soap',
+        title: 'SOAP note',
+        content: {},
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await c.call('notes.sign', { id: draft.id, expectedVersion: saved.version, password: 'wrong password' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_credentials' },
+    });
     const signed = await c.ok<Note>('notes.sign', { id: draft.id, expectedVersion: saved.version, password: CLINIC.doc.password });
     expect(signed).toMatchObject({ status: 'signed', authorName: 'Dr. Gregory House' });
     expect(signed.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(c.session.repos.notes.verify(signed)).toBe(true);
 
-    const edit = await c.call('notes.saveDraft', { id: draft.id, expectedVersion: signed.version, patientId: patient.id, templateId: 'primary-care-soap', title: 'SOAP note', content: {} });
+    const edit = await c.call('notes.saveDraft', {
+      id: draft.id,
+      expectedVersion: signed.version,
+      patientId: patient.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content: {},
+    });
     expect(edit).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('add an addendum') as unknown } });
 
     const addendum = await c.ok<Note>('notes.addendum', { noteId: draft.id, text: 'BP recheck 128/82 before leaving.', password: CLINIC.doc.password });
@@ -61,9 +94,16 @@ describe('charting over a real encrypted database', () => {
 
   it('records vitals entered in lb, in and °F as UCUM, computes BMI, flags and refuses the impossible', async () => {
     const obs = await c.ok<VitalObservation[]>('vitals.record', {
-      patientId: patient.id, encounterId: visit.id, takenAt: '2026-11-25T09:30:00Z',
+      patientId: patient.id,
+      encounterId: visit.id,
+      takenAt: '2026-11-25T09:30:00Z',
       units: { weight: 'lb', height: 'in', temperature: '[degF]', headCircumference: 'in' },
-      systolic: 152, diastolic: 94, heartRate: 72, temperature: 100.4, weight: 154, height: 65,
+      systolic: 152,
+      diastolic: 94,
+      heartRate: 72,
+      temperature: 100.4,
+      weight: 154,
+      height: 65,
     });
     const by = Object.fromEntries(obs.map((o) => [o.kind, o]));
     expect(by['weight']).toMatchObject({ value: 69.853, unit: 'kg', enteredAs: '154 lb' });
@@ -71,14 +111,28 @@ describe('charting over a real encrypted database', () => {
     expect(by['temperature']).toMatchObject({ value: 38, unit: 'Cel', interpretation: 'H' });
     expect(by['bmi']).toMatchObject({ value: 25.6, unit: 'kg/m2' });
     expect(by['systolic']).toMatchObject({ interpretation: 'H' });
-    const impossible = await c.call('vitals.record', { patientId: patient.id, takenAt: '2026-11-25T09:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 900, diastolic: 80, temperature: 60, weight: 0 });
+    const impossible = await c.call('vitals.record', {
+      patientId: patient.id,
+      takenAt: '2026-11-25T09:30:00Z',
+      units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+      systolic: 900,
+      diastolic: 80,
+      temperature: 60,
+      weight: 0,
+    });
     expect(impossible.ok).toBe(false);
     if (!impossible.ok) {
       const paths = impossible.error.issues?.map((i) => i.path);
       expect(paths).toEqual(expect.arrayContaining(['systolic', 'temperature', 'weight']));
       expect(impossible.error.message).toMatch(/systolic 900/);
     }
-    await c.ok('vitals.record', { patientId: patient.id, takenAt: '2026-11-26T09:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 138, diastolic: 88 });
+    await c.ok('vitals.record', {
+      patientId: patient.id,
+      takenAt: '2026-11-26T09:30:00Z',
+      units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+      systolic: 138,
+      diastolic: 88,
+    });
     const trends = await c.ok<VitalTrend[]>('vitals.trends', { patientId: patient.id });
     const sys = trends.find((x) => x.kind === 'systolic')!;
     expect(sys.points.map((p) => p.value)).toEqual([152, 138]);
@@ -106,18 +160,53 @@ describe('charting over a real encrypted database', () => {
     expect((await c.ok<{ allergyStatus: unknown }>('patients.chartHeader', { id: other.id })).allergyStatus).toEqual({ kind: 'unknown' });
     await c.ok('allergies.add', { kind: 'nka', patientId: other.id });
     expect((await c.ok<{ allergyStatus: unknown }>('patients.chartHeader', { id: other.id })).allergyStatus).toEqual({ kind: 'nka' });
-    const pcn = await c.ok<Allergy>('allergies.add', { kind: 'allergy', patientId: other.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'], severity: 'moderate', criticality: 'high' });
+    const pcn = await c.ok<Allergy>('allergies.add', {
+      kind: 'allergy',
+      patientId: other.id,
+      substance: 'Penicillin',
+      substanceType: 'drug',
+      reactions: ['hives'],
+      severity: 'moderate',
+      criticality: 'high',
+    });
     expect(pcn.substanceCode).toBeNull(); // typed free text: uncoded
-    expect((await c.ok<{ allergyStatus: unknown }>('patients.chartHeader', { id: other.id })).allergyStatus).toEqual({ kind: 'allergies', substances: ['Penicillin'] });
+    expect((await c.ok<{ allergyStatus: unknown }>('patients.chartHeader', { id: other.id })).allergyStatus).toEqual({
+      kind: 'allergies',
+      substances: ['Penicillin'],
+    });
     expect(await c.call('allergies.add', { kind: 'nka', patientId: other.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await c.call('allergies.add', { kind: 'allergy', patientId: other.id, substance: 'penicillin', substanceType: 'drug' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await c.call('allergies.add', { kind: 'allergy', patientId: other.id, substance: 'penicillin', substanceType: 'drug' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('records immunizations by CVX and refuses unknown codes and expired lots', async () => {
-    const flu = await c.ok<Immunization>('immunizations.add', { patientId: patient.id, cvx: '150', administeredOn: '2026-10-01', source: 'administered', lot: 'FL123', expirationDate: '2027-06-30', site: 'Left deltoid', route: 'IM' });
+    const flu = await c.ok<Immunization>('immunizations.add', {
+      patientId: patient.id,
+      cvx: '150',
+      administeredOn: '2026-10-01',
+      source: 'administered',
+      lot: 'FL123',
+      expirationDate: '2027-06-30',
+      site: 'Left deltoid',
+      route: 'IM',
+    });
     expect(flu.vaccine).toMatch(/[Ii]nfluenza/);
-    expect(await c.call('immunizations.add', { patientId: patient.id, cvx: '555', administeredOn: '2026-10-01', source: 'historical' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await c.call('immunizations.add', { patientId: patient.id, cvx: '150', administeredOn: '2026-10-01', source: 'administered', lot: 'OLD', expirationDate: '2026-01-01' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('expired') as unknown } });
+    expect(await c.call('immunizations.add', { patientId: patient.id, cvx: '555', administeredOn: '2026-10-01', source: 'historical' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(
+      await c.call('immunizations.add', {
+        patientId: patient.id,
+        cvx: '150',
+        administeredOn: '2026-10-01',
+        source: 'administered',
+        lot: 'OLD',
+        expirationDate: '2026-01-01',
+      }),
+    ).toMatchObject({ ok: false, error: { message: expect.stringContaining('expired') as unknown } });
   });
 
   it('assembles the face sheet', async () => {
@@ -133,7 +222,18 @@ describe('charting over a real encrypted database', () => {
     expect(c.session.repos.outbox.pending()).toBeGreaterThan(15);
     expect(c.session.repos.audit.firstBroken()).toBeNull();
     const actions = c.session.repos.audit.list({ patientId: patient.id }).map((e) => e.action);
-    for (const a of ['encounter.create', 'note.create', 'note.sign', 'note.addendum', 'note.entered_in_error', 'vitals.record', 'problem.add', 'immunization.add', 'chart.open']) expect(actions).toContain(a);
+    for (const a of [
+      'encounter.create',
+      'note.create',
+      'note.sign',
+      'note.addendum',
+      'note.entered_in_error',
+      'vitals.record',
+      'problem.add',
+      'immunization.add',
+      'chart.open',
+    ])
+      expect(actions).toContain(a);
   });
 
   it('front desk cannot write clinical data', async () => {

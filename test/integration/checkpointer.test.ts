@@ -16,7 +16,12 @@ import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
 /** An ORU^R01 with 10 numeric results for the chart with this MRN. */
 function oru(n: number, mrn: string): string {
   const obx = Array.from({ length: 10 }, (_, i) => `OBX|${i + 1}|NM|${2345 + i}-7^Test ${i}^LN||${n + i}|mg/dL|1-999|N|||F|||20260301101000+0000`);
-  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|K${n}|P|2.5.1`, `PID|1||${mrn}^^^^MR||Doe^Jane||19700101|F`, `OBR|1|PL-K${n}^CAIRN|FI-K${n}^ACME|24323-8^Panel^LN`, ...obx].join('\r');
+  return [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|K${n}|P|2.5.1`,
+    `PID|1||${mrn}^^^^MR||Doe^Jane||19700101|F`,
+    `OBR|1|PL-K${n}^CAIRN|FI-K${n}^ACME|24323-8^Panel^LN`,
+    ...obx,
+  ].join('\r');
 }
 
 const until = async (ok: () => boolean, what: string, ms = 20_000): Promise<void> => {
@@ -35,7 +40,9 @@ describe('the checkpoint thread', () => {
     mkdirSync(join(t.dir, 'a'));
     const { store, file } = await newStore(join(t.dir, 'a'));
     const repos = createRepos(store);
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Jane', familyName: 'Doe', birthDate: '1970-01-01', sex: 'female', mrn: 'CK-1' }), { userId: 'test' });
+    const p = repos.patients.create(patientInput.parse({ givenName: 'Jane', familyName: 'Doe', birthDate: '1970-01-01', sex: 'female', mrn: 'CK-1' }), {
+      userId: 'test',
+    });
     store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const before = statSync(file).size;
     const checkpointer = startCheckpointer(store, { intervalMs: 5 });
@@ -67,7 +74,9 @@ describe('the checkpoint thread', () => {
     mkdirSync(join(t.dir, 'r'));
     const { store, file } = await newStore(join(t.dir, 'r'));
     store.close();
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/await-checkpointer.ts'), file, 'correct horse battery staple'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/await-checkpointer.ts'), file, 'correct horse battery staple'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,8 +98,13 @@ describe('the checkpoint thread', () => {
   it('`cairn hl7 listen` killed with SIGKILL mid-stream: every ACKed message is stored with its results, the database sound', async () => {
     const db = join(t.dir, 'listen.cairn');
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
-    expect(cairn(['patients', 'add', '--db', db, '--given', 'Jane', '--family', 'Doe', '--birth-date', '1970-01-01', '--sex', 'female', '--mrn', 'CK-2']).code).toBe(0);
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'hl7', 'listen', '--db', db, '--port', '0'], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(
+      cairn(['patients', 'add', '--db', db, '--given', 'Jane', '--family', 'Doe', '--birth-date', '1970-01-01', '--sex', 'female', '--mrn', 'CK-2']).code,
+    ).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'hl7', 'listen', '--db', db, '--port', '0'], {
+      env: { ...process.env, ...CLI_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const lines = createInterface({ input: child.stdout });
@@ -130,7 +144,9 @@ describe('the checkpoint thread', () => {
     const { store } = await unlockDatabase(db, CLI_ENV.CAIRN_PASSPHRASE, { resourcesDir });
     try {
       expect(store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-      const stored = store.sqlite.prepare(`SELECT control_id AS id, (SELECT count(*) FROM observations o WHERE o.lab_message_id = m.id) AS results FROM hl7_messages m`).all() as { id: string; results: number }[];
+      const stored = store.sqlite
+        .prepare(`SELECT control_id AS id, (SELECT count(*) FROM observations o WHERE o.lab_message_id = m.id) AS results FROM hl7_messages m`)
+        .all() as { id: string; results: number }[];
       const byId = new Map(stored.map((s) => [s.id, s.results]));
       for (const id of acked) expect(byId.get(id), `ACKed message ${id}`).toBe(10);
       // Whatever of the last three was committed is whole: all ten results or none of it.

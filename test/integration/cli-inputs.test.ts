@@ -7,12 +7,32 @@ import { tempDir } from '../helpers/temp-db';
 
 /** The CLI as a child process with a deadline: a command that spins is killed and reads as a failure. */
 function cairnWithin(args: string[]): { code: number | null; out: string; err: string; killed: boolean } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], { env: { ...process.env, ...CLI_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
+    env: { ...process.env, ...CLI_ENV },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 90_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr, killed: r.signal !== null };
 }
 
 const bundle = (given: string): string =>
-  JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:4e0b7f2a-0d6c-4d0e-9a59-5d9b8a1d2c01', resource: { resourceType: 'Patient', id: '4e0b7f2a-0d6c-4d0e-9a59-5d9b8a1d2c01', name: [{ family: 'Delacroix', given: [given] }], gender: 'male', birthDate: '1971-02-03' } }] });
+  JSON.stringify({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        fullUrl: 'urn:uuid:4e0b7f2a-0d6c-4d0e-9a59-5d9b8a1d2c01',
+        resource: {
+          resourceType: 'Patient',
+          id: '4e0b7f2a-0d6c-4d0e-9a59-5d9b8a1d2c01',
+          name: [{ family: 'Delacroix', given: [given] }],
+          gender: 'male',
+          birthDate: '1971-02-03',
+        },
+      },
+    ],
+  });
 
 /** Bad input that once slipped through: each gets a clear one-line error and a non-zero exit. */
 describe('the CLI refuses bad input clearly', () => {
@@ -28,7 +48,9 @@ describe('the CLI refuses bad input clearly', () => {
     expect(r.killed).toBe(false);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^cairn: cannot write the backup \/proc\/nope\/x: the folder \/proc\/nope cannot be created \(/)]);
+    expect(r.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^cairn: cannot write the backup \/proc\/nope\/x: the folder \/proc\/nope cannot be created \(/),
+    ]);
     // Under a file, too.
     const file = join(t.dir, 'a-file');
     writeFileSync(file, 'x');
@@ -43,7 +65,9 @@ describe('the CLI refuses bad input clearly', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(new RegExp(`^cairn: ${latin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not UTF-8 \\(byte 0xE9 at offset \\d+, line 1;.*re-save the file as UTF-8`));
+    expect(r.err).toMatch(
+      new RegExp(`^cairn: ${latin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not UTF-8 \\(byte 0xE9 at offset \\d+, line 1;.*re-save the file as UTF-8`),
+    );
     expect(cairn(['patients', 'search', '--db', db, 'Delacroix']).out).not.toMatch(/Delacroix/);
 
     // The same bundle in encodings JSON allows: UTF-16 LE with its byte order mark, then UTF-8 with one.

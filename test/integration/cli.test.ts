@@ -25,7 +25,22 @@ describe('the cairn CLI', () => {
   });
 
   it('adds a patient and prints it as JSON; search finds it', () => {
-    const add = cairn(['patients', 'add', '--db', db, '--given', 'María', '--family', 'García', '--birth-date', '1962-07-19', '--sex', 'female', '--phone', '555-867-5309']);
+    const add = cairn([
+      'patients',
+      'add',
+      '--db',
+      db,
+      '--given',
+      'María',
+      '--family',
+      'García',
+      '--birth-date',
+      '1962-07-19',
+      '--sex',
+      'female',
+      '--phone',
+      '555-867-5309',
+    ]);
     expect(add.code).toBe(0);
     const p = JSON.parse(add.out) as { id: string; mrn: string };
     expect(p).toMatchObject({ givenName: 'María', familyName: 'García', birthDate: '1962-07-19', sex: 'female' });
@@ -34,7 +49,10 @@ describe('the cairn CLI', () => {
     for (const q of ['maria', 'garc', '07/19/1962', p.mrn, '8675309']) {
       const found = cairn(['patients', 'search', '--db', db, q]);
       expect(found.code).toBe(0);
-      expect((JSON.parse(found.out) as { id: string }[]).map((x) => x.id), `query ${q}`).toEqual([p.id]);
+      expect(
+        (JSON.parse(found.out) as { id: string }[]).map((x) => x.id),
+        `query ${q}`,
+      ).toEqual([p.id]);
     }
   });
 
@@ -44,7 +62,9 @@ describe('the cairn CLI', () => {
     expect(first.birthDate).toBe('1972-03-14');
     const again = cairn(args);
     expect(again.code).not.toBe(0);
-    expect(again.err.trim()).toBe(`cairn: Checker, Twin (born 1972-03-14, male) may already have a chart here (MRN ${first.mrn}): open it instead, or register anyway if this is another person`);
+    expect(again.err.trim()).toBe(
+      `cairn: Checker, Twin (born 1972-03-14, male) may already have a chart here (MRN ${first.mrn}): open it instead, or register anyway if this is another person`,
+    );
     const confirmed = cairn([...args, '--confirm-duplicate']);
     expect(confirmed.code).toBe(0);
     expect((JSON.parse(confirmed.out) as { mrn: string }).mrn).not.toBe(first.mrn);
@@ -90,17 +110,25 @@ describe('the cairn CLI for charting', () => {
 
   it('adds a physician, prints a chart summary and the immunizations due', () => {
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
-    const user = cairn(['users', 'add', '--db', db, '--username', 'drwho', '--name', 'Dr. Who', '--role', 'physician'], { CAIRN_USER_PASSWORD: 'physician password' });
+    const user = cairn(['users', 'add', '--db', db, '--username', 'drwho', '--name', 'Dr. Who', '--role', 'physician'], {
+      CAIRN_USER_PASSWORD: 'physician password',
+    });
     expect(user.err).toBe('');
     expect(JSON.parse(user.out)).toMatchObject({ username: 'drwho', role: 'physician' });
     const bad = cairn(['users', 'add', '--db', db, '--username', 'x', '--name', 'X', '--role', 'wizard'], { CAIRN_USER_PASSWORD: 'physician password' });
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/^cairn: (username|role)/);
 
-    const baby = JSON.parse(cairn(['patients', 'add', '--db', db, '--given', 'Baby', '--family', 'Synthetic', '--birth-date', '2026-09-25']).out) as { id: string };
+    const baby = JSON.parse(cairn(['patients', 'add', '--db', db, '--given', 'Baby', '--family', 'Synthetic', '--birth-date', '2026-09-25']).out) as {
+      id: string;
+    };
     const chart = cairn(['chart', '--db', db, '--patient', baby.id]);
     expect(chart.code).toBe(0);
-    const summary = JSON.parse(chart.out) as { patient: { id: string }; allergyStatus: { kind: string }; immunizationsDue: { series: string; status: string }[] };
+    const summary = JSON.parse(chart.out) as {
+      patient: { id: string };
+      allergyStatus: { kind: string };
+      immunizationsDue: { series: string; status: string }[];
+    };
     expect(summary.patient.id).toBe(baby.id);
     expect(summary.allergyStatus).toEqual({ kind: 'unknown' });
     // A 2-month-old with no vaccines: hepatitis B is overdue (birth dose) and the 2-month series is due.
@@ -130,7 +158,12 @@ describe('the cairn CLI for medication checks', () => {
     // RXCUIs from the shipped catalogue, as a pharmacist's script would take them from RxNav.
     const catalogue = (JSON.parse(readFileSync('resources/drugs/drugs.json', 'utf8')) as { drugs: { rxcui: string; name: string; route: string }[] }).drugs;
     const code = (re: RegExp): string => catalogue.find((d) => re.test(d.name) && d.route === 'oral')!.rxcui;
-    const [ibuprofenRx, warfarinRx, levothyroxineRx, apapRx] = [code(/^ibuprofen \d+ MG Oral Tablet/i), code(/^warfarin/i), code(/^levothyroxine/i), code(/^acetaminophen \d+ MG Oral Tablet/i)];
+    const [ibuprofenRx, warfarinRx, levothyroxineRx, apapRx] = [
+      code(/^ibuprofen \d+ MG Oral Tablet/i),
+      code(/^warfarin/i),
+      code(/^levothyroxine/i),
+      code(/^acetaminophen \d+ MG Oral Tablet/i),
+    ];
     const ibuprofen = cairn(['meds', 'add', '--db', db, '--patient', p.id, '--rxcui', ibuprofenRx]);
     expect(ibuprofen.err).toBe('');
     expect(JSON.parse(ibuprofen.out)).toMatchObject({ course: { status: 'active', uncoded: false } });
@@ -141,7 +174,9 @@ describe('the cairn CLI for medication checks', () => {
     expect(Object.keys(alerts[0]!).sort()).toEqual(['kind', 'message', 'severity', 'source', 'with']);
     expect(JSON.parse(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', levothyroxineRx]).out)).toEqual([]);
     // Acetaminophen 1000 mg every 4 hours is over the daily maximum.
-    const dose = JSON.parse(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', apapRx, '--dose', '1000', '--unit', 'mg', '--frequency', 'q4h']).out) as { kind: string }[];
+    const dose = JSON.parse(
+      cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', apapRx, '--dose', '1000', '--unit', 'mg', '--frequency', 'q4h']).out,
+    ) as { kind: string }[];
     expect(dose.map((a) => a.kind)).toContain('dose');
 
     const allergy = cairn(['allergies', 'add', '--db', db, '--patient', p.id, '--substance', 'Aspirin', '--reaction', 'wheezing']);
@@ -152,7 +187,9 @@ describe('the cairn CLI for medication checks', () => {
     const blocked = cairn(['meds', 'add', '--db', db, '--patient', p.id, '--rxcui', warfarinRx]);
     expect(blocked.code).not.toBe(0);
     expect(blocked.err).toMatch(/^cairn: \d safety alerts? needs? a reason to override/);
-    expect(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', '99999999']).err.trim()).toBe("cairn: RXCUI 99999999 is not in Cairn's drug list: no checks can run on it");
+    expect(cairn(['meds', 'check', '--db', db, '--patient', p.id, '--rxcui', '99999999']).err.trim()).toBe(
+      "cairn: RXCUI 99999999 is not in Cairn's drug list: no checks can run on it",
+    );
   });
 });
 

@@ -46,7 +46,12 @@ describe('ICD-10-CM search with the shipped abbreviation list', () => {
   });
 
   it('an abbreviation inside a longer query reads as its words, and the letters as typed still find their words', () => {
-    expect(index.search('ckd stage 3', 10).map((h) => h.description.toLowerCase()).every((d) => d.includes('chronic kidney disease') && d.includes('stage 3'))).toBe(true);
+    expect(
+      index
+        .search('ckd stage 3', 10)
+        .map((h) => h.description.toLowerCase())
+        .every((d) => d.includes('chronic kidney disease') && d.includes('stage 3')),
+    ).toBe(true);
     expect(index.search('ckd stage 3', 10).length).toBeGreaterThan(0);
     // "ra" is rheumatoid arthritis first, yet words beginning "ra" (rash, rabies…) are still offered.
     const ra = index.search('ra', 25);

@@ -35,7 +35,9 @@ describe('a process killed right after a committed write', () => {
       const { store: again } = await unlockDatabase(file, PASS, { resourcesDir });
       const repos = createRepos(again);
       for (const mrn of committed) expect(repos.patients.find(mrn, 1)[0]?.mrn, `MRN ${mrn} lost`).toBe(mrn);
-      const counts = again.sqlite.prepare('SELECT (SELECT count(*) FROM patients) AS p, (SELECT count(*) FROM sync_outbox) AS o, (SELECT count(*) FROM audit_log) AS a').get() as { p: number; o: number; a: number };
+      const counts = again.sqlite
+        .prepare('SELECT (SELECT count(*) FROM patients) AS p, (SELECT count(*) FROM sync_outbox) AS o, (SELECT count(*) FROM audit_log) AS a')
+        .get() as { p: number; o: number; a: number };
       // Row, outbox and audit entries were written together: the counts agree.
       expect(counts.o).toBe(counts.p);
       expect(counts.a).toBe(counts.p);

@@ -19,7 +19,9 @@ describe('cairn doctor', () => {
     chmodSync(dir, 0o755);
     const human = cairn(['doctor', '--data-dir', dir]);
     expect(human.code).toBe(1);
-    expect(human.out).toContain(`FAIL     Clinic server data directory is owner-only: ${dir} has mode 755: other users can read the clinic's records; run "chmod -R go-rwx ${dir}"`);
+    expect(human.out).toContain(
+      `FAIL     Clinic server data directory is owner-only: ${dir} has mode 755: other users can read the clinic's records; run "chmod -R go-rwx ${dir}"`,
+    );
     expect(human.out).toMatch(/^(ok|FAIL|unknown) +Clinic server data directory is on an encrypted volume: /m);
     expect(human.out.trim().split('\n').at(-1)).toMatch(/^\d checks? failed\.$/);
 
@@ -55,7 +57,10 @@ describe('cairn doctor', () => {
   });
 
   it('says what to give when given nothing', () => {
-    expect(cairn(['doctor'])).toMatchObject({ code: 2, err: 'cairn: give --data-dir DIR (the clinic server) and/or --db FILE (a device database) (see cairn --help)\n' });
+    expect(cairn(['doctor'])).toMatchObject({
+      code: 2,
+      err: 'cairn: give --data-dir DIR (the clinic server) and/or --db FILE (a device database) (see cairn --help)\n',
+    });
     expect(cairn(['--help']).out).toContain('cairn doctor [--data-dir DIR] [--db FILE] [--json]');
   });
 });

@@ -64,7 +64,10 @@ describe('encrypted chart store', () => {
 
   it('reopens with the right passphrase and returns the data, sound and migrated', async () => {
     const { store, file } = await newStore(t.dir, PASS);
-    const created = createRepos(store).patients.create(patientInput.parse({ givenName: 'José', familyName: 'Núñez', birthDate: '1980-03-04', mrn: 'A-77' }), actor);
+    const created = createRepos(store).patients.create(
+      patientInput.parse({ givenName: 'José', familyName: 'Núñez', birthDate: '1980-03-04', mrn: 'A-77' }),
+      actor,
+    );
     store.close();
     const { store: again } = await unlockDatabase(file, PASS, { resourcesDir });
     const repos = createRepos(again);
@@ -94,7 +97,9 @@ describe('encrypted chart store', () => {
     const p = repos.patients.create(patientInput.parse({ givenName: 'Ada', familyName: 'Byron', birthDate: '1985-12-10' }), actor);
     expect([count('patients'), count('audit_log'), count('sync_outbox')]).toEqual([1, 1, 1]);
     // A duplicate MRN fails inside the transaction: nothing of it may remain.
-    expect(() => repos.patients.create(patientInput.parse({ givenName: 'Other', familyName: 'Person', birthDate: '1985-12-10', mrn: p.mrn }), actor)).toThrow(/already belongs/);
+    expect(() => repos.patients.create(patientInput.parse({ givenName: 'Other', familyName: 'Person', birthDate: '1985-12-10', mrn: p.mrn }), actor)).toThrow(
+      /already belongs/,
+    );
     expect([count('patients'), count('audit_log'), count('sync_outbox')]).toEqual([1, 1, 1]);
     expect(repos.audit.firstBroken()).toBeNull();
     store.close();
@@ -118,8 +123,15 @@ describe('encrypted chart store', () => {
     const { store } = await newStore(t.dir, PASS);
     const repos = createRepos(store);
     const p = repos.patients.create(patientInput.parse({ givenName: 'Sig', familyName: 'Ned', birthDate: '1980-01-01' }), actor);
-    store.sqlite.prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, created_by, updated_at, updated_by) VALUES ('test-user', 'test', 'Test', 'physician', 'x', 'now', 'x', 'now', 'x')`).run();
-    const draft = repos.notes.saveDraft({ patientId: p.id, templateId: 'review-of-systems', title: 'ROS', content: { ros: { allOthersNegative: true, systems: {} } } }, actor);
+    store.sqlite
+      .prepare(
+        `INSERT INTO users (id, username, display_name, role, password_hash, created_at, created_by, updated_at, updated_by) VALUES ('test-user', 'test', 'Test', 'physician', 'x', 'now', 'x', 'now', 'x')`,
+      )
+      .run();
+    const draft = repos.notes.saveDraft(
+      { patientId: p.id, templateId: 'review-of-systems', title: 'ROS', content: { ros: { allOthersNegative: true, systems: {} } } },
+      actor,
+    );
     repos.notes.sign(draft.id, draft.version, actor);
     expect(() => store.sqlite.prepare(`UPDATE clinical_notes SET content = '{"x":1}' WHERE id = ?`).run(draft.id)).toThrow(/signed note cannot be changed/);
     expect(() => store.sqlite.prepare(`UPDATE clinical_notes SET status = 'draft' WHERE id = ?`).run(draft.id)).toThrow(/signed note cannot be changed/);

@@ -36,7 +36,10 @@ describe('cairn server fhir-client', () => {
     expect(bad.err).toMatch(/not a system scope/);
     expect(cairn(['server', 'fhir-client', 'frobnicate', '--data-dir', t.dir]).code).toBe(2);
     // Restricted charts only for a client added with --restricted (through the running server too).
-    const office = JSON.parse(cairn(['server', 'fhir-client', 'add', '--data-dir', t.dir, '--name', 'Privacy office', '--restricted']).out) as { restricted: boolean; scopes: string };
+    const office = JSON.parse(cairn(['server', 'fhir-client', 'add', '--data-dir', t.dir, '--name', 'Privacy office', '--restricted']).out) as {
+      restricted: boolean;
+      scopes: string;
+    };
     expect(office).toMatchObject({ restricted: true, scopes: 'system/*.read cairn/restricted-charts.read' });
     expect(fhir.invalid).toEqual([]);
   }, 120_000);
@@ -48,10 +51,17 @@ describe('cairn server fhir-client', () => {
     expect(add.code, add.err).toBe(0);
     const client = JSON.parse(add.out) as { clientId: string; scopes: string };
     expect(client.scopes).toBe('system/*.read');
-    const office = JSON.parse(cairn(['server', 'fhir-client', 'add', '--database-url', db.url, '--name', 'Privacy office', '--scopes', 'system/Patient.rs', '--restricted']).out) as { clientId: string };
-    const listed = JSON.parse(cairn(['server', 'fhir-client', 'list', '--database-url', db.url]).out) as { clients: { clientId: string; revokedAt: string | null; restricted: boolean }[] };
+    const office = JSON.parse(
+      cairn(['server', 'fhir-client', 'add', '--database-url', db.url, '--name', 'Privacy office', '--scopes', 'system/Patient.rs', '--restricted']).out,
+    ) as { clientId: string };
+    const listed = JSON.parse(cairn(['server', 'fhir-client', 'list', '--database-url', db.url]).out) as {
+      clients: { clientId: string; revokedAt: string | null; restricted: boolean }[];
+    };
     // Off by default; on only when asked for.
-    expect(listed.clients).toEqual([expect.objectContaining({ clientId: client.clientId, revokedAt: null, restricted: false }), expect.objectContaining({ clientId: office.clientId, restricted: true })]);
+    expect(listed.clients).toEqual([
+      expect.objectContaining({ clientId: client.clientId, revokedAt: null, restricted: false }),
+      expect.objectContaining({ clientId: office.clientId, restricted: true }),
+    ]);
     expect(cairn(['server', 'fhir-client', 'revoke', '--database-url', db.url, '--client', client.clientId]).code).toBe(0);
     const after = JSON.parse(cairn(['server', 'fhir-client', 'list', '--database-url', db.url]).out) as { clients: { revokedAt: string | null }[] };
     expect(after.clients[0]!.revokedAt).not.toBeNull();

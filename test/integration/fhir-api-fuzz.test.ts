@@ -11,9 +11,120 @@ const rng = mulberry32;
 const SEED = Number(process.env['CAIRN_FUZZ_SEED'] ?? 20261125);
 const N = 2400;
 
-const TYPES = ['Patient', 'Practitioner', 'Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Immunization', 'Procedure', 'DiagnosticReport', 'Claim', 'patient', '', '..', '%2e%2e', '$export', '$export-status', '$export-file', 'metadata', 'auth', '.well-known', 'constructor', '__proto__', 'toString', 'hasOwnProperty'];
-const PARAMS = ['name', 'family', 'given', 'birthdate', 'identifier', 'gender', '_id', 'patient', 'subject', 'code', 'category', 'date', 'status', 'clinical-status', 'vaccine-code', 'authoredon', 'intent', '_count', '_offset', '_include', '_summary', '_total', '_type', '_since', '_outputFormat', 'name:exact', 'name:contains', 'code:text', 'patient:Patient', 'x', '', '_sort'];
-const NASTY = ["'", "';DROP TABLE sync_rows;--", '%00', '%', '%%', '%ZZ', '\\', '\\,', ',', ',,', '|', '||', 'a|b|c', 'http://loinc.org|', '|8480-6', 'ge', 'eq2026-02-30', 'lt9999-99-99', 'sa2026', 'ge2026-01-01T25:00:00Z', '2026-01-01T10:00+99:00', '-1', '0', '1e9', '99999999999999999999', 'NaN', 'null', 'undefined', '[]', '{}', '%7B%22a%22%3A1%7D', '%E2%80%AE', '%F0%9F%92%A9', '%C0%AF', '%FF', 'a'.repeat(2100), '*', '*:patient', 'Observation:patient', 'Patient/', 'Patient/../x', '../../etc/passwd', '${1}', '$1', 'true', 'count', 'none', '%0A', '%0D%0A', 'é', '"quoted"'];
+const TYPES = [
+  'Patient',
+  'Practitioner',
+  'Encounter',
+  'Observation',
+  'Condition',
+  'AllergyIntolerance',
+  'MedicationRequest',
+  'Immunization',
+  'Procedure',
+  'DiagnosticReport',
+  'Claim',
+  'patient',
+  '',
+  '..',
+  '%2e%2e',
+  '$export',
+  '$export-status',
+  '$export-file',
+  'metadata',
+  'auth',
+  '.well-known',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+];
+const PARAMS = [
+  'name',
+  'family',
+  'given',
+  'birthdate',
+  'identifier',
+  'gender',
+  '_id',
+  'patient',
+  'subject',
+  'code',
+  'category',
+  'date',
+  'status',
+  'clinical-status',
+  'vaccine-code',
+  'authoredon',
+  'intent',
+  '_count',
+  '_offset',
+  '_include',
+  '_summary',
+  '_total',
+  '_type',
+  '_since',
+  '_outputFormat',
+  'name:exact',
+  'name:contains',
+  'code:text',
+  'patient:Patient',
+  'x',
+  '',
+  '_sort',
+];
+const NASTY = [
+  "'",
+  "';DROP TABLE sync_rows;--",
+  '%00',
+  '%',
+  '%%',
+  '%ZZ',
+  '\\',
+  '\\,',
+  ',',
+  ',,',
+  '|',
+  '||',
+  'a|b|c',
+  'http://loinc.org|',
+  '|8480-6',
+  'ge',
+  'eq2026-02-30',
+  'lt9999-99-99',
+  'sa2026',
+  'ge2026-01-01T25:00:00Z',
+  '2026-01-01T10:00+99:00',
+  '-1',
+  '0',
+  '1e9',
+  '99999999999999999999',
+  'NaN',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '%7B%22a%22%3A1%7D',
+  '%E2%80%AE',
+  '%F0%9F%92%A9',
+  '%C0%AF',
+  '%FF',
+  'a'.repeat(2100),
+  '*',
+  '*:patient',
+  'Observation:patient',
+  'Patient/',
+  'Patient/../x',
+  '../../etc/passwd',
+  '${1}',
+  '$1',
+  'true',
+  'count',
+  'none',
+  '%0A',
+  '%0D%0A',
+  'é',
+  '"quoted"',
+];
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
@@ -37,13 +148,46 @@ function randomPath(r: () => number, ids: string[]): string {
   if (roll < 0.6) return `/${pick(r, TYPES.slice(0, 10))}/${pick(r, ids)}`;
   const segs: string[] = [];
   const n = 1 + Math.floor(r() * 3);
-  for (let i = 0; i < n; i++) segs.push(r() < 0.5 ? pick(r, TYPES) : r() < 0.5 ? pick(r, ids) : pick(r, NASTY.filter((x) => x.length < 100)));
+  for (let i = 0; i < n; i++)
+    segs.push(
+      r() < 0.5
+        ? pick(r, TYPES)
+        : r() < 0.5
+          ? pick(r, ids)
+          : pick(
+              r,
+              NASTY.filter((x) => x.length < 100),
+            ),
+    );
   if (r() < 0.15) segs.push('$everything');
   return `/${segs.join('/')}`;
 }
 
-const BODIES = ['', 'grant_type=client_credentials', 'grant_type=client_credentials&client_id=&client_secret=', 'grant_type=client_credentials&scope=system/*.*', '{"grant_type":"client_credentials"}', 'grant_type=%ZZ', 'a=1&a=2&a=3', '&&&===', 'x'.repeat(20_000), '\u0000\u0001', 'grant_type=client_credentials&client_id=fc_x&client_secret=' + 'y'.repeat(600), 'family=Quennell', '_count=abc', '{"resourceType":"Patient"}'];
-const CTYPES = ['application/x-www-form-urlencoded', 'application/json', 'application/fhir+json', 'text/plain', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded; charset=utf-16'];
+const BODIES = [
+  '',
+  'grant_type=client_credentials',
+  'grant_type=client_credentials&client_id=&client_secret=',
+  'grant_type=client_credentials&scope=system/*.*',
+  '{"grant_type":"client_credentials"}',
+  'grant_type=%ZZ',
+  'a=1&a=2&a=3',
+  '&&&===',
+  'x'.repeat(20_000),
+  '\u0000\u0001',
+  'grant_type=client_credentials&client_id=fc_x&client_secret=' + 'y'.repeat(600),
+  'family=Quennell',
+  '_count=abc',
+  '{"resourceType":"Patient"}',
+];
+const CTYPES = [
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'application/fhir+json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  '',
+  'application/x-www-form-urlencoded; charset=utf-16',
+];
 const AUTHS = (token: string, client: { clientId: string; clientSecret: string }): string[] => [
   `Bearer ${token}`,
   `Bearer ${token}`,
@@ -106,7 +250,14 @@ describe('FHIR API fuzz smoke', () => {
         const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined && { body }) });
         status = res.status;
         const text = await res.text();
-        if (status >= 400 && method !== 'HEAD' && !path.startsWith('/auth/token') && !text.includes('OperationOutcome') && res.headers.get('content-type')?.includes('fhir')) failures.push(`#${i} ${method} ${path.slice(0, 120)} → ${status} without an OperationOutcome`);
+        if (
+          status >= 400 &&
+          method !== 'HEAD' &&
+          !path.startsWith('/auth/token') &&
+          !text.includes('OperationOutcome') &&
+          res.headers.get('content-type')?.includes('fhir')
+        )
+          failures.push(`#${i} ${method} ${path.slice(0, 120)} → ${status} without an OperationOutcome`);
       } catch (e) {
         // A URL fetch itself refuses to send is not the server's answer.
         if (e instanceof TypeError && /URL|header|Invalid/i.test(e.message)) continue;

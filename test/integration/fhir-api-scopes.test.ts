@@ -68,8 +68,22 @@ describe('FHIR API: scopes hold for every returned type, restricted charts are w
     base = `${server.url}/fhir/R4`;
     // A restricted chart with a vital sign, pushed like any other.
     const c = seed.clinic;
-    vip = (await c.ok<{ id: string }>('patients.create', { givenName: 'Valentina', familyName: 'Oskarsdottir', birthDate: '1970-07-07', sex: 'female', phone: '555-0199' })).id;
-    await c.ok('vitals.record', { patientId: vip, takenAt: '2026-04-01T08:00:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, systolic: 141, diastolic: 92 });
+    vip = (
+      await c.ok<{ id: string }>('patients.create', {
+        givenName: 'Valentina',
+        familyName: 'Oskarsdottir',
+        birthDate: '1970-07-07',
+        sex: 'female',
+        phone: '555-0199',
+      })
+    ).id;
+    await c.ok('vitals.record', {
+      patientId: vip,
+      takenAt: '2026-04-01T08:00:00Z',
+      units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+      systolic: 141,
+      diastolic: 92,
+    });
     await c.ok('patients.setRestricted', { id: vip, restricted: true });
     for (let i = 0; i < 10; i++) {
       const r = await seed.sync.syncOnce();
@@ -150,7 +164,9 @@ describe('FHIR API: scopes hold for every returned type, restricted charts are w
     expect(withheld.length).toBeGreaterThanOrEqual(3);
     expect(new Set(withheld.map((l) => l.status))).toEqual(new Set([403]));
     expect(withheld.every((l) => typeof l.client_id === 'string')).toBe(true);
-    expect(withheld.map((l) => decodeURIComponent(l.query!.replace(/^.*request=/, '')))).toEqual(expect.arrayContaining([`/fhir/R4/Patient/${vip}`, `/fhir/R4/Observation/${vipObservation}`, `/fhir/R4/Patient/${vip}/$everything`]));
+    expect(withheld.map((l) => decodeURIComponent(l.query!.replace(/^.*request=/, '')))).toEqual(
+      expect.arrayContaining([`/fhir/R4/Patient/${vip}`, `/fhir/R4/Observation/${vipObservation}`, `/fhir/R4/Patient/${vip}/$everything`]),
+    );
     expect(full.invalid).toEqual([]);
   });
 
@@ -164,7 +180,12 @@ describe('FHIR API: scopes hold for every returned type, restricted charts are w
     expect((await office.get(`/Patient/${vip}`)).status).toBe(200);
     expect((await office.get<Bundle>('/Patient?family=Oskarsdottir')).body.total).toBe(1);
     const everything = await office.get<Bundle>(`/Patient/${vip}/$everything`);
-    expect(modes(everything.body, 'match').map((e) => e.resource['resourceType'])).toEqual(['Patient', ...modes(everything.body, 'match').slice(1).map(() => 'Observation')]);
+    expect(modes(everything.body, 'match').map((e) => e.resource['resourceType'])).toEqual([
+      'Patient',
+      ...modes(everything.body, 'match')
+        .slice(1)
+        .map(() => 'Observation'),
+    ]);
     expect(modes(everything.body, 'match').length).toBeGreaterThan(1);
     const inc = await office.get<Bundle>(`/Observation?patient=${vip}&_include=Observation:patient`);
     expect(modes(inc.body, 'include').map((e) => e.resource['id'])).toEqual([vip]);
@@ -174,14 +195,19 @@ describe('FHIR API: scopes hold for every returned type, restricted charts are w
     const disclosed = log.filter((l) => l.client_id === granted.clientId && l.query?.startsWith('restricted-chart=disclosed'));
     // The read, the search, $everything, the include and the export: each a line for the chart.
     expect(disclosed.length).toBeGreaterThanOrEqual(5);
-    expect(disclosed.map((l) => decodeURIComponent(l.query!.replace(/^.*request=/, '')))).toEqual(expect.arrayContaining(['/fhir/R4/Patient', '/fhir/R4/Observation', `/fhir/R4/Patient/${vip}/$everything`]));
+    expect(disclosed.map((l) => decodeURIComponent(l.query!.replace(/^.*request=/, '')))).toEqual(
+      expect.arrayContaining(['/fhir/R4/Patient', '/fhir/R4/Observation', `/fhir/R4/Patient/${vip}/$everything`]),
+    );
     // A token narrowed without the restricted scope does not carry it; a client without it cannot ask for it.
     const narrowed = await FhirClient.token(base, granted.clientId, granted.clientSecret, 'system/Patient.rs');
     expect((await new FhirClient(base, String(narrowed.body['access_token'])).get(`/Patient/${vip}`)).status).toBe(403);
     const asked = await FhirClient.token(base, granted.clientId, granted.clientSecret, `system/Patient.rs ${RESTRICTED_SCOPE}`);
     expect((await new FhirClient(base, String(asked.body['access_token'])).get(`/Patient/${vip}`)).status).toBe(200);
     const plain = await api.auth.addClient('Plain', 'system/*.read');
-    expect(await FhirClient.token(base, plain.clientId, plain.clientSecret, `system/*.read ${RESTRICTED_SCOPE}`)).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+    expect(await FhirClient.token(base, plain.clientId, plain.clientSecret, `system/*.read ${RESTRICTED_SCOPE}`)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_scope' },
+    });
     expect(office.invalid).toEqual([]);
   });
 });

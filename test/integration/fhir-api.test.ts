@@ -9,7 +9,13 @@ import { validateFhir } from '../helpers/fhir-validate';
 import { startTestServer, type Backend } from '../helpers/sync-server';
 import { tempDir } from '../helpers/temp-db';
 
-type Bundle = { resourceType: string; type: string; total?: number; entry?: { fullUrl: string; resource: Record<string, unknown>; search?: { mode: string } }[]; link?: { relation: string; url: string }[] };
+type Bundle = {
+  resourceType: string;
+  type: string;
+  total?: number;
+  entry?: { fullUrl: string; resource: Record<string, unknown>; search?: { mode: string } }[];
+  link?: { relation: string; url: string }[];
+};
 type Outcome = { resourceType: 'OperationOutcome'; issue: { severity: string; code: string; details?: { text?: string } }[] };
 
 const ids = (b: Bundle): string[] => (b.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => String(e.resource['id']));
@@ -44,19 +50,38 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
 
   it('serves its CapabilityStatement and SMART configuration without a token', async () => {
     const anon = new FhirClient(base, null);
-    const cap = await anon.get<{ resourceType: string; fhirVersion: string; rest: { security: { extension: { extension: { url: string; valueUri: string }[] }[] }; resource: { type: string; searchParam: { name: string }[] }[] }[] }>('/metadata');
+    const cap = await anon.get<{
+      resourceType: string;
+      fhirVersion: string;
+      rest: { security: { extension: { extension: { url: string; valueUri: string }[] }[] }; resource: { type: string; searchParam: { name: string }[] }[] }[];
+    }>('/metadata');
     expect(cap.status).toBe(200);
     expect(cap.headers.get('content-type')).toContain('application/fhir+json');
     expect(cap.body.fhirVersion).toBe('4.0.1');
     expect(cap.body.rest[0]!.security.extension[0]!.extension[0]!.valueUri).toBe(`${base}/auth/token`);
-    expect(cap.body.rest[0]!.resource.map((r) => r.type).sort()).toEqual(['AllergyIntolerance', 'Condition', 'DiagnosticReport', 'Encounter', 'Immunization', 'MedicationRequest', 'Observation', 'Patient', 'Practitioner', 'Procedure']);
+    expect(cap.body.rest[0]!.resource.map((r) => r.type).sort()).toEqual([
+      'AllergyIntolerance',
+      'Condition',
+      'DiagnosticReport',
+      'Encounter',
+      'Immunization',
+      'MedicationRequest',
+      'Observation',
+      'Patient',
+      'Practitioner',
+      'Procedure',
+    ]);
     const smart = await anon.get<{ token_endpoint: string; grant_types_supported: string[] }>('/.well-known/smart-configuration');
     expect(smart.body).toMatchObject({ token_endpoint: `${base}/auth/token`, grant_types_supported: ['client_credentials'] });
     expect(anon.invalid).toEqual([]);
   });
 
   it('issues tokens by client credentials (Basic or form), narrowed to the asked scopes', async () => {
-    const form = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${full.clientId}&client_secret=${full.clientSecret}&scope=system%2FPatient.rs` });
+    const form = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&client_id=${full.clientId}&client_secret=${full.clientSecret}&scope=system%2FPatient.rs`,
+    });
     expect(form.status).toBe(200);
     const body = (await form.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'system/Patient.rs' });
@@ -68,7 +93,11 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     const limited = await api.auth.addClient('Patients only', 'system/Patient.read');
     const widen = await FhirClient.token(base, limited.clientId, limited.clientSecret, 'system/*.read');
     expect(widen).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
-    const badGrant = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&username=a&password=b' });
+    const badGrant = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password&username=a&password=b',
+    });
     expect(badGrant.status).toBe(400);
     expect(((await badGrant.json()) as { error: string }).error).toBe('unsupported_grant_type');
   });
@@ -93,7 +122,12 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect(partial.status).toBe(200);
     expect(partial.body.entry!.filter((e) => e.search?.mode === 'match').map((e) => e.resource['resourceType'])).toEqual(['Patient']);
     expect(JSON.stringify(partial.body.entry!.find((e) => e.search?.mode === 'outcome')?.resource)).toMatch(/Observation.*left out/);
-    await expectOutcome(new FhirClient(base, String((await FhirClient.token(base, full.clientId, full.clientSecret, 'system/Observation.rs')).body['access_token'])), `/Patient/${seed.mirela}/$everything`, 403, /do not allow reading Patient/);
+    await expectOutcome(
+      new FhirClient(base, String((await FhirClient.token(base, full.clientId, full.clientSecret, 'system/Observation.rs')).body['access_token'])),
+      `/Patient/${seed.mirela}/$everything`,
+      403,
+      /do not allow reading Patient/,
+    );
     const searchOnly = await api.auth.addClient('Search only', 'system/Patient.s');
     const so = new FhirClient(base, String((await FhirClient.token(base, searchOnly.clientId, searchOnly.clientSecret)).body['access_token']));
     await expectOutcome(so, `/Patient/${seed.mirela}`, 403, /do not allow reading Patient/);
@@ -118,7 +152,13 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
   it('reads each resource type by id', async () => {
     const p = await fhir.get<Record<string, unknown>>(`/Patient/${seed.mirela}`);
     expect(p.status).toBe(200);
-    expect(p.body).toMatchObject({ resourceType: 'Patient', id: seed.mirela, gender: 'female', birthDate: '1961-04-02', name: [{ family: 'Quennell', given: ['Mirela', 'Ana'] }] });
+    expect(p.body).toMatchObject({
+      resourceType: 'Patient',
+      id: seed.mirela,
+      gender: 'female',
+      birthDate: '1961-04-02',
+      name: [{ family: 'Quennell', given: ['Mirela', 'Ana'] }],
+    });
     const doc = await fhir.get(`/Practitioner/${seed.docId}`);
     expect(doc.body).toMatchObject({ resourceType: 'Practitioner', name: [{ text: 'Dr. Gregory House' }] });
     expect(JSON.stringify(doc.body)).not.toMatch(/scrypt|password/);
@@ -161,12 +201,21 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
       ['MedicationRequest', seed.courseId],
       ['Practitioner', seed.docId],
     ];
-    const got = await Promise.all(asked.map(([type, id]) => service.read(type, id, chartAccess({ clientId: 'test', scopes: parseScopes('system/*.read').scopes, restricted: false })).then((r) => ({ type: r.resourceType, id: r.id }), (e: Error) => e.message)));
+    const got = await Promise.all(
+      asked.map(([type, id]) =>
+        service.read(type, id, chartAccess({ clientId: 'test', scopes: parseScopes('system/*.read').scopes, restricted: false })).then(
+          (r) => ({ type: r.resourceType, id: r.id }),
+          (e: Error) => e.message,
+        ),
+      ),
+    );
     expect(got).toEqual(asked.map(([type, id]) => (id === missing ? `Patient/${missing} is not known here` : { type, id })));
     // Four types: four reads (the medication course then reads its events).
     expect(queries.filter((q) => q.includes('ANY($1::text[])') && q.startsWith('SELECT r.entity'))).toHaveLength(4);
     // Over HTTP too: many reads at once, each answered with its own chart.
-    const many = await Promise.all([seed.mirela, seed.clarence, seed.tomas, missing].flatMap((id) => Array.from({ length: 6 }, () => fhir.get<Record<string, unknown>>(`/Patient/${id}`))));
+    const many = await Promise.all(
+      [seed.mirela, seed.clarence, seed.tomas, missing].flatMap((id) => Array.from({ length: 6 }, () => fhir.get<Record<string, unknown>>(`/Patient/${id}`))),
+    );
     many.forEach((r, i) => {
       const id = [seed.mirela, seed.clarence, seed.tomas, missing][Math.floor(i / 6)];
       if (id === missing) expect(r.status).toBe(404);
@@ -198,7 +247,9 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect(await q('gender=male')).toEqual([seed.clarence, seed.tomas].sort());
     expect(await q('identifier=999-00-1234')).toEqual([seed.mirela]);
     expect(await q('identifier=http://hl7.org/fhir/sid/us-ssn|999-00-1234')).toEqual([seed.mirela]);
-    const mrn = ((await fhir.get<{ identifier: { system: string; value: string }[] }>(`/Patient/${seed.tomas}`)).body.identifier.find((i) => i.system === SYSTEMS.mrn))!.value;
+    const mrn = (await fhir.get<{ identifier: { system: string; value: string }[] }>(`/Patient/${seed.tomas}`)).body.identifier.find(
+      (i) => i.system === SYSTEMS.mrn,
+    )!.value;
     expect(await q(`identifier=${SYSTEMS.mrn}|${mrn}`)).toEqual([seed.tomas]);
     expect(await q(`_id=${seed.tomas}`)).toEqual([seed.tomas]);
     expect(fhir.invalid).toEqual([]);
@@ -213,7 +264,10 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     const systolic = await q(`patient=${seed.mirela}&code=http://loinc.org|8480-6`);
     expect(systolic.total).toBe(2);
     expect(systolic.entry!.map((e) => (e.resource['valueQuantity'] as { value: number }).value).sort()).toEqual([128, 135]);
-    expect(systolic.entry![0]!.resource).toMatchObject({ category: [{ coding: [{ code: 'vital-signs' }] }], valueQuantity: { system: SYSTEMS.ucum, code: 'mm[Hg]' } });
+    expect(systolic.entry![0]!.resource).toMatchObject({
+      category: [{ coding: [{ code: 'vital-signs' }] }],
+      valueQuantity: { system: SYSTEMS.ucum, code: 'mm[Hg]' },
+    });
     expect((await q(`patient=Patient/${seed.mirela}&code=8480-6`)).total).toBe(2);
     expect((await q(`subject=${seed.mirela}&code=8480-6,8462-4`)).total).toBe(4);
     expect((await q(`patient=${seed.mirela}&code=http://snomed.info/sct|8480-6`)).total).toBe(0);
@@ -254,7 +308,9 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect(await total(`/Condition?patient=${m}&code=E11.9&clinical-status=active`)).toBe(1);
     expect(await total(`/Condition?patient=${m}&status=resolved`)).toBe(0);
     const cc = await fhir.get<Bundle>(`/Condition?patient=${seed.clarence}`);
-    const snomed = (cc.body.entry![0]!.resource['code'] as { coding: { system: string; code: string }[] }).coding.find((c) => c.system === SYSTEMS.snomed)!.code;
+    const snomed = (cc.body.entry![0]!.resource['code'] as { coding: { system: string; code: string }[] }).coding.find(
+      (c) => c.system === SYSTEMS.snomed,
+    )!.code;
     expect(await total(`/Condition?patient=${seed.clarence}&code=${SYSTEMS.snomed}|${snomed}`)).toBeGreaterThan(0);
     expect(await total(`/AllergyIntolerance?patient=${m}&code=penicillin`)).toBe(1);
     expect(await total(`/AllergyIntolerance?patient=${m}&clinical-status=active`)).toBe(1);
@@ -268,7 +324,12 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect(await total(`/MedicationRequest?patient=${m}&authoredon=ge2020-01-01`)).toBe(3);
     const procs = await fhir.get<Bundle>(`/Procedure?patient=${seed.clarence}`);
     expect(procs.body.total).toBeGreaterThan(0);
-    const proc = procs.body.entry![0]!.resource as { code: { coding: { system: string; code: string }[] }; status: string; performedPeriod?: { start: string }; performedDateTime?: string };
+    const proc = procs.body.entry![0]!.resource as {
+      code: { coding: { system: string; code: string }[] };
+      status: string;
+      performedPeriod?: { start: string };
+      performedDateTime?: string;
+    };
     const pc = proc.code.coding[0]!;
     expect(await total(`/Procedure?patient=${seed.clarence}&code=${pc.system}|${pc.code}&status=${proc.status}`)).toBeGreaterThan(0);
     const performed = (proc.performedPeriod?.start ?? proc.performedDateTime)!.slice(0, 10);
@@ -308,7 +369,7 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     expect((await fhir.get(`/Observation?_include=Observation:performer`)).status).toBe(400);
   });
 
-  it('returns a patient\'s whole record with $everything', async () => {
+  it("returns a patient's whole record with $everything", async () => {
     const all = await fhir.all(`/Patient/${seed.mirela}/$everything?_count=4`);
     const types = all.resources.map((r) => r['resourceType']);
     expect(types[0]).toBe('Patient');
@@ -353,7 +414,17 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
       }
       byType[out.type] = (byType[out.type] ?? 0) + out.count;
     }
-    for (const type of ['Patient', 'Observation', 'Condition', 'MedicationRequest', 'Procedure', 'DiagnosticReport', 'Immunization', 'Encounter', 'AllergyIntolerance']) {
+    for (const type of [
+      'Patient',
+      'Observation',
+      'Condition',
+      'MedicationRequest',
+      'Procedure',
+      'DiagnosticReport',
+      'Immunization',
+      'Encounter',
+      'AllergyIntolerance',
+    ]) {
       expect(byType[type], type).toBe((await fhir.get<Bundle>(`/${type}?_summary=count`)).body.total);
     }
     expect(byType['Practitioner']).toBe(1);
@@ -443,9 +514,17 @@ describe.each<Backend>(['pglite', 'postgres'])('FHIR R4 API on %s', (backend) =>
     }
     const lenient = await fhir.get<Bundle>(`/Patient?unknown=1&_id=${seed.mirela}`, { prefer: 'handling=lenient' });
     expect(lenient.body.total).toBe(1);
-    const post = await fetch(`${base}/Patient`, { method: 'POST', headers: { authorization: `Bearer ${String(fhir.token)}`, 'content-type': 'application/fhir+json' }, body: '{"resourceType":"Patient"}' });
+    const post = await fetch(`${base}/Patient`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${String(fhir.token)}`, 'content-type': 'application/fhir+json' },
+      body: '{"resourceType":"Patient"}',
+    });
     expect(post.status).toBe(405);
-    const search = await fetch(`${base}/Patient/_search`, { method: 'POST', headers: { authorization: `Bearer ${String(fhir.token)}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'family=Quennell' });
+    const search = await fetch(`${base}/Patient/_search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${String(fhir.token)}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'family=Quennell',
+    });
     expect(((await search.json()) as Bundle).total).toBe(1);
     expect(fhir.invalid).toEqual([]);
   });

@@ -44,7 +44,17 @@ describe('cairn import fhir / export fhir / import csv', () => {
     const e = cairn(['export', 'fhir', '--db', db, '--out', out, '--patient', id]);
     expect(e.code).toBe(0);
     const ex = JSON.parse(e.out) as { files: Record<string, number>; bundle: string };
-    expect(ex.files).toMatchObject({ Patient: 1, Encounter: 7, Observation: 63, Immunization: 7, Condition: 3, DiagnosticReport: 5, Procedure: 1, CarePlan: 1, MedicationRequest: 1 });
+    expect(ex.files).toMatchObject({
+      Patient: 1,
+      Encounter: 7,
+      Observation: 63,
+      Immunization: 7,
+      Condition: 3,
+      DiagnosticReport: 5,
+      Procedure: 1,
+      CarePlan: 1,
+      MedicationRequest: 1,
+    });
     const lines = readFileSync(join(out, 'Observation.ndjson'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(63);
     expect((JSON.parse(lines[0]!) as { resourceType: string }).resourceType).toBe('Observation');
@@ -57,7 +67,9 @@ describe('cairn import fhir / export fhir / import csv', () => {
     expect(back.patients.imported).toBe(1);
     const ndjsonDb = join(t.dir, 'ndjson.cairn');
     expect(cairn(['init', '--db', ndjsonDb, '--admin', 'carol']).code).toBe(0);
-    const order = ['Patient', 'Encounter', 'Condition', 'Observation', 'DiagnosticReport', 'MedicationRequest', 'Immunization', 'Procedure', 'CarePlan'].map((f) => join(out, `${f}.ndjson`));
+    const order = ['Patient', 'Encounter', 'Condition', 'Observation', 'DiagnosticReport', 'MedicationRequest', 'Immunization', 'Procedure', 'CarePlan'].map(
+      (f) => join(out, `${f}.ndjson`),
+    );
     const nd = JSON.parse(cairn(['import', 'fhir', '--db', ndjsonDb, ...order]).out) as Summary;
     expect(nd.errors).toEqual([]);
     expect(nd.byType['Observation']).toMatchObject({ imported: 63 });
@@ -65,8 +77,16 @@ describe('cairn import fhir / export fhir / import csv', () => {
     const { store } = await unlockDatabase(empty, CLI_ENV.CAIRN_PASSPHRASE, { resourcesDir });
     try {
       const n = (sql: string): number => (store.sqlite.prepare(sql).get() as { n: number }).n;
-      expect([n('SELECT count(*) AS n FROM patients'), n('SELECT count(*) AS n FROM observations'), n(`SELECT count(*) AS n FROM conditions WHERE icd10 = 'J20.9'`)]).toEqual([1, 63, 1]);
-      expect(store.sqlite.prepare('SELECT given_name, family_name, birth_date FROM patients').get()).toEqual({ given_name: 'Clarence', family_name: 'Mills', birth_date: '1980-05-29' });
+      expect([
+        n('SELECT count(*) AS n FROM patients'),
+        n('SELECT count(*) AS n FROM observations'),
+        n(`SELECT count(*) AS n FROM conditions WHERE icd10 = 'J20.9'`),
+      ]).toEqual([1, 63, 1]);
+      expect(store.sqlite.prepare('SELECT given_name, family_name, birth_date FROM patients').get()).toEqual({
+        given_name: 'Clarence',
+        family_name: 'Mills',
+        birth_date: '1980-05-29',
+      });
     } finally {
       store.close();
     }
@@ -82,7 +102,15 @@ describe('cairn import fhir / export fhir / import csv', () => {
     const r = cairn(['import', 'fhir', '--db', fresh, file]);
     expect(r.code).toBe(1);
     const s = JSON.parse(r.out) as Summary;
-    expect(s.errors).toEqual([{ source: file, index: 0, path: 'entry[0].resource.birthDate', resourceType: 'Patient', message: 'birth date "1980-02-30" is not a full calendar date (YYYY-MM-DD)' }]);
+    expect(s.errors).toEqual([
+      {
+        source: file,
+        index: 0,
+        path: 'entry[0].resource.birthDate',
+        resourceType: 'Patient',
+        message: 'birth date "1980-02-30" is not a full calendar date (YYYY-MM-DD)',
+      },
+    ]);
     expect(s.patients).toMatchObject({ imported: 0, failed: 1 });
     expect(s.byType['Observation']).toMatchObject({ imported: 0, notApplied: 59 });
   });
@@ -90,7 +118,10 @@ describe('cairn import fhir / export fhir / import csv', () => {
   it('usage mistakes are one line and exit 2', () => {
     expect(cairn(['import', 'fhir', '--db', db])).toMatchObject({ code: 2, err: 'cairn: missing the bundle files to import (see cairn --help)\n' });
     expect(cairn(['import', 'fhir', '--db', db, '--bogus', EBONI])).toMatchObject({ code: 2, err: 'cairn: unknown option --bogus (see cairn --help)\n' });
-    expect(cairn(['export', 'fhir', '--db', db, '--out', t.dir, '--patient', 'nope'])).toMatchObject({ code: 2, err: 'cairn: --patient must be a patient id (see cairn --help)\n' });
+    expect(cairn(['export', 'fhir', '--db', db, '--out', t.dir, '--patient', 'nope'])).toMatchObject({
+      code: 2,
+      err: 'cairn: --patient must be a patient id (see cairn --help)\n',
+    });
     expect(cairn(['import', 'fhir', '--db', db, join(t.dir, 'missing.json')])).toMatchObject({ code: 2 });
   });
 
@@ -113,7 +144,13 @@ describe('cairn import fhir / export fhir / import csv', () => {
     writeFileSync(
       mapping,
       JSON.stringify({
-        columns: { familyName: 'Last', givenName: 'First', birthDate: { column: 'DOB', format: 'MM/DD/YYYY' }, sex: { column: 'Sex', values: { F: 'female', M: 'male', U: 'unknown' } }, phone: 'Phone' },
+        columns: {
+          familyName: 'Last',
+          givenName: 'First',
+          birthDate: { column: 'DOB', format: 'MM/DD/YYYY' },
+          sex: { column: 'Sex', values: { F: 'female', M: 'male', U: 'unknown' } },
+          phone: 'Phone',
+        },
         identifiers: [{ column: 'Chart', system: 'urn:legacy:chart', type: 'MR' }],
       }),
     );
@@ -133,6 +170,9 @@ describe('cairn import fhir / export fhir / import csv', () => {
     expect(JSON.parse(cairn(['patients', 'search', '--db', db, 'L-6']).out)).toMatchObject([{ familyName: 'Ruiz', sex: 'unknown' }]);
 
     writeFileSync(mapping, JSON.stringify({ columns: { givenName: 'First' } }));
-    expect(cairn(['import', 'csv', '--db', db, '--mapping', mapping, csv])).toMatchObject({ code: 2, err: expect.stringContaining('the mapping must name the givenName, familyName and birthDate columns') as string });
+    expect(cairn(['import', 'csv', '--db', db, '--mapping', mapping, csv])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('the mapping must name the givenName, familyName and birthDate columns') as string,
+    });
   });
 });

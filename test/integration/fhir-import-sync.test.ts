@@ -9,7 +9,18 @@ import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
 const FIXTURES = join(process.env['CAIRN_FIXTURES'] ?? 'test/fixtures', 'synthea-r4');
 const EBONI = readFileSync(join(FIXTURES, 'Eboni_Brekke_ae30c5e1-23da-4ecd-a320-a2c6047f3a19.json'), 'utf8');
 
-const TABLES = ['patients', 'encounters', 'conditions', 'allergies', 'observations', 'medication_events', 'immunizations', 'procedures', 'diagnostic_reports', 'care_plans'];
+const TABLES = [
+  'patients',
+  'encounters',
+  'conditions',
+  'allergies',
+  'observations',
+  'medication_events',
+  'immunizations',
+  'procedures',
+  'diagnostic_reports',
+  'care_plans',
+];
 
 describe('an imported chart syncs to the other devices of the clinic', () => {
   let devices: TwoDevices;

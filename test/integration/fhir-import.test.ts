@@ -35,7 +35,21 @@ function patientId(db: Sqlite, family: string): string {
   return String(one(db, 'SELECT id FROM patients WHERE family_name = ?', family)['id']);
 }
 
-const TABLES = ['patients', 'encounters', 'conditions', 'allergies', 'observations', 'medication_events', 'immunizations', 'procedures', 'diagnostic_reports', 'care_plans', 'audit_log', 'sync_outbox', 'fhir_import_sources'];
+const TABLES = [
+  'patients',
+  'encounters',
+  'conditions',
+  'allergies',
+  'observations',
+  'medication_events',
+  'immunizations',
+  'procedures',
+  'diagnostic_reports',
+  'care_plans',
+  'audit_log',
+  'sync_outbox',
+  'fhir_import_sources',
+];
 const counts = (db: Sqlite): Record<string, number> => Object.fromEntries(TABLES.map((t) => [t, count(db, `SELECT count(*) FROM ${t}`)]));
 
 describe('FHIR import of the Synthea bundles', () => {
@@ -73,15 +87,34 @@ describe('FHIR import of the Synthea bundles', () => {
     // 1,129 observations, of which 71 blood-pressure panels become two rows each (systolic, diastolic).
     expect(count(db, 'SELECT count(*) FROM observations')).toBe(1129 + 71);
     // Every row was written through the writer: an audit entry and an outbox entry each.
-    const rows = ['patients', 'encounters', 'conditions', 'allergies', 'observations', 'medication_events', 'immunizations', 'procedures', 'diagnostic_reports', 'care_plans'].reduce((n, tb) => n + count(db, `SELECT count(*) FROM ${tb}`), 0);
+    const rows = [
+      'patients',
+      'encounters',
+      'conditions',
+      'allergies',
+      'observations',
+      'medication_events',
+      'immunizations',
+      'procedures',
+      'diagnostic_reports',
+      'care_plans',
+    ].reduce((n, tb) => n + count(db, `SELECT count(*) FROM ${tb}`), 0);
     expect(count(db, `SELECT count(*) FROM audit_log WHERE action = 'fhir.import'`)).toBe(rows);
     // Years-old lab history is filed as reviewed on import (one acknowledgement per result, synced),
     // so it does not flood the results inbox; one audit entry per patient says how many.
     const labs = count(db, `SELECT count(*) FROM observations WHERE category = 'laboratory'`);
     expect(labs).toBeGreaterThan(100);
-    expect(count(db, `SELECT count(*) FROM result_acknowledgements a JOIN observations o ON o.id = a.observation_id WHERE o.category = 'laboratory' AND a.note = ?`, FILED_ON_IMPORT_NOTE)).toBe(labs);
+    expect(
+      count(
+        db,
+        `SELECT count(*) FROM result_acknowledgements a JOIN observations o ON o.id = a.observation_id WHERE o.category = 'laboratory' AND a.note = ?`,
+        FILED_ON_IMPORT_NOTE,
+      ),
+    ).toBe(labs);
     expect(count(db, `SELECT count(*) FROM result_acknowledgements`)).toBe(labs);
-    expect(count(db, `SELECT count(DISTINCT patient_id) FROM audit_log WHERE action = 'labs.file_imported'`)).toBe(count(db, `SELECT count(DISTINCT patient_id) FROM observations WHERE category = 'laboratory'`));
+    expect(count(db, `SELECT count(DISTINCT patient_id) FROM audit_log WHERE action = 'labs.file_imported'`)).toBe(
+      count(db, `SELECT count(DISTINCT patient_id) FROM observations WHERE category = 'laboratory'`),
+    );
     expect(count(db, 'SELECT count(*) FROM sync_outbox')).toBe(rows + labs);
     expect(repos.audit.firstBroken()).toBeNull();
     // Three of the twelve died (Patient.deceasedDateTime).
@@ -95,9 +128,21 @@ describe('FHIR import of the Synthea bundles', () => {
   it('Eboni Brekke: name, birth date, a SNOMED condition mapped to ICD-10, an uncoded one, a lab value, a CVX, a blood pressure', () => {
     const db = store.sqlite;
     const p = one(db, `SELECT * FROM patients WHERE family_name = 'Brekke'`);
-    expect(p).toMatchObject({ given_name: 'Eboni', family_name: 'Brekke', birth_date: '1995-07-10', sex: 'female', phone: '555-377-3760', city: 'Canton', postal_code: '02021' });
+    expect(p).toMatchObject({
+      given_name: 'Eboni',
+      family_name: 'Brekke',
+      birth_date: '1995-07-10',
+      sex: 'female',
+      phone: '555-377-3760',
+      city: 'Canton',
+      postal_code: '02021',
+    });
     expect(String(p['mrn'])).toMatch(/^\d{7}$/);
-    expect(JSON.parse(String(p['identifiers']))).toContainEqual({ system: 'http://hospital.smarthealthit.org', value: 'ae30c5e1-23da-4ecd-a320-a2c6047f3a19', type: 'MR' });
+    expect(JSON.parse(String(p['identifiers']))).toContainEqual({
+      system: 'http://hospital.smarthealthit.org',
+      value: 'ae30c5e1-23da-4ecd-a320-a2c6047f3a19',
+      type: 'MR',
+    });
     const id = String(p['id']);
     expect(one(db, `SELECT icd10, snomed, display, clinical_status, onset_date FROM conditions WHERE patient_id = ? AND snomed = '19169002'`, id)).toEqual({
       icd10: 'O03.9',
@@ -106,9 +151,18 @@ describe('FHIR import of the Synthea bundles', () => {
       clinical_status: 'active',
       onset_date: '2016-05-09',
     });
-    expect(one(db, `SELECT icd10, clinical_status FROM conditions WHERE patient_id = ? AND snomed = '156073000'`, id)).toEqual({ icd10: null, clinical_status: 'resolved' });
+    expect(one(db, `SELECT icd10, clinical_status FROM conditions WHERE patient_id = ? AND snomed = '156073000'`, id)).toEqual({
+      icd10: null,
+      clinical_status: 'resolved',
+    });
     expect(first.uncodedToIcd10['SNOMED 156073000 (Fetus with unknown complication)']).toBe(2);
-    expect(one(db, `SELECT category, value_num, unit, effective_at, status FROM observations WHERE patient_id = ? AND loinc = '718-7' ORDER BY effective_at LIMIT 1`, id)).toEqual({
+    expect(
+      one(
+        db,
+        `SELECT category, value_num, unit, effective_at, status FROM observations WHERE patient_id = ? AND loinc = '718-7' ORDER BY effective_at LIMIT 1`,
+        id,
+      ),
+    ).toEqual({
       category: 'laboratory',
       value_num: 13.352894643203012,
       unit: 'g/dL',
@@ -120,16 +174,28 @@ describe('FHIR import of the Synthea bundles', () => {
       { cvx: '114', administered_on: '2017-08-28', source: 'historical' },
     ]);
     // The 2011 blood pressure panel: two vital-sign rows in one set, in the same visit.
-    const bp = all(db, `SELECT loinc, value_num, unit, set_id, encounter_id FROM observations WHERE patient_id = ? AND effective_at = '2011-08-08T04:33:37.000Z' AND loinc IN ('8480-6', '8462-4') ORDER BY loinc`, id);
+    const bp = all(
+      db,
+      `SELECT loinc, value_num, unit, set_id, encounter_id FROM observations WHERE patient_id = ? AND effective_at = '2011-08-08T04:33:37.000Z' AND loinc IN ('8480-6', '8462-4') ORDER BY loinc`,
+      id,
+    );
     expect(bp.map((r) => [r['loinc'], r['value_num'], r['unit']])).toEqual([
       ['8462-4', 84.85292936804414, 'mm[Hg]'],
       ['8480-6', 117.84567352452389, 'mm[Hg]'],
     ]);
     expect(bp[0]!['set_id']).toBe(bp[1]!['set_id']);
     // Height, weight and BMI were taken in the same visit at the same time: one vitals set.
-    expect(count(db, `SELECT count(DISTINCT set_id) FROM observations WHERE patient_id = ? AND category = 'vital-signs' AND effective_at = '2011-08-08T04:33:37.000Z'`, id)).toBe(1);
+    expect(
+      count(
+        db,
+        `SELECT count(DISTINCT set_id) FROM observations WHERE patient_id = ? AND category = 'vital-signs' AND effective_at = '2011-08-08T04:33:37.000Z'`,
+        id,
+      ),
+    ).toBe(1);
     expect(bp[0]!['encounter_id']).toBe(one(db, `SELECT id FROM encounters WHERE patient_id = ? AND start_at = '2011-08-08T04:33:37.000Z'`, id)['id']);
-    expect(one(db, `SELECT substance, substance_type, criticality, status FROM allergies WHERE patient_id = ? AND substance = 'Dander (animal) allergy'`, id)).toEqual({
+    expect(
+      one(db, `SELECT substance, substance_type, criticality, status FROM allergies WHERE patient_id = ? AND substance = 'Dander (animal) allergy'`, id),
+    ).toEqual({
       substance: 'Dander (animal) allergy',
       substance_type: 'food',
       criticality: 'low',
@@ -140,19 +206,33 @@ describe('FHIR import of the Synthea bundles', () => {
     const results = JSON.parse(String(report['result_ids'])) as string[];
     expect(report['category']).toBe('LAB');
     expect(results.length).toBeGreaterThan(5);
-    expect(count(db, `SELECT count(*) FROM observations WHERE id IN (SELECT value FROM json_each(?)) AND patient_id = ?`, report['result_ids'], id)).toBe(results.length);
+    expect(count(db, `SELECT count(*) FROM observations WHERE id IN (SELECT value FROM json_each(?)) AND patient_id = ?`, report['result_ids'], id)).toBe(
+      results.length,
+    );
   });
 
   it('Clarence Mills: name, birth date, conditions with ICD-10, a cholesterol with its unit, CVX 52, every resource counted', () => {
     const db = store.sqlite;
     const id = patientId(db, 'Mills');
-    expect(one(db, 'SELECT given_name, birth_date, sex FROM patients WHERE id = ?', id)).toEqual({ given_name: 'Clarence', birth_date: '1980-05-29', sex: 'male' });
+    expect(one(db, 'SELECT given_name, birth_date, sex FROM patients WHERE id = ?', id)).toEqual({
+      given_name: 'Clarence',
+      birth_date: '1980-05-29',
+      sex: 'male',
+    });
     expect(all(db, 'SELECT snomed, icd10, clinical_status, onset_date, abatement_date FROM conditions WHERE patient_id = ? ORDER BY snomed', id)).toEqual([
       { snomed: '10509002', icd10: 'J20.9', clinical_status: 'resolved', onset_date: '2017-05-25', abatement_date: expect.stringMatching(/^2017-0/) as string },
       { snomed: '162864005', icd10: 'E66.9', clinical_status: 'active', onset_date: '2020-06-04', abatement_date: null },
-      { snomed: '195662009', icd10: 'J02.9', clinical_status: 'resolved', onset_date: '2021-01-24', abatement_date: expect.stringMatching(/^2021-0/) as string },
+      {
+        snomed: '195662009',
+        icd10: 'J02.9',
+        clinical_status: 'resolved',
+        onset_date: '2021-01-24',
+        abatement_date: expect.stringMatching(/^2021-0/) as string,
+      },
     ]);
-    expect(one(db, `SELECT value_num, unit FROM observations WHERE patient_id = ? AND loinc = '2093-3' AND effective_at = '2011-11-10T19:20:19.000Z'`, id)).toEqual({ value_num: 165.82059677686132, unit: 'mg/dL' });
+    expect(
+      one(db, `SELECT value_num, unit FROM observations WHERE patient_id = ? AND loinc = '2093-3' AND effective_at = '2011-11-10T19:20:19.000Z'`, id),
+    ).toEqual({ value_num: 165.82059677686132, unit: 'mg/dL' });
     expect(all(db, `SELECT administered_on FROM immunizations WHERE patient_id = ? AND cvx = '52'`, id)).toEqual([{ administered_on: '2020-06-04' }]);
     // The bundle: 7 encounters, 59 observations (4 blood pressure panels → 63 rows), 7 immunizations, 5 reports, 1 procedure, 1 medication, 1 care plan.
     expect([
@@ -198,11 +278,24 @@ describe('FHIR import of the Synthea bundles', () => {
     expect(s.patients.updated).toBe(1);
     expect(s.byType['Condition']).toMatchObject({ updated: 1, unchanged: 2 });
     expect(s.byType['Observation']).toMatchObject({ updated: 1, unchanged: 58 });
-    expect(s.byType['Immunization']).toMatchObject({ updated: 0, unchanged: 6, skipped: 1, reasons: { 'changed at the source, but immunizations and medication events are written once here: the first import stands': 1 } });
+    expect(s.byType['Immunization']).toMatchObject({
+      updated: 0,
+      unchanged: 6,
+      skipped: 1,
+      reasons: { 'changed at the source, but immunizations and medication events are written once here: the first import stands': 1 },
+    });
     const id = patientId(db, 'Mills');
-    expect(one(db, 'SELECT phone, phone_digits, version FROM patients WHERE id = ?', id)).toEqual({ phone: '555-000-1234', phone_digits: '5550001234', version: 2 });
+    expect(one(db, 'SELECT phone, phone_digits, version FROM patients WHERE id = ?', id)).toEqual({
+      phone: '555-000-1234',
+      phone_digits: '5550001234',
+      version: 2,
+    });
     expect(one(db, `SELECT clinical_status FROM conditions WHERE patient_id = ? AND snomed = '162864005'`, id)).toEqual({ clinical_status: 'resolved' });
-    const chols = all(db, `SELECT id, value_num, supersedes_id FROM observations WHERE patient_id = ? AND loinc = '2093-3' AND effective_at = '2011-11-10T19:20:19.000Z' ORDER BY value_num`, id);
+    const chols = all(
+      db,
+      `SELECT id, value_num, supersedes_id FROM observations WHERE patient_id = ? AND loinc = '2093-3' AND effective_at = '2011-11-10T19:20:19.000Z' ORDER BY value_num`,
+      id,
+    );
     expect(chols.map((c) => c['value_num'])).toEqual([165.82059677686132, 170]);
     expect(chols[1]!['supersedes_id']).toBe(chols[0]!['id']);
     const after = counts(db);
@@ -241,7 +334,15 @@ describe('a broken bundle', () => {
       importer.importText(text(CLARENCE), CLARENCE);
     });
     const s = importer.summary;
-    expect(s.errors).toEqual([{ source: 'eboni-broken.json', index, path: `entry[${index}].resource.occurrenceDateTime`, resourceType: 'Immunization', message: '"2011-13-45" is not a FHIR date or dateTime' }]);
+    expect(s.errors).toEqual([
+      {
+        source: 'eboni-broken.json',
+        index,
+        path: `entry[${index}].resource.occurrenceDateTime`,
+        resourceType: 'Immunization',
+        message: '"2011-13-45" is not a FHIR date or dateTime',
+      },
+    ]);
     expect(s.patients).toEqual({ imported: 1, updated: 0, unchanged: 0, failed: 1 });
     expect(s.byType['Immunization']).toMatchObject({ errors: 1, notApplied: 9, imported: 7 });
     // Claims are skipped whether or not their patient imported (Eboni 28, Clarence 8).
@@ -272,21 +373,58 @@ describe('a broken bundle', () => {
 function chart(db: Sqlite, id: string): Record<string, unknown> {
   const p = one(db, 'SELECT * FROM patients WHERE id = ?', id);
   const enc = new Map(all(db, 'SELECT id, start_at FROM encounters WHERE patient_id = ?', id).map((e) => [e['id'], e['start_at']]));
-  const obsCode = new Map(all(db, 'SELECT id, loinc, effective_at FROM observations WHERE patient_id = ?', id).map((o) => [o['id'], `${String(o['loinc'])}@${String(o['effective_at'])}`]));
+  const obsCode = new Map(
+    all(db, 'SELECT id, loinc, effective_at FROM observations WHERE patient_id = ?', id).map((o) => [
+      o['id'],
+      `${String(o['loinc'])}@${String(o['effective_at'])}`,
+    ]),
+  );
   const condCode = new Map(all(db, 'SELECT id, snomed FROM conditions WHERE patient_id = ?', id).map((c) => [c['id'], c['snomed']]));
-  const sorted = (rows: Record<string, unknown>[]): Record<string, unknown>[] => rows.map((r) => JSON.stringify(r)).sort().map((s) => JSON.parse(s) as Record<string, unknown>);
+  const sorted = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
+    rows
+      .map((r) => JSON.stringify(r))
+      .sort()
+      .map((s) => JSON.parse(s) as Record<string, unknown>);
   const courses = new Map<string, Record<string, unknown>[]>();
-  for (const m of all(db, 'SELECT * FROM medication_events WHERE patient_id = ? ORDER BY effective_at, event DESC', id)) courses.set(String(m['course_id']), [...(courses.get(String(m['course_id'])) ?? []), m]);
+  for (const m of all(db, 'SELECT * FROM medication_events WHERE patient_id = ? ORDER BY effective_at, event DESC', id))
+    courses.set(String(m['course_id']), [...(courses.get(String(m['course_id'])) ?? []), m]);
   return {
     patient: {
-      ...Object.fromEntries(['mrn', 'given_name', 'middle_name', 'family_name', 'birth_date', 'sex', 'phone', 'email', 'address_line1', 'city', 'state', 'postal_code', 'country', 'preferred_language'].map((k) => [k, p[k]])),
+      ...Object.fromEntries(
+        [
+          'mrn',
+          'given_name',
+          'middle_name',
+          'family_name',
+          'birth_date',
+          'sex',
+          'phone',
+          'email',
+          'address_line1',
+          'city',
+          'state',
+          'postal_code',
+          'country',
+          'preferred_language',
+        ].map((k) => [k, p[k]]),
+      ),
       identifiers: (JSON.parse(String(p['identifiers'])) as unknown[]).map((i) => JSON.stringify(i)).sort(),
     },
     encounters: sorted(all(db, 'SELECT visit_type, status, reason, start_at, end_at FROM encounters WHERE patient_id = ?', id)),
     conditions: sorted(all(db, 'SELECT icd10, snomed, display, clinical_status, onset_date, abatement_date, note FROM conditions WHERE patient_id = ?', id)),
-    allergies: sorted(all(db, 'SELECT kind, substance, substance_code, reactions, severity, criticality, status, recorded_at, substance_type, onset_date, note FROM allergies WHERE patient_id = ?', id)),
+    allergies: sorted(
+      all(
+        db,
+        'SELECT kind, substance, substance_code, reactions, severity, criticality, status, recorded_at, substance_type, onset_date, note FROM allergies WHERE patient_id = ?',
+        id,
+      ),
+    ),
     observations: sorted(
-      all(db, 'SELECT encounter_id, category, loinc, display, value_num, value_text, unit, value_code, value_system, ref_low, ref_high, interpretation, status, effective_at FROM observations WHERE patient_id = ?', id).map((o) => ({
+      all(
+        db,
+        'SELECT encounter_id, category, loinc, display, value_num, value_text, unit, value_code, value_system, ref_low, ref_high, interpretation, status, effective_at FROM observations WHERE patient_id = ?',
+        id,
+      ).map((o) => ({
         ...o,
         encounter_id: enc.get(o['encounter_id']) ?? null,
       })),
@@ -301,16 +439,30 @@ function chart(db: Sqlite, id: string): Record<string, unknown> {
         directions: [evs[0]!['dose'], evs[0]!['route'], evs[0]!['frequency']].filter(Boolean).join(' '),
       })),
     ),
-    immunizations: sorted(all(db, 'SELECT cvx, mvx, lot, site, route, administered_on, status, dose_number, source, note FROM immunizations WHERE patient_id = ?', id)),
-    procedures: sorted(all(db, 'SELECT encounter_id, code_system, code, display, status, performed_start, performed_end, reason_code, reason_display, note FROM procedures WHERE patient_id = ?', id).map((r) => ({ ...r, encounter_id: enc.get(r['encounter_id']) ?? null }))),
+    immunizations: sorted(
+      all(db, 'SELECT cvx, mvx, lot, site, route, administered_on, status, dose_number, source, note FROM immunizations WHERE patient_id = ?', id),
+    ),
+    procedures: sorted(
+      all(
+        db,
+        'SELECT encounter_id, code_system, code, display, status, performed_start, performed_end, reason_code, reason_display, note FROM procedures WHERE patient_id = ?',
+        id,
+      ).map((r) => ({ ...r, encounter_id: enc.get(r['encounter_id']) ?? null })),
+    ),
     reports: sorted(
-      all(db, 'SELECT category, loinc, display, status, effective_at, issued_at, result_ids, conclusion FROM diagnostic_reports WHERE patient_id = ?', id).map((r) => ({
-        ...r,
-        result_ids: (JSON.parse(String(r['result_ids'])) as string[]).map((o) => obsCode.get(o)).sort(),
-      })),
+      all(db, 'SELECT category, loinc, display, status, effective_at, issued_at, result_ids, conclusion FROM diagnostic_reports WHERE patient_id = ?', id).map(
+        (r) => ({
+          ...r,
+          result_ids: (JSON.parse(String(r['result_ids'])) as string[]).map((o) => obsCode.get(o)).sort(),
+        }),
+      ),
     ),
     carePlans: sorted(
-      all(db, 'SELECT status, intent, category_code, category_display, title, period_start, period_end, activities, addresses FROM care_plans WHERE patient_id = ?', id).map((r) => ({
+      all(
+        db,
+        'SELECT status, intent, category_code, category_display, title, period_start, period_end, activities, addresses FROM care_plans WHERE patient_id = ?',
+        id,
+      ).map((r) => ({
         ...r,
         addresses: (JSON.parse(String(r['addresses'])) as string[]).map((c) => condCode.get(c)).sort(),
       })),
@@ -388,7 +540,9 @@ describe('fhir.importBundle (File → Import in the desktop app)', () => {
     const again = await clinic.ok<ImportSummary>('fhir.importBundle', { fileName: CLARENCE, text: text(CLARENCE) });
     expect(again.patients.unchanged).toBe(1);
     const doc = clinic.session.requireUser().id;
-    expect(count(clinic.session.repos.store.sqlite, `SELECT count(*) FROM audit_log WHERE action = 'fhir.import' AND user_id = ?`, doc)).toBe(1 + 7 + 63 + 7 + 5 + 1 + 2 + 1 + 3); // a stopped course is a start and a stop
+    expect(count(clinic.session.repos.store.sqlite, `SELECT count(*) FROM audit_log WHERE action = 'fhir.import' AND user_id = ?`, doc)).toBe(
+      1 + 7 + 63 + 7 + 5 + 1 + 2 + 1 + 3,
+    ); // a stopped course is a start and a stop
     // A restricted chart: a re-import into it needs the glass broken first.
     const mills = String(one(clinic.session.repos.store.sqlite, `SELECT id FROM patients WHERE family_name = 'Mills'`)['id']);
     await clinic.ok('patients.setRestricted', { id: mills, restricted: true });
@@ -396,7 +550,10 @@ describe('fhir.importBundle (File → Import in the desktop app)', () => {
     expect(refused.errors.map((e) => e.message)).toEqual(['this chart is restricted: break the glass for it before importing into it']);
     expect(refused.patients).toMatchObject({ failed: 1, unchanged: 0 });
     await clinic.ok('patients.breakGlass', { patientId: mills, reason: 'importing the records sent by the old practice', password: CLINIC.doc.password });
-    expect((await clinic.ok<ImportSummary>('fhir.importBundle', { fileName: CLARENCE, text: text(CLARENCE) })).patients).toMatchObject({ unchanged: 1, failed: 0 });
+    expect((await clinic.ok<ImportSummary>('fhir.importBundle', { fileName: CLARENCE, text: text(CLARENCE) })).patients).toMatchObject({
+      unchanged: 1,
+      failed: 0,
+    });
     const bad = await clinic.call('fhir.importBundle', { fileName: 'x.json', text: '' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     const notJson = await clinic.ok<ImportSummary>('fhir.importBundle', { fileName: 'x.json', text: '{"resourceType": "Bundle", "type": "history"}' });

@@ -68,7 +68,11 @@ describe('owner-only files, whatever the umask', () => {
   it('runs `cairn server` under umask 022 and leaves every file of its data directory owner-only', async () => {
     const dir = join(t.dir, 'server-data');
     // The shell sets the umask a service manager or a login shell would give.
-    const child = spawn('/bin/sh', ['-c', `umask 022; exec "${process.execPath}" --import tsx "${resolve('electron/cli/main.ts')}" server --data-dir "${dir}" --port 0`], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      '/bin/sh',
+      ['-c', `umask 022; exec "${process.execPath}" --import tsx "${resolve('electron/cli/main.ts')}" server --data-dir "${dir}" --port 0`],
+      { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const first = await new Promise<{ listening: string }>((res, rej) => {

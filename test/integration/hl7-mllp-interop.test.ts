@@ -20,7 +20,12 @@ const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
 const ADMIN = { userId: 'test-admin' };
 
 function oru(controlId: string, pid: string, obx: string): string {
-  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, pid, 'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN', obx].join('\r');
+  return [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`,
+    pid,
+    'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN',
+    obx,
+  ].join('\r');
 }
 
 interface PeerAck {
@@ -48,7 +53,13 @@ class PeerSender {
     let self: PeerSender | null = null;
     const conn = client.createConnection({ port, waitAck: true }, (res: InboundResponse) => {
       const m = res.getMessage();
-      const ack: PeerAck = { msa1: m.get('MSA.1').toString(), msa2: m.get('MSA.2').toString(), msa3: m.get('MSA.3').toString(), type: m.get('MSH.9.1').toString(), raw: m.toString() };
+      const ack: PeerAck = {
+        msa1: m.get('MSA.1').toString(),
+        msa2: m.get('MSA.2').toString(),
+        msa3: m.get('MSA.3').toString(),
+        type: m.get('MSH.9.1').toString(),
+        raw: m.toString(),
+      };
       const resolve = self?.pending;
       if (self) self.pending = null;
       resolve?.(ack);
@@ -93,7 +104,16 @@ describe('MLLP interop: node-hl7-client → Cairn listener', () => {
     ({ store } = await newStore(t.dir));
     const repos = createRepos(store);
     // The chart LAB-ORU-1 is for: MRN 10006579 issued by authority "1".
-    patientId = repos.patients.create(patientInput.parse({ givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] }), ADMIN).id;
+    patientId = repos.patients.create(
+      patientInput.parse({
+        givenName: 'Donald',
+        familyName: 'Duck',
+        birthDate: '1924-10-10',
+        sex: 'male',
+        identifiers: [{ system: '1', value: '10006579', type: 'MR' }],
+      }),
+      ADMIN,
+    ).id;
     ingest = new Hl7Ingest(repos);
     listener = await startMllpListener(ingest, { port: 0, onMessage: (o) => outcomes.push(o), onProblem: (p) => problems.push(p) });
     sender = await PeerSender.open(listener.port);
@@ -147,7 +167,11 @@ describe('MLLP interop: node-hl7-client → Cairn listener', () => {
         others[0].send(oru('IOP-G2', pid, 'OBX|1|NM|2951-2^Sodium^LN||bad|mmol/L|||||F')),
         others[1].send(oru('IOP-G3', pid, 'OBX|1|NM|2823-3^Potassium^LN||4.1|mmol/L|||||F')),
       ]);
-      expect(acks.map((a) => [a.msa1, a.msa2])).toEqual([['AA', 'IOP-G1'], ['AE', 'IOP-G2'], ['AA', 'IOP-G3']]);
+      expect(acks.map((a) => [a.msa1, a.msa2])).toEqual([
+        ['AA', 'IOP-G1'],
+        ['AE', 'IOP-G2'],
+        ['AA', 'IOP-G3'],
+      ]);
       expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId)).toBe(before + 2);
       expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id = 'IOP-G2' AND status = 'error'`)).toBe(1);
     } finally {
@@ -163,7 +187,11 @@ describe('MLLP interop: node-hl7-client → Cairn listener', () => {
       { raw: oru('RM-2', pid, 'OBX|1|NM|2075-0^Chloride^LN||x|mmol/L|||||F'), source: 't' },
       { raw: oru('RM-1', pid, 'OBX|1|NM|2075-0^Chloride^LN||101|mmol/L|||||F'), source: 't' },
     ]);
-    expect(out.map((o) => [o.controlId, o.ack, o.results, o.duplicate])).toEqual([['RM-1', 'AA', 1, false], ['RM-2', 'AE', 0, false], ['RM-1', 'AA', 0, true]]);
+    expect(out.map((o) => [o.controlId, o.ack, o.results, o.duplicate])).toEqual([
+      ['RM-1', 'AA', 1, false],
+      ['RM-2', 'AE', 0, false],
+      ['RM-1', 'AA', 0, true],
+    ]);
     expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId)).toBe(before + 1);
     expect(store.sqlite.inTransaction).toBe(false);
   });

@@ -36,11 +36,15 @@ describe('upgrading a database whose lab results kept their details in lab_resul
     // Written as the older Cairn's schema holds it (today's repository writes columns it did not have yet).
     const p = { id: 'p-ada' };
     old.sqlite
-      .prepare(`INSERT INTO patients (id, mrn, given_name, family_name, birth_date, sex, created_at, created_by, updated_at, updated_by) VALUES (?, 'LAB-9', 'Ada', 'Lovelace', '1980-12-10', 'female', '2026-03-01T08:00:00.000Z', 'test', '2026-03-01T08:00:00.000Z', 'test')`)
+      .prepare(
+        `INSERT INTO patients (id, mrn, given_name, family_name, birth_date, sex, created_at, created_by, updated_at, updated_by) VALUES (?, 'LAB-9', 'Ada', 'Lovelace', '1980-12-10', 'female', '2026-03-01T08:00:00.000Z', 'test', '2026-03-01T08:00:00.000Z', 'test')`,
+      )
       .run(p.id);
     // What the older Cairn wrote for one result of message M1: the observation and its details row.
     old.sqlite
-      .prepare(`INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code) VALUES ('m1', 'M1', 'LAB', 'LIS', 'ORU^R01', 'MSH|…', 'file', '2026-03-01T10:00:00.000Z', 'processed', 'AA')`)
+      .prepare(
+        `INSERT INTO hl7_messages (id, control_id, sending_facility, sending_application, message_type, raw, source, received_at, status, ack_code) VALUES ('m1', 'M1', 'LAB', 'LIS', 'ORU^R01', 'MSH|…', 'file', '2026-03-01T10:00:00.000Z', 'processed', 'AA')`,
+      )
       .run();
     old.sqlite
       .prepare(
@@ -59,7 +63,13 @@ describe('upgrading a database whose lab results kept their details in lab_resul
     const { store } = await unlockDatabase(file, PASS, { resourcesDir });
     try {
       expect(store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE name = 'lab_result_details'`).get()).toBeUndefined();
-      expect(store.sqlite.prepare(`SELECT lab_message_id AS m, lab_result_key AS k, lab_placer_number AS placer, lab_filler_number AS filler, lab_order_code AS code, lab_order_display AS display, lab_value_type AS type, lab_notes AS notes, lab_order_notes AS orderNotes FROM observations WHERE id = 'o1'`).get()).toEqual({
+      expect(
+        store.sqlite
+          .prepare(
+            `SELECT lab_message_id AS m, lab_result_key AS k, lab_placer_number AS placer, lab_filler_number AS filler, lab_order_code AS code, lab_order_display AS display, lab_value_type AS type, lab_notes AS notes, lab_order_notes AS orderNotes FROM observations WHERE id = 'o1'`,
+          )
+          .get(),
+      ).toEqual({
         m: 'm1',
         k: 'F-1^LAB|LN|2823-3|',
         placer: 'P-1^CAIRN',
@@ -78,7 +88,10 @@ describe('upgrading a database whose lab results kept their details in lab_resul
         'OBX|1|NM|2823-3^Potassium^LN||4.2|mmol/L|3.5-5.1|N|||C',
       ].join('\r');
       expect(new Hl7Ingest(createRepos(store)).receive(corrected, 'test')).toMatchObject({ ack: 'AA', results: 1 });
-      expect(store.sqlite.prepare(`SELECT value_num AS v, supersedes_id AS s FROM observations WHERE lab_message_id <> 'm1'`).get()).toEqual({ v: 4.2, s: 'o1' });
+      expect(store.sqlite.prepare(`SELECT value_num AS v, supersedes_id AS s FROM observations WHERE lab_message_id <> 'm1'`).get()).toEqual({
+        v: 4.2,
+        s: 'o1',
+      });
       expect(store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       store.close();

@@ -39,24 +39,36 @@ describe('lab orders over a real encrypted database, through the dispatcher', ()
     expect(second.tests).toEqual([{ loinc: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood' }]);
     const list = await c.ok<LabOrder[]>('labs.orders', { patientId: patient.id });
     expect(list.map((o) => o.id)).toEqual([order.id, second.id]);
-    expect(await c.call('labs.order', { patientId: patient.id, loincCodes: ['58410-2'] })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'LOINC 58410-2 is not in the lab catalogue' } });
+    expect(await c.call('labs.order', { patientId: patient.id, loincCodes: ['58410-2'] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: 'LOINC 58410-2 is not in the lab catalogue' },
+    });
     expect(await c.call('labs.order', { patientId: patient.id, orderSetIds: ['nope'] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('keeps a caller-given compound placer number whole and refuses reusing it', async () => {
     compound = await c.ok<LabOrder>('labs.order', { patientId: patient.id, orderSetIds: ['cmp'], placerNumber: '123^LAB' });
     expect(compound.placerNumber).toBe('123^LAB');
-    expect(await c.call('labs.order', { patientId: patient.id, orderSetIds: ['tsh'], placerNumber: '123^LAB' })).toMatchObject({ ok: false, error: { code: 'conflict', message: 'placer number 123^LAB is already used by another order' } });
+    expect(await c.call('labs.order', { patientId: patient.id, orderSetIds: ['tsh'], placerNumber: '123^LAB' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'placer number 123^LAB is already used by another order' },
+    });
   });
 
   it('moves the status along and refuses an illegal change with a clear message', async () => {
     const collected = await c.ok<LabOrder>('labs.orderStatus', { id: order.id, status: 'collected' });
     expect(collected).toMatchObject({ status: 'collected', version: 2 });
     const bad = await c.call('labs.orderStatus', { id: order.id, status: 'draft' });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'conflict', message: 'an order that is collected cannot become draft (it may become partial or final or cancelled)' } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'an order that is collected cannot become draft (it may become partial or final or cancelled)' },
+    });
     expect(await c.ok<LabOrder>('labs.orderStatus', { id: order.id, status: 'partial' })).toMatchObject({ status: 'partial' });
     expect(await c.ok<LabOrder>('labs.orderStatus', { id: order.id, status: 'final' })).toMatchObject({ status: 'final', version: 4 });
-    expect(await c.call('labs.orderStatus', { id: order.id, status: 'cancelled' })).toMatchObject({ ok: false, error: { message: 'the order is final: its status can no longer change' } });
+    expect(await c.call('labs.orderStatus', { id: order.id, status: 'cancelled' })).toMatchObject({
+      ok: false,
+      error: { message: 'the order is final: its status can no longer change' },
+    });
   });
 
   it('prints a requisition PDF that pdf-lib can read, naming the placer number', async () => {
@@ -106,7 +118,12 @@ describe('lab orders over a real encrypted database, through the dispatcher', ()
     // The final glucose supersedes the preliminary one; the order is final (the lab's report, audited as such).
     expect(count(`SELECT count(*) AS n FROM observations WHERE order_id = ? AND supersedes_id IS NOT NULL`, compound.id)).toBe(1);
     expect(c.session.repos.store.sqlite.prepare('SELECT status FROM lab_orders WHERE id = ?').get(compound.id)).toEqual({ status: 'final' });
-    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.status' AND record_id = ? AND detail LIKE 'partial -> final (results in message %'`, compound.id)).toBe(1);
+    expect(
+      count(
+        `SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.status' AND record_id = ? AND detail LIKE 'partial -> final (results in message %'`,
+        compound.id,
+      ),
+    ).toBe(1);
   });
 
   it('leaves a cancelled order cancelled when results arrive for it anyway', async () => {
@@ -131,7 +148,9 @@ describe('lab orders over a real encrypted database, through the dispatcher', ()
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.create' AND patient_id = ?`, patient.id)).toBe(4);
     // One audit entry per result message (naming its tests), not one per result.
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.results' AND patient_id = ?`, patient.id)).toBe(3);
-    expect(c.session.repos.store.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'labs.results' ORDER BY seq LIMIT 1 OFFSET 1`).get()).toEqual({ detail: '2 results stored: 2345-7 F, 2160-0 F' });
+    expect(c.session.repos.store.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'labs.results' ORDER BY seq LIMIT 1 OFFSET 1`).get()).toEqual({
+      detail: '2 results stored: 2345-7 F, 2160-0 F',
+    });
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.status' AND record_id = ?`, order.id)).toBe(3);
   });
 });

@@ -16,7 +16,12 @@ const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'ut
 const ADMIN = { userId: 'test-admin' };
 
 function oru(controlId: string, pid: string, ...obx: string[]): string {
-  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, pid, 'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN', ...obx].join('\r');
+  return [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`,
+    pid,
+    'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN',
+    ...obx,
+  ].join('\r');
 }
 
 /** Connects to an MLLP port, lets `send` write, and resolves with the first `count` ACKs as bytes. */
@@ -55,14 +60,35 @@ describe('HL7 ingestion into an encrypted database', () => {
   });
 
   it('LAB-ORU-1: matched by identifier with its authority; ten results land on the chart, once', () => {
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] }), ADMIN);
+    const p = repos.patients.create(
+      patientInput.parse({
+        givenName: 'Donald',
+        familyName: 'Duck',
+        birthDate: '1924-10-10',
+        sex: 'male',
+        identifiers: [{ system: '1', value: '10006579', type: 'MR' }],
+      }),
+      ADMIN,
+    );
     const first = ingest.receive(fixture('LAB-ORU-1.hl7'), 'LAB-ORU-1.hl7');
     expect(first).toMatchObject({ controlId: '182', type: 'ORU^R01', ack: 'AA', patientId: p.id, queued: false, results: 10, duplicate: false });
     const ack = parseMessageOrThrow(first.ackMessage);
     expect([get(ack, 'MSA-1'), get(ack, 'MSA-2'), get(ack, 'MSH-9.1')]).toEqual(['AA', '182', 'ACK']);
-    const rows = store.sqlite.prepare(`SELECT loinc, value_num AS v, unit, interpretation AS flag, status, category, created_by AS by FROM observations WHERE patient_id = ? ORDER BY loinc`).all(p.id) as Record<string, unknown>[];
+    const rows = store.sqlite
+      .prepare(
+        `SELECT loinc, value_num AS v, unit, interpretation AS flag, status, category, created_by AS by FROM observations WHERE patient_id = ? ORDER BY loinc`,
+      )
+      .all(p.id) as Record<string, unknown>[];
     expect(rows).toHaveLength(10);
-    expect(rows.find((r) => r['loinc'] === '11273-0')).toEqual({ loinc: '11273-0', v: 4.06, unit: 'tera.l-1', flag: 'N', status: 'preliminary', category: 'laboratory', by: 'cli:hl7' });
+    expect(rows.find((r) => r['loinc'] === '11273-0')).toEqual({
+      loinc: '11273-0',
+      v: 4.06,
+      unit: 'tera.l-1',
+      flag: 'N',
+      status: 'preliminary',
+      category: 'laboratory',
+      by: 'cli:hl7',
+    });
     expect(rows.find((r) => r['loinc'] === '11125-2')).toMatchObject({ v: 221, status: 'final' });
     // Synced: one outbox entry per observation; the match decision audited.
     expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'observation' AND patient_id = ?`, p.id)).toBe(10);
@@ -76,10 +102,21 @@ describe('HL7 ingestion into an encrypted database', () => {
   });
 
   it('ORU-R01-01: compound order numbers kept whole, notes kept, linked to the lab order by placer number', () => {
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Huckleberry', familyName: 'Finn', birthDate: '1963-08-15', sex: 'male', identifiers: [{ system: 'IA PHIMS Stage', value: '14', type: 'PI' }] }), ADMIN);
+    const p = repos.patients.create(
+      patientInput.parse({
+        givenName: 'Huckleberry',
+        familyName: 'Finn',
+        birthDate: '1963-08-15',
+        sex: 'male',
+        identifiers: [{ system: 'IA PHIMS Stage', value: '14', type: 'PI' }],
+      }),
+      ADMIN,
+    );
     const orderId = '01900000-0000-7000-8000-000000000001';
     store.sqlite
-      .prepare(`INSERT INTO lab_orders (id, patient_id, placer_number, tests, status, ordered_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, '[]', 'active', ?, ?, 'x', ?, 'x')`)
+      .prepare(
+        `INSERT INTO lab_orders (id, patient_id, placer_number, tests, status, ordered_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, '[]', 'active', ?, ?, 'x', ?, 'x')`,
+      )
       .run(orderId, p.id, '845439^GHH OE', '2026-01-01', '2026-01-01', '2026-01-01');
     const o = ingest.receive(fixture('ORU-R01-01.hl7'), 'ORU-R01-01.hl7');
     expect(o).toMatchObject({ ack: 'AA', patientId: p.id, results: 2 });
@@ -89,41 +126,78 @@ describe('HL7 ingestion into an encrypted database', () => {
          FROM observations o WHERE o.patient_id = ? ORDER BY o.loinc DESC`,
       )
       .all(p.id) as Record<string, string>[];
-    expect(rows[0]).toMatchObject({ text: 'Salmonella', code: 'SCT|27268008', flag: 'A', low: 70, high: 80, orderId, placer: '845439^GHH OE', filler: '986^IA PHIMS Stage^2.16.840.1.114222.4.3.3.5.1.2^ISO' });
+    expect(rows[0]).toMatchObject({
+      text: 'Salmonella',
+      code: 'SCT|27268008',
+      flag: 'A',
+      low: 70,
+      high: 80,
+      orderId,
+      placer: '845439^GHH OE',
+      filler: '986^IA PHIMS Stage^2.16.840.1.114222.4.3.3.5.1.2^ISO',
+    });
     expect(JSON.parse(rows[0]!['notes']!)).toEqual(['Submission of serum', 'No Antibodies Detected']);
     expect(JSON.parse(rows[0]!['orderNotes']!)).toHaveLength(2);
   });
 
   it('a corrected result is a new row superseding the earlier one, which stays', () => {
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-12-10', sex: 'female', mrn: 'LAB-100' }), ADMIN);
+    const p = repos.patients.create(
+      patientInput.parse({ givenName: 'Ada', familyName: 'Lovelace', birthDate: '1980-12-10', sex: 'female', mrn: 'LAB-100' }),
+      ADMIN,
+    );
     const pid = 'PID|1||LAB-100^^^^MR||Lovelace^Ada||19801210|F';
     expect(ingest.receive(oru('C1', pid, 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ ack: 'AA', patientId: p.id, results: 1 });
     expect(ingest.receive(oru('C2', pid, 'OBX|1|NM|2345-7^Glucose^LN||190|mg/dL|70_105|H|||C'), 'x')).toMatchObject({ ack: 'AA', results: 1 });
-    const rows = store.sqlite.prepare(`SELECT id, value_num AS v, status, supersedes_id AS sup FROM observations WHERE patient_id = ? ORDER BY created_at, id`).all(p.id) as { id: string; v: number; status: string; sup: string | null }[];
-    expect(rows.map((r) => [r.v, r.status])).toEqual([[90, 'final'], [190, 'corrected']]);
+    const rows = store.sqlite
+      .prepare(`SELECT id, value_num AS v, status, supersedes_id AS sup FROM observations WHERE patient_id = ? ORDER BY created_at, id`)
+      .all(p.id) as { id: string; v: number; status: string; sup: string | null }[];
+    expect(rows.map((r) => [r.v, r.status])).toEqual([
+      [90, 'final'],
+      [190, 'corrected'],
+    ]);
     expect(rows[1]!.sup).toBe(rows[0]!.id);
     expect(rows[0]!.sup).toBeNull();
   });
 
   it('finds earlier versions only where they can be: the same order, on an earlier message or earlier in the same one', () => {
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Grace', familyName: 'Hopper', birthDate: '1906-12-09', sex: 'female', mrn: 'LAB-101' }), ADMIN);
+    const p = repos.patients.create(
+      patientInput.parse({ givenName: 'Grace', familyName: 'Hopper', birthDate: '1906-12-09', sex: 'female', mrn: 'LAB-101' }),
+      ADMIN,
+    );
     const pid = 'PID|1||LAB-101^^^^MR||Hopper^Grace||19061209|F';
     const withOrder = (id: string, filler: string, ...obx: string[]): string => oru(id, pid, ...obx).replace('FI-9^ACME', `${filler}^ACME`);
     // FI-1 and FI-10: one order number is the start of the other's, and neither is a version of the other.
     expect(ingest.receive(withOrder('V1', 'FI-1', 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ results: 1 });
     expect(ingest.receive(withOrder('V2', 'FI-10', 'OBX|1|NM|2345-7^Glucose^LN||91|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ results: 1 });
     // The same test twice in one message: the second replaces the first, as from separate messages.
-    expect(ingest.receive(withOrder('V3', 'FI-2', 'OBX|1|NM|2345-7^Glucose^LN||92|mg/dL|70_105|N|||P', 'OBX|2|NM|2345-7^Glucose^LN||93|mg/dL|70_105|N|||F'), 'x')).toMatchObject({ results: 2 });
+    expect(
+      ingest.receive(withOrder('V3', 'FI-2', 'OBX|1|NM|2345-7^Glucose^LN||92|mg/dL|70_105|N|||P', 'OBX|2|NM|2345-7^Glucose^LN||93|mg/dL|70_105|N|||F'), 'x'),
+    ).toMatchObject({ results: 2 });
     // A correction of FI-1 supersedes FI-1's result, not FI-10's.
     expect(ingest.receive(withOrder('V4', 'FI-1', 'OBX|1|NM|2345-7^Glucose^LN||190|mg/dL|70_105|H|||C'), 'x')).toMatchObject({ results: 1 });
-    const rows = store.sqlite.prepare(`SELECT id, value_num AS v, supersedes_id AS sup FROM observations WHERE patient_id = ?`).all(p.id) as { id: string; v: number; sup: string | null }[];
-    expect(Object.fromEntries(rows.map((r) => [r.v, r.sup === null ? null : rows.find((x) => x.id === r.sup)!.v]))).toEqual({ 90: null, 91: null, 92: null, 93: 92, 190: 90 });
+    const rows = store.sqlite.prepare(`SELECT id, value_num AS v, supersedes_id AS sup FROM observations WHERE patient_id = ?`).all(p.id) as {
+      id: string;
+      v: number;
+      sup: string | null;
+    }[];
+    expect(Object.fromEntries(rows.map((r) => [r.v, r.sup === null ? null : rows.find((x) => x.id === r.sup)!.v]))).toEqual({
+      90: null,
+      91: null,
+      92: null,
+      93: 92,
+      190: 90,
+    });
 
     // Orders with no number at all (no placer, no filler): each result is its own, never a version of another.
-    const numberless = (id: string, value: number): string => oru(id, pid, `OBX|1|NM|2345-7^Glucose^LN||${value}|mg/dL|70_105|N|||F`).replace('|PL-1^CAIRN|FI-9^ACME|', '|||');
+    const numberless = (id: string, value: number): string =>
+      oru(id, pid, `OBX|1|NM|2345-7^Glucose^LN||${value}|mg/dL|70_105|N|||F`).replace('|PL-1^CAIRN|FI-9^ACME|', '|||');
     expect(ingest.receive(numberless('V5', 95), 'x')).toMatchObject({ ack: 'AA', results: 1 });
     expect(ingest.receive(numberless('V6', 96), 'x')).toMatchObject({ ack: 'AA', results: 1 });
-    expect(store.sqlite.prepare(`SELECT value_num AS v, supersedes_id AS sup, lab_result_key AS k FROM observations WHERE patient_id = ? AND value_num IN (95, 96) ORDER BY v`).all(p.id)).toEqual([
+    expect(
+      store.sqlite
+        .prepare(`SELECT value_num AS v, supersedes_id AS sup, lab_result_key AS k FROM observations WHERE patient_id = ? AND value_num IN (95, 96) ORDER BY v`)
+        .all(p.id),
+    ).toEqual([
       { v: 95, sup: null, k: null },
       { v: 96, sup: null, k: null },
     ]);
@@ -135,22 +209,34 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect(o).toMatchObject({ ack: 'AA', queued: true, patientId: null, results: 0 });
     expect(get(parseMessageOrThrow(o.ackMessage), 'MSA-3')).toMatch(/held for review/);
     expect(count(`SELECT count(*) AS n FROM observations`)).toBe(before);
-    expect(count(`SELECT count(*) AS n FROM hl7_reviews r JOIN hl7_messages m ON m.id = r.message_id WHERE m.control_id = 'U1' AND r.kind = 'unmatched' AND m.status = 'queued'`)).toBe(1);
+    expect(
+      count(
+        `SELECT count(*) AS n FROM hl7_reviews r JOIN hl7_messages m ON m.id = r.message_id WHERE m.control_id = 'U1' AND r.kind = 'unmatched' AND m.status = 'queued'`,
+      ),
+    ).toBe(1);
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'hl7.match' AND detail LIKE 'unmatched:%'`)).toBe(1);
   });
 
   it('two charts with the same name and birth date: queued, not guessed', () => {
-    for (let k = 0; k < 2; k++) repos.patients.create(patientInput.parse({ givenName: 'Sam', familyName: 'Twin', birthDate: '1990-05-05', sex: 'male' }), ADMIN);
+    for (let k = 0; k < 2; k++)
+      repos.patients.create(patientInput.parse({ givenName: 'Sam', familyName: 'Twin', birthDate: '1990-05-05', sex: 'male' }), ADMIN);
     const o = ingest.receive(oru('A1', 'PID|1||||Twin^Sam||19900505|M', 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F'), 'x');
     expect(o).toMatchObject({ ack: 'AA', queued: true, patientId: null, results: 0 });
-    const r = store.sqlite.prepare(`SELECT r.kind, r.detail FROM hl7_reviews r JOIN hl7_messages m ON m.id = r.message_id WHERE m.control_id = 'A1'`).get() as { kind: string; detail: string };
+    const r = store.sqlite.prepare(`SELECT r.kind, r.detail FROM hl7_reviews r JOIN hl7_messages m ON m.id = r.message_id WHERE m.control_id = 'A1'`).get() as {
+      kind: string;
+      detail: string;
+    };
     expect(r.kind).toBe('ambiguous');
     expect((JSON.parse(r.detail) as { candidates: string[] }).candidates).toHaveLength(2);
   });
 
   it('a name and birth date matching one chart is a match (accents and case ignored)', () => {
     const p = repos.patients.create(patientInput.parse({ givenName: 'José', familyName: 'Núñez', birthDate: '1975-03-03', sex: 'male' }), ADMIN);
-    expect(ingest.receive(oru('N1', 'PID|1||||NUNEZ^JOSE||19750303|M', 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F'), 'x')).toMatchObject({ ack: 'AA', patientId: p.id, results: 1 });
+    expect(ingest.receive(oru('N1', 'PID|1||||NUNEZ^JOSE||19750303|M', 'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||F'), 'x')).toMatchObject({
+      ack: 'AA',
+      patientId: p.id,
+      results: 1,
+    });
   });
 
   it('a broken message: AE naming the segment and field; stored, nothing applied', () => {
@@ -207,14 +293,20 @@ describe('HL7 ingestion into an encrypted database', () => {
       const acks = (
         await exchange(listener.port, 3, (socket) => {
           // Two messages in one write, the third split across two writes.
-          socket.write(frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')) + frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')));
+          socket.write(
+            frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')) + frameMllp(oru('L1', pid, 'OBX|1|NM|2951-2^Sodium^LN||140|mmol/L|||||F')),
+          );
           const third = frameMllp(oru('L2', pid, 'OBX|1|NM|2951-2^Sodium^LN||abc|mmol/L|||||F'));
           socket.write(third.slice(0, 20));
           setTimeout(() => socket.write(third.slice(20)), 20);
         })
       ).map((b) => b.toString('utf8'));
       const msa = acks.map((a) => parseMessageOrThrow(a)).map((m) => [get(m, 'MSA-1'), get(m, 'MSA-2')]);
-      expect(msa).toEqual([['AA', 'L1'], ['AA', 'L1'], ['AE', 'L2']]);
+      expect(msa).toEqual([
+        ['AA', 'L1'],
+        ['AA', 'L1'],
+        ['AE', 'L2'],
+      ]);
       expect(get(parseMessageOrThrow(acks[1]!), 'MSA-3')).toMatch(/duplicate/);
       expect(count(`SELECT count(*) AS n FROM observations WHERE loinc = '2951-2'`)).toBe(1);
     } finally {
@@ -223,9 +315,18 @@ describe('HL7 ingestion into an encrypted database', () => {
   });
 
   it('the MLLP listener reads ISO 8859-1 as MSH-18 declares it and answers in it; an undecodable set is AR, the message kept', async () => {
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Jürgen', familyName: 'Müller', birthDate: '1961-04-04', sex: 'male', mrn: 'LATIN-1' }), ADMIN);
-    const header = (id: string, charset: string): string => `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${id}|P|2.5.1||||||${charset}`;
-    const body = ['PID|1||LATIN-1^^^^MR||Müller^Jürgen||19610404|M', 'OBR|1|PL-LAT^CAIRN|FI-LAT^ACME|2823-3^Kalium^LN', 'OBX|1|NM|2823-3^Kalium^LN||5.9|mmol/L|3.5-5.1|H|||F', 'NTE|1||Probe hämolysiert'];
+    const p = repos.patients.create(
+      patientInput.parse({ givenName: 'Jürgen', familyName: 'Müller', birthDate: '1961-04-04', sex: 'male', mrn: 'LATIN-1' }),
+      ADMIN,
+    );
+    const header = (id: string, charset: string): string =>
+      `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${id}|P|2.5.1||||||${charset}`;
+    const body = [
+      'PID|1||LATIN-1^^^^MR||Müller^Jürgen||19610404|M',
+      'OBR|1|PL-LAT^CAIRN|FI-LAT^ACME|2823-3^Kalium^LN',
+      'OBX|1|NM|2823-3^Kalium^LN||5.9|mmol/L|3.5-5.1|H|||F',
+      'NTE|1||Probe hämolysiert',
+    ];
     const latin1 = Buffer.from([header('LAT1', '8859/1'), ...body].join('\r'), 'latin1');
     const utf16 = Buffer.from([header('LAT2', 'UNICODE UTF-16'), ...body].join('\r'), 'latin1');
     const listener = await startMllpListener(ingest, { port: 0 });
@@ -233,9 +334,9 @@ describe('HL7 ingestion into an encrypted database', () => {
       const acks = await exchange(listener.port, 2, (socket) => socket.write(Buffer.concat([frameMllpBytes(latin1), frameMllpBytes(utf16)])));
       const ack1 = parseMessageOrThrow(acks[0]!.toString('latin1'));
       expect([get(ack1, 'MSA-1'), get(ack1, 'MSA-2'), get(ack1, 'MSH-18')]).toEqual(['AA', 'LAT1', '8859/1']);
-      expect(store.sqlite.prepare(`SELECT patient_id AS pid, lab_notes AS notes, display FROM observations WHERE lab_placer_number = 'PL-LAT^CAIRN'`).all()).toEqual([
-        { pid: p.id, notes: '["Probe hämolysiert"]', display: 'Kalium' },
-      ]);
+      expect(
+        store.sqlite.prepare(`SELECT patient_id AS pid, lab_notes AS notes, display FROM observations WHERE lab_placer_number = 'PL-LAT^CAIRN'`).all(),
+      ).toEqual([{ pid: p.id, notes: '["Probe hämolysiert"]', display: 'Kalium' }]);
       expect((store.sqlite.prepare(`SELECT raw FROM hl7_messages WHERE control_id = 'LAT1'`).get() as { raw: string }).raw).toContain('Müller^Jürgen');
 
       const ack2 = parseMessageOrThrow(acks[1]!.toString('latin1'));
@@ -296,7 +397,10 @@ describe('HL7 ingestion into an encrypted database', () => {
   });
 
   it('OUL^R22 (specimen first): AA, each result on its own order; held when unmatched, then attached by hand', () => {
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Olive', familyName: 'Specimen', birthDate: '1982-02-02', sex: 'female', mrn: 'OUL-1' }), ADMIN);
+    const p = repos.patients.create(
+      patientInput.parse({ givenName: 'Olive', familyName: 'Specimen', birthDate: '1982-02-02', sex: 'female', mrn: 'OUL-1' }),
+      ADMIN,
+    );
     const oul = (controlId: string, pid: string): string =>
       [
         `MSH|^~\\&|ANALYZER|ACME LAB|CAIRN|CLINIC|20260301101500+0000||OUL^R22^OUL_R22|${controlId}|P|2.5.1`,
@@ -318,7 +422,9 @@ describe('HL7 ingestion into an encrypted database', () => {
     const ack = parseMessageOrThrow(o.ackMessage);
     expect([get(ack, 'MSA-1'), get(ack, 'MSA-2'), get(ack, 'MSH-9.1'), get(ack, 'MSH-9.2')]).toEqual(['AA', 'OUL-A', 'ACK', 'R22']);
     const rows = store.sqlite
-      .prepare(`SELECT loinc, value_num AS v, lab_placer_number AS placer, lab_notes AS notes, effective_at AS at FROM observations WHERE patient_id = ? ORDER BY loinc`)
+      .prepare(
+        `SELECT loinc, value_num AS v, lab_placer_number AS placer, lab_notes AS notes, effective_at AS at FROM observations WHERE patient_id = ? ORDER BY loinc`,
+      )
       .all(p.id);
     expect(rows).toEqual([
       { loinc: '2345-7', v: 182, placer: 'PL-OUL-A^CAIRN', notes: '["Repeated to confirm"]', at: '2026-03-01T08:15:00.000Z' },
@@ -335,10 +441,23 @@ describe('HL7 ingestion into an encrypted database', () => {
   });
 
   it('an ORU with several patients: each matched on its own, results only on their own chart; one held, then attached by hand', () => {
-    const a = repos.patients.create(patientInput.parse({ givenName: 'Ann', familyName: 'First', birthDate: '1971-01-01', sex: 'female', mrn: 'MULTI-A' }), ADMIN);
-    const b = repos.patients.create(patientInput.parse({ givenName: 'Bob', familyName: 'Second', birthDate: '1972-02-02', sex: 'male', mrn: 'MULTI-B' }), ADMIN);
-    const d = repos.patients.create(patientInput.parse({ givenName: 'Cleo', familyName: 'Registered', birthDate: '1973-03-03', sex: 'female', mrn: 'MULTI-D' }), ADMIN);
-    const patientResult = (pid: string, n: number, value: string): string[] => [pid, `OBR|1|PL-M${n}^CAIRN|FI-M${n}^ACME|2345-7^Glucose^LN`, `OBX|1|NM|2345-7^Glucose^LN||${value}|mg/dL|70-99||||F`];
+    const a = repos.patients.create(
+      patientInput.parse({ givenName: 'Ann', familyName: 'First', birthDate: '1971-01-01', sex: 'female', mrn: 'MULTI-A' }),
+      ADMIN,
+    );
+    const b = repos.patients.create(
+      patientInput.parse({ givenName: 'Bob', familyName: 'Second', birthDate: '1972-02-02', sex: 'male', mrn: 'MULTI-B' }),
+      ADMIN,
+    );
+    const d = repos.patients.create(
+      patientInput.parse({ givenName: 'Cleo', familyName: 'Registered', birthDate: '1973-03-03', sex: 'female', mrn: 'MULTI-D' }),
+      ADMIN,
+    );
+    const patientResult = (pid: string, n: number, value: string): string[] => [
+      pid,
+      `OBR|1|PL-M${n}^CAIRN|FI-M${n}^ACME|2345-7^Glucose^LN`,
+      `OBX|1|NM|2345-7^Glucose^LN||${value}|mg/dL|70-99||||F`,
+    ];
     const message = (id: string, third: string): string =>
       [
         `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${id}|P|2.5.1`,
@@ -346,7 +465,12 @@ describe('HL7 ingestion into an encrypted database', () => {
         ...patientResult('PID|2||MULTI-B^^^^MR||Second^Bob||19720202|M', 2, '202'),
         ...patientResult('PID|3||C-ELSEWHERE^^^OTHER^MR||Unknown^Cleo||19730303|F', 3, third),
       ].join('\r');
-    const values = (patientId: string): number[] => (store.sqlite.prepare(`SELECT value_num AS v FROM observations WHERE patient_id = ? AND lab_placer_number LIKE 'PL-M%'`).all(patientId) as { v: number }[]).map((r) => r.v);
+    const values = (patientId: string): number[] =>
+      (
+        store.sqlite.prepare(`SELECT value_num AS v FROM observations WHERE patient_id = ? AND lab_placer_number LIKE 'PL-M%'`).all(patientId) as {
+          v: number;
+        }[]
+      ).map((r) => r.v);
 
     // One unreadable patient refuses the whole message: nothing applied to anyone, the OBX numbered as in the message.
     const bad = ingest.receive(message('MULTI-0', 'lots'), 'multi');
@@ -363,7 +487,11 @@ describe('HL7 ingestion into an encrypted database', () => {
     expect(item).toMatchObject({ familyName: 'Unknown', givenName: 'Cleo', results: 1, identifiers: ['C-ELSEWHERE (MR, OTHER)'] });
     expect(matchToPatient(repos, item.reviewId, d.id, ADMIN)).toMatchObject({ patientId: d.id, results: 1 });
     expect([values(a.id), values(b.id), values(d.id)]).toEqual([[101], [202], [303]]);
-    expect(store.sqlite.prepare(`SELECT status, patient_id AS pid, results FROM hl7_messages WHERE control_id = 'MULTI-1'`).get()).toEqual({ status: 'processed', pid: null, results: 3 });
+    expect(store.sqlite.prepare(`SELECT status, patient_id AS pid, results FROM hl7_messages WHERE control_id = 'MULTI-1'`).get()).toEqual({
+      status: 'processed',
+      pid: null,
+      results: 3,
+    });
   });
 
   it('reads times without an offset in the zone it is given, and refuses a zone that does not exist', () => {

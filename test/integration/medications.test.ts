@@ -6,7 +6,17 @@ import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 
 type Hit = { rxcui: string; name: string };
-const SIG = { doseAmount: 5, doseUnit: 'mg', route: 'oral', frequency: 'qd', prn: false, quantity: 30, quantityUnit: 'tablet', refills: 1, indication: 'atrial fibrillation' };
+const SIG = {
+  doseAmount: 5,
+  doseUnit: 'mg',
+  route: 'oral',
+  frequency: 'qd',
+  prn: false,
+  quantity: 30,
+  quantityUnit: 'tablet',
+  refills: 1,
+  indication: 'atrial fibrillation',
+};
 
 describe('medications and prescribing safety over a real encrypted database', () => {
   const t = tempDir('cairn-meds-');
@@ -51,9 +61,21 @@ describe('medications and prescribing safety over a real encrypted database', ()
     expect(nsaid?.message.toLowerCase()).toMatch(/ibuprofen|nsaid/);
     const refused = await c.call('meds.prescribe', { patientId: patient.id, rxcui: warfarin, sig: SIG, password: CLINIC.doc.password });
     expect(refused).toMatchObject({ ok: false, error: { code: 'needs_override' } });
-    expect(await c.call('meds.prescribe', { patientId: patient.id, rxcui: warfarin, sig: SIG, overrides: [{ ruleId: nsaid!.ruleId, reason: 'NSAID being stopped; INR in 3 days' }], password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'bad_credentials' } });
+    expect(
+      await c.call('meds.prescribe', {
+        patientId: patient.id,
+        rxcui: warfarin,
+        sig: SIG,
+        overrides: [{ ruleId: nsaid!.ruleId, reason: 'NSAID being stopped; INR in 3 days' }],
+        password: 'wrong',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'bad_credentials' } });
     const done = await c.ok<{ prescriptionId: string; courseId: string }>('meds.prescribe', {
-      patientId: patient.id, rxcui: warfarin, sig: SIG, overrides: [{ ruleId: nsaid!.ruleId, reason: 'NSAID being stopped; INR in 3 days' }], password: CLINIC.doc.password,
+      patientId: patient.id,
+      rxcui: warfarin,
+      sig: SIG,
+      overrides: [{ ruleId: nsaid!.ruleId, reason: 'NSAID being stopped; INR in 3 days' }],
+      password: CLINIC.doc.password,
     });
     const overrides = c.session.repos.audit.list({ patientId: patient.id }).filter((e) => e.action === 'med.alert_override');
     expect(overrides).toHaveLength(1);
@@ -61,13 +83,25 @@ describe('medications and prescribing safety over a real encrypted database', ()
     const pdf = await c.ok<{ base64: string }>('meds.prescriptionPdf', { id: done.prescriptionId });
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     const req = c.session.repos.medications.prescription(done.prescriptionId);
-    expect(JSON.parse(req.medicationRequest)).toMatchObject({ resourceType: 'MedicationRequest', status: 'active', intent: 'order', medicationCodeableConcept: { coding: [{ code: warfarin }] }, dispenseRequest: { numberOfRepeatsAllowed: 1 } });
+    expect(JSON.parse(req.medicationRequest)).toMatchObject({
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      medicationCodeableConcept: { coding: [{ code: warfarin }] },
+      dispenseRequest: { numberOfRepeatsAllowed: 1 },
+    });
   });
 
   it('checks a new allergy against the current list', async () => {
     const amox = await rx('amoxicillin');
     await c.ok('meds.add', { patientId: patient.id, rxcui: amox });
-    const allergy = await c.ok<{ alerts: MedAlert[] }>('allergies.add', { kind: 'allergy', patientId: patient.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'] });
+    const allergy = await c.ok<{ alerts: MedAlert[] }>('allergies.add', {
+      kind: 'allergy',
+      patientId: patient.id,
+      substance: 'Penicillin',
+      substanceType: 'drug',
+      reactions: ['hives'],
+    });
     expect(allergy.alerts.some((a) => a.kind === 'drug-allergy' && a.severity === 'contraindicated')).toBe(true);
   });
 
@@ -76,7 +110,11 @@ describe('medications and prescribing safety over a real encrypted database', ()
     const active = courses.filter((x) => x.status === 'active');
     const partial = await c.call('meds.reconcile', { patientId: patient.id, items: [{ courseId: active[0]!.courseId, action: 'continue' }] });
     expect(partial).toMatchObject({ ok: false, error: { message: expect.stringContaining('decide on every current medication') as unknown } });
-    const items = active.map((x) => (x.drugName.toLowerCase().includes('ibuprofen') ? { courseId: x.courseId, action: 'stop', reason: 'interaction with warfarin' } : { courseId: x.courseId, action: 'continue' }));
+    const items = active.map((x) =>
+      x.drugName.toLowerCase().includes('ibuprofen')
+        ? { courseId: x.courseId, action: 'stop', reason: 'interaction with warfarin' }
+        : { courseId: x.courseId, action: 'continue' },
+    );
     await c.ok('meds.reconcile', { patientId: patient.id, items, additions: [{ name: 'Fish oil capsules', source: 'patient-reported' }] });
     const after = await c.ok<{ courses: MedicationCourse[]; lastReconciliation: { reconciledBy: string } }>('meds.list', { patientId: patient.id });
     expect(after.lastReconciliation.reconciledBy).toBe('Dr. Gregory House');

@@ -14,7 +14,12 @@ import { cairn, CLI_ENV } from '../helpers/cli';
 import { newStore, tempDir } from '../helpers/temp-db';
 
 const oru = (controlId: string): string =>
-  [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, 'PID|1||LIM-1^^^^MR||Lovelace^Ada||19801210|F', 'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN', 'OBX|1|NM|2345-7^Glucose^LN||98|mg/dL|||||F'].join('\r');
+  [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`,
+    'PID|1||LIM-1^^^^MR||Lovelace^Ada||19801210|F',
+    'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN',
+    'OBX|1|NM|2345-7^Glucose^LN||98|mg/dL|||||F',
+  ].join('\r');
 
 /** A client connection that records what it is sent and when the server closes it. */
 interface Conn {
@@ -106,7 +111,9 @@ describe('MLLP listener limits: connection cap, idle timeout, oversize frame ans
   });
 
   it('refuses a non-loopback address without TLS', async () => {
-    await expect(startMllpListener(ingest, { port: 0, host: '0.0.0.0' })).rejects.toThrow(/refusing to receive HL7 over plain MLLP on 0\.0\.0\.0.*--mllp-tls-cert/);
+    await expect(startMllpListener(ingest, { port: 0, host: '0.0.0.0' })).rejects.toThrow(
+      /refusing to receive HL7 over plain MLLP on 0\.0\.0\.0.*--mllp-tls-cert/,
+    );
     await expect(startMllpListener(ingest, { port: 0, maxConnections: 0 })).rejects.toThrow(/maxConnections must be a positive whole number/);
   });
 });
@@ -119,7 +126,29 @@ describe('cairn hl7 listen / cairn server --mllp-host: TLS or loopback', () => {
   beforeAll(() => {
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
     // A self-signed certificate for this test only (node:crypto cannot write X.509).
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
   }, 120_000);
   afterAll(() => t.cleanup());
 
@@ -136,7 +165,27 @@ describe('cairn hl7 listen / cairn server --mllp-host: TLS or loopback', () => {
   }, 300_000);
 
   it('accepts --host 0.0.0.0 with --tls-cert/--tls-key and answers MLLP over TLS', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'electron/cli/main.ts'), 'hl7', 'listen', '--db', db, '--port', '0', '--host', '0.0.0.0', '--tls-cert', cert, '--tls-key', key], { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(process.cwd(), 'electron/cli/main.ts'),
+        'hl7',
+        'listen',
+        '--db',
+        db,
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--tls-cert',
+        cert,
+        '--tls-key',
+        key,
+      ],
+      { env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));

@@ -9,7 +9,17 @@ import { tempDir } from '../helpers/temp-db';
 type Booked = { appointments: Appointment[]; doubleBooked: string[] };
 type Due = { status: string }[];
 const FRONT = { username: 'frontdesk', password: 'copper lantern 23' };
-const SIG = { doseAmount: 500, doseUnit: 'mg', route: 'oral', frequency: 'bid', prn: false, quantity: 60, quantityUnit: 'tablet', refills: 1, indication: 'type 2 diabetes' };
+const SIG = {
+  doseAmount: 500,
+  doseUnit: 'mg',
+  route: 'oral',
+  frequency: 'bid',
+  prn: false,
+  quantity: 60,
+  quantityUnit: 'tablet',
+  refills: 1,
+  indication: 'type 2 diabetes',
+};
 
 function failure(r: Result<unknown>): { code: string; message: string; issues?: { path: string; message: string }[] } {
   if (r.ok) expect.fail('expected a refusal');
@@ -51,11 +61,17 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
     expect(late.deceasedOn).toBe('2006-05-08');
     const [hit] = await c.ok<SearchHit[]>('patients.search', { query: 'wisoky' });
     expect(hit).toMatchObject({ familyName: 'Wisoky', restricted: false, deceasedOn: '2006-05-08' });
-    expect(failure(await c.call('patients.update', { id: late.id, expectedVersion: late.version, deceasedOn: '1939-01-01' })).issues).toEqual([{ path: 'deceasedOn', message: 'date of death 1939-01-01 is before the birth date 1940-01-20' }]);
+    expect(failure(await c.call('patients.update', { id: late.id, expectedVersion: late.version, deceasedOn: '1939-01-01' })).issues).toEqual([
+      { path: 'deceasedOn', message: 'date of death 1939-01-01 is before the birth date 1940-01-20' },
+    ]);
   });
 
   it('refuses a visit, a booking and a prescription for a deceased patient, saying why, before writing anything', async () => {
-    const before = { encounters: count('SELECT count(*) AS n FROM encounters'), audit: count('SELECT count(*) AS n FROM audit_log'), outbox: count('SELECT count(*) AS n FROM sync_outbox') };
+    const before = {
+      encounters: count('SELECT count(*) AS n FROM encounters'),
+      audit: count('SELECT count(*) AS n FROM audit_log'),
+      outbox: count('SELECT count(*) AS n FROM sync_outbox'),
+    };
     const visit = failure(await c.call('encounters.create', { patientId: late.id, visitType: 'office_visit' }));
     expect(visit).toMatchObject({ code: 'conflict' });
     expect(visit.message).toContain('this patient died on 2006-05-08: starting a visit is not possible');
@@ -65,7 +81,11 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
     // Refused even with a wrong password: the reason given is the death, not the password.
     const rx = failure(await c.call('meds.prescribe', { patientId: late.id, rxcui: metformin, sig: SIG, password: 'not the password' }));
     expect(rx.message).toContain('died on 2006-05-08: prescribing is not possible');
-    expect({ encounters: count('SELECT count(*) AS n FROM encounters'), audit: count('SELECT count(*) AS n FROM audit_log'), outbox: count('SELECT count(*) AS n FROM sync_outbox') }).toEqual(before);
+    expect({
+      encounters: count('SELECT count(*) AS n FROM encounters'),
+      audit: count('SELECT count(*) AS n FROM audit_log'),
+      outbox: count('SELECT count(*) AS n FROM sync_outbox'),
+    }).toEqual(before);
   });
 
   it('lists no immunization as due or overdue for a deceased patient', async () => {
@@ -79,9 +99,18 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
   it('refuses front desk a visit at the door, before an encounter or an audit entry is written', async () => {
     const alive = await c.ok<Patient>('patients.create', { givenName: 'Desk', familyName: 'Walkin', birthDate: '1990-05-05', sex: 'female' });
     await as(FRONT);
-    const before = { encounters: count('SELECT count(*) AS n FROM encounters'), audit: count(`SELECT count(*) AS n FROM audit_log WHERE action = 'encounter.create'`) };
-    expect(failure(await c.call('encounters.create', { patientId: alive.id, visitType: 'office_visit' }))).toMatchObject({ code: 'forbidden', message: 'a front desk may not do this' });
-    expect({ encounters: count('SELECT count(*) AS n FROM encounters'), audit: count(`SELECT count(*) AS n FROM audit_log WHERE action = 'encounter.create'`) }).toEqual(before);
+    const before = {
+      encounters: count('SELECT count(*) AS n FROM encounters'),
+      audit: count(`SELECT count(*) AS n FROM audit_log WHERE action = 'encounter.create'`),
+    };
+    expect(failure(await c.call('encounters.create', { patientId: alive.id, visitType: 'office_visit' }))).toMatchObject({
+      code: 'forbidden',
+      message: 'a front desk may not do this',
+    });
+    expect({
+      encounters: count('SELECT count(*) AS n FROM encounters'),
+      audit: count(`SELECT count(*) AS n FROM audit_log WHERE action = 'encounter.create'`),
+    }).toEqual(before);
     await as(CLINIC.doc);
   });
 
@@ -107,23 +136,43 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
     const a = await c.ok<Patient>('patients.create', { givenName: 'Typed', familyName: 'Dates', birthDate: '03/14/1972' });
     const b = await c.ok<Patient>('patients.create', { givenName: 'Short', familyName: 'Dates', birthDate: '3/4/1972' });
     expect([a.birthDate, b.birthDate]).toEqual(['1972-03-14', '1972-03-04']);
-    expect(failure(await c.call('patients.create', { givenName: 'Bad', familyName: 'Dates', birthDate: '02/30/1972' })).issues).toEqual([{ path: 'birthDate', message: 'invalid date "02/30/1972": use a real calendar date as YYYY-MM-DD' }]);
+    expect(failure(await c.call('patients.create', { givenName: 'Bad', familyName: 'Dates', birthDate: '02/30/1972' })).issues).toEqual([
+      { path: 'birthDate', message: 'invalid date "02/30/1972": use a real calendar date as YYYY-MM-DD' },
+    ]);
   });
 
   it('records an emergency contact and a guarantor, which travel with the chart to the clinic server', async () => {
     const p = await c.ok<Patient>('patients.create', {
-      givenName: 'Kid', familyName: 'Contact', birthDate: '2015-06-01', sex: 'male',
+      givenName: 'Kid',
+      familyName: 'Contact',
+      birthDate: '2015-06-01',
+      sex: 'male',
       emergencyContact: { name: 'Rosa Contact', relationship: 'mother', phone: '(617) 555-0142' },
       guarantor: { relationship: 'parent', name: 'Rosa Contact', phone: '617-555-0142', address: '12 Elm St, Springfield, MA 01101' },
     });
     expect(p.emergencyContact).toEqual({ name: 'Rosa Contact', relationship: 'mother', phone: '(617) 555-0142' });
     expect(p.guarantor).toEqual({ relationship: 'parent', name: 'Rosa Contact', phone: '617-555-0142', address: '12 Elm St, Springfield, MA 01101' });
-    const row = c.session.repos.store.sqlite.prepare(`SELECT payload FROM sync_outbox WHERE entity = 'patient' AND entity_id = ?`).get(p.id) as { payload: string };
-    expect(JSON.parse(row.payload)).toMatchObject({ emergency_contact_name: 'Rosa Contact', emergency_contact_phone: '(617) 555-0142', guarantor_relationship: 'parent', guarantor_address: '12 Elm St, Springfield, MA 01101' });
+    const row = c.session.repos.store.sqlite.prepare(`SELECT payload FROM sync_outbox WHERE entity = 'patient' AND entity_id = ?`).get(p.id) as {
+      payload: string;
+    };
+    expect(JSON.parse(row.payload)).toMatchObject({
+      emergency_contact_name: 'Rosa Contact',
+      emergency_contact_phone: '(617) 555-0142',
+      guarantor_relationship: 'parent',
+      guarantor_address: '12 Elm St, Springfield, MA 01101',
+    });
     // Self as guarantor keeps no one else's details.
     const self = await c.ok<Patient>('patients.update', { id: p.id, expectedVersion: p.version, guarantor: { relationship: 'Self', name: 'ignored' } });
     expect(self.guarantor).toEqual({ relationship: 'self' });
-    const bad = failure(await c.call('patients.create', { givenName: 'No', familyName: 'Number', birthDate: '1980-01-01', emergencyContact: { name: 'Someone' }, guarantor: { relationship: 'spouse' } }));
+    const bad = failure(
+      await c.call('patients.create', {
+        givenName: 'No',
+        familyName: 'Number',
+        birthDate: '1980-01-01',
+        emergencyContact: { name: 'Someone' },
+        guarantor: { relationship: 'spouse' },
+      }),
+    );
     expect(bad.issues).toEqual([
       { path: 'emergencyContact.phone', message: 'give a phone number to reach the emergency contact' },
       { path: 'guarantor.name', message: 'give the guarantor’s name (or choose Self)' },
@@ -135,7 +184,10 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
     // Saturday 7 March 2026, 10:00 in New York: the clinic is closed on Saturdays.
     const saturday = { patientId: p.id, providerId: docId, typeId: 'follow-up', startAt: '2026-03-07T15:00:00Z' };
     const closed = failure(await c.call('schedule.book', saturday));
-    expect(closed).toMatchObject({ code: 'needs_override', issues: [{ path: 'allowOutsideHours', message: 'the clinic is closed: Sat 2026-03-07 10:00–10:20' }] });
+    expect(closed).toMatchObject({
+      code: 'needs_override',
+      issues: [{ path: 'allowOutsideHours', message: 'the clinic is closed: Sat 2026-03-07 10:00–10:20' }],
+    });
     expect(count('SELECT count(*) AS n FROM appointments WHERE patient_id = ?', p.id)).toBe(0);
     // Lunch (12:00–13:00) is closed too; the same visit on a weekday morning books without a word.
     expect(failure(await c.call('schedule.book', { ...saturday, startAt: '2026-03-03T17:10:00Z' })).code).toBe('needs_override');
@@ -156,8 +208,17 @@ describe('patient identity and safety refusals, through the dispatcher', () => {
     // Imported visits are written after today's, oldest first, as an import writes them.
     const db = c.session.repos.store.sqlite;
     for (const year of [2011, 2016, 2021]) {
-      db.prepare(`INSERT INTO encounters (id, patient_id, visit_type, status, reason, start_at, created_at, created_by, updated_at, updated_by, version)
-        VALUES (?, ?, 'office_visit', 'finished', ?, ?, ?, 'import', ?, 'import', 1)`).run(`00000000-0000-7000-8000-00000000${year}`, p.id, `visit ${year}`, `${year}-05-01T14:00:00.000Z`, '2026-03-02T12:00:01.000Z', '2026-03-02T12:00:01.000Z');
+      db.prepare(
+        `INSERT INTO encounters (id, patient_id, visit_type, status, reason, start_at, created_at, created_by, updated_at, updated_by, version)
+        VALUES (?, ?, 'office_visit', 'finished', ?, ?, ?, 'import', ?, 'import', 1)`,
+      ).run(
+        `00000000-0000-7000-8000-00000000${year}`,
+        p.id,
+        `visit ${year}`,
+        `${year}-05-01T14:00:00.000Z`,
+        '2026-03-02T12:00:01.000Z',
+        '2026-03-02T12:00:01.000Z',
+      );
     }
     const list = await c.ok<Encounter[]>('encounters.list', { patientId: p.id });
     expect(list.map((e) => e.reason)).toEqual([today.reason, 'visit 2021', 'visit 2016', 'visit 2011']);

@@ -18,7 +18,11 @@ describe('patient search (FTS5)', () => {
   let store: Store;
   let repos: Repos;
   const ids: Record<string, string> = {};
-  const names = (q: string): string[] => repos.patients.find(q, 25).map((p) => `${p.givenName} ${p.familyName}`).sort((a, b) => a.localeCompare(b));
+  const names = (q: string): string[] =>
+    repos.patients
+      .find(q, 25)
+      .map((p) => `${p.givenName} ${p.familyName}`)
+      .sort((a, b) => a.localeCompare(b));
 
   beforeAll(async () => {
     ({ store } = await newStore(t.dir));
@@ -93,7 +97,9 @@ describe('patient search (FTS5)', () => {
   it('refuses an edit made against a stale version instead of overwriting', () => {
     const anna = repos.patients.get(ids['Anna']!, actor);
     repos.patients.update({ id: anna.id, expectedVersion: anna.version, phone: '415-555-0999' }, actor);
-    expect(() => repos.patients.update({ id: anna.id, expectedVersion: anna.version, phone: '415-555-0000' }, actor)).toThrow(/changed at .* after you opened it/);
+    expect(() => repos.patients.update({ id: anna.id, expectedVersion: anna.version, phone: '415-555-0000' }, actor)).toThrow(
+      /changed at .* after you opened it/,
+    );
     expect(repos.patients.get(anna.id, actor).phone).toBe('415-555-0999');
   });
 

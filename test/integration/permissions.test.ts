@@ -18,7 +18,17 @@ describe('the permission matrix, enforced by the dispatcher', () => {
   const call = (c: string, i: unknown = {}): ReturnType<typeof dispatch> => dispatch(handlers, c, i);
 
   beforeAll(async () => {
-    expect((await call('session.setup', { clinicName: 'Matrix', passphrase: 'matrix passphrase', adminUsername: 'root-admin', adminDisplayName: 'Root', adminPassword: PASSWORD })).ok).toBe(true);
+    expect(
+      (
+        await call('session.setup', {
+          clinicName: 'Matrix',
+          passphrase: 'matrix passphrase',
+          adminUsername: 'root-admin',
+          adminDisplayName: 'Root',
+          adminPassword: PASSWORD,
+        })
+      ).ok,
+    ).toBe(true);
     for (const role of ROLES) expect((await call('users.create', { username: `u-${role}`, displayName: role, role, password: PASSWORD })).ok).toBe(true);
     await call('session.logout');
   });

@@ -41,8 +41,17 @@ describe('preventive care and quality measures over a real encrypted database, t
   it('shows one chart what is due, overdue, done (with the evidence) and not applicable (with why)', async () => {
     const items = await c.ok<PreventiveItemView[]>('population.preventive', { patientId: controlled.id });
     const byId = new Map(items.map((i) => [i.ruleId, i]));
-    expect(byId.get('blood-pressure-screening')).toMatchObject({ status: 'done', dueOn: '2027-06-15', evidence: { kind: 'observation', code: '8480-6', on: '2026-06-15' }, rulesVersion: '2026.1' });
-    expect(byId.get('colorectal-cancer-screening')).toMatchObject({ status: 'overdue', dueOn: '2007-02-20', why: expect.stringContaining('no colonoscopy') as unknown });
+    expect(byId.get('blood-pressure-screening')).toMatchObject({
+      status: 'done',
+      dueOn: '2027-06-15',
+      evidence: { kind: 'observation', code: '8480-6', on: '2026-06-15' },
+      rulesVersion: '2026.1',
+    });
+    expect(byId.get('colorectal-cancer-screening')).toMatchObject({
+      status: 'overdue',
+      dueOn: '2007-02-20',
+      why: expect.stringContaining('no colonoscopy') as unknown,
+    });
     expect(byId.get('breast-cancer-screening')).toMatchObject({ status: 'overdue', citation: expect.stringContaining('USPSTF (grade B), 2024-04') as unknown });
     expect(byId.get('diabetes-screening')).toMatchObject({ status: 'not_applicable', why: 'no overweight or obesity (BMI 25 or more) recorded' });
     const youngItems = await c.ok<PreventiveItemView[]>('population.preventive', { patientId: young.id });
@@ -82,12 +91,20 @@ describe('preventive care and quality measures over a real encrypted database, t
 
   it('exports the measure report as CSV and PDF, and audits each practice-wide report', async () => {
     const csv = await c.ok<{ csv: string }>('population.measuresCsv', { year: 2026 });
-    expect(csv.csv.split('\r\n')[1]).toBe('CMS165,Controlling High Blood Pressure,Blood pressure below 140/90,2026-01-01,2026-12-31,2,0,1,1,50.0,higher is better');
+    expect(csv.csv.split('\r\n')[1]).toBe(
+      'CMS165,Controlling High Blood Pressure,Blood pressure below 140/90,2026-01-01,2026-12-31,2,0,1,1,50.0,higher is better',
+    );
     const pdf = await c.ok<{ base64: string }>('population.measuresPdf', { year: 2026 });
     const doc = await PDFDocument.load(Buffer.from(pdf.base64, 'base64'));
     expect(doc.getTitle()).toBe('Quality measures 2026');
     const audited = c.session.repos.store.sqlite.prepare(`SELECT action, record_id AS id FROM audit_log WHERE action LIKE 'population.%' ORDER BY seq`).all();
-    expect(audited).toEqual(expect.arrayContaining([{ action: 'population.measures', id: '2026' }, { action: 'population.measure_patients', id: '2026 CMS165 main gaps' }, { action: 'population.measures_export', id: '2026' }]));
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        { action: 'population.measures', id: '2026' },
+        { action: 'population.measure_patients', id: '2026 CMS165 main gaps' },
+        { action: 'population.measures_export', id: '2026' },
+      ]),
+    );
   });
 
   it('sees a new reading at once (the cached practice facts are dropped on a clinical write, not on an audit entry)', async () => {
@@ -99,7 +116,10 @@ describe('preventive care and quality measures over a real encrypted database, t
 
   it('refuses bad input with a message a person can act on', async () => {
     expect(await c.call('population.measures', { year: 1999 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await c.call('population.measurePatients', { year: 2026, measureId: 'CMS999', group: 'gaps' })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'no measure CMS999; Cairn reports CMS165, CMS122, CMS125, CMS130, CMS138, CMS117' } });
+    expect(await c.call('population.measurePatients', { year: 2026, measureId: 'CMS999', group: 'gaps' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'no measure CMS999; Cairn reports CMS165, CMS122, CMS125, CMS130, CMS138, CMS117' },
+    });
     expect(await c.call('population.dueList', { on: '2026-02-30' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
@@ -112,7 +132,9 @@ describe('preventive care and quality measures over a real encrypted database, t
     expect(out.measures[0]!.populations[0]).toMatchObject({ denominator: 2, numerator: 2, gaps: 0 });
     const bad = cairn(['report', 'measures', '--db', join(t.dir, 'clinic.cairn'), '--period', 'last year'], { CAIRN_PASSPHRASE: CLINIC.passphrase });
     expect(bad).toMatchObject({ code: 2, err: 'cairn: --period must be a year such as 2026 (got "last year")\n' });
-    const csv = cairn(['report', 'due', '--db', join(t.dir, 'clinic.cairn'), '--on', '2026-06-15', '--rule', 'hiv-screening', '--csv'], { CAIRN_PASSPHRASE: CLINIC.passphrase });
+    const csv = cairn(['report', 'due', '--db', join(t.dir, 'clinic.cairn'), '--on', '2026-06-15', '--rule', 'hiv-screening', '--csv'], {
+      CAIRN_PASSPHRASE: CLINIC.passphrase,
+    });
     expect(csv.code).toBe(0);
     expect(csv.out.trim().split('\r\n')).toHaveLength(4);
   });
@@ -147,10 +169,16 @@ describe('the due list over the Synthea fixtures', () => {
   });
 
   it('shows, for patients checked by hand against their bundles, the evidence that satisfied each item', async () => {
-    const find = (family: string): string => (c.session.repos.store.sqlite.prepare(`SELECT id FROM patients WHERE family_name LIKE ?`).get(`${family}%`) as { id: string }).id;
-    const items = async (family: string): Promise<Map<string, PreventiveItemView>> => new Map((await c.ok<PreventiveItemView[]>('population.preventive', { patientId: find(family), on: '2026-06-15' })).map((i) => [i.ruleId, i]));
+    const find = (family: string): string =>
+      (c.session.repos.store.sqlite.prepare(`SELECT id FROM patients WHERE family_name LIKE ?`).get(`${family}%`) as { id: string }).id;
+    const items = async (family: string): Promise<Map<string, PreventiveItemView>> =>
+      new Map((await c.ok<PreventiveItemView[]>('population.preventive', { patientId: find(family), on: '2026-06-15' })).map((i) => [i.ruleId, i]));
     // Stan Steuber: Procedure 73761001 Colonoscopy performed 2019-05-09.
-    expect((await items('Steuber')).get('colorectal-cancer-screening')).toMatchObject({ status: 'done', dueOn: '2029-05-09', evidence: { kind: 'procedure', code: '73761001', on: '2019-05-09' } });
+    expect((await items('Steuber')).get('colorectal-cancer-screening')).toMatchObject({
+      status: 'done',
+      dueOn: '2029-05-09',
+      evidence: { kind: 'procedure', code: '73761001', on: '2019-05-09' },
+    });
     // Alix Reilly: HIV antigen test and hepatitis C antibody test (2011 … 2020-10-07), cervical smears the same days; turned 40 on 2025-12-04.
     const alix = await items('Reilly');
     expect(alix.get('hiv-screening')).toMatchObject({ status: 'done', evidence: { code: '31676001', on: '2020-10-07' } });
@@ -158,6 +186,9 @@ describe('the due list over the Synthea fixtures', () => {
     expect(alix.get('cervical-cancer-screening')).toMatchObject({ status: 'overdue', dueOn: '2023-10-07', evidence: { code: '90226004', on: '2020-10-07' } });
     expect(alix.get('breast-cancer-screening')).toMatchObject({ status: 'overdue', dueOn: '2025-12-04', why: 'no mammogram on record' });
     expect((await items('Douglas')).get('breast-cancer-screening')).toMatchObject({ status: 'not_applicable', why: 'for female patients' });
-    expect((await items('Franecki')).get('blood-pressure-screening')).toMatchObject({ status: 'not_applicable', why: expect.stringMatching(/^deceased/) as unknown });
+    expect((await items('Franecki')).get('blood-pressure-screening')).toMatchObject({
+      status: 'not_applicable',
+      why: expect.stringMatching(/^deceased/) as unknown,
+    });
   });
 });

@@ -33,7 +33,8 @@ describe('prescriber NPI and DEA number, and the clinic address, on the printed 
     await c.ok('session.login', who);
   };
   const printed = new Map<string, string>();
-  const reprint = async (id: string): Promise<string> => pdfText(Buffer.from((await c.ok<{ base64: string }>('meds.prescriptionPdf', { id })).base64, 'base64'));
+  const reprint = async (id: string): Promise<string> =>
+    pdfText(Buffer.from((await c.ok<{ base64: string }>('meds.prescriptionPdf', { id })).base64, 'base64'));
   const print = async (query: string): Promise<string> => {
     const [drug] = await c.ok<{ rxcui: string }[]>('meds.searchDrugs', { query });
     const rx = await c.ok<{ prescriptionId: string }>('meds.prescribe', { patientId: patient.id, rxcui: drug!.rxcui, sig: SIG, password: CLINIC.doc.password });
@@ -89,10 +90,14 @@ describe('prescriber NPI and DEA number, and the clinic address, on the printed 
     expect(npi.code).toBe('invalid_input');
     expect(npi.message).toContain('NPI "1234567890" fails its check digit, so a digit is mistyped');
     expect(refusal(await c.call('users.update', { username: CLINIC.doc.username, npi: '12345' })).message).toContain('NPI "12345" must be exactly 10 digits');
-    expect(refusal(await c.call('users.update', { username: CLINIC.doc.username, dea: 'AH1234567' })).message).toContain('DEA number "AH1234567" fails its check digit');
+    expect(refusal(await c.call('users.update', { username: CLINIC.doc.username, dea: 'AH1234567' })).message).toContain(
+      'DEA number "AH1234567" fails its check digit',
+    );
     expect(refusal(await c.call('users.update', { username: CLINIC.doc.username, dea: '1H1234563' })).message).toContain('must be 2 letters then 7 digits');
     // A front desk person does not prescribe: on creation (the schema) and later (the repository).
-    const create = refusal(await c.call('users.create', { username: 'fdesk2', displayName: 'Flo Desk', role: 'front_desk', password: DESK.password, npi: NPI }));
+    const create = refusal(
+      await c.call('users.create', { username: 'fdesk2', displayName: 'Flo Desk', role: 'front_desk', password: DESK.password, npi: NPI }),
+    );
     expect(create.message).toContain('an NPI is recorded for physicians (who prescribe) only');
     const update = refusal(await c.call('users.update', { username: DESK.username, dea: DEA }));
     expect(update.message).toContain('fdesk is not a physician');
@@ -111,7 +116,10 @@ describe('prescriber NPI and DEA number, and the clinic address, on the printed 
       expect(refusal(await c.call('settings.setClinic', { ...CLINIC_ADDRESS, addressLines: ['1 Elsewhere St'] })).code, who.username).toBe('forbidden');
       expect(await c.ok('settings.clinic')).toEqual(CLINIC_ADDRESS);
     }
-    expect(c.session.repos.users.prescriberIds(c.session.repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id)).toEqual({ npi: NPI, dea: DEA });
+    expect(c.session.repos.users.prescriberIds(c.session.repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id)).toEqual({
+      npi: NPI,
+      dea: DEA,
+    });
   });
 
   it('prints "not recorded" again once the DEA number is cleared', async () => {
@@ -146,7 +154,9 @@ describe('NPI and DEA number sync to the other devices with the user account', (
     await c.ok('session.login', CLINIC.admin);
     await c.ok('users.update', { username: CLINIC.doc.username, npi: NPI, dea: DEA });
     expect((await clientFor(c.session.repos.store, c.session.repos, () => adminId).syncOnce()).error).toBeNull();
-    const [row] = await server.db.query<{ data: { npi: string; dea: string } }>("SELECT data FROM sync_rows WHERE entity = 'user' AND data->>'username' = $1", [CLINIC.doc.username]);
+    const [row] = await server.db.query<{ data: { npi: string; dea: string } }>("SELECT data FROM sync_rows WHERE entity = 'user' AND data->>'username' = $1", [
+      CLINIC.doc.username,
+    ]);
     expect(row?.data).toMatchObject({ npi: NPI, dea: DEA });
 
     const { store } = await newStore(db.dir);
@@ -175,7 +185,10 @@ describe('cairn users add --npi --dea, cairn users update and cairn settings cli
     expect(bad.code).toBe(1);
     expect(bad.err.trim().split('\n')).toHaveLength(1);
     expect(bad.err).toContain('NPI "1234567890" fails its check digit');
-    const added = cairn(['users', 'add', '--db', file, '--username', 'drgray', '--name', 'Dr. Meredith Gray', '--role', 'physician', '--npi', NPI, '--dea', DEA], pw);
+    const added = cairn(
+      ['users', 'add', '--db', file, '--username', 'drgray', '--name', 'Dr. Meredith Gray', '--role', 'physician', '--npi', NPI, '--dea', DEA],
+      pw,
+    );
     expect(added.code, added.err).toBe(0);
     const cleared = cairn(['users', 'update', '--db', file, '--username', 'drgray', '--dea', '']);
     expect(cleared.out.trim()).toBe(`drgray: NPI ${NPI}, DEA not recorded`);

@@ -22,7 +22,10 @@ beforeAll(async () => {
   const { store, file } = await newStore(t.dir, OLD);
   const repos = createRepos(store);
   store.sqlite.transaction(() => {
-    for (let i = 0; i < PATIENTS; i++) repos.patients.create(patientInput.parse({ givenName: `Given${i}`, familyName: `Rekeyfamily${i % 50}`, birthDate: '1980-02-03' }), { userId: 'rekey-test' });
+    for (let i = 0; i < PATIENTS; i++)
+      repos.patients.create(patientInput.parse({ givenName: `Given${i}`, familyName: `Rekeyfamily${i % 50}`, birthDate: '1980-02-03' }), {
+        userId: 'rekey-test',
+      });
   })();
   store.close();
   template = file;
@@ -41,7 +44,10 @@ function copyOfTemplate(name: string): string {
 
 /** Opens FILE with the old or the new passphrase (which one is the answer), checking every row is there and sound. */
 async function opensIntact(file: string): Promise<'old' | 'new'> {
-  for (const [which, pass] of [['old', OLD], ['new', NEW]] as const) {
+  for (const [which, pass] of [
+    ['old', OLD],
+    ['new', NEW],
+  ] as const) {
     let opened;
     try {
       opened = await unlockDatabase(file, pass, { resourcesDir });
@@ -53,7 +59,11 @@ async function opensIntact(file: string): Promise<'old' | 'new'> {
     try {
       const n = (store.sqlite.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n;
       expect(n).toBe(PATIENTS);
-      expect(createRepos(store).patients.find('Given1499', 5).map((p) => p.givenName)).toEqual(['Given1499']);
+      expect(
+        createRepos(store)
+          .patients.find('Given1499', 5)
+          .map((p) => p.givenName),
+      ).toEqual(['Given1499']);
       expect(verifyStore(store, { resourcesDir }).integrity).toEqual(['ok']);
       expect(createRepos(store).audit.firstBroken()).toBeNull();
     } finally {
@@ -93,8 +103,7 @@ function rekeyChild(file: string, opts: { killAfterMs?: number; dieAt?: string }
           const [, step, ms] = l.split(' ');
           run.steps.push(step!);
           run.at.push(Number(ms));
-        }
-        else if (l.startsWith('done ')) run.doneMs = Number(l.slice(5));
+        } else if (l.startsWith('done ')) run.doneMs = Number(l.slice(5));
       }
     });
     child.on('error', fail);
@@ -126,8 +135,12 @@ describe('rekey', () => {
     // The open connection goes on working.
     expect(createRepos(store).patients.find('Given7', 1)).toHaveLength(1);
     store.close();
-    await expect(rekeyDatabase({ dbFile: file, passphrase: 'not the old one at all', newPassphrase: NEW, kdf: TEST_KDF })).rejects.toMatchObject({ code: 'wrong_passphrase' });
-    await expect(rekeyDatabase({ dbFile: file, passphrase: OLD, newPassphrase: 'short', kdf: TEST_KDF })).rejects.toThrow(/^new passphrase must be at least 12 characters$/);
+    await expect(rekeyDatabase({ dbFile: file, passphrase: 'not the old one at all', newPassphrase: NEW, kdf: TEST_KDF })).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+    });
+    await expect(rekeyDatabase({ dbFile: file, passphrase: OLD, newPassphrase: 'short', kdf: TEST_KDF })).rejects.toThrow(
+      /^new passphrase must be at least 12 characters$/,
+    );
     expect(readFileSync(headerPathFor(file), 'utf8')).toBe(header);
     expect(existsSync(pendingHeaderPathFor(file))).toBe(false);
     expect(await opensIntact(file)).toBe('old');
@@ -157,10 +170,9 @@ describe('rekey', () => {
     expect(calibration.steps).toEqual([...REKEY_STEPS]);
     const total = calibration.doneMs!;
     const marks = [0, ...calibration.at, total];
-    const delays = [
-      ...Array.from({ length: EVEN_RUNS }, (_, i) => (total * (i + 0.5)) / EVEN_RUNS),
-      ...marks.slice(1).map((m, i) => (m + marks[i]!) / 2),
-    ].map(Math.round);
+    const delays = [...Array.from({ length: EVEN_RUNS }, (_, i) => (total * (i + 0.5)) / EVEN_RUNS), ...marks.slice(1).map((m, i) => (m + marks[i]!) / 2)].map(
+      Math.round,
+    );
     const seen: string[] = [];
     for (const [i, delay] of delays.entries()) {
       const file = copyOfTemplate(`timed-${i}`);

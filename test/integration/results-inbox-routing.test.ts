@@ -14,7 +14,12 @@ const WILSON = { username: 'drwilson', password: 'oncology cabbage lantern' };
 
 /** An ORU^R01 answering the order with this placer number (OBR-2), one OBX per result. */
 function oru(controlId: string, pid: string, placer: string, ...obx: string[]): string {
-  return [`MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`, pid, `OBR|1|${placer}|F-${controlId}^ACME|2345-7^Glucose^LN`, ...obx].join('\r');
+  return [
+    `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|${controlId}|P|2.5.1`,
+    pid,
+    `OBR|1|${placer}|F-${controlId}^ACME|2345-7^Glucose^LN`,
+    ...obx,
+  ].join('\r');
 }
 /** A glucose result; `n` is its OBX set id and sub-id (results of one message with the same sub-id would be versions of one). */
 const glucose = (value: number, flag: string, n = 1): string => `OBX|${n}|NM|2345-7^Glucose^LN|${n}|${value}|mg/dL|70-99|${flag}|||F|||20260301080000+0000`;
@@ -38,7 +43,10 @@ function historyBundle(now: Date): unknown {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      { fullUrl: 'urn:uuid:p-hist', resource: { resourceType: 'Patient', id: 'p-hist', name: [{ family: 'Imported', given: ['Hattie'] }], gender: 'female', birthDate: '1950-02-03' } },
+      {
+        fullUrl: 'urn:uuid:p-hist',
+        resource: { resourceType: 'Patient', id: 'p-hist', name: [{ family: 'Imported', given: ['Hattie'] }], gender: 'female', birthDate: '1950-02-03' },
+      },
       lab('o-old', new Date(now.getTime() - 5 * 365 * DAY).toISOString(), 101.23456),
       lab('o-edge', new Date(now.getTime() - (IMPORTED_RESULT_REVIEW_DAYS + 1) * DAY).toISOString(), 98),
       lab('o-new', new Date(now.getTime() - 3 * DAY).toISOString(), 187.6543),
@@ -55,7 +63,12 @@ describe('the results inbox: imported history filed, routing to the ordering pro
   let house: string;
   let wilson: string;
   const sqlite = (): Clinic['session']['repos']['store']['sqlite'] => c.session.repos.store.sqlite;
-  const count = (sql: string, ...p: unknown[]): number => (sqlite().prepare(sql).get(...p) as { n: number }).n;
+  const count = (sql: string, ...p: unknown[]): number =>
+    (
+      sqlite()
+        .prepare(sql)
+        .get(...p) as { n: number }
+    ).n;
   const inbox = (input: Record<string, unknown> = {}): Promise<InboxPage> => c.ok<InboxPage>('labs.inbox', input);
   const as = async (username: string, password: string): Promise<void> => {
     await c.ok('session.logout');
@@ -67,7 +80,9 @@ describe('the results inbox: imported history filed, routing to the ordering pro
     ingest = new Hl7Ingest(c.session.repos);
     house = c.session.requireUser().id;
     await as(CLINIC.admin.username, CLINIC.admin.password);
-    wilson = (await c.ok<{ id: string }>('users.create', { username: WILSON.username, displayName: 'Dr. James Wilson', role: 'physician', password: WILSON.password })).id;
+    wilson = (
+      await c.ok<{ id: string }>('users.create', { username: WILSON.username, displayName: 'Dr. James Wilson', role: 'physician', password: WILSON.password })
+    ).id;
     await as(CLINIC.doc.username, CLINIC.doc.password);
     ann = await c.ok<Patient>('patients.create', { givenName: 'Ann', familyName: 'Alder', birthDate: '1961-01-01', sex: 'female' });
     ben = await c.ok<Patient>('patients.create', { givenName: 'Ben', familyName: 'Birch', birthDate: '1962-02-02', sex: 'male' });
@@ -101,7 +116,9 @@ describe('the results inbox: imported history filed, routing to the ordering pro
     expect(filed.every((r) => r.acknowledgedNote === FILED_ON_IMPORT_NOTE && r.acknowledgedBy === 'Dr. Gregory House')).toBe(true);
     // Synced like any acknowledgement, and audited once for the patient with how many were filed.
     expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'result_ack' AND patient_id = ?`, hattie)).toBe(2);
-    expect(sqlite().prepare(`SELECT detail FROM audit_log WHERE action = 'labs.file_imported' AND patient_id = ?`).all(hattie)).toEqual([{ detail: `2 imported results filed as reviewed: ${FILED_ON_IMPORT_NOTE}` }]);
+    expect(sqlite().prepare(`SELECT detail FROM audit_log WHERE action = 'labs.file_imported' AND patient_id = ?`).all(hattie)).toEqual([
+      { detail: `2 imported results filed as reviewed: ${FILED_ON_IMPORT_NOTE}` },
+    ]);
   });
 
   it("routes a result to the ordering provider's inbox; a result with no order here goes to the shared queue every physician sees", async () => {
@@ -114,7 +131,11 @@ describe('the results inbox: imported history filed, routing to the ordering pro
     expect(ingest.receive(oru('RW1', pidB, 'PL-WILSON-1', glucose(60, 'L')), 'rw1')).toMatchObject({ results: 1 });
     expect(ingest.receive(oru('RS1', pidB, 'PL-ELSEWHERE-9', glucose(130, 'H')), 'rs1')).toMatchObject({ results: 1 });
 
-    const routed = (p: InboxPage): string[] => p.items.filter((i) => i.patientId === ann.id || i.patientId === ben.id).map((i) => `${i.value} ${i.orderedBy ?? 'shared'}`).sort();
+    const routed = (p: InboxPage): string[] =>
+      p.items
+        .filter((i) => i.patientId === ann.id || i.patientId === ben.id)
+        .map((i) => `${i.value} ${i.orderedBy ?? 'shared'}`)
+        .sort();
     // Wilson: his own order's result and the shared queue, not House's.
     const wilsonsMine = await inbox();
     expect(wilsonsMine.scope).toBe('mine');

@@ -57,11 +57,15 @@ describe('cairn server backup / restore: encrypted like a device backup', () => 
     await expect(openServerBackup(damaged, CLI_ENV.CAIRN_PASSPHRASE)).rejects.toThrow(/is damaged: .* checksum does not match/);
     const device = join(t.dir, 'device.cairnbak');
     writeFileSync(device, '{"format":"cairn-backup","version":1,"deviceId":"d","schemaMigrations":3}\nxx');
-    await expect(openServerBackup(device, CLI_ENV.CAIRN_PASSPHRASE)).rejects.toThrow('is a device backup, not a clinic server backup: restore it with cairn restore');
+    await expect(openServerBackup(device, CLI_ENV.CAIRN_PASSPHRASE)).rejects.toThrow(
+      'is a device backup, not a clinic server backup: restore it with cairn restore',
+    );
     await expect(restoreServer({ backup: file, dataDir, passphrase: CLI_ENV.CAIRN_PASSPHRASE })).rejects.toThrow(`${dataDir} already holds data`);
     await expect(backupServer({ dataDir, out: file, passphrase: CLI_ENV.CAIRN_PASSPHRASE, kdf: TEST_KDF })).rejects.toThrow(`refusing to overwrite ${file}`);
     writeRunningInfo(dataDir, { pid: process.pid, url: 'http://127.0.0.1:1', adminToken: 'x' });
-    await expect(backupServer({ dataDir, out: join(t.dir, 'other.cairnbak'), passphrase: CLI_ENV.CAIRN_PASSPHRASE, kdf: TEST_KDF })).rejects.toThrow(/a clinic server is running on .*: stop it, then back it up/);
+    await expect(backupServer({ dataDir, out: join(t.dir, 'other.cairnbak'), passphrase: CLI_ENV.CAIRN_PASSPHRASE, kdf: TEST_KDF })).rejects.toThrow(
+      /a clinic server is running on .*: stop it, then back it up/,
+    );
     clearRunningInfo(dataDir);
   });
 });

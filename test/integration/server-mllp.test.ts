@@ -53,7 +53,16 @@ describe('cairn server --mllp-port: lab results reach every device through sync'
     const code = (JSON.parse(cairn(['server', 'enroll', '--data-dir', srv, '--name', 'Exam room']).out) as { code: string }).code;
     await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code, deviceName: 'Exam room' });
     await signInClinicUsers(repos.store.sqlite);
-    const p = repos.patients.create(patientInput.parse({ givenName: 'Donald', familyName: 'Duck', birthDate: '1924-10-10', sex: 'male', identifiers: [{ system: '1', value: '10006579', type: 'MR' }] }), { userId: docId });
+    const p = repos.patients.create(
+      patientInput.parse({
+        givenName: 'Donald',
+        familyName: 'Duck',
+        birthDate: '1924-10-10',
+        sex: 'male',
+        identifiers: [{ system: '1', value: '10006579', type: 'MR' }],
+      }),
+      { userId: docId },
+    );
     expect((await clientFor(repos.store, repos, () => docId).syncOnce()).error).toBeNull();
     await server.stop();
 
@@ -71,7 +80,9 @@ describe('cairn server --mllp-port: lab results reach every device through sync'
       let count = 0;
       for (let i = 0; i < 40 && count < 10; i++) {
         await clientFor(repos.store, repos, () => docId).syncOnce();
-        count = (repos.store.sqlite.prepare("SELECT count(*) AS n FROM observations WHERE patient_id = ? AND category = 'laboratory'").get(p.id) as { n: number }).n;
+        count = (
+          repos.store.sqlite.prepare("SELECT count(*) AS n FROM observations WHERE patient_id = ? AND category = 'laboratory'").get(p.id) as { n: number }
+        ).n;
         if (count < 10) await new Promise((r) => setTimeout(r, 250));
       }
       expect(count).toBe(10);

@@ -25,7 +25,13 @@ describe('session and dispatcher over a real database', () => {
     const weak = await call('session.setup', { clinicName: 'C', passphrase: 'short', adminUsername: 'ad', adminDisplayName: 'Ad', adminPassword: 'x' });
     expect(weak).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(weak.ok ? [] : weak.error.issues?.map((i) => i.path)).toEqual(['passphrase', 'adminPassword']);
-    const setup = await call('session.setup', { clinicName: 'Creek Clinic', passphrase: 'a clinic passphrase', adminUsername: 'admin', adminDisplayName: 'Ada Admin', adminPassword: 'amber kestrel 41' });
+    const setup = await call('session.setup', {
+      clinicName: 'Creek Clinic',
+      passphrase: 'a clinic passphrase',
+      adminUsername: 'admin',
+      adminDisplayName: 'Ada Admin',
+      adminPassword: 'amber kestrel 41',
+    });
     expect(setup).toMatchObject({ ok: true, value: { state: 'signedIn', clinicName: 'Creek Clinic', user: { username: 'admin', role: 'admin' } } });
     expect(await call('session.lock')).toMatchObject({ ok: true, value: { state: 'locked' } });
     expect(await call('patients.search', { query: 'a' })).toMatchObject({ ok: false, error: { code: 'locked' } });
@@ -44,7 +50,10 @@ describe('session and dispatcher over a real database', () => {
   it('locks an account after repeated failures, with a growing wait, and audits the attempts', async () => {
     await call('session.logout');
     for (let i = 0; i < 5; i++) {
-      expect(await call('session.login', { username: 'admin', password: 'wrong password!' })).toMatchObject({ ok: false, error: { code: 'bad_credentials', message: 'user name or password is not right' } });
+      expect(await call('session.login', { username: 'admin', password: 'wrong password!' })).toMatchObject({
+        ok: false,
+        error: { code: 'bad_credentials', message: 'user name or password is not right' },
+      });
     }
     const locked = await call('session.login', { username: 'admin', password: 'amber kestrel 41' });
     expect(locked).toMatchObject({ ok: false, error: { message: 'too many failed sign-ins: try again in 30 seconds' } });
@@ -69,7 +78,10 @@ describe('session and dispatcher over a real database', () => {
     now = new Date(now.getTime() + 9 * 60_000);
     expect(await call('patients.search', { query: 'lima' })).toMatchObject({ ok: true }); // activity resets the clock
     now = new Date(now.getTime() + 10 * 60_000 + 1000);
-    expect(await call('patients.search', { query: 'lima' })).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: 'signed out after 10 minutes without activity: sign in again' } });
+    expect(await call('patients.search', { query: 'lima' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated', message: 'signed out after 10 minutes without activity: sign in again' },
+    });
     expect(await call('session.status')).toMatchObject({ ok: true, value: { state: 'unlocked', autoLocked: true } });
     expect(session.repos.audit.list().at(-1)).toMatchObject({ action: 'session.auto_lock' });
     // Only an administrator changes the limit.

@@ -19,10 +19,75 @@ import { newStore, tempDir } from '../helpers/temp-db';
 const SEED = Number(process.env['CAIRN_FUZZ_SEED'] ?? 20261205);
 const N = 600;
 
-const ENTITIES = ['patient', 'user', 'note', 'observation', 'allergy', 'sync_conflict', 'encounter', 'medication_event', '__proto__', 'constructor', '', 'x'.repeat(65), 'Patient', 'audit'];
-const FIELD_NAMES = ['id', 'given_name', 'family_name', 'birth_date', 'role', 'disabled', 'password_hash', 'deleted_at', 'status', 'signed_at', '__proto__', 'constructor', 'prototype', 'x'.repeat(70), '', 'mrn', 'patient_id', 'version'];
-const VALUES: unknown[] = ['', 'admin', "'; DROP TABLE sync_rows; --", '\u0000', '\uD800', '😀'.repeat(100), 0, -1, 1e308, -0, Number.MAX_SAFE_INTEGER + 2, null, true, false, [], {}, { $gt: '' }, 'x'.repeat(6_000_000), '2026-02-30', 'scrypt$1$1$1$AAAA$AAAA'];
-const HLCS = (r: () => number): unknown[] => [encodeHlc({ wall: Date.now(), counter: 0, node: 'f' }), encodeHlc({ wall: Date.now() + 86_400_000 * 3, counter: 0, node: 'f' }), encodeHlc({ wall: 1, counter: 0, node: 'f' }), 'not a clock', '', 5, null, `${'9'.repeat(15)}.zzzzz.x`, encodeHlc({ wall: Math.floor(r() * Date.now()), counter: 7, node: '' })];
+const ENTITIES = [
+  'patient',
+  'user',
+  'note',
+  'observation',
+  'allergy',
+  'sync_conflict',
+  'encounter',
+  'medication_event',
+  '__proto__',
+  'constructor',
+  '',
+  'x'.repeat(65),
+  'Patient',
+  'audit',
+];
+const FIELD_NAMES = [
+  'id',
+  'given_name',
+  'family_name',
+  'birth_date',
+  'role',
+  'disabled',
+  'password_hash',
+  'deleted_at',
+  'status',
+  'signed_at',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'x'.repeat(70),
+  '',
+  'mrn',
+  'patient_id',
+  'version',
+];
+const VALUES: unknown[] = [
+  '',
+  'admin',
+  "'; DROP TABLE sync_rows; --",
+  '\u0000',
+  '\uD800',
+  '😀'.repeat(100),
+  0,
+  -1,
+  1e308,
+  -0,
+  Number.MAX_SAFE_INTEGER + 2,
+  null,
+  true,
+  false,
+  [],
+  {},
+  { $gt: '' },
+  'x'.repeat(6_000_000),
+  '2026-02-30',
+  'scrypt$1$1$1$AAAA$AAAA',
+];
+const HLCS = (r: () => number): unknown[] => [
+  encodeHlc({ wall: Date.now(), counter: 0, node: 'f' }),
+  encodeHlc({ wall: Date.now() + 86_400_000 * 3, counter: 0, node: 'f' }),
+  encodeHlc({ wall: 1, counter: 0, node: 'f' }),
+  'not a clock',
+  '',
+  5,
+  null,
+  `${'9'.repeat(15)}.zzzzz.x`,
+  encodeHlc({ wall: Math.floor(r() * Date.now()), counter: 7, node: '' }),
+];
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
@@ -54,13 +119,30 @@ function randomMutation(r: () => number, authors: string[], seq: number): unknow
 
 function randomBody(r: () => number, authors: string[], seq: number): string {
   const roll = r();
-  if (roll < 0.08) return pick(r, ['', '{', 'null', '[]', '"x"', '{"protocol":1}', '\u0000', '{"__proto__":{"admin":true}}', JSON.stringify({ a: [[[[[[[[[[[]]]]]]]]]]] })]);
+  if (roll < 0.08)
+    return pick(r, ['', '{', 'null', '[]', '"x"', '{"protocol":1}', '\u0000', '{"__proto__":{"admin":true}}', JSON.stringify({ a: [[[[[[[[[[[]]]]]]]]]]] })]);
   const body: Record<string, unknown> = {
     protocol: r() < 0.9 ? PROTOCOL_VERSION : pick(r, [0, 2, '1', null]),
     schemaVersion: r() < 0.9 ? 15 : pick(r, VALUES),
     clientTime: r() < 0.9 ? Date.now() : pick(r, VALUES),
     mutations: Array.from({ length: Math.floor(r() * 4) }, (_, i) => randomMutation(r, authors, seq + i)),
-    audit: r() < 0.8 ? [] : [{ seq: pick(r, [1, -1, 'x']), at: pick(r, VALUES), userId: null, action: pick(r, VALUES), patientId: null, recordType: null, recordId: null, detail: null, prevHash: 'x', hash: 'y' }],
+    audit:
+      r() < 0.8
+        ? []
+        : [
+            {
+              seq: pick(r, [1, -1, 'x']),
+              at: pick(r, VALUES),
+              userId: null,
+              action: pick(r, VALUES),
+              patientId: null,
+              recordType: null,
+              recordId: null,
+              detail: null,
+              prevHash: 'x',
+              hash: 'y',
+            },
+          ],
   };
   return JSON.stringify(body);
 }
@@ -78,12 +160,20 @@ describe('the sync routes under hostile payloads from an authenticated device', 
     clinic = await openClinic(t.dir);
     const repos = clinic.session.repos;
     docId = repos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
-    await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Exam room')).code, deviceName: 'Exam room' });
+    await enrollThisDevice(repos.store, repos, {
+      serverUrl: server.url,
+      code: (await server.sync.createEnrollmentCode('Exam room')).code,
+      deviceName: 'Exam room',
+    });
     await signInClinicUsers(repos.store.sqlite);
     expect((await clientFor(repos.store, repos, () => docId).syncOnce()).error).toBeNull();
     // The fuzzer speaks as a second device of the clinic, with the physician signed in on it.
     const d = await newStore(tempDir('cairn-sync-fuzz-b-').dir);
-    await enrollThisDevice(d.store, createRepos(d.store), { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Fuzz')).code, deviceName: 'Fuzz' });
+    await enrollThisDevice(d.store, createRepos(d.store), {
+      serverUrl: server.url,
+      code: (await server.sync.createEnrollmentCode('Fuzz')).code,
+      deviceName: 'Fuzz',
+    });
     await signInClinicUsers(d.store.sqlite);
     device = (d.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value;
     sessions = Object.values(userSessionTokens(d.store.sqlite)).join(',');
@@ -103,7 +193,10 @@ describe('the sync routes under hostile payloads from an authenticated device', 
     for (let i = 0; i < N; i++) {
       const route = r();
       const badToken = r() >= 0.9;
-      const headers: Record<string, string> = { authorization: `Bearer ${badToken ? device + 'x' : device}`, 'content-type': pick(r, ['application/json', 'application/json', 'text/plain', '']) };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${badToken ? device + 'x' : device}`,
+        'content-type': pick(r, ['application/json', 'application/json', 'text/plain', '']),
+      };
       if (r() < 0.85) headers[SESSIONS_HEADER] = r() < 0.9 ? sessions : pick(r, [',,,', 'a,b', sessions + ',' + 'Z'.repeat(43), '%00']);
       if (r() < 0.8) headers[USER_HEADER] = pick(r, [docId, 'cli:nina', '', 'x'.repeat(300)]);
       let res: Response;
@@ -115,18 +208,51 @@ describe('the sync routes under hostile payloads from an authenticated device', 
         if (badToken && body.length > 64 * 1024) headers['authorization'] = `Bearer ${device}`;
         res = await fetch(`${server.url}/sync/push`, { method: 'POST', headers, body });
       } else if (route < 0.8) {
-        const q = pick(r, ['cursor=0&limit=10', 'cursor=-1', 'cursor=abc', 'limit=0', 'limit=99999', 'cursor=1e400', 'cursor=%E0', '', 'cursor=0&cursor=5', `cursor=${Number.MAX_SAFE_INTEGER}`]);
+        const q = pick(r, [
+          'cursor=0&limit=10',
+          'cursor=-1',
+          'cursor=abc',
+          'limit=0',
+          'limit=99999',
+          'cursor=1e400',
+          'cursor=%E0',
+          '',
+          'cursor=0&cursor=5',
+          `cursor=${Number.MAX_SAFE_INTEGER}`,
+        ]);
         res = await fetch(`${server.url}/sync/pull?${q}`, { headers });
       } else if (route < 0.9) {
-        res = await fetch(`${server.url}/sync/sessions`, { method: 'POST', headers, body: pick(r, ['{}', '{"username":"drhouse"}', '{"username":"","password":""}', JSON.stringify({ username: 'drhouse', password: 'x'.repeat(2000) }), '[]', 'nope', JSON.stringify({ username: { $ne: 1 }, password: 'x' })]) });
+        res = await fetch(`${server.url}/sync/sessions`, {
+          method: 'POST',
+          headers,
+          body: pick(r, [
+            '{}',
+            '{"username":"drhouse"}',
+            '{"username":"","password":""}',
+            JSON.stringify({ username: 'drhouse', password: 'x'.repeat(2000) }),
+            '[]',
+            'nope',
+            JSON.stringify({ username: { $ne: 1 }, password: 'x' }),
+          ]),
+        });
       } else {
-        res = await fetch(`${server.url}/sync/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: pick(r, ['{}', JSON.stringify({ code: 'AAAAA-AAAAA', deviceId: 'x', deviceName: 'y', users: [] }), JSON.stringify({ code: 'x'.repeat(70), deviceId: '', deviceName: '', users: 'no' }), '{"users":[{"fields":{"__proto__":{}}}]}']) });
+        res = await fetch(`${server.url}/sync/enroll`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: pick(r, [
+            '{}',
+            JSON.stringify({ code: 'AAAAA-AAAAA', deviceId: 'x', deviceName: 'y', users: [] }),
+            JSON.stringify({ code: 'x'.repeat(70), deviceId: '', deviceName: '', users: 'no' }),
+            '{"users":[{"fields":{"__proto__":{}}}]}',
+          ]),
+        });
       }
       const text = await res.text();
       if (res.status >= 500) failures.push(`#${i} ${res.status}: ${text.slice(0, 200)}`);
       else if (res.status >= 400) {
         const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-        if (typeof body.error?.code !== 'string' || typeof body.error.message !== 'string' || body.error.message.length < 10) failures.push(`#${i} ${res.status} without a readable error: ${text.slice(0, 200)}`);
+        if (typeof body.error?.code !== 'string' || typeof body.error.message !== 'string' || body.error.message.length < 10)
+          failures.push(`#${i} ${res.status} without a readable error: ${text.slice(0, 200)}`);
       } else if (route < 0.6) {
         const body = JSON.parse(text) as { results: { status: string }[] };
         seq += body.results.length;
@@ -134,7 +260,9 @@ describe('the sync routes under hostile payloads from an authenticated device', 
     }
     expect(failures).toEqual([]);
     // What was applied from the fuzzing device is the physician's own work only: no account, no other author.
-    const applied = await server.db.query<{ entity: string; author_id: string }>("SELECT c.entity, c.author_id FROM sync_changes c JOIN devices d ON d.id = c.device_id WHERE d.name = 'Fuzz'");
+    const applied = await server.db.query<{ entity: string; author_id: string }>(
+      "SELECT c.entity, c.author_id FROM sync_changes c JOIN devices d ON d.id = c.device_id WHERE d.name = 'Fuzz'",
+    );
     expect(applied.filter((c) => c.author_id !== docId || c.entity === 'user')).toEqual([]);
     // Nothing made anyone an administrator, and no account was added.
     const users = await server.db.query<{ role: string }>("SELECT data->>'role' AS role FROM sync_rows WHERE entity = 'user'");

@@ -26,7 +26,7 @@ function device(session: Session): Device {
   const loop = inProcessSyncLoop(session.repos.store, session.repos, () => session.status().user?.id ?? null);
   const handlers = createHandlers({ session, sync: loop });
   const call: Call = (c, i = {}) => dispatch(handlers, c, i);
-  const ok: Ok = async <T,>(c: string, i: unknown = {}): Promise<T> => {
+  const ok: Ok = async <T>(c: string, i: unknown = {}): Promise<T> => {
     const r = await call(c, i);
     if (!r.ok) expect.fail(`${c} failed: ${r.error.code}: ${r.error.message}`);
     return r.value as T;
@@ -70,8 +70,16 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     const aRepos = clinic.session.repos;
     docId = aRepos.users.list().find((u) => u.username === CLINIC.doc.username)!.id;
     // Registered before either device was enrolled: both get the first MRN of the plain series.
-    beforeEnrollment = { a: aRepos.patients.create(patientInput.parse({ givenName: 'Hollis', familyName: 'Amberley', birthDate: '1950-02-03', sex: 'male' }), { userId: docId }).id, b: '' };
-    await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Exam room laptop')).code, deviceName: 'Exam room laptop' });
+    beforeEnrollment = {
+      a: aRepos.patients.create(patientInput.parse({ givenName: 'Hollis', familyName: 'Amberley', birthDate: '1950-02-03', sex: 'male' }), { userId: docId })
+        .id,
+      b: '',
+    };
+    await enrollThisDevice(aRepos.store, aRepos, {
+      serverUrl: server.url,
+      code: (await server.sync.createEnrollmentCode('Exam room laptop')).code,
+      deviceName: 'Exam room laptop',
+    });
     await signInClinicUsers(aRepos.store.sqlite);
     a = device(clinic.session);
 
@@ -80,8 +88,14 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     store.close();
     const sb = new Session({ dbFile: file, resourcesDir });
     await sb.unlock('correct horse battery staple');
-    beforeEnrollment.b = sb.repos.patients.create(patientInput.parse({ givenName: 'Wren', familyName: 'Castellano', birthDate: '1988-11-30', sex: 'female' }), { userId: docId }).id;
-    await enrollThisDevice(sb.repos.store, sb.repos, { serverUrl: server.url, code: (await server.sync.createEnrollmentCode('Front desk PC')).code, deviceName: 'Front desk PC' });
+    beforeEnrollment.b = sb.repos.patients.create(patientInput.parse({ givenName: 'Wren', familyName: 'Castellano', birthDate: '1988-11-30', sex: 'female' }), {
+      userId: docId,
+    }).id;
+    await enrollThisDevice(sb.repos.store, sb.repos, {
+      serverUrl: server.url,
+      code: (await server.sync.createEnrollmentCode('Front desk PC')).code,
+      deviceName: 'Front desk PC',
+    });
     await signInClinicUsers(sb.repos.store.sqlite);
     expect((await clientFor(sb.repos.store, sb.repos, () => docId).syncOnce()).error).toBeNull();
     await sb.login(CLINIC.doc.username, CLINIC.doc.password);
@@ -107,7 +121,13 @@ describe('sync conflicts, duplicates and refused changes between two devices and
   });
 
   it('a field conflict is listed on both devices, resolved on one, and shows resolved with the chosen value on the other', async () => {
-    const p = await a.ok<Patient>('patients.create', { givenName: 'Tomas', familyName: 'Ferreira-Lind', birthDate: '1990-01-15', sex: 'male', phone: '555-0200' });
+    const p = await a.ok<Patient>('patients.create', {
+      givenName: 'Tomas',
+      familyName: 'Ferreira-Lind',
+      birthDate: '1990-01-15',
+      sex: 'male',
+      phone: '555-0200',
+    });
     await a.sync();
     await b.sync();
     // A pull bumps the local version of a row: editors re-read before editing, as the screen does.
@@ -121,7 +141,17 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     expect(listA).toHaveLength(1);
     expect(listB.map((c) => c.id)).toEqual(listA.map((c) => c.id));
     const conflict = listA[0]!;
-    expect(conflict).toMatchObject({ kind: 'field', status: 'open', entity: 'patient', entityLabel: 'Demographics', field: 'phone', fieldLabel: 'Phone', patientName: 'Ferreira-Lind, Tomas', mayResolve: true, hidden: false });
+    expect(conflict).toMatchObject({
+      kind: 'field',
+      status: 'open',
+      entity: 'patient',
+      entityLabel: 'Demographics',
+      field: 'phone',
+      fieldLabel: 'Phone',
+      patientName: 'Ferreira-Lind, Tomas',
+      mayResolve: true,
+      hidden: false,
+    });
     expect(conflict.values.map((v) => v.value).sort()).toEqual(['555-1111', '555-2222']);
     expect(conflict.values.filter((v) => v.shown)).toHaveLength(1);
     expect(conflict.values.every((v) => v.author === 'Dr. Gregory House' && v.at !== null)).toBe(true);
@@ -160,7 +190,10 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     await syncAll();
     const [conflict] = await a.ok<ConflictView[]>('sync.conflicts.list', { patientId: p.id });
     expect(conflict).toMatchObject({ field: 'email', fieldLabel: 'Email' });
-    expect(await a.call('sync.conflicts.resolve', { id: conflict!.id, choice: { value: 'not an address' } })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Email: email is not valid' } });
+    expect(await a.call('sync.conflicts.resolve', { id: conflict!.id, choice: { value: 'not an address' } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: 'Email: email is not valid' },
+    });
     const done = await a.ok<ConflictView>('sync.conflicts.resolve', { id: conflict!.id, choice: { value: 'bo@clinic.example' } });
     expect(done).toMatchObject({ status: 'resolved', resolution: 'kept "bo@clinic.example"' });
     await a.sync();
@@ -171,14 +204,37 @@ describe('sync conflicts, duplicates and refused changes between two devices and
   it("a signed note's text is not changed by a resolution: the conflict is dismissed after an addendum", async () => {
     const p = await a.ok<Patient>('patients.create', { givenName: 'Ada', familyName: 'Brennholt', birthDate: '1966-06-06', sex: 'female' });
     const templates = await a.ok<{ templates: { id: string; sections: { fields: { id: string; kind: string; required?: boolean }[] }[] }[] }>('templates.list');
-    const required = templates.templates.find((x) => x.id === 'primary-care-soap')!.sections.flatMap((s) => s.fields).filter((f) => f.required && (f.kind === 'text' || f.kind === 'textarea'));
+    const required = templates.templates
+      .find((x) => x.id === 'primary-care-soap')!
+      .sections.flatMap((s) => s.fields)
+      .filter((f) => f.required && (f.kind === 'text' || f.kind === 'textarea'));
     const content = (who: string): Record<string, string> => Object.fromEntries(required.map((f) => [f.id, `Synthetic ${f.id} (${who})`]));
-    const draft = await a.ok<{ id: string; version: number }>('notes.saveDraft', { patientId: p.id, templateId: 'primary-care-soap', title: 'SOAP note', content: content('first') });
+    const draft = await a.ok<{ id: string; version: number }>('notes.saveDraft', {
+      patientId: p.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content: content('first'),
+    });
     await a.sync();
     await b.sync();
-    const versionOf = (d: Device): number => (d.session.repos.store.sqlite.prepare('SELECT version FROM clinical_notes WHERE id = ?').get(draft.id) as { version: number }).version;
-    const onA = await a.ok<{ id: string; version: number }>('notes.saveDraft', { id: draft.id, expectedVersion: versionOf(a), patientId: p.id, templateId: 'primary-care-soap', title: 'SOAP note', content: content('device A') });
-    await b.ok('notes.saveDraft', { id: draft.id, expectedVersion: versionOf(b), patientId: p.id, templateId: 'primary-care-soap', title: 'SOAP note', content: content('device B') });
+    const versionOf = (d: Device): number =>
+      (d.session.repos.store.sqlite.prepare('SELECT version FROM clinical_notes WHERE id = ?').get(draft.id) as { version: number }).version;
+    const onA = await a.ok<{ id: string; version: number }>('notes.saveDraft', {
+      id: draft.id,
+      expectedVersion: versionOf(a),
+      patientId: p.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content: content('device A'),
+    });
+    await b.ok('notes.saveDraft', {
+      id: draft.id,
+      expectedVersion: versionOf(b),
+      patientId: p.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content: content('device B'),
+    });
     await syncAll();
     const [conflict] = await a.ok<ConflictView[]>('sync.conflicts.list', { patientId: p.id });
     expect(conflict).toMatchObject({ entity: 'note', field: 'content', fieldLabel: 'Note text', signedNote: false, mayResolve: true });
@@ -188,8 +244,15 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     await a.ok('notes.sign', { id: draft.id, expectedVersion: version, password: CLINIC.doc.password });
     const [after] = await a.ok<ConflictView[]>('sync.conflicts.list', { patientId: p.id });
     expect(after).toMatchObject({ id: conflict!.id, signedNote: true, mayResolve: false, mayDismiss: true });
-    expect(await a.call('sync.conflicts.resolve', { id: conflict!.id, choice: 0 })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('addendum') as unknown } });
-    await a.ok('notes.addendum', { noteId: draft.id, text: 'The other device recorded: see the second version of the assessment.', password: CLINIC.doc.password });
+    expect(await a.call('sync.conflicts.resolve', { id: conflict!.id, choice: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringContaining('addendum') as unknown },
+    });
+    await a.ok('notes.addendum', {
+      noteId: draft.id,
+      text: 'The other device recorded: see the second version of the assessment.',
+      password: CLINIC.doc.password,
+    });
     const dismissed = await a.ok<ConflictView>('sync.conflicts.dismiss', { id: conflict!.id, reason: 'other version recorded in an addendum' });
     expect(dismissed).toMatchObject({ status: 'dismissed', resolution: 'dismissed: other version recorded in an addendum' });
     expect(a.session.repos.audit.list().map((e) => e.action)).toContain('sync.conflict_dismiss');
@@ -201,7 +264,9 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     const here = await a.ok<Patient>('patients.create', { ...person, phone: '555-0303' });
     const there = await b.ok<Patient>('patients.create', { ...person, email: 'ines@example.org' });
     await syncAll();
-    const [dup] = (await a.ok<ConflictView[]>('sync.conflicts.list', {})).filter((c) => c.kind === 'duplicate_patient' && c.charts.some((x) => x.id === here.id));
+    const [dup] = (await a.ok<ConflictView[]>('sync.conflicts.list', {})).filter(
+      (c) => c.kind === 'duplicate_patient' && c.charts.some((x) => x.id === here.id),
+    );
     expect(dup).toBeDefined();
     expect(dup!.charts.map((x) => x.id).sort()).toEqual([here.id, there.id].sort());
     expect(dup!.charts.find((x) => x.id === there.id)).toMatchObject({ name: 'Duarte, Ines', email: 'ines@example.org', mergedInto: null });
@@ -213,7 +278,10 @@ describe('sync conflicts, duplicates and refused changes between two devices and
     expect(await names(a)).toEqual([here.id, there.id].sort());
     await a.ok('patients.merge', { survivorId: here.id, duplicateId: there.id, conflictId: dup!.id });
     expect(await names(a)).toEqual([here.id]);
-    expect(await a.ok<ChartLinks>('patients.links', { id: here.id })).toMatchObject({ mergedInto: null, mergedHere: [{ id: there.id, mrn: there.mrn, name: 'Duarte, Ines' }] });
+    expect(await a.ok<ChartLinks>('patients.links', { id: here.id })).toMatchObject({
+      mergedInto: null,
+      mergedHere: [{ id: there.id, mrn: there.mrn, name: 'Duarte, Ines' }],
+    });
     expect(await a.ok<ChartLinks>('patients.links', { id: there.id })).toMatchObject({ mergedInto: { id: here.id, mrn: here.mrn }, mergedHere: [] });
     // The merged chart stays whole: it still opens, with everything it had.
     expect((await a.ok<Patient>('patients.get', { id: there.id })).email).toBe('ines@example.org');
@@ -254,29 +322,52 @@ describe('sync conflicts, duplicates and refused changes between two devices and
   it('a change the server refused is listed for review and marked reviewed, never deleted', async () => {
     const repos = a.session.repos;
     const adminId = repos.users.list().find((u) => u.username === CLINIC.admin.username)!.id;
-    const fd = await repos.users.create({ username: FRONT_DESK.username, displayName: 'Fran Desk', role: 'front_desk', password: FRONT_DESK.password }, adminId);
+    const fd = await repos.users.create(
+      { username: FRONT_DESK.username, displayName: 'Fran Desk', role: 'front_desk', password: FRONT_DESK.password },
+      adminId,
+    );
     // The new account reaches the server; then she signs in on this device with the server checking her password.
     await a.ok('sync.now');
     await signInOnServer(repos.store.sqlite, FRONT_DESK.username, FRONT_DESK.password);
     const p = await a.ok<Patient>('patients.create', { givenName: 'Mora', familyName: 'Quist', birthDate: '2002-02-02', sex: 'female' });
     // A device write whose author's role may not write allergies: the clinic server refuses it.
-    repos.allergies.add({ kind: 'allergy', patientId: p.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'], criticality: 'unable_to_assess' }, { userId: fd.id });
+    repos.allergies.add(
+      { kind: 'allergy', patientId: p.id, substance: 'Penicillin', substanceType: 'drug', reactions: ['hives'], criticality: 'unable_to_assess' },
+      { userId: fd.id },
+    );
     const status = await a.ok<SyncStatusView>('sync.now');
     expect(status.quarantined).toBe(1);
 
     const [item] = await a.ok<QuarantineItem[]>('sync.quarantine.list', {});
-    expect(item).toMatchObject({ entity: 'allergy', entityLabel: 'Allergy', patientId: p.id, patientName: 'Quist, Mora', author: 'Fran Desk', reviewed: false, hidden: false });
+    expect(item).toMatchObject({
+      entity: 'allergy',
+      entityLabel: 'Allergy',
+      patientId: p.id,
+      patientName: 'Quist, Mora',
+      author: 'Fran Desk',
+      reviewed: false,
+      hidden: false,
+    });
     expect(item!.reason).toMatch(/^forbidden: a front desk may not change allergy records/);
     expect(item!.values).toEqual(expect.arrayContaining([{ field: 'substance', label: 'Substance', value: 'Penicillin' }]));
 
-    expect(await a.call('sync.quarantine.review', { deviceId: 'some-other-device', seq: item!.seq, note: 'entered by mistake' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const reviewed = await a.ok<QuarantineItem>('sync.quarantine.review', { deviceId: item!.deviceId, seq: item!.seq, note: 'allergy re-entered by the nurse' });
+    expect(await a.call('sync.quarantine.review', { deviceId: 'some-other-device', seq: item!.seq, note: 'entered by mistake' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const reviewed = await a.ok<QuarantineItem>('sync.quarantine.review', {
+      deviceId: item!.deviceId,
+      seq: item!.seq,
+      note: 'allergy re-entered by the nurse',
+    });
     expect(reviewed.reviewed).toBe(true);
     expect(reviewed.reason).toBe(`reviewed: ${item!.reason} — allergy re-entered by the nurse`);
     expect(await a.ok<QuarantineItem[]>('sync.quarantine.list', {})).toEqual([]);
     expect(await a.ok<QuarantineItem[]>('sync.quarantine.list', { includeReviewed: true })).toHaveLength(1);
     expect((await a.ok<SyncStatusView>('sync.status')).quarantined).toBe(0);
-    expect(repos.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE device_id = ? AND seq = ?').get(item!.deviceId, item!.seq)).toEqual({ n: 1 });
+    expect(repos.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE device_id = ? AND seq = ?').get(item!.deviceId, item!.seq)).toEqual({
+      n: 1,
+    });
     expect(repos.audit.list().filter((e) => e.action === 'sync.quarantine_review')).toHaveLength(1);
     await a.sync();
   });
@@ -291,7 +382,10 @@ describe('sync conflicts, duplicates and refused changes between two devices and
       expect(visible.every((c) => c.entity === 'patient')).toBe(true);
       const note = a.session.repos.store.sqlite.prepare("SELECT id FROM sync_conflicts WHERE entity = 'note'").get() as { id: string };
       expect(await a.call('sync.conflicts.dismiss', { id: note.id, reason: 'not mine to settle' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-      expect(await a.call('patients.merge', { survivorId: beforeEnrollment.a, duplicateId: beforeEnrollment.b })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await a.call('patients.merge', { survivorId: beforeEnrollment.a, duplicateId: beforeEnrollment.b })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
       // The status poll counts what this role sees, and does not keep an idle session open.
       const s = await a.ok<SyncStatusView>('sync.status');
       expect(s.conflictsOpen).toBe(0);
@@ -307,7 +401,12 @@ describe('the sync status poll', () => {
     let now = new Date('2026-11-25T09:00:00Z');
     const c = await openClinic(t.dir, () => now);
     try {
-      expect(await c.ok<SyncStatusView>('sync.status')).toMatchObject({ state: 'not_enrolled', serverUrl: null, pending: expect.any(Number) as unknown, conflictsOpen: 0 });
+      expect(await c.ok<SyncStatusView>('sync.status')).toMatchObject({
+        state: 'not_enrolled',
+        serverUrl: null,
+        pending: expect.any(Number) as unknown,
+        conflictsOpen: 0,
+      });
       expect(await c.ok<SyncStatusView>('sync.now')).toMatchObject({ state: 'not_enrolled' });
       for (let minute = 1; minute <= 11; minute++) {
         now = new Date(now.getTime() + 60_000);

@@ -11,7 +11,10 @@ import { signInClinicUsers, startTestServer } from '../helpers/sync-server';
 import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
 
 /** Starts the child and resolves once `ready(line)` says so; the child is then at that point. */
-function child(args: string[], ready: (line: string) => boolean): { proc: ChildProcess; reached: Promise<void>; exited: Promise<number | null>; lines: string[] } {
+function child(
+  args: string[],
+  ready: (line: string) => boolean,
+): { proc: ChildProcess; reached: Promise<void>; exited: Promise<number | null>; lines: string[] } {
   const proc = spawn(process.execPath, ['--import', 'tsx', resolve('test/helpers/sync-until-killed.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
@@ -76,7 +79,8 @@ describe('sync survives SIGKILL at the worst moments', () => {
 
   it('killed after the server committed a push but before the device heard back: nothing is applied twice', async () => {
     const { store, repos } = await open(fileA);
-    for (let i = 0; i < 60; i++) repos.patients.create(patientInput.parse({ givenName: `Ack${i}`, familyName: 'Unheard', birthDate: '1980-02-02' }), { userId: docId });
+    for (let i = 0; i < 60; i++)
+      repos.patients.create(patientInput.parse({ givenName: `Ack${i}`, familyName: 'Unheard', birthDate: '1980-02-02' }), { userId: docId });
     const outboxTotal = (store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
     store.close();
     const changesBefore = await serverCount('SELECT count(*) AS n FROM sync_changes');
@@ -100,7 +104,9 @@ describe('sync survives SIGKILL at the worst moments', () => {
       expect(await serverCount("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Unheard'")).toBe(60);
       const deviceId = again.store.deviceId;
       expect(await serverCount('SELECT count(*) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(outboxTotal);
-      expect(await serverCount('SELECT count(DISTINCT device_seq) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(outboxTotal);
+      expect(await serverCount('SELECT count(DISTINCT device_seq) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(
+        outboxTotal,
+      );
     } finally {
       again.store.close();
     }
@@ -108,7 +114,8 @@ describe('sync survives SIGKILL at the worst moments', () => {
 
   it('killed in the middle of applying a long pull, again and again: resumes, nothing lost or doubled', async () => {
     const a = await open(fileA);
-    for (let i = 0; i < 400; i++) a.repos.patients.create(patientInput.parse({ givenName: `Bulk${i}`, familyName: 'Pulled', birthDate: '1975-05-05' }), { userId: docId });
+    for (let i = 0; i < 400; i++)
+      a.repos.patients.create(patientInput.parse({ givenName: `Bulk${i}`, familyName: 'Pulled', birthDate: '1975-05-05' }), { userId: docId });
     expect((await clientFor(a.store, a.repos, () => docId).syncOnce()).error).toBeNull();
     a.store.close();
     const d = tempDir('cairn-sync-crash-b-');
@@ -132,7 +139,9 @@ describe('sync survives SIGKILL at the worst moments', () => {
       const head = await serverCount('SELECT n FROM sync_counter');
       expect(Number((b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.cursor'").get() as { value: string }).value)).toBe(head);
       const ids = (b.store.sqlite.prepare('SELECT id FROM patients ORDER BY id').all() as { id: string }[]).map((r) => r.id);
-      const serverIds = (await server.db.query<{ entity_id: string }>("SELECT entity_id FROM sync_rows WHERE entity = 'patient' ORDER BY entity_id")).map((r) => r.entity_id);
+      const serverIds = (await server.db.query<{ entity_id: string }>("SELECT entity_id FROM sync_rows WHERE entity = 'patient' ORDER BY entity_id")).map(
+        (r) => r.entity_id,
+      );
       expect(ids).toEqual(serverIds);
       expect(b.store.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {

@@ -31,7 +31,7 @@ describe('sync across Lock and Unlock', () => {
       // As dev:web wires it, with a short interval so the timer fires during the test.
       const sync = new SessionSync(session, () => inProcessRunner(session.repos.store, session.repos, { intervalMs: 100 }));
       const handlers = createHandlers({ session, sync });
-      const call = async <T,>(c: string, i: unknown = {}): Promise<T> => {
+      const call = async <T>(c: string, i: unknown = {}): Promise<T> => {
         const r = await dispatch(handlers, c, i);
         if (!r.ok) throw new Error(`${c}: ${r.error.message}`);
         return r.value as T;

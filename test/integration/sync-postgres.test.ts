@@ -62,13 +62,20 @@ describe('two server processes sharing PostgreSQL', () => {
       const { repos } = devices[i]!;
       const client = clientFor(repos.store, repos, () => docId, { pushBatch: 7 });
       for (let round = 0; round < 12; round++) {
-        for (let k = 0; k < 9; k++) repos.patients.create(patientInput.parse({ givenName: `P${i}x${round}x${k}`, familyName: 'Concurrent', birthDate: '1999-09-09' }), { userId: docId });
+        for (let k = 0; k < 9; k++)
+          repos.patients.create(patientInput.parse({ givenName: `P${i}x${round}x${k}`, familyName: 'Concurrent', birthDate: '1999-09-09' }), { userId: docId });
         const s = await client.pushAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
         void s;
       }
     };
     const token = (devices[0]!.repos.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value;
-    const reader = new HttpTransport(servers[1]!.url, token, () => docId, undefined, () => userSessionTokens(devices[0]!.repos.store.sqlite));
+    const reader = new HttpTransport(
+      servers[1]!.url,
+      token,
+      () => docId,
+      undefined,
+      () => userSessionTokens(devices[0]!.repos.store.sqlite),
+    );
     const seen: number[] = [];
     const gaps: string[] = [];
     let cursor = 0;
@@ -89,7 +96,9 @@ describe('two server processes sharing PostgreSQL', () => {
     const head = Number((await admin.query<{ n: number }>('SELECT n FROM sync_counter'))[0]!.n);
     expect(gaps).toEqual([]);
     expect(seen).toEqual(Array.from({ length: head }, (_, i) => i + 1));
-    expect(Number((await admin.query<{ n: number }>("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Concurrent'"))[0]!.n)).toBe(4 * 12 * 9);
+    expect(
+      Number((await admin.query<{ n: number }>("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Concurrent'"))[0]!.n),
+    ).toBe(4 * 12 * 9);
     for (const d of devices) expect(d.repos.outbox.pending()).toBe(0);
   });
 });

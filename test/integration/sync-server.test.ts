@@ -51,7 +51,13 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
   });
 
   it('a patient registered on one device arrives on the other with its problem list', async () => {
-    const p = await a.ok<{ id: string }>('patients.create', { givenName: 'Mirela', familyName: 'Quennell', birthDate: '1961-04-02', sex: 'female', phone: '555-0101' });
+    const p = await a.ok<{ id: string }>('patients.create', {
+      givenName: 'Mirela',
+      familyName: 'Quennell',
+      birthDate: '1961-04-02',
+      sex: 'female',
+      phone: '555-0101',
+    });
     const first = await syncA.syncOnce();
     expect(first.error).toBeNull();
     expect(first.pushed).toBeGreaterThanOrEqual(1);
@@ -59,13 +65,25 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect(pulled.error).toBeNull();
     expect(b.patients.peek(p.id).familyName).toBe('Quennell');
     // Users came over too: the physician can sign in on the new device.
-    expect(b.users.list().map((u) => u.username).sort()).toEqual(['admin', 'drhouse']);
+    expect(
+      b.users
+        .list()
+        .map((u) => u.username)
+        .sort(),
+    ).toEqual(['admin', 'drhouse']);
   });
 
   it('a written-once row (a vital sign) travels as stored: its outbox entry keeps no copy, the other device gets every column', async () => {
     const p = await a.ok<{ id: string }>('patients.create', { givenName: 'Ilse', familyName: 'Varga', birthDate: '1950-05-05', sex: 'female' });
-    const [reading] = await a.ok<{ id: string }[]>('vitals.record', { patientId: p.id, takenAt: '2026-11-25T08:30:00Z', units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, heartRate: 71 });
-    const entry = aRepos.store.sqlite.prepare("SELECT payload FROM sync_outbox WHERE entity = 'observation' AND entity_id = ?").get(reading!.id) as { payload: string };
+    const [reading] = await a.ok<{ id: string }[]>('vitals.record', {
+      patientId: p.id,
+      takenAt: '2026-11-25T08:30:00Z',
+      units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+      heartRate: 71,
+    });
+    const entry = aRepos.store.sqlite.prepare("SELECT payload FROM sync_outbox WHERE entity = 'observation' AND entity_id = ?").get(reading!.id) as {
+      payload: string;
+    };
     expect(entry.payload).toBe('');
     expect((await syncA.syncOnce()).error).toBeNull();
     expect((await syncB.syncOnce()).error).toBeNull();
@@ -92,7 +110,12 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     const here = aRepos.store.sqlite.prepare(`SELECT ${cols}, lab_message_id FROM observations WHERE patient_id = ?`).get(p.id) as Record<string, unknown>;
     const there = b.store.sqlite.prepare(`SELECT ${cols}, lab_message_id FROM observations WHERE patient_id = ?`).get(p.id) as Record<string, unknown>;
     expect(there).toEqual({ ...here, lab_message_id: null });
-    expect(there).toMatchObject({ lab_notes: '["Specimen hemolyzed"]', lab_order_notes: '["Received 6 hours after collection"]', lab_placer_number: 'PL-77^CAIRN^1.2.3^ISO', value_num: 6.1 });
+    expect(there).toMatchObject({
+      lab_notes: '["Specimen hemolyzed"]',
+      lab_order_notes: '["Received 6 hours after collection"]',
+      lab_placer_number: 'PL-77^CAIRN^1.2.3^ISO',
+      value_num: 6.1,
+    });
     expect(here['lab_message_id']).toEqual(expect.any(String));
   });
 
@@ -100,16 +123,29 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     await a.ok('patients.search', { query: 'quenn' });
     expect((await syncA.syncOnce()).error).toBeNull();
     const local = (aRepos.store.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-    const held = await server.db.query<{ n: number; broken: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE NOT chain_ok)::int AS broken FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId]);
+    const held = await server.db.query<{ n: number; broken: number }>(
+      'SELECT count(*)::int AS n, count(*) FILTER (WHERE NOT chain_ok)::int AS broken FROM audit_entries WHERE device_id = $1',
+      [aRepos.store.deviceId],
+    );
     expect(held[0]).toEqual({ n: local, broken: 0 });
-    const actions = (await server.db.query<{ action: string }>('SELECT action FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId])).map((r) => r.action);
+    const actions = (await server.db.query<{ action: string }>('SELECT action FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId])).map(
+      (r) => r.action,
+    );
     expect(actions).toContain('patient.search');
-    await expect(server.db.query('UPDATE audit_entries SET action = $1 WHERE device_id = $2', ['tampered', aRepos.store.deviceId])).rejects.toThrow(/append-only/);
+    await expect(server.db.query('UPDATE audit_entries SET action = $1 WHERE device_id = $2', ['tampered', aRepos.store.deviceId])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(server.db.query('DELETE FROM audit_entries WHERE device_id = $1', [aRepos.store.deviceId])).rejects.toThrow(/append-only/);
   });
 
   it('two devices changing the same field while apart keep both values in a conflict record', async () => {
-    const p = await a.ok<{ id: string; version: number }>('patients.create', { givenName: 'Tomas', familyName: 'Ferreira-Lind', birthDate: '1990-01-15', sex: 'male', phone: '555-0200' });
+    const p = await a.ok<{ id: string; version: number }>('patients.create', {
+      givenName: 'Tomas',
+      familyName: 'Ferreira-Lind',
+      birthDate: '1990-01-15',
+      sex: 'male',
+      phone: '555-0200',
+    });
     await syncA.syncOnce();
     await syncB.syncOnce();
     const docB = { userId: docId };
@@ -122,7 +158,10 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     await syncA.syncOnce();
     const phoneA = aRepos.patients.peek(p.id).phone;
     expect(b.patients.peek(p.id).phone).toBe(phoneA);
-    const conflicts = aRepos.store.sqlite.prepare("SELECT * FROM sync_conflicts WHERE entity_id = ? AND field = 'phone'").all(p.id) as { values: string; status: string }[];
+    const conflicts = aRepos.store.sqlite.prepare("SELECT * FROM sync_conflicts WHERE entity_id = ? AND field = 'phone'").all(p.id) as {
+      values: string;
+      status: string;
+    }[];
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]!.status).toBe('open');
     expect((JSON.parse(conflicts[0]!.values) as { value: string }[]).map((v) => v.value).sort()).toEqual(['555-1111', '555-2222']);
@@ -163,26 +202,52 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
   it('a change the server refuses (role) is quarantined with its reason, not dropped', async () => {
     const p = b.patients.create(patientInput.parse({ givenName: 'Quin', familyName: 'Tine', birthDate: '1977-07-07', sex: 'male' }), { userId: docId });
     const adminId = b.users.list().find((u) => u.username === 'admin')!.id;
-    b.allergies.add({ kind: 'allergy', patientId: p.id, substance: 'latex', substanceType: 'environment', reactions: [], criticality: 'low' } as never, { userId: adminId });
+    b.allergies.add({ kind: 'allergy', patientId: p.id, substance: 'latex', substanceType: 'environment', reactions: [], criticality: 'low' } as never, {
+      userId: adminId,
+    });
     const r = await syncB.syncOnce();
     expect(r.error).toBeNull();
     expect(r.quarantined).toBe(1);
-    const q = b.store.sqlite.prepare('SELECT entity, quarantined_reason FROM sync_outbox WHERE quarantined_at IS NOT NULL').all() as { entity: string; quarantined_reason: string }[];
+    const q = b.store.sqlite.prepare('SELECT entity, quarantined_reason FROM sync_outbox WHERE quarantined_at IS NOT NULL').all() as {
+      entity: string;
+      quarantined_reason: string;
+    }[];
     expect(q.map((x) => x.entity)).toEqual(['allergy']);
     expect(q[0]!.quarantined_reason).toMatch(/^forbidden: an? admin may not change allergy records/);
     expect(b.outbox.pending()).toBe(0);
   });
 
   it('a pulled change for a column this version does not know is parked, then replayed after an upgrade', async () => {
-    const older = new PullApplier(b.store.sqlite, b.rowAccess, b.clock, (e) => new Set([...b.rowAccess.columnsOf(e)].filter((c) => c !== 'preferred_language')));
-    const p = await a.ok<{ id: string; version: number }>('patients.create', { givenName: 'Nadia', familyName: 'Parkes', birthDate: '1988-08-08', sex: 'female', preferredLanguage: 'pt' });
+    const older = new PullApplier(
+      b.store.sqlite,
+      b.rowAccess,
+      b.clock,
+      (e) => new Set([...b.rowAccess.columnsOf(e)].filter((c) => c !== 'preferred_language')),
+    );
+    const p = await a.ok<{ id: string; version: number }>('patients.create', {
+      givenName: 'Nadia',
+      familyName: 'Parkes',
+      birthDate: '1988-08-08',
+      sex: 'female',
+      preferredLanguage: 'pt',
+    });
     await syncA.syncOnce();
     const deviceToken = (b.store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value;
-    const page = await new HttpTransport(server.url, deviceToken, () => docId, undefined, () => userSessionTokens(b.store.sqlite)).pull(syncB.cursor(), 100);
-    const counts = older.applyPage(page.changes, page.cursor, (n) => b.store.sqlite.prepare("UPDATE meta SET value = ? WHERE key = 'sync.cursor'").run(String(n)));
+    const page = await new HttpTransport(
+      server.url,
+      deviceToken,
+      () => docId,
+      undefined,
+      () => userSessionTokens(b.store.sqlite),
+    ).pull(syncB.cursor(), 100);
+    const counts = older.applyPage(page.changes, page.cursor, (n) =>
+      b.store.sqlite.prepare("UPDATE meta SET value = ? WHERE key = 'sync.cursor'").run(String(n)),
+    );
     expect(counts.parked).toBeGreaterThanOrEqual(1);
     expect(() => b.patients.peek(p.id)).toThrow(/no patient/);
-    expect((b.store.sqlite.prepare('SELECT reason FROM sync_parked').get() as { reason: string }).reason).toMatch(/preferred_language of patient need a newer version/);
+    expect((b.store.sqlite.prepare('SELECT reason FROM sync_parked').get() as { reason: string }).reason).toMatch(
+      /preferred_language of patient need a newer version/,
+    );
     // "Upgraded": the normal applier knows the column, and the next sync replays what was parked.
     expect((await syncB.syncOnce()).error).toBeNull();
     expect(b.patients.peek(p.id).preferredLanguage).toBe('pt');
@@ -190,7 +255,12 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
   });
 
   it('indexes deferred for a long first pull come back, even after a crash before the end', () => {
-    const indexes = (): string[] => (b.store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const indexes = (): string[] =>
+      (
+        b.store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' AND sql IS NOT NULL ORDER BY name").all() as {
+          name: string;
+        }[]
+      ).map((r) => r.name);
     const before = indexes();
     expect(before.length).toBeGreaterThanOrEqual(2);
     new PullApplier(b.store.sqlite, b.rowAccess, b.clock).deferIndexes();
@@ -202,9 +272,16 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
   });
 
   it('refuses a body over 64 MiB with 413 and a message to send smaller batches, while reads need no body check', async () => {
-    const r = await fetch(`${server.url}/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024 * 1024 + 1) });
+    const r = await fetch(`${server.url}/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(64 * 1024 * 1024 + 1),
+    });
     expect(r.status).toBe(413);
-    expect(((await r.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'too_large', message: 'the request body is larger than 64 MiB; send it in smaller batches' });
+    expect(((await r.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: 'too_large',
+      message: 'the request body is larger than 64 MiB; send it in smaller batches',
+    });
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 

@@ -32,14 +32,29 @@ async function rogueDevice(server: Server): Promise<{ token: string; deviceId: s
   const { code } = await server.sync.createEnrollmentCode('Mallory laptop');
   const deviceId = newId();
   // It even brings an administrator of its own at enrollment.
-  const forged = { id: newId(), username: 'mallory', display_name: 'Mallory', role: 'admin', password_hash: await hashPassword('mallory chose this password'), disabled: 0 };
+  const forged = {
+    id: newId(),
+    username: 'mallory',
+    display_name: 'Mallory',
+    role: 'admin',
+    password_hash: await hashPassword('mallory chose this password'),
+    disabled: 0,
+  };
   const hlc = HLC(Date.now());
-  const r = await post(`${server.url}/sync/enroll`, { code, deviceId, deviceName: 'Mallory laptop', users: [{ fields: forged, clocks: Object.fromEntries(Object.keys(forged).map((k) => [k, hlc])) }] });
+  const r = await post(`${server.url}/sync/enroll`, {
+    code,
+    deviceId,
+    deviceName: 'Mallory laptop',
+    users: [{ fields: forged, clocks: Object.fromEntries(Object.keys(forged).map((k) => [k, hlc])) }],
+  });
   expect(r.status).toBe(200);
   return { token: String(r.json['token']), deviceId };
 }
 
-function pushBody(seq: number, m: { entity: string; id: string; op: 'insert' | 'update'; authorId: string; fields: Record<string, string | number | null> }): unknown {
+function pushBody(
+  seq: number,
+  m: { entity: string; id: string; op: 'insert' | 'update'; authorId: string; fields: Record<string, string | number | null> },
+): unknown {
   const hlc = HLC(Date.now());
   return { protocol: PROTOCOL_VERSION, schemaVersion: 15, clientTime: Date.now(), mutations: [{ seq, ...m, hlc, patientId: null, base: {} }], audit: [] };
 }
@@ -62,11 +77,15 @@ describe('the clinic server believes only what it issued', () => {
     await clinic.ok('session.logout');
     await clinic.ok('session.login', CLINIC.admin);
     adminId = clinic.session.repos.users.list().find((u) => u.username === CLINIC.admin.username)!.id;
-    nurseId = (await clinic.ok<{ id: string }>('users.create', { username: NURSE.username, displayName: 'Nina Nurse', role: 'nurse', password: NURSE.password })).id;
+    nurseId = (
+      await clinic.ok<{ id: string }>('users.create', { username: NURSE.username, displayName: 'Nina Nurse', role: 'nurse', password: NURSE.password })
+    ).id;
     await clinic.ok('users.disable', { username: NURSE.username });
     const s = await clientFor(clinic.session.repos.store, clinic.session.repos, () => adminId).syncOnce();
     expect(s.error).toBeNull();
-    const [nina] = await server.db.query<{ data: { role: string; disabled: unknown } }>("SELECT data FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [nurseId]);
+    const [nina] = await server.db.query<{ data: { role: string; disabled: unknown } }>("SELECT data FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [
+      nurseId,
+    ]);
     expect(nina?.data.role).toBe('nurse');
   });
   afterAll(async () => {
@@ -78,10 +97,16 @@ describe('the clinic server believes only what it issued', () => {
   it('refuses a rogue device that makes a disabled nurse an enabled administrator as cli:mallory', async () => {
     const rogue = await rogueDevice(server);
     const headers = { authorization: `Bearer ${rogue.token}`, [USER_HEADER]: 'cli:mallory' };
-    const r = await post(`${server.url}/sync/push`, pushBody(1, { entity: 'user', id: nurseId, op: 'update', authorId: 'cli:mallory', fields: { role: 'admin', disabled: 0 } }), headers);
+    const r = await post(
+      `${server.url}/sync/push`,
+      pushBody(1, { entity: 'user', id: nurseId, op: 'update', authorId: 'cli:mallory', fields: { role: 'admin', disabled: 0 } }),
+      headers,
+    );
     expect(r.status).toBe(200);
     expect(r.json['results']).toMatchObject([{ status: 'rejected', code: 'not_operator' }]);
-    const [nina] = await server.db.query<{ data: { role: string; disabled: unknown } }>("SELECT data FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [nurseId]);
+    const [nina] = await server.db.query<{ data: { role: string; disabled: unknown } }>("SELECT data FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [
+      nurseId,
+    ]);
     expect(nina!.data.role).toBe('nurse');
     expect([true, 1]).toContain(nina!.data.disabled);
     // The administrator it brought at enrollment was not taken in.
@@ -91,16 +116,29 @@ describe('the clinic server believes only what it issued', () => {
   it('refuses a change authored in the name of a real administrator who never signed in on that device', async () => {
     const rogue = await rogueDevice(server);
     const newAdmin = newId();
-    const fields = { id: newAdmin, username: 'mallory2', display_name: 'Mallory Two', role: 'admin', password_hash: await hashPassword('another chosen password'), disabled: 0 };
-    const r = await post(`${server.url}/sync/push`, pushBody(1, { entity: 'user', id: newAdmin, op: 'insert', authorId: adminId, fields }), { authorization: `Bearer ${rogue.token}`, [USER_HEADER]: adminId });
+    const fields = {
+      id: newAdmin,
+      username: 'mallory2',
+      display_name: 'Mallory Two',
+      role: 'admin',
+      password_hash: await hashPassword('another chosen password'),
+      disabled: 0,
+    };
+    const r = await post(`${server.url}/sync/push`, pushBody(1, { entity: 'user', id: newAdmin, op: 'insert', authorId: adminId, fields }), {
+      authorization: `Bearer ${rogue.token}`,
+      [USER_HEADER]: adminId,
+    });
     expect(r.json['results']).toMatchObject([{ status: 'rejected', code: 'author_not_signed_in' }]);
     expect(await server.db.query("SELECT 1 FROM sync_rows WHERE entity = 'user' AND entity_id = $1", [newAdmin])).toHaveLength(0);
     // A made-up session token is no better than none.
-    const r2 = await post(`${server.url}/sync/push`, pushBody(2, { entity: 'user', id: newAdmin, op: 'insert', authorId: adminId, fields }), { authorization: `Bearer ${rogue.token}`, [SESSIONS_HEADER]: 'A'.repeat(43) });
+    const r2 = await post(`${server.url}/sync/push`, pushBody(2, { entity: 'user', id: newAdmin, op: 'insert', authorId: adminId, fields }), {
+      authorization: `Bearer ${rogue.token}`,
+      [SESSIONS_HEADER]: 'A'.repeat(43),
+    });
     expect(r2.json['results']).toMatchObject([{ status: 'rejected', code: 'author_not_signed_in' }]);
   });
 
-  it('answers no pull, and so no password hash, to a pull made in another user\'s name', async () => {
+  it("answers no pull, and so no password hash, to a pull made in another user's name", async () => {
     const rogue = await rogueDevice(server);
     for (const user of ['cli:nina', nurseId, adminId]) {
       const res = await fetch(`${server.url}/sync/pull?cursor=0&limit=100`, { headers: { authorization: `Bearer ${rogue.token}`, [USER_HEADER]: user } });
@@ -127,9 +165,17 @@ describe('the clinic server believes only what it issued', () => {
       const device = (store.sqlite.prepare("SELECT value FROM meta WHERE key = 'sync.device_token'").get() as { value: string }).value;
       const sessions = Object.values(userSessionTokens(store.sqlite)).join(',');
       const headers = { authorization: `Bearer ${device}`, [SESSIONS_HEADER]: sessions, [USER_HEADER]: nurseId };
-      const promote = await post(`${server.url}/sync/push`, pushBody(1, { entity: 'user', id: nurseId, op: 'update', authorId: nurseId, fields: { role: 'admin' } }), headers);
+      const promote = await post(
+        `${server.url}/sync/push`,
+        pushBody(1, { entity: 'user', id: nurseId, op: 'update', authorId: nurseId, fields: { role: 'admin' } }),
+        headers,
+      );
       expect(promote.json['results']).toMatchObject([{ status: 'rejected', code: 'forbidden' }]);
-      const asAdmin = await post(`${server.url}/sync/push`, pushBody(2, { entity: 'user', id: nurseId, op: 'update', authorId: adminId, fields: { role: 'admin' } }), headers);
+      const asAdmin = await post(
+        `${server.url}/sync/push`,
+        pushBody(2, { entity: 'user', id: nurseId, op: 'update', authorId: adminId, fields: { role: 'admin' } }),
+        headers,
+      );
       expect(asAdmin.json['results']).toMatchObject([{ status: 'rejected', code: 'author_not_signed_in' }]);
       // With her own session she may pull (the device needs the accounts for offline sign-in).
       const pulled = await fetch(`${server.url}/sync/pull?cursor=0&limit=5`, { headers });
@@ -140,7 +186,7 @@ describe('the clinic server believes only what it issued', () => {
     }
   });
 
-  it('keeps a device\'s changes by a user without a server session waiting on the device, in order, instead of losing them', async () => {
+  it("keeps a device's changes by a user without a server session waiting on the device, in order, instead of losing them", async () => {
     const d = tempDir('cairn-sync-trust-c-');
     const { store } = await newStore(d.dir);
     try {
@@ -188,7 +234,10 @@ describe('the clinic server believes only what it issued', () => {
     expect(burst.every((r) => r.status >= 400)).toBe(true);
     // At most five were ever checked against the hash; the rest were refused as locked or over the rate.
     expect(burst.filter((r) => r.json['error'] && (r.json['error'] as { code: string }).code === 'bad_credentials').length).toBeLessThanOrEqual(5);
-    const [lock] = await server.db.query<{ failures: number; locked_until: Date | null }>('SELECT failures, locked_until FROM user_lockouts l JOIN sync_rows u ON u.entity_id = l.user_id WHERE u.data->>\'username\' = $1', [CLINIC.doc.username]);
+    const [lock] = await server.db.query<{ failures: number; locked_until: Date | null }>(
+      "SELECT failures, locked_until FROM user_lockouts l JOIN sync_rows u ON u.entity_id = l.user_id WHERE u.data->>'username' = $1",
+      [CLINIC.doc.username],
+    );
     expect(lock!.failures).toBeGreaterThanOrEqual(5);
     expect(lock!.locked_until).not.toBeNull();
     // The right password from another (real) device is refused too: the lock is the account's, not the device's.
@@ -199,7 +248,12 @@ describe('the clinic server believes only what it issued', () => {
   });
 
   it('refuses an unauthenticated 60 MB body before reading it', async () => {
-    const big = JSON.stringify({ code: 'AAAAA-AAAAA', deviceId: 'x', deviceName: 'y', users: [{ fields: { id: 'x', pad: 'x'.repeat(60 * 1024 * 1024) }, clocks: {} }] });
+    const big = JSON.stringify({
+      code: 'AAAAA-AAAAA',
+      deviceId: 'x',
+      deviceName: 'y',
+      users: [{ fields: { id: 'x', pad: 'x'.repeat(60 * 1024 * 1024) }, clocks: {} }],
+    });
     for (const path of ['/sync/enroll', '/sync/sessions']) {
       const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
       expect(res.status).toBe(413);
@@ -233,10 +287,14 @@ describe('sign-in lockout on the device', () => {
     try {
       await clinic.ok('session.logout');
       for (let burst = 0; burst < 3; burst++) {
-        const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => clinic.call('session.login', { username: CLINIC.doc.username, password: `wrong password ${burst}-${i}` })));
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => clinic.call('session.login', { username: CLINIC.doc.username, password: `wrong password ${burst}-${i}` })),
+        );
         expect(answers.every((a) => !a.ok)).toBe(true);
       }
-      const row = clinic.session.repos.store.sqlite.prepare('SELECT failed_attempts AS n, locked_until AS until FROM users WHERE username = ?').get(CLINIC.doc.username) as { n: number; until: string | null };
+      const row = clinic.session.repos.store.sqlite
+        .prepare('SELECT failed_attempts AS n, locked_until AS until FROM users WHERE username = ?')
+        .get(CLINIC.doc.username) as { n: number; until: string | null };
       expect(row.n).toBeGreaterThanOrEqual(5);
       expect(row.until).not.toBeNull();
       const right = await clinic.call('session.login', CLINIC.doc);

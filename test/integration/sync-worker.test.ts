@@ -25,7 +25,13 @@ describe('the sync worker thread', () => {
     const dbFile = clinic.session.repos.store.file;
     clinic.session.close();
     const { store, key } = await unlockDatabase(dbFile, CLINIC.passphrase, { resourcesDir });
-    const worker = new WorkerSyncController(resolve('test/helpers/ts-worker.mjs'), { dbFile, keyHex: key.toString('hex'), resourcesDir, intervalMs: 3_600_000, tsEntry: pathToFileURL(resolve('electron/services/sync/sync.worker.ts')).href });
+    const worker = new WorkerSyncController(resolve('test/helpers/ts-worker.mjs'), {
+      dbFile,
+      keyHex: key.toString('hex'),
+      resourcesDir,
+      intervalMs: 3_600_000,
+      tsEntry: pathToFileURL(resolve('electron/services/sync/sync.worker.ts')).href,
+    });
     try {
       const repos = createRepos(store);
       const p = repos.patients.create(patientInput.parse({ givenName: 'Wren', familyName: 'Threadgill', birthDate: '1993-03-03' }), { userId: docId });
@@ -40,7 +46,8 @@ describe('the sync worker thread', () => {
       expect(rows).toHaveLength(1);
       // The same worker takes the automatic backup (the first one at start, then daily).
       const backups = join(dirname(dbFile), 'backups');
-      for (let i = 0; i < 100 && !(existsSync(backups) && readdirSync(backups).some((f) => f.endsWith('.cairnbak'))); i++) await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 100 && !(existsSync(backups) && readdirSync(backups).some((f) => f.endsWith('.cairnbak'))); i++)
+        await new Promise((r) => setTimeout(r, 200));
       expect(readdirSync(backups).filter((f) => f.endsWith('.cairnbak'))).toHaveLength(1);
       // Offline: the status says so and the change waits.
       await server.stop();

@@ -32,8 +32,14 @@ describe('disabling users and resetting passwords through the channels', () => {
     expect(await c.ok('users.disable', { username: CLINIC.doc.username })).toMatchObject({ username: CLINIC.doc.username, role: 'physician', disabled: true });
     expect(await c.ok('users.list')).toEqual(expect.arrayContaining([expect.objectContaining({ username: CLINIC.doc.username, disabled: true })]));
     await c.ok('session.logout');
-    expect(await c.call('session.login', CLINIC.doc)).toMatchObject({ ok: false, error: { code: 'account_disabled', message: 'this account is disabled: ask an administrator to enable it' } });
-    expect(await c.call('session.login', { username: CLINIC.doc.username, password: 'a wrong guess!' })).toMatchObject({ ok: false, error: { code: 'bad_credentials', message: 'user name or password is not right' } });
+    expect(await c.call('session.login', CLINIC.doc)).toMatchObject({
+      ok: false,
+      error: { code: 'account_disabled', message: 'this account is disabled: ask an administrator to enable it' },
+    });
+    expect(await c.call('session.login', { username: CLINIC.doc.username, password: 'a wrong guess!' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_credentials', message: 'user name or password is not right' },
+    });
     await c.ok('session.login', CLINIC.admin);
     expect(await c.ok('users.enable', { username: CLINIC.doc.username })).toMatchObject({ disabled: false });
     await c.ok('session.logout');
@@ -52,14 +58,25 @@ describe('disabling users and resetting passwords through the channels', () => {
       expect(code(await call('session.login', CLINIC.doc))).toBe('ok');
       expect(code(await call('patients.search', { query: 'x' }))).toBe('ok');
       await c.ok('users.disable', { username: CLINIC.doc.username });
-      expect(await call('patients.search', { query: 'x' })).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: 'your account was disabled by an administrator: you were signed out' } });
+      expect(await call('patients.search', { query: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated', message: 'your account was disabled by an administrator: you were signed out' },
+      });
       expect(await call('session.status')).toMatchObject({ ok: true, value: { state: 'unlocked', user: null } });
       await c.ok('users.enable', { username: CLINIC.doc.username });
 
       expect(code(await call('session.login', CLINIC.doc))).toBe('ok');
       await c.ok('users.resetPassword', { username: CLINIC.doc.username, password: 'a fresh password 2' });
-      expect(await call('patients.search', { query: 'x' })).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: 'your password was reset: sign in with the new password' } });
-      expect(c.session.repos.audit.list().filter((e) => e.action === 'session.revoked').map((e) => e.detail)).toEqual(['account disabled', 'password reset']);
+      expect(await call('patients.search', { query: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated', message: 'your password was reset: sign in with the new password' },
+      });
+      expect(
+        c.session.repos.audit
+          .list()
+          .filter((e) => e.action === 'session.revoked')
+          .map((e) => e.detail),
+      ).toEqual(['account disabled', 'password reset']);
     } finally {
       other.close();
     }
@@ -68,13 +85,27 @@ describe('disabling users and resetting passwords through the channels', () => {
   it('resets a password: the old one stops working, the new one works, and the lockout is cleared', async () => {
     await c.ok('session.logout');
     for (let i = 0; i < 6; i++) await c.call('session.login', { username: CLINIC.doc.username, password: 'wrong password!' });
-    expect(await c.call('session.login', { username: CLINIC.doc.username, password: 'a fresh password 2' })).toMatchObject({ ok: false, error: { message: /too many failed sign-ins/ } });
+    expect(await c.call('session.login', { username: CLINIC.doc.username, password: 'a fresh password 2' })).toMatchObject({
+      ok: false,
+      error: { message: /too many failed sign-ins/ },
+    });
     await c.ok('session.login', CLINIC.admin);
     // The password policy applies.
-    expect(await c.call('users.resetPassword', { username: CLINIC.doc.username, password: 'short' })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'password' }] } });
-    expect(await c.call('users.resetPassword', { username: CLINIC.doc.username, password: 'password123' })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'password', message: /too common/ } ] } });
-    expect(await c.call('users.resetPassword', { username: 'nobody', password: 'a good new password' })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'no user named "nobody"' } });
-    expect(await c.ok('users.resetPassword', { username: CLINIC.doc.username, password: 'the third password' })).toMatchObject({ username: CLINIC.doc.username });
+    expect(await c.call('users.resetPassword', { username: CLINIC.doc.username, password: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'password' }] },
+    });
+    expect(await c.call('users.resetPassword', { username: CLINIC.doc.username, password: 'password123' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'password', message: /too common/ }] },
+    });
+    expect(await c.call('users.resetPassword', { username: 'nobody', password: 'a good new password' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'no user named "nobody"' },
+    });
+    expect(await c.ok('users.resetPassword', { username: CLINIC.doc.username, password: 'the third password' })).toMatchObject({
+      username: CLINIC.doc.username,
+    });
     expect(c.session.repos.audit.list().at(-1)).toMatchObject({ action: 'user.password_reset', detail: `${CLINIC.doc.username}; lockout cleared` });
     await c.ok('session.logout');
     expect(code(await c.call('session.login', { username: CLINIC.doc.username, password: 'a fresh password 2' }))).toBe('bad_credentials');
@@ -87,7 +118,10 @@ describe('disabling users and resetting passwords through the channels', () => {
   });
 
   it('protects the last active administrator and refuses disabling oneself; only administrators may do any of it', async () => {
-    expect(await c.call('users.disable', { username: CLINIC.admin.username })).toMatchObject({ ok: false, error: { code: 'conflict', message: 'you cannot disable your own account: ask another administrator' } });
+    expect(await c.call('users.disable', { username: CLINIC.admin.username })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'you cannot disable your own account: ask another administrator' },
+    });
     await c.ok('users.create', { username: 'second-admin', displayName: 'Second Admin', role: 'admin', password: 'maple orbit 29' });
     await c.ok('session.logout');
     await c.ok('session.login', { username: 'second-admin', password: 'maple orbit 29' });
@@ -97,7 +131,10 @@ describe('disabling users and resetting passwords through the channels', () => {
     try {
       await other.unlock(CLINIC.passphrase);
       other.actAsOperator('cli:test');
-      expect(await dispatch(createHandlers({ session: other }), 'users.disable', { username: 'second-admin' })).toMatchObject({ ok: false, error: { code: 'conflict', message: 'second-admin is the last active administrator: enable or add another administrator first' } });
+      expect(await dispatch(createHandlers({ session: other }), 'users.disable', { username: 'second-admin' })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: 'second-admin is the last active administrator: enable or add another administrator first' },
+      });
     } finally {
       other.close();
     }
@@ -115,7 +152,11 @@ describe('cairn users disable | enable | reset-password (the CLI as a child proc
   const db = join(t.dir, 'clinic.cairn');
   const env = { ...process.env, CAIRN_PASSPHRASE: 'cli users passphrase', CAIRN_ADMIN_PASSWORD: 'cli admin password' };
   const cairn = (args: string[], extra: Record<string, string> = {}): { code: number; out: string; err: string } => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], { env: { ...env, ...extra }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
   };
   /** Signs in through the real dispatcher in this process, as the desktop app would. */
@@ -132,7 +173,10 @@ describe('cairn users disable | enable | reset-password (the CLI as a child proc
 
   beforeAll(() => {
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
-    expect(cairn(['users', 'add', '--db', db, '--username', 'drgray', '--name', 'Dr. Gray', '--role', 'physician'], { CAIRN_USER_PASSWORD: 'physician pass 1' }).code).toBe(0);
+    expect(
+      cairn(['users', 'add', '--db', db, '--username', 'drgray', '--name', 'Dr. Gray', '--role', 'physician'], { CAIRN_USER_PASSWORD: 'physician pass 1' })
+        .code,
+    ).toBe(0);
   });
   afterAll(() => t.cleanup());
 
@@ -156,18 +200,43 @@ describe('cairn users disable | enable | reset-password (the CLI as a child proc
 
   it('refuses with one line on stderr and a non-zero exit', () => {
     const cases: [string[], Record<string, string>, number, string][] = [
-      [['users', 'disable', '--db', db, '--username', 'alice'], {}, 1, 'cairn: alice is the last active administrator: enable or add another administrator first'],
+      [
+        ['users', 'disable', '--db', db, '--username', 'alice'],
+        {},
+        1,
+        'cairn: alice is the last active administrator: enable or add another administrator first',
+      ],
       [['users', 'disable', '--db', db, '--username', 'nobody'], {}, 1, 'cairn: no user named "nobody"'],
       [['users', 'reset-password', '--db', db, '--username', 'nobody'], { CAIRN_NEW_PASSWORD: 'brand new pass 43' }, 1, 'cairn: no user named "nobody"'],
-      [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: 'short' }, 1, 'cairn: password: password must be at least 12 characters'],
-      [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: 'Summer2026!!!' }, 1, 'cairn: password is on a list of breached or common passwords (as "summer"'],
-      [['users', 'reset-password', '--db', db, '--username', 'drgray'], { CAIRN_NEW_PASSWORD: '' }, 1, 'cairn: new password for drgray required: set CAIRN_NEW_PASSWORD or run on a terminal to be asked'],
+      [
+        ['users', 'reset-password', '--db', db, '--username', 'drgray'],
+        { CAIRN_NEW_PASSWORD: 'short' },
+        1,
+        'cairn: password: password must be at least 12 characters',
+      ],
+      [
+        ['users', 'reset-password', '--db', db, '--username', 'drgray'],
+        { CAIRN_NEW_PASSWORD: 'Summer2026!!!' },
+        1,
+        'cairn: password is on a list of breached or common passwords (as "summer"',
+      ],
+      [
+        ['users', 'reset-password', '--db', db, '--username', 'drgray'],
+        { CAIRN_NEW_PASSWORD: '' },
+        1,
+        'cairn: new password for drgray required: set CAIRN_NEW_PASSWORD or run on a terminal to be asked',
+      ],
       [['users', 'disable', '--db', db, '--username', 'drgray'], { CAIRN_PASSPHRASE: 'the wrong passphrase' }, 1, 'cairn: wrong passphrase'],
       [['users', 'disable', '--db', db], {}, 2, 'cairn: missing --username (see cairn --help)'],
       [['users', 'enable', '--username', 'drgray'], {}, 2, 'cairn: missing --db (see cairn --help)'],
       [['users', 'disable', '--db', db, '--username', 'drgray', '--force'], {}, 2, 'cairn: unknown option --force (see cairn --help)'],
       [['users', 'delete', '--db', db, '--username', 'drgray'], {}, 2, 'cairn: unknown command "users delete" (see cairn --help)'],
-      [['users', 'disable', '--db', join(t.dir, 'missing.cairn'), '--username', 'drgray'], {}, 1, `cairn: no such database file: ${join(t.dir, 'missing.cairn')}`],
+      [
+        ['users', 'disable', '--db', join(t.dir, 'missing.cairn'), '--username', 'drgray'],
+        {},
+        1,
+        `cairn: no such database file: ${join(t.dir, 'missing.cairn')}`,
+      ],
     ];
     for (const [args, extra, exit, line] of cases) {
       const r = cairn(args, extra);
@@ -179,7 +248,11 @@ describe('cairn users disable | enable | reset-password (the CLI as a child proc
   });
 
   it('keeps `cairn users add` working and lists the new commands in --help', () => {
-    expect(JSON.parse(cairn(['users', 'add', '--db', db, '--username', 'nurse1', '--name', 'N. One', '--role', 'nurse'], { CAIRN_USER_PASSWORD: 'tulip river 17' }).out)).toMatchObject({ username: 'nurse1', role: 'nurse' });
+    expect(
+      JSON.parse(
+        cairn(['users', 'add', '--db', db, '--username', 'nurse1', '--name', 'N. One', '--role', 'nurse'], { CAIRN_USER_PASSWORD: 'tulip river 17' }).out,
+      ),
+    ).toMatchObject({ username: 'nurse1', role: 'nurse' });
     const help = cairn(['--help']).out;
     for (const c of ['users disable', 'users enable', 'users reset-password', 'users add']) expect(help).toContain(`cairn ${c} --db FILE`);
   });

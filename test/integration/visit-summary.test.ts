@@ -34,7 +34,13 @@ describe('the visit summary PDF prints vitals in the units they were typed in', 
       weight: 154,
       height: 70,
     });
-    const note = await c.ok<Note>('notes.saveDraft', { patientId: patient.id, encounterId: visit.id, templateId: 'primary-care-soap', title: 'SOAP note', content: {} });
+    const note = await c.ok<Note>('notes.saveDraft', {
+      patientId: patient.id,
+      encounterId: visit.id,
+      templateId: 'primary-care-soap',
+      title: 'SOAP note',
+      content: {},
+    });
     const pdf = await c.ok<{ base64: string }>('notes.pdf', { id: note.id });
     const lines = pdfLines(Buffer.from(pdf.base64, 'base64'));
     expect(lines).toContain('Vitals');

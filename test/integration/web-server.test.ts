@@ -48,7 +48,10 @@ describe('dev:web HTTP transport guards', () => {
 
   it('answers a good call through the dispatcher', async () => {
     const r = await post(server.port, '/api/session.status', '{}', { host: host(), 'x-cairn-token': token, origin: `http://${host()}` });
-    expect(r).toEqual({ status: 200, json: { ok: true, value: { state: 'uninitialized', user: null, clinicName: null, autoLocked: false, autoLockMinutes: 10 } } });
+    expect(r).toEqual({
+      status: 200,
+      json: { ok: true, value: { state: 'uninitialized', user: null, clinicName: null, autoLocked: false, autoLockMinutes: 10 } },
+    });
   });
 
   it('refuses a missing or wrong token, a foreign Origin and a foreign Host', async () => {
@@ -62,8 +65,13 @@ describe('dev:web HTTP transport guards', () => {
 
   it('answers bad input with a clear error value', async () => {
     const h = { host: host(), 'x-cairn-token': token };
-    expect(await post(server.port, '/api/session.status', '{not json', h)).toMatchObject({ status: 400, json: { ok: false, error: { code: 'invalid_input' } } });
-    expect(await post(server.port, '/api/patients.drop', '{}', h)).toMatchObject({ json: { ok: false, error: { code: 'unknown_channel', message: 'unknown channel "patients.drop"' } } });
+    expect(await post(server.port, '/api/session.status', '{not json', h)).toMatchObject({
+      status: 400,
+      json: { ok: false, error: { code: 'invalid_input' } },
+    });
+    expect(await post(server.port, '/api/patients.drop', '{}', h)).toMatchObject({
+      json: { ok: false, error: { code: 'unknown_channel', message: 'unknown channel "patients.drop"' } },
+    });
     const r = await post(server.port, '/api/patients.search', JSON.stringify({ query: 'x' }), h);
     expect(r).toMatchObject({ json: { ok: false, error: { code: 'not_initialized' } } });
   });
@@ -76,7 +84,11 @@ describe('dev:web survives any request a web page can make', () => {
   it('answers a malformed URL (<img src="http://127.0.0.1:PORT/%E0">) with 400 and keeps serving', async () => {
     // The real dev:web process, serving a page of its own.
     writeFileSync(resolve(t.dir, 'index.html'), '<!doctype html><title>Cairn</title>');
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/web/serve.ts'), '--db', resolve(t.dir, 'web.cairn'), '--port', '0', '--renderer', t.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve('electron/web/serve.ts'), '--db', resolve(t.dir, 'web.cairn'), '--port', '0', '--renderer', t.dir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

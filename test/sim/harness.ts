@@ -79,7 +79,12 @@ async function clinicTemplate(): Promise<Template> {
   const store = openPlainForBenchmark(':memory:', { resourcesDir });
   const repos = createRepos(store);
   const users = [];
-  for (const [username, role] of [['admin', 'admin'], ['drsim', 'physician'], ['nursim', 'nurse'], ['desksim', 'front_desk']] as const) {
+  for (const [username, role] of [
+    ['admin', 'admin'],
+    ['drsim', 'physician'],
+    ['nursim', 'nurse'],
+    ['desksim', 'front_desk'],
+  ] as const) {
     const u = await repos.users.create({ username, displayName: `Sim ${role}`, role, password: `sim password for ${username} 1` }, null);
     users.push({ id: u.id, role });
   }
@@ -179,7 +184,10 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
     const skewMs = Math.round((random() * 13 - 10) * 60_000); // −10 … +3 minutes
     const repos = createRepos(store, { now: () => new Date(simTime + skewMs) });
     const { code } = await sync.createEnrollmentCode(`device ${i}`);
-    const probe = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, { push: () => Promise.reject(new Error('x')), pull: () => Promise.reject(new Error('x')) });
+    const probe = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, {
+      push: () => Promise.reject(new Error('x')),
+      pull: () => Promise.reject(new Error('x')),
+    });
     const users = store.sqlite.transaction(() => probe.usersForEnrollment())();
     const { token, mrnBlock } = await sync.enroll({ code, deviceId: store.deviceId, deviceName: `device ${i}`, users });
     store.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('mrn_block', ?)").run(String(mrnBlock));
@@ -187,7 +195,13 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
     // Every user of the simulation has signed in on every device (the server issues the sessions
     // directly: the simulation studies merging, and a password check per device would only cost time).
     for (const u of tpl.users) saveUserSession(store.sqlite, u.id, await sync.sessions.issue(store.deviceId, u.id));
-    const transport = new HttpTransport('http://clinic.sim', token, () => device.user.id, net.fetchFor(() => device), () => userSessionTokens(store.sqlite));
+    const transport = new HttpTransport(
+      'http://clinic.sim',
+      token,
+      () => device.user.id,
+      net.fetchFor(() => device),
+      () => userSessionTokens(store.sqlite),
+    );
     device.client = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, transport, { pushBatch: 50, pullPage: 100 });
     devices.push(device);
   }
@@ -219,7 +233,10 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
       } else {
         const patients = d.store.sqlite.prepare('SELECT id FROM patients WHERE deleted_at IS NULL').all() as { id: string }[];
         if (patients.length === 0 || r < 0.36) {
-          d.repos.patients.create({ givenName: pick(GIVEN), familyName: pick(FAMILY), birthDate: pick(BIRTH), sex: 'unknown', identifiers: [] } as never, actor);
+          d.repos.patients.create(
+            { givenName: pick(GIVEN), familyName: pick(FAMILY), birthDate: pick(BIRTH), sex: 'unknown', identifiers: [] } as never,
+            actor,
+          );
         } else {
           const patientId = pick(patients).id;
           const w = random();
@@ -243,20 +260,46 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
               const a = pick(allergies);
               d.repos.allergies.changeStatus({ id: a.id, expectedVersion: a.version, status: pick(['active', 'inactive', 'resolved'] as const) }, actor);
             } else {
-              d.repos.allergies.add(allergyAdd.parse({ kind: 'allergy', patientId, substance: pick(['penicillin', 'peanut', 'latex']), substanceType: 'drug' }), actor);
+              d.repos.allergies.add(
+                allergyAdd.parse({ kind: 'allergy', patientId, substance: pick(['penicillin', 'peanut', 'latex']), substanceType: 'drug' }),
+                actor,
+              );
             }
           } else if (w < 0.75) {
-            d.repos.vitals.record({ ...vitalsInput.parse({ takenAt: new Date(simTime).toISOString(), units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' }, heartRate: 50 + Math.floor(random() * 60) }), patientId }, actor);
+            d.repos.vitals.record(
+              {
+                ...vitalsInput.parse({
+                  takenAt: new Date(simTime).toISOString(),
+                  units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
+                  heartRate: 50 + Math.floor(random() * 60),
+                }),
+                patientId,
+              },
+              actor,
+            );
           } else {
             const drafts = d.repos.notes.list({ patientId }).filter((n) => n.status === 'draft');
             if (drafts.length > 0 && random() < 0.7) {
               const n = pick(drafts);
               if (noteOwner.get(n.id) === d.idx && d.user.role === 'physician' && random() < 0.4) {
-                d.repos.notes.saveDraft({ id: n.id, expectedVersion: n.version, patientId, templateId: 'primary-care-soap', title: n.title, content: signable }, actor);
+                d.repos.notes.saveDraft(
+                  { id: n.id, expectedVersion: n.version, patientId, templateId: 'primary-care-soap', title: n.title, content: signable },
+                  actor,
+                );
                 const fresh = d.repos.notes.get(n.id);
                 d.repos.notes.sign(n.id, fresh.version, actor);
               } else {
-                d.repos.notes.saveDraft({ id: n.id, expectedVersion: n.version, patientId, templateId: 'primary-care-soap', title: `Visit note ${Math.floor(random() * 100)}`, content: { 'chief-complaint': `complaint ${Math.floor(random() * 1000)}` } }, actor);
+                d.repos.notes.saveDraft(
+                  {
+                    id: n.id,
+                    expectedVersion: n.version,
+                    patientId,
+                    templateId: 'primary-care-soap',
+                    title: `Visit note ${Math.floor(random() * 100)}`,
+                    content: { 'chief-complaint': `complaint ${Math.floor(random() * 1000)}` },
+                  },
+                  actor,
+                );
               }
             } else {
               const n = d.repos.notes.saveDraft({ patientId, templateId: 'primary-care-soap', title: 'Visit note', content: {} }, actor);
@@ -299,7 +342,11 @@ export async function runSim(server: SimServer, o: SimOptions): Promise<SimRepor
 // ---------------------------------------------------------------- the properties
 
 function canonical(fields: Fields): string {
-  return JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  return JSON.stringify(
+    Object.keys(fields)
+      .sort()
+      .map((k) => [k, fields[k]]),
+  );
 }
 
 async function serverRows(server: SimServer): Promise<Map<string, string>> {
@@ -321,19 +368,44 @@ async function checkConvergence(server: SimServer, devices: Device[], report: Si
   report.conflicts = [...truth.keys()].filter((k) => k.startsWith('sync_conflict/')).length;
   for (const d of devices) {
     const parked = (d.store.sqlite.prepare('SELECT count(*) AS n FROM sync_parked').get() as { n: number }).n;
-    if (parked > 0) violation(`device ${d.idx} parked ${parked} changes: ${JSON.stringify(d.store.sqlite.prepare('SELECT reason FROM sync_parked LIMIT 1').get())}`);
+    if (parked > 0)
+      violation(`device ${d.idx} parked ${parked} changes: ${JSON.stringify(d.store.sqlite.prepare('SELECT reason FROM sync_parked LIMIT 1').get())}`);
     if (parked > 0 && process.env['CAIRN_SIM_DEBUG']) {
       for (const r of d.store.sqlite.prepare('SELECT change FROM sync_parked').all() as { change: string }[]) console.log('PARKED', r.change.slice(0, 600));
       const c = JSON.parse((d.store.sqlite.prepare('SELECT change FROM sync_parked LIMIT 1').get() as { change: string }).change) as { id: string };
-      console.log('LOCAL', JSON.stringify(d.store.sqlite.prepare('SELECT status, signed_at, title, substr(content,1,80) AS c, version FROM clinical_notes WHERE id = ?').get(c.id)));
-      console.log('OUTBOX', JSON.stringify(d.store.sqlite.prepare('SELECT seq, server_seq, quarantined_reason, substr(payload,1,200) AS p FROM sync_outbox WHERE entity_id = ?').all(c.id)));
+      console.log(
+        'LOCAL',
+        JSON.stringify(
+          d.store.sqlite.prepare('SELECT status, signed_at, title, substr(content,1,80) AS c, version FROM clinical_notes WHERE id = ?').get(c.id),
+        ),
+      );
+      console.log(
+        'OUTBOX',
+        JSON.stringify(
+          d.store.sqlite.prepare('SELECT seq, server_seq, quarantined_reason, substr(payload,1,200) AS p FROM sync_outbox WHERE entity_id = ?').all(c.id),
+        ),
+      );
     }
     report.quarantined += (d.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NOT NULL').get() as { n: number }).n;
     const mine = deviceRows(d);
     for (const [k, v] of truth) {
       if (mine.get(k) === v) continue;
       violation(`device ${d.idx} differs from the server on ${k}: ${mine.has(k) ? 'different values' : 'missing'}`);
-      if (process.env['CAIRN_SIM_DEBUG'] && mine.has(k)) console.log('SERVER', v.slice(0, 900), '\nDEVICE', mine.get(k)!.slice(0, 900), '\nOUTBOX', JSON.stringify(d.store.sqlite.prepare('SELECT seq, server_seq, quarantined_reason, hlc, substr(payload,1,300) AS p FROM sync_outbox WHERE entity_id = ?').all(k.split('/')[1])), '\nSTATE', JSON.stringify(d.store.sqlite.prepare('SELECT clocks FROM sync_state WHERE entity_id = ?').get(k.split('/')[1])));
+      if (process.env['CAIRN_SIM_DEBUG'] && mine.has(k))
+        console.log(
+          'SERVER',
+          v.slice(0, 900),
+          '\nDEVICE',
+          mine.get(k)!.slice(0, 900),
+          '\nOUTBOX',
+          JSON.stringify(
+            d.store.sqlite
+              .prepare('SELECT seq, server_seq, quarantined_reason, hlc, substr(payload,1,300) AS p FROM sync_outbox WHERE entity_id = ?')
+              .all(k.split('/')[1]),
+          ),
+          '\nSTATE',
+          JSON.stringify(d.store.sqlite.prepare('SELECT clocks FROM sync_state WHERE entity_id = ?').get(k.split('/')[1])),
+        );
     }
     for (const k of mine.keys()) if (!truth.has(k)) violation(`device ${d.idx} has ${k}, which the server does not`);
   }
@@ -353,13 +425,23 @@ async function checkNoLostWrites(server: SimServer, devices: Device[], violation
   const state = new Map(rows.map((r) => [`${r.entity}/${r.entity_id}`, r.data]));
   const kept = new Set<string>();
   for (const r of rows.filter((x) => x.entity === 'sync_conflict' && x.data['kind'] === 'field')) {
-    for (const v of JSON.parse(String(r.data['values'])) as { value: unknown }[]) kept.add(`${r.data['entity']}/${r.data['entity_id']}/${r.data['field']}/${JSON.stringify(v.value)}`);
+    for (const v of JSON.parse(String(r.data['values'])) as { value: unknown }[])
+      kept.add(`${r.data['entity']}/${r.data['entity_id']}/${r.data['field']}/${JSON.stringify(v.value)}`);
   }
   const writes: AckedWrite[] = [];
   for (const d of devices) {
-    const acked = d.store.sqlite.prepare('SELECT entity, entity_id, hlc, payload, base FROM sync_outbox WHERE server_seq IS NOT NULL AND quarantined_at IS NULL').all() as { entity: string; entity_id: string; hlc: string; payload: string; base: string }[];
+    const acked = d.store.sqlite
+      .prepare('SELECT entity, entity_id, hlc, payload, base FROM sync_outbox WHERE server_seq IS NOT NULL AND quarantined_at IS NULL')
+      .all() as { entity: string; entity_id: string; hlc: string; payload: string; base: string }[];
     const rowAccess = new RowAccess(d.store.sqlite);
-    for (const a of acked) writes.push({ device: d.idx, key: `${a.entity}/${a.entity_id}`, hlc: a.hlc, fields: outboxFields(rowAccess, a.entity, a.entity_id, a.payload), base: JSON.parse(a.base) as Clocks });
+    for (const a of acked)
+      writes.push({
+        device: d.idx,
+        key: `${a.entity}/${a.entity_id}`,
+        hlc: a.hlc,
+        fields: outboxFields(rowAccess, a.entity, a.entity_id, a.payload),
+        base: JSON.parse(a.base) as Clocks,
+      });
   }
   const byField = new Map<string, AckedWrite[]>();
   for (const w of writes) for (const f of Object.keys(w.fields)) byField.set(`${w.key}/${f}`, [...(byField.get(`${w.key}/${f}`) ?? []), w]);
@@ -375,7 +457,9 @@ async function checkNoLostWrites(server: SimServer, devices: Device[], violation
       if (kept.has(`${w.key}/${f}/${JSON.stringify(v)}`)) continue;
       const supersededKnowingly = (byField.get(`${w.key}/${f}`) ?? []).some((o) => o !== w && (o.base[f] ?? '') >= w.hlc);
       if (supersededKnowingly) continue;
-      violation(`lost write: device ${w.device} set ${w.key} ${f}=${JSON.stringify(v)}; the server has ${JSON.stringify(current[f])} and no conflict record keeps it`);
+      violation(
+        `lost write: device ${w.device} set ${w.key} ${f}=${JSON.stringify(v)}; the server has ${JSON.stringify(current[f])} and no conflict record keeps it`,
+      );
     }
   }
 }

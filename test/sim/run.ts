@@ -5,7 +5,17 @@
 import { parseArgs } from 'node:util';
 import { createSimServer, runSim } from './harness';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string' }, seed: { type: 'string' }, from: { type: 'string' }, clients: { type: 'string' }, ops: { type: 'string' }, canary: { type: 'boolean' } }, strict: true });
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string' },
+    seed: { type: 'string' },
+    from: { type: 'string' },
+    clients: { type: 'string' },
+    ops: { type: 'string' },
+    canary: { type: 'boolean' },
+  },
+  strict: true,
+});
 const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
 const first = num(values.seed ?? values.from, 0);
 const count = values.seed !== undefined ? 1 : num(values.seeds, 1000);

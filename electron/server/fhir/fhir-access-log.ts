@@ -33,9 +33,20 @@ export class FhirAccessLog {
    * through after `request=`. So the accounting of a restricted chart's disclosures is one query
    * (`WHERE path = '/fhir/R4/Patient/ID'`) whichever search, include or export served it.
    */
-  recordCharts(r: { at: Date; clientId: string | null; method: string; request: string; patientPath: (id: string) => string }, charts: { disclosed: Iterable<string>; withheld: Iterable<string> }): void {
+  recordCharts(
+    r: { at: Date; clientId: string | null; method: string; request: string; patientPath: (id: string) => string },
+    charts: { disclosed: Iterable<string>; withheld: Iterable<string> },
+  ): void {
     const line = (id: string, outcome: 'disclosed' | 'withheld'): void =>
-      this.record({ at: r.at, clientId: r.clientId, method: r.method, path: r.patientPath(id).slice(0, 500), query: `restricted-chart=${outcome}&request=${encodeURIComponent(r.request)}`.slice(0, 2000), status: outcome === 'disclosed' ? 200 : 403, resources: null });
+      this.record({
+        at: r.at,
+        clientId: r.clientId,
+        method: r.method,
+        path: r.patientPath(id).slice(0, 500),
+        query: `restricted-chart=${outcome}&request=${encodeURIComponent(r.request)}`.slice(0, 2000),
+        status: outcome === 'disclosed' ? 200 : 403,
+        resources: null,
+      });
     for (const id of charts.disclosed) line(id, 'disclosed');
     for (const id of charts.withheld) line(id, 'withheld');
   }
@@ -56,7 +67,17 @@ export class FhirAccessLog {
     if (batch.length === 0) return this.writing;
     this.writing = this.writing.then(async () => {
       // One JSON parameter for the whole batch: far cheaper to send than 7 parameters per row.
-      const rows = JSON.stringify(batch.map((e) => ({ at: e.at.toISOString(), client_id: e.clientId, method: e.method, path: e.path, query: e.query, status: e.status, resources: e.resources })));
+      const rows = JSON.stringify(
+        batch.map((e) => ({
+          at: e.at.toISOString(),
+          client_id: e.clientId,
+          method: e.method,
+          path: e.path,
+          query: e.query,
+          status: e.status,
+          resources: e.resources,
+        })),
+      );
       try {
         await this.db.query(
           `INSERT INTO fhir_access_log (at, client_id, method, path, query, status, resources)

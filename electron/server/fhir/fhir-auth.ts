@@ -42,7 +42,10 @@ export const RESTRICTED_SCOPE = 'cairn/restricted-charts.read';
 const scopeList = (scopes: string): string[] => scopes.split(/\s+/).filter(Boolean);
 const holdsRestricted = (scopes: string): boolean => scopeList(scopes).includes(RESTRICTED_SCOPE);
 /** The SMART part of a scope list (the restricted grant set apart). */
-const smartScopes = (scopes: string): string => scopeList(scopes).filter((s) => s !== RESTRICTED_SCOPE).join(' ');
+const smartScopes = (scopes: string): string =>
+  scopeList(scopes)
+    .filter((s) => s !== RESTRICTED_SCOPE)
+    .join(' ');
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -65,7 +68,8 @@ export function checkScopeList(scopes: string): string {
   const list = [...new Set(scopeList(scopes))];
   const { unknown } = parseScopes(smartScopes(list.join(' ')));
   if (list.filter((s) => s !== RESTRICTED_SCOPE).length === 0) throw new FhirError(400, 'invalid', 'at least one scope is needed, e.g. "system/*.read"');
-  if (unknown.length > 0) throw new FhirError(400, 'invalid', `not a system scope this server grants: ${unknown.join(', ')} (use e.g. system/*.read, system/Patient.rs)`);
+  if (unknown.length > 0)
+    throw new FhirError(400, 'invalid', `not a system scope this server grants: ${unknown.join(', ')} (use e.g. system/*.read, system/Patient.rs)`);
   return list.join(' ');
 }
 
@@ -103,14 +107,23 @@ export class FhirAuth {
   ) {}
 
   /** Issues a client; the secret is shown once here and stored only as a hash. */
-  async addClient(name: string, scopes: string, opts: { restricted?: boolean } = {}): Promise<{ clientId: string; clientSecret: string; name: string; scopes: string; restricted: boolean }> {
+  async addClient(
+    name: string,
+    scopes: string,
+    opts: { restricted?: boolean } = {},
+  ): Promise<{ clientId: string; clientSecret: string; name: string; scopes: string; restricted: boolean }> {
     let clean = checkScopeList(scopes);
     if (opts.restricted && !holdsRestricted(clean)) clean = `${clean} ${RESTRICTED_SCOPE}`;
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 200) throw new FhirError(400, 'invalid', 'a client name (1 to 200 characters) is required');
     const clientId = `fc_${randomBytes(12).toString('base64url')}`;
     const clientSecret = randomBytes(32).toString('base64url');
-    await this.db.query('INSERT INTO fhir_clients (client_id, name, secret_hash, scopes) VALUES ($1, $2, $3, $4)', [clientId, trimmed, await hashSecret(clientSecret), clean]);
+    await this.db.query('INSERT INTO fhir_clients (client_id, name, secret_hash, scopes) VALUES ($1, $2, $3, $4)', [
+      clientId,
+      trimmed,
+      await hashSecret(clientSecret),
+      clean,
+    ]);
     return { clientId, clientSecret, name: trimmed, scopes: clean, restricted: holdsRestricted(clean) };
   }
 
@@ -118,7 +131,14 @@ export class FhirAuth {
     const rows = await this.db.query<{ client_id: string; name: string; scopes: string; created_at: Date; revoked_at: Date | null }>(
       'SELECT client_id, name, scopes, created_at, revoked_at FROM fhir_clients ORDER BY created_at, client_id',
     );
-    return rows.map((r) => ({ clientId: r.client_id, name: r.name, scopes: r.scopes, restricted: holdsRestricted(r.scopes), createdAt: new Date(r.created_at).toISOString(), revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null }));
+    return rows.map((r) => ({
+      clientId: r.client_id,
+      name: r.name,
+      scopes: r.scopes,
+      restricted: holdsRestricted(r.scopes),
+      createdAt: new Date(r.created_at).toISOString(),
+      revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+    }));
   }
 
   /** Revokes a client: its tokens stop working at once. */
@@ -133,8 +153,15 @@ export class FhirAuth {
    * The token endpoint's work: checks the client's secret and grants the asked scopes (all of the
    * client's when none are asked). Returns null when the client or secret is wrong.
    */
-  async issueToken(clientId: string, secret: string, asked: string | null): Promise<{ accessToken: string; scope: string; expiresIn: number } | null | { invalidScope: string }> {
-    const rows = await this.db.query<{ secret_hash: string; scopes: string }>('SELECT secret_hash, scopes FROM fhir_clients WHERE client_id = $1 AND revoked_at IS NULL', [clientId]);
+  async issueToken(
+    clientId: string,
+    secret: string,
+    asked: string | null,
+  ): Promise<{ accessToken: string; scope: string; expiresIn: number } | null | { invalidScope: string }> {
+    const rows = await this.db.query<{ secret_hash: string; scopes: string }>(
+      'SELECT secret_hash, scopes FROM fhir_clients WHERE client_id = $1 AND revoked_at IS NULL',
+      [clientId],
+    );
     const client = rows[0];
     if (!client || !(await checkSecret(secret, client.secret_hash))) return null;
     const allowed = parseScopes(smartScopes(client.scopes)).scopes;
@@ -150,7 +177,12 @@ export class FhirAuth {
       granted = list.join(' ');
     }
     const token = randomBytes(32).toString('base64url');
-    await this.db.query("INSERT INTO fhir_tokens (token_hash, client_id, scopes, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))", [sha256(token), clientId, granted, TOKEN_SECONDS]);
+    await this.db.query('INSERT INTO fhir_tokens (token_hash, client_id, scopes, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))', [
+      sha256(token),
+      clientId,
+      granted,
+      TOKEN_SECONDS,
+    ]);
     // Expired tokens are of no use: sweep them now and then, not on every request.
     if (Math.random() < 0.05) await this.db.query("DELETE FROM fhir_tokens WHERE expires_at < now() - interval '1 day'");
     return { accessToken: token, scope: granted, expiresIn: TOKEN_SECONDS };
@@ -159,7 +191,12 @@ export class FhirAuth {
   /** The grant behind a bearer token; 401 when missing, unknown, expired or its client revoked. */
   async verify(authorization: string | undefined): Promise<Grant> {
     const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/.exec(authorization ?? '');
-    if (!authorization) throw new FhirError(401, 'login', 'an access token is required: get one from the token endpoint (OAuth2 client credentials) and send it as "Authorization: Bearer …"');
+    if (!authorization)
+      throw new FhirError(
+        401,
+        'login',
+        'an access token is required: get one from the token endpoint (OAuth2 client credentials) and send it as "Authorization: Bearer …"',
+      );
     if (!m) throw new FhirError(401, 'login', 'the Authorization header is not a bearer token');
     const hash = sha256(m[1]!);
     const cache = cacheOf(this.db);
@@ -193,6 +230,11 @@ export class FhirAuth {
 
   /** 403 unless the grant allows this read or search. */
   static require(grant: Grant, type: string, need: 'read' | 'search'): void {
-    if (!allows(grant.scopes, type, need)) throw new FhirError(403, 'forbidden', `the access token's scopes do not allow ${need === 'read' ? 'reading' : 'searching'} ${type} (needs system/${type}.${need === 'read' ? 'r' : 's'} or system/*.read)`);
+    if (!allows(grant.scopes, type, need))
+      throw new FhirError(
+        403,
+        'forbidden',
+        `the access token's scopes do not allow ${need === 'read' ? 'reading' : 'searching'} ${type} (needs system/${type}.${need === 'read' ? 'r' : 's'} or system/*.read)`,
+      );
   }
 }

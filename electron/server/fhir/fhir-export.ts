@@ -58,11 +58,23 @@ export class FhirExports {
   async kickOff(grant: Grant, request: string, level: 'system' | 'patient', types: string[], since: string | null): Promise<string> {
     const id = randomUUID();
     const clientId = grant.clientId;
-    await this.db.query(`INSERT INTO fhir_export_jobs (id, client_id, request, level, types, since, status) VALUES ($1, $2, $3, $4, $5, $6, 'in-progress')`, [id, clientId, request, level, types.join(','), since]);
+    await this.db.query(`INSERT INTO fhir_export_jobs (id, client_id, request, level, types, since, status) VALUES ($1, $2, $3, $4, $5, $6, 'in-progress')`, [
+      id,
+      clientId,
+      request,
+      level,
+      types.join(','),
+      since,
+    ]);
     const work = this.work(id, grant, types, since)
       .catch(async (e: unknown) => {
         // Important: only the error's kind is kept; a message could quote patient data.
-        await this.db.query(`UPDATE fhir_export_jobs SET status = 'error', error = $2, finished_at = now() WHERE id = $1 AND status = 'in-progress'`, [id, e instanceof Error ? e.name : 'error']).catch(() => undefined);
+        await this.db
+          .query(`UPDATE fhir_export_jobs SET status = 'error', error = $2, finished_at = now() WHERE id = $1 AND status = 'in-progress'`, [
+            id,
+            e instanceof Error ? e.name : 'error',
+          ])
+          .catch(() => undefined);
       })
       .finally(() => this.running.delete(work));
     this.running.add(work);
@@ -90,7 +102,13 @@ export class FhirExports {
       let buf: string[] = [];
       const flush = async (): Promise<void> => {
         if (buf.length === 0) return;
-        await this.db.query('INSERT INTO fhir_export_files (job_id, idx, resource_type, count, body) VALUES ($1, $2, $3, $4, $5)', [id, idx++, type, buf.length, buf.join('\n') + '\n']);
+        await this.db.query('INSERT INTO fhir_export_files (job_id, idx, resource_type, count, body) VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          idx++,
+          type,
+          buf.length,
+          buf.join('\n') + '\n',
+        ]);
         done += buf.length;
         buf = [];
         await this.db.query(`UPDATE fhir_export_jobs SET progress = $2 WHERE id = $1`, [id, done]);
@@ -109,20 +127,38 @@ export class FhirExports {
       }
       await flush();
     }
-    await this.db.query(`UPDATE fhir_export_jobs SET status = 'complete', progress = $2, finished_at = now() WHERE id = $1 AND status = 'in-progress'`, [id, done]);
+    await this.db.query(`UPDATE fhir_export_jobs SET status = 'complete', progress = $2, finished_at = now() WHERE id = $1 AND status = 'in-progress'`, [
+      id,
+      done,
+    ]);
     // The restricted charts written into the files are disclosed to the client: logged as such.
-    this.log?.recordCharts({ at: new Date(), clientId: grant.clientId, method: 'GET', request: `/fhir/R4/$export-status/${id}`, patientPath: (p) => `/fhir/R4/Patient/${p}` }, access);
+    this.log?.recordCharts(
+      { at: new Date(), clientId: grant.clientId, method: 'GET', request: `/fhir/R4/$export-status/${id}`, patientPath: (p) => `/fhir/R4/Patient/${p}` },
+      access,
+    );
   }
 
   /** The job, if it exists, belongs to this client and was not cancelled. */
   async job(id: string, clientId: string): Promise<ExportJob & { files: ExportFile[] }> {
-    const rows = await this.db.query<{ id: string; client_id: string; request: string; level: 'system' | 'patient'; types: string; since: string | null; status: ExportJob['status']; progress: number; error: string | null; created_at: Date }>(
-      'SELECT id, client_id, request, level, types, since, status, progress, error, created_at FROM fhir_export_jobs WHERE id = $1',
+    const rows = await this.db.query<{
+      id: string;
+      client_id: string;
+      request: string;
+      level: 'system' | 'patient';
+      types: string;
+      since: string | null;
+      status: ExportJob['status'];
+      progress: number;
+      error: string | null;
+      created_at: Date;
+    }>('SELECT id, client_id, request, level, types, since, status, progress, error, created_at FROM fhir_export_jobs WHERE id = $1', [id]);
+    const j = rows[0];
+    if (!j || j.client_id !== clientId || j.status === 'cancelled')
+      throw new FhirError(404, 'not-found', `no export ${id} (unknown, cancelled, or another client's)`);
+    const files = await this.db.query<{ idx: number; resource_type: string; count: number }>(
+      'SELECT idx, resource_type, count FROM fhir_export_files WHERE job_id = $1 ORDER BY idx',
       [id],
     );
-    const j = rows[0];
-    if (!j || j.client_id !== clientId || j.status === 'cancelled') throw new FhirError(404, 'not-found', `no export ${id} (unknown, cancelled, or another client's)`);
-    const files = await this.db.query<{ idx: number; resource_type: string; count: number }>('SELECT idx, resource_type, count FROM fhir_export_files WHERE job_id = $1 ORDER BY idx', [id]);
     return {
       id: j.id,
       clientId: j.client_id,

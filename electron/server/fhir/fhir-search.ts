@@ -93,7 +93,12 @@ const token =
     return orOf(
       tokens(name, raw).map((t) => {
         if (fallback && t.system === null) return fallback(b, t);
-        const cols = t.system === null ? systems.map((s) => bySystem[s]!) : t.system === '' ? [] : [own(bySystem, t.system) ?? own(bySystem, systemUri(t.system) ?? '') ?? ''].filter(Boolean);
+        const cols =
+          t.system === null
+            ? systems.map((s) => bySystem[s]!)
+            : t.system === ''
+              ? []
+              : [own(bySystem, t.system) ?? own(bySystem, systemUri(t.system) ?? '') ?? ''].filter(Boolean);
         if (cols.length === 0) return 'FALSE';
         return orOf(cols.map((c) => (t.code === null ? `${col(c)} IS NOT NULL` : `${col(c)} = ${b.bind(t.code)}`)));
       }),
@@ -147,18 +152,26 @@ const string =
   };
 
 const same = (code: string): string[] => [code];
-const ENCOUNTER_FROM_FHIR: Record<string, string[]> = { planned: ['planned'], arrived: ['checked_in'], 'in-progress': ['in_progress'], finished: ['finished'], cancelled: ['cancelled'] };
+const ENCOUNTER_FROM_FHIR: Record<string, string[]> = {
+  planned: ['planned'],
+  arrived: ['checked_in'],
+  'in-progress': ['in_progress'],
+  finished: ['finished'],
+  cancelled: ['cancelled'],
+};
 
 const identifierParam: ParamSql = (b, raw, m) => {
   noModifier('identifier', m);
   return orOf(
     tokens('identifier', raw).map((t) => {
-      if (t.code === null) return t.system === SYSTEMS.mrn ? `${col('mrn')} IS NOT NULL` : `${col('identifiers')} LIKE ${b.bind(`%"system":${JSON.stringify(t.system)}%`)}`;
+      if (t.code === null)
+        return t.system === SYSTEMS.mrn ? `${col('mrn')} IS NOT NULL` : `${col('identifiers')} LIKE ${b.bind(`%"system":${JSON.stringify(t.system)}%`)}`;
       const code = t.code;
       // Bound only when used: an unused parameter has no type and PostgreSQL refuses the statement.
       const mrn = (): string => `${col('mrn')} = ${b.bind(code)}`;
       // identifiers is JSON text written by JSON.stringify ({system, value, type}): matched as text.
-      const other = (): string => `${col('identifiers')} LIKE ${b.bind(`%${t.system ? `"system":${JSON.stringify(t.system)},` : ''}"value":${JSON.stringify(code)}%`.replace(/[\\_]/g, (c) => `\\${c}`))}`;
+      const other = (): string =>
+        `${col('identifiers')} LIKE ${b.bind(`%${t.system ? `"system":${JSON.stringify(t.system)},` : ''}"value":${JSON.stringify(code)}%`.replace(/[\\_]/g, (c) => `\\${c}`))}`;
       if (t.system === null) return `(${mrn()} OR ${other()})`;
       return t.system === SYSTEMS.mrn ? mrn() : other();
     }),
@@ -239,7 +252,9 @@ export const SOURCES: Record<string, Source[]> = {
       entity: 'allergy',
       params: {
         ...common('recorded_at'),
-        code: token('code', {}, (b, t) => (t.code === null ? 'TRUE' : `(${col('substance_code')} = ${b.bind(t.code)} OR lower(${col('substance')}) = ${b.bind(t.code.toLowerCase())})`)),
+        code: token('code', {}, (b, t) =>
+          t.code === null ? 'TRUE' : `(${col('substance_code')} = ${b.bind(t.code)} OR lower(${col('substance')}) = ${b.bind(t.code.toLowerCase())})`,
+        ),
         'clinical-status': mapped('clinical-status', 'status', same),
         status: mapped('status', 'status', same),
       },
@@ -253,7 +268,9 @@ export const SOURCES: Record<string, Source[]> = {
         authoredon: date('signed_at'),
         code: token('code', { [SYSTEMS.rxnorm]: 'rxcui' }),
         status: mapped('status', 'status', same),
-        intent: mapped('intent', 'status', (c) => (c === 'order' ? ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'] : [])),
+        intent: mapped('intent', 'status', (c) =>
+          c === 'order' ? ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'] : [],
+        ),
       },
     },
     {
@@ -274,7 +291,12 @@ export const SOURCES: Record<string, Source[]> = {
   Immunization: [
     {
       entity: 'immunization',
-      params: { ...common('administered_on'), code: token('code', { [SYSTEMS.cvx]: 'cvx' }), 'vaccine-code': token('vaccine-code', { [SYSTEMS.cvx]: 'cvx' }), status: mapped('status', 'status', same) },
+      params: {
+        ...common('administered_on'),
+        code: token('code', { [SYSTEMS.cvx]: 'cvx' }),
+        'vaccine-code': token('vaccine-code', { [SYSTEMS.cvx]: 'cvx' }),
+        status: mapped('status', 'status', same),
+      },
     },
   ],
   Procedure: [
@@ -290,7 +312,12 @@ export const SOURCES: Record<string, Source[]> = {
   DiagnosticReport: [
     {
       entity: 'diagnostic_report',
-      params: { ...common('effective_at'), code: token('code', { [SYSTEMS.loinc]: 'loinc' }), status: mapped('status', 'status', same), category: mapped('category', 'category', same) },
+      params: {
+        ...common('effective_at'),
+        code: token('code', { [SYSTEMS.loinc]: 'loinc' }),
+        status: mapped('status', 'status', same),
+        category: mapped('category', 'category', same),
+      },
     },
   ],
 };

@@ -41,11 +41,15 @@ function resourcesIn(body: unknown): number | null {
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': FHIR_JSON, ...headers } });
 
-const errorResponse = (e: FhirError): Response => json(outcome('error', e.code, e.message), e.status, e.status === 401 ? { 'www-authenticate': 'Bearer realm="cairn-fhir"' } : {});
+const errorResponse = (e: FhirError): Response =>
+  json(outcome('error', e.code, e.message), e.status, e.status === 401 ? { 'www-authenticate': 'Bearer realm="cairn-fhir"' } : {});
 
 /** RFC 6749 §5.2 errors: the token endpoint answers in OAuth's own format. */
 const oauthError = (status: 400 | 401, error: string, description: string): Response =>
-  new Response(JSON.stringify({ error, error_description: description }), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(status === 401 && { 'www-authenticate': 'Basic realm="cairn-fhir"' }) } });
+  new Response(JSON.stringify({ error, error_description: description }), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(status === 401 && { 'www-authenticate': 'Basic realm="cairn-fhir"' }) },
+  });
 
 // Only printable text in parameter values: a NUL or control character would reach the database.
 const safeText = z
@@ -86,7 +90,8 @@ function queryPairs(url: URL): [string, string][] {
   const pairs = [...url.searchParams.entries()];
   if (pairs.length > 100) throw new FhirError(400, 'too-costly', 'too many search parameters');
   for (const [k, v] of pairs) {
-    if (!safeText.safeParse(k).success || !safeText.safeParse(v).success) throw new FhirError(400, 'invalid', `search parameter ${k.slice(0, 40)}: the value is too long or holds control characters`);
+    if (!safeText.safeParse(k).success || !safeText.safeParse(v).success)
+      throw new FhirError(400, 'invalid', `search parameter ${k.slice(0, 40)}: the value is too long or holds control characters`);
   }
   return pairs;
 }
@@ -96,9 +101,18 @@ function searchOptions(url: URL, base: string, pairs: [string, string][]): Searc
   const p = paging.safeParse(control);
   if (!p.success) throw new FhirError(400, 'invalid', `paging: ${describe(p.error)}`);
   const includes = pairs.filter(([k]) => k === '_include').map(([, v]) => v);
-  for (const inc of includes) if (!/^[A-Za-z*]+:(patient|subject)(:Patient)?$/.test(inc)) throw new FhirError(400, 'not-supported', `_include=${inc.slice(0, 60)} is not supported (only X:patient / X:subject)`);
+  for (const inc of includes)
+    if (!/^[A-Za-z*]+:(patient|subject)(:Patient)?$/.test(inc))
+      throw new FhirError(400, 'not-supported', `_include=${inc.slice(0, 60)} is not supported (only X:patient / X:subject)`);
   const self = new URL(url);
-  return { count: p.data._summary === 'count' ? 0 : p.data._count, offset: p.data._offset, total: p.data._total !== 'none', includePatients: includes.length > 0, selfUrl: self, base };
+  return {
+    count: p.data._summary === 'count' ? 0 : p.data._count,
+    offset: p.data._offset,
+    total: p.data._total !== 'none',
+    includePatients: includes.length > 0,
+    selfUrl: self,
+    base,
+  };
 }
 
 /**
@@ -109,11 +123,14 @@ function searchOptions(url: URL, base: string, pairs: [string, string][]): Searc
 function exportTypes(raw: string | undefined, allowedTypes: string[], grant: Grant): string[] {
   if (!raw) {
     const readable = allowedTypes.filter((t) => allows(grant.scopes, t, 'read'));
-    if (readable.length === 0) throw new FhirError(403, 'forbidden', `the access token's scopes allow reading none of the exportable types (${allowedTypes.join(', ')})`);
+    if (readable.length === 0)
+      throw new FhirError(403, 'forbidden', `the access token's scopes allow reading none of the exportable types (${allowedTypes.join(', ')})`);
     return readable;
   }
   const types = [...new Set(raw.split(',').map((t) => t.trim()))];
-  for (const t of types) if (!allowedTypes.includes(t)) throw new FhirError(400, 'not-supported', `_type: ${t.slice(0, 60)} cannot be exported here (exportable: ${allowedTypes.join(', ')})`);
+  for (const t of types)
+    if (!allowedTypes.includes(t))
+      throw new FhirError(400, 'not-supported', `_type: ${t.slice(0, 60)} cannot be exported here (exportable: ${allowedTypes.join(', ')})`);
   for (const t of types) FhirAuth.require(grant, t, 'read');
   return types;
 }
@@ -148,9 +165,21 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
     const url = new URL(c.req.url);
     if (!url.pathname.endsWith('/auth/token')) {
       const at = new Date();
-      api.access.record({ at, clientId: seen.clientId, method: c.req.method, path: url.pathname.slice(0, 500), query: url.search ? url.search.slice(1, 2001) : null, status: res.status, resources: res.ok ? resourcesIn(seen.body) : 0 });
+      api.access.record({
+        at,
+        clientId: seen.clientId,
+        method: c.req.method,
+        path: url.pathname.slice(0, 500),
+        query: url.search ? url.search.slice(1, 2001) : null,
+        status: res.status,
+        resources: res.ok ? resourcesIn(seen.body) : 0,
+      });
       // And a line per restricted chart this request was served or refused.
-      if (seen.charts) api.access.recordCharts({ at, clientId: seen.clientId, method: c.req.method, request: url.pathname, patientPath: (id) => `${FHIR_BASE_PATH}/Patient/${id}` }, seen.charts);
+      if (seen.charts)
+        api.access.recordCharts(
+          { at, clientId: seen.clientId, method: c.req.method, request: url.pathname, patientPath: (id) => `${FHIR_BASE_PATH}/Patient/${id}` },
+          seen.charts,
+        );
     }
     return res;
   });
@@ -198,7 +227,12 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
       return new Response(body, { headers: { 'content-type': 'application/fhir+ndjson' } });
     }
 
-    if (!p0 || !Object.hasOwn(SOURCES, p0)) throw new FhirError(404, 'not-found', p0 ? `resource type ${p0.slice(0, 60)} is not served here (served: ${Object.keys(SOURCES).join(', ')})` : 'give a resource type, e.g. /Patient');
+    if (!p0 || !Object.hasOwn(SOURCES, p0))
+      throw new FhirError(
+        404,
+        'not-found',
+        p0 ? `resource type ${p0.slice(0, 60)} is not served here (served: ${Object.keys(SOURCES).join(', ')})` : 'give a resource type, e.g. /Patient',
+      );
     const type = p0;
     if (parts.length === 1 || (parts.length === 2 && p1 === '_search')) {
       FhirAuth.require(grant, type, 'search');
@@ -230,23 +264,28 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
 
   async function formBody(c: Context): Promise<[string, string][]> {
     const type = c.req.header('content-type') ?? '';
-    if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) throw new FhirError(400, 'invalid', 'a POST search needs an application/x-www-form-urlencoded body');
+    if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded'))
+      throw new FhirError(400, 'invalid', 'a POST search needs an application/x-www-form-urlencoded body');
     const text = await c.req.text();
     if (text.length > 20_000) throw new FhirError(413, 'too-costly', 'the search body is too large');
     const pairs = [...new URLSearchParams(text).entries()];
     if (pairs.length > 100) throw new FhirError(400, 'too-costly', 'too many search parameters');
-    for (const [k, v] of pairs) if (!safeText.safeParse(k).success || !safeText.safeParse(v).success) throw new FhirError(400, 'invalid', 'a search parameter is too long or holds control characters');
+    for (const [k, v] of pairs)
+      if (!safeText.safeParse(k).success || !safeText.safeParse(v).success)
+        throw new FhirError(400, 'invalid', 'a search parameter is too long or holds control characters');
     return pairs;
   }
 
   async function token(c: Context): Promise<Response> {
     if (c.req.method !== 'POST') return oauthError(400, 'invalid_request', 'the token endpoint takes a POST');
     const ctype = (c.req.header('content-type') ?? '').toLowerCase();
-    if (!ctype.startsWith('application/x-www-form-urlencoded')) return oauthError(400, 'invalid_request', 'send the token request as application/x-www-form-urlencoded');
+    if (!ctype.startsWith('application/x-www-form-urlencoded'))
+      return oauthError(400, 'invalid_request', 'send the token request as application/x-www-form-urlencoded');
     const text = await c.req.text();
     if (text.length > 10_000) return oauthError(400, 'invalid_request', 'the request is too large');
     const form = tokenForm.safeParse(Object.fromEntries(new URLSearchParams(text).entries()));
-    if (!form.success) return oauthError(400, form.error.issues.some((i) => i.path[0] === 'grant_type') ? 'unsupported_grant_type' : 'invalid_request', describe(form.error));
+    if (!form.success)
+      return oauthError(400, form.error.issues.some((i) => i.path[0] === 'grant_type') ? 'unsupported_grant_type' : 'invalid_request', describe(form.error));
     let id = form.data.client_id;
     let secret = form.data.client_secret;
     const basic = /^Basic\s+([A-Za-z0-9+/=]{1,2000})$/.exec(c.req.header('authorization') ?? '');
@@ -261,7 +300,8 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
         return oauthError(401, 'invalid_client', 'the Basic credentials are not valid');
       }
     }
-    if (!id || !secret || !safeText.safeParse(id).success || !safeText.safeParse(secret).success) return oauthError(401, 'invalid_client', 'client authentication is required (HTTP Basic, or client_id and client_secret in the form)');
+    if (!id || !secret || !safeText.safeParse(id).success || !safeText.safeParse(secret).success)
+      return oauthError(401, 'invalid_client', 'client authentication is required (HTTP Basic, or client_id and client_secret in the form)');
     const out = await api.auth.issueToken(id, secret, form.data.scope ?? null);
     if (out === null) return oauthError(401, 'invalid_client', 'unknown client, wrong secret, or the client was revoked');
     if ('invalidScope' in out) return oauthError(400, 'invalid_scope', `not granted to this client: ${out.invalidScope.slice(0, 200)}`);
@@ -274,12 +314,16 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
     if (!/respond-async/i.test(c.req.header('prefer') ?? '')) throw new FhirError(400, 'invalid', 'a bulk export needs the header "Prefer: respond-async"');
     const p = exportParams.safeParse(Object.fromEntries(url.searchParams.entries()));
     if (!p.success) throw new FhirError(400, 'invalid', `$export: ${describe(p.error)}`);
-    for (const k of url.searchParams.keys()) if (!['_type', '_since', '_outputFormat'].includes(k)) throw new FhirError(400, 'not-supported', `$export parameter ${k.slice(0, 40)} is not supported`);
-    if (p.data._outputFormat && !NDJSON_FORMATS.has(p.data._outputFormat)) throw new FhirError(400, 'not-supported', `_outputFormat ${p.data._outputFormat} is not supported (application/fhir+ndjson)`);
+    for (const k of url.searchParams.keys())
+      if (!['_type', '_since', '_outputFormat'].includes(k)) throw new FhirError(400, 'not-supported', `$export parameter ${k.slice(0, 40)} is not supported`);
+    if (p.data._outputFormat && !NDJSON_FORMATS.has(p.data._outputFormat))
+      throw new FhirError(400, 'not-supported', `_outputFormat ${p.data._outputFormat} is not supported (application/fhir+ndjson)`);
     const types = exportTypes(p.data._type, level === 'system' ? Object.keys(EXPORT_ENTITIES) : PATIENT_EXPORT_TYPES, grant);
     const since = p.data._since ? new Date(p.data._since).toISOString() : null;
     const id = await api.exports.kickOff(grant, url.toString(), level, types, since);
-    return json(outcome('information', 'processing', 'the export has started'), 202, { 'content-location': `${url.origin}${FHIR_BASE_PATH}/$export-status/${id}` });
+    return json(outcome('information', 'processing', 'the export has started'), 202, {
+      'content-location': `${url.origin}${FHIR_BASE_PATH}/$export-status/${id}`,
+    });
   }
 
   async function exportStatus(c: Context, grant: Grant, id: string, base: string): Promise<Response> {
@@ -289,7 +333,8 @@ export function fhirRoutes(api: FhirApi, software: { name: string; version: stri
       return json(outcome('information', 'processing', 'the export was cancelled'), 202);
     }
     const job = await api.exports.job(id, grant.clientId);
-    if (job.status === 'in-progress') return new Response(null, { status: 202, headers: { 'x-progress': `${job.progress} resources written`, 'retry-after': '1' } });
+    if (job.status === 'in-progress')
+      return new Response(null, { status: 202, headers: { 'x-progress': `${job.progress} resources written`, 'retry-after': '1' } });
     if (job.status === 'error') throw new FhirError(500, 'exception', 'the export failed; start a new one');
     return new Response(
       JSON.stringify({

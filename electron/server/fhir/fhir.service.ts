@@ -33,7 +33,9 @@ export function chartAccess(grant: Grant): ChartAccess {
 }
 
 /** The resource type each Cairn entity is served as. */
-const TYPE_OF_ENTITY: Record<string, string> = Object.fromEntries(Object.entries(SOURCES).flatMap(([type, sources]) => sources.map((src) => [src.entity, type])));
+const TYPE_OF_ENTITY: Record<string, string> = Object.fromEntries(
+  Object.entries(SOURCES).flatMap(([type, sources]) => sources.map((src) => [src.entity, type])),
+);
 
 // A chart is restricted when its patient row says so (SQLite's 1, or true).
 const IS_RESTRICTED = (alias: string): string => `coalesce((${alias}.data->>'restricted') IN ('1', 'true'), false)`;
@@ -42,7 +44,11 @@ const ROW_RESTRICTED = `CASE WHEN r.entity = 'patient' THEN ${IS_RESTRICTED('r')
 /** The same for rows known to be patients ('patient') or known not to be ('other'); null: either. */
 type RowKind = 'patient' | 'other' | null;
 const restrictedSql = (kind: RowKind): string =>
-  kind === 'patient' ? IS_RESTRICTED('r') : kind === null ? ROW_RESTRICTED : `EXISTS (SELECT 1 FROM sync_rows p WHERE p.entity = 'patient' AND p.entity_id = r.patient_id AND ${IS_RESTRICTED('p')})`;
+  kind === 'patient'
+    ? IS_RESTRICTED('r')
+    : kind === null
+      ? ROW_RESTRICTED
+      : `EXISTS (SELECT 1 FROM sync_rows p WHERE p.entity = 'patient' AND p.entity_id = r.patient_id AND ${IS_RESTRICTED('p')})`;
 const kindOf = (type: string | null): RowKind => (type === null ? null : type === 'Patient' ? 'patient' : 'other');
 
 /** The chart a row belongs to. */
@@ -62,7 +68,17 @@ export const DEFAULT_COUNT = 50;
 export const MAX_COUNT = 1000;
 
 /** Entities whose rows make the resources of a patient's record ($everything, patient export). */
-export const PATIENT_ENTITIES = ['encounter', 'observation', 'condition', 'allergy', 'medication_event', 'prescription', 'immunization', 'procedure', 'diagnostic_report'] as const;
+export const PATIENT_ENTITIES = [
+  'encounter',
+  'observation',
+  'condition',
+  'allergy',
+  'medication_event',
+  'prescription',
+  'immunization',
+  'procedure',
+  'diagnostic_report',
+] as const;
 
 export interface SearchOptions {
   count: number;
@@ -94,8 +110,17 @@ export class FhirService {
   /** Rows of sync_rows; data comes as text and is parsed here (PGlite's jsonb decoding is slower). */
   private async rows(where: string, params: unknown[], tail = '', restricted: string | null = null): Promise<DbRow[]> {
     const flag = restricted ? `, ${restricted} AS restricted` : '';
-    const raw = await this.db.query<{ entity: string; entity_id: string; patient_id: string | null; restricted?: boolean; data: string }>(`SELECT r.entity, r.entity_id, r.patient_id${flag}, r.data::text AS data FROM sync_rows r WHERE ${where} ${tail}`, params);
-    return raw.map((r) => ({ entity: r.entity, entity_id: r.entity_id, patient_id: r.patient_id, restricted: r.restricted ?? false, data: JSON.parse(r.data) as Row }));
+    const raw = await this.db.query<{ entity: string; entity_id: string; patient_id: string | null; restricted?: boolean; data: string }>(
+      `SELECT r.entity, r.entity_id, r.patient_id${flag}, r.data::text AS data FROM sync_rows r WHERE ${where} ${tail}`,
+      params,
+    );
+    return raw.map((r) => ({
+      entity: r.entity,
+      entity_id: r.entity_id,
+      patient_id: r.patient_id,
+      restricted: r.restricted ?? false,
+      data: JSON.parse(r.data) as Row,
+    }));
   }
 
   /**
@@ -119,7 +144,10 @@ export class FhirService {
     const courses = [...new Set(rows.filter((r) => r.entity === 'medication_event').map((r) => String(r.data['course_id'])))];
     const events = new Map<string, Row[]>();
     if (courses.length > 0) {
-      const all = await this.db.query<{ data: Row }>(`SELECT data FROM sync_rows WHERE entity = 'medication_event' AND (data->>'course_id') = ANY($1::text[])`, [courses]);
+      const all = await this.db.query<{ data: Row }>(
+        `SELECT data FROM sync_rows WHERE entity = 'medication_event' AND (data->>'course_id') = ANY($1::text[])`,
+        [courses],
+      );
       for (const e of all) {
         const k = String(e.data['course_id']);
         events.set(k, [...(events.get(k) ?? []), e.data]);
@@ -172,7 +200,11 @@ export class FhirService {
     if (chartId) {
       if (!access.grant.restricted) {
         access.withheld.add(chartId);
-        throw new FhirError(403, 'forbidden', `${type}/${id} ${type === 'Patient' ? 'is' : 'belongs to'} a restricted chart: it is not served to this client (a client must be granted restricted charts explicitly, cairn server fhir-client add --restricted)`);
+        throw new FhirError(
+          403,
+          'forbidden',
+          `${type}/${id} ${type === 'Patient' ? 'is' : 'belongs to'} a restricted chart: it is not served to this client (a client must be granted restricted charts explicitly, cairn server fhir-client add --restricted)`,
+        );
       }
       access.disclosed.add(chartId);
     }
@@ -204,10 +236,17 @@ export class FhirService {
   /** The live rows behind these resource ids, by id (the first source of the type first). */
   private async rowsByIds(sources: readonly Source[], ids: readonly string[]): Promise<Map<string, DbRow[]>> {
     const idOf = (src: Source): string => (src.idCol ? `(r.data->>'${src.idCol}')` : 'r.entity_id');
-    const where = sources.map((src) => `(r.entity = '${src.entity}' AND ${idOf(src)} = ANY($1::text[]) AND (r.data->>'deleted_at') IS NULL${src.where ? ` AND ${src.where}` : ''})`).join(' OR ');
+    const where = sources
+      .map(
+        (src) => `(r.entity = '${src.entity}' AND ${idOf(src)} = ANY($1::text[]) AND (r.data->>'deleted_at') IS NULL${src.where ? ` AND ${src.where}` : ''})`,
+      )
+      .join(' OR ');
     // jsonb straight to the driver: for a few small rows that is cheaper than ::text + JSON.parse.
     // Every read learns whether its chart is restricted (a primary-key lookup of the patient row).
-    const raw = await this.db.query<DbRow>(`SELECT r.entity, r.entity_id, r.patient_id, ${ROW_RESTRICTED} AS restricted, r.data FROM sync_rows r WHERE ${where}`, [ids]);
+    const raw = await this.db.query<DbRow>(
+      `SELECT r.entity, r.entity_id, r.patient_id, ${ROW_RESTRICTED} AS restricted, r.data FROM sync_rows r WHERE ${where}`,
+      [ids],
+    );
     const rank = new Map(sources.map((src, i) => [src.entity, i]));
     raw.sort((a, b) => (rank.get(a.entity) ?? 0) - (rank.get(b.entity) ?? 0));
     const byId = new Map<string, DbRow[]>();
@@ -250,7 +289,10 @@ export class FhirService {
     // The total needs its own count only when the page does not reach the end (or is empty by _count=0).
     let total: number | null = null;
     if (o.total || o.count === 0) {
-      total = !more && o.count > 0 && (rows.length > 0 || o.offset === 0) ? o.offset + rows.length : Number((await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_rows r WHERE ${where}`, params))[0]?.n ?? 0);
+      total =
+        !more && o.count > 0 && (rows.length > 0 || o.offset === 0)
+          ? o.offset + rows.length
+          : Number((await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_rows r WHERE ${where}`, params))[0]?.n ?? 0);
     }
     const served = rows.slice(0, o.count);
     FhirService.disclose(served, access);
@@ -259,7 +301,8 @@ export class FhirService {
     if (o.includePatients) {
       // Important: an included resource is read as surely as a matched one, so the grant must allow
       // its type too (FHIR servers leave out what is not allowed and say so in an outcome entry).
-      if (!allows(access.grant.scopes, 'Patient', 'read')) warnings.push(`_include: Patient resources were left out: the access token's scopes do not allow reading Patient`);
+      if (!allows(access.grant.scopes, 'Patient', 'read'))
+        warnings.push(`_include: Patient resources were left out: the access token's scopes do not allow reading Patient`);
       else await this.includePatients(resources, o.base, entries, access);
     }
     for (const text of warnings) entries.push({ resource: outcome('warning', 'forbidden', text), search: { mode: 'outcome' } });
@@ -278,7 +321,18 @@ export class FhirService {
 
   /** The patients of the matched resources, as include entries (restricted ones as any read). */
   private async includePatients(resources: readonly Resource[], base: string, entries: BundleEntry[], access: ChartAccess): Promise<void> {
-    const ids = [...new Set(resources.map((r) => (r as { subject?: { reference?: string }; patient?: { reference?: string } }).subject?.reference ?? (r as { patient?: { reference?: string } }).patient?.reference).filter((x): x is string => Boolean(x?.startsWith('Patient/'))).map((x) => x.slice(8)))];
+    const ids = [
+      ...new Set(
+        resources
+          .map(
+            (r) =>
+              (r as { subject?: { reference?: string }; patient?: { reference?: string } }).subject?.reference ??
+              (r as { patient?: { reference?: string } }).patient?.reference,
+          )
+          .filter((x): x is string => Boolean(x?.startsWith('Patient/')))
+          .map((x) => x.slice(8)),
+      ),
+    ];
     if (ids.length === 0) return;
     const { where, flag } = this.visible('patient', `r.entity = 'patient' AND r.entity_id = ANY($1::text[]) AND (r.data->>'deleted_at') IS NULL`, access);
     const pats = await this.rows(where, [ids], 'ORDER BY r.entity_id', flag);
@@ -293,7 +347,8 @@ export class FhirService {
   async *scan(entity: string, opts: { patients?: string[]; since?: string | null; batch?: number; access: ChartAccess }): AsyncGenerator<Resource[]> {
     const batch = opts.batch ?? 1000;
     let after = '';
-    const extra = entity === 'user' ? ` AND (r.data->>'role') IN ('physician', 'nurse')` : entity === 'medication_event' ? ` AND (r.data->>'event') = 'start'` : '';
+    const extra =
+      entity === 'user' ? ` AND (r.data->>'role') IN ('physician', 'nurse')` : entity === 'medication_event' ? ` AND (r.data->>'event') = 'start'` : '';
     for (;;) {
       const params: unknown[] = [after, batch];
       let where = `r.entity = '${entity}' AND r.entity_id > $1 AND (r.data->>'deleted_at') IS NULL${extra}`;

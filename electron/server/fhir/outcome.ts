@@ -1,7 +1,8 @@
 import type { OperationOutcome } from '@medplum/fhirtypes';
 
 /** FHIR issue types used here (a subset of http://hl7.org/fhir/issue-type). */
-export type IssueCode = 'invalid' | 'not-found' | 'login' | 'expired' | 'forbidden' | 'not-supported' | 'too-costly' | 'exception' | 'processing' | 'value' | 'security';
+export type IssueCode =
+  'invalid' | 'not-found' | 'login' | 'expired' | 'forbidden' | 'not-supported' | 'too-costly' | 'exception' | 'processing' | 'value' | 'security';
 
 /** An error the FHIR API answers with: an HTTP status and an OperationOutcome. */
 export class FhirError extends Error {

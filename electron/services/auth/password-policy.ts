@@ -21,7 +21,12 @@ export function commonPasswords(resourcesDir: string): ReadonlySet<string> {
     // Important: never fall back to "no list": a password must not pass because a file went missing.
     throw new CairnFailure('internal', `the common-password list ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): reinstall Cairn`);
   }
-  const list = new Set(text.split('\n').map((l) => l.trim().toLowerCase()).filter((l) => l !== ''));
+  const list = new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim().toLowerCase())
+      .filter((l) => l !== ''),
+  );
   cached = { file, list };
   return list;
 }

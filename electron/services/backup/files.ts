@@ -39,7 +39,14 @@ export function ensureDir(dir: string, what: string): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && statSync(d).isDirectory()) continue;
-      const why = code === 'ENOENT' ? 'this location cannot hold folders' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (code ?? 'error');
+      const why =
+        code === 'ENOENT'
+          ? 'this location cannot hold folders'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EROFS'
+              ? 'read-only file system'
+              : (code ?? 'error');
       throw new CairnFailure('invalid_input', `cannot write ${what}: the folder ${d} cannot be created (${why})`);
     }
   }
@@ -50,12 +57,7 @@ export function ensureDir(dir: string, what: string): void {
  * `prefix`, hashing the copied bytes (not the prefix) with SHA-256 on the way, then fsyncs `to`.
  * With no `to` it only hashes. `to` is created with mode 0600: it holds encrypted charts.
  */
-export async function copyHashed(opts: {
-  from: string;
-  offset?: number;
-  to?: string;
-  prefix?: Buffer;
-}): Promise<{ bytes: number; sha256: string }> {
+export async function copyHashed(opts: { from: string; offset?: number; to?: string; prefix?: Buffer }): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   const src = await open(opts.from, 'r');
   const dst = opts.to === undefined ? null : await open(opts.to, 'wx', 0o600);

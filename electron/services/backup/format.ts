@@ -89,10 +89,16 @@ export function readBackupManifest(file: string): { manifest: BackupManifest; pa
 /** Throws `damaged` unless the payload has the size and SHA-256 its manifest records. */
 export function checkPayload(file: string, manifest: BackupManifest, got: { bytes: number; sha256: string }): void {
   if (got.bytes !== manifest.payloadBytes) {
-    throw new BackupRefusal('damaged', `backup ${file} is damaged: ${got.bytes} bytes of database where its manifest records ${manifest.payloadBytes} (truncated or appended to)`);
+    throw new BackupRefusal(
+      'damaged',
+      `backup ${file} is damaged: ${got.bytes} bytes of database where its manifest records ${manifest.payloadBytes} (truncated or appended to)`,
+    );
   }
   if (got.sha256 !== manifest.payloadSha256) {
-    throw new BackupRefusal('damaged', `backup ${file} is damaged: its checksum does not match (SHA-256 ${got.sha256.slice(0, 12)}…, expected ${manifest.payloadSha256.slice(0, 12)}…)`);
+    throw new BackupRefusal(
+      'damaged',
+      `backup ${file} is damaged: its checksum does not match (SHA-256 ${got.sha256.slice(0, 12)}…, expected ${manifest.payloadSha256.slice(0, 12)}…)`,
+    );
   }
 }
 

@@ -3,14 +3,7 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { CairnFailure } from '../../../shared/api/result';
 import { passphrase as passphraseSchema } from '../../../shared/domain/user';
-import {
-  createKeyHeader,
-  DEFAULT_KDF,
-  discardPendingKeyHeader,
-  promotePendingKeyHeader,
-  writePendingKeyHeader,
-  type KeyHeader,
-} from '../db/key-header';
+import { createKeyHeader, DEFAULT_KDF, discardPendingKeyHeader, promotePendingKeyHeader, writePendingKeyHeader, type KeyHeader } from '../db/key-header';
 import { openRawWithKey, resolveKey } from '../db/open';
 import { integrityProblems } from './facts';
 import { fsyncDir, fsyncFile } from './files';
@@ -73,7 +66,8 @@ function reencryptedCopy(source: Database.Database, tmp: string, oldKey: Buffer,
   const check = openRawWithKey(tmp, newKey);
   try {
     const problems = integrityProblems(check, true);
-    if (problems.length > 0) throw new CairnFailure('database_error', `the re-encrypted copy does not read back whole (${problems[0]}): the passphrase was not changed`);
+    if (problems.length > 0)
+      throw new CairnFailure('database_error', `the re-encrypted copy does not read back whole (${problems[0]}): the passphrase was not changed`);
   } finally {
     check.close();
   }

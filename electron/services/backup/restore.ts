@@ -51,14 +51,16 @@ function checkCopy(tmp: string, key: Buffer, o: RestoreOptions, manifest: Backup
     if (problems.length > 0) throw new BackupRefusal('damaged', `backup ${o.backup} is damaged: the integrity check failed (${problems[0]})`);
     const id = deviceIdOf(copy);
     if (id === null) throw new BackupRefusal('damaged', `backup ${o.backup} does not hold a Cairn database (no device id)`);
-    if (id !== manifest.deviceId) throw new BackupRefusal('damaged', `backup ${o.backup} is damaged: its manifest names device ${manifest.deviceId} but its database is ${id}`);
+    if (id !== manifest.deviceId)
+      throw new BackupRefusal('damaged', `backup ${o.backup} is damaged: its manifest names device ${manifest.deviceId} but its database is ${id}`);
     let unknown: number;
     try {
       unknown = unknownMigrations(copy, o.resourcesDir);
     } catch (e) {
       throw new BackupRefusal('damaged', `backup ${o.backup} does not hold a Cairn database (${message(e)})`);
     }
-    if (unknown > 0) throw new BackupRefusal('newer_schema', `backup ${o.backup} was made by a newer version of Cairn (${unknown} unknown migration(s)): update Cairn first`);
+    if (unknown > 0)
+      throw new BackupRefusal('newer_schema', `backup ${o.backup} was made by a newer version of Cairn (${unknown} unknown migration(s)): update Cairn first`);
   } finally {
     copy.close();
   }
@@ -115,7 +117,10 @@ async function checkSameDatabase(o: RestoreOptions, manifest: BackupManifest): P
   }
   if (target.deviceId !== manifest.deviceId && !o.forceForeign) {
     target.key.fill(0);
-    throw new BackupRefusal('foreign', `backup ${o.backup} is of another database (device ${manifest.deviceId}), not of ${o.dbFile} (device ${target.deviceId}); nothing was restored`);
+    throw new BackupRefusal(
+      'foreign',
+      `backup ${o.backup} is of another database (device ${manifest.deviceId}), not of ${o.dbFile} (device ${target.deviceId}); nothing was restored`,
+    );
   }
   return target.key;
 }
@@ -130,7 +135,8 @@ function checkNotInUse(dbFile: string, key: Buffer): void {
     sqlite.pragma('busy_timeout = 200');
     sqlite.pragma('journal_mode = DELETE');
   } catch (e) {
-    if (/locked|busy/i.test(message(e))) throw new BackupRefusal('in_use', `${dbFile} is open in Cairn or another program: close it, then restore; nothing was restored`);
+    if (/locked|busy/i.test(message(e)))
+      throw new BackupRefusal('in_use', `${dbFile} is open in Cairn or another program: close it, then restore; nothing was restored`);
     throw e;
   } finally {
     sqlite.close();
@@ -165,7 +171,10 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
     key = await deriveKey(o.passphrase, manifest.keyHeader);
   } catch (e) {
     if (e instanceof CairnFailure && e.code === 'wrong_passphrase') {
-      throw new BackupRefusal('wrong_passphrase', `wrong passphrase for backup ${o.backup} (it opens with the clinic passphrase of ${manifest.createdAt.slice(0, 10)}); nothing was restored`);
+      throw new BackupRefusal(
+        'wrong_passphrase',
+        `wrong passphrase for backup ${o.backup} (it opens with the clinic passphrase of ${manifest.createdAt.slice(0, 10)}); nothing was restored`,
+      );
     }
     throw e;
   }

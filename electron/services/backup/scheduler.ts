@@ -19,10 +19,7 @@ export const systemClock: SchedulerClock = {
   },
 };
 
-export type SchedulerEvent =
-  | { kind: 'backup'; file: string }
-  | { kind: 'failed'; error: string; retryInMs: number }
-  | { kind: 'pruned'; files: string[] };
+export type SchedulerEvent = { kind: 'backup'; file: string } | { kind: 'failed'; error: string; retryInMs: number } | { kind: 'pruned'; files: string[] };
 
 export interface BackupSchedulerOptions {
   dbFile: string;
@@ -54,7 +51,10 @@ export interface BackupEntry {
 const DAY = 86_400_000;
 
 function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 function parseStamp(s: string): number {
@@ -114,7 +114,8 @@ export class BackupScheduler {
     if (!this.stopped) return;
     this.stopped = false;
     if (existsSync(this.dir)) {
-      for (const f of readdirSync(this.dir)) if (f.startsWith(this.prefix) && /\.cairnbak\.(payload\.)?tmp(-journal)?$/.test(f)) rmSync(join(this.dir, f), { force: true });
+      for (const f of readdirSync(this.dir))
+        if (f.startsWith(this.prefix) && /\.cairnbak\.(payload\.)?tmp(-journal)?$/.test(f)) rmSync(join(this.dir, f), { force: true });
     }
     const newest = this.list()[0];
     this.schedule(newest ? Math.max(0, newest.at + this.intervalMs - this.clock.now()) : 0);
@@ -145,10 +146,12 @@ export class BackupScheduler {
 
   /** Resolves once no backup is running (at once when none is). */
   whenIdle(): Promise<void> {
-    return this.running ? this.running.then(
-      () => undefined,
-      () => undefined,
-    ) : Promise.resolve();
+    return this.running
+      ? this.running.then(
+          () => undefined,
+          () => undefined,
+        )
+      : Promise.resolve();
   }
 
   /** Takes a backup now (joining one already running), then prunes. Resolves to the new file. */

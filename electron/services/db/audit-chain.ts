@@ -78,10 +78,13 @@ export class AuditAnchorWriter {
   touched(): void {
     this.dirty = true;
     if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, Math.max(0, this.lastWrite + this.intervalMs - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.flush();
+      },
+      Math.max(0, this.lastWrite + this.intervalMs - Date.now()),
+    );
     this.timer.unref();
   }
 

@@ -26,7 +26,11 @@ const header = z.object({
   version: z.literal(1),
   kdf: z.literal('scrypt'),
   // Bounded so a tampered header cannot make unlock allocate gigabytes.
-  N: z.number().int().min(2 ** 10).max(2 ** 20),
+  N: z
+    .number()
+    .int()
+    .min(2 ** 10)
+    .max(2 ** 20),
   r: z.number().int().min(1).max(32),
   p: z.number().int().min(1).max(16),
   salt: z.string().min(16),
@@ -176,10 +180,7 @@ export function headerFitsKey(h: KeyHeader, key: Buffer): boolean {
 export function readKeyHeader(dbFile: string): KeyHeader {
   const path = headerPathFor(dbFile);
   if (!existsSync(path)) {
-    throw new CairnFailure(
-      'not_initialized',
-      `no key header at ${path}: the database cannot be unlocked without the file made by "cairn init"`,
-    );
+    throw new CairnFailure('not_initialized', `no key header at ${path}: the database cannot be unlocked without the file made by "cairn init"`);
   }
   let json: unknown;
   try {

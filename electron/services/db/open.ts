@@ -220,7 +220,12 @@ export async function resolveKey(file: string, passphrase: string): Promise<{ ke
     return { key: await deriveKey(passphrase, main), header: main, pending: false };
   }
   // A restore to a new place killed before its promotion leaves only the pending header.
-  const candidates = existsSync(headerPathFor(file)) ? ([[readKeyHeader(file), false], [next, true]] as const) : ([[next, true]] as const);
+  const candidates = existsSync(headerPathFor(file))
+    ? ([
+        [readKeyHeader(file), false],
+        [next, true],
+      ] as const)
+    : ([[next, true]] as const);
   for (const [header, pending] of candidates) {
     let key: Buffer;
     try {

@@ -141,7 +141,11 @@ export const clinicalNotes = sqliteTable(
     amendsNoteId: text('amends_note_id'),
     errorReason: text('error_reason'),
   },
-  (t) => [index('notes_patient_idx').on(t.patientId, t.createdAt), index('notes_encounter_idx').on(t.encounterId), index('notes_amends_idx').on(t.amendsNoteId)],
+  (t) => [
+    index('notes_patient_idx').on(t.patientId, t.createdAt),
+    index('notes_encounter_idx').on(t.encounterId),
+    index('notes_amends_idx').on(t.amendsNoteId),
+  ],
 );
 
 export const observations = sqliteTable(
@@ -200,9 +204,15 @@ export const observations = sqliteTable(
   // of the two indexes (a lookup by value, `= ?`, still uses them), so storing one touches two fewer b-trees.
   (t) => [
     index('observations_patient_code_idx').on(t.patientId, t.loinc, t.effectiveAt),
-    index('observations_encounter_idx').on(t.encounterId).where(sql`${t.encounterId} IS NOT NULL`),
-    index('observations_supersedes_idx').on(t.supersedesId).where(sql`${t.supersedesId} IS NOT NULL`),
-    index('observations_lab_key_idx').on(t.patientId, t.labResultKey).where(sql`${t.labResultKey} IS NOT NULL`),
+    index('observations_encounter_idx')
+      .on(t.encounterId)
+      .where(sql`${t.encounterId} IS NOT NULL`),
+    index('observations_supersedes_idx')
+      .on(t.supersedesId)
+      .where(sql`${t.supersedesId} IS NOT NULL`),
+    index('observations_lab_key_idx')
+      .on(t.patientId, t.labResultKey)
+      .where(sql`${t.labResultKey} IS NOT NULL`),
   ],
 );
 
@@ -536,7 +546,6 @@ export const meta = sqliteTable('meta', {
   value: text('value').notNull(),
 });
 
-
 /**
  * Every HL7 v2 message received (file import or MLLP), kept as it came. A control id (MSH-10) is
  * unique per sending facility among messages that were accepted: a resend is acknowledged again
@@ -564,7 +573,9 @@ export const hl7Messages = sqliteTable(
     results: integer('results').notNull().default(0),
   },
   (t) => [
-    uniqueIndex('hl7_messages_control_uq').on(t.sendingFacility, t.controlId).where(sql`status <> 'error'`),
+    uniqueIndex('hl7_messages_control_uq')
+      .on(t.sendingFacility, t.controlId)
+      .where(sql`status <> 'error'`),
     index('hl7_messages_status_idx').on(t.status, t.receivedAt),
   ],
 );

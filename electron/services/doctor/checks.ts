@@ -63,7 +63,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       const v = volumeEncryption(dir, t.probe);
       if (v.state === 'encrypted') return { status: 'pass', message: v.detail };
       // Important: PGlite keeps names, phones and password hashes in clear in these files.
-      if (v.state === 'not_encrypted') return { status: 'fail', message: `${v.detail}. The server's database files are not encrypted by Cairn: ${ENCRYPT_ADVICE}` };
+      if (v.state === 'not_encrypted')
+        return { status: 'fail', message: `${v.detail}. The server's database files are not encrypted by Cairn: ${ENCRYPT_ADVICE}` };
       return { status: 'unknown', message: `${v.detail}. Make sure it is encrypted: ${ENCRYPT_ADVICE}` };
     },
   },
@@ -73,8 +74,15 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     needs: 'db',
     run(db: string): Outcome {
       if (!existsSync(db)) return { status: 'fail', message: `no such database file: ${db}` };
-      const open = [db, `${db}-wal`, `${db}-shm`, `${db}.key.json`].filter(existsSync).map((f) => [f, openMode(f)] as const).filter(([, m]) => m !== null);
-      if (open.length > 0) return { status: 'fail', message: `${open.map(([f, m]) => `${f} is ${m}`).join(', ')}: run "chmod 600 ${db}*" (Cairn also does it when it opens the database)` };
+      const open = [db, `${db}-wal`, `${db}-shm`, `${db}.key.json`]
+        .filter(existsSync)
+        .map((f) => [f, openMode(f)] as const)
+        .filter(([, m]) => m !== null);
+      if (open.length > 0)
+        return {
+          status: 'fail',
+          message: `${open.map(([f, m]) => `${f} is ${m}`).join(', ')}: run "chmod 600 ${db}*" (Cairn also does it when it opens the database)`,
+        };
       return { status: 'pass', message: `${db}, its -wal/-shm and key header are 600` };
     },
   },
@@ -86,7 +94,11 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       const v = volumeEncryption(db, t.probe);
       if (v.state === 'encrypted') return { status: 'pass', message: v.detail };
       // The database itself is SQLCipher-encrypted; the volume adds the rest (exports, printed PDFs, swap).
-      if (v.state === 'not_encrypted') return { status: 'warn', message: `${v.detail}. The database is encrypted by Cairn itself; for exports, PDFs and swap, full-disk encryption is still advised` };
+      if (v.state === 'not_encrypted')
+        return {
+          status: 'warn',
+          message: `${v.detail}. The database is encrypted by Cairn itself; for exports, PDFs and swap, full-disk encryption is still advised`,
+        };
       return { status: 'unknown', message: `${v.detail}. The database is encrypted by Cairn itself; full-disk encryption is still advised` };
     },
   },

@@ -82,14 +82,16 @@ function linux(path: string, o: Required<Pick<VolumeProbeOptions, 'procRoot' | '
   if (!m) return { state: 'unknown', detail: 'no mount found for it in /proc/self/mountinfo' };
   const where = `${m.mountPoint} (${m.fsType} on ${m.source})`;
   if (m.fsType === 'ecryptfs') return { state: 'encrypted', detail: `${where}: eCryptfs` };
-  if (m.devId.startsWith('0:')) return { state: 'unknown', detail: `${where} is not a block device Cairn can follow (${m.fsType}); check its encryption yourself` };
+  if (m.devId.startsWith('0:'))
+    return { state: 'unknown', detail: `${where} is not a block device Cairn can follow (${m.fsType}); check its encryption yourself` };
   const link = join(o.sysRoot, 'dev', 'block', m.devId);
   if (!existsSync(link)) return { state: 'unknown', detail: `${where}: no ${link}` };
   // The device's own folder under /sys/devices (a partition's parent is its disk).
   const devDir = realpathSync(link);
   const crypt = cryptLayer(devDir);
   if (crypt) return { state: 'encrypted', detail: `${where}: dm-crypt/LUKS (${crypt.split('-').slice(0, 2).join('-')})` };
-  if (existsSync(join(devDir, 'loop'))) return { state: 'unknown', detail: `${where} is a loop device: the encryption of the file behind it is not visible here` };
+  if (existsSync(join(devDir, 'loop')))
+    return { state: 'unknown', detail: `${where} is a loop device: the encryption of the file behind it is not visible here` };
   return { state: 'not_encrypted', detail: `${where}: no dm-crypt/LUKS layer under it (a self-encrypting drive cannot be seen from here)` };
 }
 
@@ -99,12 +101,14 @@ function mac(path: string, exec: RunCommand): VolumeEncryption {
   if (device) {
     const info = exec('diskutil', ['info', device]);
     if (info.code === 0) {
-      if (/FileVault:\s+Yes/i.test(info.stdout) || /Encrypted:\s+Yes/i.test(info.stdout)) return { state: 'encrypted', detail: `${device}: FileVault / APFS encryption on` };
+      if (/FileVault:\s+Yes/i.test(info.stdout) || /Encrypted:\s+Yes/i.test(info.stdout))
+        return { state: 'encrypted', detail: `${device}: FileVault / APFS encryption on` };
       if (/FileVault:\s+No/i.test(info.stdout)) return { state: 'not_encrypted', detail: `${device}: FileVault is off for this volume (diskutil info)` };
     }
   }
   const fv = exec('fdesetup', ['status']);
-  if (fv.code === 0 && /FileVault is On/i.test(fv.stdout) && (!device || /^\/dev\/disk\d+s\d+/.test(device))) return { state: 'encrypted', detail: 'FileVault is On (fdesetup status)' };
+  if (fv.code === 0 && /FileVault is On/i.test(fv.stdout) && (!device || /^\/dev\/disk\d+s\d+/.test(device)))
+    return { state: 'encrypted', detail: 'FileVault is On (fdesetup status)' };
   return { state: 'unknown', detail: 'diskutil and fdesetup did not say (run "fdesetup status" and "diskutil apfs list" yourself)' };
 }
 
@@ -113,7 +117,11 @@ function windows(path: string, exec: RunCommand): VolumeEncryption {
   const r = exec('manage-bde', ['-status', drive]);
   if (r.code !== 0) return { state: 'unknown', detail: `manage-bde -status ${drive} did not answer (it needs an administrator's prompt)` };
   if (/Protection Status:\s+Protection On/i.test(r.stdout)) return { state: 'encrypted', detail: `${drive}: BitLocker protection on` };
-  if (/Protection Status:\s+Protection Off/i.test(r.stdout)) return { state: 'not_encrypted', detail: `${drive}: BitLocker protection off (${/Conversion Status:\s+(.+)/i.exec(r.stdout)?.[1]?.trim() ?? 'see manage-bde -status'})` };
+  if (/Protection Status:\s+Protection Off/i.test(r.stdout))
+    return {
+      state: 'not_encrypted',
+      detail: `${drive}: BitLocker protection off (${/Conversion Status:\s+(.+)/i.exec(r.stdout)?.[1]?.trim() ?? 'see manage-bde -status'})`,
+    };
   return { state: 'unknown', detail: `manage-bde -status ${drive} gave an answer Cairn does not recognise` };
 }
 

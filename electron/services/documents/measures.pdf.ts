@@ -2,7 +2,13 @@ import type { MeasureSummary } from '../../../shared/domain/population-report';
 import { textPdf } from './pdf-text';
 
 /** A quality measure report for a period (letter pages): each measure's populations with counts and rate, and where the logic is approximated. */
-export async function measuresPdf(r: { clinicName: string; year: number; provider: string | null; measures: MeasureSummary[]; printedAt: string }): Promise<Uint8Array> {
+export async function measuresPdf(r: {
+  clinicName: string;
+  year: number;
+  provider: string | null;
+  measures: MeasureSummary[];
+  printedAt: string;
+}): Promise<Uint8Array> {
   const { line, gap, bold, regular, save } = await textPdf(`Quality measures ${r.year}${r.provider ? ` - ${r.provider}` : ''}`);
   line(r.clinicName, 16, bold);
   line(`Quality measures, reporting period ${r.year}${r.provider ? ` - patients of ${r.provider}` : ' - whole practice'}`, 12, bold);

@@ -31,7 +31,12 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
     clinicName: session.status().clinicName ?? 'Cairn',
     patient: { name: displayName(patient), birthDate: patient.birthDate, sex: patient.sex, mrn: patient.mrn },
     encounter: encounter
-      ? { visitType: VISIT_LABELS[encounter.visitType] ?? encounter.visitType, date: (encounter.startAt ?? n.createdAt).slice(0, 10), provider: encounter.providerName, reason: encounter.reason }
+      ? {
+          visitType: VISIT_LABELS[encounter.visitType] ?? encounter.visitType,
+          date: (encounter.startAt ?? n.createdAt).slice(0, 10),
+          provider: encounter.providerName,
+          reason: encounter.reason,
+        }
       : null,
     note: { title: n.title, status: n.status, author: n.authorName, signedAt: n.signedAt, contentHash: n.contentHash, errorReason: n.errorReason },
     sections: rendered.sections,
@@ -44,7 +49,10 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
 }
 
 /** The printable prescription for a stored MedicationRequest. */
-export async function prescriptionPdfFor(session: Session, rx: { id: string; patientId: string; drugName: string; rxcui: string; sig: string; signedAt: string; prescriberId: string; prescriber: string | null }): Promise<{ fileName: string; base64: string }> {
+export async function prescriptionPdfFor(
+  session: Session,
+  rx: { id: string; patientId: string; drugName: string; rxcui: string; sig: string; signedAt: string; prescriberId: string; prescriber: string | null },
+): Promise<{ fileName: string; base64: string }> {
   const patient = session.repos.patients.peek(rx.patientId);
   const address = [patient.address.line1, patient.address.city, patient.address.state, patient.address.postalCode].filter(Boolean).join(', ');
   const knowledge = session.repos.drugs();

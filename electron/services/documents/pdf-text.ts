@@ -2,7 +2,11 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont } from 'pdf-lib';
 
 /** The standard fonts speak WinAnsi only: keep Latin-1 letters (José, Zoë), replace the rest. */
 export function printable(s: string): string {
-  return s.replace(/[\u2018\u2019]/g, "'").replace(/[\u201C\u201D]/g, '"').replace(/[\u2013\u2014]/g, '-').replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
+  return s
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
 }
 
 export interface TextPdf {

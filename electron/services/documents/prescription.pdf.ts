@@ -37,7 +37,12 @@ export async function prescriptionPdf(p: PrescriptionPrint): Promise<Uint8Array>
   line(p.clinicAddress ?? 'Clinic address not recorded', 10);
   line(`Prescriber: ${p.prescriber}    NPI ${p.prescriberNpi ?? 'not recorded'}`);
   // Important: a controlled prescription without the prescriber's DEA number is refused at the pharmacy; say so on the page.
-  if (p.controlledSchedule) line(`DEA ${p.prescriberDea ?? 'not recorded: required for a controlled substance'}    Schedule ${p.controlledSchedule.replace(/^C/, 'C-')} controlled substance`, 11, bold);
+  if (p.controlledSchedule)
+    line(
+      `DEA ${p.prescriberDea ?? 'not recorded: required for a controlled substance'}    Schedule ${p.controlledSchedule.replace(/^C/, 'C-')} controlled substance`,
+      11,
+      bold,
+    );
   y -= 6;
   line(`Patient: ${p.patient.name}    DOB ${p.patient.birthDate}    MRN ${p.patient.mrn}`, 11, bold);
   if (p.patient.address) line(p.patient.address, 10);

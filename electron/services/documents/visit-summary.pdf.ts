@@ -104,7 +104,8 @@ export async function visitSummaryPdf(v: VisitSummary): Promise<Uint8Array> {
     line(a.text, { indent: 10 });
   }
   gap();
-  if (v.note.signedAt) line(`Electronically signed by ${v.note.author ?? 'unknown'} at ${v.note.signedAt}. Content SHA-256 ${v.note.contentHash ?? ''}`, { size: 8 });
+  if (v.note.signedAt)
+    line(`Electronically signed by ${v.note.author ?? 'unknown'} at ${v.note.signedAt}. Content SHA-256 ${v.note.contentHash ?? ''}`, { size: 8 });
   line(`Printed ${v.printedAt} from Cairn. Confidential patient information.`, { size: 8, color: [0.4, 0.4, 0.4] });
   return doc.save();
 }

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { allergyGroupsFile, controlledSubstancesFile, drugCatalogFile, duplicateClassesFile, interactionsFile, type ControlledSubstances, type DrugKnowledge } from '../../../shared/domain/drugs';
+import {
+  allergyGroupsFile,
+  controlledSubstancesFile,
+  drugCatalogFile,
+  duplicateClassesFile,
+  interactionsFile,
+  type ControlledSubstances,
+  type DrugKnowledge,
+} from '../../../shared/domain/drugs';
 import { allergensFile, indexAllergens, type AllergenEntry, type AllergenIndex } from '../../../shared/domain/drugs-allergens';
 import { indexKnowledge, type KnowledgeIndex } from '../../../shared/domain/med-checks';
 import { summarize, zodIssues } from '../dispatch-errors';
@@ -38,7 +46,13 @@ export function loadDrugKnowledge(resourcesDir: string): LoadedKnowledge {
       duplicateClasses: load(dir, 'duplicate-classes.json', duplicateClassesFile).classes,
     };
     const allergenEntries = load(dir, 'allergens.json', allergensFile).allergens;
-    k = { knowledge, index: indexKnowledge(knowledge), allergens: indexAllergens(allergenEntries, knowledge), allergenEntries, controlled: load(dir, 'controlled-substances.json', controlledSubstancesFile) };
+    k = {
+      knowledge,
+      index: indexKnowledge(knowledge),
+      allergens: indexAllergens(allergenEntries, knowledge),
+      allergenEntries,
+      controlled: load(dir, 'controlled-substances.json', controlledSubstancesFile),
+    };
     cache.set(resourcesDir, k);
   }
   return k;

@@ -48,7 +48,9 @@ const columnSpec = z.union([
 /** A mapping file: which column fills which patient field, with date formats and value maps. */
 export const csvMapping = z.strictObject({
   delimiter: z.string().length(1).default(','),
-  columns: z.partialRecord(z.enum(CSV_FIELDS), columnSpec).refine((c) => c.givenName && c.familyName && c.birthDate, 'the mapping must name the givenName, familyName and birthDate columns'),
+  columns: z
+    .partialRecord(z.enum(CSV_FIELDS), columnSpec)
+    .refine((c) => c.givenName && c.familyName && c.birthDate, 'the mapping must name the givenName, familyName and birthDate columns'),
   /** Columns kept as patient identifiers (a legacy chart number…). */
   identifiers: z.array(z.strictObject({ column: z.string().min(1), system: z.string().min(1), type: z.string().max(40).optional() })).default([]),
 });
@@ -107,7 +109,9 @@ function toInput(record: Record<string, string>, m: CsvMapping): PatientInputRaw
     ...(v.email && { email: v.email }),
     ...(v.mrn && { mrn: v.mrn }),
     ...(v.preferredLanguage && { preferredLanguage: v.preferredLanguage }),
-    ...(hasAddress && { address: { line1: v.addressLine1, line2: v.addressLine2, city: v.city, state: v.state, postalCode: v.postalCode, country: v.country } }),
+    ...(hasAddress && {
+      address: { line1: v.addressLine1, line2: v.addressLine2, city: v.city, state: v.state, postalCode: v.postalCode, country: v.country },
+    }),
     ...(hasInsurance && { insurance: { payer: v.insurancePayer, memberId: v.insuranceMemberId, groupNumber: v.insuranceGroup } }),
     identifiers,
   };
@@ -121,7 +125,15 @@ function toInput(record: Record<string, string>, m: CsvMapping): PatientInputRaw
 export function importPatientsCsv(repos: Repos, actor: Actor, text: string, mapping: CsvMapping): CsvImportResult {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: true, bom: true, delimiter: mapping.delimiter, skip_empty_lines: true, relax_column_count: true, info: true, trim: false }) as typeof records;
+    records = parse(text, {
+      columns: true,
+      bom: true,
+      delimiter: mapping.delimiter,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      trim: false,
+    }) as typeof records;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     throw new CairnFailure('invalid_input', `the CSV file cannot be read${line ? ` at line ${line}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
@@ -129,7 +141,8 @@ export function importPatientsCsv(repos: Repos, actor: Actor, text: string, mapp
   const header = records[0] ? Object.keys(records[0].record) : [];
   const wanted = [...Object.values(mapping.columns).map((s) => spec(s).column), ...mapping.identifiers.map((i) => i.column)];
   const missing = records.length > 0 ? wanted.filter((c) => !header.includes(c)) : [];
-  if (missing.length > 0) throw new CairnFailure('invalid_input', `the CSV file has no column ${missing.map((c) => `"${c}"`).join(', ')} (its columns: ${header.join(', ')})`);
+  if (missing.length > 0)
+    throw new CairnFailure('invalid_input', `the CSV file has no column ${missing.map((c) => `"${c}"`).join(', ')} (its columns: ${header.join(', ')})`);
   const result: CsvImportResult = { rows: records.length, accepted: 0, rejected: [], patientIds: [] };
   for (const { record, info } of records) {
     const line = info.lines;

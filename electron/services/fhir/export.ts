@@ -26,18 +26,21 @@ export function* exportResources(sqlite: Database.Database, patientId?: string):
     if (entity === 'user') {
       // Practitioners: the clinicians (everyone in a system-level export; a patient's record names them by reference).
       if (patientId !== undefined) continue;
-      for (const row of sqlite.prepare(`SELECT * FROM users WHERE role IN (${CLINICAL_ROLES.map(() => '?').join(', ')}) ORDER BY id`).iterate(...CLINICAL_ROLES)) {
+      for (const row of sqlite
+        .prepare(`SELECT * FROM users WHERE role IN (${CLINICAL_ROLES.map(() => '?').join(', ')}) ORDER BY id`)
+        .iterate(...CLINICAL_ROLES)) {
         const r = rowToFhir('user', row as Row);
         if (r) yield r;
       }
       continue;
     }
-    const where = patientId === undefined ? 'deleted_at IS NULL' : entity === 'patient' ? 'deleted_at IS NULL AND id = ?' : 'deleted_at IS NULL AND patient_id = ?';
+    const where =
+      patientId === undefined ? 'deleted_at IS NULL' : entity === 'patient' ? 'deleted_at IS NULL AND id = ?' : 'deleted_at IS NULL AND patient_id = ?';
     const args = patientId === undefined ? [] : [patientId];
     if (entity === 'medication_event') {
       // One MedicationRequest per course: all its events together.
       const rows = sqlite.prepare(`SELECT * FROM medication_events WHERE ${where} ORDER BY course_id, effective_at, id`).all(...args) as Row[];
-      for (let i = 0; i < rows.length; ) {
+      for (let i = 0; i < rows.length;) {
         let j = i;
         while (j < rows.length && rows[j]!['course_id'] === rows[i]!['course_id']) j++;
         const r = courseToFhir(rows.slice(i, j));

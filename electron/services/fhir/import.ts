@@ -129,7 +129,17 @@ export class FhirImporter {
         if (mapped.kind === 'skipped') this.skip(e.resource.resourceType, mapped.reason);
         else {
           this.tally(e.resource.resourceType).errors++;
-          const issues = mapped.kind === 'error' ? mapped.issues : [{ index: e.index, path: `entry[${e.index}].resource.subject`, resourceType: e.resource.resourceType, message: 'the resource belongs to no patient' }];
+          const issues =
+            mapped.kind === 'error'
+              ? mapped.issues
+              : [
+                  {
+                    index: e.index,
+                    path: `entry[${e.index}].resource.subject`,
+                    resourceType: e.resource.resourceType,
+                    message: 'the resource belongs to no patient',
+                  },
+                ];
           for (const i of issues) this.summary.errors.push({ source, ...i });
         }
         continue;
@@ -140,7 +150,12 @@ export class FhirImporter {
     }
     let done = bundle.entries.length - [...groups.values()].reduce((n, g) => n + g.length, 0);
     for (const [patient, entries] of groups) {
-      this.importPatient(patient, entries.sort((a, b) => order(a) - order(b) || a.index - b.index), bundle.resolve, source);
+      this.importPatient(
+        patient,
+        entries.sort((a, b) => order(a) - order(b) || a.index - b.index),
+        bundle.resolve,
+        source,
+      );
       done += entries.length;
       onProgress?.({ done, total: bundle.entries.length, source });
     }
@@ -154,12 +169,24 @@ export class FhirImporter {
     const existing = this.existingChart(patientKey);
     if (existing !== null && !this.mayChange(existing)) {
       const first = entries[0]!;
-      this.fail(mapped, [], source, [{ index: first.index, path: `entry[${first.index}].resource`, resourceType: first.resource.resourceType, message: 'this chart is restricted: break the glass for it before importing into it' }]);
+      this.fail(mapped, [], source, [
+        {
+          index: first.index,
+          path: `entry[${first.index}].resource`,
+          resourceType: first.resource.resourceType,
+          message: 'this chart is restricted: break the glass for it before importing into it',
+        },
+      ]);
       return;
     }
     const failed = mapped.filter((m) => m.out.kind === 'error');
     if (failed.length > 0) {
-      this.fail(mapped, failed.map((m) => m.entry), source, failed.flatMap((m) => (m.out.kind === 'error' ? m.out.issues : [])));
+      this.fail(
+        mapped,
+        failed.map((m) => m.entry),
+        source,
+        failed.flatMap((m) => (m.out.kind === 'error' ? m.out.issues : [])),
+      );
       return;
     }
     const outcomes = new Map<SourceEntry, Outcome>();
@@ -188,7 +215,8 @@ export class FhirImporter {
       const type = entry.resource.resourceType;
       if (out.kind === 'skipped') this.skip(type, out.reason);
       else if (out.kind === 'rows') {
-        for (const n of out.notes) if (n.startsWith('uncoded to ICD-10: ')) this.summary.uncodedToIcd10[n.slice(19)] = (this.summary.uncodedToIcd10[n.slice(19)] ?? 0) + 1;
+        for (const n of out.notes)
+          if (n.startsWith('uncoded to ICD-10: ')) this.summary.uncodedToIcd10[n.slice(19)] = (this.summary.uncodedToIcd10[n.slice(19)] ?? 0) + 1;
         const o = outcomes.get(entry) ?? 'unchanged';
         if (o === 'kept') this.skip(type, KEPT);
         else this.tally(type)[o]++;
@@ -200,7 +228,9 @@ export class FhirImporter {
   /** The chart an earlier import made for this patient, if any. */
   private existingChart(patientKey: SourceKey): string | null {
     const id = patientKey.slice('Patient/'.length);
-    const row = statementsFor(this.repos.store.sqlite).get(`SELECT entity_id FROM fhir_import_sources WHERE resource_type = 'Patient' AND source_id = ?`).get(id) as { entity_id: string } | undefined;
+    const row = statementsFor(this.repos.store.sqlite)
+      .get(`SELECT entity_id FROM fhir_import_sources WHERE resource_type = 'Patient' AND source_id = ?`)
+      .get(id) as { entity_id: string } | undefined;
     return row?.entity_id ?? null;
   }
 
@@ -244,8 +274,7 @@ class PatientWrite {
   private source(type: string, sourceId: string): { entity_id: string; content_hash: string } | undefined {
     if (this.fresh) return undefined;
     return this.stmts.get('SELECT entity_id, content_hash FROM fhir_import_sources WHERE resource_type = ? AND source_id = ?').get(type, sourceId) as
-      | { entity_id: string; content_hash: string }
-      | undefined;
+      { entity_id: string; content_hash: string } | undefined;
   }
 
   /** The Cairn ids a source key became: in this import, or in an earlier one. */
@@ -253,7 +282,9 @@ class PatientWrite {
     const known = this.ids.get(key);
     if (known) return known;
     const [type, id] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-    const rows = this.stmts.get(`SELECT entity_id FROM fhir_import_sources WHERE resource_type = ? AND (source_id = ? OR source_id LIKE ? ESCAPE '\\') ORDER BY source_id`).all(type, id, `${id.replace(/[\\%_]/g, '\\$&')}#%`) as { entity_id: string }[];
+    const rows = this.stmts
+      .get(`SELECT entity_id FROM fhir_import_sources WHERE resource_type = ? AND (source_id = ? OR source_id LIKE ? ESCAPE '\\') ORDER BY source_id`)
+      .all(type, id, `${id.replace(/[\\%_]/g, '\\$&')}#%`) as { entity_id: string }[];
     const found = rows.map((r) => r.entity_id);
     this.ids.set(key, found);
     return found;
@@ -292,7 +323,10 @@ class PatientWrite {
       existed ||= prior !== undefined;
       if (d.course && course === null) {
         const start = prior ?? this.source(type, `${sourceId}#start`);
-        course = start ? ((this.stmts.get('SELECT course_id FROM medication_events WHERE id = ?').get(start.entity_id) as { course_id: string } | undefined)?.course_id ?? null) : null;
+        course = start
+          ? ((this.stmts.get('SELECT course_id FROM medication_events WHERE id = ?').get(start.entity_id) as { course_id: string } | undefined)?.course_id ??
+            null)
+          : null;
         course ??= newId();
       }
       if (prior && prior.content_hash === hash) {
@@ -335,7 +369,14 @@ class PatientWrite {
 
   private insert(d: Draft, row: Record<string, string | number | null>, entry: SourceEntry, patientKey: SourceKey): string {
     const id = newId();
-    const full: Record<string, string | number | null> = { id, ...row, created_at: this.at, created_by: this.actor.userId, updated_at: this.at, updated_by: this.actor.userId };
+    const full: Record<string, string | number | null> = {
+      id,
+      ...row,
+      created_at: this.at,
+      created_by: this.actor.userId,
+      updated_at: this.at,
+      updated_by: this.actor.userId,
+    };
     if (d.entity === 'patient') {
       // MRNs are assigned here by rule; one from another Cairn's export is kept when it is free.
       const offered = typeof full['mrn'] === 'string' ? full['mrn'] : null;
@@ -344,7 +385,16 @@ class PatientWrite {
     const cols = Object.keys(full);
     this.stmts.get(`INSERT INTO ${d.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(cols.map((c) => full[c]));
     const patientId = d.entity === 'patient' ? id : ((full['patient_id'] as string | null) ?? this.idsOf(patientKey)[0] ?? null);
-    this.repos.writer.record(this.at, { action: 'fhir.import', actor: this.actor, patientId, entity: d.entity, id, op: 'insert', payload: { id }, detail: entry.key });
+    this.repos.writer.record(this.at, {
+      action: 'fhir.import',
+      actor: this.actor,
+      patientId,
+      entity: d.entity,
+      id,
+      op: 'insert',
+      payload: { id },
+      detail: entry.key,
+    });
     // Important: after the observation's own outbox entry, so a device receives the result before its acknowledgement.
     if (d.entity === 'observation' && patientId !== null) this.filing.consider(id, patientId, full['category'], full['effective_at']);
     return id;
@@ -353,10 +403,21 @@ class PatientWrite {
   private update(d: Draft, id: string, row: Record<string, string | number | null>, entry: SourceEntry): void {
     const cols = Object.keys(row).filter((c) => c !== 'patient_id' && c !== 'mrn');
     const r = this.stmts
-      .get(`UPDATE ${d.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL`)
+      .get(
+        `UPDATE ${d.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL`,
+      )
       .run(...cols.map((c) => row[c]), this.at, this.actor.userId, id);
     if (r.changes === 0) throw new EntryFailure(entry, `the ${d.entity} it was imported as earlier was deleted here: not updated`);
     const patientId = d.entity === 'patient' ? id : (row['patient_id'] as string | null);
-    this.repos.writer.record(this.at, { action: 'fhir.import.update', actor: this.actor, patientId, entity: d.entity, id, op: 'update', payload: { id }, detail: entry.key });
+    this.repos.writer.record(this.at, {
+      action: 'fhir.import.update',
+      actor: this.actor,
+      patientId,
+      entity: d.entity,
+      id,
+      op: 'update',
+      payload: { id },
+      detail: entry.key,
+    });
   }
 }

@@ -92,12 +92,19 @@ export function decodeJsonBytes(bytes: Uint8Array, file: string): JsonText {
   }
   if (encoding === 'utf-32le' || encoding === 'utf-32be') {
     const text = utf32(body, encoding === 'utf-32le');
-    if (typeof text === 'number') return { ok: false, error: `${file} is not valid ${name} (at offset ${text + bom}): nothing was imported; re-save the file as UTF-8 and import it again` };
+    if (typeof text === 'number')
+      return {
+        ok: false,
+        error: `${file} is not valid ${name} (at offset ${text + bom}): nothing was imported; re-save the file as UTF-8 and import it again`,
+      };
     return { ok: true, text, encoding };
   }
   try {
     return { ok: true, text: new TextDecoder(encoding, { fatal: true }).decode(body), encoding };
   } catch {
-    return { ok: false, error: `${file} is not valid ${name} (an unpaired surrogate or an odd length): nothing was imported; re-save the file as UTF-8 and import it again` };
+    return {
+      ok: false,
+      error: `${file} is not valid ${name} (an unpaired surrogate or an odd length): nothing was imported; re-save the file as UTF-8 and import it again`,
+    };
   }
 }

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { DEMOGRAPHIC_KEYS, type DemographicKey, type Hl7Demographics, type Hl7PatientFacts, identifierSystem, readPatientFacts } from '../../../shared/domain/hl7-patient';
+import {
+  DEMOGRAPHIC_KEYS,
+  type DemographicKey,
+  type Hl7Demographics,
+  type Hl7PatientFacts,
+  identifierSystem,
+  readPatientFacts,
+} from '../../../shared/domain/hl7-patient';
 import { type Identifier, type Patient, patientInput, patientUpdate } from '../../../shared/domain/patient';
 import { field, segment } from '../../../shared/hl7';
 import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
@@ -29,13 +36,21 @@ function asInput(d: Partial<Hl7Demographics>, base: Partial<Hl7Demographics> = {
   const out: Record<string, unknown> = {};
   for (const k of ['familyName', 'givenName', 'middleName', 'birthDate', 'sex', 'phone'] as const) if (k in d && d[k] !== '') out[k] = d[k];
   if (Object.keys(d).some((k) => k.startsWith('address.'))) {
-    out['address'] = { line1: all['address.line1'], city: all['address.city'], state: all['address.state'], postalCode: all['address.postalCode'], country: all['address.country'] };
+    out['address'] = {
+      line1: all['address.line1'],
+      city: all['address.city'],
+      state: all['address.state'],
+      postalCode: all['address.postalCode'],
+      country: all['address.country'],
+    };
   }
   return out;
 }
 
 function identifiersOf(facts: Hl7PatientFacts): Identifier[] {
-  return facts.identifiers.filter((i) => identifierSystem(i) !== '').map((i) => ({ system: identifierSystem(i), value: i.value, type: i.typeCode || undefined }));
+  return facts.identifiers
+    .filter((i) => identifierSystem(i) !== '')
+    .map((i) => ({ system: identifierSystem(i), value: i.value, type: i.typeCode || undefined }));
 }
 
 /** An AE naming the PID field that zod refused. */
@@ -46,7 +61,13 @@ function invalid(e: z.ZodError): Decision {
   return {
     status: 'error',
     ack: 'AE',
-    error: { reason: `PID${fieldNo ? ` field ${fieldNo}` : ''}: ${key}: ${issue.message}`, condition: '102', segment: 'PID', occurrence: 1, ...(fieldNo && { field: fieldNo }) },
+    error: {
+      reason: `PID${fieldNo ? ` field ${fieldNo}` : ''}: ${key}: ${issue.message}`,
+      condition: '102',
+      segment: 'PID',
+      occurrence: 1,
+      ...(fieldNo && { field: fieldNo }),
+    },
     patientId: null,
     results: 0,
   };
@@ -54,7 +75,9 @@ function invalid(e: z.ZodError): Decision {
 
 function saveSource(ctx: HandlerContext, patientId: string, fields: Partial<Hl7Demographics>): void {
   ctx.repos.store.sqlite
-    .prepare(`INSERT INTO hl7_patient_sources (patient_id, fields, updated_at) VALUES (?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`)
+    .prepare(
+      `INSERT INTO hl7_patient_sources (patient_id, fields, updated_at) VALUES (?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,
+    )
     .run(patientId, JSON.stringify(fields), ctx.at);
 }
 
@@ -109,7 +132,14 @@ function update(ctx: HandlerContext, patientId: string, facts: Hl7PatientFacts):
 /** A04/A28 register (or update the chart that already matches), A08/A31 update, A40 to review. */
 export function handleAdt(ctx: HandlerContext, trigger: string): Decision {
   const facts = readPatientFacts(ctx.message);
-  if (!facts) return { status: 'error', ack: 'AE', error: { reason: 'PID #1: the message has no PID segment', condition: '100', segment: 'PID', occurrence: 1 }, patientId: null, results: 0 };
+  if (!facts)
+    return {
+      status: 'error',
+      ack: 'AE',
+      error: { reason: 'PID #1: the message has no PID segment', condition: '100', segment: 'PID', occurrence: 1 },
+      patientId: null,
+      results: 0,
+    };
   const decision = ctx.matcher.match(facts);
   if (trigger === 'A40') {
     const mrg = segment(ctx.message, 'MRG');
@@ -120,7 +150,12 @@ export function handleAdt(ctx: HandlerContext, trigger: string): Decision {
     return { status: 'queued', ack: 'AA', text: 'merge held for review: charts are merged only by a person', patientId: survivor, results: 0 };
   }
   if (decision.kind === 'ambiguous' || (decision.kind === 'unmatched' && (trigger === 'A08' || trigger === 'A31'))) {
-    addReview(ctx, decision.kind, null, { reason: decision.reason, candidates: decision.kind === 'ambiguous' ? decision.candidates : [], identifiers: facts.identifiers, demographics: facts.demographics });
+    addReview(ctx, decision.kind, null, {
+      reason: decision.reason,
+      candidates: decision.kind === 'ambiguous' ? decision.candidates : [],
+      identifiers: facts.identifiers,
+      demographics: facts.demographics,
+    });
     auditMatch(ctx, null, `${decision.kind}: ${decision.reason}`);
     return { status: 'queued', ack: 'AA', text: `held for review: ${decision.reason}`, patientId: null, results: 0 };
   }

@@ -24,7 +24,9 @@ export class ImportFiling {
     if (category !== 'laboratory' || typeof effectiveAt !== 'string' || !fileImportedAsReviewed(effectiveAt, this.at)) return false;
     const id = newId();
     statementsFor(this.repos.store.sqlite)
-      .get(`INSERT INTO result_acknowledgements (id, observation_id, patient_id, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .get(
+        `INSERT INTO result_acknowledgements (id, observation_id, patient_id, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(id, observationId, patientId, FILED_ON_IMPORT_NOTE, this.at, this.actor.userId, this.at, this.actor.userId);
     this.repos.writer.syncInserted(this.at, 'result_ack', id, this.actor, patientId);
     this.filed++;
@@ -34,6 +36,16 @@ export class ImportFiling {
   /** One audit entry for the patient's filed results (none when nothing was filed). */
   audit(patientId: string | null): void {
     if (this.filed === 0) return;
-    this.repos.audit.append({ action: 'labs.file_imported', userId: this.actor.userId, patientId, recordType: 'result_ack', recordId: null, detail: `${this.filed} imported results filed as reviewed: ${FILED_ON_IMPORT_NOTE}` }, this.at);
+    this.repos.audit.append(
+      {
+        action: 'labs.file_imported',
+        userId: this.actor.userId,
+        patientId,
+        recordType: 'result_ack',
+        recordId: null,
+        detail: `${this.filed} imported results filed as reviewed: ${FILED_ON_IMPORT_NOTE}`,
+      },
+      this.at,
+    );
   }
 }

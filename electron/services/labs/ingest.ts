@@ -86,7 +86,9 @@ export class Hl7Ingest {
     const parsed = parseMessage(text);
     if (!parsed.ok) {
       const e = parsed.error;
-      const ack = ackForParseError(e, this.ackIds()) ?? buildAck(NO_HEADER, { code: 'AR', ...this.ackIds(), error: { reason: e.message, condition: '100', segment: e.segment, occurrence: 1 } });
+      const ack =
+        ackForParseError(e, this.ackIds()) ??
+        buildAck(NO_HEADER, { code: 'AR', ...this.ackIds(), error: { reason: e.message, condition: '100', segment: e.segment, occurrence: 1 } });
       const h = readHeader(e.header ?? NO_HEADER);
       const code = get(ack, 'MSA-1') === 'AE' ? 'AE' : 'AR';
       return this.storeFailure(text, source, h.controlId, h, code, e.message, ack);
@@ -95,7 +97,11 @@ export class Hl7Ingest {
     const h = readHeader(message);
     const type = `${h.messageType}^${h.triggerEvent}`;
     if (charsetProblem !== undefined) {
-      const ack = buildAck(message, { code: 'AR', ...this.ackIds(), error: { reason: charsetProblem, condition: '103', segment: 'MSH', occurrence: 1, field: 18 } });
+      const ack = buildAck(message, {
+        code: 'AR',
+        ...this.ackIds(),
+        error: { reason: charsetProblem, condition: '103', segment: 'MSH', occurrence: 1, field: 18 },
+      });
       return this.storeFailure(text, source, h.controlId, h, 'AR', charsetProblem, ack);
     }
     if (!isSupportedVersion(h.version)) {
@@ -105,8 +111,23 @@ export class Hl7Ingest {
     }
     const earlier = this.earlier(h.sendingFacility, h.controlId);
     if (earlier) {
-      const ack = buildAck(message, { code: earlier.ackCode as 'AA', ...this.ackIds(), text: `duplicate of message ${h.controlId} received ${earlier.receivedAt}: acknowledged again, not applied twice` });
-      return { messageId: earlier.id, controlId: h.controlId, type, ack: earlier.ackCode as 'AA', ackMessage: writeMessage(ack), patientId: earlier.patientId, queued: earlier.status === 'queued', results: 0, duplicate: true, ...(earlier.error && { error: earlier.error }) };
+      const ack = buildAck(message, {
+        code: earlier.ackCode as 'AA',
+        ...this.ackIds(),
+        text: `duplicate of message ${h.controlId} received ${earlier.receivedAt}: acknowledged again, not applied twice`,
+      });
+      return {
+        messageId: earlier.id,
+        controlId: h.controlId,
+        type,
+        ack: earlier.ackCode as 'AA',
+        ackMessage: writeMessage(ack),
+        patientId: earlier.patientId,
+        queued: earlier.status === 'queued',
+        results: 0,
+        duplicate: true,
+        ...(earlier.error && { error: earlier.error }),
+      };
     }
     let decision: Decision;
     let messageId: string;
@@ -123,9 +144,25 @@ export class Hl7Ingest {
       const ack = buildAck(message, { code: 'AE', ...this.ackIds(), error: { reason, condition: '207' } });
       return this.storeFailure(text, source, h.controlId, h, 'AE', reason, ack);
     }
-    const ack = buildAck(message, { code: decision.ack, ...this.ackIds(), ...(decision.text !== undefined && { text: decision.text }), ...(decision.error && { error: decision.error }) });
+    const ack = buildAck(message, {
+      code: decision.ack,
+      ...this.ackIds(),
+      ...(decision.text !== undefined && { text: decision.text }),
+      ...(decision.error && { error: decision.error }),
+    });
     const error = decision.error?.reason ?? (decision.ack === 'AA' ? undefined : decision.text);
-    return { messageId, controlId: h.controlId, type, ack: decision.ack, ackMessage: writeMessage(ack), patientId: decision.patientId, queued: decision.status === 'queued', results: decision.results, duplicate: false, ...(error !== undefined && { error }) };
+    return {
+      messageId,
+      controlId: h.controlId,
+      type,
+      ack: decision.ack,
+      ackMessage: writeMessage(ack),
+      patientId: decision.patientId,
+      queued: decision.status === 'queued',
+      results: decision.results,
+      duplicate: false,
+      ...(error !== undefined && { error }),
+    };
   }
 
   /**
@@ -148,13 +185,17 @@ export class Hl7Ingest {
     return { controlId: `ACK${now.toString(36).toUpperCase()}${(++this.seq).toString(36).toUpperCase()}`, timestamp: hl7Timestamp(now) };
   }
 
-  private earlier(facility: string, controlId: string): { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined {
+  private earlier(
+    facility: string,
+    controlId: string,
+  ): { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined {
     return statementsFor(this.repos.store.sqlite)
       .get(
         `SELECT id, ack_code AS ackCode, received_at AS receivedAt, patient_id AS patientId, status, error FROM hl7_messages
          WHERE sending_facility = ? AND control_id = ? AND status <> 'error'`,
       )
-      .get(facility, controlId) as { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined;
+      .get(facility, controlId) as
+      { id: string; ackCode: string; receivedAt: string; patientId: string | null; status: string; error: string | null } | undefined;
   }
 
   /** Stores the message and applies it, all in one transaction. */
@@ -162,7 +203,17 @@ export class Hl7Ingest {
     const h = readHeader(message);
     return this.repos.writer.write((at) => {
       const messageId = this.insertRow(text, source, h, 'processing', 'AA', null, at);
-      this.repos.audit.append({ action: 'hl7.receive', userId: this.actor.userId, patientId: null, recordType: 'hl7_message', recordId: messageId, detail: `${type} ${h.controlId} from ${source}` }, at);
+      this.repos.audit.append(
+        {
+          action: 'hl7.receive',
+          userId: this.actor.userId,
+          patientId: null,
+          recordType: 'hl7_message',
+          recordId: messageId,
+          detail: `${type} ${h.controlId} from ${source}`,
+        },
+        at,
+      );
       const ctx: HandlerContext = { message, messageId, at, actor: this.actor, repos: this.repos, matcher: this.matcher, timeZone: this.timeZone };
       const decision = this.route(ctx, h.messageType, h.triggerEvent);
       if (decision.status === 'error') throw new Rejected(decision);
@@ -177,8 +228,17 @@ export class Hl7Ingest {
     if (isResultMessage(`${type}^${trigger}`)) return handleOru(ctx);
     if (type === 'ADT' && ADT_HANDLED.includes(trigger)) return handleAdt(ctx, trigger);
     const known = type === 'ORU' || type === 'OUL' || type === 'ADT';
-    const reason = known ? `${type}^${trigger} is not processed by Cairn (event not supported); the message is stored` : `${type}^${trigger} messages are not processed by Cairn; the message is stored`;
-    return { status: 'not_processed', ack: 'AR', text: reason, error: { reason, condition: known ? '201' : '200', segment: 'MSH', occurrence: 1, field: 9 }, patientId: null, results: 0 };
+    const reason = known
+      ? `${type}^${trigger} is not processed by Cairn (event not supported); the message is stored`
+      : `${type}^${trigger} messages are not processed by Cairn; the message is stored`;
+    return {
+      status: 'not_processed',
+      ack: 'AR',
+      text: reason,
+      error: { reason, condition: known ? '201' : '200', segment: 'MSH', occurrence: 1, field: 9 },
+      patientId: null,
+      results: 0,
+    };
   }
 
   private insertRow(text: string, source: string, h: ReturnType<typeof readHeader>, status: string, ack: string, error: string | null, at: string): string {
@@ -192,13 +252,35 @@ export class Hl7Ingest {
     return id;
   }
 
-  private storeFailure(text: string, source: string, controlId: string, h: ReturnType<typeof readHeader>, code: 'AE' | 'AR', reason: string, ack: Hl7Message): IngestOutcome {
+  private storeFailure(
+    text: string,
+    source: string,
+    controlId: string,
+    h: ReturnType<typeof readHeader>,
+    code: 'AE' | 'AR',
+    reason: string,
+    ack: Hl7Message,
+  ): IngestOutcome {
     const messageId = this.repos.writer.write((at) => {
       const id = this.insertRow(text, source, h, 'error', code, reason, at);
-      this.repos.audit.append({ action: 'hl7.receive', userId: this.actor.userId, patientId: null, recordType: 'hl7_message', recordId: id, detail: `${code}: ${reason}` }, at);
+      this.repos.audit.append(
+        { action: 'hl7.receive', userId: this.actor.userId, patientId: null, recordType: 'hl7_message', recordId: id, detail: `${code}: ${reason}` },
+        at,
+      );
       return id;
     });
-    return { messageId, controlId: controlId || null, type: h.messageType ? `${h.messageType}^${h.triggerEvent}` : '', ack: code, ackMessage: writeMessage(ack), patientId: null, queued: false, results: 0, duplicate: false, error: reason };
+    return {
+      messageId,
+      controlId: controlId || null,
+      type: h.messageType ? `${h.messageType}^${h.triggerEvent}` : '',
+      ack: code,
+      ackMessage: writeMessage(ack),
+      patientId: null,
+      queued: false,
+      results: 0,
+      duplicate: false,
+      error: reason,
+    };
   }
 }
 

@@ -79,7 +79,8 @@ export class PatientMatcher {
       if (aliases.length === 0) continue;
       for (const c of this.byIdentifierValue.all(id.value)) {
         const stored = JSON.parse(c.identifiers) as { system: string; value: string }[];
-        if (stored.some((s) => s.value === id.value && aliases.includes(s.system))) hits.set(c.id, { c, how: `identifier ${id.value} (${authority})`, by: 'identifier' });
+        if (stored.some((s) => s.value === id.value && aliases.includes(s.system)))
+          hits.set(c.id, { c, how: `identifier ${id.value} (${authority})`, by: 'identifier' });
       }
     }
     if (hits.size === 0) return null;

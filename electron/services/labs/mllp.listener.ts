@@ -1,7 +1,18 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer } from 'node:tls';
-import { buildAck, createSegment, decodeHl7, encodeHl7, frameMllpBytes, hl7Timestamp, MllpDeframer, parseMessage, type Hl7Message, writeMessage } from '../../../shared/hl7';
+import {
+  buildAck,
+  createSegment,
+  decodeHl7,
+  encodeHl7,
+  frameMllpBytes,
+  hl7Timestamp,
+  MllpDeframer,
+  parseMessage,
+  type Hl7Message,
+  writeMessage,
+} from '../../../shared/hl7';
 import type { Hl7Ingest, IngestOutcome } from './ingest';
 
 /** At most this many messages share one commit, so a burst does not hold every ACK back for long. */
@@ -55,7 +66,9 @@ export function isLoopbackHost(host: string): boolean {
 /** Refuses a listening address facing other machines without TLS, saying what to do instead. */
 export function checkMllpHost(host: string, tls: boolean): void {
   if (!tls && !isLoopbackHost(host)) {
-    throw new Error(`refusing to receive HL7 over plain MLLP on ${host}: lab results would cross the network unencrypted. Give a certificate (--mllp-tls-cert FILE --mllp-tls-key FILE for MLLP over TLS), or listen on 127.0.0.1`);
+    throw new Error(
+      `refusing to receive HL7 over plain MLLP on ${host}: lab results would cross the network unencrypted. Give a certificate (--mllp-tls-cert FILE --mllp-tls-key FILE for MLLP over TLS), or listen on 127.0.0.1`,
+    );
   }
 }
 
@@ -101,7 +114,8 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     idleTimeoutMs: options.idleTimeoutMs ?? MLLP_DEFAULTS.idleTimeoutMs,
     maxConnections: options.maxConnections ?? MLLP_DEFAULTS.maxConnections,
   };
-  for (const [name, v] of Object.entries(limits)) if (!Number.isInteger(v) || v < 1) throw new Error(`MLLP listener: ${name} must be a positive whole number (got ${v})`);
+  for (const [name, v] of Object.entries(limits))
+    if (!Number.isInteger(v) || v < 1) throw new Error(`MLLP listener: ${name} must be a positive whole number (got ${v})`);
   const sockets = new Set<Socket>();
   // Group commit: messages from several connections are stored with one commit, then each is
   // acknowledged. A commit costs the same for one message or for many (each dirty page is
@@ -119,7 +133,9 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     const batch = pending;
     if (batch.length === 0) return;
     pending = [];
-    const outcomes = ingest.receiveMany(batch.map((m) => ({ raw: m.raw, source: `mllp:${m.peer}`, ...(m.charsetProblem !== undefined && { charsetProblem: m.charsetProblem }) })));
+    const outcomes = ingest.receiveMany(
+      batch.map((m) => ({ raw: m.raw, source: `mllp:${m.peer}`, ...(m.charsetProblem !== undefined && { charsetProblem: m.charsetProblem }) })),
+    );
     batch.forEach((m, i) => {
       const outcome = outcomes[i] as IngestOutcome;
       // The ACK goes back in the character set the message came in.
@@ -177,18 +193,29 @@ export async function startMllpListener(ingest: Hl7Ingest, options: MllpListener
     });
     socket.on('error', (e) => options.onProblem?.(e.message, peer));
     socket.on('close', () => {
-      if (!refused) for (const ev of deframer.end()) if (ev.type === 'incomplete') options.onProblem?.(`connection closed inside a frame: ${ev.bytes} bytes discarded`, peer);
+      if (!refused)
+        for (const ev of deframer.end())
+          if (ev.type === 'incomplete') options.onProblem?.(`connection closed inside a frame: ${ev.bytes} bytes discarded`, peer);
       sockets.delete(socket);
       lastSeen.delete(socket);
     });
   };
   const server: Server = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: Math.min(limits.idleTimeoutMs, 120_000), minVersion: 'TLSv1.2' }, onSocket)
+    ? createTlsServer(
+        { cert: options.tls.cert, key: options.tls.key, handshakeTimeout: Math.min(limits.idleTimeoutMs, 120_000), minVersion: 'TLSv1.2' },
+        onSocket,
+      )
     : createServer(onSocket);
   // Connections beyond the cap are closed by Node as they arrive (before any TLS handshake).
   server.maxConnections = limits.maxConnections;
-  server.on('drop', (d?: { remoteAddress?: string; remotePort?: number }) => options.onProblem?.(`connection refused: ${limits.maxConnections} connections already open (the limit)`, `${d?.remoteAddress ?? '?'}:${d?.remotePort ?? '?'}`));
-  if (options.tls) server.on('tlsClientError', (e: Error, s: Socket) => options.onProblem?.(`TLS: ${e.message}`, `${s.remoteAddress ?? '?'}:${s.remotePort ?? '?'}`));
+  server.on('drop', (d?: { remoteAddress?: string; remotePort?: number }) =>
+    options.onProblem?.(
+      `connection refused: ${limits.maxConnections} connections already open (the limit)`,
+      `${d?.remoteAddress ?? '?'}:${d?.remotePort ?? '?'}`,
+    ),
+  );
+  if (options.tls)
+    server.on('tlsClientError', (e: Error, s: Socket) => options.onProblem?.(`TLS: ${e.message}`, `${s.remoteAddress ?? '?'}:${s.remotePort ?? '?'}`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());

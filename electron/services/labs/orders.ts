@@ -1,7 +1,15 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
-import { labOrderStatus, labTest, transitionProblem, type LabOrder, type LabOrderRequest, type LabOrderStatus, type LabTest } from '../../../shared/domain/lab-orders';
+import {
+  labOrderStatus,
+  labTest,
+  transitionProblem,
+  type LabOrder,
+  type LabOrderRequest,
+  type LabOrderStatus,
+  type LabTest,
+} from '../../../shared/domain/lab-orders';
 import { buildOrmO01 } from '../../../shared/domain/lab-order-message';
 import { displayName } from '../../../shared/domain/patient';
 import { hl7Timestamp, writeMessage } from '../../../shared/hl7';
@@ -49,7 +57,10 @@ export class LabOrdersService {
     }
     for (const loinc of loincCodes) {
       const display = this.catalog.loinc.get(loinc);
-      if (display === undefined) throw new CairnFailure('invalid_input', `LOINC ${loinc} is not in the lab catalogue`, [{ path: 'loincCodes', message: `LOINC ${loinc} is not in the lab catalogue` }]);
+      if (display === undefined)
+        throw new CairnFailure('invalid_input', `LOINC ${loinc} is not in the lab catalogue`, [
+          { path: 'loincCodes', message: `LOINC ${loinc} is not in the lab catalogue` },
+        ]);
       if (!tests.has(loinc)) tests.set(loinc, { loinc, display });
     }
     return [...tests.values()];
@@ -70,11 +81,31 @@ export class LabOrdersService {
       const id = newId();
       const row = orm
         .insert(labOrders)
-        .values({ id, patientId: input.patientId, encounterId: input.encounterId ?? null, placerNumber: placer, fillerNumber: null, tests: JSON.stringify(tests), status: input.status, orderedBy: actor.userId, orderedAt: at, ...created(at, actor) })
+        .values({
+          id,
+          patientId: input.patientId,
+          encounterId: input.encounterId ?? null,
+          placerNumber: placer,
+          fillerNumber: null,
+          tests: JSON.stringify(tests),
+          status: input.status,
+          orderedBy: actor.userId,
+          orderedAt: at,
+          ...created(at, actor),
+        })
         .returning()
         .get();
       const order = toOrder(row);
-      this.repos.writer.record(at, { action: 'lab_order.create', actor, patientId: order.patientId, entity: 'lab_order', id, op: 'insert', payload: order, detail: `${placer} ${tests.map((t) => t.loinc).join(',')}` });
+      this.repos.writer.record(at, {
+        action: 'lab_order.create',
+        actor,
+        patientId: order.patientId,
+        entity: 'lab_order',
+        id,
+        op: 'insert',
+        payload: order,
+        detail: `${placer} ${tests.map((t) => t.loinc).join(',')}`,
+      });
       return order;
     });
   }
@@ -110,7 +141,16 @@ export class LabOrdersService {
         .returning()
         .get();
       const order = toOrder(row);
-      this.repos.writer.record(at, { action: 'lab_order.status', actor, patientId: order.patientId, entity: 'lab_order', id, op: 'update', payload: order, detail: `${current.status} -> ${status}` });
+      this.repos.writer.record(at, {
+        action: 'lab_order.status',
+        actor,
+        patientId: order.patientId,
+        entity: 'lab_order',
+        id,
+        op: 'update',
+        payload: order,
+        detail: `${current.status} -> ${status}`,
+      });
       return order;
     });
   }

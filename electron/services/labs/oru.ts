@@ -49,7 +49,9 @@ function orderSeen(sqlite: Database.Database, patientId: string, order: LabOrder
 
 function orderIdFor(sqlite: Database.Database, patientId: string, placer: string): string | null {
   if (placer === '') return null;
-  const row = statementsFor(sqlite).get(`SELECT id FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`).get(placer, patientId) as { id: string } | undefined;
+  const row = statementsFor(sqlite)
+    .get(`SELECT id FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`)
+    .get(placer, patientId) as { id: string } | undefined;
   return row?.id ?? null;
 }
 
@@ -63,7 +65,15 @@ const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, 
  * names the earlier one, `supersedesId`) with what the message said of it (the lab_* columns), and
  * queues it for sync. Its audit entry is the message's (see storeResults).
  */
-function storeResult(ctx: HandlerContext, patientId: string, order: LabOrderDraft, orderId: string | null, r: LabResultDraft, key: string | null, supersedesId: string | null): void {
+function storeResult(
+  ctx: HandlerContext,
+  patientId: string,
+  order: LabOrderDraft,
+  orderId: string | null,
+  r: LabResultDraft,
+  key: string | null,
+  supersedesId: string | null,
+): void {
   const statements = statementsFor(ctx.repos.store.sqlite);
   const id = newId();
   const who = created(ctx.at, ctx.actor);
@@ -126,7 +136,14 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
   }
   const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
   ctx.repos.audit.append(
-    { action: 'labs.results', userId: ctx.actor.userId, patientId, recordType: 'hl7_message', recordId: ctx.messageId, detail: `${results.length} results stored: ${tests}` },
+    {
+      action: 'labs.results',
+      userId: ctx.actor.userId,
+      patientId,
+      recordType: 'hl7_message',
+      recordId: ctx.messageId,
+      detail: `${results.length} results stored: ${tests}`,
+    },
     ctx.at,
   );
   updateOrders(ctx, patientId, orders, orderIds);
@@ -138,7 +155,11 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
   const statements = statementsFor(sqlite);
   for (const orderId of new Set(orderIds)) {
     if (orderId === null) continue;
-    const row = statements.get(`SELECT status, tests, placer_number AS placer FROM lab_orders WHERE id = ?`).get(orderId) as { status: LabOrderStatus; tests: string; placer: string };
+    const row = statements.get(`SELECT status, tests, placer_number AS placer FROM lab_orders WHERE id = ?`).get(orderId) as {
+      status: LabOrderStatus;
+      tests: string;
+      placer: string;
+    };
     // Per test (OBR-4): final when every current result of it is final or corrected.
     const reported = (
       statements
@@ -150,11 +171,25 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
            GROUP BY o.lab_order_code`,
         )
         .all(row.placer, patientId) as { code: string; final: number }[]
-    ).map((t) => ({ code: t.code, final: t.final === 1 && !orders.some((o) => o.placerNumber === row.placer && o.code === t.code && PARTIAL_REPORT.has(o.resultStatus)) }));
+    ).map((t) => ({
+      code: t.code,
+      final: t.final === 1 && !orders.some((o) => o.placerNumber === row.placer && o.code === t.code && PARTIAL_REPORT.has(o.resultStatus)),
+    }));
     const next = orderStatusFromResults(row.status, labTest.array().parse(JSON.parse(row.tests)), reported);
     if (next === null) continue;
-    statements.get(`UPDATE lab_orders SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`).run(next, ctx.at, ctx.actor.userId, orderId);
-    ctx.repos.writer.record(ctx.at, { action: 'lab_order.status', actor: ctx.actor, patientId, entity: 'lab_order', id: orderId, op: 'update', payload: { id: orderId, status: next }, detail: `${row.status} -> ${next} (results in message ${ctx.messageId})` });
+    statements
+      .get(`UPDATE lab_orders SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`)
+      .run(next, ctx.at, ctx.actor.userId, orderId);
+    ctx.repos.writer.record(ctx.at, {
+      action: 'lab_order.status',
+      actor: ctx.actor,
+      patientId,
+      entity: 'lab_order',
+      id: orderId,
+      op: 'update',
+      payload: { id: orderId, status: next },
+      detail: `${row.status} -> ${next} (results in message ${ctx.messageId})`,
+    });
   }
 }
 
@@ -178,7 +213,13 @@ export function handleOru(ctx: HandlerContext): Decision {
     const mapped = mapOru(part, { obxBefore, timeZone: ctx.timeZone });
     if (!mapped.ok) {
       const e = mapped.error;
-      return { status: 'error', ack: 'AE', error: { reason: e.reason, condition: e.condition, segment: e.segment, occurrence: e.occurrence, ...(e.field !== undefined && { field: e.field }) }, patientId: null, results: 0 };
+      return {
+        status: 'error',
+        ack: 'AE',
+        error: { reason: e.reason, condition: e.condition, segment: e.segment, occurrence: e.occurrence, ...(e.field !== undefined && { field: e.field }) },
+        patientId: null,
+        results: 0,
+      };
     }
     drafts.push(mapped.value);
   }
@@ -192,7 +233,13 @@ export function handleOru(ctx: HandlerContext): Decision {
     const which = several ? `patient ${k + 1} of ${parts.length}: ` : '';
     if (decision.kind !== 'matched') {
       const candidates = decision.kind === 'ambiguous' ? decision.candidates : [];
-      addReview(ctx, decision.kind, null, { reason: decision.reason, candidates, identifiers: facts.identifiers, demographics: facts.demographics, ...(several && { part: k }) });
+      addReview(ctx, decision.kind, null, {
+        reason: decision.reason,
+        candidates,
+        identifiers: facts.identifiers,
+        demographics: facts.demographics,
+        ...(several && { part: k }),
+      });
       auditMatch(ctx, null, `${which}${decision.kind}: ${decision.reason}`);
       held.push(`${which}${decision.reason}`);
       continue;
@@ -204,7 +251,14 @@ export function handleOru(ctx: HandlerContext): Decision {
   }
   // The message's chart: the one patient it was all stored for; none when it spans or holds some.
   const patientId = patients.size === 1 && held.length === 0 ? [...patients][0]! : null;
-  if (held.length === 0) return { status: 'processed', ack: 'AA', patientId, results: stored, ...(several && { text: `results for ${parts.length} patients, each on its own chart` }) };
+  if (held.length === 0)
+    return {
+      status: 'processed',
+      ack: 'AA',
+      patientId,
+      results: stored,
+      ...(several && { text: `results for ${parts.length} patients, each on its own chart` }),
+    };
   const text = several
     ? `results for ${parts.length} patients: ${parts.length - held.length} stored on their charts, ${held.length} held for review, not attached to any chart (${held.join('; ')})`
     : `held for review, not attached to any chart: ${held[0]!}`;

@@ -2,7 +2,17 @@ import type Database from 'better-sqlite3';
 import { newId } from '../db/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import { displayValue } from '../../../shared/domain/display-units';
-import { type CumulativeView, flagSeverity, type InboxItem, type InboxPage, type InboxScope, type LabResultView, type LabTrend, SEVERITY_RANK, storedNotes } from '../../../shared/domain/lab-review';
+import {
+  type CumulativeView,
+  flagSeverity,
+  type InboxItem,
+  type InboxPage,
+  type InboxScope,
+  type LabResultView,
+  type LabTrend,
+  SEVERITY_RANK,
+  storedNotes,
+} from '../../../shared/domain/lab-review';
 import type { Actor, ClinicalWriter } from '../repos/writer';
 
 interface Row {
@@ -102,7 +112,13 @@ function view(r: Row): LabResultView {
     corrected: r.supersedesId !== null,
     previous:
       r.supersedesId !== null && r.prevStatus !== null
-        ? { value: shown(r.loinc, { valueNum: r.prevValueNum, valueText: r.prevValueText, sent: r.prevSent }), unit: r.prevUnit, flag: r.prevFlag, status: r.prevStatus, receivedAt: r.prevReceivedAt ?? '' }
+        ? {
+            value: shown(r.loinc, { valueNum: r.prevValueNum, valueText: r.prevValueText, sent: r.prevSent }),
+            unit: r.prevUnit,
+            flag: r.prevFlag,
+            status: r.prevStatus,
+            receivedAt: r.prevReceivedAt ?? '',
+          }
         : null,
     acknowledgedAt: r.acknowledgedAt,
     acknowledgedBy: r.acknowledgedBy,
@@ -158,11 +174,38 @@ export class LabResultsRepo {
       const restricted = r.restricted === 1 && !viewer.mayOpen(r.patientId);
       const base = view(r);
       // Important: a restricted chart's results are listed by the patient's name only, as search does.
-      const hidden = restricted ? { loinc: '', display: 'Restricted chart: break the glass to see', value: '', valueNum: null, unit: null, refLow: null, refHigh: null, refText: null, orderDisplay: null, notes: [], orderNotes: [], previous: null } : {};
-      return { ...base, ...hidden, patientName: r.patientName, mrn: restricted ? null : r.mrn, restricted, orderedById: r.orderedById, orderedBy: r.orderedById === null ? null : r.orderedBy };
+      const hidden = restricted
+        ? {
+            loinc: '',
+            display: 'Restricted chart: break the glass to see',
+            value: '',
+            valueNum: null,
+            unit: null,
+            refLow: null,
+            refHigh: null,
+            refText: null,
+            orderDisplay: null,
+            notes: [],
+            orderNotes: [],
+            previous: null,
+          }
+        : {};
+      return {
+        ...base,
+        ...hidden,
+        patientName: r.patientName,
+        mrn: restricted ? null : r.mrn,
+        restricted,
+        orderedById: r.orderedById,
+        orderedBy: r.orderedById === null ? null : r.orderedBy,
+      };
     });
     const total = this.unacknowledgedCount.get({ scope, userId: viewer.userId })?.n ?? 0;
-    return { items: items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit), total, scope };
+    return {
+      items: items.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit),
+      total,
+      scope,
+    };
   }
 
   /** Marks results as reviewed; one already acknowledged is left as it is. Returns the ids acknowledged now. */
@@ -176,7 +219,16 @@ export class LabResultsRepo {
         const id = newId();
         // Important: the row first, then its audit and outbox entries (the outbox reads the row).
         this.insertAck.run(id, observationId, o.patientId, note ?? null, at, actor.userId, at, actor.userId);
-        this.writer.record(at, { action: 'labs.acknowledge', actor, patientId: o.patientId, entity: 'result_ack', id, op: 'insert', payload: { id, observationId }, detail: observationId });
+        this.writer.record(at, {
+          action: 'labs.acknowledge',
+          actor,
+          patientId: o.patientId,
+          entity: 'result_ack',
+          id,
+          op: 'insert',
+          payload: { id, observationId },
+          detail: observationId,
+        });
         done.push(observationId);
       }
       return done;

@@ -92,7 +92,19 @@ function mergeFromFacts(d: MergeDetail): Hl7Identifier[] {
   return d.mergeFrom.filter((m) => m.value !== '').map((m) => ({ value: m.value, typeCode: m.type, namespace: m.authority, universalId: '' }));
 }
 
-const NO_DEMOGRAPHICS: Hl7Demographics = { familyName: '', givenName: '', middleName: '', birthDate: '', sex: '', phone: '', 'address.line1': '', 'address.city': '', 'address.state': '', 'address.postalCode': '', 'address.country': '' };
+const NO_DEMOGRAPHICS: Hl7Demographics = {
+  familyName: '',
+  givenName: '',
+  middleName: '',
+  birthDate: '',
+  sex: '',
+  phone: '',
+  'address.line1': '',
+  'address.city': '',
+  'address.state': '',
+  'address.postalCode': '',
+  'address.country': '',
+};
 
 export class Hl7ReviewsService {
   private readonly matcher: PatientMatcher;
@@ -125,7 +137,10 @@ export class Hl7ReviewsService {
         }
         this.repos.patients.update(parsed.data, viewer);
       }
-      const kept = i.keep === 'incoming' ? `took the message's ${label} "${d.incoming}" (was "${local}")` : `kept the chart's ${label} "${local}" (the message said "${d.incoming}")`;
+      const kept =
+        i.keep === 'incoming'
+          ? `took the message's ${label} "${d.incoming}" (was "${local}")`
+          : `kept the chart's ${label} "${local}" (the message said "${d.incoming}")`;
       this.close(row, 'resolved', i.patientId, at, viewer, { decision: kept, ...(i.note && { reason: i.note }) }, 'hl7.review.field_difference');
     });
     return this.get(i.reviewId, viewer);
@@ -136,17 +151,30 @@ export class Hl7ReviewsService {
    * unmerging restores both), or rejects it. The person names the charts they saw; a merge is refused
    * unless they are the ones the message names now.
    */
-  resolveMerge(i: { reviewId: string; action: 'merge' | 'reject'; reason: string; survivorId?: string | undefined; duplicateId?: string | undefined }, viewer: Viewer): Hl7Review {
+  resolveMerge(
+    i: { reviewId: string; action: 'merge' | 'reject'; reason: string; survivorId?: string | undefined; duplicateId?: string | undefined },
+    viewer: Viewer,
+  ): Hl7Review {
     this.repos.writer.write((at) => {
       const row = this.openRow(i.reviewId, ['merge']);
       const { survivorId, duplicateId, problem } = this.mergeCharts(row);
       if (i.action === 'reject') {
         for (const id of [survivorId, duplicateId]) if (id !== null) this.requireOpen(id, viewer);
-        this.close(row, 'dismissed', survivorId, at, viewer, { decision: 'merge rejected', reason: i.reason, ...(duplicateId && { duplicateId }) }, 'hl7.review.merge_rejected');
+        this.close(
+          row,
+          'dismissed',
+          survivorId,
+          at,
+          viewer,
+          { decision: 'merge rejected', reason: i.reason, ...(duplicateId && { duplicateId }) },
+          'hl7.review.merge_rejected',
+        );
         return;
       }
-      if (problem !== null || survivorId === null || duplicateId === null) throw new CairnFailure('conflict', `this merge cannot be applied: ${problem ?? 'a chart is missing'}; reject it with a reason`);
-      if (i.survivorId !== survivorId || i.duplicateId !== duplicateId) throw new CairnFailure('conflict', 'the charts this merge names have changed since you looked: reload the review queue');
+      if (problem !== null || survivorId === null || duplicateId === null)
+        throw new CairnFailure('conflict', `this merge cannot be applied: ${problem ?? 'a chart is missing'}; reject it with a reason`);
+      if (i.survivorId !== survivorId || i.duplicateId !== duplicateId)
+        throw new CairnFailure('conflict', 'the charts this merge names have changed since you looked: reload the review queue');
       this.repos.conflicts.merge(survivorId, duplicateId, undefined, viewer);
       const names = `MRN ${this.repos.patients.peek(duplicateId).mrn} merged into MRN ${this.repos.patients.peek(survivorId).mrn}`;
       this.close(row, 'resolved', survivorId, at, viewer, { decision: names, reason: i.reason, duplicateId }, 'hl7.review.merge');
@@ -172,40 +200,63 @@ export class Hl7ReviewsService {
   private openRow(id: string, kinds: readonly Hl7ReviewKind[]): ReviewRow {
     const row = this.repos.store.sqlite.prepare<[string], ReviewRow>(`${SELECT} WHERE r.id = ?`).get(id);
     if (!row) throw new CairnFailure('not_found', `no HL7 review with id ${id}`);
-    if (!kinds.includes(row.kind)) throw new CairnFailure('conflict', `this review is ${row.kind.replace('_', ' ')}, not ${kinds.map((k) => k.replace('_', ' ')).join(' or ')}`);
+    if (!kinds.includes(row.kind))
+      throw new CairnFailure('conflict', `this review is ${row.kind.replace('_', ' ')}, not ${kinds.map((k) => k.replace('_', ' ')).join(' or ')}`);
     if (row.status !== 'open') throw new CairnFailure('conflict', `this review was already ${row.status}`);
     return row;
   }
 
   private requireOpen(patientId: string, viewer: Viewer): void {
-    if (!viewer.mayOpen(patientId)) throw new CairnFailure('break_glass_required', 'this chart is restricted: break the glass (give a reason and your password) to open it');
+    if (!viewer.mayOpen(patientId))
+      throw new CairnFailure('break_glass_required', 'this chart is restricted: break the glass (give a reason and your password) to open it');
   }
 
   /**
    * Marks the review closed and audits the decision (who, what and why); when the message has no
    * open review left, its status says so (processed when something of it was applied, else not processed).
    */
-  private close(row: ReviewRow, status: 'resolved' | 'dismissed', patientId: string | null, at: string, viewer: Viewer, record: DecisionRecord, action: string): void {
+  private close(
+    row: ReviewRow,
+    status: 'resolved' | 'dismissed',
+    patientId: string | null,
+    at: string,
+    viewer: Viewer,
+    record: DecisionRecord,
+    action: string,
+  ): void {
     const sqlite = this.repos.store.sqlite;
-    sqlite.prepare(`UPDATE hl7_reviews SET status = ?, patient_id = COALESCE(?, patient_id), resolved_at = ?, resolved_by = ? WHERE id = ?`).run(status, patientId, at, viewer.userId, row.id);
+    sqlite
+      .prepare(`UPDATE hl7_reviews SET status = ?, patient_id = COALESCE(?, patient_id), resolved_at = ?, resolved_by = ? WHERE id = ?`)
+      .run(status, patientId, at, viewer.userId, row.id);
     this.repos.audit.append({ action, userId: viewer.userId, patientId, recordType: 'hl7_review', recordId: row.id, detail: JSON.stringify(record) }, at);
-    const left = sqlite.prepare<[string], { open: number; resolved: number }>(`SELECT sum(status = 'open') AS open, sum(status = 'resolved') AS resolved FROM hl7_reviews WHERE message_id = ?`).get(row.messageId);
+    const left = sqlite
+      .prepare<[string], { open: number; resolved: number }>(
+        `SELECT sum(status = 'open') AS open, sum(status = 'resolved') AS resolved FROM hl7_reviews WHERE message_id = ?`,
+      )
+      .get(row.messageId);
     // Results stored for another patient of the same message count as applied too.
-    if (left && left.open === 0) sqlite.prepare(`UPDATE hl7_messages SET status = CASE WHEN ? OR results > 0 THEN 'processed' ELSE 'not_processed' END WHERE id = ?`).run(left.resolved > 0 ? 1 : 0, row.messageId);
+    if (left && left.open === 0)
+      sqlite
+        .prepare(`UPDATE hl7_messages SET status = CASE WHEN ? OR results > 0 THEN 'processed' ELSE 'not_processed' END WHERE id = ?`)
+        .run(left.resolved > 0 ? 1 : 0, row.messageId);
   }
 
   /** The surviving chart (PID) and the one to merge (MRG-1), as they are found now; why not, if not. */
   private mergeCharts(row: ReviewRow): { survivorId: string | null; duplicateId: string | null; problem: string | null } {
     const d = JSON.parse(row.detail) as MergeDetail;
-    const live = (id: string | null): string | null => (id !== null && this.repos.store.sqlite.prepare(`SELECT 1 FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`).get(id) ? id : null);
-    const found = (ids: Hl7Identifier[]): MatchDecision => (ids.length === 0 ? { kind: 'unmatched', reason: 'no identifier given' } : this.matcher.match({ identifiers: ids, demographics: NO_DEMOGRAPHICS }));
+    const live = (id: string | null): string | null =>
+      id !== null && this.repos.store.sqlite.prepare(`SELECT 1 FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`).get(id) ? id : null;
+    const found = (ids: Hl7Identifier[]): MatchDecision =>
+      ids.length === 0 ? { kind: 'unmatched', reason: 'no identifier given' } : this.matcher.match({ identifiers: ids, demographics: NO_DEMOGRAPHICS });
     const s = live(row.patientId) !== null ? ({ kind: 'matched', patientId: row.patientId!, by: 'identifier', detail: '' } as const) : found(d.survivor);
     const m = found(mergeFromFacts(d));
     const survivorId = s.kind === 'matched' ? s.patientId : null;
     const duplicateId = m.kind === 'matched' ? m.patientId : null;
     let problem: string | null = null;
-    if (survivorId === null) problem = `the surviving chart (PID-3 ${d.survivor.map(identifierText).join('; ') || 'empty'}) ${s.kind === 'ambiguous' ? 'is ambiguous' : 'is not found'}`;
-    else if (duplicateId === null) problem = `the chart to merge (MRG-1 ${mergeFromFacts(d).map(identifierText).join('; ') || 'empty'}) ${m.kind === 'ambiguous' ? 'is ambiguous' : 'is not found'}`;
+    if (survivorId === null)
+      problem = `the surviving chart (PID-3 ${d.survivor.map(identifierText).join('; ') || 'empty'}) ${s.kind === 'ambiguous' ? 'is ambiguous' : 'is not found'}`;
+    else if (duplicateId === null)
+      problem = `the chart to merge (MRG-1 ${mergeFromFacts(d).map(identifierText).join('; ') || 'empty'}) ${m.kind === 'ambiguous' ? 'is ambiguous' : 'is not found'}`;
     else if (survivorId === duplicateId) problem = 'PID and MRG name the same chart';
     return { survivorId, duplicateId, problem };
   }
@@ -224,13 +275,18 @@ export class Hl7ReviewsService {
 
   private decision(id: string): DecisionRecord | null {
     const row = this.repos.store.sqlite
-      .prepare<[string], { detail: string | null }>(`SELECT detail FROM audit_log WHERE record_type = 'hl7_review' AND record_id = ? AND action LIKE 'hl7.review.%' ORDER BY seq DESC LIMIT 1`)
+      .prepare<[string], { detail: string | null }>(
+        `SELECT detail FROM audit_log WHERE record_type = 'hl7_review' AND record_id = ? AND action LIKE 'hl7.review.%' ORDER BY seq DESC LIMIT 1`,
+      )
       .get(id);
     return row?.detail ? (JSON.parse(row.detail) as DecisionRecord) : null;
   }
 
   private view(r: ReviewRow, viewer: Viewer): Hl7Review {
-    const by = r.resolvedBy === null ? null : (this.repos.store.sqlite.prepare<[string], { n: string }>('SELECT display_name AS n FROM users WHERE id = ?').get(r.resolvedBy)?.n ?? r.resolvedBy);
+    const by =
+      r.resolvedBy === null
+        ? null
+        : (this.repos.store.sqlite.prepare<[string], { n: string }>('SELECT display_name AS n FROM users WHERE id = ?').get(r.resolvedBy)?.n ?? r.resolvedBy);
     const recorded = r.status === 'open' ? null : this.decision(r.id);
     const base: Hl7Review = {
       id: r.id,
@@ -257,14 +313,35 @@ export class Hl7ReviewsService {
         const visible = chart !== null && (!chart.restricted || viewer.mayOpen(chart.id));
         const now = visible && r.status === 'open' ? valueOf(this.repos.patients.peek(chart.id), d.field) : d.local;
         const label = FIELD_LABELS[d.field] ?? d.field;
-        return { ...base, chart, field: d.field, fieldLabel: label, local: visible ? now : null, incoming: visible ? d.incoming : null, reason: `the message would change the ${label}, which was edited here` };
+        return {
+          ...base,
+          chart,
+          field: d.field,
+          fieldLabel: label,
+          local: visible ? now : null,
+          incoming: visible ? d.incoming : null,
+          reason: `the message would change the ${label}, which was edited here`,
+        };
       }
       case 'merge': {
         const d = JSON.parse(r.detail) as MergeDetail;
         const pid = `PID-3 ${d.survivor.map(identifierText).join('; ') || 'empty'} · MRG-1 ${mergeFromFacts(d).map(identifierText).join('; ') || 'empty'}`;
-        if (r.status !== 'open') return { ...base, chart: this.chart(r.patientId, viewer), duplicate: this.chart(recorded?.duplicateId ?? null, viewer), pid, reason: 'the sender asks to merge two charts' };
+        if (r.status !== 'open')
+          return {
+            ...base,
+            chart: this.chart(r.patientId, viewer),
+            duplicate: this.chart(recorded?.duplicateId ?? null, viewer),
+            pid,
+            reason: 'the sender asks to merge two charts',
+          };
         const m = this.mergeCharts(r);
-        return { ...base, chart: this.chart(m.survivorId, viewer), duplicate: this.chart(m.duplicateId, viewer), pid, reason: m.problem ?? 'the sender asks to merge two charts' };
+        return {
+          ...base,
+          chart: this.chart(m.survivorId, viewer),
+          duplicate: this.chart(m.duplicateId, viewer),
+          pid,
+          reason: m.problem ?? 'the sender asks to merge two charts',
+        };
       }
       case 'unmatched':
       case 'ambiguous': {
@@ -276,7 +353,9 @@ export class Hl7ReviewsService {
 
   /** Who a held message names: from the review (ADT) or the message's PID (ORU). */
   private heldPid(r: ReviewRow, d: HeldDetail): string {
-    let facts: { identifiers: Hl7Identifier[]; demographics: Partial<Hl7Demographics> } | null = d.demographics ? { identifiers: d.identifiers ?? [], demographics: d.demographics } : null;
+    let facts: { identifiers: Hl7Identifier[]; demographics: Partial<Hl7Demographics> } | null = d.demographics
+      ? { identifiers: d.identifiers ?? [], demographics: d.demographics }
+      : null;
     if (!facts) {
       const raw = this.repos.store.sqlite.prepare<[string], { raw: string }>('SELECT raw FROM hl7_messages WHERE id = ?').get(r.messageId)?.raw ?? '';
       const parsed = parseMessage(raw);

@@ -82,16 +82,28 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
   const row = sqlite.prepare<[string], QueuedRow>(`${QUEUED} AND r.id = ?`).get(reviewId);
   if (!row) throw new CairnFailure('not_found', `no unmatched result message with review id ${reviewId}`);
   if (row.status !== 'open') throw new CairnFailure('conflict', `this message was already ${row.status}`);
-  const patient = sqlite.prepare<[string], { id: string }>(`SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`).get(patientId);
+  const patient = sqlite
+    .prepare<[string], { id: string }>(`SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`)
+    .get(patientId);
   if (!patient) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
   const detail = JSON.parse(row.detail) as { part?: number };
   const { part: message, mapped } = heldResults(row, detail.part);
   if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
   const { results } = mapped.value;
   return repos.writer.write((at) => {
-    const ctx: HandlerContext = { message, messageId: row.messageId, at, actor: HL7_ACTOR, repos, matcher: new PatientMatcher(sqlite), timeZone: localTimeZone() };
+    const ctx: HandlerContext = {
+      message,
+      messageId: row.messageId,
+      at,
+      actor: HL7_ACTOR,
+      repos,
+      matcher: new PatientMatcher(sqlite),
+      timeZone: localTimeZone(),
+    };
     storeResults(ctx, patientId, mapped.value);
-    sqlite.prepare(`UPDATE hl7_reviews SET status = 'resolved', patient_id = ?, resolved_at = ?, resolved_by = ? WHERE id = ?`).run(patientId, at, actor.userId, reviewId);
+    sqlite
+      .prepare(`UPDATE hl7_reviews SET status = 'resolved', patient_id = ?, resolved_at = ?, resolved_by = ? WHERE id = ?`)
+      .run(patientId, at, actor.userId, reviewId);
     // A message with several patients is processed once none of them is held any more; it names a
     // chart only when it has one patient.
     sqlite
@@ -103,7 +115,17 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
       )
       .run({ message: row.messageId, several: detail.part === undefined ? 0 : 1, patient: patientId, results: results.length });
     auditMatch({ ...ctx, actor }, patientId, `matched by hand (${row.kind} review ${reviewId})`);
-    repos.audit.append({ action: 'labs.match_to_patient', userId: actor.userId, patientId, recordType: 'hl7_message', recordId: row.messageId, detail: `${results.length} results attached` }, at);
+    repos.audit.append(
+      {
+        action: 'labs.match_to_patient',
+        userId: actor.userId,
+        patientId,
+        recordType: 'hl7_message',
+        recordId: row.messageId,
+        detail: `${results.length} results attached`,
+      },
+      at,
+    );
     return { reviewId, patientId, results: results.length };
   });
 }

@@ -62,8 +62,23 @@ export class FactsRepo {
         `SELECT c.patient_id AS pid, c.icd10, c.snomed, c.display, c.onset_date AS onset, c.abatement_date AS abatement, c.clinical_status AS status
          FROM conditions c WHERE c.deleted_at IS NULL ${where('c')}`,
       )
-      .iterate(params) as IterableIterator<{ pid: string; icd10: string | null; snomed: string | null; display: string; onset: string | null; abatement: string | null; status: string }>) {
-      byId.get(r.pid)?.conditions.push({ icd10: r.icd10, snomed: r.snomed, display: r.display, onset: r.onset && day(r.onset), abatement: r.abatement && day(r.abatement), status: r.status });
+      .iterate(params) as IterableIterator<{
+      pid: string;
+      icd10: string | null;
+      snomed: string | null;
+      display: string;
+      onset: string | null;
+      abatement: string | null;
+      status: string;
+    }>) {
+      byId.get(r.pid)?.conditions.push({
+        icd10: r.icd10,
+        snomed: r.snomed,
+        display: r.display,
+        onset: r.onset && day(r.onset),
+        abatement: r.abatement && day(r.abatement),
+        status: r.status,
+      });
     }
 
     // The codes asked about go in as one JSON array (no statement per code list).
@@ -89,14 +104,18 @@ export class FactsRepo {
     }
 
     for (const r of this.sqlite
-      .prepare(`SELECT i.patient_id AS pid, i.cvx, i.administered_on AS at FROM immunizations i WHERE i.deleted_at IS NULL AND i.status = 'completed' ${where('i')}`)
+      .prepare(
+        `SELECT i.patient_id AS pid, i.cvx, i.administered_on AS at FROM immunizations i WHERE i.deleted_at IS NULL AND i.status = 'completed' ${where('i')}`,
+      )
       .iterate(params) as IterableIterator<{ pid: string; cvx: string; at: string }>) {
       byId.get(r.pid)?.immunizations.push({ cvx: r.cvx, on: day(r.at) });
     }
 
     const visits = new Map<string, Map<string, number>>();
     for (const r of this.sqlite
-      .prepare(`SELECT e.patient_id AS pid, coalesce(e.start_at, e.created_at) AS at, e.provider_id AS provider FROM encounters e WHERE e.deleted_at IS NULL AND e.status <> 'planned' ${where('e')}`)
+      .prepare(
+        `SELECT e.patient_id AS pid, coalesce(e.start_at, e.created_at) AS at, e.provider_id AS provider FROM encounters e WHERE e.deleted_at IS NULL AND e.status <> 'planned' ${where('e')}`,
+      )
       .iterate(params) as IterableIterator<{ pid: string; at: string; provider: string | null }>) {
       const f = byId.get(r.pid);
       if (!f) continue;

@@ -19,14 +19,18 @@ function load(resourcesDir: string): { rules: PreventiveRules; ctx: MeasureConte
     const parsed = preventiveRulesFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const cvxGroups = new Map<string, string[]>();
-    const tsv = readFileSync(join(resourcesDir, 'codesets', 'cvx-vaccine-groups.tsv'), 'utf8').split('\n').slice(1);
+    const tsv = readFileSync(join(resourcesDir, 'codesets', 'cvx-vaccine-groups.tsv'), 'utf8')
+      .split('\n')
+      .slice(1);
     for (const line of tsv) {
       const [cvx, , , group] = line.split('\t');
       if (!cvx || !group) continue;
       cvxGroups.set(cvx, [...(cvxGroups.get(cvx) ?? []), group]);
     }
     const loincs = new Set<string>(MEASURE_LOINCS);
-    for (const r of parsed.data.rules) for (const m of [...r.satisfiedBy.map((s) => s.codes), ...r.exclusions.map((e) => e.codes), ...(r.riskFactor ? [r.riskFactor.codes] : [])]) for (const c of m.loinc ?? []) loincs.add(c);
+    for (const r of parsed.data.rules)
+      for (const m of [...r.satisfiedBy.map((s) => s.codes), ...r.exclusions.map((e) => e.codes), ...(r.riskFactor ? [r.riskFactor.codes] : [])])
+        for (const c of m.loinc ?? []) loincs.add(c);
     l = { rules: compileRules(parsed.data), ctx: { cvxGroups }, loincs };
     loaded.set(resourcesDir, l);
   }
@@ -37,7 +41,16 @@ function load(resourcesDir: string): { rules: PreventiveRules; ctx: MeasureConte
 function fromImmunization(d: DueItem, version: string): PreventiveItem {
   const status = d.status === 'complete' || d.status === 'not_yet_due' ? 'done' : d.status;
   const why = d.status === 'not_yet_due' ? `up to date; next dose from ${d.dueDate ?? '?'}` : d.reason;
-  return { ruleId: `immunization:${d.seriesId}`, title: `Immunization: ${d.series}`, status, dueOn: d.dueDate, evidence: null, why, citation: d.citation, rulesVersion: version };
+  return {
+    ruleId: `immunization:${d.seriesId}`,
+    title: `Immunization: ${d.series}`,
+    status,
+    dueOn: d.dueDate,
+    evidence: null,
+    why,
+    citation: d.citation,
+    rulesVersion: version,
+  };
 }
 
 function csvCell(v: string | number | null): string {
@@ -72,7 +85,9 @@ export class PopulationService {
    */
   private practice(): { facts: PatientFacts[]; restricted: Set<string> } {
     const dataVersion = this.sqlite.pragma('data_version', { simple: true }) as number;
-    const { outbox, cursor } = this.sqlite.prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM sync_outbox) AS outbox, (SELECT value FROM meta WHERE key = 'sync.cursor') AS cursor`).get() as { outbox: number; cursor: string | null };
+    const { outbox, cursor } = this.sqlite
+      .prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM sync_outbox) AS outbox, (SELECT value FROM meta WHERE key = 'sync.cursor') AS cursor`)
+      .get() as { outbox: number; cursor: string | null };
     const key = `${dataVersion}:${outbox}:${cursor ?? ''}`;
     if (this.cache?.key !== key) this.cache = { key, ...new FactsRepo(this.sqlite).load({ loincs: load(this.resourcesDir).loincs }) };
     return this.cache;
@@ -87,7 +102,10 @@ export class PopulationService {
     const shots = this.immunizationsFor(patientId, on)
       .filter((d) => d.status !== 'not_applicable')
       .map((d) => fromImmunization(d, rules.version));
-    return [...items, ...shots].map((i) => ({ ...i, evidence: i.evidence && { kind: i.evidence.kind, code: i.evidence.code, label: i.evidence.label, on: i.evidence.on } }));
+    return [...items, ...shots].map((i) => ({
+      ...i,
+      evidence: i.evidence && { kind: i.evidence.kind, code: i.evidence.code, label: i.evidence.label, on: i.evidence.on },
+    }));
   }
 
   /** Patients with something due or overdue, most overdue first. Restricted charts are counted, not listed. */
@@ -109,7 +127,18 @@ export class PopulationService {
           restrictedNotListed += 1;
           continue;
         }
-        rows.push({ patientId: p.id, name: p.name, mrn: p.mrn, birthDate: p.birthDate, providerId: p.providerId, ruleId: item.ruleId, title: item.title, status: item.status, dueOn: item.dueOn, lastDone: item.evidence?.on ?? null });
+        rows.push({
+          patientId: p.id,
+          name: p.name,
+          mrn: p.mrn,
+          birthDate: p.birthDate,
+          providerId: p.providerId,
+          ruleId: item.ruleId,
+          title: item.title,
+          status: item.status,
+          dueOn: item.dueOn,
+          lastDone: item.evidence?.on ?? null,
+        });
       }
     }
     // Plain comparisons (not localeCompare): a large practice sorts hundreds of thousands of rows.
@@ -143,17 +172,29 @@ export class PopulationService {
     for (const end of [`${year}-03-31`, `${year}-06-30`, `${year}-09-30`, `${year}-12-31`]) {
       const start = `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
       const period = { start: addDays(start, 1), end };
-      for (const r of this.reports(period, providerId)) for (const p of r.populations) points.push({ periodEnd: end, measureId: r.id, populationId: p.id, rate: p.rate });
+      for (const r of this.reports(period, providerId))
+        for (const p of r.populations) points.push({ periodEnd: end, measureId: r.id, populationId: p.id, rate: p.rate });
     }
     return points;
   }
 
   /** The patients of one group of one measure; restricted charts by name only when the viewer may not open them. */
-  patients(year: number, measureId: string, populationId: string, group: 'denominator' | 'excluded' | 'numerator' | 'gaps', providerId: string | undefined, mayOpen: (id: string) => boolean): MeasurePatient[] {
+  patients(
+    year: number,
+    measureId: string,
+    populationId: string,
+    group: 'denominator' | 'excluded' | 'numerator' | 'gaps',
+    providerId: string | undefined,
+    mayOpen: (id: string) => boolean,
+  ): MeasurePatient[] {
     const report = this.reports(yearPeriod(year), providerId).find((r) => r.id === measureId);
     if (!report) throw new CairnFailure('not_found', `no measure ${measureId}; Cairn reports ${MEASURES.map((m) => m.id).join(', ')}`);
     const pop = report.populations.find((p) => p.id === populationId);
-    if (!pop) throw new CairnFailure('not_found', `measure ${measureId} has no population "${populationId}" (it has ${report.populations.map((p) => p.id).join(', ')})`);
+    if (!pop)
+      throw new CairnFailure(
+        'not_found',
+        `measure ${measureId} has no population "${populationId}" (it has ${report.populations.map((p) => p.id).join(', ')})`,
+      );
     const { facts, restricted } = this.practice();
     const byId = new Map(facts.map((f) => [f.id, f]));
     return pop.patients[group].map((id) => {
@@ -165,9 +206,24 @@ export class PopulationService {
 
   measuresCsv(year: number, providerId?: string): string {
     const rows = this.measures(year, providerId).flatMap((m) =>
-      m.populations.map((p) => [m.id, m.title, p.label, m.period.start, m.period.end, p.denominator, p.exclusions, p.numerator, p.gaps, p.rate === null ? null : (p.rate * 100).toFixed(1), p.inverse ? 'lower is better' : 'higher is better']),
+      m.populations.map((p) => [
+        m.id,
+        m.title,
+        p.label,
+        m.period.start,
+        m.period.end,
+        p.denominator,
+        p.exclusions,
+        p.numerator,
+        p.gaps,
+        p.rate === null ? null : (p.rate * 100).toFixed(1),
+        p.inverse ? 'lower is better' : 'higher is better',
+      ]),
     );
-    return toCsv(['measure', 'title', 'population', 'period_start', 'period_end', 'denominator', 'exclusions', 'numerator', 'gaps', 'rate_percent', 'direction'], rows);
+    return toCsv(
+      ['measure', 'title', 'population', 'period_start', 'period_end', 'denominator', 'exclusions', 'numerator', 'gaps', 'rate_percent', 'direction'],
+      rows,
+    );
   }
 }
 
@@ -178,6 +234,15 @@ export function summary(r: MeasureReport): MeasureSummary {
     version: r.version,
     period: r.period,
     approximations: [...r.approximations],
-    populations: r.populations.map((p) => ({ id: p.id, label: p.label, inverse: p.inverse, denominator: p.denominator, exclusions: p.exclusions, numerator: p.numerator, gaps: p.patients.gaps.length, rate: p.rate })),
+    populations: r.populations.map((p) => ({
+      id: p.id,
+      label: p.label,
+      inverse: p.inverse,
+      denominator: p.denominator,
+      exclusions: p.exclusions,
+      numerator: p.numerator,
+      gaps: p.patients.gaps.length,
+      rate: p.rate,
+    })),
   };
 }

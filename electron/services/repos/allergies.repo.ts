@@ -83,7 +83,16 @@ export class AllergiesRepo {
         .returning()
         .get();
       const a = toAllergy(row);
-      this.writer.record(at, { action: 'allergy.add', actor, patientId: a.patientId, entity: 'allergy', id: a.id, op: 'insert', payload: a, detail: a.substance ?? 'NKA' });
+      this.writer.record(at, {
+        action: 'allergy.add',
+        actor,
+        patientId: a.patientId,
+        entity: 'allergy',
+        id: a.id,
+        op: 'insert',
+        payload: a,
+        detail: a.substance ?? 'NKA',
+      });
       return a;
     });
   }
@@ -105,7 +114,16 @@ export class AllergiesRepo {
       .returning()
       .get();
     const next = toAllergy(row);
-    this.writer.record(at, { action: 'allergy.update', actor, patientId: a.patientId, entity: 'allergy', id: a.id, op: 'update', payload: next, detail: status });
+    this.writer.record(at, {
+      action: 'allergy.update',
+      actor,
+      patientId: a.patientId,
+      entity: 'allergy',
+      id: a.id,
+      op: 'update',
+      payload: next,
+      detail: status,
+    });
     return next;
   }
 

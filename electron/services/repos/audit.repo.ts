@@ -99,7 +99,9 @@ export class AuditRepo {
   }
 
   /** Entries, oldest first, optionally for one patient: the start of an accounting of access. */
-  list(filter: { patientId?: string } = {}): { seq: number; at: string; userId: string | null; action: string; patientId: string | null; recordId: string | null; detail: string | null }[] {
+  list(
+    filter: { patientId?: string } = {},
+  ): { seq: number; at: string; userId: string | null; action: string; patientId: string | null; recordId: string | null; detail: string | null }[] {
     const base = 'SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_id AS recordId, detail FROM audit_log';
     const rows = filter.patientId
       ? this.sqlite.prepare(`${base} WHERE patient_id = ? ORDER BY seq`).all(filter.patientId)
@@ -108,7 +110,18 @@ export class AuditRepo {
   }
 
   /** An accounting of access: who did what to whose chart, oldest first, filtered by patient and UTC dates. */
-  export(filter: { patientId?: string; from?: string; to?: string }): { seq: number; at: string; userId: string | null; user: string | null; deviceId: string; action: string; patientId: string | null; recordType: string | null; recordId: string | null; detail: string | null }[] {
+  export(filter: { patientId?: string; from?: string; to?: string }): {
+    seq: number;
+    at: string;
+    userId: string | null;
+    user: string | null;
+    deviceId: string;
+    action: string;
+    patientId: string | null;
+    recordType: string | null;
+    recordId: string | null;
+    detail: string | null;
+  }[] {
     const where: string[] = [];
     const args: string[] = [];
     if (filter.patientId) {

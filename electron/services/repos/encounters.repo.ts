@@ -38,7 +38,11 @@ export class EncountersRepo {
 
   create(input: z.output<typeof encounterCreate>, actor: Actor): Encounter {
     return this.writer.write((at) => {
-      const p = this.orm.select({ id: patients.id, deceasedOn: patients.deceasedOn }).from(patients).where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt))).get();
+      const p = this.orm
+        .select({ id: patients.id, deceasedOn: patients.deceasedOn })
+        .from(patients)
+        .where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt)))
+        .get();
       if (!p) throw new CairnFailure('not_found', `no patient with id ${input.patientId}`);
       // Important: refused before the row (and its audit and outbox entries) is written.
       const refusal = deceasedRefusal(p, 'starting a visit');

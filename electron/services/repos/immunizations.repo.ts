@@ -42,7 +42,8 @@ export class ImmunizationsRepo {
     if (input.mvx && !this.catalog().manufacturers.has(input.mvx)) {
       throw new CairnFailure('invalid_input', `MVX ${input.mvx} is not a known manufacturer code`, [{ path: 'mvx', message: 'unknown MVX code' }]);
     }
-    if (input.administeredOn > today) throw new CairnFailure('invalid_input', 'the date given is in the future', [{ path: 'administeredOn', message: 'in the future' }]);
+    if (input.administeredOn > today)
+      throw new CairnFailure('invalid_input', 'the date given is in the future', [{ path: 'administeredOn', message: 'in the future' }]);
     if (input.source === 'administered' && input.expirationDate && input.expirationDate < input.administeredOn) {
       throw new CairnFailure('invalid_input', `lot ${input.lot ?? ''} expired on ${input.expirationDate}, before it was given: check the vial`, [
         { path: 'expirationDate', message: 'expired before the date given' },
@@ -69,7 +70,16 @@ export class ImmunizationsRepo {
         .returning()
         .get();
       const i = this.toImmunization(row);
-      this.writer.record(at, { action: 'immunization.add', actor, patientId: i.patientId, entity: 'immunization', id: i.id, op: 'insert', payload: i, detail: `CVX ${i.cvx}` });
+      this.writer.record(at, {
+        action: 'immunization.add',
+        actor,
+        patientId: i.patientId,
+        entity: 'immunization',
+        id: i.id,
+        op: 'insert',
+        payload: i,
+        detail: `CVX ${i.cvx}`,
+      });
       return i;
     });
   }

@@ -78,10 +78,32 @@ export class MedicationsRepo {
     for (const { e, by } of rows) {
       let c = courses.get(e.courseId);
       if (!c) {
-        c = { courseId: e.courseId, patientId, rxcui: e.rxcui, drugName: e.drugName, uncoded: e.rxcui === null, status: 'active', dose: null, route: null, frequency: null, since: e.effectiveAt, events: [] };
+        c = {
+          courseId: e.courseId,
+          patientId,
+          rxcui: e.rxcui,
+          drugName: e.drugName,
+          uncoded: e.rxcui === null,
+          status: 'active',
+          dose: null,
+          route: null,
+          frequency: null,
+          since: e.effectiveAt,
+          events: [],
+        };
         courses.set(e.courseId, c);
       }
-      c.events.push({ id: e.id, event: e.event, dose: e.dose, route: e.route, frequency: e.frequency, source: e.source, reason: e.reason, at: e.effectiveAt, by });
+      c.events.push({
+        id: e.id,
+        event: e.event,
+        dose: e.dose,
+        route: e.route,
+        frequency: e.frequency,
+        source: e.source,
+        reason: e.reason,
+        at: e.effectiveAt,
+        by,
+      });
       c.status = e.event === 'stop' ? 'stopped' : 'active';
       if (e.event !== 'stop') Object.assign(c, { dose: e.dose, route: e.route, frequency: e.frequency });
     }
@@ -116,7 +138,16 @@ export class MedicationsRepo {
    * Refuses to go ahead while a major or contraindicated alert has no override reason; records
    * each override (table + audit). Moderate alerts are shown, and recorded when overridden.
    */
-  private applyOverrides(at: string, actor: Actor, patientId: string, context: string, rxcui: string | null, courseId: string | null, alerts: MedAlert[], overrides: AlertOverride[]): void {
+  private applyOverrides(
+    at: string,
+    actor: Actor,
+    patientId: string,
+    context: string,
+    rxcui: string | null,
+    courseId: string | null,
+    alerts: MedAlert[],
+    overrides: AlertOverride[],
+  ): void {
     const reasons = new Map(overrides.map((o) => [o.ruleId, o.reason]));
     const missing = alerts.filter((a) => a.severity !== 'moderate' && !reasons.has(a.ruleId));
     if (missing.length > 0) {
@@ -130,20 +161,65 @@ export class MedicationsRepo {
       const reason = reasons.get(a.ruleId);
       if (!reason) continue;
       const id = newId();
-      const row = { id, patientId, context, rxcui, courseId, ruleId: a.ruleId, kind: a.kind, severity: a.severity, message: a.message, reason, userId: actor.userId, at };
+      const row = {
+        id,
+        patientId,
+        context,
+        rxcui,
+        courseId,
+        ruleId: a.ruleId,
+        kind: a.kind,
+        severity: a.severity,
+        message: a.message,
+        reason,
+        userId: actor.userId,
+        at,
+      };
       this.orm.insert(medAlertOverrides).values(row).run();
-      this.writer.record(at, { action: 'med.alert_override', actor, patientId, entity: 'med_alert_override', id, op: 'insert', payload: row, detail: `${a.severity} ${a.ruleId}: ${reason}` });
+      this.writer.record(at, {
+        action: 'med.alert_override',
+        actor,
+        patientId,
+        entity: 'med_alert_override',
+        id,
+        op: 'insert',
+        payload: row,
+        detail: `${a.severity} ${a.ruleId}: ${reason}`,
+      });
     }
   }
 
-  private insertEvent(at: string, actor: Actor, e: Omit<typeof medicationEvents.$inferInsert, 'id' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>): EventRow {
-    const row = this.orm.insert(medicationEvents).values({ id: newId(), ...e, ...created(at, actor) }).returning().get();
-    this.writer.record(at, { action: `med.${e.event}`, actor, patientId: e.patientId, entity: 'medication_event', id: row.id, op: 'insert', payload: row, detail: `${e.drugName}${e.reason ? `: ${e.reason}` : ''}` });
+  private insertEvent(
+    at: string,
+    actor: Actor,
+    e: Omit<typeof medicationEvents.$inferInsert, 'id' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>,
+  ): EventRow {
+    const row = this.orm
+      .insert(medicationEvents)
+      .values({ id: newId(), ...e, ...created(at, actor) })
+      .returning()
+      .get();
+    this.writer.record(at, {
+      action: `med.${e.event}`,
+      actor,
+      patientId: e.patientId,
+      entity: 'medication_event',
+      id: row.id,
+      op: 'insert',
+      payload: row,
+      detail: `${e.drugName}${e.reason ? `: ${e.reason}` : ''}`,
+    });
     return row;
   }
 
   private courseRow(courseId: string): EventRow {
-    const last = this.orm.select().from(medicationEvents).where(eq(medicationEvents.courseId, courseId)).orderBy(asc(medicationEvents.effectiveAt), asc(medicationEvents.createdAt), asc(medicationEvents.id)).all().at(-1);
+    const last = this.orm
+      .select()
+      .from(medicationEvents)
+      .where(eq(medicationEvents.courseId, courseId))
+      .orderBy(asc(medicationEvents.effectiveAt), asc(medicationEvents.createdAt), asc(medicationEvents.id))
+      .all()
+      .at(-1);
     if (!last) throw new CairnFailure('not_found', `no medication with id ${courseId}`);
     if (last.event === 'stop') throw new CairnFailure('conflict', `${last.drugName} was already stopped`);
     return last;
@@ -152,7 +228,10 @@ export class MedicationsRepo {
   /** Adds a medication the patient reports (or an import brings); free text is kept, marked uncoded. */
   add(input: z.output<typeof medicationAdd>, actor: Actor, today: string, context = 'add'): { course: MedicationCourse; alerts: MedAlert[] } {
     const drug = input.rxcui ? this.drugs().index.byRxcui.get(input.rxcui)?.drug : undefined;
-    if (input.rxcui && !drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list: enter it by name to record it uncoded`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
+    if (input.rxcui && !drug)
+      throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list: enter it by name to record it uncoded`, [
+        { path: 'rxcui', message: 'unknown RXCUI' },
+      ]);
     const alerts = drug ? this.check(input.patientId, drug.rxcui, today).alerts : [];
     const courseId = newId();
     this.writer.write((at) => {
@@ -202,28 +281,81 @@ export class MedicationsRepo {
   stop(courseId: string, reason: string, actor: Actor): MedicationCourse {
     const last = this.courseRow(courseId);
     this.writer.write((at) => {
-      this.insertEvent(at, actor, { patientId: last.patientId, courseId, event: 'stop', rxcui: last.rxcui, drugName: last.drugName, dose: last.dose, route: last.route, frequency: last.frequency, source: 'prescribed', reason, effectiveAt: at });
+      this.insertEvent(at, actor, {
+        patientId: last.patientId,
+        courseId,
+        event: 'stop',
+        rxcui: last.rxcui,
+        drugName: last.drugName,
+        dose: last.dose,
+        route: last.route,
+        frequency: last.frequency,
+        source: 'prescribed',
+        reason,
+        effectiveAt: at,
+      });
     });
     return this.history(last.patientId).find((c) => c.courseId === courseId)!;
   }
 
   /** A signed prescription: the checks, the overrides, the MedicationRequest and the start event in one transaction. */
-  prescribe(input: Omit<z.output<typeof prescribe>, 'password'>, actor: Actor & { name: string }, today: string): { prescriptionId: string; courseId: string; alerts: MedAlert[] } {
+  prescribe(
+    input: Omit<z.output<typeof prescribe>, 'password'>,
+    actor: Actor & { name: string },
+    today: string,
+  ): { prescriptionId: string; courseId: string; alerts: MedAlert[] } {
     const drug = this.drugs().index.byRxcui.get(input.rxcui)?.drug;
     if (!drug) throw new CairnFailure('invalid_input', `RXCUI ${input.rxcui} is not in Cairn's drug list`, [{ path: 'rxcui', message: 'unknown RXCUI' }]);
-    const alerts = this.check(input.patientId, drug.rxcui, today, { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) }).alerts;
+    const alerts = this.check(input.patientId, drug.rxcui, today, {
+      amount: input.sig.doseAmount,
+      unit: input.sig.doseUnit,
+      perDay: dosesPerDay(input.sig),
+    }).alerts;
     const courseId = newId();
     const id = newId();
     this.writer.write((at) => {
       this.applyOverrides(at, actor, input.patientId, 'prescribe', drug.rxcui, courseId, alerts, input.overrides);
       const text = sigText(input.sig, drug.name, drug.strength);
-      const request = medicationRequest({ id, patientId: input.patientId, encounterId: input.encounterId ?? null, rxcui: drug.rxcui, drugName: drug.name, sig: input.sig, text, at, prescriber: actor });
+      const request = medicationRequest({
+        id,
+        patientId: input.patientId,
+        encounterId: input.encounterId ?? null,
+        rxcui: drug.rxcui,
+        drugName: drug.name,
+        sig: input.sig,
+        text,
+        at,
+        prescriber: actor,
+      });
       const row = this.orm
         .insert(prescriptions)
-        .values({ id, patientId: input.patientId, encounterId: input.encounterId ?? null, courseId, rxcui: drug.rxcui, drugName: drug.name, sig: JSON.stringify(input.sig), status: 'active', prescriberId: actor.userId, signedAt: at, medicationRequest: JSON.stringify(request), transmission: 'printed', ...created(at, actor) })
+        .values({
+          id,
+          patientId: input.patientId,
+          encounterId: input.encounterId ?? null,
+          courseId,
+          rxcui: drug.rxcui,
+          drugName: drug.name,
+          sig: JSON.stringify(input.sig),
+          status: 'active',
+          prescriberId: actor.userId,
+          signedAt: at,
+          medicationRequest: JSON.stringify(request),
+          transmission: 'printed',
+          ...created(at, actor),
+        })
         .returning()
         .get();
-      this.writer.record(at, { action: 'med.prescribe', actor, patientId: input.patientId, entity: 'prescription', id, op: 'insert', payload: row, detail: text });
+      this.writer.record(at, {
+        action: 'med.prescribe',
+        actor,
+        patientId: input.patientId,
+        entity: 'prescription',
+        id,
+        op: 'insert',
+        payload: row,
+        detail: text,
+      });
       this.insertEvent(at, actor, {
         patientId: input.patientId,
         courseId,
@@ -244,7 +376,12 @@ export class MedicationsRepo {
   }
 
   prescription(id: string): typeof prescriptions.$inferSelect & { prescriber: string | null } {
-    const row = this.orm.select({ p: prescriptions, prescriber: users.displayName }).from(prescriptions).leftJoin(users, eq(users.id, prescriptions.prescriberId)).where(eq(prescriptions.id, id)).get();
+    const row = this.orm
+      .select({ p: prescriptions, prescriber: users.displayName })
+      .from(prescriptions)
+      .leftJoin(users, eq(users.id, prescriptions.prescriberId))
+      .where(eq(prescriptions.id, id))
+      .get();
     if (!row) throw new CairnFailure('not_found', `no prescription with id ${id}`);
     return { ...row.p, prescriber: row.prescriber };
   }
@@ -255,7 +392,11 @@ export class MedicationsRepo {
     const unknown = input.items.find((i) => !active.has(i.courseId));
     if (unknown) throw new CairnFailure('invalid_input', `medication ${unknown.courseId} is not on the current list`);
     const missing = [...active.keys()].filter((c) => !input.items.some((i) => i.courseId === c));
-    if (missing.length > 0) throw new CairnFailure('invalid_input', `decide on every current medication before reconciling: ${missing.map((c) => active.get(c)!.drugName).join(', ')}`);
+    if (missing.length > 0)
+      throw new CairnFailure(
+        'invalid_input',
+        `decide on every current medication before reconciling: ${missing.map((c) => active.get(c)!.drugName).join(', ')}`,
+      );
     const index = this.drugs().index;
     const additionAlerts = input.additions.flatMap((a) => (a.rxcui && index.byRxcui.has(a.rxcui) ? this.check(input.patientId, a.rxcui, today).alerts : []));
     const id = newId();
@@ -266,25 +407,74 @@ export class MedicationsRepo {
       const items: { courseId: string; drugName: string; action: string; detail: string | null }[] = [];
       for (const item of input.items) {
         const m = active.get(item.courseId)!;
-        const base = { patientId: input.patientId, courseId: m.courseId, rxcui: m.rxcui, drugName: m.drugName, route: m.route, frequency: m.frequency, source: 'prescribed', effectiveAt: at, encounterId: input.encounterId ?? null };
+        const base = {
+          patientId: input.patientId,
+          courseId: m.courseId,
+          rxcui: m.rxcui,
+          drugName: m.drugName,
+          route: m.route,
+          frequency: m.frequency,
+          source: 'prescribed',
+          effectiveAt: at,
+          encounterId: input.encounterId ?? null,
+        };
         if (item.action === 'change') this.insertEvent(at, actor, { ...base, event: 'change', dose: item.dose, reason: item.reason });
         if (item.action === 'stop') this.insertEvent(at, actor, { ...base, event: 'stop', dose: m.dose, reason: item.reason });
-        items.push({ courseId: m.courseId, drugName: m.drugName, action: item.action, detail: item.action === 'change' ? `${item.dose}: ${item.reason}` : item.action === 'stop' ? item.reason : null });
+        items.push({
+          courseId: m.courseId,
+          drugName: m.drugName,
+          action: item.action,
+          detail: item.action === 'change' ? `${item.dose}: ${item.reason}` : item.action === 'stop' ? item.reason : null,
+        });
       }
       for (const a of input.additions) {
         const drug = a.rxcui ? index.byRxcui.get(a.rxcui)?.drug : undefined;
         const courseId = newId();
         const name = drug?.name ?? a.name ?? '';
-        this.insertEvent(at, actor, { patientId: input.patientId, courseId, event: 'start', rxcui: drug?.rxcui ?? null, drugName: name, dose: a.dose ?? null, route: a.route ?? drug?.route ?? null, frequency: a.frequency ?? null, source: a.source, effectiveAt: at, encounterId: input.encounterId ?? null });
+        this.insertEvent(at, actor, {
+          patientId: input.patientId,
+          courseId,
+          event: 'start',
+          rxcui: drug?.rxcui ?? null,
+          drugName: name,
+          dose: a.dose ?? null,
+          route: a.route ?? drug?.route ?? null,
+          frequency: a.frequency ?? null,
+          source: a.source,
+          effectiveAt: at,
+          encounterId: input.encounterId ?? null,
+        });
         items.push({ courseId, drugName: name, action: 'added', detail: drug ? null : 'uncoded: no checks ran' });
       }
-      this.orm.insert(medReconciliations).values({ id, patientId: input.patientId, encounterId: input.encounterId ?? null, reconciledBy: actor.userId, reconciledAt: at, items: JSON.stringify(items), ...created(at, actor) }).run();
-      this.writer.record(at, { action: 'med.reconcile', actor, patientId: input.patientId, entity: 'med_reconciliation', id, op: 'insert', payload: { id, items }, detail: `${items.length} medications` });
+      this.orm
+        .insert(medReconciliations)
+        .values({
+          id,
+          patientId: input.patientId,
+          encounterId: input.encounterId ?? null,
+          reconciledBy: actor.userId,
+          reconciledAt: at,
+          items: JSON.stringify(items),
+          ...created(at, actor),
+        })
+        .run();
+      this.writer.record(at, {
+        action: 'med.reconcile',
+        actor,
+        patientId: input.patientId,
+        entity: 'med_reconciliation',
+        id,
+        op: 'insert',
+        payload: { id, items },
+        detail: `${items.length} medications`,
+      });
     });
     return { id, reconciledAt };
   }
 
-  lastReconciliation(patientId: string): { id: string; reconciledBy: string; reconciledAt: string; items: { courseId: string; drugName: string; action: string; detail: string | null }[] } | null {
+  lastReconciliation(
+    patientId: string,
+  ): { id: string; reconciledBy: string; reconciledAt: string; items: { courseId: string; drugName: string; action: string; detail: string | null }[] } | null {
     const row = this.orm
       .select({ r: medReconciliations, by: users.displayName })
       .from(medReconciliations)
@@ -293,12 +483,29 @@ export class MedicationsRepo {
       .orderBy(asc(medReconciliations.reconciledAt))
       .all()
       .at(-1);
-    return row ? { id: row.r.id, reconciledBy: row.by ?? row.r.reconciledBy, reconciledAt: row.r.reconciledAt, items: JSON.parse(row.r.items) as { courseId: string; drugName: string; action: string; detail: string | null }[] } : null;
+    return row
+      ? {
+          id: row.r.id,
+          reconciledBy: row.by ?? row.r.reconciledBy,
+          reconciledAt: row.r.reconciledAt,
+          items: JSON.parse(row.r.items) as { courseId: string; drugName: string; action: string; detail: string | null }[],
+        }
+      : null;
   }
 }
 
 /** The prescription in FHIR R4 MedicationRequest form, ready for print or a pharmacy adapter. */
-function medicationRequest(p: { id: string; patientId: string; encounterId: string | null; rxcui: string; drugName: string; sig: Sig; text: string; at: string; prescriber: Actor & { name: string } }): Record<string, unknown> {
+function medicationRequest(p: {
+  id: string;
+  patientId: string;
+  encounterId: string | null;
+  rxcui: string;
+  drugName: string;
+  sig: Sig;
+  text: string;
+  at: string;
+  prescriber: Actor & { name: string };
+}): Record<string, unknown> {
   return {
     resourceType: 'MedicationRequest',
     id: p.id,

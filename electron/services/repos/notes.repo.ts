@@ -14,7 +14,9 @@ type Row = typeof clinicalNotes.$inferSelect;
 
 /** SHA-256 over the canonical (key-sorted) JSON of what was signed. */
 export function noteHash(n: { title: string; templateId: string | null; content: unknown }): string {
-  return createHash('sha256').update(canonicalContent({ title: n.title, templateId: n.templateId, content: n.content })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalContent({ title: n.title, templateId: n.templateId, content: n.content }))
+    .digest('hex');
 }
 
 /**
@@ -86,7 +88,11 @@ export class NotesRepo {
         this.writer.record(at, { action: 'note.draft_save', actor, patientId: n.patientId, entity: 'note', id: n.id, op: 'update', payload: n });
         return n;
       }
-      const p = this.orm.select({ id: patients.id }).from(patients).where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt))).get();
+      const p = this.orm
+        .select({ id: patients.id })
+        .from(patients)
+        .where(and(eq(patients.id, input.patientId), isNull(patients.deletedAt)))
+        .get();
       if (!p) throw new CairnFailure('not_found', `no patient with id ${input.patientId}`);
       if (input.encounterId) {
         const e = this.orm.select({ patientId: encounters.patientId }).from(encounters).where(eq(encounters.id, input.encounterId)).get();
@@ -162,7 +168,16 @@ export class NotesRepo {
         .returning()
         .get();
       const n = this.toNote(row);
-      this.writer.record(at, { action: 'note.addendum', actor, patientId: n.patientId, entity: 'note', id: n.id, op: 'insert', payload: n, detail: original.id });
+      this.writer.record(at, {
+        action: 'note.addendum',
+        actor,
+        patientId: n.patientId,
+        entity: 'note',
+        id: n.id,
+        op: 'insert',
+        payload: n,
+        detail: original.id,
+      });
       return n;
     });
   }
@@ -192,13 +207,26 @@ export class NotesRepo {
     const where = filter.encounterId
       ? and(eq(clinicalNotes.patientId, filter.patientId), eq(clinicalNotes.encounterId, filter.encounterId))
       : eq(clinicalNotes.patientId, filter.patientId);
-    return this.orm.select().from(clinicalNotes).where(where).orderBy(asc(clinicalNotes.createdAt)).all().map((r) => this.toNote(r));
+    return this.orm
+      .select()
+      .from(clinicalNotes)
+      .where(where)
+      .orderBy(asc(clinicalNotes.createdAt))
+      .all()
+      .map((r) => this.toNote(r));
   }
 
   /** The latest notes and addenda for the face sheet (one indexed query, no content parsing). */
   recent(patientId: string, limit: number): { id: string; title: string; status: string; kind: string; author: string | null; at: string }[] {
     return this.orm
-      .select({ id: clinicalNotes.id, title: clinicalNotes.title, status: clinicalNotes.status, kind: clinicalNotes.kind, author: users.displayName, at: clinicalNotes.updatedAt })
+      .select({
+        id: clinicalNotes.id,
+        title: clinicalNotes.title,
+        status: clinicalNotes.status,
+        kind: clinicalNotes.kind,
+        author: users.displayName,
+        at: clinicalNotes.updatedAt,
+      })
       .from(clinicalNotes)
       .leftJoin(users, eq(users.id, clinicalNotes.authorId))
       .where(eq(clinicalNotes.patientId, patientId))

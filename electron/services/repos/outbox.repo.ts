@@ -108,7 +108,19 @@ export class OutboxRepo {
     this.statePut.run(entity, entityId, JSON.stringify(row), JSON.stringify(clocks));
     const seq = this.next.get(this.deviceId)!.n;
     const wireOp = known ? 'update' : 'insert';
-    this.insert.run(this.deviceId, seq, entity, entityId, wireOp, JSON.stringify(fields), at, hlc, meta.userId, meta.patientId, JSON.stringify(known?.clocks ?? {}));
+    this.insert.run(
+      this.deviceId,
+      seq,
+      entity,
+      entityId,
+      wireOp,
+      JSON.stringify(fields),
+      at,
+      hlc,
+      meta.userId,
+      meta.patientId,
+      JSON.stringify(known?.clocks ?? {}),
+    );
     return seq;
   }
 }

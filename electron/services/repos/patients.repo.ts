@@ -1,6 +1,14 @@
 import { eq, getTableColumns } from 'drizzle-orm';
 import { newId } from '../db/ids';
-import { deceasedRefusal, type IdentityKey, type Patient, type PatientInput, type PatientSummary, type PatientUpdate, type SearchHit } from '../../../shared/domain/patient';
+import {
+  deceasedRefusal,
+  type IdentityKey,
+  type Patient,
+  type PatientInput,
+  type PatientSummary,
+  type PatientUpdate,
+  type SearchHit,
+} from '../../../shared/domain/patient';
 import { classifySearch } from '../../../shared/domain/search';
 import { CairnFailure } from '../../../shared/api/result';
 import type Database from 'better-sqlite3';
@@ -201,7 +209,9 @@ export class PatientsRepo {
        ORDER BY p.family_name, p.given_name LIMIT ?`,
     );
     // A merged chart is not listed: its survivor is (the chart itself stays whole, and unmerging lists it again).
-    this.byMrn = db.prepare<[string], Candidate>(`SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL AND p.merged_into IS NULL`);
+    this.byMrn = db.prepare<[string], Candidate>(
+      `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.mrn = ? AND p.deleted_at IS NULL AND p.merged_into IS NULL`,
+    );
     // Prepared once: drizzle's query builder costs more than the insert itself on this hot path.
     const insertable = COLUMNS.map(([, c]) => c).filter((c) => c.name !== 'row_id');
     this.insertRow = db.prepare<[Record<string, unknown>]>(
@@ -214,7 +224,9 @@ export class PatientsRepo {
       `SELECT ${SUMMARY_COLUMNS} FROM patients p WHERE p.birth_date = ? AND p.sex = ? AND lower(p.family_name) = lower(?) AND lower(p.given_name) = lower(?)
          AND p.deleted_at IS NULL AND p.merged_into IS NULL ORDER BY p.mrn`,
     );
-    this.deceasedById = db.prepare<[string], { deceasedOn: string | null }>(`SELECT deceased_on AS deceasedOn FROM patients WHERE id = ? AND deleted_at IS NULL`);
+    this.deceasedById = db.prepare<[string], { deceasedOn: string | null }>(
+      `SELECT deceased_on AS deceasedOn FROM patients WHERE id = ? AND deleted_at IS NULL`,
+    );
     this.mrns = new MrnAllocator(db);
   }
 
@@ -229,79 +241,87 @@ export class PatientsRepo {
    * unless the input confirms it; imports and lab messages match patients their own way.
    */
   create(input: PatientInput, actor: Actor, opts: { refuseDuplicates?: boolean } = {}): Patient {
-    return this.store.sqlite.transaction(() => {
-      const at = this.now().toISOString();
-      const twins = opts.refuseDuplicates ? this.duplicatesOf(input) : [];
-      if (twins.length > 0 && !input.confirmDuplicate) {
-        const which = twins.map((t) => (t.restricted ? 'a restricted chart' : `MRN ${t.mrn}`)).join(', ');
-        throw new CairnFailure(
-          'possible_duplicate',
-          `${input.familyName}, ${input.givenName} (born ${input.birthDate}, ${input.sex}) may already have a chart here (${which}): open it instead, or register anyway if this is another person`,
-          [{ path: 'confirmDuplicate', message: `same name, birth date and sex as ${which}` }],
-        );
-      }
-      let mrn = input.mrn;
-      if (mrn) {
-        if (this.mrns.isTaken(mrn)) {
-          throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+    return this.store.sqlite
+      .transaction(() => {
+        const at = this.now().toISOString();
+        const twins = opts.refuseDuplicates ? this.duplicatesOf(input) : [];
+        if (twins.length > 0 && !input.confirmDuplicate) {
+          const which = twins.map((t) => (t.restricted ? 'a restricted chart' : `MRN ${t.mrn}`)).join(', ');
+          throw new CairnFailure(
+            'possible_duplicate',
+            `${input.familyName}, ${input.givenName} (born ${input.birthDate}, ${input.sex}) may already have a chart here (${which}): open it instead, or register anyway if this is another person`,
+            [{ path: 'confirmDuplicate', message: `same name, birth date and sex as ${which}` }],
+          );
         }
-      } else {
-        mrn = this.mrns.next();
-      }
-      const id = newId();
-      this.insertRow.run(toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }));
-      const result = toPatient(this.rowById(id)!);
-      // A registration made despite the warning says so, for whoever later merges the charts.
-      const detail = twins.length > 0 ? `registered despite possible duplicate of ${twins.map((t) => t.id).join(',')}` : undefined;
-      this.audit.append({ action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, ...(detail && { detail }) }, at);
-      this.outbox.add('patient', id, 'insert', result, at, { userId: actor.userId, patientId: id });
-      return result;
-    }).immediate();
+        let mrn = input.mrn;
+        if (mrn) {
+          if (this.mrns.isTaken(mrn)) {
+            throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+          }
+        } else {
+          mrn = this.mrns.next();
+        }
+        const id = newId();
+        this.insertRow.run(
+          toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }),
+        );
+        const result = toPatient(this.rowById(id)!);
+        // A registration made despite the warning says so, for whoever later merges the charts.
+        const detail = twins.length > 0 ? `registered despite possible duplicate of ${twins.map((t) => t.id).join(',')}` : undefined;
+        this.audit.append(
+          { action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, ...(detail && { detail }) },
+          at,
+        );
+        this.outbox.add('patient', id, 'insert', result, at, { userId: actor.userId, patientId: id });
+        return result;
+      })
+      .immediate();
   }
 
   update(input: PatientUpdate, actor: Actor): Patient {
     const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      const current = orm.select().from(patients).where(eq(patients.id, input.id)).get();
-      if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.id}`);
-      if (current.version !== input.expectedVersion) {
-        // Important: never overwrite a change the editor has not seen.
-        throw new CairnFailure(
-          'conflict',
-          `this chart was changed at ${current.updatedAt} after you opened it; reload to see that change, then edit again`,
-        );
-      }
-      const { id, expectedVersion, mrn, ...fields } = input;
-      void expectedVersion;
-      const cols = toColumns(fields);
-      // The form checks death after birth when it sends both; an edit of one is checked against the stored other.
-      const born = cols.birthDate ?? current.birthDate;
-      const died = cols.deceasedOn === undefined ? current.deceasedOn : cols.deceasedOn;
-      if (died && died < born) {
-        const path = cols.deceasedOn !== undefined ? 'deceasedOn' : 'birthDate';
-        throw new CairnFailure('invalid_input', `date of death ${died} is before the birth date ${born}`, [{ path, message: `date of death ${died} is before the birth date ${born}` }]);
-      }
-      if (mrn !== undefined && mrn !== current.mrn) {
-        if (this.mrns.isTaken(mrn)) {
-          throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+    return sqlite
+      .transaction(() => {
+        const current = orm.select().from(patients).where(eq(patients.id, input.id)).get();
+        if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.id}`);
+        if (current.version !== input.expectedVersion) {
+          // Important: never overwrite a change the editor has not seen.
+          throw new CairnFailure('conflict', `this chart was changed at ${current.updatedAt} after you opened it; reload to see that change, then edit again`);
         }
-        cols.mrn = mrn;
-      }
-      const at = this.now().toISOString();
-      const updated = orm
-        .update(patients)
-        .set({ ...cols, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
-        .where(eq(patients.id, id))
-        .returning()
-        .get();
-      const result = toPatient(updated);
-      this.audit.append(
-        { action: 'patient.update', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, detail: Object.keys(cols).join(',') },
-        at,
-      );
-      this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
-      return result;
-    }).immediate();
+        const { id, expectedVersion, mrn, ...fields } = input;
+        void expectedVersion;
+        const cols = toColumns(fields);
+        // The form checks death after birth when it sends both; an edit of one is checked against the stored other.
+        const born = cols.birthDate ?? current.birthDate;
+        const died = cols.deceasedOn === undefined ? current.deceasedOn : cols.deceasedOn;
+        if (died && died < born) {
+          const path = cols.deceasedOn !== undefined ? 'deceasedOn' : 'birthDate';
+          throw new CairnFailure('invalid_input', `date of death ${died} is before the birth date ${born}`, [
+            { path, message: `date of death ${died} is before the birth date ${born}` },
+          ]);
+        }
+        if (mrn !== undefined && mrn !== current.mrn) {
+          if (this.mrns.isTaken(mrn)) {
+            throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+          }
+          cols.mrn = mrn;
+        }
+        const at = this.now().toISOString();
+        const updated = orm
+          .update(patients)
+          .set({ ...cols, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
+          .where(eq(patients.id, id))
+          .returning()
+          .get();
+        const result = toPatient(updated);
+        this.audit.append(
+          { action: 'patient.update', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, detail: Object.keys(cols).join(',') },
+          at,
+        );
+        this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
+        return result;
+      })
+      .immediate();
   }
 
   /** Whose chart a row belongs to; undefined when there is no such row (the handler then says not found). */
@@ -336,17 +356,27 @@ export class PatientsRepo {
   /** Marks or unmarks a chart restricted: audited, versioned and synced like any demographic change. */
   setRestricted(id: string, restricted: boolean, actor: Actor): Patient {
     const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      const current = orm.select().from(patients).where(eq(patients.id, id)).get();
-      if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
-      if (current.restricted === restricted) return toPatient(current);
-      const at = this.now().toISOString();
-      const row = orm.update(patients).set({ restricted, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 }).where(eq(patients.id, id)).returning().get();
-      const result = toPatient(row);
-      this.audit.append({ action: restricted ? 'patient.restrict' : 'patient.unrestrict', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, at);
-      this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
-      return result;
-    }).immediate();
+    return sqlite
+      .transaction(() => {
+        const current = orm.select().from(patients).where(eq(patients.id, id)).get();
+        if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
+        if (current.restricted === restricted) return toPatient(current);
+        const at = this.now().toISOString();
+        const row = orm
+          .update(patients)
+          .set({ restricted, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
+          .where(eq(patients.id, id))
+          .returning()
+          .get();
+        const result = toPatient(row);
+        this.audit.append(
+          { action: restricted ? 'patient.restrict' : 'patient.unrestrict', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id },
+          at,
+        );
+        this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
+        return result;
+      })
+      .immediate();
   }
 
   /** Reads one chart without an audit entry: for services whose caller already audited the read. */
@@ -358,12 +388,14 @@ export class PatientsRepo {
 
   /** Reads one chart and records who opened it. */
   get(id: string, actor: Actor, action = 'patient.read'): Patient {
-    return this.store.sqlite.transaction(() => {
-      const row = this.rowById(id);
-      if (!row || row.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
-      this.audit.append({ action, userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, this.now().toISOString());
-      return toPatient(row);
-    }).immediate();
+    return this.store.sqlite
+      .transaction(() => {
+        const row = this.rowById(id);
+        if (!row || row.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
+        this.audit.append({ action, userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, this.now().toISOString());
+        return toPatient(row);
+      })
+      .immediate();
   }
 
   /** Finds patients without recording an audit entry (the caller audits); `restricted` is 0 or 1. */
@@ -389,12 +421,14 @@ export class PatientsRepo {
   search(query: string, limit: number, actor: Actor): SearchHit[] {
     // Important: a restricted chart is listed by name only; its details need break-glass.
     const found = this.find(query, limit).map(toHit);
-    this.store.sqlite.transaction(() => {
-      this.audit.append(
-        { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },
-        this.now().toISOString(),
-      );
-    }).immediate();
+    this.store.sqlite
+      .transaction(() => {
+        this.audit.append(
+          { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },
+          this.now().toISOString(),
+        );
+      })
+      .immediate();
     return found;
   }
 }

@@ -47,7 +47,14 @@ export class ProblemsRepo {
       const dup = this.orm
         .select({ id: conditions.id })
         .from(conditions)
-        .where(and(eq(conditions.patientId, input.patientId), eq(conditions.icd10, code.code), eq(conditions.clinicalStatus, 'active'), isNull(conditions.deletedAt)))
+        .where(
+          and(
+            eq(conditions.patientId, input.patientId),
+            eq(conditions.icd10, code.code),
+            eq(conditions.clinicalStatus, 'active'),
+            isNull(conditions.deletedAt),
+          ),
+        )
         .get();
       if (dup) throw new CairnFailure('conflict', `${code.code} ${code.shortDescription} is already an active problem`);
       const row = this.orm
@@ -66,7 +73,16 @@ export class ProblemsRepo {
         .returning()
         .get();
       const p = toProblem(row);
-      this.writer.record(at, { action: 'problem.add', actor, patientId: p.patientId, entity: 'condition', id: p.id, op: 'insert', payload: p, detail: code.code });
+      this.writer.record(at, {
+        action: 'problem.add',
+        actor,
+        patientId: p.patientId,
+        entity: 'condition',
+        id: p.id,
+        op: 'insert',
+        payload: p,
+        detail: code.code,
+      });
       return p;
     });
   }

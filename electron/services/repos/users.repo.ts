@@ -21,7 +21,9 @@ export function lockoutSeconds(failures: number): number {
 export type UserListing = User & { disabled: boolean; npi: string | null; dea: string | null };
 
 function notPrescriber(username: string): CairnFailure {
-  return new CairnFailure('invalid_input', `${username} is not a physician: an NPI and a DEA number are recorded for physicians (who prescribe) only`, [{ path: 'npi', message: 'physicians only' }]);
+  return new CairnFailure('invalid_input', `${username} is not a physician: an NPI and a DEA number are recorded for physicians (who prescribe) only`, [
+    { path: 'npi', message: 'physicians only' },
+  ]);
 }
 
 export class UsersRepo {
@@ -41,24 +43,44 @@ export class UsersRepo {
     return (this.store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'clinic_name'`).get() as { value: string } | undefined)?.value;
   }
 
-  async create(p: { username: string; displayName: string; role: Role; password: string; npi?: string | null; dea?: string | null }, actorId: string | null): Promise<User> {
+  async create(
+    p: { username: string; displayName: string; role: Role; password: string; npi?: string | null; dea?: string | null },
+    actorId: string | null,
+  ): Promise<User> {
     // The full policy (the breached list and the clinic's name are only known here), whoever calls.
     assertPasswordAllowed(p.password, { username: p.username, displayName: p.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
     const hash = await hashPassword(p.password);
     const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      if (orm.select({ id: users.id }).from(users).where(eq(users.username, p.username)).get()) {
-        throw new CairnFailure('conflict', `user name "${p.username}" is taken`, [{ path: 'username', message: 'taken' }]);
-      }
-      const at = this.now().toISOString();
-      const id = newId();
-      const by = actorId ?? id;
-      if ((p.npi || p.dea) && !PRESCRIBER_ROLES.includes(p.role)) throw notPrescriber(p.username);
-      orm.insert(users).values({ id, username: p.username, displayName: p.displayName, role: p.role, passwordHash: hash, npi: p.npi ?? null, dea: p.dea ?? null, createdAt: at, createdBy: by, updatedAt: at, updatedBy: by }).run();
-      this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);
-      this.outbox?.add('user', id, 'insert', null, at, { userId: by, patientId: null });
-      return { id, username: p.username, displayName: p.displayName, role: p.role };
-    }).immediate();
+    return sqlite
+      .transaction(() => {
+        if (orm.select({ id: users.id }).from(users).where(eq(users.username, p.username)).get()) {
+          throw new CairnFailure('conflict', `user name "${p.username}" is taken`, [{ path: 'username', message: 'taken' }]);
+        }
+        const at = this.now().toISOString();
+        const id = newId();
+        const by = actorId ?? id;
+        if ((p.npi || p.dea) && !PRESCRIBER_ROLES.includes(p.role)) throw notPrescriber(p.username);
+        orm
+          .insert(users)
+          .values({
+            id,
+            username: p.username,
+            displayName: p.displayName,
+            role: p.role,
+            passwordHash: hash,
+            npi: p.npi ?? null,
+            dea: p.dea ?? null,
+            createdAt: at,
+            createdBy: by,
+            updatedAt: at,
+            updatedBy: by,
+          })
+          .run();
+        this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);
+        this.outbox?.add('user', id, 'insert', null, at, { userId: by, patientId: null });
+        return { id, username: p.username, displayName: p.displayName, role: p.role };
+      })
+      .immediate();
   }
 
   /** Re-authentication before signing: the signed-in user's own password, audited when wrong. */
@@ -72,7 +94,15 @@ export class UsersRepo {
 
   list(): UserListing[] {
     return this.store.orm
-      .select({ id: users.id, username: users.username, displayName: users.displayName, role: users.role, disabled: users.disabled, npi: users.npi, dea: users.dea })
+      .select({
+        id: users.id,
+        username: users.username,
+        displayName: users.displayName,
+        role: users.role,
+        disabled: users.disabled,
+        npi: users.npi,
+        dea: users.dea,
+      })
       .from(users)
       .orderBy(users.displayName)
       .all()
@@ -84,12 +114,20 @@ export class UsersRepo {
    * since sign-in (`stamp` differs), ends that session. Undefined when there is no such user.
    */
   credentialState(id: string): { disabled: boolean; stamp: string } | undefined {
-    const row = this.store.orm.select({ disabled: users.disabled, deletedAt: users.deletedAt, stamp: users.passwordHash }).from(users).where(eq(users.id, id)).get();
+    const row = this.store.orm
+      .select({ disabled: users.disabled, deletedAt: users.deletedAt, stamp: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, id))
+      .get();
     return row ? { disabled: row.disabled || row.deletedAt !== null, stamp: row.stamp } : undefined;
   }
 
   private byUsername(username: string): typeof users.$inferSelect {
-    const row = this.store.orm.select().from(users).where(and(eq(users.username, username), isNull(users.deletedAt))).get();
+    const row = this.store.orm
+      .select()
+      .from(users)
+      .where(and(eq(users.username, username), isNull(users.deletedAt)))
+      .get();
     if (!row) throw new CairnFailure('not_found', `no user named "${username}"`);
     return row;
   }
@@ -100,25 +138,35 @@ export class UsersRepo {
    */
   setDisabled(username: string, disabled: boolean, actorId: string): User & { disabled: boolean } {
     const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      const row = this.byUsername(username);
-      const result = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled };
-      if (row.disabled === disabled) return result;
-      if (disabled && row.id === actorId) throw new CairnFailure('conflict', 'you cannot disable your own account: ask another administrator');
-      if (disabled && row.role === 'admin') {
-        const others = orm
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.role, 'admin'), eq(users.disabled, false), isNull(users.deletedAt), ne(users.id, row.id)))
-          .all();
-        if (others.length === 0) throw new CairnFailure('conflict', `${row.username} is the last active administrator: enable or add another administrator first`);
-      }
-      const at = this.now().toISOString();
-      orm.update(users).set({ disabled, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
-      this.audit.append({ action: disabled ? 'user.disable' : 'user.enable', userId: actorId, recordType: 'user', recordId: row.id, detail: row.username }, at);
-      this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
-      return result;
-    }).immediate();
+    return sqlite
+      .transaction(() => {
+        const row = this.byUsername(username);
+        const result = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled };
+        if (row.disabled === disabled) return result;
+        if (disabled && row.id === actorId) throw new CairnFailure('conflict', 'you cannot disable your own account: ask another administrator');
+        if (disabled && row.role === 'admin') {
+          const others = orm
+            .select({ id: users.id })
+            .from(users)
+            .where(and(eq(users.role, 'admin'), eq(users.disabled, false), isNull(users.deletedAt), ne(users.id, row.id)))
+            .all();
+          if (others.length === 0)
+            throw new CairnFailure('conflict', `${row.username} is the last active administrator: enable or add another administrator first`);
+        }
+        const at = this.now().toISOString();
+        orm
+          .update(users)
+          .set({ disabled, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
+          .where(eq(users.id, row.id))
+          .run();
+        this.audit.append(
+          { action: disabled ? 'user.disable' : 'user.enable', userId: actorId, recordType: 'user', recordId: row.id, detail: row.username },
+          at,
+        );
+        this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
+        return result;
+      })
+      .immediate();
   }
 
   /**
@@ -130,15 +178,21 @@ export class UsersRepo {
     assertPasswordAllowed(password, { username: target.username, displayName: target.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
     const hash = await hashPassword(password);
     const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      const row = this.byUsername(username);
-      const at = this.now().toISOString();
-      orm.update(users).set({ passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
-      const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
-      this.audit.append({ action: 'user.password_reset', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}${lockout}` }, at);
-      this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
-      return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
-    }).immediate();
+    return sqlite
+      .transaction(() => {
+        const row = this.byUsername(username);
+        const at = this.now().toISOString();
+        orm
+          .update(users)
+          .set({ passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
+          .where(eq(users.id, row.id))
+          .run();
+        const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
+        this.audit.append({ action: 'user.password_reset', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}${lockout}` }, at);
+        this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
+        return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
+      })
+      .immediate();
   }
 
   /**
@@ -148,20 +202,33 @@ export class UsersRepo {
    */
   setPrescriberIds(username: string, ids: { npi?: string | null | undefined; dea?: string | null | undefined }, actorId: string): UserListing {
     const { sqlite, orm } = this.store;
-    return sqlite.transaction(() => {
-      const row = this.byUsername(username);
-      if ((ids.npi || ids.dea) && !PRESCRIBER_ROLES.includes(row.role)) throw notPrescriber(row.username);
-      const next = { npi: ids.npi === undefined ? row.npi : ids.npi, dea: ids.dea === undefined ? row.dea : ids.dea };
-      const result: UserListing = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled: row.disabled, ...next };
-      const changed = (['npi', 'dea'] as const).filter((k) => next[k] !== row[k]);
-      if (changed.length === 0) return result;
-      const at = this.now().toISOString();
-      orm.update(users).set({ ...next, updatedAt: at, updatedBy: actorId, version: row.version + 1 }).where(eq(users.id, row.id)).run();
-      const detail = changed.map((k) => `${k.toUpperCase()} ${next[k] ? 'set' : 'cleared'}`).join('; ');
-      this.audit.append({ action: 'user.prescriber_ids', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}: ${detail}` }, at);
-      this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
-      return result;
-    }).immediate();
+    return sqlite
+      .transaction(() => {
+        const row = this.byUsername(username);
+        if ((ids.npi || ids.dea) && !PRESCRIBER_ROLES.includes(row.role)) throw notPrescriber(row.username);
+        const next = { npi: ids.npi === undefined ? row.npi : ids.npi, dea: ids.dea === undefined ? row.dea : ids.dea };
+        const result: UserListing = {
+          id: row.id,
+          username: row.username,
+          displayName: row.displayName,
+          role: row.role as Role,
+          disabled: row.disabled,
+          ...next,
+        };
+        const changed = (['npi', 'dea'] as const).filter((k) => next[k] !== row[k]);
+        if (changed.length === 0) return result;
+        const at = this.now().toISOString();
+        orm
+          .update(users)
+          .set({ ...next, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
+          .where(eq(users.id, row.id))
+          .run();
+        const detail = changed.map((k) => `${k.toUpperCase()} ${next[k] ? 'set' : 'cleared'}`).join('; ');
+        this.audit.append({ action: 'user.prescriber_ids', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}: ${detail}` }, at);
+        this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
+        return result;
+      })
+      .immediate();
   }
 
   /** The NPI and DEA number a prescription prints (null when not recorded, or no such user). */
@@ -176,7 +243,9 @@ export class UsersRepo {
     const row = orm.select().from(users).where(eq(users.username, username)).get();
     const now = this.now();
     const refuse = (detail: string): never => {
-      sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row?.id ?? null, detail: `${username}: ${detail}` }, now.toISOString()))();
+      sqlite.transaction(() =>
+        this.audit.append({ action: 'session.login_failed', userId: row?.id ?? null, detail: `${username}: ${detail}` }, now.toISOString()),
+      )();
       throw new CairnFailure('bad_credentials', 'user name or password is not right');
     };
     if (!row || row.deletedAt) {
@@ -213,9 +282,12 @@ export class UsersRepo {
    */
   private charge(id: string, now: Date): number {
     const at = now.toISOString();
-    const locked = this.store.sqlite.prepare('SELECT locked_until AS until FROM users WHERE id = ? AND locked_until > ?').get(id, at) as { until: string } | undefined;
+    const locked = this.store.sqlite.prepare('SELECT locked_until AS until FROM users WHERE id = ? AND locked_until > ?').get(id, at) as
+      { until: string } | undefined;
     if (locked) return Math.max(1, Math.ceil((Date.parse(locked.until) - now.getTime()) / 1000));
-    const { n } = this.store.sqlite.prepare('UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts AS n').get(id) as { n: number };
+    const { n } = this.store.sqlite.prepare('UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts AS n').get(id) as {
+      n: number;
+    };
     const wait = lockoutSeconds(n);
     if (wait) this.store.sqlite.prepare('UPDATE users SET locked_until = ? WHERE id = ?').run(new Date(now.getTime() + wait * 1000).toISOString(), id);
     return 0;
@@ -240,7 +312,8 @@ export class UsersRepo {
   /** A sign-in the clinic server refused (wrong password, locked, disabled): audited here too. */
   refusedByServer(username: string, detail: string): void {
     const row = this.store.orm.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
-    this.store.sqlite.transaction(() => this.audit.append({ action: 'session.login_failed', userId: row?.id ?? null, detail: `${username}: clinic server: ${detail}` }, this.now().toISOString()))();
+    this.store.sqlite.transaction(() =>
+      this.audit.append({ action: 'session.login_failed', userId: row?.id ?? null, detail: `${username}: clinic server: ${detail}` }, this.now().toISOString()),
+    )();
   }
-
 }

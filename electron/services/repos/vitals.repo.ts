@@ -91,7 +91,11 @@ export class VitalsRepo {
   }
 
   record(input: z.output<typeof vitalsInput> & { patientId: string; encounterId?: string }, actor: Actor): VitalObservation[] {
-    const patient = this.orm.select({ birthDate: patients.birthDate, deletedAt: patients.deletedAt }).from(patients).where(eq(patients.id, input.patientId)).get();
+    const patient = this.orm
+      .select({ birthDate: patients.birthDate, deletedAt: patients.deletedAt })
+      .from(patients)
+      .where(eq(patients.id, input.patientId))
+      .get();
     if (!patient || patient.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.patientId}`);
     if (input.encounterId) {
       const e = this.orm.select({ patientId: encounters.patientId }).from(encounters).where(eq(encounters.id, input.encounterId)).get();
@@ -126,19 +130,39 @@ export class VitalsRepo {
           .returning()
           .get();
         const o = toVital(row);
-        this.writer.record(at, { action: 'vitals.record', actor, patientId: input.patientId, entity: 'observation', id: o.id, op: 'insert', payload: o, detail: v.kind });
+        this.writer.record(at, {
+          action: 'vitals.record',
+          actor,
+          patientId: input.patientId,
+          entity: 'observation',
+          id: o.id,
+          op: 'insert',
+          payload: o,
+          detail: v.kind,
+        });
         return o;
       });
     });
   }
 
   forEncounter(encounterId: string): VitalObservation[] {
-    return this.orm.select().from(observations).where(eq(observations.encounterId, encounterId)).all().filter((r) => r.category === VITALS).map(toVital);
+    return this.orm
+      .select()
+      .from(observations)
+      .where(eq(observations.encounterId, encounterId))
+      .all()
+      .filter((r) => r.category === VITALS)
+      .map(toVital);
   }
 
   /** Each vital's series over time with the normal band for the patient's age today. */
   trends(patientId: string, birthDate: string, today: string): VitalTrend[] {
-    const rows = this.orm.select().from(observations).where(eq(observations.patientId, patientId)).all().filter((r) => r.category === VITALS && !r.deletedAt);
+    const rows = this.orm
+      .select()
+      .from(observations)
+      .where(eq(observations.patientId, patientId))
+      .all()
+      .filter((r) => r.category === VITALS && !r.deletedAt);
     const byKind = new Map<string, VitalTrend>();
     for (const r of rows.sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt))) {
       const v = toVital(r);
@@ -155,7 +179,17 @@ export class VitalsRepo {
   }
 
   /** The latest value of each vital with the one before it, for trend arrows on the face sheet. */
-  latest(patientId: string): { kind: string; loinc: string; display: string; value: number; unit: string; flag: string | null; at: string; previous: number | null; trend: (typeof TREND)[number] | null }[] {
+  latest(patientId: string): {
+    kind: string;
+    loinc: string;
+    display: string;
+    value: number;
+    unit: string;
+    flag: string | null;
+    at: string;
+    previous: number | null;
+    trend: (typeof TREND)[number] | null;
+  }[] {
     const out = [];
     for (const [kind, info] of Object.entries(VITAL_KINDS)) {
       const [last, before] = this.latestTwo.all(patientId, info.loinc);
@@ -163,7 +197,17 @@ export class VitalsRepo {
       const value = last.valueNum ?? 0;
       const prev = before?.valueNum ?? null;
       const trend = prev === null ? null : Math.abs(value - prev) <= Math.abs(prev) * 0.02 ? 'steady' : value > prev ? 'up' : 'down';
-      out.push({ kind, loinc: info.loinc, display: last.display ?? info.display, value, unit: last.unit ?? info.unit, flag: last.interpretation, at: last.effectiveAt, previous: prev, trend } as const);
+      out.push({
+        kind,
+        loinc: info.loinc,
+        display: last.display ?? info.display,
+        value,
+        unit: last.unit ?? info.unit,
+        flag: last.interpretation,
+        at: last.effectiveAt,
+        previous: prev,
+        trend,
+      } as const);
     }
     return out;
   }

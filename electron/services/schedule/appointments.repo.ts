@@ -67,7 +67,13 @@ const SELECT = `SELECT a.*, p.given_name, p.middle_name, p.family_name, p.mrn, p
 const HOLDS_TIME = `a.status NOT IN ('cancelled', 'no_show') AND a.deleted_at IS NULL`;
 /** No visit is longer than this (the input caps it), so a range query may start this much earlier and use the index. */
 const LONGEST_MS = 8 * 3_600_000;
-const STATE_COLUMN = { arrived: 'arrived_at', checked_in: 'checked_in_at', roomed: 'roomed_at', with_provider: 'with_provider_at', checked_out: 'checked_out_at' } as const;
+const STATE_COLUMN = {
+  arrived: 'arrived_at',
+  checked_in: 'checked_in_at',
+  roomed: 'roomed_at',
+  with_provider: 'with_provider_at',
+  checked_out: 'checked_out_at',
+} as const;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A restricted chart the viewer has not opened shows its name only: no MRN, no visit reason, no check-in answers. */
@@ -128,20 +134,24 @@ export class AppointmentsService {
   /** The appointment, checked to be the named patient's (the chart guard checked that patient). */
   private mine(id: string, patientId: string): Appointment {
     const a = this.get(id);
-    if (a.patientId !== patientId) throw new CairnFailure('invalid_input', 'that appointment is not this patient’s', [{ path: 'patientId', message: 'not this appointment’s patient' }]);
+    if (a.patientId !== patientId)
+      throw new CairnFailure('invalid_input', 'that appointment is not this patient’s', [{ path: 'patientId', message: 'not this appointment’s patient' }]);
     return a;
   }
 
   private provider(id: string): string {
     const u = this.sqlite.prepare<[string], { name: string; disabled: number }>('SELECT display_name AS name, disabled FROM users WHERE id = ?').get(id);
     if (!u) throw new CairnFailure('invalid_input', 'no such provider', [{ path: 'providerId', message: 'no such provider' }]);
-    if (u.disabled) throw new CairnFailure('invalid_input', `${u.name}'s account is disabled`, [{ path: 'providerId', message: 'this provider’s account is disabled' }]);
+    if (u.disabled)
+      throw new CairnFailure('invalid_input', `${u.name}'s account is disabled`, [{ path: 'providerId', message: 'this provider’s account is disabled' }]);
     return u.name;
   }
 
   private checkRoom(room: string | null | undefined): void {
     if (room && !this.config.hours.rooms.includes(room)) {
-      throw new CairnFailure('invalid_input', `no room "${room}" (rooms: ${this.config.hours.rooms.join(', ')})`, [{ path: 'room', message: `no room "${room}"` }]);
+      throw new CairnFailure('invalid_input', `no room "${room}" (rooms: ${this.config.hours.rooms.join(', ')})`, [
+        { path: 'room', message: `no room "${room}"` },
+      ]);
     }
   }
 
@@ -150,12 +160,16 @@ export class AppointmentsService {
     const out: string[] = [];
     const q = (col: 'provider_id' | 'room', value: string, who: string): void => {
       const rows = this.sqlite
-        .prepare<[string, string, string, string, string], Row>(`${SELECT} WHERE a.${col} = ? AND a.start_at >= ? AND a.start_at < ? AND a.end_at > ? AND ${HOLDS_TIME} AND a.id != ? ORDER BY a.start_at`)
+        .prepare<[string, string, string, string, string], Row>(
+          `${SELECT} WHERE a.${col} = ? AND a.start_at >= ? AND a.start_at < ? AND a.end_at > ? AND ${HOLDS_TIME} AND a.id != ? ORDER BY a.start_at`,
+        )
         .all(value, iso(iv.start - LONGEST_MS), iso(iv.end), iso(iv.start), except ?? '');
       for (const r of rows) {
         const s = Date.parse(r.start_at);
         const e = Date.parse(r.end_at);
-        out.push(`${who} already has ${displayName({ givenName: r.given_name, middleName: r.middle_name, familyName: r.family_name })} ${formatWall(s, this.tz)}–${minutesHhmm(wallTime(e, this.tz).minutes)}`);
+        out.push(
+          `${who} already has ${displayName({ givenName: r.given_name, middleName: r.middle_name, familyName: r.family_name })} ${formatWall(s, this.tz)}–${minutesHhmm(wallTime(e, this.tz).minutes)}`,
+        );
       }
     };
     if (providerId) q('provider_id', providerId, this.provider(providerId));
@@ -191,7 +205,10 @@ export class AppointmentsService {
     const minutes = i.minutes ?? type.minutes;
     const first = Date.parse(i.startAt);
     const starts = i.recurrence ? expandRecurrence(first, i.recurrence, this.tz) : [first];
-    if (i.recurrence && starts.length < 2) throw new CairnFailure('invalid_input', 'the series has a single visit: choose a later end date', [{ path: 'recurrence.until', message: 'the series ends before its second visit' }]);
+    if (i.recurrence && starts.length < 2)
+      throw new CairnFailure('invalid_input', 'the series has a single visit: choose a later end date', [
+        { path: 'recurrence.until', message: 'the series ends before its second visit' },
+      ]);
     const closed = i.allowOutsideHours ? [] : starts.filter((s) => !withinHours({ start: s, end: s + minutes * 60_000 }, this.config.hours));
     const seriesId = i.recurrence ? newId() : null;
     return this.repos.writer.write((at) => {
@@ -204,10 +221,34 @@ export class AppointmentsService {
       );
       const booked = starts.map((s, n) => {
         const id = newId();
-        insert.run(id, i.patientId, i.providerId, room, type.id, iso(s), iso(s + minutes * 60_000), i.reason ?? null, seriesId, seriesId ? n + 1 : null, at, actor.userId, at, actor.userId);
+        insert.run(
+          id,
+          i.patientId,
+          i.providerId,
+          room,
+          type.id,
+          iso(s),
+          iso(s + minutes * 60_000),
+          i.reason ?? null,
+          seriesId,
+          seriesId ? n + 1 : null,
+          at,
+          actor.userId,
+          at,
+          actor.userId,
+        );
         const a = this.get(id);
         const detail = `${type.id} ${a.startAt}${seriesId ? ` series ${n + 1}/${starts.length}` : ''}${found.length > 0 ? ' double-booked (confirmed)' : ''}`;
-        this.repos.writer.record(at, { action: 'appointment.book', actor, patientId: i.patientId, entity: 'appointment', id, op: 'insert', payload: a, detail });
+        this.repos.writer.record(at, {
+          action: 'appointment.book',
+          actor,
+          patientId: i.patientId,
+          entity: 'appointment',
+          id,
+          op: 'insert',
+          payload: a,
+          detail,
+        });
         return a;
       });
       return { appointments: booked, doubleBooked: found };
@@ -217,7 +258,8 @@ export class AppointmentsService {
   /** Moves a visit not yet started to another time (provider, room); the same double-booking rule. */
   reschedule(i: z.output<typeof rescheduleInput>, actor: Actor): Appointment {
     const cur = this.mine(i.id, i.patientId);
-    if (cur.status !== 'scheduled') throw new CairnFailure('conflict', `the appointment is ${cur.status.replace('_', ' ')}: only a scheduled visit can be moved`);
+    if (cur.status !== 'scheduled')
+      throw new CairnFailure('conflict', `the appointment is ${cur.status.replace('_', ' ')}: only a scheduled visit can be moved`);
     const providerId = i.providerId ?? cur.providerId;
     if (i.providerId) this.provider(i.providerId);
     const room = i.room === undefined ? cur.room : i.room;
@@ -228,11 +270,22 @@ export class AppointmentsService {
       const found = this.clashes({ start, end: start + length }, providerId, room, cur.id);
       if (found.length > 0 && !i.allowDoubleBooking) this.refuseUnconfirmed(found, [], 0);
       this.sqlite
-        .prepare('UPDATE appointments SET start_at = ?, end_at = ?, provider_id = ?, room = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?')
+        .prepare(
+          'UPDATE appointments SET start_at = ?, end_at = ?, provider_id = ?, room = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?',
+        )
         .run(iso(start), iso(start + length), providerId, room, at, actor.userId, cur.id);
       const a = this.get(cur.id);
       const detail = `${cur.startAt} -> ${a.startAt}${found.length > 0 ? ' double-booked (confirmed)' : ''}`;
-      this.repos.writer.record(at, { action: 'appointment.reschedule', actor, patientId: a.patientId, entity: 'appointment', id: a.id, op: 'update', payload: a, detail });
+      this.repos.writer.record(at, {
+        action: 'appointment.reschedule',
+        actor,
+        patientId: a.patientId,
+        entity: 'appointment',
+        id: a.id,
+        op: 'update',
+        payload: a,
+        detail,
+      });
       return a;
     });
   }
@@ -242,21 +295,35 @@ export class AppointmentsService {
     const cur = this.mine(i.id, i.patientId);
     const problem = flowTransitionProblem(cur.status, i.outcome);
     if (problem) throw new CairnFailure('conflict', problem);
-    if (i.scope === 'rest' && !cur.seriesId) throw new CairnFailure('invalid_input', 'this visit is not part of a series', [{ path: 'scope', message: 'not part of a series' }]);
+    if (i.scope === 'rest' && !cur.seriesId)
+      throw new CairnFailure('invalid_input', 'this visit is not part of a series', [{ path: 'scope', message: 'not part of a series' }]);
     const ids =
       i.scope === 'rest'
         ? this.sqlite
-            .prepare<[string, string], { id: string }>(`SELECT id FROM appointments WHERE series_id = ? AND start_at >= ? AND status = 'scheduled' AND deleted_at IS NULL ORDER BY start_at`)
+            .prepare<[string, string], { id: string }>(
+              `SELECT id FROM appointments WHERE series_id = ? AND start_at >= ? AND status = 'scheduled' AND deleted_at IS NULL ORDER BY start_at`,
+            )
             .all(cur.seriesId!, cur.startAt)
             .map((r) => r.id)
         : [cur.id];
     return this.repos.writer.write((at) =>
       ids.map((id) => {
         this.sqlite
-          .prepare(`UPDATE appointments SET status = ?, cancel_reason = ?, cancelled_at = ?, cancelled_by = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND status = 'scheduled'`)
+          .prepare(
+            `UPDATE appointments SET status = ?, cancel_reason = ?, cancelled_at = ?, cancelled_by = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND status = 'scheduled'`,
+          )
           .run(i.outcome, i.reason, at, actor.userId, at, actor.userId, id);
         const a = this.get(id);
-        this.repos.writer.record(at, { action: i.outcome === 'no_show' ? 'appointment.no_show' : 'appointment.cancel', actor, patientId: a.patientId, entity: 'appointment', id, op: 'update', payload: a, detail: i.reason });
+        this.repos.writer.record(at, {
+          action: i.outcome === 'no_show' ? 'appointment.no_show' : 'appointment.cancel',
+          actor,
+          patientId: a.patientId,
+          entity: 'appointment',
+          id,
+          op: 'update',
+          payload: a,
+          detail: i.reason,
+        });
         return a;
       }),
     );
@@ -287,11 +354,22 @@ export class AppointmentsService {
       else if (encounterId && i.to === 'checked_out') this.moveEncounter(encounterId, 'finished', actor);
       const col = STATE_COLUMN[i.to];
       this.sqlite
-        .prepare(`UPDATE appointments SET status = ?, ${col} = ?, room = ?, encounter_id = ?, check_in = COALESCE(?, check_in), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`)
+        .prepare(
+          `UPDATE appointments SET status = ?, ${col} = ?, room = ?, encounter_id = ?, check_in = COALESCE(?, check_in), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`,
+        )
         .run(i.to, at, room, encounterId, i.to === 'checked_in' ? JSON.stringify(i.checklist) : null, at, actor.userId, cur.id);
       const a = this.get(cur.id);
       const detail = `${cur.status} -> ${i.to}${i.to === 'roomed' ? ` ${room}` : ''}`;
-      this.repos.writer.record(at, { action: 'appointment.status', actor, patientId: a.patientId, entity: 'appointment', id: a.id, op: 'update', payload: a, detail });
+      this.repos.writer.record(at, {
+        action: 'appointment.status',
+        actor,
+        patientId: a.patientId,
+        entity: 'appointment',
+        id: a.id,
+        op: 'update',
+        payload: a,
+        detail,
+      });
       return a;
     });
   }
@@ -304,7 +382,13 @@ export class AppointmentsService {
     }
     const type = this.config.types.find((t) => t.id === a.typeId);
     const e = this.repos.encounters.create(
-      { patientId: a.patientId, visitType: type?.visitType ?? 'office_visit', reason: a.reason ?? type?.name ?? a.typeId, ...(a.providerId && { providerId: a.providerId }), status: 'checked_in' },
+      {
+        patientId: a.patientId,
+        visitType: type?.visitType ?? 'office_visit',
+        reason: a.reason ?? type?.name ?? a.typeId,
+        ...(a.providerId && { providerId: a.providerId }),
+        status: 'checked_in',
+      },
       actor,
     );
     return e.id;
@@ -341,7 +425,10 @@ export class AppointmentsService {
   private busy(providerId: string, room: string | undefined, from: number, to: number): Interval[] {
     const stmt = (col: string): Database.Statement<[string, string, string], { start_at: string; end_at: string }> =>
       this.sqlite.prepare(`SELECT start_at, end_at FROM appointments a WHERE a.${col} = ? AND a.start_at >= ? AND a.start_at < ? AND ${HOLDS_TIME}`);
-    const rows = [...stmt('provider_id').all(providerId, iso(from - LONGEST_MS), iso(to)), ...(room ? stmt('room').all(room, iso(from - LONGEST_MS), iso(to)) : [])];
+    const rows = [
+      ...stmt('provider_id').all(providerId, iso(from - LONGEST_MS), iso(to)),
+      ...(room ? stmt('room').all(room, iso(from - LONGEST_MS), iso(to)) : []),
+    ];
     return rows.map((r) => ({ start: Date.parse(r.start_at), end: Date.parse(r.end_at) }));
   }
 
@@ -367,7 +454,9 @@ export class AppointmentsService {
   /** Who may be booked: physicians and nurses whose accounts are active. */
   providers(): { id: string; displayName: string; role: string }[] {
     return this.sqlite
-      .prepare<[], { id: string; displayName: string; role: string }>(`SELECT id, display_name AS displayName, role FROM users WHERE role IN ('physician', 'nurse') AND disabled = 0 ORDER BY role, display_name`)
+      .prepare<[], { id: string; displayName: string; role: string }>(
+        `SELECT id, display_name AS displayName, role FROM users WHERE role IN ('physician', 'nurse') AND disabled = 0 ORDER BY role, display_name`,
+      )
       .all();
   }
 }

@@ -21,7 +21,10 @@ export async function serverAuditHead(sqlite: Database.Database, fetchImpl: Fetc
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     });
-    const res = await Promise.race([fetchImpl(`${config.serverUrl}/sync/audit-head`, { method: 'GET', headers: { authorization: `Bearer ${config.token}` } }), late]).finally(() => clearTimeout(timer));
+    const res = await Promise.race([
+      fetchImpl(`${config.serverUrl}/sync/audit-head`, { method: 'GET', headers: { authorization: `Bearer ${config.token}` } }),
+      late,
+    ]).finally(() => clearTimeout(timer));
     const text = await res.text();
     if (res.status !== 200) {
       let why = `HTTP ${res.status}`;

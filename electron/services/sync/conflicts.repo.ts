@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import { mayCall } from '../../../shared/api/permissions';
 import { CairnFailure } from '../../../shared/api/result';
 import { displayName, patientInput } from '../../../shared/domain/patient';
-import { entityLabel, fieldLabel, type ChartCard, type ChartLinks, type ConflictValue, type ConflictView, type WireValue } from '../../../shared/domain/sync-review';
+import {
+  entityLabel,
+  fieldLabel,
+  type ChartCard,
+  type ChartLinks,
+  type ConflictValue,
+  type ConflictView,
+  type WireValue,
+} from '../../../shared/domain/sync-review';
 import type { Role } from '../../../shared/domain/user';
 import { DEVICE_COLUMNS, ENTITIES, isEntity, META_COLUMNS, SIGNED_NOTE_MUTABLE, type EntityName, type Fields } from '../../../shared/sync/entities';
 import { decodeHlc, isHlc } from '../../../shared/sync/hlc';
@@ -71,8 +79,17 @@ const DERIVED: Record<string, (v: WireValue) => Fields> = {
 
 /** Patient columns a typed-in value is checked against, by the registration form's own schema. */
 const PATIENT_KEYS: Record<string, keyof typeof patientInput.shape> = {
-  given_name: 'givenName', middle_name: 'middleName', family_name: 'familyName', preferred_name: 'preferredName',
-  birth_date: 'birthDate', sex: 'sex', gender_identity: 'genderIdentity', phone: 'phone', email: 'email', preferred_language: 'preferredLanguage', mrn: 'mrn',
+  given_name: 'givenName',
+  middle_name: 'middleName',
+  family_name: 'familyName',
+  preferred_name: 'preferredName',
+  birth_date: 'birthDate',
+  sex: 'sex',
+  gender_identity: 'genderIdentity',
+  phone: 'phone',
+  email: 'email',
+  preferred_language: 'preferredLanguage',
+  mrn: 'mrn',
 };
 
 /**
@@ -158,20 +175,33 @@ export class ConflictsRepo {
   resolve(id: string, choice: number | { value: WireValue }, note: string | undefined, viewer: Viewer): ConflictView {
     this.writer.write((at) => {
       const c = this.openRow(id, viewer);
-      if (c.kind === 'duplicate_patient') throw new CairnFailure('conflict', 'a possible duplicate is settled by merging the charts, or by dismissing it as not the same person');
+      if (c.kind === 'duplicate_patient')
+        throw new CairnFailure('conflict', 'a possible duplicate is settled by merging the charts, or by dismissing it as not the same person');
       if (c.kind === 'duplicate_mrn') throw new CairnFailure('conflict', 'two charts with one MRN are settled by giving one of them a new MRN');
       const { entity, field, target } = this.target(c);
       const values = JSON.parse(c.values) as StoredValue[];
       let value: WireValue;
       if (typeof choice === 'number') {
-        if (choice >= values.length) throw new CairnFailure('invalid_input', `this conflict has ${values.length} values; choose one of them`, [{ path: 'choice', message: 'no such value' }]);
+        if (choice >= values.length)
+          throw new CairnFailure('invalid_input', `this conflict has ${values.length} values; choose one of them`, [
+            { path: 'choice', message: 'no such value' },
+          ]);
         value = values[choice]!.value ?? null;
       } else {
         value = this.checkTyped(entity, field, choice.value);
       }
       if (!same(target[field], value)) {
         this.setColumns(entity, c.entity_id, { [field]: value, ...(DERIVED[`${entity}.${field}`]?.(value) ?? {}) }, at, viewer);
-        this.writer.record(at, { action: 'sync.conflict_resolve', actor: viewer, patientId: c.patient_id, entity, id: c.entity_id, op: 'update', payload: null, detail: JSON.stringify({ conflictId: c.id, field }) });
+        this.writer.record(at, {
+          action: 'sync.conflict_resolve',
+          actor: viewer,
+          patientId: c.patient_id,
+          entity,
+          id: c.entity_id,
+          op: 'update',
+          payload: null,
+          detail: JSON.stringify({ conflictId: c.id, field }),
+        });
       }
       this.settle(c, 'resolved', { action: 'keep', choice: typeof choice === 'number' ? choice : null, value, ...(note && { note }) }, at, viewer);
     });
@@ -197,7 +227,16 @@ export class ConflictsRepo {
       if (this.mergedHere(duplicateId).length > 0) throw new CairnFailure('conflict', `other charts were merged into MRN ${duplicate.mrn}: unmerge them first`);
       const conflict = this.duplicateConflict(conflictId, 'duplicate_patient', [survivorId, duplicateId]);
       this.setColumns('patient', duplicateId, { merged_into: survivorId }, at, viewer);
-      this.writer.record(at, { action: 'patient.merge', actor: viewer, patientId: duplicateId, entity: 'patient', id: duplicateId, op: 'update', payload: null, detail: JSON.stringify({ survivorId, conflictId: conflict?.id ?? null }) });
+      this.writer.record(at, {
+        action: 'patient.merge',
+        actor: viewer,
+        patientId: duplicateId,
+        entity: 'patient',
+        id: duplicateId,
+        op: 'update',
+        payload: null,
+        detail: JSON.stringify({ survivorId, conflictId: conflict?.id ?? null }),
+      });
       if (conflict) this.settle(conflict, 'resolved', { action: 'merge', survivorId, duplicateId }, at, viewer);
     });
   }
@@ -208,7 +247,16 @@ export class ConflictsRepo {
       const p = this.patientRow(id);
       if (!p.merged_into) throw new CairnFailure('conflict', `MRN ${p.mrn} is not merged into another chart`);
       this.setColumns('patient', id, { merged_into: null }, at, viewer);
-      this.writer.record(at, { action: 'patient.unmerge', actor: viewer, patientId: id, entity: 'patient', id, op: 'update', payload: null, detail: JSON.stringify({ survivorId: p.merged_into }) });
+      this.writer.record(at, {
+        action: 'patient.unmerge',
+        actor: viewer,
+        patientId: id,
+        entity: 'patient',
+        id,
+        op: 'update',
+        payload: null,
+        detail: JSON.stringify({ survivorId: p.merged_into }),
+      });
     });
   }
 
@@ -219,7 +267,16 @@ export class ConflictsRepo {
       const conflict = this.duplicateConflict(conflictId, 'duplicate_mrn', [id]);
       const mrn = this.mrns.next();
       this.setColumns('patient', id, { mrn }, at, viewer);
-      this.writer.record(at, { action: 'patient.mrn_reassign', actor: viewer, patientId: id, entity: 'patient', id, op: 'update', payload: null, detail: JSON.stringify({ conflictId: conflict?.id ?? null }) });
+      this.writer.record(at, {
+        action: 'patient.mrn_reassign',
+        actor: viewer,
+        patientId: id,
+        entity: 'patient',
+        id,
+        op: 'update',
+        payload: null,
+        detail: JSON.stringify({ conflictId: conflict?.id ?? null }),
+      });
       if (conflict) this.settle(conflict, 'resolved', { action: 'new_mrn', patientId: id, mrn }, at, viewer);
     });
   }
@@ -227,7 +284,11 @@ export class ConflictsRepo {
   /** What a chart's header says: merged into another chart, others merged into it, open conflicts. */
   links(id: string, viewer: Viewer): ChartLinks {
     const p = this.patientRow(id);
-    const ref = (other: PatientRow): ChartLinks['mergedHere'][number] => ({ id: other.id, mrn: other.restricted && !viewer.mayOpen(other.id) ? null : other.mrn, name: this.name(other) });
+    const ref = (other: PatientRow): ChartLinks['mergedHere'][number] => ({
+      id: other.id,
+      mrn: other.restricted && !viewer.mayOpen(other.id) ? null : other.mrn,
+      name: this.name(other),
+    });
     const into = p.merged_into ? this.patient.get(p.merged_into) : undefined;
     return { mergedInto: into ? ref(into) : null, mergedHere: this.mergedHere(id).map(ref), openConflicts: this.openCount(viewer.role, id) };
   }
@@ -239,11 +300,19 @@ export class ConflictsRepo {
   private openRow(id: string, viewer: Viewer): ConflictRow {
     const c = this.row(id);
     if (!maySettle(viewer.role, c.entity)) {
-      throw new CairnFailure('forbidden', viewer.role === 'front_desk' ? 'front desk settles conflicts in demographics only' : `a ${viewer.role.replace('_', ' ')} may not change ${entityLabel(c.entity).toLowerCase()} records`);
+      throw new CairnFailure(
+        'forbidden',
+        viewer.role === 'front_desk'
+          ? 'front desk settles conflicts in demographics only'
+          : `a ${viewer.role.replace('_', ' ')} may not change ${entityLabel(c.entity).toLowerCase()} records`,
+      );
     }
     const charts = [c.patient_id, ...(JSON.parse(c.values) as StoredValue[]).map((v) => v.patientId)].filter((p): p is string => typeof p === 'string');
     if (charts.some((p) => this.patient.get(p)?.restricted === 1 && !viewer.mayOpen(p))) {
-      throw new CairnFailure('break_glass_required', 'this conflict involves a restricted chart: break the glass (give a reason and your password) to open it first');
+      throw new CairnFailure(
+        'break_glass_required',
+        'this conflict involves a restricted chart: break the glass (give a reason and your password) to open it first',
+      );
     }
     if (c.status !== 'open') throw new CairnFailure('conflict', `this conflict was already ${c.status}${c.resolved_at ? ` at ${c.resolved_at}` : ''}`);
     return c;
@@ -259,9 +328,13 @@ export class ConflictsRepo {
       throw new CairnFailure('conflict', `the field "${field}" of ${entity} records cannot be set here`);
     }
     const target = this.rows.read(entity, c.entity_id);
-    if (!target) throw new CairnFailure('not_found', `the ${entityLabel(entity).toLowerCase()} record of this conflict is not on this device yet: sync, then try again`);
+    if (!target)
+      throw new CairnFailure('not_found', `the ${entityLabel(entity).toLowerCase()} record of this conflict is not on this device yet: sync, then try again`);
     if (entity === 'note' && isSignedNote(target) && !SIGNED_NOTE_MUTABLE.includes(field)) {
-      throw new CairnFailure('conflict', 'this note was signed and its text cannot change: write an addendum with what the other version said, then dismiss this conflict with a note');
+      throw new CairnFailure(
+        'conflict',
+        'this note was signed and its text cannot change: write an addendum with what the other version said, then dismiss this conflict with a note',
+      );
     }
     return { entity, field, target };
   }
@@ -271,9 +344,13 @@ export class ConflictsRepo {
     const key = entity === 'patient' ? PATIENT_KEYS[field] : undefined;
     if (!key) return value === '' ? null : value;
     const parsed = patientInput.shape[key].safeParse(value ?? undefined);
-    if (!parsed.success) throw new CairnFailure('invalid_input', `${fieldLabel(field)}: ${parsed.error.issues[0]?.message ?? 'not valid'}`, [{ path: 'choice.value', message: parsed.error.issues[0]?.message ?? 'not valid' }]);
+    if (!parsed.success)
+      throw new CairnFailure('invalid_input', `${fieldLabel(field)}: ${parsed.error.issues[0]?.message ?? 'not valid'}`, [
+        { path: 'choice.value', message: parsed.error.issues[0]?.message ?? 'not valid' },
+      ]);
     const out = (parsed.data ?? null) as WireValue;
-    if (field === 'mrn' && typeof out === 'string' && this.mrns.isTaken(out)) throw new CairnFailure('conflict', `MRN ${out} already belongs to another patient`, [{ path: 'choice.value', message: 'this MRN is taken' }]);
+    if (field === 'mrn' && typeof out === 'string' && this.mrns.isTaken(out))
+      throw new CairnFailure('conflict', `MRN ${out} already belongs to another patient`, [{ path: 'choice.value', message: 'this MRN is taken' }]);
     return out;
   }
 
@@ -283,7 +360,10 @@ export class ConflictsRepo {
     const names = Object.keys(cols).filter((c) => has.has(c));
     const sets = names.map((c) => `"${c}" = ?`);
     const args: WireValue[] = names.map((c) => cols[c] ?? null);
-    for (const [col, v] of [['updated_at', at], ['updated_by', actor.userId]] as const) {
+    for (const [col, v] of [
+      ['updated_at', at],
+      ['updated_by', actor.userId],
+    ] as const) {
       if (!has.has(col)) continue;
       sets.push(`${col} = ?`);
       args.push(v);
@@ -298,7 +378,16 @@ export class ConflictsRepo {
       .prepare('UPDATE sync_conflicts SET status = ?, resolved_by = ?, resolved_at = ?, resolution = ?, updated_at = ?, updated_by = ? WHERE id = ?')
       .run(status, actor.userId, at, JSON.stringify(resolution), at, actor.userId, c.id);
     const action = status === 'dismissed' ? 'sync.conflict_dismiss' : 'sync.conflict_resolve';
-    this.writer.record(at, { action, actor, patientId: c.patient_id, entity: 'sync_conflict', id: c.id, op: 'update', payload: null, detail: JSON.stringify({ kind: c.kind, field: c.field, action: resolution.action }) });
+    this.writer.record(at, {
+      action,
+      actor,
+      patientId: c.patient_id,
+      entity: 'sync_conflict',
+      id: c.id,
+      op: 'update',
+      payload: null,
+      detail: JSON.stringify({ kind: c.kind, field: c.field, action: resolution.action }),
+    });
   }
 
   /** The duplicate conflict a merge or new MRN settles: the one named, or the open one about these charts. */
@@ -310,7 +399,9 @@ export class ConflictsRepo {
       if (c.status !== 'open') throw new CairnFailure('conflict', `that conflict was already ${c.status}`);
       return c;
     }
-    const open = this.sqlite.prepare(`SELECT * FROM sync_conflicts WHERE kind = ? AND status = 'open' AND instr("values", ?) > 0 ORDER BY created_at`).all(kind, patientIds[0]!) as ConflictRow[];
+    const open = this.sqlite
+      .prepare(`SELECT * FROM sync_conflicts WHERE kind = ? AND status = 'open' AND instr("values", ?) > 0 ORDER BY created_at`)
+      .all(kind, patientIds[0]!) as ConflictRow[];
     return open.find(involves) ?? null;
   }
 
@@ -320,13 +411,25 @@ export class ConflictsRepo {
 
   private card(p: PatientRow): ChartCard {
     const address = [p.address_line1, p.city, p.state, p.postal_code].filter(Boolean).join(', ');
-    return { id: p.id, mrn: p.mrn, name: this.name(p), birthDate: p.birth_date, sex: p.sex, phone: p.phone, email: p.email, address, createdAt: p.created_at, mergedInto: p.merged_into };
+    return {
+      id: p.id,
+      mrn: p.mrn,
+      name: this.name(p),
+      birthDate: p.birth_date,
+      sex: p.sex,
+      phone: p.phone,
+      email: p.email,
+      address,
+      createdAt: p.created_at,
+      mergedInto: p.merged_into,
+    };
   }
 
   private view(c: ConflictRow, viewer: Viewer): ConflictView {
     const stored = JSON.parse(c.values) as StoredValue[];
     const patient = c.patient_id ? this.patient.get(c.patient_id) : undefined;
-    const charts = c.kind === 'field' ? [] : stored.map((v) => (v.patientId ? this.patient.get(v.patientId) : undefined)).filter((p): p is PatientRow => p !== undefined);
+    const charts =
+      c.kind === 'field' ? [] : stored.map((v) => (v.patientId ? this.patient.get(v.patientId) : undefined)).filter((p): p is PatientRow => p !== undefined);
     const hidden = [patient, ...charts].some((p) => p !== undefined && p.restricted === 1 && !viewer.mayOpen(p.id));
     const target = c.kind === 'field' && isEntity(c.entity) ? this.rows.read(c.entity, c.entity_id) : null;
     const signedNote = c.entity === 'note' && target !== null && isSignedNote(target) && !SIGNED_NOTE_MUTABLE.includes(c.field ?? '');
@@ -364,7 +467,16 @@ export class ConflictsRepo {
     const name = this.deviceName.get()?.value;
     const device = deviceId === this.deviceId ? `this device${name ? ` (${name})` : ''}` : 'another device';
     const at = v.hlc && isHlc(v.hlc) ? new Date(decodeHlc(v.hlc).wall).toISOString() : null;
-    return { value: v.value ?? null, hlc: v.hlc ?? null, at, deviceId, device, authorId: v.authorId ?? null, author: v.authorId ? this.userName(v.authorId) : null, shown: current !== undefined && same(current, v.value) };
+    return {
+      value: v.value ?? null,
+      hlc: v.hlc ?? null,
+      at,
+      deviceId,
+      device,
+      authorId: v.authorId ?? null,
+      author: v.authorId ? this.userName(v.authorId) : null,
+      shown: current !== undefined && same(current, v.value),
+    };
   }
 
   private userName(id: string): string {

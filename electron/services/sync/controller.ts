@@ -45,7 +45,18 @@ export class SyncLoop implements SyncController {
     private readonly opts: { intervalMs?: number; now?: () => Date; onChange?: (s: SyncStatus) => void } = {},
   ) {
     const c = counts();
-    this.current = { state: c.serverUrl ? 'idle' : 'not_enrolled', serverUrl: c.serverUrl, lastSyncedAt: null, lastAttemptAt: null, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, error: null, progress: null, nextAttemptAt: null };
+    this.current = {
+      state: c.serverUrl ? 'idle' : 'not_enrolled',
+      serverUrl: c.serverUrl,
+      lastSyncedAt: null,
+      lastAttemptAt: null,
+      pending: c.pending,
+      quarantined: c.quarantined,
+      conflictsOpen: c.conflictsOpen,
+      error: null,
+      progress: null,
+      nextAttemptAt: null,
+    };
   }
 
   private now(): Date {
@@ -69,7 +80,14 @@ export class SyncLoop implements SyncController {
   status(): SyncStatus {
     const c = this.safeCounts();
     if (!c) return { ...this.current, state: 'error', error: { code: 'closed', message: 'the database is closed: unlock it to sync' }, progress: null };
-    return { ...this.current, pending: c.pending, quarantined: c.quarantined, conflictsOpen: c.conflictsOpen, serverUrl: c.serverUrl, ...(!c.serverUrl && { state: 'not_enrolled' as const }) };
+    return {
+      ...this.current,
+      pending: c.pending,
+      quarantined: c.quarantined,
+      conflictsOpen: c.conflictsOpen,
+      serverUrl: c.serverUrl,
+      ...(!c.serverUrl && { state: 'not_enrolled' as const }),
+    };
   }
 
   syncNow(): Promise<SyncStatus> {
@@ -83,13 +101,25 @@ export class SyncLoop implements SyncController {
   private async once(): Promise<SyncStatus> {
     this.set({ state: 'syncing', lastAttemptAt: this.now().toISOString(), progress: null });
     // Important: a run never throws out of here (it may be on a timer, where a throw ends the process).
-    const summary = await this.run((p) => this.set({ progress: p })).catch(
-      (e: unknown): SyncSummary => ({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: { code: 'sync_failed', message: e instanceof Error ? e.message : String(e), retryable: !this.stopped } }),
-    );
+    const summary = await this.run((p) => this.set({ progress: p })).catch((e: unknown): SyncSummary => ({
+      pushed: 0,
+      pulled: 0,
+      conflicts: 0,
+      quarantined: 0,
+      parked: 0,
+      pending: 0,
+      cursor: 0,
+      error: { code: 'sync_failed', message: e instanceof Error ? e.message : String(e), retryable: !this.stopped },
+    }));
     if (summary.error) {
       this.failures++;
       const wait = summary.error.retryable ? backoffMs(this.failures) : null;
-      this.set({ state: summary.error.code === 'offline' ? 'offline' : 'error', error: { code: summary.error.code, message: summary.error.message }, progress: null, nextAttemptAt: wait ? new Date(this.now().getTime() + wait).toISOString() : null });
+      this.set({
+        state: summary.error.code === 'offline' ? 'offline' : 'error',
+        error: { code: summary.error.code, message: summary.error.message },
+        progress: null,
+        nextAttemptAt: wait ? new Date(this.now().getTime() + wait).toISOString() : null,
+      });
       if (wait && !this.stopped) this.schedule(wait);
     } else {
       this.failures = 0;

@@ -23,9 +23,16 @@ export function syncConfig(sqlite: Database.Database): SyncConfig | null {
 }
 
 /** Enrolls this device with the clinic server using a one-time code, and keeps its credential. */
-export async function enrollThisDevice(store: Store, repos: Repos, p: { serverUrl: string; code: string; deviceName: string; fetchImpl?: FetchLike }): Promise<{ deviceId: string }> {
+export async function enrollThisDevice(
+  store: Store,
+  repos: Repos,
+  p: { serverUrl: string; code: string; deviceName: string; fetchImpl?: FetchLike },
+): Promise<{ deviceId: string }> {
   const serverUrl = p.serverUrl.replace(/\/+$/, '');
-  const probe = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, { push: () => Promise.reject(new Error('unused')), pull: () => Promise.reject(new Error('unused')) });
+  const probe = new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, {
+    push: () => Promise.reject(new Error('unused')),
+    pull: () => Promise.reject(new Error('unused')),
+  });
   const users = store.sqlite.transaction(() => probe.usersForEnrollment())();
   try {
     const out = await enrollDevice(serverUrl, { code: p.code, deviceId: store.deviceId, deviceName: p.deviceName, users }, p.fetchImpl);
@@ -48,7 +55,14 @@ export async function enrollThisDevice(store: Store, repos: Repos, p: { serverUr
 export function clientFor(store: Store, repos: Repos, userId: () => string, opts: SyncClientOptions & { fetchImpl?: FetchLike } = {}): SyncClient {
   const config = syncConfig(store.sqlite);
   if (!config) throw new CairnFailure('not_enrolled', 'this device is not enrolled with a clinic server yet (cairn enroll --db FILE --server URL --code CODE)');
-  return new SyncClient(store.sqlite, store.deviceId, repos.rowAccess, repos.clock, new HttpTransport(config.serverUrl, config.token, userId, opts.fetchImpl, () => userSessionTokens(store.sqlite)), opts);
+  return new SyncClient(
+    store.sqlite,
+    store.deviceId,
+    repos.rowAccess,
+    repos.clock,
+    new HttpTransport(config.serverUrl, config.token, userId, opts.fetchImpl, () => userSessionTokens(store.sqlite)),
+    opts,
+  );
 }
 
 export { SyncLoop, backoffMs, type SyncController, type SyncStatus } from './controller';
@@ -66,11 +80,26 @@ export function syncCounts(sqlite: Database.Database): { pending: number; quaran
 }
 
 /** A sync loop on this thread (tests, the dev web server); the desktop app runs the same loop in a worker. */
-export function inProcessSyncLoop(store: Store, repos: Repos, userId: () => string | null, opts: { intervalMs?: number; fetchImpl?: FetchLike } = {}): SyncLoop {
+export function inProcessSyncLoop(
+  store: Store,
+  repos: Repos,
+  userId: () => string | null,
+  opts: { intervalMs?: number; fetchImpl?: FetchLike } = {},
+): SyncLoop {
   return new SyncLoop(
     async (onProgress) => {
       const user = userId();
-      if (!user) return { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: { code: 'unauthenticated', message: 'sign in to sync', retryable: false } };
+      if (!user)
+        return {
+          pushed: 0,
+          pulled: 0,
+          conflicts: 0,
+          quarantined: 0,
+          parked: 0,
+          pending: 0,
+          cursor: 0,
+          error: { code: 'unauthenticated', message: 'sign in to sync', retryable: false },
+        };
       return clientFor(store, repos, () => user, { onProgress, ...(opts.fetchImpl && { fetchImpl: opts.fetchImpl }) }).syncOnce();
     },
     () => syncCounts(store.sqlite),

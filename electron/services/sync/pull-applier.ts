@@ -71,17 +71,19 @@ export class PullApplier {
   }
 
   private applyInTransaction(changes: Change[], cursor: number, setCursor: (n: number) => void): ApplyCounts {
-    return this.sqlite.transaction(() => {
-      const counts: ApplyCounts = { applied: 0, parked: 0, conflicts: 0 };
-      for (const c of changes) {
-        const outcome = this.applyOne(c, false);
-        counts[outcome]++;
-        if (c.entity === 'sync_conflict' && c.op === 'insert') counts.conflicts++;
-      }
-      this.receiveNewest();
-      setCursor(cursor);
-      return counts;
-    }).immediate();
+    return this.sqlite
+      .transaction(() => {
+        const counts: ApplyCounts = { applied: 0, parked: 0, conflicts: 0 };
+        for (const c of changes) {
+          const outcome = this.applyOne(c, false);
+          counts[outcome]++;
+          if (c.entity === 'sync_conflict' && c.op === 'insert') counts.conflicts++;
+        }
+        this.receiveNewest();
+        setCursor(cursor);
+        return counts;
+      })
+      .immediate();
   }
 
   /**
@@ -90,7 +92,21 @@ export class PullApplier {
    * transaction, after quarantining.
    */
   restoreServerState(entity: string, id: string, current: { fields: Fields; clocks: Clocks; serverSeq: number }): void {
-    this.applyOne({ serverSeq: current.serverSeq, entity, id, op: 'update', patientId: null, fields: current.fields, clocks: current.clocks, deviceId: null, deviceSeq: null }, false, true);
+    this.applyOne(
+      {
+        serverSeq: current.serverSeq,
+        entity,
+        id,
+        op: 'update',
+        patientId: null,
+        fields: current.fields,
+        clocks: current.clocks,
+        deviceId: null,
+        deviceSeq: null,
+      },
+      false,
+      true,
+    );
     this.receiveNewest();
   }
 
@@ -101,15 +117,21 @@ export class PullApplier {
    * cheap. Safe if killed: the definitions stay in `meta` until `restoreIndexes` has rebuilt them.
    */
   deferIndexes(): void {
-    const tables = Object.values(ENTITIES).filter((e) => e.kind === 'append').map((e) => e.table);
-    this.sqlite.transaction(() => {
-      const defs = this.sqlite
-        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
-        .all(...tables) as { name: string; sql: string }[];
-      const earlier = this.deferredIndexes();
-      this.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('sync.deferred_indexes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify([...earlier, ...defs.map((d) => d.sql)]));
-      for (const d of defs) this.sqlite.exec(`DROP INDEX "${d.name}"`);
-    }).immediate();
+    const tables = Object.values(ENTITIES)
+      .filter((e) => e.kind === 'append')
+      .map((e) => e.table);
+    this.sqlite
+      .transaction(() => {
+        const defs = this.sqlite
+          .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`)
+          .all(...tables) as { name: string; sql: string }[];
+        const earlier = this.deferredIndexes();
+        this.sqlite
+          .prepare("INSERT INTO meta (key, value) VALUES ('sync.deferred_indexes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+          .run(JSON.stringify([...earlier, ...defs.map((d) => d.sql)]));
+        for (const d of defs) this.sqlite.exec(`DROP INDEX "${d.name}"`);
+      })
+      .immediate();
   }
 
   private deferredIndexes(): string[] {
@@ -121,26 +143,30 @@ export class PullApplier {
   restoreIndexes(): void {
     const defs = this.deferredIndexes();
     if (defs.length === 0) return;
-    this.sqlite.transaction(() => {
-      for (const sql of defs) this.sqlite.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
-      this.sqlite.prepare("DELETE FROM meta WHERE key = 'sync.deferred_indexes'").run();
-    }).immediate();
+    this.sqlite
+      .transaction(() => {
+        for (const sql of defs) this.sqlite.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+        this.sqlite.prepare("DELETE FROM meta WHERE key = 'sync.deferred_indexes'").run();
+      })
+      .immediate();
   }
 
   /** Replays changes parked by an older version, now that migrations may have caught up. */
   replayParked(): number {
-    return this.sqlite.transaction(() => {
-      let done = 0;
-      for (const { change } of this.parked.all()) {
-        const c = JSON.parse(change) as Change;
-        if (this.applyOne(c, true) === 'applied') {
-          this.unpark.run(c.serverSeq);
-          done++;
+    return this.sqlite
+      .transaction(() => {
+        let done = 0;
+        for (const { change } of this.parked.all()) {
+          const c = JSON.parse(change) as Change;
+          if (this.applyOne(c, true) === 'applied') {
+            this.unpark.run(c.serverSeq);
+            done++;
+          }
         }
-      }
-      this.receiveNewest();
-      return done;
-    }).immediate();
+        this.receiveNewest();
+        return done;
+      })
+      .immediate();
   }
 
   /** `authoritative`: the server's current state of the record, applied even over newer local clocks. */
@@ -179,7 +205,9 @@ export class PullApplier {
     // (the server will refuse them, and they stay quarantined for review), so its signed text and
     // status apply whole, never half over a local draft.
     const signedThere = ENTITIES[entity].kind === 'note' && c.fields['signed_at'] != null;
-    if (!signedThere) for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq)) for (const k of Object.keys(outboxFields(this.rows, entity, c.id, payload))) local.add(k);
+    if (!signedThere)
+      for (const { payload } of this.protectedFields.all(entity, c.id, c.serverSeq))
+        for (const k of Object.keys(outboxFields(this.rows, entity, c.id, payload))) local.add(k);
     const state = this.stateGet.get(entity, c.id);
     const data = state ? (JSON.parse(state.data) as Fields) : {};
     const clocks = state ? (JSON.parse(state.clocks) as Clocks) : {};

@@ -64,23 +64,35 @@ export class QuarantineRepo {
       const reason = r.quarantined_reason ?? '';
       if (reason.startsWith(REVIEWED)) throw new CairnFailure('conflict', 'this refused change was already reviewed');
       this.sqlite.prepare('UPDATE sync_outbox SET quarantined_reason = ? WHERE device_id = ? AND seq = ?').run(`${REVIEWED}${reason} — ${note}`, deviceId, seq);
-      this.audit.append({ action: 'sync.quarantine_review', userId: viewer.userId, patientId: r.patient_id, recordType: r.entity, recordId: r.entity_id, detail: JSON.stringify({ seq }) }, at);
+      this.audit.append(
+        {
+          action: 'sync.quarantine_review',
+          userId: viewer.userId,
+          patientId: r.patient_id,
+          recordType: r.entity,
+          recordId: r.entity_id,
+          detail: JSON.stringify({ seq }),
+        },
+        at,
+      );
     });
     return this.item(this.one.get(deviceId, seq)!, viewer);
   }
 
   private item(r: OutboxRow, viewer: Viewer): QuarantineItem {
     const patient = r.patient_id
-      ? (this.sqlite.prepare('SELECT given_name AS givenName, middle_name AS middleName, family_name AS familyName, restricted FROM patients WHERE id = ?').get(r.patient_id) as
-          | { givenName: string; middleName: string | null; familyName: string; restricted: number }
-          | undefined)
+      ? (this.sqlite
+          .prepare('SELECT given_name AS givenName, middle_name AS middleName, family_name AS familyName, restricted FROM patients WHERE id = ?')
+          .get(r.patient_id) as { givenName: string; middleName: string | null; familyName: string; restricted: number } | undefined)
       : undefined;
     const restricted = patient?.restricted === 1 && !viewer.mayOpen(r.patient_id!);
     const mayRead = SEES_ALL.has(viewer.role) || r.entity === 'patient' || r.user_id === viewer.userId;
     const hidden = restricted || !mayRead;
     const payload = outboxFields(this.rows, r.entity, r.entity_id, r.payload) as Record<string, WireValue>;
     const reason = r.quarantined_reason ?? '';
-    const author = r.user_id ? (this.sqlite.prepare('SELECT display_name AS n FROM users WHERE id = ?').get(r.user_id) as { n: string } | undefined)?.n ?? r.user_id : null;
+    const author = r.user_id
+      ? ((this.sqlite.prepare('SELECT display_name AS n FROM users WHERE id = ?').get(r.user_id) as { n: string } | undefined)?.n ?? r.user_id)
+      : null;
     return {
       deviceId: r.device_id,
       seq: r.seq,
@@ -94,7 +106,11 @@ export class QuarantineRepo {
       quarantinedAt: r.quarantined_at,
       reason,
       reviewed: reason.startsWith(REVIEWED),
-      values: hidden ? [] : Object.entries(payload).filter(([k]) => !NOT_SHOWN.has(k)).map(([field, value]) => ({ field, label: fieldLabel(field), value })),
+      values: hidden
+        ? []
+        : Object.entries(payload)
+            .filter(([k]) => !NOT_SHOWN.has(k))
+            .map(([field, value]) => ({ field, label: fieldLabel(field), value })),
       hidden,
     };
   }

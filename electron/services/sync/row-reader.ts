@@ -63,7 +63,9 @@ export class RowAccess {
     const key = `${entity}|${ignoreExisting ? 1 : 0}|${cols.join(',')}`;
     let stmt = this.inserts.get(key);
     if (!stmt) {
-      stmt = this.sqlite.prepare(`INSERT ${ignoreExisting ? 'OR IGNORE ' : ''}INTO ${ENTITIES[entity].table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+      stmt = this.sqlite.prepare(
+        `INSERT ${ignoreExisting ? 'OR IGNORE ' : ''}INTO ${ENTITIES[entity].table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      );
       this.inserts.set(key, stmt);
     }
     stmt.run(cols.map((c) => fields[c]));

@@ -9,7 +9,18 @@ export interface SyncRunner extends SyncController {
   stop(): Promise<void> | void;
 }
 
-const IDLE: SyncStatus = { state: 'not_enrolled', serverUrl: null, lastSyncedAt: null, lastAttemptAt: null, pending: 0, quarantined: 0, conflictsOpen: 0, error: null, progress: null, nextAttemptAt: null };
+const IDLE: SyncStatus = {
+  state: 'not_enrolled',
+  serverUrl: null,
+  lastSyncedAt: null,
+  lastAttemptAt: null,
+  pending: 0,
+  quarantined: 0,
+  conflictsOpen: 0,
+  error: null,
+  progress: null,
+  nextAttemptAt: null,
+};
 
 /**
  * Follows the session: starts the background runner for the unlocked database, syncs

@@ -119,19 +119,17 @@ export class SyncClient {
   }
 
   private pendingBatch(limit: number): OutboxDbRow[] {
-    return this
-      .sql('SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq LIMIT ?')
-      .all(this.deviceId, limit) as OutboxDbRow[];
+    return this.sql(
+      'SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq LIMIT ?',
+    ).all(this.deviceId, limit) as OutboxDbRow[];
   }
 
   private auditBatch(limit: number): WireAuditEntry[] {
     const after = Number(this.metaGet.get('sync.audit_acked')?.value ?? '0');
-    return this
-      .sql(
-        `SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash
+    return this.sql(
+      `SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash
          FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
-      )
-      .all(after, limit) as WireAuditEntry[];
+    ).all(after, limit) as WireAuditEntry[];
   }
 
   /**
@@ -185,7 +183,10 @@ export class SyncClient {
         }
         if (e instanceof TransportError && e.code === 'sequence_gap' && e.expectedSeq !== undefined) {
           // The server lost changes it had acknowledged (restored from a backup): send them again.
-          this.sql('UPDATE sync_outbox SET pushed_at = NULL, server_seq = NULL WHERE device_id = ? AND seq >= ? AND quarantined_at IS NULL').run(this.deviceId, e.expectedSeq);
+          this.sql('UPDATE sync_outbox SET pushed_at = NULL, server_seq = NULL WHERE device_id = ? AND seq >= ? AND quarantined_at IS NULL').run(
+            this.deviceId,
+            e.expectedSeq,
+          );
           throw e;
         }
         throw e;
@@ -203,16 +204,45 @@ export class SyncClient {
       // Written before sync existed: send the row as it is now.
       const hlc = this.clock.tick();
       const fields = this.rows.read(r.entity, r.entity_id) ?? outboxFields(this.rows, r.entity, r.entity_id, r.payload);
-      this.sql('UPDATE sync_outbox SET hlc = ?, user_id = ?, payload = ?, base = ? WHERE device_id = ? AND seq = ?').run(hlc, r.user_id ?? String(fields['created_by'] ?? 'unknown'), JSON.stringify(fields), '{}', this.deviceId, r.seq);
-      return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op, hlc, authorId: r.user_id ?? String(fields['created_by'] ?? 'unknown'), patientId: r.patient_id, fields, base: {} };
+      this.sql('UPDATE sync_outbox SET hlc = ?, user_id = ?, payload = ?, base = ? WHERE device_id = ? AND seq = ?').run(
+        hlc,
+        r.user_id ?? String(fields['created_by'] ?? 'unknown'),
+        JSON.stringify(fields),
+        '{}',
+        this.deviceId,
+        r.seq,
+      );
+      return {
+        seq: r.seq,
+        entity: r.entity,
+        id: r.entity_id,
+        op: r.op,
+        hlc,
+        authorId: r.user_id ?? String(fields['created_by'] ?? 'unknown'),
+        patientId: r.patient_id,
+        fields,
+        base: {},
+      };
     }
-    return { seq: r.seq, entity: r.entity, id: r.entity_id, op: r.op === 'insert' ? 'insert' : 'update', hlc: r.hlc, authorId: r.user_id, patientId: r.patient_id, fields: outboxFields(this.rows, r.entity, r.entity_id, r.payload), base: JSON.parse(r.base) as Clocks };
+    return {
+      seq: r.seq,
+      entity: r.entity,
+      id: r.entity_id,
+      op: r.op === 'insert' ? 'insert' : 'update',
+      hlc: r.hlc,
+      authorId: r.user_id,
+      patientId: r.patient_id,
+      fields: outboxFields(this.rows, r.entity, r.entity_id, r.payload),
+      base: JSON.parse(r.base) as Clocks,
+    };
   }
 
   private recordPushResults(batch: OutboxDbRow[], res: PushResponse, audit: WireAuditEntry[], summary: SyncSummary): void {
     const now = new Date(this.clock.wallClock()).toISOString();
     const ack = this.sql('UPDATE sync_outbox SET pushed_at = ?, server_seq = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
-    const quarantine = this.sql('UPDATE sync_outbox SET pushed_at = ?, quarantined_at = ?, quarantined_reason = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?');
+    const quarantine = this.sql(
+      'UPDATE sync_outbox SET pushed_at = ?, quarantined_at = ?, quarantined_reason = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?',
+    );
     this.tx(() => {
       for (const r of res.results) {
         if (r.status === 'rejected') {
@@ -236,28 +266,37 @@ export class SyncClient {
   private restampIfClockFixed(serverTime: number): boolean {
     const now = this.clock.wallClock();
     if (now - serverTime > MAX_CLOCK_AHEAD_MS) return false;
-    this.sqlite.transaction(() => {
-      const limit = serverTime + MAX_CLOCK_AHEAD_MS;
-      const pending = this.sql('SELECT seq, hlc FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq').all(this.deviceId) as { seq: number; hlc: string | null }[];
-      const future = pending.filter((p) => p.hlc && hlcWall(p.hlc) > limit);
-      if (future.length === 0) return;
-      this.clock.reset(Math.min(now, serverTime));
-      const remap = new Map<string, string>();
-      const setHlc = this.sql('UPDATE sync_outbox SET hlc = ? WHERE device_id = ? AND seq = ?');
-      for (const p of future) {
-        const fresh = this.clock.tick();
-        remap.set(p.hlc!, fresh);
-        setHlc.run(fresh, this.deviceId, p.seq);
-      }
-      const rewrite = (json: string): string => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(json) as Clocks).map(([k, v]) => [k, remap.get(v) ?? v])));
-      for (const row of this.sql('SELECT seq, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL').all(this.deviceId) as { seq: number; base: string | null }[]) {
-        if (row.base) this.sql('UPDATE sync_outbox SET base = ? WHERE device_id = ? AND seq = ?').run(rewrite(row.base), this.deviceId, row.seq);
-      }
-      for (const s of this.sql('SELECT entity, entity_id, clocks FROM sync_state').all() as { entity: string; entity_id: string; clocks: string }[]) {
-        const next = rewrite(s.clocks);
-        if (next !== s.clocks) this.sql('UPDATE sync_state SET clocks = ? WHERE entity = ? AND entity_id = ?').run(next, s.entity, s.entity_id);
-      }
-    }).immediate();
+    this.sqlite
+      .transaction(() => {
+        const limit = serverTime + MAX_CLOCK_AHEAD_MS;
+        const pending = this.sql('SELECT seq, hlc FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq').all(this.deviceId) as {
+          seq: number;
+          hlc: string | null;
+        }[];
+        const future = pending.filter((p) => p.hlc && hlcWall(p.hlc) > limit);
+        if (future.length === 0) return;
+        this.clock.reset(Math.min(now, serverTime));
+        const remap = new Map<string, string>();
+        const setHlc = this.sql('UPDATE sync_outbox SET hlc = ? WHERE device_id = ? AND seq = ?');
+        for (const p of future) {
+          const fresh = this.clock.tick();
+          remap.set(p.hlc!, fresh);
+          setHlc.run(fresh, this.deviceId, p.seq);
+        }
+        const rewrite = (json: string): string =>
+          JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(json) as Clocks).map(([k, v]) => [k, remap.get(v) ?? v])));
+        for (const row of this.sql('SELECT seq, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL').all(this.deviceId) as {
+          seq: number;
+          base: string | null;
+        }[]) {
+          if (row.base) this.sql('UPDATE sync_outbox SET base = ? WHERE device_id = ? AND seq = ?').run(rewrite(row.base), this.deviceId, row.seq);
+        }
+        for (const s of this.sql('SELECT entity, entity_id, clocks FROM sync_state').all() as { entity: string; entity_id: string; clocks: string }[]) {
+          const next = rewrite(s.clocks);
+          if (next !== s.clocks) this.sql('UPDATE sync_state SET clocks = ? WHERE entity = ? AND entity_id = ?').run(next, s.entity, s.entity_id);
+        }
+      })
+      .immediate();
     return true;
   }
 

@@ -28,7 +28,8 @@ const port = parentPort!;
 const key = Buffer.from(init.keyHex, 'hex');
 const store = openWithKey(init.dbFile, key, { resourcesDir: init.resourcesDir });
 // Automatic backups: daily, the last 14 kept in backups/ beside the database (see backup/scheduler.ts).
-const backups = init.backups === false ? null : new BackupScheduler({ dbFile: init.dbFile, takeBackup: (out) => createBackup({ dbFile: init.dbFile, key, out }) });
+const backups =
+  init.backups === false ? null : new BackupScheduler({ dbFile: init.dbFile, takeBackup: (out) => createBackup({ dbFile: init.dbFile, key, out }) });
 backups?.start();
 const repos = createRepos(store);
 let userId: string | null = null;

@@ -1,6 +1,17 @@
 import { request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { enrollResponse, errorBody, pullResponse, pushResponse, SESSIONS_HEADER, signInResponse, USER_HEADER, type PullResponse, type PushRequest, type PushResponse } from '../../../shared/sync/protocol';
+import {
+  enrollResponse,
+  errorBody,
+  pullResponse,
+  pushResponse,
+  SESSIONS_HEADER,
+  signInResponse,
+  USER_HEADER,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from '../../../shared/sync/protocol';
 import type { Clocks, Fields } from '../../../shared/sync/entities';
 
 /** A failed exchange with the clinic server, with whether trying again later can help. */
@@ -26,9 +37,17 @@ export interface SyncTransport {
   pull(cursor: number, limit: number): Promise<PullResponse>;
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
-async function exchange<T>(fetchImpl: FetchLike, url: string, init: { method: string; headers: Record<string, string>; body?: string }, schema: z.ZodType<T>): Promise<T> {
+async function exchange<T>(
+  fetchImpl: FetchLike,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  schema: z.ZodType<T>,
+): Promise<T> {
   let res: { status: number; text(): Promise<string> };
   try {
     try {
@@ -41,7 +60,11 @@ async function exchange<T>(fetchImpl: FetchLike, url: string, init: { method: st
   } catch (e) {
     // fetch hides the reason (refused, reset, DNS, certificate) in `cause`.
     const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
-    throw new TransportError(0, 'offline', `the clinic server could not be reached (${e instanceof Error ? e.message : String(e)}${cause}); changes wait on this device`);
+    throw new TransportError(
+      0,
+      'offline',
+      `the clinic server could not be reached (${e instanceof Error ? e.message : String(e)}${cause}); changes wait on this device`,
+    );
   }
   const text = await res.text().catch(() => '');
   let json: unknown;
@@ -77,7 +100,12 @@ export class HttpTransport implements SyncTransport {
     // Pull as the signed-in user when the server gave them a session here, else as anyone who has one.
     const wanted = this.userId();
     const user = wanted.startsWith('cli:') || sessions[wanted] ? wanted : (Object.keys(sessions)[0] ?? wanted);
-    return { authorization: `Bearer ${this.token}`, [USER_HEADER]: user, ...(tokens.length > 0 && { [SESSIONS_HEADER]: tokens.join(',') }), 'content-type': 'application/json' };
+    return {
+      authorization: `Bearer ${this.token}`,
+      [USER_HEADER]: user,
+      ...(tokens.length > 0 && { [SESSIONS_HEADER]: tokens.join(',') }),
+      'content-type': 'application/json',
+    };
   }
 
   push(body: PushRequest): Promise<PushResponse> {
@@ -95,7 +123,12 @@ export function enrollDevice(
   body: { code: string; deviceId: string; deviceName: string; users: { fields: Fields; clocks: Clocks }[] },
   fetchImpl: FetchLike = globalThis.fetch,
 ): Promise<z.infer<typeof enrollResponse>> {
-  return exchange(fetchImpl, `${baseUrl}/sync/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, enrollResponse);
+  return exchange(
+    fetchImpl,
+    `${baseUrl}/sync/enroll`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    enrollResponse,
+  );
 }
 
 /** A user signs in with the clinic server from an enrolled device; the answer is that user's session here. */
@@ -105,7 +138,12 @@ export function serverSignIn(
   body: { username: string; password: string },
   fetchImpl: FetchLike = globalThis.fetch,
 ): Promise<z.infer<typeof signInResponse>> {
-  return exchange(fetchImpl, `${baseUrl}/sync/sessions`, { method: 'POST', headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }, signInResponse);
+  return exchange(
+    fetchImpl,
+    `${baseUrl}/sync/sessions`,
+    { method: 'POST', headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    signInResponse,
+  );
 }
 
 /** fetch over HTTPS trusting the clinic's own certificate authority (a self-signed clinic certificate). */

@@ -58,9 +58,7 @@ export function enrolledServer(sqlite: Database.Database): { serverUrl: string; 
 }
 
 export type ServerVerdict =
-  | { status: 'ok'; userId: string; role: string }
-  | { status: 'refused'; code: string; message: string }
-  | { status: 'unreachable'; message: string };
+  { status: 'ok'; userId: string; role: string } | { status: 'refused'; code: string; message: string } | { status: 'unreachable'; message: string };
 
 /**
  * Asks the clinic server to check a user's password for this device. Right: the session is kept.

@@ -2,7 +2,18 @@ import { Worker } from 'node:worker_threads';
 import type { SyncController, SyncStatus } from './controller';
 import type { FromWorker, ToWorker, WorkerInit } from './sync.worker';
 
-const EMPTY: SyncStatus = { state: 'not_enrolled', serverUrl: null, lastSyncedAt: null, lastAttemptAt: null, pending: 0, quarantined: 0, conflictsOpen: 0, error: null, progress: null, nextAttemptAt: null };
+const EMPTY: SyncStatus = {
+  state: 'not_enrolled',
+  serverUrl: null,
+  lastSyncedAt: null,
+  lastAttemptAt: null,
+  pending: 0,
+  quarantined: 0,
+  conflictsOpen: 0,
+  error: null,
+  progress: null,
+  nextAttemptAt: null,
+};
 
 /**
  * The app's side of the sync worker: a SyncController whose work happens in a worker thread.

@@ -9,11 +9,23 @@ import { ScreenTitle } from './ScreenTitle';
 function AllergyBadge({ status }: { status: AllergyStatus }): ReactElement {
   switch (status.kind) {
     case 'unknown':
-      return <Badge color="orange" variant="filled" data-testid="allergy-status">Allergies not reviewed</Badge>;
+      return (
+        <Badge color="orange" variant="filled" data-testid="allergy-status">
+          Allergies not reviewed
+        </Badge>
+      );
     case 'nka':
-      return <Badge color="green" variant="light" data-testid="allergy-status">No known allergies</Badge>;
+      return (
+        <Badge color="green" variant="light" data-testid="allergy-status">
+          No known allergies
+        </Badge>
+      );
     case 'allergies':
-      return <Badge color="red" variant="filled" data-testid="allergy-status">Allergies: {status.substances.join(', ')}</Badge>;
+      return (
+        <Badge color="red" variant="filled" data-testid="allergy-status">
+          Allergies: {status.substances.join(', ')}
+        </Badge>
+      );
   }
 }
 
@@ -37,13 +49,23 @@ export function PatientBanner({ patient, allergyStatus, screen }: { patient: Pat
               <span data-testid="banner-age">{ageLabel(patient, isoToday())}</span> · born {patient.birthDate}
             </Text>
             <Text>{SEX[patient.sex]}</Text>
-            <Text>MRN <b>{patient.mrn}</b></Text>
+            <Text>
+              MRN <b>{patient.mrn}</b>
+            </Text>
             {patient.phone && <Text>{patient.phone}</Text>}
           </Group>
         </Stack>
         <Group gap="xs">
-          {patient.deceasedOn && <Badge color="dark" variant="filled" data-testid="deceased-badge">Deceased</Badge>}
-          {patient.restricted && <Badge color="grape" variant="filled" data-testid="restricted-badge">Restricted</Badge>}
+          {patient.deceasedOn && (
+            <Badge color="dark" variant="filled" data-testid="deceased-badge">
+              Deceased
+            </Badge>
+          )}
+          {patient.restricted && (
+            <Badge color="grape" variant="filled" data-testid="restricted-badge">
+              Restricted
+            </Badge>
+          )}
           <AllergyBadge status={allergyStatus} />
         </Group>
       </Group>
@@ -56,7 +78,12 @@ export function PatientHeader({ patientId, screen }: { patientId: string; screen
   const [header, setHeader] = useState<{ patient: Patient; allergyStatus: AllergyStatus } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => void api['patients.chartHeader']({ id: patientId }).then((r) => (r.ok ? setHeader(r.value) : setError(r.error.message))), [patientId]);
-  if (error) return <Alert color="red" data-testid="patient-banner-error">{error}</Alert>;
+  if (error)
+    return (
+      <Alert color="red" data-testid="patient-banner-error">
+        {error}
+      </Alert>
+    );
   if (!header) return <Loader size="sm" />;
   return <PatientBanner patient={header.patient} allergyStatus={header.allergyStatus} {...(screen && { screen })} />;
 }

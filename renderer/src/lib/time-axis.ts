@@ -30,6 +30,9 @@ export function timeAxis(times: readonly number[]): {
   const span = to - from;
   return {
     xAxisProps: { type: 'number', scale: 'time', domain: [from, to], tickFormatter: (t) => dateLabel(t, span), padding: { left: 16, right: 16 } },
-    labelFormatter: (label) => (typeof label === 'number' ? new Date(label).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : String(label)),
+    labelFormatter: (label) =>
+      typeof label === 'number'
+        ? new Date(label).toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+        : String(label),
   };
 }

@@ -14,7 +14,11 @@ export interface FreshSearch<T> {
  * from "do". Answers are tagged with their query and a sequence number: a late answer to an older
  * request is dropped, and results are shown only when their query is the current one.
  */
-export function useFreshSearch<T>(query: string, search: (q: string) => Promise<T[] | null>, opts: { minLength?: number; delayMs?: number } = {}): FreshSearch<T> {
+export function useFreshSearch<T>(
+  query: string,
+  search: (q: string) => Promise<T[] | null>,
+  opts: { minLength?: number; delayMs?: number } = {},
+): FreshSearch<T> {
   const minLength = opts.minLength ?? 1;
   const q = query.trim();
   const [debounced] = useDebouncedValue(q, opts.delayMs ?? 150);

@@ -22,7 +22,10 @@ export function AuditViewer(): ReactElement {
   }, [filter]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- load once; later searches run on the button
   useEffect(search, []);
-  const set = (k: keyof typeof filter) => (e: { currentTarget: { value: string } }): void => setFilter({ ...filter, [k]: e.currentTarget.value });
+  const set =
+    (k: keyof typeof filter) =>
+    (e: { currentTarget: { value: string } }): void =>
+      setFilter({ ...filter, [k]: e.currentTarget.value });
   return (
     <Stack>
       <Group justify="space-between">
@@ -35,13 +38,27 @@ export function AuditViewer(): ReactElement {
         <TextInput label="Action starts with" placeholder="e.g. chart., note." value={filter.action} onChange={set('action')} data-testid="audit-action" />
         <TextInput label="From" placeholder="YYYY-MM-DD" value={filter.from} onChange={set('from')} w={120} />
         <TextInput label="To" placeholder="YYYY-MM-DD" value={filter.to} onChange={set('to')} w={120} />
-        <Button onClick={search} data-testid="audit-search">Search</Button>
+        <Button onClick={search} data-testid="audit-search">
+          Search
+        </Button>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
-      {result && <Text size="sm" c="dimmed">{result.entries.length} entries (newest first)</Text>}
+      {result && (
+        <Text size="sm" c="dimmed">
+          {result.entries.length} entries (newest first)
+        </Text>
+      )}
       <Table striped data-testid="audit-entries">
         <Table.Thead>
-          <Table.Tr><Table.Th>#</Table.Th><Table.Th>When</Table.Th><Table.Th>Who</Table.Th><Table.Th>Action</Table.Th><Table.Th>Patient</Table.Th><Table.Th>Record</Table.Th><Table.Th>Detail</Table.Th></Table.Tr>
+          <Table.Tr>
+            <Table.Th>#</Table.Th>
+            <Table.Th>When</Table.Th>
+            <Table.Th>Who</Table.Th>
+            <Table.Th>Action</Table.Th>
+            <Table.Th>Patient</Table.Th>
+            <Table.Th>Record</Table.Th>
+            <Table.Th>Detail</Table.Th>
+          </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {result?.entries.map((e) => (
@@ -49,10 +66,20 @@ export function AuditViewer(): ReactElement {
               <Table.Td>{e.seq}</Table.Td>
               <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
               <Table.Td>{e.user ?? e.userId ?? ''}</Table.Td>
-              <Table.Td><Badge variant="light">{e.action}</Badge></Table.Td>
-              <Table.Td><Text size="xs">{e.patientId ?? ''}</Text></Table.Td>
-              <Table.Td><Text size="xs">{e.recordType ?? ''}</Text></Table.Td>
-              <Table.Td><Text size="xs" lineClamp={2}>{e.detail ?? ''}</Text></Table.Td>
+              <Table.Td>
+                <Badge variant="light">{e.action}</Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs">{e.patientId ?? ''}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs">{e.recordType ?? ''}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs" lineClamp={2}>
+                  {e.detail ?? ''}
+                </Text>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -56,23 +56,59 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
           {list.map((a) => (
             <Table.Tr key={a.id} style={{ opacity: a.status === 'active' ? 1 : 0.5 }}>
               <Table.Td fw={600}>{a.kind === 'nka' ? 'No known allergies' : a.substance}</Table.Td>
-              <Table.Td>{a.kind === 'allergy' && (a.substanceCode ? <Badge size="xs" variant="light">{a.substanceType}</Badge> : <Badge size="xs" color="yellow">uncoded: no drug checks</Badge>)}</Table.Td>
+              <Table.Td>
+                {a.kind === 'allergy' &&
+                  (a.substanceCode ? (
+                    <Badge size="xs" variant="light">
+                      {a.substanceType}
+                    </Badge>
+                  ) : (
+                    <Badge size="xs" color="yellow">
+                      uncoded: no drug checks
+                    </Badge>
+                  ))}
+              </Table.Td>
               <Table.Td>{a.reactions.join(', ')}</Table.Td>
               <Table.Td>{a.severity ?? ''}</Table.Td>
               <Table.Td>{a.criticality === 'high' && <Badge color="red">high criticality</Badge>}</Table.Td>
               <Table.Td>{a.status}</Table.Td>
-              <Table.Td>{a.status === 'active' && <Button size="compact-xs" variant="subtle" onClick={() => void api['allergies.changeStatus']({ id: a.id, expectedVersion: a.version, status: 'inactive' }).then(done)}>Inactivate</Button>}</Table.Td>
+              <Table.Td>
+                {a.status === 'active' && (
+                  <Button
+                    size="compact-xs"
+                    variant="subtle"
+                    onClick={() => void api['allergies.changeStatus']({ id: a.id, expectedVersion: a.version, status: 'inactive' }).then(done)}
+                  >
+                    Inactivate
+                  </Button>
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
-          {list.length === 0 && <Table.Tr><Table.Td><Text c="orange">Allergies not yet reviewed.</Text></Table.Td></Table.Tr>}
+          {list.length === 0 && (
+            <Table.Tr>
+              <Table.Td>
+                <Text c="orange">Allergies not yet reviewed.</Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
       {!active.some((a) => a.kind === 'allergy') && !active.some((a) => a.kind === 'nka') && (
-        <Button variant="light" w={260} onClick={() => void api['allergies.add']({ kind: 'nka', patientId }).then(done)}>Record “No known allergies”</Button>
+        <Button variant="light" w={260} onClick={() => void api['allergies.add']({ kind: 'nka', patientId }).then(done)}>
+          Record “No known allergies”
+        </Button>
       )}
       <Group align="flex-end">
-        <Autocomplete label="Substance" placeholder="Drug class, ingredient, food…" value={substance} onChange={setSubstance} data-testid="allergy-substance" w={260}
-          data={hits.map((h) => ({ value: h.code, label: h.name }))} filter={({ options }) => options}
+        <Autocomplete
+          label="Substance"
+          placeholder="Drug class, ingredient, food…"
+          value={substance}
+          onChange={setSubstance}
+          data-testid="allergy-substance"
+          w={260}
+          data={hits.map((h) => ({ value: h.code, label: h.name }))}
+          filter={({ options }) => options}
           onOptionSubmit={(code) => {
             const hit = hits.find((h) => h.code === code);
             if (!hit) return;
@@ -81,27 +117,72 @@ export function AllergiesPanel({ patientId, onChanged }: { patientId: string; on
           }}
           renderOption={({ option }) => {
             const hit = hits.find((h) => h.code === option.value);
-            return <Group gap={6} wrap="nowrap"><Text size="sm">{hit?.name ?? option.value}</Text>{hit && KIND_LABEL[hit.kind] && <Text size="xs" c="dimmed">{KIND_LABEL[hit.kind]}</Text>}</Group>;
+            return (
+              <Group gap={6} wrap="nowrap">
+                <Text size="sm">{hit?.name ?? option.value}</Text>
+                {hit && KIND_LABEL[hit.kind] && (
+                  <Text size="xs" c="dimmed">
+                    {KIND_LABEL[hit.kind]}
+                  </Text>
+                )}
+              </Group>
+            );
           }}
-          description={substanceCode ? `from the list (${picked?.kind === 'ingredient' ? `RxNorm ${substanceCode}` : KIND_LABEL[picked?.kind ?? 'allergen'] || picked?.type})` : type === 'drug' ? 'choose from the list to enable drug checks' : undefined} />
-        <Select label="Type" data={SUBSTANCE_TYPES.map((s) => s)} value={type} onChange={(v) => setType(v ?? 'drug')} allowDeselect={false} w={130} data-testid="allergy-type" />
+          description={
+            substanceCode
+              ? `from the list (${picked?.kind === 'ingredient' ? `RxNorm ${substanceCode}` : KIND_LABEL[picked?.kind ?? 'allergen'] || picked?.type})`
+              : type === 'drug'
+                ? 'choose from the list to enable drug checks'
+                : undefined
+          }
+        />
+        <Select
+          label="Type"
+          data={SUBSTANCE_TYPES.map((s) => s)}
+          value={type}
+          onChange={(v) => setType(v ?? 'drug')}
+          allowDeselect={false}
+          w={130}
+          data-testid="allergy-type"
+        />
         <TagsInput label="Reactions" placeholder="type and press Enter" value={reactions} onChange={setReactions} w={240} data-testid="allergy-reactions" />
-        <Select label="Severity" data={ALLERGY_SEVERITIES.map((s) => s)} value={severity} onChange={setSeverity} w={120} clearable data-testid="allergy-severity" />
-        <Select label="Criticality" data={ALLERGY_CRITICALITIES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))} value={criticality} onChange={(v) => setCriticality(v ?? 'unable_to_assess')} allowDeselect={false} w={160} data-testid="allergy-criticality" />
+        <Select
+          label="Severity"
+          data={ALLERGY_SEVERITIES.map((s) => s)}
+          value={severity}
+          onChange={setSeverity}
+          w={120}
+          clearable
+          data-testid="allergy-severity"
+        />
+        <Select
+          label="Criticality"
+          data={ALLERGY_CRITICALITIES.map((c) => ({ value: c, label: c.replace(/_/g, ' ') }))}
+          value={criticality}
+          onChange={(v) => setCriticality(v ?? 'unable_to_assess')}
+          allowDeselect={false}
+          w={160}
+          data-testid="allergy-criticality"
+        />
         <TextInput label="Onset" placeholder="YYYY-MM-DD" value={onsetDate} onChange={(e) => setOnsetDate(e.currentTarget.value)} w={120} />
-        <Button disabled={!substance.trim()} onClick={() =>
-          void api['allergies.add']({
-            kind: 'allergy',
-            patientId,
-            substance,
-            substanceType: type as (typeof SUBSTANCE_TYPES)[number],
-            ...(substanceCode && { substanceCode }),
-            reactions,
-            ...(severity && { severity: severity as (typeof ALLERGY_SEVERITIES)[number] }),
-            criticality: criticality as (typeof ALLERGY_CRITICALITIES)[number],
-            ...(onsetDate && { onsetDate }),
-          }).then(done)
-        }>Add allergy</Button>
+        <Button
+          disabled={!substance.trim()}
+          onClick={() =>
+            void api['allergies.add']({
+              kind: 'allergy',
+              patientId,
+              substance,
+              substanceType: type as (typeof SUBSTANCE_TYPES)[number],
+              ...(substanceCode && { substanceCode }),
+              reactions,
+              ...(severity && { severity: severity as (typeof ALLERGY_SEVERITIES)[number] }),
+              criticality: criticality as (typeof ALLERGY_CRITICALITIES)[number],
+              ...(onsetDate && { onsetDate }),
+            }).then(done)
+          }
+        >
+          Add allergy
+        </Button>
       </Group>
       {alerts.length > 0 && <AlertList alerts={alerts} uncoded={[]} />}
       {error && <Alert color="red">{error}</Alert>}

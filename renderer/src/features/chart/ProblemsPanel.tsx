@@ -40,25 +40,55 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
         <Table.Tbody>
           {problems.map((p) => (
             <Table.Tr key={p.id}>
-              <Table.Td w={90}><b>{p.icd10}</b></Table.Td>
-              <Table.Td>
-                {p.display} {p.chronic && <Badge size="xs" variant="light">chronic</Badge>}
-                {(p.onsetDate || p.note) && <Text size="xs" c="dimmed">{p.onsetDate ? `since ${p.onsetDate}` : ''} {p.note ?? ''}</Text>}
+              <Table.Td w={90}>
+                <b>{p.icd10}</b>
               </Table.Td>
-              <Table.Td w={140}><Badge color={p.status === 'active' ? 'blue' : 'gray'}>{p.status}</Badge></Table.Td>
+              <Table.Td>
+                {p.display}{' '}
+                {p.chronic && (
+                  <Badge size="xs" variant="light">
+                    chronic
+                  </Badge>
+                )}
+                {(p.onsetDate || p.note) && (
+                  <Text size="xs" c="dimmed">
+                    {p.onsetDate ? `since ${p.onsetDate}` : ''} {p.note ?? ''}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td w={140}>
+                <Badge color={p.status === 'active' ? 'blue' : 'gray'}>{p.status}</Badge>
+              </Table.Td>
               <Table.Td w={200}>
-                <Select size="xs" aria-label="Change status" value={p.status} data={['active', 'inactive', 'resolved']} allowDeselect={false}
-                  onChange={(s) => s && void api['problems.update']({ id: p.id, expectedVersion: p.version, status: s }).then(load)} />
+                <Select
+                  size="xs"
+                  aria-label="Change status"
+                  value={p.status}
+                  data={['active', 'inactive', 'resolved']}
+                  allowDeselect={false}
+                  onChange={(s) => s && void api['problems.update']({ id: p.id, expectedVersion: p.version, status: s }).then(load)}
+                />
               </Table.Td>
             </Table.Tr>
           ))}
           {problems.length === 0 && (
-            <Table.Tr><Table.Td><Text c="dimmed">No problems recorded.</Text></Table.Td></Table.Tr>
+            <Table.Tr>
+              <Table.Td>
+                <Text c="dimmed">No problems recorded.</Text>
+              </Table.Td>
+            </Table.Tr>
           )}
         </Table.Tbody>
       </Table>
       <Group align="flex-end">
-        <TextInput label="Add a problem" placeholder='Words or code, e.g. "diab typ 2" or "E11.9"' value={query} onChange={(e) => setQuery(e.currentTarget.value)} style={{ flex: 1 }} data-testid="problem-search" />
+        <TextInput
+          label="Add a problem"
+          placeholder='Words or code, e.g. "diab typ 2" or "E11.9"'
+          value={query}
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          style={{ flex: 1 }}
+          data-testid="problem-search"
+        />
         <TextInput label="Onset" placeholder="YYYY-MM-DD" value={onsetDate} onChange={(e) => setOnsetDate(e.currentTarget.value)} w={130} />
         <TextInput label="Note" value={note} onChange={(e) => setNote(e.currentTarget.value)} w={220} />
         <Checkbox label="Chronic" checked={chronic} onChange={(e) => setChronic(e.currentTarget.checked)} mb={8} />
@@ -68,10 +98,26 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
         <Table highlightOnHover data-testid="code-results">
           <Table.Tbody>
             {shown.map((c) => (
-              <ClickableRow key={c.code} style={c.billable ? undefined : { color: 'var(--mantine-color-dimmed)' }} onActivate={c.billable ? () => void add(c.code) : undefined}>
-                <Table.Td w={90}><b>{c.code}</b></Table.Td>
+              <ClickableRow
+                key={c.code}
+                style={c.billable ? undefined : { color: 'var(--mantine-color-dimmed)' }}
+                onActivate={c.billable ? () => void add(c.code) : undefined}
+              >
+                <Table.Td w={90}>
+                  <b>{c.code}</b>
+                </Table.Td>
                 <Table.Td>{c.description}</Table.Td>
-                <Table.Td w={120}>{c.billable ? <Button size="compact-xs" variant="light">Add</Button> : <Text size="xs" c="dimmed">category</Text>}</Table.Td>
+                <Table.Td w={120}>
+                  {c.billable ? (
+                    <Button size="compact-xs" variant="light">
+                      Add
+                    </Button>
+                  ) : (
+                    <Text size="xs" c="dimmed">
+                      category
+                    </Text>
+                  )}
+                </Table.Td>
               </ClickableRow>
             ))}
           </Table.Tbody>

@@ -36,7 +36,10 @@ function Visit({ patientId, encounterId }: { patientId: string; encounterId: str
   const [templates, setTemplates] = useState<NoteTemplate[]>([]);
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void api['encounters.get']({ id: encounterId }).then((r) => (r.ok ? setData(r.value) : setError(r.error.message))), [encounterId]);
+  const load = useCallback(
+    () => void api['encounters.get']({ id: encounterId }).then((r) => (r.ok ? setData(r.value) : setError(r.error.message))),
+    [encounterId],
+  );
   useEffect(load, [load]);
   useEffect(() => void api['templates.list']({}).then((r) => r.ok && setTemplates(r.value.templates)), []);
 
@@ -61,27 +64,47 @@ function Visit({ patientId, encounterId }: { patientId: string; encounterId: str
       <Paper withBorder p="sm">
         <Group justify="space-between">
           <Group>
-            <Button variant="subtle" size="xs" onClick={() => go({ name: 'chart', patientId })}>← Chart</Button>
-            <Title order={2} size="h3">{VISIT_LABELS[encounter.visitType]}</Title>
+            <Button variant="subtle" size="xs" onClick={() => go({ name: 'chart', patientId })}>
+              ← Chart
+            </Button>
+            <Title order={2} size="h3">
+              {VISIT_LABELS[encounter.visitType]}
+            </Title>
             <Badge>{encounter.status.replace(/_/g, ' ')}</Badge>
             {encounter.reason && <Text>{encounter.reason}</Text>}
             {encounter.providerName && <Text c="dimmed">with {encounter.providerName}</Text>}
           </Group>
-          <Select aria-label="Visit status" size="xs" w={160} data={ENCOUNTER_STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))} value={encounter.status} allowDeselect={false}
-            onChange={(s) => s && void api['encounters.setStatus']({ id: encounter.id, status: s }).then((r) => (r.ok ? load() : setError(r.error.message)))} />
+          <Select
+            aria-label="Visit status"
+            size="xs"
+            w={160}
+            data={ENCOUNTER_STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))}
+            value={encounter.status}
+            allowDeselect={false}
+            onChange={(s) => s && void api['encounters.setStatus']({ id: encounter.id, status: s }).then((r) => (r.ok ? load() : setError(r.error.message)))}
+          />
         </Group>
       </Paper>
       <VitalsPanel patientId={patientId} encounterId={encounterId} recorded={data.vitals} onRecorded={load} />
       {notes.map((n) => {
         const template = byId.get(n.templateId ?? '');
         if (n.status === 'draft') return template ? <NoteEditor key={n.id} note={n} template={template} onSigned={load} /> : <Loader key={n.id} />;
-        return (
-          <SignedNote key={n.id} note={n} template={template ?? null} addenda={addendaOf(n)} onChanged={load} />
-        );
+        return <SignedNote key={n.id} note={n} template={template ?? null} addenda={addendaOf(n)} onChanged={load} />;
       })}
       <Group align="flex-end">
-        <Select label="New note from template" placeholder="Choose a template" data={templates.map((t) => ({ value: t.id, label: t.title }))} value={templateId} onChange={setTemplateId} w={340} searchable data-testid="template-select" />
-        <Button disabled={!templateId} onClick={() => void newNote()}>Start note</Button>
+        <Select
+          label="New note from template"
+          placeholder="Choose a template"
+          data={templates.map((t) => ({ value: t.id, label: t.title }))}
+          value={templateId}
+          onChange={setTemplateId}
+          w={340}
+          searchable
+          data-testid="template-select"
+        />
+        <Button disabled={!templateId} onClick={() => void newNote()}>
+          Start note
+        </Button>
       </Group>
     </Stack>
   );

@@ -87,10 +87,22 @@ export function ImportScreen(): ReactElement {
     <Stack maw={1000}>
       <ScreenTitle title="Import FHIR bundles" />
       <Text size="sm" c="dimmed">
-        FHIR R4 transaction or collection bundles (.json). Each patient is imported whole or not at all; importing a file again changes nothing. Billing resources (claims) are skipped.
+        FHIR R4 transaction or collection bundles (.json). Each patient is imported whole or not at all; importing a file again changes nothing. Billing
+        resources (claims) are skipped.
       </Text>
       <Group align="flex-end">
-        <FileInput multiple accept=".json,application/json,application/fhir+json" label="Bundle files" placeholder="Choose files" value={files} onChange={setFiles} w={420} disabled={running} data-testid="import-files" clearable />
+        <FileInput
+          multiple
+          accept=".json,application/json,application/fhir+json"
+          label="Bundle files"
+          placeholder="Choose files"
+          value={files}
+          onChange={setFiles}
+          w={420}
+          disabled={running}
+          data-testid="import-files"
+          clearable
+        />
         <Button onClick={() => void start()} disabled={files.length === 0 || running} loading={running} data-testid="import-start">
           Import {files.length > 0 ? `${files.length} file${files.length === 1 ? '' : 's'}` : ''}
         </Button>
@@ -143,7 +155,13 @@ function SummaryView({ summary }: { summary: Summary }): ReactElement {
               <Table.Td>{t.imported}</Table.Td>
               <Table.Td>{t.updated}</Table.Td>
               <Table.Td>{t.unchanged}</Table.Td>
-              <Table.Td title={Object.entries(t.reasons).map(([r, n]) => `${n} × ${r}`).join('\n')}>{t.skipped}</Table.Td>
+              <Table.Td
+                title={Object.entries(t.reasons)
+                  .map(([r, n]) => `${n} × ${r}`)
+                  .join('\n')}
+              >
+                {t.skipped}
+              </Table.Td>
               <Table.Td>{t.errors + t.notApplied > 0 ? `${t.errors} (+${t.notApplied} not applied)` : 0}</Table.Td>
             </Table.Tr>
           ))}
@@ -159,7 +177,10 @@ function SummaryView({ summary }: { summary: Summary }): ReactElement {
         </Alert>
       )}
       {summary.errors.length > 0 && (
-        <Alert color="red" title={`${summary.errors.length} ${summary.errors.length === 1 ? 'error' : 'errors'}: nothing of the patients concerned was imported`}>
+        <Alert
+          color="red"
+          title={`${summary.errors.length} ${summary.errors.length === 1 ? 'error' : 'errors'}: nothing of the patients concerned was imported`}
+        >
           {summary.errors.slice(0, 50).map((e, i) => (
             <Text key={i} size="sm" ff="monospace">
               {e.source} {e.path}: {e.message}

@@ -17,4 +17,5 @@ export function FlagBadge({ flag, severity }: { flag: string | null; severity: S
 }
 
 /** The background of a critical row: the eye goes there first. */
-export const criticalRow = (severity: Severity): CSSProperties | undefined => (severity === 'critical' ? { backgroundColor: 'var(--mantine-color-red-1)' } : undefined);
+export const criticalRow = (severity: Severity): CSSProperties | undefined =>
+  severity === 'critical' ? { backgroundColor: 'var(--mantine-color-red-1)' } : undefined;

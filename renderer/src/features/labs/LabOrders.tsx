@@ -38,12 +38,28 @@ function NewOrder({ patientId, sets, onOrdered }: { patientId: string; sets: Ord
           error={error}
           data-testid="order-sets"
         />
-        <Select label="As" data={[{ value: 'ordered', label: 'Ordered (send to the lab)' }, { value: 'draft', label: 'Draft' }]} value={status} onChange={(v) => setStatus(v === 'draft' ? 'draft' : 'ordered')} allowDeselect={false} w={220} data-testid="order-status-initial" />
-        <Button onClick={() => void order()} disabled={chosen.length === 0} loading={busy} data-testid="place-order">Order</Button>
+        <Select
+          label="As"
+          data={[
+            { value: 'ordered', label: 'Ordered (send to the lab)' },
+            { value: 'draft', label: 'Draft' },
+          ]}
+          value={status}
+          onChange={(v) => setStatus(v === 'draft' ? 'draft' : 'ordered')}
+          allowDeselect={false}
+          w={220}
+          data-testid="order-status-initial"
+        />
+        <Button onClick={() => void order()} disabled={chosen.length === 0} loading={busy} data-testid="place-order">
+          Order
+        </Button>
       </Group>
       {chosen.length > 0 && (
         <Text size="sm" c="dimmed" mt="xs">
-          {sets.filter((s) => chosen.includes(s.id)).map((s) => `${s.name}: ${s.specimen}`).join(' · ')}
+          {sets
+            .filter((s) => chosen.includes(s.id))
+            .map((s) => `${s.name}: ${s.specimen}`)
+            .join(' · ')}
         </Text>
       )}
     </Card>
@@ -54,7 +70,10 @@ function NewOrder({ patientId, sets, onOrdered }: { patientId: string; sets: Ord
 function statusChoices(current: LabOrderStatus): { group: string; items: string[] }[] {
   const next = LAB_ORDER_TRANSITIONS[current];
   const other = LAB_ORDER_STATUSES.filter((s) => s !== current && !next.includes(s));
-  return [{ group: 'Next', items: [...next] }, { group: 'Other', items: other }].filter((g) => g.items.length > 0);
+  return [
+    { group: 'Next', items: [...next] },
+    { group: 'Other', items: other },
+  ].filter((g) => g.items.length > 0);
 }
 
 function OrderRow({ order, canChange, onChanged }: { order: LabOrder; canChange: boolean; onChanged: (o: LabOrder) => void }): ReactElement {
@@ -83,27 +102,48 @@ function OrderRow({ order, canChange, onChanged }: { order: LabOrder; canChange:
         <Table.Td>{when(order.orderedAt)}</Table.Td>
         <Table.Td ff="monospace">{order.placerNumber}</Table.Td>
         <Table.Td>{order.tests.map((t) => `${t.display} (${t.loinc})`).join(', ')}</Table.Td>
-        <Table.Td><Badge color={STATUS_COLOR[order.status]} data-testid="lab-order-status">{order.status}</Badge></Table.Td>
+        <Table.Td>
+          <Badge color={STATUS_COLOR[order.status]} data-testid="lab-order-status">
+            {order.status}
+          </Badge>
+        </Table.Td>
         <Table.Td>
           <Group gap="xs" wrap="nowrap">
             {canChange && (
-              <Select placeholder="Change status" data={statusChoices(order.status)} value={null} onChange={(v) => void change(v)} w={160} size="xs" disabled={LAB_ORDER_TRANSITIONS[order.status].length === 0} data-testid="lab-order-change-status" />
+              <Select
+                placeholder="Change status"
+                data={statusChoices(order.status)}
+                value={null}
+                onChange={(v) => void change(v)}
+                w={160}
+                size="xs"
+                disabled={LAB_ORDER_TRANSITIONS[order.status].length === 0}
+                data-testid="lab-order-change-status"
+              />
             )}
-            <Button size="xs" variant="default" onClick={() => void requisition()} data-testid="lab-order-requisition">Requisition</Button>
-            <Button size="xs" variant="default" onClick={() => void showMessage()} data-testid="lab-order-message">ORM message</Button>
+            <Button size="xs" variant="default" onClick={() => void requisition()} data-testid="lab-order-requisition">
+              Requisition
+            </Button>
+            <Button size="xs" variant="default" onClick={() => void showMessage()} data-testid="lab-order-message">
+              ORM message
+            </Button>
           </Group>
         </Table.Td>
       </Table.Tr>
       {problem && (
         <Table.Tr>
           <Table.Td colSpan={5}>
-            <Alert color="red" withCloseButton onClose={() => setProblem(null)} data-testid="lab-order-problem">{problem}</Alert>
+            <Alert color="red" withCloseButton onClose={() => setProblem(null)} data-testid="lab-order-problem">
+              {problem}
+            </Alert>
           </Table.Td>
         </Table.Tr>
       )}
       <Modal opened={message !== null} onClose={() => setMessage(null)} title={`Outbound ORM^O01 · ${order.placerNumber}`} size="xl">
         {/* Segments on their own lines; a long one wraps rather than hiding its end. */}
-        <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} data-testid="lab-order-orm">{message}</Code>
+        <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} data-testid="lab-order-orm">
+          {message}
+        </Code>
       </Modal>
     </>
   );
@@ -143,7 +183,12 @@ export function LabOrders({ patientId }: { patientId: string }): ReactElement {
           </Table.Thead>
           <Table.Tbody>
             {newestFirst.map((o) => (
-              <OrderRow key={o.id} order={o} canChange={mayCall(role, 'labs.orderStatus')} onChanged={(changed) => setOrders(orders.map((x) => (x.id === changed.id ? changed : x)))} />
+              <OrderRow
+                key={o.id}
+                order={o}
+                canChange={mayCall(role, 'labs.orderStatus')}
+                onChanged={(changed) => setOrders(orders.map((x) => (x.id === changed.id ? changed : x)))}
+              />
             ))}
           </Table.Tbody>
         </Table>

@@ -39,7 +39,10 @@ export function LabTrendChart({ patientId, loinc }: { patientId: string; loinc: 
   const axis = timeAxis(trend.points.map((p) => timeOf(p.at)));
   return (
     <Card withBorder data-testid={`lab-trend-${loinc}`}>
-      <Title order={5}>{trend.display}{unit ? ` (${unit})` : ''}</Title>
+      <Title order={5}>
+        {trend.display}
+        {unit ? ` (${unit})` : ''}
+      </Title>
       <Text size="xs" c="dimmed" mb="xs">
         {trend.points.length} result{trend.points.length === 1 ? '' : 's'} · LOINC {trend.loinc}
         {trend.refLow !== null || trend.refHigh !== null ? ` · reference ${range(trend)}` : ' · no reference range'}

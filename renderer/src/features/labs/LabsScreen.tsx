@@ -14,13 +14,29 @@ export function LabsScreen({ tab }: { tab?: 'inbox' | 'unmatched' | 'review' | u
     <Tabs defaultValue={tab ?? 'inbox'} keepMounted={false}>
       <ScreenTitle title="Results" />
       <Tabs.List mt="sm" mb="md">
-        <Tabs.Tab value="inbox" data-testid="tab-inbox">Inbox</Tabs.Tab>
-        {mayCall(role, 'labs.unmatched') && <Tabs.Tab value="unmatched" data-testid="tab-unmatched">Unmatched</Tabs.Tab>}
-        {mayCall(role, 'labs.reviews') && <Tabs.Tab value="review" data-testid="tab-review">Review</Tabs.Tab>}
+        <Tabs.Tab value="inbox" data-testid="tab-inbox">
+          Inbox
+        </Tabs.Tab>
+        {mayCall(role, 'labs.unmatched') && (
+          <Tabs.Tab value="unmatched" data-testid="tab-unmatched">
+            Unmatched
+          </Tabs.Tab>
+        )}
+        {mayCall(role, 'labs.reviews') && (
+          <Tabs.Tab value="review" data-testid="tab-review">
+            Review
+          </Tabs.Tab>
+        )}
       </Tabs.List>
-      <Tabs.Panel value="inbox"><ResultsInbox /></Tabs.Panel>
-      <Tabs.Panel value="unmatched"><UnmatchedQueue /></Tabs.Panel>
-      <Tabs.Panel value="review"><ReviewQueue /></Tabs.Panel>
+      <Tabs.Panel value="inbox">
+        <ResultsInbox />
+      </Tabs.Panel>
+      <Tabs.Panel value="unmatched">
+        <UnmatchedQueue />
+      </Tabs.Panel>
+      <Tabs.Panel value="review">
+        <ReviewQueue />
+      </Tabs.Panel>
     </Tabs>
   );
 }

@@ -25,13 +25,22 @@ function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (
       </Table.Thead>
       <Table.Tbody>
         {results.map((r) => (
-          <ClickableRow key={r.id} style={criticalRow(r.severity)} onActivate={r.valueNum !== null ? () => onTrend(r.loinc) : undefined} data-testid={`result-row-${r.severity}`}>
+          <ClickableRow
+            key={r.id}
+            style={criticalRow(r.severity)}
+            onActivate={r.valueNum !== null ? () => onTrend(r.loinc) : undefined}
+            data-testid={`result-row-${r.severity}`}
+          >
             <Table.Td>{when(r.effectiveAt)}</Table.Td>
             <ResultCells r={r} />
             <Table.Td>{r.status}</Table.Td>
             <Table.Td>
               {r.acknowledgedAt ? `${r.acknowledgedBy ?? ''} ${when(r.acknowledgedAt)}` : <Badge variant="light">new</Badge>}
-              {r.acknowledgedNote && <Text size="xs" c="dimmed" data-testid="result-ack-note">{r.acknowledgedNote}</Text>}
+              {r.acknowledgedNote && (
+                <Text size="xs" c="dimmed" data-testid="result-ack-note">
+                  {r.acknowledgedNote}
+                </Text>
+              )}
             </Table.Td>
           </ClickableRow>
         ))}
@@ -64,16 +73,26 @@ function Cumulative({ patientId }: { patientId: string }): ReactElement {
             <Table.Tr>
               <Table.Th>Test</Table.Th>
               <Table.Th>Reference</Table.Th>
-              {view.columns.map((c) => <Table.Th key={c}>{when(c)}</Table.Th>)}
+              {view.columns.map((c) => (
+                <Table.Th key={c}>{when(c)}</Table.Th>
+              ))}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {view.rows.map((row) => (
               <Table.Tr key={row.loinc}>
-                <Table.Td>{row.display}{unitLabel(row.unit) ? ` (${unitLabel(row.unit)})` : ''}</Table.Td>
+                <Table.Td>
+                  {row.display}
+                  {unitLabel(row.unit) ? ` (${unitLabel(row.unit)})` : ''}
+                </Table.Td>
                 <Table.Td>{range(row)}</Table.Td>
                 {row.cells.map((cell, i) => (
-                  <Table.Td key={view.columns[i]} style={cell ? criticalRow(cell.severity) : undefined} fw={cell && cell.severity !== 'normal' ? 700 : undefined} c={cell?.severity === 'critical' ? 'red.8' : undefined}>
+                  <Table.Td
+                    key={view.columns[i]}
+                    style={cell ? criticalRow(cell.severity) : undefined}
+                    fw={cell && cell.severity !== 'normal' ? 700 : undefined}
+                    c={cell?.severity === 'critical' ? 'red.8' : undefined}
+                  >
                     {cell ? `${cell.value}${cell.flag && cell.flag !== 'N' ? ` ${cell.flag}` : ''}` : ''}
                     {cell && footnoteOf.has(cell.id) && (
                       <Text component="sup" size="xs" c="orange.9" fw={700} data-testid="cumulative-note-mark">
@@ -89,7 +108,10 @@ function Cumulative({ patientId }: { patientId: string }): ReactElement {
       </ScrollArea>
       {footnotes.map((f) => (
         <Text key={f.n} size="sm" data-testid="cumulative-note">
-          <Text span fw={700} c="orange.9">[{f.n}]</Text> {f.test} {f.value}, {when(f.at)}: {f.notes.join(' · ')}
+          <Text span fw={700} c="orange.9">
+            [{f.n}]
+          </Text>{' '}
+          {f.test} {f.value}, {when(f.at)}: {f.notes.join(' · ')}
         </Text>
       ))}
     </Stack>
@@ -106,7 +128,10 @@ export function PatientResults({ patientId }: { patientId: string }): ReactEleme
   if (error) return <Alert color="red">{error}</Alert>;
   if (!results) return <Loader />;
   if (results.length === 0) return <Text c="dimmed">No lab results on this chart.</Text>;
-  const numeric = [...new Map(results.filter((r) => r.valueNum !== null).map((r) => [r.loinc, r.display])).entries()].map(([value, label]) => ({ value, label: `${label} (${value})` }));
+  const numeric = [...new Map(results.filter((r) => r.valueNum !== null).map((r) => [r.loinc, r.display])).entries()].map(([value, label]) => ({
+    value,
+    label: `${label} (${value})`,
+  }));
   const trendOf = (code: string): void => {
     setLoinc(code);
     setMode('trend');
@@ -118,7 +143,11 @@ export function PatientResults({ patientId }: { patientId: string }): ReactEleme
         w={360}
         value={mode}
         onChange={(v) => setMode(v)}
-        data={[{ value: 'list', label: 'Results' }, { value: 'cumulative', label: 'Cumulative' }, { value: 'trend', label: 'Trend' }]}
+        data={[
+          { value: 'list', label: 'Results' },
+          { value: 'cumulative', label: 'Cumulative' },
+          { value: 'trend', label: 'Trend' },
+        ]}
         data-testid="results-mode"
       />
       {mode === 'list' && <ResultList results={results} onTrend={trendOf} />}

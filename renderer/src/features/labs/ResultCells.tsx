@@ -53,7 +53,9 @@ export function ResultCells({ r }: { r: LabResultView }): ReactElement {
         <Previous r={r} />
         <LabNotes notes={r.notes} label="Lab note" testId="result-note" />
       </Table.Td>
-      <Table.Td><FlagBadge flag={r.flag} severity={r.severity} /></Table.Td>
+      <Table.Td>
+        <FlagBadge flag={r.flag} severity={r.severity} />
+      </Table.Td>
       <Table.Td>{range(r)}</Table.Td>
     </>
   );

@@ -64,15 +64,24 @@ export function ResultsInbox(): ReactElement {
     <Stack data-testid="results-inbox">
       <Group gap="xs">
         <Title order={2}>Results inbox</Title>
-        <Badge variant="light" color={page.total > 0 ? 'blue' : 'gray'} data-testid="inbox-total">{page.total.toLocaleString()} to review</Badge>
-        {critical > 0 && <Badge color="red" data-testid="inbox-critical-count">{critical} critical</Badge>}
+        <Badge variant="light" color={page.total > 0 ? 'blue' : 'gray'} data-testid="inbox-total">
+          {page.total.toLocaleString()} to review
+        </Badge>
+        {critical > 0 && (
+          <Badge color="red" data-testid="inbox-critical-count">
+            {critical} critical
+          </Badge>
+        )}
       </Group>
       <SegmentedControl
         w={420}
         value={scope}
         onChange={changeScope}
         aria-label="Whose results"
-        data={[{ value: 'mine', label: 'Mine and shared queue' }, { value: 'all', label: 'All providers' }]}
+        data={[
+          { value: 'mine', label: 'Mine and shared queue' },
+          { value: 'all', label: 'All providers' },
+        ]}
         data-testid="inbox-scope"
       />
       {(error ?? loadError) && <Alert color="red">{error ?? loadError}</Alert>}
@@ -122,19 +131,34 @@ export function ResultsInbox(): ReactElement {
                 <Table.Tr key={i.id} style={criticalRow(i.severity)} data-testid={`inbox-row-${i.severity}`} data-result-id={i.id}>
                   {canAck && (
                     <Table.Td>
-                      <Checkbox checked={selected.has(i.id)} onChange={() => toggle(i.id)} aria-label={`select ${i.display} for ${i.patientName}`} data-testid="inbox-select" />
+                      <Checkbox
+                        checked={selected.has(i.id)}
+                        onChange={() => toggle(i.id)}
+                        aria-label={`select ${i.display} for ${i.patientName}`}
+                        data-testid="inbox-select"
+                      />
                     </Table.Td>
                   )}
                   <Table.Td>
                     <Anchor component="button" onClick={() => go({ name: 'chart', patientId: i.patientId, tab: 'results' })} data-testid="inbox-patient">
                       {i.patientName}
                     </Anchor>
-                    {i.mrn && <Text size="xs" c="dimmed">MRN {i.mrn}</Text>}
+                    {i.mrn && (
+                      <Text size="xs" c="dimmed">
+                        MRN {i.mrn}
+                      </Text>
+                    )}
                   </Table.Td>
                   <ResultCells r={i} />
                   <Table.Td>{when(i.effectiveAt)}</Table.Td>
                   <Table.Td>{i.status}</Table.Td>
-                  <Table.Td data-testid="inbox-ordered-by">{i.orderedBy ?? <Text span size="sm" c="dimmed">Shared queue</Text>}</Table.Td>
+                  <Table.Td data-testid="inbox-ordered-by">
+                    {i.orderedBy ?? (
+                      <Text span size="sm" c="dimmed">
+                        Shared queue
+                      </Text>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -168,7 +192,16 @@ export function ResultsNavButton(): ReactElement | null {
       onClick={() => go({ name: 'labs-inbox' })}
       data-testid="nav-results"
       // The name is what is seen ("Results 1,234") and then what it means: a label that differs from the visible text fails WCAG 2.5.3.
-      rightSection={total > 0 ? <><Badge size="sm" data-testid="results-badge">{total.toLocaleString()}</Badge><VisuallyHidden>{total === 1 ? 'result' : 'results'} to review</VisuallyHidden></> : undefined}
+      rightSection={
+        total > 0 ? (
+          <>
+            <Badge size="sm" data-testid="results-badge">
+              {total.toLocaleString()}
+            </Badge>
+            <VisuallyHidden>{total === 1 ? 'result' : 'results'} to review</VisuallyHidden>
+          </>
+        ) : undefined
+      }
     >
       Results
     </NavButton>

@@ -9,7 +9,12 @@ import { issuesToErrors } from '../../lib/zod-form';
 import { useLabs } from './labs.store';
 import { when } from './values';
 
-const KIND_LABEL: Record<Hl7Review['kind'], string> = { field_difference: 'Field difference', merge: 'Merge (A40)', unmatched: 'Unmatched', ambiguous: 'Ambiguous' };
+const KIND_LABEL: Record<Hl7Review['kind'], string> = {
+  field_difference: 'Field difference',
+  merge: 'Merge (A40)',
+  unmatched: 'Unmatched',
+  ambiguous: 'Ambiguous',
+};
 
 function chartLabel(c: ReviewChart | null): string {
   if (c === null) return 'not found';
@@ -17,7 +22,12 @@ function chartLabel(c: ReviewChart | null): string {
 }
 
 /** Sends one decision; field errors (the reason) go under their field, anything else above. */
-function useDecision(onDone: () => void): { busy: boolean; errors: Record<string, string>; problem: string | null; send: (call: Promise<Result<unknown>>) => Promise<void> } {
+function useDecision(onDone: () => void): {
+  busy: boolean;
+  errors: Record<string, string>;
+  problem: string | null;
+  send: (call: Promise<Result<unknown>>) => Promise<void>;
+} {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -37,8 +47,12 @@ function Header({ r }: { r: Hl7Review }): ReactElement {
   return (
     <>
       <Group justify="space-between">
-        <Text fw={700}>{r.kind === 'field_difference' ? `${chartLabel(r.chart)}: ${r.fieldLabel ?? ''}` : r.kind === 'merge' ? 'Merge two charts' : r.pid}</Text>
-        <Badge color={r.kind === 'merge' ? 'grape' : r.kind === 'field_difference' ? 'blue' : r.kind === 'ambiguous' ? 'orange' : 'gray'}>{KIND_LABEL[r.kind]}</Badge>
+        <Text fw={700}>
+          {r.kind === 'field_difference' ? `${chartLabel(r.chart)}: ${r.fieldLabel ?? ''}` : r.kind === 'merge' ? 'Merge two charts' : r.pid}
+        </Text>
+        <Badge color={r.kind === 'merge' ? 'grape' : r.kind === 'field_difference' ? 'blue' : r.kind === 'ambiguous' ? 'orange' : 'gray'}>
+          {KIND_LABEL[r.kind]}
+        </Badge>
       </Group>
       <Text size="sm" c="dimmed">
         {r.reason} · {r.message.type} {r.message.controlId} from {r.message.sendingFacility || 'unknown facility'} · received {when(r.message.receivedAt)}
@@ -50,7 +64,8 @@ function Header({ r }: { r: Hl7Review }): ReactElement {
 function FieldDifference({ r, onDone }: { r: Hl7Review; onDone: () => void }): ReactElement {
   const [note, setNote] = useState('');
   const d = useDecision(onDone);
-  const keep = (keep: 'local' | 'incoming'): void => void d.send(api['labs.resolveFieldDifference']({ reviewId: r.id, patientId: r.chart!.id, keep, ...(note.trim() && { note }) }));
+  const keep = (keep: 'local' | 'incoming'): void =>
+    void d.send(api['labs.resolveFieldDifference']({ reviewId: r.id, patientId: r.chart!.id, keep, ...(note.trim() && { note }) }));
   const hidden = r.local === null;
   return (
     <>
@@ -59,21 +74,40 @@ function FieldDifference({ r, onDone }: { r: Hl7Review; onDone: () => void }): R
       ) : (
         <SimpleGrid cols={2} mt="xs">
           <Card withBorder padding="xs" data-testid="review-local">
-            <Text size="xs" c="dimmed">On the chart now</Text>
+            <Text size="xs" c="dimmed">
+              On the chart now
+            </Text>
             <Text fw={600}>{r.local || '(empty)'}</Text>
           </Card>
           <Card withBorder padding="xs" data-testid="review-incoming">
-            <Text size="xs" c="dimmed">In the message</Text>
+            <Text size="xs" c="dimmed">
+              In the message
+            </Text>
             <Text fw={600}>{r.incoming || '(empty)'}</Text>
           </Card>
         </SimpleGrid>
       )}
       <Group align="end" mt="sm">
-        <TextInput label="Note (optional)" value={note} onChange={(e) => setNote(e.currentTarget.value)} w={360} error={d.errors['note']} data-testid="review-note" />
-        <Button variant="default" loading={d.busy} disabled={hidden} onClick={() => keep('local')} data-testid="keep-local">Keep the chart’s value</Button>
-        <Button loading={d.busy} disabled={hidden} onClick={() => keep('incoming')} data-testid="keep-incoming">Use the message’s value</Button>
+        <TextInput
+          label="Note (optional)"
+          value={note}
+          onChange={(e) => setNote(e.currentTarget.value)}
+          w={360}
+          error={d.errors['note']}
+          data-testid="review-note"
+        />
+        <Button variant="default" loading={d.busy} disabled={hidden} onClick={() => keep('local')} data-testid="keep-local">
+          Keep the chart’s value
+        </Button>
+        <Button loading={d.busy} disabled={hidden} onClick={() => keep('incoming')} data-testid="keep-incoming">
+          Use the message’s value
+        </Button>
       </Group>
-      {d.problem && <Alert color="red" mt="xs">{d.problem}</Alert>}
+      {d.problem && (
+        <Alert color="red" mt="xs">
+          {d.problem}
+        </Alert>
+      )}
     </>
   );
 }
@@ -83,30 +117,61 @@ function Merge({ r, onDone, mayMerge }: { r: Hl7Review; onDone: () => void; mayM
   const d = useDecision(onDone);
   const ready = r.chart !== null && r.duplicate !== null && r.chart.id !== r.duplicate.id;
   const decide = (action: 'merge' | 'reject'): void =>
-    void d.send(api['labs.resolveMerge']({ reviewId: r.id, action, reason, ...(action === 'merge' && ready && { survivorId: r.chart!.id, duplicateId: r.duplicate!.id }) }));
+    void d.send(
+      api['labs.resolveMerge']({
+        reviewId: r.id,
+        action,
+        reason,
+        ...(action === 'merge' && ready && { survivorId: r.chart!.id, duplicateId: r.duplicate!.id }),
+      }),
+    );
   return (
     <>
       <SimpleGrid cols={2} mt="xs">
         <Card withBorder padding="xs" data-testid="merge-duplicate">
-          <Text size="xs" c="dimmed">Merge this chart (MRG-1)</Text>
+          <Text size="xs" c="dimmed">
+            Merge this chart (MRG-1)
+          </Text>
           <Text fw={600}>{chartLabel(r.duplicate)}</Text>
         </Card>
         <Card withBorder padding="xs" data-testid="merge-survivor">
-          <Text size="xs" c="dimmed">into this chart (PID), which remains</Text>
+          <Text size="xs" c="dimmed">
+            into this chart (PID), which remains
+          </Text>
           <Text fw={600}>{chartLabel(r.chart)}</Text>
         </Card>
       </SimpleGrid>
-      <Text size="xs" c="dimmed" mt={4}>{r.pid}. A merge can be undone from the chart (Unmerge).</Text>
+      <Text size="xs" c="dimmed" mt={4}>
+        {r.pid}. A merge can be undone from the chart (Unmerge).
+      </Text>
       {mayMerge ? (
         <Group align="end" mt="sm">
-          <TextInput label="Reason" placeholder="why (at least 10 characters)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={360} error={d.errors['reason'] ?? d.errors['survivorId']} data-testid="merge-reason" />
-          <Button color="grape" loading={d.busy} disabled={!ready} onClick={() => decide('merge')} data-testid="approve-merge">Merge</Button>
-          <Button variant="default" loading={d.busy} onClick={() => decide('reject')} data-testid="reject-merge">Reject</Button>
+          <TextInput
+            label="Reason"
+            placeholder="why (at least 10 characters)"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            w={360}
+            error={d.errors['reason'] ?? d.errors['survivorId']}
+            data-testid="merge-reason"
+          />
+          <Button color="grape" loading={d.busy} disabled={!ready} onClick={() => decide('merge')} data-testid="approve-merge">
+            Merge
+          </Button>
+          <Button variant="default" loading={d.busy} onClick={() => decide('reject')} data-testid="reject-merge">
+            Reject
+          </Button>
         </Group>
       ) : (
-        <Text size="sm" mt="xs">A physician or an administrator decides merges.</Text>
+        <Text size="sm" mt="xs">
+          A physician or an administrator decides merges.
+        </Text>
       )}
-      {d.problem && <Alert color="red" mt="xs">{d.problem}</Alert>}
+      {d.problem && (
+        <Alert color="red" mt="xs">
+          {d.problem}
+        </Alert>
+      )}
     </>
   );
 }
@@ -116,12 +181,34 @@ function Held({ r, onDone }: { r: Hl7Review; onDone: () => void }): ReactElement
   const d = useDecision(onDone);
   return (
     <>
-      <Text size="sm" mt="xs">To attach its results to a chart, use the Unmatched tab. Dismissing keeps the message stored and records your reason.</Text>
+      <Text size="sm" mt="xs">
+        To attach its results to a chart, use the Unmatched tab. Dismissing keeps the message stored and records your reason.
+      </Text>
       <Group align="end" mt="sm">
-        <TextInput label="Reason" placeholder="why (at least 10 characters)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={360} error={d.errors['reason']} data-testid="dismiss-reason" />
-        <Button color="red" variant="light" loading={d.busy} onClick={() => void d.send(api['labs.dismissUnmatched']({ reviewId: r.id, reason }))} data-testid="dismiss-unmatched">Dismiss</Button>
+        <TextInput
+          label="Reason"
+          placeholder="why (at least 10 characters)"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          w={360}
+          error={d.errors['reason']}
+          data-testid="dismiss-reason"
+        />
+        <Button
+          color="red"
+          variant="light"
+          loading={d.busy}
+          onClick={() => void d.send(api['labs.dismissUnmatched']({ reviewId: r.id, reason }))}
+          data-testid="dismiss-unmatched"
+        >
+          Dismiss
+        </Button>
       </Group>
-      {d.problem && <Alert color="red" mt="xs">{d.problem}</Alert>}
+      {d.problem && (
+        <Alert color="red" mt="xs">
+          {d.problem}
+        </Alert>
+      )}
     </>
   );
 }
@@ -142,7 +229,9 @@ function ClosedReview({ r }: { r: Hl7Review }): ReactElement {
     <Card withBorder data-testid="review-closed">
       <Header r={r} />
       <Text size="sm" mt="xs">
-        <Badge color={r.status === 'resolved' ? 'green' : 'gray'} mr="xs">{r.status}</Badge>
+        <Badge color={r.status === 'resolved' ? 'green' : 'gray'} mr="xs">
+          {r.status}
+        </Badge>
         {r.decision} · {r.resolvedBy ?? ''} {r.resolvedAt ? when(r.resolvedAt) : ''}
       </Text>
     </Card>
@@ -159,7 +248,10 @@ export function ReviewQueue(): ReactElement {
   const [status, setStatus] = useState<'open' | 'closed'>('open');
   const [items, setItems] = useState<Hl7Review[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void api['labs.reviews']({ status }).then((r) => (r.ok ? (setItems(r.value), setError(null)) : setError(r.error.message))), [status]);
+  const load = useCallback(
+    () => void api['labs.reviews']({ status }).then((r) => (r.ok ? (setItems(r.value), setError(null)) : setError(r.error.message))),
+    [status],
+  );
   useEffect(load, [load]);
   const done = (): void => {
     load();
@@ -170,9 +262,21 @@ export function ReviewQueue(): ReactElement {
       <Group justify="space-between">
         <Group gap="xs">
           <Title order={3}>HL7 review</Title>
-          {status === 'open' && items && <Badge variant="light" color={items.length > 0 ? 'orange' : 'gray'} data-testid="review-count">{items.length}</Badge>}
+          {status === 'open' && items && (
+            <Badge variant="light" color={items.length > 0 ? 'orange' : 'gray'} data-testid="review-count">
+              {items.length}
+            </Badge>
+          )}
         </Group>
-        <SegmentedControl value={status} onChange={(v) => setStatus(v === 'closed' ? 'closed' : 'open')} data={[{ value: 'open', label: 'Open' }, { value: 'closed', label: 'Decided' }]} data-testid="review-status" />
+        <SegmentedControl
+          value={status}
+          onChange={(v) => setStatus(v === 'closed' ? 'closed' : 'open')}
+          data={[
+            { value: 'open', label: 'Open' },
+            { value: 'closed', label: 'Decided' },
+          ]}
+          data-testid="review-status"
+        />
       </Group>
       {error && <Alert color="red">{error}</Alert>}
       {!items ? (
@@ -180,7 +284,9 @@ export function ReviewQueue(): ReactElement {
       ) : items.length === 0 ? (
         <Text c="dimmed">{status === 'open' ? 'Nothing waits for review.' : 'No decisions yet.'}</Text>
       ) : (
-        items.map((r) => (status === 'open' ? <OpenReview key={r.id} r={r} onDone={done} mayMerge={mayCall(role, 'labs.resolveMerge')} /> : <ClosedReview key={r.id} r={r} />))
+        items.map((r) =>
+          status === 'open' ? <OpenReview key={r.id} r={r} onDone={done} mayMerge={mayCall(role, 'labs.resolveMerge')} /> : <ClosedReview key={r.id} r={r} />,
+        )
       )}
     </Stack>
   );

@@ -29,12 +29,19 @@ function QueuedMessage({ item, onDone }: { item: UnmatchedItem; onDone: (error: 
   return (
     <Card withBorder data-testid="unmatched-item">
       <Group justify="space-between">
-        <Text fw={700}>{item.familyName || '(no family name)'}, {item.givenName || '(no given name)'} · born {item.birthDate || 'unknown'} · {item.sex || 'sex not given'}</Text>
+        <Text fw={700}>
+          {item.familyName || '(no family name)'}, {item.givenName || '(no given name)'} · born {item.birthDate || 'unknown'} · {item.sex || 'sex not given'}
+        </Text>
         <Badge color={item.kind === 'ambiguous' ? 'orange' : 'gray'}>{item.kind}</Badge>
       </Group>
       <Text size="sm">Identifiers: {item.identifiers.join('; ') || 'none'}</Text>
-      <Text size="sm">{item.results} result{item.results === 1 ? '' : 's'} · {item.messageType} {item.controlId} from {item.sendingFacility || 'unknown facility'} · received {when(item.receivedAt)}</Text>
-      <Text size="sm" c="dimmed">{item.reason}</Text>
+      <Text size="sm">
+        {item.results} result{item.results === 1 ? '' : 's'} · {item.messageType} {item.controlId} from {item.sendingFacility || 'unknown facility'} · received{' '}
+        {when(item.receivedAt)}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {item.reason}
+      </Text>
       <Group align="end" mt="sm">
         <Select
           label="Find the patient"
@@ -49,7 +56,9 @@ function QueuedMessage({ item, onDone }: { item: UnmatchedItem; onDone: (error: 
           w={460}
           data-testid="unmatched-patient-search"
         />
-        <Button disabled={!chosen} onClick={() => void attach()} data-testid="attach-to-patient">Attach to this patient</Button>
+        <Button disabled={!chosen} onClick={() => void attach()} data-testid="attach-to-patient">
+          Attach to this patient
+        </Button>
       </Group>
     </Card>
   );
@@ -72,10 +81,16 @@ export function UnmatchedQueue(): ReactElement {
     <Stack data-testid="unmatched-queue">
       <Group gap="xs">
         <Title order={3}>Unmatched results</Title>
-        <Badge variant="light" color={items.length > 0 ? 'orange' : 'gray'}>{items.length}</Badge>
+        <Badge variant="light" color={items.length > 0 ? 'orange' : 'gray'}>
+          {items.length}
+        </Badge>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
-      {items.length === 0 ? <Text c="dimmed">Every received result is on a chart.</Text> : items.map((i) => <QueuedMessage key={i.reviewId} item={i} onDone={done} />)}
+      {items.length === 0 ? (
+        <Text c="dimmed">Every received result is on a chart.</Text>
+      ) : (
+        items.map((i) => <QueuedMessage key={i.reviewId} item={i} onDone={done} />)
+      )}
     </Stack>
   );
 }

@@ -22,24 +22,26 @@ export function defaultScope(role: Role | null): InboxScope {
 }
 
 /** The results inbox; the header's badge shows how many results wait for review. */
-export const useLabs = clearedOnSignOut(create<LabsStore>()((set, get) => ({
-  inbox: null,
-  scope: null,
-  error: null,
-  async refresh(scope) {
-    const s = scope ?? get().scope ?? 'mine';
-    set({ scope: s });
-    const r = await api['labs.inbox']({ scope: s });
-    // An answer for a scope no longer chosen (the person switched meanwhile) is dropped.
-    if (get().scope !== s) return;
-    set(r.ok ? { inbox: r.value, error: null } : { error: r.error.message });
-  },
-  async acknowledge(ids, note) {
-    const r = await api['labs.acknowledge']({ observationIds: ids, ...(note && { note }) });
-    await get().refresh();
-    return r.ok ? null : r.error.message;
-  },
-  reset() {
-    set({ inbox: null, scope: null, error: null });
-  },
-})));
+export const useLabs = clearedOnSignOut(
+  create<LabsStore>()((set, get) => ({
+    inbox: null,
+    scope: null,
+    error: null,
+    async refresh(scope) {
+      const s = scope ?? get().scope ?? 'mine';
+      set({ scope: s });
+      const r = await api['labs.inbox']({ scope: s });
+      // An answer for a scope no longer chosen (the person switched meanwhile) is dropped.
+      if (get().scope !== s) return;
+      set(r.ok ? { inbox: r.value, error: null } : { error: r.error.message });
+    },
+    async acknowledge(ids, note) {
+      const r = await api['labs.acknowledge']({ observationIds: ids, ...(note && { note }) });
+      await get().refresh();
+      return r.ok ? null : r.error.message;
+    },
+    reset() {
+      set({ inbox: null, scope: null, error: null });
+    },
+  })),
+);

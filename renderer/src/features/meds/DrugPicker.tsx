@@ -19,7 +19,15 @@ const searchDrugs = async (query: string): Promise<DrugHit[] | null> => {
  * Options always answer the text now typed, never an earlier query; the chosen drug stays chosen
  * while the box shows its label, and any edit of that text unchooses it.
  */
-export function DrugPicker({ label, placeholder, value, onChange, onQueryChange, testId, w }: {
+export function DrugPicker({
+  label,
+  placeholder,
+  value,
+  onChange,
+  onQueryChange,
+  testId,
+  w,
+}: {
   label: string;
   placeholder: string;
   value: DrugHit | null;

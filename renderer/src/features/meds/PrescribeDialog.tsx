@@ -20,10 +20,30 @@ function freshSig(drug: DrugHit | null): Partial<Sig> {
   return { prn: false, refills: 0, ...(unit && { doseUnit: unit, quantityUnit: unit }), ...(r?.success && { route: r.data }) };
 }
 
-const FIELD_NAMES: Record<string, string> = { doseAmount: 'dose', doseUnit: 'unit', route: 'route', frequency: 'frequency', quantity: 'quantity', quantityUnit: 'quantity unit', refills: 'refills' };
+const FIELD_NAMES: Record<string, string> = {
+  doseAmount: 'dose',
+  doseUnit: 'unit',
+  route: 'route',
+  frequency: 'frequency',
+  quantity: 'quantity',
+  quantityUnit: 'quantity unit',
+  refills: 'refills',
+};
 
 /** Prescribe: pick a drug, build the sig, see every alert before signing, override with reasons, sign with the password. */
-export function PrescribeDialog({ patientId, encounterId, opened, onClose, onDone }: { patientId: string; encounterId?: string; opened: boolean; onClose: () => void; onDone: (prescriptionId: string) => void }): ReactElement {
+export function PrescribeDialog({
+  patientId,
+  encounterId,
+  opened,
+  onClose,
+  onDone,
+}: {
+  patientId: string;
+  encounterId?: string;
+  opened: boolean;
+  onClose: () => void;
+  onDone: (prescriptionId: string) => void;
+}): ReactElement {
   // Important: the form lives only while the dialog is open, so every prescription starts empty.
   return (
     <Modal opened={opened} onClose={onClose} title="Prescribe" size="xl">
@@ -32,7 +52,15 @@ export function PrescribeDialog({ patientId, encounterId, opened, onClose, onDon
   );
 }
 
-function PrescribeForm({ patientId, encounterId, onDone }: { patientId: string; encounterId: string | undefined; onDone: (prescriptionId: string) => void }): ReactElement {
+function PrescribeForm({
+  patientId,
+  encounterId,
+  onDone,
+}: {
+  patientId: string;
+  encounterId: string | undefined;
+  onDone: (prescriptionId: string) => void;
+}): ReactElement {
   const [drug, setDrug] = useState<DrugHit | null>(null);
   const [s, setS] = useState<Partial<Sig>>(() => freshSig(null));
   // The check answers one exact drug and dose: `key` says which, so an answer for anything else is never shown.
@@ -88,35 +116,95 @@ function PrescribeForm({ patientId, encounterId, onDone }: { patientId: string; 
   };
   const set = (patch: Partial<Sig>): void => setS({ ...s, ...patch });
   const num = (v: string | number): number | undefined => (typeof v === 'number' ? v : undefined);
-  const missing = parsed.success ? [] : [...new Set(parsed.error.issues.filter((i) => i.code === 'invalid_type' || i.code === 'invalid_value').map((i) => String(i.path[0])))];
+  const missing = parsed.success
+    ? []
+    : [...new Set(parsed.error.issues.filter((i) => i.code === 'invalid_type' || i.code === 'invalid_value').map((i) => String(i.path[0])))];
   const problems = parsed.success ? [] : parsed.error.issues.filter((i) => i.code !== 'invalid_type' && i.code !== 'invalid_value');
   return (
     <Stack>
       <DrugPicker label="Drug" placeholder="Type a name, brand or class" value={drug} onChange={chooseDrug} testId="rx-drug" />
       <Group align="flex-end" grow>
         <ClinicalNumberInput label="Dose" value={s.doseAmount ?? ''} min={0} onChange={(v) => set({ doseAmount: num(v) })} data-testid="rx-dose" />
-        <Select label="Unit" data={doseUnit.options} value={s.doseUnit ?? null} onChange={(v) => v && set({ doseUnit: v })} allowDeselect={false} data-testid="rx-unit" />
-        <Select label="Route" data={route.options} value={s.route ?? null} onChange={(v) => v && set({ route: v })} allowDeselect={false} data-testid="rx-route" />
-        <Select label="Frequency" data={Object.entries(FREQUENCIES).map(([code, f]) => ({ value: code, label: `${f.abbreviation} — ${f.label}` }))} value={s.frequency ?? null} onChange={(v) => v && set({ frequency: v as Sig['frequency'] })} allowDeselect={false} data-testid="rx-frequency" />
+        <Select
+          label="Unit"
+          data={doseUnit.options}
+          value={s.doseUnit ?? null}
+          onChange={(v) => v && set({ doseUnit: v })}
+          allowDeselect={false}
+          data-testid="rx-unit"
+        />
+        <Select
+          label="Route"
+          data={route.options}
+          value={s.route ?? null}
+          onChange={(v) => v && set({ route: v })}
+          allowDeselect={false}
+          data-testid="rx-route"
+        />
+        <Select
+          label="Frequency"
+          data={Object.entries(FREQUENCIES).map(([code, f]) => ({ value: code, label: `${f.abbreviation} — ${f.label}` }))}
+          value={s.frequency ?? null}
+          onChange={(v) => v && set({ frequency: v as Sig['frequency'] })}
+          allowDeselect={false}
+          data-testid="rx-frequency"
+        />
       </Group>
       <Group align="flex-end" grow>
         <ClinicalNumberInput label="Days" value={s.durationDays ?? ''} min={1} onChange={(v) => set({ durationDays: num(v) })} data-testid="rx-days" />
         <ClinicalNumberInput label="Quantity" value={s.quantity ?? ''} min={1} onChange={(v) => set({ quantity: num(v) })} data-testid="rx-quantity" />
-        <Select label="Quantity unit" data={doseUnit.options} value={s.quantityUnit ?? null} onChange={(v) => v && set({ quantityUnit: v })} allowDeselect={false} data-testid="rx-quantity-unit" />
+        <Select
+          label="Quantity unit"
+          data={doseUnit.options}
+          value={s.quantityUnit ?? null}
+          onChange={(v) => v && set({ quantityUnit: v })}
+          allowDeselect={false}
+          data-testid="rx-quantity-unit"
+        />
         <ClinicalNumberInput label="Refills" value={s.refills ?? ''} min={0} max={11} onChange={(v) => set({ refills: num(v) })} data-testid="rx-refills" />
       </Group>
       <Group align="flex-end">
         <Checkbox label="As needed (PRN)" checked={s.prn ?? false} onChange={(e) => set({ prn: e.currentTarget.checked })} />
-        <TextInput label="Indication" value={s.indication ?? ''} onChange={(e) => set({ indication: e.currentTarget.value || undefined })} style={{ flex: 1 }} data-testid="rx-indication" />
+        <TextInput
+          label="Indication"
+          value={s.indication ?? ''}
+          onChange={(e) => set({ indication: e.currentTarget.value || undefined })}
+          style={{ flex: 1 }}
+          data-testid="rx-indication"
+        />
       </Group>
-      {drug && parsed.success && <Text size="sm" data-testid="rx-sig">{sigText(parsed.data, drug.name)}</Text>}
-      {drug && missing.length > 0 && <Text size="xs" c="dimmed">To complete: {missing.map((f) => FIELD_NAMES[f] ?? f).join(', ')}</Text>}
-      {problems.length > 0 && <Text size="xs" c="red">{problems.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}</Text>}
-      {drug && !current && <Text size="sm" c="dimmed" data-testid="rx-checking">Checking {drug.name}…</Text>}
-      {current && notice && <Alert color="yellow" data-testid="rx-rechecked">{notice}</Alert>}
+      {drug && parsed.success && (
+        <Text size="sm" data-testid="rx-sig">
+          {sigText(parsed.data, drug.name)}
+        </Text>
+      )}
+      {drug && missing.length > 0 && (
+        <Text size="xs" c="dimmed">
+          To complete: {missing.map((f) => FIELD_NAMES[f] ?? f).join(', ')}
+        </Text>
+      )}
+      {problems.length > 0 && (
+        <Text size="xs" c="red">
+          {problems.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}
+        </Text>
+      )}
+      {drug && !current && (
+        <Text size="sm" c="dimmed" data-testid="rx-checking">
+          Checking {drug.name}…
+        </Text>
+      )}
+      {current && notice && (
+        <Alert color="yellow" data-testid="rx-rechecked">
+          {notice}
+        </Alert>
+      )}
       {current && <AlertList alerts={alerts} reasons={reasons} onReason={(id, r) => setReasons({ ...reasons, [id]: r })} uncoded={current.uncodedNotChecked} />}
       <PasswordInput label="Your password to sign" value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="rx-password" />
-      {error && <Alert color="red" data-testid="rx-error">{error}</Alert>}
+      {error && (
+        <Alert color="red" data-testid="rx-error">
+          {error}
+        </Alert>
+      )}
       <Button onClick={() => void sign()} disabled={!drug || !parsed.success || !password || blocking.length > 0 || !current} data-testid="rx-sign">
         {blocking.length > 0 ? `Give a reason for ${blocking.length} alert${blocking.length === 1 ? '' : 's'} to sign` : 'Sign prescription'}
       </Button>

@@ -30,7 +30,15 @@ export function NoteEditor({ note, template, onSigned }: { note: Note; template:
     if (inFlight.current) await inFlight.current;
     const body = latest.current;
     setState('saving');
-    const run = api['notes.saveDraft']({ id: note.id, expectedVersion: version.current, patientId: note.patientId, encounterId: note.encounterId ?? undefined, templateId: template.id, title: note.title, content: body }).then((r) => {
+    const run = api['notes.saveDraft']({
+      id: note.id,
+      expectedVersion: version.current,
+      patientId: note.patientId,
+      encounterId: note.encounterId ?? undefined,
+      templateId: template.id,
+      title: note.title,
+      content: body,
+    }).then((r) => {
       if (r.ok) {
         version.current = r.value.version;
         setState(latest.current === body ? 'saved' : 'unsaved');
@@ -89,7 +97,11 @@ export function NoteEditor({ note, template, onSigned }: { note: Note; template:
           <Button onClick={() => setSigning(true)}>Sign note</Button>
         </Group>
       </Group>
-      {error && <Alert color="red" data-testid="note-error">{error}</Alert>}
+      {error && (
+        <Alert color="red" data-testid="note-error">
+          {error}
+        </Alert>
+      )}
       {template.sections.map((s) => (
         <Stack key={s.id} gap="xs">
           <Title order={4}>{s.title}</Title>
@@ -98,15 +110,28 @@ export function NoteEditor({ note, template, onSigned }: { note: Note; template:
           ))}
         </Stack>
       ))}
-      <Text size="xs" c="dimmed">{templateFields(template).length} fields · template {template.title} v{template.version}</Text>
+      <Text size="xs" c="dimmed">
+        {templateFields(template).length} fields · template {template.title} v{template.version}
+      </Text>
       <Modal opened={signing} onClose={() => setSigning(false)} title="Sign this note">
-        <Stack component="form" onSubmit={(e) => {
-          e.preventDefault();
-          void sign();
-        }}>
+        <Stack
+          component="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void sign();
+          }}
+        >
           <Text size="sm">Signing makes the note permanent: later corrections become addenda. Enter your password to sign.</Text>
-          <PasswordInput label="Your password" data-autofocus value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="sign-password" />
-          <Button type="submit" disabled={!password}>Sign</Button>
+          <PasswordInput
+            label="Your password"
+            data-autofocus
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            data-testid="sign-password"
+          />
+          <Button type="submit" disabled={!password}>
+            Sign
+          </Button>
         </Stack>
       </Modal>
     </Stack>

@@ -72,7 +72,11 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   useEffect(load, [load]);
 
   const startVisit = async (): Promise<void> => {
-    const r = await api['encounters.create']({ patientId, visitType: visit.visitType as (typeof VISIT_TYPES)[number], ...(visit.reason && { reason: visit.reason }) });
+    const r = await api['encounters.create']({
+      patientId,
+      visitType: visit.visitType as (typeof VISIT_TYPES)[number],
+      ...(visit.reason && { reason: visit.reason }),
+    });
     if (!r.ok) return setError(r.error.message);
     setStarting(false);
     go({ name: 'encounter', patientId, encounterId: r.value.id });
@@ -96,7 +100,8 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
       <ChartSyncNotices patientId={patientId} />
       {glassUntil && (
         <Alert color="red" variant="light" data-testid="break-glass-active">
-          Opened by break-glass until {new Date(glassUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every access are in the audit log.
+          Opened by break-glass until {new Date(glassUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every access are in
+          the audit log.
         </Alert>
       )}
       {p.deceasedOn ? (
@@ -107,7 +112,9 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
       ) : (
         can('encounters.create') && (
           <Group>
-            <Button onClick={() => setStarting(true)} data-testid="start-visit">Start visit</Button>
+            <Button onClick={() => setStarting(true)} data-testid="start-visit">
+              Start visit
+            </Button>
           </Group>
         )
       )}
@@ -121,74 +128,127 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
           {can('immunizations.list') && <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>}
           {can('vitals.trends') && <Tabs.Tab value="vitals">Vitals</Tabs.Tab>}
           {can('labs.patientResults') && <Tabs.Tab value="results">Results</Tabs.Tab>}
-          {can('labs.orders') && <Tabs.Tab value="lab-orders" data-testid="tab-lab-orders">Lab orders</Tabs.Tab>}
-          {can('population.preventive') && <Tabs.Tab value="preventive" data-testid="tab-preventive">Preventive care</Tabs.Tab>}
+          {can('labs.orders') && (
+            <Tabs.Tab value="lab-orders" data-testid="tab-lab-orders">
+              Lab orders
+            </Tabs.Tab>
+          )}
+          {can('population.preventive') && (
+            <Tabs.Tab value="preventive" data-testid="tab-preventive">
+              Preventive care
+            </Tabs.Tab>
+          )}
           <Tabs.Tab value="demographics">Demographics</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="summary" pt="md">{summary && <FaceSheet summary={summary} />}</Tabs.Panel>
+        <Tabs.Panel value="summary" pt="md">
+          {summary && <FaceSheet summary={summary} />}
+        </Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
           <VisitList patientId={patientId} mayOpen={can('encounters.get')} />
         </Tabs.Panel>
-        <Tabs.Panel value="medications" pt="md"><MedicationsPanel patientId={patientId} deceasedOn={p.deceasedOn} /></Tabs.Panel>
-        <Tabs.Panel value="problems" pt="md"><ProblemsPanel patientId={patientId} /></Tabs.Panel>
-        <Tabs.Panel value="allergies" pt="md"><AllergiesPanel patientId={patientId} onChanged={load} /></Tabs.Panel>
-        <Tabs.Panel value="immunizations" pt="md"><ImmunizationsPanel patientId={patientId} /></Tabs.Panel>
-        <Tabs.Panel value="vitals" pt="md"><VitalsTrends patientId={patientId} /></Tabs.Panel>
-        <Tabs.Panel value="results" pt="md"><PatientResults patientId={patientId} /></Tabs.Panel>
-        <Tabs.Panel value="lab-orders" pt="md"><LabOrders patientId={patientId} /></Tabs.Panel>
-        <Tabs.Panel value="preventive" pt="md"><PreventivePanel patientId={patientId} /></Tabs.Panel>
+        <Tabs.Panel value="medications" pt="md">
+          <MedicationsPanel patientId={patientId} deceasedOn={p.deceasedOn} />
+        </Tabs.Panel>
+        <Tabs.Panel value="problems" pt="md">
+          <ProblemsPanel patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="allergies" pt="md">
+          <AllergiesPanel patientId={patientId} onChanged={load} />
+        </Tabs.Panel>
+        <Tabs.Panel value="immunizations" pt="md">
+          <ImmunizationsPanel patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="vitals" pt="md">
+          <VitalsTrends patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="results" pt="md">
+          <PatientResults patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="lab-orders" pt="md">
+          <LabOrders patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="preventive" pt="md">
+          <PreventivePanel patientId={patientId} />
+        </Tabs.Panel>
         <Tabs.Panel value="demographics" pt="md">
           {editing ? (
-            <RegisterPatient existing={p} onSaved={() => { setEditing(false); load(); }} />
+            <RegisterPatient
+              existing={p}
+              onSaved={() => {
+                setEditing(false);
+                load();
+              }}
+            />
           ) : (
-          <>
-          <Button variant="light" mb="sm" onClick={() => setEditing(true)} data-testid="edit-demographics">Edit demographics</Button>
-          <SimpleGrid cols={{ base: 1, md: 2 }}>
-            <Card withBorder>
-              <Title order={4}>Contact</Title>
-              <Text>Phone: {p.phone ?? '—'}</Text>
-              <Text>Email: {p.email ?? '—'}</Text>
-              <Text>Address: {addr || '—'}</Text>
-              <Text>Preferred language: {p.preferredLanguage ?? '—'}</Text>
-            </Card>
-            <Card withBorder>
-              <Title order={4}>Insurance</Title>
-              <Text>Payer: {p.insurance.payer ?? '—'}</Text>
-              <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
-              <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
-            </Card>
-            <Card withBorder data-testid="emergency-contact">
-              <Title order={4}>Emergency contact</Title>
-              {p.emergencyContact.name ? (
-                <Text>{p.emergencyContact.name}{p.emergencyContact.relationship ? ` (${p.emergencyContact.relationship})` : ''} · {p.emergencyContact.phone ?? 'no phone'}</Text>
-              ) : (
-                <Text c="dimmed">None recorded: ask at check-in</Text>
-              )}
-            </Card>
-            <Card withBorder data-testid="guarantor">
-              <Title order={4}>Guarantor</Title>
-              {p.guarantor.relationship === 'self' ? (
-                <Text>The patient (self)</Text>
-              ) : p.guarantor.relationship ? (
-                <>
-                  <Text>{p.guarantor.name ?? '—'} ({p.guarantor.relationship})</Text>
-                  <Text>Phone: {p.guarantor.phone ?? '—'}</Text>
-                  <Text>Address: {p.guarantor.address ?? '—'}</Text>
-                </>
-              ) : (
-                <Text c="dimmed">None recorded</Text>
-              )}
-            </Card>
-          </SimpleGrid>
-          <Text size="xs" c="dimmed" mt="xs">Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}</Text>
-          </>
+            <>
+              <Button variant="light" mb="sm" onClick={() => setEditing(true)} data-testid="edit-demographics">
+                Edit demographics
+              </Button>
+              <SimpleGrid cols={{ base: 1, md: 2 }}>
+                <Card withBorder>
+                  <Title order={4}>Contact</Title>
+                  <Text>Phone: {p.phone ?? '—'}</Text>
+                  <Text>Email: {p.email ?? '—'}</Text>
+                  <Text>Address: {addr || '—'}</Text>
+                  <Text>Preferred language: {p.preferredLanguage ?? '—'}</Text>
+                </Card>
+                <Card withBorder>
+                  <Title order={4}>Insurance</Title>
+                  <Text>Payer: {p.insurance.payer ?? '—'}</Text>
+                  <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
+                  <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
+                </Card>
+                <Card withBorder data-testid="emergency-contact">
+                  <Title order={4}>Emergency contact</Title>
+                  {p.emergencyContact.name ? (
+                    <Text>
+                      {p.emergencyContact.name}
+                      {p.emergencyContact.relationship ? ` (${p.emergencyContact.relationship})` : ''} · {p.emergencyContact.phone ?? 'no phone'}
+                    </Text>
+                  ) : (
+                    <Text c="dimmed">None recorded: ask at check-in</Text>
+                  )}
+                </Card>
+                <Card withBorder data-testid="guarantor">
+                  <Title order={4}>Guarantor</Title>
+                  {p.guarantor.relationship === 'self' ? (
+                    <Text>The patient (self)</Text>
+                  ) : p.guarantor.relationship ? (
+                    <>
+                      <Text>
+                        {p.guarantor.name ?? '—'} ({p.guarantor.relationship})
+                      </Text>
+                      <Text>Phone: {p.guarantor.phone ?? '—'}</Text>
+                      <Text>Address: {p.guarantor.address ?? '—'}</Text>
+                    </>
+                  ) : (
+                    <Text c="dimmed">None recorded</Text>
+                  )}
+                </Card>
+              </SimpleGrid>
+              <Text size="xs" c="dimmed" mt="xs">
+                Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}
+              </Text>
+            </>
           )}
         </Tabs.Panel>
       </Tabs>
       <Modal opened={starting} onClose={() => setStarting(false)} title="Start a visit">
         <Stack>
-          <Select label="Visit type" data-autofocus data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_LABELS[v] ?? v }))} value={visit.visitType} onChange={(v) => setVisit({ ...visit, visitType: v ?? 'office_visit' })} allowDeselect={false} />
-          <TextInput label="Reason for visit" value={visit.reason} onChange={(e) => setVisit({ ...visit, reason: e.currentTarget.value })} data-testid="visit-reason" />
+          <Select
+            label="Visit type"
+            data-autofocus
+            data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_LABELS[v] ?? v }))}
+            value={visit.visitType}
+            onChange={(v) => setVisit({ ...visit, visitType: v ?? 'office_visit' })}
+            allowDeselect={false}
+          />
+          <TextInput
+            label="Reason for visit"
+            value={visit.reason}
+            onChange={(e) => setVisit({ ...visit, reason: e.currentTarget.value })}
+            data-testid="visit-reason"
+          />
           <Button onClick={() => void startVisit()}>Start</Button>
         </Stack>
       </Modal>

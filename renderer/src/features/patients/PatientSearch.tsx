@@ -81,7 +81,9 @@ export function PatientSearch(): ReactElement {
         onKeyDown={onKey}
       />
       <Group gap="xs">
-        <Text size="sm" c="dimmed">{HOW[kind]}</Text>
+        <Text size="sm" c="dimmed">
+          {HOW[kind]}
+        </Text>
         <Text size="sm" c="dimmed">
           · <Kbd>↑</Kbd> <Kbd>↓</Kbd> to move, <Kbd>Enter</Kbd> to open
         </Text>
@@ -114,16 +116,22 @@ export function PatientSearch(): ReactElement {
                 {p.restricted ? (
                   // A restricted chart shows its name only: opening it asks for break-glass.
                   <Table.Td colSpan={4}>
-                    <Badge color="grape" variant="light" data-testid="restricted-hit">Restricted</Badge>
+                    <Badge color="grape" variant="light" data-testid="restricted-hit">
+                      Restricted
+                    </Badge>
                   </Table.Td>
                 ) : (
                   <>
                     <Table.Td>
                       {p.birthDate}{' '}
                       {p.deceasedOn ? (
-                        <Badge variant="filled" color="dark" data-testid="deceased-hit">{ageLabel(p, today)}</Badge>
+                        <Badge variant="filled" color="dark" data-testid="deceased-hit">
+                          {ageLabel(p, today)}
+                        </Badge>
                       ) : (
-                        <Badge variant="light" color="gray">{ageLabel(p, today)}</Badge>
+                        <Badge variant="light" color="gray">
+                          {ageLabel(p, today)}
+                        </Badge>
                       )}
                     </Table.Td>
                     <Table.Td>{p.sex}</Table.Td>

@@ -43,7 +43,12 @@ function initialValues(p?: Patient): Record<string, unknown> {
     address: { line1: a?.line1 ?? '', city: a?.city ?? '', state: a?.state ?? '', postalCode: a?.postalCode ?? '', country: a?.country ?? '' },
     insurance: { payer: i?.payer ?? '', memberId: i?.memberId ?? '', groupNumber: i?.groupNumber ?? '' },
     emergencyContact: { name: p?.emergencyContact.name ?? '', relationship: p?.emergencyContact.relationship ?? '', phone: p?.emergencyContact.phone ?? '' },
-    guarantor: { relationship: p?.guarantor.relationship ?? null, name: p?.guarantor.name ?? '', phone: p?.guarantor.phone ?? '', address: p?.guarantor.address ?? '' },
+    guarantor: {
+      relationship: p?.guarantor.relationship ?? null,
+      name: p?.guarantor.name ?? '',
+      phone: p?.guarantor.phone ?? '',
+      address: p?.guarantor.address ?? '',
+    },
     ...(p && { deceasedOn: p.deceasedOn ?? '' }),
   };
 }
@@ -98,7 +103,13 @@ export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onS
           <TextInput label="Middle name" {...form.getInputProps('middleName')} />
           <TextInput label="Family name" required {...form.getInputProps('familyName')} />
           <TextInput label="Preferred name" {...form.getInputProps('preferredName')} />
-          <TextInput label="Birth date" placeholder="MM/DD/YYYY or YYYY-MM-DD" required {...form.getInputProps('birthDate')} data-testid="register-birth-date" />
+          <TextInput
+            label="Birth date"
+            placeholder="MM/DD/YYYY or YYYY-MM-DD"
+            required
+            {...form.getInputProps('birthDate')}
+            data-testid="register-birth-date"
+          />
           <Select label="Administrative sex" data={SEX_OPTIONS} allowDeselect={false} {...form.getInputProps('sex')} />
           <TextInput label="Gender identity" {...form.getInputProps('genderIdentity')} />
           <TextInput label="Phone" {...form.getInputProps('phone')} />
@@ -123,12 +134,24 @@ export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onS
         <Title order={4}>Emergency contact</Title>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="Contact name" {...form.getInputProps('emergencyContact.name')} data-testid="emergency-name" />
-          <TextInput label="Relationship" placeholder="e.g. mother, spouse" {...form.getInputProps('emergencyContact.relationship')} data-testid="emergency-relationship" />
+          <TextInput
+            label="Relationship"
+            placeholder="e.g. mother, spouse"
+            {...form.getInputProps('emergencyContact.relationship')}
+            data-testid="emergency-relationship"
+          />
           <TextInput label="Contact phone" {...form.getInputProps('emergencyContact.phone')} data-testid="emergency-phone" />
         </SimpleGrid>
         <Title order={4}>Guarantor</Title>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <Select label="Who pays" placeholder="Not recorded" data={GUARANTOR_OPTIONS} clearable {...form.getInputProps('guarantor.relationship')} data-testid="guarantor-relationship" />
+          <Select
+            label="Who pays"
+            placeholder="Not recorded"
+            data={GUARANTOR_OPTIONS}
+            clearable
+            {...form.getInputProps('guarantor.relationship')}
+            data-testid="guarantor-relationship"
+          />
           {payer && payer !== 'self' && (
             <>
               <TextInput label="Guarantor name" {...form.getInputProps('guarantor.name')} data-testid="guarantor-name" />
@@ -138,7 +161,14 @@ export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onS
           )}
         </SimpleGrid>
         {existing && (
-          <TextInput label="Date of death" description="Only when the patient has died: the chart then stays as it was, with no new visits or reminders" placeholder="MM/DD/YYYY or YYYY-MM-DD" maw={360} {...form.getInputProps('deceasedOn')} data-testid="deceased-on" />
+          <TextInput
+            label="Date of death"
+            description="Only when the patient has died: the chart then stays as it was, with no new visits or reminders"
+            placeholder="MM/DD/YYYY or YYYY-MM-DD"
+            maw={360}
+            {...form.getInputProps('deceasedOn')}
+            data-testid="deceased-on"
+          />
         )}
         {existing && mayRestrict && (
           <Switch
@@ -149,11 +179,21 @@ export function RegisterPatient({ existing, onSaved }: { existing?: Patient; onS
             data-testid="restricted-toggle"
           />
         )}
-        {error && <Alert color="red" data-testid="register-error">{error}</Alert>}
-        {duplicates && <DuplicateWarning found={duplicates} busy={saving} onRegisterAnyway={() => void save(form.getValues(), true)} onDismiss={() => setDuplicates(null)} />}
+        {error && (
+          <Alert color="red" data-testid="register-error">
+            {error}
+          </Alert>
+        )}
+        {duplicates && (
+          <DuplicateWarning found={duplicates} busy={saving} onRegisterAnyway={() => void save(form.getValues(), true)} onDismiss={() => setDuplicates(null)} />
+        )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={() => (existing ? onSaved?.(existing) : go({ name: 'search' }))}>Cancel</Button>
-          <Button type="submit" loading={saving}>{existing ? 'Save changes' : 'Register patient'}</Button>
+          <Button variant="default" onClick={() => (existing ? onSaved?.(existing) : go({ name: 'search' }))}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={saving}>
+            {existing ? 'Save changes' : 'Register patient'}
+          </Button>
         </Group>
       </Stack>
     </Paper>

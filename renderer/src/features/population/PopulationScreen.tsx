@@ -13,13 +13,27 @@ type Provider = { id: string; displayName: string };
 
 function useProviders(): Provider[] {
   const [providers, setProviders] = useState<Provider[]>([]);
-  useEffect(() => void api['schedule.providers']({}).then((r) => r.ok && setProviders(r.value.filter((u) => u.role === 'physician' || u.role === 'nurse'))), []);
+  useEffect(
+    () => void api['schedule.providers']({}).then((r) => r.ok && setProviders(r.value.filter((u) => u.role === 'physician' || u.role === 'nurse'))),
+    [],
+  );
   return providers;
 }
 
 function ProviderSelect({ value, onChange }: { value: string | null; onChange: (v: string | null) => void }): ReactElement {
   const providers = useProviders();
-  return <Select label="Provider" placeholder="Whole practice" clearable data={providers.map((p) => ({ value: p.id, label: p.displayName }))} value={value} onChange={onChange} w={220} data-testid="population-provider" />;
+  return (
+    <Select
+      label="Provider"
+      placeholder="Whole practice"
+      clearable
+      data={providers.map((p) => ({ value: p.id, label: p.displayName }))}
+      value={value}
+      onChange={onChange}
+      w={220}
+      data-testid="population-provider"
+    />
+  );
 }
 
 /** Patients due or overdue for preventive care, for outreach: filter, then export CSV. */
@@ -31,7 +45,12 @@ function DueListTab(): ReactElement {
   const [status, setStatus] = useState<string>('both');
   const [provider, setProvider] = useState<string | null>(null);
   const input = useCallback(
-    () => ({ ...(ruleIds.length > 0 && { ruleIds }), statuses: status === 'both' ? (['due', 'overdue'] as const).slice() : [status as 'due' | 'overdue'], ...(provider && { providerId: provider }), limit: 500 }),
+    () => ({
+      ...(ruleIds.length > 0 && { ruleIds }),
+      statuses: status === 'both' ? (['due', 'overdue'] as const).slice() : [status as 'due' | 'overdue'],
+      ...(provider && { providerId: provider }),
+      limit: 500,
+    }),
     [ruleIds, status, provider],
   );
   useEffect(() => {
@@ -45,10 +64,32 @@ function DueListTab(): ReactElement {
   return (
     <Stack>
       <Group align="end">
-        <MultiSelect label="Items" placeholder="All preventive items" data={(list?.counts ?? []).map((c) => ({ value: c.ruleId, label: c.title }))} value={ruleIds} onChange={setRuleIds} w={380} clearable data-testid="due-rules" />
-        <Select label="Status" data={[{ value: 'both', label: 'Due and overdue' }, { value: 'overdue', label: 'Overdue only' }, { value: 'due', label: 'Due only' }]} value={status} onChange={(v) => setStatus(v ?? 'both')} allowDeselect={false} w={180} />
+        <MultiSelect
+          label="Items"
+          placeholder="All preventive items"
+          data={(list?.counts ?? []).map((c) => ({ value: c.ruleId, label: c.title }))}
+          value={ruleIds}
+          onChange={setRuleIds}
+          w={380}
+          clearable
+          data-testid="due-rules"
+        />
+        <Select
+          label="Status"
+          data={[
+            { value: 'both', label: 'Due and overdue' },
+            { value: 'overdue', label: 'Overdue only' },
+            { value: 'due', label: 'Due only' },
+          ]}
+          value={status}
+          onChange={(v) => setStatus(v ?? 'both')}
+          allowDeselect={false}
+          w={180}
+        />
         <ProviderSelect value={provider} onChange={setProvider} />
-        <Button variant="light" onClick={() => void exportCsv()} data-testid="due-export">Export CSV</Button>
+        <Button variant="light" onClick={() => void exportCsv()} data-testid="due-export">
+          Export CSV
+        </Button>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
       {!list && !error && <Loader />}
@@ -56,19 +97,40 @@ function DueListTab(): ReactElement {
         <>
           <SimpleGrid cols={{ base: 2, md: 3, lg: 5 }} data-testid="due-counts">
             {list.counts.map((c) => (
-              <Card key={c.ruleId} withBorder padding="xs" role="button" tabIndex={0} data-clickable aria-pressed={ruleIds.length === 1 && ruleIds[0] === c.ruleId} onClick={() => setRuleIds([c.ruleId])} onKeyDown={activateOnKey(() => setRuleIds([c.ruleId]))}>
-                <Text size="xs" c="dimmed" lineClamp={1}>{c.title}</Text>
+              <Card
+                key={c.ruleId}
+                withBorder
+                padding="xs"
+                role="button"
+                tabIndex={0}
+                data-clickable
+                aria-pressed={ruleIds.length === 1 && ruleIds[0] === c.ruleId}
+                onClick={() => setRuleIds([c.ruleId])}
+                onKeyDown={activateOnKey(() => setRuleIds([c.ruleId]))}
+              >
+                <Text size="xs" c="dimmed" lineClamp={1}>
+                  {c.title}
+                </Text>
                 <Group gap={6}>
-                  <Text fw={700} c={c.overdue > 0 ? 'red.7' : undefined}>{c.overdue}</Text>
-                  <Text size="xs" c="dimmed">overdue</Text>
-                  <Text fw={700} c={c.due > 0 ? 'orange.7' : undefined}>{c.due}</Text>
-                  <Text size="xs" c="dimmed">due</Text>
+                  <Text fw={700} c={c.overdue > 0 ? 'red.7' : undefined}>
+                    {c.overdue}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    overdue
+                  </Text>
+                  <Text fw={700} c={c.due > 0 ? 'orange.7' : undefined}>
+                    {c.due}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    due
+                  </Text>
                 </Group>
               </Card>
             ))}
           </SimpleGrid>
           <Text size="sm" c="dimmed" data-testid="due-total">
-            {list.total} item{list.total === 1 ? '' : 's'} due as of {list.on} (rules {list.rulesVersion}){list.rows.length < list.total ? `, first ${list.rows.length} shown` : ''}
+            {list.total} item{list.total === 1 ? '' : 's'} due as of {list.on} (rules {list.rulesVersion})
+            {list.rows.length < list.total ? `, first ${list.rows.length} shown` : ''}
             {list.restrictedNotListed > 0 ? `; ${list.restrictedNotListed} on restricted charts not listed` : ''}
           </Text>
           <Table highlightOnHover data-testid="due-list">
@@ -90,7 +152,11 @@ function DueListTab(): ReactElement {
                   <Table.Td>{r.mrn}</Table.Td>
                   <Table.Td>{r.birthDate}</Table.Td>
                   <Table.Td>{r.title}</Table.Td>
-                  <Table.Td><Badge color={r.status === 'overdue' ? 'red' : 'orange'} variant="light">{r.status}</Badge></Table.Td>
+                  <Table.Td>
+                    <Badge color={r.status === 'overdue' ? 'red' : 'orange'} variant="light">
+                      {r.status}
+                    </Badge>
+                  </Table.Td>
                   <Table.Td>{r.dueOn}</Table.Td>
                   <Table.Td>{r.lastDone ?? 'never'}</Table.Td>
                 </ClickableRow>
@@ -120,13 +186,31 @@ function groupWords(inverse: boolean, group: Group): { label: string; act: boole
 }
 
 /** The patients of one group (the gaps are where to act). */
-function GroupPatients({ year, provider, measureId, populationId, group, inverse, onClose }: { year: number; provider: string | null; measureId: string; populationId: string; group: Group; inverse: boolean; onClose: () => void }): ReactElement {
+function GroupPatients({
+  year,
+  provider,
+  measureId,
+  populationId,
+  group,
+  inverse,
+  onClose,
+}: {
+  year: number;
+  provider: string | null;
+  measureId: string;
+  populationId: string;
+  group: Group;
+  inverse: boolean;
+  onClose: () => void;
+}): ReactElement {
   useRestoreFocus();
   const go = useNav((s) => s.go);
   const [patients, setPatients] = useState<MeasurePatient[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void api['population.measurePatients']({ year, measureId, populationId, group, ...(provider && { providerId: provider }) }).then((r) => (r.ok ? setPatients(r.value) : setError(r.error.message)));
+    void api['population.measurePatients']({ year, measureId, populationId, group, ...(provider && { providerId: provider }) }).then((r) =>
+      r.ok ? setPatients(r.value) : setError(r.error.message),
+    );
   }, [year, provider, measureId, populationId, group]);
   return (
     <Modal opened onClose={onClose} title={`${measureId}: ${groupWords(inverse, group).label}`} size="lg">
@@ -138,7 +222,10 @@ function GroupPatients({ year, provider, measureId, populationId, group, inverse
           <Table.Tbody>
             {patients.map((p) => (
               <ClickableRow key={p.id} onActivate={() => go({ name: 'chart', patientId: p.id, tab: 'preventive' })}>
-                <Table.Td>{p.name}{p.restricted ? ' (restricted)' : ''}</Table.Td>
+                <Table.Td>
+                  {p.name}
+                  {p.restricted ? ' (restricted)' : ''}
+                </Table.Td>
                 <Table.Td>{p.mrn}</Table.Td>
                 <Table.Td>{p.birthDate}</Table.Td>
               </ClickableRow>
@@ -151,17 +238,45 @@ function GroupPatients({ year, provider, measureId, populationId, group, inverse
 }
 
 /** A count that opens its patients: red when they are the ones to act on, green when they met the goal. */
-function GroupButton({ count, inverse, group, onClick, testId }: { count: number; inverse: boolean; group: Group; onClick: () => void; testId: string }): ReactElement {
+function GroupButton({
+  count,
+  inverse,
+  group,
+  onClick,
+  testId,
+}: {
+  count: number;
+  inverse: boolean;
+  group: Group;
+  onClick: () => void;
+  testId: string;
+}): ReactElement {
   const { label, act } = groupWords(inverse, group);
   const color = group === 'numerator' || group === 'gaps' ? (act ? 'red' : 'teal') : undefined;
   return (
-    <Button size="compact-xs" variant="subtle" color={color} onClick={onClick} aria-label={`${count} ${label.toLowerCase()}: list the patients`} data-tone={act ? 'act' : 'ok'} data-testid={testId}>
+    <Button
+      size="compact-xs"
+      variant="subtle"
+      color={color}
+      onClick={onClick}
+      aria-label={`${count} ${label.toLowerCase()}: list the patients`}
+      data-tone={act ? 'act' : 'ok'}
+      data-testid={testId}
+    >
       {count}
     </Button>
   );
 }
 
-function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureTrendPoint[]; onGroup: (populationId: string, group: Group, inverse: boolean) => void }): ReactElement {
+function MeasureCard({
+  m,
+  trend,
+  onGroup,
+}: {
+  m: MeasureSummary;
+  trend: MeasureTrendPoint[];
+  onGroup: (populationId: string, group: Group, inverse: boolean) => void;
+}): ReactElement {
   const main = m.populations[m.populations.length - 1]!;
   // Column headings follow the measure's direction (every population of CMS122 is inverse).
   const inverse = m.populations.every((p) => p.inverse);
@@ -178,10 +293,16 @@ function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureT
     <Card withBorder data-testid={`measure-${m.id}`}>
       <Group justify="space-between" align="start">
         <div>
-          <Title order={5}>{m.id} {m.title}</Title>
-          <Text size="xs" c="dimmed">{m.version}; {m.period.start} to {m.period.end}</Text>
+          <Title order={5}>
+            {m.id} {m.title}
+          </Title>
+          <Text size="xs" c="dimmed">
+            {m.version}; {m.period.start} to {m.period.end}
+          </Text>
         </div>
-        <Badge size="lg" variant="light" color={main.inverse ? 'grape' : 'blue'} data-testid="measure-rate">{pct(main.rate)}</Badge>
+        <Badge size="lg" variant="light" color={main.inverse ? 'grape' : 'blue'} data-testid="measure-rate">
+          {pct(main.rate)}
+        </Badge>
       </Group>
       <Table mt="xs" fz="sm">
         <Table.Thead>
@@ -198,19 +319,62 @@ function MeasureCard({ m, trend, onGroup }: { m: MeasureSummary; trend: MeasureT
           {m.populations.map((p) => (
             <Table.Tr key={p.id}>
               <Table.Td>{p.label}</Table.Td>
-              <Table.Td><GroupButton count={p.denominator} inverse={p.inverse} group="denominator" onClick={() => onGroup(p.id, 'denominator', p.inverse)} testId={`denominator-${m.id}-${p.id}`} /></Table.Td>
-              <Table.Td><GroupButton count={p.exclusions} inverse={p.inverse} group="excluded" onClick={() => onGroup(p.id, 'excluded', p.inverse)} testId={`excluded-${m.id}-${p.id}`} /></Table.Td>
-              <Table.Td><GroupButton count={p.numerator} inverse={p.inverse} group="numerator" onClick={() => onGroup(p.id, 'numerator', p.inverse)} testId={`numerator-${m.id}-${p.id}`} /></Table.Td>
-              <Table.Td><GroupButton count={p.gaps} inverse={p.inverse} group="gaps" onClick={() => onGroup(p.id, 'gaps', p.inverse)} testId={`gaps-${m.id}-${p.id}`} /></Table.Td>
-              <Table.Td>{pct(p.rate)}{p.inverse ? ' (lower is better)' : ''}</Table.Td>
+              <Table.Td>
+                <GroupButton
+                  count={p.denominator}
+                  inverse={p.inverse}
+                  group="denominator"
+                  onClick={() => onGroup(p.id, 'denominator', p.inverse)}
+                  testId={`denominator-${m.id}-${p.id}`}
+                />
+              </Table.Td>
+              <Table.Td>
+                <GroupButton
+                  count={p.exclusions}
+                  inverse={p.inverse}
+                  group="excluded"
+                  onClick={() => onGroup(p.id, 'excluded', p.inverse)}
+                  testId={`excluded-${m.id}-${p.id}`}
+                />
+              </Table.Td>
+              <Table.Td>
+                <GroupButton
+                  count={p.numerator}
+                  inverse={p.inverse}
+                  group="numerator"
+                  onClick={() => onGroup(p.id, 'numerator', p.inverse)}
+                  testId={`numerator-${m.id}-${p.id}`}
+                />
+              </Table.Td>
+              <Table.Td>
+                <GroupButton count={p.gaps} inverse={p.inverse} group="gaps" onClick={() => onGroup(p.id, 'gaps', p.inverse)} testId={`gaps-${m.id}-${p.id}`} />
+              </Table.Td>
+              <Table.Td>
+                {pct(p.rate)}
+                {p.inverse ? ' (lower is better)' : ''}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {data.length > 0 && (
-        <LineChart h={140} mt="sm" data={data} dataKey="quarter" unit=" %" yAxisProps={{ domain: [0, 100] }} connectNulls series={m.populations.map((p, i) => ({ name: p.label, color: ['blue.6', 'teal.6', 'grape.6'][i] ?? 'gray.6' }))} withLegend={m.populations.length > 1} />
+        <LineChart
+          h={140}
+          mt="sm"
+          data={data}
+          dataKey="quarter"
+          unit=" %"
+          yAxisProps={{ domain: [0, 100] }}
+          connectNulls
+          series={m.populations.map((p, i) => ({ name: p.label, color: ['blue.6', 'teal.6', 'grape.6'][i] ?? 'gray.6' }))}
+          withLegend={m.populations.length > 1}
+        />
       )}
-      {m.approximations.map((a) => <Text key={a} size="xs" c="dimmed">Note: {a}</Text>)}
+      {m.approximations.map((a) => (
+        <Text key={a} size="xs" c="dimmed">
+          Note: {a}
+        </Text>
+      ))}
     </Card>
   );
 }
@@ -242,16 +406,35 @@ function MeasuresTab(): ReactElement {
   return (
     <Stack>
       <Group align="end">
-        <NumberInput label="Reporting year" value={year} onChange={(v) => typeof v === 'number' && v >= 2000 && v <= 2100 && setYear(v)} min={2000} max={2100} w={140} data-testid="measures-year" />
+        <NumberInput
+          label="Reporting year"
+          value={year}
+          onChange={(v) => typeof v === 'number' && v >= 2000 && v <= 2100 && setYear(v)}
+          min={2000}
+          max={2100}
+          w={140}
+          data-testid="measures-year"
+        />
         <ProviderSelect value={provider} onChange={setProvider} />
-        <Button variant="light" onClick={() => void exportPdf()} data-testid="measures-pdf">Export PDF</Button>
-        <Button variant="light" onClick={() => void exportCsv()}>Export CSV</Button>
+        <Button variant="light" onClick={() => void exportPdf()} data-testid="measures-pdf">
+          Export PDF
+        </Button>
+        <Button variant="light" onClick={() => void exportCsv()}>
+          Export CSV
+        </Button>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
       {!measures && !error && <Loader />}
       {measures && (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          {measures.map((m) => <MeasureCard key={m.id} m={m} trend={trend.filter((p) => p.measureId === m.id)} onGroup={(populationId, g, inverse) => setGroup({ measureId: m.id, populationId, group: g, inverse })} />)}
+          {measures.map((m) => (
+            <MeasureCard
+              key={m.id}
+              m={m}
+              trend={trend.filter((p) => p.measureId === m.id)}
+              onGroup={(populationId, g, inverse) => setGroup({ measureId: m.id, populationId, group: g, inverse })}
+            />
+          ))}
         </SimpleGrid>
       )}
       {group && <GroupPatients year={year} provider={provider} {...group} onClose={() => setGroup(null)} />}
@@ -265,11 +448,19 @@ export function PopulationScreen({ tab }: { tab?: 'due' | 'measures' | undefined
     <Tabs defaultValue={tab ?? 'due'} keepMounted={false}>
       <ScreenTitle title="Population health" />
       <Tabs.List mt="sm">
-        <Tabs.Tab value="due" data-testid="tab-due-list">Preventive care due</Tabs.Tab>
-        <Tabs.Tab value="measures" data-testid="tab-measures">Quality measures</Tabs.Tab>
+        <Tabs.Tab value="due" data-testid="tab-due-list">
+          Preventive care due
+        </Tabs.Tab>
+        <Tabs.Tab value="measures" data-testid="tab-measures">
+          Quality measures
+        </Tabs.Tab>
       </Tabs.List>
-      <Tabs.Panel value="due" pt="md"><DueListTab /></Tabs.Panel>
-      <Tabs.Panel value="measures" pt="md"><MeasuresTab /></Tabs.Panel>
+      <Tabs.Panel value="due" pt="md">
+        <DueListTab />
+      </Tabs.Panel>
+      <Tabs.Panel value="measures" pt="md">
+        <MeasuresTab />
+      </Tabs.Panel>
     </Tabs>
   );
 }

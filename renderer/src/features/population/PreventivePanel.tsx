@@ -17,7 +17,9 @@ export function PreventivePanel({ patientId }: { patientId: string }): ReactElem
   const sorted = [...items].sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.title.localeCompare(b.title));
   return (
     <>
-      <Text size="xs" c="dimmed" mb="xs">Rules version {items[0]?.rulesVersion}; hover an item for the recommendation it follows.</Text>
+      <Text size="xs" c="dimmed" mb="xs">
+        Rules version {items[0]?.rulesVersion}; hover an item for the recommendation it follows.
+      </Text>
       <Table data-testid="preventive-care">
         <Table.Thead>
           <Table.Tr>
@@ -32,12 +34,22 @@ export function PreventivePanel({ patientId }: { patientId: string }): ReactElem
             <Table.Tr key={i.ruleId} data-testid={`preventive-${i.ruleId}`}>
               <Table.Td>
                 <Tooltip label={i.citation} multiline w={420} withArrow>
-                  <Text size="sm" fw={i.status === 'overdue' || i.status === 'due' ? 600 : 400}>{i.title}</Text>
+                  <Text size="sm" fw={i.status === 'overdue' || i.status === 'due' ? 600 : 400}>
+                    {i.title}
+                  </Text>
                 </Tooltip>
               </Table.Td>
-              <Table.Td><Badge color={COLOR[i.status]} variant="light" style={{ maxWidth: 'none' }} data-testid="preventive-status">{LABEL[i.status]}</Badge></Table.Td>
+              <Table.Td>
+                <Badge color={COLOR[i.status]} variant="light" style={{ maxWidth: 'none' }} data-testid="preventive-status">
+                  {LABEL[i.status]}
+                </Badge>
+              </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{i.dueOn ?? ''}</Table.Td>
-              <Table.Td><Text size="sm" c={i.status === 'not_applicable' ? 'dimmed' : undefined}>{i.why}</Text></Table.Td>
+              <Table.Td>
+                <Text size="sm" c={i.status === 'not_applicable' ? 'dimmed' : undefined}>
+                  {i.why}
+                </Text>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

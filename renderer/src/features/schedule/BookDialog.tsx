@@ -59,11 +59,36 @@ function PatientPicker({ value, onChange }: { value: string | null; onChange: (i
  * The booking dialog (mounted afresh for each booking, so it starts empty): the type fills the default length; "Next free slot" asks the backend; a
  * double booking comes back as a warning the person confirms (or not), never booked silently.
  */
-export function BookDialog({ opened, onClose, onBooked, date, providerId }: { opened: boolean; onClose: () => void; onBooked: (confirmation: string) => void; date: string; providerId: string | null }): ReactElement {
+export function BookDialog({
+  opened,
+  onClose,
+  onBooked,
+  date,
+  providerId,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onBooked: (confirmation: string) => void;
+  date: string;
+  providerId: string | null;
+}): ReactElement {
   useRestoreFocus();
   const config = useSchedule((s) => s.config);
   const providers = useSchedule((s) => s.providers);
-  const initial = (): Draft => ({ patientId: null, providerId, typeId: null, minutes: 20, date, time: '09:00', room: null, reason: '', recurring: false, frequency: 'weekly', interval: 1, count: 4 });
+  const initial = (): Draft => ({
+    patientId: null,
+    providerId,
+    typeId: null,
+    minutes: 20,
+    date,
+    time: '09:00',
+    room: null,
+    reason: '',
+    recurring: false,
+    frequency: 'weekly',
+    interval: 1,
+    count: 4,
+  });
   const [d, setD] = useState<Draft>(initial);
   // What the backend asked the person to confirm (a double booking, a time the clinic is closed).
   const [warnings, setWarnings] = useState<{ path: string; message: string }[]>([]);
@@ -114,7 +139,11 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
     }
     const [first] = r.value.appointments;
     const more = r.value.appointments.length > 1 ? ` (${r.value.appointments.length} visits, the first shown)` : '';
-    onBooked(first ? `Booked ${first.patientName} · ${formatWall(Date.parse(first.startAt), tz)} with ${first.providerName ?? 'the provider'}${first.room ? ` · ${first.room}` : ''}${more}` : 'Booked');
+    onBooked(
+      first
+        ? `Booked ${first.patientName} · ${formatWall(Date.parse(first.startAt), tz)} with ${first.providerName ?? 'the provider'}${first.room ? ` · ${first.room}` : ''}${more}`
+        : 'Booked',
+    );
   };
   const closedHours = warnings.some((w) => w.path === 'allowOutsideHours');
 
@@ -123,7 +152,14 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
       <Stack>
         <PatientPicker value={d.patientId} onChange={(patientId) => patch({ patientId })} />
         <Group grow>
-          <Select label="Provider" data={providers.map((p) => ({ value: p.id, label: p.displayName }))} value={d.providerId} onChange={(providerId) => patch({ providerId })} data-testid="book-provider" required />
+          <Select
+            label="Provider"
+            data={providers.map((p) => ({ value: p.id, label: p.displayName }))}
+            value={d.providerId}
+            onChange={(providerId) => patch({ providerId })}
+            data-testid="book-provider"
+            required
+          />
           <Select
             label="Type"
             data={config.types.map((t) => ({ value: t.id, label: `${t.name} (${t.minutes} min)` }))}
@@ -135,19 +171,61 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
         </Group>
         <Group grow align="end">
           <TextInput label="Date" type="date" value={d.date} onChange={(e) => patch({ date: e.currentTarget.value })} data-testid="book-date" />
-          <TextInput label={`Time (${tz})`} type="time" step={300} value={d.time} onChange={(e) => patch({ time: e.currentTarget.value })} data-testid="book-time" />
-          <NumberInput label="Minutes" min={5} max={480} step={5} value={d.minutes} onChange={(v) => patch({ minutes: Number(v) || 5 })} data-testid="book-minutes" />
+          <TextInput
+            label={`Time (${tz})`}
+            type="time"
+            step={300}
+            value={d.time}
+            onChange={(e) => patch({ time: e.currentTarget.value })}
+            data-testid="book-time"
+          />
+          <NumberInput
+            label="Minutes"
+            min={5}
+            max={480}
+            step={5}
+            value={d.minutes}
+            onChange={(v) => patch({ minutes: Number(v) || 5 })}
+            data-testid="book-minutes"
+          />
         </Group>
         <Group grow align="end">
-          <Select label="Room" data={config.hours.rooms} value={type?.virtual ? null : d.room} onChange={(room) => patch({ room })} disabled={type?.virtual} placeholder={type?.virtual ? 'No room (virtual)' : 'Any'} clearable data-testid="book-room" />
-          <Button variant="light" onClick={() => void findSlot()} data-testid="book-find-slot">Next free slot</Button>
+          <Select
+            label="Room"
+            data={config.hours.rooms}
+            value={type?.virtual ? null : d.room}
+            onChange={(room) => patch({ room })}
+            disabled={type?.virtual}
+            placeholder={type?.virtual ? 'No room (virtual)' : 'Any'}
+            clearable
+            data-testid="book-room"
+          />
+          <Button variant="light" onClick={() => void findSlot()} data-testid="book-find-slot">
+            Next free slot
+          </Button>
         </Group>
         <TextInput label="Reason" value={d.reason} onChange={(e) => patch({ reason: e.currentTarget.value })} maxLength={300} data-testid="book-reason" />
         <Checkbox label="Recurring" checked={d.recurring} onChange={(e) => patch({ recurring: e.currentTarget.checked })} data-testid="book-recurring" />
         {d.recurring && (
           <Group grow>
-            <Select label="Repeats" data={[{ value: 'weekly', label: 'Weekly' }, { value: 'monthly', label: 'Monthly' }]} value={d.frequency} onChange={(v) => patch({ frequency: v === 'monthly' ? 'monthly' : 'weekly' })} allowDeselect={false} data-testid="book-frequency" />
-            <NumberInput label={d.frequency === 'weekly' ? 'Every N weeks' : 'Every N months'} min={1} max={12} value={d.interval} onChange={(v) => patch({ interval: Number(v) || 1 })} />
+            <Select
+              label="Repeats"
+              data={[
+                { value: 'weekly', label: 'Weekly' },
+                { value: 'monthly', label: 'Monthly' },
+              ]}
+              value={d.frequency}
+              onChange={(v) => patch({ frequency: v === 'monthly' ? 'monthly' : 'weekly' })}
+              allowDeselect={false}
+              data-testid="book-frequency"
+            />
+            <NumberInput
+              label={d.frequency === 'weekly' ? 'Every N weeks' : 'Every N months'}
+              min={1}
+              max={12}
+              value={d.interval}
+              onChange={(v) => patch({ interval: Number(v) || 1 })}
+            />
             <NumberInput label="Visits" min={2} max={104} value={d.count} onChange={(v) => patch({ count: Number(v) || 2 })} data-testid="book-count" />
           </Group>
         )}
@@ -155,24 +233,48 @@ export function BookDialog({ opened, onClose, onBooked, date, providerId }: { op
           <Stack gap="xs">
             {closedHours && (
               <Alert color="orange" title="The clinic is closed then" data-testid="outside-hours-warning">
-                <List size="sm">{warnings.filter((w) => w.path === 'allowOutsideHours').map((w) => <List.Item key={w.message}>{w.message}</List.Item>)}</List>
+                <List size="sm">
+                  {warnings
+                    .filter((w) => w.path === 'allowOutsideHours')
+                    .map((w) => (
+                      <List.Item key={w.message}>{w.message}</List.Item>
+                    ))}
+                </List>
               </Alert>
             )}
             {warnings.some((w) => w.path === 'allowDoubleBooking') && (
               <Alert color="orange" title="Double booking" data-testid="double-booking-warning">
-                <List size="sm">{warnings.filter((w) => w.path === 'allowDoubleBooking').map((w) => <List.Item key={w.message}>{w.message}</List.Item>)}</List>
+                <List size="sm">
+                  {warnings
+                    .filter((w) => w.path === 'allowDoubleBooking')
+                    .map((w) => (
+                      <List.Item key={w.message}>{w.message}</List.Item>
+                    ))}
+                </List>
               </Alert>
             )}
             <Group>
-              <Button color="orange" onClick={() => void book(true)} loading={busy} data-testid="book-anyway">Book anyway</Button>
-              <Button variant="default" onClick={() => setWarnings([])}>Change the time</Button>
+              <Button color="orange" onClick={() => void book(true)} loading={busy} data-testid="book-anyway">
+                Book anyway
+              </Button>
+              <Button variant="default" onClick={() => setWarnings([])}>
+                Change the time
+              </Button>
             </Group>
           </Stack>
         )}
-        {error && <Alert color="red" data-testid="book-error">{error}</Alert>}
+        {error && (
+          <Alert color="red" data-testid="book-error">
+            {error}
+          </Alert>
+        )}
         <Group justify="space-between">
-          <Text size="xs" c="dimmed">Times are the clinic&apos;s ({tz}).</Text>
-          <Button onClick={() => void book(false)} loading={busy} disabled={warnings.length > 0} data-testid="book-submit">Book</Button>
+          <Text size="xs" c="dimmed">
+            Times are the clinic&apos;s ({tz}).
+          </Text>
+          <Button onClick={() => void book(false)} loading={busy} disabled={warnings.length > 0} data-testid="book-submit">
+            Book
+          </Button>
         </Group>
       </Stack>
     </Modal>

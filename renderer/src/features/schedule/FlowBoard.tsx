@@ -2,7 +2,17 @@ import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Radio, ScrollArea, 
 import { useInterval } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
-import { addDays, enteredCurrentState, FLOW_LABELS, FLOW_STATES, FLOW_TRANSITIONS, formatDuration, type Appointment, type CheckInChecklist, type FlowState } from '../../../../shared/domain/schedule';
+import {
+  addDays,
+  enteredCurrentState,
+  FLOW_LABELS,
+  FLOW_STATES,
+  FLOW_TRANSITIONS,
+  formatDuration,
+  type Appointment,
+  type CheckInChecklist,
+  type FlowState,
+} from '../../../../shared/domain/schedule';
 import type { Patient } from '../../../../shared/domain/patient';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
@@ -28,17 +38,37 @@ function OnFile({ patientId }: { patientId: string }): ReactElement | null {
 }
 
 /** The checklist front desk goes through at check-in: demographics, insurance, the intake questions. */
-function CheckInDialog({ appointment, onClose, onSubmit }: { appointment: Appointment | null; onClose: () => void; onSubmit: (c: CheckInChecklist) => void }): ReactElement {
+function CheckInDialog({
+  appointment,
+  onClose,
+  onSubmit,
+}: {
+  appointment: Appointment | null;
+  onClose: () => void;
+  onSubmit: (c: CheckInChecklist) => void;
+}): ReactElement {
   const questions = useSchedule((s) => s.config?.hours.intakeQuestions ?? []);
   const [demographics, setDemographics] = useState(false);
   const [insurance, setInsurance] = useState<CheckInChecklist['insurance']>('not_checked');
   const [intake, setIntake] = useState<Record<string, 'yes' | 'no'>>({});
   const complete = demographics && insurance !== 'not_checked' && questions.every((q) => intake[q.id]);
   return (
-    <Modal opened={appointment !== null} onClose={onClose} title={appointment ? `Check in ${appointment.patientName}` : ''} size="lg" data-testid="check-in-dialog">
+    <Modal
+      opened={appointment !== null}
+      onClose={onClose}
+      title={appointment ? `Check in ${appointment.patientName}` : ''}
+      size="lg"
+      data-testid="check-in-dialog"
+    >
       <Stack>
         {appointment && <OnFile patientId={appointment.patientId} />}
-        <Checkbox data-autofocus label="Demographics confirmed with the patient (address, phone, emergency contact)" checked={demographics} onChange={(e) => setDemographics(e.currentTarget.checked)} data-testid="check-in-demographics" />
+        <Checkbox
+          data-autofocus
+          label="Demographics confirmed with the patient (address, phone, emergency contact)"
+          checked={demographics}
+          onChange={(e) => setDemographics(e.currentTarget.checked)}
+          data-testid="check-in-demographics"
+        />
         <Radio.Group label="Insurance" value={insurance} onChange={setInsurance}>
           <Group mt={4}>
             <Radio value="verified" label="Verified (card seen, coverage active)" data-testid="check-in-insurance-verified" />
@@ -46,7 +76,13 @@ function CheckInDialog({ appointment, onClose, onSubmit }: { appointment: Appoin
           </Group>
         </Radio.Group>
         {questions.map((q) => (
-          <Radio.Group key={q.id} label={q.text} value={intake[q.id] ?? null} onChange={(v) => setIntake((cur) => ({ ...cur, [q.id]: v === 'yes' ? 'yes' : 'no' }))} data-testid={`intake-${q.id}`}>
+          <Radio.Group
+            key={q.id}
+            label={q.text}
+            value={intake[q.id] ?? null}
+            onChange={(v) => setIntake((cur) => ({ ...cur, [q.id]: v === 'yes' ? 'yes' : 'no' }))}
+            data-testid={`intake-${q.id}`}
+          >
             <Group mt={4}>
               <Radio value="yes" label="Yes" data-testid={`intake-${q.id}-yes`} />
               <Radio value="no" label="No" data-testid={`intake-${q.id}-no`} />
@@ -54,28 +90,56 @@ function CheckInDialog({ appointment, onClose, onSubmit }: { appointment: Appoin
           </Radio.Group>
         ))}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>Not yet</Button>
-          <Button onClick={() => onSubmit({ demographicsConfirmed: demographics, insurance, intake })} disabled={!complete} data-testid="check-in-submit">Check in and open the visit</Button>
+          <Button variant="default" onClick={onClose}>
+            Not yet
+          </Button>
+          <Button onClick={() => onSubmit({ demographicsConfirmed: demographics, insurance, intake })} disabled={!complete} data-testid="check-in-submit">
+            Check in and open the visit
+          </Button>
         </Group>
       </Stack>
     </Modal>
   );
 }
 
-function RoomDialog({ appointment, onClose, onSubmit }: { appointment: Appointment | null; onClose: () => void; onSubmit: (room: string) => void }): ReactElement {
+function RoomDialog({
+  appointment,
+  onClose,
+  onSubmit,
+}: {
+  appointment: Appointment | null;
+  onClose: () => void;
+  onSubmit: (room: string) => void;
+}): ReactElement {
   const rooms = useSchedule((s) => s.config?.hours.rooms ?? []);
   const [room, setRoom] = useState<string | null>(appointment?.room ?? null);
   return (
     <Modal opened={appointment !== null} onClose={onClose} title={appointment ? `Room ${appointment.patientName}` : ''} data-testid="room-dialog">
       <Stack>
         <Select label="Room" data-autofocus data={rooms} value={room} onChange={setRoom} allowDeselect={false} data-testid="room-select" />
-        <Button onClick={() => room && onSubmit(room)} disabled={!room} data-testid="room-submit">Room the patient</Button>
+        <Button onClick={() => room && onSubmit(room)} disabled={!room} data-testid="room-submit">
+          Room the patient
+        </Button>
       </Stack>
     </Modal>
   );
 }
 
-function FlowCard({ a, now, tz, canAdvance, canOpenVisit, onAdvance }: { a: Appointment; now: number; tz: string; canAdvance: boolean; canOpenVisit: boolean; onAdvance: (a: Appointment, to: Step) => void }): ReactElement {
+function FlowCard({
+  a,
+  now,
+  tz,
+  canAdvance,
+  canOpenVisit,
+  onAdvance,
+}: {
+  a: Appointment;
+  now: number;
+  tz: string;
+  canAdvance: boolean;
+  canOpenVisit: boolean;
+  onAdvance: (a: Appointment, to: Step) => void;
+}): ReactElement {
   const go = useNav((s) => s.go);
   const next = FLOW_TRANSITIONS[a.status].find((s): s is Step => (FLOW_STATES as readonly string[]).includes(s));
   const since = Date.parse(enteredCurrentState(a));
@@ -83,20 +147,40 @@ function FlowCard({ a, now, tz, canAdvance, canOpenVisit, onAdvance }: { a: Appo
   return (
     <Card withBorder padding="xs" data-testid="flow-card" data-status={a.status} data-patient={a.patientName}>
       <Group justify="space-between" wrap="nowrap">
-        <Text fw={600} size="sm">{a.patientName}</Text>
-        <Text size="xs" ff="monospace">{clinicTime(a.startAt, tz)}</Text>
+        <Text fw={600} size="sm">
+          {a.patientName}
+        </Text>
+        <Text size="xs" ff="monospace">
+          {clinicTime(a.startAt, tz)}
+        </Text>
       </Group>
-      <Text size="xs" c="dimmed">{a.providerName}{a.room ? ` · ${a.room}` : ''}</Text>
+      <Text size="xs" c="dimmed">
+        {a.providerName}
+        {a.room ? ` · ${a.room}` : ''}
+      </Text>
       {a.status !== 'scheduled' && (
         <Badge variant="light" color={now - since > 20 * 60_000 && a.status !== 'checked_out' ? 'red' : 'gray'} mt={4} data-testid="time-in-state">
-          {a.status === 'checked_out' ? `out ${clinicTime(enteredCurrentState(a), tz)} · visit ${formatDuration(since - Date.parse(a.stateTimes.arrived ?? enteredCurrentState(a)))}` : `${formatDuration(now - since)} in state`}
+          {a.status === 'checked_out'
+            ? `out ${clinicTime(enteredCurrentState(a), tz)} · visit ${formatDuration(since - Date.parse(a.stateTimes.arrived ?? enteredCurrentState(a)))}`
+            : `${formatDuration(now - since)} in state`}
         </Badge>
       )}
       <Group gap={4} mt={6}>
         {canAdvance && next && (
-          <Button size="compact-xs" onClick={() => onAdvance(a, next)} data-testid="flow-advance">→ {FLOW_LABELS[next]}</Button>
+          <Button size="compact-xs" onClick={() => onAdvance(a, next)} data-testid="flow-advance">
+            → {FLOW_LABELS[next]}
+          </Button>
         )}
-        {encounterId && canOpenVisit && <Button size="compact-xs" variant="subtle" onClick={() => go({ name: 'encounter', patientId: a.patientId, encounterId })} data-testid="flow-open-visit">Visit</Button>}
+        {encounterId && canOpenVisit && (
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            onClick={() => go({ name: 'encounter', patientId: a.patientId, encounterId })}
+            data-testid="flow-open-visit"
+          >
+            Visit
+          </Button>
+        )}
       </Group>
     </Card>
   );
@@ -122,7 +206,9 @@ export function FlowBoard(): ReactElement {
   useEffect(() => void load(), [load]);
   const refresh = useCallback(() => {
     if (!config || !day) return;
-    void api['schedule.list']({ ...clinicRange(day, 1, tz), activeOnly: true }).then((r) => (r.ok ? (setList(r.value), setError(null)) : setError(r.error.message)));
+    void api['schedule.list']({ ...clinicRange(day, 1, tz), activeOnly: true }).then((r) =>
+      r.ok ? (setList(r.value), setError(null)) : setError(r.error.message),
+    );
   }, [config, day, tz]);
   useEffect(refresh, [refresh]);
 
@@ -146,15 +232,29 @@ export function FlowBoard(): ReactElement {
         <ScreenTitle title="Flow board" />
         <Group>
           <Button.Group>
-            <Button variant="default" onClick={() => setDate(addDays(day, -1))}>‹</Button>
-            <Button variant="default" onClick={() => setDate(clinicToday(tz))}>Today</Button>
-            <Button variant="default" onClick={() => setDate(addDays(day, 1))}>›</Button>
+            <Button variant="default" onClick={() => setDate(addDays(day, -1))}>
+              ‹
+            </Button>
+            <Button variant="default" onClick={() => setDate(clinicToday(tz))}>
+              Today
+            </Button>
+            <Button variant="default" onClick={() => setDate(addDays(day, 1))}>
+              ›
+            </Button>
           </Button.Group>
-          <Text fw={600} data-testid="flow-date">{dayLabel(day)} {day.slice(0, 4)}</Text>
-          <Button variant="light" onClick={refresh} data-testid="flow-refresh">Refresh</Button>
+          <Text fw={600} data-testid="flow-date">
+            {dayLabel(day)} {day.slice(0, 4)}
+          </Text>
+          <Button variant="light" onClick={refresh} data-testid="flow-refresh">
+            Refresh
+          </Button>
         </Group>
       </Group>
-      {error && <Alert color="red" withCloseButton onClose={() => setError(null)} data-testid="flow-error">{error}</Alert>}
+      {error && (
+        <Alert color="red" withCloseButton onClose={() => setError(null)} data-testid="flow-error">
+          {error}
+        </Alert>
+      )}
       <ScrollArea>
         <SimpleGrid cols={FLOW_STATES.length} spacing="xs" miw={1100}>
           {FLOW_STATES.map((s) => {
@@ -162,18 +262,36 @@ export function FlowBoard(): ReactElement {
             return (
               <Stack key={s} gap={6} data-testid={`flow-column-${s}`}>
                 <Group justify="space-between">
-                  <Text fw={700} size="sm">{FLOW_LABELS[s]}</Text>
-                  <Badge variant="outline" size="sm">{inState.length}</Badge>
+                  <Text fw={700} size="sm">
+                    {FLOW_LABELS[s]}
+                  </Text>
+                  <Badge variant="outline" size="sm">
+                    {inState.length}
+                  </Badge>
                 </Group>
-                {inState.map((a) => <FlowCard key={a.id} a={a} now={now} tz={tz} canAdvance={canAdvance} canOpenVisit={canOpenVisit} onAdvance={(x, to) => void advance(x, to)} />)}
+                {inState.map((a) => (
+                  <FlowCard key={a.id} a={a} now={now} tz={tz} canAdvance={canAdvance} canOpenVisit={canOpenVisit} onAdvance={(x, to) => void advance(x, to)} />
+                ))}
               </Stack>
             );
           })}
         </SimpleGrid>
       </ScrollArea>
-      <Text size="xs" c="dimmed">Times are the clinic&apos;s ({tz}). The time in each state counts from when the visit entered it.</Text>
-      <CheckInDialog key={`check-in-${checkingIn?.id ?? ''}`} appointment={checkingIn} onClose={() => setCheckingIn(null)} onSubmit={(checklist) => checkingIn && void advance(checkingIn, 'checked_in', { checklist })} />
-      <RoomDialog key={`room-${rooming?.id ?? ''}`} appointment={rooming} onClose={() => setRooming(null)} onSubmit={(room) => rooming && void advance(rooming, 'roomed', { room })} />
+      <Text size="xs" c="dimmed">
+        Times are the clinic&apos;s ({tz}). The time in each state counts from when the visit entered it.
+      </Text>
+      <CheckInDialog
+        key={`check-in-${checkingIn?.id ?? ''}`}
+        appointment={checkingIn}
+        onClose={() => setCheckingIn(null)}
+        onSubmit={(checklist) => checkingIn && void advance(checkingIn, 'checked_in', { checklist })}
+      />
+      <RoomDialog
+        key={`room-${rooming?.id ?? ''}`}
+        appointment={rooming}
+        onClose={() => setRooming(null)}
+        onSubmit={(room) => rooming && void advance(rooming, 'roomed', { room })}
+      />
     </Stack>
   );
 }

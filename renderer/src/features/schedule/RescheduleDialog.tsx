@@ -5,7 +5,17 @@ import { api } from '../../lib/api';
 import { useRestoreFocus } from '../../components';
 
 /** (Keyed by the appointment.) Moves a scheduled visit; a double booking is confirmed as when booking. */
-export function RescheduleDialog({ appointment, tz, onClose, onDone }: { appointment: Appointment | null; tz: string; onClose: () => void; onDone: () => void }): ReactElement {
+export function RescheduleDialog({
+  appointment,
+  tz,
+  onClose,
+  onDone,
+}: {
+  appointment: Appointment | null;
+  tz: string;
+  onClose: () => void;
+  onDone: () => void;
+}): ReactElement {
   useRestoreFocus();
   const start = appointment ? wallTime(Date.parse(appointment.startAt), tz) : null;
   const [date, setDate] = useState(start?.date ?? '');
@@ -28,7 +38,12 @@ export function RescheduleDialog({ appointment, tz, onClose, onDone }: { appoint
     setError(null);
   };
   const move = async (allowDoubleBooking: boolean): Promise<void> => {
-    const r = await api['schedule.reschedule']({ id: appointment.id, patientId: appointment.patientId, startAt: new Date(zonedInstant(date, hhmmMinutes(time), tz)).toISOString(), allowDoubleBooking });
+    const r = await api['schedule.reschedule']({
+      id: appointment.id,
+      patientId: appointment.patientId,
+      startAt: new Date(zonedInstant(date, hhmmMinutes(time), tz)).toISOString(),
+      allowDoubleBooking,
+    });
     if (r.ok) return onDone();
     if (r.error.code === 'needs_override') return setWarnings((r.error.issues ?? []).map((i) => i.message));
     setError(r.error.issues?.[0]?.message ?? r.error.message);
@@ -37,21 +52,50 @@ export function RescheduleDialog({ appointment, tz, onClose, onDone }: { appoint
     <Modal opened onClose={onClose} title={`Move ${appointment.patientName}'s visit`} data-testid="reschedule-dialog">
       <Stack>
         <Group grow align="end">
-          <TextInput label="Date" type="date" data-autofocus value={date} onChange={(e) => (setDate(e.currentTarget.value), setWarnings([]))} data-testid="reschedule-date" />
-          <TextInput label={`Time (${tz})`} type="time" step={300} value={time} onChange={(e) => (setTime(e.currentTarget.value), setWarnings([]))} data-testid="reschedule-time" />
-          <Button variant="light" onClick={() => void findSlot()}>Next free slot</Button>
+          <TextInput
+            label="Date"
+            type="date"
+            data-autofocus
+            value={date}
+            onChange={(e) => (setDate(e.currentTarget.value), setWarnings([]))}
+            data-testid="reschedule-date"
+          />
+          <TextInput
+            label={`Time (${tz})`}
+            type="time"
+            step={300}
+            value={time}
+            onChange={(e) => (setTime(e.currentTarget.value), setWarnings([]))}
+            data-testid="reschedule-time"
+          />
+          <Button variant="light" onClick={() => void findSlot()}>
+            Next free slot
+          </Button>
         </Group>
-        <Text size="xs" c="dimmed">{minutes} minutes with {appointment.providerName ?? 'no provider'}{appointment.room ? ` in ${appointment.room}` : ''}.</Text>
+        <Text size="xs" c="dimmed">
+          {minutes} minutes with {appointment.providerName ?? 'no provider'}
+          {appointment.room ? ` in ${appointment.room}` : ''}.
+        </Text>
         {warnings.length > 0 && (
           <Alert color="orange" title="Double booking">
-            <List size="sm">{warnings.map((w) => <List.Item key={w}>{w}</List.Item>)}</List>
-            <Button mt="sm" color="orange" onClick={() => void move(true)}>Move anyway</Button>
+            <List size="sm">
+              {warnings.map((w) => (
+                <List.Item key={w}>{w}</List.Item>
+              ))}
+            </List>
+            <Button mt="sm" color="orange" onClick={() => void move(true)}>
+              Move anyway
+            </Button>
           </Alert>
         )}
         {error && <Alert color="red">{error}</Alert>}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>Keep the time</Button>
-          <Button onClick={() => void move(false)} disabled={warnings.length > 0} data-testid="reschedule-submit">Move</Button>
+          <Button variant="default" onClick={onClose}>
+            Keep the time
+          </Button>
+          <Button onClick={() => void move(false)} disabled={warnings.length > 0} data-testid="reschedule-submit">
+            Move
+          </Button>
         </Group>
       </Stack>
     </Modal>

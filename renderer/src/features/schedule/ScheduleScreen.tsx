@@ -22,28 +22,69 @@ export const STATUS_COLOR: Record<AppointmentStatus, string> = {
   no_show: 'orange',
 };
 
-function AppointmentRow({ a, tz, typeName, canChange, onCancel, onMove }: { a: Appointment; tz: string; typeName: string; canChange: boolean; onCancel: (a: Appointment) => void; onMove: (a: Appointment) => void }): ReactElement {
+function AppointmentRow({
+  a,
+  tz,
+  typeName,
+  canChange,
+  onCancel,
+  onMove,
+}: {
+  a: Appointment;
+  tz: string;
+  typeName: string;
+  canChange: boolean;
+  onCancel: (a: Appointment) => void;
+  onMove: (a: Appointment) => void;
+}): ReactElement {
   const go = useNav((s) => s.go);
   const gone = a.status === 'cancelled' || a.status === 'no_show';
   return (
     <Table.Tr data-testid="appointment-row" data-status={a.status} style={gone ? { opacity: 0.55 } : undefined}>
-      <Table.Td ff="monospace">{clinicTime(a.startAt, tz)}–{clinicTime(a.endAt, tz)}</Table.Td>
-      <Table.Td>
-        <Button variant="subtle" size="compact-sm" onClick={() => go({ name: 'chart', patientId: a.patientId })}>{a.patientName}</Button>
-        {a.mrn && <Text span size="xs" c="dimmed"> {a.mrn}</Text>}
+      <Table.Td ff="monospace">
+        {clinicTime(a.startAt, tz)}–{clinicTime(a.endAt, tz)}
       </Table.Td>
-      <Table.Td>{typeName}{a.seriesIndex ? <Text span size="xs" c="dimmed"> · series #{a.seriesIndex}</Text> : null}</Table.Td>
+      <Table.Td>
+        <Button variant="subtle" size="compact-sm" onClick={() => go({ name: 'chart', patientId: a.patientId })}>
+          {a.patientName}
+        </Button>
+        {a.mrn && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            {a.mrn}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        {typeName}
+        {a.seriesIndex ? (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            · series #{a.seriesIndex}
+          </Text>
+        ) : null}
+      </Table.Td>
       <Table.Td>{a.providerName}</Table.Td>
       <Table.Td>{a.room ?? '—'}</Table.Td>
       <Table.Td>
-        <Badge color={STATUS_COLOR[a.status]} data-testid="appointment-status">{FLOW_LABELS[a.status]}</Badge>
-        {a.cancelReason && <Text size="xs" c="dimmed">{a.cancelReason}</Text>}
+        <Badge color={STATUS_COLOR[a.status]} data-testid="appointment-status">
+          {FLOW_LABELS[a.status]}
+        </Badge>
+        {a.cancelReason && (
+          <Text size="xs" c="dimmed">
+            {a.cancelReason}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         {canChange && a.status === 'scheduled' && (
           <Group gap="xs" wrap="nowrap">
-            <Button size="xs" variant="default" onClick={() => onMove(a)} data-testid="appointment-move">Move</Button>
-            <Button size="xs" variant="default" color="red" onClick={() => onCancel(a)} data-testid="appointment-cancel">Cancel / no-show</Button>
+            <Button size="xs" variant="default" onClick={() => onMove(a)} data-testid="appointment-move">
+              Move
+            </Button>
+            <Button size="xs" variant="default" color="red" onClick={() => onCancel(a)} data-testid="appointment-cancel">
+              Cancel / no-show
+            </Button>
           </Group>
         )}
       </Table.Td>
@@ -55,14 +96,33 @@ function AppointmentRow({ a, tz, typeName, canChange, onCancel, onMove }: { a: A
 function DayColumn({ date, list, tz, typeName }: { date: string; list: Appointment[]; tz: string; typeName: (id: string) => string }): ReactElement {
   return (
     <Paper withBorder p="xs" data-testid="week-day">
-      <Text fw={600} size="sm" mb="xs">{dayLabel(date)}</Text>
+      <Text fw={600} size="sm" mb="xs">
+        {dayLabel(date)}
+      </Text>
       <Stack gap={4}>
-        {list.length === 0 && <Text size="xs" c="dimmed">No visits</Text>}
+        {list.length === 0 && (
+          <Text size="xs" c="dimmed">
+            No visits
+          </Text>
+        )}
         {list.map((a) => (
-          <Card key={a.id} withBorder padding={6} data-testid="week-appointment" style={{ borderLeft: `4px solid var(--mantine-color-${STATUS_COLOR[a.status]}-6)` }}>
-            <Text size="xs" ff="monospace">{clinicTime(a.startAt, tz)}–{clinicTime(a.endAt, tz)}</Text>
-            <Text size="sm" td={a.status === 'cancelled' || a.status === 'no_show' ? 'line-through' : undefined}>{a.patientName}</Text>
-            <Text size="xs" c="dimmed">{typeName(a.typeId)} · {a.providerName}{a.room ? ` · ${a.room}` : ''}</Text>
+          <Card
+            key={a.id}
+            withBorder
+            padding={6}
+            data-testid="week-appointment"
+            style={{ borderLeft: `4px solid var(--mantine-color-${STATUS_COLOR[a.status]}-6)` }}
+          >
+            <Text size="xs" ff="monospace">
+              {clinicTime(a.startAt, tz)}–{clinicTime(a.endAt, tz)}
+            </Text>
+            <Text size="sm" td={a.status === 'cancelled' || a.status === 'no_show' ? 'line-through' : undefined}>
+              {a.patientName}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {typeName(a.typeId)} · {a.providerName}
+              {a.room ? ` · ${a.room}` : ''}
+            </Text>
           </Card>
         ))}
       </Stack>
@@ -92,7 +152,9 @@ export function ScheduleScreen(): ReactElement {
   const refresh = useCallback(() => {
     if (!config || !start) return;
     const range = clinicRange(start, mode === 'week' ? 7 : 1, tz);
-    void api['schedule.list']({ ...range, ...(providerId && { providerId }), ...(room && { room }) }).then((r) => (r.ok ? (setList(r.value), setError(null)) : setError(r.error.message)));
+    void api['schedule.list']({ ...range, ...(providerId && { providerId }), ...(room && { room }) }).then((r) =>
+      r.ok ? (setList(r.value), setError(null)) : setError(r.error.message),
+    );
   }, [config, start, mode, tz, providerId, room]);
   useEffect(refresh, [refresh]);
 
@@ -100,47 +162,105 @@ export function ScheduleScreen(): ReactElement {
   const typeName = (id: string): string => config.types.find((t) => t.id === id)?.name ?? id;
   const canBook = mayCall(role, 'schedule.book');
   const step = mode === 'week' ? 7 : 1;
-  const days = Array.from({ length: 7 }, (_, n) => addDays(start, n)).filter((d, n) => n < 5 || list.some((a) => wallTime(Date.parse(a.startAt), tz).date === d));
+  const days = Array.from({ length: 7 }, (_, n) => addDays(start, n)).filter(
+    (d, n) => n < 5 || list.some((a) => wallTime(Date.parse(a.startAt), tz).date === d),
+  );
 
   return (
     <Stack data-testid="schedule-screen">
       <Group justify="space-between">
         <ScreenTitle title="Schedule" />
-        {canBook && <Button onClick={() => (setBooked(null), setBooking(true))} data-testid="book-open">Book appointment</Button>}
+        {canBook && (
+          <Button onClick={() => (setBooked(null), setBooking(true))} data-testid="book-open">
+            Book appointment
+          </Button>
+        )}
       </Group>
       <Group>
-        <SegmentedControl value={mode} onChange={(v) => setMode(v === 'week' ? 'week' : 'day')} data={[{ value: 'day', label: 'Day' }, { value: 'week', label: 'Week' }]} data-testid="schedule-mode" />
+        <SegmentedControl
+          value={mode}
+          onChange={(v) => setMode(v === 'week' ? 'week' : 'day')}
+          data={[
+            { value: 'day', label: 'Day' },
+            { value: 'week', label: 'Week' },
+          ]}
+          data-testid="schedule-mode"
+        />
         <Button.Group>
-          <Button variant="default" onClick={() => setDate(addDays(day, -step))} data-testid="schedule-prev">‹</Button>
-          <Button variant="default" onClick={() => setDate(clinicToday(tz))}>Today</Button>
-          <Button variant="default" onClick={() => setDate(addDays(day, step))} data-testid="schedule-next">›</Button>
+          <Button variant="default" onClick={() => setDate(addDays(day, -step))} data-testid="schedule-prev">
+            ‹
+          </Button>
+          <Button variant="default" onClick={() => setDate(clinicToday(tz))}>
+            Today
+          </Button>
+          <Button variant="default" onClick={() => setDate(addDays(day, step))} data-testid="schedule-next">
+            ›
+          </Button>
         </Button.Group>
-        <Text fw={600} data-testid="schedule-date">{mode === 'week' ? `Week of ${dayLabel(start)} ${start.slice(0, 4)}` : `${dayLabel(day)} ${day.slice(0, 4)}`}</Text>
-        <Select placeholder="All providers" data={providers.map((p) => ({ value: p.id, label: p.displayName }))} value={providerId} onChange={setProviderId} clearable w={220} data-testid="schedule-provider" />
+        <Text fw={600} data-testid="schedule-date">
+          {mode === 'week' ? `Week of ${dayLabel(start)} ${start.slice(0, 4)}` : `${dayLabel(day)} ${day.slice(0, 4)}`}
+        </Text>
+        <Select
+          placeholder="All providers"
+          data={providers.map((p) => ({ value: p.id, label: p.displayName }))}
+          value={providerId}
+          onChange={setProviderId}
+          clearable
+          w={220}
+          data-testid="schedule-provider"
+        />
         <Select placeholder="All rooms" data={config.hours.rooms} value={room} onChange={setRoom} clearable w={180} data-testid="schedule-room" />
       </Group>
       {error && <Alert color="red">{error}</Alert>}
-      {booked && <Alert color="green" withCloseButton onClose={() => setBooked(null)} role="status" data-testid="booking-confirmation">{booked}</Alert>}
+      {booked && (
+        <Alert color="green" withCloseButton onClose={() => setBooked(null)} role="status" data-testid="booking-confirmation">
+          {booked}
+        </Alert>
+      )}
       {mode === 'day' ? (
         list.length === 0 ? (
-          <Text c="dimmed" data-testid="schedule-empty">No appointments this day.</Text>
+          <Text c="dimmed" data-testid="schedule-empty">
+            No appointments this day.
+          </Text>
         ) : (
           <Table striped highlightOnHover data-testid="day-view">
             <Table.Thead>
-              <Table.Tr><Table.Th>Time</Table.Th><Table.Th>Patient</Table.Th><Table.Th>Type</Table.Th><Table.Th>Provider</Table.Th><Table.Th>Room</Table.Th><Table.Th>Status</Table.Th><Table.Th /></Table.Tr>
+              <Table.Tr>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Patient</Table.Th>
+                <Table.Th>Type</Table.Th>
+                <Table.Th>Provider</Table.Th>
+                <Table.Th>Room</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th />
+              </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {list.map((a) => <AppointmentRow key={a.id} a={a} tz={tz} typeName={typeName(a.typeId)} canChange={canBook} onCancel={setCancelling} onMove={setMoving} />)}
+              {list.map((a) => (
+                <AppointmentRow key={a.id} a={a} tz={tz} typeName={typeName(a.typeId)} canChange={canBook} onCancel={setCancelling} onMove={setMoving} />
+              ))}
             </Table.Tbody>
           </Table>
         )
       ) : (
         <SimpleGrid cols={days.length} spacing="xs" data-testid="week-view">
-          {days.map((d) => <DayColumn key={d} date={d} tz={tz} typeName={typeName} list={list.filter((a) => wallTime(Date.parse(a.startAt), tz).date === d)} />)}
+          {days.map((d) => (
+            <DayColumn key={d} date={d} tz={tz} typeName={typeName} list={list.filter((a) => wallTime(Date.parse(a.startAt), tz).date === d)} />
+          ))}
         </SimpleGrid>
       )}
-      <Text size="xs" c="dimmed">Times are the clinic&apos;s ({tz}).</Text>
-      {booking && <BookDialog opened onClose={() => setBooking(false)} onBooked={(text) => (setBooking(false), setBooked(text), refresh())} date={day} providerId={providerId} />}
+      <Text size="xs" c="dimmed">
+        Times are the clinic&apos;s ({tz}).
+      </Text>
+      {booking && (
+        <BookDialog
+          opened
+          onClose={() => setBooking(false)}
+          onBooked={(text) => (setBooking(false), setBooked(text), refresh())}
+          date={day}
+          providerId={providerId}
+        />
+      )}
       {moving && <RescheduleDialog key={moving.id} appointment={moving} tz={tz} onClose={() => setMoving(null)} onDone={() => (setMoving(null), refresh())} />}
       <CancelDialog key={cancelling?.id ?? ''} appointment={cancelling} onClose={() => setCancelling(null)} onDone={() => (setCancelling(null), refresh())} />
     </Stack>

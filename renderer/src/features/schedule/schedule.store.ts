@@ -17,18 +17,20 @@ interface ScheduleStore {
   load: () => Promise<void>;
 }
 
-export const useSchedule = clearedOnSignOut(create<ScheduleStore>()((set, get) => ({
-  config: null,
-  providers: [],
-  error: null,
-  async load() {
-    if (get().config) return;
-    const [config, providers] = await Promise.all([api['schedule.config']({}), api['schedule.providers']({})]);
-    if (!config.ok) return set({ error: config.error.message });
-    if (!providers.ok) return set({ error: providers.error.message });
-    set({ config: config.value, providers: providers.value, error: null });
-  },
-})));
+export const useSchedule = clearedOnSignOut(
+  create<ScheduleStore>()((set, get) => ({
+    config: null,
+    providers: [],
+    error: null,
+    async load() {
+      if (get().config) return;
+      const [config, providers] = await Promise.all([api['schedule.config']({}), api['schedule.providers']({})]);
+      if (!config.ok) return set({ error: config.error.message });
+      if (!providers.ok) return set({ error: providers.error.message });
+      set({ config: config.value, providers: providers.value, error: null });
+    },
+  })),
+);
 
 /** Today's date in the clinic's zone. */
 export function clinicToday(tz: string, now = Date.now()): string {

@@ -10,19 +10,35 @@ export function LoginScreen(): ReactElement {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   return (
-    <Paper withBorder p="xl" maw={420} mx="auto" mt="xl" component="form" onSubmit={(e) => {
-      e.preventDefault();
-      void run(() => api['session.login']({ username, password }));
-    }}>
+    <Paper
+      withBorder
+      p="xl"
+      maw={420}
+      mx="auto"
+      mt="xl"
+      component="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(() => api['session.login']({ username, password }));
+      }}
+    >
       <Stack>
         <ScreenTitle title="Sign in" />
         {session?.clinicName && <Text c="dimmed">{session.clinicName}</Text>}
-        {session?.autoLocked && <Alert color="yellow" data-testid="auto-locked">Signed out after {session.autoLockMinutes} minutes without activity.</Alert>}
+        {session?.autoLocked && (
+          <Alert color="yellow" data-testid="auto-locked">
+            Signed out after {session.autoLockMinutes} minutes without activity.
+          </Alert>
+        )}
         <TextInput label="User name" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
         <PasswordInput label="Password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
         {error && <Alert color="red">{error.message}</Alert>}
-        <Button type="submit" loading={busy} disabled={!username || !password}>Sign in</Button>
-        <Button variant="subtle" color="gray" onClick={() => void run(() => api['session.lock']({}))}>Lock database</Button>
+        <Button type="submit" loading={busy} disabled={!username || !password}>
+          Sign in
+        </Button>
+        <Button variant="subtle" color="gray" onClick={() => void run(() => api['session.lock']({}))}>
+          Lock database
+        </Button>
       </Stack>
     </Paper>
   );

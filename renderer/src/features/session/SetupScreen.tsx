@@ -16,10 +16,18 @@ export function SetupScreen(): ReactElement {
     validate: zodValidate(contract['session.setup'].input),
   });
   return (
-    <Paper withBorder p="xl" maw={480} mx="auto" mt="xl" component="form" onSubmit={form.onSubmit(async (values) => {
-      const e = await run(() => api['session.setup'](values));
-      if (e?.issues) form.setErrors(issuesToErrors(e.issues));
-    })}>
+    <Paper
+      withBorder
+      p="xl"
+      maw={480}
+      mx="auto"
+      mt="xl"
+      component="form"
+      onSubmit={form.onSubmit(async (values) => {
+        const e = await run(() => api['session.setup'](values));
+        if (e?.issues) form.setErrors(issuesToErrors(e.issues));
+      })}
+    >
       <Stack>
         <ScreenTitle title="Set up Cairn on this device" />
         <Text size="sm" c="dimmed">
@@ -31,7 +39,9 @@ export function SetupScreen(): ReactElement {
         <TextInput label="Administrator full name" required {...form.getInputProps('adminDisplayName')} />
         <PasswordInput label="Administrator password" description={PASSWORD_HINT} required {...form.getInputProps('adminPassword')} />
         {error && <Alert color="red">{error.message}</Alert>}
-        <Button type="submit" loading={busy}>Create encrypted database</Button>
+        <Button type="submit" loading={busy}>
+          Create encrypted database
+        </Button>
       </Stack>
     </Paper>
   );

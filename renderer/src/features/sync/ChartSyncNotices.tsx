@@ -15,7 +15,10 @@ export function ChartSyncNotices({ patientId }: { patientId: string }): ReactEle
   const role = useSession((s) => s.session?.user?.role ?? null);
   const [links, setLinks] = useState<ChartLinks | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void api['patients.links']({ id: patientId }).then((r) => (r.ok ? setLinks(r.value) : setError(r.error.message))), [patientId]);
+  const load = useCallback(
+    () => void api['patients.links']({ id: patientId }).then((r) => (r.ok ? setLinks(r.value) : setError(r.error.message))),
+    [patientId],
+  );
   useEffect(load, [load]);
   const unmerge = async (id: string): Promise<void> => {
     const r = await api['patients.unmerge']({ id });
@@ -34,10 +37,17 @@ export function ChartSyncNotices({ patientId }: { patientId: string }): ReactEle
           <Group justify="space-between">
             <Text size="sm">
               This chart was merged into{' '}
-              <Anchor component="button" onClick={() => go({ name: 'chart', patientId: into.id })} data-testid="merged-into-link">{into.name}{into.mrn ? ` (MRN ${into.mrn})` : ''}</Anchor>
+              <Anchor component="button" onClick={() => go({ name: 'chart', patientId: into.id })} data-testid="merged-into-link">
+                {into.name}
+                {into.mrn ? ` (MRN ${into.mrn})` : ''}
+              </Anchor>
               : record new care there. Nothing here was moved or deleted.
             </Text>
-            {canUnmerge && <Button size="xs" variant="default" onClick={() => void unmerge(patientId)} data-testid="unmerge-self">Unmerge</Button>}
+            {canUnmerge && (
+              <Button size="xs" variant="default" onClick={() => void unmerge(patientId)} data-testid="unmerge-self">
+                Unmerge
+              </Button>
+            )}
           </Group>
         </Alert>
       )}
@@ -46,17 +56,29 @@ export function ChartSyncNotices({ patientId }: { patientId: string }): ReactEle
           <Group justify="space-between">
             <Text size="sm">
               Also recorded as{' '}
-              <Anchor component="button" onClick={() => go({ name: 'chart', patientId: m.id })}>MRN {m.mrn ?? '(restricted)'}</Anchor> (merged)
+              <Anchor component="button" onClick={() => go({ name: 'chart', patientId: m.id })}>
+                MRN {m.mrn ?? '(restricted)'}
+              </Anchor>{' '}
+              (merged)
             </Text>
-            {canUnmerge && <Button size="xs" variant="default" onClick={() => void unmerge(m.id)} data-testid={`unmerge-${m.id}`}>Unmerge</Button>}
+            {canUnmerge && (
+              <Button size="xs" variant="default" onClick={() => void unmerge(m.id)} data-testid={`unmerge-${m.id}`}>
+                Unmerge
+              </Button>
+            )}
           </Group>
         </Alert>
       ))}
       {links.openConflicts > 0 && (
         <Alert color="yellow" variant="light" data-testid="chart-conflicts">
           <Group justify="space-between">
-            <Text size="sm">{links.openConflicts === 1 ? 'One sync conflict on this chart needs' : `${links.openConflicts} sync conflicts on this chart need`} a decision (changed on two devices while apart, or a possible duplicate).</Text>
-            <Button size="xs" variant="light" onClick={() => go({ name: 'conflicts', patientId })} data-testid="chart-conflicts-review">Review</Button>
+            <Text size="sm">
+              {links.openConflicts === 1 ? 'One sync conflict on this chart needs' : `${links.openConflicts} sync conflicts on this chart need`} a decision
+              (changed on two devices while apart, or a possible duplicate).
+            </Text>
+            <Button size="xs" variant="light" onClick={() => go({ name: 'conflicts', patientId })} data-testid="chart-conflicts-review">
+              Review
+            </Button>
           </Group>
         </Alert>
       )}

@@ -17,7 +17,9 @@ function Section({ title, count, children }: { title: string; count: number; chi
     <Stack gap="xs">
       <Group gap="xs">
         <Title order={3}>{title}</Title>
-        <Badge variant="light" color={count > 0 ? 'red' : 'gray'}>{count}</Badge>
+        <Badge variant="light" color={count > 0 ? 'red' : 'gray'}>
+          {count}
+        </Badge>
       </Group>
       {children}
     </Stack>
@@ -34,13 +36,22 @@ function Settled({ conflicts }: { conflicts: ConflictView[] }): ReactElement | n
         <Table.Tbody>
           {conflicts.map((c) => (
             <Table.Tr key={c.id} data-testid={`settled-${c.id}`}>
-              <Table.Td>{c.entityLabel}{c.fieldLabel ? ` · ${c.fieldLabel}` : ''}</Table.Td>
+              <Table.Td>
+                {c.entityLabel}
+                {c.fieldLabel ? ` · ${c.fieldLabel}` : ''}
+              </Table.Td>
               <Table.Td>{c.patientName ?? ''}</Table.Td>
               <Table.Td>{c.status}</Table.Td>
               <Table.Td>{c.resolution ?? ''}</Table.Td>
               <Table.Td>{c.resolvedBy ?? ''}</Table.Td>
               <Table.Td>{when(c.resolvedAt)}</Table.Td>
-              <Table.Td>{c.patientId && <Anchor component="button" size="sm" onClick={() => go({ name: 'chart', patientId: c.patientId! })} data-testid={`settled-open-${c.id}`}>Open chart</Anchor>}</Table.Td>
+              <Table.Td>
+                {c.patientId && (
+                  <Anchor component="button" size="sm" onClick={() => go({ name: 'chart', patientId: c.patientId! })} data-testid={`settled-open-${c.id}`}>
+                    Open chart
+                  </Anchor>
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -62,7 +73,10 @@ export function ConflictsScreen({ patientId }: { patientId?: string | undefined 
   const [error, setError] = useState<string | null>(null);
   const canList = mayCall(role, 'sync.conflicts.list');
   const load = useCallback(() => {
-    if (canList) void api['sync.conflicts.list']({ includeClosed: true, ...(patientId && { patientId }) }).then((r) => (r.ok ? setConflicts(r.value) : setError(r.error.message)));
+    if (canList)
+      void api['sync.conflicts.list']({ includeClosed: true, ...(patientId && { patientId }) }).then((r) =>
+        r.ok ? setConflicts(r.value) : setError(r.error.message),
+      );
     void api['sync.quarantine.list']({}).then((r) => (r.ok ? setRefused(r.value) : setError(r.error.message)));
   }, [canList, patientId]);
   useEffect(load, [load]);
@@ -81,17 +95,43 @@ export function ConflictsScreen({ patientId }: { patientId?: string | undefined 
     <Stack data-testid="conflicts-screen">
       <Group justify="space-between">
         <ScreenTitle title="Conflicts" />
-        {patientId && <Button variant="subtle" onClick={() => go({ name: 'conflicts' })} data-testid="all-conflicts">Show every chart</Button>}
+        {patientId && (
+          <Button variant="subtle" onClick={() => go({ name: 'conflicts' })} data-testid="all-conflicts">
+            Show every chart
+          </Button>
+        )}
       </Group>
-      {error && <Alert color="red" data-testid="conflicts-error">{error}</Alert>}
+      {error && (
+        <Alert color="red" data-testid="conflicts-error">
+          {error}
+        </Alert>
+      )}
       {canList && (
         <Section title="Changed on two devices" count={fields.length}>
-          {fields.length === 0 ? <Text c="dimmed" data-testid="no-conflicts">No open conflicts.</Text> : <Stack>{fields.map((c) => <FieldConflictCard key={c.id} c={c} onDone={done} />)}</Stack>}
+          {fields.length === 0 ? (
+            <Text c="dimmed" data-testid="no-conflicts">
+              No open conflicts.
+            </Text>
+          ) : (
+            <Stack>
+              {fields.map((c) => (
+                <FieldConflictCard key={c.id} c={c} onDone={done} />
+              ))}
+            </Stack>
+          )}
         </Section>
       )}
       {canList && (
         <Section title="Possible duplicates" count={duplicates.length}>
-          {duplicates.length === 0 ? <Text c="dimmed">No possible duplicates.</Text> : <Stack>{duplicates.map((c) => <DuplicateCard key={c.id} c={c} onDone={done} />)}</Stack>}
+          {duplicates.length === 0 ? (
+            <Text c="dimmed">No possible duplicates.</Text>
+          ) : (
+            <Stack>
+              {duplicates.map((c) => (
+                <DuplicateCard key={c.id} c={c} onDone={done} />
+              ))}
+            </Stack>
+          )}
         </Section>
       )}
       {!patientId && (

@@ -23,13 +23,19 @@ function Side({ chart, action }: { chart: ChartCard; action: ReactElement | null
         <Table.Tbody>
           {ROWS.map(([label, get]) => (
             <Table.Tr key={label}>
-              <Table.Td c="dimmed" w={110}>{label}</Table.Td>
+              <Table.Td c="dimmed" w={110}>
+                {label}
+              </Table.Td>
               <Table.Td>{get(chart)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      {chart.mergedInto && <Text size="sm" c="orange">Already merged into another chart.</Text>}
+      {chart.mergedInto && (
+        <Text size="sm" c="orange">
+          Already merged into another chart.
+        </Text>
+      )}
       {action && <Group mt="sm">{action}</Group>}
     </Card>
   );
@@ -55,25 +61,41 @@ export function DuplicateCard({ c, onDone }: { c: ConflictView; onDone: (error: 
   const action = (chart: ChartCard): ReactElement | null => {
     if (!c.mayResolve) return null;
     return c.kind === 'duplicate_patient' ? (
-      <Button size="xs" onClick={() => void merge(chart.id)} data-testid={`merge-into-${chart.id}`}>Keep this chart (merge the other into it)</Button>
+      <Button size="xs" onClick={() => void merge(chart.id)} data-testid={`merge-into-${chart.id}`}>
+        Keep this chart (merge the other into it)
+      </Button>
     ) : (
-      <Button size="xs" variant="light" onClick={() => void renumber(chart.id)} data-testid={`new-mrn-${chart.id}`}>Give this chart a new MRN</Button>
+      <Button size="xs" variant="light" onClick={() => void renumber(chart.id)} data-testid={`new-mrn-${chart.id}`}>
+        Give this chart a new MRN
+      </Button>
     );
   };
   return (
     <Card withBorder data-testid={`conflict-${c.id}`} data-kind={c.kind}>
       <Stack gap="sm">
         <ConflictHeading c={c} />
-        <Text size="sm">{c.kind === 'duplicate_patient' ? 'Two charts have the same name and birth date (registered on two devices while apart, or registered again after a warning). Is this one person?' : 'Two charts were given the same MRN before their devices were enrolled.'}</Text>
+        <Text size="sm">
+          {c.kind === 'duplicate_patient'
+            ? 'Two charts have the same name and birth date (registered on two devices while apart, or registered again after a warning). Is this one person?'
+            : 'Two charts were given the same MRN before their devices were enrolled.'}
+        </Text>
         {c.hidden ? (
           <Text c="dimmed">A restricted chart is involved: open it (break the glass) to compare.</Text>
         ) : (
           <SimpleGrid cols={2}>
-            {c.charts.map((chart) => <Side key={chart.id} chart={chart} action={action(chart)} />)}
+            {c.charts.map((chart) => (
+              <Side key={chart.id} chart={chart} action={action(chart)} />
+            ))}
           </SimpleGrid>
         )}
-        {c.charts.length < 2 && !c.hidden && <Alert color="yellow" variant="light">The other chart has not reached this device yet: sync, then compare.</Alert>}
-        {c.kind === 'duplicate_patient' && c.mayDismiss && <DismissForm c={c} label="Not the same person" placeholder="e.g. twins; different addresses" defaultReason="not the same person" onDone={onDone} />}
+        {c.charts.length < 2 && !c.hidden && (
+          <Alert color="yellow" variant="light">
+            The other chart has not reached this device yet: sync, then compare.
+          </Alert>
+        )}
+        {c.kind === 'duplicate_patient' && c.mayDismiss && (
+          <DismissForm c={c} label="Not the same person" placeholder="e.g. twins; different addresses" defaultReason="not the same person" onDone={onDone} />
+        )}
       </Stack>
     </Card>
   );

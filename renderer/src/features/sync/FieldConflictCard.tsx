@@ -11,19 +11,48 @@ export function ConflictHeading({ c }: { c: ConflictView }): ReactElement {
   return (
     <Group justify="space-between">
       <Group gap="xs">
-        <Text fw={600}>{c.kind === 'duplicate_patient' ? 'Possible duplicate' : c.kind === 'duplicate_mrn' ? 'One MRN on two charts' : `${c.entityLabel}${c.fieldLabel ? ` · ${c.fieldLabel}` : ''}`}</Text>
-        {c.patientName && <Text c="dimmed">— {c.patientName}{c.patientMrn ? ` (MRN ${c.patientMrn})` : ''}</Text>}
+        <Text fw={600}>
+          {c.kind === 'duplicate_patient'
+            ? 'Possible duplicate'
+            : c.kind === 'duplicate_mrn'
+              ? 'One MRN on two charts'
+              : `${c.entityLabel}${c.fieldLabel ? ` · ${c.fieldLabel}` : ''}`}
+        </Text>
+        {c.patientName && (
+          <Text c="dimmed">
+            — {c.patientName}
+            {c.patientMrn ? ` (MRN ${c.patientMrn})` : ''}
+          </Text>
+        )}
       </Group>
       <Group gap="xs">
-        <Text size="xs" c="dimmed">found {when(c.createdAt)}</Text>
-        {c.patientId && <Anchor size="sm" component="button" onClick={() => go({ name: 'chart', patientId: c.patientId! })} data-testid={`open-chart-${c.id}`}>Open chart</Anchor>}
+        <Text size="xs" c="dimmed">
+          found {when(c.createdAt)}
+        </Text>
+        {c.patientId && (
+          <Anchor size="sm" component="button" onClick={() => go({ name: 'chart', patientId: c.patientId! })} data-testid={`open-chart-${c.id}`}>
+            Open chart
+          </Anchor>
+        )}
       </Group>
     </Group>
   );
 }
 
 /** A dismissal with its reason (a signed note's text is settled by an addendum, never by an edit). */
-export function DismissForm({ c, label, placeholder, defaultReason, onDone }: { c: ConflictView; label: string; placeholder: string; defaultReason?: string; onDone: (error: string | null) => void }): ReactElement {
+export function DismissForm({
+  c,
+  label,
+  placeholder,
+  defaultReason,
+  onDone,
+}: {
+  c: ConflictView;
+  label: string;
+  placeholder: string;
+  defaultReason?: string;
+  onDone: (error: string | null) => void;
+}): ReactElement {
   const [reason, setReason] = useState('');
   const dismiss = async (): Promise<void> => {
     const r = await api['sync.conflicts.dismiss']({ id: c.id, reason: reason.trim() || (defaultReason ?? '') });
@@ -31,8 +60,17 @@ export function DismissForm({ c, label, placeholder, defaultReason, onDone }: { 
   };
   return (
     <Group align="flex-end">
-      <TextInput label="Reason" placeholder={placeholder} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={360} data-testid={`dismiss-reason-${c.id}`} />
-      <Button variant="default" onClick={() => void dismiss()} data-testid={`dismiss-${c.id}`}>{label}</Button>
+      <TextInput
+        label="Reason"
+        placeholder={placeholder}
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        w={360}
+        data-testid={`dismiss-reason-${c.id}`}
+      />
+      <Button variant="default" onClick={() => void dismiss()} data-testid={`dismiss-${c.id}`}>
+        {label}
+      </Button>
     </Group>
   );
 }
@@ -56,16 +94,31 @@ export function FieldConflictCard({ c, onDone }: { c: ConflictView; onDone: (err
         ) : (
           <Table>
             <Table.Thead>
-              <Table.Tr><Table.Th>Value</Table.Th><Table.Th>Written by</Table.Th><Table.Th>On</Table.Th><Table.Th>When</Table.Th><Table.Th /><Table.Th /></Table.Tr>
+              <Table.Tr>
+                <Table.Th>Value</Table.Th>
+                <Table.Th>Written by</Table.Th>
+                <Table.Th>On</Table.Th>
+                <Table.Th>When</Table.Th>
+                <Table.Th />
+                <Table.Th />
+              </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {c.values.map((v, i) => (
                 <Table.Tr key={`${v.hlc ?? ''}-${i}`} data-testid={`conflict-value-${i}`}>
-                  <Table.Td style={{ maxWidth: 420, wordBreak: 'break-word' }}><Text fw={500}>{showValue(v.value)}</Text></Table.Td>
+                  <Table.Td style={{ maxWidth: 420, wordBreak: 'break-word' }}>
+                    <Text fw={500}>{showValue(v.value)}</Text>
+                  </Table.Td>
                   <Table.Td>{v.author ?? '—'}</Table.Td>
                   <Table.Td>{v.device}</Table.Td>
                   <Table.Td>{when(v.at)}</Table.Td>
-                  <Table.Td>{v.shown && <Badge variant="light" data-testid="shown-now">shown now</Badge>}</Table.Td>
+                  <Table.Td>
+                    {v.shown && (
+                      <Badge variant="light" data-testid="shown-now">
+                        shown now
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     {c.mayResolve && (
                       <Button size="xs" variant={v.shown ? 'light' : 'filled'} onClick={() => void keep(i)} data-testid={`keep-${c.id}-${i}`}>
@@ -78,7 +131,16 @@ export function FieldConflictCard({ c, onDone }: { c: ConflictView; onDone: (err
             </Table.Tbody>
           </Table>
         )}
-        {c.mayResolve && <TextInput label="Note (optional)" placeholder="e.g. confirmed with the patient" value={note} onChange={(e) => setNote(e.currentTarget.value)} maw={420} size="xs" />}
+        {c.mayResolve && (
+          <TextInput
+            label="Note (optional)"
+            placeholder="e.g. confirmed with the patient"
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+            maw={420}
+            size="xs"
+          />
+        )}
         {c.signedNote && (
           <>
             <Alert color="yellow" variant="light">
@@ -87,7 +149,11 @@ export function FieldConflictCard({ c, onDone }: { c: ConflictView; onDone: (err
             {c.mayDismiss && <DismissForm c={c} label="Dismiss" placeholder="e.g. other version recorded in an addendum" onDone={onDone} />}
           </>
         )}
-        {!c.mayResolve && !c.signedNote && !c.hidden && <Text size="sm" c="dimmed">Your role cannot settle this one: a clinician will.</Text>}
+        {!c.mayResolve && !c.signedNote && !c.hidden && (
+          <Text size="sm" c="dimmed">
+            Your role cannot settle this one: a clinician will.
+          </Text>
+        )}
       </Stack>
     </Card>
   );

@@ -49,16 +49,22 @@ export function SyncIndicator(): ReactElement | null {
   return (
     <Group gap="xs" wrap="nowrap" data-testid="sync-indicator">
       <Tooltip label={explain(status)} disabled={!explain(status)} multiline w={320}>
-        <Badge color={state.color} variant="light" data-testid="sync-state" data-state={status.state}>{state.label}</Badge>
+        <Badge color={state.color} variant="light" data-testid="sync-state" data-state={status.state}>
+          {state.label}
+        </Badge>
       </Tooltip>
-      <Text size="xs" c="dimmed" data-testid="sync-detail">{detail.join(' · ')}</Text>
+      <Text size="xs" c="dimmed" data-testid="sync-detail">
+        {detail.join(' · ')}
+      </Text>
       {progress && (
         <Tooltip label={`${progress.phase === 'push' ? 'Sending' : 'Receiving'} ${progress.done} of ${progress.total}`}>
           <Progress value={Math.min(100, (100 * progress.done) / Math.max(progress.total, 1))} w={80} size="sm" animated data-testid="sync-progress" />
         </Tooltip>
       )}
       {status.state !== 'not_enrolled' && (
-        <Button size="compact-xs" variant="default" loading={busy || status.state === 'syncing'} onClick={() => void syncNow()} data-testid="sync-now">Sync now</Button>
+        <Button size="compact-xs" variant="default" loading={busy || status.state === 'syncing'} onClick={() => void syncNow()} data-testid="sync-now">
+          Sync now
+        </Button>
       )}
     </Group>
   );
@@ -76,7 +82,13 @@ export function ConflictsNavButton(): ReactElement | null {
       active={active}
       onClick={() => go({ name: 'conflicts' })}
       data-testid="nav-conflicts"
-      rightSection={open > 0 ? <Badge color="red" size="sm" circle data-testid="conflicts-badge">{open}</Badge> : undefined}
+      rightSection={
+        open > 0 ? (
+          <Badge color="red" size="sm" circle data-testid="conflicts-badge">
+            {open}
+          </Badge>
+        ) : undefined
+      }
     >
       Conflicts
     </NavButton>

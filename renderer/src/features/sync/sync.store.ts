@@ -12,20 +12,22 @@ interface SyncStore {
 }
 
 /** The sync status the header and the Conflicts badge show; polled while someone is signed in. */
-export const useSync = clearedOnSignOut(create<SyncStore>()((set) => ({
-  status: null,
-  busy: false,
-  async refresh() {
-    const r = await api['sync.status']({});
-    // A failed poll (signed out meanwhile) keeps the last status: the session gate takes over.
-    if (r.ok) set({ status: r.value });
-  },
-  async syncNow() {
-    set({ busy: true });
-    const r = await api['sync.now']({});
-    set(r.ok ? { status: r.value, busy: false } : { busy: false });
-  },
-})));
+export const useSync = clearedOnSignOut(
+  create<SyncStore>()((set) => ({
+    status: null,
+    busy: false,
+    async refresh() {
+      const r = await api['sync.status']({});
+      // A failed poll (signed out meanwhile) keeps the last status: the session gate takes over.
+      if (r.ok) set({ status: r.value });
+    },
+    async syncNow() {
+      set({ busy: true });
+      const r = await api['sync.now']({});
+      set(r.ok ? { status: r.value, busy: false } : { busy: false });
+    },
+  })),
+);
 
 /** "just now", "3 min ago", "2 h ago", or the date. */
 export function ago(iso: string, now = Date.now()): string {

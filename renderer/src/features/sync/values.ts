@@ -7,7 +7,10 @@ export function showValue(v: WireValue, max = 240): string {
   if (typeof v === 'string' && v.startsWith('{')) {
     try {
       const parsed = JSON.parse(v) as Record<string, unknown>;
-      text = Object.values(parsed).filter((x) => typeof x === 'string' && x.trim() !== '').join(' · ') || '(empty note)';
+      text =
+        Object.values(parsed)
+          .filter((x) => typeof x === 'string' && x.trim() !== '')
+          .join(' · ') || '(empty note)';
     } catch {
       // Not JSON after all: show it as it is.
     }

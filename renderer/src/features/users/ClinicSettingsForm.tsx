@@ -50,18 +50,33 @@ export function ClinicSettingsForm(): ReactElement {
       })}
     >
       <Stack gap="xs">
-        <Title order={2} size="h3" mt="lg">Clinic name and address</Title>
+        <Title order={2} size="h3" mt="lg">
+          Clinic name and address
+        </Title>
         <Text size="sm">Printed at the top of every prescription. Kept on this device: set it on each device that prints.</Text>
         <TextInput label="Clinic name" maw={480} data-testid="clinic-name" {...form.getInputProps('name')} />
         {Array.from({ length: LINES }, (_, i) => (
-          <TextInput key={i} label={i === 0 ? 'Address' : `Address line ${i + 1}`} description={i === 0 ? 'Street, then city, state and ZIP on the next line' : undefined} maw={480} data-testid={`clinic-address-${i + 1}`} {...form.getInputProps(`addressLines.${i}`)} />
+          <TextInput
+            key={i}
+            label={i === 0 ? 'Address' : `Address line ${i + 1}`}
+            description={i === 0 ? 'Street, then city, state and ZIP on the next line' : undefined}
+            maw={480}
+            data-testid={`clinic-address-${i + 1}`}
+            {...form.getInputProps(`addressLines.${i}`)}
+          />
         ))}
         <TextInput label="Phone" maw={240} data-testid="clinic-phone" {...form.getInputProps('phone')} />
         <Group>
-          <Button type="submit" variant="light" data-testid="clinic-save">Save clinic address</Button>
+          <Button type="submit" variant="light" data-testid="clinic-save">
+            Save clinic address
+          </Button>
         </Group>
         {error && <Alert color="red">{error}</Alert>}
-        {saved && !error && <Alert color="teal" data-testid="clinic-saved">Clinic address saved: prescriptions print it from now on.</Alert>}
+        {saved && !error && (
+          <Alert color="teal" data-testid="clinic-saved">
+            Clinic address saved: prescriptions print it from now on.
+          </Alert>
+        )}
       </Stack>
     </form>
   );

@@ -33,10 +33,22 @@ function recordedValue(v: VitalObservation, units: VitalsUnits): { shown: string
   return { shown: `${formatNumber(converted, 1)} ${unitLabel(units[kind])}`, stored: `${v.value} ${unitLabel(v.unit)}` };
 }
 
-type Entry = Partial<Record<'systolic' | 'diastolic' | 'heartRate' | 'respiratoryRate' | 'temperature' | 'spo2' | 'height' | 'weight' | 'painScore' | 'headCircumference', number>>;
+type Entry = Partial<
+  Record<'systolic' | 'diastolic' | 'heartRate' | 'respiratoryRate' | 'temperature' | 'spo2' | 'height' | 'weight' | 'painScore' | 'headCircumference', number>
+>;
 
 /** Vitals for a visit, entered in the clinic's units and stored in UCUM; impossible values are refused with the reason. */
-export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { patientId: string; encounterId?: string; recorded: VitalObservation[]; onRecorded: () => void }): ReactElement {
+export function VitalsPanel({
+  patientId,
+  encounterId,
+  recorded,
+  onRecorded,
+}: {
+  patientId: string;
+  encounterId?: string;
+  recorded: VitalObservation[];
+  onRecorded: () => void;
+}): ReactElement {
   const [units, setUnits] = useState<VitalsUnits>(savedUnits);
   const [entry, setEntry] = useState<Entry>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -48,8 +60,15 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
   };
   const num = (k: keyof Entry, label: string, extra?: ReactElement): ReactElement => (
     <Group gap={4} align="flex-end" wrap="nowrap">
-      <ClinicalNumberInput label={label} value={entry[k] ?? ''} error={errors[k]} w={130} decimalScale={2} data-testid={`vital-${k}`}
-        onChange={(x) => setEntry({ ...entry, [k]: typeof x === 'number' ? x : undefined })} />
+      <ClinicalNumberInput
+        label={label}
+        value={entry[k] ?? ''}
+        error={errors[k]}
+        w={130}
+        decimalScale={2}
+        data-testid={`vital-${k}`}
+        onChange={(x) => setEntry({ ...entry, [k]: typeof x === 'number' ? x : undefined })}
+      />
       {extra}
     </Group>
   );
@@ -68,28 +87,91 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
   const last = recorded.filter((v) => v.setId === recorded.at(-1)?.setId);
   return (
     // A form, so Enter in any field records the set (as the button does).
-    <Card withBorder data-testid="vitals-panel" component="form" onSubmit={(e: FormEvent) => {
-      e.preventDefault();
-      if (Object.values(entry).some((v) => v !== undefined)) void save();
-    }}>
-      <Title order={4} mb="xs">Vitals</Title>
+    <Card
+      withBorder
+      data-testid="vitals-panel"
+      component="form"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        if (Object.values(entry).some((v) => v !== undefined)) void save();
+      }}
+    >
+      <Title order={4} mb="xs">
+        Vitals
+      </Title>
       <Group align="flex-end" gap="sm">
         {num('systolic', 'Systolic')}
         {num('diastolic', 'Diastolic')}
         {num('heartRate', 'Heart rate')}
         {num('respiratoryRate', 'Resp. rate')}
         {num('spo2', 'SpO2 %')}
-        {num('temperature', 'Temperature', <SegmentedControl size="xs" value={units.temperature} onChange={(v) => setUnit('temperature', v)} data={[{ value: '[degF]', label: '°F' }, { value: 'Cel', label: '°C' }]} />)}
-        {num('weight', 'Weight', <SegmentedControl size="xs" value={units.weight} onChange={(v) => setUnit('weight', v)} data={[{ value: 'lb', label: 'lb' }, { value: 'kg', label: 'kg' }]} />)}
-        {num('height', 'Height', <SegmentedControl size="xs" value={units.height} onChange={(v) => setUnit('height', v)} data={[{ value: 'in', label: 'in' }, { value: 'cm', label: 'cm' }]} />)}
+        {num(
+          'temperature',
+          'Temperature',
+          <SegmentedControl
+            size="xs"
+            value={units.temperature}
+            onChange={(v) => setUnit('temperature', v)}
+            data={[
+              { value: '[degF]', label: '°F' },
+              { value: 'Cel', label: '°C' },
+            ]}
+          />,
+        )}
+        {num(
+          'weight',
+          'Weight',
+          <SegmentedControl
+            size="xs"
+            value={units.weight}
+            onChange={(v) => setUnit('weight', v)}
+            data={[
+              { value: 'lb', label: 'lb' },
+              { value: 'kg', label: 'kg' },
+            ]}
+          />,
+        )}
+        {num(
+          'height',
+          'Height',
+          <SegmentedControl
+            size="xs"
+            value={units.height}
+            onChange={(v) => setUnit('height', v)}
+            data={[
+              { value: 'in', label: 'in' },
+              { value: 'cm', label: 'cm' },
+            ]}
+          />,
+        )}
         {num('painScore', 'Pain 0–10')}
-        {num('headCircumference', 'Head circ.', <SegmentedControl size="xs" value={units.headCircumference} onChange={(v) => setUnit('headCircumference', v)} data={[{ value: 'in', label: 'in' }, { value: 'cm', label: 'cm' }]} />)}
-        <Button type="submit" disabled={Object.values(entry).every((v) => v === undefined)}>Record vitals</Button>
+        {num(
+          'headCircumference',
+          'Head circ.',
+          <SegmentedControl
+            size="xs"
+            value={units.headCircumference}
+            onChange={(v) => setUnit('headCircumference', v)}
+            data={[
+              { value: 'in', label: 'in' },
+              { value: 'cm', label: 'cm' },
+            ]}
+          />,
+        )}
+        <Button type="submit" disabled={Object.values(entry).every((v) => v === undefined)}>
+          Record vitals
+        </Button>
       </Group>
-      {error && <Alert color="red" mt="xs" data-testid="vitals-error">{error}</Alert>}
+      {error && (
+        <Alert color="red" mt="xs" data-testid="vitals-error">
+          {error}
+        </Alert>
+      )}
       {last.length > 0 && (
         <Stack gap={2} mt="sm">
-          <Text size="xs" c="dimmed">Recorded {new Date(last[0]!.effectiveAt).toLocaleString()}</Text>
+          <Text size="xs" c="dimmed">
+            Recorded {new Date(last[0]!.effectiveAt).toLocaleString()}
+          </Text>
           <Table verticalSpacing={2} data-testid="vitals-recorded">
             <Table.Tbody>
               {last.map((v) => {
@@ -98,7 +180,11 @@ export function VitalsPanel({ patientId, encounterId, recorded, onRecorded }: { 
                   <Table.Tr key={v.id}>
                     <Table.Td>{v.display}</Table.Td>
                     <Table.Td fw={600}>{shown}</Table.Td>
-                    <Table.Td><Text size="xs" c="dimmed">{stored ? `stored ${stored}` : ''}</Text></Table.Td>
+                    <Table.Td>
+                      <Text size="xs" c="dimmed">
+                        {stored ? `stored ${stored}` : ''}
+                      </Text>
+                    </Table.Td>
                     <Table.Td>{v.interpretation && v.interpretation !== 'N' && <Badge color="red">{v.interpretation}</Badge>}</Table.Td>
                   </Table.Tr>
                 );

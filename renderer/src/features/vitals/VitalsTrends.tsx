@@ -24,7 +24,9 @@ export function VitalsTrends({ patientId }: { patientId: string }): ReactElement
   if (trends.length === 0) return <Text c="dimmed">No vitals recorded yet.</Text>;
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} data-testid="vitals-trends">
-      {trends.map((t) => <TrendCard key={t.kind} t={t} />)}
+      {trends.map((t) => (
+        <TrendCard key={t.kind} t={t} />
+      ))}
     </SimpleGrid>
   );
 }
@@ -37,8 +39,14 @@ function TrendCard({ t }: { t: VitalTrend }): ReactElement {
   const shown = (v: number): string => displayValue({ loinc, value: v, unit: t.unit });
   return (
     <Card withBorder data-testid={`trend-${t.kind}`}>
-      <Title order={5}>{t.display}{unit ? ` (${unit})` : ''}</Title>
-      <Text size="xs" c="dimmed" mb="xs">{t.points.length} reading{t.points.length === 1 ? '' : 's'}{t.band ? ` · normal ${t.band.low ?? '–'} to ${t.band.high ?? '–'}` : ''}</Text>
+      <Title order={5}>
+        {t.display}
+        {unit ? ` (${unit})` : ''}
+      </Title>
+      <Text size="xs" c="dimmed" mb="xs">
+        {t.points.length} reading{t.points.length === 1 ? '' : 's'}
+        {t.band ? ` · normal ${t.band.low ?? '–'} to ${t.band.high ?? '–'}` : ''}
+      </Text>
       <LineChart
         h={180}
         data={t.points.map((p) => ({ date: timeOf(p.at), value: p.value }))}

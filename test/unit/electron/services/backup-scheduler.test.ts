@@ -44,7 +44,11 @@ class FakeClock implements SchedulerClock {
   }
 }
 
-const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+const stampOf = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 
 describe('BackupScheduler', () => {
   let t: ReturnType<typeof tempDir>;

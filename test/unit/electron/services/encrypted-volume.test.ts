@@ -40,7 +40,13 @@ function fakeKernel(root: string): { procRoot: string; sysRoot: string } {
   mkdirSync(join(loop, 'loop'));
   dev('pci0000:00/block/vda');
   mkdirSync(join(sysRoot, 'dev', 'block'), { recursive: true });
-  for (const [id, path] of [['253:1', 'virtual/block/dm-1'], ['253:5', 'virtual/block/dm-5'], ['8:17', 'pci0000:00/block/sdb/sdb1'], ['7:0', 'virtual/block/loop0'], ['254:0', 'pci0000:00/block/vda']]) {
+  for (const [id, path] of [
+    ['253:1', 'virtual/block/dm-1'],
+    ['253:5', 'virtual/block/dm-5'],
+    ['8:17', 'pci0000:00/block/sdb/sdb1'],
+    ['7:0', 'virtual/block/loop0'],
+    ['254:0', 'pci0000:00/block/vda'],
+  ]) {
     symlinkSync(`../../devices/${path!}`, join(sysRoot, 'dev', 'block', id!));
   }
   return { procRoot, sysRoot };
@@ -55,7 +61,10 @@ describe('whether a folder sits on an encrypted volume', () => {
   it('finds LUKS under LVM through the slaves, plain dm-crypt, and says so for a bare partition', () => {
     expect(linux('/srv/cairn/data')).toEqual({ state: 'encrypted', detail: '/srv/cairn (ext4 on /dev/mapper/vg-data): dm-crypt/LUKS (CRYPT-LUKS2)' });
     expect(linux('/srv/with space/clinic.cairn')).toMatchObject({ state: 'encrypted', detail: expect.stringContaining('CRYPT-PLAIN') as unknown });
-    expect(linux('/srv/plain/cairn')).toMatchObject({ state: 'not_encrypted', detail: expect.stringMatching(/^\/srv\/plain \(xfs on \/dev\/sdb1\): no dm-crypt\/LUKS layer/) as unknown });
+    expect(linux('/srv/plain/cairn')).toMatchObject({
+      state: 'not_encrypted',
+      detail: expect.stringMatching(/^\/srv\/plain \(xfs on \/dev\/sdb1\): no dm-crypt\/LUKS layer/) as unknown,
+    });
     expect(linux('/home/clinic')).toMatchObject({ state: 'not_encrypted', detail: expect.stringContaining('/dev/vda') as unknown });
   });
 
@@ -67,15 +76,36 @@ describe('whether a folder sits on an encrypted volume', () => {
   });
 
   it('reads manage-bde (Windows) and diskutil/fdesetup (macOS) answers', () => {
-    const answers = (map: Record<string, { code: number; stdout: string }>): RunCommand => (cmd, args) => map[`${cmd} ${args.join(' ')}`] ?? { code: 1, stdout: '' };
+    const answers =
+      (map: Record<string, { code: number; stdout: string }>): RunCommand =>
+      (cmd, args) =>
+        map[`${cmd} ${args.join(' ')}`] ?? { code: 1, stdout: '' };
     const on = 'Volume C: [OS]\n    Conversion Status:    Fully Encrypted\n    Protection Status:    Protection On\n';
     const off = 'Volume D: [Data]\n    Conversion Status:    Fully Decrypted\n    Protection Status:    Protection Off\n';
-    expect(volumeEncryption('C:\\ProgramData\\Cairn', { platform: 'win32', run: answers({ 'manage-bde -status C:': { code: 0, stdout: on } }) })).toMatchObject({ state: 'encrypted' });
-    expect(volumeEncryption('D:\\cairn', { platform: 'win32', run: answers({ 'manage-bde -status D:': { code: 0, stdout: off } }) })).toEqual({ state: 'not_encrypted', detail: 'D:: BitLocker protection off (Fully Decrypted)' });
-    expect(volumeEncryption('D:\\cairn', { platform: 'win32', run: answers({}) })).toMatchObject({ state: 'unknown', detail: expect.stringContaining('administrator') as unknown });
+    expect(volumeEncryption('C:\\ProgramData\\Cairn', { platform: 'win32', run: answers({ 'manage-bde -status C:': { code: 0, stdout: on } }) })).toMatchObject(
+      { state: 'encrypted' },
+    );
+    expect(volumeEncryption('D:\\cairn', { platform: 'win32', run: answers({ 'manage-bde -status D:': { code: 0, stdout: off } }) })).toEqual({
+      state: 'not_encrypted',
+      detail: 'D:: BitLocker protection off (Fully Decrypted)',
+    });
+    expect(volumeEncryption('D:\\cairn', { platform: 'win32', run: answers({}) })).toMatchObject({
+      state: 'unknown',
+      detail: expect.stringContaining('administrator') as unknown,
+    });
     const df = { code: 0, stdout: 'Filesystem 512-blocks Used Available Capacity Mounted on\n/dev/disk3s5 1 1 1 1% /System/Volumes/Data\n' };
-    expect(volumeEncryption('/Users/clinic', { platform: 'darwin', run: answers({ 'df -P /Users/clinic': df, 'diskutil info /dev/disk3s5': { code: 0, stdout: '   FileVault:                 Yes\n' } }) })).toMatchObject({ state: 'encrypted' });
-    expect(volumeEncryption('/Users/clinic', { platform: 'darwin', run: answers({ 'df -P /Users/clinic': df, 'diskutil info /dev/disk3s5': { code: 0, stdout: '   FileVault:                 No\n' } }) })).toMatchObject({ state: 'not_encrypted' });
+    expect(
+      volumeEncryption('/Users/clinic', {
+        platform: 'darwin',
+        run: answers({ 'df -P /Users/clinic': df, 'diskutil info /dev/disk3s5': { code: 0, stdout: '   FileVault:                 Yes\n' } }),
+      }),
+    ).toMatchObject({ state: 'encrypted' });
+    expect(
+      volumeEncryption('/Users/clinic', {
+        platform: 'darwin',
+        run: answers({ 'df -P /Users/clinic': df, 'diskutil info /dev/disk3s5': { code: 0, stdout: '   FileVault:                 No\n' } }),
+      }),
+    ).toMatchObject({ state: 'not_encrypted' });
     expect(volumeEncryption('/Users/clinic', { platform: 'darwin', run: answers({}) })).toMatchObject({ state: 'unknown' });
   });
 

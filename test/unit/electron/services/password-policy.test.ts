@@ -16,12 +16,21 @@ describe('the staff password policy', () => {
     expect(readme).toMatch(/Licence\*\*: MIT/);
   });
 
-  it.each(['Password1!', 'Welcome123!', 'Summer2026!', 'passwordpassword', 'Password1234!', 'Welcome12345!', 'Summer2026!!!', 'P@ssw0rd2026!', 'Sunsh1ne-2026', 'football football', 'qwertyuiop123'])(
-    'refuses %s',
-    (p) => {
-      expect(check(p)).not.toBeNull();
-    },
-  );
+  it.each([
+    'Password1!',
+    'Welcome123!',
+    'Summer2026!',
+    'passwordpassword',
+    'Password1234!',
+    'Welcome12345!',
+    'Summer2026!!!',
+    'P@ssw0rd2026!',
+    'Sunsh1ne-2026',
+    'football football',
+    'qwertyuiop123',
+  ])('refuses %s', (p) => {
+    expect(check(p)).not.toBeNull();
+  });
 
   it('refuses the clinic name, the user name and the person name with digits, symbols or leet added', () => {
     expect(check('HilltopFamilyClinic1!')).toMatch(/^password is built from the clinic's name/);
@@ -34,8 +43,12 @@ describe('the staff password policy', () => {
   });
 
   it('says why in words and what to do', () => {
-    expect(check('Summer2026!')).toBe('password must be at least 12 characters (this one has 11): use three or four unrelated words, e.g. "violet anchor marble kettle"');
-    expect(check('Summer2026!!!')).toBe('password is on a list of breached or common passwords (as "summer"; digits and symbols added to a common word do not make it safe): use three or four unrelated words, e.g. "violet anchor marble kettle"');
+    expect(check('Summer2026!')).toBe(
+      'password must be at least 12 characters (this one has 11): use three or four unrelated words, e.g. "violet anchor marble kettle"',
+    );
+    expect(check('Summer2026!!!')).toBe(
+      'password is on a list of breached or common passwords (as "summer"; digits and symbols added to a common word do not make it safe): use three or four unrelated words, e.g. "violet anchor marble kettle"',
+    );
     expect(check('passwordpassword')).toMatch(/^password repeats the same characters or word/);
     expect(check('123456789012')).toMatch(/^password is a keyboard or counting sequence/);
     expect(check('x'.repeat(129))).toBe('password must be at most 128 characters');
@@ -58,7 +71,13 @@ describe('the staff password policy', () => {
     const r = contract['users.create'].input.safeParse({ username: 'mgray', displayName: 'Dr. Meredith Gray', role: 'physician', password: 'mgray12345678!' });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]).toMatchObject({ path: ['password'], message: expect.stringMatching(/^password is built from the user name/) as unknown });
-    const setup = contract['session.setup'].input.safeParse({ clinicName: 'Hilltop Family Clinic', passphrase: 'a long clinic passphrase', adminUsername: 'ada', adminDisplayName: 'Ada Admin', adminPassword: 'Hilltop Family 99' });
+    const setup = contract['session.setup'].input.safeParse({
+      clinicName: 'Hilltop Family Clinic',
+      passphrase: 'a long clinic passphrase',
+      adminUsername: 'ada',
+      adminDisplayName: 'Ada Admin',
+      adminPassword: 'Hilltop Family 99',
+    });
     expect(setup.error?.issues[0]).toMatchObject({ path: ['adminPassword'], message: expect.stringMatching(/clinic's name/) as unknown });
   });
 });

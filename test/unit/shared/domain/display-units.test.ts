@@ -27,7 +27,8 @@ describe('unit labels', () => {
   });
 
   it('leave plain units as they are and give a score, a ratio or pH no unit', () => {
-    for (const u of ['mg/dL', '/min', '%', 'g/dL', 'mmol/L', 'fL', 'pg', 'ng/mL', 'U/L', 'mm/h', 's', 'lb', 'in', 'kg', 'cm', 'mmHg']) expect(unitLabel(u)).toBe(u);
+    for (const u of ['mg/dL', '/min', '%', 'g/dL', 'mmol/L', 'fL', 'pg', 'ng/mL', 'U/L', 'mm/h', 's', 'lb', 'in', 'kg', 'cm', 'mmHg'])
+      expect(unitLabel(u)).toBe(u);
     expect(unitLabel('{score}')).toBe('');
     expect(unitLabel('{ratio}')).toBe('');
     expect(unitLabel('[pH]')).toBe('');

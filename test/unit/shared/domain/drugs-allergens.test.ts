@@ -57,7 +57,16 @@ describe('the allergy picker offers what a patient is allergic to', () => {
           continue;
         }
         const code = search(a.name).find((h) => h.name === a.name)?.code ?? null;
-        const r = checkNewDrug({ knowledge: loaded.knowledge, index: loaded.index, medications: [], allergies: [{ substance: a.name, substanceCode: code, kind: 'allergy', status: 'active' }], patient }, member.rxcui);
+        const r = checkNewDrug(
+          {
+            knowledge: loaded.knowledge,
+            index: loaded.index,
+            medications: [],
+            allergies: [{ substance: a.name, substanceCode: code, kind: 'allergy', status: 'active' }],
+            patient,
+          },
+          member.rxcui,
+        );
         if (!r.alerts.some((al) => al.kind === 'drug-allergy')) failures.push(`${a.name}: no allergy alert on ${member.name} (${id})`);
       }
     }

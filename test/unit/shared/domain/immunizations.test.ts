@@ -165,7 +165,11 @@ describe('infants', () => {
   });
 
   it('RV1 (Rotarix) completes in 2 doses; RV5 needs 3', () => {
-    expect(due('2025-01-15', '2025-06-01', h('119@2025-03-15', '119@2025-05-15'))['rotavirus']).toMatchObject({ status: 'complete', dosesValid: 2, dosesRequired: 2 });
+    expect(due('2025-01-15', '2025-06-01', h('119@2025-03-15', '119@2025-05-15'))['rotavirus']).toMatchObject({
+      status: 'complete',
+      dosesValid: 2,
+      dosesRequired: 2,
+    });
     const rv5 = due('2025-01-15', '2025-06-01', h('116@2025-03-15', '116@2025-05-15'))['rotavirus']!;
     expect(dates(rv5)).toEqual({ status: 'not_yet_due', nextDose: 3, earliestDate: '2025-06-12', dueDate: '2025-07-15', overdueDate: '2025-08-15' });
     expect(rv5.dosesRequired).toBe(3);
@@ -252,7 +256,11 @@ describe('toddlers and children', () => {
     const r = due('2024-01-20', '2025-02-20', h('03@2024-12-20'));
     expect(dates(r['mmr'])).toEqual({ status: 'due', nextDose: 1, earliestDate: '2025-01-20', dueDate: '2025-01-20', overdueDate: '2025-05-20' });
     expect(r['mmr']!.invalidDoses).toEqual([
-      { date: '2024-12-20', cvx: '03', why: 'given at age 11 months, before the minimum age 12 months for dose 1 (valid from 2025-01-16 with the 4-day grace period)' },
+      {
+        date: '2024-12-20',
+        cvx: '03',
+        why: 'given at age 11 months, before the minimum age 12 months for dose 1 (valid from 2025-01-16 with the 4-day grace period)',
+      },
     ]);
     expect(dates(r['varicella'])).toEqual({ status: 'due', nextDose: 1, earliestDate: '2025-01-20', dueDate: '2025-01-20', overdueDate: '2025-05-20' });
     expect(dates(r['hepa'])).toEqual({ status: 'due', nextDose: 1, earliestDate: '2025-01-20', dueDate: '2025-01-20', overdueDate: '2026-01-20' });
@@ -315,7 +323,11 @@ describe('adults', () => {
 
     const early = due('1973-03-05', '2025-07-01', h('187@2025-06-01', '187@2025-06-20'))['zoster']!;
     expect(early.invalidDoses).toEqual([
-      { date: '2025-06-20', cvx: '187', why: 'given 19 days after dose 1, before the minimum interval 4 weeks for dose 2 (valid from 2025-06-25 with the 4-day grace period)' },
+      {
+        date: '2025-06-20',
+        cvx: '187',
+        why: 'given 19 days after dose 1, before the minimum interval 4 weeks for dose 2 (valid from 2025-06-25 with the 4-day grace period)',
+      },
     ]);
     expect(dates(early)).toEqual({ status: 'not_yet_due', nextDose: 2, earliestDate: '2025-07-18', dueDate: '2025-08-01', overdueDate: '2026-01-01' });
 
@@ -354,7 +366,11 @@ describe('HPV', () => {
     const r = due('2012-03-01', '2024-06-01', h('165@2024-01-15'))['hpv']!;
     expect(r).toMatchObject({ dosesValid: 1, dosesRequired: 2 });
     expect(dates(r)).toEqual({ status: 'not_yet_due', nextDose: 2, earliestDate: '2024-06-15', dueDate: '2024-07-15', overdueDate: '2025-02-15' });
-    expect(due('2010-06-10', '2026-01-01', h('165@2025-06-09', '165@2025-12-10'))['hpv']).toMatchObject({ status: 'complete', dosesValid: 2, dosesRequired: 2 });
+    expect(due('2010-06-10', '2026-01-01', h('165@2025-06-09', '165@2025-12-10'))['hpv']).toMatchObject({
+      status: 'complete',
+      dosesValid: 2,
+      dosesRequired: 2,
+    });
   });
 
   it('started at 15 or older: 3 doses at 0, 1-2 and 6 months', () => {

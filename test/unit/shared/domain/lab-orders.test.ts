@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { buildOrmO01 } from '../../../../shared/domain/lab-order-message';
-import { canTransition, isLoincCode, LAB_ORDER_STATUSES, labOrderInput, orderStatusFromResults, placerNumber, transitionProblem, type LabOrderStatus } from '../../../../shared/domain/lab-orders';
+import {
+  canTransition,
+  isLoincCode,
+  LAB_ORDER_STATUSES,
+  labOrderInput,
+  orderStatusFromResults,
+  placerNumber,
+  transitionProblem,
+  type LabOrderStatus,
+} from '../../../../shared/domain/lab-orders';
 import { field, get, parseMessageOrThrow, segments, writeField, writeMessage } from '../../../../shared/hl7';
 
 describe('lab order status transitions', () => {
@@ -13,7 +22,8 @@ describe('lab order status transitions', () => {
       final: [],
       cancelled: [],
     };
-    for (const from of LAB_ORDER_STATUSES) for (const to of LAB_ORDER_STATUSES) expect(canTransition(from, to), `${from} → ${to}`).toBe(table[from].includes(to));
+    for (const from of LAB_ORDER_STATUSES)
+      for (const to of LAB_ORDER_STATUSES) expect(canTransition(from, to), `${from} → ${to}`).toBe(table[from].includes(to));
   });
 
   it('says why a change is refused', () => {
@@ -58,14 +68,32 @@ describe('ORM^O01', () => {
   });
 });
 
-describe('an order\'s status from the results reported for it', () => {
+describe("an order's status from the results reported for it", () => {
   const cbc = { loinc: '58410-2', display: 'CBC panel' };
   const lipid = { loinc: '24331-1', display: 'Lipid panel' };
   it('is partial while a test is preliminary or not reported, final once every ordered test is final', () => {
     expect(orderStatusFromResults('ordered', [cbc, lipid], [{ code: '58410-2', final: true }])).toBe('partial');
     expect(orderStatusFromResults('collected', [cbc], [{ code: '58410-2', final: false }])).toBe('partial');
-    expect(orderStatusFromResults('partial', [cbc, lipid], [{ code: '58410-2', final: true }, { code: '24331-1', final: false }])).toBeNull();
-    expect(orderStatusFromResults('partial', [cbc, lipid], [{ code: '58410-2', final: true }, { code: '24331-1', final: true }])).toBe('final');
+    expect(
+      orderStatusFromResults(
+        'partial',
+        [cbc, lipid],
+        [
+          { code: '58410-2', final: true },
+          { code: '24331-1', final: false },
+        ],
+      ),
+    ).toBeNull();
+    expect(
+      orderStatusFromResults(
+        'partial',
+        [cbc, lipid],
+        [
+          { code: '58410-2', final: true },
+          { code: '24331-1', final: true },
+        ],
+      ),
+    ).toBe('final');
     expect(orderStatusFromResults('ordered', [cbc], [{ code: '58410-2', final: true }])).toBe('final');
   });
   it('counts final reports under other OBR-4 codes than the ones ordered', () => {

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPatientFacts } from '../../../../shared/domain/hl7-patient';
-import { hl7TimeToIso, type LabResultDraft, mapOru, type OruDrafts, parseReferenceRange, parseStructuredNumeric, patientParts } from '../../../../shared/domain/lab-results';
+import {
+  hl7TimeToIso,
+  type LabResultDraft,
+  mapOru,
+  type OruDrafts,
+  parseReferenceRange,
+  parseStructuredNumeric,
+  patientParts,
+} from '../../../../shared/domain/lab-results';
 import { parseMessageOrThrow } from '../../../../shared/hl7';
 
 const FIXTURES = join(process.env.CAIRN_FIXTURES ?? 'test/fixtures', 'hl7v2');
@@ -16,7 +24,12 @@ function drafts(text: string): OruDrafts {
 
 /** A one-result ORU with the OBX given (fields 1…). */
 function oru(...obx: string[]): string {
-  return ['MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|M1|P|2.5.1', 'PID|1||123^^^^MR||Doe^Jane||19800101|F', 'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN', ...obx].join('\r');
+  return [
+    'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|M1|P|2.5.1',
+    'PID|1||123^^^^MR||Doe^Jane||19800101|F',
+    'OBR|1|PL-1^CAIRN|FI-9^ACME|2345-7^Glucose^LN',
+    ...obx,
+  ].join('\r');
 }
 
 const one = (obx: string): LabResultDraft => drafts(oru(obx)).results[0]!;
@@ -207,7 +220,16 @@ describe('mapOru on an OUL^R22 (specimen first)', () => {
 describe('patientParts', () => {
   it('splits a message with several PIDs into one message per patient, each with the header', () => {
     const two = parseMessageOrThrow(
-      ['MSH|^~\\&|LAB|ACME|CAIRN|CLINIC|20260301||ORU^R01|P2|P|2.5.1', 'PID|1||A^^^^MR', 'OBR|1|PL-A', 'OBX|1|NM|1-8^x^LN||1||||||F', 'PID|2||B^^^^MR', 'PV1|1|O', 'OBR|1|PL-B', 'OBX|1|NM|1-8^x^LN||2||||||F'].join('\r'),
+      [
+        'MSH|^~\\&|LAB|ACME|CAIRN|CLINIC|20260301||ORU^R01|P2|P|2.5.1',
+        'PID|1||A^^^^MR',
+        'OBR|1|PL-A',
+        'OBX|1|NM|1-8^x^LN||1||||||F',
+        'PID|2||B^^^^MR',
+        'PV1|1|O',
+        'OBR|1|PL-B',
+        'OBX|1|NM|1-8^x^LN||2||||||F',
+      ].join('\r'),
     );
     const parts = patientParts(two);
     expect(parts.map((p) => p.message.segments.map((s) => s.name))).toEqual([
@@ -222,7 +244,15 @@ describe('patientParts', () => {
 
 describe('hand-built OBX', () => {
   it('SN: plain, with a comparator, as a range and as a ratio', () => {
-    expect(one('OBX|1|SN|2345-7^Glucose^LN||^182|mg/dL^^UCUM|70_105|H|||F')).toMatchObject({ valueNum: 182, valueText: null, comparator: null, unit: 'mg/dL', refLow: 70, refHigh: 105, interpretation: 'H' });
+    expect(one('OBX|1|SN|2345-7^Glucose^LN||^182|mg/dL^^UCUM|70_105|H|||F')).toMatchObject({
+      valueNum: 182,
+      valueText: null,
+      comparator: null,
+      unit: 'mg/dL',
+      refLow: 70,
+      refHigh: 105,
+      interpretation: 'H',
+    });
     expect(one('OBX|1|SN|2345-7^Glucose^LN||<^5|mg/dL|||||F')).toMatchObject({ valueNum: 5, valueText: '<5', comparator: '<' });
     expect(one('OBX|1|SN|2345-7^Glucose^LN||^10^-^20|mg/dL|||||F')).toMatchObject({ valueNum: null, valueText: '10-20' });
     expect(one('OBX|1|SN|5370-2^Titer^LN||^1^:^128||||||F')).toMatchObject({ valueNum: null, valueText: '1:128' });
@@ -230,10 +260,18 @@ describe('hand-built OBX', () => {
   });
 
   it('NM with a comparator (a value beyond a measuring limit, as analyzers send it) reads as the SN it means', () => {
-    expect(one('OBX|1|NM|6598-7^Troponin T^LN||<0.01|ng/mL|0-0.03|N|||F')).toMatchObject({ valueNum: 0.01, valueText: '<0.01', comparator: '<', unit: 'ng/mL' });
+    expect(one('OBX|1|NM|6598-7^Troponin T^LN||<0.01|ng/mL|0-0.03|N|||F')).toMatchObject({
+      valueNum: 0.01,
+      valueText: '<0.01',
+      comparator: '<',
+      unit: 'ng/mL',
+    });
     expect(one('OBX|1|NM|2345-7^Glucose^LN||>= 600|mg/dL|||||F')).toMatchObject({ valueNum: 600, valueText: '>=600', comparator: '>=' });
     // Anything else that is not a number is still refused, naming the field.
-    expect(mapOru(parseMessageOrThrow(oru('OBX|1|NM|2345-7^Glucose^LN||<<5|mg/dL|||||F')))).toMatchObject({ ok: false, error: { reason: 'OBX #1 field 5: NM value "<<5" is not a number' } });
+    expect(mapOru(parseMessageOrThrow(oru('OBX|1|NM|2345-7^Glucose^LN||<<5|mg/dL|||||F')))).toMatchObject({
+      ok: false,
+      error: { reason: 'OBX #1 field 5: NM value "<<5" is not a number' },
+    });
   });
 
   it('reference ranges in their usual spellings', () => {
@@ -261,7 +299,15 @@ describe('hand-built OBX', () => {
   });
 
   it('statuses P, F, C and X, and the notes after an OBX', () => {
-    const d = drafts(oru('OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||P', 'NTE|1||first note', 'OBX|2|NM|2345-7^Glucose^LN||95|mg/dL|||||C', 'NTE|1||recalibrated', 'OBX|3|NM|2951-2^Sodium^LN|||mmol/L|||||X'));
+    const d = drafts(
+      oru(
+        'OBX|1|NM|2345-7^Glucose^LN||90|mg/dL|||||P',
+        'NTE|1||first note',
+        'OBX|2|NM|2345-7^Glucose^LN||95|mg/dL|||||C',
+        'NTE|1||recalibrated',
+        'OBX|3|NM|2951-2^Sodium^LN|||mmol/L|||||X',
+      ),
+    );
     expect(d.results.map((r) => [r.status, r.valueNum, r.notes])).toEqual([
       ['preliminary', 90, ['first note']],
       ['corrected', 95, ['recalibrated']],
@@ -289,7 +335,7 @@ describe('hand-built OBX', () => {
     expect(noPid.ok ? null : noPid.error.reason).toBe('PID #1: the message has no PID segment');
   });
 
-  it('reads a time without an offset in the clinic\'s zone, across daylight-saving changes', () => {
+  it("reads a time without an offset in the clinic's zone, across daylight-saving changes", () => {
     expect(hl7TimeToIso('20260301080000', 'America/New_York')).toBe('2026-03-01T13:00:00.000Z');
     expect(hl7TimeToIso('20260715080000', 'America/New_York')).toBe('2026-07-15T12:00:00.000Z');
     expect(hl7TimeToIso('20260301080000.5', 'Asia/Kolkata')).toBe('2026-03-01T02:30:00.500Z');

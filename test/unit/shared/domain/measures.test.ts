@@ -15,9 +15,31 @@ const measure = (id: string) => MEASURES.find((m) => m.id === id)!;
 const run = (id: string, p: PatientFacts): Outcome[] => measure(id).evaluate(p, Y, ctx);
 
 function patient(over: Partial<PatientFacts> = {}): PatientFacts {
-  return { id: 'p', name: 'Test, Pat', mrn: null, birthDate: '1960-06-15', sex: 'female', deceasedOn: null, providerId: null, conditions: [], observations: [], procedures: [], immunizations: [], encounters: [{ on: '2026-03-01', providerId: 'dr' }], medications: [], ...over };
+  return {
+    id: 'p',
+    name: 'Test, Pat',
+    mrn: null,
+    birthDate: '1960-06-15',
+    sex: 'female',
+    deceasedOn: null,
+    providerId: null,
+    conditions: [],
+    observations: [],
+    procedures: [],
+    immunizations: [],
+    encounters: [{ on: '2026-03-01', providerId: 'dr' }],
+    medications: [],
+    ...over,
+  };
 }
-const condition = (icd10: string, onset: string | null = '2020-01-01', abatement: string | null = null): FactCondition => ({ icd10, snomed: null, display: icd10, onset, abatement, status: 'active' });
+const condition = (icd10: string, onset: string | null = '2020-01-01', abatement: string | null = null): FactCondition => ({
+  icd10,
+  snomed: null,
+  display: icd10,
+  onset,
+  abatement,
+  status: 'active',
+});
 const bp = (on: string, systolic: number, diastolic: number) => [
   { loinc: '8480-6', on, value: systolic, code: null },
   { loinc: '8462-4', on, value: diastolic, code: null },
@@ -97,7 +119,15 @@ describe('CMS138 Tobacco Use: Screening and Cessation', () => {
   it('splits screened, users with an intervention, and the overall rate', () => {
     expect(run('CMS138', patient({ observations: [screen('2026-04-01', '266919005')] }))).toEqual(['numerator', 'not_in_denominator', 'numerator']);
     expect(run('CMS138', patient({ observations: [screen('2026-04-01', '449868002')] }))).toEqual(['numerator', 'gap', 'gap']);
-    expect(run('CMS138', patient({ observations: [screen('2026-04-01', '449868002')], medications: [{ rxcui: '198029', name: 'nicotine 21 MG/Day transdermal patch', start: '2026-04-01', stop: null }] }))).toEqual(['numerator', 'numerator', 'numerator']);
+    expect(
+      run(
+        'CMS138',
+        patient({
+          observations: [screen('2026-04-01', '449868002')],
+          medications: [{ rxcui: '198029', name: 'nicotine 21 MG/Day transdermal patch', start: '2026-04-01', stop: null }],
+        }),
+      ),
+    ).toEqual(['numerator', 'numerator', 'numerator']);
     expect(run('CMS138', patient())).toEqual(['gap', 'not_in_denominator', 'gap']);
   });
   it('starts at age 12 at the start of the period', () => {
@@ -146,9 +176,17 @@ describe('computeMeasures', () => {
       patient({ id: 'd' }),
     ];
     // Died before the period: not measured; died during it: still counted.
-    ps.push(patient({ id: 'e', conditions: [condition('I10')], deceasedOn: '2025-12-31' }), patient({ id: 'f', conditions: [condition('I10')], deceasedOn: '2026-01-01' }));
+    ps.push(
+      patient({ id: 'e', conditions: [condition('I10')], deceasedOn: '2025-12-31' }),
+      patient({ id: 'f', conditions: [condition('I10')], deceasedOn: '2026-01-01' }),
+    );
     const r = computeMeasures(ps, Y, ctx).find((m) => m.id === 'CMS165')!;
-    expect(r.populations[0]).toMatchObject({ denominator: 4, exclusions: 1, numerator: 1, rate: 1 / 3, patients: { denominator: ['a', 'b', 'c', 'f'], excluded: ['c'], numerator: ['a'], gaps: ['b', 'f'] } });
-
+    expect(r.populations[0]).toMatchObject({
+      denominator: 4,
+      exclusions: 1,
+      numerator: 1,
+      rate: 1 / 3,
+      patients: { denominator: ['a', 'b', 'c', 'f'], excluded: ['c'], numerator: ['a'], gaps: ['b', 'f'] },
+    });
   });
 });

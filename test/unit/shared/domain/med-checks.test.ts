@@ -33,7 +33,12 @@ const brief = (alerts: MedAlert[]): Pick3[] => alerts.map(({ kind, severity, rul
 /** A recorded, active allergy; a code when given. */
 const allergyTo = (substance: string, substanceCode: string | null = null): CheckAllergy => ({ substance, substanceCode, kind: 'allergy', status: 'active' });
 
-function ctxFor(index: KnowledgeIndex, meds: { rxcui: string | null; name: string }[], allergies: CheckAllergy[] = [], patient: CheckPatient = ADULT): CheckContext & { index: KnowledgeIndex } {
+function ctxFor(
+  index: KnowledgeIndex,
+  meds: { rxcui: string | null; name: string }[],
+  allergies: CheckAllergy[] = [],
+  patient: CheckPatient = ADULT,
+): CheckContext & { index: KnowledgeIndex } {
   return { knowledge: index.knowledge, index, medications: meds, allergies, patient };
 }
 
@@ -98,7 +103,12 @@ type Rx = keyof typeof RX;
 const rx = (k: Rx): string => RX[k][0];
 const on = (...keys: Rx[]): CheckMedication[] => keys.map((k) => ({ rxcui: rx(k), name: shipped.byRxcui.get(rx(k))!.drug.name }));
 
-const childBorn = (birthDate: string, weightKg: number | null, weightDate: string | null): CheckPatient => ({ birthDate, today: '2026-11-25', weightKg, weightDate });
+const childBorn = (birthDate: string, weightKg: number | null, weightDate: string | null): CheckPatient => ({
+  birthDate,
+  today: '2026-11-25',
+  weightKg,
+  weightDate,
+});
 /** Six years old, 20 kg weighed five days ago. */
 const CHILD_20KG = childBorn('2020-06-01', 20, '2026-11-20');
 
@@ -137,7 +147,12 @@ const CASES: Case[] = [
   { name: 'losartan on lisinopril', drug: 'losartan50', meds: ['lisinopril10'], expected: [dd('major', 'acei-arb')] },
   { name: 'alprazolam on oxycodone', drug: 'alprazolam05', meds: ['oxycodone5'], expected: [dd('major', 'opioid-benzodiazepine')] },
   { name: 'oxycodone on alprazolam', drug: 'oxycodone5', meds: ['alprazolam05'], expected: [dd('major', 'opioid-benzodiazepine')] },
-  { name: 'lorazepam on Percocet (combination matches the opioid class)', drug: 'lorazepam1', meds: ['percocet'], expected: [dd('major', 'opioid-benzodiazepine')] },
+  {
+    name: 'lorazepam on Percocet (combination matches the opioid class)',
+    drug: 'lorazepam1',
+    meds: ['percocet'],
+    expected: [dd('major', 'opioid-benzodiazepine')],
+  },
   { name: 'sumatriptan on phenelzine', drug: 'sumatriptan50', meds: ['phenelzine15'], expected: [dd('contraindicated', 'onc-triptan-maoi')] },
   { name: 'ibuprofen on lisinopril', drug: 'ibuprofen200', meds: ['lisinopril10'], expected: [dd('moderate', 'nsaid-acei')] },
   { name: 'ibuprofen on sertraline', drug: 'ibuprofen200', meds: ['sertraline50'], expected: [dd('moderate', 'ssri-nsaid')] },
@@ -160,26 +175,101 @@ const CASES: Case[] = [
   { name: 'azithromycin + ibuprofen', drug: 'azithromycin250', meds: ['ibuprofen200'], expected: [] },
   { name: 'no medications at all', drug: 'warfarin5', expected: [] },
   // Allergies.
-  { name: 'penicillin allergy → amoxicillin', drug: 'amoxicillin500', allergies: [allergyTo('Penicillin')], expected: [da('contraindicated', 'penicillin-penicillins')] },
-  { name: 'penicillin allergy → cephalexin', drug: 'cephalexin500', allergies: [allergyTo('Penicillin')], expected: [da('moderate', 'penicillin-cephalosporins')] },
+  {
+    name: 'penicillin allergy → amoxicillin',
+    drug: 'amoxicillin500',
+    allergies: [allergyTo('Penicillin')],
+    expected: [da('contraindicated', 'penicillin-penicillins')],
+  },
+  {
+    name: 'penicillin allergy → cephalexin',
+    drug: 'cephalexin500',
+    allergies: [allergyTo('Penicillin')],
+    expected: [da('moderate', 'penicillin-cephalosporins')],
+  },
   { name: '"PCN" → Augmentin', drug: 'augmentin875', allergies: [allergyTo('PCN - hives')], expected: [da('contraindicated', 'penicillin-penicillins')] },
-  { name: 'amoxicillin allergy → amoxicillin: the ingredient itself', drug: 'amoxicillinSusp', allergies: [allergyTo('amoxicillin')], expected: [da('contraindicated', 'allergy-ingredient:amoxicillin')] },
+  {
+    name: 'amoxicillin allergy → amoxicillin: the ingredient itself',
+    drug: 'amoxicillinSusp',
+    allergies: [allergyTo('amoxicillin')],
+    expected: [da('contraindicated', 'allergy-ingredient:amoxicillin')],
+  },
   { name: 'sulfa allergy → TMP-SMX', drug: 'tmpSmxDS', allergies: [allergyTo('Sulfa')], expected: [da('contraindicated', 'sulfonamide-antibiotic')] },
   { name: 'sulfa allergy → hydrochlorothiazide: not cross-reactive', drug: 'hctz25', allergies: [allergyTo('Sulfa')], expected: [] },
   { name: 'sulfa drugs allergy → furosemide: not cross-reactive', drug: 'furosemide40', allergies: [allergyTo('sulfa drugs')], expected: [] },
-  { name: 'Bactrim allergy (brand) → TMP-SMX: the ingredient', drug: 'tmpSmxDS', allergies: [allergyTo('Bactrim')], expected: [da('contraindicated', 'allergy-ingredient:sulfamethoxazole')] },
+  {
+    name: 'Bactrim allergy (brand) → TMP-SMX: the ingredient',
+    drug: 'tmpSmxDS',
+    allergies: [allergyTo('Bactrim')],
+    expected: [da('contraindicated', 'allergy-ingredient:sulfamethoxazole')],
+  },
   { name: 'aspirin allergy → naproxen', drug: 'naproxen500', allergies: [allergyTo('Aspirin')], expected: [da('contraindicated', 'nsaid-aspirin')] },
-  { name: 'ibuprofen allergy → aspirin (salicylate)', drug: 'aspirin81', allergies: [allergyTo('ibuprofen')], expected: [da('contraindicated', 'nsaid-aspirin')] },
-  { name: 'ibuprofen allergy → ibuprofen', drug: 'ibuprofenSusp', allergies: [allergyTo('Ibuprofen')], expected: [da('contraindicated', 'allergy-ingredient:ibuprofen')] },
-  { name: 'Tylenol allergy (brand) → acetaminophen', drug: 'acetaminophen325', allergies: [allergyTo('Tylenol')], expected: [da('contraindicated', 'allergy-ingredient:acetaminophen')] },
-  { name: 'ACE inhibitor angioedema → losartan', drug: 'losartan50', allergies: [allergyTo('ACE inhibitor (angioedema)')], expected: [da('moderate', 'ace-inhibitor-arbs')] },
-  { name: 'lisinopril angioedema → losartan', drug: 'losartan50', allergies: [allergyTo('lisinopril - angioedema')], expected: [da('moderate', 'ace-inhibitor-arbs')] },
-  { name: 'lisinopril angioedema → enalapril', drug: 'enalapril10', allergies: [allergyTo('lisinopril - angioedema')], expected: [da('contraindicated', 'ace-inhibitor-ace-inhibitors')] },
-  { name: 'codeine allergy → oxycodone: the named group wins the tie', drug: 'oxycodone5', allergies: [allergyTo('codeine')], expected: [da('moderate', 'phenanthrene-opioids')] },
-  { name: 'tramadol allergy → oxycodone: through the opioid class', drug: 'oxycodone5', allergies: [allergyTo('tramadol')], expected: [da('moderate', 'opioid-opioids')] },
-  { name: 'coded allergy (amoxicillin capsule RXCUI) → cephalexin', drug: 'cephalexin500', allergies: [allergyTo('antibiotic from urgent care', '308191')], expected: [da('moderate', 'penicillin-cephalosporins')] },
-  { name: 'erythromycin allergy → azithromycin', drug: 'azithromycin500', allergies: [allergyTo('Erythromycin')], expected: [da('contraindicated', 'macrolide-macrolides')] },
-  { name: 'resolved penicillin allergy → amoxicillin: not checked', drug: 'amoxicillin500', allergies: [{ ...allergyTo('Penicillin'), status: 'resolved' }], expected: [] },
+  {
+    name: 'ibuprofen allergy → aspirin (salicylate)',
+    drug: 'aspirin81',
+    allergies: [allergyTo('ibuprofen')],
+    expected: [da('contraindicated', 'nsaid-aspirin')],
+  },
+  {
+    name: 'ibuprofen allergy → ibuprofen',
+    drug: 'ibuprofenSusp',
+    allergies: [allergyTo('Ibuprofen')],
+    expected: [da('contraindicated', 'allergy-ingredient:ibuprofen')],
+  },
+  {
+    name: 'Tylenol allergy (brand) → acetaminophen',
+    drug: 'acetaminophen325',
+    allergies: [allergyTo('Tylenol')],
+    expected: [da('contraindicated', 'allergy-ingredient:acetaminophen')],
+  },
+  {
+    name: 'ACE inhibitor angioedema → losartan',
+    drug: 'losartan50',
+    allergies: [allergyTo('ACE inhibitor (angioedema)')],
+    expected: [da('moderate', 'ace-inhibitor-arbs')],
+  },
+  {
+    name: 'lisinopril angioedema → losartan',
+    drug: 'losartan50',
+    allergies: [allergyTo('lisinopril - angioedema')],
+    expected: [da('moderate', 'ace-inhibitor-arbs')],
+  },
+  {
+    name: 'lisinopril angioedema → enalapril',
+    drug: 'enalapril10',
+    allergies: [allergyTo('lisinopril - angioedema')],
+    expected: [da('contraindicated', 'ace-inhibitor-ace-inhibitors')],
+  },
+  {
+    name: 'codeine allergy → oxycodone: the named group wins the tie',
+    drug: 'oxycodone5',
+    allergies: [allergyTo('codeine')],
+    expected: [da('moderate', 'phenanthrene-opioids')],
+  },
+  {
+    name: 'tramadol allergy → oxycodone: through the opioid class',
+    drug: 'oxycodone5',
+    allergies: [allergyTo('tramadol')],
+    expected: [da('moderate', 'opioid-opioids')],
+  },
+  {
+    name: 'coded allergy (amoxicillin capsule RXCUI) → cephalexin',
+    drug: 'cephalexin500',
+    allergies: [allergyTo('antibiotic from urgent care', '308191')],
+    expected: [da('moderate', 'penicillin-cephalosporins')],
+  },
+  {
+    name: 'erythromycin allergy → azithromycin',
+    drug: 'azithromycin500',
+    allergies: [allergyTo('Erythromycin')],
+    expected: [da('contraindicated', 'macrolide-macrolides')],
+  },
+  {
+    name: 'resolved penicillin allergy → amoxicillin: not checked',
+    drug: 'amoxicillin500',
+    allergies: [{ ...allergyTo('Penicillin'), status: 'resolved' }],
+    expected: [],
+  },
   { name: 'NKA → amoxicillin', drug: 'amoxicillin500', allergies: [{ substance: null, substanceCode: null, kind: 'nka', status: 'active' }], expected: [] },
   { name: 'penicillin allergy → azithromycin', drug: 'azithromycin250', allergies: [allergyTo('penicillin')], expected: [] },
   // Duplicate therapy.
@@ -187,39 +277,135 @@ const CASES: Case[] = [
   { name: 'ibuprofen + naproxen', drug: 'naproxen500', meds: ['ibuprofen200'], expected: [dup('major', 'duplicate-class:nsaid')] },
   { name: 'warfarin twice (two strengths)', drug: 'warfarin1', meds: ['warfarin5'], expected: [dup('major', 'duplicate-ingredient:warfarin')] },
   { name: 'the same product twice', drug: 'lisinopril10', meds: ['lisinopril10'], expected: [dup('major', 'duplicate-ingredient:lisinopril')] },
-  { name: 'acetaminophen on Percocet (hidden in the combination)', drug: 'acetaminophen325', meds: ['percocet'], expected: [dup('major', 'duplicate-ingredient:acetaminophen')] },
-  { name: 'azithromycin 250 + 500: a duplicate, not a QT interaction', drug: 'azithromycin500', meds: ['azithromycin250'], expected: [dup('major', 'duplicate-ingredient:azithromycin')] },
+  {
+    name: 'acetaminophen on Percocet (hidden in the combination)',
+    drug: 'acetaminophen325',
+    meds: ['percocet'],
+    expected: [dup('major', 'duplicate-ingredient:acetaminophen')],
+  },
+  {
+    name: 'azithromycin 250 + 500: a duplicate, not a QT interaction',
+    drug: 'azithromycin500',
+    meds: ['azithromycin250'],
+    expected: [dup('major', 'duplicate-ingredient:azithromycin')],
+  },
   { name: 'atorvastatin + simvastatin', drug: 'simvastatin20', meds: ['atorvastatin20'], expected: [dup('moderate', 'duplicate-class:statin')] },
   { name: 'two MAOIs', drug: 'tranylcypromine10', meds: ['phenelzine15'], expected: [dup('contraindicated', 'duplicate-class:maoi')] },
   // Adult dose range.
   { name: 'acetaminophen 1000 mg q6h = 4000 mg/day: at the maximum', drug: 'acetaminophen325', dose: mg(1000, 4), expected: [] },
   { name: 'acetaminophen 1000 mg q4h = 6000 mg/day', drug: 'acetaminophen325', dose: mg(1000, 6), expected: [dose('dose-adult-max-daily')] },
   { name: 'acetaminophen 2 tablets (650 mg) q4h = 3900 mg/day', drug: 'acetaminophen325', dose: { amount: 2, unit: 'tablet', perDay: 6 }, expected: [] },
-  { name: 'acetaminophen 4 tablets (1300 mg) once', drug: 'acetaminophen325', dose: { amount: 4, unit: 'tablet', perDay: 1 }, expected: [dose('dose-adult-max-single')] },
+  {
+    name: 'acetaminophen 4 tablets (1300 mg) once',
+    drug: 'acetaminophen325',
+    dose: { amount: 4, unit: 'tablet', perDay: 1 },
+    expected: [dose('dose-adult-max-single')],
+  },
   { name: 'ibuprofen 800 mg tid', drug: 'ibuprofen200', dose: mg(800, 3), expected: [] },
   { name: 'ibuprofen 800 mg q4h = 4800 mg/day', drug: 'ibuprofen200', dose: mg(800, 6), expected: [dose('dose-adult-max-daily')] },
   { name: 'ibuprofen 801 mg once', drug: 'ibuprofen200', dose: mg(801, 1), expected: [dose('dose-adult-max-single')] },
   { name: 'ibuprofen 0.8 g qid = 3200 mg/day (grams converted)', drug: 'ibuprofen200', dose: { amount: 0.8, unit: 'g', perDay: 4 }, expected: [] },
   { name: 'sertraline 250 mg daily', drug: 'sertraline50', dose: mg(250, 1), expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')] },
   { name: 'levothyroxine 0.3 mg daily = 300 mcg', drug: 'levothyroxine75', dose: mg(0.3, 1), expected: [] },
-  { name: 'levothyroxine 325 mcg daily', drug: 'levothyroxine75', dose: { amount: 325, unit: 'mcg', perDay: 1 }, expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')] },
+  {
+    name: 'levothyroxine 325 mcg daily',
+    drug: 'levothyroxine75',
+    dose: { amount: 325, unit: 'mcg', perDay: 1 },
+    expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')],
+  },
   { name: 'Percocet 2 tablets q4h = 12 tablets/day', drug: 'percocet', dose: { amount: 2, unit: 'tablet', perDay: 6 }, expected: [] },
-  { name: 'Percocet 2 tablets q3h = 16 tablets/day', drug: 'percocet', dose: { amount: 2, unit: 'tablet', perDay: 8 }, expected: [dose('dose-adult-max-daily')] },
-  { name: 'ibuprofen 1200 mg "as needed" with no interval: the single dose is still checked', drug: 'ibuprofen200', dose: mg(1200, null), expected: [dose('dose-adult-max-single')] },
+  {
+    name: 'Percocet 2 tablets q3h = 16 tablets/day',
+    drug: 'percocet',
+    dose: { amount: 2, unit: 'tablet', perDay: 8 },
+    expected: [dose('dose-adult-max-daily')],
+  },
+  {
+    name: 'ibuprofen 1200 mg "as needed" with no interval: the single dose is still checked',
+    drug: 'ibuprofen200',
+    dose: mg(1200, null),
+    expected: [dose('dose-adult-max-single')],
+  },
   // Pediatric dose range (amoxicillin 45 mg/kg/dose, 90 mg/kg/day; ibuprofen 10 mg/kg/dose, cap 400 mg).
-  { name: '20 kg child: amoxicillin 900 mg bid = 45 mg/kg/dose, 90 mg/kg/day', drug: 'amoxicillinSusp', patient: CHILD_20KG, dose: { amount: 18, unit: 'mL', perDay: 2 }, expected: [] },
-  { name: '20 kg child: amoxicillin 900 mg tid = 2700 mg/day', drug: 'amoxicillinSusp', patient: CHILD_20KG, dose: { amount: 18, unit: 'mL', perDay: 3 }, expected: [dose('dose-pediatric-max-daily')] },
-  { name: '20 kg child: amoxicillin 1000 mg bid', drug: 'amoxicillinSusp', patient: CHILD_20KG, dose: mg(1000, 2), expected: [dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')] },
+  {
+    name: '20 kg child: amoxicillin 900 mg bid = 45 mg/kg/dose, 90 mg/kg/day',
+    drug: 'amoxicillinSusp',
+    patient: CHILD_20KG,
+    dose: { amount: 18, unit: 'mL', perDay: 2 },
+    expected: [],
+  },
+  {
+    name: '20 kg child: amoxicillin 900 mg tid = 2700 mg/day',
+    drug: 'amoxicillinSusp',
+    patient: CHILD_20KG,
+    dose: { amount: 18, unit: 'mL', perDay: 3 },
+    expected: [dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: '20 kg child: amoxicillin 1000 mg bid',
+    drug: 'amoxicillinSusp',
+    patient: CHILD_20KG,
+    dose: mg(1000, 2),
+    expected: [dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')],
+  },
   { name: '20 kg child: amoxicillin 400 mg tid', drug: 'amoxicillinSusp', patient: CHILD_20KG, dose: mg(400, 3), expected: [] },
-  { name: 'child weighed 31 days ago: not computed', drug: 'amoxicillinSusp', patient: childBorn('2020-06-01', 20, '2026-10-25'), dose: mg(900, 3), expected: [dose('dose-weight-stale')] },
-  { name: 'child weighed 30 days ago: computed', drug: 'amoxicillinSusp', patient: childBorn('2020-06-01', 20, '2026-10-26'), dose: mg(900, 3), expected: [dose('dose-pediatric-max-daily')] },
-  { name: 'child never weighed', drug: 'amoxicillinSusp', patient: childBorn('2020-06-01', null, null), dose: mg(400, 3), expected: [dose('dose-weight-missing')] },
-  { name: 'child never weighed, dose over the absolute cap: both', drug: 'amoxicillinSusp', patient: childBorn('2020-06-01', null, null), dose: mg(2500, 2), expected: [dose('dose-weight-missing'), dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')] },
-  { name: '60 kg 15-year-old: ibuprofen 600 mg is over the 400 mg cap though under 10 mg/kg', drug: 'ibuprofen200', patient: childBorn('2011-01-01', 60, '2026-11-01'), dose: mg(600, 3), expected: [dose('dose-pediatric-max-single')] },
-  { name: '20 kg child: ibuprofen 200 mg q6h = 10 mg/kg/dose, 40 mg/kg/day', drug: 'ibuprofenSusp', patient: CHILD_20KG, dose: { amount: 10, unit: 'mL', perDay: 4 }, expected: [] },
-  { name: '5-month-old: ibuprofen is for 6 months and up', drug: 'ibuprofenSusp', patient: childBorn('2026-06-20', 7, '2026-11-20'), dose: mg(50, 3), expected: [dose('dose-pediatric-min-age')] },
+  {
+    name: 'child weighed 31 days ago: not computed',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', 20, '2026-10-25'),
+    dose: mg(900, 3),
+    expected: [dose('dose-weight-stale')],
+  },
+  {
+    name: 'child weighed 30 days ago: computed',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', 20, '2026-10-26'),
+    dose: mg(900, 3),
+    expected: [dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: 'child never weighed',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', null, null),
+    dose: mg(400, 3),
+    expected: [dose('dose-weight-missing')],
+  },
+  {
+    name: 'child never weighed, dose over the absolute cap: both',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', null, null),
+    dose: mg(2500, 2),
+    expected: [dose('dose-weight-missing'), dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: '60 kg 15-year-old: ibuprofen 600 mg is over the 400 mg cap though under 10 mg/kg',
+    drug: 'ibuprofen200',
+    patient: childBorn('2011-01-01', 60, '2026-11-01'),
+    dose: mg(600, 3),
+    expected: [dose('dose-pediatric-max-single')],
+  },
+  {
+    name: '20 kg child: ibuprofen 200 mg q6h = 10 mg/kg/dose, 40 mg/kg/day',
+    drug: 'ibuprofenSusp',
+    patient: CHILD_20KG,
+    dose: { amount: 10, unit: 'mL', perDay: 4 },
+    expected: [],
+  },
+  {
+    name: '5-month-old: ibuprofen is for 6 months and up',
+    drug: 'ibuprofenSusp',
+    patient: childBorn('2026-06-20', 7, '2026-11-20'),
+    dose: mg(50, 3),
+    expected: [dose('dose-pediatric-min-age')],
+  },
   { name: 'exactly 18 today: adult limits', drug: 'ibuprofen200', patient: childBorn('2008-11-25', null, null), dose: mg(800, 3), expected: [] },
-  { name: '17-year-old without pediatric dosing on file: held to the adult maximum', drug: 'sertraline50', patient: childBorn('2009-01-01', 60, '2026-11-01'), dose: mg(250, 1), expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')] },
+  {
+    name: '17-year-old without pediatric dosing on file: held to the adult maximum',
+    drug: 'sertraline50',
+    patient: childBorn('2009-01-01', 60, '2026-11-01'),
+    dose: mg(250, 1),
+    expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')],
+  },
   // Several kinds at once, sorted by severity.
   {
     name: 'ibuprofen for a patient on warfarin and naproxen with an aspirin allergy, at 800 mg q4h',
@@ -235,7 +421,10 @@ describe('checks against the shipped drug knowledge', () => {
   it('the table uses real catalogue entries', () => {
     for (const [key, [rxcui, ingredient]] of Object.entries(RX)) {
       const d = shipped.byRxcui.get(rxcui)?.drug;
-      expect(d?.ingredients.map((i) => i.name), key).toContain(ingredient);
+      expect(
+        d?.ingredients.map((i) => i.name),
+        key,
+      ).toContain(ingredient);
     }
     expect(CASES.length).toBeGreaterThanOrEqual(60);
   });
@@ -264,14 +453,20 @@ describe('checks against the shipped drug knowledge', () => {
       'amoxicillin 50 MG/ML Oral Suspension: 1,000 mg × 2 a day = 2,000 mg a day is over the maximum of 1,800 mg a day (90 mg/kg/day × 20 kg).',
     ]);
     const stale = checkNewDrug(ctxFor(shipped, [], [], childBorn('2020-06-01', 20, '2026-10-25')), rx('amoxicillinSusp'), mg(400, 3)).alerts;
-    expect(stale[0]?.message).toBe('amoxicillin 50 MG/ML Oral Suspension: no weight in the last 30 days: weigh the child before dosing (last weight 31 days old; mg/kg limits not checked).');
+    expect(stale[0]?.message).toBe(
+      'amoxicillin 50 MG/ML Oral Suspension: no weight in the last 30 days: weigh the child before dosing (last weight 31 days old; mg/kg limits not checked).',
+    );
     const adult = checkNewDrug(ctxFor(shipped, []), rx('acetaminophen325'), mg(1000, 6)).alerts;
     expect(adult[0]?.message).toBe('Acetaminophen 325 MG Oral Tablet: 1,000 mg × 6 a day = 6,000 mg a day is over the adult maximum of 4,000 mg a day.');
   });
 
   it('lists free-text medications and allergies that match nothing; checks the rest as usual', () => {
     const r = checkNewDrug(
-      ctxFor(shipped, [{ rxcui: null, name: 'Herbal sleep tea' }, ...on('warfarin5'), { rxcui: '99999999', name: 'Pill from abroad' }], [allergyTo('Peanuts'), allergyTo('Penicillin')]),
+      ctxFor(
+        shipped,
+        [{ rxcui: null, name: 'Herbal sleep tea' }, ...on('warfarin5'), { rxcui: '99999999', name: 'Pill from abroad' }],
+        [allergyTo('Peanuts'), allergyTo('Penicillin')],
+      ),
       rx('ibuprofen200'),
     );
     expect(r.uncodedNotChecked).toEqual(['Peanuts', 'Herbal sleep tea', 'Pill from abroad']);
@@ -279,12 +474,19 @@ describe('checks against the shipped drug knowledge', () => {
   });
 
   it('a drug not in the catalogue: drug null, no alerts, named as not checked', () => {
-    expect(checkNewDrug(ctxFor(shipped, on('warfarin5')), '99999999')).toEqual({ drug: null, alerts: [], uncodedNotChecked: ['RxCUI 99999999 (not in the drug catalogue)'] });
+    expect(checkNewDrug(ctxFor(shipped, on('warfarin5')), '99999999')).toEqual({
+      drug: null,
+      alerts: [],
+      uncodedNotChecked: ['RxCUI 99999999 (not in the drug catalogue)'],
+    });
   });
 
   it('a new allergy alerts on what the patient already takes', () => {
     const ctx = ctxFor(shipped, [...on('amoxicillin500', 'cephalexin500', 'lisinopril10'), { rxcui: null, name: 'Penicillin VK from abroad' }]);
-    expect(brief(checkNewAllergy(ctx, { substance: 'Penicillin' }))).toEqual([da('contraindicated', 'penicillin-penicillins'), da('moderate', 'penicillin-cephalosporins')]);
+    expect(brief(checkNewAllergy(ctx, { substance: 'Penicillin' }))).toEqual([
+      da('contraindicated', 'penicillin-penicillins'),
+      da('moderate', 'penicillin-cephalosporins'),
+    ]);
     expect(checkNewAllergy(ctx, { substance: 'Penicillin' }).map((a) => a.with)).toEqual(['amoxicillin 500 MG Oral Capsule', 'cephalexin 500 MG Oral Capsule']);
     expect(brief(checkNewAllergy(ctx, { substance: 'Zestril', substanceCode: null }))).toEqual([da('contraindicated', 'allergy-ingredient:lisinopril')]);
     expect(checkNewAllergy(ctx, { substance: 'latex' })).toEqual([]);
@@ -300,7 +502,9 @@ describe('checks against the shipped drug knowledge', () => {
 
   it('checks 20 medications × 10 allergies (no timing assertion; the benchmark measures speed)', () => {
     const meds = on(...(Object.keys(RX) as Rx[]).slice(0, 20));
-    const allergies = ['Penicillin', 'Sulfa', 'codeine', 'latex', 'ACE inhibitor', 'erythromycin', 'Keflex', 'statins', 'peanuts', 'aspirin'].map((s) => allergyTo(s));
+    const allergies = ['Penicillin', 'Sulfa', 'codeine', 'latex', 'ACE inhibitor', 'erythromycin', 'Keflex', 'statins', 'peanuts', 'aspirin'].map((s) =>
+      allergyTo(s),
+    );
     const r = checkNewDrug(ctxFor(shipped, meds, allergies), rx('ibuprofen200'), mg(400, 3));
     expect(r.alerts.length).toBeGreaterThan(5);
     expect(r.uncodedNotChecked).toEqual(['latex', 'peanuts']);
@@ -331,12 +535,18 @@ const FIXTURE: DrugKnowledge = {
   drugs: [
     drug('100', 'warfarin 5 MG Oral Tablet', ['warfarin'], ['vka-anticoagulant'], { brands: ['Coumadin'] }),
     drug('101', 'warfarin 1 MG Oral Tablet', ['warfarin'], ['vka-anticoagulant']),
-    drug('200', 'ibuprofen 400 MG Oral Tablet', ['ibuprofen'], ['nsaid'], { brands: ['Motrin', 'Advil'], strength: { value: 400, unit: 'mg' }, adult: { usualDose: '400 mg q6h', maxSingle: 800, maxDaily: 3200, unit: 'mg' } }),
+    drug('200', 'ibuprofen 400 MG Oral Tablet', ['ibuprofen'], ['nsaid'], {
+      brands: ['Motrin', 'Advil'],
+      strength: { value: 400, unit: 'mg' },
+      adult: { usualDose: '400 mg q6h', maxSingle: 800, maxDaily: 3200, unit: 'mg' },
+    }),
     drug('201', 'naproxen 500 MG Oral Tablet', ['naproxen'], ['nsaid']),
     drug('300', 'azithromycin 250 MG Oral Tablet', ['azithromycin'], ['macrolide', 'qt-prolonging']),
     drug('301', 'azithromycin 500 MG Oral Tablet', ['azithromycin'], ['macrolide', 'qt-prolonging']),
     drug('302', 'ondansetron 4 MG Oral Tablet', ['ondansetron'], ['qt-prolonging']),
-    drug('400', 'sulfamethoxazole 800 MG / trimethoprim 160 MG Oral Tablet', ['sulfamethoxazole', 'trimethoprim'], ['sulfonamide-antibiotic'], { brands: ['Bactrim DS'] }),
+    drug('400', 'sulfamethoxazole 800 MG / trimethoprim 160 MG Oral Tablet', ['sulfamethoxazole', 'trimethoprim'], ['sulfonamide-antibiotic'], {
+      brands: ['Bactrim DS'],
+    }),
     drug('401', 'trimethoprim 100 MG Oral Tablet', ['trimethoprim'], ['antibacterial']),
     drug('402', 'sulfasalazine 500 MG Oral Tablet', ['sulfasalazine'], ['aminosalicylate']),
     drug('500', 'amoxicillin 250 MG/5 ML Oral Suspension', ['amoxicillin'], ['penicillin'], {
@@ -360,14 +570,59 @@ const FIXTURE: DrugKnowledge = {
     }),
   ],
   interactions: [
-    { id: 'vka-nsaid', a: { class: 'vka-anticoagulant' }, b: { class: 'nsaid' }, severity: 'major', message: 'NSAIDs raise bleeding risk with warfarin.', oncHighPriority: false, sources: ['s1', 's2'] },
-    { id: 'qt-qt', a: { class: 'qt-prolonging' }, b: { class: 'qt-prolonging' }, severity: 'major', message: 'Two QT-prolonging drugs add up.', oncHighPriority: false, sources: ['s3'] },
-    { id: 'warfarin-tmp-smx', a: { ingredient: 'sulfamethoxazole' }, b: { ingredient: 'warfarin' }, severity: 'major', message: 'Sulfamethoxazole raises the INR on warfarin.', oncHighPriority: false, sources: ['s1'] },
+    {
+      id: 'vka-nsaid',
+      a: { class: 'vka-anticoagulant' },
+      b: { class: 'nsaid' },
+      severity: 'major',
+      message: 'NSAIDs raise bleeding risk with warfarin.',
+      oncHighPriority: false,
+      sources: ['s1', 's2'],
+    },
+    {
+      id: 'qt-qt',
+      a: { class: 'qt-prolonging' },
+      b: { class: 'qt-prolonging' },
+      severity: 'major',
+      message: 'Two QT-prolonging drugs add up.',
+      oncHighPriority: false,
+      sources: ['s3'],
+    },
+    {
+      id: 'warfarin-tmp-smx',
+      a: { ingredient: 'sulfamethoxazole' },
+      b: { ingredient: 'warfarin' },
+      severity: 'major',
+      message: 'Sulfamethoxazole raises the INR on warfarin.',
+      oncHighPriority: false,
+      sources: ['s1'],
+    },
   ],
   allergyGroups: [
-    { id: 'allergy-penicillin', allergyMatches: ['penicillin', 'pcn'], alertsOnClasses: ['penicillin'], severity: 'contraindicated', message: 'Penicillin allergy: avoid all penicillins.', sources: ['a1'] },
-    { id: 'allergy-penicillin-cephalosporin', allergyMatches: ['penicillin', 'pcn'], alertsOnClasses: ['cephalosporin'], severity: 'moderate', message: 'Low cross-reactivity with cephalosporins.', sources: ['a1'] },
-    { id: 'allergy-sulfonamide-antibiotic', allergyMatches: ['sulfa', 'sulfonamide-antibiotic', '10180'], alertsOnClasses: ['sulfonamide-antibiotic'], severity: 'contraindicated', message: 'Sulfonamide antibiotic allergy.', sources: ['a2'] },
+    {
+      id: 'allergy-penicillin',
+      allergyMatches: ['penicillin', 'pcn'],
+      alertsOnClasses: ['penicillin'],
+      severity: 'contraindicated',
+      message: 'Penicillin allergy: avoid all penicillins.',
+      sources: ['a1'],
+    },
+    {
+      id: 'allergy-penicillin-cephalosporin',
+      allergyMatches: ['penicillin', 'pcn'],
+      alertsOnClasses: ['cephalosporin'],
+      severity: 'moderate',
+      message: 'Low cross-reactivity with cephalosporins.',
+      sources: ['a1'],
+    },
+    {
+      id: 'allergy-sulfonamide-antibiotic',
+      allergyMatches: ['sulfa', 'sulfonamide-antibiotic', '10180'],
+      alertsOnClasses: ['sulfonamide-antibiotic'],
+      severity: 'contraindicated',
+      message: 'Sulfonamide antibiotic allergy.',
+      sources: ['a2'],
+    },
   ],
   duplicateClasses: [{ class: 'nsaid', severity: 'major', message: 'Two NSAIDs at once add GI bleeding risk without benefit.' }],
 };
@@ -391,8 +646,12 @@ describe('rules on an inline fixture', () => {
 
   it('a same-class pair needs two different medicines: azithromycin + ondansetron yes, azithromycin 250 + 500 is a duplicate', () => {
     expect(brief(checkNewDrug(ctxFor(fx, [med('300')]), '302').alerts)).toEqual([{ kind: 'drug-drug', severity: 'major', ruleId: 'qt-qt' }]);
-    expect(brief(checkNewDrug(ctxFor(fx, [med('300')]), '301').alerts)).toEqual([{ kind: 'duplicate', severity: 'major', ruleId: 'duplicate-ingredient:azithromycin' }]);
-    expect(brief(checkNewDrug(ctxFor(fx, [med('300')]), '300').alerts)).toEqual([{ kind: 'duplicate', severity: 'major', ruleId: 'duplicate-ingredient:azithromycin' }]);
+    expect(brief(checkNewDrug(ctxFor(fx, [med('300')]), '301').alerts)).toEqual([
+      { kind: 'duplicate', severity: 'major', ruleId: 'duplicate-ingredient:azithromycin' },
+    ]);
+    expect(brief(checkNewDrug(ctxFor(fx, [med('300')]), '300').alerts)).toEqual([
+      { kind: 'duplicate', severity: 'major', ruleId: 'duplicate-ingredient:azithromycin' },
+    ]);
   });
 
   it('duplicate class from the table; a class not in the table is not a duplicate', () => {
@@ -404,15 +663,50 @@ describe('rules on an inline fixture', () => {
     ['class text → contraindicated', allergyTo('Penicillin'), '500', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-penicillin' }]],
     ['plural and case', allergyTo('PENICILLINS (hives)'), '500', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-penicillin' }]],
     ['abbreviation', allergyTo('PCN'), '501', [{ kind: 'drug-allergy', severity: 'moderate', ruleId: 'allergy-penicillin-cephalosporin' }]],
-    ['ingredient text: direct, no group needed', allergyTo('ibuprofen'), '200', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:ibuprofen' }]],
+    [
+      'ingredient text: direct, no group needed',
+      allergyTo('ibuprofen'),
+      '200',
+      [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:ibuprofen' }],
+    ],
     ['brand text: direct', allergyTo('Motrin'), '200', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:ibuprofen' }]],
-    ['ingredient → its class joins the group (amoxicillin allergy → cephalexin)', allergyTo('amoxicillin'), '501', [{ kind: 'drug-allergy', severity: 'moderate', ruleId: 'allergy-penicillin-cephalosporin' }]],
-    ['coded drug: its ingredients are the allergy', allergyTo('that antibiotic', '400'), '401', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:trimethoprim' }]],
-    ['coded drug → the same product: its ingredient', allergyTo('x', '400'), '400', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:sulfamethoxazole' }]],
-    ['group code match', allergyTo('unreadable', '10180'), '400', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-sulfonamide-antibiotic' }]],
-    ['brand of a combination', allergyTo('Bactrim DS'), '400', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:sulfamethoxazole' }]],
+    [
+      'ingredient → its class joins the group (amoxicillin allergy → cephalexin)',
+      allergyTo('amoxicillin'),
+      '501',
+      [{ kind: 'drug-allergy', severity: 'moderate', ruleId: 'allergy-penicillin-cephalosporin' }],
+    ],
+    [
+      'coded drug: its ingredients are the allergy',
+      allergyTo('that antibiotic', '400'),
+      '401',
+      [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:trimethoprim' }],
+    ],
+    [
+      'coded drug → the same product: its ingredient',
+      allergyTo('x', '400'),
+      '400',
+      [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:sulfamethoxazole' }],
+    ],
+    [
+      'group code match',
+      allergyTo('unreadable', '10180'),
+      '400',
+      [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-sulfonamide-antibiotic' }],
+    ],
+    [
+      'brand of a combination',
+      allergyTo('Bactrim DS'),
+      '400',
+      [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:sulfamethoxazole' }],
+    ],
     ['whole words only: "sulfa" is not in "sulfasalazine"', allergyTo('sulfasalazine'), '400', []],
-    ['trimethoprim alone is not a sulfonamide', allergyTo('trimethoprim'), '400', [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:trimethoprim' }]],
+    [
+      'trimethoprim alone is not a sulfonamide',
+      allergyTo('trimethoprim'),
+      '400',
+      [{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:trimethoprim' }],
+    ],
     ['sulfa allergy and plain trimethoprim', allergyTo('sulfa'), '401', []],
     ['inactive allergy ignored', { ...allergyTo('ibuprofen'), status: 'resolved' }, '200', []],
     ['NKA entry ignored', { substance: null, substanceCode: null, kind: 'nka', status: 'active' }, '200', []],
@@ -427,7 +721,14 @@ describe('rules on an inline fixture', () => {
   });
 
   it('lists what it could not check: free-text meds, meds not in the catalogue, allergies that match nothing', () => {
-    const r = checkNewDrug(ctxFor(fx, [{ rxcui: null, name: 'Herbal sleep tea' }, { rxcui: '99999', name: 'Imported pill' }, med('201')], [allergyTo('peanuts'), allergyTo('ibuprofen')]), '200');
+    const r = checkNewDrug(
+      ctxFor(
+        fx,
+        [{ rxcui: null, name: 'Herbal sleep tea' }, { rxcui: '99999', name: 'Imported pill' }, med('201')],
+        [allergyTo('peanuts'), allergyTo('ibuprofen')],
+      ),
+      '200',
+    );
     expect(r.uncodedNotChecked).toEqual(['peanuts', 'Herbal sleep tea', 'Imported pill']);
     expect(brief(r.alerts)).toEqual([
       { kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:ibuprofen' },
@@ -436,7 +737,11 @@ describe('rules on an inline fixture', () => {
   });
 
   it('a drug not in the catalogue: no drug, no alerts, named as not checked', () => {
-    expect(checkNewDrug(ctxFor(fx, [med('200')]), '424242')).toEqual({ drug: null, alerts: [], uncodedNotChecked: ['RxCUI 424242 (not in the drug catalogue)'] });
+    expect(checkNewDrug(ctxFor(fx, [med('200')]), '424242')).toEqual({
+      drug: null,
+      alerts: [],
+      uncodedNotChecked: ['RxCUI 424242 (not in the drug catalogue)'],
+    });
   });
 
   it('sorts contraindicated → major → moderate', () => {
@@ -455,7 +760,9 @@ describe('rules on an inline fixture', () => {
     ]);
     expect(alerts.map((a) => a.with)).toEqual(['amoxicillin 250 MG/5 ML Oral Suspension', 'cephalexin 500 MG Oral Capsule']);
     expect(checkNewAllergy(ctx, { substance: 'cat dander' })).toEqual([]);
-    expect(brief(checkNewAllergy(ctx, { substance: 'x', substanceCode: '200' }))).toEqual([{ kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:ibuprofen' }]);
+    expect(brief(checkNewAllergy(ctx, { substance: 'x', substanceCode: '200' }))).toEqual([
+      { kind: 'drug-allergy', severity: 'contraindicated', ruleId: 'allergy-ingredient:ibuprofen' },
+    ]);
   });
 
   it('dose units: g and mcg convert; tablets and mL convert through the strength; unknown conversions are not guessed', () => {
@@ -486,7 +793,9 @@ describe('rules on an inline fixture', () => {
       const m = 11 - (months % 12);
       return { birthDate: `${y}-${String(m).padStart(2, '0')}-01`, today: '2026-11-25', weightKg, weightDate: weightKg === null ? null : '2026-11-20' };
     };
-    expect(brief(checkNewDrug(ctxFor(fx, [], [], child(60, 20)), '700').alerts)).toEqual([{ kind: 'dose', severity: 'major', ruleId: 'dose-pediatric-min-age' }]);
+    expect(brief(checkNewDrug(ctxFor(fx, [], [], child(60, 20)), '700').alerts)).toEqual([
+      { kind: 'dose', severity: 'major', ruleId: 'dose-pediatric-min-age' },
+    ]);
     expect(checkNewDrug(ctxFor(fx, [], [], child(160, 50)), '700', { amount: 50, unit: 'mg', perDay: 4 }).alerts).toEqual([]);
     const capped = checkNewDrug(ctxFor(fx, [], [], child(160, 70)), '700', { amount: 61, unit: 'mg', perDay: 1 }).alerts;
     expect(brief(capped)).toEqual([{ kind: 'dose', severity: 'major', ruleId: 'dose-pediatric-max-single' }]);

@@ -54,16 +54,38 @@ describe('typed dates, death, contacts', () => {
   it('refuses a date of death before birth or in the future', () => {
     const r = patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '1950-01-01', deceasedOn: '1949-12-31' });
     expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['deceasedOn', 'date of death 1949-12-31 is before the birth date 1950-01-01']]);
-    expect(patientUpdate.safeParse({ id: '0190d9a4-0000-7000-8000-000000000001', expectedVersion: 1, deceasedOn: '2999-01-01' }).error?.issues[0]?.message).toBe('date of death 2999-01-01 is in the future');
+    expect(
+      patientUpdate.safeParse({ id: '0190d9a4-0000-7000-8000-000000000001', expectedVersion: 1, deceasedOn: '2999-01-01' }).error?.issues[0]?.message,
+    ).toBe('date of death 2999-01-01 is in the future');
   });
 
   it('needs an emergency contact’s name and phone, and a guarantor other than the patient by name', () => {
-    const ok = patientInput.parse({ givenName: 'A', familyName: 'B', birthDate: '1990-01-01', emergencyContact: { name: 'C', relationship: '', phone: '555-0100123' }, guarantor: { relationship: 'self', name: '' } });
+    const ok = patientInput.parse({
+      givenName: 'A',
+      familyName: 'B',
+      birthDate: '1990-01-01',
+      emergencyContact: { name: 'C', relationship: '', phone: '555-0100123' },
+      guarantor: { relationship: 'self', name: '' },
+    });
     expect(ok.emergencyContact).toEqual({ name: 'C', phone: '555-0100123' });
     expect(ok.guarantor).toEqual({ relationship: 'self' });
     // Nothing typed in either section is not an error.
-    expect(patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '1990-01-01', emergencyContact: { name: '', relationship: '', phone: '' }, guarantor: { relationship: null, name: '', phone: '', address: '' } }).success).toBe(true);
-    const r = patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '1990-01-01', emergencyContact: { phone: '555-0100123' }, guarantor: { name: 'D' } });
+    expect(
+      patientInput.safeParse({
+        givenName: 'A',
+        familyName: 'B',
+        birthDate: '1990-01-01',
+        emergencyContact: { name: '', relationship: '', phone: '' },
+        guarantor: { relationship: null, name: '', phone: '', address: '' },
+      }).success,
+    ).toBe(true);
+    const r = patientInput.safeParse({
+      givenName: 'A',
+      familyName: 'B',
+      birthDate: '1990-01-01',
+      emergencyContact: { phone: '555-0100123' },
+      guarantor: { name: 'D' },
+    });
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['emergencyContact.name', 'guarantor.relationship']);
   });
 });

@@ -10,7 +10,9 @@ describe('NPI and DEA number checks', () => {
     // Every other last digit fails, with the reason.
     for (let d = 0; d <= 9; d++) {
       if (d === 3) continue;
-      expect(message(npi.safeParse(`123456789${d}`))).toBe(`NPI "123456789${d}" fails its check digit, so a digit is mistyped: copy it again from the NPPES registry`);
+      expect(message(npi.safeParse(`123456789${d}`))).toBe(
+        `NPI "123456789${d}" fails its check digit, so a digit is mistyped: copy it again from the NPPES registry`,
+      );
     }
     // A swap of two neighbouring digits is caught.
     expect(npi.safeParse('1234567983').success).toBe(false);

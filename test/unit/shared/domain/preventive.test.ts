@@ -10,18 +10,44 @@ const file = preventiveRulesFile.parse(JSON.parse(readFileSync(join(__dirname, '
 const rules = compileRules(file);
 
 function patient(over: Partial<PatientFacts> = {}): PatientFacts {
-  return { id: 'p', name: 'Test, Pat', mrn: null, birthDate: '1970-06-15', sex: 'female', deceasedOn: null, providerId: null, conditions: [], observations: [], procedures: [], immunizations: [], encounters: [], medications: [], ...over };
+  return {
+    id: 'p',
+    name: 'Test, Pat',
+    mrn: null,
+    birthDate: '1970-06-15',
+    sex: 'female',
+    deceasedOn: null,
+    providerId: null,
+    conditions: [],
+    observations: [],
+    procedures: [],
+    immunizations: [],
+    encounters: [],
+    medications: [],
+    ...over,
+  };
 }
 const item = (p: PatientFacts, id: string, on: string): PreventiveItem => preventiveCare(p, rules, on).find((i) => i.ruleId === id)!;
 
 describe('the shipped preventive rules', () => {
   it('validate, cite their source, and carry LOINC codes with valid check digits', () => {
     expect(file.rules.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['colorectal-cancer-screening', 'breast-cancer-screening', 'cervical-cancer-screening', 'blood-pressure-screening', 'lipid-screening', 'diabetes-screening', 'hepatitis-c-screening', 'hiv-screening', 'depression-screening']),
+      expect.arrayContaining([
+        'colorectal-cancer-screening',
+        'breast-cancer-screening',
+        'cervical-cancer-screening',
+        'blood-pressure-screening',
+        'lipid-screening',
+        'diabetes-screening',
+        'hepatitis-c-screening',
+        'hiv-screening',
+        'depression-screening',
+      ]),
     );
     for (const r of file.rules) {
       expect(r.citation.url).toMatch(/^https:\/\/www\.uspreventiveservicestaskforce\.org\//);
-      for (const s of [...r.satisfiedBy, ...r.exclusions, ...(r.riskFactor ? [r.riskFactor] : [])]) for (const l of s.codes.loinc ?? []) expect(isLoincCode(l), `${r.id} ${l}`).toBe(true);
+      for (const s of [...r.satisfiedBy, ...r.exclusions, ...(r.riskFactor ? [r.riskFactor] : [])])
+        for (const l of s.codes.loinc ?? []) expect(isLoincCode(l), `${r.id} ${l}`).toBe(true);
     }
   });
   it('refuses a rule file with a duplicate id or an impossible age band, naming where', () => {
@@ -55,14 +81,29 @@ describe('colorectal cancer screening (45–75)', () => {
   });
   it('is overdue after the grace period, and stops applying after 75', () => {
     const p = patient({ birthDate: '1960-01-01' });
-    expect(item(p, 'colorectal-cancer-screening', '2026-01-01')).toMatchObject({ status: 'overdue', dueOn: '2005-01-01', why: expect.stringContaining('no colonoscopy') as unknown });
-    expect(item(patient({ birthDate: '1950-05-01' }), 'colorectal-cancer-screening', '2026-05-01')).toMatchObject({ status: 'not_applicable', why: 'age 76 is outside 45–75' });
+    expect(item(p, 'colorectal-cancer-screening', '2026-01-01')).toMatchObject({
+      status: 'overdue',
+      dueOn: '2005-01-01',
+      why: expect.stringContaining('no colonoscopy') as unknown,
+    });
+    expect(item(patient({ birthDate: '1950-05-01' }), 'colorectal-cancer-screening', '2026-05-01')).toMatchObject({
+      status: 'not_applicable',
+      why: 'age 76 is outside 45–75',
+    });
   });
   it('counts a colonoscopy for 10 years and a stool test for 1, with the evidence', () => {
     const p = patient({ birthDate: '1960-01-01', procedures: [{ code: '73761001', display: 'Colonoscopy', on: '2016-04-02' }] });
-    expect(item(p, 'colorectal-cancer-screening', '2026-04-01')).toMatchObject({ status: 'done', dueOn: '2026-04-02', evidence: { kind: 'procedure', code: '73761001', label: 'colonoscopy', on: '2016-04-02' } });
+    expect(item(p, 'colorectal-cancer-screening', '2026-04-01')).toMatchObject({
+      status: 'done',
+      dueOn: '2026-04-02',
+      evidence: { kind: 'procedure', code: '73761001', label: 'colonoscopy', on: '2016-04-02' },
+    });
     // On the tenth anniversary it is due again.
-    expect(item(p, 'colorectal-cancer-screening', '2026-04-02')).toMatchObject({ status: 'due', dueOn: '2026-04-02', why: 'last done 2016-04-02 (colonoscopy)' });
+    expect(item(p, 'colorectal-cancer-screening', '2026-04-02')).toMatchObject({
+      status: 'due',
+      dueOn: '2026-04-02',
+      why: 'last done 2016-04-02 (colonoscopy)',
+    });
     const fit = patient({ birthDate: '1960-01-01', observations: [{ loinc: '29771-3', on: '2025-09-01', value: null, code: null }] });
     expect(item(fit, 'colorectal-cancer-screening', '2026-08-31')).toMatchObject({ status: 'done', dueOn: '2026-09-01' });
     expect(item(fit, 'colorectal-cancer-screening', '2026-09-01')).toMatchObject({ status: 'due' });
@@ -70,7 +111,10 @@ describe('colorectal cancer screening (45–75)', () => {
     expect(GRACE_DAYS).toBe(90);
   });
   it('does not apply after a total colectomy or with colorectal cancer, and says why', () => {
-    const p = patient({ birthDate: '1960-01-01', conditions: [{ icd10: 'C18.7', snomed: null, display: 'Malignant neoplasm of sigmoid colon', onset: '2020-01-01', abatement: null, status: 'active' }] });
+    const p = patient({
+      birthDate: '1960-01-01',
+      conditions: [{ icd10: 'C18.7', snomed: null, display: 'Malignant neoplasm of sigmoid colon', onset: '2020-01-01', abatement: null, status: 'active' }],
+    });
     expect(item(p, 'colorectal-cancer-screening', '2026-01-01')).toMatchObject({ status: 'not_applicable', why: 'excluded: colorectal cancer (C18.7)' });
   });
 });
@@ -81,7 +125,10 @@ describe('breast and cervical cancer screening', () => {
     const p = patient({ birthDate: '1980-01-01', observations: [{ loinc: '24606-6', on: '2024-06-01', value: null, code: null }] });
     expect(item(p, 'breast-cancer-screening', '2026-05-31')).toMatchObject({ status: 'done', dueOn: '2026-06-01' });
     expect(item(p, 'breast-cancer-screening', '2026-06-01')).toMatchObject({ status: 'due' });
-    const m = patient({ birthDate: '1980-01-01', conditions: [{ icd10: 'Z90.13', snomed: null, display: 'Acquired absence of bilateral breasts', onset: null, abatement: null, status: 'active' }] });
+    const m = patient({
+      birthDate: '1980-01-01',
+      conditions: [{ icd10: 'Z90.13', snomed: null, display: 'Acquired absence of bilateral breasts', onset: null, abatement: null, status: 'active' }],
+    });
     expect(item(m, 'breast-cancer-screening', '2026-06-01').status).toBe('not_applicable');
   });
   it('cervical: cytology every 3 years from 21; an HPV test counts for 5 years only from 30', () => {
@@ -97,10 +144,16 @@ describe('breast and cervical cancer screening', () => {
 describe('screenings with a risk factor, once-only screenings, and interval by age', () => {
   it('diabetes screening needs overweight (BMI 25 or more) and stops once diabetes is diagnosed', () => {
     const lean = patient({ birthDate: '1980-01-01', observations: [{ loinc: '39156-5', on: '2025-05-01', value: 24.9, code: null }] });
-    expect(item(lean, 'diabetes-screening', '2026-01-01')).toMatchObject({ status: 'not_applicable', why: 'no overweight or obesity (BMI 25 or more) recorded' });
+    expect(item(lean, 'diabetes-screening', '2026-01-01')).toMatchObject({
+      status: 'not_applicable',
+      why: 'no overweight or obesity (BMI 25 or more) recorded',
+    });
     const heavy = patient({ birthDate: '1980-01-01', observations: [{ loinc: '39156-5', on: '2025-05-01', value: 25, code: null }] });
     expect(item(heavy, 'diabetes-screening', '2026-01-01').status).toBe('overdue');
-    const diabetic = patient({ ...heavy, conditions: [{ icd10: 'E11.9', snomed: null, display: 'Type 2 diabetes', onset: '2024-01-01', abatement: null, status: 'active' }] });
+    const diabetic = patient({
+      ...heavy,
+      conditions: [{ icd10: 'E11.9', snomed: null, display: 'Type 2 diabetes', onset: '2024-01-01', abatement: null, status: 'active' }],
+    });
     expect(item(diabetic, 'diabetes-screening', '2026-01-01')).toMatchObject({ status: 'not_applicable', why: 'excluded: diabetes already diagnosed (E11.9)' });
   });
   it('hepatitis C and HIV: once is enough', () => {

@@ -39,7 +39,12 @@ describe('shipped schedule data', () => {
     expect(f.types.find((t) => t.id === 'telehealth')?.virtual).toBe(true);
   });
   it('refuses a type listed twice and a bad zone or opening', () => {
-    const dup = appointmentTypesFile.safeParse({ types: [{ id: 'a', name: 'A', minutes: 10, visitType: 'office_visit' }, { id: 'a', name: 'B', minutes: 10, visitType: 'office_visit' }] });
+    const dup = appointmentTypesFile.safeParse({
+      types: [
+        { id: 'a', name: 'A', minutes: 10, visitType: 'office_visit' },
+        { id: 'a', name: 'B', minutes: 10, visitType: 'office_visit' },
+      ],
+    });
     expect(dup.success).toBe(false);
     expect(clinicHoursFile.safeParse({ ...hours, timeZone: 'Mars/Olympus' }).success).toBe(false);
     expect(clinicHoursFile.safeParse({ ...hours, days: { ...hours.days, mon: [{ start: '17:00', end: '08:00' }] } }).success).toBe(false);
@@ -86,7 +91,11 @@ describe('free-slot search', () => {
     expect(isoOf(findFreeSlot(at('2026-03-02T13:02:00Z'), 30, [], hours))).toBe('2026-03-02T13:05:00.000Z');
   });
   it('skips existing bookings, and fits exactly into a gap of the right length', () => {
-    const busy = [iv('2026-03-02T13:00:00Z', '2026-03-02T13:30:00Z'), iv('2026-03-02T14:00:00Z', '2026-03-02T15:00:00Z'), iv('2026-03-02T13:20:00Z', '2026-03-02T13:40:00Z')];
+    const busy = [
+      iv('2026-03-02T13:00:00Z', '2026-03-02T13:30:00Z'),
+      iv('2026-03-02T14:00:00Z', '2026-03-02T15:00:00Z'),
+      iv('2026-03-02T13:20:00Z', '2026-03-02T13:40:00Z'),
+    ];
     expect(isoOf(findFreeSlot(at('2026-03-02T13:00:00Z'), 20, busy, hours))).toBe('2026-03-02T13:40:00.000Z');
     expect(isoOf(findFreeSlot(at('2026-03-02T13:00:00Z'), 21, busy, hours))).toBe('2026-03-02T15:00:00.000Z');
   });
@@ -148,10 +157,21 @@ describe('flow board transitions', () => {
     expect(checkInProblems({ demographicsConfirmed: true, insurance: 'verified', intake: answers }, q)).toEqual([]);
     expect(checkInProblems({ demographicsConfirmed: true, insurance: 'self_pay', intake: answers }, q)).toEqual([]);
     const bad = checkInProblems({ demographicsConfirmed: false, insurance: 'not_checked', intake: { 'fall-risk': 'yes', bogus: 'no' } }, q);
-    expect(bad.map((p) => p.path)).toEqual(['checklist.demographicsConfirmed', 'checklist.insurance', 'checklist.intake.new-symptoms', 'checklist.intake.medication-changes', 'checklist.intake.bogus']);
+    expect(bad.map((p) => p.path)).toEqual([
+      'checklist.demographicsConfirmed',
+      'checklist.insurance',
+      'checklist.intake.new-symptoms',
+      'checklist.intake.medication-changes',
+      'checklist.intake.bogus',
+    ]);
   });
   it('knows when the current state began and shows the time in it', () => {
-    const a = { status: 'roomed' as const, stateTimes: { arrived: '2026-03-02T13:50:00Z', roomed: '2026-03-02T14:05:00Z' }, createdAt: '2026-02-01T10:00:00Z', cancelledAt: null };
+    const a = {
+      status: 'roomed' as const,
+      stateTimes: { arrived: '2026-03-02T13:50:00Z', roomed: '2026-03-02T14:05:00Z' },
+      createdAt: '2026-02-01T10:00:00Z',
+      cancelledAt: null,
+    };
     expect(enteredCurrentState(a)).toBe('2026-03-02T14:05:00Z');
     expect(enteredCurrentState({ ...a, status: 'scheduled' })).toBe('2026-02-01T10:00:00Z');
     expect(formatDuration(at('2026-03-02T14:12:30Z') - at(a.stateTimes.roomed))).toBe('7 min');

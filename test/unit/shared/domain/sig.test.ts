@@ -62,7 +62,14 @@ describe('frequencies', () => {
   });
 
   it('interval codes agree with 24 / hours', () => {
-    for (const [code, hours] of [['q2h', 2], ['q3h', 3], ['q4h', 4], ['q6h', 6], ['q8h', 8], ['q12h', 12]] as const) {
+    for (const [code, hours] of [
+      ['q2h', 2],
+      ['q3h', 3],
+      ['q4h', 4],
+      ['q6h', 6],
+      ['q8h', 8],
+      ['q12h', 12],
+    ] as const) {
       expect(FREQUENCIES[code].perDay).toBe(24 / hours);
     }
   });
@@ -99,7 +106,9 @@ describe('sig schema', () => {
 
 describe('sigText', () => {
   it('reads like the label the pharmacy prints', () => {
-    expect(sigDirections(make(), tab500)).toBe('Take 1 tablet (500 mg) by mouth three times daily for 10 days. Quantity 30 tablets, 0 refills. For: otitis media');
+    expect(sigDirections(make(), tab500)).toBe(
+      'Take 1 tablet (500 mg) by mouth three times daily for 10 days. Quantity 30 tablets, 0 refills. For: otitis media',
+    );
   });
 
   it('prefixes the drug name for lists and notes', () => {
@@ -131,7 +140,18 @@ describe('sigText', () => {
   });
 
   it('"as needed" alone is not doubled', () => {
-    const s = make({ frequency: 'prn-only', prn: true, prnReason: 'wheeze', doseAmount: 2, doseUnit: 'puff', route: 'inhalation', quantity: 1, quantityUnit: 'puff', durationDays: undefined, indication: undefined });
+    const s = make({
+      frequency: 'prn-only',
+      prn: true,
+      prnReason: 'wheeze',
+      doseAmount: 2,
+      doseUnit: 'puff',
+      route: 'inhalation',
+      quantity: 1,
+      quantityUnit: 'puff',
+      durationDays: undefined,
+      indication: undefined,
+    });
     expect(sigDirections(s)).toBe('Inhale 2 puffs by mouth as needed for wheeze. Quantity 1 puff, 0 refills.');
   });
 
@@ -145,11 +165,24 @@ describe('sigText', () => {
       'Place 0.5 tablet under the tongue once. Quantity 30 tablets, 0 refills.',
     );
     expect(
-      sigDirections(make({ doseAmount: 5000, doseUnit: 'unit', route: 'subcutaneous', frequency: 'q12h', durationDays: undefined, indication: undefined, quantity: 1, quantityUnit: 'mL' })),
+      sigDirections(
+        make({
+          doseAmount: 5000,
+          doseUnit: 'unit',
+          route: 'subcutaneous',
+          frequency: 'q12h',
+          durationDays: undefined,
+          indication: undefined,
+          quantity: 1,
+          quantityUnit: 'mL',
+        }),
+      ),
     ).toBe('Inject 5,000 units under the skin every 12 hours. Quantity 1 mL, 0 refills.');
-    expect(sigDirections(make({ doseUnit: 'patch', quantityUnit: 'patch', route: 'transdermal', frequency: 'qweek', quantity: 4, durationDays: 28, indication: undefined }))).toBe(
-      'Apply 1 patch to the skin once weekly for 28 days. Quantity 4 patches, 0 refills.',
-    );
+    expect(
+      sigDirections(
+        make({ doseUnit: 'patch', quantityUnit: 'patch', route: 'transdermal', frequency: 'qweek', quantity: 4, durationDays: 28, indication: undefined }),
+      ),
+    ).toBe('Apply 1 patch to the skin once weekly for 28 days. Quantity 4 patches, 0 refills.');
   });
 });
 

@@ -18,15 +18,7 @@ import {
 } from '../../../../shared/domain/templates';
 
 const DIR = join(import.meta.dirname, '../../../../resources/templates');
-const SHIPPED = [
-  'behavioral-health-dap',
-  'cardiology-follow-up',
-  'dermatology',
-  'physical-exam',
-  'primary-care-soap',
-  'review-of-systems',
-  'well-child',
-];
+const SHIPPED = ['behavioral-health-dap', 'cardiology-follow-up', 'dermatology', 'physical-exam', 'primary-care-soap', 'review-of-systems', 'well-child'];
 
 const readJson = (id: string): unknown => JSON.parse(readFileSync(join(DIR, `${id}.json`), 'utf8'));
 const load = (id: string): NoteTemplate => parseNoteTemplate(readJson(id), `${id}.json`);
@@ -133,7 +125,9 @@ describe('shipped templates', () => {
         },
       },
       'meds-allergies-reviewed': true,
-      exam: { systems: { general: { status: 'normal' }, lungs: { status: 'abnormal', text: 'crackles at the right base.' }, neck: { status: 'not_examined' } } },
+      exam: {
+        systems: { general: { status: 'normal' }, lungs: { status: 'abnormal', text: 'crackles at the right base.' }, neck: { status: 'not_examined' } },
+      },
       'objective-notes': '   ',
       impression: 'Stable angina, suspected.',
       plan: 'Exercise stress test.\nAspirin 81 mg daily.',
@@ -196,7 +190,15 @@ describe('shipped templates', () => {
       reason: 'Changing mole',
       'exam-extent': 'full-body',
       lesions: [
-        { bodySite: 'forearm-left', lengthMm: 6, widthMm: 4, morphology: 'papule', color: 'pink', border: 'rolled', description: 'pearly, with arborizing vessels' },
+        {
+          bodySite: 'forearm-left',
+          lengthMm: 6,
+          widthMm: 4,
+          morphology: 'papule',
+          color: 'pink',
+          border: 'rolled',
+          description: 'pearly, with arborizing vessels',
+        },
         {},
         { bodySite: 'upper-back', lengthMm: 7, morphology: 'macule', color: 'variegated', border: 'irregular' },
       ],
@@ -301,7 +303,13 @@ describe('shipped templates', () => {
   it('physical-exam renders the examined systems in template order', () => {
     const t = load('physical-exam');
     const note = renderNoteText(t, {
-      exam: { systems: { psych: { status: 'normal', text: 'normal mood and affect' }, general: { status: 'normal' }, abdomen: { status: 'abnormal', text: 'RLQ tenderness' } } },
+      exam: {
+        systems: {
+          psych: { status: 'normal', text: 'normal mood and affect' },
+          general: { status: 'normal' },
+          abdomen: { status: 'abnormal', text: 'RLQ tenderness' },
+        },
+      },
       'exam-notes': 'Chaperone present.',
     });
     expect(note.sections[0]!.lines).toEqual([
@@ -334,7 +342,9 @@ describe('template validation', () => {
     expect(r.error!.issues[0]!.message).toBe(
       'duplicate field id "cc" (in section "one" and again in section "two"): each field id must be unique within the template',
     );
-    expect(() => parseNoteTemplate(t, 'clinic/clinic-note.json')).toThrow(/clinic\/clinic-note\.json is not a valid note template:[\s\S]*duplicate field id "cc"/);
+    expect(() => parseNoteTemplate(t, 'clinic/clinic-note.json')).toThrow(
+      /clinic\/clinic-note\.json is not a valid note template:[\s\S]*duplicate field id "cc"/,
+    );
   });
 
   it('refuses a duplicate section id', () => {
@@ -350,14 +360,24 @@ describe('template validation', () => {
       { id: 'x', kind: 'slider', label: 'X' },
       { id: 'hr', kind: 'number', label: 'Heart rate', min: 300, max: 20 },
       { id: 'typo', kind: 'text', label: 'Typo', requried: true },
-      { id: 'choice', kind: 'select', label: 'Choice', options: [{ value: 'a', label: 'A' }, { value: 'a', label: 'Also A' }] },
+      {
+        id: 'choice',
+        kind: 'select',
+        label: 'Choice',
+        options: [
+          { value: 'a', label: 'A' },
+          { value: 'a', label: 'Also A' },
+        ],
+      },
       { id: 'bp', kind: 'number', label: 'BP', unit: 'mm Hg' },
       { id: 'constructor', kind: 'checkbox', label: 'Reserved' },
     );
     const r = noteTemplate.safeParse(t);
     const byPath = Object.fromEntries(r.error!.issues.map((i) => [i.path.join('.'), i.message]));
     expect(byPath['id']).toMatch(/^template id "Clinic Note" must be kebab-case/);
-    expect(byPath['sections.0.fields.1.kind']).toBe('unknown field kind: use one of text, textarea, number, select, multiselect, checkbox, date, ros, exam, instrument, lesion');
+    expect(byPath['sections.0.fields.1.kind']).toBe(
+      'unknown field kind: use one of text, textarea, number, select, multiselect, checkbox, date, ros, exam, instrument, lesion',
+    );
     expect(byPath['sections.0.fields.2.min']).toBe('field "hr": min (300) is greater than max (20)');
     expect(byPath['sections.0.fields.3']).toMatch(/requried/);
     expect(byPath['sections.0.fields.4.options.1.value']).toBe('duplicate option value "a"');
@@ -367,11 +387,26 @@ describe('template validation', () => {
 
   it('applies defaults: all 14 ROS systems, the standard exam systems, the body-site list', () => {
     const t = base();
-    t.sections[0]!.fields.push({ id: 'ros', kind: 'ros', label: 'ROS' }, { id: 'exam', kind: 'exam', label: 'Exam' }, { id: 'lesions', kind: 'lesion', label: 'Lesions' });
+    t.sections[0]!.fields.push(
+      { id: 'ros', kind: 'ros', label: 'ROS' },
+      { id: 'exam', kind: 'exam', label: 'Exam' },
+      { id: 'lesions', kind: 'lesion', label: 'Lesions' },
+    );
     const fields = templateFields(noteTemplate.parse(t));
     const [ros, exam, lesions] = fields.slice(1, 4);
     expect(ros?.kind === 'ros' && ros.systems).toHaveLength(14);
-    expect(exam?.kind === 'exam' && exam.systems.map((s) => s.id)).toEqual(['general', 'heent', 'neck', 'cardiovascular', 'lungs', 'abdomen', 'extremities', 'skin', 'neuro', 'psych']);
+    expect(exam?.kind === 'exam' && exam.systems.map((s) => s.id)).toEqual([
+      'general',
+      'heent',
+      'neck',
+      'cardiovascular',
+      'lungs',
+      'abdomen',
+      'extremities',
+      'skin',
+      'neuro',
+      'psych',
+    ]);
     expect(lesions?.kind === 'lesion' && lesions.bodySites.some((s) => s.value === 'forearm-left')).toBe(true);
   });
 });
@@ -396,8 +431,24 @@ describe('note content', () => {
 
   it('checks options, dates, text length and unknown field ids', () => {
     const t = miniTemplate([
-      { id: 'side', kind: 'select', label: 'Side', options: [{ value: 'left', label: 'Left' }, { value: 'right', label: 'Right' }] },
-      { id: 'sites', kind: 'multiselect', label: 'Sites', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
+      {
+        id: 'side',
+        kind: 'select',
+        label: 'Side',
+        options: [
+          { value: 'left', label: 'Left' },
+          { value: 'right', label: 'Right' },
+        ],
+      },
+      {
+        id: 'sites',
+        kind: 'multiselect',
+        label: 'Sites',
+        options: [
+          { value: 'a', label: 'A' },
+          { value: 'b', label: 'B' },
+        ],
+      },
       { id: 'onset', kind: 'date', label: 'Onset' },
       { id: 'short', kind: 'text', label: 'Short', maxLength: 5 },
     ]);
@@ -415,7 +466,9 @@ describe('note content', () => {
     const t = miniTemplate([{ id: 'ros-short', kind: 'ros', label: 'Focused ROS', systems: ['cardiovascular', 'respiratory'] }]);
     const ros = { allOthersNegative: false, systems: { cardiovascular: { status: 'positive' } } };
     expect(issues(t, { ros }, false)).toEqual({});
-    expect(issues(t, { cc: 'x', temp: 37, ros }, true)).toEqual({ 'ros.systems.cardiovascular.text': 'ROS: Cardiovascular is positive: describe the finding to sign' });
+    expect(issues(t, { cc: 'x', temp: 37, ros }, true)).toEqual({
+      'ros.systems.cardiovascular.text': 'ROS: Cardiovascular is positive: describe the finding to sign',
+    });
     expect(issues(t, { 'ros-short': { allOthersNegative: false, systems: { eyes: { status: 'negative' } } } }, false)).toEqual({
       'ros-short.systems.eyes': 'Focused ROS: Eyes is not asked in this template',
     });
@@ -443,7 +496,11 @@ describe('ROS rendering', () => {
     expect(
       rosLine({
         allOthersNegative: true,
-        systems: { constitutional: { status: 'negative' }, cardiovascular: { status: 'positive', text: 'chest pain on exertion' }, skin: { status: 'not_reviewed' } },
+        systems: {
+          constitutional: { status: 'negative' },
+          cardiovascular: { status: 'positive', text: 'chest pain on exertion' },
+          skin: { status: 'not_reviewed' },
+        },
       }),
     ).toEqual(['ROS: Constitutional: negative. Cardiovascular: positive — chest pain on exertion. All other systems negative.']);
   });
@@ -452,7 +509,11 @@ describe('ROS rendering', () => {
     expect(
       rosLine({
         allOthersNegative: false,
-        systems: { respiratory: { status: 'negative', text: 'no cough\nor wheeze' }, eyes: { status: 'not_reviewed' }, constitutional: { status: 'positive', text: 'fever to 38.5' } },
+        systems: {
+          respiratory: { status: 'negative', text: 'no cough\nor wheeze' },
+          eyes: { status: 'not_reviewed' },
+          constitutional: { status: 'positive', text: 'fever to 38.5' },
+        },
       }),
     ).toEqual(['ROS: Constitutional: positive — fever to 38.5. Respiratory: negative — no cough or wheeze.']);
   });

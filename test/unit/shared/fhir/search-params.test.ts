@@ -9,7 +9,8 @@ describe('FHIR search parameter parsing', () => {
     expect(parseDateSearch('lt2024-02-29')).toEqual({ ok: true, value: { prefix: 'lt', lo: '2024-02-29', hi: '2024-03-01' } });
     expect(parseDateSearch('2026-03-01T10:30:00+01:00')).toEqual({ ok: true, value: { prefix: 'eq', lo: '2026-03-01T09:30:00', hi: '2026-03-01T09:30:01' } });
     expect(parseDateSearch('ne2026-03-01T10:30')).toEqual({ ok: true, value: { prefix: 'ne', lo: '2026-03-01T10:30', hi: '2026-03-01T10:31' } });
-    for (const bad of ['2023-02-29', '2026-13', 'xx2026', '2026-01-01T24:00', '26-01-01', '', '2026-01-01T10:00:00+15:00']) expect(parseDateSearch(bad).ok, bad).toBe(false);
+    for (const bad of ['2023-02-29', '2026-13', 'xx2026', '2026-01-01T24:00', '26-01-01', '', '2026-01-01T10:00:00+15:00'])
+      expect(parseDateSearch(bad).ok, bad).toBe(false);
   });
 
   it('parses tokens, references and escaped OR lists', () => {
@@ -30,7 +31,8 @@ describe('FHIR search parameter parsing', () => {
     expect(parseScope('system/Observation.rs')).toEqual({ type: 'Observation', read: true, search: true });
     expect(parseScope('system/Patient.s')).toEqual({ type: 'Patient', read: false, search: true });
     expect(parseScope('system/Patient.write')).toEqual({ type: 'Patient', read: false, search: false });
-    for (const bad of ['patient/*.read', 'user/Patient.rs', 'system/Patient.', 'system/Patient.sr', 'system/patient.read', 'openid']) expect(parseScope(bad), bad).toBeNull();
+    for (const bad of ['patient/*.read', 'user/Patient.rs', 'system/Patient.', 'system/Patient.sr', 'system/patient.read', 'openid'])
+      expect(parseScope(bad), bad).toBeNull();
     const { scopes, unknown } = parseScopes('system/Patient.r  launch system/Observation.s');
     expect(unknown).toEqual(['launch']);
     expect(allows(scopes, 'Patient', 'read')).toBe(true);

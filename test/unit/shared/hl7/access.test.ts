@@ -100,7 +100,9 @@ describe('readHeader', () => {
     ['VXU-V04-01.hl7', ['VXU', 'V04', 'VXU_V04', 'MSG00001', 'P', '2.8', 'IMMAPP', 'EHRApp']],
   ])('%s', (name, expected) => {
     const h = readHeader(parseFixture(name));
-    expect([h.messageType, h.triggerEvent, h.messageStructure, h.controlId, h.processingId, h.version, h.sendingApplication, h.receivingApplication]).toEqual(expected);
+    expect([h.messageType, h.triggerEvent, h.messageStructure, h.controlId, h.processingId, h.version, h.sendingApplication, h.receivingApplication]).toEqual(
+      expected,
+    );
     expect(isSupportedVersion(h.version)).toBe(true);
   });
 

@@ -78,7 +78,9 @@ describe('buildAck', () => {
 
   it('v2.3.1 and v2.4: the error goes in ERR-1 (segment^sequence^field^code&text&table)', () => {
     const pc1 = parseMessageOrThrow(text('PC1-Problem-Add-v2.3.1.hl7'));
-    const ack = onTheWire(buildAck(pc1, { code: 'AE', controlId: 'A5', timestamp: TS, error: { reason: 'bad code', condition: '103', segment: 'PRB', occurrence: 1, field: 3 } }));
+    const ack = onTheWire(
+      buildAck(pc1, { code: 'AE', controlId: 'A5', timestamp: TS, error: { reason: 'bad code', condition: '103', segment: 'PRB', occurrence: 1, field: 3 } }),
+    );
     expect(get(ack, 'MSH-9')).toBe('ACK');
     expect(get(ack, 'MSH-9.3')).toBe('ACK');
     expect(get(ack, 'MSH-12')).toBe('2.3.1');

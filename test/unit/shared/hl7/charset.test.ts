@@ -4,7 +4,8 @@ import { declaredCharset, decodeHl7, encodeHl7, get, parseMessageOrThrow } from 
 /** A message's bytes, its text written in `encoding` (Node's Buffer encodings: latin1, utf8). */
 const bytes = (text: string, encoding: BufferEncoding): Uint8Array => new Uint8Array(Buffer.from(text, encoding));
 const msh = (charset: string): string => `MSH|^~\\&|LAB|ACME|CAIRN|CLINIC|20260301101500||ORU^R01|C1|P|2.5.1|||||${charset === '' ? '' : `|${charset}`}`;
-const message = (charset: string, name: string): string => [msh(charset), `PID|1||7^^^^MR||${name}||19700101|M`, 'OBR|1|PL-1|FI-1|2345-7^Glucose^LN', 'NTE|1||Hämolyse'].join('\r');
+const message = (charset: string, name: string): string =>
+  [msh(charset), `PID|1||7^^^^MR||${name}||19700101|M`, 'OBR|1|PL-1|FI-1|2345-7^Glucose^LN', 'NTE|1||Hämolyse'].join('\r');
 
 describe('the character set of a received message (MSH-18)', () => {
   it('reads MSH-18 from the bytes: its first repetition, after a BOM, or empty', () => {

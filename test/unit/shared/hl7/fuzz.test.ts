@@ -24,7 +24,33 @@ const sources = readdirSync(HL7_FIXTURES)
 const prng = mulberry32;
 
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
-const FRAGMENTS = ['\\', '\\X4', '\\X', '\\F\\', '\\XZZ\\', '\\X0D0A\\', '\\.br\\', '\\H\\', '\\N\\', '\\E', '\\S\\T\\', '\\P\\', '\\XC3\\', '\\Zx\\', '\\\\', '\\X00\\', '\\X1C0B\\', '|', '^', '~', '&', '\r', '\n', '\uFEFF', '""'];
+const FRAGMENTS = [
+  '\\',
+  '\\X4',
+  '\\X',
+  '\\F\\',
+  '\\XZZ\\',
+  '\\X0D0A\\',
+  '\\.br\\',
+  '\\H\\',
+  '\\N\\',
+  '\\E',
+  '\\S\\T\\',
+  '\\P\\',
+  '\\XC3\\',
+  '\\Zx\\',
+  '\\\\',
+  '\\X00\\',
+  '\\X1C0B\\',
+  '|',
+  '^',
+  '~',
+  '&',
+  '\r',
+  '\n',
+  '\uFEFF',
+  '""',
+];
 
 type Mutation = (b: Uint8Array, r: () => number) => Uint8Array;
 const int = (r: () => number, n: number): number => Math.floor(r() * n);
@@ -89,7 +115,11 @@ const mutations: Record<string, Mutation> = {
   },
   lineEndings: (b, r) => {
     const ends = ['\r', '\n', '\r\n', '\n\n'];
-    return utf8(lines(b).map((l) => l.replace(/\r\n|\r|\n$/, ends[int(r, ends.length)]!)).join(''));
+    return utf8(
+      lines(b)
+        .map((l) => l.replace(/\r\n|\r|\n$/, ends[int(r, ends.length)]!))
+        .join(''),
+    );
   },
 };
 const names = Object.keys(mutations);
@@ -154,7 +184,8 @@ describe(`HL7 v2 fuzz smoke (seed ${SEED})`, () => {
           else if (e.message !== result.error.message) report('parseMessageOrThrow and parseMessage disagree');
         }
         outcomes.set(result.error.code, (outcomes.get(result.error.code) ?? 0) + 1);
-        if (!describesPlace(result.error)) report(`error does not name its place: ${JSON.stringify(result.error.message)} (segment ${JSON.stringify(result.error.segment)})`);
+        if (!describesPlace(result.error))
+          report(`error does not name its place: ${JSON.stringify(result.error.message)} (segment ${JSON.stringify(result.error.segment)})`);
       }
     }
     const total = performance.now() - start;

@@ -104,7 +104,7 @@ describe('MllpDeframer', () => {
     let seed = 42;
     const next = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 700) + 1;
     const chunks: Uint8Array[] = [];
-    for (let k = 0; k < stream.length; ) {
+    for (let k = 0; k < stream.length;) {
       const n = next();
       chunks.push(stream.subarray(k, k + n));
       k += n;

@@ -35,7 +35,9 @@ describe('every fixture', () => {
     expect(r.value.segments[0]!.name).toBe('MSH');
     expect(['2.3.1', '2.5', '2.5.1', '2.6', '2.8']).toContain(readHeader(r.value).version);
     // One segment per non-blank line.
-    const lines = fixture(name).split(/\r\n|\r|\n/).filter((l) => l.trim() !== '');
+    const lines = fixture(name)
+      .split(/\r\n|\r|\n/)
+      .filter((l) => l.trim() !== '');
     expect(r.value.segments).toHaveLength(lines.length);
   });
 });
@@ -103,10 +105,7 @@ describe('ORU-R01-01.hl7 (public-health lab, v2.5.1)', () => {
     expect(repetitionValues(nm!, 5)).toEqual(['27', '25']);
     expect(get(nm!, '11')).toBe('I');
     // NTE after an OBX belong to that OBX (PRT comes between), and the group stops at FT1.
-    expect(obx[0]!.children.filter((s) => s.name === 'NTE').map((s) => get(s, '3'))).toEqual([
-      'Submission of serum',
-      'No Antibodies Detected',
-    ]);
+    expect(obx[0]!.children.filter((s) => s.name === 'NTE').map((s) => get(s, '3'))).toEqual(['Submission of serum', 'No Antibodies Detected']);
     expect(obx[1]!.children).toEqual([]);
     expect(obx[2]!.children.map((s) => s.name)).toEqual(['PRT']);
   });
@@ -198,7 +197,13 @@ describe('framing of the text', () => {
 
   it('reads CR, LF, CRLF and mixed segment endings alike, with or without a final one', () => {
     const lines = lab.split('\n');
-    for (const text of [lines.join('\r'), lines.join('\n'), lines.join('\r\n'), `${lines.join('\r\n')}\r\n`, lines.map((l, i) => l + ['\r', '\n', '\r\n'][i % 3]).join('')]) {
+    for (const text of [
+      lines.join('\r'),
+      lines.join('\n'),
+      lines.join('\r\n'),
+      `${lines.join('\r\n')}\r\n`,
+      lines.map((l, i) => l + ['\r', '\n', '\r\n'][i % 3]).join(''),
+    ]) {
       expect(parseMessageOrThrow(text)).toEqual(reference);
     }
   });
@@ -228,11 +233,7 @@ describe('structure', () => {
   });
 
   it('splits repetitions, components and subcomponents', () => {
-    expect(field(pid, 3)).toEqual([
-      [['111'], [''], [''], ['HOSP', '1.2.3', 'ISO'], ['MR']],
-      [['222'], [''], [''], ['SSA'], ['SS']],
-      [['']],
-    ]);
+    expect(field(pid, 3)).toEqual([[['111'], [''], [''], ['HOSP', '1.2.3', 'ISO'], ['MR']], [['222'], [''], [''], ['SSA'], ['SS']], [['']]]);
     expect(get(pid, '3[2].1')).toBe('222');
     expect(get(pid, '3[2].5')).toBe('SS');
     expect(get(pid, '3.4.2')).toBe('1.2.3');

@@ -13,7 +13,10 @@ describe('writer', () => {
 
   it.each(fixtureNames)('%s: written back byte for byte, but with CR endings and no BOM', (name) => {
     const original = fixture(name).replace(/^\uFEFF/, '');
-    const expected = `${original.replace(/\r?\n$/, '').split(/\r?\n/).join('\r')}\r`;
+    const expected = `${original
+      .replace(/\r?\n$/, '')
+      .split(/\r?\n/)
+      .join('\r')}\r`;
     expect(writeMessage(parseMessageOrThrow(original))).toBe(expected);
   });
 

@@ -4,7 +4,13 @@ import { encodeHlc } from '../../../../shared/sync/hlc';
 import { mergeChange, type IncomingChange, type RowState } from '../../../../shared/sync/merge';
 
 const h = (wall: number, node = 'a'): string => encodeHlc({ wall, counter: 0, node });
-const change = (c: Partial<IncomingChange> & Pick<IncomingChange, 'hlc' | 'fields'>): IncomingChange => ({ op: 'update', base: {}, deviceId: 'dev', authorId: 'user', ...c });
+const change = (c: Partial<IncomingChange> & Pick<IncomingChange, 'hlc' | 'fields'>): IncomingChange => ({
+  op: 'update',
+  base: {},
+  deviceId: 'dev',
+  authorId: 'user',
+  ...c,
+});
 const row = (data: RowState['data'], at: number): RowState => ({ data, clocks: Object.fromEntries(Object.keys(data).map((k) => [k, h(at, 'server')])) });
 
 describe('per-field merge', () => {
@@ -30,7 +36,9 @@ describe('per-field merge', () => {
     // Arrives later but was written earlier: it loses, and is kept.
     const late = mergeChange(ENTITIES.patient, first.row, change({ hlc: h(150, 'b'), fields: { phone: '555-0150' }, base: patient.clocks }));
     expect(late.ok && late.row.data['phone']).toBe('555-0200');
-    expect(late.ok && late.conflicts.map((c) => [c.field, c.winner.value, c.values.map((v) => v.value).sort()])).toEqual([['phone', '555-0200', ['555-0150', '555-0200']]]);
+    expect(late.ok && late.conflicts.map((c) => [c.field, c.winner.value, c.values.map((v) => v.value).sort()])).toEqual([
+      ['phone', '555-0200', ['555-0150', '555-0200']],
+    ]);
     // Arrives later and was written later: it wins, and the overwritten value is kept.
     const newer = mergeChange(ENTITIES.patient, first.row, change({ hlc: h(300, 'b'), fields: { phone: '555-0300' }, base: patient.clocks }));
     expect(newer.ok && newer.row.data['phone']).toBe('555-0300');
@@ -61,7 +69,11 @@ describe('per-field merge', () => {
     const draft = row({ id: 'n1', status: 'draft', signed_at: null, content: '{"v":1}' }, 100);
     const edited = mergeChange(ENTITIES.note, draft, change({ hlc: h(300, 'b'), fields: { content: '{"v":"edit"}' }, base: draft.clocks }));
     if (!edited.ok) throw new Error('refused');
-    const signing = mergeChange(ENTITIES.note, edited.row, change({ hlc: h(200, 'a'), fields: { status: 'signed', signed_at: '2026-11-25T10:00:00Z', content: '{"v":1}' }, base: draft.clocks }));
+    const signing = mergeChange(
+      ENTITIES.note,
+      edited.row,
+      change({ hlc: h(200, 'a'), fields: { status: 'signed', signed_at: '2026-11-25T10:00:00Z', content: '{"v":1}' }, base: draft.clocks }),
+    );
     expect(signing.ok && signing.row.data).toMatchObject({ status: 'signed', content: '{"v":1}' });
     expect(signing.ok && signing.conflicts.map((c) => c.field)).toEqual(['content']);
   });
@@ -73,7 +85,9 @@ describe('per-field merge', () => {
   it('the canary build forgets conflict records (so the simulation can prove it notices)', () => {
     const first = mergeChange(ENTITIES.patient, patient, change({ hlc: h(200, 'a'), fields: { phone: '555-0200' }, base: patient.clocks }));
     if (!first.ok) throw new Error('refused');
-    const r = mergeChange(ENTITIES.patient, first.row, change({ hlc: h(150, 'b'), fields: { phone: '555-0150' }, base: patient.clocks }), { canaryDropConflicts: true });
+    const r = mergeChange(ENTITIES.patient, first.row, change({ hlc: h(150, 'b'), fields: { phone: '555-0150' }, base: patient.clocks }), {
+      canaryDropConflicts: true,
+    });
     expect(r.ok && r.conflicts).toEqual([]);
   });
 });

@@ -27,9 +27,18 @@ describe('decodeJsonBytes: JSON in the encoding it declares (RFC 8259, RFC 4627 
 
   it('refuses bytes that are not valid in their encoding, naming the file, the byte and where', () => {
     const latin = decodeJsonBytes(Buffer.from('{"a":1,\n"name":"Jérôme"}', 'latin1'), 'people.json');
-    expect(latin).toEqual({ ok: false, error: expect.stringMatching(/^people\.json is not UTF-8 \(byte 0xE9 at offset 17, line 2;.*re-save the file as UTF-8/) as string });
-    expect(decodeJsonBytes(Buffer.from([0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]), 'w.json')).toMatchObject({ ok: false, error: expect.stringMatching(/^w\.json is not valid UTF-16 LE/) as string });
-    expect(decodeJsonBytes(Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from([0, 0, 0x11, 0])]), 'q.json')).toMatchObject({ ok: false, error: expect.stringMatching(/^q\.json is not valid UTF-32 LE/) as string });
+    expect(latin).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^people\.json is not UTF-8 \(byte 0xE9 at offset 17, line 2;.*re-save the file as UTF-8/) as string,
+    });
+    expect(decodeJsonBytes(Buffer.from([0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]), 'w.json')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^w\.json is not valid UTF-16 LE/) as string,
+    });
+    expect(decodeJsonBytes(Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from([0, 0, 0x11, 0])]), 'q.json')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^q\.json is not valid UTF-32 LE/) as string,
+    });
   });
 
   it('finds the first invalid UTF-8 byte: overlong forms, surrogates, truncated sequences, over U+10FFFF', () => {
