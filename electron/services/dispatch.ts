@@ -11,7 +11,7 @@ export function setDispatchLogger(log: Logger): void {
   sharedLog = log;
 }
 const defaultLog = (): Logger => sharedLog;
-import { AUTHORIZE, CHART_GUARD, type Handlers } from './handlers';
+import { AUTHORIZE, CHART_GUARD, type Handlers, type SignedIn } from './handlers';
 
 function isChannel(c: string): c is Channel {
   return (CHANNELS as readonly string[]).includes(c);
@@ -27,9 +27,11 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
     log.warn({ channel: channel.slice(0, 64), code: 'unknown_channel' }, 'refused call');
     return err('unknown_channel', `unknown channel "${channel}"`);
   }
+  let caller: SignedIn | null | undefined;
   try {
     // The permission matrix first: a refused role learns nothing, not even what input is valid.
-    handlers[AUTHORIZE]?.(channel);
+    // Who is calling is resolved here once and handed to the handler.
+    caller = handlers[AUTHORIZE]?.(channel);
   } catch (e) {
     if (e instanceof CairnFailure) {
       log.info({ channel, code: e.code }, 'call refused');
@@ -48,8 +50,8 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
   try {
     // Restricted charts: after validation, because the guard reads the patient ids from the input.
     handlers[CHART_GUARD]?.(channel, parsed.data);
-    const handler = handlers[channel] as (i: unknown) => unknown;
-    const value = await handler(parsed.data);
+    const handler = handlers[channel] as (i: unknown, me: SignedIn | null | undefined) => unknown;
+    const value = await handler(parsed.data, caller);
     return ok(value);
   } catch (e) {
     if (e instanceof CairnFailure) {
