@@ -1,0 +1,305 @@
+import type { CheckAllergy, CheckPatient, ProposedDose } from '../../../../../shared/domain/med-checks';
+import { allergyTo, da, dd, dose, dup, mg, type Pick3 } from './checks.helpers';
+import { CHILD_20KG, childBorn, type Rx } from './shipped.fixture';
+
+// The table of cases run against the shipped drug knowledge (resources/drugs).
+
+export interface Case {
+  name: string;
+  drug: Rx;
+  meds?: Rx[];
+  allergies?: CheckAllergy[];
+  patient?: CheckPatient;
+  dose?: ProposedDose;
+  expected: Pick3[];
+}
+
+export const CASES: Case[] = [
+  // Drug–drug: interacting pairs, both orders.
+  { name: 'warfarin + ibuprofen', drug: 'ibuprofen200', meds: ['warfarin5'], expected: [dd('major', 'vka-nsaid')] },
+  { name: 'ibuprofen + warfarin', drug: 'warfarin5', meds: ['ibuprofen200'], expected: [dd('major', 'vka-nsaid')] },
+  { name: 'sildenafil on nitroglycerin', drug: 'sildenafil50', meds: ['nitroglycerinSL'], expected: [dd('contraindicated', 'nitrate-pde5')] },
+  { name: 'nitroglycerin on sildenafil', drug: 'nitroglycerinSL', meds: ['sildenafil50'], expected: [dd('contraindicated', 'nitrate-pde5')] },
+  { name: 'phenelzine on sertraline', drug: 'phenelzine15', meds: ['sertraline50'], expected: [dd('contraindicated', 'onc-ssri-maoi')] },
+  { name: 'sertraline on phenelzine', drug: 'sertraline50', meds: ['phenelzine15'], expected: [dd('contraindicated', 'onc-ssri-maoi')] },
+  { name: 'tramadol on sertraline', drug: 'tramadol50', meds: ['sertraline50'], expected: [dd('major', 'tramadol-ssri')] },
+  { name: 'sertraline on tramadol', drug: 'sertraline50', meds: ['tramadol50'], expected: [dd('major', 'tramadol-ssri')] },
+  { name: 'TMP-SMX on warfarin', drug: 'tmpSmxDS', meds: ['warfarin5'], expected: [dd('major', 'warfarin-smx')] },
+  { name: 'warfarin on TMP-SMX', drug: 'warfarin1', meds: ['tmpSmxDS'], expected: [dd('major', 'warfarin-smx')] },
+  { name: 'clarithromycin on simvastatin', drug: 'clarithromycin500', meds: ['simvastatin20'], expected: [dd('contraindicated', 'onc-statin-cyp3a4')] },
+  { name: 'simvastatin on clarithromycin', drug: 'simvastatin20', meds: ['clarithromycin500'], expected: [dd('contraindicated', 'onc-statin-cyp3a4')] },
+  { name: 'azithromycin on citalopram (two QT drugs)', drug: 'azithromycin250', meds: ['citalopram20'], expected: [dd('major', 'qt-qt')] },
+  { name: 'citalopram on azithromycin', drug: 'citalopram20', meds: ['azithromycin250'], expected: [dd('major', 'qt-qt')] },
+  { name: 'spironolactone on lisinopril', drug: 'spironolactone25', meds: ['lisinopril10'], expected: [dd('major', 'k-sparing-acei')] },
+  { name: 'losartan on lisinopril', drug: 'losartan50', meds: ['lisinopril10'], expected: [dd('major', 'acei-arb')] },
+  { name: 'alprazolam on oxycodone', drug: 'alprazolam05', meds: ['oxycodone5'], expected: [dd('major', 'opioid-benzodiazepine')] },
+  { name: 'oxycodone on alprazolam', drug: 'oxycodone5', meds: ['alprazolam05'], expected: [dd('major', 'opioid-benzodiazepine')] },
+  {
+    name: 'lorazepam on Percocet (combination matches the opioid class)',
+    drug: 'lorazepam1',
+    meds: ['percocet'],
+    expected: [dd('major', 'opioid-benzodiazepine')],
+  },
+  { name: 'sumatriptan on phenelzine', drug: 'sumatriptan50', meds: ['phenelzine15'], expected: [dd('contraindicated', 'onc-triptan-maoi')] },
+  { name: 'ibuprofen on lisinopril', drug: 'ibuprofen200', meds: ['lisinopril10'], expected: [dd('moderate', 'nsaid-acei')] },
+  { name: 'ibuprofen on sertraline', drug: 'ibuprofen200', meds: ['sertraline50'], expected: [dd('moderate', 'ssri-nsaid')] },
+  { name: 'ibuprofen on aspirin', drug: 'ibuprofen200', meds: ['aspirin81'], expected: [dd('moderate', 'nsaid-salicylate')] },
+  { name: 'aspirin on warfarin', drug: 'aspirin81', meds: ['warfarin5'], expected: [dd('major', 'vka-antiplatelet')] },
+  {
+    name: 'warfarin on ibuprofen + aspirin + lisinopril: one alert per interacting medication, most severe first',
+    drug: 'warfarin5',
+    meds: ['lisinopril10', 'aspirin81', 'ibuprofen200'],
+    expected: [dd('major', 'vka-antiplatelet'), dd('major', 'vka-nsaid')],
+  },
+  // Drug–drug: safe pairs.
+  { name: 'lisinopril + amlodipine', drug: 'amlodipine5', meds: ['lisinopril10'], expected: [] },
+  { name: 'metformin + atorvastatin', drug: 'atorvastatin20', meds: ['metformin500'], expected: [] },
+  { name: 'acetaminophen + warfarin (no rule in the data)', drug: 'acetaminophen325', meds: ['warfarin5'], expected: [] },
+  { name: 'amoxicillin + ibuprofen', drug: 'amoxicillin500', meds: ['ibuprofen200'], expected: [] },
+  { name: 'levothyroxine + atorvastatin', drug: 'levothyroxine75', meds: ['atorvastatin20'], expected: [] },
+  { name: 'hydrochlorothiazide + lisinopril', drug: 'hctz25', meds: ['lisinopril10'], expected: [] },
+  { name: 'sertraline + amlodipine', drug: 'sertraline50', meds: ['amlodipine5'], expected: [] },
+  { name: 'azithromycin + ibuprofen', drug: 'azithromycin250', meds: ['ibuprofen200'], expected: [] },
+  { name: 'no medications at all', drug: 'warfarin5', expected: [] },
+  // Allergies.
+  {
+    name: 'penicillin allergy → amoxicillin',
+    drug: 'amoxicillin500',
+    allergies: [allergyTo('Penicillin')],
+    expected: [da('contraindicated', 'penicillin-penicillins')],
+  },
+  {
+    name: 'penicillin allergy → cephalexin',
+    drug: 'cephalexin500',
+    allergies: [allergyTo('Penicillin')],
+    expected: [da('moderate', 'penicillin-cephalosporins')],
+  },
+  { name: '"PCN" → Augmentin', drug: 'augmentin875', allergies: [allergyTo('PCN - hives')], expected: [da('contraindicated', 'penicillin-penicillins')] },
+  {
+    name: 'amoxicillin allergy → amoxicillin: the ingredient itself',
+    drug: 'amoxicillinSusp',
+    allergies: [allergyTo('amoxicillin')],
+    expected: [da('contraindicated', 'allergy-ingredient:amoxicillin')],
+  },
+  { name: 'sulfa allergy → TMP-SMX', drug: 'tmpSmxDS', allergies: [allergyTo('Sulfa')], expected: [da('contraindicated', 'sulfonamide-antibiotic')] },
+  { name: 'sulfa allergy → hydrochlorothiazide: not cross-reactive', drug: 'hctz25', allergies: [allergyTo('Sulfa')], expected: [] },
+  { name: 'sulfa drugs allergy → furosemide: not cross-reactive', drug: 'furosemide40', allergies: [allergyTo('sulfa drugs')], expected: [] },
+  {
+    name: 'Bactrim allergy (brand) → TMP-SMX: the ingredient',
+    drug: 'tmpSmxDS',
+    allergies: [allergyTo('Bactrim')],
+    expected: [da('contraindicated', 'allergy-ingredient:sulfamethoxazole')],
+  },
+  { name: 'aspirin allergy → naproxen', drug: 'naproxen500', allergies: [allergyTo('Aspirin')], expected: [da('contraindicated', 'nsaid-aspirin')] },
+  {
+    name: 'ibuprofen allergy → aspirin (salicylate)',
+    drug: 'aspirin81',
+    allergies: [allergyTo('ibuprofen')],
+    expected: [da('contraindicated', 'nsaid-aspirin')],
+  },
+  {
+    name: 'ibuprofen allergy → ibuprofen',
+    drug: 'ibuprofenSusp',
+    allergies: [allergyTo('Ibuprofen')],
+    expected: [da('contraindicated', 'allergy-ingredient:ibuprofen')],
+  },
+  {
+    name: 'Tylenol allergy (brand) → acetaminophen',
+    drug: 'acetaminophen325',
+    allergies: [allergyTo('Tylenol')],
+    expected: [da('contraindicated', 'allergy-ingredient:acetaminophen')],
+  },
+  {
+    name: 'ACE inhibitor angioedema → losartan',
+    drug: 'losartan50',
+    allergies: [allergyTo('ACE inhibitor (angioedema)')],
+    expected: [da('moderate', 'ace-inhibitor-arbs')],
+  },
+  {
+    name: 'lisinopril angioedema → losartan',
+    drug: 'losartan50',
+    allergies: [allergyTo('lisinopril - angioedema')],
+    expected: [da('moderate', 'ace-inhibitor-arbs')],
+  },
+  {
+    name: 'lisinopril angioedema → enalapril',
+    drug: 'enalapril10',
+    allergies: [allergyTo('lisinopril - angioedema')],
+    expected: [da('contraindicated', 'ace-inhibitor-ace-inhibitors')],
+  },
+  {
+    name: 'codeine allergy → oxycodone: the named group wins the tie',
+    drug: 'oxycodone5',
+    allergies: [allergyTo('codeine')],
+    expected: [da('moderate', 'phenanthrene-opioids')],
+  },
+  {
+    name: 'tramadol allergy → oxycodone: through the opioid class',
+    drug: 'oxycodone5',
+    allergies: [allergyTo('tramadol')],
+    expected: [da('moderate', 'opioid-opioids')],
+  },
+  {
+    name: 'coded allergy (amoxicillin capsule RXCUI) → cephalexin',
+    drug: 'cephalexin500',
+    allergies: [allergyTo('antibiotic from urgent care', '308191')],
+    expected: [da('moderate', 'penicillin-cephalosporins')],
+  },
+  {
+    name: 'erythromycin allergy → azithromycin',
+    drug: 'azithromycin500',
+    allergies: [allergyTo('Erythromycin')],
+    expected: [da('contraindicated', 'macrolide-macrolides')],
+  },
+  {
+    name: 'resolved penicillin allergy → amoxicillin: not checked',
+    drug: 'amoxicillin500',
+    allergies: [{ ...allergyTo('Penicillin'), status: 'resolved' }],
+    expected: [],
+  },
+  { name: 'NKA → amoxicillin', drug: 'amoxicillin500', allergies: [{ substance: null, substanceCode: null, kind: 'nka', status: 'active' }], expected: [] },
+  { name: 'penicillin allergy → azithromycin', drug: 'azithromycin250', allergies: [allergyTo('penicillin')], expected: [] },
+  // Duplicate therapy.
+  { name: 'two SSRIs', drug: 'fluoxetine20', meds: ['sertraline50'], expected: [dup('major', 'duplicate-class:ssri')] },
+  { name: 'ibuprofen + naproxen', drug: 'naproxen500', meds: ['ibuprofen200'], expected: [dup('major', 'duplicate-class:nsaid')] },
+  { name: 'warfarin twice (two strengths)', drug: 'warfarin1', meds: ['warfarin5'], expected: [dup('major', 'duplicate-ingredient:warfarin')] },
+  { name: 'the same product twice', drug: 'lisinopril10', meds: ['lisinopril10'], expected: [dup('major', 'duplicate-ingredient:lisinopril')] },
+  {
+    name: 'acetaminophen on Percocet (hidden in the combination)',
+    drug: 'acetaminophen325',
+    meds: ['percocet'],
+    expected: [dup('major', 'duplicate-ingredient:acetaminophen')],
+  },
+  {
+    name: 'azithromycin 250 + 500: a duplicate, not a QT interaction',
+    drug: 'azithromycin500',
+    meds: ['azithromycin250'],
+    expected: [dup('major', 'duplicate-ingredient:azithromycin')],
+  },
+  { name: 'atorvastatin + simvastatin', drug: 'simvastatin20', meds: ['atorvastatin20'], expected: [dup('moderate', 'duplicate-class:statin')] },
+  { name: 'two MAOIs', drug: 'tranylcypromine10', meds: ['phenelzine15'], expected: [dup('contraindicated', 'duplicate-class:maoi')] },
+  // Adult dose range.
+  { name: 'acetaminophen 1000 mg q6h = 4000 mg/day: at the maximum', drug: 'acetaminophen325', dose: mg(1000, 4), expected: [] },
+  { name: 'acetaminophen 1000 mg q4h = 6000 mg/day', drug: 'acetaminophen325', dose: mg(1000, 6), expected: [dose('dose-adult-max-daily')] },
+  { name: 'acetaminophen 2 tablets (650 mg) q4h = 3900 mg/day', drug: 'acetaminophen325', dose: { amount: 2, unit: 'tablet', perDay: 6 }, expected: [] },
+  {
+    name: 'acetaminophen 4 tablets (1300 mg) once',
+    drug: 'acetaminophen325',
+    dose: { amount: 4, unit: 'tablet', perDay: 1 },
+    expected: [dose('dose-adult-max-single')],
+  },
+  { name: 'ibuprofen 800 mg tid', drug: 'ibuprofen200', dose: mg(800, 3), expected: [] },
+  { name: 'ibuprofen 800 mg q4h = 4800 mg/day', drug: 'ibuprofen200', dose: mg(800, 6), expected: [dose('dose-adult-max-daily')] },
+  { name: 'ibuprofen 801 mg once', drug: 'ibuprofen200', dose: mg(801, 1), expected: [dose('dose-adult-max-single')] },
+  { name: 'ibuprofen 0.8 g qid = 3200 mg/day (grams converted)', drug: 'ibuprofen200', dose: { amount: 0.8, unit: 'g', perDay: 4 }, expected: [] },
+  { name: 'sertraline 250 mg daily', drug: 'sertraline50', dose: mg(250, 1), expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')] },
+  { name: 'levothyroxine 0.3 mg daily = 300 mcg', drug: 'levothyroxine75', dose: mg(0.3, 1), expected: [] },
+  {
+    name: 'levothyroxine 325 mcg daily',
+    drug: 'levothyroxine75',
+    dose: { amount: 325, unit: 'mcg', perDay: 1 },
+    expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')],
+  },
+  { name: 'Percocet 2 tablets q4h = 12 tablets/day', drug: 'percocet', dose: { amount: 2, unit: 'tablet', perDay: 6 }, expected: [] },
+  {
+    name: 'Percocet 2 tablets q3h = 16 tablets/day',
+    drug: 'percocet',
+    dose: { amount: 2, unit: 'tablet', perDay: 8 },
+    expected: [dose('dose-adult-max-daily')],
+  },
+  {
+    name: 'ibuprofen 1200 mg "as needed" with no interval: the single dose is still checked',
+    drug: 'ibuprofen200',
+    dose: mg(1200, null),
+    expected: [dose('dose-adult-max-single')],
+  },
+  // Pediatric dose range (amoxicillin 45 mg/kg/dose, 90 mg/kg/day; ibuprofen 10 mg/kg/dose, cap 400 mg).
+  {
+    name: '20 kg child: amoxicillin 900 mg bid = 45 mg/kg/dose, 90 mg/kg/day',
+    drug: 'amoxicillinSusp',
+    patient: CHILD_20KG,
+    dose: { amount: 18, unit: 'mL', perDay: 2 },
+    expected: [],
+  },
+  {
+    name: '20 kg child: amoxicillin 900 mg tid = 2700 mg/day',
+    drug: 'amoxicillinSusp',
+    patient: CHILD_20KG,
+    dose: { amount: 18, unit: 'mL', perDay: 3 },
+    expected: [dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: '20 kg child: amoxicillin 1000 mg bid',
+    drug: 'amoxicillinSusp',
+    patient: CHILD_20KG,
+    dose: mg(1000, 2),
+    expected: [dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')],
+  },
+  { name: '20 kg child: amoxicillin 400 mg tid', drug: 'amoxicillinSusp', patient: CHILD_20KG, dose: mg(400, 3), expected: [] },
+  {
+    name: 'child weighed 31 days ago: not computed',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', 20, '2026-10-25'),
+    dose: mg(900, 3),
+    expected: [dose('dose-weight-stale')],
+  },
+  {
+    name: 'child weighed 30 days ago: computed',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', 20, '2026-10-26'),
+    dose: mg(900, 3),
+    expected: [dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: 'child never weighed',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', null, null),
+    dose: mg(400, 3),
+    expected: [dose('dose-weight-missing')],
+  },
+  {
+    name: 'child never weighed, dose over the absolute cap: both',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2020-06-01', null, null),
+    dose: mg(2500, 2),
+    expected: [dose('dose-weight-missing'), dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: '60 kg 15-year-old: ibuprofen 600 mg is over the 400 mg cap though under 10 mg/kg',
+    drug: 'ibuprofen200',
+    patient: childBorn('2011-01-01', 60, '2026-11-01'),
+    dose: mg(600, 3),
+    expected: [dose('dose-pediatric-max-single')],
+  },
+  {
+    name: '20 kg child: ibuprofen 200 mg q6h = 10 mg/kg/dose, 40 mg/kg/day',
+    drug: 'ibuprofenSusp',
+    patient: CHILD_20KG,
+    dose: { amount: 10, unit: 'mL', perDay: 4 },
+    expected: [],
+  },
+  {
+    name: '5-month-old: ibuprofen is for 6 months and up',
+    drug: 'ibuprofenSusp',
+    patient: childBorn('2026-06-20', 7, '2026-11-20'),
+    dose: mg(50, 3),
+    expected: [dose('dose-pediatric-min-age')],
+  },
+  { name: 'exactly 18 today: adult limits', drug: 'ibuprofen200', patient: childBorn('2008-11-25', null, null), dose: mg(800, 3), expected: [] },
+  {
+    name: '17-year-old without pediatric dosing on file: held to the adult maximum',
+    drug: 'sertraline50',
+    patient: childBorn('2009-01-01', 60, '2026-11-01'),
+    dose: mg(250, 1),
+    expected: [dose('dose-adult-max-single'), dose('dose-adult-max-daily')],
+  },
+  // Several kinds at once, sorted by severity.
+  {
+    name: 'ibuprofen for a patient on warfarin and naproxen with an aspirin allergy, at 800 mg q4h',
+    drug: 'ibuprofen200',
+    meds: ['warfarin5', 'naproxen500'],
+    allergies: [allergyTo('aspirin')],
+    dose: mg(800, 6),
+    expected: [da('contraindicated', 'nsaid-aspirin'), dd('major', 'vka-nsaid'), dup('major', 'duplicate-class:nsaid'), dose('dose-adult-max-daily')],
+  },
+];
