@@ -31,7 +31,7 @@ export function labsHandlers({ session, now, services, reading, clinicName }: Ha
     },
     'labs.matchToPatient': (i, me) => matchToPatient(session.repos, i.reviewId, i.patientId, me.actor),
     'labs.orderSets': () => {
-      return [...loadLabOrderCatalog(session.repos.resourcesDir).orderSets];
+      return [...loadLabOrderCatalog(session.repos.resources).orderSets];
     },
     'labs.order': (i, me) => services().labOrders.create(i, me.actor),
     'labs.orders': (i, me) => {

@@ -6,7 +6,7 @@ import type { AreaHandlers, HandlerContext } from '../handler-context';
 export function scheduleHandlers({ session, now, services }: HandlerContext): AreaHandlers<typeof scheduleChannels> {
   return {
     'schedule.config': () => {
-      return loadScheduleConfig(session.repos.resourcesDir);
+      return loadScheduleConfig(session.repos.resources);
     },
     'schedule.providers': () => {
       return services().schedule.providers();
