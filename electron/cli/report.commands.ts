@@ -71,7 +71,7 @@ export async function reportCommand(sub: string | undefined, args: string[]): Pr
   const store = await open(v['db']);
   try {
     const repos = createRepos(store);
-    const service = new PopulationService(store.sqlite, repos.resourcesDir, (pid, day) => immunizationsDueFor(repos, pid, day));
+    const service = new PopulationService(store.sqlite, repos.resources, (pid, day) => immunizationsDueFor(repos, pid, day));
     const actor = { userId: `cli:${userInfo().username}` };
     if (sub === 'measures') {
       repos.writer.read('population.measures', actor, null, 'measure_report', String(year));

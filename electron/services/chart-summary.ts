@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChartSummary } from '../../shared/domain/chart';
 import { immunizationSchedule, immunizationsDue, type DueItem, type ImmunizationSchedule } from '../../shared/domain/immunizations';
 import type { Repos } from './repos';
+import type { Resources } from './resources/resources';
 import { allergyStatusOf } from './repos/allergies.repo';
 
-const schedules = new Map<string, ImmunizationSchedule>();
-
-/** The shipped immunization schedule rules (data, versioned), read and validated once. */
-export function loadSchedule(resourcesDir: string): ImmunizationSchedule {
-  let s = schedules.get(resourcesDir);
-  if (!s) {
-    s = immunizationSchedule.parse(JSON.parse(readFileSync(join(resourcesDir, 'immunizations', 'schedule.json'), 'utf8')));
-    schedules.set(resourcesDir, s);
-  }
-  return s;
+/** The shipped immunization schedule rules (data, versioned), read and validated once per session. */
+export function loadSchedule(resources: Resources): ImmunizationSchedule {
+  return resources.json('immunizations/schedule.json', immunizationSchedule);
 }
 
 /** Due, overdue, complete and not-applicable series for one patient on a date. */
@@ -23,7 +15,7 @@ export function immunizationsDueFor(repos: Repos, patientId: string, on: string)
   const history = repos.immunizations
     .list(patientId)
     .map((i) => ({ cvx: i.cvx, date: i.administeredOn, status: i.status === 'not_done' ? ('not_done' as const) : ('completed' as const) }));
-  const due = immunizationsDue({ birthDate: patient.birthDate, on, history, schedule: loadSchedule(repos.resourcesDir) });
+  const due = immunizationsDue({ birthDate: patient.birthDate, on, history, schedule: loadSchedule(repos.resources) });
   // Nothing is due for a patient who died: no "overdue" reminders on their chart or in lists.
   if (patient.deceasedOn) return due.map((d) => (d.status === 'complete' ? d : { ...d, status: 'not_applicable', reason: `deceased ${patient.deceasedOn}` }));
   return due;

@@ -41,9 +41,9 @@ export interface HandlerContext {
   /** The device's sync loop (absent: the status says not enrolled and nothing syncs). */
   readonly sync: SyncController | undefined;
   /** The open database's services (built on first use after each unlock). */
-  readonly services: () => AreaServices;
+  services(): AreaServices;
   /** Records a read of a patient's data, audited like opening the chart. */
-  readonly reading: (me: SignedIn, action: string, patientId: string) => void;
+  reading(me: SignedIn, action: string, patientId: string): void;
   /** The clinic's name as printed on documents. */
-  readonly clinicName: () => string;
+  clinicName(): string;
 }

@@ -37,10 +37,10 @@ export type Handlers = ChannelHandlers & {
 function buildServices(repos: Repos): AreaServices {
   return {
     labResults: new LabResultsRepo(repos.store.sqlite, repos.writer),
-    labOrders: new LabOrdersService(repos, loadLabOrderCatalog(repos.resourcesDir)),
+    labOrders: new LabOrdersService(repos, loadLabOrderCatalog(repos.resources)),
     hl7Reviews: new Hl7ReviewsService(repos),
-    schedule: new AppointmentsService(repos, loadScheduleConfig(repos.resourcesDir)),
-    population: new PopulationService(repos.store.sqlite, repos.resourcesDir, (pid, on) => immunizationsDueFor(repos, pid, on)),
+    schedule: new AppointmentsService(repos, loadScheduleConfig(repos.resources)),
+    population: new PopulationService(repos.store.sqlite, repos.resources, (pid, on) => immunizationsDueFor(repos, pid, on)),
   };
 }
 

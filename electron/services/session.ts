@@ -7,6 +7,7 @@ import type { Role, User } from '../../shared/domain/user';
 import { BREAK_GLASS_MINUTES } from '../../shared/domain/patient';
 import { createDatabase, openWithKey, unlockDatabase, type Store } from './db/open';
 import { createRepos, type Repos } from './repos';
+import { Resources } from './resources/resources';
 import type { FetchLike } from './sync/transport';
 import { enrolledServer, signInWithServer } from './sync/user-sessions';
 
@@ -170,7 +171,7 @@ export class Session {
     assertPasswordAllowed(
       p.adminPassword,
       { username: p.adminUsername, displayName: p.adminDisplayName, clinicName: p.clinicName },
-      this.opts.resourcesDir,
+      new Resources(this.opts.resourcesDir),
       'adminPassword',
     );
     const { store, key } = await createDatabase(this.opts.dbFile, p.passphrase, { resourcesDir: this.opts.resourcesDir });

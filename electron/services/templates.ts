@@ -1,13 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CairnFailure } from '../../shared/api/result';
 import { noteTemplate, type NoteTemplate } from '../../shared/domain/templates';
-import { summarize, zodIssues } from './dispatch-errors';
+import type { ResourceProblem, Resources } from './resources/resources';
 
-export interface TemplateProblem {
-  file: string;
-  message: string;
-}
+/** A template file that was skipped: the file, and the JSON path of each issue (or why it could not be read). */
+export type TemplateProblem = ResourceProblem;
 
 /**
  * Note templates are data: every *.json in resources/templates (shipped) and in the clinic's own
@@ -16,36 +12,14 @@ export interface TemplateProblem {
  * as a shipped one replaces it.
  */
 export class TemplateLibrary {
-  private cache: { templates: Map<string, NoteTemplate>; problems: TemplateProblem[] } | null = null;
-
-  constructor(
-    private readonly resourcesDir: string,
-    private readonly clinicDir?: string,
-  ) {}
+  constructor(private readonly resources: Resources) {}
 
   private load(): { templates: Map<string, NoteTemplate>; problems: TemplateProblem[] } {
-    if (this.cache) return this.cache;
-    const templates = new Map<string, NoteTemplate>();
-    const problems: TemplateProblem[] = [];
-    for (const dir of [join(this.resourcesDir, 'templates'), this.clinicDir].filter((d): d is string => !!d && existsSync(d))) {
-      for (const name of readdirSync(dir)
-        .filter((f) => f.endsWith('.json'))
-        .sort()) {
-        const file = join(dir, name);
-        let json: unknown;
-        try {
-          json = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (e) {
-          problems.push({ file, message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` });
-          continue;
-        }
-        const parsed = noteTemplate.safeParse(json);
-        if (!parsed.success) problems.push({ file, message: summarize(zodIssues(parsed.error)) });
-        else templates.set(parsed.data.id, parsed.data);
-      }
-    }
-    this.cache = { templates, problems };
-    return this.cache;
+    return this.resources.derived('templates', () => {
+      const { entries, problems } = this.resources.folder('templates', noteTemplate);
+      // Shipped first, then the clinic's folder: a later file with the same id wins.
+      return { templates: new Map(entries.map((e) => [e.value.id, e.value])), problems };
+    });
   }
 
   list(): { templates: NoteTemplate[]; problems: TemplateProblem[] } {

@@ -1,6 +1,7 @@
+import { patient } from '../domain/patient';
 import { importBundleInput, importSummary } from '../fhir/import-summary';
 import { PHYSICIAN } from './roles';
-import { channel } from './channel';
+import { channel, none } from './channel';
 
 /** The fhir area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
 export const fhirChannels = {

@@ -126,7 +126,7 @@ export async function benchMeasures(c: MeasuresBenchContext): Promise<void> {
     let denominators = 0;
     for (let r = 0; r < 3; r++) {
       // A new service each run: nothing cached, the facts are read from the encrypted database.
-      const service = new PopulationService(store.sqlite, c.resourcesDir, (pid, on) => immunizationsDueFor(repos, pid, on));
+      const service = new PopulationService(store.sqlite, repos.resources, (pid, on) => immunizationsDueFor(repos, pid, on));
       const t0 = performance.now();
       const reports = service.reports(yearPeriod(2026));
       runs.push(performance.now() - t0);
@@ -134,7 +134,7 @@ export async function benchMeasures(c: MeasuresBenchContext): Promise<void> {
       if (reports.find((m) => m.id === 'CMS165')!.populations[0]!.denominator < n * 0.2)
         throw new Error('measures bench void: CMS165 denominator implausibly small');
     }
-    const service = new PopulationService(store.sqlite, c.resourcesDir, (pid, on) => immunizationsDueFor(repos, pid, on));
+    const service = new PopulationService(store.sqlite, repos.resources, (pid, on) => immunizationsDueFor(repos, pid, on));
     const t0 = performance.now();
     const due = service.dueList({ statuses: ['due', 'overdue'], limit: 1000 }, '2026-06-15');
     const dueMs = performance.now() - t0;

@@ -13,6 +13,7 @@ import { createDatabase } from '../../electron/services/db/open';
 import { createRepos } from '../../electron/services/repos';
 import { AppointmentsService } from '../../electron/services/schedule/appointments.repo';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
+import { Resources } from '../../electron/services/resources/resources';
 import { patientInput } from '../../shared/domain/patient';
 import { addDays, hhmmMinutes, openingsOn } from '../../shared/domain/schedule';
 import { createRng } from './generate';
@@ -44,7 +45,7 @@ export async function benchSchedule(c: ScheduleBenchContext): Promise<void> {
   try {
     const { store } = await createDatabase(join(dir, 'schedule.cairn'), 'bench schedule passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
     const repos = createRepos(store);
-    const config = loadScheduleConfig(c.resourcesDir);
+    const config = loadScheduleConfig(new Resources(c.resourcesDir));
     const rng = createRng(9009);
     const at = new Date().toISOString();
     c.progress(`schedule: ${PROVIDERS} providers, ${PATIENTS} patients`);

@@ -6,6 +6,7 @@ import { get, parseMessageOrThrow } from '../../shared/hl7';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
+import { Resources } from '../../electron/services/resources/resources';
 import { CLINIC } from '../helpers/clinic';
 import {
   ageToday,
@@ -51,7 +52,7 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
   let steps: ReturnType<ClinicDayRig['steps']>;
   let onB: ReturnType<ClinicDayRig['steps']> = { step: () => Promise.resolve(), assertAllPassed: () => expect.fail('the second device was never reached') };
   let amara: Patient;
-  const tz = loadScheduleConfig(resourcesDir).hours.timeZone;
+  const tz = loadScheduleConfig(new Resources(resourcesDir)).hours.timeZone;
 
   beforeAll(async () => {
     rig = await openClinicDayRig(ta.dir, tb.dir, 'day1');
@@ -123,7 +124,7 @@ describe('a day in the clinic, day 1: registration to signed visit, results and 
     // Book Amara today at 11:00 with the physician, as a new patient.
     const today = wallTime(Date.now(), tz).date;
     const start = zonedInstant(today, 11 * 60, tz);
-    const open = withinHours({ start, end: start + 40 * 60_000 }, loadScheduleConfig(resourcesDir).hours);
+    const open = withinHours({ start, end: start + 40 * 60_000 }, loadScheduleConfig(new Resources(resourcesDir)).hours);
     await page.getByTestId('nav-schedule').click();
     await page.getByTestId('book-open').click();
     const dialog = page.getByTestId('book-dialog');

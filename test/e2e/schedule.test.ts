@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
 import { wallTime, zonedInstant } from '../../shared/domain/schedule';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
+import { Resources } from '../../electron/services/resources/resources';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { openClinic, type Clinic } from '../helpers/clinic';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
@@ -18,7 +19,7 @@ describe('scheduling and the check-in flow board in Chromium against the real di
   let app: BridgedApp;
   let ana: Patient;
   let ben: Patient;
-  const tz = loadScheduleConfig(resourcesDir).hours.timeZone;
+  const tz = loadScheduleConfig(new Resources(resourcesDir)).hours.timeZone;
   // Today in the clinic's zone: the flow board shows today.
   const today = wallTime(Date.now(), tz).date;
   const row = <T>(q: string, ...p: unknown[]): T => clinic.session.repos.store.sqlite.prepare(q).get(...p) as T;

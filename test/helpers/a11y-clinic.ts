@@ -5,6 +5,7 @@ import type { Patient } from '../../shared/domain/patient';
 import { wallTime, zonedInstant } from '../../shared/domain/schedule';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
+import { Resources } from '../../electron/services/resources/resources';
 import type { Clinic } from './clinic';
 import { hl7Fixture } from './hl7-fixtures';
 import { resourcesDir } from './temp-db';
@@ -118,7 +119,7 @@ export async function seedClinicDay(clinic: Clinic): Promise<ClinicDay> {
   const vera = await clinic.ok<Patient>('patients.create', { givenName: 'Vera', familyName: 'Famous', birthDate: '1975-06-01', sex: 'female' });
   await clinic.ok('patients.setRestricted', { id: vera.id, restricted: true });
 
-  const tz = loadScheduleConfig(resourcesDir).hours.timeZone;
+  const tz = loadScheduleConfig(new Resources(resourcesDir)).hours.timeZone;
   const today = wallTime(Date.now(), tz).date;
   const docId = clinic.session.requireUser().id;
   await clinic.ok('schedule.book', {

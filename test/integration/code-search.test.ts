@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Icd10Index } from '../../electron/services/codes/icd10.index';
 import { readTsv } from '../../electron/services/codes/tsv';
+import { Resources } from '../../electron/services/resources/resources';
 import { codeSynonymsFile } from '../../shared/domain/code-synonyms';
 import { tempDir } from '../helpers/temp-db';
 
@@ -12,7 +13,7 @@ describe('ICD-10-CM search with the shipped abbreviation list', () => {
   const t = tempDir('cairn-icd10-');
   let index: Icd10Index;
   beforeAll(() => {
-    index = Icd10Index.open(resources, t.dir);
+    index = Icd10Index.open(new Resources(resources), t.dir);
   });
   afterAll(() => {
     index.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDrugKnowledge } from '../../electron/services/drugs/knowledge';
+import { Resources } from '../../electron/services/resources/resources';
 import { controlledSchedule } from '../../shared/domain/drugs';
 import type { Patient } from '../../shared/domain/patient';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
@@ -42,7 +43,7 @@ describe('the printed prescription', () => {
   });
 
   it('schedules come from the federal table: a codeine combination of 30 mg is C-III, codeine alone C-II, a benzodiazepine C-IV', () => {
-    const k = loadDrugKnowledge('resources');
+    const k = loadDrugKnowledge(new Resources('resources'));
     const byName = (re: RegExp): Parameters<typeof controlledSchedule>[0] => k.knowledge.drugs.find((d) => re.test(d.name))!;
     expect(controlledSchedule(byName(/codeine phosphate 30 MG/i), k.controlled)).toBe('CIII');
     expect(controlledSchedule(byName(/^codeine sulfate/i), k.controlled)).toBe('CII');

@@ -8,7 +8,7 @@ import { AppointmentsService } from '../../electron/services/schedule/appointmen
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
 import type { SyncClient } from '../../electron/services/sync';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { resourcesDir, tempDir } from '../helpers/temp-db';
+import { tempDir } from '../helpers/temp-db';
 import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
 
 type Booked = { appointments: Appointment[]; doubleBooked: string[] };
@@ -423,7 +423,7 @@ describe('an appointment booked on one device reaches another through the clinic
     ).appointments;
     expect((await syncA.syncOnce()).error).toBeNull();
     expect((await syncB.syncOnce()).error).toBeNull();
-    const onB = new AppointmentsService(b, loadScheduleConfig(resourcesDir));
+    const onB = new AppointmentsService(b, loadScheduleConfig(b.resources));
     const day = { from: '2026-04-06T04:00:00Z', to: '2026-04-07T04:00:00Z', activeOnly: false };
     expect(onB.list(day, () => true)).toEqual([
       expect.objectContaining({ id: booked!.id, patientName: 'Traveller, Sync', room: 'Exam 3', status: 'scheduled', endAt: '2026-04-06T13:30:00.000Z' }),

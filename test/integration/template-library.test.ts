@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Resources } from '../../electron/services/resources/resources';
 import { TemplateLibrary } from '../../electron/services/templates';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
@@ -41,7 +42,7 @@ describe('a clinic adds its own note template without code', () => {
     );
     writeFileSync(join(dir, 'broken.json'), JSON.stringify({ id: 'Broken Template', version: 1, title: 'x', sections: [] }));
     writeFileSync(join(dir, 'not-json.json'), '{ nope');
-    const lib = new TemplateLibrary(resourcesDir, dir);
+    const lib = new TemplateLibrary(new Resources(resourcesDir, { templates: dir }));
     const { templates, problems } = lib.list();
     expect(templates.map((x) => x.id)).toEqual(
       expect.arrayContaining([

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Icd10Code } from '../../../shared/domain/clinical';
 import { codeSynonymsFile, synonymKey, type CodeSynonym } from '../../../shared/domain/code-synonyms';
-import { summarize, zodIssues } from '../dispatch-errors';
+import type { Resources } from '../resources/resources';
 import { readTsv } from './tsv';
 
 /**
@@ -32,13 +32,14 @@ export class Icd10Index {
   }
 
   /** Opens the cache in `cacheDir`, building it first when it is missing or stale. */
-  static open(resourcesDir: string, cacheDir: string): Icd10Index {
-    const tsv = join(resourcesDir, 'codesets', 'icd10cm.tsv');
+  static open(resources: Resources, cacheDir: string): Icd10Index {
+    // Read here, not through resources.tsv: the 74,000 rows go straight into the cache file, never kept in memory.
+    const tsv = resources.path('codesets/icd10cm.tsv');
     const version = createHash('sha256').update(readFileSync(tsv)).digest('hex').slice(0, 16);
     const file = join(cacheDir, `cairn-icd10-${version}.sqlite`);
     if (!existsSync(file)) build(tsv, file);
     const db = new Database(file, { readonly: true, fileMustExist: true });
-    return new Icd10Index(db, loadSynonyms(join(resourcesDir, 'codesets', 'icd10cm-synonyms.json')));
+    return new Icd10Index(db, loadSynonyms(resources));
   }
 
   /** "diab typ 2" → words as prefixes (all must match); "E11.9" or "e119" → codes starting so. */
@@ -92,14 +93,15 @@ function unique(codes: Icd10Code[]): Icd10Code[] {
  * The abbreviation list. Important: a damaged file is reported and skipped, never fatal: the
  * search then works on the words as typed, as it did without the list.
  */
-function loadSynonyms(file: string): ReadonlyMap<string, CodeSynonym> {
-  if (!existsSync(file)) return new Map();
-  const parsed = codeSynonymsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    console.warn(`ICD-10-CM synonyms ${file} skipped: ${summarize(zodIssues(parsed.error))}`);
+function loadSynonyms(resources: Resources): ReadonlyMap<string, CodeSynonym> {
+  const file = 'codesets/icd10cm-synonyms.json';
+  if (!resources.exists(file)) return new Map();
+  const r = resources.tryJson(file, codeSynonymsFile);
+  if ('problem' in r) {
+    console.warn(`ICD-10-CM synonyms skipped: ${r.problem.file}: ${r.problem.message}`);
     return new Map();
   }
-  return new Map(parsed.data.synonyms.map((s) => [synonymKey(s.term), s]));
+  return new Map(r.value.synonyms.map((s) => [synonymKey(s.term), s]));
 }
 
 function fix(r: Icd10Code): Icd10Code {

@@ -1,29 +1,27 @@
-import { join } from 'node:path';
 import type { Vaccine } from '../../../shared/domain/clinical';
-import { readTsv } from './tsv';
+import type { Resources } from '../resources/resources';
 
-/** CVX vaccines (with their CDC vaccine groups) and MVX manufacturers, read once from resources/codesets. */
+/** CVX vaccines (with their CDC vaccine groups) and MVX manufacturers, read once per session from resources/codesets. */
 export class VaccineCatalog {
   private constructor(
     readonly vaccines: Map<string, Vaccine>,
     readonly manufacturers: Map<string, string>,
   ) {}
 
-  static load(resourcesDir: string): VaccineCatalog {
-    const dir = join(resourcesDir, 'codesets');
+  static load(resources: Resources): VaccineCatalog {
     const groups = new Map<string, string[]>();
-    for (const r of readTsv(join(dir, 'cvx-vaccine-groups.tsv'))) {
+    for (const r of resources.tsv('codesets/cvx-vaccine-groups.tsv')) {
       const cvx = r['cvx_code'] ?? '';
       groups.set(cvx, [...(groups.get(cvx) ?? []), r['vaccine_group_name'] ?? '']);
     }
     const vaccines = new Map<string, Vaccine>();
-    for (const r of readTsv(join(dir, 'cvx.tsv'))) {
+    for (const r of resources.tsv('codesets/cvx.tsv')) {
       const cvx = (r['cvx_code'] ?? '').trim();
       if (r['status'] === 'Never Active') continue;
       vaccines.set(cvx, { cvx, name: r['short_description'] ?? cvx, fullName: r['full_name'] ?? '', groups: groups.get(cvx) ?? [] });
     }
     const manufacturers = new Map<string, string>();
-    for (const r of readTsv(join(dir, 'mvx.tsv'))) manufacturers.set((r['mvx_code'] ?? '').trim(), r['manufacturer_name'] ?? '');
+    for (const r of resources.tsv('codesets/mvx.tsv')) manufacturers.set((r['mvx_code'] ?? '').trim(), r['manufacturer_name'] ?? '');
     return new VaccineCatalog(vaccines, manufacturers);
   }
 

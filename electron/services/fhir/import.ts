@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { newId } from '../db/ids';
 import { patientOf, readBundle, type ImportIssue, type SourceEntry, type SourceKey } from '../../../shared/fhir/bundle';
 import { APPLY_ORDER, mapResource, parseSnomedIcd10Map, type Cell, type Draft, type MapContext, type MapOutcome } from '../../../shared/fhir/from-fhir';
@@ -8,6 +6,7 @@ import type { ImportSummary, TypeTally } from '../../../shared/fhir/import-summa
 import { ENTITIES, type EntityName } from '../../../shared/sync/entities';
 import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
+import type { Resources } from '../resources/resources';
 import { MrnAllocator } from '../repos/mrn';
 import { ImportFiling } from '../labs/filing';
 import type { Actor } from '../repos/writer';
@@ -32,9 +31,9 @@ export function emptySummary(): ImportSummary {
   return { bundles: 0, resources: 0, patients: { imported: 0, updated: 0, unchanged: 0, failed: 0 }, byType: {}, uncodedToIcd10: {}, errors: [], elapsedMs: 0 };
 }
 
-/** The shipped SNOMED CT → ICD-10-CM starter map. */
-export function loadSnomedIcd10(resourcesDir: string): Map<string, string> {
-  return parseSnomedIcd10Map(readFileSync(join(resourcesDir, 'codesets', 'snomed-icd10-synthea.tsv'), 'utf8'));
+/** The shipped SNOMED CT → ICD-10-CM starter map, read once per session. */
+export function loadSnomedIcd10(resources: Resources): Map<string, string> {
+  return resources.derived('snomed-icd10', () => parseSnomedIcd10Map(resources.text('codesets/snomed-icd10-synthea.tsv')));
 }
 
 const order = (e: SourceEntry): number => {
@@ -71,7 +70,7 @@ export class FhirImporter {
     private readonly actor: Actor,
     opts: { snomedToIcd10?: Map<string, string>; mayChange?: (patientId: string) => boolean } = {},
   ) {
-    this.snomedToIcd10 = opts.snomedToIcd10 ?? loadSnomedIcd10(repos.resourcesDir);
+    this.snomedToIcd10 = opts.snomedToIcd10 ?? loadSnomedIcd10(repos.resources);
     this.mayChange = opts.mayChange ?? ((): boolean => true);
     this.mrns = new MrnAllocator(repos.store.sqlite);
   }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { CairnFailure } from '../../../shared/api/result';
 import { addDays, type DueItem } from '../../../shared/domain/immunizations';
@@ -7,34 +5,32 @@ import { computeMeasures, MEASURE_LOINCS, MEASURES, type MeasureContext, type Me
 import type { PatientFacts } from '../../../shared/domain/population';
 import type { DueList, DueListInput, MeasurePatient, MeasureSummary, MeasureTrendPoint, PreventiveItemView } from '../../../shared/domain/population-report';
 import { compileRules, preventiveCare, preventiveRulesFile, type PreventiveItem, type PreventiveRules } from '../../../shared/domain/preventive';
+import type { Resources } from '../resources/resources';
 import { FactsRepo } from './facts.repo';
 
-/** The shipped preventive rules and CVX vaccine groups, read and validated once per resources dir. */
-const loaded = new Map<string, { rules: PreventiveRules; ctx: MeasureContext; loincs: Set<string> }>();
+interface LoadedRules {
+  rules: PreventiveRules;
+  ctx: MeasureContext;
+  loincs: Set<string>;
+}
 
-function load(resourcesDir: string): { rules: PreventiveRules; ctx: MeasureContext; loincs: Set<string> } {
-  let l = loaded.get(resourcesDir);
-  if (!l) {
-    const file = join(resourcesDir, 'preventive', 'rules.json');
-    const parsed = preventiveRulesFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+/** The shipped preventive rules and CVX vaccine groups, read and validated once per session. */
+function load(resources: Resources): LoadedRules {
+  return resources.derived('preventive', () => {
+    const file = resources.json('preventive/rules.json', preventiveRulesFile);
     const cvxGroups = new Map<string, string[]>();
-    const tsv = readFileSync(join(resourcesDir, 'codesets', 'cvx-vaccine-groups.tsv'), 'utf8')
-      .split('\n')
-      .slice(1);
-    for (const line of tsv) {
-      const [cvx, , , group] = line.split('\t');
+    for (const r of resources.tsv('codesets/cvx-vaccine-groups.tsv')) {
+      const cvx = r['cvx_code'];
+      const group = r['vaccine_group_name'];
       if (!cvx || !group) continue;
       cvxGroups.set(cvx, [...(cvxGroups.get(cvx) ?? []), group]);
     }
     const loincs = new Set<string>(MEASURE_LOINCS);
-    for (const r of parsed.data.rules)
+    for (const r of file.rules)
       for (const m of [...r.satisfiedBy.map((s) => s.codes), ...r.exclusions.map((e) => e.codes), ...(r.riskFactor ? [r.riskFactor.codes] : [])])
         for (const c of m.loinc ?? []) loincs.add(c);
-    l = { rules: compileRules(parsed.data), ctx: { cvxGroups }, loincs };
-    loaded.set(resourcesDir, l);
-  }
-  return l;
+    return { rules: compileRules(file), ctx: { cvxGroups }, loincs };
+  });
 }
 
 /** An immunization series forecast as a preventive item (the charting issue's schedule). */
@@ -74,7 +70,7 @@ export class PopulationService {
 
   constructor(
     private readonly sqlite: Database.Database,
-    private readonly resourcesDir: string,
+    private readonly resources: Resources,
     private readonly immunizationsFor: (patientId: string, on: string) => DueItem[],
   ) {}
 
@@ -89,13 +85,13 @@ export class PopulationService {
       .prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM sync_outbox) AS outbox, (SELECT value FROM meta WHERE key = 'sync.cursor') AS cursor`)
       .get() as { outbox: number; cursor: string | null };
     const key = `${dataVersion}:${outbox}:${cursor ?? ''}`;
-    if (this.cache?.key !== key) this.cache = { key, ...new FactsRepo(this.sqlite).load({ loincs: load(this.resourcesDir).loincs }) };
+    if (this.cache?.key !== key) this.cache = { key, ...new FactsRepo(this.sqlite).load({ loincs: load(this.resources).loincs }) };
     return this.cache;
   }
 
   /** Every preventive rule and immunization series for one chart on a date. */
   preventive(patientId: string, on: string): PreventiveItemView[] {
-    const { rules, loincs } = load(this.resourcesDir);
+    const { rules, loincs } = load(this.resources);
     const facts = new FactsRepo(this.sqlite).load({ loincs, patientId }).facts[0];
     if (!facts) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
     const items = preventiveCare(facts, rules, on);
@@ -110,7 +106,7 @@ export class PopulationService {
 
   /** Patients with something due or overdue, most overdue first. Restricted charts are counted, not listed. */
   dueList(input: DueListInput, on: string): DueList {
-    const { rules } = load(this.resourcesDir);
+    const { rules } = load(this.resources);
     const { facts, restricted } = this.practice();
     const wanted = new Set(input.statuses);
     const ruleIds = input.ruleIds ? new Set(input.ruleIds) : null;
@@ -157,7 +153,7 @@ export class PopulationService {
 
   /** The full reports (with patient ids per group) for a period, optionally one provider's patients. */
   reports(period: Period, providerId?: string): MeasureReport[] {
-    const { ctx } = load(this.resourcesDir);
+    const { ctx } = load(this.resources);
     const { facts } = this.practice();
     return computeMeasures(providerId ? facts.filter((p) => p.providerId === providerId) : facts, period, ctx);
   }

@@ -2,6 +2,7 @@ import { Icd10Index } from '../codes/icd10.index';
 import { VaccineCatalog } from '../codes/vaccines';
 import { loadDrugKnowledge, type LoadedKnowledge } from '../drugs/knowledge';
 import { auditChainOf, type Store } from '../db/open';
+import { Resources } from '../resources/resources';
 import { TemplateLibrary } from '../templates';
 import { AllergiesRepo } from './allergies.repo';
 import { AuditRepo } from './audit.repo';
@@ -41,6 +42,8 @@ export interface Repos {
   /** This device's changes the clinic server refused. */
   quarantine: QuarantineRepo;
   drugs: () => LoadedKnowledge;
+  /** The shipped data files (and the clinic's own templates), read and validated once for this session. */
+  resources: Resources;
   resourcesDir: string;
   templates: TemplateLibrary;
   icd10: () => Icd10Index;
@@ -72,10 +75,11 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
   const clock = new DeviceClock(store.sqlite, store.deviceId, () => now().getTime());
   const outbox = new OutboxRepo(store.sqlite, store.deviceId, rowAccess, clock);
   const writer = new ClinicalWriter(store.sqlite, audit, outbox, now);
-  const icd10 = lazy(() => Icd10Index.open(resourcesDir, o.cacheDir ?? store.dir));
-  const vaccines = lazy(() => VaccineCatalog.load(resourcesDir));
-  const templates = new TemplateLibrary(resourcesDir, o.clinicTemplatesDir);
-  const drugs = (): LoadedKnowledge => loadDrugKnowledge(resourcesDir);
+  const resources = new Resources(resourcesDir, { templates: o.clinicTemplatesDir });
+  const icd10 = lazy(() => Icd10Index.open(resources, o.cacheDir ?? store.dir));
+  const vaccines = lazy(() => VaccineCatalog.load(resources));
+  const templates = new TemplateLibrary(resources);
+  const drugs = (): LoadedKnowledge => loadDrugKnowledge(resources);
   return {
     store,
     audit,
@@ -95,6 +99,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     conflicts: new ConflictsRepo(store.sqlite, store.deviceId, writer, rowAccess),
     quarantine: new QuarantineRepo(store.sqlite, store.deviceId, writer, audit, rowAccess),
     drugs,
+    resources,
     resourcesDir,
     templates,
     icd10,

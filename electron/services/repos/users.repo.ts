@@ -5,6 +5,7 @@ import type { Role, User } from '../../../shared/domain/user';
 import { PRESCRIBER_ROLES } from '../../../shared/domain/prescriber';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { assertPasswordAllowed } from '../auth/password-policy';
+import { Resources } from '../resources/resources';
 import type { Store } from '../db/open';
 import { users } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
@@ -48,7 +49,11 @@ export class UsersRepo {
     actorId: string | null,
   ): Promise<User> {
     // The full policy (the breached list and the clinic's name are only known here), whoever calls.
-    assertPasswordAllowed(p.password, { username: p.username, displayName: p.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
+    assertPasswordAllowed(
+      p.password,
+      { username: p.username, displayName: p.displayName, clinicName: this.clinicName() },
+      new Resources(this.store.resourcesDir),
+    );
     const hash = await hashPassword(p.password);
     const { sqlite, orm } = this.store;
     return sqlite
@@ -175,7 +180,11 @@ export class UsersRepo {
    */
   async resetPassword(username: string, password: string, actorId: string): Promise<User> {
     const target = this.byUsername(username);
-    assertPasswordAllowed(password, { username: target.username, displayName: target.displayName, clinicName: this.clinicName() }, this.store.resourcesDir);
+    assertPasswordAllowed(
+      password,
+      { username: target.username, displayName: target.displayName, clinicName: this.clinicName() },
+      new Resources(this.store.resourcesDir),
+    );
     const hash = await hashPassword(password);
     const { sqlite, orm } = this.store;
     return sqlite

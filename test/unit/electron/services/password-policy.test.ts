@@ -3,15 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { checkPassword, commonPasswords, commonPasswordsFile } from '../../../../electron/services/auth/password-policy';
 import { passwordProblem } from '../../../../shared/domain/password-policy';
 import { contract } from '../../../../shared/api/contract';
+import { Resources } from '../../../../electron/services/resources/resources';
 import { resourcesDir } from '../../../helpers/temp-db';
 
+const resources = new Resources(resourcesDir);
+
 const clinic = { username: 'mgray', displayName: 'Dr. Meredith Gray', clinicName: 'Hilltop Family Clinic' };
-const check = (p: string, ctx = clinic): string | null => checkPassword(p, ctx, resourcesDir);
+const check = (p: string, ctx = clinic): string | null => checkPassword(p, ctx, resources);
 
 describe('the staff password policy', () => {
   it('ships a breached/common password list of at least 10,000 entries with its source and licence', () => {
-    expect(commonPasswords(resourcesDir).size).toBeGreaterThanOrEqual(10_000);
-    const readme = readFileSync(commonPasswordsFile(resourcesDir).replace('common-passwords.txt', 'README.md'), 'utf8');
+    expect(commonPasswords(resources).size).toBeGreaterThanOrEqual(10_000);
+    const readme = readFileSync(commonPasswordsFile(resources).replace('common-passwords.txt', 'README.md'), 'utf8');
     expect(readme).toMatch(/@zxcvbn-ts\/language-common/);
     expect(readme).toMatch(/Licence\*\*: MIT/);
   });

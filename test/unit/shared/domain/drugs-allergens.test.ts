@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDrugKnowledge } from '../../../../electron/services/drugs/knowledge';
+import { Resources } from '../../../../electron/services/resources/resources';
 import { searchAllergens } from '../../../../shared/domain/drugs-allergens';
 import { checkNewDrug } from '../../../../shared/domain/med-checks';
 
 // The shipped files themselves (resources/drugs), validated by the loader.
-const loaded = loadDrugKnowledge(resolve('resources'));
+const loaded = loadDrugKnowledge(new Resources(resolve('resources')));
 const search = (q: string, limit?: number): ReturnType<typeof searchAllergens> => searchAllergens(loaded.allergens, q, limit);
 const PRODUCT = /\b(mg|mcg|ml|tablet|capsule|solution|suspension|injection)\b/i;
 
