@@ -41,9 +41,9 @@ export interface HandlerContext {
   /** The device's sync loop (absent: the status says not enrolled and nothing syncs). */
   readonly sync: SyncController | undefined;
   /** The open database's services (built on first use after each unlock). */
-  services(): AreaServices;
+  readonly services: () => AreaServices;
   /** Records a read of a patient's data, audited like opening the chart. */
-  reading(me: SignedIn, action: string, patientId: string): void;
+  readonly reading: (me: SignedIn, action: string, patientId: string) => void;
   /** The clinic's name as printed on documents. */
-  clinicName(): string;
+  readonly clinicName: () => string;
 }

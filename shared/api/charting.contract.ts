@@ -20,9 +20,9 @@ import {
 } from '../domain/clinical';
 import { medAlert } from '../domain/drugs';
 import { allergenHit } from '../domain/drugs-allergens';
-import { patient } from '../domain/patient';
+
 import { noteTemplate } from '../domain/templates';
-import { password } from '../domain/user';
+
 import { vitalsInput } from '../domain/vitals';
 import { CLINICAL, CLINICAL_WRITE, CODES_READ, PHYSICIAN } from './roles';
 import { channel, none, ofPatient, ofPatientAndVisit } from './channel';

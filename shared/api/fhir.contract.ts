@@ -1,7 +1,6 @@
-import { patient } from '../domain/patient';
 import { importBundleInput, importSummary } from '../fhir/import-summary';
 import { PHYSICIAN } from './roles';
-import { channel, none } from './channel';
+import { channel } from './channel';
 
 /** The fhir area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
 export const fhirChannels = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { note } from '../domain/clinical';
+
 import { labOrder, labOrderInput, labOrderStatusInput, orderSet } from '../domain/lab-orders';
 import {
   cumulativeView,
@@ -14,7 +14,7 @@ import {
   resolveMergeInput,
   unmatchedItem,
 } from '../domain/lab-review';
-import { patient } from '../domain/patient';
+
 import { CLINICAL, CLINICAL_WRITE, PHYSICIAN } from './roles';
 import { channel, none, ofPatient, ofPatientAndVisit } from './channel';
 

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { doseUnit, medAlert } from '../domain/drugs';
 import { checkResult, medicationAdd, medicationChange, medicationCourse, medicationStop, prescribe, reconcile, reconciliation } from '../domain/medications';
-import { patient } from '../domain/patient';
-import { password } from '../domain/user';
+
 import { CLINICAL, CLINICAL_WRITE, PHYSICIAN } from './roles';
-import { channel, none, ofPatient, ofPatientAndVisit } from './channel';
+import { channel, ofPatient, ofPatientAndVisit } from './channel';
 
 /** The meds area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
 export const medsChannels = {

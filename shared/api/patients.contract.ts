@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { allergy } from '../domain/clinical';
+
 import { allergyStatus, identityKey, patient, patientInput, patientUpdate, searchHit } from '../domain/patient';
 import { chartLinks } from '../domain/sync-review';
-import { password, user } from '../domain/user';
+
 import { DEMOGRAPHICS_READ, DEMOGRAPHICS_WRITE } from './roles';
-import { channel, none } from './channel';
+import { channel } from './channel';
 
 /** The patients area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
 export const patientsChannels = {

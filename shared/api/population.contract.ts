@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patient } from '../domain/patient';
+
 import {
   dueList,
   dueListInput,
@@ -12,7 +12,7 @@ import {
   preventiveItemView,
 } from '../domain/population-report';
 import { CLINICAL, CLINICAL_WRITE } from './roles';
-import { channel, none, ofPatient } from './channel';
+import { channel, ofPatient } from './channel';
 
 /** The population area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
 export const populationChannels = {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { encounter } from '../domain/clinical';
-import { patient } from '../domain/patient';
+
 import { advanceInput, appointment, bookInput, bookResult, cancelInput, freeSlotInput, listInput, rescheduleInput, scheduleConfig } from '../domain/schedule';
-import { role } from '../domain/user';
+
 import { DEMOGRAPHICS_READ } from './roles';
 import { channel, none, ofPatient } from './channel';
 

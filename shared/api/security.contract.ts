@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../domain/clinical';
-import { patient } from '../domain/patient';
+
 import { clinicInfo, clinicSettings, deaOrNone, idsOnlyForPrescribers, npiOrNone } from '../domain/prescriber';
 import { passphrase, password, passwordAgainstNames, role, user, username } from '../domain/user';
 import { DEMOGRAPHICS_READ, ADMIN } from './roles';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { note } from '../domain/clinical';
+
 import { conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
-import { role } from '../domain/user';
+
 import { DEMOGRAPHICS_READ, DEMOGRAPHICS_WRITE } from './roles';
 import { channel, none } from './channel';
 
