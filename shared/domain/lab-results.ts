@@ -1,4 +1,4 @@
-import { zonedInstant } from './schedule';
+import { zonedInstant } from './dates';
 import {
   field,
   get,

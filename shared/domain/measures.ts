@@ -7,7 +7,7 @@
  * Value sets are represented by the codes Cairn records; where the published logic needs data
  * Cairn does not keep, the measure says so in `approximations` (shown with every report).
  */
-import { addDays, addYears } from './immunizations';
+import { addDays, addYears } from './dates';
 import { ageOn, birthdayAt, compileCodes, conditionMatches, conditionOverlaps, type CodeMatch, type CodeSet, type PatientFacts } from './population';
 
 /** A reporting period, both ends included (YYYY-MM-DD). */

@@ -4,7 +4,7 @@
  * functions here and in preventive.ts / measures.ts. Dates are YYYY-MM-DD (the day of the event).
  */
 import { z } from 'zod';
-import { addYears } from './immunizations';
+import { addYears } from './dates';
 
 export interface FactCondition {
   icd10: string | null;

@@ -10,7 +10,7 @@
  * - overdue: due for longer than GRACE_DAYS.
  */
 import { z } from 'zod';
-import { addDays, addMonths } from './immunizations';
+import { addDays, addMonths } from './dates';
 import { ageOn, birthdayAt, codeMatch, compileCodes, conditionMatches, type CodeSet, type Evidence, latestEvidence, type PatientFacts } from './population';
 
 /** How long an item is "due" before it is "overdue". */

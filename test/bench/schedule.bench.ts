@@ -15,7 +15,8 @@ import { AppointmentsService } from '../../electron/services/schedule/appointmen
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
 import { Resources } from '../../electron/services/resources/resources';
 import { patientInput } from '../../shared/domain/patient';
-import { addDays, hhmmMinutes, openingsOn } from '../../shared/domain/schedule';
+import { addDays, hhmmMinutes } from '../../shared/domain/dates';
+import { openingsOn } from '../../shared/domain/schedule';
 import { createRng } from './generate';
 import type { Row } from './report';
 

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
-import { withinHours, zonedInstant, wallTime } from '../../shared/domain/schedule';
+import { wallTime, zonedInstant } from '../../shared/domain/dates';
+import { withinHours } from '../../shared/domain/schedule';
 import { get, parseMessageOrThrow } from '../../shared/hl7';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';

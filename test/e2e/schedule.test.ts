@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
-import { wallTime, zonedInstant } from '../../shared/domain/schedule';
+import { wallTime, zonedInstant } from '../../shared/domain/dates';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
 import { Resources } from '../../electron/services/resources/resources';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Patient } from '../../shared/domain/patient';
-import { wallTime, zonedInstant } from '../../shared/domain/schedule';
+import { wallTime, zonedInstant } from '../../shared/domain/dates';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
 import { Resources } from '../../electron/services/resources/resources';

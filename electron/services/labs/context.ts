@@ -16,11 +16,6 @@ export interface HandlerContext {
   timeZone: string;
 }
 
-/** This machine's time zone (set by the system, or TZ=…): where the clinic's lab messages are read. */
-export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
 /** What became of a message, and how to acknowledge it. */
 export interface Decision {
   status: 'processed' | 'queued' | 'not_processed' | 'error';

@@ -1,6 +1,6 @@
 import { newId } from '../db/ids';
 import { isResultMessage } from '../../../shared/domain/lab-results';
-import { isTimeZone } from '../../../shared/domain/schedule';
+import { isTimeZone, localTimeZone } from '../../../shared/domain/dates';
 import {
   ackForParseError,
   buildAck,
@@ -17,7 +17,7 @@ import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { handleAdt } from './adt';
-import { type Decision, type HandlerContext, localTimeZone } from './context';
+import type { Decision, HandlerContext } from './context';
 import { type MatchOptions, PatientMatcher } from './match';
 import { handleOru } from './oru';
 

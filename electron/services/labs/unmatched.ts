@@ -5,7 +5,8 @@ import { isResultMessage, mapOru, patientParts } from '../../../shared/domain/la
 import { type Hl7Message, parseMessage } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
-import { auditMatch, type HandlerContext, localTimeZone } from './context';
+import { localTimeZone } from '../../../shared/domain/dates';
+import { auditMatch, type HandlerContext } from './context';
 import { PatientMatcher } from './match';
 import { storeResults } from './oru';
 

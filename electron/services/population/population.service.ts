@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CairnFailure } from '../../../shared/api/result';
-import { addDays, type DueItem } from '../../../shared/domain/immunizations';
+import { addDays } from '../../../shared/domain/dates';
+import type { DueItem } from '../../../shared/domain/immunizations';
 import { computeMeasures, MEASURE_LOINCS, MEASURES, type MeasureContext, type MeasureReport, type Period, yearPeriod } from '../../../shared/domain/measures';
 import type { PatientFacts } from '../../../shared/domain/population';
 import type { DueList, DueListInput, MeasurePatient, MeasureSummary, MeasureTrendPoint, PreventiveItemView } from '../../../shared/domain/population-report';

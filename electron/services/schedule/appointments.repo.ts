@@ -4,17 +4,13 @@ import type { z } from 'zod';
 import { CairnFailure, type FieldIssue } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';
 import { displayName } from '../../../shared/domain/patient';
+import { addDays, formatWall, minutesHhmm, wallTime, zonedInstant } from '../../../shared/domain/dates';
 import {
-  addDays,
   checkInProblems,
   expandRecurrence,
   findFreeSlot,
   flowTransitionProblem,
-  formatWall,
-  minutesHhmm,
-  wallTime,
   withinHours,
-  zonedInstant,
   type advanceInput,
   type Appointment,
   type AppointmentStatus,

@@ -1,4 +1,4 @@
-import { addDays, addDuration, ageText, daysBetween } from './calendar';
+import { addDays, addDuration, ageText, daysBetween } from '../dates';
 import type { DoseRule, DoseSeries, VariantCondition } from './schedule.schema';
 
 // Engine: what a forecast returns, and how one series' doses given are judged against its rules.

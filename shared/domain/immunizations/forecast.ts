@@ -1,4 +1,4 @@
-import { addDays, addDuration, ageText, parts } from './calendar';
+import { addDays, addDuration, ageText, dateParts } from '../dates';
 import {
   type Constraint,
   type DueItem,
@@ -239,13 +239,13 @@ function seasonalDue(series: SeasonalSeries, birthDate: string, on: string, hist
  * Throws when `birthDate` or `on` is not a real ISO date, `on` is before birth, or a record date is invalid.
  */
 export function immunizationsDue(p: { birthDate: string; on: string; history: ImmunizationRecord[]; schedule: ImmunizationSchedule }): DueItem[] {
-  parts(p.birthDate);
-  parts(p.on);
+  dateParts(p.birthDate);
+  dateParts(p.on);
   if (p.on < p.birthDate) throw new Error(`assessment date ${p.on} is before the birth date ${p.birthDate}`);
   const given: Given[] = p.history
     .filter((r) => r.status !== 'not_done')
     .map((r) => {
-      parts(r.date);
+      dateParts(r.date);
       return { date: r.date, cvx: normalizeCvx(r.cvx) };
     })
     .filter((r) => r.date <= p.on)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_TEXT } from './calendar';
+import { DURATION_TEXT } from '../dates';
 
 // Schedule schema (the JSON file).
 

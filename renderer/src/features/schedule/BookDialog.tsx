@@ -2,7 +2,8 @@ import { Alert, Button, Checkbox, Group, List, Modal, NumberInput, Select, Stack
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState, type ReactElement } from 'react';
 import { displayName, type SearchHit } from '../../../../shared/domain/patient';
-import { formatWall, hhmmMinutes, minutesHhmm, wallTime, zonedInstant, type Recurrence } from '../../../../shared/domain/schedule';
+import { formatWall, hhmmMinutes, minutesHhmm, wallTime, zonedInstant } from '../../../../shared/domain/dates';
+import type { Recurrence } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
 import { useSchedule } from './schedule.store';
 import { useRestoreFocus } from '../../components';

@@ -2,8 +2,8 @@ import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Radio, ScrollArea, 
 import { useInterval } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
+import { addDays } from '../../../../shared/domain/dates';
 import {
-  addDays,
   enteredCurrentState,
   FLOW_LABELS,
   FLOW_STATES,

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, List, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
-import { hhmmMinutes, minutesHhmm, wallTime, zonedInstant, type Appointment } from '../../../../shared/domain/schedule';
+import { hhmmMinutes, minutesHhmm, wallTime, zonedInstant } from '../../../../shared/domain/dates';
+import type { Appointment } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
 import { useRestoreFocus } from '../../components';
 

@@ -1,7 +1,8 @@
 import { Alert, Badge, Button, Card, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
-import { addDays, FLOW_LABELS, wallTime, type Appointment, type AppointmentStatus } from '../../../../shared/domain/schedule';
+import { addDays, wallTime } from '../../../../shared/domain/dates';
+import { FLOW_LABELS, type Appointment, type AppointmentStatus } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { addDays, minutesHhmm, wallTime, zonedInstant, type ScheduleConfig } from '../../../../shared/domain/schedule';
+import { addDays, minutesHhmm, wallTime, zonedInstant } from '../../../../shared/domain/dates';
+import type { ScheduleConfig } from '../../../../shared/domain/schedule';
 import { api } from '../../lib/api';
 import { clearedOnSignOut } from '../../stores/sign-out';
 

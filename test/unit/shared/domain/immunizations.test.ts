@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  addDuration,
-  addMonths,
-  addYears,
-  type DueItem,
-  immunizationSchedule,
-  immunizationsDue,
-  type ImmunizationRecord,
-  parseDuration,
-} from '../../../../shared/domain/immunizations';
+import { addDays, addDuration, addMonths, addYears, parseDuration } from '../../../../shared/domain/dates';
+import { type DueItem, immunizationSchedule, immunizationsDue, type ImmunizationRecord } from '../../../../shared/domain/immunizations';
 
 const raw: unknown = JSON.parse(readFileSync(new URL('../../../../resources/immunizations/schedule.json', import.meta.url), 'utf8'));
 const schedule = immunizationSchedule.parse(raw);

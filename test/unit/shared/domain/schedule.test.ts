@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatWall, wallTime, zonedInstant } from '../../../../shared/domain/dates';
 import {
   advanceInput,
   appointmentTypesFile,
@@ -14,12 +15,9 @@ import {
   FLOW_STATES,
   flowTransitionProblem,
   formatDuration,
-  formatWall,
   overlaps,
   recurrence,
-  wallTime,
   withinHours,
-  zonedInstant,
   type ClinicHours,
   type Interval,
 } from '../../../../shared/domain/schedule';
