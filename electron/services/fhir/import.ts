@@ -9,6 +9,7 @@ import type { Repos } from '../repos';
 import type { Resources } from '../resources/resources';
 import { MrnAllocator } from '../repos/mrn';
 import { ImportFiling } from '../labs/filing';
+import type { StoredRow } from '../repos/stored-row';
 import type { Actor } from '../repos/writer';
 
 export type { ImportSummary, TypeTally } from '../../../shared/fhir/import-summary';
@@ -382,7 +383,9 @@ class PatientWrite {
       full['mrn'] = offered !== null && !this.mrns.isTaken(offered) ? offered : this.mrns.next();
     }
     const cols = Object.keys(full);
-    this.stmts.get(`INSERT INTO ${d.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(cols.map((c) => full[c]));
+    const written = this.stmts
+      .get(`INSERT INTO ${d.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`)
+      .get(cols.map((c) => full[c])) as StoredRow;
     const patientId = d.entity === 'patient' ? id : ((full['patient_id'] as string | null) ?? this.idsOf(patientKey)[0] ?? null);
     this.repos.writer.record(this.at, {
       action: 'fhir.import',
@@ -391,7 +394,7 @@ class PatientWrite {
       entity: d.entity,
       id,
       op: 'insert',
-      payload: { id },
+      payload: written,
       detail: entry.key,
     });
     // Important: after the observation's own outbox entry, so a device receives the result before its acknowledgement.
@@ -401,12 +404,12 @@ class PatientWrite {
 
   private update(d: Draft, id: string, row: Record<string, string | number | null>, entry: SourceEntry): void {
     const cols = Object.keys(row).filter((c) => c !== 'patient_id' && c !== 'mrn');
-    const r = this.stmts
+    const written = this.stmts
       .get(
-        `UPDATE ${d.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL`,
+        `UPDATE ${d.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL RETURNING *`,
       )
-      .run(...cols.map((c) => row[c]), this.at, this.actor.userId, id);
-    if (r.changes === 0) throw new EntryFailure(entry, `the ${d.entity} it was imported as earlier was deleted here: not updated`);
+      .get(...cols.map((c) => row[c]), this.at, this.actor.userId, id) as StoredRow | undefined;
+    if (written === undefined) throw new EntryFailure(entry, `the ${d.entity} it was imported as earlier was deleted here: not updated`);
     const patientId = d.entity === 'patient' ? id : (row['patient_id'] as string | null);
     this.repos.writer.record(this.at, {
       action: 'fhir.import.update',
@@ -415,7 +418,7 @@ class PatientWrite {
       entity: d.entity,
       id,
       op: 'update',
-      payload: { id },
+      payload: written,
       detail: entry.key,
     });
   }

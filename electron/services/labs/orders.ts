@@ -16,6 +16,7 @@ import { hl7Timestamp, writeMessage } from '../../../shared/hl7';
 import { labOrders } from '../db/schema';
 import { labRequisitionPdf } from '../documents/lab-requisition.pdf';
 import type { Repos } from '../repos';
+import { storedRow } from '../repos/stored-row';
 import { created, updated, type Actor } from '../repos/writer';
 import type { LabOrderCatalog } from './order-catalog';
 
@@ -103,7 +104,7 @@ export class LabOrdersService {
         entity: 'lab_order',
         id,
         op: 'insert',
-        payload: order,
+        payload: storedRow(labOrders, row),
         detail: `${placer} ${tests.map((t) => t.loinc).join(',')}`,
       });
       return order;
@@ -148,7 +149,7 @@ export class LabOrdersService {
         entity: 'lab_order',
         id,
         op: 'update',
-        payload: order,
+        payload: storedRow(labOrders, row),
         detail: `${current.status} -> ${status}`,
       });
       return order;

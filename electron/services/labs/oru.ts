@@ -5,6 +5,7 @@ import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../s
 import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';
 import { segments } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
+import type { StoredRow } from '../repos/stored-row';
 import { created } from '../repos/writer';
 import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
 
@@ -177,9 +178,9 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
     }));
     const next = orderStatusFromResults(row.status, labTest.array().parse(JSON.parse(row.tests)), reported);
     if (next === null) continue;
-    statements
-      .get(`UPDATE lab_orders SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`)
-      .run(next, ctx.at, ctx.actor.userId, orderId);
+    const written = statements
+      .get(`UPDATE lab_orders SET status = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? RETURNING *`)
+      .get(next, ctx.at, ctx.actor.userId, orderId) as StoredRow;
     ctx.repos.writer.record(ctx.at, {
       action: 'lab_order.status',
       actor: ctx.actor,
@@ -187,7 +188,7 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
       entity: 'lab_order',
       id: orderId,
       op: 'update',
-      payload: { id: orderId, status: next },
+      payload: written,
       detail: `${row.status} -> ${next} (results in message ${ctx.messageId})`,
     });
   }

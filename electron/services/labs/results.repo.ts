@@ -13,6 +13,7 @@ import {
   SEVERITY_RANK,
   storedNotes,
 } from '../../../shared/domain/lab-review';
+import type { StoredRow } from '../repos/stored-row';
 import type { Actor, ClinicalWriter } from '../repos/writer';
 
 interface Row {
@@ -136,7 +137,7 @@ export class LabResultsRepo {
   private readonly unacknowledgedCount: Database.Statement<[{ scope: InboxScope; userId: string }], { n: number }>;
   private readonly forPatient: Database.Statement<[string], Row>;
   private readonly observation: Database.Statement<[string], { patientId: string; category: string; acked: number }>;
-  private readonly insertAck: Database.Statement<[string, string, string, string | null, string, string, string, string]>;
+  private readonly insertAck: Database.Statement<[string, string, string, string | null, string, string, string, string], StoredRow>;
 
   constructor(
     sqlite: Database.Database,
@@ -155,7 +156,7 @@ export class LabResultsRepo {
        WHERE o.patient_id = ? AND ${CURRENT} ORDER BY o.effective_at DESC, o.loinc`,
     );
     this.insertAck = sqlite.prepare(
-      `INSERT INTO result_acknowledgements (id, observation_id, patient_id, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO result_acknowledgements (id, observation_id, patient_id, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     );
     this.observation = sqlite.prepare(
       `SELECT o.patient_id AS patientId, o.category,
@@ -217,8 +218,8 @@ export class LabResultsRepo {
         if (!o || o.category !== 'laboratory') throw new CairnFailure('not_found', `no lab result with id ${observationId}`);
         if (o.acked === 1) continue;
         const id = newId();
-        // Important: the row first, then its audit and outbox entries (the outbox reads the row).
-        this.insertAck.run(id, observationId, o.patientId, note ?? null, at, actor.userId, at, actor.userId);
+        // Important: the row first, then its audit and outbox entries (built from the row written).
+        const row = this.insertAck.get(id, observationId, o.patientId, note ?? null, at, actor.userId, at, actor.userId)!;
         this.writer.record(at, {
           action: 'labs.acknowledge',
           actor,
@@ -226,7 +227,7 @@ export class LabResultsRepo {
           entity: 'result_ack',
           id,
           op: 'insert',
-          payload: { id, observationId },
+          payload: row,
           detail: observationId,
         });
         done.push(observationId);

@@ -7,6 +7,7 @@ import type { AllergyStatus } from '../../../shared/domain/patient';
 import type { Orm } from '../db/open';
 import { allergies } from '../db/schema';
 import { created, updated, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 type Row = typeof allergies.$inferSelect;
 
@@ -90,7 +91,7 @@ export class AllergiesRepo {
         entity: 'allergy',
         id: a.id,
         op: 'insert',
-        payload: a,
+        payload: storedRow(allergies, row),
         detail: a.substance ?? 'NKA',
       });
       return a;
@@ -121,7 +122,7 @@ export class AllergiesRepo {
       entity: 'allergy',
       id: a.id,
       op: 'update',
-      payload: next,
+      payload: storedRow(allergies, row),
       detail: status,
     });
     return next;

@@ -8,6 +8,7 @@ import type { Orm } from '../db/open';
 import { encounters, patients, users } from '../db/schema';
 import { deceasedRefusal } from '../../../shared/domain/patient';
 import { created, updated, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 type Row = typeof encounters.$inferSelect;
 
@@ -62,7 +63,15 @@ export class EncountersRepo {
         .returning()
         .get();
       const e = this.toEncounter(row);
-      this.writer.record(at, { action: 'encounter.create', actor, patientId: e.patientId, entity: 'encounter', id: e.id, op: 'insert', payload: e });
+      this.writer.record(at, {
+        action: 'encounter.create',
+        actor,
+        patientId: e.patientId,
+        entity: 'encounter',
+        id: e.id,
+        op: 'insert',
+        payload: storedRow(encounters, row),
+      });
       return e;
     });
   }
@@ -86,7 +95,16 @@ export class EncountersRepo {
         .returning()
         .get();
       const e = this.toEncounter(row);
-      this.writer.record(at, { action: 'encounter.update', actor, patientId: e.patientId, entity: 'encounter', id, op: 'update', payload: e, detail: status });
+      this.writer.record(at, {
+        action: 'encounter.update',
+        actor,
+        patientId: e.patientId,
+        entity: 'encounter',
+        id,
+        op: 'update',
+        payload: storedRow(encounters, row),
+        detail: status,
+      });
       return e;
     });
   }

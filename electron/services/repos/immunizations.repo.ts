@@ -7,6 +7,7 @@ import type { VaccineCatalog } from '../codes/vaccines';
 import type { Orm } from '../db/open';
 import { immunizations } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 type Row = typeof immunizations.$inferSelect;
 
@@ -77,7 +78,7 @@ export class ImmunizationsRepo {
         entity: 'immunization',
         id: i.id,
         op: 'insert',
-        payload: i,
+        payload: storedRow(immunizations, row),
         detail: `CVX ${i.cvx}`,
       });
       return i;

@@ -11,6 +11,7 @@ import type { LoadedKnowledge } from '../drugs/knowledge';
 import type { Orm } from '../db/open';
 import { medAlertOverrides, medicationEvents, medReconciliations, prescriptions, users } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 export interface ActiveMedication {
   courseId: string;
@@ -175,7 +176,7 @@ export class MedicationsRepo {
         userId: actor.userId,
         at,
       };
-      this.orm.insert(medAlertOverrides).values(row).run();
+      const stored = this.orm.insert(medAlertOverrides).values(row).returning().get();
       this.writer.record(at, {
         action: 'med.alert_override',
         actor,
@@ -183,7 +184,7 @@ export class MedicationsRepo {
         entity: 'med_alert_override',
         id,
         op: 'insert',
-        payload: row,
+        payload: storedRow(medAlertOverrides, stored),
         detail: `${a.severity} ${a.ruleId}: ${reason}`,
       });
     }
@@ -206,7 +207,7 @@ export class MedicationsRepo {
       entity: 'medication_event',
       id: row.id,
       op: 'insert',
-      payload: row,
+      payload: storedRow(medicationEvents, row),
       detail: `${e.drugName}${e.reason ? `: ${e.reason}` : ''}`,
     });
     return row;
@@ -353,7 +354,7 @@ export class MedicationsRepo {
         entity: 'prescription',
         id,
         op: 'insert',
-        payload: row,
+        payload: storedRow(prescriptions, row),
         detail: text,
       });
       this.insertEvent(at, actor, {
@@ -446,7 +447,7 @@ export class MedicationsRepo {
         });
         items.push({ courseId, drugName: name, action: 'added', detail: drug ? null : 'uncoded: no checks ran' });
       }
-      this.orm
+      const row = this.orm
         .insert(medReconciliations)
         .values({
           id,
@@ -457,7 +458,8 @@ export class MedicationsRepo {
           items: JSON.stringify(items),
           ...created(at, actor),
         })
-        .run();
+        .returning()
+        .get();
       this.writer.record(at, {
         action: 'med.reconcile',
         actor,
@@ -465,7 +467,7 @@ export class MedicationsRepo {
         entity: 'med_reconciliation',
         id,
         op: 'insert',
-        payload: { id, items },
+        payload: storedRow(medReconciliations, row),
         detail: `${items.length} medications`,
       });
     });

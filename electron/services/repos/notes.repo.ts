@@ -9,6 +9,7 @@ import { zodIssues, summarize } from '../dispatch-errors';
 import type { Orm } from '../db/open';
 import { clinicalNotes, encounters, patients, users } from '../db/schema';
 import { created, updated, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 type Row = typeof clinicalNotes.$inferSelect;
 
@@ -85,7 +86,15 @@ export class NotesRepo {
           .returning()
           .get();
         const n = this.toNote(row);
-        this.writer.record(at, { action: 'note.draft_save', actor, patientId: n.patientId, entity: 'note', id: n.id, op: 'update', payload: n });
+        this.writer.record(at, {
+          action: 'note.draft_save',
+          actor,
+          patientId: n.patientId,
+          entity: 'note',
+          id: n.id,
+          op: 'update',
+          payload: storedRow(clinicalNotes, row),
+        });
         return n;
       }
       const p = this.orm
@@ -115,7 +124,15 @@ export class NotesRepo {
         .returning()
         .get();
       const n = this.toNote(row);
-      this.writer.record(at, { action: 'note.create', actor, patientId: n.patientId, entity: 'note', id: n.id, op: 'insert', payload: n });
+      this.writer.record(at, {
+        action: 'note.create',
+        actor,
+        patientId: n.patientId,
+        entity: 'note',
+        id: n.id,
+        op: 'insert',
+        payload: storedRow(clinicalNotes, row),
+      });
       return n;
     });
   }
@@ -135,7 +152,16 @@ export class NotesRepo {
         .returning()
         .get();
       const n = this.toNote(row);
-      this.writer.record(at, { action: 'note.sign', actor, patientId: n.patientId, entity: 'note', id, op: 'update', payload: n, detail: hash });
+      this.writer.record(at, {
+        action: 'note.sign',
+        actor,
+        patientId: n.patientId,
+        entity: 'note',
+        id,
+        op: 'update',
+        payload: storedRow(clinicalNotes, row),
+        detail: hash,
+      });
       return n;
     });
   }
@@ -175,7 +201,7 @@ export class NotesRepo {
         entity: 'note',
         id: n.id,
         op: 'insert',
-        payload: n,
+        payload: storedRow(clinicalNotes, row),
         detail: original.id,
       });
       return n;
@@ -193,7 +219,16 @@ export class NotesRepo {
         .returning()
         .get();
       const n = this.toNote(row);
-      this.writer.record(at, { action: 'note.entered_in_error', actor, patientId: n.patientId, entity: 'note', id, op: 'update', payload: n, detail: reason });
+      this.writer.record(at, {
+        action: 'note.entered_in_error',
+        actor,
+        patientId: n.patientId,
+        entity: 'note',
+        id,
+        op: 'update',
+        payload: storedRow(clinicalNotes, row),
+        detail: reason,
+      });
       return n;
     });
   }

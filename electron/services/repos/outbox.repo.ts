@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { ENTITIES, isEntity, type Clocks, type Fields } from '../../../shared/sync/entities';
+import { DEVICE_COLUMNS, ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
 import type { DeviceClock } from '../sync/device-clock';
 import type { RowAccess } from '../sync/row-reader';
+import type { StoredRow } from './stored-row';
 
 export type OutboxOp = 'insert' | 'update' | 'delete';
 
@@ -9,6 +10,8 @@ export interface OutboxMeta {
   userId: string | null;
   patientId: string | null;
 }
+
+const NO_META: OutboxMeta = { userId: null, patientId: null };
 
 /**
  * The payload of an append-only row's insert: the row is written once and never changed, so the
@@ -23,6 +26,26 @@ export function outboxFields(rows: RowAccess, entity: string, entityId: string, 
   const row = rows.read(entity, entityId);
   if (!row) throw new Error(`outbox: the ${entity} ${entityId} it records is no longer in the database`);
   return row;
+}
+
+/**
+ * The synced columns of a row just written, as RowAccess.read would give them from the database:
+ * in the table's column order, device-only columns left out, integers as numbers. Important: the
+ * wire format is this object's JSON, byte for byte, so the order and the values must be the stored ones.
+ */
+export function syncedFields(rows: RowAccess, entity: EntityName, entityId: string, given: StoredRow): Fields {
+  const spec = ENTITIES[entity];
+  const skip = new Set<string>([...DEVICE_COLUMNS, ...('localOnly' in spec ? spec.localOnly : [])]);
+  const out: Fields = {};
+  for (const column of rows.columnsOf(entity)) {
+    if (skip.has(column)) continue;
+    const v = given[column];
+    if (v === undefined) throw new Error(`outbox: the row given for ${entity} ${entityId} has no ${column}: pass the whole row as written`);
+    const value = typeof v === 'bigint' ? Number(v) : v;
+    if (!isWireValue(value)) throw new Error(`outbox: ${entity}.${column} of ${entityId} is not a stored value`);
+    out[column] = value;
+  }
+  return out;
 }
 
 /** One local change waiting for (or acknowledged by) the clinic server. */
@@ -42,8 +65,8 @@ export interface OutboxRow {
  * The sync outbox: one row per local mutation keyed (device id, sequence), written inside the
  * same transaction as the clinical write so a committed change is never missing from sync.
  *
- * What travels is the row as stored (column → value), not the caller's payload: for an update,
- * only the columns that changed since this device last knew the row, with the clocks it knew
+ * What travels is the row as stored (column → value), taken from the row the caller just wrote
+ * (never a domain object): for an update, only the columns that changed since this device last knew the row, with the clocks it knew
  * (`base`), so the server can tell a sequential edit from two edits made while apart.
  */
 export class OutboxRepo {
@@ -78,21 +101,40 @@ export class OutboxRepo {
   }
 
   /**
-   * Records the change just written to `entity`/`entityId`. Call after the row is written, inside
-   * the same transaction. Returns the sequence, or null when nothing synced changed.
+   * Records a write-once row just inserted by the caller's own statement. The outbox keeps no copy
+   * of such a row (AS_STORED: it is read when the change travels), so only its id is needed and the
+   * insert need not return the row (a lab result may carry a megabyte attachment). Call after the
+   * row is written, inside the same transaction.
    */
-  add(entity: string, entityId: string, _op: OutboxOp, _payload: unknown, at: string, meta: OutboxMeta = { userId: null, patientId: null }): number | null {
+  addInserted(entity: EntityName, entityId: string, at: string, meta: OutboxMeta = NO_META): number {
+    if (ENTITIES[entity].kind !== 'append') throw new Error(`outbox: ${entity} rows change after they are written: record them with the row`);
+    // A cheap probe by primary key: the caller promises the row is written, and nothing else shows it here.
+    if (!this.rows.exists(entity, entityId)) throw new Error(`outbox: ${entity} ${entityId} was not written before its outbox entry`);
+    return this.appendEntry(entity, entityId, at, meta);
+  }
+
+  /**
+   * Records the change just written to `entity`/`entityId`, from `row`: the whole row as written
+   * (as `RETURNING *` gives it, or storedRow of drizzle's `.returning()`). It is not read back:
+   * what travels is built from it exactly as from the stored row (the synced columns in the
+   * table's column order). Call after the row is written, inside the same transaction. Returns the
+   * sequence, or null when nothing synced changed.
+   */
+  add(entity: string, entityId: string, row: StoredRow, at: string, meta: OutboxMeta = NO_META): number | null {
     if (!isEntity(entity)) throw new Error(`"${entity}" is not a synced record type`);
-    const missing = (): Error => new Error(`outbox: ${entity} ${entityId} was not written before its outbox entry`);
-    if (ENTITIES[entity].kind === 'append') {
-      // Written once, never changed: no per-column state to keep, and no copy (see AS_STORED).
-      if (!this.rows.exists(entity, entityId)) throw missing();
-      const seq = this.next.get(this.deviceId)!.n;
-      this.insert.run(this.deviceId, seq, entity, entityId, 'insert', AS_STORED, at, this.clock.tick(), meta.userId, meta.patientId, '{}');
-      return seq;
-    }
-    const row = this.rows.read(entity, entityId);
-    if (!row) throw missing();
+    if (row['id'] !== entityId) throw new Error(`outbox: the row given for ${entity} ${entityId} is ${String(row['id'])}`);
+    // Written once, never changed: no per-column state to keep, and no copy (see AS_STORED).
+    if (ENTITIES[entity].kind === 'append') return this.appendEntry(entity, entityId, at, meta);
+    return this.fieldsEntry(entity, entityId, syncedFields(this.rows, entity, entityId, row), at, meta);
+  }
+
+  private appendEntry(entity: EntityName, entityId: string, at: string, meta: OutboxMeta): number {
+    const seq = this.next.get(this.deviceId)!.n;
+    this.insert.run(this.deviceId, seq, entity, entityId, 'insert', AS_STORED, at, this.clock.tick(), meta.userId, meta.patientId, '{}');
+    return seq;
+  }
+
+  private fieldsEntry(entity: EntityName, entityId: string, row: Fields, at: string, meta: OutboxMeta): number | null {
     const state = this.stateGet.get(entity, entityId);
     const known = state ? { data: JSON.parse(state.data) as Fields, clocks: JSON.parse(state.clocks) as Clocks } : null;
     const fields: Fields = known ? Object.fromEntries(Object.entries(row).filter(([k, v]) => known.data[k] !== v)) : row;

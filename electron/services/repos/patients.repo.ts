@@ -1,4 +1,5 @@
 import { eq, getTableColumns } from 'drizzle-orm';
+import type { ChartRow } from '../../../shared/api/channel';
 import { newId } from '../db/ids';
 import {
   deceasedRefusal,
@@ -15,9 +16,9 @@ import type Database from 'better-sqlite3';
 import type { Store } from '../db/open';
 import { patients } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
-import type { OutboxRepo } from './outbox.repo';
 import { MrnAllocator } from './mrn';
-import type { Actor } from './writer';
+import { storedRow } from './stored-row';
+import type { Actor, ClinicalWriter } from './writer';
 
 type Row = typeof patients.$inferSelect;
 type Insert = typeof patients.$inferInsert;
@@ -152,7 +153,6 @@ function toHit({ restricted, ...p }: Candidate): SearchHit {
 }
 
 /** Rows that belong to one patient's chart, by the id a channel takes (for the restricted-chart guard). */
-export type ChartRow = 'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course' | 'sync_conflict' | 'observation' | 'lab_order';
 const OWNER_SQL: Record<ChartRow, string> = {
   encounter: 'SELECT patient_id AS patientId FROM encounters WHERE id = ?',
   note: 'SELECT patient_id AS patientId FROM clinical_notes WHERE id = ?',
@@ -174,7 +174,8 @@ function ftsPrefixQuery(column: string, terms: string[]): string {
 }
 
 /**
- * Patients: every write commits the row, its audit entry and its outbox entry in one transaction.
+ * Patients: every write goes through the ClinicalWriter (row, audit entry and outbox entry in one
+ * transaction). Reads and searches are audited here directly: they change no synced row.
  */
 export class PatientsRepo {
   private readonly byFts;
@@ -190,9 +191,8 @@ export class PatientsRepo {
 
   constructor(
     private readonly store: Store,
+    private readonly writer: ClinicalWriter,
     private readonly audit: AuditRepo,
-    private readonly outbox: OutboxRepo,
-    private readonly now: () => Date = () => new Date(),
   ) {
     const db = store.sqlite;
     // Important: no bm25 ranking and a bounded candidate set. A 3-letter prefix can match
@@ -214,8 +214,8 @@ export class PatientsRepo {
     );
     // Prepared once: drizzle's query builder costs more than the insert itself on this hot path.
     const insertable = COLUMNS.map(([, c]) => c).filter((c) => c.name !== 'row_id');
-    this.insertRow = db.prepare<[Record<string, unknown>]>(
-      `INSERT INTO patients (${insertable.map((c) => c.name).join(', ')}) VALUES (${insertable.map((c) => `@${c.name}`).join(', ')})`,
+    this.insertRow = db.prepare<[Record<string, unknown>], RawRow>(
+      `INSERT INTO patients (${insertable.map((c) => c.name).join(', ')}) VALUES (${insertable.map((c) => `@${c.name}`).join(', ')}) RETURNING *`,
     );
     this.byId = db.prepare<[string], RawRow>(`SELECT * FROM patients WHERE id = ?`);
     this.restrictedById = db.prepare<[string], { restricted: number }>(`SELECT restricted FROM patients WHERE id = ? AND deleted_at IS NULL`);
@@ -241,87 +241,90 @@ export class PatientsRepo {
    * unless the input confirms it; imports and lab messages match patients their own way.
    */
   create(input: PatientInput, actor: Actor, opts: { refuseDuplicates?: boolean } = {}): Patient {
-    return this.store.sqlite
-      .transaction(() => {
-        const at = this.now().toISOString();
-        const twins = opts.refuseDuplicates ? this.duplicatesOf(input) : [];
-        if (twins.length > 0 && !input.confirmDuplicate) {
-          const which = twins.map((t) => (t.restricted ? 'a restricted chart' : `MRN ${t.mrn}`)).join(', ');
-          throw new CairnFailure(
-            'possible_duplicate',
-            `${input.familyName}, ${input.givenName} (born ${input.birthDate}, ${input.sex}) may already have a chart here (${which}): open it instead, or register anyway if this is another person`,
-            [{ path: 'confirmDuplicate', message: `same name, birth date and sex as ${which}` }],
-          );
-        }
-        let mrn = input.mrn;
-        if (mrn) {
-          if (this.mrns.isTaken(mrn)) {
-            throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
-          }
-        } else {
-          mrn = this.mrns.next();
-        }
-        const id = newId();
-        this.insertRow.run(
-          toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }),
+    return this.writer.write((at) => {
+      const twins = opts.refuseDuplicates ? this.duplicatesOf(input) : [];
+      if (twins.length > 0 && !input.confirmDuplicate) {
+        const which = twins.map((t) => (t.restricted ? 'a restricted chart' : `MRN ${t.mrn}`)).join(', ');
+        throw new CairnFailure(
+          'possible_duplicate',
+          `${input.familyName}, ${input.givenName} (born ${input.birthDate}, ${input.sex}) may already have a chart here (${which}): open it instead, or register anyway if this is another person`,
+          [{ path: 'confirmDuplicate', message: `same name, birth date and sex as ${which}` }],
         );
-        const result = toPatient(this.rowById(id)!);
-        // A registration made despite the warning says so, for whoever later merges the charts.
-        const detail = twins.length > 0 ? `registered despite possible duplicate of ${twins.map((t) => t.id).join(',')}` : undefined;
-        this.audit.append(
-          { action: 'patient.create', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, ...(detail && { detail }) },
-          at,
-        );
-        this.outbox.add('patient', id, 'insert', result, at, { userId: actor.userId, patientId: id });
-        return result;
-      })
-      .immediate();
+      }
+      let mrn = input.mrn;
+      if (mrn) {
+        if (this.mrns.isTaken(mrn)) {
+          throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
+        }
+      } else {
+        mrn = this.mrns.next();
+      }
+      const id = newId();
+      const written = this.insertRow.get(
+        toRaw({ ...(toColumns(input) as Insert), id, mrn, createdAt: at, createdBy: actor.userId, updatedAt: at, updatedBy: actor.userId, version: 1 }),
+      )!;
+      const result = toPatient(fromRaw(written));
+      // A registration made despite the warning says so, for whoever later merges the charts.
+      const detail = twins.length > 0 ? `registered despite possible duplicate of ${twins.map((t) => t.id).join(',')}` : undefined;
+      this.writer.record(at, {
+        action: 'patient.create',
+        actor,
+        patientId: id,
+        entity: 'patient',
+        id,
+        op: 'insert',
+        payload: written,
+        ...(detail && { detail }),
+      });
+      return result;
+    });
   }
 
   update(input: PatientUpdate, actor: Actor): Patient {
-    const { sqlite, orm } = this.store;
-    return sqlite
-      .transaction(() => {
-        const current = orm.select().from(patients).where(eq(patients.id, input.id)).get();
-        if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.id}`);
-        if (current.version !== input.expectedVersion) {
-          // Important: never overwrite a change the editor has not seen.
-          throw new CairnFailure('conflict', `this chart was changed at ${current.updatedAt} after you opened it; reload to see that change, then edit again`);
+    const { orm } = this.store;
+    return this.writer.write((at) => {
+      const current = orm.select().from(patients).where(eq(patients.id, input.id)).get();
+      if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${input.id}`);
+      if (current.version !== input.expectedVersion) {
+        // Important: never overwrite a change the editor has not seen.
+        throw new CairnFailure('conflict', `this chart was changed at ${current.updatedAt} after you opened it; reload to see that change, then edit again`);
+      }
+      const { id, expectedVersion, mrn, ...fields } = input;
+      void expectedVersion;
+      const cols = toColumns(fields);
+      // The form checks death after birth when it sends both; an edit of one is checked against the stored other.
+      const born = cols.birthDate ?? current.birthDate;
+      const died = cols.deceasedOn === undefined ? current.deceasedOn : cols.deceasedOn;
+      if (died && died < born) {
+        const path = cols.deceasedOn !== undefined ? 'deceasedOn' : 'birthDate';
+        throw new CairnFailure('invalid_input', `date of death ${died} is before the birth date ${born}`, [
+          { path, message: `date of death ${died} is before the birth date ${born}` },
+        ]);
+      }
+      if (mrn !== undefined && mrn !== current.mrn) {
+        if (this.mrns.isTaken(mrn)) {
+          throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
         }
-        const { id, expectedVersion, mrn, ...fields } = input;
-        void expectedVersion;
-        const cols = toColumns(fields);
-        // The form checks death after birth when it sends both; an edit of one is checked against the stored other.
-        const born = cols.birthDate ?? current.birthDate;
-        const died = cols.deceasedOn === undefined ? current.deceasedOn : cols.deceasedOn;
-        if (died && died < born) {
-          const path = cols.deceasedOn !== undefined ? 'deceasedOn' : 'birthDate';
-          throw new CairnFailure('invalid_input', `date of death ${died} is before the birth date ${born}`, [
-            { path, message: `date of death ${died} is before the birth date ${born}` },
-          ]);
-        }
-        if (mrn !== undefined && mrn !== current.mrn) {
-          if (this.mrns.isTaken(mrn)) {
-            throw new CairnFailure('conflict', `MRN ${mrn} already belongs to another patient`, [{ path: 'mrn', message: 'this MRN is taken' }]);
-          }
-          cols.mrn = mrn;
-        }
-        const at = this.now().toISOString();
-        const updated = orm
-          .update(patients)
-          .set({ ...cols, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
-          .where(eq(patients.id, id))
-          .returning()
-          .get();
-        const result = toPatient(updated);
-        this.audit.append(
-          { action: 'patient.update', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id, detail: Object.keys(cols).join(',') },
-          at,
-        );
-        this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
-        return result;
-      })
-      .immediate();
+        cols.mrn = mrn;
+      }
+      const updated = orm
+        .update(patients)
+        .set({ ...cols, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
+        .where(eq(patients.id, id))
+        .returning()
+        .get();
+      this.writer.record(at, {
+        action: 'patient.update',
+        actor,
+        patientId: id,
+        entity: 'patient',
+        id,
+        op: 'update',
+        payload: storedRow(patients, updated),
+        detail: Object.keys(cols).join(','),
+      });
+      return toPatient(updated);
+    });
   }
 
   /** Whose chart a row belongs to; undefined when there is no such row (the handler then says not found). */
@@ -355,28 +358,28 @@ export class PatientsRepo {
 
   /** Marks or unmarks a chart restricted: audited, versioned and synced like any demographic change. */
   setRestricted(id: string, restricted: boolean, actor: Actor): Patient {
-    const { sqlite, orm } = this.store;
-    return sqlite
-      .transaction(() => {
-        const current = orm.select().from(patients).where(eq(patients.id, id)).get();
-        if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
-        if (current.restricted === restricted) return toPatient(current);
-        const at = this.now().toISOString();
-        const row = orm
-          .update(patients)
-          .set({ restricted, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
-          .where(eq(patients.id, id))
-          .returning()
-          .get();
-        const result = toPatient(row);
-        this.audit.append(
-          { action: restricted ? 'patient.restrict' : 'patient.unrestrict', userId: actor.userId, patientId: id, recordType: 'patient', recordId: id },
-          at,
-        );
-        this.outbox.add('patient', id, 'update', result, at, { userId: actor.userId, patientId: id });
-        return result;
-      })
-      .immediate();
+    const { orm } = this.store;
+    return this.writer.write((at) => {
+      const current = orm.select().from(patients).where(eq(patients.id, id)).get();
+      if (!current || current.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
+      if (current.restricted === restricted) return toPatient(current);
+      const row = orm
+        .update(patients)
+        .set({ restricted, updatedAt: at, updatedBy: actor.userId, version: current.version + 1 })
+        .where(eq(patients.id, id))
+        .returning()
+        .get();
+      this.writer.record(at, {
+        action: restricted ? 'patient.restrict' : 'patient.unrestrict',
+        actor,
+        patientId: id,
+        entity: 'patient',
+        id,
+        op: 'update',
+        payload: storedRow(patients, row),
+      });
+      return toPatient(row);
+    });
   }
 
   /** Reads one chart without an audit entry: for services whose caller already audited the read. */
@@ -392,7 +395,7 @@ export class PatientsRepo {
       .transaction(() => {
         const row = this.rowById(id);
         if (!row || row.deletedAt) throw new CairnFailure('not_found', `no patient with id ${id}`);
-        this.audit.append({ action, userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, this.now().toISOString());
+        this.audit.append({ action, userId: actor.userId, patientId: id, recordType: 'patient', recordId: id }, this.writer.now().toISOString());
         return toPatient(row);
       })
       .immediate();
@@ -425,7 +428,7 @@ export class PatientsRepo {
       .transaction(() => {
         this.audit.append(
           { action: 'patient.search', userId: actor.userId, recordType: 'patient', detail: JSON.stringify({ query, results: found.length }) },
-          this.now().toISOString(),
+          this.writer.now().toISOString(),
         );
       })
       .immediate();

@@ -7,6 +7,7 @@ import type { Icd10Index } from '../codes/icd10.index';
 import type { Orm } from '../db/open';
 import { conditions } from '../db/schema';
 import { created, updated, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 type Row = typeof conditions.$inferSelect;
 
@@ -80,7 +81,7 @@ export class ProblemsRepo {
         entity: 'condition',
         id: p.id,
         op: 'insert',
-        payload: p,
+        payload: storedRow(conditions, row),
         detail: code.code,
       });
       return p;
@@ -107,7 +108,15 @@ export class ProblemsRepo {
         .returning()
         .get();
       const p = toProblem(row);
-      this.writer.record(at, { action: 'problem.update', actor, patientId: p.patientId, entity: 'condition', id: p.id, op: 'update', payload: p });
+      this.writer.record(at, {
+        action: 'problem.update',
+        actor,
+        patientId: p.patientId,
+        entity: 'condition',
+        id: p.id,
+        op: 'update',
+        payload: storedRow(conditions, row),
+      });
       return p;
     });
   }

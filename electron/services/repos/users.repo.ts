@@ -9,7 +9,8 @@ import { Resources } from '../resources/resources';
 import type { Store } from '../db/open';
 import { users } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
-import type { OutboxRepo } from './outbox.repo';
+import { storedRow } from './stored-row';
+import type { ClinicalWriter } from './writer';
 
 /** After this many failures in a row the account waits, 30 s doubling each time, at most an hour. */
 const FREE_ATTEMPTS = 5;
@@ -27,14 +28,22 @@ function notPrescriber(username: string): CairnFailure {
   ]);
 }
 
+/**
+ * Accounts. Users sync to the clinic server like any record (password hashes included, lockout
+ * counters not), so every change to an account goes through the ClinicalWriter (row, audit entry
+ * and outbox entry in one transaction). Sign-in attempts and lockout counters change no synced
+ * column: they are audited here directly.
+ */
 export class UsersRepo {
   constructor(
     private readonly store: Store,
+    private readonly writer: ClinicalWriter,
     private readonly audit: AuditRepo,
-    private readonly now: () => Date = () => new Date(),
-    /** Users sync to the clinic server like any record (password hashes included, lockout counters not). */
-    private readonly outbox?: OutboxRepo,
   ) {}
+
+  private now(): Date {
+    return this.writer.now();
+  }
 
   count(): number {
     return (this.store.sqlite.prepare('SELECT count(*) AS n FROM users WHERE deleted_at IS NULL').get() as { n: number }).n;
@@ -55,37 +64,43 @@ export class UsersRepo {
       new Resources(this.store.resourcesDir),
     );
     const hash = await hashPassword(p.password);
-    const { sqlite, orm } = this.store;
-    return sqlite
-      .transaction(() => {
-        if (orm.select({ id: users.id }).from(users).where(eq(users.username, p.username)).get()) {
-          throw new CairnFailure('conflict', `user name "${p.username}" is taken`, [{ path: 'username', message: 'taken' }]);
-        }
-        const at = this.now().toISOString();
-        const id = newId();
-        const by = actorId ?? id;
-        if ((p.npi || p.dea) && !PRESCRIBER_ROLES.includes(p.role)) throw notPrescriber(p.username);
-        orm
-          .insert(users)
-          .values({
-            id,
-            username: p.username,
-            displayName: p.displayName,
-            role: p.role,
-            passwordHash: hash,
-            npi: p.npi ?? null,
-            dea: p.dea ?? null,
-            createdAt: at,
-            createdBy: by,
-            updatedAt: at,
-            updatedBy: by,
-          })
-          .run();
-        this.audit.append({ action: 'user.create', userId: by, recordType: 'user', recordId: id, detail: p.role }, at);
-        this.outbox?.add('user', id, 'insert', null, at, { userId: by, patientId: null });
-        return { id, username: p.username, displayName: p.displayName, role: p.role };
-      })
-      .immediate();
+    const { orm } = this.store;
+    return this.writer.write((at) => {
+      if (orm.select({ id: users.id }).from(users).where(eq(users.username, p.username)).get()) {
+        throw new CairnFailure('conflict', `user name "${p.username}" is taken`, [{ path: 'username', message: 'taken' }]);
+      }
+      const id = newId();
+      const by = actorId ?? id;
+      if ((p.npi || p.dea) && !PRESCRIBER_ROLES.includes(p.role)) throw notPrescriber(p.username);
+      const row = orm
+        .insert(users)
+        .values({
+          id,
+          username: p.username,
+          displayName: p.displayName,
+          role: p.role,
+          passwordHash: hash,
+          npi: p.npi ?? null,
+          dea: p.dea ?? null,
+          createdAt: at,
+          createdBy: by,
+          updatedAt: at,
+          updatedBy: by,
+        })
+        .returning()
+        .get();
+      this.writer.record(at, {
+        action: 'user.create',
+        actor: { userId: by },
+        patientId: null,
+        entity: 'user',
+        id,
+        op: 'insert',
+        payload: storedRow(users, row),
+        detail: p.role,
+      });
+      return { id, username: p.username, displayName: p.displayName, role: p.role };
+    });
   }
 
   /** Re-authentication before signing: the signed-in user's own password, audited when wrong. */
@@ -142,36 +157,39 @@ export class UsersRepo {
    * the last active administrator cannot be disabled: someone must always be able to manage users.
    */
   setDisabled(username: string, disabled: boolean, actorId: string): User & { disabled: boolean } {
-    const { sqlite, orm } = this.store;
-    return sqlite
-      .transaction(() => {
-        const row = this.byUsername(username);
-        const result = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled };
-        if (row.disabled === disabled) return result;
-        if (disabled && row.id === actorId) throw new CairnFailure('conflict', 'you cannot disable your own account: ask another administrator');
-        if (disabled && row.role === 'admin') {
-          const others = orm
-            .select({ id: users.id })
-            .from(users)
-            .where(and(eq(users.role, 'admin'), eq(users.disabled, false), isNull(users.deletedAt), ne(users.id, row.id)))
-            .all();
-          if (others.length === 0)
-            throw new CairnFailure('conflict', `${row.username} is the last active administrator: enable or add another administrator first`);
-        }
-        const at = this.now().toISOString();
-        orm
-          .update(users)
-          .set({ disabled, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
-          .where(eq(users.id, row.id))
-          .run();
-        this.audit.append(
-          { action: disabled ? 'user.disable' : 'user.enable', userId: actorId, recordType: 'user', recordId: row.id, detail: row.username },
-          at,
-        );
-        this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
-        return result;
-      })
-      .immediate();
+    const { orm } = this.store;
+    return this.writer.write((at) => {
+      const row = this.byUsername(username);
+      const result = { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role, disabled };
+      if (row.disabled === disabled) return result;
+      if (disabled && row.id === actorId) throw new CairnFailure('conflict', 'you cannot disable your own account: ask another administrator');
+      if (disabled && row.role === 'admin') {
+        const others = orm
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), eq(users.disabled, false), isNull(users.deletedAt), ne(users.id, row.id)))
+          .all();
+        if (others.length === 0)
+          throw new CairnFailure('conflict', `${row.username} is the last active administrator: enable or add another administrator first`);
+      }
+      const written = orm
+        .update(users)
+        .set({ disabled, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
+        .where(eq(users.id, row.id))
+        .returning()
+        .get();
+      this.writer.record(at, {
+        action: disabled ? 'user.disable' : 'user.enable',
+        actor: { userId: actorId },
+        patientId: null,
+        entity: 'user',
+        id: row.id,
+        op: 'update',
+        payload: storedRow(users, written),
+        detail: row.username,
+      });
+      return result;
+    });
   }
 
   /**
@@ -186,22 +204,28 @@ export class UsersRepo {
       new Resources(this.store.resourcesDir),
     );
     const hash = await hashPassword(password);
-    const { sqlite, orm } = this.store;
-    return sqlite
-      .transaction(() => {
-        const row = this.byUsername(username);
-        const at = this.now().toISOString();
-        orm
-          .update(users)
-          .set({ passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
-          .where(eq(users.id, row.id))
-          .run();
-        const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
-        this.audit.append({ action: 'user.password_reset', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}${lockout}` }, at);
-        this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
-        return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
-      })
-      .immediate();
+    const { orm } = this.store;
+    return this.writer.write((at) => {
+      const row = this.byUsername(username);
+      const written = orm
+        .update(users)
+        .set({ passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
+        .where(eq(users.id, row.id))
+        .returning()
+        .get();
+      const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
+      this.writer.record(at, {
+        action: 'user.password_reset',
+        actor: { userId: actorId },
+        patientId: null,
+        entity: 'user',
+        id: row.id,
+        op: 'update',
+        payload: storedRow(users, written),
+        detail: `${row.username}${lockout}`,
+      });
+      return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
+    });
   }
 
   /**
@@ -210,34 +234,40 @@ export class UsersRepo {
    * with what changed (not the numbers), and synced like every change to an account.
    */
   setPrescriberIds(username: string, ids: { npi?: string | null | undefined; dea?: string | null | undefined }, actorId: string): UserListing {
-    const { sqlite, orm } = this.store;
-    return sqlite
-      .transaction(() => {
-        const row = this.byUsername(username);
-        if ((ids.npi || ids.dea) && !PRESCRIBER_ROLES.includes(row.role)) throw notPrescriber(row.username);
-        const next = { npi: ids.npi === undefined ? row.npi : ids.npi, dea: ids.dea === undefined ? row.dea : ids.dea };
-        const result: UserListing = {
-          id: row.id,
-          username: row.username,
-          displayName: row.displayName,
-          role: row.role as Role,
-          disabled: row.disabled,
-          ...next,
-        };
-        const changed = (['npi', 'dea'] as const).filter((k) => next[k] !== row[k]);
-        if (changed.length === 0) return result;
-        const at = this.now().toISOString();
-        orm
-          .update(users)
-          .set({ ...next, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
-          .where(eq(users.id, row.id))
-          .run();
-        const detail = changed.map((k) => `${k.toUpperCase()} ${next[k] ? 'set' : 'cleared'}`).join('; ');
-        this.audit.append({ action: 'user.prescriber_ids', userId: actorId, recordType: 'user', recordId: row.id, detail: `${row.username}: ${detail}` }, at);
-        this.outbox?.add('user', row.id, 'update', null, at, { userId: actorId, patientId: null });
-        return result;
-      })
-      .immediate();
+    const { orm } = this.store;
+    return this.writer.write((at) => {
+      const row = this.byUsername(username);
+      if ((ids.npi || ids.dea) && !PRESCRIBER_ROLES.includes(row.role)) throw notPrescriber(row.username);
+      const next = { npi: ids.npi === undefined ? row.npi : ids.npi, dea: ids.dea === undefined ? row.dea : ids.dea };
+      const result: UserListing = {
+        id: row.id,
+        username: row.username,
+        displayName: row.displayName,
+        role: row.role as Role,
+        disabled: row.disabled,
+        ...next,
+      };
+      const changed = (['npi', 'dea'] as const).filter((k) => next[k] !== row[k]);
+      if (changed.length === 0) return result;
+      const written = orm
+        .update(users)
+        .set({ ...next, updatedAt: at, updatedBy: actorId, version: row.version + 1 })
+        .where(eq(users.id, row.id))
+        .returning()
+        .get();
+      const detail = changed.map((k) => `${k.toUpperCase()} ${next[k] ? 'set' : 'cleared'}`).join('; ');
+      this.writer.record(at, {
+        action: 'user.prescriber_ids',
+        actor: { userId: actorId },
+        patientId: null,
+        entity: 'user',
+        id: row.id,
+        op: 'update',
+        payload: storedRow(users, written),
+        detail: `${row.username}: ${detail}`,
+      });
+      return result;
+    });
   }
 
   /** The NPI and DEA number a prescription prints (null when not recorded, or no such user). */

@@ -11,6 +11,7 @@ import { interpretVital, normalBand, normalizeVitals, VITAL_KINDS, type VitalKin
 import type { Orm } from '../db/open';
 import { encounters, observations, patients } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
+import { storedRow } from './stored-row';
 
 type Row = typeof observations.$inferSelect;
 interface ResultRow {
@@ -137,7 +138,7 @@ export class VitalsRepo {
           entity: 'observation',
           id: o.id,
           op: 'insert',
-          payload: o,
+          payload: storedRow(observations, row),
           detail: v.kind,
         });
         return o;

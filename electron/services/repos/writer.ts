@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EntityName } from '../../../shared/sync/entities';
 import type { AuditRepo } from './audit.repo';
 import type { OutboxOp, OutboxRepo } from './outbox.repo';
+import type { StoredRow } from './stored-row';
 
 export interface Actor {
   userId: string;
@@ -13,8 +14,13 @@ export interface WriteRecord {
   patientId: string | null;
   entity: string;
   id: string;
+  /** What the caller did; the outbox decides the wire op (insert the first time this device records the row). */
   op: OutboxOp;
-  payload: unknown;
+  /**
+   * The whole row as written, keyed by column: `RETURNING *`, or storedRow(table, row) of drizzle's
+   * `.returning()`. The outbox entry is built from it (it is not read back), so never a domain object.
+   */
+  payload: StoredRow;
   detail?: string;
 }
 
@@ -47,15 +53,16 @@ export class ClinicalWriter {
 
   record(at: string, r: WriteRecord): void {
     this.audit.append({ action: r.action, userId: r.actor.userId, patientId: r.patientId, recordType: r.entity, recordId: r.id, detail: r.detail ?? null }, at);
-    this.outbox.add(r.entity, r.id, r.op, r.payload, at, { userId: r.actor.userId, patientId: r.patientId });
+    this.outbox.add(r.entity, r.id, r.payload, at, { userId: r.actor.userId, patientId: r.patientId });
   }
 
   /**
    * Sync only, for write-once rows inserted in a batch whose single audit entry the caller writes
-   * (the results of one lab message).
+   * (the results of one lab message, the results an import files). Only the id: the outbox keeps
+   * no copy of a write-once row (see OutboxRepo.addInserted).
    */
   syncInserted(at: string, entity: EntityName, id: string, actor: Actor, patientId: string | null): void {
-    this.outbox.add(entity, id, 'insert', null, at, { userId: actor.userId, patientId });
+    this.outbox.addInserted(entity, id, at, { userId: actor.userId, patientId });
   }
 
   /** Records a read of patient data (its own small transaction). */

@@ -24,6 +24,7 @@ import {
   type StateTimes,
 } from '../../../shared/domain/schedule';
 import type { Repos } from '../repos';
+import type { StoredRow } from '../repos/stored-row';
 import type { Actor } from '../repos/writer';
 
 interface Row {
@@ -213,11 +214,11 @@ export class AppointmentsService {
       if (closed.length > 0 || (found.length > 0 && !i.allowDoubleBooking)) this.refuseUnconfirmed(i.allowDoubleBooking ? [] : found, closed, minutes);
       const insert = this.sqlite.prepare(
         `INSERT INTO appointments (id, patient_id, provider_id, room, appointment_type, start_at, end_at, status, reason, series_id, series_index, created_at, created_by, updated_at, updated_by, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, 1)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, 1) RETURNING *`,
       );
       const booked = starts.map((s, n) => {
         const id = newId();
-        insert.run(
+        const written = insert.get(
           id,
           i.patientId,
           i.providerId,
@@ -232,7 +233,7 @@ export class AppointmentsService {
           actor.userId,
           at,
           actor.userId,
-        );
+        ) as StoredRow;
         const a = this.get(id);
         const detail = `${type.id} ${a.startAt}${seriesId ? ` series ${n + 1}/${starts.length}` : ''}${found.length > 0 ? ' double-booked (confirmed)' : ''}`;
         this.repos.writer.record(at, {
@@ -242,7 +243,7 @@ export class AppointmentsService {
           entity: 'appointment',
           id,
           op: 'insert',
-          payload: a,
+          payload: written,
           detail,
         });
         return a;
@@ -265,11 +266,11 @@ export class AppointmentsService {
     return this.repos.writer.write((at) => {
       const found = this.clashes({ start, end: start + length }, providerId, room, cur.id);
       if (found.length > 0 && !i.allowDoubleBooking) this.refuseUnconfirmed(found, [], 0);
-      this.sqlite
+      const written = this.sqlite
         .prepare(
-          'UPDATE appointments SET start_at = ?, end_at = ?, provider_id = ?, room = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?',
+          'UPDATE appointments SET start_at = ?, end_at = ?, provider_id = ?, room = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? RETURNING *',
         )
-        .run(iso(start), iso(start + length), providerId, room, at, actor.userId, cur.id);
+        .get(iso(start), iso(start + length), providerId, room, at, actor.userId, cur.id) as StoredRow;
       const a = this.get(cur.id);
       const detail = `${cur.startAt} -> ${a.startAt}${found.length > 0 ? ' double-booked (confirmed)' : ''}`;
       this.repos.writer.record(at, {
@@ -279,7 +280,7 @@ export class AppointmentsService {
         entity: 'appointment',
         id: a.id,
         op: 'update',
-        payload: a,
+        payload: written,
         detail,
       });
       return a;
@@ -304,11 +305,14 @@ export class AppointmentsService {
         : [cur.id];
     return this.repos.writer.write((at) =>
       ids.map((id) => {
-        this.sqlite
-          .prepare(
-            `UPDATE appointments SET status = ?, cancel_reason = ?, cancelled_at = ?, cancelled_by = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND status = 'scheduled'`,
-          )
-          .run(i.outcome, i.reason, at, actor.userId, at, actor.userId, id);
+        const written =
+          (this.sqlite
+            .prepare(
+              `UPDATE appointments SET status = ?, cancel_reason = ?, cancelled_at = ?, cancelled_by = ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? AND status = 'scheduled' RETURNING *`,
+            )
+            .get(i.outcome, i.reason, at, actor.userId, at, actor.userId, id) as StoredRow | undefined) ??
+          // Not scheduled any more (changed since the series was listed): nothing written, so the row as it stands.
+          (this.sqlite.prepare('SELECT * FROM appointments WHERE id = ?').get(id) as StoredRow);
         const a = this.get(id);
         this.repos.writer.record(at, {
           action: i.outcome === 'no_show' ? 'appointment.no_show' : 'appointment.cancel',
@@ -317,7 +321,7 @@ export class AppointmentsService {
           entity: 'appointment',
           id,
           op: 'update',
-          payload: a,
+          payload: written,
           detail: i.reason,
         });
         return a;
@@ -349,11 +353,11 @@ export class AppointmentsService {
       else if (encounterId && i.to === 'with_provider') this.moveEncounter(encounterId, 'in_progress', actor);
       else if (encounterId && i.to === 'checked_out') this.moveEncounter(encounterId, 'finished', actor);
       const col = STATE_COLUMN[i.to];
-      this.sqlite
+      const written = this.sqlite
         .prepare(
-          `UPDATE appointments SET status = ?, ${col} = ?, room = ?, encounter_id = ?, check_in = COALESCE(?, check_in), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`,
+          `UPDATE appointments SET status = ?, ${col} = ?, room = ?, encounter_id = ?, check_in = COALESCE(?, check_in), updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? RETURNING *`,
         )
-        .run(i.to, at, room, encounterId, i.to === 'checked_in' ? JSON.stringify(i.checklist) : null, at, actor.userId, cur.id);
+        .get(i.to, at, room, encounterId, i.to === 'checked_in' ? JSON.stringify(i.checklist) : null, at, actor.userId, cur.id) as StoredRow;
       const a = this.get(cur.id);
       const detail = `${cur.status} -> ${i.to}${i.to === 'roomed' ? ` ${room}` : ''}`;
       this.repos.writer.record(at, {
@@ -363,7 +367,7 @@ export class AppointmentsService {
         entity: 'appointment',
         id: a.id,
         op: 'update',
-        payload: a,
+        payload: written,
         detail,
       });
       return a;

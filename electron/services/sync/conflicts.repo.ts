@@ -15,6 +15,7 @@ import type { Role } from '../../../shared/domain/user';
 import { DEVICE_COLUMNS, ENTITIES, isEntity, META_COLUMNS, SIGNED_NOTE_MUTABLE, type EntityName, type Fields } from '../../../shared/sync/entities';
 import { decodeHlc, isHlc } from '../../../shared/sync/hlc';
 import { MrnAllocator } from '../repos/mrn';
+import type { StoredRow } from '../repos/stored-row';
 import type { Actor, ClinicalWriter } from '../repos/writer';
 import type { RowAccess } from './row-reader';
 
@@ -191,7 +192,7 @@ export class ConflictsRepo {
         value = this.checkTyped(entity, field, choice.value);
       }
       if (!same(target[field], value)) {
-        this.setColumns(entity, c.entity_id, { [field]: value, ...(DERIVED[`${entity}.${field}`]?.(value) ?? {}) }, at, viewer);
+        const written = this.setColumns(entity, c.entity_id, { [field]: value, ...(DERIVED[`${entity}.${field}`]?.(value) ?? {}) }, at, viewer);
         this.writer.record(at, {
           action: 'sync.conflict_resolve',
           actor: viewer,
@@ -199,7 +200,7 @@ export class ConflictsRepo {
           entity,
           id: c.entity_id,
           op: 'update',
-          payload: null,
+          payload: written,
           detail: JSON.stringify({ conflictId: c.id, field }),
         });
       }
@@ -226,17 +227,8 @@ export class ConflictsRepo {
       if (duplicate.merged_into) throw new CairnFailure('conflict', `MRN ${duplicate.mrn} is already merged into another chart: unmerge it first`);
       if (this.mergedHere(duplicateId).length > 0) throw new CairnFailure('conflict', `other charts were merged into MRN ${duplicate.mrn}: unmerge them first`);
       const conflict = this.duplicateConflict(conflictId, 'duplicate_patient', [survivorId, duplicateId]);
-      this.setColumns('patient', duplicateId, { merged_into: survivorId }, at, viewer);
-      this.writer.record(at, {
-        action: 'patient.merge',
-        actor: viewer,
-        patientId: duplicateId,
-        entity: 'patient',
-        id: duplicateId,
-        op: 'update',
-        payload: null,
-        detail: JSON.stringify({ survivorId, conflictId: conflict?.id ?? null }),
-      });
+      const written = this.setColumns('patient', duplicateId, { merged_into: survivorId }, at, viewer);
+      this.recordChart(at, 'patient.merge', viewer, duplicateId, written, { survivorId, conflictId: conflict?.id ?? null });
       if (conflict) this.settle(conflict, 'resolved', { action: 'merge', survivorId, duplicateId }, at, viewer);
     });
   }
@@ -246,17 +238,8 @@ export class ConflictsRepo {
     this.writer.write((at) => {
       const p = this.patientRow(id);
       if (!p.merged_into) throw new CairnFailure('conflict', `MRN ${p.mrn} is not merged into another chart`);
-      this.setColumns('patient', id, { merged_into: null }, at, viewer);
-      this.writer.record(at, {
-        action: 'patient.unmerge',
-        actor: viewer,
-        patientId: id,
-        entity: 'patient',
-        id,
-        op: 'update',
-        payload: null,
-        detail: JSON.stringify({ survivorId: p.merged_into }),
-      });
+      const written = this.setColumns('patient', id, { merged_into: null }, at, viewer);
+      this.recordChart(at, 'patient.unmerge', viewer, id, written, { survivorId: p.merged_into });
     });
   }
 
@@ -266,17 +249,8 @@ export class ConflictsRepo {
       this.patientRow(id);
       const conflict = this.duplicateConflict(conflictId, 'duplicate_mrn', [id]);
       const mrn = this.mrns.next();
-      this.setColumns('patient', id, { mrn }, at, viewer);
-      this.writer.record(at, {
-        action: 'patient.mrn_reassign',
-        actor: viewer,
-        patientId: id,
-        entity: 'patient',
-        id,
-        op: 'update',
-        payload: null,
-        detail: JSON.stringify({ conflictId: conflict?.id ?? null }),
-      });
+      const written = this.setColumns('patient', id, { mrn }, at, viewer);
+      this.recordChart(at, 'patient.mrn_reassign', viewer, id, written, { conflictId: conflict?.id ?? null });
       if (conflict) this.settle(conflict, 'resolved', { action: 'new_mrn', patientId: id, mrn }, at, viewer);
     });
   }
@@ -354,8 +328,13 @@ export class ConflictsRepo {
     return out;
   }
 
-  /** A generic column update with who/when and the next version (the caller records it after). */
-  private setColumns(entity: EntityName, id: string, cols: Fields, at: string, actor: Actor): void {
+  /** Records a change made here to a chart (merge, unmerge, new MRN), from the row written. */
+  private recordChart(at: string, action: string, viewer: Viewer, id: string, written: StoredRow, detail: unknown): void {
+    this.writer.record(at, { action, actor: viewer, patientId: id, entity: 'patient', id, op: 'update', payload: written, detail: JSON.stringify(detail) });
+  }
+
+  /** A generic column update with who/when and the next version; returns the row written (the caller records it). */
+  private setColumns(entity: EntityName, id: string, cols: Fields, at: string, actor: Actor): StoredRow {
     const has = this.rows.columnsOf(entity);
     const names = Object.keys(cols).filter((c) => has.has(c));
     const sets = names.map((c) => `"${c}" = ?`);
@@ -369,14 +348,16 @@ export class ConflictsRepo {
       args.push(v);
     }
     if (has.has('version')) sets.push('version = version + 1');
-    this.sqlite.prepare(`UPDATE ${ENTITIES[entity].table} SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    return this.sqlite.prepare(`UPDATE ${ENTITIES[entity].table} SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...args, id) as StoredRow;
   }
 
-  /** Marks the conflict settled and records it (row first: the outbox reads it back). */
+  /** Marks the conflict settled and records it (the outbox entry is built from the row written). */
   private settle(c: ConflictRow, status: 'resolved' | 'dismissed', resolution: Resolution, at: string, actor: Actor): void {
-    this.sqlite
-      .prepare('UPDATE sync_conflicts SET status = ?, resolved_by = ?, resolved_at = ?, resolution = ?, updated_at = ?, updated_by = ? WHERE id = ?')
-      .run(status, actor.userId, at, JSON.stringify(resolution), at, actor.userId, c.id);
+    const written = this.sqlite
+      .prepare(
+        'UPDATE sync_conflicts SET status = ?, resolved_by = ?, resolved_at = ?, resolution = ?, updated_at = ?, updated_by = ? WHERE id = ? RETURNING *',
+      )
+      .get(status, actor.userId, at, JSON.stringify(resolution), at, actor.userId, c.id) as StoredRow;
     const action = status === 'dismissed' ? 'sync.conflict_dismiss' : 'sync.conflict_resolve';
     this.writer.record(at, {
       action,
@@ -385,7 +366,7 @@ export class ConflictsRepo {
       entity: 'sync_conflict',
       id: c.id,
       op: 'update',
-      payload: null,
+      payload: written,
       detail: JSON.stringify({ kind: c.kind, field: c.field, action: resolution.action }),
     });
   }
