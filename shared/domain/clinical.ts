@@ -9,6 +9,28 @@ const text = (max: number) => z.string().trim().max(max, `must be at most ${max}
 // ---------------------------------------------------------------- encounters
 export const VISIT_TYPES = ['office_visit', 'follow_up', 'telehealth', 'phone', 'well_child', 'procedure'] as const;
 export const visitType = z.enum(VISIT_TYPES);
+export type VisitType = (typeof VISIT_TYPES)[number];
+/** A visit type as the screens name it (lists, the visit header, the new-visit form). */
+export const VISIT_TYPE_LABELS: Readonly<Record<VisitType, string>> = {
+  office_visit: 'Office visit',
+  follow_up: 'Follow-up',
+  telehealth: 'Telehealth',
+  phone: 'Phone',
+  well_child: 'Well-child visit',
+  procedure: 'Procedure',
+};
+/**
+ * A visit type as a printed visit summary names it: on paper, standing alone in a header line,
+ * "Telehealth" and "Phone" read as the visit's medium, so the document says what kind of visit it was.
+ */
+export const VISIT_TYPE_DOCUMENT_LABELS: Readonly<Record<VisitType, string>> = {
+  office_visit: 'Office visit',
+  follow_up: 'Follow-up',
+  telehealth: 'Telehealth visit',
+  phone: 'Phone encounter',
+  well_child: 'Well-child visit',
+  procedure: 'Procedure visit',
+};
 export const ENCOUNTER_STATUSES = ['planned', 'checked_in', 'in_progress', 'finished'] as const;
 export const encounterStatus = z.enum(ENCOUNTER_STATUSES);
 

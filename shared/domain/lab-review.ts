@@ -168,6 +168,13 @@ export type UnmatchedItem = z.infer<typeof unmatchedItem>;
 /** What an HL7 message put in front of a person (`hl7_reviews.kind`). */
 export const hl7ReviewKind = z.enum(['unmatched', 'ambiguous', 'field_difference', 'merge']);
 export type Hl7ReviewKind = z.infer<typeof hl7ReviewKind>;
+/** A review's kind as the review queue names it. */
+export const HL7_REVIEW_KIND_LABELS: Readonly<Record<Hl7ReviewKind, string>> = {
+  field_difference: 'Field difference',
+  merge: 'Merge (A40)',
+  unmatched: 'Unmatched',
+  ambiguous: 'Ambiguous',
+};
 export const hl7ReviewStatus = z.enum(['open', 'resolved', 'dismissed']);
 
 /** A chart a review names, as far as the viewer may see it: a restricted chart shows its name only. */

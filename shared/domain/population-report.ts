@@ -9,6 +9,13 @@ const isoDate = z.string().refine(isIsoDate, 'a date as YYYY-MM-DD');
 const year = z.number().int().min(2000, 'a year from 2000').max(2100, 'a year up to 2100');
 
 export const preventiveStatus = z.enum(['due', 'overdue', 'done', 'not_applicable']);
+/** A preventive item's status as the chart shows it. */
+export const PREVENTIVE_STATUS_LABELS: Readonly<Record<z.infer<typeof preventiveStatus>, string>> = {
+  overdue: 'overdue',
+  due: 'due',
+  done: 'done',
+  not_applicable: 'not applicable',
+};
 
 export const preventiveItemView = z.object({
   ruleId: z.string(),

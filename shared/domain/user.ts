@@ -4,6 +4,14 @@ import { passwordProblem, PASSWORD_MAX, type PasswordContext } from './password-
 /** Clinic roles; the permission matrix that uses them arrives with the security work. */
 export const role = z.enum(['physician', 'nurse', 'front_desk', 'billing', 'admin']);
 export type Role = z.infer<typeof role>;
+/** A role as people read it (the Users screen lists and offers them in this order). */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  physician: 'Physician',
+  nurse: 'Nurse / medical assistant',
+  front_desk: 'Front desk',
+  billing: 'Billing',
+  admin: 'Administrator',
+};
 
 export const username = z
   .string()

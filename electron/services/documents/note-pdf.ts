@@ -1,5 +1,5 @@
 import { displayName } from '../../../shared/domain/patient';
-import type { Note } from '../../../shared/domain/clinical';
+import { VISIT_TYPE_DOCUMENT_LABELS, type Note } from '../../../shared/domain/clinical';
 import { renderNoteText } from '../../../shared/domain/templates';
 import type { Session } from '../session';
 import { visitSummaryPdf, vitalLines } from './visit-summary.pdf';
@@ -8,15 +8,6 @@ import { sig, sigText } from '../../../shared/domain/sig';
 import { controlledSchedule } from '../../../shared/domain/drugs';
 import { clinicAddressLine } from '../../../shared/domain/prescriber';
 import { readClinic } from '../clinic-settings';
-
-const VISIT_LABELS: Record<string, string> = {
-  office_visit: 'Office visit',
-  follow_up: 'Follow-up',
-  telehealth: 'Telehealth visit',
-  phone: 'Phone encounter',
-  well_child: 'Well-child visit',
-  procedure: 'Procedure visit',
-};
 
 /** Gathers a note, its addenda, patient and encounter into a printable visit summary PDF. */
 export async function notePdf(session: Session, n: Note, now: Date): Promise<{ fileName: string; base64: string }> {
@@ -32,7 +23,7 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
     patient: { name: displayName(patient), birthDate: patient.birthDate, sex: patient.sex, mrn: patient.mrn },
     encounter: encounter
       ? {
-          visitType: VISIT_LABELS[encounter.visitType] ?? encounter.visitType,
+          visitType: VISIT_TYPE_DOCUMENT_LABELS[encounter.visitType] ?? encounter.visitType,
           date: (encounter.startAt ?? n.createdAt).slice(0, 10),
           provider: encounter.providerName,
           reason: encounter.reason,

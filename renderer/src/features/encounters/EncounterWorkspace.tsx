@@ -2,22 +2,13 @@ import { Alert, Badge, Button, Group, Loader, Paper, Select, Stack, Text, Title 
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import type { Note } from '../../../../shared/domain/clinical';
-import { ENCOUNTER_STATUSES } from '../../../../shared/domain/clinical';
+import { ENCOUNTER_STATUSES, VISIT_TYPE_LABELS } from '../../../../shared/domain/clinical';
 import type { NoteTemplate } from '../../../../shared/domain/templates';
 import { NoteEditor, SignedNote } from '../notes';
 import { VitalsPanel } from '../vitals';
 import { PatientHeader } from '../../components/PatientBanner';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
-
-export const VISIT_LABELS: Record<string, string> = {
-  office_visit: 'Office visit',
-  follow_up: 'Follow-up',
-  telehealth: 'Telehealth',
-  phone: 'Phone',
-  well_child: 'Well-child visit',
-  procedure: 'Procedure',
-};
 
 /** The visit workspace: whose visit (the banner), status, notes from templates (draft → signed → addenda), vitals. */
 export function EncounterWorkspace({ patientId, encounterId }: { patientId: string; encounterId: string }): ReactElement {
@@ -68,7 +59,7 @@ function Visit({ patientId, encounterId }: { patientId: string; encounterId: str
               ← Chart
             </Button>
             <Title order={2} size="h3">
-              {VISIT_LABELS[encounter.visitType]}
+              {VISIT_TYPE_LABELS[encounter.visitType]}
             </Title>
             <Badge>{encounter.status.replace(/_/g, ' ')}</Badge>
             {encounter.reason && <Text>{encounter.reason}</Text>}

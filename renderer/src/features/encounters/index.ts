@@ -1,1 +1,1 @@
-export { EncounterWorkspace, VISIT_LABELS } from './EncounterWorkspace';
+export { EncounterWorkspace } from './EncounterWorkspace';

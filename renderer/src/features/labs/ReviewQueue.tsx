@@ -2,19 +2,12 @@ import { Alert, Badge, Button, Card, Group, Loader, SegmentedControl, SimpleGrid
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Result } from '../../../../shared/api/result';
 import { mayCall } from '../../../../shared/api/permissions';
-import type { Hl7Review, ReviewChart } from '../../../../shared/domain/lab-review';
+import { HL7_REVIEW_KIND_LABELS, type Hl7Review, type ReviewChart } from '../../../../shared/domain/lab-review';
 import { useSession } from '../../stores/session.store';
 import { api } from '../../lib/api';
 import { issuesToErrors } from '../../lib/zod-form';
 import { useLabs } from './labs.store';
 import { when } from './values';
-
-const KIND_LABEL: Record<Hl7Review['kind'], string> = {
-  field_difference: 'Field difference',
-  merge: 'Merge (A40)',
-  unmatched: 'Unmatched',
-  ambiguous: 'Ambiguous',
-};
 
 function chartLabel(c: ReviewChart | null): string {
   if (c === null) return 'not found';
@@ -51,7 +44,7 @@ function Header({ r }: { r: Hl7Review }): ReactElement {
           {r.kind === 'field_difference' ? `${chartLabel(r.chart)}: ${r.fieldLabel ?? ''}` : r.kind === 'merge' ? 'Merge two charts' : r.pid}
         </Text>
         <Badge color={r.kind === 'merge' ? 'grape' : r.kind === 'field_difference' ? 'blue' : r.kind === 'ambiguous' ? 'orange' : 'gray'}>
-          {KIND_LABEL[r.kind]}
+          {HL7_REVIEW_KIND_LABELS[r.kind]}
         </Badge>
       </Group>
       <Text size="sm" c="dimmed">

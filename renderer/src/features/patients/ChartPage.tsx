@@ -2,9 +2,8 @@ import { Alert, Button, Card, Group, Loader, Modal, Select, SimpleGrid, Stack, T
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { ChartSummary } from '../../../../shared/domain/chart';
 import type { Encounter } from '../../../../shared/domain/clinical';
-import { VISIT_TYPES } from '../../../../shared/domain/clinical';
+import { VISIT_TYPE_LABELS, VISIT_TYPES } from '../../../../shared/domain/clinical';
 import { AllergiesPanel, FaceSheet, ImmunizationsPanel, ProblemsPanel } from '../chart';
-import { VISIT_LABELS } from '../encounters';
 import { MedicationsPanel } from '../meds';
 import { VitalsTrends } from '../vitals';
 import { ChartSyncNotices } from '../sync';
@@ -34,7 +33,7 @@ function VisitList({ patientId, mayOpen }: { patientId: string; mayOpen: boolean
         {encounters.map((e) => (
           <ClickableRow key={e.id} onActivate={mayOpen ? () => go({ name: 'encounter', patientId, encounterId: e.id }) : undefined} data-testid="visit-row">
             <Table.Td>{(e.startAt ?? '').slice(0, 10)}</Table.Td>
-            <Table.Td>{VISIT_LABELS[e.visitType]}</Table.Td>
+            <Table.Td>{VISIT_TYPE_LABELS[e.visitType]}</Table.Td>
             <Table.Td>{e.reason ?? ''}</Table.Td>
             <Table.Td>{e.providerName ?? ''}</Table.Td>
             <Table.Td>{e.status.replace(/_/g, ' ')}</Table.Td>
@@ -238,7 +237,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
           <Select
             label="Visit type"
             data-autofocus
-            data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_LABELS[v] ?? v }))}
+            data={VISIT_TYPES.map((v) => ({ value: v, label: VISIT_TYPE_LABELS[v] }))}
             value={visit.visitType}
             onChange={(v) => setVisit({ ...visit, visitType: v ?? 'office_visit' })}
             allowDeselect={false}

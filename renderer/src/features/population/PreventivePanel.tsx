@@ -1,10 +1,9 @@
 import { Alert, Badge, Loader, Table, Text, Tooltip } from '@mantine/core';
 import { useEffect, useState, type ReactElement } from 'react';
-import type { PreventiveItemView } from '../../../../shared/domain/population-report';
+import { PREVENTIVE_STATUS_LABELS, type PreventiveItemView } from '../../../../shared/domain/population-report';
 import { api } from '../../lib/api';
 
 const COLOR: Record<PreventiveItemView['status'], string> = { overdue: 'red', due: 'orange', done: 'green', not_applicable: 'gray' };
-const LABEL: Record<PreventiveItemView['status'], string> = { overdue: 'overdue', due: 'due', done: 'done', not_applicable: 'not applicable' };
 const ORDER: Record<PreventiveItemView['status'], number> = { overdue: 0, due: 1, done: 2, not_applicable: 3 };
 
 /** One chart's preventive care: what is due or overdue first, then what is done (with its evidence), then what does not apply and why. */
@@ -41,7 +40,7 @@ export function PreventivePanel({ patientId }: { patientId: string }): ReactElem
               </Table.Td>
               <Table.Td>
                 <Badge color={COLOR[i.status]} variant="light" style={{ maxWidth: 'none' }} data-testid="preventive-status">
-                  {LABEL[i.status]}
+                  {PREVENTIVE_STATUS_LABELS[i.status]}
                 </Badge>
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{i.dueOn ?? ''}</Table.Td>

@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Modal, NumberInput, PasswordInput, Select,
 import { useForm } from '@mantine/form';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { contract, type Out } from '../../../../shared/api/contract';
-import { role } from '../../../../shared/domain/user';
+import { role, ROLE_LABELS } from '../../../../shared/domain/user';
 import { PASSWORD_HINT } from '../../../../shared/domain/password-policy';
 import { api } from '../../lib/api';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
@@ -10,14 +10,6 @@ import { useSession } from '../../stores/session.store';
 import { ScreenTitle } from '../../components';
 import { ClinicSettingsForm } from './ClinicSettingsForm';
 import { PrescriberIdsDialog, type PrescriberTarget } from './PrescriberIdsDialog';
-
-const ROLE_LABELS: Record<string, string> = {
-  physician: 'Physician',
-  nurse: 'Nurse / medical assistant',
-  front_desk: 'Front desk',
-  billing: 'Billing',
-  admin: 'Administrator',
-};
 
 /** Sets a new password for someone who forgot theirs (the policy applies; their lockout is cleared, their sessions end). */
 function ResetPasswordDialog({ username, onClose, onDone }: { username: string | null; onClose: () => void; onDone: (message: string) => void }): ReactElement {
