@@ -8,7 +8,7 @@ import { startMllpListener } from '../services/labs/mllp.listener';
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
 import { decodeHl7 } from '../../shared/hl7';
-import { MLLP_OPTIONS_HELP, mllpSettings } from './lab-interface';
+import { MLLP_OPTIONS_HELP, mllpSettings } from './mllp-options';
 import { secretFrom } from './prompt';
 
 export const HL7_HELP = `  cairn hl7 import --db FILE FILE...

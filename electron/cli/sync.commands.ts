@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { CairnFailure } from '../../shared/api/result';
 import { openServerDb, type ServerDbTarget } from '../server/db/open';
 import { keepOwnerOnly, secureDataDir } from '../server/data-dir';
-import { startServer } from '../server/server';
-import { clearRunningInfo, newAdminToken, runningInfo, writeRunningInfo, type RunningInfo } from '../server/server-info';
+import { runningInfo, type RunningInfo } from '../server/server-info';
 import { SyncService } from '../server/sync.service';
+import { startClinicServer } from '../launch/clinic-server';
 import { createDatabase, unlockDatabase, type Store } from '../services/db/open';
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
@@ -15,7 +15,7 @@ import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../s
 import { enrolledServer, signInWithServer } from '../services/sync/user-sessions';
 import { fhirClientCommand } from './fhir-server.commands';
 import { SERVER_BACKUP_HELP, serverBackupCommand } from './server-backup.commands';
-import { MLLP_OPTIONS_HELP, mllpSettings, startLabInterface, type LabInterface } from './lab-interface';
+import { MLLP_OPTIONS_HELP, mllpSettings } from './mllp-options';
 import { secretFrom } from './prompt';
 
 export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgres://…) [--port N] [--host H]
@@ -144,51 +144,40 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new SyncCliError('give both --tls-cert and --tls-key', 2);
   if (runningServer(t)) throw new SyncCliError(`a clinic server is already running on ${String(v['data-dir'])}`);
-  const adminToken = newAdminToken();
-  let server;
+  let clinic;
   try {
-    server = await startServer({
+    clinic = await startClinicServer({
       target: t,
       resourcesDir: defaultResourcesDir(),
       port,
       ...(typeof v['host'] === 'string' && { host: v['host'] }),
       ...(typeof v['tls-cert'] === 'string' && { tls: { cert: v['tls-cert'], key: need(v['tls-key'], '--tls-key') } }),
       allowInsecure: v['allow-insecure-http'] === true,
-      adminToken,
+      ...(mllpPort !== null &&
+        mllpDb && {
+          lab: {
+            port: mllpPort,
+            ...(mllp && { mllp }),
+            openStore: () => openOrCreate(mllpDb),
+            onMessage: (l) => process.stdout.write(l + '\n'),
+            onProblem: (l) => process.stderr.write(l + '\n'),
+          },
+        }),
     });
   } catch (e) {
     throw new SyncCliError(e instanceof Error ? e.message : String(e));
   }
-  if ('dataDir' in t) writeRunningInfo(t.dataDir, { pid: process.pid, url: server.url, adminToken });
-  let lab: LabInterface | null = null;
-  let labStore: Store | null = null;
-  if (mllpPort !== null && mllpDb) {
-    try {
-      labStore = await openOrCreate(mllpDb);
-      const tlsCa = typeof v['tls-cert'] === 'string' ? fetchTrusting(readFileSync(v['tls-cert'])) : undefined;
-      lab = await startLabInterface(server, labStore, {
-        port: mllpPort,
-        ...(mllp && { mllp }),
-        ...(tlsCa && { fetchImpl: tlsCa }),
-        onMessage: (l) => process.stdout.write(l + '\n'),
-        onProblem: (l) => process.stderr.write(l + '\n'),
-      });
-    } catch (e) {
-      labStore?.close();
-      await server.close();
-      throw new SyncCliError(e instanceof Error ? e.message : String(e));
-    }
-  }
-  out({ listening: server.url, database: 'dataDir' in t ? `pglite:${t.dataDir}` : 'postgresql', ...(lab && { mllp: lab.mllpPort }) });
+  out({
+    listening: clinic.server.url,
+    database: 'dataDir' in t ? `pglite:${t.dataDir}` : 'postgresql',
+    ...(clinic.mllpPort !== null && { mllp: clinic.mllpPort }),
+  });
   await new Promise<void>((done) => {
     const stop = (): void => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await lab?.close();
-  labStore?.close();
-  await server.close();
-  if ('dataDir' in t) clearRunningInfo(t.dataDir);
+  await clinic.close();
   return 0;
 }
 

@@ -9,7 +9,7 @@ import { createLogger } from '../services/log';
 import { Session } from '../services/session';
 import { SessionSync } from '../services/sync';
 import { WorkerSyncController } from '../services/sync/worker-host';
-import { startEmbeddedClinicServer } from './embedded-server';
+import { startEmbeddedClinicServer } from '../launch/embedded-clinic-server';
 import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { registerIpc } from './ipc';
 import { safeStorageKeyMemory } from './key-memory';

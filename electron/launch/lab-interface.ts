@@ -2,60 +2,29 @@ import { readFileSync } from 'node:fs';
 import { startCheckpointer } from '../services/db/checkpointer';
 import type { Store } from '../services/db/open';
 import { Hl7Ingest } from '../services/labs/ingest';
-import { checkMllpHost, MLLP_DEFAULTS, startMllpListener, type MllpListener, type MllpListenerOptions } from '../services/labs/mllp.listener';
+import { checkMllpHost, startMllpListener, type MllpListener, type MllpListenerOptions } from '../services/labs/mllp.listener';
 import { createRepos } from '../services/repos';
 import { enrollThisDevice, inProcessSyncLoop, syncConfig, type FetchLike } from '../services/sync';
 import type { RunningServer } from '../server/server';
 
-/** The MLLP listener's address, TLS and limits, as the command line gives them. */
+/** The MLLP listener's address, TLS and limits, as the command line or clinic-server.json gives them. */
 export type MllpSettings = Pick<MllpListenerOptions, 'host' | 'tls' | 'maxConnections' | 'idleTimeoutMs' | 'maxMessageBytes'>;
 
-export const MLLP_OPTIONS_HELP = `TLS-CERT/TLS-KEY: PEM files for MLLP over TLS, required for any host but loopback. Limits:
-      max-connections (default ${MLLP_DEFAULTS.maxConnections}), idle-timeout seconds without a byte before a
-      connection is closed (default ${MLLP_DEFAULTS.idleTimeoutMs / 1000}), max-message-bytes (default ${MLLP_DEFAULTS.maxMessageBytes}; a
-      larger frame is answered AR and its connection closed)`;
-
 /**
- * Reads `--<prefix>host`, `--<prefix>tls-cert/-key`, `--<prefix>max-connections`,
- * `--<prefix>idle-timeout` (seconds) and `--<prefix>max-message-bytes`; throws a one-line message
- * (via `fail`) for a bad value, and for a non-loopback host without TLS before anything starts.
+ * The listener's TLS files read and its host checked (a non-loopback host needs TLS), for the
+ * command line's flags and clinic-server.json alike; throws a one-line message.
  */
-export function mllpSettings(v: Record<string, string | boolean | undefined>, prefix: string, fail: (message: string) => Error): MllpSettings {
-  const str = (k: string): string | undefined => (typeof v[prefix + k] === 'string' ? (v[prefix + k] as string) : undefined);
-  const whole = (k: string, scale = 1): number | undefined => {
-    const raw = str(k);
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n * scale) || n < 1) throw fail(`invalid --${prefix}${k} "${raw}": a whole number of at least 1`);
-    return n * scale;
-  };
-  const cert = str('tls-cert');
-  const key = str('tls-key');
-  if (Boolean(cert) !== Boolean(key)) throw fail(`give both --${prefix}tls-cert and --${prefix}tls-key`);
+export function mllpAddress(host: string | undefined, tlsFiles: { cert: string; key: string } | undefined): Pick<MllpSettings, 'host' | 'tls'> {
   let tls: MllpSettings['tls'];
-  if (cert && key) {
+  if (tlsFiles) {
     try {
-      tls = { cert: readFileSync(cert), key: readFileSync(key) };
+      tls = { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) };
     } catch (e) {
-      throw fail(`cannot read the MLLP certificate or key: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`cannot read the MLLP certificate or key: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const host = str('host');
-  try {
-    checkMllpHost(host ?? '127.0.0.1', tls !== undefined);
-  } catch (e) {
-    throw fail(e instanceof Error ? e.message : String(e));
-  }
-  const maxConnections = whole('max-connections');
-  const idleTimeoutMs = whole('idle-timeout', 1000);
-  const maxMessageBytes = whole('max-message-bytes');
-  return {
-    ...(host !== undefined && { host }),
-    ...(tls && { tls }),
-    ...(maxConnections !== undefined && { maxConnections }),
-    ...(idleTimeoutMs !== undefined && { idleTimeoutMs }),
-    ...(maxMessageBytes !== undefined && { maxMessageBytes }),
-  };
+  checkMllpHost(host ?? '127.0.0.1', tls !== undefined);
+  return { ...(host !== undefined && { host }), ...(tls && { tls }) };
 }
 
 export interface LabInterface {
