@@ -3,7 +3,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { createKeyHeader, deriveKey, fsyncDir, parseKeyHeader, type KeyHeader } from '../services/db/key-header';
+import { fsyncDir } from '../common/fsync-dir';
+import { createKeyHeader, deriveKey, parseKeyHeader, type KeyHeader } from '../common/key-header-format';
 import { keepOwnerOnly, secureDataDir } from './data-dir';
 import { runningInfo } from './server-info';
 

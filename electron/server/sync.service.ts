@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { newId } from '../services/db/ids';
+import { newId } from '../common/ids';
 import { ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../shared/sync/entities';
 import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../shared/sync/hlc';
 import { mergeChange, type ConflictDraft, type MergeOptions, type RowState } from '../../shared/sync/merge';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hashPassword, verifyPassword } from '../services/auth/password';
+import { hashPassword, verifyPassword } from '../common/password';
 import type { ServerDb, Sql } from './db/open';
 import { ServerError } from './server-error';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deriveKey, readKeyHeader } from '../../electron/services/db/key-header';
+import { deriveKey } from '../../electron/common/key-header-format';
+import { readKeyHeader } from '../../electron/services/db/key-header';
 import { createDatabase, openPlainForBenchmark, type Store } from '../../electron/services/db/open';
 import { startsLikePlainSqlite } from '../../electron/services/backup/backup';
 import { createRepos, type Repos } from '../../electron/services/repos';

@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import HL7 from 'hl7-standard';
 import { startCheckpointer } from '../../electron/services/db/checkpointer';
-import { newId } from '../../electron/services/db/ids';
+import { newId } from '../../electron/common/ids';
 import { createDatabase } from '../../electron/services/db/open';
 import { Hl7Ingest, type IngestOutcome } from '../../electron/services/labs/ingest';
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';

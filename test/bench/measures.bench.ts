@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { newId } from '../../electron/services/db/ids';
+import { newId } from '../../electron/common/ids';
 import { immunizationsDueFor } from '../../electron/services/chart-summary';
 import { createDatabase } from '../../electron/services/db/open';
 import { PopulationService } from '../../electron/services/population/population.service';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { newId } from '../../electron/services/db/ids';
+import { newId } from '../../electron/common/ids';
 import { createDatabase } from '../../electron/services/db/open';
 import { createRepos } from '../../electron/services/repos';
 import { AppointmentsService } from '../../electron/services/schedule/appointments.repo';

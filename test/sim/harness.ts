@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { newId } from '../../electron/services/db/ids';
+import { newId } from '../../electron/common/ids';
 import type { Hono } from 'hono';
 import { CairnFailure } from '../../shared/api/result';
 import { allergyAdd, encounterCreate } from '../../shared/domain/clinical';

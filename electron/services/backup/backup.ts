@@ -1,7 +1,8 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CairnFailure } from '../../../shared/api/result';
-import { headerFitsKey, headerPathFor, readKeyHeader, readPendingKeyHeader, type KeyHeader } from '../db/key-header';
+import { headerFitsKey, type KeyHeader } from '../../common/key-header-format';
+import { headerPathFor, readKeyHeader, readPendingKeyHeader } from '../db/key-header';
 import { openRawWithKey } from '../db/open';
 import { appliedMigrations, deviceIdOf, integrityProblems } from './facts';
 import { copyHashed, ensureDir, fsyncDir } from './files';

@@ -16,7 +16,7 @@ export function fsyncFile(path: string): void {
   }
 }
 
-export { fsyncDir } from '../db/key-header';
+export { fsyncDir } from '../../common/fsync-dir';
 
 /**
  * Creates a folder and its missing parents, one level at a time, and says which one could not be

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { CairnFailure, type ErrorCode } from '../../../shared/api/result';
-import { parseKeyHeader, type KeyHeader } from '../db/key-header';
+import { parseKeyHeader, type KeyHeader } from '../../common/key-header-format';
 import { copyHashed } from './files';
 
 /**

@@ -1,7 +1,8 @@
 import { constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CairnFailure } from '../../../shared/api/result';
-import { deriveKey, headerPathFor, pendingHeaderPathFor, promotePendingKeyHeader, writePendingKeyHeader, type KeyHeader } from '../db/key-header';
+import { deriveKey, type KeyHeader } from '../../common/key-header-format';
+import { headerPathFor, pendingHeaderPathFor, promotePendingKeyHeader, writePendingKeyHeader } from '../db/key-header';
 import { openRawWithKey, resolveKey } from '../db/open';
 import { deviceIdOf, integrityProblems, unknownMigrations } from './facts';
 import { copyHashed, ensureDir, fsyncDir } from './files';

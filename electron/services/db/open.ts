@@ -3,20 +3,12 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { newId } from './ids';
+import { newId } from '../../common/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import * as schema from './schema';
 import { AuditAnchorWriter, ensureAuditKey } from './audit-chain';
-import {
-  createKeyHeader,
-  deriveKey,
-  headerPathFor,
-  promotePendingKeyHeader,
-  readKeyHeader,
-  readPendingKeyHeader,
-  writeKeyHeader,
-  type KeyHeader,
-} from './key-header';
+import { createKeyHeader, deriveKey, type KeyHeader } from '../../common/key-header-format';
+import { headerPathFor, promotePendingKeyHeader, readKeyHeader, readPendingKeyHeader, writeKeyHeader } from './key-header';
 
 export type Orm = BetterSQLite3Database<typeof schema>;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { patientOf, readBundle, type ImportIssue, type SourceEntry, type SourceKey } from '../../../shared/fhir/bundle';
 import { APPLY_ORDER, mapResource, parseSnomedIcd10Map, type Cell, type Draft, type MapContext, type MapOutcome } from '../../../shared/fhir/from-fhir';
 import type { ImportSummary, TypeTally } from '../../../shared/fhir/import-summary';

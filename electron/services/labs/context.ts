@@ -1,4 +1,4 @@
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import type { AckCode, AckError, Hl7Message } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';

@@ -1,4 +1,4 @@
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { statementsFor } from '../db/statement-cache';
 import { FILED_ON_IMPORT_NOTE, fileImportedAsReviewed } from '../../../shared/domain/lab-review';
 import type { Repos } from '../repos';

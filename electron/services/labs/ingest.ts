@@ -1,4 +1,4 @@
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { isResultMessage } from '../../../shared/domain/lab-results';
 import { isTimeZone, localTimeZone } from '../../../shared/domain/dates';
 import {

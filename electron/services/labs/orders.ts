@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import {
   labOrderStatus,

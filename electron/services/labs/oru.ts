@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../shared/domain/lab-orders';
 import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import { displayValue } from '../../../shared/domain/display-units';
 import {

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';
 import { type encounterCreate, ENCOUNTER_STATUSES } from '../../../shared/domain/clinical';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, asc, eq } from 'drizzle-orm';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { MedAlert } from '../../../shared/domain/drugs';

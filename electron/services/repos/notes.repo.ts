@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Note, noteDraft } from '../../../shared/domain/clinical';

@@ -1,6 +1,6 @@
 import { eq, getTableColumns } from 'drizzle-orm';
 import type { ChartRow } from '../../../shared/api/channel';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import {
   deceasedRefusal,
   type IdentityKey,

@@ -1,9 +1,9 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import { CairnFailure } from '../../../shared/api/result';
 import type { Role, User } from '../../../shared/domain/user';
 import { PRESCRIBER_ROLES } from '../../../shared/domain/prescriber';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword, verifyPassword } from '../../common/password';
 import { assertPasswordAllowed } from '../auth/password-policy';
 import { Resources } from '../resources/resources';
 import type { Store } from '../db/open';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { newId } from '../db/ids';
+import { newId } from '../../common/ids';
 import type { z } from 'zod';
 import { CairnFailure, type FieldIssue } from '../../../shared/api/result';
 import type { Encounter } from '../../../shared/domain/clinical';

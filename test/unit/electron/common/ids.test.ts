@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../../electron/services/db/ids';
+import { newId } from '../../../../electron/common/ids';
 
 describe('newId', () => {
   it('makes distinct RFC 9562 v7 ids in creation order, across many refills of its random pool', () => {
