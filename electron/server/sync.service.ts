@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { newId } from '../common/ids';
 import { ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../shared/sync/entities';
 import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../shared/sync/hlc';
-import { mergeChange, type ConflictDraft, type MergeOptions, type RowState } from '../../shared/sync/merge';
-import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushResponse, WireAuditEntry } from '../../shared/sync/protocol';
+import { mergeChange, type MergeOptions } from '../../shared/sync/merge';
+import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import type { ServerDb, Sql } from './db/open';
 import { ServerError } from './server-error';
+import { conflictEntry, lockRows, repeats, storeAudit, writeLog, type LogEntry } from './sync-log';
 import { UserSessions, type VerifiedUser } from './user-sessions';
-import { nameKeyParts, patientMatches, pushTo, type PatientMatches } from './patient-matches';
+import { patientMatches } from './patient-matches';
 
 export interface SyncServiceOptions {
   now?: () => number;
@@ -29,20 +29,6 @@ export interface Caller {
   device: DeviceIdentity;
   /** Users with a live session on this device (their passwords were checked by this server). */
   users: Map<string, VerifiedUser>;
-}
-
-type LockedRow = RowState & { entity: string; entityId: string; patientId: string | null; serverSeq?: number };
-
-interface LogEntry {
-  deviceId: string | null;
-  deviceSeq: number | null;
-  entity: string;
-  entityId: string;
-  patientId: string | null;
-  op: 'insert' | 'update';
-  fields: Fields;
-  clocks: Clocks;
-  authorId: string | null;
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -164,7 +150,7 @@ export class SyncService {
       );
       entries.push({ deviceId, deviceSeq: null, entity: 'user', entityId: id, patientId: null, op: 'insert', fields, clocks: u.clocks, authorId: null });
     }
-    await this.writeLog(
+    await writeLog(
       q,
       entries,
       new Map(entries.map((e) => [`user\u0000${e.entityId}`, { entity: 'user', entityId: e.entityId, patientId: null, data: e.fields, clocks: e.clocks }])),
@@ -271,7 +257,7 @@ export class SyncService {
         req.schemaVersion,
         this.tokenExpiry(),
       ]);
-      const auditAccepted = await this.storeAudit(q, device.id, req.audit);
+      const auditAccepted = await storeAudit(q, device.id, req.audit);
       return { results: sorted.map((m) => results.get(m.seq)!), auditAccepted, serverTime: serverNow };
     });
   }
@@ -316,7 +302,7 @@ export class SyncService {
 
   private async applyFresh(q: Sql, caller: Caller, fresh: Mutation[]): Promise<MutationResult[]> {
     const device = caller.device;
-    const rows = await this.lockRows(q, fresh);
+    const rows = await lockRows(q, fresh);
     // Roles as this server holds them, for the users signed in on this device; nobody else may author.
     const authors = new Map([...caller.users.values()].map((u) => [u.id, { role: u.role, disabled: false }]));
     const matches = await patientMatches(q, fresh);
@@ -358,13 +344,13 @@ export class SyncService {
         clocks: merged.touchedClocks,
         authorId: m.authorId,
       });
-      for (const c of merged.conflicts) log.push(this.conflictEntry(entity, m.id, patientId, c, m));
-      if (entity === 'patient' && !current) log.push(...this.repeats(m, matches));
+      for (const c of merged.conflicts) log.push(conflictEntry(this.now, entity, m.id, patientId, c, m));
+      if (entity === 'patient' && !current) log.push(...repeats(this.now, m, matches));
     }
     for (const e of log.filter((l) => l.entity === 'sync_conflict' && l.deviceSeq === null)) {
       rows.set(`sync_conflict\u0000${e.entityId}`, { entity: 'sync_conflict', entityId: e.entityId, patientId: e.patientId, data: e.fields, clocks: e.clocks });
     }
-    const first = await this.writeLog(q, log, rows);
+    const first = await writeLog(q, log, rows);
     if (refusals.length > 0) {
       await q.query(
         `INSERT INTO sync_rejections (device_id, device_seq, code, message, mutation)
@@ -411,194 +397,6 @@ export class SyncService {
       return { code: 'forbidden', message: `a ${author.role.replace('_', ' ')} may not change ${m.entity.replace('_', ' ')} records` };
     if (m.fields['id'] !== undefined && m.fields['id'] !== m.id) return { code: 'invalid', message: 'the record id in the change does not match its fields' };
     return null;
-  }
-
-  private async lockRows(q: Sql, ms: Mutation[]): Promise<Map<string, LockedRow>> {
-    const keys = [...new Set(ms.map((m) => `${m.entity}\u0000${m.id}`))].map((k) => k.split('\u0000'));
-    // Locked in key order so two server processes never wait on each other in a cycle.
-    const found = await q.query<{ entity: string; entity_id: string; patient_id: string | null; data: Fields; clocks: Clocks; server_seq: number }>(
-      `SELECT entity, entity_id, patient_id, data, clocks, server_seq FROM sync_rows
-       WHERE (entity, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY entity, entity_id FOR UPDATE`,
-      [keys.map((k) => k[0]), keys.map((k) => k[1])],
-    );
-    return new Map(
-      found.map((r) => [
-        `${r.entity}\u0000${r.entity_id}`,
-        { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) },
-      ]),
-    );
-  }
-
-  private conflictEntry(entity: string, entityId: string, patientId: string | null, c: ConflictDraft, m: Mutation): LogEntry {
-    return this.conflictRecord({ kind: 'field', entity, entityId, patientId, field: c.field, values: c.values, winner: c.winner }, m.hlc);
-  }
-
-  private conflictRecord(
-    r: {
-      kind: 'field' | 'duplicate_patient' | 'duplicate_mrn';
-      entity: string;
-      entityId: string;
-      patientId: string | null;
-      field: string | null;
-      values: unknown;
-      winner: unknown;
-    },
-    hlc: string,
-  ): LogEntry {
-    const id = newId();
-    const at = new Date(this.now()).toISOString();
-    const fields: Fields = {
-      id,
-      kind: r.kind,
-      entity: r.entity,
-      entity_id: r.entityId,
-      patient_id: r.patientId,
-      field: r.field,
-      values: JSON.stringify(r.values),
-      winner: JSON.stringify(r.winner),
-      status: 'open',
-      created_at: at,
-      resolved_by: null,
-      resolved_at: null,
-      resolution: null,
-      updated_at: at,
-      updated_by: null,
-    };
-    const clocks = Object.fromEntries(Object.keys(fields).map((k) => [k, hlc]));
-    return { deviceId: null, deviceSeq: null, entity: 'sync_conflict', entityId: id, patientId: r.patientId, op: 'insert', fields, clocks, authorId: null };
-  }
-
-  /**
-   * A new registration that repeats another chart: the same person registered on two devices while
-   * apart (flagged for review, never merged silently), or one MRN on two charts (registered before
-   * their devices were enrolled; flagged for an administrator). Remembers it for the rest of the batch.
-   */
-  private repeats(m: Mutation, matches: PatientMatches): LogEntry[] {
-    const out: LogEntry[] = [];
-    const parts = nameKeyParts(m);
-    if (parts) {
-      const key = parts.join('\u0000');
-      for (const other of matches.byName.get(key) ?? []) {
-        if (other !== m.id)
-          out.push(
-            this.conflictRecord(
-              {
-                kind: 'duplicate_patient',
-                entity: 'patient',
-                entityId: m.id,
-                patientId: m.id,
-                field: null,
-                values: [{ patientId: other }, { patientId: m.id }],
-                winner: null,
-              },
-              m.hlc,
-            ),
-          );
-      }
-      pushTo(matches.byName, key, m.id);
-    }
-    const mrn = m.fields['mrn'];
-    if (typeof mrn === 'string') {
-      for (const other of matches.byMrn.get(mrn) ?? []) {
-        if (other !== m.id)
-          out.push(
-            this.conflictRecord(
-              {
-                kind: 'duplicate_mrn',
-                entity: 'patient',
-                entityId: m.id,
-                patientId: m.id,
-                field: 'mrn',
-                values: [
-                  { patientId: other, value: mrn },
-                  { patientId: m.id, value: mrn },
-                ],
-                winner: null,
-              },
-              m.hlc,
-            ),
-          );
-      }
-      pushTo(matches.byMrn, mrn, m.id);
-    }
-    return out;
-  }
-
-  /**
-   * Numbers and writes log entries and the rows they produce. Important: the counter row stays
-   * locked until this transaction commits, so sequence numbers become visible in order and a
-   * reader's cursor can never pass a number that commits later.
-   */
-  private async writeLog(q: Sql, log: LogEntry[], rows: Map<string, LockedRow>): Promise<number> {
-    if (log.length === 0) return 0;
-    const [counter] = await q.query<{ n: number }>('UPDATE sync_counter SET n = n + $1 WHERE id = 1 RETURNING n', [log.length]);
-    const first = Number(counter!.n) - log.length + 1;
-    const seqOf = new Map<string, number>();
-    const entries = log.map((e, i) => {
-      seqOf.set(`${e.entity}\u0000${e.entityId}`, first + i);
-      return {
-        server_seq: first + i,
-        device_id: e.deviceId,
-        device_seq: e.deviceSeq,
-        entity: e.entity,
-        entity_id: e.entityId,
-        patient_id: e.patientId,
-        op: e.op,
-        fields: e.fields,
-        clocks: e.clocks,
-        author_id: e.authorId,
-      };
-    });
-    await q.query(
-      `INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, author_id)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(server_seq bigint, device_id text, device_seq bigint, entity text, entity_id text, patient_id text, op text, fields jsonb, clocks jsonb, author_id text)`,
-      [JSON.stringify(entries)],
-    );
-    const upserts = [...seqOf.entries()].map(([key, seq]) => {
-      const r = rows.get(key)!;
-      r.serverSeq = seq;
-      return { entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, data: r.data, clocks: r.clocks, server_seq: seq };
-    });
-    await q.query(
-      `INSERT INTO sync_rows (entity, entity_id, patient_id, data, clocks, server_seq)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(entity text, entity_id text, patient_id text, data jsonb, clocks jsonb, server_seq bigint)
-       ON CONFLICT (entity, entity_id) DO UPDATE SET patient_id = excluded.patient_id, data = excluded.data, clocks = excluded.clocks, server_seq = excluded.server_seq`,
-      [JSON.stringify(upserts)],
-    );
-    return first;
-  }
-
-  /**
-   * Audit entries, append-only. A device's chain is keyed (HMAC under a key only that device holds),
-   * so the server cannot recompute a hash, and nobody with the server's copy can forge a device's
-   * history. It checks that each entry links to the one it holds before it (prev_hash; a device whose
-   * tail was cut and written again breaks the link: `chain_ok` false) and keeps every device's head
-   * (its highest entry), which the device's `cairn audit verify` compares with its file. Returns the
-   * highest seq held.
-   */
-  private async storeAudit(q: Sql, deviceId: string, entries: WireAuditEntry[]): Promise<number> {
-    const [last] = await q.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [
-      deviceId,
-    ]);
-    let prev = last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: '0'.repeat(64) };
-    const rows = [];
-    for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
-      if (e.seq <= prev.seq) continue;
-      if (e.seq !== prev.seq + 1) break;
-      const chainOk = e.prevHash === prev.hash && /^[0-9a-f]{64}$/.test(e.hash);
-      rows.push({ ...e, chainOk });
-      prev = { seq: e.seq, hash: e.hash };
-    }
-    if (rows.length > 0) {
-      await q.query(
-        `INSERT INTO audit_entries (device_id, seq, at, user_id, action, patient_id, record_type, record_id, detail, prev_hash, hash, chain_ok)
-         SELECT $1, x.seq, x.at, x."userId", x.action, x."patientId", x."recordType", x."recordId", x.detail, x."prevHash", x.hash, x."chainOk"
-         FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, at text, "userId" text, action text, "patientId" text, "recordType" text, "recordId" text, detail text, "prevHash" text, hash text, "chainOk" boolean)
-         ON CONFLICT DO NOTHING`,
-        [deviceId, JSON.stringify(rows)],
-      );
-    }
-    return prev.seq;
   }
 
   /** The head of a device's audit chain as this server holds it (its anchor outside the device), or null before its first push. */
