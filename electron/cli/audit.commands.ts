@@ -1,3 +1,4 @@
+import { CliError } from './cli-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,15 +16,6 @@ export const AUDIT_VERIFY_HELP = `  cairn audit verify --db FILE [--ca FILE] [--
       (--ca trusts the clinic certificate; --offline skips the server). Names the first problem
       ("3 entries missing after seq 17", "entry 12 was changed") and exits non-zero.`;
 
-export class AuditCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
 function options(args: string[]): { db?: string; ca?: string; offline?: boolean } {
   try {
     return parseArgs({ args, options: { db: { type: 'string' }, ca: { type: 'string' }, offline: { type: 'boolean' } }, strict: true, allowPositionals: false })
@@ -31,16 +23,16 @@ function options(args: string[]): { db?: string; ca?: string; offline?: boolean 
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new AuditCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
 }
 
 /** `cairn audit verify`: prints the verdict as JSON; a broken or cut chain is one line on stderr and exit 1. */
 export async function auditVerify(args: string[]): Promise<number> {
   const o = options(args);
-  if (!o.db) throw new AuditCliError('missing --db (see cairn --help)', 2);
+  if (!o.db) throw new CliError('missing --db (see cairn --help)', 2);
   const db = resolve(o.db);
-  if (!existsSync(db)) throw new AuditCliError(`no such database file: ${db}`);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
   const { store } = await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() });
   try {
     const extra: ChainAnchor[] = [];
@@ -73,7 +65,7 @@ export async function auditVerify(args: string[]): Promise<number> {
         2,
       ) + '\n',
     );
-    if (v.problems.length > 0) throw new AuditCliError(v.problems.join('; '));
+    if (v.problems.length > 0) throw new CliError(v.problems.join('; '));
     return 0;
   } finally {
     store.close();

@@ -1,3 +1,4 @@
+import { CliError, exitCodeOf } from './cli-error';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -23,16 +24,6 @@ export const BACKUP_HELP = `  cairn backup --db FILE --out FILE|FOLDER
       Changes the clinic passphrase and the key; new passphrase from CAIRN_NEW_PASSPHRASE (else asked
       twice on a TTY). Safe if interrupted: the file opens with the old or the new passphrase. Close Cairn first.`;
 
-/** A failure reported as one line; exit 2 for a usage mistake, 1 for a refusal. */
-class BackupCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 export function isBackupCommand(cmd: string | undefined): cmd is BackupCommand {
   return (BACKUP_COMMANDS as readonly (string | undefined)[]).includes(cmd);
 }
@@ -43,18 +34,18 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new BackupCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg.split('\n')[0]} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg.split('\n')[0]} (see cairn --help)`, 2);
   }
 }
 
 function need(value: string | boolean | undefined, flag: string): string {
-  if (typeof value !== 'string' || value === '') throw new BackupCliError(`missing ${flag} (see cairn --help)`, 2);
+  if (typeof value !== 'string' || value === '') throw new CliError(`missing ${flag} (see cairn --help)`, 2);
   return value;
 }
 
 function existingDb(flag: string | boolean | undefined): string {
   const db = resolve(need(flag, '--db'));
-  if (!existsSync(db)) throw new BackupCliError(`no such database file: ${db}`, 1);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`, 1);
   return db;
 }
 
@@ -90,7 +81,7 @@ async function restore(args: string[]): Promise<unknown> {
   const v = parse(args, { backup: { type: 'string' }, db: { type: 'string' }, 'force-foreign': { type: 'boolean' } });
   const backupFile = resolve(need(v.backup, '--backup'));
   const db = resolve(need(v.db, '--db'));
-  if (!existsSync(backupFile)) throw new BackupCliError(`no such backup file: ${backupFile}`, 1);
+  if (!existsSync(backupFile)) throw new CliError(`no such backup file: ${backupFile}`, 1);
   const passphrase = await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase (of the backup)');
   try {
     const r = await restoreBackup({
@@ -103,7 +94,7 @@ async function restore(args: string[]): Promise<unknown> {
     return { restored: r.dbFile, from: r.backup, backupCreatedAt: r.createdAt, deviceId: r.deviceId, replaced: r.replaced, keyHeader: headerPathFor(r.dbFile) };
   } catch (e) {
     if (e instanceof BackupRefusal && (e.reason === 'foreign' || e.reason === 'unconfirmed'))
-      throw new BackupCliError(`${e.message}. To replace it anyway: --force-foreign`, 1);
+      throw new CliError(`${e.message}. To replace it anyway: --force-foreign`, 1);
     throw e;
   }
 }
@@ -128,6 +119,6 @@ export async function backupCommand(cmd: BackupCommand, args: string[]): Promise
     return 0;
   } catch (e) {
     process.stderr.write(`cairn: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
-    return e instanceof BackupCliError ? e.exitCode : 1;
+    return exitCodeOf(e);
   }
 }

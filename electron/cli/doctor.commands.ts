@@ -1,3 +1,4 @@
+import { CliError } from './cli-error';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDoctor, type CheckResult } from '../services/doctor/checks';
@@ -6,15 +7,6 @@ export const DOCTOR_HELP = `  cairn doctor [--data-dir DIR] [--db FILE] [--json]
       Checks how Cairn is installed: the clinic server's data directory and a device database are
       owner-only and sit on an encrypted volume (LUKS/dm-crypt, FileVault, BitLocker; "unknown" when
       it cannot tell). Human text, or --json; exits 1 when a check fails.`;
-
-export class DoctorCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
 
 const MARK: Record<CheckResult['status'], string> = { pass: 'ok     ', warn: 'warn   ', fail: 'FAIL   ', unknown: 'unknown' };
 
@@ -31,10 +23,10 @@ export function doctorCommand(args: string[]): number {
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new DoctorCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
   if (!values['data-dir'] && !values.db)
-    throw new DoctorCliError('give --data-dir DIR (the clinic server) and/or --db FILE (a device database) (see cairn --help)', 2);
+    throw new CliError('give --data-dir DIR (the clinic server) and/or --db FILE (a device database) (see cairn --help)', 2);
   const results = runDoctor({ ...(values['data-dir'] && { dataDir: resolve(values['data-dir']) }), ...(values.db && { db: resolve(values.db) }) });
   const failed = results.filter((r) => r.status === 'fail').length;
   if (values.json) process.stdout.write(JSON.stringify({ ok: failed === 0, checks: results }, null, 2) + '\n');

@@ -1,3 +1,4 @@
+import { CliError } from './cli-error';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -26,15 +27,6 @@ export const FHIR_HELP = `  cairn import fhir --db FILE BUNDLE...
       Writes FHIR R4 Bulk Data NDJSON (Patient.ndjson, Observation.ndjson…) into DIR; with --patient,
       only that patient's record, and also DIR/Patient-ID.bundle.json (a collection Bundle).`;
 
-export class FhirCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
 const importArgs = z.object({ db: z.string().min(1, 'missing --db'), files: z.array(z.string()).min(1, 'missing the bundle files to import') });
 const csvArgs = z.object({
   db: z.string().min(1, 'missing --db'),
@@ -54,20 +46,20 @@ function options<T extends z.ZodType>(args: string[], names: string[], schema: T
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new FhirCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
   const r = schema.safeParse({ ...parsed.values, files: parsed.positionals });
-  if (!r.success) throw new FhirCliError(`${r.error.issues[0]!.message} (see cairn --help)`, 2);
+  if (!r.success) throw new CliError(`${r.error.issues[0]!.message} (see cairn --help)`, 2);
   return r.data;
 }
 
 async function open(dbFlag: string): Promise<Store> {
   const db = resolve(dbFlag);
-  if (!existsSync(db)) throw new FhirCliError(`no such database file: ${db}`);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
   try {
     return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() })).store;
   } catch (e) {
-    throw new FhirCliError(e instanceof Error ? e.message : String(e));
+    throw new CliError(e instanceof Error ? e.message : String(e));
   }
 }
 
@@ -107,7 +99,7 @@ function ndjsonAsBundle(text: string, file: string): unknown {
       try {
         return { resource: JSON.parse(l) as unknown };
       } catch {
-        throw new FhirCliError(`${file}: line ${i + 1} is not JSON`);
+        throw new CliError(`${file}: line ${i + 1} is not JSON`);
       }
     });
   return { resourceType: 'Bundle', type: 'collection', entry };
@@ -116,13 +108,13 @@ function ndjsonAsBundle(text: string, file: string): unknown {
 /** A bundle file's text in the encoding it declares (RFC 8259); bytes that are not are refused. */
 function jsonText(file: string): string {
   const d = decodeJsonBytes(readFileSync(file), file);
-  if (!d.ok) throw new FhirCliError(d.error);
+  if (!d.ok) throw new CliError(d.error);
   return d.text;
 }
 
 async function importFhir(args: string[]): Promise<number> {
   const a = options(args, ['db'], importArgs);
-  for (const f of a.files) if (!existsSync(f)) throw new FhirCliError(`no such file: ${f}`, 2);
+  for (const f of a.files) if (!existsSync(f)) throw new CliError(`no such file: ${f}`, 2);
   // Every file is checked before anything is imported: a refused one leaves the database as it was.
   for (const f of a.files) jsonText(f);
   const store = await open(a.db);
@@ -154,18 +146,18 @@ async function importFhir(args: string[]): Promise<number> {
 async function importCsv(args: string[]): Promise<number> {
   const a = options(args, ['db', 'mapping'], csvArgs);
   const file = a.files[0]!;
-  if (!existsSync(file)) throw new FhirCliError(`no such file: ${file}`, 2);
-  if (!existsSync(a.mapping)) throw new FhirCliError(`no such mapping file: ${a.mapping}`, 2);
+  if (!existsSync(file)) throw new CliError(`no such file: ${file}`, 2);
+  if (!existsSync(a.mapping)) throw new CliError(`no such mapping file: ${a.mapping}`, 2);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(a.mapping, 'utf8'));
   } catch (e) {
-    throw new FhirCliError(`${a.mapping} is not JSON: ${e instanceof Error ? e.message : String(e)}`, 2);
+    throw new CliError(`${a.mapping} is not JSON: ${e instanceof Error ? e.message : String(e)}`, 2);
   }
   const mapping = csvMapping.safeParse(raw);
   if (!mapping.success) {
     const i = mapping.error.issues[0]!;
-    throw new FhirCliError(`${a.mapping}: ${i.path.join('.') || 'mapping'}: ${i.message}`, 2);
+    throw new CliError(`${a.mapping}: ${i.path.join('.') || 'mapping'}: ${i.message}`, 2);
   }
   const store = await open(a.db);
   try {
@@ -173,7 +165,7 @@ async function importCsv(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ file, rows: r.rows, accepted: r.accepted, rejected: r.rejected }, null, 2) + '\n');
     return r.rejected.length === 0 ? 0 : 1;
   } catch (e) {
-    throw new FhirCliError(e instanceof Error ? e.message : String(e));
+    throw new CliError(e instanceof Error ? e.message : String(e));
   } finally {
     store.close();
   }
@@ -184,7 +176,7 @@ async function exportFhir(args: string[]): Promise<number> {
   const store = await open(a.db);
   try {
     if (a.patient !== undefined && !store.sqlite.prepare('SELECT 1 FROM patients WHERE id = ? AND deleted_at IS NULL').get(a.patient))
-      throw new FhirCliError(`no patient with id ${a.patient}`);
+      throw new CliError(`no patient with id ${a.patient}`);
     const out = resolve(a.out);
     const files = exportNdjson(store.sqlite, out, a.patient);
     let bundle: string | undefined;
@@ -206,5 +198,5 @@ export async function fhirCommand(cmd: string, sub: string | undefined, args: st
   if (cmd === 'import' && sub === 'fhir') return importFhir(args);
   if (cmd === 'import' && sub === 'csv') return importCsv(args);
   if (cmd === 'export' && sub === 'fhir') return exportFhir(args);
-  throw new FhirCliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
+  throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
 }

@@ -1,3 +1,4 @@
+import { CliError } from './cli-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,29 +23,20 @@ export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
       { listening } and then one JSON line per message, until stopped (SIGINT/SIGTERM).
       ${MLLP_OPTIONS_HELP}.`;
 
-export class Hl7CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
 function options(args: string[], spec: Record<string, 'string'>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     return parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])), strict: true, allowPositionals: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new Hl7CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
 }
 
 async function open(dbFlag: string | boolean | undefined): Promise<Store> {
-  if (typeof dbFlag !== 'string' || dbFlag === '') throw new Hl7CliError('missing --db (see cairn --help)', 2);
+  if (typeof dbFlag !== 'string' || dbFlag === '') throw new CliError('missing --db (see cairn --help)', 2);
   const db = resolve(dbFlag);
-  if (!existsSync(db)) throw new Hl7CliError(`no such database file: ${db}`);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
   return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() })).store;
 }
 
@@ -75,8 +67,8 @@ function line(file: string | undefined, o: IngestOutcome): string {
 
 async function importFiles(args: string[]): Promise<number> {
   const { values, positionals } = options(args, { db: 'string' });
-  if (positionals.length === 0) throw new Hl7CliError('missing the message files to import (see cairn --help)', 2);
-  for (const f of positionals) if (!existsSync(f)) throw new Hl7CliError(`no such file: ${f}`, 2);
+  if (positionals.length === 0) throw new CliError('missing the message files to import (see cairn --help)', 2);
+  for (const f of positionals) if (!existsSync(f)) throw new CliError(`no such file: ${f}`, 2);
   const store = await open(values['db']);
   try {
     const ingest = new Hl7Ingest(createRepos(store));
@@ -118,9 +110,9 @@ async function listen(args: string[]): Promise<number> {
   });
   const port = Number(values['port']);
   if (values['port'] === undefined || !Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Hl7CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
+    throw new CliError(`invalid or missing --port "${String(values['port'] ?? '')}"`, 2);
   // Checked before the database is opened: a refused host costs nothing.
-  const settings = mllpSettings(values, '', (m) => new Hl7CliError(m.replace(/--mllp-/g, '--'), 2));
+  const settings = mllpSettings(values, '', (m) => new CliError(m.replace(/--mllp-/g, '--'), 2));
   const store = await open(values['db']);
   // Checkpoints run on the other core, so the listener's thread only parses, stores and commits.
   const checkpointer = startCheckpointer(store, { onError: (m) => void process.stderr.write(`cairn: checkpoint: ${m}\n`) });
@@ -148,5 +140,5 @@ async function listen(args: string[]): Promise<number> {
 export async function hl7Command(sub: string | undefined, args: string[]): Promise<number> {
   if (sub === 'import') return importFiles(args);
   if (sub === 'listen') return listen(args);
-  throw new Hl7CliError(`unknown command "hl7${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
+  throw new CliError(`unknown command "hl7${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
 }

@@ -13,16 +13,17 @@ import { Session } from '../services/session';
 import { secretFrom } from './prompt';
 import { FREQUENCIES } from '../../shared/domain/sig';
 import { parseTypedDate } from '../../shared/domain/dates';
+import { CliError, exitCodeOf } from './cli-error';
 import { isUsersCommand, usersCommand, USERS_HELP } from './users.commands';
 import { SETTINGS_HELP, settingsCommand } from './settings.commands';
 import { BACKUP_HELP, backupCommand, isBackupCommand } from './backup.commands';
-import { SYNC_COMMANDS, SYNC_HELP, SyncCliError, syncCommand } from './sync.commands';
-import { HL7_HELP, Hl7CliError, hl7Command } from './hl7.commands';
-import { FHIR_HELP, FhirCliError, fhirCommand } from './fhir.commands';
+import { SYNC_COMMANDS, SYNC_HELP, syncCommand } from './sync.commands';
+import { HL7_HELP, hl7Command } from './hl7.commands';
+import { FHIR_HELP, fhirCommand } from './fhir.commands';
 import { FHIR_SERVER_HELP } from './fhir-server.commands';
-import { REPORT_HELP, ReportCliError, reportCommand } from './report.commands';
-import { AUDIT_VERIFY_HELP, AuditCliError, auditVerify } from './audit.commands';
-import { DOCTOR_HELP, DoctorCliError, doctorCommand } from './doctor.commands';
+import { REPORT_HELP, reportCommand } from './report.commands';
+import { AUDIT_VERIFY_HELP, auditVerify } from './audit.commands';
+import { DOCTOR_HELP, doctorCommand } from './doctor.commands';
 
 const HELP = `cairn — the Cairn command line
 
@@ -67,16 +68,6 @@ ${DOCTOR_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
-
-/** A failure the CLI reports as one line and a non-zero exit. */
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
 
 function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, allowPositionals = false) {
   try {
@@ -409,16 +400,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {
-    const code =
-      e instanceof CliError ||
-      e instanceof SyncCliError ||
-      e instanceof Hl7CliError ||
-      e instanceof FhirCliError ||
-      e instanceof ReportCliError ||
-      e instanceof AuditCliError ||
-      e instanceof DoctorCliError
-        ? e.exitCode
-        : 1;
+    const code = exitCodeOf(e);
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
     return code;
   }

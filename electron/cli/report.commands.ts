@@ -1,3 +1,4 @@
+import { CliError } from './cli-error';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -15,15 +16,6 @@ export const REPORT_HELP = `  cairn report measures --db FILE --period YYYY [--p
       calendar year and prints them as JSON: denominator, exclusions, numerator, gaps, rate.
   cairn report due --db FILE [--on YYYY-MM-DD] [--rule ID ...] [--provider USER_ID] [--csv]
       Prints the patients due or overdue for preventive care (JSON, or CSV for outreach).`;
-
-export class ReportCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
 
 function options(args: string[]): Record<string, string | boolean | string[] | undefined> {
   try {
@@ -43,31 +35,31 @@ function options(args: string[]): Record<string, string | boolean | string[] | u
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new ReportCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
 }
 
 async function open(dbFlag: unknown): Promise<Store> {
-  if (typeof dbFlag !== 'string' || dbFlag === '') throw new ReportCliError('missing --db (see cairn --help)', 2);
+  if (typeof dbFlag !== 'string' || dbFlag === '') throw new CliError('missing --db (see cairn --help)', 2);
   const db = resolve(dbFlag);
-  if (!existsSync(db)) throw new ReportCliError(`no such database file: ${db}`);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
   return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() })).store;
 }
 
 /** `cairn report measures|due`: the same figures as the dashboard, for scripts and submissions. */
 export async function reportCommand(sub: string | undefined, args: string[]): Promise<number> {
-  if (sub !== 'measures' && sub !== 'due') throw new ReportCliError(`unknown command "report${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
+  if (sub !== 'measures' && sub !== 'due') throw new CliError(`unknown command "report${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
   const v = options(args);
   const provider = typeof v['provider'] === 'string' ? v['provider'] : undefined;
   let year = 0;
   if (sub === 'measures') {
     const period = v['period'];
     if (typeof period !== 'string' || !/^\d{4}$/.test(period) || Number(period) < 2000 || Number(period) > 2100)
-      throw new ReportCliError(`--period must be a year such as 2026 (got "${String(period ?? '')}")`, 2);
+      throw new CliError(`--period must be a year such as 2026 (got "${String(period ?? '')}")`, 2);
     year = Number(period);
   }
   const on = typeof v['on'] === 'string' ? v['on'] : isoToday();
-  if (!isIsoDate(on)) throw new ReportCliError(`invalid date "${on}": use YYYY-MM-DD`, 2);
+  if (!isIsoDate(on)) throw new CliError(`invalid date "${on}": use YYYY-MM-DD`, 2);
   const store = await open(v['db']);
   try {
     const repos = createRepos(store);

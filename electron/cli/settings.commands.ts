@@ -1,3 +1,4 @@
+import { CliError, exitCodeOf } from './cli-error';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -13,16 +14,6 @@ export const SETTINGS_HELP = `  cairn settings clinic --db FILE [--name NAME] [-
       Records the clinic's name, address (repeat --address for each line, up to 3) and phone,
       printed on prescriptions; kept on this device (set it on each device that prints).
       Without --name, --address or --phone, prints what is recorded as JSON.`;
-
-/** A failure reported as one line; exit 2 for a usage mistake, 1 for a refusal. */
-export class SettingsCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 interface ClinicFlags {
   db?: string | undefined;
@@ -42,20 +33,20 @@ function clinicFlags(args: string[]): ClinicFlags {
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new SettingsCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
 }
 
 async function clinic(args: string[]): Promise<ClinicInfo> {
   const f = clinicFlags(args);
-  if (!f.db) throw new SettingsCliError('missing --db (see cairn --help)', 2);
+  if (!f.db) throw new CliError('missing --db (see cairn --help)', 2);
   const db = resolve(f.db);
-  if (!existsSync(db)) throw new SettingsCliError(`no such database file: ${db}`, 1);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`, 1);
   const session = new Session({ dbFile: db, resourcesDir: defaultResourcesDir() });
   const handlers = createHandlers({ session });
   const call = async <T>(channel: string, input: unknown): Promise<T> => {
     const r = await dispatch(handlers, channel, input);
-    if (!r.ok) throw new SettingsCliError(r.error.message, 1);
+    if (!r.ok) throw new CliError(r.error.message, 1);
     return r.value as T;
   };
   try {
@@ -73,11 +64,11 @@ async function clinic(args: string[]): Promise<ClinicInfo> {
 /** Runs `cairn settings clinic`: the clinic as JSON on stdout, or one line on stderr. Returns the exit code. */
 export async function settingsCommand(sub: string | undefined, args: string[]): Promise<number> {
   try {
-    if (sub !== 'clinic') throw new SettingsCliError(`unknown command "settings${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
+    if (sub !== 'clinic') throw new CliError(`unknown command "settings${sub ? ` ${sub}` : ''}" (see cairn --help)`, 2);
     process.stdout.write(`${JSON.stringify(await clinic(args), null, 2)}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof SettingsCliError ? e.exitCode : 1;
+    return exitCodeOf(e);
   }
 }

@@ -1,3 +1,4 @@
+import { CliError } from './cli-error';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -44,15 +45,6 @@ ${SERVER_BACKUP_HELP}`;
 
 export const SYNC_COMMANDS = ['server', 'enroll', 'sync'] as const;
 
-export class SyncCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
 type Values = Record<string, string | boolean | undefined>;
 
 function options(args: string[], spec: Record<string, 'string' | 'boolean'>): Values {
@@ -67,12 +59,12 @@ function options(args: string[], spec: Record<string, 'string' | 'boolean'>): Va
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new SyncCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
   }
 }
 
 function need(v: string | boolean | undefined, flag: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw new SyncCliError(`missing ${flag} (see cairn --help)`, 2);
+  if (typeof v !== 'string' || v.trim() === '') throw new CliError(`missing ${flag} (see cairn --help)`, 2);
   return v;
 }
 
@@ -81,7 +73,7 @@ const out = (v: unknown): void => void process.stdout.write(JSON.stringify(v) + 
 function target(v: Values): ServerDbTarget {
   if (typeof v['database-url'] === 'string') return { databaseUrl: v['database-url'] };
   if (typeof v['data-dir'] === 'string') return { dataDir: resolve(v['data-dir']) };
-  throw new SyncCliError('give --data-dir DIR (embedded database) or --database-url postgres://… (see cairn --help)', 2);
+  throw new CliError('give --data-dir DIR (embedded database) or --database-url postgres://… (see cairn --help)', 2);
 }
 
 function runningServer(t: ServerDbTarget): RunningInfo | null {
@@ -94,10 +86,10 @@ async function adminCall<T>(info: RunningInfo, method: string, path: string, bod
     headers: { authorization: `Bearer ${info.adminToken}`, 'content-type': 'application/json' },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   }).catch((e: unknown) => {
-    throw new SyncCliError(`the running clinic server did not answer: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CliError(`the running clinic server did not answer: ${e instanceof Error ? e.message : String(e)}`);
   });
   const json = (await res.json()) as T & { error?: { message: string } };
-  if (!res.ok) throw new SyncCliError(json.error?.message ?? `the clinic server answered HTTP ${res.status}`);
+  if (!res.ok) throw new CliError(json.error?.message ?? `the clinic server answered HTTP ${res.status}`);
   return json;
 }
 
@@ -136,14 +128,14 @@ async function serve(args: string[]): Promise<number> {
   const t = target(v);
   const mllpPort = v['mllp-port'] === undefined ? null : Number(v['mllp-port']);
   if (mllpPort !== null && (!Number.isInteger(mllpPort) || mllpPort < 0 || mllpPort > 65535))
-    throw new SyncCliError(`invalid --mllp-port "${String(v['mllp-port'])}"`, 2);
+    throw new CliError(`invalid --mllp-port "${String(v['mllp-port'])}"`, 2);
   const mllpDb = typeof v['mllp-db'] === 'string' ? resolve(v['mllp-db']) : 'dataDir' in t ? resolve(t.dataDir, 'lab-interface.cairn') : null;
-  if (mllpPort !== null && !mllpDb) throw new SyncCliError("with --database-url, give --mllp-db FILE for the lab interface's own database", 2);
-  const mllp = mllpPort === null ? undefined : mllpSettings(v, 'mllp-', (m) => new SyncCliError(m, 2));
+  if (mllpPort !== null && !mllpDb) throw new CliError("with --database-url, give --mllp-db FILE for the lab interface's own database", 2);
+  const mllp = mllpPort === null ? undefined : mllpSettings(v, 'mllp-', (m) => new CliError(m, 2));
   const port = Number(v['port'] ?? 8443);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SyncCliError(`invalid --port "${String(v['port'])}"`, 2);
-  if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new SyncCliError('give both --tls-cert and --tls-key', 2);
-  if (runningServer(t)) throw new SyncCliError(`a clinic server is already running on ${String(v['data-dir'])}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid --port "${String(v['port'])}"`, 2);
+  if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new CliError('give both --tls-cert and --tls-key', 2);
+  if (runningServer(t)) throw new CliError(`a clinic server is already running on ${String(v['data-dir'])}`);
   let clinic;
   try {
     clinic = await startClinicServer({
@@ -165,7 +157,7 @@ async function serve(args: string[]): Promise<number> {
         }),
     });
   } catch (e) {
-    throw new SyncCliError(e instanceof Error ? e.message : String(e));
+    throw new CliError(e instanceof Error ? e.message : String(e));
   }
   out({
     listening: clinic.server.url,
@@ -182,15 +174,15 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function serverAdmin(sub: string, args: string[]): Promise<number> {
-  if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new SyncCliError(m, code));
-  if (sub === 'backup' || sub === 'restore') return serverBackupCommand(sub, args, (m, code) => new SyncCliError(m, code));
+  if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new CliError(m, code));
+  if (sub === 'backup' || sub === 'restore') return serverBackupCommand(sub, args, (m, code) => new CliError(m, code));
   const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string', operator: 'boolean' });
   const t = target(v);
   const running = runningServer(t);
   if (sub === 'enroll') {
     const name = need(v['name'], '--name');
     const hours = Number(v['hours'] ?? 24);
-    if (!(hours > 0 && hours <= 720)) throw new SyncCliError('--hours must be between 0 and 720', 2);
+    if (!(hours > 0 && hours <= 720)) throw new CliError('--hours must be between 0 and 720', 2);
     const operator = v['operator'] === true;
     out(
       running
@@ -207,7 +199,7 @@ async function serverAdmin(sub: string, args: string[]): Promise<number> {
         : await withService(t, async (s) => (await s.revoke(device), { revoked: device })),
     );
   } else {
-    throw new SyncCliError(`unknown command "server ${sub}" (see cairn --help)`, 2);
+    throw new CliError(`unknown command "server ${sub}" (see cairn --help)`, 2);
   }
   return 0;
 }
@@ -232,16 +224,16 @@ const operator = (): string => `cli:${userInfo().username}`;
 async function signInUser(store: Store, user: string | boolean | undefined, fetchImpl: FetchLike | undefined): Promise<void> {
   if (typeof user !== 'string' || user === '') return;
   const server = enrolledServer(store.sqlite);
-  if (!server) throw new SyncCliError('this device is not enrolled with a clinic server (cairn enroll)');
+  if (!server) throw new CliError('this device is not enrolled with a clinic server (cairn enroll)');
   const verdict = await signInWithServer(store.sqlite, server, user, await secretFrom('CAIRN_USER_PASSWORD', `password of ${user}`), fetchImpl);
-  if (verdict.status !== 'ok') throw new SyncCliError(`the clinic server did not sign in ${user}: ${verdict.message}`);
+  if (verdict.status !== 'ok') throw new CliError(`the clinic server did not sign in ${user}: ${verdict.message}`);
 }
 
 async function enroll(args: string[]): Promise<number> {
   const v = options(args, { db: 'string', server: 'string', code: 'string', name: 'string', ca: 'string', user: 'string' });
   const db = resolve(need(v['db'], '--db'));
   const serverUrl = need(v['server'], '--server');
-  if (!/^https?:\/\//.test(serverUrl)) throw new SyncCliError(`--server must be an http(s):// address, got "${serverUrl}"`, 2);
+  if (!/^https?:\/\//.test(serverUrl)) throw new CliError(`--server must be an http(s):// address, got "${serverUrl}"`, 2);
   const code = need(v['code'], '--code');
   const fetchImpl = fetchFor(v);
   const created = !existsSync(db);
@@ -276,7 +268,7 @@ async function enroll(args: string[]): Promise<number> {
 async function syncOnce(args: string[]): Promise<number> {
   const v = options(args, { db: 'string', ca: 'string', user: 'string' });
   const db = resolve(need(v['db'], '--db'));
-  if (!existsSync(db)) throw new SyncCliError(`no such database file: ${db}`);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
   const fetchImpl = fetchFor(v);
   const { store } = await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() });
   try {
@@ -304,8 +296,8 @@ export async function syncCommand(cmd: string, sub: string | undefined, args: st
     if (cmd === 'enroll') return await enroll(sub ? [sub, ...args] : args);
     return await syncOnce(sub ? [sub, ...args] : args);
   } catch (e) {
-    if (e instanceof SyncCliError) throw e;
-    if (e instanceof CairnFailure) throw new SyncCliError(e.message);
+    if (e instanceof CliError) throw e;
+    if (e instanceof CairnFailure) throw new CliError(e.message);
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { CliError, exitCodeOf } from './cli-error';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -23,16 +24,6 @@ export const USERS_HELP = `  cairn users disable --db FILE --username U
       Records a physician's NPI (10 digits, check digit verified) and DEA number (2 letters and
       7 digits, check digit verified), printed on prescriptions; an empty value ("") clears it.`;
 
-/** A failure reported as one line; exit 2 for a usage mistake, 1 for a refusal. */
-class UsersCliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 export function isUsersCommand(sub: string | undefined): sub is UsersCommand {
   return (USERS_COMMANDS as readonly (string | undefined)[]).includes(sub);
 }
@@ -48,22 +39,22 @@ function options(args: string[], sub: UsersCommand): { db: string; username: str
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new UsersCliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg.split('\n')[0]} (see cairn --help)`, 2);
+    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg.split('\n')[0]} (see cairn --help)`, 2);
   }
-  if (!values.db) throw new UsersCliError('missing --db (see cairn --help)', 2);
-  if (!values.username) throw new UsersCliError('missing --username (see cairn --help)', 2);
-  if (sub === 'update' && values.npi === undefined && values.dea === undefined) throw new UsersCliError('give --npi and/or --dea (see cairn --help)', 2);
+  if (!values.db) throw new CliError('missing --db (see cairn --help)', 2);
+  if (!values.username) throw new CliError('missing --username (see cairn --help)', 2);
+  if (sub === 'update' && values.npi === undefined && values.dea === undefined) throw new CliError('give --npi and/or --dea (see cairn --help)', 2);
   return { db: resolve(values.db), username: values.username, npi: values.npi, dea: values.dea };
 }
 
 /** Unlocks the database as the command-line operator (audited as `cli:<os user>`), runs `fn`, closes it. */
 async function asOperator<T>(db: string, fn: (call: (channel: string, input: unknown) => Promise<unknown>) => Promise<T>): Promise<T> {
-  if (!existsSync(db)) throw new UsersCliError(`no such database file: ${db}`, 1);
+  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`, 1);
   const session = new Session({ dbFile: db, resourcesDir: defaultResourcesDir() });
   const handlers = createHandlers({ session });
   const call = async (channel: string, input: unknown): Promise<unknown> => {
     const r = await dispatch(handlers, channel, input);
-    if (!r.ok) throw new UsersCliError(r.error.message, 1);
+    if (!r.ok) throw new CliError(r.error.message, 1);
     return r.value;
   };
   try {
@@ -90,7 +81,7 @@ async function run(sub: UsersCommand, args: string[]): Promise<string> {
     return asOperator(db, async (call) => {
       // Ask for the new password only for an account that exists.
       const known = (await call('users.list', {})) as { username: string }[];
-      if (!known.some((u) => u.username === username.toLowerCase())) throw new UsersCliError(`no user named "${username}"`, 1);
+      if (!known.some((u) => u.username === username.toLowerCase())) throw new CliError(`no user named "${username}"`, 1);
       await call('users.resetPassword', { username, password: await secretFrom('CAIRN_NEW_PASSWORD', `new password for ${username}`, true) });
       return `password of ${username} reset (any lockout cleared); their open sessions end on their next action`;
     });
@@ -111,6 +102,6 @@ export async function usersCommand(sub: UsersCommand, args: string[]): Promise<n
     return 0;
   } catch (e) {
     process.stderr.write(`cairn: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof UsersCliError ? e.exitCode : 1;
+    return exitCodeOf(e);
   }
 }
