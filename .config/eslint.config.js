@@ -1,11 +1,19 @@
 // @ts-check
 // Lint for the whole repo. The import rules between runtimes (see README "Architecture") are
-// enforced here as no-restricted-imports zones, a third guard beside per-runtime tsconfigs and
-// the tests (services tests run under plain Node, so a stray `import 'electron'` fails there).
+// enforced here, a third guard beside per-runtime tsconfigs and the tests (services tests run under
+// plain Node, so a stray `import 'electron'` fails there): which folder may import which is a list
+// of import-x `no-restricted-paths` zones (resolved paths, so `../../x` and `./x` cannot slip by),
+// which packages a runtime may use is `no-restricted-imports`, and `import-x/no-cycle` refuses any
+// import cycle (a module that runs before the one it needs has finished loading).
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { resolve } from 'node:path';
 import tseslint from 'typescript-eslint';
+
+const root = resolve(import.meta.dirname, '..');
 
 const restrict = (patterns, paths = []) => ['error', { paths, patterns }];
 const electronOnly = { name: 'electron', message: "'electron' belongs in electron/main and electron/preload only." };
@@ -16,7 +24,31 @@ const NODE_ONLY = [
     message: 'Node-only modules belong under electron/.',
   },
 ];
-const up = (...dirs) => dirs.map((d) => ({ group: [`**/${d}/**`, `**/${d}`], message: `This layer may not import from ${d}/ (see README, Architecture).` }));
+
+/**
+ * Who may import whom (README, Architecture): each folder and the folders it may import besides
+ * itself. `test/` may import everything; nothing imports `test/`. The clinic server shares Node code
+ * with the client only through electron/common; electron/launch assembles the server with its lab
+ * interface (a device, built from services) for the CLI and the desktop app.
+ */
+const MAY_IMPORT = {
+  shared: [],
+  'electron/common': ['shared'],
+  'electron/services': ['shared', 'electron/common'],
+  'electron/server': ['shared', 'electron/common'],
+  'electron/launch': ['shared', 'electron/common', 'electron/services', 'electron/server'],
+  'electron/cli': ['shared', 'electron/common', 'electron/services', 'electron/server', 'electron/launch'],
+  'electron/web': ['shared', 'electron/common', 'electron/services'],
+  'electron/main': ['shared', 'electron/common', 'electron/services', 'electron/launch'],
+  'electron/preload': ['shared'],
+  renderer: ['shared'],
+};
+const FOLDERS = [...Object.keys(MAY_IMPORT), 'test'];
+const zones = Object.entries(MAY_IMPORT).map(([target, allowed]) => ({
+  target: `./${target}`,
+  from: FOLDERS.filter((f) => f !== target && !allowed.includes(f)).map((f) => `./${f}`),
+  message: `${target}/ may import only ${[...allowed, 'itself'].join(', ')} (see README, Architecture).`,
+}));
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'resources/**'] },
@@ -26,9 +58,16 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: { allowDefaultProject: ['electron.vite.config.ts', '.config/*.js', 'electron/tools/*.mjs', 'test/helpers/*.mjs'] },
-        tsconfigRootDir: import.meta.dirname + '/..',
+        tsconfigRootDir: root,
       },
       globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without these, import-x reads no .ts file's imports and no-cycle silently finds nothing.
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: `${root}/tsconfig.json` })],
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -37,23 +76,17 @@ export default tseslint.config(
       '@typescript-eslint/explicit-module-boundary-types': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': restrict([...UI], [electronOnly]),
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {
     files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([...UI, ...NODE_ONLY, ...up('electron', 'renderer')], [electronOnly]) },
-  },
-  {
-    files: ['electron/services/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([...UI, ...up('main', 'preload', 'server', 'cli', 'web', 'renderer')], [electronOnly]) },
-  },
-  {
-    files: ['electron/cli/**/*.ts', 'electron/web/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([...UI, ...up('main', 'preload', 'renderer')], [electronOnly]) },
+    rules: { 'no-restricted-imports': restrict([...UI, ...NODE_ONLY], [electronOnly]) },
   },
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([...UI, ...up('renderer')]) },
+    rules: { 'no-restricted-imports': restrict([...UI]) },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
@@ -61,7 +94,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': restrict([...NODE_ONLY, ...up('electron')], [electronOnly]),
+      'no-restricted-imports': restrict([...NODE_ONLY], [electronOnly]),
     },
   },
   {

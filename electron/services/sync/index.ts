@@ -5,6 +5,7 @@ import type { Repos } from '../repos';
 import { SyncClient, type SyncClientOptions } from './sync.client';
 import { SyncLoop } from './controller';
 import type { SyncRunner } from './session-sync';
+import { syncCounts } from './sync-counts';
 import { enrollDevice, HttpTransport, TransportError, type FetchLike } from './transport';
 import { enrolledServer, userSessionTokens } from './user-sessions';
 
@@ -67,17 +68,7 @@ export function clientFor(store: Store, repos: Repos, userId: () => string, opts
 
 export { SyncLoop, backoffMs, type SyncController, type SyncStatus } from './controller';
 export { SessionSync, type SyncRunner } from './session-sync';
-
-/** Counts the status shows, read from the device database. */
-export function syncCounts(sqlite: Database.Database): { pending: number; quarantined: number; conflictsOpen: number; serverUrl: string | null } {
-  const n = (sql: string): number => (sqlite.prepare(sql).get() as { n: number }).n;
-  return {
-    pending: n('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL'),
-    quarantined: n("SELECT count(*) AS n FROM sync_outbox WHERE quarantined_at IS NOT NULL AND coalesce(quarantined_reason, '') NOT LIKE 'reviewed:%'"),
-    conflictsOpen: n("SELECT count(*) AS n FROM sync_conflicts WHERE status = 'open'"),
-    serverUrl: syncConfig(sqlite)?.serverUrl ?? null,
-  };
-}
+export { syncCounts } from './sync-counts';
 
 /** A sync loop on this thread (tests, the dev web server); the desktop app runs the same loop in a worker. */
 export function inProcessSyncLoop(

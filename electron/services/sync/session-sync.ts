@@ -1,6 +1,6 @@
 import type { Session } from '../session';
 import type { SyncController, SyncStatus } from './controller';
-import { syncCounts } from './index';
+import { syncCounts } from './sync-counts';
 
 /** A running sync loop for one unlocked database, whatever thread it runs on. */
 export interface SyncRunner extends SyncController {
