@@ -5,13 +5,15 @@ import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { MedAlert } from '../../../shared/domain/drugs';
 import { checkNewAllergy, checkNewDrug, type CheckContext, type CheckResult } from '../../../shared/domain/med-checks';
-import type { AlertOverride, MedicationCourse, medicationAdd, medicationChange, prescribe, reconcile } from '../../../shared/domain/medications';
+import type { MedicationCourse, medicationAdd, medicationChange, prescribe, reconcile } from '../../../shared/domain/medications';
 import { dosesPerDay, sigText, type Sig } from '../../../shared/domain/sig';
 import type { LoadedKnowledge } from '../drugs/knowledge';
 import type { Orm } from '../db/open';
-import { medAlertOverrides, medicationEvents, medReconciliations, prescriptions, users } from '../db/schema';
+import { medicationEvents, medReconciliations, prescriptions, users } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
 import { storedRow } from './stored-row';
+import { applyOverrides } from './med-overrides';
+import { medicationRequest } from '../pharmacy/medication-request';
 
 export interface ActiveMedication {
   courseId: string;
@@ -135,61 +137,6 @@ export class MedicationsRepo {
     return checkNewAllergy(this.context(patientId, today), { substance, substanceCode });
   }
 
-  /**
-   * Refuses to go ahead while a major or contraindicated alert has no override reason; records
-   * each override (table + audit). Moderate alerts are shown, and recorded when overridden.
-   */
-  private applyOverrides(
-    at: string,
-    actor: Actor,
-    patientId: string,
-    context: string,
-    rxcui: string | null,
-    courseId: string | null,
-    alerts: MedAlert[],
-    overrides: AlertOverride[],
-  ): void {
-    const reasons = new Map(overrides.map((o) => [o.ruleId, o.reason]));
-    const missing = alerts.filter((a) => a.severity !== 'moderate' && !reasons.has(a.ruleId));
-    if (missing.length > 0) {
-      throw new CairnFailure(
-        'needs_override',
-        `${missing.length} safety alert${missing.length === 1 ? '' : 's'} need${missing.length === 1 ? 's' : ''} a reason to override: ${missing.map((a) => a.message).join(' | ')}`,
-        missing.map((a) => ({ path: `overrides.${a.ruleId}`, message: a.message })),
-      );
-    }
-    for (const a of alerts) {
-      const reason = reasons.get(a.ruleId);
-      if (!reason) continue;
-      const id = newId();
-      const row = {
-        id,
-        patientId,
-        context,
-        rxcui,
-        courseId,
-        ruleId: a.ruleId,
-        kind: a.kind,
-        severity: a.severity,
-        message: a.message,
-        reason,
-        userId: actor.userId,
-        at,
-      };
-      const stored = this.orm.insert(medAlertOverrides).values(row).returning().get();
-      this.writer.record(at, {
-        action: 'med.alert_override',
-        actor,
-        patientId,
-        entity: 'med_alert_override',
-        id,
-        op: 'insert',
-        payload: storedRow(medAlertOverrides, stored),
-        detail: `${a.severity} ${a.ruleId}: ${reason}`,
-      });
-    }
-  }
-
   private insertEvent(
     at: string,
     actor: Actor,
@@ -236,7 +183,7 @@ export class MedicationsRepo {
     const alerts = drug ? this.check(input.patientId, drug.rxcui, today).alerts : [];
     const courseId = newId();
     this.writer.write((at) => {
-      this.applyOverrides(at, actor, input.patientId, context, drug?.rxcui ?? null, courseId, alerts, input.overrides);
+      applyOverrides(this.orm, this.writer, at, actor, input.patientId, context, drug?.rxcui ?? null, courseId, alerts, input.overrides);
       this.insertEvent(at, actor, {
         patientId: input.patientId,
         courseId,
@@ -260,7 +207,7 @@ export class MedicationsRepo {
     // The course's own drug is on the list: check the new dose against the others, not against itself.
     const alerts = last.rxcui && dose ? this.check(last.patientId, last.rxcui, today, dose).alerts.filter((a) => a.kind === 'dose') : [];
     this.writer.write((at) => {
-      this.applyOverrides(at, actor, last.patientId, 'change', last.rxcui, last.courseId, alerts, input.overrides);
+      applyOverrides(this.orm, this.writer, at, actor, last.patientId, 'change', last.rxcui, last.courseId, alerts, input.overrides);
       this.insertEvent(at, actor, {
         patientId: last.patientId,
         courseId: last.courseId,
@@ -315,7 +262,7 @@ export class MedicationsRepo {
     const courseId = newId();
     const id = newId();
     this.writer.write((at) => {
-      this.applyOverrides(at, actor, input.patientId, 'prescribe', drug.rxcui, courseId, alerts, input.overrides);
+      applyOverrides(this.orm, this.writer, at, actor, input.patientId, 'prescribe', drug.rxcui, courseId, alerts, input.overrides);
       const text = sigText(input.sig, drug.name, drug.strength);
       const request = medicationRequest({
         id,
@@ -404,7 +351,7 @@ export class MedicationsRepo {
     let reconciledAt = '';
     this.writer.write((at) => {
       reconciledAt = at;
-      this.applyOverrides(at, actor, input.patientId, 'reconcile', null, null, additionAlerts, input.overrides);
+      applyOverrides(this.orm, this.writer, at, actor, input.patientId, 'reconcile', null, null, additionAlerts, input.overrides);
       const items: { courseId: string; drugName: string; action: string; detail: string | null }[] = [];
       for (const item of input.items) {
         const m = active.get(item.courseId)!;
@@ -494,44 +441,4 @@ export class MedicationsRepo {
         }
       : null;
   }
-}
-
-/** The prescription in FHIR R4 MedicationRequest form, ready for print or a pharmacy adapter. */
-function medicationRequest(p: {
-  id: string;
-  patientId: string;
-  encounterId: string | null;
-  rxcui: string;
-  drugName: string;
-  sig: Sig;
-  text: string;
-  at: string;
-  prescriber: Actor & { name: string };
-}): Record<string, unknown> {
-  return {
-    resourceType: 'MedicationRequest',
-    id: p.id,
-    status: 'active',
-    intent: 'order',
-    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: p.rxcui, display: p.drugName }], text: p.drugName },
-    subject: { reference: `Patient/${p.patientId}` },
-    ...(p.encounterId && { encounter: { reference: `Encounter/${p.encounterId}` } }),
-    authoredOn: p.at,
-    requester: { reference: `Practitioner/${p.prescriber.userId}`, display: p.prescriber.name },
-    ...(p.sig.indication && { reasonCode: [{ text: p.sig.indication }] }),
-    dosageInstruction: [
-      {
-        text: p.text,
-        asNeededBoolean: p.sig.prn,
-        route: { text: p.sig.route },
-        timing: { code: { text: p.sig.frequency } },
-        doseAndRate: [{ doseQuantity: { value: p.sig.doseAmount, unit: p.sig.doseUnit } }],
-      },
-    ],
-    dispenseRequest: {
-      quantity: { value: p.sig.quantity, unit: p.sig.quantityUnit },
-      numberOfRepeatsAllowed: p.sig.refills,
-      ...(p.sig.durationDays && { expectedSupplyDuration: { value: p.sig.durationDays, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' } }),
-    },
-  };
 }
