@@ -88,7 +88,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     rowAccess,
     writer,
     patients: new PatientsRepo(store, writer, audit),
-    users: new UsersRepo(store, writer, audit),
+    users: new UsersRepo(store, writer, audit, resources),
     encounters: new EncountersRepo(store.orm, writer),
     notes: new NotesRepo(store.orm, writer, (id) => templates.get(id)),
     problems: new ProblemsRepo(store.orm, writer, icd10),

@@ -5,7 +5,7 @@ import type { Role, User } from '../../../shared/domain/user';
 import { PRESCRIBER_ROLES } from '../../../shared/domain/prescriber';
 import { hashPassword, verifyPassword } from '../../common/password';
 import { assertPasswordAllowed } from '../auth/password-policy';
-import { Resources } from '../resources/resources';
+import type { Resources } from '../resources/resources';
 import type { Store } from '../db/open';
 import { users } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
@@ -39,6 +39,8 @@ export class UsersRepo {
     private readonly store: Store,
     private readonly writer: ClinicalWriter,
     private readonly audit: AuditRepo,
+    /** The session's data files (the breached-password list is read once per session). */
+    private readonly resources: Resources,
   ) {}
 
   private now(): Date {
@@ -58,11 +60,7 @@ export class UsersRepo {
     actorId: string | null,
   ): Promise<User> {
     // The full policy (the breached list and the clinic's name are only known here), whoever calls.
-    assertPasswordAllowed(
-      p.password,
-      { username: p.username, displayName: p.displayName, clinicName: this.clinicName() },
-      new Resources(this.store.resourcesDir),
-    );
+    assertPasswordAllowed(p.password, { username: p.username, displayName: p.displayName, clinicName: this.clinicName() }, this.resources);
     const hash = await hashPassword(p.password);
     const { orm } = this.store;
     return this.writer.write((at) => {
@@ -198,11 +196,7 @@ export class UsersRepo {
    */
   async resetPassword(username: string, password: string, actorId: string): Promise<User> {
     const target = this.byUsername(username);
-    assertPasswordAllowed(
-      password,
-      { username: target.username, displayName: target.displayName, clinicName: this.clinicName() },
-      new Resources(this.store.resourcesDir),
-    );
+    assertPasswordAllowed(password, { username: target.username, displayName: target.displayName, clinicName: this.clinicName() }, this.resources);
     const hash = await hashPassword(password);
     const { orm } = this.store;
     return this.writer.write((at) => {
