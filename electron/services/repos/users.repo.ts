@@ -10,7 +10,8 @@ import type { Store } from '../db/open';
 import { users } from '../db/schema';
 import type { AuditRepo } from './audit.repo';
 import { storedRow } from './stored-row';
-import type { ClinicalWriter } from './writer';
+import type { OutboxOp } from './outbox.repo';
+import type { Actor, ClinicalWriter } from './writer';
 
 /** After this many failures in a row the account waits, 30 s doubling each time, at most an hour. */
 const FREE_ATTEMPTS = 5;
@@ -42,6 +43,11 @@ export class UsersRepo {
     /** The session's data files (the breached-password list is read once per session). */
     private readonly resources: Resources,
   ) {}
+
+  /** An account change's audit entry and outbox entry (the row as written), in the writer's transaction. */
+  private recordUser(at: string, action: string, actor: Actor, op: OutboxOp, written: typeof users.$inferSelect, detail: string): void {
+    this.writer.record(at, { action, actor, patientId: null, entity: 'user', id: written.id, op, payload: storedRow(users, written), detail });
+  }
 
   private now(): Date {
     return this.writer.now();
@@ -176,16 +182,7 @@ export class UsersRepo {
         .where(eq(users.id, row.id))
         .returning()
         .get();
-      this.writer.record(at, {
-        action: disabled ? 'user.disable' : 'user.enable',
-        actor: { userId: actorId },
-        patientId: null,
-        entity: 'user',
-        id: row.id,
-        op: 'update',
-        payload: storedRow(users, written),
-        detail: row.username,
-      });
+      this.recordUser(at, disabled ? 'user.disable' : 'user.enable', { userId: actorId }, 'update', written, row.username);
       return result;
     });
   }
@@ -208,16 +205,7 @@ export class UsersRepo {
         .returning()
         .get();
       const lockout = row.failedAttempts > 0 || row.lockedUntil !== null ? '; lockout cleared' : '';
-      this.writer.record(at, {
-        action: 'user.password_reset',
-        actor: { userId: actorId },
-        patientId: null,
-        entity: 'user',
-        id: row.id,
-        op: 'update',
-        payload: storedRow(users, written),
-        detail: `${row.username}${lockout}`,
-      });
+      this.recordUser(at, 'user.password_reset', { userId: actorId }, 'update', written, `${row.username}${lockout}`);
       return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as Role };
     });
   }
@@ -250,16 +238,7 @@ export class UsersRepo {
         .returning()
         .get();
       const detail = changed.map((k) => `${k.toUpperCase()} ${next[k] ? 'set' : 'cleared'}`).join('; ');
-      this.writer.record(at, {
-        action: 'user.prescriber_ids',
-        actor: { userId: actorId },
-        patientId: null,
-        entity: 'user',
-        id: row.id,
-        op: 'update',
-        payload: storedRow(users, written),
-        detail: `${row.username}: ${detail}`,
-      });
+      this.recordUser(at, 'user.prescriber_ids', { userId: actorId }, 'update', written, `${row.username}: ${detail}`);
       return result;
     });
   }

@@ -15,6 +15,30 @@ export interface SyncStatus {
   nextAttemptAt: string | null;
 }
 
+/** The counts a status is made from (`syncCounts` reads them from the database). */
+export interface SyncCounts {
+  pending: number;
+  quarantined: number;
+  conflictsOpen: number;
+  serverUrl: string | null;
+}
+
+/** A status with nothing in flight: before the first attempt, or on a device with no sync loop. */
+export function restingStatus(c: SyncCounts, state: SyncStatus['state']): SyncStatus {
+  return {
+    state,
+    serverUrl: c.serverUrl,
+    lastSyncedAt: null,
+    lastAttemptAt: null,
+    pending: c.pending,
+    quarantined: c.quarantined,
+    conflictsOpen: c.conflictsOpen,
+    error: null,
+    progress: null,
+    nextAttemptAt: null,
+  };
+}
+
 /** The port handlers use to show and trigger sync; the worker thread and tests implement it. */
 export interface SyncController {
   status(): SyncStatus;
@@ -41,22 +65,11 @@ export class SyncLoop implements SyncController {
 
   constructor(
     private readonly run: (onProgress: (p: SyncProgress) => void) => Promise<SyncSummary>,
-    private readonly counts: () => { pending: number; quarantined: number; conflictsOpen: number; serverUrl: string | null },
+    private readonly counts: () => SyncCounts,
     private readonly opts: { intervalMs?: number; now?: () => Date; onChange?: (s: SyncStatus) => void } = {},
   ) {
     const c = counts();
-    this.current = {
-      state: c.serverUrl ? 'idle' : 'not_enrolled',
-      serverUrl: c.serverUrl,
-      lastSyncedAt: null,
-      lastAttemptAt: null,
-      pending: c.pending,
-      quarantined: c.quarantined,
-      conflictsOpen: c.conflictsOpen,
-      error: null,
-      progress: null,
-      nextAttemptAt: null,
-    };
+    this.current = restingStatus(c, c.serverUrl ? 'idle' : 'not_enrolled');
   }
 
   private now(): Date {

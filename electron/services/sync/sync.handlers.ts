@@ -1,23 +1,12 @@
-import { syncCounts, type SyncStatus } from './index';
+import { restingStatus, type SyncStatus } from './controller';
+import { syncCounts } from './sync-counts';
 import type { syncChannels } from '../../../shared/api/sync.contract';
 import type { AreaHandlers, HandlerContext, SignedIn } from '../handler-context';
 import type { Session } from '../session';
 
 /** The status of a device with no sync worker (the command line, a device never enrolled). */
 function withoutSync(sqlite: Session['repos']['store']['sqlite']): SyncStatus {
-  const c = syncCounts(sqlite);
-  return {
-    state: 'not_enrolled',
-    serverUrl: c.serverUrl,
-    lastSyncedAt: null,
-    lastAttemptAt: null,
-    pending: c.pending,
-    quarantined: c.quarantined,
-    conflictsOpen: c.conflictsOpen,
-    error: null,
-    progress: null,
-    nextAttemptAt: null,
-  };
+  return restingStatus(syncCounts(sqlite), 'not_enrolled');
 }
 
 /** The sync area's handlers, one per channel of shared/api/sync.contract.ts. */
