@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Patient } from '../../shared/domain/patient';
 import type { ImportSummary } from '../../shared/fhir/import-summary';
-import { frameMllp, MllpDeframer } from '../../shared/hl7';
+
 import { createHandlers, type Handlers } from '../../electron/services/handlers';
 import { createRepos } from '../../electron/services/repos';
 import { Session } from '../../electron/services/session';
@@ -187,26 +187,7 @@ export function ageToday(birthDate: string, today = new Date()): number {
   return today.getFullYear() - y - (before ? 1 : 0);
 }
 
-/** Sends HL7 messages over one MLLP connection, as a lab's interface engine does, and returns the ACKs. */
-export function sendMllp(port: number, messages: readonly string[]): Promise<string[]> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const deframer = new MllpDeframer({ maxMessageBytes: 1 << 20 });
-    const acks: string[] = [];
-    socket.on('data', (chunk: Buffer) => {
-      for (const e of deframer.push(chunk)) {
-        if (e.type !== 'message') continue;
-        acks.push(new TextDecoder().decode(e.payload));
-        if (acks.length === messages.length) {
-          socket.end();
-          resolvePromise(acks);
-        }
-      }
-    });
-    socket.on('error', reject);
-    for (const m of messages) socket.write(frameMllp(m));
-  });
-}
+export { sendMllp } from './mllp';
 
 /** A patient as search finds them (the first hit), read through the dispatcher. */
 export async function findPatient(clinic: Clinic, query: string): Promise<Patient> {

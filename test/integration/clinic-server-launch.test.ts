@@ -1,42 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, sendMllp } from '../helpers/mllp';
 import { startClinicServer, type RunningClinicServer } from '../../electron/launch/clinic-server';
 import { embeddedClinicServerOptions } from '../../electron/launch/embedded-clinic-server';
 import { runningInfo } from '../../electron/server/server-info';
 import { createDatabase } from '../../electron/services/db/open';
-import { frameMllp, get, MllpDeframer, parseMessageOrThrow } from '../../shared/hl7';
+import { get, parseMessageOrThrow } from '../../shared/hl7';
 import { resourcesDir, tempDir, TEST_KDF } from '../helpers/temp-db';
 
 const ORU = readFileSync('test/fixtures/hl7v2/LAB-ORU-1.hl7', 'utf8');
-
-/** Sends one framed message and resolves with the ACK text. */
-function sendMllp(port: number, message: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const deframer = new MllpDeframer({ maxMessageBytes: 1 << 20 });
-    socket.on('data', (chunk: Buffer) => {
-      for (const e of deframer.push(chunk)) {
-        if (e.type === 'message') {
-          socket.end();
-          resolve(new TextDecoder().decode(e.payload));
-        }
-      }
-    });
-    socket.on('error', reject);
-    socket.write(frameMllp(message));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something accepts TCP connections on the port (a closed listener refuses them). */
 function accepts(port: number): Promise<boolean> {
@@ -50,7 +24,7 @@ function accepts(port: number): Promise<boolean> {
 async function expectBothServe(clinic: RunningClinicServer): Promise<void> {
   const health = (await (await fetch(`${clinic.server.url}/health`)).json()) as { ok: boolean };
   expect(health.ok).toBe(true);
-  const ack = parseMessageOrThrow(await sendMllp(clinic.mllpPort!, ORU));
+  const ack = parseMessageOrThrow(await sendOne(clinic.mllpPort!, ORU));
   expect(get(ack, 'MSA-1')).toBe('AA');
   expect(get(ack, 'MSA-2')).toBe(get(parseMessageOrThrow(ORU), 'MSH-10'));
 }
@@ -60,6 +34,9 @@ async function expectBothClosed(clinic: RunningClinicServer, dataDir: string): P
   expect(await accepts(clinic.mllpPort!)).toBe(false);
   expect(runningInfo(dataDir)).toBeNull();
 }
+
+/** Sends one message and resolves with its ACK text. */
+const sendOne = async (port: number, message: string): Promise<string> => (await sendMllp(port, [message]))[0]!;
 
 describe('startClinicServer: the clinic server and its lab interface start and stop together', () => {
   const t = tempDir('cairn-clinic-launch-');

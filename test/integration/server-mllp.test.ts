@@ -1,41 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, sendMllp } from '../helpers/mllp';
 import { clientFor, enrollThisDevice } from '../../electron/services/sync';
-import { frameMllp, MllpDeframer, get, parseMessageOrThrow } from '../../shared/hl7';
+import { get, parseMessageOrThrow } from '../../shared/hl7';
 import { patientInput } from '../../shared/domain/patient';
 import { cairn, cliServer } from '../helpers/cli';
 import { CLINIC, openClinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
 import { signInClinicUsers } from '../helpers/sync-server';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Sends one framed message and resolves with the ACK text. */
-function sendMllp(port: number, message: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const deframer = new MllpDeframer({ maxMessageBytes: 1 << 20 });
-    socket.on('data', (chunk: Buffer) => {
-      for (const e of deframer.push(chunk)) {
-        if (e.type === 'message') {
-          socket.end();
-          resolve(new TextDecoder().decode(e.payload));
-        }
-      }
-    });
-    socket.on('error', reject);
-    socket.write(frameMllp(message));
-  });
-}
+/** Sends one message and resolves with its ACK text. */
+const sendOne = async (port: number, message: string): Promise<string> => (await sendMllp(port, [message]))[0]!;
 
 describe('cairn server --mllp-port: lab results reach every device through sync', () => {
   const t = tempDir('cairn-server-mllp-');
@@ -71,7 +48,7 @@ describe('cairn server --mllp-port: lab results reach every device through sync'
     try {
       const mllp = Number(server.first['mllp']);
       expect(mllp).toBeGreaterThan(0);
-      const ack = parseMessageOrThrow(await sendMllp(mllp, readFileSync('test/fixtures/hl7v2/LAB-ORU-1.hl7', 'utf8')));
+      const ack = parseMessageOrThrow(await sendOne(mllp, readFileSync('test/fixtures/hl7v2/LAB-ORU-1.hl7', 'utf8')));
       expect(get(ack, 'MSA-1')).toBe('AA');
       expect(get(ack, 'MSA-3')).not.toMatch(/queued|held|review/i);
       const sent = parseMessageOrThrow(readFileSync('test/fixtures/hl7v2/LAB-ORU-1.hl7', 'utf8'));
