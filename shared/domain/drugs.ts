@@ -22,7 +22,14 @@ export const drug = z.object({
   /** RxNorm SCD (clinical drug) RXCUI where known, else the ingredient's RXCUI with tty 'IN'. */
   rxcui,
   tty: z.enum(['SCD', 'SBD', 'GPCK', 'IN', 'MIN']),
+  /** The RxNorm name of `rxcui`: for a tty 'IN' entry the ingredient, never a product. */
   name,
+  /**
+   * For an ingredient-level entry (tty 'IN'): the product its strength, dose form and limits
+   * describe ("meloxicam 15 MG Oral Tablet"). Its RxNorm product code is not in the catalogue, so
+   * the entry is coded and named as the ingredient and the product is told here, for search and display.
+   */
+  description: z.string().trim().min(1).max(200).optional(),
   /** Brand names people say ("Coumadin"), for search only. */
   brands: z.array(name).default([]),
   ingredients: z.array(ingredient).min(1),

@@ -74,8 +74,10 @@ export function indexKnowledge(k: DrugKnowledge): KnowledgeIndex {
   const duplicateByClass = new Map(k.duplicateClasses.map((c) => [c.class, c] as const));
 
   const searchable = k.drugs.map((d) => {
-    const name = norm(d.name);
-    const others = [...d.brands, ...d.ingredients.map((i) => i.name)].map(norm);
+    // An ingredient-level entry is found by the product it describes ("meloxicam 15 MG Oral
+    // Tablet"), so "meloxicam 15" still finds it and it ranks as the product it stands for.
+    const name = norm(d.description ?? d.name);
+    const others = [...(d.description ? [d.name] : []), ...d.brands, ...d.ingredients.map((i) => i.name)].map(norm);
     const words = [...new Set([name, ...others].flatMap((s) => s.split(' ')))];
     return { drug: d, name, others, words };
   });
