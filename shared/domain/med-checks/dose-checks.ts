@@ -38,6 +38,25 @@ function amountIn(amount: number, unit: DoseUnit, target: DoseUnit, strength: Dr
   return null;
 }
 
+/**
+ * The adult maximum single and daily doses in mg (through the product's strength when the adult
+ * rule counts tablets or mL); null where there is none or it cannot be converted.
+ */
+export function adultLimitsInMg(d: Drug): { single: number | null; daily: number | null } {
+  const a = d.adult;
+  const inMg = (v: number | null): number | null => (a === null || v === null ? null : amountIn(v, a.unit, 'mg', d.strength));
+  return { single: inMg(a?.maxSingle ?? null), daily: inMg(a?.maxDaily ?? null) };
+}
+
+interface Limit {
+  max: number;
+  why: string;
+}
+
+/** The lowest limit; the first one wins a tie. */
+const lowest = (limits: (Limit | null)[]): Limit | null =>
+  limits.reduce<Limit | null>((low, l) => (l !== null && (low === null || l.max < low.max) ? l : low), null);
+
 /** Rounds for messages: 1333.3333 → "1333.33"; no trailing zeros. */
 const fmt = (n: number): string => String(Math.round(n * 100) / 100);
 
@@ -118,14 +137,16 @@ export function pediatricDoseAlerts(d: Drug, dose: ProposedDose | undefined, pat
     } else weight = patient.weightKg;
   }
 
-  // The lower of the weight-based limit and the absolute cap; the message says which one applied.
-  const limit = (perKg: number | null, cap: number | null, per: string): { max: number; why: string } | null => {
-    if (perKg !== null && weight !== null && (cap === null || perKg * weight <= cap)) {
-      return { max: perKg * weight, why: `${fmt(perKg)} mg/kg/${per} × ${fmt(weight)} kg` };
-    }
-    return cap === null ? null : { max: cap, why: 'absolute maximum for children' };
-  };
-  const single = limit(p.mgPerKgDose, p.maxSingleMg, 'dose');
+  // The lowest of the weight-based limit, the children's cap and the adult maximum; the message says
+  // which one applied. Important: a heavy child's mg/kg dose is never allowed past the adult maximum.
+  const adultMg = adultLimitsInMg(d);
+  const limit = (perKg: number | null, cap: number | null, adultCap: number | null, per: string): Limit | null =>
+    lowest([
+      perKg !== null && weight !== null ? { max: perKg * weight, why: `${fmt(perKg)} mg/kg/${per} × ${fmt(weight)} kg` } : null,
+      cap === null ? null : { max: cap, why: 'absolute maximum for children' },
+      adultCap === null ? null : { max: adultCap, why: 'the adult maximum, which a child never exceeds' },
+    ]);
+  const single = limit(p.mgPerKgDose, p.maxSingleMg, adultMg.single, 'dose');
   if (single && over(mg, single.max)) {
     out.push(
       doseAlert(
@@ -136,7 +157,7 @@ export function pediatricDoseAlerts(d: Drug, dose: ProposedDose | undefined, pat
       ),
     );
   }
-  const daily = dose.perDay === null ? null : limit(p.mgPerKgDay, p.maxDailyMg, 'day');
+  const daily = dose.perDay === null ? null : limit(p.mgPerKgDay, p.maxDailyMg, adultMg.daily, 'day');
   if (daily && dose.perDay !== null && over(mg * dose.perDay, daily.max)) {
     out.push(
       doseAlert(

@@ -8,6 +8,7 @@ import {
   interactionsFile,
   type Interactant,
 } from '../../../shared/domain/drugs';
+import { adultLimitsInMg } from '../../../shared/domain/med-checks/dose-checks';
 
 const DIR = join(process.cwd(), 'resources', 'drugs');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(DIR, file), 'utf8'));
@@ -86,6 +87,22 @@ describe('drug catalog (resources/drugs/drugs.json)', () => {
     }
     for (const name of ['amoxicillin', 'azithromycin', 'cephalexin', 'cefdinir', 'ibuprofen', 'acetaminophen', 'ondansetron', 'oseltamivir']) {
       expect(pediatric.some((d) => d.ingredients.some((i) => i.name === name)), name).toBe(true);
+    }
+  });
+
+  it('never lets a child\'s cap exceed the adult maximum, and caps every mg/kg limit the adult rule caps', () => {
+    for (const d of drugs) {
+      const p = d.pediatric;
+      if (p === null) continue;
+      const adult = adultLimitsInMg(d);
+      if (adult.single !== null) {
+        if (p.mgPerKgDose !== null) expect(p.maxSingleMg, `${d.name}: mg/kg/dose without a cap`).not.toBeNull();
+        if (p.maxSingleMg !== null) expect(p.maxSingleMg, d.name).toBeLessThanOrEqual(adult.single);
+      }
+      if (adult.daily !== null) {
+        if (p.mgPerKgDay !== null) expect(p.maxDailyMg, `${d.name}: mg/kg/day without a cap`).not.toBeNull();
+        if (p.maxDailyMg !== null) expect(p.maxDailyMg, d.name).toBeLessThanOrEqual(adult.daily);
+      }
     }
   });
 

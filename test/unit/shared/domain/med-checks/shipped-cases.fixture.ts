@@ -272,6 +272,20 @@ export const CASES: Case[] = [
     expected: [dose('dose-pediatric-max-single')],
   },
   {
+    name: '80 kg 14-year-old: amoxicillin 45 mg/kg/dose (3.6 g) stops at the adult 1 g per dose and 3 g a day',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2012-06-01', 80, '2026-11-20'),
+    dose: mg(2000, 2),
+    expected: [dose('dose-pediatric-max-single'), dose('dose-pediatric-max-daily')],
+  },
+  {
+    name: '80 kg 14-year-old: amoxicillin 1 g tid is at the adult maximum',
+    drug: 'amoxicillinSusp',
+    patient: childBorn('2012-06-01', 80, '2026-11-20'),
+    dose: mg(1000, 3),
+    expected: [],
+  },
+  {
     name: '20 kg child: ibuprofen 200 mg q6h = 10 mg/kg/dose, 40 mg/kg/day',
     drug: 'ibuprofenSusp',
     patient: CHILD_20KG,
