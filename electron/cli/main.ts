@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { SessionState } from '../../shared/api/contract';
-import type { Result } from '../../shared/api/result';
 import { unlockDatabase, verifyStore } from '../services/db/open';
 import { dispatch } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
@@ -24,6 +21,8 @@ import { FHIR_SERVER_HELP } from './fhir-server.commands';
 import { REPORT_HELP, reportCommand } from './report.commands';
 import { AUDIT_VERIFY_HELP, auditVerify } from './audit.commands';
 import { DOCTOR_HELP, doctorCommand } from './doctor.commands';
+import { VITALS_HELP, vitalsCommand } from './vitals.commands';
+import { need, parse, print, unwrap, withSession } from './cli-session';
 
 const HELP = `cairn — the Cairn command line
 
@@ -53,6 +52,7 @@ ${SETTINGS_HELP}
       Records a medication the patient takes (checked; a major alert needs --override).
   cairn allergies add --db FILE --patient ID (--substance TEXT | --rxcui N) [--reaction R ...]
       Records an allergy (a drug by RXCUI, or free text, uncoded); prints it with the alerts it raises.
+${VITALS_HELP}
 ${AUDIT_VERIFY_HELP}
   cairn audit export --db FILE [--patient ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format json|csv]
       Prints an accounting of access (who opened, searched or changed what, when, on which device).
@@ -68,56 +68,6 @@ ${DOCTOR_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
-
-function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals });
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    if (unknown) throw new CliError(`unknown option ${unknown[1]} (see cairn --help)`, 2);
-    throw new CliError(`${msg.split('\n')[0]} (see cairn --help)`, 2);
-  }
-}
-
-function need(value: string | boolean | undefined, flag: string): string {
-  if (typeof value !== 'string' || value === '') throw new CliError(`missing ${flag} (see cairn --help)`, 2);
-  return value;
-}
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new CliError(r.error.message);
-  return r.value;
-}
-
-/** Unlocks FILE and signs the command line in as an operator recorded in the audit log. */
-async function openSession(dbFlag: string | boolean | undefined): Promise<{ session: Session; call: (c: string, i: unknown) => Promise<unknown> }> {
-  const db = resolve(need(dbFlag, '--db'));
-  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
-  const session = new Session({ dbFile: db, resourcesDir: defaultResourcesDir() });
-  const handlers = createHandlers({ session });
-  const call = async (c: string, i: unknown): Promise<unknown> => unwrap(await dispatch(handlers, c, i));
-  await call('session.unlock', { passphrase: await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase') });
-  session.actAsOperator(`cli:${userInfo().username}`);
-  return { session, call };
-}
-
-/** Runs `fn` with an unlocked session and always closes it. */
-async function withSession<T>(
-  dbFlag: string | boolean | undefined,
-  fn: (s: { session: Session; call: (c: string, i: unknown) => Promise<unknown> }) => Promise<T>,
-): Promise<T> {
-  const opened = await openSession(dbFlag);
-  try {
-    return await fn(opened);
-  } finally {
-    opened.session.close();
-  }
-}
-
-function print(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-}
 
 async function init(args: string[]): Promise<void> {
   const { values } = parse(args, { db: { type: 'string' }, admin: { type: 'string' }, clinic: { type: 'string' }, 'admin-name': { type: 'string' } });
@@ -397,6 +347,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'meds' && sub === 'check') await medsCheck(rest);
     else if (cmd === 'meds' && sub === 'add') await medsAdd(rest);
     else if (cmd === 'allergies' && sub === 'add') await allergiesAdd(rest);
+    else if ((cmd === 'vitals' && sub === 'add') || cmd === 'growth') await vitalsCommand(cmd, sub, rest);
     else throw new CliError(`unknown command "${[cmd, sub].filter(Boolean).join(' ')}" (see cairn --help)`, 2);
     return 0;
   } catch (e) {

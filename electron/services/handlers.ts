@@ -3,6 +3,7 @@ import { immunizationsDueFor } from './chart-summary';
 import { guardRestrictedCharts } from './chart-access.guard';
 import { chartingHandlers } from './charting/charting.handlers';
 import { fhirHandlers } from './fhir/fhir.handlers';
+import { growthHandlers } from './growth/growth.handlers';
 import type { AreaServices, Handler, HandlerContext, SignedIn } from './handler-context';
 import { labsHandlers } from './labs/labs.handlers';
 import { loadLabOrderCatalog } from './labs/order-catalog';
@@ -74,6 +75,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     ...populationHandlers(ctx),
     ...syncHandlers(ctx),
     ...fhirHandlers(ctx),
+    ...growthHandlers(ctx),
   };
   return {
     ...handlers,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { chartingChannels } from './charting.contract';
 import { fhirChannels } from './fhir.contract';
+import { growthChannels } from './growth.contract';
 import { labsChannels } from './labs.contract';
 import { medsChannels } from './meds.contract';
 import { patientsChannels } from './patients.contract';
@@ -28,6 +29,7 @@ export const contract = {
   ...populationChannels,
   ...syncChannels,
   ...fhirChannels,
+  ...growthChannels,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; each entry's own types come from channel()
 } satisfies Record<string, ChannelSpec<any, any, Access>>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { allergy, problem } from './clinical';
 import { severity } from './lab-review';
 import { allergyStatus, patient } from './patient';
+import { vitalAssessment } from './growth-view';
 
 /** HL7 v2 / FHIR interpretation codes used for flags. */
 export const interpretationFlag = z.enum(['N', 'L', 'H', 'LL', 'HH', 'A', 'AA']);
@@ -19,6 +20,8 @@ export const vitalObservation = z.object({
   effectiveAt: z.string(),
   setId: z.string().nullable(),
   encounterId: z.string().nullable(),
+  /** A child's growth percentiles, or a reading's blood pressure category (on the systolic). */
+  assessment: vitalAssessment.optional(),
 });
 export type VitalObservation = z.infer<typeof vitalObservation>;
 
@@ -79,6 +82,7 @@ export const chartSummary = z.object({
       at: z.string(),
       previous: z.number().nullable(),
       trend: z.enum(TREND).nullable(),
+      assessment: vitalAssessment.optional(),
     }),
   ),
   immunizationsDue: z.array(dueItem),

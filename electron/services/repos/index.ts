@@ -20,6 +20,8 @@ import { DeviceClock } from '../sync/device-clock';
 import { RowAccess } from '../sync/row-reader';
 import { ConflictsRepo } from '../sync/conflicts.repo';
 import { QuarantineRepo } from '../sync/quarantine.repo';
+import { GrowthAssessor } from '../growth/assessor';
+import { BirthHistory } from '../growth/birth-history';
 
 export interface Repos {
   store: Store;
@@ -36,6 +38,8 @@ export interface Repos {
   allergies: AllergiesRepo;
   immunizations: ImmunizationsRepo;
   vitals: VitalsRepo;
+  /** Growth percentiles (WHO/CDC) and blood pressure categories (AAP 2017, the clinic's adult guideline). */
+  growth: GrowthAssessor;
   medications: MedicationsRepo;
   /** Conflicts and duplicates found by the clinic server, and their resolution. */
   conflicts: ConflictsRepo;
@@ -80,6 +84,7 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
   const vaccines = lazy(() => VaccineCatalog.load(resources));
   const templates = new TemplateLibrary(resources);
   const drugs = (): LoadedKnowledge => loadDrugKnowledge(resources);
+  const growth = new GrowthAssessor(store.sqlite, resources, new BirthHistory(store.sqlite, store.orm, writer));
   return {
     store,
     audit,
@@ -94,7 +99,8 @@ export function createRepos(store: Store, opts: RepoOptions | (() => Date) = {})
     problems: new ProblemsRepo(store.orm, writer, icd10),
     allergies: new AllergiesRepo(store.orm, writer),
     immunizations: new ImmunizationsRepo(store.orm, writer, vaccines),
-    vitals: new VitalsRepo(store.sqlite, store.orm, writer),
+    vitals: new VitalsRepo(store.sqlite, store.orm, writer, growth),
+    growth,
     medications: new MedicationsRepo(store.sqlite, store.orm, writer, drugs),
     conflicts: new ConflictsRepo(store.sqlite, store.deviceId, writer, rowAccess),
     quarantine: new QuarantineRepo(store.sqlite, store.deviceId, writer, audit, rowAccess),

@@ -12,6 +12,8 @@ import type { Orm } from '../db/open';
 import { encounters, observations, patients } from '../db/schema';
 import { created, type Actor, type ClinicalWriter } from './writer';
 import { storedRow } from './stored-row';
+import type { GrowthAssessor } from '../growth/assessor';
+import type { VitalAssessment } from '../../../shared/domain/growth-view';
 
 type Row = typeof observations.$inferSelect;
 interface ResultRow {
@@ -71,11 +73,12 @@ export class VitalsRepo {
     sqlite: Database.Database,
     private readonly orm: Orm,
     private readonly writer: ClinicalWriter,
+    private readonly growth: GrowthAssessor,
   ) {
     // Two indexed lookups per vital kind (patient, loinc, time DESC LIMIT 2) instead of ranking the
     // patient's whole history: a ten-year chart holds thousands of observations.
     this.latestTwo = sqlite.prepare(
-      `SELECT id, loinc, display, value_num AS valueNum, unit, interpretation, effective_at AS effectiveAt
+      `SELECT id, loinc, display, value_num AS valueNum, unit, interpretation, effective_at AS effectiveAt, set_id AS setId
        FROM observations WHERE patient_id = ? AND loinc = ? AND category = '${VITALS}' AND deleted_at IS NULL AND status != 'entered-in-error'
        ORDER BY effective_at DESC LIMIT 2`,
     );
@@ -93,7 +96,7 @@ export class VitalsRepo {
 
   record(input: z.output<typeof vitalsInput> & { patientId: string; encounterId?: string }, actor: Actor): VitalObservation[] {
     const patient = this.orm
-      .select({ birthDate: patients.birthDate, deletedAt: patients.deletedAt })
+      .select({ id: patients.id, sex: patients.sex, birthDate: patients.birthDate, deletedAt: patients.deletedAt })
       .from(patients)
       .where(eq(patients.id, input.patientId))
       .get();
@@ -104,10 +107,17 @@ export class VitalsRepo {
     }
     const values = normalizeVitals(input);
     const age = ageDays(patient.birthDate, input.takenAt.slice(0, 10));
-    return this.writer.write((at) => {
+    const valueOf = (kind: VitalKind): number | null => values.find((v) => v.kind === kind)?.value ?? null;
+    const [systolic, diastolic] = [valueOf('systolic'), valueOf('diastolic')];
+    // Blood pressure is judged by category (AAP 2017 by height percentile for a child, the clinic's
+    // guideline for an adult), not by the fixed band; low and critical flags still come from the band.
+    const bp = systolic !== null && diastolic !== null ? this.growth.bpWithFlags(patient, input.takenAt, systolic, diastolic, valueOf('height')) : null;
+    const stored = this.writer.write((at) => {
       const setId = newId();
       return values.map((v) => {
-        const interp = interpretVital(v.kind, v.value, age);
+        let interp = interpretVital(v.kind, v.value, age);
+        const component = v.kind === 'systolic' || v.kind === 'diastolic' ? bp?.[v.kind] : undefined;
+        if (component && (interp.flag === 'N' || interp.flag === 'H')) interp = { ...interp, flag: component.high ? 'H' : 'N', high: component.threshold };
         const row = this.orm
           .insert(observations)
           .values({
@@ -144,16 +154,38 @@ export class VitalsRepo {
         return o;
       });
     });
+    return this.assess(patient, stored, bp?.reading ?? null);
+  }
+
+  /** Adds growth percentiles (a child's weight, height, head, BMI) and the BP category (on the systolic) to stored vitals. */
+  private assess(patient: { id: string; sex: string; birthDate: string }, vitals: VitalObservation[], bp?: VitalAssessment['bp']): VitalObservation[] {
+    const growthKinds = new Set(['weight', 'height', 'headCircumference', 'bmi']);
+    const history = vitals.some((v) => growthKinds.has(v.kind)) ? this.growth.history(patient).byObservation : new Map<string, never>();
+    return vitals.map((v) => {
+      let bpReading = v.kind === 'systolic' ? (bp ?? null) : null;
+      if (v.kind === 'systolic' && bp === undefined) {
+        const d = vitals.find((o) => o.kind === 'diastolic' && o.setId === v.setId);
+        const h = vitals.find((o) => o.kind === 'height' && o.setId === v.setId);
+        bpReading = d ? this.growth.bp(patient, v.effectiveAt, v.value, d.value, h?.value ?? null) : null;
+      }
+      const growth = history.get(v.id) ?? [];
+      return growth.length > 0 || bpReading ? { ...v, assessment: { growth, bp: bpReading } } : v;
+    });
   }
 
   forEncounter(encounterId: string): VitalObservation[] {
-    return this.orm
+    const rows = this.orm
       .select()
       .from(observations)
       .where(eq(observations.encounterId, encounterId))
       .all()
-      .filter((r) => r.category === VITALS)
-      .map(toVital);
+      .filter((r) => r.category === VITALS);
+    const patient = rows[0] && this.patient(rows[0].patientId);
+    return patient ? this.assess(patient, rows.map(toVital)) : rows.map(toVital);
+  }
+
+  private patient(id: string): { id: string; sex: string; birthDate: string } | undefined {
+    return this.orm.select({ id: patients.id, sex: patients.sex, birthDate: patients.birthDate }).from(patients).where(eq(patients.id, id)).get();
   }
 
   /** Each vital's series over time with the normal band for the patient's age today. */
@@ -190,11 +222,14 @@ export class VitalsRepo {
     at: string;
     previous: number | null;
     trend: (typeof TREND)[number] | null;
+    assessment?: VitalAssessment;
   }[] {
     const out = [];
+    const latestIds = new Map<string, { id: string; setId: string | null }>();
     for (const [kind, info] of Object.entries(VITAL_KINDS)) {
       const [last, before] = this.latestTwo.all(patientId, info.loinc);
       if (!last) continue;
+      latestIds.set(kind, { id: last.id, setId: last.setId });
       const value = last.valueNum ?? 0;
       const prev = before?.valueNum ?? null;
       const trend = prev === null ? null : Math.abs(value - prev) <= Math.abs(prev) * 0.02 ? 'steady' : value > prev ? 'up' : 'down';
@@ -210,7 +245,32 @@ export class VitalsRepo {
         trend,
       } as const);
     }
-    return out;
+    return this.assessLatest(patientId, out, latestIds);
+  }
+
+  /** The face sheet's growth percentiles and BP category, for a child's latest measurements and anyone's latest BP. */
+  private assessLatest<T extends { kind: string; value: number; at: string }>(
+    patientId: string,
+    latest: T[],
+    ids: Map<string, { id: string; setId: string | null }>,
+  ): (T & { assessment?: VitalAssessment })[] {
+    const patient = this.patient(patientId);
+    if (!patient || latest.length === 0) return latest;
+    const asStored = latest.map((v) => ({ ...v, id: ids.get(v.kind)?.id ?? '', setId: ids.get(v.kind)?.setId ?? null, effectiveAt: v.at }));
+    const sys = asStored.find((v) => v.kind === 'systolic');
+    const dia = asStored.find((v) => v.kind === 'diastolic' && v.setId === sys?.setId);
+    const height = asStored.find((v) => v.kind === 'height' && v.setId === sys?.setId);
+    const bp = sys && dia ? this.growth.bp(patient, sys.at, sys.value, dia.value, height?.value ?? null) : null;
+    const growthKinds = new Set(['weight', 'height', 'headCircumference', 'bmi']);
+    const history =
+      this.growth.charted(patient, latest[0]!.at.slice(0, 10)) && latest.some((v) => growthKinds.has(v.kind))
+        ? this.growth.history(patient).byObservation
+        : null;
+    return latest.map((v) => {
+      const growth = history?.get(ids.get(v.kind)?.id ?? '') ?? [];
+      const bpReading = v.kind === 'systolic' ? bp : null;
+      return growth.length > 0 || bpReading ? { ...v, assessment: { growth, bp: bpReading } } : v;
+    });
   }
 
   /** The face sheet's results: values as read (display-units), critical unacknowledged ones first. */

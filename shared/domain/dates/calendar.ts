@@ -141,7 +141,7 @@ export function addDuration(date: string, duration: string): string {
 }
 
 /** Whole calendar months from `birthDate` to `on` (consistent with addMonths). */
-function wholeMonths(birthDate: string, on: string): number {
+export function wholeMonths(birthDate: string, on: string): number {
   const [by, bm] = dateParts(birthDate);
   const [ty, tm] = dateParts(on);
   let m = (ty - by) * 12 + (tm - bm);

@@ -3,6 +3,7 @@ import type { ReactElement } from 'react';
 import type { ChartSummary } from '../../../../shared/domain/chart';
 import { displayQuantity, withUnit } from '../../../../shared/domain/display-units';
 import { ABNORMAL_FLAGS } from '../../../../shared/domain/lab-results';
+import { AssessmentNote } from '../growth';
 
 type Result = ChartSummary['recentResults'][number];
 
@@ -120,6 +121,7 @@ export function FaceSheet({ summary }: { summary: ChartSummary }): ReactElement 
                       {displayQuantity({ loinc: v.loinc, value: v.value, unit: v.unit })} {v.flag && v.flag !== 'N' ? `(${v.flag})` : ''}{' '}
                       {v.trend && ARROW[v.trend]}
                     </Text>
+                    <AssessmentNote a={v.assessment} testId={`face-assessment-${v.kind}`} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" c="dimmed">

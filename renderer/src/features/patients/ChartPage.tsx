@@ -9,6 +9,8 @@ import { VitalsTrends } from '../vitals';
 import { ChartSyncNotices } from '../sync';
 import { LabOrders, PatientResults } from '../labs';
 import { PreventivePanel } from '../population';
+import { GrowthPage } from '../growth';
+import { daysBetween, isoToday } from '../../../../shared/domain/dates';
 import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
@@ -92,6 +94,8 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   if (error) return <Alert color="red">{error}</Alert>;
   if (!header) return <Loader />;
   const p = header.patient;
+  // Growth charts run from birth to 20 years (CDC 2000 ends at 240 months).
+  const isChild = daysBetween(p.birthDate, isoToday()) < 20 * 365.25;
   const addr = [p.address.line1, p.address.city, p.address.state, p.address.postalCode, p.address.country].filter(Boolean).join(', ');
   return (
     <Stack>
@@ -126,6 +130,11 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
           {can('allergies.list') && <Tabs.Tab value="allergies">Allergies</Tabs.Tab>}
           {can('immunizations.list') && <Tabs.Tab value="immunizations">Immunizations</Tabs.Tab>}
           {can('vitals.trends') && <Tabs.Tab value="vitals">Vitals</Tabs.Tab>}
+          {can('growth.chart') && isChild && (
+            <Tabs.Tab value="growth" data-testid="tab-growth">
+              Growth
+            </Tabs.Tab>
+          )}
           {can('labs.patientResults') && <Tabs.Tab value="results">Results</Tabs.Tab>}
           {can('labs.orders') && (
             <Tabs.Tab value="lab-orders" data-testid="tab-lab-orders">
@@ -159,6 +168,9 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         </Tabs.Panel>
         <Tabs.Panel value="vitals" pt="md">
           <VitalsTrends patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="growth" pt="md">
+          <GrowthPage patientId={patientId} />
         </Tabs.Panel>
         <Tabs.Panel value="results" pt="md">
           <PatientResults patientId={patientId} />

@@ -5,6 +5,7 @@ import type { VitalObservation } from '../../../../shared/domain/chart';
 import { displayQuantity, formatNumber, unitLabel } from '../../../../shared/domain/display-units';
 import { fromUcum, vitalsUnits, type VitalUnit, type VitalsUnits } from '../../../../shared/domain/vitals';
 import { api } from '../../lib/api';
+import { AssessmentNote } from '../growth';
 
 const UNITS_KEY = 'cairn.vitalUnits';
 const DEFAULT_UNITS: VitalsUnits = { weight: 'lb', height: 'in', temperature: '[degF]', headCircumference: 'in' };
@@ -179,7 +180,12 @@ export function VitalsPanel({
                 return (
                   <Table.Tr key={v.id}>
                     <Table.Td>{v.display}</Table.Td>
-                    <Table.Td fw={600}>{shown}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" fw={600}>
+                        {shown}
+                      </Text>
+                      <AssessmentNote a={v.assessment} testId={`vital-assessment-${v.kind}`} />
+                    </Table.Td>
                     <Table.Td>
                       <Text size="xs" c="dimmed">
                         {stored ? `stored ${stored}` : ''}

@@ -1,0 +1,2 @@
+export { GrowthPage } from './GrowthPage';
+export { AssessmentNote } from './AssessmentNote';
