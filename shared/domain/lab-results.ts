@@ -64,6 +64,32 @@ export const RESULT_STATUS = {
 } as const;
 export type ResultStatus = (typeof RESULT_STATUS)[keyof typeof RESULT_STATUS];
 
+/**
+ * How far along a version of a result is: registered < preliminary < final < corrected. HL7 v2.5.1
+ * table 0085 (OBX-11): F is "final results; can only be changed with a corrected result", C "a
+ * correction and thus replaces a final result". Cancelled (X) and entered-in-error (D, W) have no
+ * rank: they replace whatever is current, and whatever comes after them replaces them, as before.
+ */
+const VERSION_RANK: ReadonlyMap<string, number> = new Map([
+  ['registered', 0],
+  ['preliminary', 1],
+  ['final', 2],
+  ['corrected', 3],
+  ['amended', 3],
+]);
+
+/**
+ * Whether a version arriving now is older than the one already current, so must not replace it: a
+ * preliminary resent after its final (an out-of-order resend), or a final after its correction. It
+ * is kept as history, never current. A version of the same rank (a resend, a second correction)
+ * replaces the current one, as does anything next to a status without a rank.
+ */
+export function arrivesLate(incoming: string, current: string): boolean {
+  const a = VERSION_RANK.get(incoming);
+  const b = VERSION_RANK.get(current);
+  return a !== undefined && b !== undefined && a < b;
+}
+
 /** HL7 table 0078 abnormal flags Cairn shows; another code is kept as it came. */
 export const ABNORMAL_FLAGS = {
   N: 'normal',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPatientFacts } from '../../../../shared/domain/hl7-patient';
 import {
+  arrivesLate,
   hl7TimeToIso,
   type LabResultDraft,
   mapOru,
@@ -355,5 +356,22 @@ describe('hand-built OBX', () => {
     expect(hl7TimeToIso('201203141259-0215')).toBe('2012-03-14T15:14:00.000Z');
     expect(hl7TimeToIso('20120301')).toBe('2012-03-01T00:00:00.000Z');
     expect(hl7TimeToIso('not a time')).toBeNull();
+  });
+});
+
+describe('arrivesLate: which version of a result may replace the current one', () => {
+  it('a lower status after a higher one is late (registered < preliminary < final < corrected)', () => {
+    const order = ['registered', 'preliminary', 'final', 'corrected'];
+    for (const [i, current] of order.entries())
+      for (const [j, incoming] of order.entries()) expect([incoming, current, arrivesLate(incoming, current)]).toEqual([incoming, current, j < i]);
+  });
+
+  it('cancelled and entered in error are never late, and never make what follows late', () => {
+    for (const other of ['registered', 'preliminary', 'final', 'corrected', 'cancelled', 'entered-in-error']) {
+      expect(arrivesLate('cancelled', other)).toBe(false);
+      expect(arrivesLate('entered-in-error', other)).toBe(false);
+      expect(arrivesLate(other, 'cancelled')).toBe(false);
+      expect(arrivesLate(other, 'entered-in-error')).toBe(false);
+    }
   });
 });
