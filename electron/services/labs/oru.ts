@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../../common/ids';
 import { readPatientFacts } from '../../../shared/domain/hl7-patient';
 import { labTest, type LabOrderStatus, orderStatusFromResults } from '../../../shared/domain/lab-orders';
-import { type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';
+import { arrivesLate, type LabOrderDraft, type LabResultDraft, mapOru, type OruDrafts, patientParts } from '../../../shared/domain/lab-results';
 import { segments } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import type { StoredRow } from '../repos/stored-row';
@@ -19,17 +19,20 @@ function resultKey(order: LabOrderDraft, r: LabResultDraft): string | null {
   return number === '' ? null : [number, r.codeSystem, r.code, r.subId].join('|');
 }
 
-/** The newest result with this key that nothing supersedes yet. */
-function latestVersion(sqlite: Database.Database, patientId: string, key: string): string | null {
+/**
+ * The newest result with this key that nothing supersedes yet, and its status. A version kept as
+ * history (it supersedes itself, see storeResults) is never it.
+ */
+function latestVersion(sqlite: Database.Database, patientId: string, key: string): { id: string; status: string } | null {
   const row = statementsFor(sqlite)
     .get(
-      `SELECT o.id FROM observations o
+      `SELECT o.id, o.status FROM observations o
        WHERE o.patient_id = ? AND o.lab_result_key = ?
          AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id)
        ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1`,
     )
-    .get(patientId, key) as { id: string } | undefined;
-  return row?.id ?? null;
+    .get(patientId, key) as { id: string; status: string } | undefined;
+  return row ?? null;
 }
 
 /**
@@ -56,6 +59,9 @@ function orderIdFor(sqlite: Database.Database, patientId: string, placer: string
   return row?.id ?? null;
 }
 
+/** A version stored as history from the start: its row supersedes itself (see storeResults). */
+const HISTORY = Symbol('kept as history');
+
 const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, loinc, display, value_num, value_text, unit, ref_low, ref_high, ref_text, interpretation,
     status, effective_at, order_id, supersedes_id, entered_as, created_at, created_by, updated_at, updated_by,
     lab_message_id, lab_result_key, lab_placer_number, lab_filler_number, lab_order_code, lab_order_display, lab_value_type, lab_value_code, lab_notes, lab_order_notes, lab_attachment)
@@ -63,8 +69,9 @@ const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, 
 
 /**
  * Stores one result as an observation (append-only: a correction is a new row whose supersedes_id
- * names the earlier one, `supersedesId`) with what the message said of it (the lab_* columns), and
- * queues it for sync. Its audit entry is the message's (see storeResults).
+ * names the earlier one, `supersedesId`; HISTORY for a version kept as history, see storeResults)
+ * with what the message said of it (the lab_* columns), and queues it for sync. Its audit entry is
+ * the message's (see storeResults).
  */
 function storeResult(
   ctx: HandlerContext,
@@ -73,7 +80,7 @@ function storeResult(
   orderId: string | null,
   r: LabResultDraft,
   key: string | null,
-  supersedesId: string | null,
+  supersedesId: string | null | typeof HISTORY,
 ): void {
   const statements = statementsFor(ctx.repos.store.sqlite);
   const id = newId();
@@ -96,7 +103,7 @@ function storeResult(
       r.status,
       r.effectiveAt,
       orderId,
-      supersedesId,
+      supersedesId === HISTORY ? id : supersedesId,
       r.rawValue === '' ? null : r.rawValue,
       who.createdAt,
       who.createdBy,
@@ -120,6 +127,12 @@ function storeResult(
 /**
  * Stores a message's results on one chart, with one audit entry for the message (naming how many
  * results, and which tests), and moves each order they answer along (see updateOrders).
+ *
+ * A version that arrives after a later one (a preliminary resent after its final, a final after its
+ * correction: see arrivesLate) is stored, never dropped, but must not become current. Every reader
+ * takes as current a row that no other row supersedes, so the late row supersedes itself: it is
+ * history from the moment it exists, on this device and on every device it syncs to, in whatever
+ * order the rows arrive, and the current version's row is left as it was (its acknowledgement too).
  */
 export function storeResults(ctx: HandlerContext, patientId: string, drafts: OruDrafts): void {
   const { orders, results } = drafts;
@@ -128,14 +141,18 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
   const seenBefore = orders.map((o) => orderSeen(sqlite, patientId, o));
   // A key stored earlier in this same message is an earlier version too (a repeated OBX).
   const storedNow = new Set<string>();
+  const late: string[] = [];
   for (const r of results) {
     const order = orders[r.orderIndex]!;
     const key = resultKey(order, r);
     const earlier = key !== null && (seenBefore[r.orderIndex]! || storedNow.has(key)) ? latestVersion(sqlite, patientId, key) : null;
-    storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, key, earlier);
+    const isLate = earlier !== null && arrivesLate(r.status, earlier.status);
+    if (isLate) late.push(`${r.loinc} ${r.statusCode} after ${earlier.status}`);
+    storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, key, isLate ? HISTORY : (earlier?.id ?? null));
     if (key !== null) storedNow.add(key);
   }
   const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
+  const history = late.length === 0 ? '' : `; kept as history, not current (a later version was here first): ${late.join(', ')}`;
   ctx.repos.audit.append(
     {
       action: 'labs.results',
@@ -143,7 +160,7 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
       patientId,
       recordType: 'hl7_message',
       recordId: ctx.messageId,
-      detail: `${results.length} results stored: ${tests}`,
+      detail: `${results.length} results stored: ${tests}${history}`,
     },
     ctx.at,
   );

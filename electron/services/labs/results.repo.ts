@@ -91,6 +91,8 @@ function shown(loinc: string, r: { valueNum: number | null; valueText: string | 
 }
 
 function view(r: Row): LabResultView {
+  // A version kept as history supersedes itself (see storeResults in oru.ts): it replaced nothing.
+  const replaced = r.supersedesId !== null && r.supersedesId !== r.id;
   return {
     id: r.id,
     patientId: r.patientId,
@@ -110,9 +112,9 @@ function view(r: Row): LabResultView {
     orderDisplay: r.orderDisplay,
     notes: storedNotes(r.notes),
     orderNotes: storedNotes(r.orderNotes),
-    corrected: r.supersedesId !== null,
+    corrected: replaced,
     previous:
-      r.supersedesId !== null && r.prevStatus !== null
+      replaced && r.prevStatus !== null
         ? {
             value: shown(r.loinc, { valueNum: r.prevValueNum, valueText: r.prevValueText, sent: r.prevSent }),
             unit: r.prevUnit,
@@ -136,6 +138,7 @@ export class LabResultsRepo {
   private readonly unacknowledged: Database.Statement<[{ scope: InboxScope; userId: string; limit: number }], InboxRow>;
   private readonly unacknowledgedCount: Database.Statement<[{ scope: InboxScope; userId: string }], { n: number }>;
   private readonly forPatient: Database.Statement<[string], Row>;
+  private readonly versionsOf: Database.Statement<[{ patientId: string; id: string }], Row & { current: number }>;
   private readonly observation: Database.Statement<[string], { patientId: string; category: string; acked: number }>;
   private readonly insertAck: Database.Statement<[string, string, string, string | null, string, string, string, string], StoredRow>;
 
@@ -154,6 +157,20 @@ export class LabResultsRepo {
     this.forPatient = sqlite.prepare(
       `SELECT ${COLUMNS} FROM observations o ${PREVIOUS}
        WHERE o.patient_id = ? AND ${CURRENT} ORDER BY o.effective_at DESC, o.loinc`,
+    );
+    // Every version of the result: the rows with its key (order number, test, sub-id), and the rows a
+    // chain of supersedes_id reaches either way (a FHIR import's corrections have no key). UNION, not
+    // UNION ALL: a version kept as history supersedes itself, and the walk must stop there.
+    this.versionsOf = sqlite.prepare(
+      `WITH RECURSIVE v(id) AS (
+         SELECT o.id FROM observations o WHERE o.patient_id = @patientId
+           AND (o.id = @id OR o.lab_result_key = (SELECT k.lab_result_key FROM observations k WHERE k.id = @id AND k.patient_id = @patientId))
+         UNION
+         SELECT o.id FROM v JOIN observations o ON o.supersedes_id = v.id OR o.id = (SELECT s.supersedes_id FROM observations s WHERE s.id = v.id)
+       )
+       SELECT ${COLUMNS}, (${CURRENT}) AS current FROM observations o ${PREVIOUS}
+       WHERE o.id IN (SELECT id FROM v) AND o.patient_id = @patientId AND o.category = 'laboratory' AND o.deleted_at IS NULL
+       ORDER BY o.created_at, o.id`,
     );
     this.insertAck = sqlite.prepare(
       `INSERT INTO result_acknowledgements (id, observation_id, patient_id, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -239,6 +256,17 @@ export class LabResultsRepo {
   /** A patient's current results, newest first. */
   results(patientId: string): LabResultView[] {
     return this.forPatient.all(patientId).map(view);
+  }
+
+  /**
+   * Every version of one result, oldest first, and which of them is current (null when none is: the
+   * result was entered in error, say). Versions that are not current stay here: a preliminary that
+   * arrived after its final is listed, never lost.
+   */
+  versions(patientId: string, id: string): { currentId: string | null; versions: LabResultView[] } {
+    const rows = this.versionsOf.all({ patientId, id });
+    if (rows.length === 0) throw new CairnFailure('not_found', `no lab result with id ${id} on this chart`);
+    return { currentId: rows.find((r) => r.current === 1)?.id ?? null, versions: rows.map(view) };
   }
 
   /** Rows = tests, columns = collection times (newest first), cells = value and flag. */
