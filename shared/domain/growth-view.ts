@@ -50,7 +50,12 @@ export const bpReading = z.object({
 export type BpReading = z.infer<typeof bpReading>;
 
 /** What is known about one stored vital beyond its flag: growth percentiles (weight, height, head, BMI) or a BP category (systolic). */
-export const vitalAssessment = z.object({ growth: z.array(growthReading), bp: bpReading.nullable() });
+export const vitalAssessment = z.object({
+  growth: z.array(growthReading),
+  bp: bpReading.nullable(),
+  /** The table a child's heart or respiratory rate flag was judged against, and whether its values were checked against the source. */
+  reference: z.object({ name: z.string(), verified: z.boolean(), note: z.string() }).nullable().optional(),
+});
 export type VitalAssessment = z.infer<typeof vitalAssessment>;
 
 export const ADULT_BP_GUIDELINES = ['acc-aha-2017', 'esc-esh-2018'] as const;

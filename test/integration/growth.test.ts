@@ -56,6 +56,11 @@ describe('growth charts and blood pressure categories over a real encrypted data
     expect(w.segments[0]!.curves.map((cv) => cv.percentile)).toEqual([3, 10, 25, 50, 75, 90, 97]);
     const head = chart.measures.find((m) => m.measure === 'headForAge')!;
     expect(head.points).toHaveLength(2);
+
+    // A child's heart rate is flagged from Fleming 2011, whose values are marked as not verified against the published table.
+    const hr = (await record(p.id, '2026-12-01T10:05:00Z', { heartRate: 128 })).find((v) => v.kind === 'heartRate')!;
+    expect(hr.assessment!.reference).toMatchObject({ verified: false, note: 'Values not verified against the published table' });
+    expect(hr.assessment!.reference!.name).toMatch(/Fleming 2011/);
   });
 
   it('flags an obese 10-year-old girl on BMI-for-age and names CDC 2000 as the reference', async () => {

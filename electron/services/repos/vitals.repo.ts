@@ -14,6 +14,15 @@ import { created, type Actor, type ClinicalWriter } from './writer';
 import { storedRow } from './stored-row';
 import type { GrowthAssessor } from '../growth/assessor';
 import type { VitalAssessment } from '../../../shared/domain/growth-view';
+import { VITAL_REFERENCES } from '../../../shared/domain/vitals/sources';
+
+/** A child's heart and respiratory rate are flagged from Fleming 2011's centiles; the UI says whether those were verified. */
+function rateReference(kind: string, birthDate: string, at: string): VitalAssessment['reference'] {
+  if (kind !== 'heartRate' && kind !== 'respiratoryRate') return null;
+  if (ageDays(birthDate, at.slice(0, 10)) >= Math.floor(18 * 365.25)) return null;
+  const { name, verified, note } = VITAL_REFERENCES.fleming2011;
+  return { name, verified, note };
+}
 
 type Row = typeof observations.$inferSelect;
 interface ResultRow {
@@ -169,7 +178,8 @@ export class VitalsRepo {
         bpReading = d ? this.growth.bp(patient, v.effectiveAt, v.value, d.value, h?.value ?? null) : null;
       }
       const growth = history.get(v.id) ?? [];
-      return growth.length > 0 || bpReading ? { ...v, assessment: { growth, bp: bpReading } } : v;
+      const reference = rateReference(v.kind, patient.birthDate, v.effectiveAt);
+      return growth.length > 0 || bpReading || reference ? { ...v, assessment: { growth, bp: bpReading, reference } } : v;
     });
   }
 
@@ -269,7 +279,8 @@ export class VitalsRepo {
     return latest.map((v) => {
       const growth = history?.get(ids.get(v.kind)?.id ?? '') ?? [];
       const bpReading = v.kind === 'systolic' ? bp : null;
-      return growth.length > 0 || bpReading ? { ...v, assessment: { growth, bp: bpReading } } : v;
+      const reference = rateReference(v.kind, patient.birthDate, v.at);
+      return growth.length > 0 || bpReading || reference ? { ...v, assessment: { growth, bp: bpReading, reference } } : v;
     });
   }
 

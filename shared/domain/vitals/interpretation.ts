@@ -137,9 +137,12 @@ function flemingThresholds(table: typeof FLEMING_HR, band: AgeBand): Thresholds 
 const AAP_SCREEN_SYSTOLIC = [NaN, 98, 100, 101, 102, 103, 105, 106, 107, 107, 108, 110, 113] as const;
 const AAP_SCREEN_DIASTOLIC = [NaN, 52, 55, 58, 60, 63, 66, 68, 69, 70, 72, 74, 75] as const;
 
-/** Hypertensive crisis (ACC/AHA 2017; ESC/ESH 2018 grade 3): used as HH at every age. */
-const CRISIS_SYSTOLIC = 180;
-const CRISIS_DIASTOLIC = 120;
+/**
+ * Hypertensive crisis, ACC/AHA 2017: systolic above 180 and/or diastolic above 120 mm Hg, used as
+ * HH at every age. HH is "from criticalHigh", so the first critical whole value is 181 / 121.
+ */
+const CRISIS_SYSTOLIC = 181;
+const CRISIS_DIASTOLIC = 121;
 
 function bpThresholds(kind: 'systolic' | 'diastolic', ageDays: number): Thresholds {
   const band = ageBand(ageDays);
@@ -187,7 +190,7 @@ function thresholds(kind: VitalKind, ageDays: number): Thresholds {
       return { criticalLow: 88, low: 92, high: null, criticalHigh: null };
     case 'bmi':
       // Adults only, WHO classes: underweight < 18.5, obesity ≥ 30, class III ≥ 40. Children need
-      // BMI-for-age percentiles (CDC/WHO growth charts), which this module does not hold.
+      // BMI-for-age percentiles: shared/domain/growth judges those (CDC 2000 from 2 years).
       return band === 'adult' ? { criticalLow: null, low: 18.5, high: 30, criticalHigh: 40 } : NONE;
     case 'painScore':
       // 0–10 numeric rating: 7–10 is severe pain.

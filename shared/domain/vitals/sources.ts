@@ -60,7 +60,7 @@ export const VITAL_REFERENCES: Record<'fleming2011' | 'aap2017screen' | 'pals202
     citation:
       'Whelton PK, Carey RM, et al. 2017 ACC/AHA guideline for the prevention, detection, evaluation, and management of high blood pressure in adults. Hypertension 2018;71:e13–e115 (stage 2 ≥ 140/90; hypertensive crisis > 180 and/or > 120). Hypotension below 90/60 is the usual clinical definition.',
     verified: true,
-    note: 'Checked against the ACC/AHA 2017 BP categories: 140/90 and 180/120 match. Cairn flags critical from 180 or 120 itself, where the guideline’s crisis is above 180 or above 120; the 90/60 lower limit was checked only against secondary sources.',
+    note: 'Checked against the ACC/AHA 2017 BP categories: 140/90 match, and Cairn flags critical above 180 or above 120 (from 181/121), as the guideline defines a crisis; the 90/60 lower limit was checked only against secondary sources.',
   },
   'who-bmi': {
     id: 'who-bmi',

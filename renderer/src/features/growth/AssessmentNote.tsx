@@ -9,7 +9,7 @@ import type { VitalAssessment } from '../../../../shared/domain/growth-view';
  * pressure's category with its basis ("Elevated · AAP 2017 table 4 (boys), age 7 …").
  */
 export function AssessmentNote({ a, testId }: { a: VitalAssessment | undefined; testId?: string }): ReactElement | null {
-  if (!a || (a.growth.length === 0 && !a.bp)) return null;
+  if (!a || (a.growth.length === 0 && !a.bp && !a.reference)) return null;
   return (
     <Text size="xs" c="dimmed" component="div" data-testid={testId}>
       {a.growth.map((g) => (
@@ -24,6 +24,12 @@ export function AssessmentNote({ a, testId }: { a: VitalAssessment | undefined; 
           ))}
         </div>
       ))}
+      {a.reference && (
+        <div>
+          Range: {a.reference.name}
+          {a.reference.verified ? '' : ` (${a.reference.note.toLowerCase()})`}
+        </div>
+      )}
       {a.bp && (
         <div>
           <Text span size="xs" fw={600} c={a.bp.category === 'normal' ? undefined : 'red.9'}>

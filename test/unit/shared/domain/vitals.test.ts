@@ -200,8 +200,9 @@ describe('interpretation for an adult', () => {
 
   it('flags blood pressure at its edges', () => {
     expect(interpretVital('systolic', 120, ADULT)).toEqual({ flag: 'N', low: 90, high: 140 });
-    expect([89, 90, 139, 140, 179, 180].map((v) => flag('systolic', v))).toEqual(['L', 'N', 'N', 'H', 'H', 'HH']);
-    expect([59, 60, 89, 90, 119, 120].map((v) => flag('diastolic', v))).toEqual(['L', 'N', 'N', 'H', 'H', 'HH']);
+    // Hypertensive crisis is above 180 and/or above 120 (ACC/AHA 2017).
+    expect([89, 90, 139, 140, 180, 181].map((v) => flag('systolic', v))).toEqual(['L', 'N', 'N', 'H', 'H', 'HH']);
+    expect([59, 60, 89, 90, 120, 121].map((v) => flag('diastolic', v))).toEqual(['L', 'N', 'N', 'H', 'H', 'HH']);
   });
   it('flags heart and respiratory rate', () => {
     expect([40, 41, 59, 60, 100, 101, 130, 131].map((v) => flag('heartRate', v))).toEqual(['LL', 'L', 'L', 'N', 'N', 'H', 'H', 'HH']);
@@ -265,7 +266,7 @@ describe('interpretation for a 5-year-old', () => {
   });
   it('uses 70 + 2 × age for the systolic lower limit and AAP 2017 for the upper', () => {
     expect(normalBand('systolic', FIVE_YEARS)).toEqual({ low: 80, high: 103 });
-    expect([79, 80, 102, 103, 180].map((v) => interpretVital('systolic', v, FIVE_YEARS).flag)).toEqual(['L', 'N', 'N', 'H', 'HH']);
+    expect([79, 80, 102, 103, 181].map((v) => interpretVital('systolic', v, FIVE_YEARS).flag)).toEqual(['L', 'N', 'N', 'H', 'HH']);
     expect(normalBand('diastolic', FIVE_YEARS)).toEqual({ low: null, high: 63 });
   });
   it('needs percentiles for BMI, so does not flag it', () => {
