@@ -49,6 +49,13 @@ export const labsChannels = {
     input: z.object({ patientId: z.uuid() }).strict(),
     output: z.array(labResultView),
   }),
+  'labs.resultVersions': channel({
+    doc: 'Every version of one lab result (preliminary, final, corrections, late resends), oldest first, and which is current.',
+    roles: CLINICAL,
+    scope: ofPatient,
+    input: z.object({ patientId: z.uuid(), id: z.uuid('not a result id') }).strict(),
+    output: z.object({ currentId: z.string().nullable(), versions: z.array(labResultView) }),
+  }),
   'labs.cumulative': channel({
     doc: "A patient's results as a cumulative table (tests by date).",
     roles: CLINICAL,

@@ -147,6 +147,7 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'patients.links': { id: vip.id },
       'labs.acknowledge': { observationIds: [reading!.id] },
       'labs.patientResults': { patientId: vip.id },
+      'labs.resultVersions': { patientId: vip.id, id: reading!.id },
       'population.preventive': { patientId: vip.id },
       'labs.cumulative': { patientId: vip.id },
       'labs.trend': { patientId: vip.id, loinc: '2345-7' },

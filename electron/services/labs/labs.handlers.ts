@@ -17,6 +17,10 @@ export function labsHandlers({ session, now, services, reading, clinicName }: Ha
       reading(me, 'labs.results', i.patientId);
       return services().labResults.results(i.patientId);
     },
+    'labs.resultVersions': (i, me) => {
+      reading(me, 'labs.results', i.patientId);
+      return services().labResults.versions(i.patientId, i.id);
+    },
     'labs.cumulative': (i, me) => {
       reading(me, 'labs.cumulative', i.patientId);
       return services().labResults.cumulative(i.patientId);
