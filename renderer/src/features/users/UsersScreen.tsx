@@ -9,6 +9,7 @@ import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { useSession } from '../../stores/session.store';
 import { ScreenTitle } from '../../components';
 import { ClinicSettingsForm } from './ClinicSettingsForm';
+import { BpGuidelineSetting } from './BpGuidelineSetting';
 import { PrescriberIdsDialog, type PrescriberTarget } from './PrescriberIdsDialog';
 
 /** Sets a new password for someone who forgot theirs (the policy applies; their lockout is cleared, their sessions end). */
@@ -211,6 +212,7 @@ export function UsersScreen(): ReactElement {
         </Button>
       </Group>
       <ClinicSettingsForm />
+      <BpGuidelineSetting />
     </Stack>
   );
 }
