@@ -15,7 +15,18 @@ export type DoseUnit = z.infer<typeof doseUnit>;
 
 export const sourceRef = z.object({ id: z.string().min(1), title: z.string().min(1), url: z.string().optional() });
 
-export const ingredient = z.object({ name, rxcui });
+/** An amount of drug in one unit of a product: 500 mg (per tablet), or 250 mg per "5 mL". */
+const amountPer = z.object({ value: z.number().positive(), unit: doseUnit, per: z.string().optional() });
+
+export const ingredient = z.object({
+  name,
+  rxcui,
+  /**
+   * How much of this ingredient one unit of a combination product holds (per tablet, or per `per`
+   * of a liquid), as its RxNorm name states: what the per-ingredient dose checks count.
+   */
+  strength: amountPer.optional(),
+});
 
 /** One clinical drug (ingredient + strength + dose form), as a clinic prescribes it. */
 export const drug = z.object({
@@ -35,7 +46,16 @@ export const drug = z.object({
   ingredients: z.array(ingredient).min(1),
   /** Therapeutic classes used by interaction, allergy and duplicate rules. */
   classes: z.array(classId).min(1),
-  strength: z.object({ value: z.number().positive(), unit: doseUnit, per: z.string().optional() }).nullable(),
+  strength: amountPer
+    .extend({
+      /**
+       * For a combination product, the ingredient `strength` is an amount of; a dose in mg and the
+       * adult and pediatric mg limits are amounts of it too ("trimethoprim" for sulfamethoxazole/
+       * trimethoprim), and dose alerts say so.
+       */
+      ingredient: z.string().min(1).optional(),
+    })
+    .nullable(),
   doseForm: name,
   route: z.enum([
     'oral',
@@ -142,12 +162,36 @@ export const duplicateClassesFile = z.object({
   classes: z.array(z.object({ class: classId, severity: alertSeverity, message: z.string().min(10) })),
 });
 
+/**
+ * The most of one ingredient per dose and per day from every product that contains it
+ * (resources/drugs/ingredient-limits.json): the checks add the ingredient up across the new order
+ * and the current medications, so acetaminophen in a combination counts toward the same 4 g.
+ */
+export const ingredientLimit = z.object({
+  /** Ingredient name as in drugs.json, lower case. */
+  ingredient: z.string().regex(/^[a-z][a-z0-9 ,-]*$/, 'ingredient names are lower case'),
+  maxSingleMg: z.number().positive().nullable(),
+  maxDailyMg: z.number().positive(),
+  /** Why the limit matters, in a few words, for the alert. */
+  why: z.string().min(10).max(200),
+  sources: z.array(z.string()).min(1),
+});
+export type IngredientLimit = z.infer<typeof ingredientLimit>;
+
+export const ingredientLimitsFile = z.object({
+  version: z.string(),
+  description: z.string(),
+  sources: z.array(sourceRef).min(1),
+  limits: z.array(ingredientLimit).min(1),
+});
+
 /** Everything the checks read, loaded once from resources/drugs. */
 export interface DrugKnowledge {
   drugs: Drug[];
   interactions: Interaction[];
   allergyGroups: AllergyGroup[];
   duplicateClasses: z.infer<typeof duplicateClassesFile>['classes'];
+  ingredientLimits: IngredientLimit[];
 }
 
 export const ALERT_KINDS = ['drug-drug', 'drug-allergy', 'duplicate', 'dose'] as const;

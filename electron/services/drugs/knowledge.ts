@@ -3,6 +3,7 @@ import {
   controlledSubstancesFile,
   drugCatalogFile,
   duplicateClassesFile,
+  ingredientLimitsFile,
   interactionsFile,
   type ControlledSubstances,
   type DrugKnowledge,
@@ -33,6 +34,7 @@ export function loadDrugKnowledge(resources: Resources): LoadedKnowledge {
       interactions: resources.json('drugs/interactions.json', interactionsFile).interactions,
       allergyGroups: resources.json('drugs/allergy-groups.json', allergyGroupsFile).groups,
       duplicateClasses: resources.json('drugs/duplicate-classes.json', duplicateClassesFile).classes,
+      ingredientLimits: resources.json('drugs/ingredient-limits.json', ingredientLimitsFile).limits,
     };
     const allergenEntries = resources.json('drugs/allergens.json', allergensFile).allergens;
     return {

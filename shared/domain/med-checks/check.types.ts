@@ -1,4 +1,4 @@
-import type { AllergyGroup, DoseUnit, Drug, DrugKnowledge, Interaction, MedAlert } from '../drugs';
+import type { AllergyGroup, DoseUnit, Drug, DrugKnowledge, IngredientLimit, Interaction, MedAlert } from '../drugs';
 
 // What the checks take and return, and the lookup index they run on.
 
@@ -6,6 +6,12 @@ import type { AllergyGroup, DoseUnit, Drug, DrugKnowledge, Interaction, MedAlert
 export interface CheckMedication {
   rxcui: string | null;
   name: string;
+  /**
+   * The dose taken, when the medication has structured directions (its sig): lets the checks add
+   * an ingredient up across products (acetaminophen in several). Absent or null: not counted, and
+   * an ingredient total names the medication as not counted.
+   */
+  dose?: ProposedDose | null;
 }
 
 /** A recorded allergy, as in the allergy list (`kind` 'nka' and statuses other than 'active' are ignored). */
@@ -94,6 +100,8 @@ export interface KnowledgeIndex {
   /** Allergy-group entries that are codes, matched exactly against an allergy's code. */
   readonly groupsByCode: ReadonlyMap<string, readonly AllergyGroup[]>;
   readonly duplicateByClass: ReadonlyMap<string, DrugKnowledge['duplicateClasses'][number]>;
+  /** Ingredient name (lower case) → its per-dose and daily maximum across products. */
+  readonly ingredientLimits: ReadonlyMap<string, IngredientLimit>;
   /** Search haystacks, in catalogue order. */
   readonly searchable: readonly { drug: Drug; name: string; others: readonly string[]; words: readonly string[] }[];
 }

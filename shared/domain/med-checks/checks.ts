@@ -1,7 +1,8 @@
 import type { Drug, MedAlert } from '../drugs';
 import { SEVERITY_RANK, allergyAlert, isActiveAllergy, resolveAllergy } from './allergy-checks';
-import type { CheckContext, CheckMedication, CheckResult, DrugFacts, KnowledgeIndex, ProposedDose } from './check.types';
+import type { CheckContext, CheckMedication, CheckResult, KnowledgeIndex, ProposedDose } from './check.types';
 import { adultDoseAlerts, ageInMonths, pediatricDoseAlerts } from './dose-checks';
+import { ingredientLimitAlerts, type KnownMedication } from './ingredient-checks';
 import { duplicateAlert, interactionAlerts } from './interaction-checks';
 import { norm } from './knowledge-index';
 
@@ -10,11 +11,11 @@ import { norm } from './knowledge-index';
 const sortAlerts = (alerts: MedAlert[]): MedAlert[] => alerts.sort((x, y) => SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity]);
 
 /** Current medications split into those the checks know and the names of those they cannot check. */
-function knownMedications(index: KnowledgeIndex, meds: CheckMedication[], unchecked: string[]): { facts: DrugFacts; label: string }[] {
-  const known: { facts: DrugFacts; label: string }[] = [];
+function knownMedications(index: KnowledgeIndex, meds: CheckMedication[], unchecked: string[]): KnownMedication[] {
+  const known: KnownMedication[] = [];
   for (const m of meds) {
     const facts = m.rxcui === null ? undefined : index.byRxcui.get(m.rxcui.trim());
-    if (facts) known.push({ facts, label: m.name });
+    if (facts) known.push({ facts, label: m.name, dose: m.dose ?? null });
     else unchecked.push(m.name);
   }
   return known;
@@ -45,16 +46,17 @@ export function checkNewDrug(ctx: CheckContext & { index: KnowledgeIndex }, rxcu
     if (alert) alerts.push(alert);
   }
 
-  for (const m of knownMedications(index, ctx.medications, unchecked)) {
+  const known = knownMedications(index, ctx.medications, unchecked);
+  for (const m of known) {
     alerts.push(...interactionAlerts(index, n, m.facts, m.label));
     const dup = duplicateAlert(index, n, m.facts, m.label);
     if (dup) alerts.push(dup);
   }
 
   const months = ageInMonths(patient.birthDate, patient.today);
-  if (months >= 18 * 12) {
-    if (dose) alerts.push(...adultDoseAlerts(n.drug, dose, 'adult'));
-  } else alerts.push(...pediatricDoseAlerts(n.drug, dose, patient, months));
+  const own = months >= 18 * 12 ? (dose ? adultDoseAlerts(n.drug, dose, 'adult') : []) : pediatricDoseAlerts(n.drug, dose, patient, months);
+  // Each ingredient's own limits, its daily total summed over every product on the list.
+  alerts.push(...own, ...ingredientLimitAlerts(index, n, dose, known, own));
 
   return { drug: n.drug, alerts: sortAlerts(alerts), uncodedNotChecked: [...new Set(unchecked)] };
 }

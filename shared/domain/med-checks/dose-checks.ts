@@ -61,10 +61,20 @@ const lowest = (limits: (Limit | null)[]): Limit | null =>
 const fmt = (n: number): string => String(Math.round(n * 100) / 100);
 
 /** Over a limit, with room for floating-point noise (0.1 × 3 is not 0.3). */
-const over = (value: number, limit: number): boolean => value > limit * (1 + 1e-9);
+export const over = (value: number, limit: number): boolean => value > limit * (1 + 1e-9);
 
 /** Days for a weight to count as current in a child: 30 days, as the pediatric schema says. */
 const WEIGHT_MAX_AGE_DAYS = 30;
+
+/**
+ * What an amount in `unit` of a combination product is an amount of, said before it in an alert:
+ * "trimethoprim component: " for sulfamethoxazole/trimethoprim in mg; nothing for a single
+ * ingredient, or for a count of tablets (the whole product).
+ */
+function component(d: Drug, unit: DoseUnit): string {
+  const of = d.strength?.ingredient;
+  return of !== undefined && convertMass(1, unit, 'mg') !== null ? `${of} component: ` : '';
+}
 
 function doseAlert(severity: AlertSeverity, ruleId: string, message: string, d: Drug): MedAlert {
   return { kind: 'dose', severity, message, source: d.sources.join(', '), ruleId };
@@ -78,12 +88,13 @@ export function adultDoseAlerts(d: Drug, dose: ProposedDose, who: 'adult' | 'chi
   if (single === null) return [];
   const out: MedAlert[] = [];
   const label = who === 'adult' ? 'the adult maximum' : 'the adult maximum (no pediatric dosing on file)';
+  const what = `${d.name}: ${component(d, a.unit)}`;
   if (a.maxSingle !== null && over(single, a.maxSingle)) {
     out.push(
       doseAlert(
         'major',
         'dose-adult-max-single',
-        `${d.name}: ${formatAmount(single, a.unit)} per dose is over ${label} of ${formatAmount(a.maxSingle, a.unit)} per dose.`,
+        `${what}${formatAmount(single, a.unit)} per dose is over ${label} of ${formatAmount(a.maxSingle, a.unit)} per dose.`,
         d,
       ),
     );
@@ -93,7 +104,7 @@ export function adultDoseAlerts(d: Drug, dose: ProposedDose, who: 'adult' | 'chi
       doseAlert(
         'major',
         'dose-adult-max-daily',
-        `${d.name}: ${formatAmount(single, a.unit)} × ${dose.perDay} a day = ${formatAmount(single * dose.perDay, a.unit)} a day is over ${label} of ${formatAmount(a.maxDaily, a.unit)} a day.`,
+        `${what}${formatAmount(single, a.unit)} × ${dose.perDay} a day = ${formatAmount(single * dose.perDay, a.unit)} a day is over ${label} of ${formatAmount(a.maxDaily, a.unit)} a day.`,
         d,
       ),
     );
@@ -152,7 +163,7 @@ export function pediatricDoseAlerts(d: Drug, dose: ProposedDose | undefined, pat
       doseAlert(
         'major',
         'dose-pediatric-max-single',
-        `${d.name}: ${formatAmount(mg, 'mg')} per dose is over the maximum of ${formatAmount(single.max, 'mg')} per dose (${single.why}).`,
+        `${d.name}: ${component(d, 'mg')}${formatAmount(mg, 'mg')} per dose is over the maximum of ${formatAmount(single.max, 'mg')} per dose (${single.why}).`,
         d,
       ),
     );
@@ -163,7 +174,7 @@ export function pediatricDoseAlerts(d: Drug, dose: ProposedDose | undefined, pat
       doseAlert(
         'major',
         'dose-pediatric-max-daily',
-        `${d.name}: ${formatAmount(mg, 'mg')} × ${dose.perDay} a day = ${formatAmount(mg * dose.perDay, 'mg')} a day is over the maximum of ${formatAmount(daily.max, 'mg')} a day (${daily.why}).`,
+        `${d.name}: ${component(d, 'mg')}${formatAmount(mg, 'mg')} × ${dose.perDay} a day = ${formatAmount(mg * dose.perDay, 'mg')} a day is over the maximum of ${formatAmount(daily.max, 'mg')} a day (${daily.why}).`,
         d,
       ),
     );

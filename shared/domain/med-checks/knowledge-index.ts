@@ -72,6 +72,7 @@ export function indexKnowledge(k: DrugKnowledge): KnowledgeIndex {
   }
 
   const duplicateByClass = new Map(k.duplicateClasses.map((c) => [c.class, c] as const));
+  const ingredientLimits = new Map(k.ingredientLimits.map((l) => [l.ingredient, l] as const));
 
   const searchable = k.drugs.map((d) => {
     // An ingredient-level entry is found by the product it describes ("meloxicam 15 MG Oral
@@ -82,5 +83,17 @@ export function indexKnowledge(k: DrugKnowledge): KnowledgeIndex {
     return { drug: d, name, others, words };
   });
 
-  return { knowledge: k, byRxcui, ingredientByRxcui, ingredientClasses, interactionsByKey, terms, maxTermWords, groupsByCode, duplicateByClass, searchable };
+  return {
+    knowledge: k,
+    byRxcui,
+    ingredientByRxcui,
+    ingredientClasses,
+    interactionsByKey,
+    terms,
+    maxTermWords,
+    groupsByCode,
+    duplicateByClass,
+    ingredientLimits,
+    searchable,
+  };
 }

@@ -115,6 +115,7 @@ export const FIXTURE: DrugKnowledge = {
     },
   ],
   duplicateClasses: [{ class: 'nsaid', severity: 'major', message: 'Two NSAIDs at once add GI bleeding risk without benefit.' }],
+  ingredientLimits: [],
 };
 export const fx = indexKnowledge(FIXTURE);
 export const med = (rxcui: string): { rxcui: string; name: string } => ({ rxcui, name: fx.byRxcui.get(rxcui)!.drug.name });

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { allergyGroupsFile, drugCatalogFile, duplicateClassesFile, interactionsFile, type DrugKnowledge } from '../../../../../shared/domain/drugs';
+import {
+  allergyGroupsFile,
+  drugCatalogFile,
+  duplicateClassesFile,
+  ingredientLimitsFile,
+  interactionsFile,
+  type DrugKnowledge,
+} from '../../../../../shared/domain/drugs';
 import { type CheckMedication, type CheckPatient, indexKnowledge } from '../../../../../shared/domain/med-checks';
 
 export function load<S extends z.ZodType>(file: string, schema: S): z.output<S> {
@@ -11,6 +18,7 @@ export const SHIPPED: DrugKnowledge = {
   interactions: load('interactions.json', interactionsFile).interactions,
   allergyGroups: load('allergy-groups.json', allergyGroupsFile).groups,
   duplicateClasses: load('duplicate-classes.json', duplicateClassesFile).classes,
+  ingredientLimits: load('ingredient-limits.json', ingredientLimitsFile).limits,
 };
 export const shipped = indexKnowledge(SHIPPED);
 
@@ -25,6 +33,8 @@ export const RX = {
   acetaminophen325: ['313782', 'acetaminophen'],
   acetaminophenSusp: ['161', 'acetaminophen'],
   percocet: ['1049221', 'oxycodone'],
+  ultracet: ['836395', 'tramadol'],
+  tylenolCodeine: ['993781', 'codeine'],
   oxycodone5: ['1049621', 'oxycodone'],
   codeine30: ['997287', 'codeine'],
   tramadol50: ['835603', 'tramadol'],
@@ -54,6 +64,7 @@ export const RX = {
   augmentin875: ['562508', 'clavulanate'],
   cephalexin500: ['309114', 'cephalexin'],
   tmpSmxDS: ['198335', 'sulfamethoxazole'],
+  tmpSmxSusp: ['313134', 'trimethoprim'],
   azithromycin250: ['308460', 'azithromycin'],
   azithromycin500: ['248656', 'azithromycin'],
   clarithromycin500: ['197517', 'clarithromycin'],
