@@ -7,6 +7,7 @@ import { buildChartSummary } from '../../electron/services/chart-summary';
 import type { Repos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow } from './report';
+import { benchGrowth, GROWTH_VISITS, seedChild } from './growth.bench';
 
 const UNITS = { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' } as const;
 const ICD_QUERIES = [
@@ -95,14 +96,19 @@ export async function benchCharting(repos: Repos, latencyRow: LatencyRow, progre
   }
   const obsCount = repos.vitals.trends(patient.id, patient.birthDate, '2026-11-25').reduce((n, t) => n + t.points.length, 0);
 
+  progress(`charting: a 10-year-old with ${GROWTH_VISITS} growth visits`);
+  const child = seedChild(repos, actor);
+  benchGrowth(repos, child, latencyRow);
+
   const today = '2026-11-25';
   for (let i = 0; i < 20; i++) buildChartSummary(repos, patient.id, today);
+  // Alternately the adult's decade and the child's chart, whose face sheet carries growth percentiles and a BP category.
   const summary: number[] = [];
-  for (let i = 0; i < 300; i++) summary.push(time(() => buildChartSummary(repos, patient.id, today)));
+  for (let i = 0; i < 300; i++) summary.push(time(() => buildChartSummary(repos, i % 2 === 0 ? patient.id : child.id, today)));
   latencyRow(
     'chart.summary',
     summary,
-    `face sheet, ${obsCount} vitals incl. BMI, 200 visits, 50 signed notes; read only (the audited read adds one commit)`,
+    `face sheet, alternately ${obsCount} vitals over 200 visits and 50 signed notes (adult, BP category) and a child's ${GROWTH_VISITS} growth visits (percentiles, flags); read only (the audited read adds one commit)`,
     30,
   );
 
