@@ -117,7 +117,9 @@ export class GrowthAssessor {
     const previous = new Map<GrowthMeasure, GrowthAssessment>();
     const judge = (r: MeasureRow, measure: GrowthMeasure, ageDays: number, corrected: boolean, x: number, lengthCm?: number): void => {
       const a = assessGrowth(tables, { measure, sex, ageDays, value: r.value, ...(lengthCm !== undefined && { lengthCm }) });
-      const reading: GrowthReading | null = a && {
+      // No reference applies (weight-for-length past 5 years, BMI under 2, head past 36 months): nothing to plot.
+      if (!a) return;
+      const reading: GrowthReading = {
         measure,
         referenceId: a.referenceId,
         reference: a.reference,
@@ -127,11 +129,11 @@ export class GrowthAssessor {
         correctedAge: corrected,
         flags: flagsFor(a, previous.get(measure) ?? null),
       };
-      if (a) previous.set(measure, a);
+      previous.set(measure, a);
       const list = out.points.get(measure) ?? [];
       list.push({ observationId: r.id, at: r.at, ageDays, x, value: r.value, reading });
       out.points.set(measure, list);
-      if (reading) out.byObservation.set(r.id, [...(out.byObservation.get(r.id) ?? []), reading]);
+      out.byObservation.set(r.id, [...(out.byObservation.get(r.id) ?? []), reading]);
     };
     // Ages by arithmetic on UTC midnights (160 date parses per chart otherwise cost a third of the time).
     const born = Date.parse(`${p.birthDate}T00:00:00Z`);

@@ -35,7 +35,8 @@ export function AssessmentNote({ a, testId }: { a: VitalAssessment | undefined; 
           <Text span size="xs" fw={600} c={a.bp.category === 'normal' ? undefined : 'red.9'}>
             {a.bp.label}
           </Text>
-          {a.bp.heightPercentile !== null ? ` · height ${ordinalPercentile(a.bp.heightPercentile)} percentile` : ''} · {a.bp.basis}
+          {' · '}
+          {a.bp.basis}
         </div>
       )}
     </Text>

@@ -127,7 +127,8 @@ export function GrowthPage({ patientId }: { patientId: string }): ReactElement {
   if (problem) return <Alert color="red">{problem}</Alert>;
   if (!chart) return <Loader />;
   const today = new Date().toISOString().slice(0, 10);
-  const charted = chart.measures.filter((m) => m.points.length > 0);
+  // A card for each chart that has the child's points on one of its references.
+  const charted = chart.measures.filter((m) => m.segments.some((s) => pointsIn(m, s).length > 0));
   return (
     <Stack data-testid="growth-page">
       <Group justify="space-between">
@@ -150,7 +151,8 @@ export function GrowthPage({ patientId }: { patientId: string }): ReactElement {
         </Alert>
       ) : (
         <>
-          <BirthHistoryForm chart={chart} onSaved={load} />
+          {/* Corrected age matters to 24 months; an older child's recorded gestational age is still shown. */}
+          {(chart.ageDays < 730 || chart.gestationalAgeWeeks !== null) && <BirthHistoryForm chart={chart} onSaved={load} />}
           {chart.flags.length > 0 && (
             <Alert color="orange" title="Growth flags" data-testid="growth-flags">
               <Stack gap={4}>
