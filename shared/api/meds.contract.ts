@@ -13,7 +13,16 @@ export const medsChannels = {
     scope: 'none',
     input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(20) }).strict(),
     output: z.array(
-      z.object({ rxcui: z.string(), name: z.string(), brands: z.array(z.string()), route: z.string(), doseForm: z.string(), classes: z.array(z.string()) }),
+      z.object({
+        rxcui: z.string(),
+        name: z.string(),
+        /** The product an ingredient-coded entry describes ("meloxicam 15 MG Oral Tablet"). */
+        description: z.string().optional(),
+        brands: z.array(z.string()),
+        route: z.string(),
+        doseForm: z.string(),
+        classes: z.array(z.string()),
+      }),
     ),
   }),
   'meds.check': channel({

@@ -197,7 +197,9 @@ export function sigDirections(s: Sig, strength?: Drug['strength']): string {
   if (s.prn && s.frequency !== 'prn-only') when += ' as needed';
   if (s.prn && s.prnReason) when += ` for ${s.prnReason}`;
   const duration = s.durationDays === undefined ? '' : ` for ${s.durationDays} ${s.durationDays === 1 ? 'day' : 'days'}`;
-  const parts = [`${words.verb} ${dose}${mass ? ` (${formatAmount(mass.amount, mass.unit)})` : ''} ${words.where} ${when}${duration}.`];
+  // A combination's strength is an amount of one ingredient ("320 mg trimethoprim"): say which.
+  const of = mass && strength?.ingredient ? ` ${strength.ingredient}` : '';
+  const parts = [`${words.verb} ${dose}${mass ? ` (${formatAmount(mass.amount, mass.unit)}${of})` : ''} ${words.where} ${when}${duration}.`];
   if (s.instructions) parts.push(sentence(s.instructions));
   parts.push(`Quantity ${formatAmount(s.quantity, s.quantityUnit)}, ${s.refills} ${s.refills === 1 ? 'refill' : 'refills'}.`);
   if (s.indication) parts.push(`For: ${s.indication}`);

@@ -11,6 +11,7 @@ export function medsHandlers({ session, now, reading }: HandlerContext): AreaHan
       return searchDrugs(session.repos.drugs().index, i.query, i.limit).map((d) => ({
         rxcui: d.rxcui,
         name: d.name,
+        ...(d.description !== undefined && { description: d.description }),
         brands: d.brands,
         route: d.route,
         doseForm: d.doseForm,

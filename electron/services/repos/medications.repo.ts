@@ -6,7 +6,7 @@ import { CairnFailure } from '../../../shared/api/result';
 import type { MedAlert } from '../../../shared/domain/drugs';
 import { checkNewAllergy, checkNewDrug, type CheckContext, type CheckResult } from '../../../shared/domain/med-checks';
 import type { MedicationCourse, medicationAdd, medicationChange, prescribe, reconcile } from '../../../shared/domain/medications';
-import { dosesPerDay, sigText, type Sig } from '../../../shared/domain/sig';
+import { dosesPerDay, sig, sigText, type Sig } from '../../../shared/domain/sig';
 import type { LoadedKnowledge } from '../drugs/knowledge';
 import type { Orm } from '../db/open';
 import { medicationEvents, medReconciliations, prescriptions, users } from '../db/schema';
@@ -23,10 +23,23 @@ export interface ActiveMedication {
   route: string | null;
   frequency: string | null;
   since: string;
+  /** Structured directions as JSON when prescribed here (lets the checks count its dose). */
+  sig?: string | null;
 }
 
 type EventRow = typeof medicationEvents.$inferSelect;
 const WEIGHT_LOINC = '29463-7';
+
+/** The dose a stored sig (JSON) describes, for adding an ingredient up across the list; null when there is none or it does not parse. */
+function doseOf(stored: string | null): { amount: number; unit: Sig['doseUnit']; perDay: number | null } | null {
+  if (!stored) return null;
+  try {
+    const s = sig.safeParse(JSON.parse(stored));
+    return s.success ? { amount: s.data.doseAmount, unit: s.data.doseUnit, perDay: dosesPerDay(s.data) } : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The medication list is derived from events (start, change, stop): a course is current while its
@@ -47,7 +60,7 @@ export class MedicationsRepo {
     private readonly drugs: () => LoadedKnowledge,
   ) {
     this.current = sqlite.prepare(
-      `SELECT course_id AS courseId, drug_name AS drugName, rxcui, dose, route, frequency, since FROM (
+      `SELECT course_id AS courseId, drug_name AS drugName, rxcui, dose, route, frequency, since, sig FROM (
          SELECT *, row_number() OVER (PARTITION BY course_id ORDER BY effective_at DESC, created_at DESC, id DESC) AS rn,
                 min(effective_at) OVER (PARTITION BY course_id) AS since
          FROM medication_events WHERE patient_id = ? AND deleted_at IS NULL)
@@ -65,7 +78,7 @@ export class MedicationsRepo {
   }
 
   active(patientId: string): ActiveMedication[] {
-    return this.current.all(patientId);
+    return this.current.all(patientId).map(({ sig: _sig, ...m }) => m);
   }
 
   /** Every course with its events, active first. */
@@ -114,7 +127,7 @@ export class MedicationsRepo {
   }
 
   /** What the checks read: the current list, allergies, age and the latest weight. */
-  context(patientId: string, today: string): CheckContext & { index: LoadedKnowledge['index'] } {
+  context(patientId: string, today: string, exceptCourseId?: string): CheckContext & { index: LoadedKnowledge['index'] } {
     const p = this.patientAge.get(patientId);
     if (!p) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
     const weight = this.latestWeight.get(patientId);
@@ -122,14 +135,25 @@ export class MedicationsRepo {
     return {
       knowledge,
       index,
-      medications: this.active(patientId).map((m) => ({ rxcui: m.rxcui, name: m.drugName })),
+      // Each listed drug with the dose it is taken at (from its sig), so an ingredient is added up across products;
+      // a course being changed is left out (its new dose is the one checked).
+      medications: this.current
+        .all(patientId)
+        .filter((m) => m.courseId !== exceptCourseId)
+        .map((m) => ({ rxcui: m.rxcui, name: m.drugName, dose: doseOf(m.sig ?? null) })),
       allergies: this.activeAllergies.all(patientId).map((a) => ({ ...a, kind: a.kind === 'nka' ? ('nka' as const) : ('allergy' as const) })),
       patient: { birthDate: p.birthDate, today, weightKg: weight?.value ?? null, weightDate: weight?.at.slice(0, 10) ?? null },
     };
   }
 
-  check(patientId: string, rxcui: string, today: string, dose?: { amount: number; unit: Sig['doseUnit']; perDay: number | null }): CheckResult {
-    return checkNewDrug(this.context(patientId, today), rxcui, dose);
+  check(
+    patientId: string,
+    rxcui: string,
+    today: string,
+    dose?: { amount: number; unit: Sig['doseUnit']; perDay: number | null },
+    exceptCourseId?: string,
+  ): CheckResult {
+    return checkNewDrug(this.context(patientId, today, exceptCourseId), rxcui, dose);
   }
 
   /** Alerts that a newly recorded allergy raises against the current list. */
@@ -205,7 +229,7 @@ export class MedicationsRepo {
     const last = this.courseRow(input.courseId);
     const dose = input.sig && last.rxcui ? { amount: input.sig.doseAmount, unit: input.sig.doseUnit, perDay: dosesPerDay(input.sig) } : undefined;
     // The course's own drug is on the list: check the new dose against the others, not against itself.
-    const alerts = last.rxcui && dose ? this.check(last.patientId, last.rxcui, today, dose).alerts.filter((a) => a.kind === 'dose') : [];
+    const alerts = last.rxcui && dose ? this.check(last.patientId, last.rxcui, today, dose, last.courseId).alerts.filter((a) => a.kind === 'dose') : [];
     this.writer.write((at) => {
       applyOverrides(this.orm, this.writer, at, actor, last.patientId, 'change', last.rxcui, last.courseId, alerts, input.overrides);
       this.insertEvent(at, actor, {

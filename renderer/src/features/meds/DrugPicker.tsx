@@ -7,7 +7,8 @@ import { useFreshSearch } from '../../lib/use-fresh-search';
 export type DrugHit = Out<'meds.searchDrugs'>[number];
 
 /** What the picker shows for a drug: its name and the brands people say. */
-export const drugLabel = (d: DrugHit): string => `${d.name}${d.brands.length ? ` (${d.brands.join(', ')})` : ''}`;
+/** The product as prescribed (an ingredient-coded entry shows its strength and form from `description`), with its brands. */
+export const drugLabel = (d: DrugHit): string => `${d.description ?? d.name}${d.brands.length ? ` (${d.brands.join(', ')})` : ''}`;
 
 const searchDrugs = async (query: string): Promise<DrugHit[] | null> => {
   const r = await api['meds.searchDrugs']({ query });
