@@ -10,6 +10,7 @@ import { createRepos, type Repos } from './repos';
 import { Resources } from './resources/resources';
 import type { FetchLike } from './sync/transport';
 import { enrolledServer, signInWithServer } from './sync/user-sessions';
+import { refuseRoleNotAllowedHere } from './provision/device-settings';
 
 /**
  * Remembers the derived key for this device (Electron's safeStorage in electron/main). The key
@@ -235,10 +236,13 @@ export class Session {
       this.repos.users.refusedByServer(username, verdict.code);
       throw new CairnFailure(verdict.code === 'account_disabled' ? 'account_disabled' : 'bad_credentials', verdict.message);
     }
-    this.user_ =
+    const user =
       verdict?.status === 'ok'
         ? this.repos.users.signedIn(verdict.userId, this.now(), 'checked by the clinic server')
         : await this.repos.users.authenticate(username, password);
+    // A provisioned computer may be set up for some roles only (device.allowed_roles).
+    refuseRoleNotAllowedHere(this.repos, user, this.now());
+    this.user_ = user;
     this.stamp = this.repos.users.credentialState(this.user_.id)?.stamp ?? null;
     this.glass.clear();
     this.lastActivity = this.now().getTime();
