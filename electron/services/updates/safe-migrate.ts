@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CairnFailure } from '../../../shared/api/result';
+
+interface JournalEntry {
+  tag: string;
+  when: number;
+}
+
+function journal(folder: string): JournalEntry[] {
+  return (JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] }).entries;
+}
+
+/** The last migration applied to the database (drizzle records each one's journal time), or null for a new one. */
+export function appliedMigration(sqlite: Database.Database, folder: string): string | null {
+  let last: { created_at: number } | undefined;
+  try {
+    last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
+  } catch {
+    return null;
+  }
+  if (!last) return null;
+  return journal(folder).find((e) => e.when === Number(last.created_at))?.tag ?? `a later version's migration (${last.created_at})`;
+}
+
+/** Which pending migration holds the statement that failed (drizzle's error carries the statement). */
+function failingMigration(e: unknown, folder: string, after: string | null): string | null {
+  const query = (e as { query?: unknown }).query;
+  if (typeof query !== 'string') return null;
+  const entries = journal(folder);
+  const from = after === null ? 0 : entries.findIndex((x) => x.tag === after) + 1;
+  for (const entry of entries.slice(from)) {
+    const sql = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');
+    if (sql.split('--> statement-breakpoint').some((s) => s === query || s.trim() === query.trim())) return entry.tag;
+  }
+  return null;
+}
+
+/**
+ * Applies the pending migrations (drizzle runs them all in one transaction, so a failure rolls every
+ * one of them back) and, when one fails, says so in words a person can act on: which step failed,
+ * that nothing was changed, and the version the database is still at, which the previous version of
+ * Cairn opens as before. The caller closes the connection.
+ */
+export function migrateOrExplain(sqlite: Database.Database, folder: string, file: string): void {
+  const before = appliedMigration(sqlite, folder);
+  try {
+    migrate(drizzle(sqlite), { migrationsFolder: folder });
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause ?? e;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const step = failingMigration(e, folder, before);
+    const still = appliedMigration(sqlite, folder);
+    const unchanged = still === before;
+    throw new CairnFailure(
+      'database_error',
+      `this version of Cairn could not update the database ${file}: step ${step ?? '(unknown)'} failed (${why}). ` +
+        (unchanged
+          ? `Nothing was changed: the database is still at ${before ?? 'its first version'}, and the previous version of Cairn opens it as before. `
+          : `The database now reports ${still ?? 'no version'} (it was at ${before ?? 'its first version'}): do not use it; restore the last backup. `) +
+        'Reinstall the previous version (or ask the administrator to publish it with cairn server publish-update --rollback) and report this message.',
+    );
+  }
+}
