@@ -4,8 +4,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { enrollRequest, pushRequest, SESSIONS_HEADER, signInRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
 import { ServerError } from './server-error';
+import { healthRoutes } from './health';
+import { requestLog } from './logging';
 import { createFhirApi, FHIR_BASE_PATH, fhirAdminRoutes, fhirRoutes, type FhirApi } from './fhir/fhir.routes';
 import type { SyncService } from './sync.service';
+import { UPDATES_PATH, updateFeedRoutes } from './update-feed';
 import { sessionTokens } from './user-sessions';
 
 const MAX_BODY = 64 * 1024 * 1024;
@@ -54,6 +57,8 @@ export interface AppOptions {
    * the server writes beside its data (owner-only permissions).
    */
   adminToken?: string;
+  /** Where `cairn server publish-update` puts the desktop app's releases, served at /updates/<channel>/ (update-feed.ts). */
+  updatesDir?: string;
   /** The FHIR API's parts (made from the sync service's database when not given). */
   fhir?: FhirApi;
   /** Test hook: runs after a push has committed and before its answer is sent (crash injection). */
@@ -63,6 +68,7 @@ export interface AppOptions {
 /** The clinic server's HTTP routes. Every answer is JSON; every error is `{ error: { code, message } }`. */
 export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   const app = new Hono();
+  app.use('*', requestLog());
   const limit = bodyLimit({
     maxSize: MAX_BODY,
     onError: () => {
@@ -96,7 +102,7 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     await next();
   });
 
-  app.get('/health', (c) => c.json({ ok: true, service: 'cairn-clinic-server', time: Date.now() }));
+  healthRoutes(app, sync.db);
 
   app.post('/sync/enroll', async (c) => {
     const body = await parseBody(c, enrollRequest);
@@ -172,6 +178,7 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   const fhir = opts.fhir ?? createFhirApi(sync.db);
   fhirAdminRoutes(app, admin, fhir);
   app.route(FHIR_BASE_PATH, fhirRoutes(fhir));
+  if (opts.updatesDir) app.route(UPDATES_PATH, updateFeedRoutes(opts.updatesDir));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   app.onError((e, c) => {
