@@ -16,6 +16,7 @@ import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../s
 import { enrolledServer, signInWithServer } from '../services/sync/user-sessions';
 import { fhirClientCommand } from './fhir-server.commands';
 import { SERVER_BACKUP_HELP, serverBackupCommand } from './server-backup.commands';
+import { SERVER_UPDATE_HELP, serverUpdateCommand } from './server-update.commands';
 import { MLLP_OPTIONS_HELP, mllpSettings } from './mllp-options';
 import { secretFrom } from './prompt';
 
@@ -41,7 +42,8 @@ export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgr
   cairn sync --db FILE [--ca FILE] [--user NAME]
       Pushes this device's changes and pulls the clinic's, once; prints a JSON summary
       { pushed, pulled, conflicts, quarantined, pending, error? } and exits non-zero on an error.
-${SERVER_BACKUP_HELP}`;
+${SERVER_BACKUP_HELP}
+${SERVER_UPDATE_HELP}`;
 
 export const SYNC_COMMANDS = ['server', 'enroll', 'sync'] as const;
 
@@ -176,6 +178,7 @@ async function serve(args: string[]): Promise<number> {
 async function serverAdmin(sub: string, args: string[]): Promise<number> {
   if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new CliError(m, code));
   if (sub === 'backup' || sub === 'restore') return serverBackupCommand(sub, args, (m, code) => new CliError(m, code));
+  if (sub === 'publish-update') return serverUpdateCommand(args, (m, code) => new CliError(m, code));
   const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string', operator: 'boolean' });
   const t = target(v);
   const running = runningServer(t);

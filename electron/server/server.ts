@@ -7,6 +7,7 @@ import { keepOwnerOnly, secureDataDir } from './data-dir';
 import { createFhirApi } from './fhir/fhir.routes';
 import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
 import { SyncService, type SyncServiceOptions } from './sync.service';
+import { updatesDirFor } from './update-feed';
 
 export interface ServerOptions {
   target: ServerDbTarget;
@@ -47,7 +48,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const ownerOnly = 'dataDir' in o.target ? keepOwnerOnly(o.target.dataDir) : null;
   const sync = new SyncService(db, o.sync);
   const fhir = createFhirApi(db);
-  const app = createApp(sync, { ...o.app, fhir, ...(o.adminToken && { adminToken: o.adminToken }) });
+  const updatesDir = updatesDirFor(o.target);
+  const app = createApp(sync, { ...(updatesDir && { updatesDir }), ...o.app, fhir, ...(o.adminToken && { adminToken: o.adminToken }) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = tls
       ? serve({ fetch: app.fetch, port: o.port, hostname: host, createServer: createHttpsServer, serverOptions: tls }, () => resolve(s))
