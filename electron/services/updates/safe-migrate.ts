@@ -26,17 +26,33 @@ export function appliedMigration(sqlite: Database.Database, folder: string): str
   return journal(folder).find((e) => e.when === Number(last.created_at))?.tag ?? `a later version's migration (${last.created_at})`;
 }
 
-/** Which pending migration holds the statement that failed (drizzle's error carries the statement). */
-function failingMigration(e: unknown, folder: string, after: string | null): string | null {
-  const query = (e as { query?: unknown }).query;
-  if (typeof query !== 'string') return null;
-  const entries = journal(folder);
-  const from = after === null ? 0 : entries.findIndex((x) => x.tag === after) + 1;
-  for (const entry of entries.slice(from)) {
-    const sql = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');
-    if (sql.split('--> statement-breakpoint').some((s) => s === query || s.trim() === query.trim())) return entry.tag;
+/**
+ * Which pending migration fails: replayed one by one, exactly as drizzle runs them (each statement
+ * prepared and run), inside a transaction that is always rolled back. better-sqlite3's error does not
+ * carry the statement, and drizzle runs every pending migration in one transaction.
+ */
+function failingMigration(sqlite: Database.Database, folder: string): string | null {
+  let lastWhen = Number.NEGATIVE_INFINITY;
+  try {
+    const row = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
+    if (row) lastWhen = Number(row.created_at);
+  } catch {
+    // No migrations table yet: every migration is pending.
   }
-  return null;
+  sqlite.exec('BEGIN');
+  try {
+    for (const entry of journal(folder).filter((e) => e.when > lastWhen)) {
+      const sql = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');
+      try {
+        for (const statement of sql.split('--> statement-breakpoint')) sqlite.prepare(statement).run();
+      } catch {
+        return entry.tag;
+      }
+    }
+    return null;
+  } finally {
+    sqlite.exec('ROLLBACK');
+  }
 }
 
 /**
@@ -52,7 +68,7 @@ export function migrateOrExplain(sqlite: Database.Database, folder: string, file
   } catch (e) {
     const cause = (e as { cause?: unknown }).cause ?? e;
     const why = cause instanceof Error ? cause.message : String(cause);
-    const step = failingMigration(e, folder, before);
+    const step = failingMigration(sqlite, folder);
     const still = appliedMigration(sqlite, folder);
     const unchanged = still === before;
     throw new CairnFailure(
