@@ -56,7 +56,7 @@ export function deviceSettings(sqlite: Database.Database): DeviceSettings {
 
 const PEOPLE: Readonly<Record<Role, string>> = {
   physician: 'physicians',
-  nurse: 'nurses and medical assistants',
+  nurse: 'nurses',
   front_desk: 'front desk staff',
   billing: 'billing staff',
   admin: 'administrators',
