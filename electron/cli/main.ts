@@ -22,6 +22,7 @@ import { REPORT_HELP, reportCommand } from './report.commands';
 import { AUDIT_VERIFY_HELP, auditVerify } from './audit.commands';
 import { DOCTOR_HELP, doctorCommand } from './doctor.commands';
 import { VITALS_HELP, vitalsCommand } from './vitals.commands';
+import { PROVISION_HELP, provisionCommand } from './provision.commands';
 import { need, parse, print, unwrap, withSession } from './cli-session';
 
 const HELP = `cairn — the Cairn command line
@@ -65,6 +66,7 @@ ${HL7_HELP}
 ${FHIR_HELP}
 ${REPORT_HELP}
 ${DOCTOR_HELP}
+${PROVISION_HELP}
 
 Every command that opens a database reads the passphrase from CAIRN_PASSPHRASE or asks on a TTY.
 `;
@@ -343,6 +345,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'immunizations' && sub === 'due') await immunizationsDue(rest);
     else if (cmd === 'audit' && sub === 'verify') return await auditVerify(rest);
     else if (cmd === 'doctor') return doctorCommand(argv.slice(1));
+    else if (cmd === 'provision') return await provisionCommand(argv.slice(1));
     else if (cmd === 'audit' && sub === 'export') await auditExport(rest);
     else if (cmd === 'meds' && sub === 'check') await medsCheck(rest);
     else if (cmd === 'meds' && sub === 'add') await medsAdd(rest);
