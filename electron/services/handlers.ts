@@ -2,6 +2,7 @@ import { contract, type Channel } from '../../shared/api/contract';
 import { immunizationsDueFor } from './chart-summary';
 import { guardRestrictedCharts } from './chart-access.guard';
 import { chartingHandlers } from './charting/charting.handlers';
+import { doctorHandlers } from './doctor/doctor.handlers';
 import { fhirHandlers } from './fhir/fhir.handlers';
 import { growthHandlers } from './growth/growth.handlers';
 import type { AreaServices, Handler, HandlerContext, SignedIn } from './handler-context';
@@ -76,6 +77,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     ...syncHandlers(ctx),
     ...fhirHandlers(ctx),
     ...growthHandlers(ctx),
+    ...doctorHandlers(ctx),
   };
   return {
     ...handlers,

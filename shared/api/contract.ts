@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { chartingChannels } from './charting.contract';
+import { doctorChannels } from './doctor.contract';
 import { fhirChannels } from './fhir.contract';
 import { growthChannels } from './growth.contract';
 import { labsChannels } from './labs.contract';
@@ -30,6 +31,7 @@ export const contract = {
   ...syncChannels,
   ...fhirChannels,
   ...growthChannels,
+  ...doctorChannels,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; each entry's own types come from channel()
 } satisfies Record<string, ChannelSpec<any, any, Access>>;
 

@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { CairnFailure } from '../../../shared/api/result';
+import { checkWritableFolder } from './destination';
 import { ensureDir } from './files';
 import { verifyBackupChecksum } from './format';
+import { retained, type BackupEntry } from './retention';
+
+export type { BackupEntry } from './retention';
 
 /** Time and timers, injectable so a test drives the schedule with a fake clock. */
 export interface SchedulerClock {
@@ -19,7 +24,17 @@ export const systemClock: SchedulerClock = {
   },
 };
 
-export type SchedulerEvent = { kind: 'backup'; file: string } | { kind: 'failed'; error: string; retryInMs: number } | { kind: 'pruned'; files: string[] };
+export type SchedulerEvent =
+  { kind: 'backup'; file: string; verified: boolean } | { kind: 'failed'; error: string; retryInMs: number } | { kind: 'pruned'; files: string[] };
+
+/** Where backups go and how many are kept; read again before every backup, so a changed setting applies to the next one. */
+export interface SchedulePlan {
+  dir: string;
+  /** An external folder that must exist and be writable (checked before each backup); null when `dir` may be created. */
+  root: string | null;
+  keep: number;
+  keepWeekly: number;
+}
 
 export interface BackupSchedulerOptions {
   dbFile: string;
@@ -36,16 +51,19 @@ export interface BackupSchedulerOptions {
   retryMs?: number;
   /** How many backups to keep. Default: 14. */
   keep?: number;
+  /** Besides those, the newest backup of each of this many weeks (see retention.ts). Default: 0. */
+  keepWeekly?: number;
+  /** Folder and retention from the device's settings, read before each backup (overrides dir, keep, keepWeekly). */
+  plan?: () => SchedulePlan;
+  /**
+   * Re-opens the file just written and checks it (verifyBackupFile: checksum, decryption,
+   * quick_check). A copy that does not verify is deleted and the backup counts as failed.
+   */
+  verify?: (file: string) => Promise<unknown>;
   clock?: SchedulerClock;
   /** Whether a backup file is sound; default: its manifest and SHA-256 check. */
   isGood?: (file: string) => Promise<boolean>;
   onEvent?: (e: SchedulerEvent) => void;
-}
-
-export interface BackupEntry {
-  file: string;
-  /** When it was taken (epoch ms, from its name). */
-  at: number;
 }
 
 const DAY = 86_400_000;
@@ -62,19 +80,29 @@ function parseStamp(s: string): number {
   return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : NaN;
 }
 
+/** The backups of the database whose file name starts `prefix` in `dir`, newest first (none when `dir` is missing). */
+export function listBackups(dir: string, prefix: string): BackupEntry[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.cairnbak'))
+    .map((f) => ({ file: join(dir, f), at: parseStamp(f.slice(prefix.length, -'.cairnbak'.length)) }))
+    .filter((e) => Number.isFinite(e.at))
+    .sort((a, b) => b.at - a.at || b.file.localeCompare(a.file));
+}
+
 /**
- * Takes automatic backups into `backups/` beside the database: one when the newest is older than
- * the interval (so restarting the app does not take one each time), then one per interval. After
- * each good backup it keeps the newest `keep` and deletes older ones, but never the newest one
- * that checks: if the last few backups were somehow damaged, the last good one stays.
+ * Takes automatic backups into `backups/` beside the database (or the folder the plan names): one
+ * when the newest is older than the interval (so restarting the app does not take one each time),
+ * then one per interval. Each one is read back and verified when `verify` is given. After each good
+ * backup it keeps what the retention says (retention.ts) and deletes the rest, but never the newest
+ * one that checks: if the last few backups were somehow damaged, the last good one stays.
  * Files are named `<db file name>-<UTC time>.cairnbak`; nothing else in the folder is touched.
  */
 export class BackupScheduler {
-  readonly dir: string;
   private readonly prefix: string;
   private readonly intervalMs: number;
   private readonly retryMs: number;
-  private readonly keep: number;
+  private readonly fixed: SchedulePlan;
   private readonly clock: SchedulerClock;
   private readonly isGood: (file: string) => Promise<boolean>;
   private timer: { cancel(): void } | null = null;
@@ -84,11 +112,10 @@ export class BackupScheduler {
   private readonly knownGood = new Set<string>();
 
   constructor(private readonly opts: BackupSchedulerOptions) {
-    this.dir = opts.dir ?? join(dirname(opts.dbFile), 'backups');
     this.prefix = `${basename(opts.dbFile)}-`;
     this.intervalMs = opts.intervalMs ?? DAY;
     this.retryMs = opts.retryMs ?? 3_600_000;
-    this.keep = Math.max(1, opts.keep ?? 14);
+    this.fixed = { dir: opts.dir ?? join(dirname(opts.dbFile), 'backups'), root: null, keep: opts.keep ?? 14, keepWeekly: opts.keepWeekly ?? 0 };
     this.clock = opts.clock ?? systemClock;
     this.isGood =
       opts.isGood ??
@@ -99,25 +126,32 @@ export class BackupScheduler {
         ));
   }
 
+  /** The folder and retention in force now. */
+  plan(): SchedulePlan {
+    const p = this.opts.plan?.() ?? this.fixed;
+    return { ...p, keep: Math.max(1, p.keep), keepWeekly: Math.max(0, p.keepWeekly) };
+  }
+
+  /** The folder backups go to now. */
+  get dir(): string {
+    return this.plan().dir;
+  }
+
   /** This database's backups, newest first. */
-  list(): BackupEntry[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((f) => f.startsWith(this.prefix) && f.endsWith('.cairnbak'))
-      .map((f) => ({ file: join(this.dir, f), at: parseStamp(f.slice(this.prefix.length, -'.cairnbak'.length)) }))
-      .filter((e) => Number.isFinite(e.at))
-      .sort((a, b) => b.at - a.at || b.file.localeCompare(a.file));
+  list(dir = this.dir): BackupEntry[] {
+    return listBackups(dir, this.prefix);
   }
 
   /** Starts the schedule (idempotent). Temp files a killed backup left behind are removed first. */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    if (existsSync(this.dir)) {
-      for (const f of readdirSync(this.dir))
-        if (f.startsWith(this.prefix) && /\.cairnbak\.(payload\.)?tmp(-journal)?$/.test(f)) rmSync(join(this.dir, f), { force: true });
+    const dir = this.dir;
+    if (existsSync(dir)) {
+      for (const f of readdirSync(dir))
+        if (f.startsWith(this.prefix) && /\.cairnbak\.(payload\.)?tmp(-journal)?$/.test(f)) rmSync(join(dir, f), { force: true });
     }
-    const newest = this.list()[0];
+    const newest = this.list(dir)[0];
     this.schedule(newest ? Math.max(0, newest.at + this.intervalMs - this.clock.now()) : 0);
   }
 
@@ -163,23 +197,38 @@ export class BackupScheduler {
   }
 
   private async backupAndPrune(): Promise<string> {
-    ensureDir(this.dir, 'the scheduled backups');
-    let out = join(this.dir, `${this.prefix}${stamp(this.clock.now())}.cairnbak`);
+    const plan = this.plan();
+    if (plan.root !== null) checkWritableFolder(plan.root);
+    ensureDir(plan.dir, 'the scheduled backups');
+    let out = join(plan.dir, `${this.prefix}${stamp(this.clock.now())}.cairnbak`);
     // Two in the same second (runNow twice): the second takes the next free name.
-    for (let at = this.clock.now() + 1000; existsSync(out); at += 1000) out = join(this.dir, `${this.prefix}${stamp(at)}.cairnbak`);
+    for (let at = this.clock.now() + 1000; existsSync(out); at += 1000) out = join(plan.dir, `${this.prefix}${stamp(at)}.cairnbak`);
     await this.opts.takeBackup(out);
+    if (this.opts.verify) {
+      try {
+        await this.opts.verify(out);
+      } catch (e) {
+        // Important: a copy that does not read back whole is not a backup; it must not count as the newest one.
+        rmSync(out, { force: true });
+        const why = e instanceof Error ? e.message : String(e);
+        throw new CairnFailure(
+          'database_error',
+          `the backup written to ${out} did not verify when read back (${why}): it was deleted and no older backup was removed`,
+        );
+      }
+    }
     this.knownGood.add(out);
-    this.opts.onEvent?.({ kind: 'backup', file: out });
-    const pruned = await this.prune();
+    this.opts.onEvent?.({ kind: 'backup', file: out, verified: this.opts.verify !== undefined });
+    const pruned = await this.prune(plan);
     if (pruned.length > 0) this.opts.onEvent?.({ kind: 'pruned', files: pruned });
     return out;
   }
 
-  /** Deletes all but the newest `keep` backups, always sparing the newest one that checks. Returns what it deleted. */
-  async prune(): Promise<string[]> {
-    const all = this.list();
-    if (all.length <= this.keep) return [];
-    const spare = new Set(all.slice(0, this.keep).map((e) => e.file));
+  /** Deletes the backups the retention does not keep, always sparing the newest one that checks. Returns what it deleted. */
+  async prune(plan = this.plan()): Promise<string[]> {
+    const all = this.list(plan.dir);
+    const spare = retained(all, plan);
+    if (spare.size >= all.length) return [];
     for (const e of all) {
       if (this.knownGood.has(e.file) || (await this.isGood(e.file))) {
         spare.add(e.file);
