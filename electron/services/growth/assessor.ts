@@ -14,7 +14,7 @@ import type { AdultBpGuidelineName, BpReading, GrowthReading } from '../../../sh
 import { VITAL_KINDS } from '../../../shared/domain/vitals';
 import type { Resources } from '../resources/resources';
 import type { BirthHistory } from './birth-history';
-import { readBpGuideline } from './bp-settings';
+import { BP_GUIDELINE_KEY, bpGuidelineOf } from './bp-settings';
 import { flynnTables, growthTables } from './tables';
 
 /** CDC 2000 charts end at 20 years (240 months). */
@@ -71,6 +71,8 @@ const growthSex = (sex: string): GrowthSex | null => (sex === 'female' || sex ==
  */
 export class GrowthAssessor {
   private readonly rows: Database.Statement<[string], [string, string, number, string, string | null]>;
+  private readonly latestHeight: Database.Statement<[string, string], { value: number; at: string }>;
+  private readonly guidelineRow: Database.Statement<[], { value: string }>;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -85,6 +87,13 @@ export class GrowthAssessor {
            AND deleted_at IS NULL AND status != 'entered-in-error' AND value_num IS NOT NULL`,
       )
       .raw(true) as unknown as Database.Statement<[string], [string, string, number, string, string | null]>;
+    // Prepared once: the face sheet asks for a BP category on every open.
+    this.latestHeight = sqlite.prepare(
+      `SELECT value_num AS value, effective_at AS at FROM observations
+       WHERE patient_id = ? AND category = 'vital-signs' AND loinc = '${L.height}' AND deleted_at IS NULL AND status != 'entered-in-error' AND effective_at <= ?
+       ORDER BY effective_at DESC LIMIT 1`,
+    );
+    this.guidelineRow = sqlite.prepare(`SELECT value FROM meta WHERE key = '${BP_GUIDELINE_KEY}'`);
   }
 
   tables(): GrowthTables {
@@ -92,7 +101,7 @@ export class GrowthAssessor {
   }
 
   guideline(): AdultBpGuidelineName {
-    return readBpGuideline(this.sqlite);
+    return bpGuidelineOf(this.guidelineRow.get()?.value);
   }
 
   /** Whether a patient of this age and sex has growth charts (WHO/CDC are by sex, birth to 20 years). */
@@ -201,13 +210,7 @@ export class GrowthAssessor {
     const day = at.slice(0, 10);
     let height = heightInSet === null ? null : { value: heightInSet, at };
     if (!height) {
-      const h = this.sqlite
-        .prepare(
-          `SELECT value_num AS value, effective_at AS at FROM observations
-           WHERE patient_id = ? AND category = 'vital-signs' AND loinc = ? AND deleted_at IS NULL AND status != 'entered-in-error' AND effective_at <= ?
-           ORDER BY effective_at DESC LIMIT 1`,
-        )
-        .get(p.id, L.height, at) as { value: number; at: string } | undefined;
+      const h = this.latestHeight.get(p.id, at);
       if (h && daysBetween(h.at.slice(0, 10), day) <= HEIGHT_FOR_BP_MAX_DAYS) height = h;
     }
     if (!height) return null;

@@ -8,12 +8,17 @@ import type { AuditRepo } from '../repos/audit.repo';
  * ACC/AHA 2017; children and adolescents always follow AAP 2017, and the quality measures keep
  * their own thresholds (CMS165: < 140/90).
  */
-const KEY = 'bp_guideline';
+export const BP_GUIDELINE_KEY = 'bp_guideline';
+const KEY = BP_GUIDELINE_KEY;
 export const DEFAULT_ADULT_BP_GUIDELINE: AdultBpGuidelineName = 'acc-aha-2017';
 
+/** The stored value as a guideline; anything else (none yet, a damaged value) is the default. */
+export function bpGuidelineOf(value: string | undefined): AdultBpGuidelineName {
+  return (ADULT_BP_GUIDELINES as readonly string[]).includes(value ?? '') ? (value as AdultBpGuidelineName) : DEFAULT_ADULT_BP_GUIDELINE;
+}
+
 export function readBpGuideline(sqlite: Database.Database): AdultBpGuidelineName {
-  const row = sqlite.prepare(`SELECT value FROM meta WHERE key = ?`).get(KEY) as { value: string } | undefined;
-  return (ADULT_BP_GUIDELINES as readonly string[]).includes(row?.value ?? '') ? (row!.value as AdultBpGuidelineName) : DEFAULT_ADULT_BP_GUIDELINE;
+  return bpGuidelineOf((sqlite.prepare(`SELECT value FROM meta WHERE key = ?`).get(KEY) as { value: string } | undefined)?.value);
 }
 
 /** Records the guideline with its audit entry, in one transaction. */

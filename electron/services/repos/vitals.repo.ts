@@ -77,6 +77,7 @@ function toVital(r: Row): VitalObservation {
 export class VitalsRepo {
   private readonly latestTwo: Database.Statement<[string, string], Row>;
   private readonly results: Database.Statement<[string, number], ResultRow>;
+  private readonly patientRow: Database.Statement<[string], { id: string; sex: string; birthDate: string }>;
 
   constructor(
     sqlite: Database.Database,
@@ -91,6 +92,7 @@ export class VitalsRepo {
        FROM observations WHERE patient_id = ? AND loinc = ? AND category = '${VITALS}' AND deleted_at IS NULL AND status != 'entered-in-error'
        ORDER BY effective_at DESC LIMIT 2`,
     );
+    this.patientRow = sqlite.prepare(`SELECT id, sex, birth_date AS birthDate FROM patients WHERE id = ?`);
     // Current results only (not replaced by a correction, not entered in error, not still awaiting a
     // value); a critical one nobody has acknowledged comes first whatever its age.
     this.results = sqlite.prepare(
@@ -195,7 +197,7 @@ export class VitalsRepo {
   }
 
   private patient(id: string): { id: string; sex: string; birthDate: string } | undefined {
-    return this.orm.select({ id: patients.id, sex: patients.sex, birthDate: patients.birthDate }).from(patients).where(eq(patients.id, id)).get();
+    return this.patientRow.get(id);
   }
 
   /** Each vital's series over time with the normal band for the patient's age today. */
