@@ -133,6 +133,11 @@ export class UpdateClient {
     return this.inFlight;
   }
 
+  /** Resolves when no check or download is running (for the administrator's page, and tests). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
   private set(s: UpdateState): UpdateState {
     this.current = s;
     const detail = 'reason' in s ? `: ${s.reason}` : 'version' in s ? ` ${s.version}` : '';
