@@ -218,6 +218,8 @@ describe('pediatrics in Chromium: growth charts and blood pressure categories', 
     await recordVitals(page, panel, { height: shortCm, systolic: 110, diastolic: 60 });
     const shortBp = await panel.getByTestId('vital-assessment-systolic').innerText();
     expect(shortBp).toContain('Stage 1 hypertension');
+    // The BP percentile band of each component is shown with the category.
+    expect(shortBp).toContain('(systolic ≥ 95th, diastolic < 90th)');
     expect(shortBp).toMatch(/AAP 2017 table 4 \(boys\), age 7, height [\d.]+(st|nd|rd|th) percentile → 5th column/);
     await expect(panel.getByTestId('vitals-recorded').locator('tr', { hasText: 'Systolic' }).innerText()).resolves.toMatch(/\bH\b/);
     await shot(page, 'growth-06-short-boy-bp');
@@ -227,6 +229,7 @@ describe('pediatrics in Chromium: growth charts and blood pressure categories', 
     await recordVitals(page, panel, { height: tallCm, systolic: 110, diastolic: 60 });
     const tallBp = await panel.getByTestId('vital-assessment-systolic').innerText();
     expect(tallBp).toMatch(/^Normal/m);
+    expect(tallBp).toContain('(systolic < 90th, diastolic < 90th)');
     expect(tallBp).toMatch(/AAP 2017 table 4 \(boys\), age 7, height [\d.]+(st|nd|rd|th) percentile → 95th column/);
     expect(tallBp).not.toContain('hypertension');
     await shot(page, 'growth-07-tall-boy-bp');

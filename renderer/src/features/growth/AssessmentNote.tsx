@@ -35,6 +35,8 @@ export function AssessmentNote({ a, testId }: { a: VitalAssessment | undefined; 
           <Text span size="xs" fw={600} c={a.bp.category === 'normal' ? undefined : 'red.9'}>
             {a.bp.label}
           </Text>
+          {/* A child's BP percentile band for each component ("systolic ≥ 95th, diastolic < 90th"); empty for adults. */}
+          {a.bp.systolicBand && ` (systolic ${a.bp.systolicBand}, diastolic ${a.bp.diastolicBand})`}
           {' · '}
           {a.bp.basis}
         </div>
