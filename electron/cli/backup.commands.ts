@@ -10,6 +10,7 @@ import { resolveKey } from '../services/db/open';
 import { headerPathFor } from '../services/db/key-header';
 import { defaultResourcesDir } from '../services/paths';
 import { secretFrom } from './prompt';
+import { BACKUP_SCHEDULE_HELP, backupScheduleCommand, isBackupScheduleCommand } from './backup-schedule.commands';
 
 /** `cairn backup`, `cairn restore` and `cairn rekey`. */
 export const BACKUP_COMMANDS = ['backup', 'restore', 'rekey'] as const;
@@ -22,7 +23,8 @@ export const BACKUP_HELP = `  cairn backup --db FILE --out FILE|FOLDER
       Refuses a backup of another database (device id) unless --force-foreign. Close Cairn first.
   cairn rekey --db FILE
       Changes the clinic passphrase and the key; new passphrase from CAIRN_NEW_PASSPHRASE (else asked
-      twice on a TTY). Safe if interrupted: the file opens with the old or the new passphrase. Close Cairn first.`;
+      twice on a TTY). Safe if interrupted: the file opens with the old or the new passphrase. Close Cairn first.
+${BACKUP_SCHEDULE_HELP}`;
 
 export function isBackupCommand(cmd: string | undefined): cmd is BackupCommand {
   return (BACKUP_COMMANDS as readonly (string | undefined)[]).includes(cmd);
@@ -57,6 +59,7 @@ function stamp(d: Date): string {
 }
 
 async function backup(args: string[]): Promise<unknown> {
+  if (isBackupScheduleCommand(args[0])) return backupScheduleCommand(args[0], args.slice(1));
   const v = parse(args, { db: { type: 'string' }, out: { type: 'string' } });
   const db = existingDb(v.db);
   let out = resolve(need(v.out, '--out'));
