@@ -16,6 +16,8 @@ import { clientFor, enrollThisDevice, fetchTrusting, type FetchLike } from '../s
 import { enrolledServer, signInWithServer } from '../services/sync/user-sessions';
 import { fhirClientCommand } from './fhir-server.commands';
 import { SERVER_BACKUP_HELP, serverBackupCommand } from './server-backup.commands';
+import { SERVER_LOG_HELP, SERVER_LOG_OPTIONS, startServerLog } from './server-log-options';
+import { SERVER_SERVICE_HELP, serverServiceCommand } from './server-service.commands';
 import { SERVER_UPDATE_HELP, serverUpdateCommand } from './server-update.commands';
 import { MLLP_OPTIONS_HELP, mllpSettings } from './mllp-options';
 import { secretFrom } from './prompt';
@@ -28,6 +30,8 @@ export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgr
       --mllp-port also receives HL7 v2 (lab results, ADT) over MLLP, as a device of the clinic with
       its own encrypted database (DIR/lab-interface.cairn; passphrase from CAIRN_PASSPHRASE).
       MLLP-${MLLP_OPTIONS_HELP}.
+${SERVER_LOG_HELP}
+${SERVER_SERVICE_HELP}
   cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24] [--operator]
       Prints a one-time enrollment code for a device (valid 24 hours by default). A device syncs
       only for users who signed in on it with the server checking their password; --operator makes
@@ -126,6 +130,7 @@ async function serve(args: string[]): Promise<number> {
     'mllp-max-connections': 'string',
     'mllp-idle-timeout': 'string',
     'mllp-max-message-bytes': 'string',
+    ...SERVER_LOG_OPTIONS,
   });
   const t = target(v);
   const mllpPort = v['mllp-port'] === undefined ? null : Number(v['mllp-port']);
@@ -138,6 +143,7 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid --port "${String(v['port'])}"`, 2);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new CliError('give both --tls-cert and --tls-key', 2);
   if (runningServer(t)) throw new CliError(`a clinic server is already running on ${String(v['data-dir'])}`);
+  const log = await startServerLog(v, (m, code) => new CliError(m, code));
   let clinic;
   try {
     clinic = await startClinicServer({
@@ -172,12 +178,14 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await clinic.close();
+  await log.close();
   return 0;
 }
 
 async function serverAdmin(sub: string, args: string[]): Promise<number> {
   if (sub === 'fhir-client') return fhirClientCommand(args, (m, code) => new CliError(m, code));
   if (sub === 'backup' || sub === 'restore') return serverBackupCommand(sub, args, (m, code) => new CliError(m, code));
+  if (sub === 'install-service') return serverServiceCommand(args, (m, code) => new CliError(m, code));
   if (sub === 'publish-update') return serverUpdateCommand(args, (m, code) => new CliError(m, code));
   const v = options(args, { 'data-dir': 'string', 'database-url': 'string', name: 'string', hours: 'string', device: 'string', operator: 'boolean' });
   const t = target(v);
