@@ -1,0 +1,65 @@
+import { reason, type ShellLog } from './electron-surface';
+
+/** The ready body, step by step; electron/main supplies each from Electron's real objects. */
+export interface StartupSteps<P = unknown> {
+  log: ShellLog;
+  /** The cairn:// protocol, permission rules, headers: before any page loads. Fatal when it throws. */
+  secure: () => void;
+  /** Starts the embedded clinic server (its own process) when clinic-server.json asks for one; never fatal. */
+  startServer?: () => void;
+  /** Provisioning on first start (a file an installer left): before anything opens the database. Never fatal. */
+  provision?: () => Promise<P>;
+  /** Unlocks with a key this device remembers, if it does; returns whether it did. Never fatal. */
+  unlockWithRememberedKey: () => Promise<boolean>;
+  /** IPC, menu, OS events. Fatal when it throws. */
+  wire: () => void;
+  /** Creates the window and loads the renderer. Fatal when it throws. */
+  openWindow: () => void;
+  /**
+   * Tells the person what failed and ends the process: a process with no window would hold the
+   * single-instance lock, and every later start would silently do nothing.
+   */
+  fail: (message: string) => void;
+}
+
+export interface StartupOutcome<P> {
+  ok: boolean;
+  unlocked: boolean;
+  provisioned: P | undefined;
+}
+
+/** A step whose failure is logged and passed over: the app still opens, on the unlock screen if need be. */
+async function optional<T>(log: ShellLog, step: string, run: () => Promise<T> | T): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    log.error({ event: 'startup.step_failed', step, reason: reason(e) }, `startup: ${step} failed; continuing without it`);
+    return undefined;
+  }
+}
+
+/**
+ * The app's start once Electron is ready, guarded as a whole: an optional step that fails (the
+ * embedded server, provisioning, a remembered key that no longer decrypts) is logged and skipped; a
+ * step the window cannot do without ends in `fail` with a message, never in an exception that leaves
+ * a process with no window behind.
+ */
+export async function runStartup<P>(s: StartupSteps<P>): Promise<StartupOutcome<P>> {
+  let provisioned: P | undefined;
+  let unlocked = false;
+  try {
+    s.secure();
+    if (s.startServer) await optional(s.log, 'the embedded clinic server', s.startServer);
+    // Before the unlock: a provisioned device enrolls and configures itself before anyone uses it.
+    if (s.provision) provisioned = await optional(s.log, 'provisioning', s.provision);
+    unlocked = (await optional(s.log, 'unlocking with the remembered key', s.unlockWithRememberedKey)) ?? false;
+    s.wire();
+    s.openWindow();
+    s.log.info({ event: 'startup.done', unlocked }, 'Cairn started');
+    return { ok: true, unlocked, provisioned };
+  } catch (e) {
+    s.log.error({ event: 'startup.failed', reason: reason(e) }, 'Cairn could not start');
+    s.fail(`Cairn could not start: ${reason(e)}`);
+    return { ok: false, unlocked, provisioned };
+  }
+}
