@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { destination as pinoDestination, pino, type DestinationStream, type Logger } from 'pino';
@@ -85,6 +87,8 @@ export async function openServerLog(o: ServerLogOptions = {}): Promise<ServerLog
   if (!size) throw new Error(`the log size "${o.maxSize}" is not a size; give bytes or a number with k, m or g (10m)`);
   const keep = o.keep ?? 7;
   if (!Number.isInteger(keep) || keep < 1) throw new Error(`the number of log files to keep must be a whole number of at least 1, got ${keep}`);
+  // Important: before pino-roll, which links current.log before its stream has made the folder.
+  mkdirSync(dirname(o.file), { recursive: true, mode: 0o700 });
   const stream = await pinoRoll({ file: o.file, size, limit: { count: keep, removeOtherLogFiles: true }, mkdir: true, symlink: true, mode: 0o600 });
   const log = logger(level, stream);
   let closed: Promise<void> | null = null;
