@@ -59,6 +59,7 @@ export function pinServerCertificate(serverUrl: string, fingerprint: string, tim
       }
       const wrongName = checkServerIdentity(host, chain[0] as PeerCertificate);
       if (wrongName) return fail(new PinError('wrong-address', `the certificate of ${url.host} does not name ${host}: ${wrongName.message}`));
+      socket.setTimeout(0);
       socket.end();
       resolve({ pem: new X509Certificate(pinned.raw).toString() });
     });
