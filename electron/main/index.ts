@@ -1,35 +1,114 @@
-import { app, BrowserWindow, Menu, net, session as electronSession, shell, type WebContents } from 'electron';
-import { existsSync } from 'node:fs';
+/// <reference types="electron-vite/node" />
+/**
+ * The desktop app's main process: Electron's real objects wired into the shell modules
+ * (electron/shell, each tested under Node against a stand-in of Electron's surface). Behaviour lives
+ * there; this file only connects it.
+ */
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session as electronSession,
+  shell,
+  utilityProcess,
+  type WebContents,
+} from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { destination } from 'pino';
+import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { setDispatchLogger } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
 import { createLogger } from '../services/log';
 import { Session } from '../services/session';
-import { SessionSync } from '../services/sync';
+import { SessionSync, syncCounts } from '../services/sync';
+import { restingStatus } from '../services/sync/controller';
 import { WorkerSyncController } from '../services/sync/worker-host';
-import { startEmbeddedClinicServer } from '../launch/embedded-clinic-server';
-import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from '../shell/app-protocol';
+import { EmbeddedServerHost } from '../shell/embedded-server';
+import embeddedServerEntry from '../shell/embedded-server.child?modulePath';
+import { RememberedKeys } from '../shell/key-memory';
+import { shellPaths } from '../shell/paths';
+import { signOutWhenAway } from '../shell/power';
+import { installQuitSequence, type QuitSequence } from '../shell/quit';
+import { runStartup } from '../shell/startup';
+import { SignedInSyncRunner, SyncKeyHolder } from '../shell/sync-gate';
+import { installSessionRules, rendererLocation, windowOptions } from '../shell/window';
 import { registerIpc } from './ipc';
-import { safeStorageKeyMemory } from './key-memory';
-import { buildMenu } from './menu';
+import { setAppMenu } from './menu';
+
+// Before anything reads the data folder: the single-instance lock lives in it.
+const paths = shellPaths(app, { resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
+process.env['CAIRN_RESOURCES_DIR'] = paths.resourcesDir;
+if (paths.sqliteBinding) process.env['CAIRN_SQLITE_BINDING'] = paths.sqliteBinding;
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 // Important: one Cairn per user profile, so two processes never write the same database.
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  let win: BrowserWindow | null = null;
-  const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
-  const rendererUrl = pathToFileURL(rendererIndex).href;
-  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
-  process.env['CAIRN_RESOURCES_DIR'] = resourcesDir;
-  // Running from source: use the Electron build of better-sqlite3 that `npm start` prepared.
-  const devBinding = join(app.getAppPath(), '.cairn-electron', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-  if (!app.isPackaged && existsSync(devBinding)) process.env['CAIRN_SQLITE_BINDING'] = devBinding;
+if (!app.requestSingleInstanceLock()) app.quit();
+else main();
 
+function main(): void {
+  const log = createLogger({ destination: destination({ dest: join(paths.userData, 'cairn.log'), mkdir: true }) });
+  setDispatchLogger(log);
+  const renderer = rendererLocation({ isPackaged: app.isPackaged, env: process.env, log });
+  let win: BrowserWindow | null = null;
   const isTrusted = (contents: WebContents, frameUrl: string): boolean =>
-    isTrustedSender({ frameUrl, isMainFrame: true, isOurWindow: win !== null && contents === win.webContents }, rendererUrl);
+    isTrustedSender({ frameUrl, isMainFrame: true, isOurWindow: win !== null && contents === win.webContents }, renderer.url);
+
+  const keys = new RememberedKeys({ safeStorage, dir: join(paths.userData, 'keys'), platform: process.platform, log });
+  const holder = new SyncKeyHolder();
+  const session = new Session({
+    dbFile: process.env['CAIRN_DB'] ?? join(paths.userData, 'clinic.cairn'),
+    resourcesDir: paths.resourcesDir,
+    keyMemory: keys.keyMemory(),
+    onUnlock: (_file, key) => holder.hold(key),
+  });
+  session.whenLocked(() => holder.wipe());
+  const sync = new SessionSync(
+    session,
+    (dbFile) =>
+      new SignedInSyncRunner({
+        holder,
+        log,
+        // The worker thread still takes the key as hex (sync.worker.ts); the runner zeroes this copy once the thread has it.
+        start: (key) =>
+          new WorkerSyncController(join(import.meta.dirname, 'sync-worker.js'), {
+            dbFile,
+            keyHex: key.toString('hex'),
+            resourcesDir: paths.resourcesDir,
+            intervalMs: 60_000,
+          }),
+        resting: () => restingStatus(syncCounts(session.repos.store.sqlite), 'idle'),
+      }),
+  );
+  const server = new EmbeddedServerHost(() => utilityProcess.fork(embeddedServerEntry, [], { serviceName: 'Cairn clinic server' }), {
+    userData: paths.userData,
+    resourcesDir: paths.resourcesDir,
+    log,
+  });
+  let quit: QuitSequence | null = null;
+
+  const reloadWindow = (): void => win?.webContents.reload();
+  const lock = (): void => {
+    session.lock();
+    reloadWindow();
+  };
+  const rebuildMenu = (): void =>
+    setAppMenu({
+      isPackaged: app.isPackaged,
+      platform: process.platform,
+      rememberKey: keys.isOptedIn(),
+      lock,
+      setRememberKey: (remember) => {
+        keys.setOptIn(remember);
+        const key = remember ? holder.copy() : null;
+        if (key) void keys.remember(session.dbFile, key);
+        rebuildMenu();
+      },
+    });
 
   app.on('second-instance', () => {
     if (win) {
@@ -37,86 +116,80 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-
-  // Deny every new window, navigation away from the app, and permission request.
+  // Deny every new window, navigation away from the app, and webview.
   app.on('web-contents-created', (_e, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
       if (isExternalOpenAllowed(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event, url) => {
-      if (!isNavigationAllowed(url, rendererUrl)) event.preventDefault();
+      if (!isNavigationAllowed(url, renderer.url)) event.preventDefault();
     });
     contents.on('will-redirect', (event, url) => {
-      if (!isNavigationAllowed(url, rendererUrl)) event.preventDefault();
+      if (!isNavigationAllowed(url, renderer.url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
-
-  void app.whenReady().then(() => {
-    electronSession.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-    // frame-ancestors works only as a header (a <meta> CSP ignores it): added to what the window loads.
-    electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      const csp = details.responseHeaders?.['Content-Security-Policy'] ?? [];
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [...csp, "frame-ancestors 'none'"] } });
-    });
-    const userData = app.getPath('userData');
-    setDispatchLogger(createLogger({ destination: destination({ dest: join(userData, 'cairn.log'), mkdir: true }) }));
-    // The sync worker opens its own connection, so it gets a copy of the key at unlock.
-    let workerKey: Buffer | null = null;
-    const session = new Session({
-      dbFile: process.env['CAIRN_DB'] ?? join(userData, 'clinic.cairn'),
-      resourcesDir,
-      keyMemory: safeStorageKeyMemory(join(userData, 'keys')),
-      onUnlock: (_file, key) => {
-        workerKey?.fill(0);
-        workerKey = key;
-      },
-    });
-    const sync = new SessionSync(session, (dbFile) => {
-      if (!workerKey) return null;
-      const keyHex = workerKey.toString('hex');
-      return new WorkerSyncController(join(import.meta.dirname, 'sync-worker.js'), { dbFile, keyHex, resourcesDir, intervalMs: 60_000 });
-    });
-    // Back online (the OS says so): sync at once instead of waiting for the backoff.
-    let wasOnline = net.isOnline();
-    setInterval(() => {
-      const now = net.isOnline();
-      if (now && !wasOnline) sync.online();
-      wasOnline = now;
-    }, 5_000).unref();
-    void startEmbeddedClinicServer(userData, resourcesDir);
-    session.tryRememberedKey();
-    registerIpc(createHandlers({ session, sync }), isTrusted);
-    Menu.setApplicationMenu(
-      buildMenu(
-        () => win,
-        () => session.lock(),
-      ),
-    );
-
-    win = new BrowserWindow({
-      width: 1280,
-      height: 840,
-      title: 'Cairn',
-      show: false,
-      webPreferences: {
-        preload: join(import.meta.dirname, '../preload/index.cjs'),
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        spellcheck: true,
-      },
-    });
-    win.once('ready-to-show', () => win?.show());
-    void win.loadFile(rendererIndex);
-
-    app.on('before-quit', () => {
-      void sync.stop();
-      session.close();
-    });
-  });
-
   app.on('window-all-closed', () => app.quit());
+
+  const fail = (message: string): void => {
+    dialog.showErrorBox('Cairn', `${message}\n\nThe log is in ${join(paths.userData, 'cairn.log')}.`);
+    app.exit(1);
+  };
+  void app
+    .whenReady()
+    .then(() =>
+      runStartup({
+        log,
+        prepare: () => {
+          protocol.handle(APP_SCHEME, appProtocolHandler(join(import.meta.dirname, '../renderer')));
+          installSessionRules(electronSession.defaultSession, renderer.devServer);
+          quit = installQuitSequence({
+            app,
+            powerMonitor,
+            log,
+            steps: [
+              { name: 'sync worker', run: () => sync.stop() },
+              { name: 'remembered key', run: () => keys.settled() },
+              { name: 'database', run: () => (session.close(), holder.wipe()) },
+              { name: 'embedded clinic server', run: () => server.close(), onTimeout: () => server.kill() },
+            ],
+          });
+        },
+        startServer: () => server.start(),
+        unlockWithRememberedKey: async () => {
+          await keys.prepare(session.dbFile);
+          return session.tryRememberedKey();
+        },
+        wire: () => {
+          registerIpc(createHandlers({ session, sync }), isTrusted);
+          rebuildMenu();
+          signOutWhenAway(
+            powerMonitor,
+            () => {
+              session.logout();
+              // The runner sees nobody signed in and stops the worker now, not at the next poll.
+              sync.status();
+              reloadWindow();
+            },
+            log,
+          );
+          // Back online (the OS says so): sync at once instead of waiting for the backoff.
+          let wasOnline = net.isOnline();
+          setInterval(() => {
+            const now = net.isOnline();
+            if (now && !wasOnline) sync.online();
+            wasOnline = now;
+          }, 5_000).unref();
+        },
+        openWindow: () => {
+          win = new BrowserWindow(windowOptions({ preload: join(import.meta.dirname, '../preload/index.cjs'), isPackaged: app.isPackaged }));
+          quit?.watchWindow(win);
+          win.once('ready-to-show', () => win?.show());
+          void win.loadURL(renderer.url);
+        },
+        fail,
+      }),
+    )
+    .catch((e: unknown) => fail(`Cairn could not start: ${e instanceof Error ? e.message : String(e)}`));
 }

@@ -1,39 +1,7 @@
-import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { Menu } from 'electron';
+import { menuTemplate, type MenuChoices } from '../shell/menu-template';
 
-/** The app menu: standard roles, plus Lock (Ctrl/Cmd+L), which closes the database and reloads the window. */
-export function buildMenu(win: () => BrowserWindow | null, lock: () => void): Menu {
-  const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Lock Cairn',
-          accelerator: 'CmdOrCtrl+L',
-          click: () => {
-            lock();
-            win()?.webContents.reload();
-          },
-        },
-        { type: 'separator' },
-        { role: 'quit' },
-      ],
-    },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-    { role: 'windowMenu' },
-  ];
-  return Menu.buildFromTemplate(template);
+/** Sets the app menu (electron/shell/menu-template.ts: Lock, remembering the key, DevTools only from source). */
+export function setAppMenu(choices: MenuChoices): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(choices)));
 }

@@ -3,8 +3,8 @@ import { reason, type ShellLog } from './electron-surface';
 /** The ready body, step by step; electron/main supplies each from Electron's real objects. */
 export interface StartupSteps<P = unknown> {
   log: ShellLog;
-  /** The cairn:// protocol, permission rules, headers: before any page loads. Fatal when it throws. */
-  secure: () => void;
+  /** The cairn:// protocol, permission rules, the quit sequence: before any page loads or the database opens. Fatal when it throws. */
+  prepare: () => void;
   /** Starts the embedded clinic server (its own process) when clinic-server.json asks for one; never fatal. */
   startServer?: () => void;
   /** Provisioning on first start (a file an installer left): before anything opens the database. Never fatal. */
@@ -48,7 +48,7 @@ export async function runStartup<P>(s: StartupSteps<P>): Promise<StartupOutcome<
   let provisioned: P | undefined;
   let unlocked = false;
   try {
-    s.secure();
+    s.prepare();
     if (s.startServer) await optional(s.log, 'the embedded clinic server', s.startServer);
     // Before the unlock: a provisioned device enrolls and configures itself before anyone uses it.
     if (s.provision) provisioned = await optional(s.log, 'provisioning', s.provision);

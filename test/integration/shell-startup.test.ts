@@ -44,7 +44,7 @@ function steps(d: Device, extra: Partial<StartupSteps<string>> = {}): StartupSte
     order,
     failed,
     log: d.log,
-    secure: () => void order.push('secure'),
+    prepare: () => void order.push('prepare'),
     unlockWithRememberedKey: async () => {
       order.push('unlock');
       await d.keys.prepare(d.session.dbFile);
@@ -93,7 +93,7 @@ describe('starting with a remembered key', () => {
     const outcome = await runStartup(s);
     expect(outcome).toMatchObject({ ok: true, unlocked: true });
     expect(next.session.status().state).toBe('unlocked');
-    expect(s.order).toEqual(['secure', 'unlock', 'wire', 'window']);
+    expect(s.order).toEqual(['prepare', 'unlock', 'wire', 'window']);
     next.session.close();
   });
 
@@ -202,7 +202,7 @@ describe('the startup sequence', () => {
     s.provision = () => (s.order.push('provision'), Promise.reject(new Error('the enrollment code has expired')));
     const outcome = await runStartup(s);
     expect(outcome.ok).toBe(true);
-    expect(s.order).toEqual(['secure', 'provision', 'unlock', 'wire', 'window']);
+    expect(s.order).toEqual(['prepare', 'provision', 'unlock', 'wire', 'window']);
     expect(d.log.lines).toContain('startup: provisioning failed; continuing without it');
     expect(d.log.lines).toContain('startup: the embedded clinic server failed; continuing without it');
 
@@ -211,7 +211,7 @@ describe('the startup sequence', () => {
   });
 
   it('ends with a message, never a silent process, when the window cannot be made or IPC cannot be wired', async () => {
-    for (const broken of ['wire', 'openWindow', 'secure'] as const) {
+    for (const broken of ['wire', 'openWindow', 'prepare'] as const) {
       const d = device(join(t.dir, broken), new StandInSafeStorage());
       const s = steps(d, {
         [broken]: () => {
