@@ -9,6 +9,7 @@ import * as schema from './schema';
 import { AuditAnchorWriter, ensureAuditKey } from './audit-chain';
 import { createKeyHeader, deriveKey, type KeyHeader } from '../../common/key-header-format';
 import { headerPathFor, promotePendingKeyHeader, readKeyHeader, readPendingKeyHeader, writeKeyHeader } from './key-header';
+import { migrateOrExplain } from '../updates/safe-migrate';
 
 export type Orm = BetterSQLite3Database<typeof schema>;
 
@@ -144,7 +145,14 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   // 64 MiB of decrypted pages: search touches many pages, and each miss costs a decrypt + HMAC check.
   sqlite.pragma('cache_size = -65536');
   const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
+  // A migration that fails is rolled back whole: the database stays at its previous version (the
+  // old Cairn keeps working) and the message names the migration.
+  try {
+    migrateOrExplain(sqlite, join(opts.resourcesDir, 'migrations', 'client'), file);
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
   const deviceId = ensureDeviceId(sqlite);
   const chain = ensureAuditKey(sqlite, key);
   const anchor = new AuditAnchorWriter(sqlite, file, chain.keyedFrom);
