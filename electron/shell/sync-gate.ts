@@ -15,9 +15,15 @@ export class SyncKeyHolder {
     this.key = key;
   }
 
-  /** A copy for one worker, or null once wiped. */
+  /**
+   * A copy for one worker, or null once wiped. Its own memory, not a slice of Node's shared buffer
+   * pool: a worker thread's data is copied whole (a pooled slice would carry its 8 KB neighbourhood).
+   */
   copy(): Buffer | null {
-    return this.key ? Buffer.from(this.key) : null;
+    if (!this.key) return null;
+    const copy = Buffer.alloc(this.key.length);
+    this.key.copy(copy);
+    return copy;
   }
 
   get held(): boolean {
