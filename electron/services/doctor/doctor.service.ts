@@ -56,32 +56,30 @@ function embeddedServer(db: string): { dataDir: string; certFiles: string[] } | 
   }
 }
 
-/** Opens the device database read-only for the checks, with no migrations (the schema check must see it as it is). */
-async function openDevice(db: string, passphrase: string, resourcesDir: string): Promise<{ device: DeviceAccess; close: () => void } | Outcome> {
-  let key: Buffer;
+/** The device database's key from the passphrase (the key header checks it), or why there is none. */
+async function deviceKey(db: string, passphrase: string): Promise<Buffer | Outcome> {
   try {
-    ({ key } = await resolveKey(db, passphrase));
+    return (await resolveKey(db, passphrase)).key;
   } catch (e) {
     if (e instanceof CairnFailure && e.code === 'wrong_passphrase')
       return fail(`${db} does not open with this passphrase: give the clinic passphrase (CAIRN_PASSPHRASE)`);
     return fail(`${db} cannot be opened (${message(e)}): restore the latest backup`);
   }
+}
+
+/**
+ * Opens the device database for the checks, with no migrations (the schema check must see it as it
+ * is). Called on first use, after the file-mode checks ran: opening it makes its files owner-only.
+ */
+function openDevice(db: string, key: Buffer, resourcesDir: string): { device: DeviceAccess; close: () => void } | Outcome {
   let sqlite: Database.Database;
   try {
     sqlite = openRawWithKey(db, key);
   } catch (e) {
-    key.fill(0);
     // The key header already confirmed the passphrase: a file that still does not decrypt is damaged.
     return fail(`${db} does not decrypt although the passphrase is right (${message(e)}): it is damaged; copy it aside and restore the latest backup`);
   }
-  const openWithKey: OpenWithKey = (f) => openRawWithKey(f, key);
-  return {
-    device: { dbFile: db, sqlite, resourcesDir, openWithKey },
-    close: () => {
-      sqlite.close();
-      key.fill(0);
-    },
-  };
+  return { device: { dbFile: db, sqlite, resourcesDir, openWithKey: (f) => openRawWithKey(f, key) }, close: () => sqlite.close() };
 }
 
 /** The clinic server's lab interface database, when the data directory has one (its passphrase file, else the clinic passphrase). */
@@ -128,33 +126,49 @@ export async function openDoctorContext(o: DoctorOptions): Promise<{ ctx: Doctor
   const closers: (() => void)[] = [];
   const embedded = o.db ? embeddedServer(o.db) : null;
   const dataDir = o.dataDir ?? (embedded && existsSync(embedded.dataDir) ? embedded.dataDir : undefined);
-  let device: DeviceAccess | undefined;
-  let deviceProblem: Outcome | undefined;
+  let key: Buffer | Outcome | null = null;
   if (o.db && existsSync(o.db)) {
-    if (o.passphrase === null)
-      deviceProblem = unknown(`${o.db} was not opened (${o.noPassphrase ?? 'no passphrase'}): its integrity, schema, backups and sync were not checked`);
-    else {
-      const opened = await openDevice(o.db, o.passphrase, o.resourcesDir);
-      if ('device' in opened) {
-        device = opened.device;
-        closers.push(opened.close);
-      } else deviceProblem = opened;
-    }
+    key =
+      o.passphrase === null
+        ? unknown(`${o.db} was not opened (${o.noPassphrase ?? 'no passphrase'}): its integrity, schema, backups and sync were not checked`)
+        : await deviceKey(o.db, o.passphrase);
   }
+  if (Buffer.isBuffer(key)) closers.push(() => key.fill(0));
+  let opened: { device?: DeviceAccess; problem?: Outcome } | null = null;
+  const deviceState = (): { device?: DeviceAccess; problem?: Outcome } => {
+    if (opened) return opened;
+    if (!key || !o.db) return (opened = {});
+    if (!Buffer.isBuffer(key)) return (opened = { problem: key });
+    const r = openDevice(o.db, key, o.resourcesDir);
+    if (!('device' in r)) return (opened = { problem: r });
+    closers.push(r.close);
+    return (opened = { device: r.device });
+  };
   const lab = dataDir ? await openLab(dataDir, o.passphrase) : null;
   if (lab) closers.push(lab.close);
-  const url = o.serverUrl ?? (device && enrolledUrl(device.sqlite)) ?? o.runningServerUrl ?? undefined;
-  const serverProblem =
-    !url && o.dataDir && o.runningServerUrl === null
-      ? fail(`no clinic server is running on ${o.dataDir}: start it (systemctl start cairn-server, or cairn server --data-dir ${o.dataDir})`)
-      : undefined;
+  const url = (): string | undefined => {
+    const device = deviceState().device;
+    return o.serverUrl ?? (device && enrolledUrl(device.sqlite)) ?? o.runningServerUrl ?? undefined;
+  };
+  let answer: Promise<ServerAnswer | null> | null = null;
   const ctx: DoctorContext = {
     dataDir,
     db: o.db,
-    device,
-    deviceProblem,
-    serverAnswer: memoProbe(url, { timeoutMs: o.timeoutMs, ca: o.ca ?? (device && pinnedCa(device.sqlite)) }),
-    serverProblem,
+    get device() {
+      return deviceState().device;
+    },
+    get deviceProblem() {
+      return deviceState().problem;
+    },
+    serverAnswer: () => {
+      const device = deviceState().device;
+      return (answer ??= memoProbe(url(), { timeoutMs: o.timeoutMs, ca: o.ca ?? (device && pinnedCa(device.sqlite)) })());
+    },
+    get serverProblem() {
+      return !url() && o.dataDir && o.runningServerUrl === null
+        ? fail(`no clinic server is running on ${o.dataDir}: start it (systemctl start cairn-server, or cairn server --data-dir ${o.dataDir})`)
+        : undefined;
+    },
     certFiles: [...(o.certFiles ?? []), ...(embedded?.certFiles ?? [])],
     backupDirs: o.backupDirs ?? [],
     lab: lab?.lab,
