@@ -46,13 +46,15 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration({ ...config(), nsisSilent: true }, new DebugLogger(false))).rejects.toThrow(/unknown property 'nsisSilent'/);
   });
 
-  it('builds the deb, AppImage, NSIS, dmg and pkg targets of org.cairn-emr.desktop', () => {
+  it('builds the deb, AppImage, NSIS, dmg and pkg targets of org.cairn-emr.desktop, with update metadata', () => {
     const c = config();
     expect(c.appId).toBe('org.cairn-emr.desktop');
     expect(c.productName).toBe('Cairn');
     expect(c.linux.target).toEqual(expect.arrayContaining(['deb', 'AppImage']));
     expect(c.win.target).toEqual(['nsis']);
-    expect(c.mac.target).toEqual(expect.arrayContaining(['dmg', 'pkg']));
+    expect(c.mac.target).toEqual(expect.arrayContaining(['dmg', 'pkg', 'zip']));
+    // latest*.yml are written for the clinic's update feed; nothing is uploaded anywhere.
+    expect(c['publish']).toEqual([{ provider: 'generic', url: 'https://clinic-server.invalid/updates/stable' }]);
   });
 
   it("unpacks only native modules, ships the database module's Electron build, and never rebuilds the shared one", () => {
