@@ -28,7 +28,8 @@ export async function runDoctor(ctx: DoctorContext, checks: readonly DoctorCheck
         message: `the check itself failed (${e instanceof Error ? e.message : String(e)}): run cairn doctor again, and report it if it repeats`,
       };
     }
-    if (r) out.push({ id: c.id, title: c.title, ...r });
+    // One sentence on one line, whatever a library's message held.
+    if (r) out.push({ id: c.id, title: c.title, status: r.status, message: r.message.replace(/\s*\n\s*/g, '; ') });
   }
   return out;
 }

@@ -42,7 +42,13 @@ export const DATABASE_CHECKS: readonly DoctorCheck[] = [
       } catch (e) {
         problems = [e instanceof Error ? e.message : String(e)];
       }
-      if (problems.length > 0) return fail(`the database is damaged (quick_check: ${problems.slice(0, 2).join('; ')}): ${RESTORE_ADVICE}`);
+      if (problems.length > 0) {
+        // quick_check's first answer can run to hundreds of lines (one per page): the first few say enough.
+        const lines = problems.flatMap((p) => p.split('\n')).filter((l) => l.trim() && !l.startsWith('***'));
+        return fail(
+          `the database is damaged (quick_check: ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? `; ${lines.length - 3} more` : ''}): ${RESTORE_ADVICE}`,
+        );
+      }
       return pass('SQLCipher 4 (AES-256, an HMAC-SHA512 on every page, no plaintext header); quick_check read every page and found them whole');
     },
   },

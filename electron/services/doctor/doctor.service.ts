@@ -77,7 +77,7 @@ function openDevice(db: string, key: Buffer, resourcesDir: string): { device: De
     sqlite = openRawWithKey(db, key);
   } catch (e) {
     // The key header already confirmed the passphrase: a file that still does not decrypt is damaged.
-    return fail(`${db} does not decrypt although the passphrase is right (${message(e)}): it is damaged; copy it aside and restore the latest backup`);
+    return fail(`${db} cannot be read although the passphrase is right (${message(e)}): it is damaged; copy it aside and restore the latest backup`);
   }
   return { device: { dbFile: db, sqlite, resourcesDir, openWithKey: (f) => openRawWithKey(f, key) }, close: () => sqlite.close() };
 }
