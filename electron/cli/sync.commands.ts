@@ -21,6 +21,7 @@ import { SERVER_SERVICE_HELP, serverServiceCommand } from './server-service.comm
 import { SERVER_UPDATE_HELP, serverUpdateCommand } from './server-update.commands';
 import { MLLP_OPTIONS_HELP, mllpSettings } from './mllp-options';
 import { secretFrom } from './prompt';
+import { request as httpsRequest } from 'node:https';
 
 export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgres://…) [--port N] [--host H]
       [--tls-cert FILE --tls-key FILE] [--allow-insecure-http] [--mllp-port N [--mllp-host H] [--mllp-db FILE]
@@ -86,12 +87,43 @@ function runningServer(t: ServerDbTarget): RunningInfo | null {
   return 'dataDir' in t ? runningInfo(t.dataDir) : null;
 }
 
+/**
+ * One request to the running server on this machine, over loopback. An HTTPS server is asked over
+ * TLS without checking its certificate: the admin token is read from the owner-only running-info
+ * file on this machine, and the request never leaves it.
+ */
+function loopbackRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ ok: boolean; status: number; json: () => Promise<unknown> }> {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  if (u.protocol !== 'https:') return fetch(u, { method, headers, ...(body !== undefined && { body }) });
+  return new Promise((resolveRes, reject) => {
+    const req = httpsRequest(u, { method, headers, rejectUnauthorized: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        resolveRes({ ok: status >= 200 && status < 300, status, json: () => Promise.resolve(JSON.parse(text) as unknown) });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function adminCall<T>(info: RunningInfo, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${info.url.replace('https://', 'http://').replace(/:\/\/[^:/]+/, '://127.0.0.1')}${path}`, {
+  const res = await loopbackRequest(
+    `${info.url}${path}`,
     method,
-    headers: { authorization: `Bearer ${info.adminToken}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  }).catch((e: unknown) => {
+    { authorization: `Bearer ${info.adminToken}`, 'content-type': 'application/json' },
+    body === undefined ? undefined : JSON.stringify(body),
+  ).catch((e: unknown) => {
     throw new CliError(`the running clinic server did not answer: ${e instanceof Error ? e.message : String(e)}`);
   });
   const json = (await res.json()) as T & { error?: { message: string } };

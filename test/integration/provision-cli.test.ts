@@ -184,6 +184,16 @@ describe('cairn provision --make against a running clinic server (HTTPS)', () =>
     expect(again.err).toBe(`cairn: refusing to overwrite ${join(out, 'device-01', PROVISIONING_FILE_NAME)}: give an empty --out folder\n`);
   });
 
+  it('asks the running HTTPS server over loopback for its devices and an enrollment code (cairn server devices | enroll)', () => {
+    const devices = cairn(['server', 'devices', '--data-dir', dataDir]);
+    expect(devices.err).toBe('');
+    expect(devices.code).toBe(0);
+    expect((JSON.parse(devices.out) as { devices: { name: string }[] }).devices.map((d) => d.name)).toContain('laptop-a');
+    const code = cairn(['server', 'enroll', '--data-dir', dataDir, '--name', 'laptop-d']);
+    expect(code.err).toBe('');
+    expect(code.code).toBe(0);
+  });
+
   it('with the server stopped, makes the codes in its database directly (as cairn server enroll does), and the server lists the enrolled laptops', async () => {
     await server.stop();
     const r = cairn(args({ out: join(t.dir, 'offline-files') }));

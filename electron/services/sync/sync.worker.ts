@@ -9,6 +9,7 @@ import { BackupScheduler } from '../backup/scheduler';
 import { openWithKey } from '../db/open';
 import { createRepos } from '../repos';
 import { inProcessSyncLoop } from './index';
+import { pinnedServerFetch } from '../provision/device-settings';
 
 export interface WorkerInit {
   dbFile: string;
@@ -33,7 +34,11 @@ const backups =
 backups?.start();
 const repos = createRepos(store);
 let userId: string | null = null;
-const loop = inProcessSyncLoop(store, repos, () => userId, { intervalMs: init.intervalMs });
+// A provisioned device trusts only the clinic certificate it pinned (provision/device-settings.ts).
+const loop = inProcessSyncLoop(store, repos, () => userId, {
+  intervalMs: init.intervalMs,
+  fetchImpl: (u, i) => (pinnedServerFetch(store.sqlite) ?? globalThis.fetch)(u, i),
+});
 const post = (m: FromWorker): void => port.postMessage(m);
 const report = setInterval(() => post({ type: 'status', status: loop.status() }), 1000);
 report.unref();
