@@ -17,12 +17,15 @@ import {
   utilityProcess,
   type WebContents,
 } from 'electron';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { destination } from 'pino';
 import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { setDispatchLogger } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
 import { createLogger } from '../services/log';
+import { provisionOnFirstStart, provisioningCandidates } from '../services/provision';
+import type { Repos } from '../services/repos';
 import { Session } from '../services/session';
 import { SessionSync, syncCounts } from '../services/sync';
 import { restingStatus } from '../services/sync/controller';
@@ -33,8 +36,9 @@ import embeddedServerEntry from '../shell/embedded-server.child?modulePath';
 import { RememberedKeys } from '../shell/key-memory';
 import { shellPaths } from '../shell/paths';
 import { signOutWhenAway } from '../shell/power';
+import { provisioningNotice } from '../shell/provisioning';
 import { installQuitSequence, type QuitSequence } from '../shell/quit';
-import { runStartup } from '../shell/startup';
+import { runStartup, UnlockSignal } from '../shell/startup';
 import { SignedInSyncRunner, SyncKeyHolder } from '../shell/sync-gate';
 import { installSessionRules, rendererLocation, windowOptions } from '../shell/window';
 import { registerIpc } from './ipc';
@@ -60,13 +64,21 @@ function main(): void {
 
   const keys = new RememberedKeys({ safeStorage, dir: join(paths.userData, 'keys'), platform: process.platform, log });
   const holder = new SyncKeyHolder();
-  const session = new Session({
+  const unlocked = new UnlockSignal<Repos>();
+  const session: Session = new Session({
     dbFile: process.env['CAIRN_DB'] ?? join(paths.userData, 'clinic.cairn'),
     resourcesDir: paths.resourcesDir,
     keyMemory: keys.keyMemory(),
-    onUnlock: (_file, key) => holder.hold(key),
+    onUnlock: (_file, key) => {
+      holder.hold(key);
+      // After the session has finished opening (onUnlock runs inside it).
+      queueMicrotask(() => unlocked.opened(session.repos));
+    },
   });
-  session.whenLocked(() => holder.wipe());
+  session.whenLocked(() => {
+    holder.wipe();
+    unlocked.closed();
+  });
   const sync = new SessionSync(
     session,
     (dbFile) =>
@@ -157,6 +169,24 @@ function main(): void {
           });
         },
         startServer: () => server.start(),
+        // A provisioning file (README, "Provisioning laptops"): enrolls once this device's database is open.
+        provision: () =>
+          provisionOnFirstStart({
+            candidates: provisioningCandidates({
+              platform: process.platform,
+              exeDir: dirname(process.execPath),
+              appImage: process.env['APPIMAGE'],
+              programData: process.env['ProgramData'],
+            }),
+            device: () => unlocked.next(),
+            deviceName: hostname(),
+            now: () => new Date(),
+            log: { info: (line) => log.info(line), warn: (line) => log.warn(line), error: (line) => log.error(line) },
+          }).then((outcome) => {
+            const notice = provisioningNotice(outcome);
+            if (notice) void (win ? dialog.showMessageBox(win, notice) : dialog.showMessageBox(notice));
+            return outcome;
+          }),
         unlockWithRememberedKey: async () => {
           await keys.prepare(session.dbFile);
           return session.tryRememberedKey();

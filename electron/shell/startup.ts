@@ -7,7 +7,11 @@ export interface StartupSteps<P = unknown> {
   prepare: () => void;
   /** Starts the embedded clinic server (its own process) when clinic-server.json asks for one; never fatal. */
   startServer?: () => void;
-  /** Provisioning on first start (a file an installer left): before anything opens the database. Never fatal. */
+  /**
+   * Provisioning on first start (a file an installer left). Started before the unlock and not waited
+   * for: it needs the open database, which may wait for the person to unlock or set up this device
+   * in the window. Never fatal.
+   */
   provision?: () => Promise<P>;
   /** Unlocks with a key this device remembers, if it does; returns whether it did. Never fatal. */
   unlockWithRememberedKey: () => Promise<boolean>;
@@ -25,7 +29,8 @@ export interface StartupSteps<P = unknown> {
 export interface StartupOutcome<P> {
   ok: boolean;
   unlocked: boolean;
-  provisioned: P | undefined;
+  /** Settles when provisioning has finished (undefined when there was none, or it failed with an exception). */
+  provisioned: Promise<P | undefined>;
 }
 
 /** A step whose failure is logged and passed over: the app still opens, on the unlock screen if need be. */
@@ -45,13 +50,13 @@ async function optional<T>(log: ShellLog, step: string, run: () => Promise<T> | 
  * a process with no window behind.
  */
 export async function runStartup<P>(s: StartupSteps<P>): Promise<StartupOutcome<P>> {
-  let provisioned: P | undefined;
+  let provisioned: Promise<P | undefined> = Promise.resolve(undefined);
   let unlocked = false;
   try {
     s.prepare();
     if (s.startServer) await optional(s.log, 'the embedded clinic server', s.startServer);
-    // Before the unlock: a provisioned device enrolls and configures itself before anyone uses it.
-    if (s.provision) provisioned = await optional(s.log, 'provisioning', s.provision);
+    // Before the unlock: a provisioned device enrolls as soon as its database is open.
+    if (s.provision) provisioned = optional(s.log, 'provisioning', s.provision);
     unlocked = (await optional(s.log, 'unlocking with the remembered key', s.unlockWithRememberedKey)) ?? false;
     s.wire();
     s.openWindow();
@@ -61,5 +66,27 @@ export async function runStartup<P>(s: StartupSteps<P>): Promise<StartupOutcome<
     s.log.error({ event: 'startup.failed', reason: reason(e) }, 'Cairn could not start');
     s.fail(`Cairn could not start: ${reason(e)}`);
     return { ok: false, unlocked, provisioned };
+  }
+}
+
+/**
+ * Hands out the open database once the session is unlocked: at once when it is, otherwise when the
+ * person unlocks or sets up the device (provisioning waits on it).
+ */
+export class UnlockSignal<T> {
+  private current: T | null = null;
+  private waiting: ((value: T) => void)[] = [];
+
+  opened(value: T): void {
+    this.current = value;
+    for (const resolve of this.waiting.splice(0)) resolve(value);
+  }
+
+  closed(): void {
+    this.current = null;
+  }
+
+  next(): Promise<T> {
+    return this.current !== null ? Promise.resolve(this.current) : new Promise((resolve) => this.waiting.push(resolve));
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RememberedKeys } from '../../electron/shell/key-memory';
-import { runStartup, type StartupSteps } from '../../electron/shell/startup';
+import { runStartup, UnlockSignal, type StartupSteps } from '../../electron/shell/startup';
 import { Session } from '../../electron/services/session';
 import { recordingLog, StandInSafeStorage } from '../unit/shell/electron-stand-ins';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
@@ -193,21 +193,59 @@ describe('the startup sequence', () => {
   const t = tempDir('cairn-shell-sequence-');
   afterAll(() => t.cleanup());
 
-  it('provisions before unlocking, and goes on when provisioning or the embedded server fails', async () => {
-    const d = device(t.dir, new StandInSafeStorage());
-    const s = steps(d);
-    s.startServer = () => {
-      throw new Error('clinic-server.json is not valid: port: expected number');
+  it('starts provisioning before the unlock without holding the window, and it goes on once the database is open', async () => {
+    const os = new StandInSafeStorage();
+    const d = await clinic(join(t.dir, 'provisioned'), os, true);
+    const next = device(d.dir, os);
+    const opened = new UnlockSignal<string>();
+    const s = steps(next, {
+      startServer: () => {
+        throw new Error('clinic-server.json is not valid: port: expected number');
+      },
+    });
+    s.provision = async () => {
+      s.order.push('provision');
+      const clinicName = await opened.next();
+      s.order.push('provisioned');
+      return `enrolled ${clinicName}`;
     };
-    s.provision = () => (s.order.push('provision'), Promise.reject(new Error('the enrollment code has expired')));
+    const unlock = s.unlockWithRememberedKey;
+    s.unlockWithRememberedKey = async () => {
+      const ok = await unlock();
+      if (ok) opened.opened(next.session.status().clinicName ?? '?');
+      return ok;
+    };
     const outcome = await runStartup(s);
     expect(outcome.ok).toBe(true);
-    expect(s.order).toEqual(['prepare', 'provision', 'unlock', 'wire', 'window']);
-    expect(d.log.lines).toContain('startup: provisioning failed; continuing without it');
-    expect(d.log.lines).toContain('startup: the embedded clinic server failed; continuing without it');
+    expect(await outcome.provisioned).toBe('enrolled Shell Clinic');
+    const at = (step: string): number => s.order.indexOf(step);
+    expect(at('prepare')).toBe(0);
+    expect(at('provision')).toBeLessThan(at('unlock'));
+    expect(at('provisioned')).toBeGreaterThan(at('unlock'));
+    expect(at('window')).toBeGreaterThan(at('wire'));
+    expect(next.log.lines).toContain('startup: the embedded clinic server failed; continuing without it');
+    next.session.close();
 
-    const provisioned = await runStartup({ ...steps(d), provision: () => Promise.resolve('enrolled') });
-    expect(provisioned.provisioned).toBe('enrolled');
+    // Locked (no remembered key): the window opens and provisioning waits for the person to unlock.
+    const waiting = new UnlockSignal<string>();
+    const locked = device(join(t.dir, 'locked-first'), new StandInSafeStorage());
+    const w = steps(locked, { provision: () => waiting.next() });
+    const first = await runStartup(w);
+    expect(w.order).toEqual(['prepare', 'unlock', 'wire', 'window']);
+    let settled = false;
+    void first.provisioned.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    waiting.opened('Later Clinic');
+    expect(await first.provisioned).toBe('Later Clinic');
+  });
+
+  it('logs a provisioning that throws and goes on', async () => {
+    const d = device(join(t.dir, 'throws'), new StandInSafeStorage());
+    const outcome = await runStartup({ ...steps(d), provision: () => Promise.reject(new Error('the enrollment code has expired')) });
+    expect(outcome.ok).toBe(true);
+    expect(await outcome.provisioned).toBeUndefined();
+    expect(d.log.lines).toContain('startup: provisioning failed; continuing without it');
   });
 
   it('ends with a message, never a silent process, when the window cannot be made or IPC cannot be wired', async () => {
