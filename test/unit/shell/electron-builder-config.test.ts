@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
+import { provisioningCandidates, systemConfigDir } from '../../../electron/services/provision';
 import { describe, expect, it } from 'vitest';
 
 /*
@@ -94,6 +95,20 @@ describe('electron-builder.yml', () => {
     // The comments name the variables signing reads, so the builder knows where they go.
     expect(text).toMatch(/CSC_LINK/);
     expect(text).toMatch(/APPLE_API_KEY/);
+  });
+
+  it('installs a provisioning file found beside the Windows installer or the macOS pkg where Cairn looks for it', () => {
+    // NSIS: into the install folder, which is where the running Cairn.exe looks first.
+    const nsh = readFileSync(resolve('resources/build/installer.nsh'), 'utf8');
+    expect(nsh).toMatch(/!macro customInstall[\s\S]*CopyFiles \/SILENT "\$EXEDIR\\cairn-provisioning\.json" "\$INSTDIR"[\s\S]*!macroend/);
+    expect(provisioningCandidates({ platform: 'win32', exeDir: 'C:\\Program Files\\Cairn' })[0]).toBe('C:\\Program Files\\Cairn\\cairn-provisioning.json');
+    // pkg: into the system-wide folder Cairn reads on macOS; the script must be executable to run.
+    const script = resolve('resources/build/pkg-scripts/postinstall');
+    const text = readFileSync(script, 'utf8');
+    expect(text.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(text).toContain(`dest="${systemConfigDir({ platform: 'darwin' })}"`);
+    expect(text).toContain('${PACKAGE_PATH:-$1}');
+    expect(statSync(script).mode & 0o111).toBe(0o111);
   });
 
   it('has its icon: a 1024×1024 PNG in the build resources', () => {
