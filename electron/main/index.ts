@@ -71,8 +71,10 @@ function main(): void {
     keyMemory: keys.keyMemory(),
     onUnlock: (_file, key) => {
       holder.hold(key);
-      // After the session has finished opening (onUnlock runs inside it).
-      queueMicrotask(() => unlocked.opened(session.repos));
+      // After the session has finished opening (onUnlock runs inside it), unless it was locked again meanwhile.
+      queueMicrotask(() => {
+        if (session.status().state !== 'locked') unlocked.opened(session.repos);
+      });
     },
   });
   session.whenLocked(() => {
