@@ -4,7 +4,7 @@ import { openRawWithKey } from '../db/open';
 import { createBackup } from './backup';
 import { BackupScheduler, type SchedulerClock, type SchedulerEvent, type SchedulePlan } from './scheduler';
 import { backupPlace, readBackupSettings, recordLastVerified } from './settings';
-import { verifyBackupFile } from './verify';
+import { readWithKey, verifyBackupFile } from './verify';
 
 export interface ScheduledBackupsOptions {
   /** The database's own connection (settings are read from it and the last verified backup recorded in it). */
@@ -40,7 +40,10 @@ export function scheduledBackups(o: ScheduledBackupsOptions): BackupScheduler {
     ...(o.clock && { clock: o.clock }),
     takeBackup: (out) => createBackup({ dbFile: o.dbFile, key: o.key, out }),
     verify: async (file) => {
-      const manifest = await verifyBackupFile(file, (f) => openRawWithKey(f, o.key));
+      const manifest = await verifyBackupFile(
+        file,
+        readWithKey((f) => openRawWithKey(f, o.key)),
+      );
       try {
         recordLastVerified(o.sqlite, { file, createdAt: manifest.createdAt, verifiedAt: new Date(o.clock?.now() ?? Date.now()).toISOString() });
       } catch {

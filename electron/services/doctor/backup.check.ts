@@ -57,7 +57,7 @@ async function latestBackup(ctx: DoctorContext): Promise<Outcome | null> {
         `the newest backup ${newest.file} (${m.createdAt}) has a sound checksum but was made under an earlier passphrase, so it restores only with that one: take a new backup now`,
       );
     }
-    const manifest = await verifyBackupFile(newest.file, device.openWithKey);
+    const manifest = await verifyBackupFile(newest.file, device.readBackupCopy);
     if (manifest.deviceId !== deviceId) return fail(`the newest backup ${newest.file} is of another database (device ${manifest.deviceId}): ${TAKE_ONE}`);
     createdAt = manifest.createdAt;
   } catch (e) {

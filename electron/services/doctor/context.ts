@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CheckResult, CheckStatus } from '../../../shared/domain/doctor';
-import type { OpenWithKey } from '../backup/verify';
+import type { ReadCopy } from '../backup/verify';
 import type { VolumeProbeOptions } from './encrypted-volume';
 import type { ServerAnswer } from './server-probe';
 
@@ -14,8 +14,8 @@ export interface DeviceAccess {
   dbFile: string;
   sqlite: Database.Database;
   resourcesDir: string;
-  /** Opens another file (a backup's database) with this database's key; the key itself stays out of the checks. */
-  openWithKey: OpenWithKey;
+  /** Reads a backup's database with this database's key; the key itself stays out of the checks. */
+  readBackupCopy: ReadCopy;
   /** What the app's sync loop last saw (only in the app; the command line reads what the database records). */
   liveSync?: { lastSyncedAt: string | null } | undefined;
 }

@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CairnFailure } from '../../../shared/api/result';
 import { reportOf, type DoctorReport } from '../../../shared/domain/doctor';
-import type { OpenWithKey } from '../backup/verify';
+import { readAttached, readWithKey } from '../backup/verify';
 import { DEVICE_KEYS } from '../provision/device-settings';
-import { connectionFor, openRawWithKey, resolveKey, type Store } from '../db/open';
+import { openRawWithKey, resolveKey, type Store } from '../db/open';
 import { runDoctor } from './checks';
 import { DEFAULT_LIMITS, fail, unknown, type DeviceAccess, type DoctorContext, type DoctorLimits, type LabAccess, type Outcome } from './context';
 import type { VolumeProbeOptions } from './encrypted-volume';
@@ -79,7 +79,7 @@ function openDevice(db: string, key: Buffer, resourcesDir: string): { device: De
     // The key header already confirmed the passphrase: a file that still does not decrypt is damaged.
     return fail(`${db} cannot be read although the passphrase is right (${message(e)}): it is damaged; copy it aside and restore the latest backup`);
   }
-  return { device: { dbFile: db, sqlite, resourcesDir, openWithKey: (f) => openRawWithKey(f, key) }, close: () => sqlite.close() };
+  return { device: { dbFile: db, sqlite, resourcesDir, readBackupCopy: readWithKey((f) => openRawWithKey(f, key)) }, close: () => sqlite.close() };
 }
 
 /** The clinic server's lab interface database, when the data directory has one (its passphrase file, else the clinic passphrase). */
@@ -189,22 +189,6 @@ export async function doctorReport(o: DoctorOptions): Promise<DoctorReport> {
   }
 }
 
-/** Opens another file with an open store's key (its connection pragmas): the key never leaves open.ts as a value. */
-function openWithStoreKey(store: Store): OpenWithKey {
-  return (file) => {
-    const { pragmas, nativeBinding } = connectionFor(store);
-    const sqlite = new Database(file, { fileMustExist: true, ...(nativeBinding && { nativeBinding }) });
-    try {
-      for (const p of pragmas) sqlite.pragma(p);
-      sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
-      sqlite.close();
-      throw e;
-    }
-    return sqlite;
-  };
-}
-
 /** The Health screen's report: the checks over the unlocked database, the app's live sync status, and the embedded server if any. */
 export async function storeDoctorReport(
   store: Store,
@@ -221,7 +205,7 @@ export async function storeDoctorReport(
         dbFile: store.file,
         sqlite: store.sqlite,
         resourcesDir: store.resourcesDir,
-        openWithKey: openWithStoreKey(store),
+        readBackupCopy: readAttached(store.sqlite),
         liveSync: { lastSyncedAt: o.lastSyncedAt ?? null },
       },
       serverAnswer: memoProbe(enrolledUrl(store.sqlite), { timeoutMs: o.timeoutMs, ca: pinnedCa(store.sqlite) }),
