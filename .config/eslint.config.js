@@ -39,7 +39,8 @@ const MAY_IMPORT = {
   'electron/launch': ['shared', 'electron/common', 'electron/services', 'electron/server'],
   'electron/cli': ['shared', 'electron/common', 'electron/services', 'electron/server', 'electron/launch'],
   'electron/web': ['shared', 'electron/common', 'electron/services'],
-  'electron/main': ['shared', 'electron/common', 'electron/services', 'electron/launch'],
+  'electron/main': ['shared', 'electron/common', 'electron/services', 'electron/launch', 'electron/shell'],
+  'electron/shell': ['shared', 'electron/common', 'electron/services', 'electron/launch', 'electron/server'],
   'electron/preload': ['shared'],
   renderer: ['shared'],
 };

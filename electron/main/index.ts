@@ -91,7 +91,7 @@ function main(): void {
         start: (key) =>
           new WorkerSyncController(join(import.meta.dirname, 'sync-worker.js'), {
             dbFile,
-            keyHex: key.toString('hex'),
+            key,
             resourcesDir: paths.resourcesDir,
             intervalMs: 60_000,
           }),

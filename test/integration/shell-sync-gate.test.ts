@@ -45,7 +45,7 @@ describe('the sync worker follows sign-in, sign-out and lock', () => {
     given.push(key);
     const worker = new WorkerSyncController(resolve('test/helpers/ts-worker.mjs'), {
       dbFile: session.dbFile,
-      keyHex: key.toString('hex'),
+      key,
       resourcesDir,
       intervalMs: 3_600_000,
       backups: false,

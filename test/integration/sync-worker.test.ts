@@ -27,7 +27,7 @@ describe('the sync worker thread', () => {
     const { store, key } = await unlockDatabase(dbFile, CLINIC.passphrase, { resourcesDir });
     const worker = new WorkerSyncController(resolve('test/helpers/ts-worker.mjs'), {
       dbFile,
-      keyHex: key.toString('hex'),
+      key,
       resourcesDir,
       intervalMs: 3_600_000,
       tsEntry: pathToFileURL(resolve('electron/services/sync/sync.worker.ts')).href,

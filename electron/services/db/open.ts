@@ -31,7 +31,7 @@ export interface OpenOptions {
   resourcesDir: string;
 }
 
-/** Electron from source uses its own build of the module (see electron/tools/prepare-electron-native.mjs). */
+/** Electron from source uses its own build of the module (see electron/tools/prepare-electron-native.ts). */
 function nativeBinding(): { nativeBinding?: string } {
   const path = process.env['CAIRN_SQLITE_BINDING'];
   return path ? { nativeBinding: path } : {};

@@ -13,8 +13,11 @@ import { pinnedServerFetch } from '../provision/device-settings';
 
 export interface WorkerInit {
   dbFile: string;
-  /** The raw database key, hex. It never leaves this process. */
-  keyHex: string;
+  /**
+   * The raw database key: this thread's own copy (workerData is copied when the thread starts; the
+   * main side zeroes its copy then). Zeroed here at stop, so no copy of the key outlives the worker.
+   */
+  key: Uint8Array;
   resourcesDir: string;
   intervalMs: number;
   /** Automatic daily backups (on unless false). */
@@ -26,7 +29,8 @@ export type FromWorker = { type: 'status'; status: unknown; id?: number } | { ty
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const key = Buffer.from(init.keyHex, 'hex');
+// The same memory as workerData's copy: zeroing it at stop leaves no copy behind (a hex string could not be zeroed).
+const key = Buffer.from(init.key.buffer, init.key.byteOffset, init.key.byteLength);
 const store = openWithKey(init.dbFile, key, { resourcesDir: init.resourcesDir });
 // Automatic backups: daily, the last 14 kept in backups/ beside the database (see backup/scheduler.ts).
 const backups =
