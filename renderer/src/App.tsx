@@ -2,6 +2,7 @@ import { AppShell, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import type { ReactElement } from 'react';
 import { AuditViewer } from './features/audit';
+import { DoctorPage } from './features/doctor';
 import { EncounterWorkspace } from './features/encounters';
 import { ChartPage, PatientSearch, RegisterPatient } from './features/patients';
 import { UsersScreen } from './features/users';
@@ -36,7 +37,7 @@ function Shell(): ReactElement {
   );
   const shows = (name: Parameters<typeof mayShow>[1]): boolean => mayShow(role, name);
   const nav = (
-    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'import',
+    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'doctor' | 'import',
   ): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
   return (
     <AppShell header={{ height: 96 }} padding="md">
@@ -97,6 +98,11 @@ function Shell(): ReactElement {
               Audit
             </NavButton>
           )}
+          {shows('doctor') && (
+            <NavButton {...nav('doctor')} data-testid="nav-doctor">
+              Health
+            </NavButton>
+          )}
           {shows('import') && (
             <NavButton {...nav('import')} data-testid="nav-import">
               Import
@@ -113,6 +119,7 @@ function Shell(): ReactElement {
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}
         {view.name === 'audit' && <AuditViewer />}
+        {view.name === 'doctor' && <DoctorPage />}
         {view.name === 'import' && <ImportScreen />}
         {view.name === 'population' && <PopulationScreen tab={view.tab} />}
         {view.name === 'conflicts' && (

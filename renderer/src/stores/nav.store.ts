@@ -9,6 +9,7 @@ export type View =
   | { name: 'flow-board' }
   | { name: 'users' }
   | { name: 'audit' }
+  | { name: 'doctor' }
   | { name: 'import' }
   | { name: 'population'; tab?: 'due' | 'measures' }
   | { name: 'conflicts'; patientId?: string }

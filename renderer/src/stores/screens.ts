@@ -14,6 +14,7 @@ const NEEDS: { readonly [N in View['name']]: Channel } = {
   'flow-board': 'schedule.list',
   users: 'users.list',
   audit: 'audit.search',
+  doctor: 'doctor.run',
   import: 'fhir.importBundle',
   population: 'population.dueList',
   conflicts: 'sync.conflicts.list',
