@@ -149,5 +149,9 @@ describe('cairn doctor: the clinic server, clocks, certificates and the lab inte
       'pass',
       /^the last message to the lab interface \(.+\) \(ORU\^R01 from .+\) arrived \d+ s ago \((processed|queued|not_processed)\)$/,
     );
+
+    // A device that only imported a file of results has no lab interface to judge.
+    expect(cairn(['hl7', 'import', '--db', db, join(HL7_FIXTURES, 'ORU-R01-01.hl7')], { CAIRN_PASSPHRASE: PASSPHRASE }).code).toBe(0);
+    expect((await run({})).checks.map((c) => c.id)).not.toContain('labs.last_message');
   });
 });

@@ -53,11 +53,16 @@ interface LastMessage {
   error: string | null;
 }
 
-const LAST = `SELECT (SELECT count(*) FROM hl7_messages) AS n, received_at AS receivedAt, status, message_type AS messageType,
-  sending_facility AS facility, error FROM hl7_messages ORDER BY received_at DESC LIMIT 1`;
+/** The newest message, of all (the server's lab interface) or of those that came over MLLP (a device's own listener; file imports are no interface). */
+const last = (mllpOnly: boolean): string => {
+  const where = mllpOnly ? ` WHERE source LIKE 'mllp:%'` : '';
+  return `SELECT (SELECT count(*) FROM hl7_messages${where}) AS n, received_at AS receivedAt, status, message_type AS messageType,
+  sending_facility AS facility, error FROM hl7_messages${where} ORDER BY received_at DESC LIMIT 1`;
+};
 
 function judgeLast(sqlite: Database.Database, label: string, mustHave: boolean, ctx: DoctorContext): Outcome | null {
-  const m = sqlite.prepare(LAST).get() as LastMessage | undefined;
+  // A device is judged only on what its own MLLP listener received; the server's lab interface on everything.
+  const m = sqlite.prepare(last(!mustHave)).get() as LastMessage | undefined;
   if (!m || m.n === 0 || !m.receivedAt) {
     if (!mustHave) return null;
     return fail(`${label} has never received a message: check that the lab's system sends to this server's MLLP port, then have it send a test result`);
@@ -70,7 +75,7 @@ function judgeLast(sqlite: Database.Database, label: string, mustHave: boolean, 
   return pass(`${what} (${m.status})`);
 }
 
-/** The lab interface: the clinic server's own (it must have heard from the lab), or this device's when it received messages. */
+/** The lab interface: the clinic server's own (it must have heard from the lab), or this device's when its MLLP listener received messages. */
 function lastLabMessage(ctx: DoctorContext): Outcome | null {
   const results: Outcome[] = [];
   if (ctx.lab) {
