@@ -45,7 +45,9 @@ function lag(ctx: DoctorContext): Outcome | null {
     'SELECT count(*) AS n, min(created_at) AS oldest FROM sync_outbox WHERE pushed_at IS NULL AND quarantined_at IS NULL',
   )!;
   const lastPush = one<{ at: string | null }>(device.sqlite, 'SELECT max(pushed_at) AS at FROM sync_outbox WHERE quarantined_at IS NULL')?.at ?? null;
-  const lastContact = device.liveSync?.lastSyncedAt ?? lastPush;
+  // The app's live status, else what the sync client recorded (`sync.last_contact_at`, when it records it), else the last push.
+  const recorded = one<{ value: string }>(device.sqlite, `SELECT value FROM meta WHERE key = 'sync.last_contact_at'`)?.value;
+  const lastContact = device.liveSync?.lastSyncedAt ?? recorded ?? lastPush;
   const now = ctx.now().getTime();
   const contact = lastContact ? `last contact with ${url}: ${ago(now - Date.parse(lastContact))} ago` : `no contact with ${url} recorded yet`;
   if (waiting.n === 0) return pass(`nothing waiting to reach the clinic server; ${contact}`);
