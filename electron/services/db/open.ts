@@ -158,6 +158,7 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   const anchor = new AuditAnchorWriter(sqlite, file, chain.keyedFrom);
   // The -wal and -shm exist from here on (WAL mode, and the writes just made).
   restrictDatabaseModes(file);
+  const keyCopy = Buffer.from(key);
   const store: Store = {
     file,
     dir: dirname(file),
@@ -169,9 +170,12 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
       if (!sqlite.open) return;
       anchor.close();
       sqlite.close();
+      keyCopy.fill(0);
     },
   };
-  KEYS.set(store, key);
+  // Its own copy: a caller that zeroes its key after opening (Session.attach does) must not zero the
+  // key connectionFor() hands to a backup or the checkpointer.
+  KEYS.set(store, keyCopy);
   CHAINS.set(store, { ...chain, anchor, dbFile: file });
   return store;
 }

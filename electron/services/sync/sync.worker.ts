@@ -4,8 +4,7 @@
  * backup never block the app. The main side talks to it with messages (see worker-host.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createBackup } from '../backup/backup';
-import { BackupScheduler } from '../backup/scheduler';
+import { scheduledBackupsFor } from '../backup/scheduled';
 import { openWithKey } from '../db/open';
 import { createRepos } from '../repos';
 import { inProcessSyncLoop } from './index';
@@ -32,9 +31,9 @@ const port = parentPort!;
 // The same memory as workerData's copy: zeroing it at stop leaves no copy behind (a hex string could not be zeroed).
 const key = Buffer.from(init.key.buffer, init.key.byteOffset, init.key.byteLength);
 const store = openWithKey(init.dbFile, key, { resourcesDir: init.resourcesDir });
-// Automatic backups: daily, the last 14 kept in backups/ beside the database (see backup/scheduler.ts).
-const backups =
-  init.backups === false ? null : new BackupScheduler({ dbFile: init.dbFile, takeBackup: (out) => createBackup({ dbFile: init.dbFile, key, out }) });
+// Automatic backups: daily, encrypted, read back after writing, to the folder and retention the clinic set
+// (backup/settings.ts; backups/ beside the database until one is set).
+const backups = init.backups === false ? null : scheduledBackupsFor(store, key);
 backups?.start();
 const repos = createRepos(store);
 let userId: string | null = null;
