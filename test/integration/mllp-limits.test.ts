@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createRepos } from '../../electron/services/repos';
 import { frameMllp, get, MllpDeframer, parseMessageOrThrow } from '../../shared/hl7';
 import { cairn, CLI_ENV } from '../helpers/cli';
 import { newStore, tempDir } from '../helpers/temp-db';
+import { selfSignedCertificate } from '../helpers/tls';
 
 const oru = (controlId: string): string =>
   [
@@ -121,34 +122,12 @@ describe('MLLP listener limits: connection cap, idle timeout, oversize frame ans
 describe('cairn hl7 listen / cairn server --mllp-host: TLS or loopback', () => {
   const t = tempDir('cairn-mllp-tls-');
   const db = join(t.dir, 'clinic.cairn');
-  const cert = join(t.dir, 'cert.pem');
-  const key = join(t.dir, 'key.pem');
+  let cert = '';
+  let key = '';
   beforeAll(() => {
     expect(cairn(['init', '--db', db, '--admin', 'alice']).code).toBe(0);
-    // A self-signed certificate for this test only (node:crypto cannot write X.509).
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    // A self-signed certificate for this test only.
+    ({ cert, key } = selfSignedCertificate(t.dir, 'localhost', { days: 1 }));
   }, 120_000);
   afterAll(() => t.cleanup());
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { enrolledServer } from '../../electron/services/sync/user-sessions';
 import { parseProvisioningFile, PROVISIONING_FILE_NAME } from '../../shared/domain/provisioning';
 import { cairn, cliServer } from '../helpers/cli';
 import { newStore, tempDir } from '../helpers/temp-db';
+import { selfSignedCertificate } from '../helpers/tls';
 
 const t = tempDir('cairn-provision-cli-');
 const dataDir = join(t.dir, 'srv');
@@ -18,34 +18,7 @@ let key: string;
 let fingerprint: string;
 let server: Awaited<ReturnType<typeof cliServer>>;
 
-function certificate(name: string): { cert: string; key: string } {
-  const c = join(t.dir, `${name}.crt`);
-  const k = join(t.dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      k,
-      '-out',
-      c,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert: c, key: k };
-}
+const certificate = (name: string): { cert: string; key: string } => selfSignedCertificate(t.dir, name);
 
 beforeAll(async () => {
   ({ cert, key } = certificate('clinic'));

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
@@ -17,36 +15,10 @@ import { PROVISIONING_FILE_NAME } from '../../shared/domain/provisioning';
 import { CLINIC } from '../helpers/clinic';
 import { freePort } from '../helpers/mllp';
 import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
+import { selfSignedCertificate } from '../helpers/tls';
 
-/** A self-signed certificate made with openssl (node:crypto cannot write X.509), naming `san`. */
-function certificate(dir: string, name: string, san: string): { cert: string; key: string; fingerprint: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=${san}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key, fingerprint: new X509Certificate(readFileSync(cert)).fingerprint256 };
-}
+/** A self-signed certificate naming `san`. */
+const certificate = (dir: string, name: string, san: string): ReturnType<typeof selfSignedCertificate> => selfSignedCertificate(dir, name, { san });
 
 const pinnedServerFetchFor = (c: { cert: string; fingerprint: string }): ReturnType<typeof pinnedFetch> =>
   pinnedFetch(readFileSync(c.cert, 'utf8'), c.fingerprint);
