@@ -14,6 +14,22 @@ export function cairn(args: string[], extraEnv: Record<string, string> = {}): { 
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
+/**
+ * The real CLI, run without blocking this process (`cairn()` uses spawnSync, which would stop the
+ * test's own servers from answering the command it runs).
+ */
+export function cairnAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
+    env: { ...process.env, ...CLI_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return new Promise((res) => child.once('close', (code) => res({ code: code ?? -1, out, err })));
+}
+
 /** Starts `cairn server …` as a child process and waits for its "listening" line. */
 export async function cliServer(args: string[]): Promise<{ url: string; first: Record<string, unknown>; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), 'server', ...args], {

@@ -1,12 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createBackup } from '../../electron/services/backup/backup';
-import { CLI_ENV } from './cli';
 
 /** What `cairn doctor --json` prints and `doctor.run` returns. */
 export interface Report {
@@ -15,23 +14,8 @@ export interface Report {
   checks: { id: string; title: string; status: 'pass' | 'warn' | 'fail' | 'unknown'; message: string }[];
 }
 
-/**
- * The real CLI, run without blocking this process (`cairn()` uses spawnSync, which would stop the
- * test's own servers from answering the command it runs).
- */
-export function cairnAsync(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
-    env: { ...process.env, ...CLI_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return new Promise((res) => child.on('close', (code) => res({ code: code ?? -1, out, err })));
-}
+export { cairnAsync } from './cli';
 
-/** One check of a report, or a test failure naming the ids there are. */
 export function check(r: Report, id: string): Report['checks'][number] {
   const c = r.checks.find((x) => x.id === id);
   if (!c) throw new Error(`no check ${id} in the report (${r.checks.map((x) => x.id).join(', ')})`);

@@ -1,25 +1,11 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerPathFor } from '../../electron/services/db/key-header';
 import { createRepos } from '../../electron/services/repos';
 import { CLINIC } from '../helpers/clinic';
-import { CLI_ENV } from '../helpers/cli';
+import { cairnAsync } from '../helpers/cli';
 import { signInOnServer } from '../helpers/sync-server';
 import { twoEnrolledDevices, type TwoDevices } from '../helpers/two-devices';
-
-function cairnAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('electron/cli/main.ts'), ...args], {
-    env: { ...process.env, ...CLI_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return new Promise((res) => child.once('close', (code) => res({ code, out, err })));
-}
 
 describe("the clinic server keeps every device's audit head, and verification compares with it", () => {
   let d: TwoDevices;
