@@ -6,12 +6,13 @@ import { DEFAULT_BACKUP_SETTINGS } from '../../shared/domain/doctor';
 import { createBackup } from '../../electron/services/backup/backup';
 import { retained, weekOf } from '../../electron/services/backup/retention';
 import { scheduledBackups } from '../../electron/services/backup/scheduled';
-import { BackupScheduler, type SchedulerClock, type SchedulerEvent } from '../../electron/services/backup/scheduler';
+import { BackupScheduler, type SchedulerEvent } from '../../electron/services/backup/scheduler';
 import { readLastVerified, writeBackupSettings } from '../../electron/services/backup/settings';
 import { readWithKey, verifyBackupFile } from '../../electron/services/backup/verify';
 import { openRawWithKey, resolveKey } from '../../electron/services/db/open';
 import { cairn, CLI_ENV } from '../helpers/cli';
 import { newStore, tempDir } from '../helpers/temp-db';
+import { backupStamp, SchedulerTestClock } from '../helpers/scheduler-clock';
 
 const PASSPHRASE = 'backup schedule passphrase';
 const HOUR = 3_600_000;
@@ -19,39 +20,8 @@ const DAY = 24 * HOUR;
 // A Monday, so the weeks of the retention are easy to read.
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 
-/** Time that moves only when the test says; timers fire in order as it passes them. */
-class TestClock implements SchedulerClock {
-  t = START;
-  private timers: { at: number; fn: () => void }[] = [];
-  now(): number {
-    return this.t;
-  }
-  setTimer(fn: () => void, ms: number): { cancel(): void } {
-    const timer = { at: this.t + ms, fn };
-    this.timers.push(timer);
-    return { cancel: () => (this.timers = this.timers.filter((x) => x !== timer)) };
-  }
-  async advance(ms: number, s: BackupScheduler): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
-      if (!next || next.at > end) break;
-      this.timers = this.timers.filter((x) => x !== next);
-      this.t = next.at;
-      next.fn();
-      await s.whenIdle();
-    }
-    this.t = end;
-  }
-}
-
-const stamp = (ms: number): string =>
-  new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const nameAt = (day: number): string => `clinic.cairn-${stamp(START + day * DAY)}.cairnbak`;
+const nameAt = (day: number): string => `clinic.cairn-${backupStamp(START + day * DAY)}.cairnbak`;
 
 describe('backups an installer can schedule', () => {
   const t = tempDir('cairn-backup-schedule-');
@@ -92,7 +62,7 @@ describe('backups an installer can schedule', () => {
     const share = join(t.dir, 'nas');
     mkdirSync(share);
     withDb((s) => writeBackupSettings(s, { ...DEFAULT_BACKUP_SETTINGS, folder: share, keep: 3, keepWeekly: 3 }));
-    const clock = new TestClock();
+    const clock = new SchedulerTestClock(START);
     const events: SchedulerEvent[] = [];
     const sqlite = openRawWithKey(dbFile, key);
     try {
@@ -123,7 +93,7 @@ describe('backups an installer can schedule', () => {
 
   it('verification after writing catches a truncated or altered copy: it is deleted, nothing older is, and the schedule retries', async () => {
     const dir = join(t.dir, 'flaky-share');
-    const clock = new TestClock();
+    const clock = new SchedulerTestClock(START);
     const events: SchedulerEvent[] = [];
     let damage: ((file: string) => void) | null = null;
     const s = new BackupScheduler({

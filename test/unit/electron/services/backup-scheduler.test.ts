@@ -2,66 +2,27 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBackup } from '../../../../electron/services/backup/backup';
-import { BackupScheduler, type SchedulerClock, type SchedulerEvent } from '../../../../electron/services/backup/scheduler';
+import { BackupScheduler, type SchedulerEvent } from '../../../../electron/services/backup/scheduler';
 import { resolveKey } from '../../../../electron/services/db/open';
 import { newStore, tempDir } from '../../../helpers/temp-db';
+import { backupStamp, SchedulerTestClock } from '../../../helpers/scheduler-clock';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.UTC(2026, 2, 1, 9, 30, 0);
 
-/** A clock whose time moves only when the test says; timers fire in order as it passes them. */
-class FakeClock implements SchedulerClock {
-  private t = START;
-  private timers: { at: number; fn: () => void }[] = [];
-
-  now(): number {
-    return this.t;
-  }
-
-  setTimer(fn: () => void, ms: number): { cancel(): void } {
-    const timer = { at: this.t + ms, fn };
-    this.timers.push(timer);
-    return { cancel: () => (this.timers = this.timers.filter((x) => x !== timer)) };
-  }
-
-  pending(): number {
-    return this.timers.length;
-  }
-
-  /** Moves time forward, firing each due timer and letting the backup it starts finish. */
-  async advance(ms: number, s: BackupScheduler): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
-      if (!next || next.at > end) break;
-      this.timers = this.timers.filter((x) => x !== next);
-      this.t = next.at;
-      next.fn();
-      await s.whenIdle();
-    }
-    this.t = end;
-  }
-}
-
-const stampOf = (ms: number): string =>
-  new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-
 describe('BackupScheduler', () => {
   let t: ReturnType<typeof tempDir>;
   let dbFile: string;
   let backups: string;
-  let clock: FakeClock;
+  let clock: SchedulerTestClock;
   let events: SchedulerEvent[];
   let fail: boolean;
   beforeEach(() => {
     t = tempDir('cairn-sched-');
     dbFile = join(t.dir, 'clinic.cairn');
     backups = join(t.dir, 'backups');
-    clock = new FakeClock();
+    clock = new SchedulerTestClock(START);
     events = [];
     fail = false;
   });
@@ -83,7 +44,7 @@ describe('BackupScheduler', () => {
   }
 
   const names = (): string[] => readdirSync(backups).sort();
-  const fileAt = (ms: number): string => `clinic.cairn-${stampOf(ms)}.cairnbak`;
+  const fileAt = (ms: number): string => `clinic.cairn-${backupStamp(ms)}.cairnbak`;
 
   it('takes the first backup at once into backups/ beside the database, then one a day', async () => {
     const s = scheduler();
@@ -184,11 +145,11 @@ describe('BackupScheduler with real backups', () => {
   afterAll(() => t.cleanup());
 
   it('checks old backups by their checksum before counting one as the newest good one', async () => {
-    const clock = new FakeClock();
+    const clock = new SchedulerTestClock(START);
     const s = new BackupScheduler({ dbFile, clock, keep: 1, takeBackup: (out) => createBackup({ dbFile, key, out }) });
     mkdirSync(s.dir, { recursive: true });
-    const older = join(s.dir, `clinic.cairn-${stampOf(START - 2 * DAY)}.cairnbak`);
-    const newer = join(s.dir, `clinic.cairn-${stampOf(START - DAY)}.cairnbak`);
+    const older = join(s.dir, `clinic.cairn-${backupStamp(START - 2 * DAY)}.cairnbak`);
+    const newer = join(s.dir, `clinic.cairn-${backupStamp(START - DAY)}.cairnbak`);
     copyFileSync(good, older);
     const damaged = readFileSync(good);
     damaged[damaged.length - 10] = (damaged[damaged.length - 10] as number) ^ 1;
