@@ -1,4 +1,4 @@
-import { CliError } from './cli-error';
+import { CliError, usageError } from './cli-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,9 +21,7 @@ function options(args: string[]): { db?: string; ca?: string; offline?: boolean 
     return parseArgs({ args, options: { db: { type: 'string' }, ca: { type: 'string' }, offline: { type: 'boolean' } }, strict: true, allowPositionals: false })
       .values;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
 }
 

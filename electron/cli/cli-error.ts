@@ -16,3 +16,10 @@ export class CliError extends Error {
 export function exitCodeOf(e: unknown): number {
   return e instanceof CliError ? e.exitCode : 1;
 }
+
+/** A command line node:util parseArgs refused, as one line a person can act on (exit code 2). */
+export function usageError(e: unknown): CliError {
+  const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  const unknown = /Unknown option '([^']+)'/.exec(msg);
+  return new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+}

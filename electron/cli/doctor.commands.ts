@@ -1,4 +1,4 @@
-import { CliError, exitCodeOf } from './cli-error';
+import { CliError, exitCodeOf, usageError } from './cli-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,9 +50,7 @@ function flags(args: string[]): Flags {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CliError } from './cli-error';
+import { CliError, usageError } from './cli-error';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -44,9 +44,7 @@ function options<T extends z.ZodType>(args: string[], names: string[], schema: T
   try {
     parsed = parseArgs({ args, options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])), strict: true, allowPositionals: true });
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
   const r = schema.safeParse({ ...parsed.values, files: parsed.positionals });
   if (!r.success) throw new CliError(`${r.error.issues[0]!.message} (see cairn --help)`, 2);

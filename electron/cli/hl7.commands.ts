@@ -1,4 +1,4 @@
-import { CliError } from './cli-error';
+import { CliError, usageError } from './cli-error';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,9 +27,7 @@ function options(args: string[], spec: Record<string, 'string'>): { values: Reco
   try {
     return parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])), strict: true, allowPositionals: true });
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
 }
 

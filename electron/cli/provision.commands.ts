@@ -11,7 +11,7 @@ import { runningInfo, type RunningInfo } from '../server/server-info';
 import { SyncService } from '../server/sync.service';
 import { defaultResourcesDir } from '../services/paths';
 import { PinError, pinServerCertificate } from '../services/provision/tls-pin';
-import { CliError } from './cli-error';
+import { CliError, usageError } from './cli-error';
 
 export const PROVISION_HELP = `  cairn provision --make --server URL --ca FILE --count N --out DIR (--data-dir DIR | --database-url URL)
       [--clinic NAME] [--update-channel stable] [--backup-dir DIR] [--roles physician,nurse] [--hours 72]
@@ -44,9 +44,7 @@ function options(args: string[]): Values {
     return parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }])), strict: true, allowPositionals: false })
       .values;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
 }
 

@@ -1,4 +1,4 @@
-import { CliError, exitCodeOf } from './cli-error';
+import { CliError, exitCodeOf, usageError } from './cli-error';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -31,9 +31,7 @@ function clinicFlags(args: string[]): ClinicFlags {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
 }
 

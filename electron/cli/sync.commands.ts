@@ -1,4 +1,4 @@
-import { CliError } from './cli-error';
+import { CliError, usageError } from './cli-error';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -64,9 +64,7 @@ function options(args: string[], spec: Record<string, 'string' | 'boolean'>): Va
     });
     return values;
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new CliError(unknown ? `unknown option ${unknown[1]} (see cairn --help)` : `${msg} (see cairn --help)`, 2);
+    throw usageError(e);
   }
 }
 
