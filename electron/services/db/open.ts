@@ -37,23 +37,37 @@ function nativeBinding(): { nativeBinding?: string } {
   return path ? { nativeBinding: path } : {};
 }
 
+/** What every connection runs right after its key (and what the benchmark's plain store runs alone). */
+const UNKEYED_CONNECTION_PRAGMAS = [
+  // Important: SQLite3 Multiple Ciphers encrypts the database, its WAL and its journal, not
+  // temporary files (statement and savepoint journals, sorts, VACUUM's copy), and this build keeps
+  // those on disk by default (SQLITE_TEMP_STORE=1): patient data in plaintext in the temp folder.
+  // In memory they are never on disk; savepoints (one per received HL7 message) also stop costing writes.
+  'temp_store = MEMORY',
+] as const;
+
 /**
  * What every connection to an encrypted store runs first. The SQLCipher v4 key comes before anything
  * else touches the file; the raw 256-bit key is passed as x'…' so SQLCipher skips its own PBKDF2
  * (our scrypt already did the slow part).
  */
 function connectionPragmas(key: Buffer): string[] {
-  return [
-    `cipher='sqlcipher'`,
-    'legacy=4',
-    `key="x'${key.toString('hex')}'"`,
-    // Important: SQLite3 Multiple Ciphers encrypts the database, its WAL and its journal, not
-    // temporary files (statement and savepoint journals, sorts, VACUUM's copy), and this build keeps
-    // those on disk by default (SQLITE_TEMP_STORE=1): patient data in plaintext in the temp folder.
-    // In memory they are never on disk; savepoints (one per received HL7 message) also stop costing writes.
-    'temp_store = MEMORY',
-  ];
+  return [`cipher='sqlcipher'`, 'legacy=4', `key="x'${key.toString('hex')}'"`, ...UNKEYED_CONNECTION_PRAGMAS];
 }
+
+/**
+ * What the app's own connection sets once the file is readable. One list for open() and
+ * openPlainForBenchmark, so the encrypted/plain comparison differs only in the cipher.
+ */
+const SESSION_PRAGMAS = [
+  'journal_mode = WAL',
+  // Important: FULL makes every commit durable across power loss, not just process death.
+  'synchronous = FULL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+  // 64 MiB of decrypted pages: search touches many pages, and each miss costs a decrypt + HMAC check.
+  'cache_size = -65536',
+] as const;
 
 function applyKey(sqlite: Database.Database, key: Buffer): void {
   for (const p of connectionPragmas(key)) sqlite.pragma(p);
@@ -83,7 +97,7 @@ export interface StoreAuditChain {
 
 const CHAINS = new WeakMap<Store, StoreAuditChain>();
 
-/** The audit chain of a store opened by this process with its key; null for the benchmark's plain store. */
+/** The audit chain of a store opened by this process with its key (or a plain store given one); null otherwise. */
 export function auditChainOf(store: Store): StoreAuditChain | null {
   return CHAINS.get(store) ?? null;
 }
@@ -137,13 +151,7 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   const sqlite = new Database(file, { fileMustExist: true, ...nativeBinding() });
   applyKey(sqlite, key);
   failFastOnWrongKey(sqlite, file);
-  sqlite.pragma('journal_mode = WAL');
-  // Important: FULL makes every commit durable across power loss, not just process death.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // 64 MiB of decrypted pages: search touches many pages, and each miss costs a decrypt + HMAC check.
-  sqlite.pragma('cache_size = -65536');
+  for (const p of SESSION_PRAGMAS) sqlite.pragma(p);
   const orm = drizzle(sqlite, { schema });
   // A migration that fails is rolled back whole: the database stays at its previous version (the
   // old Cairn keeps working) and the message names the migration.
@@ -269,16 +277,39 @@ export async function createDatabase(
   return { store: open(file, key, opts, true), key };
 }
 
-/** An unencrypted database with the same schema, only for the benchmark's side-by-side comparison. */
-export function openPlainForBenchmark(file: string, opts: OpenOptions): Store {
+/**
+ * An unencrypted database with the same schema, only for the benchmark's side-by-side comparison
+ * (and tests that want a throwaway store). It runs the same connection pragmas as open(), the key
+ * aside. Given `auditChainKey`, its audit entries are also chained as an encrypted store's are
+ * (HMAC under a key derived from it, kept in meta, and an anchor writer), so a write costs the same
+ * work on both sides; without it they are plain SHA-256. Never an encrypted store: connectionFor()
+ * refuses it.
+ */
+export function openPlainForBenchmark(file: string, opts: OpenOptions & { auditChainKey?: Buffer }): Store {
   const sqlite = new Database(file, nativeBinding());
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
+  // SQLite3 Multiple Ciphers turns secure_delete on when a key is set (freed pages are zeroed); the
+  // plain copy does the same, so the comparison measures the cipher alone.
+  for (const p of ['secure_delete = ON', ...UNKEYED_CONNECTION_PRAGMAS, ...SESSION_PRAGMAS]) sqlite.pragma(p);
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
   const deviceId = ensureDeviceId(sqlite);
-  return { file, dir: dirname(file), resourcesDir: opts.resourcesDir, sqlite, orm, deviceId, close: () => sqlite.open && sqlite.close() };
+  const chain = opts.auditChainKey ? ensureAuditKey(sqlite, opts.auditChainKey) : null;
+  const anchor = chain ? new AuditAnchorWriter(sqlite, file, chain.keyedFrom) : null;
+  const store: Store = {
+    file,
+    dir: dirname(file),
+    resourcesDir: opts.resourcesDir,
+    sqlite,
+    orm,
+    deviceId,
+    close: () => {
+      if (!sqlite.open) return;
+      anchor?.close();
+      sqlite.close();
+    },
+  };
+  if (chain && anchor) CHAINS.set(store, { ...chain, anchor, dbFile: file });
+  return store;
 }
 
 /** Integrity and schema facts for `cairn verify`. Reading every page also checks every page's HMAC. */
