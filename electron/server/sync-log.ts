@@ -3,6 +3,7 @@ import type { ConflictDraft, RowState } from '../../shared/sync/merge';
 import type { Mutation, WireAuditEntry } from '../../shared/sync/protocol';
 import { newId } from '../common/ids';
 import type { Sql } from './db/open';
+import { compactClocks, expandClocks } from './sync-clocks';
 import { nameKeyParts, pushTo, type PatientMatches } from './patient-matches';
 
 /**
@@ -27,15 +28,30 @@ export interface LogEntry {
 export async function lockRows(q: Sql, ms: Mutation[]): Promise<Map<string, LockedRow>> {
   const keys = [...new Set(ms.map((m) => `${m.entity}\u0000${m.id}`))].map((k) => k.split('\u0000'));
   // Locked in key order so two server processes never wait on each other in a cycle.
-  const found = await q.query<{ entity: string; entity_id: string; patient_id: string | null; data: Fields; clocks: Clocks; server_seq: number }>(
-    `SELECT entity, entity_id, patient_id, data, clocks, server_seq FROM sync_rows
+  const found = await q.query<{
+    entity: string;
+    entity_id: string;
+    patient_id: string | null;
+    data: Fields;
+    clocks: Clocks;
+    hlc: string | null;
+    server_seq: number;
+  }>(
+    `SELECT entity, entity_id, patient_id, data, clocks, hlc, server_seq FROM sync_rows
      WHERE (entity, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY entity, entity_id FOR UPDATE`,
     [keys.map((k) => k[0]), keys.map((k) => k[1])],
   );
   return new Map(
     found.map((r) => [
       `${r.entity}\u0000${r.entity_id}`,
-      { entity: r.entity, entityId: r.entity_id, patientId: r.patient_id, data: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) },
+      {
+        entity: r.entity,
+        entityId: r.entity_id,
+        patientId: r.patient_id,
+        data: r.data,
+        clocks: expandClocks(r.data, r.hlc, r.clocks),
+        serverSeq: Number(r.server_seq),
+      },
     ]),
   );
 }
@@ -138,19 +154,34 @@ export function repeats(now: () => number, m: Mutation, matches: PatientMatches)
   return out;
 }
 
+/** Same keys, same primitive values (wire values are strings, numbers or null). */
+function sameFields(a: Fields, b: Fields): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  return n === Object.keys(b).length;
+}
+
 /**
- * Numbers and writes log entries and the rows they produce. Important: the counter row stays
- * locked until this transaction commits, so sequence numbers become visible in order and a
- * reader's cursor can never pass a number that commits later.
+ * Numbers and writes log entries and the rows they produce, in one statement that reads its
+ * parameter once. Clocks are stored compact (sync-clocks.ts), and a row whose merged state is
+ * exactly its log entry (a new record) is not sent twice. Important: the counter row stays locked
+ * until this transaction commits, so sequence numbers become visible in order and a reader's cursor
+ * can never pass a number that commits later.
  */
 export async function writeLog(q: Sql, log: LogEntry[], rows: Map<string, LockedRow>): Promise<number> {
   if (log.length === 0) return 0;
   const [counter] = await q.query<{ n: number }>('UPDATE sync_counter SET n = n + $1 WHERE id = 1 RETURNING n', [log.length]);
   const first = Number(counter!.n) - log.length + 1;
-  const seqOf = new Map<string, number>();
+  // The row a key ends with is written once, with its last entry.
+  const lastOf = new Map<string, number>();
+  log.forEach((e, i) => lastOf.set(`${e.entity}\u0000${e.entityId}`, i));
   const entries = log.map((e, i) => {
-    seqOf.set(`${e.entity}\u0000${e.entityId}`, first + i);
-    return {
+    const key = `${e.entity}\u0000${e.entityId}`;
+    const clocks = compactClocks(e.clocks);
+    const entry = {
       server_seq: first + i,
       device_id: e.deviceId,
       device_seq: e.deviceSeq,
@@ -159,25 +190,39 @@ export async function writeLog(q: Sql, log: LogEntry[], rows: Map<string, Locked
       patient_id: e.patientId,
       op: e.op,
       fields: e.fields,
-      clocks: e.clocks,
+      clocks: clocks.rest,
+      hlc: clocks.hlc,
       author_id: e.authorId,
+      last: false,
+      row_data: null as Fields | null,
+      row_clocks: null as Clocks | null,
+      row_hlc: null as string | null,
     };
-  });
-  await q.query(
-    `INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, author_id)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(server_seq bigint, device_id text, device_seq bigint, entity text, entity_id text, patient_id text, op text, fields jsonb, clocks jsonb, author_id text)`,
-    [JSON.stringify(entries)],
-  );
-  const upserts = [...seqOf.entries()].map(([key, seq]) => {
+    if (lastOf.get(key) !== i) return entry;
     const r = rows.get(key)!;
-    r.serverSeq = seq;
-    return { entity: r.entity, entity_id: r.entityId, patient_id: r.patientId, data: r.data, clocks: r.clocks, server_seq: seq };
+    r.serverSeq = first + i;
+    entry.last = true;
+    if (sameFields(r.data, e.fields) && sameFields(r.clocks, e.clocks)) return entry;
+    const rowClocks = compactClocks(r.clocks);
+    entry.row_data = r.data;
+    entry.row_clocks = rowClocks.rest;
+    entry.row_hlc = rowClocks.hlc;
+    return entry;
   });
   await q.query(
-    `INSERT INTO sync_rows (entity, entity_id, patient_id, data, clocks, server_seq)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(entity text, entity_id text, patient_id text, data jsonb, clocks jsonb, server_seq bigint)
-     ON CONFLICT (entity, entity_id) DO UPDATE SET patient_id = excluded.patient_id, data = excluded.data, clocks = excluded.clocks, server_seq = excluded.server_seq`,
-    [JSON.stringify(upserts)],
+    `WITH x AS MATERIALIZED (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(server_seq bigint, device_id text, device_seq bigint, entity text, entity_id text, patient_id text,
+         op text, fields jsonb, clocks jsonb, hlc text, author_id text, last boolean, row_data jsonb, row_clocks jsonb, row_hlc text)
+     ), logged AS (
+       INSERT INTO sync_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, hlc, author_id)
+       SELECT server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, hlc, author_id FROM x
+     )
+     INSERT INTO sync_rows (entity, entity_id, patient_id, data, clocks, hlc, server_seq)
+     SELECT entity, entity_id, patient_id, coalesce(row_data, fields), coalesce(row_clocks, clocks), CASE WHEN row_data IS NULL THEN hlc ELSE row_hlc END, server_seq
+     FROM x WHERE last
+     ON CONFLICT (entity, entity_id) DO UPDATE SET patient_id = excluded.patient_id, data = excluded.data, clocks = excluded.clocks, hlc = excluded.hlc,
+       server_seq = excluded.server_seq`,
+    [JSON.stringify(entries)],
   );
   return first;
 }

@@ -8,6 +8,7 @@ import { ServerError } from './server-error';
 import { conflictEntry, lockRows, repeats, storeAudit, writeLog, type LogEntry } from './sync-log';
 import { UserSessions, type VerifiedUser } from './user-sessions';
 import { patientMatches } from './patient-matches';
+import { expandClocks } from './sync-clocks';
 
 export interface SyncServiceOptions {
   now?: () => number;
@@ -283,8 +284,16 @@ export class SyncService {
       'SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 AND device_seq = ANY($2::bigint[])',
       [deviceId, seqs],
     );
-    const refused = await q.query<{ device_seq: number; code: string; message: string; data: Fields | null; clocks: Clocks | null; server_seq: number | null }>(
-      `SELECT r.device_seq, r.code, r.message, s.data, s.clocks, s.server_seq FROM sync_rejections r
+    const refused = await q.query<{
+      device_seq: number;
+      code: string;
+      message: string;
+      data: Fields | null;
+      clocks: Clocks | null;
+      hlc: string | null;
+      server_seq: number | null;
+    }>(
+      `SELECT r.device_seq, r.code, r.message, s.data, s.clocks, s.hlc, s.server_seq FROM sync_rejections r
        LEFT JOIN sync_rows s ON s.entity = r.mutation->>'entity' AND s.entity_id = r.mutation->>'id'
        WHERE r.device_id = $1 AND r.device_seq = ANY($2::bigint[])`,
       [deviceId, seqs],
@@ -294,7 +303,8 @@ export class SyncService {
     // A refusal answered again (its first answer was lost) carries the record's state too, so the
     // device can still put its copy back.
     for (const r of refused) {
-      const current = r.data && r.clocks && r.server_seq !== null ? { fields: r.data, clocks: r.clocks, serverSeq: Number(r.server_seq) } : null;
+      const current =
+        r.data && r.clocks && r.server_seq !== null ? { fields: r.data, clocks: expandClocks(r.data, r.hlc, r.clocks), serverSeq: Number(r.server_seq) } : null;
       out.set(Number(r.device_seq), { seq: Number(r.device_seq), status: 'rejected', code: r.code, message: r.message, current });
     }
     return [...out.entries()];
@@ -420,10 +430,11 @@ export class SyncService {
       patient_id: string | null;
       fields: Fields;
       clocks: Clocks;
+      hlc: string | null;
       device_id: string | null;
       device_seq: number | null;
     }>(
-      'SELECT server_seq, entity, entity_id, op, patient_id, fields, clocks, device_id, device_seq FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2',
+      'SELECT server_seq, entity, entity_id, op, patient_id, fields, clocks, hlc, device_id, device_seq FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2',
       [cursor, limit],
     );
     const changes: Change[] = rows.map((r) => ({
@@ -433,7 +444,7 @@ export class SyncService {
       op: r.op,
       patientId: r.patient_id,
       fields: r.fields,
-      clocks: r.clocks,
+      clocks: expandClocks(r.fields, r.hlc, r.clocks),
       deviceId: r.device_id,
       deviceSeq: r.device_seq === null ? null : Number(r.device_seq),
     }));

@@ -46,12 +46,23 @@ function isSignedNote(data: Fields): boolean {
  * Merges one change into a row. Pure, deterministic and shared by every server process, so the
  * order the server applies changes in (its sequence) fully decides the result.
  */
+const DEVICE_ONLY = new Set<string>(DEVICE_COLUMNS);
+
+/** The columns of a change that sync (device-only and local-only columns left out), in their order. */
+function syncedColumns(spec: EntitySpec, given: Fields): Fields {
+  const localOnly = spec.localOnly ?? [];
+  const out: Fields = {};
+  for (const k in given) if (!DEVICE_ONLY.has(k) && !localOnly.includes(k)) out[k] = given[k]!;
+  return out;
+}
+
 export function mergeChange(spec: EntitySpec, current: RowState | null, change: IncomingChange, opts: MergeOptions = {}): MergeResult {
-  const fields = Object.fromEntries(Object.entries(change.fields).filter(([k]) => !DEVICE_COLUMNS.includes(k) && !(spec.localOnly ?? []).includes(k)));
+  const fields = syncedColumns(spec, change.fields);
   if (!current) {
     if (change.op === 'update')
       return { ok: false, code: 'not_found', message: 'this change is for a record the clinic server never received (its creation was refused or is missing)' };
-    const clocks = Object.fromEntries(Object.keys(fields).map((k) => [k, change.hlc]));
+    const clocks: Clocks = {};
+    for (const k in fields) clocks[k] = change.hlc;
     return { ok: true, row: { data: { ...fields }, clocks }, touched: fields, touchedClocks: clocks, conflicts: [] };
   }
   if (spec.kind === 'append') {

@@ -73,7 +73,11 @@ export const syncCounter = pgTable('sync_counter', {
   n: bigint('n', { mode: 'number' }).notNull(),
 });
 
-/** The merged current state of every synced row, with the clock of each column. */
+/**
+ * The merged current state of every synced row, with the clock of each column. Clocks are kept
+ * compact (see sync-clocks.ts): `hlc` is the clock most columns share and `clocks` holds the columns
+ * whose clock differs; with `hlc` null, `clocks` holds every column's (rows written before 0009).
+ */
 export const syncRows = pgTable(
   'sync_rows',
   {
@@ -82,12 +86,13 @@ export const syncRows = pgTable(
     patientId: text('patient_id'),
     data: jsonb('data').notNull(),
     clocks: jsonb('clocks').notNull(),
+    hlc: text('hlc'),
     serverSeq: bigint('server_seq', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.entity, t.entityId] }), index('sync_rows_patient_idx').on(t.patientId)],
 );
 
-/** The change log devices pull from, in server-sequence order. */
+/** The change log devices pull from, in server-sequence order. Clocks are compact, as in sync_rows. */
 export const syncChanges = pgTable(
   'sync_changes',
   {
@@ -100,6 +105,7 @@ export const syncChanges = pgTable(
     op: text('op').notNull(),
     fields: jsonb('fields').notNull(),
     clocks: jsonb('clocks').notNull(),
+    hlc: text('hlc'),
     authorId: text('author_id'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -24,6 +24,8 @@ export class PullApplier {
   private readonly park: Database.Statement<[number, string, string, string]>;
   private readonly unpark: Database.Statement<[number]>;
   private readonly parked: Database.Statement<[], { change: string }>;
+  private readonly ownEntry: Database.Statement<[string, number], { server_seq: number | null; hlc: string | null }>;
+  private readonly deviceId: string | undefined;
   /** One savepoint wrapper, made once: better-sqlite3 prepares its statements per wrapper. */
   private readonly savepoint: (fn: () => void) => void;
   private newestClock = '';
@@ -47,6 +49,8 @@ export class PullApplier {
     this.park = sqlite.prepare('INSERT OR IGNORE INTO sync_parked (server_seq, change, reason, parked_at) VALUES (?, ?, ?, ?)');
     this.unpark = sqlite.prepare('DELETE FROM sync_parked WHERE server_seq = ?');
     this.parked = sqlite.prepare('SELECT change FROM sync_parked ORDER BY server_seq');
+    this.ownEntry = sqlite.prepare('SELECT server_seq, hlc FROM sync_outbox WHERE device_id = ? AND seq = ?');
+    this.deviceId = (sqlite.prepare("SELECT value FROM meta WHERE key = 'device_id'").get() as { value: string } | undefined)?.value;
     this.savepoint = sqlite.transaction((fn: () => void) => fn());
   }
 
@@ -169,8 +173,25 @@ export class PullApplier {
       .immediate();
   }
 
+  /**
+   * This device's own change coming back exactly as it was written: the server acknowledged this
+   * very entry (same server sequence) and every column carries the change's own clock, so every
+   * value is the one this device wrote (a clock names one write). Applying it would change nothing
+   * (equal clocks are the same write), so it is skipped without reading the row. A change the
+   * server merged differently (a column that lost, a signature) carries other clocks and applies
+   * as usual; so does everything on a device whose outbox no longer has the entry (a restore).
+   */
+  private isOwnEcho(c: Change): boolean {
+    if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined) return false;
+    const own = this.ownEntry.get(this.deviceId, c.deviceSeq);
+    if (!own || own.server_seq !== c.serverSeq || own.hlc === null) return false;
+    for (const k in c.clocks) if (c.clocks[k] !== own.hlc) return false;
+    return true;
+  }
+
   /** `authoritative`: the server's current state of the record, applied even over newer local clocks. */
   private applyOne(c: Change, replay: boolean, authoritative = false): 'applied' | 'parked' {
+    if (!authoritative && this.isOwnEcho(c)) return 'applied';
     const reason = this.whyNot(c);
     if (reason) {
       if (!replay) this.park.run(c.serverSeq, JSON.stringify(c), reason, new Date().toISOString());

@@ -1,0 +1,42 @@
+import type { Clocks, Fields } from '../../shared/sync/entities';
+
+/**
+ * How the clinic server stores column clocks: the clock most columns share (`hlc`) and only the
+ * columns whose clock differs (`rest`). A new record's columns all carry the clock of the change
+ * that created it, so it is stored as one clock instead of one ~60-byte clock per column, which was
+ * more than half of what a push wrote. The wire format is unchanged: every column's clock.
+ */
+export interface CompactClocks {
+  hlc: string | null;
+  rest: Clocks;
+}
+
+/** The most common clock becomes `hlc`; the others stay per column. No columns: `hlc` null. */
+export function compactClocks(clocks: Clocks): CompactClocks {
+  let first: string | null = null;
+  let uniform = true;
+  for (const k in clocks) {
+    if (first === null) first = clocks[k]!;
+    else if (clocks[k] !== first) {
+      uniform = false;
+      break;
+    }
+  }
+  if (first === null) return { hlc: null, rest: {} };
+  if (uniform) return { hlc: first, rest: {} };
+  const counts = new Map<string, number>();
+  for (const k in clocks) counts.set(clocks[k]!, (counts.get(clocks[k]!) ?? 0) + 1);
+  let hlc = first;
+  for (const [c, n] of counts) if (n > counts.get(hlc)!) hlc = c;
+  const rest: Clocks = {};
+  for (const k in clocks) if (clocks[k] !== hlc) rest[k] = clocks[k]!;
+  return { hlc, rest };
+}
+
+/** Every column's clock again: `rest` where given, else `hlc` (stored rows with `hlc` null hold them all). */
+export function expandClocks(fields: Fields, hlc: string | null, rest: Clocks): Clocks {
+  if (hlc === null) return rest;
+  const out: Clocks = {};
+  for (const k in fields) out[k] = rest[k] ?? hlc;
+  return out;
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "sync_changes" ADD COLUMN "hlc" text;--> statement-breakpoint
+ALTER TABLE "sync_rows" ADD COLUMN "hlc" text;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { compactClocks, expandClocks } from '../../../../electron/server/sync-clocks';
+import { encodeHlc } from '../../../../shared/sync/hlc';
+
+const h = (wall: number, node = 'a'): string => encodeHlc({ wall, counter: 0, node });
+
+describe('compact clock storage on the clinic server', () => {
+  it('a new record (one clock on every column) is stored as that one clock', () => {
+    const fields = { id: 'p1', given_name: 'Ana', phone: null };
+    const clocks = { id: h(1), given_name: h(1), phone: h(1) };
+    const c = compactClocks(clocks);
+    expect(c).toEqual({ hlc: h(1), rest: {} });
+    expect(expandClocks(fields, c.hlc, c.rest)).toEqual(clocks);
+  });
+
+  it('keeps the most common clock as the default and the others per column, and expands back exactly', () => {
+    const fields = { id: 'p1', given_name: 'Ana', phone: '555', email: 'a@example.org' };
+    const clocks = { id: h(1), given_name: h(1), phone: h(5, 'b'), email: h(1) };
+    const c = compactClocks(clocks);
+    expect(c).toEqual({ hlc: h(1), rest: { phone: h(5, 'b') } });
+    expect(expandClocks(fields, c.hlc, c.rest)).toEqual(clocks);
+  });
+
+  it('no columns: no default clock; rows stored before compaction (hlc null) hold every clock', () => {
+    expect(compactClocks({})).toEqual({ hlc: null, rest: {} });
+    const full = { id: h(1), phone: h(2) };
+    expect(expandClocks({ id: 'p1', phone: '1' }, null, full)).toBe(full);
+  });
+});
