@@ -1,9 +1,13 @@
 /**
  * Sync figures for `npm run bench`, against a real clinic server on loopback HTTP:
- * - sync.initial.rows_per_s: a new encrypted device pulls 1,000,000 rows (target ≥ 20,000/s);
- * - sync.catchup_10k.s: 10,000 changes made offline are pushed (target ≤ 5 s);
- * - sync.roundtrip.p95_ms: one change on device A visible on device B (target ≤ 50 ms).
- * The server runs on PostgreSQL (127.0.0.1:5432) when it is reachable, else on embedded PGlite.
+ * - sync.push.rows_per_s: 10,000 patient changes made offline, pushed (target ≥ 15,000/s), on
+ *   PostgreSQL (127.0.0.1:5432) and on embedded PGlite with its data on disk as a clinic runs it;
+ *   the key is the slower of the two, each also under its own key;
+ * - sync.catchup_10k.s: the same catch-up as the device does it: push, then pull until up to date
+ *   (its own changes come back in the log) (target ≤ 1 s);
+ * - sync.roundtrip.p95_ms: one change on device A visible on device B (target ≤ 50 ms);
+ * - sync.initial.rows_per_s: a new encrypted device pulls 1,000,000 rows (target ≥ 20,000/s).
+ * The round trip and initial pull run on PostgreSQL when it is reachable, else on PGlite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +18,8 @@ import { startServer, type RunningServer } from '../../electron/server/server';
 import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
+import type { SyncSummary } from '../../electron/services/sync/sync.client';
+import type { ServerDbTarget } from '../../electron/server/db/open';
 import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow, Row } from './report';
@@ -31,7 +37,7 @@ export interface SyncBenchContext {
 const KDF = { N: 2 ** 14, r: 8, p: 1 };
 const PG_ADMIN = process.env['CAIRN_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function serverDb(): Promise<{ target: { databaseUrl: string } | { memory: true }; label: string; drop: () => Promise<void> }> {
+async function serverDb(): Promise<{ target: ServerDbTarget; label: string; drop: () => Promise<void> }> {
   const name = `cairn_bench_${process.pid}`;
   try {
     const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
@@ -50,14 +56,70 @@ async function serverDb(): Promise<{ target: { databaseUrl: string } | { memory:
       },
     };
   } catch {
-    return { target: { memory: true }, label: 'PGlite', drop: () => Promise.resolve() };
+    return pgliteDb();
   }
 }
 
-async function device(dir: string, name: string, server: RunningServer, resourcesDir: string): Promise<{ store: Store; repos: Repos }> {
+/** Embedded PGlite with its data in a folder, as `cairn server` runs it by default. */
+function pgliteDb(): { target: { dataDir: string }; label: string; drop: () => Promise<void> } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-pglite-'));
+  return { target: { dataDir }, label: 'PGlite', drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
+}
+
+const EMPTY: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null };
+const CATCHUP = 10_000;
+
+/**
+ * A day offline caught up: 10,000 registrations made while the server was away, then the push
+ * (timed alone: rows per second) and the pull that brings the log up to date (with the push: the
+ * catch-up). A warm-up of 1,000 first, as a device that has synced before.
+ */
+async function benchCatchup(c: SyncBenchContext, dir: string, db: { target: ServerDbTarget; label: string }): Promise<{ pushPerS: number; catchupS: number }> {
+  const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
+  try {
+    const d = await device(dir, `catchup-${db.label.toLowerCase()}`, server, c.resourcesDir, true);
+    const adminId = d.repos.users.list()[0]!.id;
+    const author = (
+      await d.repos.users.create({ username: 'benchdoc', displayName: 'Bench Doctor', role: 'physician', password: 'bench cobalt fern 1' }, adminId)
+    ).id;
+    await signIn(d.store, 'benchadmin', 'bench orchid meadow 1');
+    const client = clientFor(d.store, d.repos, () => author, { pushBatch: 1000 });
+    await client.syncOnce();
+    await signIn(d.store, 'benchdoc', 'bench cobalt fern 1');
+    const offline = (n: number, tag: string): void => {
+      for (let i = 0; i < n; i++)
+        d.repos.patients.create(patientInput.parse({ givenName: `Offline${tag}${i}`, familyName: 'Catchup', birthDate: '1980-01-01' }), { userId: author });
+    };
+    offline(1000, 'W');
+    const warm = await client.syncOnce();
+    if (warm.error) throw new Error(`catch-up warm-up failed: ${warm.error.message}`);
+    offline(CATCHUP, 'C');
+    c.progress(`sync: ${CATCHUP.toLocaleString('en-US')} offline changes pushed to ${db.label}`);
+    const summary = { ...EMPTY };
+    const t0 = performance.now();
+    const held = await client.pushAll(summary);
+    const t1 = performance.now();
+    await client.pullAll(summary);
+    const t2 = performance.now();
+    if (held || summary.pushed !== CATCHUP || summary.quarantined > 0 || client.pendingCount() > 0)
+      throw new Error(`catch-up push to ${db.label} void: ${summary.pushed} pushed, ${summary.quarantined} refused, ${held?.message ?? ''}`);
+    const server10k = Number(
+      (await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_rows WHERE entity = 'patient' AND data->>'given_name' LIKE 'OfflineC%'"))[0]!
+        .n,
+    );
+    if (server10k !== CATCHUP) throw new Error(`catch-up push to ${db.label} void: the server holds ${server10k} of ${CATCHUP}`);
+    d.store.close();
+    return { pushPerS: CATCHUP / ((t1 - t0) / 1000), catchupS: (t2 - t0) / 1000 };
+  } finally {
+    await server.close();
+  }
+}
+
+/** An enrolled device; the clinic's first one (`first`) brings the administrator account. */
+async function device(dir: string, name: string, server: RunningServer, resourcesDir: string, first = name === 'a'): Promise<{ store: Store; repos: Repos }> {
   const { store } = await createDatabase(join(dir, `${name}.cairn`), `bench ${name} passphrase`, { resourcesDir, kdf: KDF });
   const repos = createRepos(store);
-  if (name === 'a') await repos.users.create({ username: 'benchadmin', displayName: 'Bench Admin', role: 'admin', password: 'bench orchid meadow 1' }, null);
+  if (first) await repos.users.create({ username: 'benchadmin', displayName: 'Bench Admin', role: 'admin', password: 'bench orchid meadow 1' }, null);
   const { code } = await server.sync.createEnrollmentCode(name);
   await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: name });
   return { store, repos };
@@ -110,6 +172,42 @@ async function seedLog(server: RunningServer, total: number, authorId: string): 
 export async function benchSync(c: SyncBenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-sync-bench-'));
   const db = await serverDb();
+  const lite = db.label === 'PGlite' ? null : pgliteDb();
+  try {
+    // Catch-up on each kind of clinic server (PostgreSQL only when it is reachable).
+    const catchups: { label: string; pushPerS: number; catchupS: number }[] = [];
+    for (const d of lite ? [db, lite] : [db]) catchups.push({ label: d.label, ...(await benchCatchup(c, dir, d)) });
+    for (const k of catchups) {
+      c.rows.push({
+        label: `sync.push.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}`,
+        median: k.pushPerS,
+        p95: null,
+        n: CATCHUP,
+        unit: '/s',
+        target: '≥ 15,000/s',
+        pass: k.pushPerS >= 15_000,
+        note: `${CATCHUP.toLocaleString('en-US')} offline registrations pushed in batches of 1,000 to ${k.label} over loopback HTTP (encrypted device)`,
+      });
+      c.json[`sync.push.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}.rows_per_s`] = Math.round(k.pushPerS);
+    }
+    const slowest = catchups.reduce((a, b) => (b.pushPerS < a.pushPerS ? b : a));
+    c.json['sync.push.rows_per_s'] = Math.round(slowest.pushPerS);
+    const longest = catchups.reduce((a, b) => (b.catchupS > a.catchupS ? b : a));
+    c.rows.push({
+      label: 'sync.catchup_10k',
+      median: longest.catchupS * 1000,
+      p95: null,
+      n: 1,
+      unit: 'ms',
+      target: '≤ 1 s',
+      pass: longest.catchupS <= 1,
+      note: `push + pull until up to date, slowest server (${catchups.map((k) => `${k.label} ${k.catchupS.toFixed(2)} s`).join(', ')})`,
+    });
+    c.json['sync.catchup_10k.s'] = Math.round(longest.catchupS * 1000) / 1000;
+    for (const k of catchups) c.json[`sync.catchup_10k.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}.s`] = Math.round(k.catchupS * 1000) / 1000;
+  } finally {
+    await lite?.drop();
+  }
   const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
   try {
     c.progress(`sync: clinic server on ${db.label}, loopback HTTP`);
@@ -122,25 +220,6 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
     const syncA = clientFor(a.store, a.repos, () => author, { pushBatch: 1000 });
     await syncA.syncOnce();
     await signIn(a.store, 'benchdoc', 'bench cobalt fern 1');
-
-    // Catch-up: 10,000 changes made offline, then pushed.
-    for (let i = 0; i < 10_000; i++)
-      a.repos.patients.create(patientInput.parse({ givenName: `Offline${i}`, familyName: 'Catchup', birthDate: '1980-01-01' }), { userId: author });
-    const tPush = performance.now();
-    const pushed = await syncA.syncOnce();
-    const pushSeconds = (performance.now() - tPush) / 1000;
-    if (pushed.error || pushed.pushed < 10_000) throw new Error(`catch-up push failed: ${pushed.error?.message ?? pushed.pushed}`);
-    c.rows.push({
-      label: 'sync.catchup_10k',
-      median: pushSeconds * 1000,
-      p95: null,
-      n: 1,
-      unit: 'ms',
-      target: '≤ 5 s',
-      pass: pushSeconds <= 5,
-      note: `10,000 patient changes pushed in batches of 1,000 (server: ${db.label})`,
-    });
-    c.json['sync.catchup_10k.s'] = Math.round(pushSeconds * 1000) / 1000;
 
     // Round trip: a change on A visible on B.
     const b = await device(dir, 'b', server, c.resourcesDir);
@@ -155,8 +234,8 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
       const t0 = performance.now();
       const cur = a.repos.patients.peek(p.id);
       a.repos.patients.update({ id: p.id, expectedVersion: cur.version, phone: `555-${String(i).padStart(4, '0')}` }, { userId: author });
-      await syncA.pushAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
-      await syncB.pullAll({ pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null });
+      await syncA.pushAll({ ...EMPTY });
+      await syncB.pullAll({ ...EMPTY });
       if (b.repos.patients.peek(p.id).phone !== `555-${String(i).padStart(4, '0')}`) throw new Error('round trip did not arrive');
       trips.push(performance.now() - t0);
     }
