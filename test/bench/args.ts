@@ -10,6 +10,10 @@ export interface Args {
   syncRows: number;
   /** Only these groups (comma-separated: core, sync, hl7, fhir); everything by default. */
   only: Set<string> | null;
+  /** `--scale clinic`: run the scale profile alone (scale.bench.ts) instead of the groups. */
+  scale: 'clinic' | null;
+  /** Charts in the scale profile's clinic (default 50,000). */
+  scalePatients: number;
 }
 
 export function parseCli(): Args {
@@ -21,6 +25,8 @@ export function parseCli(): Args {
       json: { type: 'string' },
       'sync-rows': { type: 'string' },
       only: { type: 'string' },
+      scale: { type: 'string' },
+      'scale-patients': { type: 'string' },
     },
     strict: true,
   });
@@ -31,6 +37,9 @@ export function parseCli(): Args {
     return n;
   };
   const patients = int(values.patients, 100_000, 'patients');
+  if (values.scale !== undefined && values.scale !== 'clinic') throw new Error(`--scale must be "clinic" (the only scale profile), got "${values.scale}"`);
+  if (values['scale-patients'] !== undefined && values.scale === undefined) throw new Error('--scale-patients is for the scale profile: add --scale clinic');
+  if (values.scale !== undefined && values.only !== undefined) throw new Error('--scale clinic runs the scale profile alone: leave out --only');
   return {
     patients,
     pairPatients: Math.min(patients, int(values['pair-patients'], 20_000, 'pair-patients')),
@@ -39,5 +48,7 @@ export function parseCli(): Args {
     json: values.json ?? null,
     syncRows: int(values['sync-rows'], 1_000_000, 'sync-rows'),
     only: values.only ? new Set(values.only.split(',')) : null,
+    scale: values.scale === 'clinic' ? 'clinic' : null,
+    scalePatients: int(values['scale-patients'], 50_000, 'scale-patients'),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * Cairn performance benchmark: `npm run bench [-- --patients N] [--json FILE] [--seed S] [--only GROUPS]`.
  * GROUPS (comma-separated): core (the main database below), hl7, sync, fhir, measures, schedule.
+ * `npm run bench -- --scale clinic [--scale-patients N]` runs the scale profile alone instead
+ * (a ten-year, 50,000-chart clinic synced into a new device: scale.bench.ts).
  *
  * Builds an encrypted database of N synthetic patients (default 100,000) in a temp dir with the
  * production open/repo code, then measures search, single-patient writes, cold open, the KDF, and
@@ -23,13 +25,39 @@ import { createPatientGenerator, createRng } from './generate';
 import { benchHl7 } from './hl7.bench';
 import { benchMeasures } from './measures.bench';
 import { benchMeds } from './meds.bench';
+import { benchScale } from './scale.bench';
 import { benchSchedule } from './schedule.bench';
 import { benchSecurity } from './security.bench';
 import { breathe, progress } from './stats';
 import { benchSync } from './sync.bench';
+import { benchSyncPeer } from './sync-peer.bench';
 import { json, latencyRow, printTable, rows } from './table';
 
 // ---------- main ----------
+
+/** Cairn's sync beside the peer's, measured in the same run (issue #25: push ≥ 7× the peer). */
+function peerRatios(): void {
+  for (const [dir, ours, target] of [
+    ['push', 'sync.push.rows_per_s', 7],
+    ['pull', 'sync.initial.rows_per_s', null],
+  ] as const) {
+    const peer = Number(json[`sync.${dir}.peer_rows_per_s`]);
+    const mine = Number(json[ours]);
+    if (!(peer > 0 && mine > 0)) continue;
+    const ratio = mine / peer;
+    json[`sync.${dir}.peer_ratio`] = Math.round(ratio * 100) / 100;
+    rows.push({
+      label: `sync.${dir}.peer_ratio`,
+      median: ratio,
+      p95: null,
+      n: 1,
+      unit: 'x',
+      target: target ? `≥ ${target}x` : '',
+      pass: target ? ratio >= target : null,
+      note: `${ours} / sync.${dir}.peer_rows_per_s (PouchDB + express-pouchdb, same run)`,
+    });
+  }
+}
 
 async function main(): Promise<void> {
   const args = parseCli();
@@ -42,13 +70,33 @@ async function main(): Promise<void> {
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   }
-  progress(`seed ${args.seed}, ${args.patients.toLocaleString('en-US')} patients, temp dir ${dir}`);
+  const size = args.scale ? `scale profile of ${args.scalePatients.toLocaleString('en-US')} charts` : `${args.patients.toLocaleString('en-US')} patients`;
+  progress(`seed ${args.seed}, ${size}, temp dir ${dir}`);
   let built: Built | undefined;
   try {
+    if (args.scale === 'clinic') {
+      await benchScale({ rows, json, latencyRow, progress, resourcesDir, patients: args.scalePatients, seed: args.seed });
+      json['seed'] = args.seed;
+      json['node'] = process.version;
+      printTable([
+        `Cairn scale profile — a ten-year, five-provider clinic of ${args.scalePatients.toLocaleString('en-US')} charts ` +
+          `(${Number(json['scale.rows']).toLocaleString('en-US')} rows), seed ${args.seed}, Node ${process.version}`,
+      ]);
+      if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2) + '\n');
+      return;
+    }
     // The groups that build their own databases; `--only core` is the 100,000-patient main database.
     const groups: Record<string, { title: string; run: () => Promise<void> }> = {
       hl7: { title: 'HL7', run: () => benchHl7({ rows, json, progress, resourcesDir }) },
-      sync: { title: 'sync', run: () => benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows }) },
+      sync: {
+        title: 'sync',
+        run: async () => {
+          await benchSync({ rows, json, latencyRow, progress, resourcesDir, initialRows: args.syncRows });
+          // The peer (PouchDB + express-pouchdb) in the same run, so the ratios compare one sitting.
+          await benchSyncPeer({ rows, json, progress });
+          peerRatios();
+        },
+      },
       fhir: {
         title: 'FHIR',
         run: async () => {
