@@ -39,16 +39,21 @@ export function updated(at: string, actor: Actor, version: number): { updatedAt:
  * its audit entry and its sync-outbox entry, so all three commit together or not at all.
  */
 export class ClinicalWriter {
+  /** One transaction function for every write (making one per call cost as much as a small insert). */
+  private readonly inTransaction: Database.Transaction<(fn: (at: string) => unknown) => unknown>;
+
   constructor(
     private readonly sqlite: Database.Database,
     private readonly audit: AuditRepo,
     private readonly outbox: OutboxRepo,
     readonly now: () => Date,
-  ) {}
+  ) {
+    this.inTransaction = sqlite.transaction((fn: (at: string) => unknown) => fn(this.now().toISOString()));
+  }
 
   /** Runs `fn` in one write transaction with one timestamp for everything it records. */
   write<T>(fn: (at: string) => T): T {
-    return this.sqlite.transaction(() => fn(this.now().toISOString())).immediate();
+    return this.inTransaction.immediate(fn) as T;
   }
 
   record(at: string, r: WriteRecord): void {
@@ -63,6 +68,11 @@ export class ClinicalWriter {
    */
   syncInserted(at: string, entity: EntityName, id: string, actor: Actor, patientId: string | null): void {
     this.outbox.addInserted(entity, id, at, { userId: actor.userId, patientId });
+  }
+
+  /** syncInserted for several rows of one chart at once (see OutboxRepo.addInsertedMany): the same entries, cheaper. */
+  syncInsertedMany(at: string, entity: EntityName, ids: readonly string[], actor: Actor, patientId: string | null): void {
+    this.outbox.addInsertedMany(entity, ids, at, { userId: actor.userId, patientId });
   }
 
   /** Records a read of patient data (its own small transaction). */
