@@ -148,9 +148,18 @@ describe('lab orders over a real encrypted database, through the dispatcher', ()
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.create' AND patient_id = ?`, patient.id)).toBe(4);
     // One audit entry per result message (naming its tests), not one per result.
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'labs.results' AND patient_id = ?`, patient.id)).toBe(3);
-    expect(c.session.repos.store.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'labs.results' ORDER BY seq LIMIT 1 OFFSET 1`).get()).toEqual({
-      detail: '2 results stored: 2345-7 F, 2160-0 F',
-    });
+    // That one entry also records the message's receipt and match, and names each result it stored.
+    const { detail, messageId } = c.session.repos.store.sqlite
+      .prepare(`SELECT detail, record_id AS messageId FROM audit_log WHERE action = 'labs.results' ORDER BY seq LIMIT 1 OFFSET 1`)
+      .get() as { detail: string; messageId: string };
+    const ids = (
+      c.session.repos.store.sqlite.prepare('SELECT id FROM observations WHERE lab_message_id = ? ORDER BY rowid').all(messageId) as { id: string }[]
+    ).map((r) => r.id);
+    expect(ids).toHaveLength(2);
+    expect(detail).toBe(
+      `2 results stored: 2345-7 F, 2160-0 F; received ORU^R01 ORD-1 from ord-1.hl7; matched by mrn: MRN ${patient.mrn}; result ids ${ids.join(', ')}`,
+    );
+    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action IN ('hl7.receive', 'hl7.match') AND record_id = ?`, messageId)).toBe(0);
     expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'lab_order.status' AND record_id = ?`, order.id)).toBe(3);
   });
 });

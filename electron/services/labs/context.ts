@@ -14,6 +14,11 @@ export interface HandlerContext {
   matcher: PatientMatcher;
   /** Where HL7 times without an offset are read (an IANA zone: the clinic's). */
   timeZone: string;
+  /**
+   * How the message came in ("ORU^R01 182 from mllp:10.0.0.5:4123"), for its `hl7.receive` audit
+   * entry; absent when nothing is being received (results attached by hand from the review queue).
+   */
+  received?: string;
 }
 
 /** What became of a message, and how to acknowledge it. */
@@ -41,4 +46,13 @@ export function addReview(ctx: HandlerContext, kind: ReviewKind, patientId: stri
 /** Records a matching decision in the audit log (who the message was tied to, and why). */
 export function auditMatch(ctx: HandlerContext, patientId: string | null, detail: string): void {
   ctx.repos.audit.append({ action: 'hl7.match', userId: ctx.actor.userId, patientId, recordType: 'hl7_message', recordId: ctx.messageId, detail }, ctx.at);
+}
+
+/** Records the receipt of the message being handled (ctx.received) in the audit log. */
+export function auditReceipt(ctx: HandlerContext): void {
+  if (ctx.received === undefined) return;
+  ctx.repos.audit.append(
+    { action: 'hl7.receive', userId: ctx.actor.userId, patientId: null, recordType: 'hl7_message', recordId: ctx.messageId, detail: ctx.received },
+    ctx.at,
+  );
 }

@@ -17,7 +17,7 @@ import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { handleAdt } from './adt';
-import type { Decision, HandlerContext } from './context';
+import { auditReceipt, type Decision, type HandlerContext } from './context';
 import { type MatchOptions, PatientMatcher } from './match';
 import { handleOru } from './oru';
 
@@ -132,7 +132,7 @@ export class Hl7Ingest {
     let decision: Decision;
     let messageId: string;
     try {
-      [messageId, decision] = this.apply(message, text, source, type);
+      [messageId, decision] = this.apply(message, h, text, source, type);
     } catch (e) {
       if (e instanceof Rejected) {
         const { ack: code, error } = e.decision;
@@ -199,22 +199,22 @@ export class Hl7Ingest {
   }
 
   /** Stores the message and applies it, all in one transaction. */
-  private apply(message: Hl7Message, text: string, source: string, type: string): [string, Decision] {
-    const h = readHeader(message);
+  private apply(message: Hl7Message, h: ReturnType<typeof readHeader>, text: string, source: string, type: string): [string, Decision] {
     return this.repos.writer.write((at) => {
       const messageId = this.insertRow(text, source, h, 'processing', 'AA', null, at);
-      this.repos.audit.append(
-        {
-          action: 'hl7.receive',
-          userId: this.actor.userId,
-          patientId: null,
-          recordType: 'hl7_message',
-          recordId: messageId,
-          detail: `${type} ${h.controlId} from ${source}`,
-        },
+      const ctx: HandlerContext = {
+        message,
+        messageId,
         at,
-      );
-      const ctx: HandlerContext = { message, messageId, at, actor: this.actor, repos: this.repos, matcher: this.matcher, timeZone: this.timeZone };
+        actor: this.actor,
+        repos: this.repos,
+        matcher: this.matcher,
+        timeZone: this.timeZone,
+        received: `${type} ${h.controlId} from ${source}`,
+      };
+      // A results message records its receipt itself: folded into its one audit entry when all of it
+      // is stored on one chart, else first, as here (see handleOru).
+      if (!isResultMessage(type)) auditReceipt(ctx);
       const decision = this.route(ctx, h.messageType, h.triggerEvent);
       if (decision.status === 'error') throw new Rejected(decision);
       statementsFor(this.repos.store.sqlite)

@@ -7,7 +7,7 @@ import { segments } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import type { StoredRow } from '../repos/stored-row';
 import { created } from '../repos/writer';
-import { addReview, auditMatch, type Decision, type HandlerContext } from './context';
+import { addReview, auditMatch, auditReceipt, type Decision, type HandlerContext } from './context';
 
 /**
  * The key that finds the earlier version of a result: filler (else placer) number, code, sub-id.
@@ -70,8 +70,8 @@ const INSERT_OBSERVATION = `INSERT INTO observations (id, patient_id, category, 
 /**
  * Stores one result as an observation (append-only: a correction is a new row whose supersedes_id
  * names the earlier one, `supersedesId`; HISTORY for a version kept as history, see storeResults)
- * with what the message said of it (the lab_* columns), and queues it for sync. Its audit entry is
- * the message's (see storeResults).
+ * with what the message said of it (the lab_* columns), and returns its id. Its audit entry and its
+ * sync entries are the message's (see storeResults).
  */
 function storeResult(
   ctx: HandlerContext,
@@ -81,7 +81,7 @@ function storeResult(
   r: LabResultDraft,
   key: string | null,
   supersedesId: string | null | typeof HISTORY,
-): void {
+): string {
   const statements = statementsFor(ctx.repos.store.sqlite);
   const id = newId();
   const who = created(ctx.at, ctx.actor);
@@ -121,12 +121,14 @@ function storeResult(
       JSON.stringify(order.notes),
       r.attachment ? JSON.stringify(r.attachment) : null,
     );
-  ctx.repos.writer.syncInserted(ctx.at, 'observation', id, ctx.actor, patientId);
+  return id;
 }
 
 /**
- * Stores a message's results on one chart, with one audit entry for the message (naming how many
- * results, and which tests), and moves each order they answer along (see updateOrders).
+ * Stores a message's results on one chart, queues them for sync, writes one audit entry for the
+ * message (naming how many results, which tests, and each result's id, so the chain records every
+ * one; `also`, when given, is what else that entry records: the receipt and the match it stands for,
+ * see handleOru), and moves each order they answer along (see updateOrders).
  *
  * A version that arrives after a later one (a preliminary resent after its final, a final after its
  * correction: see arrivesLate) is stored, never dropped, but must not become current. Every reader
@@ -134,7 +136,7 @@ function storeResult(
  * history from the moment it exists, on this device and on every device it syncs to, in whatever
  * order the rows arrive, and the current version's row is left as it was (its acknowledgement too).
  */
-export function storeResults(ctx: HandlerContext, patientId: string, drafts: OruDrafts): void {
+export function storeResults(ctx: HandlerContext, patientId: string, drafts: OruDrafts, also?: string): void {
   const { orders, results } = drafts;
   const { sqlite } = ctx.repos.store;
   const orderIds = orders.map((o) => orderIdFor(sqlite, patientId, o.placerNumber));
@@ -142,17 +144,18 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
   // A key stored earlier in this same message is an earlier version too (a repeated OBX).
   const storedNow = new Set<string>();
   const late: string[] = [];
+  const ids: string[] = [];
   for (const r of results) {
     const order = orders[r.orderIndex]!;
     const key = resultKey(order, r);
     const earlier = key !== null && (seenBefore[r.orderIndex]! || storedNow.has(key)) ? latestVersion(sqlite, patientId, key) : null;
     const isLate = earlier !== null && arrivesLate(r.status, earlier.status);
     if (isLate) late.push(`${r.loinc} ${r.statusCode} after ${earlier.status}`);
-    storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, key, isLate ? HISTORY : (earlier?.id ?? null));
+    ids.push(storeResult(ctx, patientId, order, orderIds[r.orderIndex]!, r, key, isLate ? HISTORY : (earlier?.id ?? null)));
     if (key !== null) storedNow.add(key);
   }
-  const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
-  const history = late.length === 0 ? '' : `; kept as history, not current (a later version was here first): ${late.join(', ')}`;
+  // One outbox call for the message's results: one sequence read and one clock tick for all of them.
+  ctx.repos.writer.syncInsertedMany(ctx.at, 'observation', ids, ctx.actor, patientId);
   ctx.repos.audit.append(
     {
       action: 'labs.results',
@@ -160,11 +163,18 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
       patientId,
       recordType: 'hl7_message',
       recordId: ctx.messageId,
-      detail: `${results.length} results stored: ${tests}${history}`,
+      detail: resultsDetail(results, late, ids, also),
     },
     ctx.at,
   );
   updateOrders(ctx, patientId, orders, orderIds);
+}
+
+/** The `labs.results` entry's detail: count, tests, late versions, what else it stands for, then each result's id. */
+function resultsDetail(results: readonly LabResultDraft[], late: readonly string[], ids: readonly string[], also: string | undefined): string {
+  const tests = [...new Set(results.map((r) => `${r.loinc} ${r.statusCode}`))].join(', ');
+  const history = late.length === 0 ? '' : `; kept as history, not current (a later version was here first): ${late.join(', ')}`;
+  return `${results.length} results stored: ${tests}${history}${also === undefined ? '' : `; ${also}`}; result ids ${ids.join(', ')}`;
 }
 
 /** Moves each order this message answers to partial or final, from everything reported for it so far. */
@@ -211,6 +221,11 @@ function updateOrders(ctx: HandlerContext, patientId: string, orders: readonly L
   }
 }
 
+/** What the one entry of a message stored on one chart also records: its receipt (when received) and its match. */
+function foldedReceipt(ctx: HandlerContext, match: string): string {
+  return ctx.received === undefined ? match : `received ${ctx.received}; ${match}`;
+}
+
 /** OBR-25 values that say more results of the test are to come. */
 const PARTIAL_REPORT = new Set(['P', 'I', 'R', 'S', 'A']);
 
@@ -242,12 +257,23 @@ export function handleOru(ctx: HandlerContext): Decision {
     drafts.push(mapped.value);
   }
   const several = parts.length > 1;
+  // Matching reads and writes nothing, so every part is matched before anything is written.
+  const matches = parts.map(({ message: part }) => {
+    const facts = readPatientFacts(part)!;
+    return { facts, decision: ctx.matcher.match(facts) };
+  });
+  const only = matches[0]?.decision;
+  if (!several && only?.kind === 'matched') {
+    // The common case, all of it stored on one chart: one audit entry records the receipt, the match
+    // and every result (three entries, each a read of the chain's head and a keyed hash, before).
+    storeResults(ctx, only.patientId, drafts[0]!, foldedReceipt(ctx, `matched by ${only.by}: ${only.detail}`));
+    return { status: 'processed', ack: 'AA', patientId: only.patientId, results: drafts[0]!.results.length };
+  }
+  auditReceipt(ctx);
   const patients = new Set<string>();
   const held: string[] = [];
   let stored = 0;
-  for (const [k, { message: part }] of parts.entries()) {
-    const facts = readPatientFacts(part)!;
-    const decision = ctx.matcher.match(facts);
+  for (const [k, { facts, decision }] of matches.entries()) {
     const which = several ? `patient ${k + 1} of ${parts.length}: ` : '';
     if (decision.kind !== 'matched') {
       const candidates = decision.kind === 'ambiguous' ? decision.candidates : [];

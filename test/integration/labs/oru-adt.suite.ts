@@ -44,9 +44,19 @@ export function oruAndAdtTests(suite: () => LabsSuite): void {
       by: 'cli:hl7',
     });
     expect(rows.find((r) => r['loinc'] === '11125-2')).toMatchObject({ v: 221, status: 'final' });
-    // Synced: one outbox entry per observation; the match decision audited.
+    // Synced: one outbox entry per observation. Audited in one entry: the receipt, the match decision and every result by id.
     expect(count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'observation' AND patient_id = ?`, p.id)).toBe(10);
-    expect(count(`SELECT count(*) AS n FROM audit_log WHERE action = 'hl7.match' AND patient_id = ? AND detail LIKE 'matched by identifier%'`, p.id)).toBe(1);
+    const entries = store.sqlite.prepare(`SELECT action, patient_id AS patientId, detail FROM audit_log WHERE record_id = ?`).all(first.messageId) as {
+      action: string;
+      patientId: string;
+      detail: string;
+    }[];
+    expect(entries.map((e) => [e.action, e.patientId])).toEqual([['labs.results', p.id]]);
+    expect(entries[0]!.detail).toMatch(
+      /^10 results stored: .*; received ORU\^R01 182 from LAB-ORU-1\.hl7; matched by identifier: identifier 10006579 \(.+\); result ids /,
+    );
+    for (const { id } of store.sqlite.prepare('SELECT id FROM observations WHERE patient_id = ?').all(p.id) as { id: string }[])
+      expect(entries[0]!.detail).toContain(id);
 
     const again = ingest.receive(fixture('LAB-ORU-1.hl7'), 'LAB-ORU-1.hl7');
     expect(again).toMatchObject({ ack: 'AA', duplicate: true, results: 0, patientId: p.id });
