@@ -5,11 +5,15 @@
  *   database; each one parsed, matched, stored with its results, committed and ACKed. Measured
  *   strictly one at a time on one connection and with 8 connections in parallel, each still
  *   waiting for its ACK before the next message (what HL7 senders do). Target ≥ 2,000/s.
- * - hl7.ingest.storage_floor: the rows one such message leaves (its hl7_messages row, 3 audit entries,
- *   10 observations, 10 outbox entries) written by bare prepared statements into the same kind of
- *   database (real schema, encryption, synchronous=FULL, checkpoint thread), 8 messages a commit like
- *   the listener's group commit: no parsing, matching, ACK or application code. What today's storage
- *   allows at most on this machine, measured beside the figure (info).
+ * - hl7.ingest.storage_floor: the rows one such message leaves (its hl7_messages row, 1 audit entry
+ *   naming the receipt, the match and each result, 10 observations, 10 outbox entries) written by bare
+ *   prepared statements into the same kind of database (real schema, encryption, synchronous=FULL,
+ *   checkpoint thread), 8 messages a commit like the listener's group commit: no parsing, matching,
+ *   ACK or application code. What today's storage allows at most on this machine, measured beside
+ *   the figure (info). The bench fails if the two databases do not hold the same rows per message in
+ *   hl7_messages, audit_log, observations and sync_outbox: the ratio would compare different work.
+ * - hl7.ingest.floor_ratio: hl7.ingest.msgs_per_s / hl7.ingest.storage_floor, same run. Target ≥ 0.8:
+ *   what parsing, matching, the audit chain, the ACK and MLLP add to the bare writes.
  * - hl7.parse.ratio_vs_peer: our parse-only throughput divided by hl7-standard's (a popular
  *   pure-JS parser) on the same messages, interleaved rounds (info, or ≥ 1).
  * The senders run in a worker thread (a lab's interface engine is another machine); the listener's
@@ -21,6 +25,7 @@ import { join, resolve as resolve_ } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import type Database from 'better-sqlite3';
 import HL7 from 'hl7-standard';
 import { startCheckpointer } from '../../electron/services/db/checkpointer';
 import { newId } from '../../electron/common/ids';
@@ -64,12 +69,31 @@ function sendFromWorker(port: number, connections: number, prefix: string, count
   });
 }
 
+/** The tables an ingested ORU writes to, whose rows per message the floor must reproduce. */
+const COUNTED = ['hl7_messages', 'audit_log', 'observations', 'sync_outbox'] as const;
+type Counts = Record<(typeof COUNTED)[number], number>;
+
+function countRows(sqlite: Database.Database): Counts {
+  return Object.fromEntries(COUNTED.map((t) => [t, (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n])) as Counts;
+}
+
+/** Rows each message added, per table, from the counts before and after `messages` messages. */
+function perMessage(before: Counts, after: Counts, messages: number): Counts {
+  return Object.fromEntries(COUNTED.map((t) => [t, (after[t] - before[t]) / messages])) as Counts;
+}
+
+/** What one side of the comparison measured: its rate and the rows it left per message. */
+interface Side {
+  rate: number;
+  rows: Counts;
+}
+
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
-async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
+async function benchIngest(c: Hl7BenchContext, dir: string): Promise<Side> {
   const { store } = await createDatabase(join(dir, 'hl7.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
   const repos = createRepos(store);
   const patient = repos.patients.create(
@@ -80,6 +104,7 @@ async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
   // As `cairn hl7 listen` and the clinic server's lab interface run it: checkpoints on the other core.
   const checkpointer = startCheckpointer(store);
   const listener = await startMllpListener(new Hl7Ingest(repos), { port: 0, onMessage: (o) => outcomes.push(o) });
+  const before = countRows(store.sqlite);
   try {
     await sendFromWorker(listener.port, 1, 'W', WARMUP);
     c.progress(`hl7: ${SERIAL_MESSAGES} ORU messages, one connection, one at a time (senders in their own thread)`);
@@ -134,6 +159,7 @@ async function benchIngest(c: Hl7BenchContext, dir: string): Promise<void> {
     c.json['hl7.ingest.mode'] = best;
     c.json['hl7.ingest.serial_msgs_per_s'] = Math.round(serialRate);
     c.json['hl7.ingest.parallel_msgs_per_s'] = Math.round(parallelRate);
+    return { rate: headline, rows: perMessage(before, countRows(store.sqlite), total) };
   } finally {
     await listener.close();
     await checkpointer.stop();
@@ -147,7 +173,7 @@ const FLOOR_MESSAGES = 4000;
  * The storage floor (see the header): the same rows as an ingested ORU with 10 results, written
  * with nothing else. Values have the sizes ingest writes; audit hashes are stand-ins of the same length.
  */
-async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<void> {
+async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<Side> {
   const { store } = await createDatabase(join(dir, 'floor.cairn'), 'bench hl7 passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
   const repos = createRepos(store);
   const patient = repos.patients.create(
@@ -180,16 +206,19 @@ async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<void>
       const at = new Date().toISOString();
       const id = newId();
       message.run(id, `F${n}`, benchOru(n, 'F'), at, patient.id);
-      audit.run(at, deviceId, 'hl7.receive', null, id, `ORU^R01 F${n} from mllp:127.0.0.1:40000`, hash, hash);
-      audit.run(at, deviceId, 'hl7.match', patient.id, id, `matched by identifier: ${BENCH_MRN} (MR)`, hash, hash);
+      const ids: string[] = [];
       for (const [i, code] of loinc.entries()) {
         const obs = newId();
+        ids.push(obs);
         observation.run(obs, patient.id, code, `Test ${i + 1}`, (n % 97) + i + 0.5, at, at, id, `FI-F${n}^ACME|LN|${code}|`, `PL-F${n}^CAIRN`, `FI-F${n}^ACME`);
-        outbox.run(deviceId, ++seq, obs, at, encodeHlc({ wall: Date.now(), counter: i, node: deviceId }), patient.id);
       }
-      audit.run(at, deviceId, 'labs.results', patient.id, id, `10 results stored: ${loinc.map((l) => `${l} F`).join(', ')}`, hash, hash);
+      for (const [i, obs] of ids.entries()) outbox.run(deviceId, ++seq, obs, at, encodeHlc({ wall: Date.now(), counter: i, node: deviceId }), patient.id);
+      // The one entry ingest writes for a message stored on one chart, the same length (see storeResults).
+      const detail = `10 results stored: ${loinc.map((l) => `${l} F`).join(', ')}; received ORU^R01 F${n} from mllp:127.0.0.1:40000; matched by mrn: MRN ${BENCH_MRN}; result ids ${ids.join(', ')}`;
+      audit.run(at, deviceId, 'labs.results', patient.id, id, detail, hash, hash);
     }
   });
+  const before = countRows(sqlite);
   try {
     await checkpointer.ready;
     for (let i = 0; i < WARMUP / 8; i++) commit.immediate(8);
@@ -211,9 +240,10 @@ async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<void>
       unit: '/s',
       target: '',
       pass: null,
-      note: 'the rows of one ORU (message, 3 audit, 10 observations, 10 outbox) by bare statements, 8 a commit, same encrypted db and checkpoint thread: the most this storage allows (info)',
+      note: 'the rows of one ORU (message, 1 audit entry, 10 observations, 10 outbox) by bare statements, 8 a commit, same encrypted db and checkpoint thread: the most this storage allows (info)',
     });
     c.json['hl7.ingest.storage_floor_msgs_per_s'] = Math.round(rate);
+    return { rate, rows: perMessage(before, countRows(sqlite), WARMUP + FLOOR_MESSAGES) };
   } finally {
     await checkpointer.stop();
     store.close();
@@ -290,8 +320,23 @@ export async function benchHl7(c: Hl7BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-hl7-'));
   try {
     benchParse(c);
-    await benchIngest(c, dir);
-    await benchStorageFloor(c, dir);
+    const ingest = await benchIngest(c, dir);
+    const floor = await benchStorageFloor(c, dir);
+    // Same rows per message on both sides, or the ratio compares different work.
+    if (COUNTED.some((t) => ingest.rows[t] !== floor.rows[t]))
+      throw new Error(`hl7 bench void: rows per message differ, ingest ${JSON.stringify(ingest.rows)} vs floor ${JSON.stringify(floor.rows)}`);
+    const ratio = ingest.rate / floor.rate;
+    c.rows.push({
+      label: 'hl7.ingest.floor_ratio',
+      median: ratio,
+      p95: null,
+      n: 1,
+      unit: 'x',
+      target: '≥ 0.8',
+      pass: ratio >= 0.8,
+      note: `hl7.ingest.msgs_per_s / hl7.ingest.storage_floor, same run; both leave per message ${COUNTED.map((t) => `${ingest.rows[t]} ${t}`).join(', ')}`,
+    });
+    c.json['hl7.ingest.floor_ratio'] = Math.round(ratio * 1000) / 1000;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
