@@ -33,6 +33,8 @@ export interface DeviceReport {
   rssSampledPeakMb: number;
   /** The kernel's high-water mark of the process (VmHWM): every moment counted, start-up included. */
   vmHwmMb: number;
+  /** VmHWM after the last page was applied, before the deferred indexes were rebuilt. */
+  vmHwmPagesMb: number;
   counts: Record<string, number>;
 }
 
@@ -51,7 +53,12 @@ async function run(job: DeviceJob): Promise<DeviceReport> {
     const v = await signInWithServer(store.sqlite, enrolledServer(store.sqlite)!, job.username, job.password);
     if (v.status !== 'ok') throw new Error(`sign-in of ${job.username} refused: ${v.message}`);
     const userId = v.userId;
-    const sync = clientFor(store, repos, () => userId, { pullPage: job.pullPage });
+    let pagesHwm = NaN;
+    const sync = clientFor(store, repos, () => userId, {
+      pullPage: job.pullPage,
+      // After each applied page: the last one read is the high-water mark before the index rebuild.
+      onProgress: () => (pagesHwm = vmHwmMb()),
+    });
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
     const sample = (): void => {
@@ -81,7 +88,16 @@ async function run(job: DeviceJob): Promise<DeviceReport> {
       'users',
     ];
     const counts = Object.fromEntries(tables.map((t) => [t, (store.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
-    return { pulled: s.pulled, parked: s.parked, seconds, rssBeforeMb: rssBefore / MB, rssSampledPeakMb: peak / MB, vmHwmMb: vmHwmMb(), counts };
+    return {
+      pulled: s.pulled,
+      parked: s.parked,
+      seconds,
+      rssBeforeMb: rssBefore / MB,
+      rssSampledPeakMb: peak / MB,
+      vmHwmMb: vmHwmMb(),
+      vmHwmPagesMb: pagesHwm,
+      counts,
+    };
   } finally {
     store.close();
   }
