@@ -3,7 +3,7 @@ import type { ConflictDraft, RowState } from '../../shared/sync/merge';
 import type { Mutation, WireAuditEntry } from '../../shared/sync/protocol';
 import { newId } from '../common/ids';
 import type { Sql } from './db/open';
-import { compactClocks, expandClocks } from './sync-clocks';
+import { compactClocks, expandClocks } from '../../shared/sync/compact-clocks';
 import { nameKeyParts, pushTo, type PatientMatches } from './patient-matches';
 
 /**

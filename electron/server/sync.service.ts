@@ -8,7 +8,7 @@ import { ServerError } from './server-error';
 import { conflictEntry, lockRows, repeats, storeAudit, writeLog, type LogEntry } from './sync-log';
 import { UserSessions, type VerifiedUser } from './user-sessions';
 import { patientMatches } from './patient-matches';
-import { expandClocks } from './sync-clocks';
+import { expandClocks } from '../../shared/sync/compact-clocks';
 
 export interface SyncServiceOptions {
   now?: () => number;

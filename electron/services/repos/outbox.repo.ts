@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DEVICE_COLUMNS, ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
+import { decodeStoredClocks, encodeStoredClocks } from '../../../shared/sync/compact-clocks';
 import type { DeviceClock } from '../sync/device-clock';
 import type { RowAccess } from '../sync/row-reader';
 import type { StoredRow } from './stored-row';
@@ -173,7 +174,8 @@ export class OutboxRepo {
 
   private fieldsEntry(entity: EntityName, entityId: string, row: Fields, at: string, meta: OutboxMeta): number | null {
     const state = this.stateGet.get(entity, entityId);
-    const known = state ? { data: JSON.parse(state.data) as Fields, clocks: JSON.parse(state.clocks) as Clocks } : null;
+    const knownData = state ? (JSON.parse(state.data) as Fields) : null;
+    const known = state && knownData ? { data: knownData, clocks: decodeStoredClocks(state.clocks, knownData) } : null;
     const fields: Fields = known ? Object.fromEntries(Object.entries(row).filter(([k, v]) => known.data[k] !== v)) : row;
     if (known && entity === 'note' && row['status'] === 'signed' && known.data['status'] !== 'signed') {
       // A signature travels with the text it covers (the server keeps that text, whatever else arrived).
@@ -184,7 +186,7 @@ export class OutboxRepo {
     const hlc = this.clock.tick();
     const clocks: Clocks = { ...(known?.clocks ?? {}) };
     for (const k of Object.keys(fields)) clocks[k] = hlc;
-    this.statePut.run(entity, entityId, JSON.stringify(row), JSON.stringify(clocks));
+    this.statePut.run(entity, entityId, JSON.stringify(row), encodeStoredClocks(clocks, row));
     const seq = this.next.get(this.deviceId)!.n;
     const wireOp = known ? 'update' : 'insert';
     this.insert.run(

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ENTITIES, isEntity, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
+import { decodeStoredClocks, encodeStoredClocks } from '../../../shared/sync/compact-clocks';
 import { outboxFields } from '../repos/outbox.repo';
 import type { Change } from '../../../shared/sync/protocol';
 import type { DeviceClock } from './device-clock';
@@ -231,7 +232,7 @@ export class PullApplier {
         for (const k of Object.keys(outboxFields(this.rows, entity, c.id, payload))) local.add(k);
     const state = this.stateGet.get(entity, c.id);
     const data = state ? (JSON.parse(state.data) as Fields) : {};
-    const clocks = state ? (JSON.parse(state.clocks) as Clocks) : {};
+    const clocks = state ? decodeStoredClocks(state.clocks, data) : {};
     const apply: Fields = {};
     for (const [k, v] of Object.entries(c.fields)) {
       if (local.has(k)) continue;
@@ -249,7 +250,7 @@ export class PullApplier {
       if (local.size > 0) throw new Error(`${entity} ${c.id} is pending locally but missing`);
       this.rows.insert(entity, { ...c.fields, ...defaultsFor(entity) });
     }
-    this.statePut.run(entity, c.id, JSON.stringify(data), JSON.stringify(clocks));
+    this.statePut.run(entity, c.id, JSON.stringify(data), encodeStoredClocks(clocks, data));
   }
 }
 

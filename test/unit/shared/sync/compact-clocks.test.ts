@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactClocks, expandClocks } from '../../../../electron/server/sync-clocks';
+import { compactClocks, decodeStoredClocks, encodeStoredClocks, expandClocks } from '../../../../shared/sync/compact-clocks';
 import { encodeHlc } from '../../../../shared/sync/hlc';
 
 const h = (wall: number, node = 'a'): string => encodeHlc({ wall, counter: 0, node });
@@ -25,5 +25,28 @@ describe('compact clock storage on the clinic server', () => {
     expect(compactClocks({})).toEqual({ hlc: null, rest: {} });
     const full = { id: h(1), phone: h(2) };
     expect(expandClocks({ id: 'p1', phone: '1' }, null, full)).toBe(full);
+  });
+});
+
+describe("a device's stored clocks (sync_state.clocks)", () => {
+  it('stores one shared clock for a row written at once and reads every column back', () => {
+    const data = { id: 'p1', given_name: 'Ana', phone: null };
+    const clocks = { id: h(1), given_name: h(1), phone: h(3, 'b') };
+    const json = encodeStoredClocks(clocks, data);
+    expect(JSON.parse(json)).toEqual({ '*': h(1), phone: h(3, 'b') });
+    expect(decodeStoredClocks(json, data)).toEqual(clocks);
+  });
+
+  it('reads clocks stored one per column (before compaction) as they are', () => {
+    const clocks = { id: h(1), phone: h(2) };
+    expect(decodeStoredClocks(JSON.stringify(clocks), { id: 'p1', phone: '1' })).toEqual(clocks);
+  });
+
+  it('keeps clocks that do not name exactly the row’s columns one per column, so nothing is lost or invented', () => {
+    const data = { id: 'p1', phone: '1' };
+    const fewer = { id: h(1) };
+    expect(decodeStoredClocks(encodeStoredClocks(fewer, data), data)).toEqual(fewer);
+    const other = { id: h(1), email: h(1) };
+    expect(decodeStoredClocks(encodeStoredClocks(other, data), data)).toEqual(other);
   });
 });
