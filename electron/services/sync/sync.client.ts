@@ -45,6 +45,15 @@ interface OutboxDbRow {
   base: string | null;
 }
 
+interface PreparedBatch {
+  batch: OutboxDbRow[];
+  audit: WireAuditEntry[];
+  body: PushRequest;
+  waitingFor: string | null;
+  /** Where the batch after this one starts, or null when this one is the last for now. */
+  next: { seq: number; audit: number | null } | null;
+}
+
 const META_GET = 'SELECT value FROM meta WHERE key = ?';
 /** A pull this long (changes) builds the write-once tables' indexes once at the end instead of row by row. */
 const BULK_PULL = 50_000;
@@ -118,14 +127,15 @@ export class SyncClient {
     return (this.sql('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL').get() as { n: number }).n;
   }
 
-  private pendingBatch(limit: number): OutboxDbRow[] {
+  /** Unacknowledged changes after `afterSeq` (the batch already on its way), in order. */
+  private pendingBatch(limit: number, afterSeq: number): OutboxDbRow[] {
     return this.sql(
-      'SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL ORDER BY seq LIMIT ?',
-    ).all(this.deviceId, limit) as OutboxDbRow[];
+      'SELECT seq, entity, entity_id, op, payload, hlc, user_id, patient_id, base FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+    ).all(this.deviceId, afterSeq, limit) as OutboxDbRow[];
   }
 
-  private auditBatch(limit: number): WireAuditEntry[] {
-    const after = Number(this.metaGet.get('sync.audit_acked')?.value ?? '0');
+  private auditBatch(limit: number, afterSeq: number | null): WireAuditEntry[] {
+    const after = afterSeq ?? Number(this.metaGet.get('sync.audit_acked')?.value ?? '0');
     return this.sql(
       `SELECT seq, at, user_id AS userId, action, patient_id AS patientId, record_type AS recordType, record_id AS recordId, detail, prev_hash AS prevHash, hash
          FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
@@ -156,29 +166,56 @@ export class SyncClient {
     };
   }
 
-  /** Pushes what may be pushed; returns why the rest waits, if some does. */
+  /**
+   * The next batch to send: changes after `after.seq` and audit entries after `after.audit` (null:
+   * after what the server acknowledged). Reading it changes nothing but the stamps of changes
+   * written before sync existed, so a batch prepared and then not sent costs nothing.
+   */
+  private prepareBatch(batchSize: number, after: { seq: number; audit: number | null }): PreparedBatch {
+    const { rows: batch, waitingFor } = this.pushable(this.pendingBatch(batchSize, after.seq));
+    const audit = this.auditBatch(batchSize * 4, after.audit);
+    const body: PushRequest = {
+      protocol: PROTOCOL_VERSION,
+      schemaVersion: this.schemaVersion(),
+      clientTime: this.clock.wallClock(),
+      mutations: batch.map((r) => this.toMutation(r)),
+      audit,
+    };
+    // More may follow only after a full batch with nobody's sign-in awaited.
+    const full = !waitingFor && (batch.length === batchSize || audit.length === batchSize * 4);
+    return {
+      batch,
+      audit,
+      body,
+      waitingFor,
+      next: full ? { seq: batch.at(-1)?.seq ?? after.seq, audit: audit.at(-1)?.seq ?? after.audit } : null,
+    };
+  }
+
+  /**
+   * Pushes what may be pushed; returns why the rest waits, if some does. Batches go one at a time
+   * (the server takes a device's changes in order), but the next one is read and encoded while the
+   * server works on the one before: a catch-up after a day offline is mostly that work.
+   */
   async pushAll(summary: SyncSummary): Promise<SyncSummary['error']> {
-    const batchSize = this.opts.pushBatch ?? 1000;
+    const batchSize = this.opts.pushBatch ?? 2500;
     let restamped = false;
     const total = this.pendingCount();
     let done = 0;
+    let prepared = this.prepareBatch(batchSize, { seq: 0, audit: null });
     for (;;) {
-      const { rows: batch, waitingFor } = this.pushable(this.pendingBatch(batchSize));
-      const audit = this.auditBatch(batchSize * 4);
+      const { batch, audit, body, waitingFor, next } = prepared;
       if (batch.length === 0 && audit.length === 0) return waitingFor ? this.waitingMessage(waitingFor) : null;
-      const body: PushRequest = {
-        protocol: PROTOCOL_VERSION,
-        schemaVersion: this.schemaVersion(),
-        clientTime: this.clock.wallClock(),
-        mutations: batch.map((r) => this.toMutation(r)),
-        audit,
-      };
+      const sending = this.transport.push(body);
+      sending.catch(() => undefined);
+      const following = next ? this.prepareBatch(batchSize, next) : null;
       let res: PushResponse;
       try {
-        res = await this.transport.push(body);
+        res = await sending;
       } catch (e) {
         if (e instanceof TransportError && e.code === 'clock_ahead' && !restamped && e.serverTime !== undefined && this.restampIfClockFixed(e.serverTime)) {
           restamped = true;
+          prepared = this.prepareBatch(batchSize, { seq: 0, audit: null });
           continue;
         }
         if (e instanceof TransportError && e.code === 'sequence_gap' && e.expectedSeq !== undefined) {
@@ -195,7 +232,8 @@ export class SyncClient {
       done += batch.length;
       this.opts.onProgress?.({ phase: 'push', done, total });
       if (waitingFor) return this.waitingMessage(waitingFor);
-      if (batch.length < batchSize && audit.length < batchSize * 4) return null;
+      if (!following) return null;
+      prepared = following;
     }
   }
 
