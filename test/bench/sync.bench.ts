@@ -19,7 +19,7 @@ import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
 import type { SyncSummary } from '../../electron/services/sync/sync.client';
-import type { ServerDbTarget } from '../../electron/server/db/open';
+import type { ServerDb, ServerDbTarget } from '../../electron/server/db/open';
 import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow, Row } from './report';
@@ -37,8 +37,9 @@ export interface SyncBenchContext {
 const KDF = { N: 2 ** 14, r: 8, p: 1 };
 const PG_ADMIN = process.env['CAIRN_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function serverDb(): Promise<{ target: ServerDbTarget; label: string; drop: () => Promise<void> }> {
-  const name = `cairn_bench_${process.pid}`;
+/** A new, empty clinic database for one phase (each phase's server starts from nothing). */
+async function serverDb(phase: string): Promise<{ target: ServerDbTarget; label: string; drop: () => Promise<void> }> {
+  const name = `cairn_bench_${phase}_${process.pid}`;
   try {
     const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
     await c.connect();
@@ -70,11 +71,75 @@ const EMPTY: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0,
 const CATCHUP = 10_000;
 
 /**
+ * The storage floor of a push: the rows the catch-up left on the clinic server (its log entries,
+ * the rows they made and the device's audit entries) written again into empty tables of the same
+ * shape (same indexes), by bare statements in the same batches (2,500 changes and their audit
+ * entries a transaction), with the JSON parameters encoded before the clock starts: no HTTP, no
+ * device, no checks, no merge. What the server's database allows at most for those rows, beside
+ * the push figure.
+ */
+async function storageFloor(db: ServerDb, afterSeq: number, deviceId: string, afterAudit: number): Promise<number> {
+  const changes = await db.query<Record<string, unknown>>(
+    'SELECT server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, hlc, author_id FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq',
+    [afterSeq],
+  );
+  const rowsMade = await db.query<Record<string, unknown>>(
+    'SELECT r.entity, r.entity_id, r.patient_id, r.data, r.clocks, r.hlc, r.server_seq FROM sync_rows r WHERE r.server_seq > $1 ORDER BY r.server_seq',
+    [afterSeq],
+  );
+  const audit = await db.query<Record<string, unknown>>(
+    'SELECT device_id, seq, at, user_id, action, patient_id, record_type, record_id, detail, prev_hash, hash, chain_ok FROM audit_entries WHERE device_id = $1 AND seq > $2 ORDER BY seq',
+    [deviceId, afterAudit],
+  );
+  if (changes.length < CATCHUP) throw new Error(`push storage floor void: ${changes.length} log entries`);
+  for (const sql of [
+    'DROP TABLE IF EXISTS floor_changes, floor_rows, floor_audit',
+    'CREATE TABLE floor_changes (LIKE sync_changes INCLUDING ALL)',
+    'CREATE TABLE floor_rows (LIKE sync_rows INCLUDING ALL)',
+    'CREATE TABLE floor_audit (LIKE audit_entries INCLUDING ALL)',
+  ])
+    await db.query(sql);
+  const BATCH = 2500;
+  const batches = Math.ceil(changes.length / BATCH);
+  const slice = <T>(xs: T[], i: number): string => JSON.stringify(xs.slice(Math.floor((i * xs.length) / batches), Math.floor(((i + 1) * xs.length) / batches)));
+  const params = Array.from({ length: batches }, (_, i) => [slice(changes, i), slice(rowsMade, i), slice(audit, i)] as const);
+  const t0 = performance.now();
+  for (const [c, r, a] of params) {
+    await db.tx(async (q) => {
+      await q.query(
+        `INSERT INTO floor_changes (server_seq, device_id, device_seq, entity, entity_id, patient_id, op, fields, clocks, hlc, author_id)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(server_seq bigint, device_id text, device_seq bigint, entity text, entity_id text, patient_id text, op text, fields jsonb, clocks jsonb, hlc text, author_id text)`,
+        [c],
+      );
+      await q.query(
+        `INSERT INTO floor_rows (entity, entity_id, patient_id, data, clocks, hlc, server_seq)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(entity text, entity_id text, patient_id text, data jsonb, clocks jsonb, hlc text, server_seq bigint)`,
+        [r],
+      );
+      await q.query(
+        `INSERT INTO floor_audit (device_id, seq, at, user_id, action, patient_id, record_type, record_id, detail, prev_hash, hash, chain_ok)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(device_id text, seq bigint, at text, user_id text, action text, patient_id text, record_type text, record_id text, detail text, prev_hash text, hash text, chain_ok boolean)`,
+        [a],
+      );
+    });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const [n] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM floor_changes');
+  if (Number(n!.n) !== changes.length) throw new Error(`push storage floor void: ${n!.n} of ${changes.length} rows written`);
+  await db.query('DROP TABLE floor_changes, floor_rows, floor_audit');
+  return seconds;
+}
+
+/**
  * A day offline caught up: 10,000 registrations made while the server was away, then the push
  * (timed alone: rows per second) and the pull that brings the log up to date (with the push: the
  * catch-up). A warm-up of 1,000 first, as a device that has synced before.
  */
-async function benchCatchup(c: SyncBenchContext, dir: string, db: { target: ServerDbTarget; label: string }): Promise<{ pushPerS: number; catchupS: number }> {
+async function benchCatchup(
+  c: SyncBenchContext,
+  dir: string,
+  db: { target: ServerDbTarget; label: string },
+): Promise<{ pushPerS: number; catchupS: number; floorPerS: number }> {
   const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
   try {
     const d = await device(dir, `catchup-${db.label.toLowerCase()}`, server, c.resourcesDir, true);
@@ -97,6 +162,10 @@ async function benchCatchup(c: SyncBenchContext, dir: string, db: { target: Serv
     offline(CATCHUP, 'C');
     c.progress(`sync: ${CATCHUP.toLocaleString('en-US')} offline changes pushed to ${db.label}`);
     const summary = { ...EMPTY };
+    const [before] = await server.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
+    const [auditBefore] = await server.db.query<{ n: number }>('SELECT coalesce(max(seq), 0)::int AS n FROM audit_entries WHERE device_id = $1', [
+      d.store.deviceId,
+    ]);
     const t0 = performance.now();
     const held = await client.pushAll(summary);
     const t1 = performance.now();
@@ -110,7 +179,8 @@ async function benchCatchup(c: SyncBenchContext, dir: string, db: { target: Serv
     );
     if (server10k !== CATCHUP) throw new Error(`catch-up push to ${db.label} void: the server holds ${server10k} of ${CATCHUP}`);
     d.store.close();
-    return { pushPerS: CATCHUP / ((t1 - t0) / 1000), catchupS: (t2 - t0) / 1000 };
+    const floorS = await storageFloor(server.db, Number(before!.n), d.store.deviceId, Number(auditBefore!.n));
+    return { pushPerS: CATCHUP / ((t1 - t0) / 1000), catchupS: (t2 - t0) / 1000, floorPerS: CATCHUP / floorS };
   } finally {
     await server.close();
   }
@@ -172,12 +242,18 @@ async function seedLog(server: RunningServer, total: number, authorId: string): 
 
 export async function benchSync(c: SyncBenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-sync-bench-'));
-  const db = await serverDb();
-  const lite = db.label === 'PGlite' ? null : pgliteDb();
-  try {
-    // Catch-up on each kind of clinic server (PostgreSQL only when it is reachable).
-    const catchups: { label: string; pushPerS: number; catchupS: number }[] = [];
-    for (const d of lite ? [db, lite] : [db]) catchups.push({ label: d.label, ...(await benchCatchup(c, dir, d)) });
+  // Catch-up on each kind of clinic server (PostgreSQL only when it is reachable), each on its own new database.
+  const catchups: { label: string; pushPerS: number; catchupS: number; floorPerS: number }[] = [];
+  const first = await serverDb('catchup');
+  for (const d of first.label === 'PGlite' ? [first] : [first, pgliteDb()]) {
+    try {
+      catchups.push({ label: d.label, ...(await benchCatchup(c, dir, d)) });
+    } finally {
+      await d.drop();
+    }
+  }
+  const db = await serverDb('sync');
+  {
     for (const k of catchups) {
       c.rows.push({
         label: `sync.push.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}`,
@@ -190,6 +266,17 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
         note: `${CATCHUP.toLocaleString('en-US')} offline registrations pushed (the device's batches of 2,500, the next encoded while the server works) to ${k.label} over loopback HTTP`,
       });
       c.json[`sync.push.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}.rows_per_s`] = Math.round(k.pushPerS);
+      c.rows.push({
+        label: `sync.push.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}.storage_floor`,
+        median: k.floorPerS,
+        p95: null,
+        n: CATCHUP,
+        unit: '/s',
+        target: '',
+        pass: null,
+        note: `the same log entries, rows and audit entries written again by bare statements into empty tables of the same shape on ${k.label}, same batches: the most that database allows for them here (info)`,
+      });
+      c.json[`sync.push.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}.storage_floor_rows_per_s`] = Math.round(k.floorPerS);
     }
     const slowest = catchups.reduce((a, b) => (b.pushPerS < a.pushPerS ? b : a));
     c.json['sync.push.rows_per_s'] = Math.round(slowest.pushPerS);
@@ -206,8 +293,6 @@ export async function benchSync(c: SyncBenchContext): Promise<void> {
     });
     c.json['sync.catchup_10k.s'] = Math.round(longest.catchupS * 1000) / 1000;
     for (const k of catchups) c.json[`sync.catchup_10k.${k.label === 'PostgreSQL' ? 'pg' : 'pglite'}.s`] = Math.round(k.catchupS * 1000) / 1000;
-  } finally {
-    await lite?.drop();
   }
   const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
   try {
