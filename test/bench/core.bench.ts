@@ -95,7 +95,7 @@ export function benchWrites(b: Built, gen: PatientGenerator): void {
     times.push(timeIt(() => (created = b.repos.patients.create(p, ACTOR))));
     if (created) b.list.push(known(created));
   }
-  latencyRow('write.patient', times, `create(): row + audit + outbox, own txn, synchronous=${sync === 2 ? 'FULL' : String(sync)}`, 5);
+  latencyRow('write.patient', times, `create(): row + audit + outbox, own txn, synchronous=${sync === 2 ? 'FULL' : String(sync)}`, 1.5);
 }
 
 export function benchColdOpen(b: Built, rng: Rng, resourcesDir: string): void {
