@@ -18,7 +18,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import { createBackup } from '../../electron/services/backup/backup';
 import { buildChartSummary, immunizationsDueFor } from '../../electron/services/chart-summary';
@@ -29,7 +28,6 @@ import { PopulationService } from '../../electron/services/population/population
 import { createRepos } from '../../electron/services/repos';
 import { Session } from '../../electron/services/session';
 import { clientFor, enrollThisDevice } from '../../electron/services/sync';
-import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { yearPeriod } from '../../shared/domain/measures';
 import type { Patient } from '../../shared/domain/patient';
 import type { Role } from '../../shared/domain/user';
@@ -39,6 +37,7 @@ import { createPatientGenerator, createRng } from './generate';
 import type { LatencyRow, Row } from './report';
 import type { DeviceJob, DeviceReport } from './scale-device';
 import { patientId, seedClinic, TREND_LOINC } from './scale-seed';
+import { serverDb, signIn } from './server-db';
 import { breathe, median } from './stats';
 
 export interface ScaleBenchContext {
@@ -52,7 +51,6 @@ export interface ScaleBenchContext {
 }
 
 const KDF = { N: 2 ** 14, r: 8, p: 1 };
-const PG_ADMIN = process.env['CAIRN_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSPHRASE = 'bench scale device passphrase';
 const TODAY = '2026-12-01';
 /** Audit entries per chart on the device: ~5 per visit (open, vitals, note, sign, results) over the decade. */
@@ -60,30 +58,6 @@ const AUDIT_PER_PATIENT = 52;
 const SAMPLES = 300;
 const ADMIN = { username: 'scaleadmin', password: 'scale orchid meadow 1' };
 const DOC_PASSWORD = 'scale cobalt fern 1';
-
-/** The clinic server's database: a throwaway PostgreSQL database when one answers, else PGlite in memory. */
-async function serverDb(): Promise<{ target: { databaseUrl: string } | { memory: true }; label: string; drop: () => Promise<void> }> {
-  const name = `cairn_scale_${process.pid}`;
-  try {
-    const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name}`);
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    return {
-      target: { databaseUrl: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`) },
-      label: 'PostgreSQL',
-      drop: async () => {
-        const d = new pg.Client({ connectionString: PG_ADMIN });
-        await d.connect();
-        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await d.end();
-      },
-    };
-  } catch {
-    return { target: { memory: true }, label: 'PGlite', drop: () => Promise.resolve() };
-  }
-}
 
 /** The clinic's staff, made by an administrator on a first device and pushed: five physicians, two nurses, a front desk. */
 async function staffTheClinic(dir: string, server: RunningServer, resourcesDir: string): Promise<{ physicians: string[]; nurses: string[]; doctor: string }> {
@@ -99,8 +73,7 @@ async function staffTheClinic(dir: string, server: RunningServer, resourcesDir: 
     for (let i = 1; i <= 5; i++) physicians.push(await staff(`scaledoc${i}`, 'physician'));
     const nurses = [await staff('scalenurse1', 'nurse'), await staff('scalenurse2', 'nurse')];
     await staff('scalefront', 'front_desk');
-    const v = await signInWithServer(store.sqlite, enrolledServer(store.sqlite)!, ADMIN.username, ADMIN.password);
-    if (v.status !== 'ok') throw new Error(`sign-in of ${ADMIN.username} refused: ${v.message}`);
+    await signIn(store, ADMIN.username, ADMIN.password);
     const s = await clientFor(store, repos, () => admin.id).syncOnce();
     if (s.error || s.pushed < 8) throw new Error(`pushing the clinic's staff failed: ${s.error?.message ?? `${s.pushed} pushed`}`);
     return { physicians, nurses, doctor: 'scaledoc1' };
@@ -143,7 +116,7 @@ const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 export async function benchScale(c: ScaleBenchContext): Promise<void> {
   const n = c.patients;
   const dir = mkdtempSync(join(tmpdir(), 'cairn-scale-bench-'));
-  const db = await serverDb();
+  const db = await serverDb('scale');
   const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
   let serverOpen = true;
   const session = new Session({ dbFile: join(dir, 'device.cairn'), resourcesDir: c.resourcesDir });

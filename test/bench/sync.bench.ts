@@ -13,16 +13,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
 import type { SyncSummary } from '../../electron/services/sync/sync.client';
 import type { ServerDb, ServerDbTarget } from '../../electron/server/db/open';
-import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow, Row } from './report';
+import { pgliteDb, serverDb, signIn } from './server-db';
 
 export interface SyncBenchContext {
   rows: Row[];
@@ -35,37 +34,6 @@ export interface SyncBenchContext {
 }
 
 const KDF = { N: 2 ** 14, r: 8, p: 1 };
-const PG_ADMIN = process.env['CAIRN_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A new, empty clinic database for one phase (each phase's server starts from nothing). */
-async function serverDb(phase: string): Promise<{ target: ServerDbTarget; label: string; drop: () => Promise<void> }> {
-  const name = `cairn_bench_${phase}_${process.pid}`;
-  try {
-    const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name}`);
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    return {
-      target: { databaseUrl: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`) },
-      label: 'PostgreSQL',
-      drop: async () => {
-        const d = new pg.Client({ connectionString: PG_ADMIN });
-        await d.connect();
-        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await d.end();
-      },
-    };
-  } catch {
-    return pgliteDb();
-  }
-}
-
-/** Embedded PGlite with its data in a folder, as `cairn server` runs it by default. */
-function pgliteDb(): { target: { dataDir: string }; label: string; drop: () => Promise<void> } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-bench-pglite-'));
-  return { target: { dataDir }, label: 'PGlite', drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
-}
 
 const EMPTY: SyncSummary = { pushed: 0, pulled: 0, conflicts: 0, quarantined: 0, parked: 0, pending: 0, cursor: 0, error: null };
 const CATCHUP = 10_000;
@@ -194,12 +162,6 @@ async function device(dir: string, name: string, server: RunningServer, resource
   const { code } = await server.sync.createEnrollmentCode(name);
   await enrollThisDevice(store, repos, { serverUrl: server.url, code, deviceName: name });
   return { store, repos };
-}
-
-/** The user signs in on the device with the clinic server checking the password, so it may sync for them. */
-async function signIn(store: Store, username: string, password: string): Promise<void> {
-  const v = await signInWithServer(store.sqlite, enrolledServer(store.sqlite)!, username, password);
-  if (v.status !== 'ok') throw new Error(`sign-in of ${username} refused: ${v.message}`);
 }
 
 /** Fills the change log straight in SQL: patients, then observations of them (what a clinic's history is mostly made of). */
