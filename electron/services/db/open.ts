@@ -152,7 +152,6 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   applyKey(sqlite, key);
   failFastOnWrongKey(sqlite, file);
   for (const p of SESSION_PRAGMAS) sqlite.pragma(p);
-  const orm = drizzle(sqlite, { schema });
   // A migration that fails is rolled back whole: the database stays at its previous version (the
   // old Cairn keeps working) and the message names the migration.
   try {
@@ -167,25 +166,37 @@ function open(file: string, key: Buffer, opts: OpenOptions, creating: boolean): 
   // The -wal and -shm exist from here on (WAL mode, and the writes just made).
   restrictDatabaseModes(file);
   const keyCopy = Buffer.from(key);
-  const store: Store = {
-    file,
-    dir: dirname(file),
-    resourcesDir: opts.resourcesDir,
-    sqlite,
-    orm,
-    deviceId,
-    close: () => {
-      if (!sqlite.open) return;
-      anchor.close();
-      sqlite.close();
-      keyCopy.fill(0);
-    },
-  };
+  const store = storeOf(file, opts, sqlite, deviceId, anchor, () => keyCopy.fill(0));
   // Its own copy: a caller that zeroes its key after opening (Session.attach does) must not zero the
   // key connectionFor() hands to a backup or the checkpointer.
   KEYS.set(store, keyCopy);
   CHAINS.set(store, { ...chain, anchor, dbFile: file });
   return store;
+}
+
+/** The store over an open connection; closing it writes the audit head (if anchored), then closes, then `afterClose`. */
+function storeOf(
+  file: string,
+  opts: OpenOptions,
+  sqlite: Database.Database,
+  deviceId: string,
+  anchor: AuditAnchorWriter | null,
+  afterClose?: () => void,
+): Store {
+  return {
+    file,
+    dir: dirname(file),
+    resourcesDir: opts.resourcesDir,
+    sqlite,
+    orm: drizzle(sqlite, { schema }),
+    deviceId,
+    close: () => {
+      if (!sqlite.open) return;
+      anchor?.close();
+      sqlite.close();
+      afterClose?.();
+    },
+  };
 }
 
 function ensureDeviceId(sqlite: Database.Database): string {
@@ -290,24 +301,11 @@ export function openPlainForBenchmark(file: string, opts: OpenOptions & { auditC
   // SQLite3 Multiple Ciphers turns secure_delete on when a key is set (freed pages are zeroed); the
   // plain copy does the same, so the comparison measures the cipher alone.
   for (const p of ['secure_delete = ON', ...UNKEYED_CONNECTION_PRAGMAS, ...SESSION_PRAGMAS]) sqlite.pragma(p);
-  const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: join(opts.resourcesDir, 'migrations', 'client') });
   const deviceId = ensureDeviceId(sqlite);
   const chain = opts.auditChainKey ? ensureAuditKey(sqlite, opts.auditChainKey) : null;
   const anchor = chain ? new AuditAnchorWriter(sqlite, file, chain.keyedFrom) : null;
-  const store: Store = {
-    file,
-    dir: dirname(file),
-    resourcesDir: opts.resourcesDir,
-    sqlite,
-    orm,
-    deviceId,
-    close: () => {
-      if (!sqlite.open) return;
-      anchor?.close();
-      sqlite.close();
-    },
-  };
+  const store = storeOf(file, opts, sqlite, deviceId, anchor);
   if (chain && anchor) CHAINS.set(store, { ...chain, anchor, dbFile: file });
   return store;
 }
