@@ -69,6 +69,8 @@ function main(): void {
     dbFile: process.env['CAIRN_DB'] ?? join(paths.userData, 'clinic.cairn'),
     resourcesDir: paths.resourcesDir,
     keyMemory: keys.keyMemory(),
+    backgroundCheckpoints: true,
+    onCheckpointError: (m) => log.warn(`checkpoint: ${m}`),
     onUnlock: (_file, key) => {
       holder.hold(key);
       // After the session has finished opening (onUnlock runs inside it), unless it was locked again meanwhile.

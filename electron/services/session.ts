@@ -5,6 +5,7 @@ import { CairnFailure } from '../../shared/api/result';
 import { assertPasswordAllowed } from './auth/password-policy';
 import type { Role, User } from '../../shared/domain/user';
 import { BREAK_GLASS_MINUTES } from '../../shared/domain/patient';
+import { startCheckpointer, type Checkpointer, type CheckpointerStats } from './db/checkpointer';
 import { createDatabase, openWithKey, unlockDatabase, type Store } from './db/open';
 import { createRepos, type Repos } from './repos';
 import { Resources } from './resources/resources';
@@ -33,6 +34,15 @@ export interface SessionOptions {
   onUnlock?: (file: string, key: Buffer) => void;
   /** How sign-in reaches the clinic server of an enrolled device (the clinic's certificate authority). */
   serverFetch?: FetchLike;
+  /**
+   * The long-lived app (the desktop, dev:web): while the database is unlocked, WAL checkpoints run
+   * on a thread of their own (see db/checkpointer.ts), so a clinician's save never waits for one.
+   * Done by the writer, every ~40th registration paid for copying the WAL into the file. A command
+   * line run is over before a checkpoint thread would pay for itself.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Where a checkpoint thread's failure is told (the writer then checkpoints for itself again). */
+  onCheckpointError?: (message: string) => void;
 }
 
 /**
@@ -41,6 +51,7 @@ export interface SessionOptions {
  */
 export class Session {
   private store: Store | null = null;
+  private checkpointer: Checkpointer | null = null;
   private repos_: Repos | null = null;
   private user_: User | null = null;
   /** The command line holds the clinic passphrase, i.e. every chart already: role checks do not apply to it. */
@@ -206,6 +217,7 @@ export class Session {
 
   private attach(store: Store, key: Buffer): void {
     this.store = store;
+    if (this.opts.backgroundCheckpoints) this.checkpointer = startCheckpointer(store, { onError: this.opts.onCheckpointError });
     this.generation_++;
     this.repos_ = createRepos(store, { now: this.now, clinicTemplatesDir: join(dirname(this.opts.dbFile), 'templates') });
     this.opts.keyMemory?.save(this.opts.dbFile, key);
@@ -268,8 +280,7 @@ export class Session {
     this.logout();
     this.opts.keyMemory?.forget(this.opts.dbFile);
     for (const fn of this.lockListeners) fn();
-    this.store?.close();
-    this.store = null;
+    this.closeStore();
     this.repos_ = null;
     return this.status();
   }
@@ -305,9 +316,24 @@ export class Session {
     return this.user_;
   }
 
-  close(): void {
+  /**
+   * The checkpoint thread takes a last checkpoint and closes its connection (its copy of the key
+   * goes with it), then the database closes here.
+   */
+  private closeStore(): void {
+    void this.checkpointer?.stop();
+    this.checkpointer = null;
     this.store?.close();
     this.store = null;
+  }
+
+  /** The checkpoint thread's counts while one runs (see `backgroundCheckpoints`), else null. */
+  checkpointStats(): CheckpointerStats | null {
+    return this.checkpointer?.stats() ?? null;
+  }
+
+  close(): void {
+    this.closeStore();
     this.repos_ = null;
     this.user_ = null;
     this.glass.clear();

@@ -24,7 +24,12 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   process.exit(1);
 }
 setDispatchLogger(createLogger());
-const session = new Session({ dbFile: resolve(values.db), resourcesDir });
+const session = new Session({
+  dbFile: resolve(values.db),
+  resourcesDir,
+  backgroundCheckpoints: true,
+  onCheckpointError: (m) => void process.stderr.write(`cairn dev:web: checkpoint: ${m}\n`),
+});
 const token = randomBytes(24).toString('base64url');
 // Sync runs on this thread here; the desktop app runs it in a worker thread.
 const sync = new SessionSync(session, () => inProcessRunner(session.repos.store, session.repos));
