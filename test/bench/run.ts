@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     await breathe();
     benchSearches(built, rng, args.patients);
     await breathe();
-    benchWrites(built, gen);
+    await benchWrites(built, gen);
     await breathe();
     await benchCharting(built.repos, latencyRow, progress);
     benchMeds(built.repos, latencyRow);
