@@ -19,6 +19,7 @@ import { HL7_HELP, hl7Command } from './hl7.commands';
 import { FHIR_HELP, fhirCommand } from './fhir.commands';
 import { FHIR_SERVER_HELP } from './fhir-server.commands';
 import { REPORT_HELP, reportCommand } from './report.commands';
+import { BILLING_HELP, billingCommand } from './billing.commands';
 import { AUDIT_VERIFY_HELP, auditVerify } from './audit.commands';
 import { DOCTOR_HELP, doctorCommand } from './doctor.commands';
 import { VITALS_HELP, vitalsCommand } from './vitals.commands';
@@ -65,6 +66,7 @@ ${FHIR_SERVER_HELP}
 ${HL7_HELP}
 ${FHIR_HELP}
 ${REPORT_HELP}
+${BILLING_HELP}
 ${DOCTOR_HELP}
 ${PROVISION_HELP}
 
@@ -335,7 +337,9 @@ export async function main(argv: string[]): Promise<number> {
     else if ((SYNC_COMMANDS as readonly string[]).includes(cmd)) return await syncCommand(cmd, sub, rest);
     else if (cmd === 'hl7') return await hl7Command(sub, rest);
     else if (cmd === 'import' || cmd === 'export') return await fhirCommand(cmd, sub, rest);
+    else if (cmd === 'report' && sub === 'ar') return await billingCommand(cmd, sub, rest);
     else if (cmd === 'report') return await reportCommand(sub, rest);
+    else if (cmd === 'billing' || cmd === 'visits' || cmd === 'codes') return await billingCommand(cmd, sub, rest);
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);

@@ -1,5 +1,6 @@
 import type { PublicChannel, Out, Parsed, Channel } from '../../shared/api/contract';
 import type { User } from '../../shared/domain/user';
+import type { BillingService } from './billing/billing.service';
 import type { LabOrdersService } from './labs/orders';
 import type { LabResultsRepo } from './labs/results.repo';
 import type { Hl7ReviewsService } from './labs/reviews';
@@ -32,6 +33,8 @@ export interface AreaServices {
   readonly hl7Reviews: Hl7ReviewsService;
   readonly schedule: AppointmentsService;
   readonly population: PopulationService;
+  /** Practice management: payers, coverage, claims, remittances and accounts. */
+  readonly billing: BillingService;
 }
 
 /** What every area's handlers are built from (ports, no globals): the same in the app, the CLI and tests. */

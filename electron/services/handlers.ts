@@ -1,4 +1,6 @@
 import { contract, type Channel } from '../../shared/api/contract';
+import { BillingService } from './billing/billing.service';
+import { billingHandlers } from './billing/billing.handlers';
 import { immunizationsDueFor } from './chart-summary';
 import { guardRestrictedCharts } from './chart-access.guard';
 import { chartingHandlers } from './charting/charting.handlers';
@@ -36,13 +38,14 @@ export type Handlers = ChannelHandlers & {
 };
 
 /** The services of one open database: built once, on first use after an unlock. */
-function buildServices(repos: Repos): AreaServices {
+function buildServices(repos: Repos, now: () => Date): AreaServices {
   return {
     labResults: new LabResultsRepo(repos.store.sqlite, repos.writer),
     labOrders: new LabOrdersService(repos, loadLabOrderCatalog(repos.resources)),
     hl7Reviews: new Hl7ReviewsService(repos),
     schedule: new AppointmentsService(repos, loadScheduleConfig(repos.resources)),
     population: new PopulationService(repos.store.sqlite, repos.resources, (pid, on) => immunizationsDueFor(repos, pid, on)),
+    billing: new BillingService(repos, now),
   };
 }
 
@@ -60,7 +63,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     services: () => {
       // A new unlock opens a new database: its services are built again, once.
       const repos = session.repos;
-      if (built?.repos !== repos) built = { repos, services: buildServices(repos) };
+      if (built?.repos !== repos) built = { repos, services: buildServices(repos, now) };
       return built.services;
     },
     reading: (me, action, patientId) => session.repos.writer.read(action, me.actor, patientId),
@@ -78,6 +81,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     ...fhirHandlers(ctx),
     ...growthHandlers(ctx),
     ...doctorHandlers(ctx),
+    ...billingHandlers(ctx),
   };
   return {
     ...handlers,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { billingChannels } from './billing.contract';
 import { chartingChannels } from './charting.contract';
 import { doctorChannels } from './doctor.contract';
 import { fhirChannels } from './fhir.contract';
@@ -32,6 +33,7 @@ export const contract = {
   ...fhirChannels,
   ...growthChannels,
   ...doctorChannels,
+  ...billingChannels,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; each entry's own types come from channel()
 } satisfies Record<string, ChannelSpec<any, any, Access>>;
 

@@ -40,6 +40,8 @@ export const encounterCreate = z.object({
   reason: text(500).optional(),
   providerId: id.optional(),
   status: encounterStatus.default('in_progress'),
+  /** A visit recorded afterwards (its date of service); otherwise it starts now. */
+  startAt: z.iso.datetime({ offset: true, error: 'start time: an ISO date-time such as 2026-03-04T09:00:00Z' }).optional(),
 });
 export const encounter = z.object({
   id: z.string(),

@@ -26,6 +26,10 @@ export interface EntitySpec {
 
 const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
 const DEMOGRAPHICS_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
+const BILLING_SETUP: readonly Role[] = ['front_desk', 'billing', 'admin'];
+const COVERAGE_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'billing', 'admin'];
+/** Physicians confirm the charges they capture; billers work the claims. */
+const CLAIM_WRITE: readonly Role[] = ['physician', 'billing', 'admin'];
 
 export const ENTITIES = {
   user: { table: 'users', kind: 'fields', writers: ['admin'], localOnly: ['failed_attempts', 'locked_until'] },
@@ -59,6 +63,19 @@ export const ENTITIES = {
   procedure: { table: 'procedures', kind: 'fields', writers: CLINICAL_WRITE },
   diagnostic_report: { table: 'diagnostic_reports', kind: 'fields', writers: CLINICAL_WRITE },
   care_plan: { table: 'care_plans', kind: 'fields', writers: CLINICAL_WRITE },
+  // Practice management (billing). The ledger, eligibility answers, claim history and remittances are
+  // written once, so a posted payment can never be overwritten by another device.
+  payer: { table: 'payers', kind: 'fields', writers: BILLING_SETUP },
+  coverage: { table: 'coverages', kind: 'fields', writers: COVERAGE_WRITE },
+  eligibility_check: { table: 'eligibility_checks', kind: 'append', writers: COVERAGE_WRITE },
+  fee: { table: 'fee_schedule', kind: 'fields', writers: ['billing', 'admin'] },
+  claim: { table: 'claims', kind: 'fields', writers: CLAIM_WRITE },
+  claim_line: { table: 'claim_lines', kind: 'fields', writers: CLAIM_WRITE },
+  claim_event: { table: 'claim_events', kind: 'append', writers: CLAIM_WRITE },
+  ledger_entry: { table: 'ledger_entries', kind: 'append', writers: ['physician', 'front_desk', 'billing', 'admin'] },
+  remittance: { table: 'remittances', kind: 'append', writers: ['billing', 'admin'] },
+  unmatched_remittance: { table: 'unmatched_remittances', kind: 'fields', writers: ['billing', 'admin'] },
+  x12_batch: { table: 'x12_batches', kind: 'fields', writers: ['billing', 'admin'] },
 } as const satisfies Record<string, EntitySpec>;
 
 export type EntityName = keyof typeof ENTITIES;

@@ -77,6 +77,9 @@ function readAll(ic: X12Interchange, set: X12TransactionSet): Ack999 {
   let segment: { id: string; position: number; loop: string } | undefined;
   for (const seg of set.segments) {
     switch (seg.id) {
+      case 'AK1':
+        r.acknowledgedGroup = el(seg, 2);
+        break;
       case 'AK2':
         current = { transaction: el(seg, 1), control: el(seg, 2), accepted: false, code: '', errors: [] };
         r.sets.push(current);

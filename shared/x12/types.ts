@@ -275,6 +275,8 @@ export interface Eligibility271 extends X12Header {
 
 export interface Ack999 extends X12Header {
   transaction: '999';
+  /** AK1: the functional group acknowledged (its GS06 group control number). */
+  acknowledgedGroup?: string;
   /** Per acknowledged transaction set (AK2/IK5). */
   sets: {
     transaction: string;

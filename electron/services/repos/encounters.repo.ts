@@ -57,7 +57,7 @@ export class EncountersRepo {
           status: input.status,
           providerId: input.providerId ?? actor.userId,
           reason: input.reason ?? null,
-          startAt: input.status === 'planned' ? null : at,
+          startAt: input.status === 'planned' ? null : (input.startAt ?? at),
           ...created(at, actor),
         })
         .returning()

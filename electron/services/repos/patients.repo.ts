@@ -163,6 +163,8 @@ const OWNER_SQL: Record<ChartRow, string> = {
   sync_conflict: 'SELECT patient_id AS patientId FROM sync_conflicts WHERE id = ?',
   lab_order: 'SELECT patient_id AS patientId FROM lab_orders WHERE id = ?',
   observation: 'SELECT patient_id AS patientId FROM observations WHERE id = ?',
+  claim: 'SELECT patient_id AS patientId FROM claims WHERE id = ?',
+  coverage: 'SELECT patient_id AS patientId FROM coverages WHERE id = ?',
 };
 
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,

@@ -75,6 +75,14 @@ export class ClinicalWriter {
     this.outbox.addInsertedMany(entity, ids, at, { userId: actor.userId, patientId });
   }
 
+  /**
+   * The one audit entry for rows written together whose outbox entries syncInserted records (a
+   * posted claim payment's ledger entries, a superbill's lines): inside the caller's write().
+   */
+  audited(at: string, action: string, actor: Actor, patientId: string | null, entity: string, id: string, detail?: string): void {
+    this.audit.append({ action, userId: actor.userId, patientId, recordType: entity, recordId: id, detail: detail ?? null }, at);
+  }
+
   /** Records a read of patient data (its own small transaction). */
   read(action: string, actor: Actor, patientId: string | null, entity?: string, id?: string): void {
     this.sqlite.transaction(() =>

@@ -11,3 +11,4 @@ export * from './labs';
 export * from './schedule';
 export * from './sync';
 export * from './fhir';
+export * from './billing';

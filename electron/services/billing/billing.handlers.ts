@@ -1,0 +1,165 @@
+import type { billingChannels } from '../../../shared/api/billing.contract';
+import { CairnFailure } from '../../../shared/api/result';
+import { adjustmentCodesFile, parseFeeScheduleCsv, parseProcedureCodesCsv } from '../../../shared/domain/billing/codes';
+import { isoToday } from '../../../shared/domain/dates';
+import type { AreaHandlers, HandlerContext } from '../handler-context';
+import { writeBillingSettings } from './billing-settings';
+import { billingDocuments } from './billing-documents';
+import { FolderDropAdapter } from './clearinghouse';
+import { agingReport, collectionsByProvider, daySheet, denialRate } from './reports';
+
+/** The billing area's handlers, one per channel of shared/api/billing.contract.ts. */
+export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billingChannels> {
+  const { session, now, reading } = ctx;
+  const billing = (): ReturnType<HandlerContext['services']>['billing'] => ctx.services().billing;
+  const carc = (): Map<string, string> => {
+    const f = session.repos.resources.tryJson('billing/adjustment-codes.json', adjustmentCodesFile);
+    return new Map('value' in f ? f.value.carc.map((c) => [c.code, c.description]) : []);
+  };
+  const folder = (): FolderDropAdapter | null => {
+    const s = billing().settings();
+    return s?.outboundFolder && s.inboundFolder ? new FolderDropAdapter(s.outboundFolder, s.inboundFolder) : null;
+  };
+  const docs = billingDocuments(ctx);
+  return {
+    'billing.settings': () => billing().settings(),
+    'billing.setSettings': (i, me) => writeBillingSettings(session.repos.store.sqlite, session.repos.audit, i, me.actor.userId, now().toISOString()),
+    'billing.payers': () => billing().payers.list(),
+    'billing.addPayer': (i, me) => billing().payers.add(i, me.actor),
+    'billing.coverages': (i, me) => {
+      reading(me, 'billing.coverage.read', i.patientId);
+      billing().coverage.adoptLegacy(i.patientId, me.actor);
+      return billing().coverage.list(i.patientId);
+    },
+    'billing.addCoverage': (i, me) => billing().coverage.add(i, me.actor),
+    'billing.changeCoverage': (i, me) =>
+      billing().coverage.change(
+        i.coverageId,
+        {
+          ...(i.effectiveTo ? { effectiveTo: i.effectiveTo } : {}),
+          ...(i.copayCents !== undefined ? { copayCents: i.copayCents } : {}),
+          ...(i.confirm ? { confirm: true } : {}),
+        },
+        me.actor,
+      ),
+    'billing.eligibility': async (i, me) => {
+      const inquiry = billing().inquiry(i.coverageId, me.actor);
+      const drop = folder();
+      if (drop) await drop.send({ fileName: inquiry.fileName, text: inquiry.text });
+      const result = i.response271 ? billing().answer(i.coverageId, i.response271, me.actor) : null;
+      return { inquiry270: inquiry.text, fileName: inquiry.fileName, result, waiting: result === null };
+    },
+    'billing.codes': (i) => {
+      const on = i.date ?? isoToday(now());
+      return billing()
+        .payers.searchCodes(i.q)
+        .map((c) => ({ ...c, feeCents: billing().payers.price(c.code, '', on) }));
+    },
+    'billing.importFees': (i, me) => {
+      if (i.kind === 'fees') {
+        const r = parseFeeScheduleCsv(i.csv, i.fileName);
+        if (!r.ok) throw new CairnFailure('invalid_input', r.error.message);
+        const fees = r.value.map((f) => ({ code: f.code, modifier: f.modifier ?? '', priceCents: f.priceCents }));
+        return { imported: billing().payers.importFees(fees, i.effectiveFrom ?? isoToday(now()), me.actor) };
+      }
+      const r = parseProcedureCodesCsv(i.csv, i.fileName);
+      if (!r.ok) throw new CairnFailure('invalid_input', r.error.message);
+      const imported = billing().payers.importCodes(r.value, i.kind === 'cpt' ? 'CPT' : 'HCPCS', now().toISOString());
+      session.repos.store.sqlite.transaction(() =>
+        session.repos.audit.append(
+          { action: 'billing.codes.import', userId: me.actor.userId, detail: `${imported} ${i.kind} codes from ${i.fileName}` },
+          now().toISOString(),
+        ),
+      )();
+      return { imported };
+    },
+    'billing.superbill': (i, me) => billing().superbills.save(i, me.actor),
+    'billing.visitClaim': (i) => {
+      const c = billing().rows.get<{ id: string }>(
+        `SELECT id FROM claims WHERE encounter_id = ? AND deleted_at IS NULL AND status <> 'void' ORDER BY created_at DESC LIMIT 1`,
+        i.encounterId,
+      );
+      return c ? billing().claims.view(c.id) : null;
+    },
+    'billing.claims': (i, me) =>
+      billing()
+        .claims.list(i)
+        .filter((c) => me.viewer.mayOpen(c.patientId)),
+    'billing.claim': (i) => billing().claims.view(i.claimId),
+    'billing.scrub': (i, me) => billing().superbills.rescrub(i.claimId, me.actor),
+    'billing.correct': (i, me) => billing().correct(i.claimId, i.action, i.note, me.actor),
+    'billing.batch': async (i, me) => {
+      const b = billing().batch(me.actor, i.claimIds);
+      const drop = folder();
+      if (drop) await drop.send({ fileName: b.fileName, text: b.text });
+      return b;
+    },
+    'billing.cms1500': (i, me) => docs.cms1500(i.claimId, me),
+    'billing.import': (i, me) => i.files.map((f) => billing().import(f.fileName, f.text, me.actor)),
+    'billing.unmatched': () =>
+      billing().rows.all<{
+        id: string;
+        patientControlNumber: string;
+        payerClaimNumber: string | null;
+        patientName: string | null;
+        chargeCents: number;
+        paidCents: number;
+        receivedAt: string;
+        payerName: string;
+      }>(
+        `SELECT u.id, u.patient_control_number AS patientControlNumber, u.payer_claim_number AS payerClaimNumber, u.patient_name AS patientName,
+                u.charge_cents AS chargeCents, u.paid_cents AS paidCents, u.created_at AS receivedAt, r.payer_name AS payerName
+           FROM unmatched_remittances u JOIN remittances r ON r.id = u.remittance_id WHERE u.status = 'open' ORDER BY u.created_at`,
+      ),
+    'billing.denials': (_i, me) => {
+      const names = carc();
+      const denied = billing().rows.all<{
+        id: string;
+        claim_number: string;
+        patient_id: string;
+        name: string;
+        service_date: string;
+        total_cents: number;
+        reason: string | null;
+      }>(
+        `SELECT c.id, c.claim_number, c.patient_id, trim(p.given_name || ' ' || p.family_name) AS name, c.service_date, c.total_cents,
+                (SELECT l.adjustment_reason FROM ledger_entries l WHERE l.claim_id = c.id AND l.adjustment_reason IS NOT NULL ORDER BY abs(l.amount_cents) DESC LIMIT 1) AS reason
+           FROM claims c JOIN patients p ON p.id = c.patient_id WHERE c.status = 'denied' AND c.deleted_at IS NULL ORDER BY c.service_date`,
+      );
+      const groups = new Map<string, { id: string; claimNumber: string; patientName: string; serviceDate: string; totalCents: number }[]>();
+      for (const d of denied.filter((x) => me.viewer.mayOpen(x.patient_id))) {
+        const key = d.reason ?? 'none';
+        groups.set(key, [
+          ...(groups.get(key) ?? []),
+          { id: d.id, claimNumber: d.claim_number, patientName: d.name, serviceDate: d.service_date, totalCents: d.total_cents },
+        ]);
+      }
+      return [...groups.entries()].map(([reason, claims]) => ({
+        reason,
+        description: names.get(reason) ?? (reason === 'none' ? 'No reason code given' : 'See the payer’s remittance'),
+        claims,
+      }));
+    },
+    'billing.account': (i, me) => {
+      reading(me, 'billing.account.read', i.patientId);
+      return billing().ledger.account(i.patientId);
+    },
+    'billing.pay': (i, me) => docs.pay(i, me),
+    'billing.reverse': (i, me) => {
+      const owner = billing().rows.get<{ patient_id: string }>('SELECT patient_id FROM ledger_entries WHERE id = ?', i.entryId);
+      if (owner?.patient_id !== i.patientId) throw new CairnFailure('not_found', 'no such entry on this patient’s account');
+      billing().ledger.reverse(i.entryId, i.reason, me.actor);
+      return billing().ledger.account(i.patientId);
+    },
+    'billing.statement': (i, me) => docs.statement(i.patientId, me),
+    'billing.aging': (i) => agingReport(billing().rows, i.asOf ?? isoToday(now())),
+    'billing.report': (i) => {
+      const rows = billing().rows;
+      if (i.to < i.from) throw new CairnFailure('invalid_input', 'the report ends before it starts', [{ path: 'to', message: 'before from' }]);
+      if (i.kind === 'day-sheet') return daySheet(rows, i.from, i.to);
+      if (i.kind === 'collections') return collectionsByProvider(rows, i.from, i.to);
+      const names = carc();
+      return denialRate(rows, i.from, i.to, (code) => names.get(code) ?? '');
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { AgingReport } from '../../../shared/domain/billing/model';
+import { formatCents } from '../../../shared/domain/money';
+import type { BillingRows } from './rows';
+
+const DAY = 86_400_000;
+
+/** 0–30, 31–60, 61–90, 91–120, 120+ days since the date of service. */
+export function bucketOf(serviceDate: string, asOf: string): number {
+  const days = Math.floor((Date.parse(asOf) - Date.parse(serviceDate)) / DAY);
+  return days <= 30 ? 0 : days <= 60 ? 1 : days <= 90 ? 2 : days <= 120 ? 3 : 4;
+}
+
+/**
+ * A/R aging as of a date: what each payer and each patient still owes, by age of the service. Derived
+ * from the ledger (open amount per claim and party), so it always equals the accounts.
+ */
+export function agingReport(rows: BillingRows, asOf: string): AgingReport {
+  const open = rows.all<{
+    party: string;
+    payer_ref: string | null;
+    payer_name: string | null;
+    patient_id: string;
+    patient_name: string;
+    day: string;
+    open: number;
+  }>(
+    `SELECT l.party, l.payer_ref, y.name AS payer_name, l.patient_id, trim(p.given_name || ' ' || p.family_name) AS patient_name, l.day, l.open
+       FROM (SELECT party, CASE WHEN party = 'insurance' THEN payer_ref END AS payer_ref, patient_id, coalesce(min(service_date), substr(min(posted_at), 1, 10)) AS day,
+                    sum(amount_cents) AS open
+               FROM ledger_entries WHERE posted_at < ?
+              GROUP BY party, CASE WHEN party = 'insurance' THEN payer_ref END, patient_id, claim_id HAVING sum(amount_cents) <> 0) l
+       JOIN patients p ON p.id = l.patient_id LEFT JOIN payers y ON y.id = l.payer_ref`,
+    `${asOf}T23:59:59.999Z`,
+  );
+  const byPayer = new Map<string, { name: string; buckets: number[] }>();
+  const byPatient = new Map<string, { name: string; buckets: number[] }>();
+  const totals = [0, 0, 0, 0, 0];
+  for (const r of open) {
+    const b = bucketOf(r.day, asOf);
+    const [map, key, name] =
+      r.party === 'insurance' ? [byPayer, r.payer_ref ?? '-', r.payer_name ?? 'Unknown payer'] : [byPatient, r.patient_id, r.patient_name];
+    const row = map.get(key) ?? { name, buckets: [0, 0, 0, 0, 0] };
+    row.buckets[b]! += r.open;
+    map.set(key, row);
+    totals[b]! += r.open;
+  }
+  const list = (m: Map<string, { name: string; buckets: number[] }>): AgingReport['byPayer'] =>
+    [...m.entries()]
+      .map(([key, v]) => ({ key, name: v.name, buckets: v.buckets, totalCents: v.buckets.reduce((s, x) => s + x, 0) }))
+      .filter((r) => r.totalCents !== 0)
+      .sort((a, b) => b.totalCents - a.totalCents);
+  return { asOf, byPayer: list(byPayer), byPatient: list(byPatient), totals, totalCents: totals.reduce((s, x) => s + x, 0) };
+}
+
+export interface Table {
+  columns: string[];
+  rows: (string | number)[][];
+  csv: string;
+}
+
+function table(columns: string[], rows: (string | number)[][]): Table {
+  const cell = (v: string | number): string => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return { columns, rows, csv: [columns, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n' };
+}
+
+/** Every entry posted in the range: the day sheet a front desk closes the day with. */
+export function daySheet(rows: BillingRows, from: string, to: string): Table {
+  const list = rows.all<{
+    posted_at: string;
+    mrn: string;
+    name: string;
+    kind: string;
+    party: string;
+    amount_cents: number;
+    method: string | null;
+    claim_number: string | null;
+  }>(
+    `SELECT l.posted_at, p.mrn, trim(p.given_name || ' ' || p.family_name) AS name, l.kind, l.party, l.amount_cents, l.method, c.claim_number
+       FROM ledger_entries l JOIN patients p ON p.id = l.patient_id LEFT JOIN claims c ON c.id = l.claim_id
+      WHERE l.posted_at >= ? AND l.posted_at < ? ORDER BY l.posted_at`,
+    from,
+    `${to}T23:59:59.999Z`,
+  );
+  return table(
+    ['posted', 'mrn', 'patient', 'kind', 'party', 'amount_cents', 'amount', 'method', 'claim'],
+    list.map((r) => [r.posted_at, r.mrn, r.name, r.kind, r.party, r.amount_cents, formatCents(r.amount_cents), r.method ?? '', r.claim_number ?? '']),
+  );
+}
+
+/** Payments received in the range, by the provider whose visit they pay for. */
+export function collectionsByProvider(rows: BillingRows, from: string, to: string): Table {
+  const list = rows.all<{ provider: string | null; insurance: number; patient: number }>(
+    `SELECT u.display_name AS provider, sum(CASE WHEN l.party = 'insurance' THEN -l.amount_cents ELSE 0 END) AS insurance,
+            sum(CASE WHEN l.party = 'patient' THEN -l.amount_cents ELSE 0 END) AS patient
+       FROM ledger_entries l LEFT JOIN claims c ON c.id = l.claim_id LEFT JOIN users u ON u.id = coalesce(l.provider_id, c.rendering_id)
+      WHERE l.kind IN ('payment', 'refund') AND l.posted_at >= ? AND l.posted_at < ? GROUP BY 1 ORDER BY 1`,
+    from,
+    `${to}T23:59:59.999Z`,
+  );
+  return table(
+    ['provider', 'insurance_cents', 'patient_cents', 'total_cents', 'total'],
+    list.map((r) => [r.provider ?? 'No provider', r.insurance, r.patient, r.insurance + r.patient, formatCents(r.insurance + r.patient)]),
+  );
+}
+
+/** Claims adjudicated in the range that were denied, by the reason (CARC) carrying most of the denied amount. */
+export function denialRate(rows: BillingRows, from: string, to: string, describe: (code: string) => string): Table {
+  const adjudicated = rows.get<{ n: number }>(
+    `SELECT count(DISTINCT l.claim_id) AS n FROM ledger_entries l WHERE l.remittance_id IS NOT NULL AND l.posted_at >= ? AND l.posted_at < ?`,
+    from,
+    `${to}T23:59:59.999Z`,
+  )!.n;
+  const list = rows.all<{ reason: string; claims: number }>(
+    `SELECT l.adjustment_group || '-' || l.adjustment_reason AS reason, count(DISTINCT l.claim_id) AS claims
+       FROM ledger_entries l JOIN claims c ON c.id = l.claim_id
+      WHERE c.status = 'denied' AND l.adjustment_reason IS NOT NULL AND l.posted_at >= ? AND l.posted_at < ? GROUP BY 1 ORDER BY 2 DESC`,
+    from,
+    `${to}T23:59:59.999Z`,
+  );
+  return table(
+    ['reason', 'description', 'claims', 'adjudicated', 'rate_percent'],
+    list.map((r) => [
+      r.reason,
+      describe(r.reason.split('-')[1] ?? ''),
+      r.claims,
+      adjudicated,
+      adjudicated ? Math.round((1000 * r.claims) / adjudicated) / 10 : 0,
+    ]),
+  );
+}
