@@ -12,6 +12,7 @@ import { LabsScreen, ResultsNavButton } from './features/labs';
 import { FlowBoard, ScheduleScreen } from './features/schedule';
 import { ImportScreen } from './features/import';
 import { PopulationScreen } from './features/population';
+import { BillingScreen } from './features/billing';
 import { MAIN_ID, NavButton, SkipLink } from './components';
 import { PatientHeader } from './components/PatientBanner';
 import { api } from './lib/api';
@@ -37,7 +38,7 @@ function Shell(): ReactElement {
   );
   const shows = (name: Parameters<typeof mayShow>[1]): boolean => mayShow(role, name);
   const nav = (
-    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'users' | 'audit' | 'doctor' | 'import',
+    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'billing' | 'users' | 'audit' | 'doctor' | 'import',
   ): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
   return (
     <AppShell header={{ height: 96 }} padding="md">
@@ -86,6 +87,11 @@ function Shell(): ReactElement {
               Population
             </NavButton>
           )}
+          {shows('billing') && (
+            <NavButton {...nav('billing')} data-testid="nav-billing">
+              Billing
+            </NavButton>
+          )}
           <ConflictsNavButton />
           <ResultsNavButton />
           {shows('users') && (
@@ -122,6 +128,7 @@ function Shell(): ReactElement {
         {view.name === 'doctor' && <DoctorPage />}
         {view.name === 'import' && <ImportScreen />}
         {view.name === 'population' && <PopulationScreen tab={view.tab} />}
+        {view.name === 'billing' && <BillingScreen key={view.tab ?? 'claims'} tab={view.tab} />}
         {view.name === 'conflicts' && (
           <Stack>
             {/* One patient's conflicts are a patient screen: their banner on top. */}

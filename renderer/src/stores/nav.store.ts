@@ -11,6 +11,7 @@ export type View =
   | { name: 'audit' }
   | { name: 'doctor' }
   | { name: 'import' }
+  | { name: 'billing'; tab?: string }
   | { name: 'population'; tab?: 'due' | 'measures' }
   | { name: 'conflicts'; patientId?: string }
   | { name: 'chart'; patientId: string; tab?: string }

@@ -16,6 +16,7 @@ const NEEDS: { readonly [N in View['name']]: Channel } = {
   audit: 'audit.search',
   doctor: 'doctor.run',
   import: 'fhir.importBundle',
+  billing: 'billing.claims',
   population: 'population.dueList',
   conflicts: 'sync.conflicts.list',
   chart: 'patients.chartHeader',

@@ -6,6 +6,7 @@ import { ENCOUNTER_STATUSES, VISIT_TYPE_LABELS } from '../../../../shared/domain
 import type { NoteTemplate } from '../../../../shared/domain/templates';
 import { NoteEditor, SignedNote } from '../notes';
 import { VitalsPanel } from '../vitals';
+import { SuperbillPanel } from '../billing';
 import { PatientHeader } from '../../components/PatientBanner';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
@@ -82,6 +83,7 @@ function Visit({ patientId, encounterId }: { patientId: string; encounterId: str
         if (n.status === 'draft') return template ? <NoteEditor key={n.id} note={n} template={template} onSigned={load} /> : <Loader key={n.id} />;
         return <SignedNote key={n.id} note={n} template={template ?? null} addenda={addendaOf(n)} onChanged={load} />;
       })}
+      <SuperbillPanel key={encounter.status} patientId={patientId} encounterId={encounterId} finished={encounter.status === 'finished'} />
       <Group align="flex-end">
         <Select
           label="New note from template"

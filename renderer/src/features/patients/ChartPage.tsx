@@ -10,6 +10,7 @@ import { ChartSyncNotices } from '../sync';
 import { LabOrders, PatientResults } from '../labs';
 import { PreventivePanel } from '../population';
 import { GrowthPage } from '../growth';
+import { CoveragePanel, PatientAccount } from '../billing';
 import { daysBetween, isoToday } from '../../../../shared/domain/dates';
 import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
@@ -203,12 +204,14 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
                   <Text>Address: {addr || '—'}</Text>
                   <Text>Preferred language: {p.preferredLanguage ?? '—'}</Text>
                 </Card>
-                <Card withBorder>
-                  <Title order={4}>Insurance</Title>
-                  <Text>Payer: {p.insurance.payer ?? '—'}</Text>
-                  <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
-                  <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
-                </Card>
+                {!can('billing.coverages') && (
+                  <Card withBorder>
+                    <Title order={4}>Insurance</Title>
+                    <Text>Payer: {p.insurance.payer ?? '—'}</Text>
+                    <Text>Member ID: {p.insurance.memberId ?? '—'}</Text>
+                    <Text>Group: {p.insurance.groupNumber ?? '—'}</Text>
+                  </Card>
+                )}
                 <Card withBorder data-testid="emergency-contact">
                   <Title order={4}>Emergency contact</Title>
                   {p.emergencyContact.name ? (
@@ -237,6 +240,8 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
                   )}
                 </Card>
               </SimpleGrid>
+              {can('billing.coverages') && <CoveragePanel patientId={patientId} />}
+              {can('billing.account') && <PatientAccount patientId={patientId} />}
               <Text size="xs" c="dimmed" mt="xs">
                 Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}
               </Text>

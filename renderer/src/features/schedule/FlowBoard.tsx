@@ -19,6 +19,7 @@ import { useNav } from '../../stores/nav.store';
 import { useSession } from '../../stores/session.store';
 import { clinicRange, clinicTime, clinicToday, dayLabel, useSchedule } from './schedule.store';
 import { ScreenTitle } from '../../components';
+import { CheckInCoverage } from '../billing';
 
 type Step = Exclude<FlowState, 'scheduled'>;
 
@@ -69,6 +70,7 @@ function CheckInDialog({
           onChange={(e) => setDemographics(e.currentTarget.checked)}
           data-testid="check-in-demographics"
         />
+        {appointment && <CheckInCoverage patientId={appointment.patientId} />}
         <Radio.Group label="Insurance" value={insurance} onChange={setInsurance}>
           <Group mt={4}>
             <Radio value="verified" label="Verified (card seen, coverage active)" data-testid="check-in-insurance-verified" />
