@@ -35,7 +35,8 @@ export { checkBalance, read835 } from './read-835';
 export { read271, summarize271 } from './read-271';
 export { read277 } from './read-277';
 export { read999 } from './read-999';
-export { formatCents, parseCents, parsePercent } from './values';
+/** X12 amounts ("125.5") ⇄ integer cents, exactly; EB08-style fractions (".2") → percent (20). */
+export { formatCents as formatX12Amount, parseCents as parseX12Amount, parsePercent as parseX12Percent } from './values';
 
 /** The transaction sets `readX12` understands, by ST01. */
 export const READABLE_TRANSACTIONS = ['835', '271', '277', '999'] as const;

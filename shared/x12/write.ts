@@ -135,7 +135,8 @@ export function writeInterchange(opts: InterchangeOptions, sets: SetSpec[]): X12
     const w = new X12Writer(d);
     const { envelope: env } = opts;
     const icn = controlNumber(env.interchangeControl, 'ISA13 interchange control number');
-    const gcn = controlNumber(env.groupControl, 'GS06 group control number');
+    // GS06/GE02 are plain numbers; only ISA13/IEA02 are fixed at 9 digits.
+    const gcn = Number(controlNumber(env.groupControl, 'GS06 group control number'));
     const t = utcStamp(env.createdAt);
     const isa = isaSegment(opts.parties, d, t, icn);
     w.seg('GS', opts.functionalId, opts.parties.senderId, opts.parties.receiverId, t.d8, t.hhmm, String(gcn), 'X', opts.version);
