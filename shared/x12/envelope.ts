@@ -78,7 +78,8 @@ export function validateEnvelope(file: X12Segments): X12Result<X12Interchange> {
     const g = readGroup(segs, i);
     if (!g.ok) return g;
     ic.groups.push(g.value.group);
-    ic.sets.push(...g.value.group.sets);
+    // One by one: spreading a huge array into push() would overflow the stack.
+    for (const set of g.value.group.sets) ic.sets.push(set);
     i = g.value.next;
   }
   const lastSeg = segs[segs.length - 1]!;

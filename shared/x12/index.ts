@@ -49,6 +49,8 @@ export function readX12(text: string): X12Result<ParsedX12> {
   const ic = readInterchange(text);
   if (!ic.ok) return ic;
   const sets = ic.value.sets;
+  if (sets.length === 0)
+    return { ok: false, error: { code: 'envelope', message: 'ST segment missing: the interchange holds no transaction set (ST … SE)', segmentId: 'ST' } };
   if (sets.length !== 1) {
     const first = sets[0]?.segments[0];
     const message = `ST segment ${first?.index ?? 1}: the file holds ${sets.length} transaction sets; read it with readX12All`;

@@ -52,7 +52,9 @@ export function readSegments(text: string): X12Result<X12Segments> {
   }
   const d = readDelimiters(isaText);
   if (!d.ok) return d;
-  return split(text.slice(start), d.value);
+  // The ISA is cut by position, not by its delimiters: a stray separator inside ISA02 cannot shift it.
+  const isa: X12Segment = { id: 'ISA', index: 1, elements: ['ISA', ...ISA_SEPARATORS.map((at, k) => isaText.slice(at + 1, ISA_SEPARATORS[k + 1] ?? 105))] };
+  return split(text.slice(start + ISA_LENGTH), d.value, isa);
 }
 
 function readDelimiters(isa: string): X12Result<X12Delimiters> {
@@ -106,8 +108,8 @@ export function delimiterProblem(d: X12Delimiters): string | null {
   return null;
 }
 
-function split(text: string, d: X12Delimiters): X12Result<X12Segments> {
-  const segments: X12Segment[] = [];
+function split(text: string, d: X12Delimiters, isa: X12Segment): X12Result<X12Segments> {
+  const segments: X12Segment[] = [isa];
   const pieces = text.split(d.segment);
   const last = pieces.length - 1;
   for (let i = 0; i < pieces.length; i++) {
@@ -116,8 +118,8 @@ function split(text: string, d: X12Delimiters): X12Result<X12Segments> {
     if (raw === '') continue;
     const index = segments.length + 1;
     if (i === last) {
-      const after = segments.length > 0 ? ` after ${segments[segments.length - 1]!.id} segment ${index - 1}` : '';
-      return fail('truncated', `segment ${index} (${show(raw)}): the file ends inside a segment${after}, without the terminator "${d.segment}"`, index);
+      const after = `${segments[segments.length - 1]!.id} segment ${index - 1}`;
+      return fail('truncated', `segment ${index} (${show(raw)}): the file ends inside a segment after ${after}, without the terminator "${d.segment}"`, index);
     }
     const elements = raw.split(d.element);
     const id = elements[0]!;

@@ -73,6 +73,15 @@ describe('delimiters come from the ISA', () => {
     expect(r.ok && r.value.sets[0]!.segments.length).toBe(26);
   });
 
+  it('cuts the ISA by position, so a terminator inside ISA02 does not split it', () => {
+    const odd = managedCare.replace('*9876543210*01*', '*98765~3210*01*');
+    const r = readSegments(odd);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.segments[0]!.elements.slice(0, 4)).toEqual(['ISA', '03', '98765~3210', '01']);
+    expect(r.value.segments[0]!.elements).toHaveLength(17);
+    expect(readInterchange(odd).ok).toBe(true);
+  });
+
   it('numbers segments from 1 (ISA) through the file', () => {
     const r = readSegments(managedCare);
     if (!r.ok) throw new Error(r.error.message);

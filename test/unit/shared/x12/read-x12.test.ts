@@ -54,3 +54,13 @@ describe('readX12 dispatches by ST01', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'count', message: 'SE segment 28: says 12 segments, the transaction set has 26' } });
   });
 });
+
+describe('readX12 on an interchange without sets', () => {
+  it('names the missing ST', () => {
+    const isa = 'ISA*00*          *00*          *ZZ*S              *ZZ*R              *240101*1200*^*00501*000000001*0*T*:~';
+    expect(readX12(`${isa}GS*HP*S*R*20240101*1200*1*X*005010X221A1~GE*0*1~IEA*1*000000001~`)).toEqual({
+      ok: false,
+      error: { code: 'envelope', segmentId: 'ST', message: 'ST segment missing: the interchange holds no transaction set (ST … SE)' },
+    });
+  });
+});
