@@ -22,6 +22,8 @@ describe('999 acknowledgements', () => {
     );
     if (!r.ok || r.value.transaction !== '999') throw new Error('expected a 999');
     expect(r.value.groupCode).toBe('P');
+    // AK1 names the acknowledged group by its GS06, which is how a batch is found again.
+    expect(r.value.acknowledgedGroup).toBe('7');
     expect(r.value.sets).toEqual([
       {
         transaction: '837',
