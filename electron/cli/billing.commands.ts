@@ -195,7 +195,7 @@ async function feesImport(args: string[], codes: boolean): Promise<void> {
   const text = readFileSync(file, 'utf8');
   const parsed = codes ? parseProcedureCodesCsv(text, basename(file)) : parseFeeScheduleCsv(text, basename(file));
   if (!parsed.ok) throw new CliError(parsed.error.message);
-  await withSession(v.db, async ({ session }) => {
+  await withSession(v.db, ({ session }) => {
     const billing = new BillingService(session.repos, () => new Date());
     const actor = { userId: session.requireUser().id };
     if (codes) print({ imported: billing.payers.importCodes(parsed.value as { code: string; description: string }[], 'CPT', new Date().toISOString()) });
@@ -203,6 +203,7 @@ async function feesImport(args: string[], codes: boolean): Promise<void> {
       const fees = (parsed.value as { code: string; modifier: string | null; priceCents: number }[]).map((r) => ({ ...r, modifier: r.modifier ?? '' }));
       print({ imported: billing.payers.importFees(fees, date('--from', v.from) ?? isoToday(new Date()), actor) });
     }
+    return Promise.resolve();
   });
 }
 

@@ -113,7 +113,7 @@ export function billingDocuments({ services, now, session, clinicName, reading }
         dueDate: new Date(Date.parse(today) + 30 * 86_400_000).toISOString().slice(0, 10),
         entries: account.entries
           .filter((e) => e.party === 'patient' || e.kind === 'charge' || e.kind === 'payment')
-          .map((e) => ({ date: (e.serviceDate ?? e.postedAt).slice(0, 10), description: describe(e), amountCents: e.amountCents })),
+          .map((e) => ({ date: (e.serviceDate ?? e.postedAt).slice(0, 10), description: describe(e), amountCents: e.amountCents, party: e.party })),
         aging: { current: aging[0]!, d31_60: aging[1]!, d61_90: aging[2]!, d91_120: aging[3]!, over120: aging[4]! },
         balanceCents: account.patientBalanceCents,
         insurancePendingCents: account.insuranceBalanceCents,

@@ -59,10 +59,15 @@ const NEXT: Record<ClaimStatus, readonly ClaimStatus[]> = {
   void: [],
 };
 
-/** CLM01: a claim's number from its UUIDv7 (time first), unique across devices and at most 20 characters. */
+/**
+ * CLM01: a claim's number from its UUIDv7, at most 20 characters (the 837P's limit). It keeps the
+ * millisecond and the 31-bit counter ids made in one millisecond count with (through byte 10), so
+ * claims made together never share a number; written in base 36, upper case, after a "C".
+ */
 export function claimNumberOf(id: string): string {
-  const hex = id.replace(/-/g, '').toUpperCase();
-  return `C${hex.slice(0, 12)}${hex.slice(13, 16)}${hex.slice(17, 20)}`;
+  const hex = id.replace(/-/g, '');
+  const bits = BigInt(`0x${hex.slice(0, 12)}${hex.slice(13, 16)}${hex.slice(17, 22)}`);
+  return `C${bits.toString(36).toUpperCase().padStart(16, '0')}`;
 }
 
 /** Claims, their lines and their history. */
@@ -171,7 +176,13 @@ export class ClaimsRepo {
         units: l.units,
         chargeCents: l.charge_cents,
         pointers: l.pointers.split(',').map(Number),
-        paidCents: l.paid_cents,
+        // What payers paid on the line, from the ledger (the line row itself is not rewritten per payment).
+        paidCents: -(
+          this.rows.get<{ n: number | null }>(
+            `SELECT sum(amount_cents) AS n FROM ledger_entries WHERE claim_line_id = ? AND kind = 'payment' AND party = 'insurance'`,
+            l.id,
+          )?.n ?? 0
+        ),
         ndc: l.ndc,
       })),
       history,
@@ -180,11 +191,7 @@ export class ClaimsRepo {
   }
 
   /** The worklist: claims by status (all when none given), newest service first. */
-  list(filter: {
-    status?: ClaimStatus | undefined;
-    patientId?: string | undefined;
-    limit?: number | undefined;
-  }): {
+  list(filter: { status?: ClaimStatus | undefined; patientId?: string | undefined; limit?: number | undefined }): {
     id: string;
     claimNumber: string;
     patientId: string;

@@ -87,7 +87,7 @@ export function postRemittance(d: RemittanceDeps, era: Remittance835, text: stri
       }
       refuseRepost(d, claim, clp, i);
       postedCents += clp.paidCents;
-      const secondary = postClaim(d, at, actor, claim, clp, remittanceId, era.paymentDate);
+      const secondary = postClaim(d, at, actor, claim, clp, remittanceId);
       if (secondary) secondaryClaims.push(secondary);
     });
     return {
@@ -117,7 +117,7 @@ function refuseRepost(d: RemittanceDeps, claim: ClaimRow, clp: RemittanceClaim, 
     );
 }
 
-function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow, clp: RemittanceClaim, remittanceId: string, paidDate: string): string | null {
+function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow, clp: RemittanceClaim, remittanceId: string): string | null {
   const sign = clp.status === REVERSAL ? -1 : 1;
   const secondary = claim.payer_rank === 1 && clp.status !== REVERSAL ? d.coverage.inForce(claim.patient_id, 2, claim.service_date) : undefined;
   const payerRef = claim.coverage_id ? d.coverage.get(claim.coverage_id).payerRef : null;
@@ -146,7 +146,6 @@ function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow,
     linePaid += svc.paidCents;
     if (svc.paidCents !== 0) post({ kind: 'payment', party: 'insurance', amountCents: -sign * svc.paidCents, claimLineId: line?.id ?? null, method: 'era' });
     for (const a of svc.adjustments) adjust(a, line?.id ?? null);
-    if (line) d.rows.update(at, actor, 'claim_line', line.id, { paid_cents: line.paid_cents + sign * svc.paidCents }, claim.patient_id, 'billing.era.line');
   }
   // Paid at claim level only (no SVC), or the lines do not add up to CLP04: the rest is a claim payment.
   const rest = clp.paidCents - linePaid;
@@ -207,7 +206,7 @@ function openSecondary(d: RemittanceDeps, at: string, actor: Actor, primary: Cla
     total_cents: primary.total_cents,
   });
   for (const l of d.claims.lines(primary.id)) {
-    const { id: _id, claim_id: _c, paid_cents: _p, line_number, code, modifiers, units, charge_cents, pointers, ndc, ndc_quantity, ndc_unit } = l;
+    const { line_number, code, modifiers, units, charge_cents, pointers, ndc, ndc_quantity, ndc_unit } = l;
     d.claims.insertLine(at, actor, {
       claim_id: id,
       patient_id: primary.patient_id,

@@ -2,54 +2,44 @@ import type { AgingReport } from '../../../shared/domain/billing/model';
 import { formatCents } from '../../../shared/domain/money';
 import type { BillingRows } from './rows';
 
-const DAY = 86_400_000;
-
-/** 0–30, 31–60, 61–90, 91–120, 120+ days since the date of service. */
-export function bucketOf(serviceDate: string, asOf: string): number {
-  const days = Math.floor((Date.parse(asOf) - Date.parse(serviceDate)) / DAY);
-  return days <= 30 ? 0 : days <= 60 ? 1 : days <= 90 ? 2 : days <= 120 ? 3 : 4;
-}
-
 /**
  * A/R aging as of a date: what each payer and each patient still owes, by age of the service. Derived
  * from the ledger (open amount per claim and party), so it always equals the accounts.
  */
 export function agingReport(rows: BillingRows, asOf: string): AgingReport {
-  const open = rows.all<{
-    party: string;
-    payer_ref: string | null;
-    payer_name: string | null;
-    patient_id: string;
-    patient_name: string;
-    day: string;
-    open: number;
-  }>(
-    `SELECT l.party, l.payer_ref, y.name AS payer_name, l.patient_id, trim(p.given_name || ' ' || p.family_name) AS patient_name, l.day, l.open
-       FROM (SELECT party, CASE WHEN party = 'insurance' THEN payer_ref END AS payer_ref, patient_id, coalesce(min(service_date), substr(min(posted_at), 1, 10)) AS day,
-                    sum(amount_cents) AS open
-               FROM ledger_entries WHERE posted_at < ?
-              GROUP BY party, CASE WHEN party = 'insurance' THEN payer_ref END, patient_id, claim_id HAVING sum(amount_cents) <> 0) l
-       JOIN patients p ON p.id = l.patient_id LEFT JOIN payers y ON y.id = l.payer_ref`,
+  // Every entry of a claim carries the claim's date of service, so summing by bucket equals summing
+  // each claim's open amount; entries without a claim (a copay paid ahead) age from their own date.
+  const open = rows.all<{ party: string; payer_ref: string | null; patient_id: string; bucket: number; open: number }>(
+    `SELECT party, CASE WHEN party = 'insurance' THEN payer_ref END AS payer_ref, CASE WHEN party = 'patient' THEN patient_id END AS patient_id,
+            min(4, max(0, CAST((julianday(?) - julianday(coalesce(service_date, substr(posted_at, 1, 10))) - 1) / 30 AS INTEGER))) AS bucket,
+            sum(amount_cents) AS open
+       FROM ledger_entries WHERE posted_at < ? GROUP BY 1, 2, 3, 4 HAVING sum(amount_cents) <> 0`,
+    asOf,
     `${asOf}T23:59:59.999Z`,
   );
-  const byPayer = new Map<string, { name: string; buckets: number[] }>();
-  const byPatient = new Map<string, { name: string; buckets: number[] }>();
+  const byPayer = new Map<string, number[]>();
+  const byPatient = new Map<string, number[]>();
   const totals = [0, 0, 0, 0, 0];
   for (const r of open) {
-    const b = bucketOf(r.day, asOf);
-    const [map, key, name] =
-      r.party === 'insurance' ? [byPayer, r.payer_ref ?? '-', r.payer_name ?? 'Unknown payer'] : [byPatient, r.patient_id, r.patient_name];
-    const row = map.get(key) ?? { name, buckets: [0, 0, 0, 0, 0] };
-    row.buckets[b]! += r.open;
-    map.set(key, row);
-    totals[b]! += r.open;
+    const [map, key] = r.party === 'insurance' ? [byPayer, r.payer_ref ?? '-'] : [byPatient, r.patient_id ?? '-'];
+    const b = map.get(key) ?? [0, 0, 0, 0, 0];
+    b[r.bucket]! += r.open;
+    map.set(key, b);
+    totals[r.bucket]! += r.open;
   }
-  const list = (m: Map<string, { name: string; buckets: number[] }>): AgingReport['byPayer'] =>
+  const name = (sql: string, key: string): string => rows.get<{ n: string }>(sql, key)?.n ?? 'Unknown';
+  const list = (m: Map<string, number[]>, sql: string): AgingReport['byPayer'] =>
     [...m.entries()]
-      .map(([key, v]) => ({ key, name: v.name, buckets: v.buckets, totalCents: v.buckets.reduce((s, x) => s + x, 0) }))
+      .map(([key, buckets]) => ({ key, name: name(sql, key), buckets, totalCents: buckets.reduce((s, x) => s + x, 0) }))
       .filter((r) => r.totalCents !== 0)
       .sort((a, b) => b.totalCents - a.totalCents);
-  return { asOf, byPayer: list(byPayer), byPatient: list(byPatient), totals, totalCents: totals.reduce((s, x) => s + x, 0) };
+  return {
+    asOf,
+    byPayer: list(byPayer, 'SELECT name AS n FROM payers WHERE id = ?'),
+    byPatient: list(byPatient, "SELECT trim(given_name || ' ' || family_name) AS n FROM patients WHERE id = ?"),
+    totals,
+    totalCents: totals.reduce((s, x) => s + x, 0),
+  };
 }
 
 export interface Table {

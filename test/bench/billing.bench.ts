@@ -1,0 +1,268 @@
+/**
+ * Billing figures for `npm run bench`, on the real encrypted database through the services the
+ * billing channels call: an 837P batch of 5,000 ready claims, the 835 paying them posted, A/R aging
+ * over 100,000 open charges, and the balance of a patient with ten years of ledger entries.
+ */
+import type Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { newId } from '../../electron/common/ids';
+import { BillingService } from '../../electron/services/billing/billing.service';
+import { writeBillingSettings } from '../../electron/services/billing/billing-settings';
+import { claimNumberOf } from '../../electron/services/billing/claims.repo';
+import { agingReport } from '../../electron/services/billing/reports';
+import { createDatabase } from '../../electron/services/db/open';
+import { createRepos } from '../../electron/services/repos';
+import { billingSettings } from '../../shared/domain/billing/settings';
+import { npiCheckDigit } from '../../shared/domain/prescriber';
+import { patientInput } from '../../shared/domain/patient';
+import { era835 } from '../helpers/era';
+import { createRng } from './generate';
+import type { LatencyRow, Row } from './report';
+
+const KDF = { N: 2 ** 14, r: 8, p: 1 };
+const PATIENTS = 2000;
+const CLAIMS = 5000;
+const OPEN_CHARGES = 100_000;
+const TEN_YEARS_ENTRIES = 2400;
+
+export interface BillingBenchContext {
+  rows: Row[];
+  json: Record<string, number | string>;
+  latencyRow: LatencyRow;
+  progress: (m: string) => void;
+  resourcesDir: string;
+}
+
+function rate(c: BillingBenchContext, key: string, n: number, seconds: number, target: number, note: string): void {
+  const perS = Math.round(n / seconds);
+  c.rows.push({ label: key, median: perS, p95: null, n, unit: '/s', target: `≥ ${target.toLocaleString('en-US')}/s`, pass: perS >= target, note });
+  c.json[key] = perS;
+}
+
+export async function benchBilling(c: BillingBenchContext): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-billing-'));
+  try {
+    const { store } = await createDatabase(join(dir, 'billing.cairn'), 'bench billing passphrase', { resourcesDir: c.resourcesDir, kdf: KDF });
+    const repos = createRepos(store);
+    const now = (): Date => new Date('2026-12-01T15:00:00Z');
+    const billing = new BillingService(repos, now);
+    const sqlite = store.sqlite;
+    const at = now().toISOString();
+    const doc = newId();
+    sqlite
+      .prepare(
+        `INSERT INTO users (id, username, display_name, role, password_hash, npi, created_at, created_by, updated_at, updated_by) VALUES (?, 'doc', 'Dr. Bench', 'physician', 'bench', ?, ?, 'bench', ?, 'bench')`,
+      )
+      .run(doc, `198765432${npiCheckDigit('198765432')}`, at, at);
+    const actor = { userId: doc };
+    writeBillingSettings(
+      sqlite,
+      repos.audit,
+      billingSettings.parse({
+        billingName: 'Bench Clinic',
+        billingNpi: `123456789${npiCheckDigit('123456789')}`,
+        taxId: '123456789',
+        addressLine1: '1 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        zip: '627011234',
+        phone: '2175550100',
+        submitterId: 'BENCH',
+        submitterContact: 'Bench',
+        receiverName: 'CH',
+        receiverId: 'CH',
+      }),
+      doc,
+      at,
+    );
+    const payer = billing.payers.add({ name: 'Bench Health', payerId: 'BENCH1', filingIndicator: 'CI' }, actor);
+    c.progress(`billing: ${PATIENTS} patients with coverage, ${CLAIMS} ready claims`);
+    const patients: { id: string; coverage: string }[] = [];
+    for (let i = 0; i < PATIENTS; i++) {
+      const p = repos.patients.create(
+        patientInput.parse({ givenName: `Bill${i}`, familyName: 'Bench', birthDate: '1970-01-01', sex: i % 2 ? 'female' : 'male' }),
+        actor,
+      );
+      const cov = billing.coverage.add({ patientId: p.id, payerRef: payer.id, rank: 'primary', memberId: `M${i}`, relationship: 'self' }, actor);
+      patients.push({ id: p.id, coverage: cov.id });
+    }
+    const claimIds = seedReadyClaims(sqlite, patients, doc, at);
+    const t0 = performance.now();
+    const batch = billing.batch(actor);
+    const batchS = (performance.now() - t0) / 1000;
+    rate(
+      c,
+      'billing.claims_837.per_s',
+      batch.claimCount,
+      batchS,
+      2000,
+      `${batch.claimCount} ready claims (2 lines each) into one 837P and marked submitted, with history and sync`,
+    );
+    const era = era835(
+      claimIds.map((cn) => ({
+        claimNumber: cn,
+        chargeCents: 13750,
+        paidCents: 8000,
+        payerClaimNumber: `P${cn}`,
+        lines: [
+          {
+            code: '99213',
+            chargeCents: 12500,
+            paidCents: 7000,
+            adjustments: [
+              { group: 'CO', reason: '45', cents: 3500 },
+              { group: 'PR', reason: '2', cents: 2000 },
+            ],
+          },
+          { code: '36415', chargeCents: 1250, paidCents: 1000, adjustments: [{ group: 'CO', reason: '45', cents: 250 }] },
+        ],
+      })),
+      { control: 9001 },
+    );
+    const t1 = performance.now();
+    const report = billing.import('bench.835', era, actor);
+    const eraS = (performance.now() - t1) / 1000;
+    if (report.errors.length || report.claimsMatched !== CLAIMS) throw new Error(`bench 835 did not post: ${report.summary}`);
+    rate(
+      c,
+      'billing.era_post.claims_per_s',
+      report.claimsMatched,
+      eraS,
+      5000,
+      `an 835 of ${CLAIMS} claim payments read, balanced and posted (payment, CO write-off, PR to patient per line), one transaction`,
+    );
+    agingBench(c, billing, sqlite, patients, payer.id, doc, at);
+    balanceBench(c, billing, sqlite, patients[0]!.id, payer.id, doc);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Ready claims written directly (the bench measures the batch, not charge capture). */
+function seedReadyClaims(sqlite: Database.Database, patients: { id: string; coverage: string }[], doc: string, at: string): string[] {
+  const claim = sqlite.prepare(
+    `INSERT INTO claims (id, claim_number, patient_id, coverage_id, payer_rank, status, frequency, service_date, place_of_service, diagnoses, rendering_id, rendering_npi, total_cents, created_at, created_by, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, 1, 'ready', '1', '2026-11-20', '11', '["I10","E11.9"]', ?, (SELECT npi FROM users WHERE id = ?), 13750, ?, ?, ?, ?)`,
+  );
+  const line = sqlite.prepare(
+    `INSERT INTO claim_lines (id, claim_id, patient_id, line_number, code, units, charge_cents, pointers, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 1, ?, '1,2', ?, ?, ?, ?)`,
+  );
+  const charge = sqlite.prepare(
+    `INSERT INTO ledger_entries (id, patient_id, claim_id, claim_line_id, kind, party, payer_ref, amount_cents, posted_at, service_date, created_at, created_by, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, 'charge', 'insurance', (SELECT payer_ref FROM coverages WHERE id = ?), ?, ?, '2026-11-20', ?, ?, ?, ?)`,
+  );
+  const numbers: string[] = [];
+  sqlite.transaction(() => {
+    for (let i = 0; i < CLAIMS; i++) {
+      const p = patients[i % patients.length]!;
+      const id = newId();
+      claim.run(id, claimNumberOf(id), p.id, p.coverage, doc, doc, at, doc, at, doc);
+      numbers.push(claimNumberOf(id));
+      for (const [n, code, cents] of [
+        [1, '99213', 12500],
+        [2, '36415', 1250],
+      ] as const) {
+        const lineId = newId();
+        line.run(lineId, id, p.id, n, code, cents, at, doc, at, doc);
+        charge.run(newId(), p.id, id, lineId, p.coverage, cents, at, at, doc, at, doc);
+      }
+    }
+  })();
+  return numbers;
+}
+
+/** 100,000 open charges over the last 200 days across the patients, then A/R aging as of today. */
+function agingBench(
+  c: BillingBenchContext,
+  billing: BillingService,
+  sqlite: Database.Database,
+  patients: { id: string }[],
+  payerRef: string,
+  doc: string,
+  at: string,
+): void {
+  const rng = createRng(4242);
+  const put = sqlite.prepare(
+    `INSERT INTO ledger_entries (id, patient_id, claim_id, kind, party, payer_ref, amount_cents, posted_at, service_date, created_at, created_by, updated_at, updated_by)
+     VALUES (?, ?, ?, 'charge', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const base = Date.parse('2026-12-01');
+  sqlite.transaction(() => {
+    for (let i = 0; i < OPEN_CHARGES; i++) {
+      const day = new Date(base - Math.floor(rng.next() * 200) * 86_400_000).toISOString().slice(0, 10);
+      const insurance = rng.next() < 0.7;
+      put.run(
+        newId(),
+        patients[i % patients.length]!.id,
+        newId(),
+        insurance ? 'insurance' : 'patient',
+        insurance ? payerRef : null,
+        1000 + Math.floor(rng.next() * 20000),
+        `${day}T12:00:00Z`,
+        day,
+        at,
+        doc,
+        at,
+        doc,
+      );
+    }
+  })();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    agingReport(billing.rows, '2026-12-01');
+    times.push(performance.now() - t0);
+  }
+  const median = [...times].sort((a, b) => a - b)[2]! / 1000;
+  c.rows.push({
+    label: 'billing.ar_aging.s',
+    median: median * 1000,
+    p95: null,
+    n: times.length,
+    unit: 'ms',
+    target: '≤ 1 s (1000 ms)',
+    pass: median <= 1,
+    note: `A/R aging by payer and patient over ${OPEN_CHARGES.toLocaleString('en-US')} open charges (+ the bench's claims), from the ledger`,
+  });
+  c.json['billing.ar_aging.s'] = Math.round(median * 1000) / 1000;
+}
+
+/** A patient seen monthly for ten years: charge, payment, write-off and patient share per visit. */
+function balanceBench(c: BillingBenchContext, billing: BillingService, sqlite: Database.Database, patientId: string, payerRef: string, doc: string): void {
+  const put = sqlite.prepare(
+    `INSERT INTO ledger_entries (id, patient_id, kind, party, payer_ref, amount_cents, posted_at, service_date, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const start = Date.parse('2016-12-01');
+  sqlite.transaction(() => {
+    for (let i = 0; i < TEN_YEARS_ENTRIES / 6; i++) {
+      const day = new Date(start + i * 9 * 86_400_000).toISOString().slice(0, 10);
+      const ts = `${day}T12:00:00Z`;
+      for (const [kind, party, cents] of [
+        ['charge', 'insurance', 13750],
+        ['payment', 'insurance', -8000],
+        ['adjustment', 'insurance', -3750],
+        ['transfer', 'insurance', -2000],
+        ['transfer', 'patient', 2000],
+        ['payment', 'patient', -2000],
+      ] as const)
+        put.run(newId(), patientId, kind, party, party === 'insurance' ? payerRef : null, cents, ts, day, ts, doc, ts, doc);
+    }
+  })();
+  for (let i = 0; i < 50; i++) billing.ledger.balance(patientId);
+  const times: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t0 = performance.now();
+    billing.ledger.balance(patientId);
+    times.push(performance.now() - t0);
+  }
+  c.latencyRow(
+    'billing.ledger_balance',
+    times,
+    `one patient's balances from ${TEN_YEARS_ENTRIES.toLocaleString('en-US')}+ ledger entries (ten years, monthly visits)`,
+    5,
+  );
+}
