@@ -39,7 +39,7 @@ export function billingProvider(s: BillingSettings): X12Provider & { address: X1
 /** One stored claim as the 837P and the CMS-1500 need it: subscriber, patient, payer, lines and any prior payment. */
 export function claimBill(rows: BillingRows, claims: ClaimsRepo, coverage: CoverageRepo, c: ClaimRow, s: BillingSettings): X12ClaimBill {
   if (!c.coverage_id || c.payer_rank === null) throw new CairnFailure('conflict', `claim ${c.claim_number} is self-pay: there is no payer to send it to`);
-  const cov = coverage.get(c.coverage_id);
+  const cov = coverage.get(c.coverage_id, { eligibility: false });
   const payer = rows.get<{ name: string; payer_id: string; address_line1: string | null; city: string | null; state: string | null; zip: string | null }>(
     'SELECT * FROM payers WHERE id = ?',
     cov.payerRef,

@@ -128,10 +128,11 @@ export class CoverageRepo {
     });
   }
 
-  get(id: string): Coverage {
+  /** One coverage; `eligibility: false` skips reading its last eligibility answer (claims do not print it). */
+  get(id: string, opts: { eligibility?: boolean } = {}): Coverage {
     const r = this.rows.get<CoverageRow>(`${SELECT} WHERE c.id = ? AND c.deleted_at IS NULL`, id);
     if (!r) throw new CairnFailure('not_found', 'no such coverage');
-    return this.view(r);
+    return this.view(r, opts.eligibility ?? true);
   }
 
   /** Current and past coverages, current first by rank. */
@@ -155,6 +156,18 @@ export class CoverageRepo {
       onDate,
     );
     return r ? this.view(r) : undefined;
+  }
+
+  /** inForce's id and payer only (for posting, which needs nothing else). */
+  inForceRef(patientId: string, rank: number, onDate: string): { id: string; payerRef: string } | undefined {
+    return this.rows.get<{ id: string; payerRef: string }>(
+      `SELECT id, payer_ref AS payerRef FROM coverages WHERE patient_id = ? AND rank = ? AND deleted_at IS NULL AND (effective_from IS NULL OR effective_from <= ?)
+        AND (effective_to IS NULL OR effective_to >= ?) ORDER BY created_at DESC LIMIT 1`,
+      patientId,
+      rank,
+      onDate,
+      onDate,
+    );
   }
 
   card(id: string, side: 'front' | 'back'): string | null {
@@ -206,7 +219,7 @@ export class CoverageRepo {
     });
   }
 
-  private view(r: CoverageRow): Coverage {
+  private view(r: CoverageRow, eligibility = true): Coverage {
     return {
       id: r.id,
       patientId: r.patient_id,
@@ -226,7 +239,7 @@ export class CoverageRepo {
       hasCardFront: Boolean(r.card_front),
       hasCardBack: Boolean(r.card_back),
       confirmedAt: r.confirmed_at,
-      eligibility: this.latestEligibility(r.id),
+      eligibility: eligibility ? this.latestEligibility(r.id) : null,
       version: r.version,
     };
   }

@@ -53,8 +53,26 @@ export class LedgerRepo {
 
   /** Inside writer.write: posts one entry (its outbox entry; the caller audits what the postings mean). */
   post(at: string, actor: Actor, p: Posting): string {
+    return this.postMany(at, actor, [p])[0]!;
+  }
+
+  /** Inside writer.write: posts entries of one patient's account together (one outbox call for all). */
+  postMany(at: string, actor: Actor, postings: readonly Posting[]): string[] {
+    if (postings.length === 0) return [];
+    const patientId = postings[0]!.patientId;
+    if (postings.some((p) => p.patientId !== patientId)) throw new Error('postMany: entries of one account at a time');
+    return this.rows.insertMany(
+      at,
+      actor,
+      'ledger_entry',
+      postings.map((p) => this.rowOf(at, p)),
+      patientId,
+    );
+  }
+
+  private rowOf(at: string, p: Posting): Row {
     if (!Number.isSafeInteger(p.amountCents)) throw new CairnFailure('invalid_input', 'a ledger amount must be whole cents');
-    const row: Row = {
+    return {
       patient_id: p.patientId,
       kind: p.kind,
       party: p.party,
@@ -73,7 +91,6 @@ export class LedgerRepo {
       reverses_id: p.reversesId ?? null,
       memo: p.memo ?? null,
     };
-    return String(this.rows.insert(at, actor, 'ledger_entry', row, p.patientId)['id']);
   }
 
   balance(patientId: string): { patient: number; insurance: number } {

@@ -119,10 +119,11 @@ function refuseRepost(d: RemittanceDeps, claim: ClaimRow, clp: RemittanceClaim, 
 
 function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow, clp: RemittanceClaim, remittanceId: string): string | null {
   const sign = clp.status === REVERSAL ? -1 : 1;
-  const secondary = claim.payer_rank === 1 && clp.status !== REVERSAL ? d.coverage.inForce(claim.patient_id, 2, claim.service_date) : undefined;
-  const payerRef = claim.coverage_id ? d.coverage.get(claim.coverage_id).payerRef : null;
+  const secondary = claim.payer_rank === 1 && clp.status !== REVERSAL ? d.coverage.inForceRef(claim.patient_id, 2, claim.service_date) : undefined;
+  const payerRef = claim.coverage_id ? (d.rows.get<{ p: string }>('SELECT payer_ref AS p FROM coverages WHERE id = ?', claim.coverage_id)?.p ?? null) : null;
   const base = { patientId: claim.patient_id, claimId: claim.id, serviceDate: claim.service_date, remittanceId, reference: clp.payerClaimNumber, payerRef };
-  const post = (p: Omit<Posting, Exclude<keyof typeof base, 'payerRef'>>): void => void d.ledger.post(at, actor, { ...base, ...p });
+  const postings: Posting[] = [];
+  const post = (p: Omit<Posting, Exclude<keyof typeof base, 'payerRef'>>): void => void postings.push({ ...base, ...p });
   const lines = d.claims.lines(claim.id);
   const used = new Set<string>();
   const lineOf = (code: string): LineRow | undefined => {
@@ -150,6 +151,7 @@ function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow,
   // Paid at claim level only (no SVC), or the lines do not add up to CLP04: the rest is a claim payment.
   const rest = clp.paidCents - linePaid;
   if (rest !== 0) post({ kind: 'payment', party: 'insurance', amountCents: -sign * rest, claimLineId: null, method: 'era' });
+  d.ledger.postMany(at, actor, postings);
   const pr = [...clp.adjustments, ...clp.lines.flatMap((l) => l.adjustments)].filter((a) => a.group === 'PR').reduce((s, a) => s + a.amountCents, 0);
   const status = nextStatus(d, claim, clp);
   const detail = `ERA ${clp.payerClaimNumber}: paid ${clp.paidCents}, patient ${pr}` + reasons(clp);
@@ -158,7 +160,7 @@ function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow,
     patient_responsibility_cents: claim.patient_responsibility_cents + sign * pr,
     payer_claim_number: clp.payerClaimNumber || claim.payer_claim_number,
   });
-  d.rows.writer.audited(at, 'billing.era.post', actor, claim.patient_id, 'claim', claim.id, detail);
+  // The claim's move (above) is the audit entry of the posting: it names the ERA and the amounts.
   if (secondary && pr > 0 && status !== 'denied') return openSecondary(d, at, actor, claim, secondary.id);
   return null;
 }

@@ -41,6 +41,23 @@ export class BillingRows {
     return stored;
   }
 
+  /**
+   * Inside writer.write: inserts write-once (`append`) rows of one chart and records them for sync
+   * with one outbox call (one existence check, one clock read); the caller writes the audit entry.
+   */
+  insertMany(at: string, actor: Actor, entity: EntityName, rows: readonly Row[], patientId: string | null): string[] {
+    if (ENTITIES[entity].kind !== 'append') throw new Error(`${entity} rows change after they are written: insert them one by one`);
+    const ids: string[] = [];
+    for (const values of rows) {
+      const row: Row = { id: newId(), ...this.stamp(at, actor), ...values };
+      const cols = Object.keys(row);
+      this.stmts.get(`INSERT INTO ${ENTITIES[entity].table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c]));
+      ids.push(String(row['id']));
+    }
+    this.writer.syncInsertedMany(at, entity, ids, actor, patientId);
+    return ids;
+  }
+
   /** Changes columns of a `fields` row, bumping its version, with its audit and outbox entry. */
   update(at: string, actor: Actor, entity: EntityName, id: string, values: Row, patientId: string | null, action: string, detail?: string): StoredRow {
     const spec = ENTITIES[entity];

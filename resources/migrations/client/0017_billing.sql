@@ -132,6 +132,7 @@ CREATE TABLE `eligibility_checks` (
 );
 --> statement-breakpoint
 CREATE INDEX `eligibility_patient_idx` ON `eligibility_checks` (`patient_id`,`checked_at`);--> statement-breakpoint
+CREATE INDEX `eligibility_coverage_idx` ON `eligibility_checks` (`coverage_id`,`checked_at`);--> statement-breakpoint
 CREATE TABLE `fee_schedule` (
 	`id` text PRIMARY KEY NOT NULL,
 	`created_at` text NOT NULL,

@@ -78,7 +78,7 @@ export const eligibilityChecks = sqliteTable(
     detail: text('detail'),
     reference: text('reference'),
   },
-  (t) => [index('eligibility_patient_idx').on(t.patientId, t.checkedAt)],
+  (t) => [index('eligibility_patient_idx').on(t.patientId, t.checkedAt), index('eligibility_coverage_idx').on(t.coverageId, t.checkedAt)],
 );
 
 /** The clinic's fee schedule: the price of a code (with a modifier) from a date. */
