@@ -98,6 +98,13 @@ export const billingChannels = {
       .strict(),
     output: coverage,
   }),
+  'billing.card': channel({
+    doc: 'An insurance card image (front or back) as it was scanned at registration.',
+    roles: COVERAGE_READ,
+    scope: (i, o) => [o('coverage', i.coverageId)],
+    input: z.object({ coverageId: z.uuid(), side: z.enum(['front', 'back']) }).strict(),
+    output: z.object({ dataUrl: z.string().nullable() }),
+  }),
   'billing.eligibility': channel({
     doc: 'Checks eligibility: writes the 270 to the clearinghouse and records a 271 answer when one is given or waiting in the inbound folder.',
     roles: COVERAGE_WRITE,

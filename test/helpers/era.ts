@@ -57,3 +57,23 @@ export function era835(claims: EraClaim[], opts: { control?: number; trace?: str
     ].join('~\n') + '~\n'
   );
 }
+
+/** Several 835s (from era835) as one file: their sets in one group, renumbered, envelope counts redone. */
+export function combine835(files: string[], control = 700): string {
+  const sets = files.map((f, i) =>
+    f
+      .split('~\n')
+      .filter((seg) => /^(ST|SE|BPR|TRN|DTM|N1|N3|N4|LX|CLP|NM1|SVC|CAS|PLB)\*/.test(seg))
+      .map((seg) => (seg.startsWith('ST*') || seg.startsWith('SE*') ? seg.replace(/\*0001$/, `*${String(i + 1).padStart(4, '0')}`) : seg)),
+  );
+  const body = sets.flat();
+  return (
+    [
+      isa('ACMEPAYER', 'HILLTOP', control),
+      `GS*HP*ACMEPAYER*HILLTOP*20261201*1200*${control}*X*005010X221A1`,
+      ...body,
+      `GE*${sets.length}*${control}`,
+      `IEA*1*${String(control).padStart(9, '0')}`,
+    ].join('~\n') + '~\n'
+  );
+}

@@ -42,6 +42,11 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
         },
         me.actor,
       ),
+    'billing.card': (i, me) => {
+      const cov = billing().coverage.get(i.coverageId, { eligibility: false });
+      reading(me, 'billing.card.read', cov.patientId);
+      return { dataUrl: billing().coverage.card(i.coverageId, i.side) };
+    },
     'billing.eligibility': async (i, me) => {
       const inquiry = billing().inquiry(i.coverageId, me.actor);
       const drop = folder();

@@ -1,7 +1,7 @@
 import type { ImportReport } from '../../../shared/api/billing.contract';
 import { CairnFailure } from '../../../shared/api/result';
-import { checkBalance, readX12 } from '../../../shared/x12';
-import type { Ack999, ClaimStatus277, Eligibility271 } from '../../../shared/x12/types';
+import { checkBalance, readX12All } from '../../../shared/x12';
+import type { Ack999, ClaimStatus277, Eligibility271, ParsedX12, Remittance835 } from '../../../shared/x12/types';
 import type { Actor } from '../repos/writer';
 import type { ClaimRow } from './claims.repo';
 import { recordEligibility } from './eligibility.service';
@@ -17,9 +17,10 @@ const REJECTED_277 = /^A[3-8]$|^R/;
  */
 export function importX12(d: RemittanceDeps, fileName: string, text: string, actor: Actor, now: () => Date): ImportReport {
   const empty = { fileName, controlNumber: null, claimsMatched: 0, claimsUnmatched: 0, postedCents: 0, duplicate: false };
-  const parsed = readX12(text);
+  const parsed = readX12All(text);
   if (!parsed.ok) return { ...empty, type: 'unknown', errors: [parsed.error.message], summary: `${fileName}: not imported: ${parsed.error.message}` };
-  const x = parsed.value;
+  if (parsed.value.length > 1) return importRemittances(d, fileName, text, parsed.value, actor);
+  const x = parsed.value[0]!;
   const base = { ...empty, type: x.transaction, controlNumber: x.interchangeControl };
   try {
     switch (x.transaction) {
@@ -57,6 +58,40 @@ export function importX12(d: RemittanceDeps, fileName: string, text: string, act
         return { ...base, errors: [`${t} files are not imported here`], summary: `${fileName}: a ${t} is not a reply Cairn imports` };
       }
     }
+  } catch (e) {
+    if (!(e instanceof CairnFailure)) throw e;
+    return { ...base, errors: [e.message], summary: `${fileName}: nothing imported: ${e.message}` };
+  }
+}
+
+/**
+ * A file of several 835s (one per payment): each must balance, and all post in one transaction or
+ * none do; each set is remembered on its own, so a set imported again posts nothing again.
+ */
+function importRemittances(d: RemittanceDeps, fileName: string, text: string, sets: ParsedX12[], actor: Actor): ImportReport {
+  const base = { fileName, type: '835', controlNumber: sets[0]!.interchangeControl, claimsMatched: 0, claimsUnmatched: 0, postedCents: 0, duplicate: false };
+  const other = sets.find((x) => x.transaction !== '835');
+  if (other)
+    return { ...base, errors: [`the file mixes a ${other.transaction} with 835s: send each kind in its own file`], summary: `${fileName}: nothing imported` };
+  const eras = sets as Remittance835[];
+  for (const [i, era] of eras.entries()) {
+    const balance = checkBalance(era);
+    if (!balance.ok)
+      return { ...base, errors: [`835 set ${i + 1} (ST02 ${era.transactionControl}): ${balance.error.message}`], summary: `${fileName}: nothing posted` };
+  }
+  try {
+    const results = d.rows.writer.write(() => eras.map((era) => postRemittance(d, era, `${text}\n#${era.transactionControl}`, actor)));
+    const sum = (k: 'claimsMatched' | 'claimsUnmatched' | 'postedCents'): number => results.reduce((s, r) => s + r[k], 0);
+    const duplicate = results.every((r) => r.duplicate);
+    return {
+      ...base,
+      claimsMatched: sum('claimsMatched'),
+      claimsUnmatched: sum('claimsUnmatched'),
+      postedCents: sum('postedCents'),
+      duplicate,
+      errors: [],
+      summary: `${fileName}: ${eras.length} remittances, ${sum('claimsMatched')} claim(s) posted${duplicate ? ' (all already posted before)' : ''}`,
+    };
   } catch (e) {
     if (!(e instanceof CairnFailure)) throw e;
     return { ...base, errors: [e.message], summary: `${fileName}: nothing imported: ${e.message}` };

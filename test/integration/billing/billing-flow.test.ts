@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npiCheckDigit } from '../../../shared/domain/prescriber';
 import { readInterchange } from '../../../shared/x12';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
-import { era835, isa } from '../../helpers/era';
+import { combine835, era835, isa } from '../../helpers/era';
 import { tempDir } from '../../helpers/temp-db';
 
 const npiOf = (nine: string): string => `${nine}${npiCheckDigit(nine)}`;
@@ -103,7 +103,17 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
       effectiveFrom: '2026-01-01',
     });
     expect(cov.rank).toBe('primary');
-    await c.ok('billing.addCoverage', { patientId, payerRef: mcd, rank: 'secondary', memberId: 'MCD999' });
+    const card = 'data:image/png;base64,iVBORw0KGgo=';
+    const second = await c.ok<{ id: string; hasCardFront: boolean }>('billing.addCoverage', {
+      patientId,
+      payerRef: mcd,
+      rank: 'secondary',
+      memberId: 'MCD999',
+      cardFront: card,
+    });
+    expect(second.hasCardFront).toBe(true);
+    expect(await c.ok('billing.card', { coverageId: second.id, side: 'front' })).toEqual({ dataUrl: card });
+    expect(await c.ok('billing.card', { coverageId: second.id, side: 'back' })).toEqual({ dataUrl: null });
     const dup = await c.call('billing.addCoverage', { patientId, payerRef: mcd, rank: 'secondary', memberId: 'X1' });
     expect(dup.ok).toBe(false);
     const e = await c.ok<{ inquiry270: string; result: { active: boolean | null; copayCents: number | null } }>('billing.eligibility', {
@@ -261,6 +271,20 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
     expect(u!.claimsUnmatched).toBe(1);
     const queue = await c.ok<{ patientControlNumber: string; paidCents: number }[]>('billing.unmatched');
     expect(queue).toEqual([expect.objectContaining({ patientControlNumber: 'C000000000000ZZZ', paidCents: 4000 })]);
+  });
+
+  it('posts a file of several 835s all together, once', async () => {
+    const a = era835([{ claimNumber: 'C00000000000000A1', chargeCents: 1000, paidCents: 800, payerClaimNumber: 'M1', lines: [] }], { control: 401 });
+    const b = era835([{ claimNumber: 'C00000000000000B2', chargeCents: 2000, paidCents: 1500, payerClaimNumber: 'M2', lines: [] }], { control: 402 });
+    const both = combine835([a, b]);
+    const [r] = await c.ok<Report[]>('billing.import', { files: [{ fileName: 'two.835', text: both }] });
+    expect(r!.errors).toEqual([]);
+    expect(r!.claimsUnmatched).toBe(2);
+    const [again] = await c.ok<Report[]>('billing.import', { files: [{ fileName: 'two-again.835', text: both }] });
+    expect(again!.duplicate).toBe(true);
+    const queue = await c.ok<{ patientControlNumber: string }[]>('billing.unmatched');
+    expect(queue.map((q) => q.patientControlNumber)).toEqual(expect.arrayContaining(['C00000000000000A1', 'C00000000000000B2']));
+    expect(queue.filter((q) => q.patientControlNumber === 'C00000000000000A1')).toHaveLength(1);
   });
 
   it('front desk collects the balance with a receipt; A/R aging equals the ledger; the CMS-1500 prints', async () => {
