@@ -67,5 +67,21 @@ describe('the permission matrix, enforced by the dispatcher', () => {
     expect(mayCall('nurse', 'meds.prescribe')).toBe(false);
     expect(mayCall('physician', 'users.create')).toBe(false);
     expect(mayCall('admin', 'users.create')).toBe(true);
+    // Billing: billers work claims, remittances and accounts (still no note text); the front desk
+    // edits coverage and takes payments but does not work claims; physicians confirm charges.
+    expect(mayCall('billing', 'billing.claims')).toBe(true);
+    expect(mayCall('billing', 'billing.import')).toBe(true);
+    expect(mayCall('billing', 'billing.account')).toBe(true);
+    expect(mayCall('billing', 'notes.saveDraft')).toBe(false);
+    expect(mayCall('front_desk', 'billing.claims')).toBe(false);
+    expect(mayCall('front_desk', 'billing.import')).toBe(false);
+    expect(mayCall('front_desk', 'billing.addCoverage')).toBe(true);
+    expect(mayCall('front_desk', 'billing.pay')).toBe(true);
+    expect(mayCall('front_desk', 'billing.superbill')).toBe(false);
+    expect(mayCall('physician', 'billing.superbill')).toBe(true);
+    expect(mayCall('nurse', 'billing.superbill')).toBe(false);
+    expect(mayCall('physician', 'billing.import')).toBe(false);
+    expect(mayCall('admin', 'billing.setSettings')).toBe(true);
+    expect(mayCall('billing', 'billing.setSettings')).toBe(false);
   });
 });
