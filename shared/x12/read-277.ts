@@ -37,7 +37,7 @@ function readAll(ic: X12Interchange, set: X12TransactionSet): ClaimStatus277 {
     if (seg.id === 'HL') {
       flush();
       level = el(seg, 3);
-    } else if (seg.id === 'TRN' && (level === '22' || level === '23')) {
+    } else if (seg.id === 'TRN' && (level === '22' || level === '23' || level === 'PT')) {
       flush();
       claim = { trace: el(seg, 2), stcs: [] };
       inService = false;

@@ -36,14 +36,13 @@ export function requireSettings(rows: BillingRows): BillingSettings {
 /**
  * X12 control numbers are never reused, even across devices that make batches while apart: each
  * device numbers its batches in its own lane (its slot, 0–999, is the last three digits), above the
- * highest number it has seen in that lane, its own or synced from another device.
+ * highest number it has seen in that lane, its own or synced from another device. The slot is the
+ * block number the clinic server gave the device at enrollment (unique per device, as its MRNs
+ * are); a device never enrolled is the clinic's only one and takes a slot from its id.
  */
 export function nextControl(rows: BillingRows, deviceId: string): number {
-  let slot = Number(rows.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'x12_slot'`)?.value ?? NaN);
-  if (!Number.isInteger(slot)) {
-    slot = parseInt(createHash('sha256').update(deviceId).digest('hex').slice(0, 8), 16) % 1000;
-    rows.sqlite.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('x12_slot', ?)`).run(String(slot));
-  }
+  const block = Number(rows.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'mrn_block'`)?.value ?? NaN);
+  const slot = Number.isInteger(block) && block > 0 ? block % 1000 : parseInt(createHash('sha256').update(deviceId).digest('hex').slice(0, 8), 16) % 1000;
   const top = rows.get<{ n: number | null }>('SELECT max(interchange_control) AS n FROM x12_batches WHERE interchange_control % 1000 = ?', slot)?.n ?? null;
   const next = top === null ? 1000 + slot : top + 1000;
   if (next > 999_999_999) throw new CairnFailure('conflict', 'this device has used every X12 control number in its lane');

@@ -66,6 +66,14 @@ export function postRemittance(d: RemittanceDeps, era: Remittance835, text: stri
     const secondaryClaims: string[] = [];
     matched.forEach(({ clp, claim }, i) => {
       if (!claim) {
+        // The same stray payment re-sent (under another trace) is already waiting: not queued twice.
+        const waiting = d.rows.get(
+          `SELECT 1 FROM unmatched_remittances WHERE patient_control_number = ? AND payer_claim_number IS ? AND paid_cents = ? AND status = 'open'`,
+          clp.patientControlNumber,
+          clp.payerClaimNumber || null,
+          clp.paidCents,
+        );
+        if (waiting) return;
         d.rows.insert(
           at,
           actor,

@@ -55,7 +55,8 @@ export class EncountersRepo {
           patientId: input.patientId,
           visitType: input.visitType,
           status: input.status,
-          providerId: input.providerId ?? actor.userId,
+          // The one who opens the visit sees the patient, unless that is the command line's operator (no user).
+          providerId: input.providerId ?? (this.orm.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).get() ? actor.userId : null),
           reason: input.reason ?? null,
           startAt: input.status === 'planned' ? null : (input.startAt ?? at),
           ...created(at, actor),

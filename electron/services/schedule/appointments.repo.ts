@@ -23,6 +23,8 @@ import {
   type ScheduleConfig,
   type StateTimes,
 } from '../../../shared/domain/schedule';
+import { CoverageRepo } from '../billing/coverage.repo';
+import { BillingRows } from '../billing/rows';
 import type { Repos } from '../repos';
 import type { StoredRow } from '../repos/stored-row';
 import type { Actor } from '../repos/writer';
@@ -349,7 +351,10 @@ export class AppointmentsService {
     }
     return this.repos.writer.write((at) => {
       let encounterId = cur.encounterId;
-      if (i.to === 'checked_in') encounterId = this.openEncounter(cur, actor);
+      if (i.to === 'checked_in') {
+        encounterId = this.openEncounter(cur, actor);
+        if (i.checklist?.insurance === 'verified') this.confirmCoverage(cur.patientId, at, actor);
+      }
       else if (encounterId && i.to === 'with_provider') this.moveEncounter(encounterId, 'in_progress', actor);
       else if (encounterId && i.to === 'checked_out') this.moveEncounter(encounterId, 'finished', actor);
       const col = STATE_COLUMN[i.to];
@@ -372,6 +377,16 @@ export class AppointmentsService {
       });
       return a;
     });
+  }
+
+  /**
+   * "Insurance verified" at check-in confirms the coverages in force today (their confirmed date shows
+   * on the coverage panel and tells the biller the front desk saw the card).
+   */
+  private confirmCoverage(patientId: string, at: string, actor: Actor): void {
+    const coverage = new CoverageRepo(new BillingRows(this.sqlite, this.repos.writer));
+    const today = at.slice(0, 10);
+    for (const c of coverage.list(patientId)) if (!c.effectiveTo || c.effectiveTo >= today) coverage.change(c.id, { confirm: true }, actor);
   }
 
   /** The encounter linked to the visit (a device that synced it may have opened it), or a new one. */

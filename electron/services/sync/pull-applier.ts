@@ -203,7 +203,10 @@ export class PullApplier {
       // A savepoint: a change that cannot apply (say, it refers to a record not here yet) is parked
       // without undoing the rest of the page.
       // A write-once row is one INSERT, atomic on its own; the rest may take several statements.
-      if (ENTITIES[entity].kind === 'append') this.rows.insert(entity, c.fields, true);
+      // Important: when the server's copy is restored (a refused change of ours), a write-once row
+      // this device holds differently takes the server's values; an ordinary pull keeps what is here.
+      if (ENTITIES[entity].kind === 'append' && authoritative && this.rows.exists(entity, c.id)) this.rows.update(entity, c.id, c.fields);
+      else if (ENTITIES[entity].kind === 'append') this.rows.insert(entity, c.fields, true);
       else this.savepoint(() => this.write(entity, c, authoritative));
       for (const clock of Object.values(c.clocks)) if (clock > this.newestClock) this.newestClock = clock;
       return 'applied';
