@@ -8,6 +8,7 @@ import { BillingSettingsForm } from './BillingSettingsForm';
 import { ClaimsWorklist } from './ClaimsWorklist';
 import { DenialsPanel } from './DenialsPanel';
 import { EraPosting } from './EraPosting';
+import { FeeImport } from './FeeImport';
 import { PayerDirectory } from './PayerDirectory';
 import { ReportsPanel } from './ReportsPanel';
 
@@ -63,6 +64,8 @@ export function BillingScreen({ tab }: { tab?: string | undefined }): ReactEleme
           <BillingSettingsForm />
           <Divider />
           <PayerDirectory />
+          <Divider />
+          <FeeImport />
         </Stack>
       </Tabs.Panel>
     </Tabs>

@@ -44,7 +44,9 @@ export function CoveragePanel({
   return (
     <Stack gap="xs" data-testid="coverage-panel">
       <Group justify="space-between">
-        <Title order={headingOrder}>Insurance coverage</Title>
+        <Title order={headingOrder} size="h4">
+          Insurance coverage
+        </Title>
         {mayCall(role, 'billing.addCoverage') && !adding && (
           <Button size="xs" variant="light" onClick={() => setAdding(true)} data-testid="coverage-add">
             Add coverage

@@ -36,7 +36,7 @@ function ReverseCell({ e, onReverse }: { e: LedgerEntry; onReverse: (id: string,
   );
 }
 
-/** The append-only ledger, newest first; a reversed entry stays, marked, beside the entry that reverses it. */
+/** The append-only ledger in the order it was posted; a reversed entry stays, marked, and the reversal follows it. */
 export function LedgerTable({ entries, onReverse }: { entries: LedgerEntry[]; onReverse?: (id: string, reason: string) => void }): ReactElement {
   if (entries.length === 0) return <Text c="dimmed">No entries yet.</Text>;
   return (

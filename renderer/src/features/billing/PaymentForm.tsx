@@ -7,6 +7,7 @@ import { formatCents, parseDollars } from '../../../../shared/domain/money';
 import { downloadPdf } from '../../lib/download';
 import { issuesToErrors, zodValidate } from '../../lib/zod-form';
 import { api } from '../../lib/api';
+import { balanceWords } from './labels';
 
 type Paid = Out<'billing.pay'>;
 interface Values {
@@ -84,7 +85,7 @@ export function PaymentForm({
           <Alert color="teal" variant="light" data-testid="payment-receipt">
             <Group justify="space-between">
               <span>
-                Receipt {paid.receiptNumber}. Patient balance now {formatCents(paid.patientBalanceCents)}.
+                Receipt {paid.receiptNumber}. {balanceWords(paid.patientBalanceCents)}
               </span>
               <Button
                 size="xs"

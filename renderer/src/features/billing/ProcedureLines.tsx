@@ -35,7 +35,7 @@ function LineRow({
         <b>{l.code}</b>
         <Text size="xs">{l.description}</Text>
       </Table.Td>
-      <Table.Td>{l.feeCents === null ? 'no fee' : formatCents(l.feeCents)}</Table.Td>
+      <Table.Td>{l.feeCents === null ? '—' : formatCents(l.feeCents)}</Table.Td>
       <Table.Td>
         <TextInput
           size="xs"

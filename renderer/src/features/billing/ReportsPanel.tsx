@@ -6,7 +6,7 @@ import { api } from '../../lib/api';
 import { downloadCsv } from '../../lib/download';
 
 type Kind = 'day-sheet' | 'collections' | 'denials';
-const KINDS = [
+const KINDS: { value: Kind; label: string }[] = [
   { value: 'day-sheet', label: 'Day sheet' },
   { value: 'collections', label: 'Collections by provider' },
   { value: 'denials', label: 'Denial rate by reason' },
@@ -29,15 +29,7 @@ export function ReportsPanel(): ReactElement {
   return (
     <Stack gap="sm" data-testid="billing-reports">
       <Group align="flex-end">
-        <Select
-          label="Report"
-          data={KINDS}
-          value={kind}
-          onChange={(v) => setKind((v as Kind | null) ?? 'day-sheet')}
-          allowDeselect={false}
-          w={240}
-          data-testid="report-kind"
-        />
+        <Select label="Report" data={KINDS} value={kind} onChange={(v) => setKind(v ?? 'day-sheet')} allowDeselect={false} w={240} data-testid="report-kind" />
         <TextInput label="From" placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.currentTarget.value)} w={140} />
         <TextInput label="To" placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.currentTarget.value)} w={140} />
         <Button variant="light" onClick={() => void run()} data-testid="report-run">

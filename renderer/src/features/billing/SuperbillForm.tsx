@@ -18,7 +18,8 @@ function draftOf(c: ClaimView | null): SuperbillDraft {
       key: -1 - i,
       code: l.code,
       description: l.description ?? '',
-      feeCents: null,
+      // The unit price it was billed at, when it divides evenly.
+      feeCents: l.chargeCents % l.units === 0 ? l.chargeCents / l.units : null,
       modifiers: l.modifiers.join(', '),
       units: l.units,
       pointers: l.pointers,

@@ -17,7 +17,12 @@ function ClaimSummary({ claim }: { claim: ClaimView }): ReactElement {
   return (
     <Stack gap="xs" data-testid="visit-claim">
       <Group gap="xs">
-        <Text fw={600}>Claim {claim.claimNumber}</Text>
+        <Text fw={600}>
+          Claim{' '}
+          <Text span inherit data-testid="claim-number">
+            {claim.claimNumber}
+          </Text>
+        </Text>
         <StatusBadge status={claim.status} />
         <Text size="sm">
           {claim.payerName ?? 'Self-pay'} · {formatCents(claim.totalCents)} · diagnoses {claim.diagnoses.join(', ')}

@@ -1,4 +1,5 @@
 import type { ClaimStatus } from '../../../../shared/domain/billing/model';
+import { formatCents } from '../../../../shared/domain/money';
 
 /** A claim status as a biller says it. */
 export const STATUS_LABELS: Record<ClaimStatus, string> = {
@@ -48,4 +49,10 @@ export function readFile(file: File, as: 'text' | 'dataUrl'): Promise<string> {
     if (as === 'text') r.readAsText(file);
     else r.readAsDataURL(file);
   });
+}
+
+/** The patient's balance in words: a negative balance is money the clinic holds for them. */
+export function balanceWords(cents: number): string {
+  if (cents === 0) return 'The patient owes nothing now.';
+  return cents > 0 ? `The patient now owes ${formatCents(cents)}.` : `The patient now has a credit of ${formatCents(-cents)}.`;
 }
