@@ -322,7 +322,7 @@ export async function billingCommand(cmd: string, sub: string | undefined, rest:
   else if (sub === 'claims') await claimsBatch(rest);
   else if (sub === 'import') return importFiles(rest);
   else if (sub === 'eligibility') await eligibility(rest);
-  else if (sub === 'cms1500') await simple(rest, 'billing.cms1500', { claim: 'claimId' }, true);
+  else if (sub === 'cms1500') await simple(rest, 'billing.claimForm', { claim: 'claimId' }, true);
   else if (sub === 'account') await simple(rest, 'billing.account', { patient: 'patientId' });
   else if (sub === 'pay') {
     const { values: v } = parse(rest, {

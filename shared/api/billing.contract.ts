@@ -192,7 +192,7 @@ export const billingChannels = {
       skipped: z.array(z.object({ claimNumber: z.string(), reason: z.string() })),
     }),
   }),
-  'billing.cms1500': channel({
+  'billing.claimForm': channel({
     doc: 'A claim on the CMS-1500 (02/12) paper form, as a PDF.',
     roles: BILLING,
     scope: (i, o) => [o('claim', i.claimId)],

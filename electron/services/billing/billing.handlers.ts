@@ -99,7 +99,7 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
       if (drop) await drop.send({ fileName: b.fileName, text: b.text });
       return b;
     },
-    'billing.cms1500': (i, me) => docs.cms1500(i.claimId, me),
+    'billing.claimForm': (i, me) => docs.cms1500(i.claimId, me),
     'billing.import': (i, me) => i.files.map((f) => billing().import(f.fileName, f.text, me.actor)),
     'billing.unmatched': () =>
       billing().rows.all<{

@@ -295,7 +295,7 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
     await as(c, biller.username, biller.password);
     const aging = await c.ok<{ totalCents: number }>('billing.aging', { asOf: '2026-12-01' });
     expect(aging.totalCents).toBe(0);
-    const pdf = await c.ok<{ base64: string }>('billing.cms1500', { claimId: primary.id });
+    const pdf = await c.ok<{ base64: string }>('billing.claimForm', { claimId: primary.id });
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     const sheet = await c.ok<{ rows: unknown[]; csv: string }>('billing.report', { kind: 'day-sheet', from: '2026-12-01', to: '2026-12-01' });
     expect(sheet.rows.length).toBeGreaterThan(5);

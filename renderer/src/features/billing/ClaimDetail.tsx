@@ -39,7 +39,7 @@ function Body({ claim, onChanged }: { claim: ClaimView; onChanged: (c: ClaimView
   const go = useNav((s) => s.go);
   const [error, setError] = useState<string | null>(null);
   const pdf = async (): Promise<void> => {
-    const r = await api['billing.cms1500']({ claimId: claim.id });
+    const r = await api['billing.claimForm']({ claimId: claim.id });
     if (r.ok) downloadPdf(r.value.fileName, r.value.base64);
     else setError(r.error.message);
   };
