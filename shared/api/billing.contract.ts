@@ -224,6 +224,15 @@ export const billingChannels = {
       }),
     ),
   }),
+  'billing.resolveUnmatched': channel({
+    doc: 'Settles an unmatched ERA payment: posts it to the claim it belongs to, or closes it with the reason.',
+    roles: BILLING,
+    scope: (i, o) => [o('claim', i.claimId)],
+    input: z
+      .object({ id: z.uuid(), claimId: z.uuid().optional(), note: z.string().trim().min(3, 'say why (e.g. the payer mistyped the claim number)').max(300) })
+      .strict(),
+    output: z.object({ claimNumber: z.string().nullable() }),
+  }),
   'billing.denials': channel({
     doc: 'Denied claims grouped by reason (CARC), to correct and resubmit.',
     roles: BILLING,

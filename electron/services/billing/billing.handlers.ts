@@ -116,6 +116,7 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
                 u.charge_cents AS chargeCents, u.paid_cents AS paidCents, u.created_at AS receivedAt, r.payer_name AS payerName
            FROM unmatched_remittances u JOIN remittances r ON r.id = u.remittance_id WHERE u.status = 'open' ORDER BY u.created_at`,
       ),
+    'billing.resolveUnmatched': (i, me) => billing().resolveUnmatched(i.id, i.claimId ?? null, i.note, me.actor),
     'billing.denials': (_i, me) => {
       const names = carc();
       const denied = billing().rows.all<{

@@ -13,7 +13,7 @@ import { inquiry270, recordEligibility } from './eligibility.service';
 import { importX12 } from './import.service';
 import { LedgerRepo } from './ledger.repo';
 import { PayersRepo } from './payers.repo';
-import type { RemittanceDeps } from './remittance.service';
+import { resolveUnmatched, type RemittanceDeps } from './remittance.service';
 import { BillingRows } from './rows';
 import { SuperbillService } from './superbill.service';
 
@@ -68,6 +68,10 @@ export class BillingService {
 
   import(fileName: string, text: string, actor: Actor): ImportReport {
     return importX12(this.deps, fileName, text, actor, this.now);
+  }
+
+  resolveUnmatched(id: string, claimId: string | null, note: string, actor: Actor): { claimNumber: string | null } {
+    return resolveUnmatched(this.deps, id, claimId, note, actor);
   }
 
   inquiry(coverageId: string, actor: Actor): { text: string; fileName: string; reference: string } {

@@ -109,6 +109,41 @@ export function postRemittance(d: RemittanceDeps, era: Remittance835, text: stri
   });
 }
 
+/**
+ * A biller settles an unmatched ERA payment: posts it to the claim it belongs to (the CLP as the
+ * payer sent it, now matched by hand), or closes it with the reason (a payment for another practice,
+ * a duplicate). The queue row stays, with how it was settled.
+ */
+export function resolveUnmatched(d: RemittanceDeps, id: string, claimId: string | null, note: string, actor: Actor): { claimNumber: string | null } {
+  return d.rows.writer.write((at) => {
+    const u = d.rows.get<{ remittance_id: string; detail: string; status: string; patient_control_number: string }>(
+      'SELECT * FROM unmatched_remittances WHERE id = ?',
+      id,
+    );
+    if (!u) throw new CairnFailure('not_found', 'no such unmatched payment');
+    if (u.status !== 'open') throw new CairnFailure('conflict', `this payment was already ${u.status}`);
+    if (claimId === null) {
+      d.rows.update(at, actor, 'unmatched_remittance', id, { status: 'dismissed' }, null, 'billing.era.dismiss', note);
+      return { claimNumber: null };
+    }
+    const claim = d.claims.row(claimId);
+    const clp = JSON.parse(u.detail) as RemittanceClaim;
+    refuseRepost(d, claim, clp, 0);
+    postClaim(d, at, actor, claim, clp, u.remittance_id);
+    d.rows.update(
+      at,
+      actor,
+      'unmatched_remittance',
+      id,
+      { status: 'posted', resolved_claim_id: claimId },
+      claim.patient_id,
+      'billing.era.match',
+      `${u.patient_control_number} → ${claim.claim_number}: ${note}`,
+    );
+    return { claimNumber: claim.claim_number };
+  });
+}
+
 /** A claim payment already posted from another file (same payer claim number, same status) would post twice. */
 function refuseRepost(d: RemittanceDeps, claim: ClaimRow, clp: RemittanceClaim, i: number): void {
   if (clp.status === REVERSAL) return;

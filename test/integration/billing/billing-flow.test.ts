@@ -301,4 +301,45 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
     expect(sheet.rows.length).toBeGreaterThan(5);
     expect(sheet.csv.split('\n')[0]).toBe('posted,mrn,patient,kind,party,amount_cents,amount,method,claim');
   });
+
+  it('a payment the payer sent under a mistyped claim number is matched by hand, or closed with a reason', async () => {
+    await as(c, CLINIC.doc.username, CLINIC.doc.password);
+    const v = await c.ok<{ id: string }>('encounters.create', { patientId, visitType: 'office_visit', startAt: '2026-11-25T15:00:00Z' });
+    await c.ok('encounters.setStatus', { id: v.id, status: 'finished' });
+    const claim = await c.ok<Claim>('billing.superbill', { encounterId: v.id, diagnoses: ['I10'], lines: [{ code: '99213' }] });
+    await as(c, biller.username, biller.password);
+    await c.ok('billing.batch', { claimIds: [claim.id] });
+    const typo = `${claim.claimNumber.slice(0, -1)}X`;
+    const era = era835(
+      [
+        {
+          claimNumber: typo,
+          chargeCents: 12500,
+          paidCents: 9000,
+          payerClaimNumber: 'ACME-900',
+          lines: [{ code: '99213', chargeCents: 12500, paidCents: 9000, adjustments: [{ group: 'CO', reason: '45', cents: 3500 }] }],
+        },
+      ],
+      { control: 505 },
+    );
+    const [r] = await c.ok<Report[]>('billing.import', { files: [{ fileName: 'typo.835', text: era }] });
+    expect(r!.claimsUnmatched).toBe(1);
+    const queue = await c.ok<{ id: string; patientControlNumber: string }[]>('billing.unmatched');
+    const waiting = queue.find((q) => q.patientControlNumber === typo)!;
+    const stray = queue.find((q) => q.patientControlNumber === 'C000000000000ZZZ')!;
+    expect((await c.call('billing.resolveUnmatched', { id: stray.id, note: 'no' })).ok).toBe(false);
+    expect(await c.ok('billing.resolveUnmatched', { id: stray.id, note: 'a payment for another practice, returned to the payer' })).toEqual({
+      claimNumber: null,
+    });
+    expect(await c.ok('billing.resolveUnmatched', { id: waiting.id, claimId: claim.id, note: 'the payer mistyped the last character' })).toEqual({
+      claimNumber: claim.claimNumber,
+    });
+    expect((await c.call('billing.resolveUnmatched', { id: waiting.id, claimId: claim.id, note: 'again, by mistake' })).ok).toBe(false);
+    const after = await c.ok<Claim>('billing.claim', { claimId: claim.id });
+    expect(after.status).toBe('paid');
+    expect(after.paidCents).toBe(9000);
+    const left = await c.ok<{ patientControlNumber: string }[]>('billing.unmatched');
+    expect(left.map((q) => q.patientControlNumber)).not.toContain(typo);
+    expect(left.map((q) => q.patientControlNumber)).not.toContain('C000000000000ZZZ');
+  });
 });
