@@ -206,6 +206,13 @@ export const billingChannels = {
     input: z.object({ files: z.array(x12File).min(1).max(50) }).strict(),
     output: z.array(importReport),
   }),
+  'billing.fetchReplies': channel({
+    doc: "Imports every reply waiting in the clearinghouse's inbound folder (999, 277, 835, 271), each file once, and moves it to done/.",
+    roles: BILLING,
+    scope: 'none',
+    input: none,
+    output: z.array(importReport),
+  }),
   'billing.unmatched': channel({
     doc: 'ERA claim payments that matched no claim, kept for a biller.',
     roles: BILLING,

@@ -101,6 +101,19 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
     },
     'billing.claimForm': (i, me) => docs.cms1500(i.claimId, me),
     'billing.import': (i, me) => i.files.map((f) => billing().import(f.fileName, f.text, me.actor)),
+    'billing.fetchReplies': async (_i, me) => {
+      const drop = folder();
+      if (!drop)
+        throw new CairnFailure('conflict', 'no clearinghouse folders are set: an administrator sets the outbound and inbound folders in Billing settings');
+      const reports = [];
+      for (const f of await drop.receive()) {
+        const report = billing().import(f.fileName, f.text, me.actor);
+        reports.push(report);
+        // Taken once either way (its report says which): a refused file waits in refused/ for a biller.
+        drop.taken(f.fileName, report.errors.length === 0);
+      }
+      return reports;
+    },
     'billing.unmatched': () =>
       billing().rows.all<{
         id: string;

@@ -38,7 +38,7 @@ export class FolderDropAdapter implements ClearinghouseAdapter {
   }
 
   receive(): Promise<X12File[]> {
-    mkdirSync(join(this.inbound, 'done'), { recursive: true, mode: 0o700 });
+    mkdirSync(this.inbound, { recursive: true, mode: 0o700 });
     const names = readdirSync(this.inbound, { withFileTypes: true })
       .filter((e) => e.isFile() && !e.name.startsWith('.'))
       .map((e) => e.name)
@@ -46,8 +46,10 @@ export class FolderDropAdapter implements ClearinghouseAdapter {
     return Promise.resolve(names.map((fileName) => ({ fileName, text: readFileSync(join(this.inbound, fileName), 'latin1') })));
   }
 
-  /** After a file was imported (or refused with its report), it is moved out of the way. */
-  taken(fileName: string): void {
-    renameSync(join(this.inbound, fileName), join(this.inbound, 'done', fileName));
+  /** After a file was imported it moves to done/; a refused one to refused/, to be looked at and dropped in again. */
+  taken(fileName: string, imported: boolean): void {
+    const to = join(this.inbound, imported ? 'done' : 'refused');
+    mkdirSync(to, { recursive: true, mode: 0o700 });
+    renameSync(join(this.inbound, fileName), join(to, fileName));
   }
 }
