@@ -162,7 +162,9 @@ function refuseRepost(d: RemittanceDeps, claim: ClaimRow, clp: RemittanceClaim, 
 
 function postClaim(d: RemittanceDeps, at: string, actor: Actor, claim: ClaimRow, clp: RemittanceClaim, remittanceId: string): string | null {
   const sign = clp.status === REVERSAL ? -1 : 1;
-  const secondary = claim.payer_rank === 1 && clp.status !== REVERSAL ? d.coverage.inForceRef(claim.patient_id, 2, claim.service_date) : undefined;
+  const hasPr = clp.adjustments.some((a) => a.group === 'PR') || clp.lines.some((l) => l.adjustments.some((a) => a.group === 'PR'));
+  // Only a patient share can go to a secondary payer: look one up only then.
+  const secondary = hasPr && claim.payer_rank === 1 && clp.status !== REVERSAL ? d.coverage.inForceRef(claim.patient_id, 2, claim.service_date) : undefined;
   const payerRef = claim.coverage_id ? (d.rows.get<{ p: string }>('SELECT payer_ref AS p FROM coverages WHERE id = ?', claim.coverage_id)?.p ?? null) : null;
   const base = { patientId: claim.patient_id, claimId: claim.id, serviceDate: claim.service_date, remittanceId, reference: clp.payerClaimNumber, payerRef };
   const postings: Posting[] = [];
