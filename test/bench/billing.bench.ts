@@ -18,7 +18,7 @@ import { createRepos } from '../../electron/services/repos';
 import { billingSettings } from '../../shared/domain/billing/settings';
 import { npiCheckDigit } from '../../shared/domain/prescriber';
 import { patientInput } from '../../shared/domain/patient';
-import { era835 } from '../helpers/era';
+import { era835, officeVisitPaid } from '../helpers/era';
 import { createRng } from './generate';
 import type { LatencyRow, Row } from './report';
 
@@ -102,24 +102,7 @@ export async function benchBilling(c: BillingBenchContext): Promise<void> {
       `${batch.claimCount} ready claims (2 lines each) into one 837P and marked submitted, with history and sync`,
     );
     const era = era835(
-      claimIds.map((cn) => ({
-        claimNumber: cn,
-        chargeCents: 13750,
-        paidCents: 8000,
-        payerClaimNumber: `P${cn}`,
-        lines: [
-          {
-            code: '99213',
-            chargeCents: 12500,
-            paidCents: 7000,
-            adjustments: [
-              { group: 'CO', reason: '45', cents: 3500 },
-              { group: 'PR', reason: '2', cents: 2000 },
-            ],
-          },
-          { code: '36415', chargeCents: 1250, paidCents: 1000, adjustments: [{ group: 'CO', reason: '45', cents: 250 }] },
-        ],
-      })),
+      claimIds.map((cn) => officeVisitPaid(cn, `P${cn}`)),
       { control: 9001 },
     );
     const t1 = performance.now();

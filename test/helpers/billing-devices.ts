@@ -1,8 +1,8 @@
+import { BILLING_SETTINGS, npiOf } from './billing-setup';
 import type Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { Result } from '../../shared/api/result';
 import type { ClaimView } from '../../shared/domain/billing/model';
-import { npiCheckDigit } from '../../shared/domain/prescriber';
 import type { SyncStatusView } from '../../shared/domain/sync-review';
 import { dispatch } from '../../electron/services/dispatch';
 import { createHandlers } from '../../electron/services/handlers';
@@ -15,25 +15,10 @@ import { newStore, resourcesDir, tempDir } from './temp-db';
 export type Who = { username: string; password: string };
 export const BILLER = { username: 'bill', password: 'violet anchor marble kettle' } as const;
 export const FRONT = { username: 'frontdesk', password: 'copper meadow lantern nine' } as const;
-const npiOf = (nine: string): string => `${nine}${npiCheckDigit(nine)}`;
 const DEVICE_B_PASSPHRASE = 'correct horse battery staple';
 
 /** The same billing settings on every device: they live in `meta`, which does not sync (README, "Billing"). */
-export const SETTINGS = {
-  billingName: 'Hilltop Family Medicine',
-  billingNpi: npiOf('123456789'),
-  taxId: '12-3456789',
-  taxonomy: '207Q00000X',
-  addressLine1: '12 Main St',
-  city: 'Springfield',
-  state: 'IL',
-  zip: '627011234',
-  phone: '2175550100',
-  submitterId: 'HILLTOP',
-  submitterContact: 'Bea Biller',
-  receiverName: 'Demo Clearinghouse',
-  receiverId: 'DEMOCH',
-} as const;
+export const SETTINGS = BILLING_SETTINGS;
 
 /** One device: a real encrypted database, its session, the real dispatcher and its sync loop. */
 export interface Device {

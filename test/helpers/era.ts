@@ -2,6 +2,31 @@
  * Builds a synthetic 835 for tests: one CLP per claim, SVC lines with their CAS adjustments, envelope
  * counts computed. Amounts are integer cents (written as dollars).
  */
+/**
+ * The payer's answer to the usual two-line claim (99213 at $125.00 and 36415 at $12.50): $80.00 paid,
+ * $37.50 written off (CO-45), $20.00 coinsurance (PR-2) on the office visit.
+ */
+export function officeVisitPaid(claimNumber: string, payerClaimNumber: string): EraClaim {
+  return {
+    claimNumber,
+    chargeCents: 13750,
+    paidCents: 8000,
+    payerClaimNumber,
+    lines: [
+      {
+        code: '99213',
+        chargeCents: 12500,
+        paidCents: 7000,
+        adjustments: [
+          { group: 'CO', reason: '45', cents: 3500 },
+          { group: 'PR', reason: '2', cents: 2000 },
+        ],
+      },
+      { code: '36415', chargeCents: 1250, paidCents: 1000, adjustments: [{ group: 'CO', reason: '45', cents: 250 }] },
+    ],
+  };
+}
+
 export interface EraClaim {
   claimNumber: string;
   status?: string;

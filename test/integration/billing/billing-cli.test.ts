@@ -5,7 +5,7 @@ import { dispatch } from '../../../electron/services/dispatch';
 import { createHandlers } from '../../../electron/services/handlers';
 import { Session } from '../../../electron/services/session';
 import type { Result } from '../../../shared/api/result';
-import { npiCheckDigit } from '../../../shared/domain/prescriber';
+import { npiOf } from '../../helpers/billing-setup';
 import { readInterchange } from '../../../shared/x12';
 import { CLI_ENV, cairn } from '../../helpers/cli';
 import { era835, isa } from '../../helpers/era';
@@ -14,7 +14,6 @@ import { resourcesDir, tempDir } from '../../helpers/temp-db';
 // The billing command line exactly as issue #20 names it, through the real `cairn` (one process per
 // command, ~1–2 s each, so the commands are few and each one checks all it prints).
 
-const npiOf = (nine: string): string => `${nine}${npiCheckDigit(nine)}`;
 const DOC_NPI = npiOf('198765432');
 /** The CLI dates the superbill's checks by the real clock: the visit is ten days ago. */
 const today = new Date().toISOString().slice(0, 10);

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npiCheckDigit } from '../../../shared/domain/prescriber';
+import { BILLING_SETTINGS, DOC_NPI } from '../../helpers/billing-setup';
 import { readInterchange } from '../../../shared/x12';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
-import { combine835, era835, isa } from '../../helpers/era';
+import { combine835, era835, isa, officeVisitPaid } from '../../helpers/era';
 import { tempDir } from '../../helpers/temp-db';
 
-const npiOf = (nine: string): string => `${nine}${npiCheckDigit(nine)}`;
-const BILLING_NPI = npiOf('123456789');
-const DOC_NPI = npiOf('198765432');
 const FIXTURES = join(__dirname, '../../../../shared/fixtures/x12');
 
 interface Claim {
@@ -55,23 +52,7 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
     await c.ok('users.create', { username: biller.username, displayName: 'Bea Biller', role: 'billing', password: biller.password });
     await c.ok('users.create', { username: front.username, displayName: 'Fran Front', role: 'front_desk', password: front.password });
     await c.ok('users.update', { username: CLINIC.doc.username, npi: DOC_NPI });
-    await c.ok('billing.setSettings', {
-      billingName: 'Hilltop Family Medicine',
-      billingNpi: BILLING_NPI,
-      taxId: '12-3456789',
-      taxonomy: '207Q00000X',
-      addressLine1: '12 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zip: '627011234',
-      phone: '2175550100',
-      submitterId: 'HILLTOP',
-      submitterContact: 'Bea Biller',
-      receiverName: 'Demo Clearinghouse',
-      receiverId: 'DEMOCH',
-      acceptAssignment: 'C',
-      benefitsAssigned: 'N',
-    });
+    await c.ok('billing.setSettings', { ...BILLING_SETTINGS, acceptAssignment: 'C', benefitsAssigned: 'N' });
     await c.ok('billing.importFees', {
       kind: 'fees',
       fileName: 'fees.csv',
@@ -193,26 +174,7 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
   });
 
   it('posts the primary 835 once: paid, contractual write-off, coinsurance moved to the secondary payer', async () => {
-    const era = era835([
-      {
-        claimNumber: primary.claimNumber,
-        chargeCents: 13750,
-        paidCents: 8000,
-        payerClaimNumber: 'ACME-777',
-        lines: [
-          {
-            code: '99213',
-            chargeCents: 12500,
-            paidCents: 7000,
-            adjustments: [
-              { group: 'CO', reason: '45', cents: 3500 },
-              { group: 'PR', reason: '2', cents: 2000 },
-            ],
-          },
-          { code: '36415', chargeCents: 1250, paidCents: 1000, adjustments: [{ group: 'CO', reason: '45', cents: 250 }] },
-        ],
-      },
-    ]);
+    const era = era835([officeVisitPaid(primary.claimNumber, 'ACME-777')]);
     const [r] = await c.ok<Report[]>('billing.import', { files: [{ fileName: 'acme.835', text: era }] });
     expect(r!.errors).toEqual([]);
     expect(r!.claimsMatched).toBe(1);

@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npiCheckDigit } from '../../../shared/domain/prescriber';
+import { BILLING_SETTINGS, DOC_NPI } from '../../helpers/billing-setup';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
 import { era835, isa } from '../../helpers/era';
 import { tempDir } from '../../helpers/temp-db';
-
-const npiOf = (nine: string): string => `${nine}${npiCheckDigit(nine)}`;
 
 describe('the folder-drop clearinghouse: batches and inquiries written whole, replies taken once', () => {
   const t = tempDir('cairn-billing-folders-');
@@ -20,23 +18,8 @@ describe('the folder-drop clearinghouse: batches and inquiries written whole, re
     c = await openClinic(t.dir, () => new Date('2026-12-01T15:00:00Z'));
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
-    await c.ok('users.update', { username: CLINIC.doc.username, npi: npiOf('198765432') });
-    await c.ok('billing.setSettings', {
-      billingName: 'Hilltop Family Medicine',
-      billingNpi: npiOf('123456789'),
-      taxId: '123456789',
-      addressLine1: '12 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zip: '627011234',
-      phone: '2175550100',
-      submitterId: 'HILLTOP',
-      submitterContact: 'Ada Admin',
-      receiverName: 'Demo Clearinghouse',
-      receiverId: 'DEMOCH',
-      outboundFolder: outbound,
-      inboundFolder: inbound,
-    });
+    await c.ok('users.update', { username: CLINIC.doc.username, npi: DOC_NPI });
+    await c.ok('billing.setSettings', { ...BILLING_SETTINGS, outboundFolder: outbound, inboundFolder: inbound });
     await c.ok('billing.importFees', { kind: 'fees', fileName: 'fees.csv', csv: 'code,modifier,price\n99213,,125.00\n', effectiveFrom: '2026-01-01' });
     const payer = await c.ok<{ id: string }>('billing.addPayer', { name: 'Acme Health', payerId: 'ACME1', filingIndicator: 'CI' });
     const p = await c.ok<{ id: string }>('patients.create', { givenName: 'Folder', familyName: 'Synthetic', birthDate: '1975-05-05', sex: 'male' });

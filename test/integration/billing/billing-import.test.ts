@@ -1,16 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npiCheckDigit } from '../../../shared/domain/prescriber';
+import { npiOf } from '../../helpers/billing-setup';
 import { readInterchange } from '../../../shared/x12';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
-import { era835, isa, type EraClaim } from '../../helpers/era';
+import { era835, isa, type EraClaim, officeVisitPaid } from '../../helpers/era';
 import { tempDir } from '../../helpers/temp-db';
 
 // Someone lying to the X12 boundary: every reply goes in through the billing.import channel over a real
 // encrypted database, and whatever is wrong with a file must be one error naming the segment and post nothing.
 
-const npiOf = (nine: string): string => `${nine}${npiCheckDigit(nine)}`;
 const FIXTURES = join(__dirname, '../../../../shared/fixtures/x12');
 const BILLER = { username: 'bill', password: 'violet anchor marble kettle' };
 
@@ -207,24 +206,7 @@ describe('billing.import: X12 replies that lie, fixtures, acknowledgements and c
   });
 
   describe('an 835 for claim A', () => {
-    const paid = (): EraClaim => ({
-      claimNumber: claims[0]!.claimNumber,
-      chargeCents: 13750,
-      paidCents: 8000,
-      payerClaimNumber: 'ACME-777',
-      lines: [
-        {
-          code: '99213',
-          chargeCents: 12500,
-          paidCents: 7000,
-          adjustments: [
-            { group: 'CO', reason: '45', cents: 3500 },
-            { group: 'PR', reason: '2', cents: 2000 },
-          ],
-        },
-        { code: '36415', chargeCents: 1250, paidCents: 1000, adjustments: [{ group: 'CO', reason: '45', cents: 250 }] },
-      ],
-    });
+    const paid = (): EraClaim => officeVisitPaid(claims[0]!.claimNumber, 'ACME-777');
     const good = (): string => era835([paid()], { control: 701 });
 
     /** Imports a file that must be refused: one error naming the segment, nothing posted, nothing queued. */

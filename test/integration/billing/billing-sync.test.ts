@@ -4,7 +4,7 @@ import type { ConflictView, QuarantineItem, SyncStatusView } from '../../../shar
 import { BillingRows } from '../../../electron/services/billing/rows';
 import { amountOn, BILLER, billedVisit, billingDevices, FRONT, ledgerRows, type BillingDevices, type Device } from '../../helpers/billing-devices';
 import { CLINIC } from '../../helpers/clinic';
-import { era835 } from '../../helpers/era';
+import { era835, officeVisitPaid } from '../../helpers/era';
 
 interface Batch {
   interchangeControl: number;
@@ -67,26 +67,7 @@ describe('billing over sync: two encrypted devices and a real clinic server agre
     const batch = await b.ok<Batch>('billing.batch', {});
     expect(batch.claimCount).toBe(1);
     expect(batch.text).toContain(`CLM*${firstClaim.claimNumber}*137.5*`);
-    const era = era835([
-      {
-        claimNumber: firstClaim.claimNumber,
-        chargeCents: 13750,
-        paidCents: 8000,
-        payerClaimNumber: 'ACME-777',
-        lines: [
-          {
-            code: '99213',
-            chargeCents: 12500,
-            paidCents: 7000,
-            adjustments: [
-              { group: 'CO', reason: '45', cents: 3500 },
-              { group: 'PR', reason: '2', cents: 2000 },
-            ],
-          },
-          { code: '36415', chargeCents: 1250, paidCents: 1000, adjustments: [{ group: 'CO', reason: '45', cents: 250 }] },
-        ],
-      },
-    ]);
+    const era = era835([officeVisitPaid(firstClaim.claimNumber, 'ACME-777')]);
     const [r] = await b.ok<ImportReport[]>('billing.import', { files: [{ fileName: 'acme.835', text: era }] });
     expect(r).toMatchObject({ errors: [], claimsMatched: 1, postedCents: 8000 });
     const billerAccount = await b.ok<Account>('billing.account', { patientId });
