@@ -10,7 +10,7 @@ import { axeViolations, describeViolations } from '../helpers/axe';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { navigation, signIn, signOut } from '../helpers/clinic-day';
-import { era835 } from '../helpers/era';
+import { era835, type EraClaim } from '../helpers/era';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 /** How long a screen may take to show the answer of what was just done (polled, not slept). */
@@ -20,6 +20,8 @@ const DESK = { username: 'fran', password: 'maple orbit candle 4' };
 const BILLER = { username: 'bea', password: 'violet anchor marble kettle' };
 const MEMBER = 'QX2024001';
 const SECRET = 'Confidential: worried about her marriage';
+/** A valid 1×1 PNG: the card image the front desk scans at registration. */
+const CARD_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const FIXTURE_271 = join(__dirname, '../../../shared/fixtures/x12/subscriber-health-benefit-check.271');
 
 /** The public 271 fixture answering for our patient, with a coinsurance and a deductible added (SE count recomputed). */
@@ -37,17 +39,32 @@ function reply271(): string {
 }
 
 /** Picks a file through the file chooser a button opens, as a person does. */
-async function chooseFile(page: Page, button: Locator, name: string, text: string): Promise<void> {
+async function chooseFile(page: Page, button: Locator, name: string, content: string | Buffer, mimeType = 'text/plain'): Promise<void> {
   const chooser = page.waitForEvent('filechooser');
   await button.click();
-  await (await chooser).setFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await (await chooser).setFiles({ name, mimeType, buffer: typeof content === 'string' ? Buffer.from(content) : content });
 }
 
 /** Clicks and returns the downloaded file's name. */
 async function download(page: Page, button: Locator): Promise<string> {
+  return (await downloaded(page, button)).name;
+}
+
+async function downloaded(page: Page, button: Locator): Promise<{ name: string; text: string }> {
   const d = page.waitForEvent('download');
   await button.click();
-  return (await d).suggestedFilename();
+  const file = await d;
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
+}
+
+/** What a screen reader says about a field besides its label: its description and its error, tied to it by aria-describedby. */
+function describedBy(field: Locator): Promise<string> {
+  return field.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+      .join(' | '),
+  );
 }
 
 async function pick(page: Page, select: Locator, option: string | RegExp): Promise<void> {
@@ -168,11 +185,20 @@ describe('a billing day across roles in Chromium', () => {
     await page.getByTestId('coverage-save').click();
     await page.getByText('copay: an amount in dollars and cents, like 25 or 25.00').waitFor();
     await page.getByTestId('coverage-copay').fill('25');
+    await chooseFile(page, page.getByTestId('coverage-card-front'), 'card-front.png', CARD_PNG, 'image/png');
     await step('02-desk-coverage-form');
     await page.getByTestId('coverage-save').click();
     const card = page.getByTestId('coverage-card');
     await expect.poll(() => card.getByTestId('coverage-detail').textContent(), SETTLE).toBe(`Member ID ${MEMBER} · Group G77 · Copay $25.00`);
     await step('03-desk-chart-coverage');
+    // The card scanned at registration, loaded only when asked for: the same picture, decoded by the browser.
+    await card.getByRole('button', { name: 'Show card' }).click();
+    const front = card.getByRole('img', { name: 'Insurance card, front' });
+    await expect.poll(() => front.getAttribute('src'), SETTLE).toBe(`data:image/png;base64,${CARD_PNG.toString('base64')}`);
+    await expect.poll(() => front.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), SETTLE).toBe(1);
+    expect(await card.getByRole('img', { name: 'Insurance card, back' }).count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'Hide card' }).getAttribute('aria-expanded')).toBe('true');
+    await step('03b-desk-coverage-card-shown');
 
     // Booked with the physician today, then checked in on the flow board.
     const patientId = (await clinic.ok<{ id: string }[]>('patients.search', { query: 'quintero' }))[0]!.id;
@@ -334,14 +360,121 @@ describe('a billing day across roles in Chromium', () => {
     await step('13-billing-ar-aging');
     await page.getByTestId('billing-tab-reports').click();
     await page.getByTestId('report-run').click();
-    await expect.poll(() => page.getByTestId('report-table').textContent(), SETTLE).toContain('Quintero');
-    await expect(download(page, page.getByTestId('report-csv'))).resolves.toMatch(/\.csv$/);
+    const sheet = page.getByTestId('report-table');
+    await expect.poll(() => sheet.textContent(), SETTLE).toContain('Quintero');
+    // amount_cents is shown once, as money (its formatted twin, the CSV's amount column, is not repeated).
+    expect(await sheet.locator('th').allTextContents()).toEqual(['posted', 'mrn', 'patient', 'kind', 'party', 'amount', 'method', 'claim']);
+    const amounts = sheet.locator('td[data-column="amount_cents"]');
+    expect(await amounts.allTextContents()).toEqual(expect.arrayContaining(['$125.00', '-$80.00', '-$25.00']));
+    expect(await amounts.first().evaluate((td) => getComputedStyle(td).textAlign)).toBe('right');
+    const csv = await downloaded(page, page.getByTestId('report-csv'));
+    expect(csv.name).toMatch(/\.csv$/);
+    expect(csv.text.split('\n')[0]).toBe('posted,mrn,patient,kind,party,amount_cents,amount,method,claim');
+    expect(csv.text).toMatch(/,12500,\$125\.00,/);
     await step('14-billing-day-sheet');
     await page.getByTestId('billing-tab-denials').click();
     await page.getByTestId('denials-empty').waitFor();
     await step('15-billing-denials');
     await signOut(page);
     await expect.poll(() => page.locator('body').innerText(), SETTLE).not.toContain('Quintero');
+  });
+
+  it('billing: an 835 under a mistyped claim number waits unmatched; the biller matches it to the claim (now paid) and closes a stray payment with the reason', async () => {
+    // A second visit's claim, made through the channels (the screens for it were walked above).
+    await clinic.ok('session.login', CLINIC.doc);
+    const [hit] = await clinic.ok<{ id: string }[]>('patients.search', { query: 'quintero' });
+    const startAt = new Date(zonedInstant(today, 11 * 60, tz)).toISOString();
+    const visit = await clinic.ok<{ id: string }>('encounters.create', { patientId: hit!.id, visitType: 'office_visit', startAt });
+    await clinic.ok('encounters.setStatus', { id: visit.id, status: 'finished' });
+    const second = await clinic.ok<{ claimNumber: string; status: string }>('billing.superbill', {
+      encounterId: visit.id,
+      diagnoses: ['I10'],
+      lines: [{ code: '99213' }],
+    });
+    expect(second.status).toBe('ready');
+    await clinic.ok('session.logout');
+
+    await signIn(page, BILLER);
+    await page.getByTestId('nav-billing').click();
+    await page.getByTestId('claim-row').filter({ hasText: second.claimNumber }).waitFor();
+    await page.getByTestId('claims-send-batch').click();
+    await expect.poll(() => page.getByTestId('batch-result').textContent(), SETTLE).toMatch(/1 claim\(s\), \$125\.00/);
+
+    // The payer keyed the claim number with its last character wrong, and sent a payment meant for another practice.
+    const typo = `${second.claimNumber.slice(0, -1)}${second.claimNumber.endsWith('X') ? 'Y' : 'X'}`;
+    const stray = 'HT55012';
+    const line = (paidCents: number, writeOff: number): EraClaim['lines'][number] => ({
+      code: '99213',
+      chargeCents: paidCents + writeOff,
+      paidCents,
+      adjustments: [{ group: 'CO', reason: '45', cents: writeOff }],
+    });
+    const era = era835(
+      [
+        { claimNumber: typo, chargeCents: 12500, paidCents: 9000, payerClaimNumber: 'ACME-888', lines: [line(9000, 3500)] },
+        { claimNumber: stray, chargeCents: 4000, paidCents: 3200, payerClaimNumber: 'ACME-889', lines: [line(3200, 800)] },
+      ],
+      { control: 202 },
+    );
+    await page.getByTestId('billing-tab-era').click();
+    await chooseFile(page, page.getByTestId('era-files'), 'acme-typo.835', era);
+    await page.getByTestId('era-import').click();
+    await expect.poll(async () => (await page.getByTestId('import-report').locator('td').allTextContents()).slice(3, 5), SETTLE).toEqual(['0', '2']);
+    const queue = page.getByTestId('unmatched-era');
+    await expect.poll(() => queue.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pcn'))), SETTLE).toEqual([typo, stray]);
+
+    // Match: the number as the payer sent it is no claim of ours, and the screen says so on the field.
+    await queue
+      .filter({ hasText: typo })
+      .getByRole('button', { name: /^Match to claim/ })
+      .click();
+    const match = page.getByTestId('unmatched-match-form');
+    const number = match.getByLabel('Claim number');
+    const note = match.getByLabel('Note');
+    await number.fill(typo);
+    await note.fill('the payer mistyped the last character');
+    await match.getByTestId('unmatched-submit').click();
+    await expect.poll(() => describedBy(number), SETTLE).toContain(`no claim has the number ${typo}: copy it from the patient's claims`);
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    // Typed from the patient's claims (in lower case): the claim is named before anything is posted.
+    await number.fill(second.claimNumber.toLowerCase());
+    await expect.poll(() => describedBy(number), SETTLE).toContain('Marta Quintero · service');
+    expect(await describedBy(number)).not.toContain('no claim has');
+    // The backend's refusal of a note that says nothing lands on the note.
+    await note.fill('ok');
+    await match.getByTestId('unmatched-submit').click();
+    await expect.poll(() => describedBy(note), SETTLE).toContain('say why (e.g. the payer mistyped the claim number)');
+    await step('16-billing-unmatched-match');
+    await note.fill('the payer mistyped the last character');
+    await match.getByTestId('unmatched-submit').click();
+    await expect
+      .poll(() => page.getByTestId('unmatched-done').textContent(), SETTLE)
+      .toBe(`Posted the $90.00 payment from ACME HEALTH to claim ${second.claimNumber}.`);
+    await expect.poll(() => queue.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pcn'))), SETTLE).toEqual([stray]);
+
+    // Close: a reason is required, and the stray payment leaves the queue with it.
+    await queue
+      .filter({ hasText: stray })
+      .getByRole('button', { name: /^Close/ })
+      .click();
+    const close = page.getByTestId('unmatched-close-form');
+    const reason = close.getByLabel('Reason for closing');
+    await close.getByTestId('unmatched-submit').click();
+    await expect.poll(() => describedBy(reason), SETTLE).toContain('say why');
+    await step('17-billing-unmatched-close');
+    await reason.fill('a payment for another practice, returned to the payer');
+    await close.getByTestId('unmatched-submit').click();
+    await expect.poll(() => page.getByTestId('unmatched-done').textContent(), SETTLE).toBe(`Closed the $32.00 payment from ACME HEALTH under ${stray}.`);
+    await page.getByTestId('unmatched-empty').waitFor();
+    await step('18-billing-unmatched-resolved');
+
+    await page.getByTestId('billing-tab-claims').click();
+    await page.getByRole('group', { name: 'Show claims by status' }).getByText('Paid', { exact: true }).click();
+    const paid = page.getByTestId('claim-row').filter({ hasText: second.claimNumber });
+    await expect.poll(() => paid.getByTestId('claim-status').textContent(), SETTLE).toBe('Paid');
+    expect(await paid.textContent()).toContain('$90.00');
+    await step('19-billing-matched-claim-paid');
+    await signOut(page);
   });
 
   it('every billing screen passes axe-core (WCAG 2.1 A/AA), and no page failed', () => {

@@ -5,6 +5,7 @@ import type { Coverage } from '../../../../shared/domain/billing/model';
 import { formatCents } from '../../../../shared/domain/money';
 import { api } from '../../lib/api';
 import { useSession } from '../../stores/session.store';
+import { CardImages } from './CardImages';
 import { EligibilityResult } from './EligibilityResult';
 import { RANK_LABELS, readFile, RELATIONSHIP_LABELS, when } from './labels';
 
@@ -24,6 +25,7 @@ export function CoverageCard({ c, onChanged }: { c: Coverage; onChanged: () => v
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ color: string; text: string } | null>(null);
   const mayWrite = mayCall(role, 'billing.changeCoverage');
+  const hasCard = c.hasCardFront || c.hasCardBack;
 
   const confirm = async (): Promise<void> => {
     const r = await api['billing.changeCoverage']({ coverageId: c.id, confirm: true });
@@ -78,6 +80,7 @@ export function CoverageCard({ c, onChanged }: { c: Coverage; onChanged: () => v
           {c.effectiveFrom ? `From ${c.effectiveFrom}` : 'No start date'}
           {c.effectiveTo ? ` to ${c.effectiveTo}` : ''} · Card images: {c.hasCardFront ? 'front' : 'no front'}, {c.hasCardBack ? 'back' : 'no back'}
         </Text>
+        {hasCard && mayCall(role, 'billing.card') && <CardImages coverageId={c.id} front={c.hasCardFront} back={c.hasCardBack} />}
         {c.eligibility ? <EligibilityResult e={c.eligibility} /> : <Text size="sm">Eligibility not checked yet.</Text>}
         {note && (
           <Alert color={note.color} variant="light" data-testid="coverage-note">

@@ -1,10 +1,11 @@
 import { Alert, Badge, Button, FileInput, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { Fragment, useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import type { ImportReport } from '../../../../shared/api/billing.contract';
 import { formatCents } from '../../../../shared/domain/money';
 import { api } from '../../lib/api';
 import { readFile, when } from './labels';
+import { UnmatchedResolve, type ResolveMode, type UnmatchedItem } from './UnmatchedResolve';
 
 function Reports({ reports }: { reports: ImportReport[] }): ReactElement {
   return (
@@ -49,8 +50,25 @@ function Reports({ reports }: { reports: ImportReport[] }): ReactElement {
   );
 }
 
-/** ERA payments that matched no claim: kept here, never dropped, until a biller finds the claim. */
-function Unmatched({ list }: { list: Out<'billing.unmatched'> }): ReactElement {
+/** The row's two ways out of the queue; the button names start with their visible text (WCAG 2.5.3). */
+function RowActions({ u, onOpen }: { u: UnmatchedItem; onOpen: (mode: ResolveMode) => void }): ReactElement {
+  const which = `the ${formatCents(u.paidCents)} payment under ${u.patientControlNumber}`;
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Button size="compact-xs" variant="light" onClick={() => onOpen('match')} aria-label={`Match to claim: ${which}`} data-testid="unmatched-match">
+        Match to claim
+      </Button>
+      <Button size="compact-xs" variant="subtle" onClick={() => onOpen('close')} aria-label={`Close: ${which}`} data-testid="unmatched-close">
+        Close
+      </Button>
+    </Group>
+  );
+}
+
+/** ERA payments that matched no claim: kept here, never dropped, until a biller matches or closes them. */
+function Unmatched({ list, onResolved }: { list: UnmatchedItem[]; onResolved: (message: string) => void }): ReactElement {
+  // One form open at a time, so its labels ("Claim number", "Note") are unique on the page.
+  const [open, setOpen] = useState<{ id: string; mode: ResolveMode } | null>(null);
   if (list.length === 0) return <Text data-testid="unmatched-empty">Every payment matched a claim.</Text>;
   return (
     <Table data-testid="unmatched-eras" aria-label="Unmatched payments">
@@ -63,23 +81,45 @@ function Unmatched({ list }: { list: Out<'billing.unmatched'> }): ReactElement {
           <Table.Th>Patient</Table.Th>
           <Table.Th ta="right">Charged</Table.Th>
           <Table.Th ta="right">Paid</Table.Th>
+          <Table.Th>Resolve</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {list.map((u) => (
-          <Table.Tr key={u.id} data-testid="unmatched-era">
-            <Table.Td>{when(u.receivedAt)}</Table.Td>
-            <Table.Td>{u.payerName}</Table.Td>
-            <Table.Td ff="monospace">{u.patientControlNumber}</Table.Td>
-            <Table.Td>{u.payerClaimNumber ?? '—'}</Table.Td>
-            <Table.Td>{u.patientName ?? '—'}</Table.Td>
-            <Table.Td ta="right" ff="monospace">
-              {formatCents(u.chargeCents)}
-            </Table.Td>
-            <Table.Td ta="right" ff="monospace">
-              {formatCents(u.paidCents)}
-            </Table.Td>
-          </Table.Tr>
+          <Fragment key={u.id}>
+            <Table.Tr data-testid="unmatched-era" data-pcn={u.patientControlNumber}>
+              <Table.Td>{when(u.receivedAt)}</Table.Td>
+              <Table.Td>{u.payerName}</Table.Td>
+              <Table.Td ff="monospace">{u.patientControlNumber}</Table.Td>
+              <Table.Td>{u.payerClaimNumber ?? '—'}</Table.Td>
+              <Table.Td>{u.patientName ?? '—'}</Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {formatCents(u.chargeCents)}
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {formatCents(u.paidCents)}
+              </Table.Td>
+              <Table.Td>
+                <RowActions u={u} onOpen={(mode) => setOpen({ id: u.id, mode })} />
+              </Table.Td>
+            </Table.Tr>
+            {open?.id === u.id && (
+              <Table.Tr data-testid="unmatched-resolve-row">
+                <Table.Td colSpan={8}>
+                  <UnmatchedResolve
+                    key={open.mode}
+                    u={u}
+                    mode={open.mode}
+                    onCancel={() => setOpen(null)}
+                    onDone={(message) => {
+                      setOpen(null);
+                      onResolved(message);
+                    }}
+                  />
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Fragment>
         ))}
       </Table.Tbody>
     </Table>
@@ -92,11 +132,13 @@ export function EraPosting(): ReactElement {
   const [reports, setReports] = useState<ImportReport[] | null>(null);
   const [unmatched, setUnmatched] = useState<Out<'billing.unmatched'> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [resolved, setResolved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const loadUnmatched = useCallback(() => void api['billing.unmatched']({}).then((r) => (r.ok ? setUnmatched(r.value) : setError(r.error.message))), []);
   useEffect(loadUnmatched, [loadUnmatched]);
   const importFiles = async (): Promise<void> => {
     setBusy(true);
+    setResolved(null);
     const read = await Promise.all(files.map(async (f) => ({ fileName: f.name, text: await readFile(f, 'text') })));
     const r = await api['billing.import']({ files: read });
     setBusy(false);
@@ -114,6 +156,7 @@ export function EraPosting(): ReactElement {
           description="835 remittances, 999 and 277 acknowledgements, 271 eligibility answers"
           multiple
           clearable
+          clearButtonProps={{ 'aria-label': 'Clear the chosen files' }}
           value={files}
           onChange={setFiles}
           w={420}
@@ -128,7 +171,22 @@ export function EraPosting(): ReactElement {
       <Title order={3} size="h4">
         Unmatched payments
       </Title>
-      {unmatched ? <Unmatched list={unmatched} /> : <Loader size="sm" />}
+      {resolved && (
+        <Alert color="teal" variant="light" role="status" data-testid="unmatched-done">
+          {resolved}
+        </Alert>
+      )}
+      {unmatched ? (
+        <Unmatched
+          list={unmatched}
+          onResolved={(message) => {
+            setResolved(message);
+            loadUnmatched();
+          }}
+        />
+      ) : (
+        <Loader size="sm" />
+      )}
     </Stack>
   );
 }

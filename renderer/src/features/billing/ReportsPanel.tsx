@@ -2,6 +2,7 @@ import { Alert, Button, Group, Select, Stack, Table, TextInput } from '@mantine/
 import { useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import { isoToday } from '../../../../shared/domain/dates';
+import { formatCents } from '../../../../shared/domain/money';
 import { api } from '../../lib/api';
 import { downloadCsv } from '../../lib/download';
 
@@ -11,6 +12,67 @@ const KINDS: { value: Kind; label: string }[] = [
   { value: 'collections', label: 'Collections by provider' },
   { value: 'denials', label: 'Denial rate by reason' },
 ];
+
+/** A column of whole cents (the backend names them `*_cents`), shown as money. */
+const isCents = (column: string): boolean => column.endsWith('_cents');
+
+/**
+ * The columns the screen shows: a text column the backend also gives as cents (`amount` beside
+ * `amount_cents`) is the same figure already formatted for the CSV, so the table shows it once.
+ */
+function shownColumns(columns: string[]): number[] {
+  return columns.flatMap((c, i) => (columns.includes(`${c}_cents`) ? [] : [i]));
+}
+
+/** A heading as a person reads it: `insurance_cents` → "insurance", `rate_percent` → "rate percent". */
+const heading = (column: string): string => column.replace(/_cents$/, '').replace(/_/g, ' ');
+
+/** A cell as text: cents as money (a value that is not whole cents is shown as it came, never rounded). */
+function cellText(column: string, v: string | number): string {
+  return isCents(column) && Number.isSafeInteger(v) ? formatCents(v as number) : String(v);
+}
+
+const isNumeric = (column: string, v: string | number | undefined): boolean => isCents(column) || typeof v === 'number';
+
+function ReportTable({ report, label }: { report: Out<'billing.report'>; label: string | undefined }): ReactElement {
+  const shown = shownColumns(report.columns);
+  const first = report.rows[0];
+  return (
+    <Table data-testid="report-table" aria-label={label}>
+      <Table.Thead>
+        <Table.Tr>
+          {shown.map((i) => {
+            const c = report.columns[i]!;
+            return (
+              <Table.Th key={c} ta={isNumeric(c, first?.[i]) ? 'right' : undefined} data-column={c}>
+                {heading(c)}
+              </Table.Th>
+            );
+          })}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {report.rows.map((r, n) => (
+          <Table.Tr key={n} data-testid="report-row">
+            {shown.map((i) => {
+              const c = report.columns[i]!;
+              const v = r[i] ?? '';
+              return isNumeric(c, v) ? (
+                <Table.Td key={c} ta="right" ff="monospace" data-column={c}>
+                  {cellText(c, v)}
+                </Table.Td>
+              ) : (
+                <Table.Td key={c} data-column={c}>
+                  {v}
+                </Table.Td>
+              );
+            })}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
 
 /** The practice's reports over a date range, shown as a table and saved as CSV for a spreadsheet. */
 export function ReportsPanel(): ReactElement {
@@ -42,26 +104,7 @@ export function ReportsPanel(): ReactElement {
         )}
       </Group>
       {error && <Alert color="red">{error}</Alert>}
-      {report && (
-        <Table data-testid="report-table" aria-label={KINDS.find((k) => k.value === kind)?.label}>
-          <Table.Thead>
-            <Table.Tr>
-              {report.columns.map((c) => (
-                <Table.Th key={c}>{c}</Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {report.rows.map((r, i) => (
-              <Table.Tr key={i}>
-                {r.map((v, j) => (
-                  <Table.Td key={j}>{v}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      {report && <ReportTable report={report} label={KINDS.find((k) => k.value === kind)?.label} />}
     </Stack>
   );
 }
