@@ -236,7 +236,11 @@ export const billingChannels = {
     roles: BILLING,
     scope: (i, o) => [o('claim', i.claimId)],
     input: z
-      .object({ id: z.uuid(), claimId: z.uuid().optional(), note: z.string().trim().min(3, 'say why (e.g. the payer mistyped the claim number)').max(300) })
+      .object({
+        id: z.uuid(),
+        claimId: z.uuid().optional(),
+        note: z.string().trim().min(3, 'say why: the payer mistyped the claim number, a payment for another practice …').max(300),
+      })
       .strict(),
     output: z.object({ claimNumber: z.string().nullable() }),
   }),

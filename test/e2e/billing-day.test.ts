@@ -443,7 +443,7 @@ describe('a billing day across roles in Chromium', () => {
     // The backend's refusal of a note that says nothing lands on the note.
     await note.fill('ok');
     await match.getByTestId('unmatched-submit').click();
-    await expect.poll(() => describedBy(note), SETTLE).toContain('say why (e.g. the payer mistyped the claim number)');
+    await expect.poll(() => describedBy(note), SETTLE).toContain('say why: the payer mistyped the claim number');
     await step('16-billing-unmatched-match');
     await note.fill('the payer mistyped the last character');
     await match.getByTestId('unmatched-submit').click();

@@ -354,8 +354,7 @@ export class AppointmentsService {
       if (i.to === 'checked_in') {
         encounterId = this.openEncounter(cur, actor);
         if (i.checklist?.insurance === 'verified') this.confirmCoverage(cur.patientId, at, actor);
-      }
-      else if (encounterId && i.to === 'with_provider') this.moveEncounter(encounterId, 'in_progress', actor);
+      } else if (encounterId && i.to === 'with_provider') this.moveEncounter(encounterId, 'in_progress', actor);
       else if (encounterId && i.to === 'checked_out') this.moveEncounter(encounterId, 'finished', actor);
       const col = STATE_COLUMN[i.to];
       const written = this.sqlite

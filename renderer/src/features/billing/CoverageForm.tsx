@@ -95,8 +95,22 @@ export function CoverageForm({
           <TextInput label="Effective from" placeholder="YYYY-MM-DD" {...form.getInputProps('effectiveFrom')} data-testid="coverage-from" />
           <TextInput label="Effective to" placeholder="YYYY-MM-DD" {...form.getInputProps('effectiveTo')} data-testid="coverage-to" />
           <TextInput label="Copay" placeholder="$25.00" {...form.getInputProps('copayCents')} data-testid="coverage-copay" />
-          <FileInput label="Card front" accept="image/*" clearable onChange={(f) => void card('cardFront')(f)} data-testid="coverage-card-front" />
-          <FileInput label="Card back" accept="image/*" clearable onChange={(f) => void card('cardBack')(f)} data-testid="coverage-card-back" />
+          <FileInput
+            label="Card front"
+            accept="image/*"
+            clearable
+            clearButtonProps={{ 'aria-label': 'Clear the card front' }}
+            onChange={(f) => void card('cardFront')(f)}
+            data-testid="coverage-card-front"
+          />
+          <FileInput
+            label="Card back"
+            accept="image/*"
+            clearable
+            clearButtonProps={{ 'aria-label': 'Clear the card back' }}
+            onChange={(f) => void card('cardBack')(f)}
+            data-testid="coverage-card-back"
+          />
         </SimpleGrid>
         {(form.errors['cardFront'] ?? form.errors['cardBack']) && <Alert color="red">{form.errors['cardFront'] ?? form.errors['cardBack']}</Alert>}
         {error && (

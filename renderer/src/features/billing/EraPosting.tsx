@@ -148,6 +148,17 @@ export function EraPosting(): ReactElement {
     setFiles([]);
     loadUnmatched();
   };
+  const fetchReplies = async (): Promise<void> => {
+    setBusy(true);
+    setResolved(null);
+    const r = await api['billing.fetchReplies']({});
+    setBusy(false);
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    setReports(r.value);
+    if (r.value.length === 0) setResolved('No reply is waiting in the inbound folder.');
+    loadUnmatched();
+  };
   return (
     <Stack gap="sm" data-testid="era-posting">
       <Group align="flex-end">
@@ -164,6 +175,9 @@ export function EraPosting(): ReactElement {
         />
         <Button onClick={() => void importFiles()} disabled={files.length === 0} loading={busy} data-testid="era-import">
           Import
+        </Button>
+        <Button variant="default" onClick={() => void fetchReplies()} loading={busy} data-testid="era-fetch">
+          Fetch replies from the clearinghouse folder
         </Button>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
