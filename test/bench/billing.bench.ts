@@ -117,12 +117,84 @@ export async function benchBilling(c: BillingBenchContext): Promise<void> {
       5000,
       `an 835 of ${CLAIMS} claim payments read, balanced and posted (payment, CO write-off, PR to patient per line), one transaction`,
     );
+    const eraPerS = report.claimsMatched / eraS;
+    const floorPerS = eraStorageFloor(sqlite, claimIds, doc, store.deviceId);
+    rate(
+      c,
+      'billing.era_post.storage_floor',
+      CLAIMS,
+      CLAIMS / floorPerS,
+      0,
+      'the same rows an ERA claim posting leaves, written by bare statements with every value bound: the most this storage allows',
+    );
+    c.rows[c.rows.length - 1]!.target = '';
+    c.rows[c.rows.length - 1]!.pass = null;
+    c.json['billing.era_post.floor_ratio'] = Math.round((eraPerS / floorPerS) * 100) / 100;
+    c.rows.push({
+      label: 'billing.era_post.floor_ratio',
+      median: eraPerS / floorPerS,
+      p95: null,
+      n: 1,
+      unit: 'x',
+      target: '',
+      pass: null,
+      note: 'ERA posting ÷ its storage floor, same run',
+    });
     agingBench(c, billing, sqlite, patients, payer.id, doc, at);
     balanceBench(c, billing, sqlite, patients[0]!.id, payer.id, doc);
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The storage floor of ERA posting: per claim the rows posting leaves — six ledger entries and their
+ * outbox entries, the claim's update with its sync state, outbox entry and audit entry, and one history
+ * row with its outbox entry — written by bare prepared statements in one transaction, values bound.
+ */
+function eraStorageFloor(sqlite: Database.Database, claimNumbers: string[], doc: string, deviceId: string): number {
+  const claims = sqlite.prepare('SELECT id, patient_id FROM claims WHERE claim_number = ?');
+  const ids = claimNumbers.map((n) => claims.get(n) as { id: string; patient_id: string });
+  const rowJson = JSON.stringify(sqlite.prepare('SELECT * FROM claims WHERE id = ?').get(ids[0]!.id));
+  const ledger = sqlite.prepare(
+    `INSERT INTO ledger_entries (id, patient_id, claim_id, claim_line_id, kind, party, payer_ref, amount_cents, posted_at, service_date, reference, adjustment_group, adjustment_reason, remittance_id, memo, created_at, created_by, updated_at, updated_by, version)
+     VALUES (?, ?, ?, NULL, ?, 'insurance', NULL, ?, ?, '2026-11-20', 'P', 'CO', '45', 'floor', NULL, ?, ?, ?, ?, 1)`,
+  );
+  const outbox = sqlite.prepare(
+    `INSERT INTO sync_outbox (device_id, seq, entity, entity_id, op, payload, created_at, hlc, user_id, patient_id, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')`,
+  );
+  const claim = sqlite.prepare(`UPDATE claims SET status = ?, paid_cents = paid_cents + ?, updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ?`);
+  const state = sqlite.prepare(
+    `INSERT INTO sync_state (entity, entity_id, data, clocks) VALUES ('claim', ?, ?, ?) ON CONFLICT(entity, entity_id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks`,
+  );
+  const event = sqlite.prepare(
+    `INSERT INTO claim_events (id, claim_id, patient_id, status, at, detail, created_at, created_by, updated_at, updated_by, version) VALUES (?, ?, ?, 'paid', ?, 'floor', ?, ?, ?, ?, 1)`,
+  );
+  const audit = sqlite.prepare(
+    `INSERT INTO audit_log (at, user_id, device_id, action, patient_id, record_type, record_id, detail, prev_hash, hash) VALUES (?, ?, ?, 'billing.claim.paid', ?, 'claim', ?, 'floor', ?, ?)`,
+  );
+  let seq = (sqlite.prepare('SELECT coalesce(max(seq), 0) AS n FROM sync_outbox').get() as { n: number }).n + 1;
+  const at = new Date().toISOString();
+  const hlc = `${at}-0000-${deviceId}`;
+  const t0 = performance.now();
+  sqlite.transaction(() => {
+    for (const c of ids) {
+      for (let k = 0; k < 6; k++) {
+        const id = newId();
+        ledger.run(id, c.patient_id, c.id, k % 2 ? 'payment' : 'adjustment', -100 - k, at, at, doc, at, doc);
+        outbox.run(deviceId, seq++, 'ledger_entry', id, 'insert', '', at, hlc, doc, c.patient_id);
+      }
+      claim.run('paid', 1, at, doc, c.id);
+      state.run(c.id, rowJson, '{"*":"x"}');
+      outbox.run(deviceId, seq++, 'claim', c.id, 'update', '{"status":"paid","paid_cents":8000}', at, hlc, doc, c.patient_id);
+      audit.run(at, doc, deviceId, c.patient_id, c.id, 'a'.repeat(64), 'b'.repeat(64));
+      const e = newId();
+      event.run(e, c.id, c.patient_id, at, at, doc, at, doc);
+      outbox.run(deviceId, seq++, 'claim_event', e, 'insert', '', at, hlc, doc, c.patient_id);
+    }
+  })();
+  return ids.length / ((performance.now() - t0) / 1000);
 }
 
 /** Ready claims written directly (the bench measures the batch, not charge capture). */
