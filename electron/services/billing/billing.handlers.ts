@@ -12,9 +12,12 @@ import { agingReport, collectionsByProvider, daySheet, denialRate } from './repo
 export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billingChannels> {
   const { session, now, reading } = ctx;
   const billing = (): ReturnType<HandlerContext['services']>['billing'] => ctx.services().billing;
+  // The CARC descriptions, read and checked once (a damaged file leaves the codes without words).
+  let carcNames: Map<string, string> | undefined;
   const carc = (): Map<string, string> => {
+    if (carcNames) return carcNames;
     const f = session.repos.resources.tryJson('billing/adjustment-codes.json', adjustmentCodesFile);
-    return new Map('value' in f ? f.value.carc.map((c) => [c.code, c.description]) : []);
+    return (carcNames = new Map('value' in f ? f.value.carc.map((c) => [c.code, c.description]) : []));
   };
   const folder = (): FolderDropAdapter | null => {
     const s = billing().settings();
@@ -80,11 +83,8 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
     },
     'billing.superbill': (i, me) => billing().superbills.save(i, me.actor),
     'billing.visitClaim': (i) => {
-      const c = billing().rows.get<{ id: string }>(
-        `SELECT id FROM claims WHERE encounter_id = ? AND deleted_at IS NULL AND status <> 'void' ORDER BY created_at DESC LIMIT 1`,
-        i.encounterId,
-      );
-      return c ? billing().claims.view(c.id) : null;
+      const id = billing().claims.latestForVisit(i.encounterId);
+      return id ? billing().claims.view(id) : null;
     },
     'billing.claims': (i, me) =>
       billing()
@@ -114,37 +114,11 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
       }
       return reports;
     },
-    'billing.unmatched': () =>
-      billing().rows.all<{
-        id: string;
-        patientControlNumber: string;
-        payerClaimNumber: string | null;
-        patientName: string | null;
-        chargeCents: number;
-        paidCents: number;
-        receivedAt: string;
-        payerName: string;
-      }>(
-        `SELECT u.id, u.patient_control_number AS patientControlNumber, u.payer_claim_number AS payerClaimNumber, u.patient_name AS patientName,
-                u.charge_cents AS chargeCents, u.paid_cents AS paidCents, u.created_at AS receivedAt, r.payer_name AS payerName
-           FROM unmatched_remittances u JOIN remittances r ON r.id = u.remittance_id WHERE u.status = 'open' ORDER BY u.created_at`,
-      ),
+    'billing.unmatched': () => billing().claims.unmatchedQueue(),
     'billing.resolveUnmatched': (i, me) => billing().resolveUnmatched(i.id, i.claimId ?? null, i.note, me.actor),
     'billing.denials': (_i, me) => {
       const names = carc();
-      const denied = billing().rows.all<{
-        id: string;
-        claim_number: string;
-        patient_id: string;
-        name: string;
-        service_date: string;
-        total_cents: number;
-        reason: string | null;
-      }>(
-        `SELECT c.id, c.claim_number, c.patient_id, trim(p.given_name || ' ' || p.family_name) AS name, c.service_date, c.total_cents,
-                (SELECT l.adjustment_reason FROM ledger_entries l WHERE l.claim_id = c.id AND l.adjustment_reason IS NOT NULL ORDER BY abs(l.amount_cents) DESC LIMIT 1) AS reason
-           FROM claims c JOIN patients p ON p.id = c.patient_id WHERE c.status = 'denied' AND c.deleted_at IS NULL ORDER BY c.service_date`,
-      );
+      const denied = billing().claims.denied();
       const groups = new Map<string, { id: string; claimNumber: string; patientName: string; serviceDate: string; totalCents: number }[]>();
       for (const d of denied.filter((x) => me.viewer.mayOpen(x.patient_id))) {
         const key = d.reason ?? 'none';

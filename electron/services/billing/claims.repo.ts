@@ -190,6 +190,43 @@ export class ClaimsRepo {
     };
   }
 
+  /** The visit's current claim (the latest that is not void), if its superbill was saved. */
+  latestForVisit(encounterId: string): string | null {
+    return (
+      this.rows.get<{ id: string }>(
+        `SELECT id FROM claims WHERE encounter_id = ? AND deleted_at IS NULL AND status <> 'void' ORDER BY created_at DESC LIMIT 1`,
+        encounterId,
+      )?.id ?? null
+    );
+  }
+
+  /** Denied claims with the reason code carrying the largest amount, oldest service first. */
+  denied(): { id: string; claim_number: string; patient_id: string; name: string; service_date: string; total_cents: number; reason: string | null }[] {
+    return this.rows.all(
+      `SELECT c.id, c.claim_number, c.patient_id, trim(p.given_name || ' ' || p.family_name) AS name, c.service_date, c.total_cents,
+              (SELECT l.adjustment_reason FROM ledger_entries l WHERE l.claim_id = c.id AND l.adjustment_reason IS NOT NULL ORDER BY abs(l.amount_cents) DESC LIMIT 1) AS reason
+         FROM claims c JOIN patients p ON p.id = c.patient_id WHERE c.status = 'denied' AND c.deleted_at IS NULL ORDER BY c.service_date`,
+    );
+  }
+
+  /** ERA claim payments that matched no claim and are not settled yet, oldest first. */
+  unmatchedQueue(): {
+    id: string;
+    patientControlNumber: string;
+    payerClaimNumber: string | null;
+    patientName: string | null;
+    chargeCents: number;
+    paidCents: number;
+    receivedAt: string;
+    payerName: string;
+  }[] {
+    return this.rows.all(
+      `SELECT u.id, u.patient_control_number AS patientControlNumber, u.payer_claim_number AS payerClaimNumber, u.patient_name AS patientName,
+              u.charge_cents AS chargeCents, u.paid_cents AS paidCents, u.created_at AS receivedAt, r.payer_name AS payerName
+         FROM unmatched_remittances u JOIN remittances r ON r.id = u.remittance_id WHERE u.status = 'open' ORDER BY u.created_at`,
+    );
+  }
+
   /** The worklist: claims by status (all when none given), newest service first. */
   list(filter: { status?: ClaimStatus | undefined; patientId?: string | undefined; limit?: number | undefined }): {
     id: string;
