@@ -1,3 +1,4 @@
+import type { Role } from '../domain/user';
 import { z } from 'zod';
 
 import { conflictView, quarantineItem, syncStatus } from '../domain/sync-review';
@@ -5,7 +6,11 @@ import { conflictView, quarantineItem, syncStatus } from '../domain/sync-review'
 import { DEMOGRAPHICS_READ, DEMOGRAPHICS_WRITE } from './roles';
 import { channel, none } from './channel';
 
+/** Who settles sync conflicts: front desk on demographics and coverage, billing on its own records (the repository decides per record). */
+const CONFLICT_SETTLERS: readonly Role[] = [...DEMOGRAPHICS_WRITE, 'billing'];
+
 /** The sync area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
+
 export const syncChannels = {
   'sync.status': channel({
     doc: 'Whether this device is in step with the clinic server: pending changes, conflicts, errors.',
@@ -27,7 +32,7 @@ export const syncChannels = {
   'sync.conflicts.list': channel({
     doc: 'Open sync conflicts first, then (when asked) the recently settled ones.',
     // Front desk settles demographics conflicts only: the handler refuses them every other record.
-    roles: DEMOGRAPHICS_WRITE,
+    roles: CONFLICT_SETTLERS,
     // Across charts, a restricted chart's conflicts are listed by name only (values hidden) by the repository.
     scope: (i) => (i.patientId ? [i.patientId] : []),
     input: z
@@ -38,7 +43,7 @@ export const syncChannels = {
   }),
   'sync.conflicts.resolve': channel({
     doc: 'Settles a conflict by keeping one of the values or a value typed in.',
-    roles: DEMOGRAPHICS_WRITE,
+    roles: CONFLICT_SETTLERS,
     scope: (i, o) => [o('sync_conflict', i.id)],
     input: z
       .object({
@@ -52,7 +57,7 @@ export const syncChannels = {
   }),
   'sync.conflicts.dismiss': channel({
     doc: 'Closes a conflict without changing the record, with the reason.',
-    roles: DEMOGRAPHICS_WRITE,
+    roles: CONFLICT_SETTLERS,
     scope: (i, o) => [o('sync_conflict', i.id)],
     input: z
       .object({ id: z.uuid('not a conflict id'), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500, 'at most 500 characters') })

@@ -99,8 +99,19 @@ const PATIENT_KEYS: Record<string, keyof typeof patientInput.shape> = {
  * writer of visits, settles demographics only.
  */
 export function maySettle(role: Role, entity: string): boolean {
-  if (!isEntity(entity) || (role === 'front_desk' && entity !== 'patient')) return false;
+  if (!isEntity(entity) || !seesConflictsOn(role, entity)) return false;
   return (ENTITIES[entity].writers as readonly string[]).includes(role);
+}
+
+/** The records front desk and billing settle: demographics and coverage; billing's own records. */
+const FRONT_DESK_RECORDS: readonly string[] = ['patient', 'coverage', 'payer'];
+const BILLING_RECORDS: readonly string[] = ['coverage', 'payer', 'fee', 'claim', 'claim_line', 'unmatched_remittance', 'x12_batch'];
+
+/** Whose conflicts a role sees: front desk and billing only those on the records they keep. */
+export function seesConflictsOn(role: Role, entity: string): boolean {
+  if (role === 'front_desk') return FRONT_DESK_RECORDS.includes(entity);
+  if (role === 'billing') return BILLING_RECORDS.includes(entity);
+  return true;
 }
 
 function isSignedNote(row: Fields): boolean {
@@ -154,7 +165,7 @@ export class ConflictsRepo {
          ORDER BY status = 'open' DESC, created_at DESC LIMIT @limit`,
       )
       .all({ pid: o.patientId ?? null, closed: o.includeClosed ? 1 : 0, limit: o.limit }) as ConflictRow[];
-    return found.filter((c) => viewer.role !== 'front_desk' || c.entity === 'patient').map((c) => this.view(c, viewer));
+    return found.filter((c) => seesConflictsOn(viewer.role, c.entity)).map((c) => this.view(c, viewer));
   }
 
   /** Open conflicts on one chart that this role would see (for the chart's banner). */
@@ -162,13 +173,18 @@ export class ConflictsRepo {
     if (!mayCall(role, 'sync.conflicts.list')) return 0;
     const sql = `SELECT count(*) AS n FROM sync_conflicts WHERE status = 'open'
       AND (@pid IS NULL OR patient_id = @pid OR (kind <> 'field' AND instr("values", @pid) > 0))
-      AND (@fd = 0 OR entity = 'patient')`;
-    return (this.sqlite.prepare(sql).get({ pid: patientId ?? null, fd: role === 'front_desk' ? 1 : 0 }) as { n: number }).n;
+      AND (@only IS NULL OR entity IN (SELECT value FROM json_each(@only)))`;
+    const only = role === 'front_desk' ? FRONT_DESK_RECORDS : role === 'billing' ? BILLING_RECORDS : null;
+    return (this.sqlite.prepare(sql).get({ pid: patientId ?? null, only: only ? JSON.stringify(only) : null }) as { n: number }).n;
   }
 
   get(id: string, viewer: Viewer): ConflictView {
     const c = this.row(id);
-    if (viewer.role === 'front_desk' && c.entity !== 'patient') throw new CairnFailure('forbidden', 'front desk settles conflicts in demographics only');
+    if (!seesConflictsOn(viewer.role, c.entity))
+      throw new CairnFailure(
+        'forbidden',
+        viewer.role === 'front_desk' ? 'front desk settles conflicts in demographics and coverage only' : 'billing settles conflicts in billing records only',
+      );
     return this.view(c, viewer);
   }
 
@@ -277,7 +293,7 @@ export class ConflictsRepo {
       throw new CairnFailure(
         'forbidden',
         viewer.role === 'front_desk'
-          ? 'front desk settles conflicts in demographics only'
+          ? 'front desk settles conflicts in demographics and coverage only'
           : `a ${viewer.role.replace('_', ' ')} may not change ${entityLabel(c.entity).toLowerCase()} records`,
       );
     }

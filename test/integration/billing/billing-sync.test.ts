@@ -3,7 +3,6 @@ import type { Account, ClaimView, Coverage } from '../../../shared/domain/billin
 import type { ConflictView, QuarantineItem, SyncStatusView } from '../../../shared/domain/sync-review';
 import { BillingRows } from '../../../electron/services/billing/rows';
 import { amountOn, BILLER, billedVisit, billingDevices, FRONT, ledgerRows, type BillingDevices, type Device } from '../../helpers/billing-devices';
-import { CLINIC } from '../../helpers/clinic';
 import { era835, officeVisitPaid } from '../../helpers/era';
 
 interface Batch {
@@ -158,15 +157,16 @@ describe('billing over sync: two encrypted devices and a real clinic server agre
       expect(rows[0]!.status).toBe('open');
       expect((JSON.parse(rows[0]!.values) as { value: number }[]).map((v) => v.value).sort()).toEqual([3000, 3500]);
     }
-    // An administrator settles it on the front desk PC; the biller's laptop follows.
-    await a.as(CLINIC.admin);
-    const [conflict] = await a.ok<ConflictView[]>('sync.conflicts.list', { patientId });
+    // The front desk sees it on its PC (coverage is theirs to keep); the biller settles it on the laptop, and the PC follows.
+    const [atDesk] = await a.ok<ConflictView[]>('sync.conflicts.list', { patientId });
+    expect(atDesk).toMatchObject({ kind: 'field', entity: 'coverage', field: 'copay_cents', mayResolve: true });
+    await b.as(BILLER);
+    const [conflict] = await b.ok<ConflictView[]>('sync.conflicts.list', { patientId });
     expect(conflict).toMatchObject({ kind: 'field', entity: 'coverage', field: 'copay_cents', mayResolve: true });
     const keep = conflict!.values.findIndex((v) => v.value === 3000);
-    await a.ok('sync.conflicts.resolve', { id: conflict!.id, choice: keep, note: 'the card says 30.00' });
+    await b.ok('sync.conflicts.resolve', { id: conflict!.id, choice: keep, note: 'the card says 30.00' });
     await rig.syncAll();
-    expect((await b.ok<Coverage[]>('billing.coverages', { patientId }))[0]!.copayCents).toBe(3000);
-    await a.as(FRONT);
+    expect((await a.ok<Coverage[]>('billing.coverages', { patientId }))[0]!.copayCents).toBe(3000);
   });
 
   it('claims and 837P batches made on both devices while apart never share a claim number or a control number', async () => {
