@@ -12,6 +12,7 @@ import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { navigation, signIn, signOut } from '../helpers/clinic-day';
 import { era835, type EraClaim } from '../helpers/era';
 import { resourcesDir, tempDir } from '../helpers/temp-db';
+import { X12_FIXTURES } from '../unit/shared/x12/fixtures';
 
 /** How long a screen may take to show the answer of what was just done (polled, not slept). */
 const SETTLE = { timeout: 15_000 };
@@ -22,7 +23,7 @@ const MEMBER = 'QX2024001';
 const SECRET = 'Confidential: worried about her marriage';
 /** A valid 1×1 PNG: the card image the front desk scans at registration. */
 const CARD_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-const FIXTURE_271 = join(__dirname, '../../../shared/fixtures/x12/subscriber-health-benefit-check.271');
+const FIXTURE_271 = join(X12_FIXTURES, 'subscriber-health-benefit-check.271');
 
 /** The public 271 fixture answering for our patient, with a coinsurance and a deductible added (SE count recomputed). */
 function reply271(): string {

@@ -23,6 +23,7 @@ const SIG = {
   indication: 'hypertension',
 };
 const NURSE = { username: 'nurse', password: 'tulip river 17' };
+const BILLER = { username: 'biller', password: 'amber lantern meadow 4' };
 const REASON = 'patient in clinic now with chest pain';
 
 describe('restricted charts and break-glass, through the real dispatcher', () => {
@@ -34,6 +35,8 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
   let open: Patient;
   /** One valid input per guarded channel, each about the restricted patient or one of their rows. */
   let inputs: Partial<Record<Channel, unknown>>;
+  /** The same for the billing channels, called by a biller (who may call them all). */
+  let billingInputs: Partial<Record<Channel, unknown>>;
   const asDoctor = async (): Promise<void> => {
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.doc.username, password: CLINIC.doc.password });
@@ -78,9 +81,39 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       units: { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' },
       heartRate: 70,
     });
+    // A finished visit of the restricted chart billed self-pay: its claim and its charge on the account.
+    const billed = await c.ok<Encounter>('encounters.create', { patientId: vip.id, visitType: 'office_visit' });
+    await c.ok('encounters.setStatus', { id: billed.id, status: 'finished' });
+    const claim = await c.ok<{ id: string }>('billing.superbill', {
+      encounterId: billed.id,
+      diagnoses: ['I10'],
+      lines: [{ code: '99213', chargeCents: 10000 }],
+    });
+    const entryId = (c.session.repos.store.sqlite.prepare('SELECT id FROM ledger_entries WHERE patient_id = ?').get(vip.id) as { id: string }).id;
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
     await c.ok('users.create', { username: NURSE.username, displayName: 'Nora Nurse', role: 'nurse', password: NURSE.password });
+    await c.ok('users.create', { username: BILLER.username, displayName: 'Bill Biller', role: 'billing', password: BILLER.password });
+    const payer = await c.ok<{ id: string }>('billing.addPayer', { name: 'Acme Health', payerId: 'ACME1', filingIndicator: 'CI' });
+    const cov = await c.ok<{ id: string }>('billing.addCoverage', { patientId: vip.id, payerRef: payer.id, memberId: 'V1' });
+    billingInputs = {
+      'billing.coverages': { patientId: vip.id },
+      'billing.addCoverage': { patientId: vip.id, payerRef: payer.id, rank: 'secondary', memberId: 'V2' },
+      'billing.changeCoverage': { coverageId: cov.id, confirm: true },
+      'billing.card': { coverageId: cov.id, side: 'front' },
+      'billing.eligibility': { coverageId: cov.id },
+      'billing.superbill': { encounterId: billed.id, diagnoses: ['I10'], lines: [{ code: '99213', chargeCents: 12000 }] },
+      'billing.visitClaim': { encounterId: billed.id },
+      'billing.claim': { claimId: claim.id },
+      'billing.scrub': { claimId: claim.id },
+      'billing.correct': { claimId: claim.id, action: 'resubmit', note: 'checked with the payer' },
+      'billing.claimForm': { claimId: claim.id },
+      'billing.resolveUnmatched': { id: '01960000-0000-7000-8000-0000000000aa', claimId: claim.id, note: 'the payer mistyped it' },
+      'billing.account': { patientId: vip.id },
+      'billing.pay': { patientId: vip.id, amountCents: 500, method: 'cash' },
+      'billing.reverse': { patientId: vip.id, entryId, reason: 'posted twice' },
+      'billing.statement': { patientId: vip.id },
+    };
     // The administrator restricts the chart (a staff member's, say).
     expect(await c.ok<Patient>('patients.setRestricted', { id: vip.id, restricted: true })).toMatchObject({ restricted: true, version: 2 });
     await asDoctor();
@@ -174,7 +207,7 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
 
   it('guards every channel that names a patient or one of their rows (the test covers the whole list)', () => {
     const guarded = (Object.keys(CHART_SCOPE) as Channel[]).filter((ch) => CHART_SCOPE[ch] !== 'none');
-    expect(Object.keys(inputs).sort()).toEqual(guarded.sort());
+    expect([...Object.keys(inputs), ...Object.keys(billingInputs)].sort()).toEqual(guarded.sort());
   });
 
   it('lists a restricted chart in search by name only, marked restricted', async () => {
@@ -309,5 +342,22 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
     await c.ok('session.logout');
     await c.ok('session.login', NURSE);
     expect(await c.call('patients.setRestricted', { id: vip.id, restricted: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('refuses a biller each billing channel on the restricted chart until they break the glass themselves', async () => {
+    await c.ok('session.logout');
+    await c.ok('session.login', BILLER);
+    const before = c.session.repos.audit.list().length;
+    for (const [channel, input] of Object.entries(billingInputs)) {
+      expect(code(await c.call(channel, input)), channel).toBe('break_glass_required');
+    }
+    const added = c.session.repos.audit.list().slice(before);
+    expect(added.map((e) => e.detail)).toEqual(Object.keys(billingInputs));
+    expect(added.every((e) => e.action === 'chart.restricted_refused' && e.patientId === vip.id)).toBe(true);
+    await c.ok('patients.breakGlass', { patientId: vip.id, reason: 'the payer asks about this claim today', password: BILLER.password });
+    for (const [channel, input] of Object.entries(billingInputs)) {
+      expect(code(await c.call(channel, input)), channel).not.toBe('break_glass_required');
+    }
+    await asDoctor();
   });
 });

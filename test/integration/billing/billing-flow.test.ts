@@ -6,8 +6,9 @@ import { readInterchange } from '../../../shared/x12';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
 import { combine835, era835, isa, officeVisitPaid } from '../../helpers/era';
 import { tempDir } from '../../helpers/temp-db';
+import { X12_FIXTURES } from '../../unit/shared/x12/fixtures';
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/x12');
+const FIXTURES = X12_FIXTURES;
 
 interface Claim {
   id: string;

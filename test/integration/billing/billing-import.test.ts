@@ -6,11 +6,12 @@ import { readInterchange } from '../../../shared/x12';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
 import { era835, isa, type EraClaim, officeVisitPaid } from '../../helpers/era';
 import { tempDir } from '../../helpers/temp-db';
+import { X12_FIXTURES } from '../../unit/shared/x12/fixtures';
 
 // Someone lying to the X12 boundary: every reply goes in through the billing.import channel over a real
 // encrypted database, and whatever is wrong with a file must be one error naming the segment and post nothing.
 
-const FIXTURES = join(__dirname, '../../../../shared/fixtures/x12');
+const FIXTURES = X12_FIXTURES;
 const BILLER = { username: 'bill', password: 'violet anchor marble kettle' };
 
 interface Claim {

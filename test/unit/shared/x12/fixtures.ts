@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * The public X12 5010 samples in ../shared/fixtures/x12 beside the repository (see its README);
- * they are read from there, never copied in. CAIRN_X12_FIXTURES points elsewhere when needed.
+ * The public X12 5010 samples (LinuxForHealth/x12, Apache-2.0), copied into test/fixtures/x12 with
+ * their README and licence so the tests need nothing outside the repository (test/fixtures/README.md).
+ * CAIRN_X12_FIXTURES points elsewhere when needed.
  */
-export const X12_FIXTURES = process.env['CAIRN_X12_FIXTURES'] ?? resolve(process.cwd(), '..', 'shared', 'fixtures', 'x12');
+export const X12_FIXTURES = process.env['CAIRN_X12_FIXTURES'] ?? resolve(process.env['CAIRN_FIXTURES'] ?? 'test/fixtures', 'x12');
 
 /** One fixture's text. */
 export function x12Fixture(name: string): string {
