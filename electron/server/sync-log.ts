@@ -25,7 +25,7 @@ export interface LogEntry {
   authorId: string | null;
 }
 
-export async function lockRows(q: Sql, ms: Mutation[]): Promise<Map<string, LockedRow>> {
+export async function lockRows(q: Sql, ms: readonly Pick<Mutation, 'entity' | 'id'>[]): Promise<Map<string, LockedRow>> {
   const keys = [...new Set(ms.map((m) => `${m.entity}\u0000${m.id}`))].map((k) => k.split('\u0000'));
   // Locked in key order so two server processes never wait on each other in a cycle.
   const found = await q.query<{

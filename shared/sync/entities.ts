@@ -22,6 +22,11 @@ export interface EntitySpec {
   derived?: readonly string[];
   /** False for records whose concurrent edits need no review of their own (conflict records). */
   conflicts?: boolean;
+  /**
+   * The patient portal (on the clinic server) may write these on a patient's behalf, authored
+   * `portal:<account id>`. Only the server itself writes as a portal author: a device never may.
+   */
+  portal?: boolean;
 }
 
 const CLINICAL_WRITE: readonly Role[] = ['physician', 'nurse'];
@@ -30,6 +35,8 @@ const BILLING_SETUP: readonly Role[] = ['front_desk', 'billing', 'admin'];
 const COVERAGE_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'billing', 'admin'];
 /** Physicians confirm the charges they capture; billers work the claims. */
 const CLAIM_WRITE: readonly Role[] = ['physician', 'billing', 'admin'];
+/** Staff who invite patients to the portal, answer their messages and review what they report. */
+const PORTAL_STAFF: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
 
 export const ENTITIES = {
   user: { table: 'users', kind: 'fields', writers: ['admin'], localOnly: ['failed_attempts', 'locked_until'] },
@@ -54,7 +61,7 @@ export const ENTITIES = {
   med_reconciliation: { table: 'med_reconciliations', kind: 'append', writers: CLINICAL_WRITE },
   immunization: { table: 'immunizations', kind: 'append', writers: CLINICAL_WRITE },
   lab_order: { table: 'lab_orders', kind: 'fields', writers: CLINICAL_WRITE },
-  appointment: { table: 'appointments', kind: 'fields', writers: ['physician', 'nurse', 'front_desk'] },
+  appointment: { table: 'appointments', kind: 'fields', writers: ['physician', 'nurse', 'front_desk'], portal: true },
   /** Conflict and duplicate records: made by the server, resolved by a clinician. */
   sync_conflict: { table: 'sync_conflicts', kind: 'fields', writers: ['physician', 'nurse', 'front_desk', 'admin'], conflicts: false },
   /** A clinician's acknowledgement of a lab result (the results inbox): written once. */
@@ -76,6 +83,13 @@ export const ENTITIES = {
   remittance: { table: 'remittances', kind: 'append', writers: ['billing', 'admin'] },
   unmatched_remittance: { table: 'unmatched_remittances', kind: 'fields', writers: ['billing', 'admin'] },
   x12_batch: { table: 'x12_batches', kind: 'fields', writers: ['billing', 'admin'] },
+  // The patient portal: invitations and confidential marks are staff's; threads, messages and
+  // patient-reported items are written by both sides; a message is written once.
+  portal_invite: { table: 'portal_invites', kind: 'fields', writers: PORTAL_STAFF, portal: true },
+  portal_confidential: { table: 'portal_confidential', kind: 'fields', writers: CLINICAL_WRITE },
+  portal_thread: { table: 'portal_threads', kind: 'fields', writers: PORTAL_STAFF, portal: true },
+  portal_message: { table: 'portal_messages', kind: 'append', writers: PORTAL_STAFF, portal: true },
+  patient_reported_item: { table: 'patient_reported_items', kind: 'fields', writers: PORTAL_STAFF, portal: true },
 } as const satisfies Record<string, EntitySpec>;
 
 export type EntityName = keyof typeof ENTITIES;

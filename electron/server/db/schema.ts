@@ -230,3 +230,82 @@ export const fhirAccessLog = pgTable(
   },
   (t) => [index('fhir_access_log_client_idx').on(t.clientId, t.at)],
 );
+
+// The patient portal (electron/server/portal). Its accounts are not staff accounts: a separate realm.
+
+/** A patient's (or a proxy's) portal account. The password is hashed as staff passwords are (scrypt). */
+export const portalAccounts = pgTable('portal_accounts', {
+  id: text('id').primaryKey(),
+  /** The sign-in name: an email address, stored lower-case. */
+  username: text('username').notNull().unique(),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  /** Base32 TOTP secret once the second factor is confirmed; pending until then. */
+  totpSecret: text('totp_secret'),
+  totpPending: text('totp_pending'),
+  /** en | es */
+  language: text('language').notNull().default('en'),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+});
+
+/** Which charts an account may see: its own (self) and its children's (proxy), each from one invitation. */
+export const portalLinks = pgTable(
+  'portal_links',
+  {
+    accountId: text('account_id').notNull(),
+    patientId: text('patient_id').notNull(),
+    /** self | proxy */
+    kind: text('kind').notNull(),
+    inviteId: text('invite_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.patientId] }), index('portal_links_patient_idx').on(t.patientId)],
+);
+
+/** Portal sessions: the cookie's token and its CSRF token, stored only as SHA-256 hashes. */
+export const portalSessions = pgTable(
+  'portal_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    accountId: text('account_id').notNull(),
+    csrfHash: text('csrf_hash').notNull(),
+    /** False until the second factor is entered (accounts with TOTP). */
+    verified: boolean('verified').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('portal_sessions_account_idx').on(t.accountId)],
+);
+
+/** Fixed-window rate limits (sign-in, registration, code entry), per IP and per account, shared by every server process. */
+export const portalRateLimits = pgTable('portal_rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
+
+/** Notifications sent (or failed), once each: `ref` names what it was for (a message, a result, a visit). */
+export const portalNotifications = pgTable('portal_notifications', {
+  ref: text('ref').primaryKey(),
+  accountId: text('account_id').notNull(),
+  kind: text('kind').notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  error: text('error'),
+});
+
+/**
+ * The head of the portal's audit chain (audit_entries, device_id 'portal'): its row lock orders the
+ * portal's entries across server processes.
+ */
+export const portalAuditHead = pgTable('portal_audit_head', {
+  id: integer('id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});

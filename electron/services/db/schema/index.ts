@@ -12,3 +12,4 @@ export * from './schedule';
 export * from './sync';
 export * from './fhir';
 export * from './billing';
+export * from './portal';

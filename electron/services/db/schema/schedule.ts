@@ -37,6 +37,8 @@ export const appointments = sqliteTable(
     checkIn: text('check_in'),
     /** The visit's encounter, opened at check-in. */
     encounterId: text('encounter_id').references(() => encounters.id),
+    /** Booked by the patient on the portal (flagged on the flow board). */
+    bookedOnline: integer('booked_online').notNull().default(0),
   },
   (t) => [
     index('appointments_start_idx').on(t.startAt),
