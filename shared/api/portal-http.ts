@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachmentType, portalLanguage, type PortalLanguage } from '../domain/portal';
+import { attachmentType, portalLanguage, type IntakeForm, type PortalLanguage } from '../domain/portal';
 
 /**
  * The patient portal's HTTP API, served by the clinic server under `/portal/api` and called by the
@@ -18,6 +18,7 @@ import { attachmentType, portalLanguage, type PortalLanguage } from '../domain/p
  * - POST /portal/api/signout             {} → { ok } (this session)
  * - POST /portal/api/signout/everywhere  {} → { ok } (every session of the account)
  * - GET  /portal/api/session             → SessionView (401 when signed out)
+ * - GET  /portal/api/clinic              → ClinicInfo (no session needed: the clinic's name, time zone and limits)
  * - POST /portal/api/account/language    languageInput → SessionView
  * - POST /portal/api/account/totp/setup  {} → TotpSetup ; POST /portal/api/account/totp/confirm totpInput → SessionView
  * - POST /portal/api/account/link        linkInput → SessionView (a child's chart, with a proxy code)
@@ -92,7 +93,13 @@ export const attachmentInput = z
 export const messageInput = z.object({ body: z.string().trim().min(1, 'write a message').max(20_000), attachment: attachmentInput.optional() }).strict();
 export const newThreadInput = messageInput.extend({ subject: z.string().trim().min(1, 'give the message a subject').max(200) }).strict();
 
-/** Answers keyed by question id; each is checked against its question's type by the server. */
+/**
+ * Answers keyed by question id; each is checked against its question's type by the server. What the
+ * portal's screens send, by type: text, longtext, phone, email, choice (the choice's value): a
+ * string; date: YYYY-MM-DD; yesno: a boolean; address: `reportedAddress`; insurance:
+ * `reportedInsurance`; medications: `reportedMedication[]`; allergies: `reportedAllergy[]`;
+ * instrument: the item answers in item order, each 0–3 (`number[]`). Unanswered optional questions are left out.
+ */
 export const formAnswersInput = z
   .object({ appointmentId: z.string().max(100).nullable().default(null), answers: z.record(z.string().max(60), z.unknown()) })
   .strict();
@@ -235,4 +242,18 @@ export interface FormDue {
   appointmentStart: string | null;
   submittedAt: string | null;
 }
+/**
+ * What the portal's screens need before anyone signs in: the clinic's name and phone (portal
+ * settings), its time zone (resources/schedule/clinic-hours.json: every date and time is shown in
+ * it) and the message limits, so a too-large attachment is refused before it is uploaded.
+ */
+export interface ClinicInfo {
+  name: string;
+  phone: string;
+  timeZone: string;
+  maxAttachmentBytes: number;
+  maxBodyChars: number;
+}
+/** GET /portal/api/forms/:formId: the form file as the clinic wrote it (both languages). */
+export type FormView = IntakeForm;
 export type PortalErrorBody = { error: { code: string; message: string } };
