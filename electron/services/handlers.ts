@@ -17,6 +17,7 @@ import { medsHandlers } from './meds/meds.handlers';
 import { patientsHandlers } from './patients/patients.handlers';
 import { PopulationService } from './population/population.service';
 import { populationHandlers } from './population/population.handlers';
+import { portalHandlers } from './portal/portal.handlers';
 import type { Repos } from './repos';
 import { AppointmentsService } from './schedule/appointments.repo';
 import { scheduleHandlers } from './schedule/schedule.handlers';
@@ -82,6 +83,7 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     ...growthHandlers(ctx),
     ...doctorHandlers(ctx),
     ...billingHandlers(ctx),
+    ...portalHandlers(ctx),
   };
   return {
     ...handlers,

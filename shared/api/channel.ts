@@ -6,7 +6,21 @@ export type Access = 'public' | readonly Role[];
 
 /** Rows a channel may name by their own id, traced to their patient by the chart guard. */
 export type ChartRow =
-  'encounter' | 'note' | 'problem' | 'allergy' | 'prescription' | 'medication_course' | 'sync_conflict' | 'observation' | 'lab_order' | 'claim' | 'coverage';
+  | 'encounter'
+  | 'note'
+  | 'problem'
+  | 'allergy'
+  | 'prescription'
+  | 'medication_course'
+  | 'sync_conflict'
+  | 'observation'
+  | 'lab_order'
+  | 'claim'
+  | 'coverage'
+  | 'portal_invite'
+  | 'portal_thread'
+  | 'portal_message'
+  | 'patient_reported_item';
 /** The patient a row belongs to (undefined: no such row, or no id given). */
 export type OwnerOf = (row: ChartRow, id: string | undefined) => string | undefined;
 /**

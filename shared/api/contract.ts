@@ -8,6 +8,7 @@ import { labsChannels } from './labs.contract';
 import { medsChannels } from './meds.contract';
 import { patientsChannels } from './patients.contract';
 import { populationChannels } from './population.contract';
+import { portalChannels } from './portal.contract';
 import type { Result } from './result';
 import { scheduleChannels } from './schedule.contract';
 import { securityChannels } from './security.contract';
@@ -34,6 +35,7 @@ export const contract = {
   ...growthChannels,
   ...doctorChannels,
   ...billingChannels,
+  ...portalChannels,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; each entry's own types come from channel()
 } satisfies Record<string, ChannelSpec<any, any, Access>>;
 

@@ -165,6 +165,10 @@ const OWNER_SQL: Record<ChartRow, string> = {
   observation: 'SELECT patient_id AS patientId FROM observations WHERE id = ?',
   claim: 'SELECT patient_id AS patientId FROM claims WHERE id = ?',
   coverage: 'SELECT patient_id AS patientId FROM coverages WHERE id = ?',
+  portal_invite: 'SELECT patient_id AS patientId FROM portal_invites WHERE id = ?',
+  portal_thread: 'SELECT patient_id AS patientId FROM portal_threads WHERE id = ?',
+  portal_message: 'SELECT patient_id AS patientId FROM portal_messages WHERE id = ?',
+  patient_reported_item: 'SELECT patient_id AS patientId FROM patient_reported_items WHERE id = ?',
 };
 
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,
