@@ -76,8 +76,14 @@ export const portalSettingsFile = z
           .min(0)
           .max(24 * 14)
           .default(24),
+        /**
+         * Staff user ids whose calendars online bookings fill (a slot is open while one of them is
+         * free; the first free one is booked). Empty: the clinic's calendar as one lane, booked
+         * without a provider (any visit at that time makes the slot taken).
+         */
+        providerIds: z.array(z.string().min(1)).default([]),
       })
-      .default({ appointmentTypes: [], minNoticeHours: 24, horizonDays: 30, cancelNoticeHours: 24 }),
+      .default({ appointmentTypes: [], minNoticeHours: 24, horizonDays: 30, cancelNoticeHours: 24, providerIds: [] }),
     messages: z
       .object({
         maxAttachmentBytes: z
@@ -135,6 +141,11 @@ export const formQuestion = z
     required: z.boolean().default(false),
     choices: z.array(choice).optional(),
     instrument: z.enum(['phq9', 'gad7']).optional(),
+    /**
+     * For `instrument`: the items' text in both languages, in the instrument's order (the answer is
+     * one 0–3 per item, the `choices` being the four answer options "0"…"3").
+     */
+    items: z.array(localText).max(20).optional(),
     /** For demographics: the chart field it updates if accepted (patients.* column). */
     chartField: z.enum(['phone', 'email', 'address']).optional(),
   })
@@ -174,9 +185,16 @@ export const reportedInsurance = z.object({
   groupNumber: z.string().trim().max(80).default(''),
   subscriberName: z.string().trim().max(200).default(''),
 });
+/** A reported demographic change: the chart field it would update and the new value. */
+export const reportedDemographic = z.object({
+  field: z.enum(['phone', 'email', 'address']),
+  value: z.union([z.string().trim().min(1).max(200), reportedAddress]),
+});
 export const reportedScore = z.object({
   instrument: z.enum(['phq9', 'gad7']),
   answers: z.array(z.number().int().min(0).max(3)),
   total: z.number().int().min(0).max(27),
   severity: z.string().max(60),
+  /** Safety flags raised by the answers (PHQ-9 item 9 above 0: assess suicide risk today). */
+  flags: z.array(z.string().max(200)).default([]),
 });
