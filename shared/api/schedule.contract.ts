@@ -5,6 +5,9 @@ import { advanceInput, appointment, bookInput, bookResult, cancelInput, freeSlot
 import { DEMOGRAPHICS_READ } from './roles';
 import { channel, none, ofPatient } from './channel';
 
+/** An appointment as the calendar and flow board list it: with whether the patient booked it on the portal. */
+export const listedAppointment = appointment.extend({ bookedOnline: z.boolean() });
+
 /** The schedule area's channels: each one's input, output, roles, restricted-chart scope and what it does. */
 export const scheduleChannels = {
   'schedule.config': channel({
@@ -28,7 +31,7 @@ export const scheduleChannels = {
     // Across charts: the calendar shows a restricted chart's name only (no MRN, no reason), as search does.
     scope: 'none',
     input: listInput,
-    output: z.array(appointment),
+    output: z.array(listedAppointment),
   }),
   'schedule.freeSlot': channel({
     doc: "The next free slot of a provider's calendar for a visit of that length.",

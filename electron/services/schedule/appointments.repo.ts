@@ -50,6 +50,7 @@ interface Row {
   checked_out_at: string | null;
   check_in: string | null;
   encounter_id: string | null;
+  booked_online: number;
   created_at: string;
   version: number;
   given_name: string;
@@ -416,7 +417,7 @@ export class AppointmentsService {
   }
 
   /** Visits in a time range (of one provider or room), with the patient's name; the day and week views. */
-  list(i: z.output<typeof listInput>, mayOpen: (patientId: string) => boolean): Appointment[] {
+  list(i: z.output<typeof listInput>, mayOpen: (patientId: string) => boolean): (Appointment & { bookedOnline: boolean })[] {
     const from = Date.parse(i.from);
     const where = [`a.start_at >= ?`, `a.start_at < ?`, `a.end_at > ?`, `a.deleted_at IS NULL`];
     const args: string[] = [iso(from - LONGEST_MS), iso(Date.parse(i.to)), iso(from)];
@@ -432,7 +433,7 @@ export class AppointmentsService {
     return this.sqlite
       .prepare<string[], Row>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY a.start_at, a.id`)
       .all(...args)
-      .map((r) => toAppointment(r, mayOpen));
+      .map((r) => ({ ...toAppointment(r, mayOpen), bookedOnline: r.booked_online === 1 }));
   }
 
   /** A provider's (and a room's) busy times between two instants. */
