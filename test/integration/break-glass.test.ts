@@ -114,6 +114,8 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'billing.reverse': { patientId: vip.id, entryId, reason: 'posted twice' },
       'billing.statement': { patientId: vip.id },
     };
+    // A portal invitation of the chart, made before it is restricted.
+    const invite = await c.ok<{ inviteId: string }>('portal.invite', { patientId: vip.id });
     // The administrator restricts the chart (a staff member's, say).
     expect(await c.ok<Patient>('patients.setRestricted', { id: vip.id, restricted: true })).toMatchObject({ restricted: true, version: 2 });
     await asDoctor();
@@ -125,6 +127,25 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
         `INSERT INTO sync_conflicts (id, kind, entity, entity_id, patient_id, field, "values", winner, status, created_at) VALUES (?, 'field', 'patient', ?, ?, 'phone', ?, NULL, 'open', ?)`,
       )
       .run(conflictId, vip.id, vip.id, JSON.stringify([{ value: '617-555-0199' }, { value: '617-555-0111' }]), now.toISOString());
+    // A portal thread, its message and a reported item of the restricted chart, as the clinic server sends them.
+    const portal = {
+      threadId: '01960000-0000-7000-8000-0000000000b1',
+      messageId: '01960000-0000-7000-8000-0000000000b2',
+      itemId: '01960000-0000-7000-8000-0000000000b3',
+    };
+    const by = { at: now.toISOString(), who: 'portal:01960000-0000-7000-8000-0000000000b9' };
+    const db = c.session.repos.store.sqlite;
+    db.prepare(
+      `INSERT INTO portal_threads (id, created_at, created_by, updated_at, updated_by, patient_id, subject, status, opened_by, last_message_at) VALUES (?, ?, ?, ?, ?, ?, 'private question', 'open', 'patient', ?)`,
+    ).run(portal.threadId, by.at, by.who, by.at, by.who, vip.id, by.at);
+    db.prepare(
+      `INSERT INTO portal_messages (id, created_at, created_by, updated_at, updated_by, thread_id, patient_id, author_kind, author_id, author_name, body, attachment_name, attachment_type, attachment_bytes, attachment_data, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'patient', 'acct', 'Vera', 'a private question', 'scan.png', 'image/png', 3, 'AAAA', ?)`,
+    ).run(portal.messageId, by.at, by.who, by.at, by.who, portal.threadId, vip.id, by.at);
+    db.prepare(
+      `INSERT INTO patient_reported_items (id, created_at, created_by, updated_at, updated_by, patient_id, submission_id, form_id, form_title, item_id, kind, label, value, submitted_at, submitted_by, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'ros', 'Review of systems', 'sleep', 'answer', 'Sleeping well?', '"no"', ?, 'patient', 'pending')`,
+    ).run(portal.itemId, by.at, by.who, by.at, by.who, vip.id, portal.itemId, by.at);
     inputs = {
       'patients.update': { id: vip.id, expectedVersion: 2, phone: '617-555-0100' },
       'patients.get': { id: vip.id },
@@ -198,6 +219,22 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       // Past the guard these fail on their own rules (no such review), changing nothing.
       'labs.resolveFieldDifference': { reviewId: conflictId, patientId: vip.id, keep: 'incoming' },
       'labs.resolveMerge': { reviewId: conflictId, action: 'merge', reason: 'same person, checked the ID card', survivorId: open.id, duplicateId: vip.id },
+      // The portal desk: the chart's invitations, its threads (named by thread or message id), its reported items and confidential marks.
+      'portal.invite': { patientId: vip.id },
+      'portal.access': { patientId: vip.id },
+      'portal.revoke': { inviteId: invite.inviteId, reason: 'lost the letter' },
+      'portal.thread': { threadId: portal.threadId },
+      'portal.attachment': { messageId: portal.messageId },
+      'portal.reply': { threadId: portal.threadId, body: 'Please call us.' },
+      'portal.assign': { threadId: portal.threadId, userId: docId },
+      'portal.close': { threadId: portal.threadId },
+      'portal.toNote': { threadId: portal.threadId },
+      'portal.reported': { patientId: vip.id },
+      'portal.accept': { itemId: portal.itemId },
+      // Past the guard this fails on its own rule (the item was accepted just before), changing nothing.
+      'portal.decline': { itemId: portal.itemId, reason: 'answered at the visit' },
+      'portal.confidential': { patientId: vip.id, recordType: 'condition', recordId: problem.id, hidden: true, reason: 'adolescent confidential care' },
+      'portal.confidentialList': { patientId: vip.id },
     };
   });
   afterAll(() => {
