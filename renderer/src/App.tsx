@@ -13,6 +13,7 @@ import { FlowBoard, ScheduleScreen } from './features/schedule';
 import { ImportScreen } from './features/import';
 import { PopulationScreen } from './features/population';
 import { BillingScreen } from './features/billing';
+import { PortalInbox, PortalNavButton } from './features/portal';
 import { MAIN_ID, NavButton, SkipLink } from './components';
 import { PatientHeader } from './components/PatientBanner';
 import { api } from './lib/api';
@@ -82,6 +83,7 @@ function Shell(): ReactElement {
               Flow board
             </NavButton>
           )}
+          <PortalNavButton />
           {shows('population') && (
             <NavButton {...nav('population')} data-testid="nav-population">
               Population
@@ -121,6 +123,7 @@ function Shell(): ReactElement {
         {view.name === 'register' && <RegisterPatient />}
         {view.name === 'schedule' && <ScheduleScreen />}
         {view.name === 'flow-board' && <FlowBoard />}
+        {view.name === 'portal-inbox' && <PortalInbox />}
         {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} tab={view.tab} />}
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}

@@ -7,6 +7,7 @@ export type View =
   | { name: 'register' }
   | { name: 'schedule' }
   | { name: 'flow-board' }
+  | { name: 'portal-inbox' }
   | { name: 'users' }
   | { name: 'audit' }
   | { name: 'doctor' }

@@ -12,6 +12,7 @@ const NEEDS: { readonly [N in View['name']]: Channel } = {
   register: 'patients.create',
   schedule: 'schedule.list',
   'flow-board': 'schedule.list',
+  'portal-inbox': 'portal.inbox',
   users: 'users.list',
   audit: 'audit.search',
   doctor: 'doctor.run',

@@ -4,6 +4,7 @@ import type { Icd10Code, Problem } from '../../../../shared/domain/clinical';
 import { api } from '../../lib/api';
 import { useFreshSearch } from '../../lib/use-fresh-search';
 import { ClickableRow } from '../../components';
+import { ConfidentialMark, useConfidentialMarks } from '../portal';
 
 const searchCodes = async (query: string): Promise<Icd10Code[] | null> => {
   const r = await api['problems.searchCodes']({ query, limit: 15 });
@@ -19,6 +20,7 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void api['problems.list']({ patientId }).then((r) => r.ok && setProblems(r.value)), [patientId]);
+  const marks = useConfidentialMarks(patientId);
   useEffect(load, [load]);
   // Only codes that answer the words now typed: a click never adds a code found for earlier text.
   const { results: shown } = useFreshSearch(query, searchCodes, { minLength: 2 });
@@ -55,6 +57,7 @@ export function ProblemsPanel({ patientId }: { patientId: string }): ReactElemen
                     {p.onsetDate ? `since ${p.onsetDate}` : ''} {p.note ?? ''}
                   </Text>
                 )}
+                {marks && <ConfidentialMark patientId={patientId} recordType="condition" recordId={p.id} itemLabel={p.display} />}
               </Table.Td>
               <Table.Td w={140}>
                 <Badge color={p.status === 'active' ? 'blue' : 'gray'}>{p.status}</Badge>

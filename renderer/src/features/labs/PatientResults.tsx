@@ -8,8 +8,10 @@ import { LabTrendChart } from './LabTrendChart';
 import { ResultCells } from './ResultCells';
 import { unitLabel } from '../../../../shared/domain/display-units';
 import { range, when } from './values';
+import { ConfidentialMark, useConfidentialMarks } from '../portal';
 
-function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (loinc: string) => void }): ReactElement {
+function ResultList({ patientId, results, onTrend }: { patientId: string; results: LabResultView[]; onTrend: (loinc: string) => void }): ReactElement {
+  const marks = useConfidentialMarks(patientId);
   return (
     <Table highlightOnHover data-testid="patient-results">
       <Table.Thead>
@@ -21,6 +23,7 @@ function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (
           <Table.Th>Reference</Table.Th>
           <Table.Th>Status</Table.Th>
           <Table.Th>Reviewed</Table.Th>
+          {marks && <Table.Th>Portal</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -42,6 +45,11 @@ function ResultList({ results, onTrend }: { results: LabResultView[]; onTrend: (
                 </Text>
               )}
             </Table.Td>
+            {marks && (
+              <Table.Td>
+                <ConfidentialMark patientId={patientId} recordType="observation" recordId={r.id} itemLabel={`${r.display}, ${when(r.effectiveAt)}`} />
+              </Table.Td>
+            )}
           </ClickableRow>
         ))}
       </Table.Tbody>
@@ -150,7 +158,7 @@ export function PatientResults({ patientId }: { patientId: string }): ReactEleme
         ]}
         data-testid="results-mode"
       />
-      {mode === 'list' && <ResultList results={results} onTrend={trendOf} />}
+      {mode === 'list' && <ResultList patientId={patientId} results={results} onTrend={trendOf} />}
       {mode === 'cumulative' && <Cumulative patientId={patientId} />}
       {mode === 'trend' && (
         <Stack>

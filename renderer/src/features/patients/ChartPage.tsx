@@ -11,6 +11,7 @@ import { LabOrders, PatientResults } from '../labs';
 import { PreventivePanel } from '../population';
 import { GrowthPage } from '../growth';
 import { CoveragePanel, PatientAccount } from '../billing';
+import { ChartReported, PortalAccessCard } from '../portal';
 import { daysBetween, isoToday } from '../../../../shared/domain/dates';
 import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
@@ -102,6 +103,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
     <Stack>
       <PatientBanner patient={p} allergyStatus={header.allergyStatus} screen="Chart" />
       <ChartSyncNotices patientId={patientId} />
+      <ChartReported patientId={patientId} onChanged={load} />
       {glassUntil && (
         <Alert color="red" variant="light" data-testid="break-glass-active">
           Opened by break-glass until {new Date(glassUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: your reason and every access are in
@@ -242,6 +244,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
               </SimpleGrid>
               {can('billing.coverages') && <CoveragePanel patientId={patientId} />}
               {can('billing.account') && <PatientAccount patientId={patientId} />}
+              {can('portal.access') && <PortalAccessCard patientId={patientId} />}
               <Text size="xs" c="dimmed" mt="xs">
                 Registered {new Date(p.createdAt).toLocaleString()} · record version {p.version}
               </Text>

@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Radio, ScrollArea, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import type { Out } from '../../../../shared/api/contract';
 import { mayCall } from '../../../../shared/api/permissions';
 import { addDays } from '../../../../shared/domain/dates';
 import {
@@ -20,8 +21,11 @@ import { useSession } from '../../stores/session.store';
 import { clinicRange, clinicTime, clinicToday, dayLabel, useSchedule } from './schedule.store';
 import { ScreenTitle } from '../../components';
 import { CheckInCoverage } from '../billing';
+import { IntakeReview, PendingReportedBadge } from '../portal';
 
 type Step = Exclude<FlowState, 'scheduled'>;
+/** A visit as the board lists it (with whether the patient booked it on the portal). */
+type Listed = Out<'schedule.list'>[number];
 
 /** What the chart records to confirm at check-in: the emergency contact (and the phone), or that there is none. */
 function OnFile({ patientId }: { patientId: string }): ReactElement | null {
@@ -52,6 +56,8 @@ function CheckInDialog({
   const [demographics, setDemographics] = useState(false);
   const [insurance, setInsurance] = useState<CheckInChecklist['insurance']>('not_checked');
   const [intake, setIntake] = useState<Record<string, 'yes' | 'no'>>({});
+  // Bumped when a patient-reported item is accepted: what is on file may have changed.
+  const [reviewed, setReviewed] = useState(0);
   const complete = demographics && insurance !== 'not_checked' && questions.every((q) => intake[q.id]);
   return (
     <Modal
@@ -62,7 +68,8 @@ function CheckInDialog({
       data-testid="check-in-dialog"
     >
       <Stack>
-        {appointment && <OnFile patientId={appointment.patientId} />}
+        {appointment && <OnFile key={reviewed} patientId={appointment.patientId} />}
+        {appointment && <IntakeReview patientId={appointment.patientId} headingOrder={3} hideWhenEmpty onChanged={() => setReviewed((n) => n + 1)} />}
         <Checkbox
           data-autofocus
           label="Demographics confirmed with the patient (address, phone, emergency contact)"
@@ -134,8 +141,10 @@ function FlowCard({
   canAdvance,
   canOpenVisit,
   onAdvance,
+  refreshKey,
 }: {
-  a: Appointment;
+  a: Listed;
+  refreshKey: number;
   now: number;
   tz: string;
   canAdvance: boolean;
@@ -160,6 +169,14 @@ function FlowCard({
         {a.providerName}
         {a.room ? ` · ${a.room}` : ''}
       </Text>
+      <Group gap={4} mt={4}>
+        {a.bookedOnline && (
+          <Badge variant="light" color="teal" size="sm" title="Booked by the patient on the portal" data-testid="flow-booked-online">
+            Online
+          </Badge>
+        )}
+        {a.status !== 'checked_out' && <PendingReportedBadge patientId={a.patientId} refreshKey={refreshKey} />}
+      </Group>
       {a.status !== 'scheduled' && (
         <Badge variant="light" color={now - since > 20 * 60_000 && a.status !== 'checked_out' ? 'red' : 'gray'} mt={4} data-testid="time-in-state">
           {a.status === 'checked_out'
@@ -193,7 +210,9 @@ export function FlowBoard(): ReactElement {
   const role = useSession((s) => s.session?.user?.role ?? null);
   const { config, error: loadError, load } = useSchedule();
   const [date, setDate] = useState<string | null>(null);
-  const [list, setList] = useState<Appointment[]>([]);
+  const [list, setList] = useState<Listed[]>([]);
+  // Counts each load, so the cards' counts of reported items are read again with the board.
+  const [loads, setLoads] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [checkingIn, setCheckingIn] = useState<Appointment | null>(null);
@@ -209,7 +228,7 @@ export function FlowBoard(): ReactElement {
   const refresh = useCallback(() => {
     if (!config || !day) return;
     void api['schedule.list']({ ...clinicRange(day, 1, tz), activeOnly: true }).then((r) =>
-      r.ok ? (setList(r.value), setError(null)) : setError(r.error.message),
+      r.ok ? (setList(r.value), setLoads((n) => n + 1), setError(null)) : setError(r.error.message),
     );
   }, [config, day, tz]);
   useEffect(refresh, [refresh]);
@@ -272,7 +291,16 @@ export function FlowBoard(): ReactElement {
                   </Badge>
                 </Group>
                 {inState.map((a) => (
-                  <FlowCard key={a.id} a={a} now={now} tz={tz} canAdvance={canAdvance} canOpenVisit={canOpenVisit} onAdvance={(x, to) => void advance(x, to)} />
+                  <FlowCard
+                    key={a.id}
+                    a={a}
+                    now={now}
+                    tz={tz}
+                    canAdvance={canAdvance}
+                    canOpenVisit={canOpenVisit}
+                    onAdvance={(x, to) => void advance(x, to)}
+                    refreshKey={loads}
+                  />
                 ))}
               </Stack>
             );
@@ -285,7 +313,10 @@ export function FlowBoard(): ReactElement {
       <CheckInDialog
         key={`check-in-${checkingIn?.id ?? ''}`}
         appointment={checkingIn}
-        onClose={() => setCheckingIn(null)}
+        onClose={() => {
+          setCheckingIn(null);
+          refresh(); // items reviewed before "Not yet" leave the card's count
+        }}
         onSubmit={(checklist) => checkingIn && void advance(checkingIn, 'checked_in', { checklist })}
       />
       <RoomDialog
