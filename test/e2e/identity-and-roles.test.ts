@@ -170,7 +170,7 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await expect(page.getByTestId('patient-banner').count()).resolves.toBe(0);
     await expect(page.getByTestId('encounter-workspace').count()).resolves.toBe(0);
     const desk = await navigation(page);
-    expect(desk.items).toEqual(['Find patient', 'New patient', 'Schedule', 'Flow board', 'Conflicts']);
+    expect(desk.items).toEqual(['Find patient', 'New patient', 'Schedule', 'Flow board', 'Messages', 'Conflicts']);
     expect(desk.current).toEqual(['Find patient']);
     await shot(page, '04-front-desk-home');
     // Front desk leaves the Conflicts screen open for the physician, who lands on search all the same.
