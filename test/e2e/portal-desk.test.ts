@@ -6,6 +6,7 @@ import type { ConfidentialMark, PortalInviteView, PortalThreadView, ReportedSubm
 import { wallTime, zonedInstant } from '../../shared/domain/dates';
 import type { Patient } from '../../shared/domain/patient';
 import type { Problem } from '../../shared/domain/clinical';
+import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
 import { Resources } from '../../electron/services/resources/resources';
 import { axeViolations, describeViolations } from '../helpers/axe';
@@ -86,6 +87,19 @@ describe('the portal desk in Chromium', () => {
     const maya = await clinic.ok<Patient>('patients.create', { givenName: 'Maya', familyName: 'Reyes', birthDate: `${Number(today.slice(0, 4)) - 15}-03-14` });
     Object.assign(ids, { rosa: rosa.id, omar: omar.id, maya: maya.id });
     await clinic.ok('problems.add', { patientId: maya.id, icd10: 'F41.1', chronic: false });
+    await clinic.ok('meds.add', { patientId: maya.id, name: 'Norgestimate and ethinyl estradiol', source: 'patient-reported', overrides: [] });
+    // Her test result, filed from the lab as any result is.
+    const collected = new Date(Date.now() - 48 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + '+0000';
+    const filed = new Hl7Ingest(clinic.session.repos).receive(
+      [
+        'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|PD1|P|2.5.1',
+        `PID|1||${maya.mrn}^^^^MR||Reyes^Maya||${maya.birthDate.replace(/-/g, '')}|F`,
+        'OBR|1|PL-PD1^CAIRN|F-PD1^ACME|43304-5^Chlamydia trachomatis rRNA^LN',
+        `OBX|1|ST|43304-5^Chlamydia trachomatis rRNA^LN||Not detected||Not detected|N|||F|||${collected}`,
+      ].join('\r'),
+      'pd1',
+    );
+    expect(filed).toMatchObject({ patientId: maya.id });
     const [doc] = await clinic.ok<{ id: string }[]>('schedule.providers');
     ids.doc = doc!.id;
     await clinic.ok('schedule.book', { patientId: rosa.id, providerId: doc!.id, typeId: 'follow-up', startAt: at(9 * 60), allowOutsideHours: true });
@@ -283,7 +297,7 @@ describe('the portal desk in Chromium', () => {
     await signOut(page);
   });
 
-  it('physician: marks a problem hidden from proxies; the mark shows as a badge', async () => {
+  it('physician: marks a problem, a result and a medication hidden from proxies; each mark shows as a badge', async () => {
     await signIn(page, CLINIC.doc);
     await openChart(page, 'reyes');
     await page.getByRole('tab', { name: 'Problems' }).click();
@@ -293,8 +307,26 @@ describe('the portal desk in Chromium', () => {
     await list.getByTestId('confidential-badge').filter({ hasText: 'Hidden from proxy' }).waitFor();
     await list.getByRole('button', { name: `Show to proxy: ${problem!.display}` }).waitFor();
     await step('10-physician-problem-confidential');
+
+    // The same on her test result and a medication.
+    await page.getByRole('tab', { name: 'Results' }).click();
+    const results = page.getByTestId('patient-results');
+    await results.getByRole('button', { name: /^Hide from proxy: Chlamydia trachomatis rRNA/ }).click();
+    await results.getByTestId('confidential-badge').waitFor();
+    // Marking is all the button does: the row's trend did not open.
+    await expect(page.getByTestId('trend-test').count()).resolves.toBe(0);
+    await step('11-physician-result-confidential');
+    await page.getByRole('tab', { name: 'Medications' }).click();
+    const meds = page.getByTestId('med-list');
+    await meds.getByRole('button', { name: 'Hide from proxy: Norgestimate and ethinyl estradiol' }).click();
+    await meds.getByTestId('confidential-badge').waitFor();
     const marks = await clinic.ok<ConfidentialMark[]>('portal.confidentialList', { patientId: ids.maya });
-    expect(marks).toMatchObject([{ recordType: 'condition', recordId: problem!.id, hidden: true }]);
+    expect(marks.map((m) => [m.recordType, m.hidden]).sort()).toEqual([
+      ['condition', true],
+      ['medication_event', true],
+      ['observation', true],
+    ]);
+    expect(marks.find((m) => m.recordType === 'condition')?.recordId).toBe(problem!.id);
     await signOut(page);
   });
 

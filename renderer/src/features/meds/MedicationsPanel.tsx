@@ -10,6 +10,7 @@ import { AlertList } from './AlertList';
 import { DrugPicker, type DrugHit } from './DrugPicker';
 import { PrescribeDialog } from './PrescribeDialog';
 import { ClickableRow } from '../../components';
+import { ConfidentialMark, useConfidentialMarks } from '../portal';
 
 type Check = Out<'meds.check'>;
 
@@ -162,6 +163,7 @@ export function MedicationsPanel({ patientId, deceasedOn = null }: { patientId: 
   const [lastRx, setLastRx] = useState<string | null>(null);
   const load = useCallback(() => void api['meds.list']({ patientId }).then((r) => r.ok && setData(r.value)), [patientId]);
   useEffect(load, [load]);
+  const marks = useConfidentialMarks(patientId);
   if (!data) return <Text c="dimmed">Loading…</Text>;
   return (
     <Stack>
@@ -209,6 +211,7 @@ export function MedicationsPanel({ patientId, deceasedOn = null }: { patientId: 
                       uncoded: no checks ran
                     </Badge>
                   )}
+                  {marks && <ConfidentialMark patientId={patientId} recordType="medication_event" recordId={c.courseId} itemLabel={c.drugName} />}
                 </Table.Td>
                 <Table.Td>
                   <Badge variant="light" color={c.status === 'active' ? 'teal' : 'gray'}>
