@@ -9,6 +9,7 @@ import { requestLog } from './logging';
 import { createFhirApi, FHIR_BASE_PATH, fhirAdminRoutes, fhirRoutes, type FhirApi } from './fhir/fhir.routes';
 import type { SyncService } from './sync.service';
 import { UPDATES_PATH, updateFeedRoutes } from './update-feed';
+import { portalApp, type PortalOptions } from './portal/portal.routes';
 import { sessionTokens } from './user-sessions';
 
 const MAX_BODY = 64 * 1024 * 1024;
@@ -61,6 +62,8 @@ export interface AppOptions {
   updatesDir?: string;
   /** The FHIR API's parts (made from the sync service's database when not given). */
   fhir?: FhirApi;
+  /** The patient portal (/portal: its screens, /portal/api: its JSON API); not served when absent. */
+  portal?: PortalOptions;
   /** Test hook: runs after a push has committed and before its answer is sent (crash injection). */
   afterPushCommitted?: (deviceId: string) => Promise<void>;
 }
@@ -179,6 +182,8 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
   fhirAdminRoutes(app, admin, fhir);
   app.route(FHIR_BASE_PATH, fhirRoutes(fhir));
   if (opts.updatesDir) app.route(UPDATES_PATH, updateFeedRoutes(opts.updatesDir));
+  // A realm of its own: its cookie is read nowhere else, and it takes no staff or device credential.
+  if (opts.portal) app.route('/portal', portalApp(sync, opts.portal));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   app.onError((e, c) => {

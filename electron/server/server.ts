@@ -8,6 +8,7 @@ import { createFhirApi } from './fhir/fhir.routes';
 import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
 import { SyncService, type SyncServiceOptions } from './sync.service';
 import { updatesDirFor } from './update-feed';
+import type { PortalOptions } from './portal/portal.routes';
 
 export interface ServerOptions {
   target: ServerDbTarget;
@@ -21,6 +22,11 @@ export interface ServerOptions {
   /** Enables the loopback admin endpoints with this token. */
   adminToken?: string;
   app?: Omit<AppOptions, 'adminToken'>;
+  /**
+   * The patient portal, served by default from resourcesDir (settings in resources/portal) and the
+   * built screens beside it; `false` serves none.
+   */
+  portal?: Partial<PortalOptions> | false;
 }
 
 export interface RunningServer {
@@ -49,7 +55,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const sync = new SyncService(db, o.sync);
   const fhir = createFhirApi(db);
   const updatesDir = updatesDirFor(o.target);
-  const app = createApp(sync, { ...(updatesDir && { updatesDir }), ...o.app, fhir, ...(o.adminToken && { adminToken: o.adminToken }) });
+  const portal: PortalOptions | undefined =
+    o.portal === false ? undefined : { resourcesDir: o.resourcesDir, ...(o.sync?.now && { now: o.sync.now }), ...o.portal };
+  const app = createApp(sync, {
+    ...(updatesDir && { updatesDir }),
+    ...(portal && { portal }),
+    ...o.app,
+    fhir,
+    ...(o.adminToken && { adminToken: o.adminToken }),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = tls
       ? serve({ fetch: app.fetch, port: o.port, hostname: host, createServer: createHttpsServer, serverOptions: tls }, () => resolve(s))
