@@ -24,6 +24,7 @@ import { AUDIT_VERIFY_HELP, auditVerify } from './audit.commands';
 import { DOCTOR_HELP, doctorCommand } from './doctor.commands';
 import { VITALS_HELP, vitalsCommand } from './vitals.commands';
 import { PROVISION_HELP, provisionCommand } from './provision.commands';
+import { PORTAL_HELP, portalCommand } from './portal.commands';
 import { need, parse, print, unwrap, withSession } from './cli-session';
 
 const HELP = `cairn — the Cairn command line
@@ -67,6 +68,7 @@ ${HL7_HELP}
 ${FHIR_HELP}
 ${REPORT_HELP}
 ${BILLING_HELP}
+${PORTAL_HELP}
 ${DOCTOR_HELP}
 ${PROVISION_HELP}
 
@@ -340,6 +342,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'report' && sub === 'ar') return await billingCommand(cmd, sub, rest);
     else if (cmd === 'report') return await reportCommand(sub, rest);
     else if (cmd === 'billing' || cmd === 'visits' || cmd === 'codes') return await billingCommand(cmd, sub, rest);
+    else if (cmd === 'portal') return await portalCommand(sub, rest);
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);
