@@ -83,5 +83,21 @@ describe('the permission matrix, enforced by the dispatcher', () => {
     expect(mayCall('physician', 'billing.import')).toBe(false);
     expect(mayCall('admin', 'billing.setSettings')).toBe(true);
     expect(mayCall('billing', 'billing.setSettings')).toBe(false);
+    // The portal desk: anyone who registers patients invites them; messages and what patients report
+    // are for the care team and the front desk (never billing); chart notes from threads and
+    // confidential marks are clinicians'. The front desk reviews demographics and insurance only
+    // (a clinical item is refused by the handler: test/integration/portal-desk/intake.test.ts).
+    expect(mayCall('front_desk', 'portal.invite')).toBe(true);
+    expect(mayCall('admin', 'portal.invite')).toBe(true);
+    expect(mayCall('billing', 'portal.invite')).toBe(false);
+    expect(mayCall('billing', 'portal.inbox')).toBe(false);
+    expect(mayCall('billing', 'portal.reported')).toBe(false);
+    expect(mayCall('admin', 'portal.inbox')).toBe(false);
+    expect(mayCall('front_desk', 'portal.reply')).toBe(true);
+    expect(mayCall('front_desk', 'portal.accept')).toBe(true);
+    expect(mayCall('front_desk', 'portal.toNote')).toBe(false);
+    expect(mayCall('nurse', 'portal.toNote')).toBe(true);
+    expect(mayCall('front_desk', 'portal.confidential')).toBe(false);
+    expect(mayCall('nurse', 'portal.confidential')).toBe(true);
   });
 });
