@@ -97,6 +97,32 @@ export class PortalArrivals {
     return { threadId, messageId };
   }
 
+  /** A further message from the patient in a thread (the thread row itself is the server's to merge). */
+  message(patientId: string, threadId: string, m: { body: string; authorName: string }): string {
+    const id = newId();
+    this.arrive([
+      {
+        entity: 'portal_message',
+        patientId,
+        fields: {
+          id,
+          thread_id: threadId,
+          patient_id: patientId,
+          author_kind: 'patient',
+          author_id: this.accountId,
+          author_name: m.authorName,
+          body: m.body,
+          attachment_name: null,
+          attachment_type: null,
+          attachment_bytes: null,
+          attachment_data: null,
+          sent_at: new Date().toISOString(),
+        },
+      },
+    ]);
+    return id;
+  }
+
   /** One intake form as the patient sent it: its items, pending review. */
   intake(
     patientId: string,

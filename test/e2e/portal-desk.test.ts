@@ -63,6 +63,7 @@ describe('the portal desk in Chromium', () => {
   let pageErrors: string[];
   const failures: string[] = [];
   const ids = { rosa: '', omar: '', maya: '', threadId: '', doc: '' };
+  let portal: PortalArrivals;
 
   /** A screenshot, and axe-core's WCAG 2.1 A/AA check of the screen (all failures reported at the end). */
   const step = async (name: string): Promise<void> => {
@@ -114,7 +115,7 @@ describe('the portal desk in Chromium', () => {
     await clinic.ok('session.logout');
 
     // What patients did on the portal, pulled by this device as a sync would bring it.
-    const portal = new PortalArrivals(clinic.session.repos);
+    portal = new PortalArrivals(clinic.session.repos);
     portal.booking(omar.id, { providerId: doc!.id, typeId: 'follow-up', startAt: at(11 * 60), endAt: at(11 * 60 + 20), reason: 'Booked online: knee pain' });
     ids.threadId = portal.thread(rosa.id, {
       subject: 'Rash on my arm',
@@ -287,13 +288,18 @@ describe('the portal desk in Chromium', () => {
     await page.getByRole('radiogroup', { name: 'Whose threads' }).getByText('Anyone', { exact: true }).click();
     await expect.poll(() => page.getByTestId('portal-thread-row').filter({ hasText: 'Rash on my arm' }).count(), SETTLE).toBe(1);
 
+    // The patient writes again; the next sync brings it, and Refresh shows it in the open thread.
+    portal.message(ids.rosa, ids.threadId, { body: 'Thank you! The cream helps already.', authorName: 'Rosa Alvarez' });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await thread.getByTestId('portal-message').filter({ hasText: 'The cream helps already' }).waitFor();
+
     await thread.getByRole('button', { name: 'Turn into chart note' }).click();
     await thread.getByTestId('portal-thread-noted').waitFor();
     await step('09-nurse-thread-closed-noted');
     const view = await clinic.ok<PortalThreadView>('portal.thread', { threadId: ids.threadId });
     expect(view.thread).toMatchObject({ status: 'closed', assignedName: 'Dr. Gregory House' });
     expect(view.thread.noteId).not.toBeNull();
-    expect(view.messages.map((m) => m.authorKind)).toEqual(['patient', 'staff']);
+    expect(view.messages.map((m) => m.authorKind)).toEqual(['patient', 'staff', 'patient']);
     await signOut(page);
   });
 

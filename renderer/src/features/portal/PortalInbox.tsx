@@ -1,5 +1,5 @@
-import { Alert, Badge, Grid, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useEffect, type ReactElement } from 'react';
+import { Alert, Badge, Button, Grid, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useEffect, useState, type ReactElement } from 'react';
 import { mayCall } from '../../../../shared/api/permissions';
 import { ClickableRow, NavButton, ScreenTitle } from '../../components';
 import { useNav } from '../../stores/nav.store';
@@ -55,6 +55,8 @@ export function PortalNavButton(): ReactElement | null {
  */
 export function PortalInbox(): ReactElement {
   const { status, assigned, threads, error, openThreadId, setFilters, refresh, openThread } = usePortal();
+  // Refresh reads the open thread again too (a sync may have brought a message into it).
+  const [reads, setReads] = useState(0);
   useEffect(() => void refresh(), [refresh]);
   return (
     <Stack data-testid="portal-inbox">
@@ -82,6 +84,17 @@ export function PortalInbox(): ReactElement {
           ]}
           data-testid="portal-filter-assigned"
         />
+        {/* Asked for, not polled: a poll would count as activity and keep an idle screen from locking. */}
+        <Button
+          variant="light"
+          onClick={() => {
+            setReads((n) => n + 1);
+            void refresh();
+          }}
+          data-testid="portal-refresh"
+        >
+          Refresh
+        </Button>
       </Group>
       {error && <Alert color="red">{error}</Alert>}
       <Grid gap="md">
@@ -142,7 +155,7 @@ export function PortalInbox(): ReactElement {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           {openThreadId ? (
-            <ThreadPanel key={openThreadId} threadId={openThreadId} onChanged={() => void refresh()} />
+            <ThreadPanel key={`${openThreadId}:${reads}`} threadId={openThreadId} onChanged={() => void refresh()} />
           ) : (
             <Paper withBorder p="md">
               <Text c="dimmed">Choose a thread to read it.</Text>
