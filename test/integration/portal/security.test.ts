@@ -256,9 +256,7 @@ describe('portal over TLS', () => {
     const res = await new Promise<{ status: number; cookies: string[]; hsts: string | undefined }>((resolve, reject) => {
       const req = httpsRequest(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (r) => {
         r.resume();
-        r.on('end', () =>
-          resolve({ status: r.statusCode ?? 0, cookies: r.headers['set-cookie'] ?? [], hsts: r.headers['strict-transport-security'] as string | undefined }),
-        );
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, cookies: r.headers['set-cookie'] ?? [], hsts: r.headers['strict-transport-security'] }));
       });
       req.on('error', reject);
       req.end(body);
