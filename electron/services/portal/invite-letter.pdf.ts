@@ -92,13 +92,18 @@ export async function inviteLetterPdf(input: InviteLetterInput): Promise<Uint8Ar
   p.text(page, 'Su invitación a nuestro portal del paciente', 50, 182, { size: 12, color: GREY });
 
   // The code, large, in a box; the QR code of the portal's address beside it.
-  page.drawRectangle({ x: 50, y: 792 - 290, width: 330, height: 90, borderWidth: 1, borderColor: GREY });
+  page.drawRectangle({ x: 50, y: 792 - 300, width: 330, height: 100, borderWidth: 1, borderColor: GREY });
   p.text(page, 'Your code / Su código', 64, 222, { size: 10, color: GREY });
   p.text(page, input.code, 64, 256, { size: 30, bold: true });
-  p.text(page, `Valid until ${printDate(input.expiresAt)} / Válido hasta el ${fechaLarga(input.expiresAt)}`, 64, 278, { size: 9, width: 310 });
+  p.text(page, `Valid until ${printDate(input.expiresAt)}`, 64, 276, { size: 9.5 });
+  p.text(page, `Válido hasta el ${fechaLarga(input.expiresAt)}`, 64, 289, { size: 9.5 });
   drawQr(page, input.portalUrl, 412, 196, 150);
-  p.text(page, 'Scan / Escanee', 487, 356, { size: 9, color: GREY });
-  p.text(page, input.portalUrl, 50, 312, { size: 11, bold: true, width: 340 });
+  const scan = 'Scan / Escanee';
+  p.text(page, scan, 487 - p.regular.widthOfTextAtSize(scan, 9) / 2, 356, { size: 9, color: GREY });
+  // The address is never cut short: a long one is printed smaller.
+  let urlSize = 11;
+  while (urlSize > 6 && p.bold.widthOfTextAtSize(printable(input.portalUrl), urlSize) > 340) urlSize -= 0.5;
+  p.text(page, input.portalUrl, 50, 324, { size: urlSize, bold: true });
 
   const who = input.proxy ? "your child's" : 'your';
   const nacimiento = input.proxy ? 'la fecha de nacimiento de su hijo o hija' : 'su fecha de nacimiento';
@@ -124,7 +129,7 @@ export async function inviteLetterPdf(input: InviteLetterInput): Promise<Uint8Ar
       ],
     },
   ];
-  let top = 392;
+  let top = 396;
   for (const block of steps) {
     p.text(page, block.title, 50, top, { size: 12, bold: true });
     top += 18;
