@@ -17,6 +17,7 @@ import { startsLikePlainSqlite } from '../../electron/services/backup/backup';
 import { defaultResourcesDir } from '../../electron/services/paths';
 import { parseCli } from './args';
 import { benchBilling } from './billing.bench';
+import { benchPortal } from './portal.bench';
 import { benchCharting } from './charting.bench';
 import { benchColdOpen, benchSearches, benchWrites, buildMain, fileSetBytes, type Built } from './core.bench';
 import { benchEncryption, benchKdf } from './encryption.bench';
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
       measures: { title: 'population health', run: () => benchMeasures({ rows, json, progress, resourcesDir, patients: args.patients }) },
       schedule: { title: 'scheduling', run: () => benchSchedule({ rows, json, progress, resourcesDir }) },
       billing: { title: 'billing', run: () => benchBilling({ rows, json, latencyRow, progress, resourcesDir }) },
+      portal: { title: 'patient portal', run: () => benchPortal({ rows, json, latencyRow, progress, resourcesDir, seed: args.seed }) },
     };
     const unknown = [...(args.only ?? [])].filter((g) => g !== 'core' && !Object.hasOwn(groups, g));
     if (unknown.length > 0) throw new Error(`unknown --only group ${unknown.join(', ')} (core, ${Object.keys(groups).join(', ')})`);
