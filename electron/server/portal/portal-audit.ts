@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Sql } from '../db/open';
+import type { ServerDb, Sql } from '../db/open';
 import { portalAuthor } from '../sync.service';
 
 /** The device id under which the portal's entries sit in audit_entries (devices' ids are UUIDs). */
@@ -49,8 +49,9 @@ const clean = (s: string | null | undefined, max = 200): string | null =>
 /**
  * Writes portal audit entries into the clinic server's audit table, chained: the head row
  * (portal_audit_head, id 1) is locked, so entries from any number of server processes get
- * consecutive numbers and each holds the hash of the one before. Call inside the transaction of
- * what is audited (a write), or alone for a read (its own short transaction).
+ * consecutive numbers and each holds the hash of the one before. Important: call it inside a
+ * transaction (the lock lasts only as long as one): that of what is audited (a write), or use
+ * `PortalAuditLog` for a request that writes nothing else.
  */
 export async function recordPortalAudit(q: Sql, entries: readonly PortalAuditEntry[], now: number): Promise<void> {
   if (entries.length === 0) return;
@@ -83,6 +84,56 @@ export async function recordPortalAudit(q: Sql, entries: readonly PortalAuditEnt
   );
   if (head) await q.query('UPDATE portal_audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, prev]);
   else await q.query('INSERT INTO portal_audit_head (id, seq, hash) VALUES (1, $1, $2)', [seq, prev]);
+}
+
+/**
+ * The audit entries of requests that write nothing else (reads, refusals), committed in groups: an
+ * entry waits while the group before it commits, then goes with every entry that arrived meanwhile
+ * in one transaction. Each request still has its entry committed before its answer is sent; fifty
+ * patients reading at once cost a few short transactions instead of fifty queued on the chain's lock.
+ */
+export class PortalAuditLog {
+  private queue: { entries: readonly PortalAuditEntry[]; done: (e?: unknown) => void }[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly db: ServerDb,
+    private readonly now: () => number,
+  ) {}
+
+  record(entries: readonly PortalAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({
+        entries,
+        done: (e) => (e === undefined ? resolve() : reject(e instanceof Error ? e : new Error('the audit entry could not be written'))),
+      });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0);
+        try {
+          await this.db.tx((q) =>
+            recordPortalAudit(
+              q,
+              group.flatMap((g) => g.entries),
+              this.now(),
+            ),
+          );
+          for (const g of group) g.done();
+        } catch (e) {
+          for (const g of group) g.done(e ?? new Error('the audit entry could not be written'));
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
 }
 
 /**

@@ -297,7 +297,7 @@ export async function signIn(d: AuthDeps, input: z.output<typeof signInInput>, i
   const wait = await charge(d, a.id);
   if (wait > 0) throw new PortalError(423, 'account_locked', `too many failed sign-ins for this account: try again in ${wait} seconds`, wait);
   if (!(await verifyPassword(input.password, a.password_hash))) {
-    await recordPortalAudit(d.sync.db, [{ accountId: a.id, action: 'portal.signin_refused', patientId: null, detail: 'password' }], d.now());
+    await d.sync.db.tx((q) => recordPortalAudit(q, [{ accountId: a.id, action: 'portal.signin_refused', patientId: null, detail: 'password' }], d.now()));
     throw new PortalError(401, 'bad_credentials', BAD_CREDENTIALS);
   }
   await clearFailures(d, a.id);

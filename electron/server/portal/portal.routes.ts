@@ -21,7 +21,7 @@ import {
 import { portalLanguage, portalSettingsFile, type PortalLanguage, type PortalSettings } from '../../../shared/domain/portal';
 import { ServerError } from '../server-error';
 import type { SyncService } from '../sync.service';
-import { recordPortalAudit, type PortalAuditEntry } from './portal-audit';
+import { PortalAuditLog, recordPortalAudit, type PortalAuditEntry } from './portal-audit';
 import { completeTotp, linkChart, register, sessionView, setLanguage, signIn, totpConfirm, totpSetup, type AuthDeps, type Started } from './portal-auth';
 import { loadCatalog, type PortalCatalog } from './portal-catalog';
 import { chartAppointments, chartReleased, chartResults, chartSummary, openChart, ownsRecord, type ChartAccess, type ReadDeps } from './portal-chart';
@@ -94,6 +94,8 @@ export function loadPortalSettings(resourcesDir: string): { settings: PortalSett
 /** What every portal handler works with. */
 interface Portal {
   sync: SyncService;
+  /** Entries of reads and refusals, committed in groups (portal-audit.ts). */
+  auditLog: PortalAuditLog;
   auth: AuthDeps;
   read: ReadDeps;
   /** What the write, slot and form services (portal-writes.ts, portal-slots.ts, portal-forms.ts) work with. */
@@ -136,6 +138,7 @@ export function portalApp(sync: SyncService, o: PortalOptions): Hono {
     const sessions = new PortalSessions(sync.db, loaded.settings.sessions, now);
     const portal: Portal = {
       sync,
+      auditLog: new PortalAuditLog(sync.db, now),
       sessions,
       catalog,
       settings: loaded.settings,
@@ -203,7 +206,7 @@ async function changing(p: Portal, c: Context): Promise<PortalSession> {
   return s;
 }
 
-const audit = (p: Portal, entries: PortalAuditEntry[]): Promise<void> => recordPortalAudit(p.sync.db, entries, p.now());
+const audit = (p: Portal, entries: PortalAuditEntry[]): Promise<void> => p.auditLog.record(entries);
 
 async function started(p: Portal, c: Context, s: Started): Promise<SessionView> {
   setSessionCookie(c, s.token, (s.session.endsAt - p.now()) / 1000 + p.settings.sessions.maxHours * 3600);
