@@ -1,45 +1,28 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { axeViolations, describeViolations } from '../helpers/axe';
+import { startTestServer } from '../helpers/sync-server';
+import { invite, inviteCode, patient, seed, type PortalServer } from '../integration/portal/portal-server.helpers';
 
 /**
  * The patient portal's own screens, built (out/renderer/portal.html, the renderer build's second
- * entry) and opened in Chromium at phone and desktop sizes: the sign-in screen in English, then in
- * Spanish after the switch (the page's lang follows), registration, axe-core's WCAG 2.1 A/AA rules
- * on each, and no Content-Security-Policy violation (no inline script; Mantine's inline styles allowed).
- *
- * Served here by a small static handler with the portal's CSP, as the clinic server's /portal mount
- * (electron/server/portal/portal-static.ts) is not committed yet; the API routes answer 404, which the
- * screens take as "signed out" and "clinic settings unknown".
+ * entry) and served by a real clinic server (in-process, PGlite, loopback) at /portal/, opened in
+ * Chromium at phone and desktop sizes. Signed out: sign-in in English, then Spanish after the switch
+ * (the page's lang follows), registration with the password policy's verdict. Signed in (a patient
+ * registered through the screens with a seeded invitation): every section, booking and cancelling a
+ * visit, a message with a too-large and then a real attachment, an intake form, the account page in
+ * Spanish, sign-out. axe-core's WCAG 2.1 A/AA rules on each screen, no script error and no
+ * Content-Security-Policy violation (the server's own CSP: no inline script, Mantine's inline styles
+ * allowed). Screenshots: test-results/portal-*.png.
  */
 const UI = resolve('out/renderer');
 const SHOTS = resolve('test-results');
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
-
-function startStatic(): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === '/portal/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP });
-      return res.end(readFileSync(join(UI, 'portal.html')));
-    }
-    const file = resolve(UI, `.${path.replace(/^\/portal/, '')}`);
-    if (path.startsWith('/portal/assets/') && file.startsWith(UI + sep) && existsSync(file)) {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      return res.end(readFileSync(file));
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'not_found', message: `no such endpoint: ${path}` } }));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
-}
+/** A 1×1 PNG: the server checks that an attachment's bytes are what its type says. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 interface Watched {
   page: Page;
@@ -73,22 +56,30 @@ async function expectAxeClean(page: Page, shot: string): Promise<void> {
   expect(violations, `${shot}:\n${describeViolations(violations)}`).toEqual([]);
 }
 
+/** Opens a section from the menu (behind the Menu button on a phone). */
+async function openSection(page: Page, name: string, menu = 'Menu', sections = 'Portal sections'): Promise<void> {
+  const burger = page.getByRole('button', { name: menu });
+  if (await burger.isVisible()) await burger.click();
+  await page.getByRole('navigation', { name: sections }).getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
 describe('patient portal screens in Chromium', () => {
   let browser: Browser;
   let base: string;
-  let server: Server;
+  let server: PortalServer;
 
   beforeAll(async () => {
     if (!existsSync(join(UI, 'portal.html'))) throw new Error('out/renderer/portal.html is missing: run `npx electron-vite build` first (npm test does)');
     mkdirSync(SHOTS, { recursive: true });
-    const s = await startStatic();
-    base = s.url;
-    server = s.server;
+    // The portal is mounted by default: settings and forms from resources/portal, screens from out/renderer.
+    server = await startTestServer('pglite');
+    base = server.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await server?.stop();
   });
 
   for (const [size, viewport] of [
@@ -101,7 +92,7 @@ describe('patient portal screens in Chromium', () => {
 
       await page.getByRole('heading', { level: 1, name: 'Sign in to your patient portal' }).waitFor();
       await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
-      await expect(page.title()).resolves.toBe('Patient portal');
+      await expect(page.title()).resolves.toBe('Patient portal · Riverside Family Medicine (demo)');
       await page.getByRole('textbox', { name: 'Email', exact: true }).waitFor();
       await page.getByRole('textbox', { name: 'Password', exact: true }).waitFor();
       // Mantine's styles (its CSS file and the CSS variables it puts in a <style> element) are applied under the CSP.
@@ -120,7 +111,7 @@ describe('patient portal screens in Chromium', () => {
       await page.getByRole('button', { name: 'Español' }).click();
       await page.getByRole('heading', { level: 1, name: 'Inicie sesión en su portal del paciente' }).waitFor();
       await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
-      await expect(page.title()).resolves.toBe('Portal del paciente');
+      await expect(page.title()).resolves.toBe('Portal del paciente · Riverside Family Medicine (demo)');
       await page.getByRole('textbox', { name: 'Correo electrónico', exact: true }).waitFor();
       await page.getByRole('button', { name: 'Iniciar sesión' }).waitFor();
       await expect(page.getByRole('button', { name: 'Español' }).getAttribute('aria-pressed')).resolves.toBe('true');
@@ -141,6 +132,147 @@ describe('patient portal screens in Chromium', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
       await expectAxeClean(page, `register-en-${size}`);
+
+      expect(pageErrors).toEqual([]);
+      expect(cspViolations).toEqual([]);
+      await page.close();
+    });
+  }
+  for (const [size, viewport, family] of [
+    ['phone', { width: 390, height: 844 }, 'Diaz'],
+    ['desktop', { width: 1440, height: 900 }, 'Marquez'],
+  ] as const) {
+    it(`a registered patient's screens at ${size} size: sections, booking, a message, a form, the account in Spanish`, async () => {
+      const p = patient({ given: 'Rosa', family, birthDate: '1984-03-09' });
+      const code = inviteCode();
+      await seed(server, [p, invite(p.id, code)]);
+      const email = `rosa.${family.toLowerCase()}@example.com`;
+      const { page, pageErrors, cspViolations } = await watchedPage(browser, viewport);
+      const shot = (name: string): Promise<void> => expectAxeClean(page, `${name}-${size}`);
+
+      await page.goto(`${base}/portal/#/register`);
+      await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+      await page.getByRole('textbox', { name: 'Invitation code' }).fill(code.toLowerCase());
+      await page.getByLabel('Date of birth').fill('1984-03-09');
+      await page.getByRole('textbox', { name: 'Your name' }).fill(`Rosa ${family}`);
+      await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill('violet anchor marble kettle');
+      await page.getByRole('textbox', { name: 'Repeat the password' }).fill('violet anchor marble kettle');
+      await page.getByRole('button', { name: 'Create account' }).click();
+
+      // One chart: straight to Home, with the clinic's name from GET /portal/api/clinic.
+      await page.getByRole('heading', { level: 1, name: `Welcome, Rosa ${family}` }).waitFor();
+      await page.getByRole('banner').getByText('Riverside Family Medicine (demo)').waitFor();
+      await page.getByTestId('home-next-visit').or(page.getByText('No visits booked.')).first().waitFor();
+      await shot('home');
+
+      for (const section of ['My health', 'Test results', 'Download my record']) {
+        await openSection(page, section);
+        await page.getByText('Loading…').waitFor({ state: 'detached' });
+        await shot(`section-${section.toLowerCase().replaceAll(' ', '-')}`);
+      }
+
+      // Book an open time, then cancel it.
+      await openSection(page, 'Appointments');
+      await page.getByRole('link', { name: 'Book a visit' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Book a visit' }).waitFor();
+      await page.getByRole('radio', { name: /^Follow-up/ }).check();
+      await page.getByRole('button', { name: 'See open times' }).click();
+      const firstTime = page.getByRole('button', { name: /^Choose a time: / }).first();
+      await firstTime.waitFor();
+      await shot('book-slots');
+      await firstTime.click();
+      await page.getByRole('textbox', { name: 'What is the visit for? (optional)' }).fill('Blood pressure check');
+      await page.getByRole('button', { name: 'Book this visit' }).click();
+      await page
+        .getByRole('status')
+        .getByText(/^Your visit is booked: Follow-up on /)
+        .waitFor();
+      await shot('book-done');
+      await page.getByRole('link', { name: 'See appointments' }).click();
+      await page.getByTestId('appointment').getByText('Booked online').waitFor();
+      await page.getByRole('button', { name: /^Cancel visit: / }).click();
+      await page.getByRole('dialog', { name: 'Cancel this visit?' }).waitFor();
+      await shot('cancel-dialog');
+      await page.getByRole('button', { name: 'Yes, cancel the visit' }).click();
+      await page.getByRole('status').getByText('Your visit was cancelled.').waitFor();
+
+      // A message: a file over the clinic's limit is refused before upload; a real PNG goes with it.
+      await openSection(page, 'Messages');
+      await page.getByRole('link', { name: 'New message' }).click();
+      await page.getByRole('heading', { level: 1, name: 'New message' }).waitFor();
+      await page.getByRole('textbox', { name: 'Subject' }).fill('Question about my blood pressure');
+      await page.getByRole('textbox', { name: 'Message' }).fill('My home readings are around 150/95 in the mornings. Should I come in sooner?');
+      const file = page.locator('input[type="file"]');
+      await file.setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(3 * 1024 * 1024, 0x25) });
+      await page.getByText('“scan.pdf” is 3 MB; the limit is 2 MB. Choose a smaller file or take a smaller photo.').waitFor();
+      await shot('message-too-big');
+      await file.setInputFiles({ name: 'readings.png', mimeType: 'image/png', buffer: PNG });
+      await page.getByRole('button', { name: 'Send message' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Question about my blood pressure' }).waitFor();
+      await page
+        .getByTestId('message')
+        .getByText(/^My home readings/)
+        .waitFor();
+      await page.getByRole('link', { name: /^Download readings\.png/ }).waitFor();
+      await shot('thread');
+
+      // An intake form from its definition: the lists need rows or an explicit "none".
+      await page.goto(`${base}/portal/#/forms/medication-allergy-review`);
+      await page.getByRole('button', { name: 'Send to the clinic' }).click();
+      await page.getByText('Add each medicine you take, or tick “I take no medicines”.').waitFor();
+      await shot('form-errors');
+      await page.getByRole('button', { name: 'Add a medicine' }).click();
+      await page.getByRole('group', { name: 'Medicine 1' }).getByRole('textbox', { name: 'Medicine name' }).fill('Lisinopril');
+      await page.getByRole('group', { name: 'Medicine 1' }).getByRole('textbox', { name: 'Dose (optional)' }).fill('10 mg');
+      await page.getByRole('checkbox', { name: 'I have no known allergies' }).check();
+      await page.getByRole('button', { name: 'Send to the clinic' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
+      await shot('form-done');
+
+      // The account page (on the desktop run: two-step sign-in set up), then everything in Spanish.
+      await openSection(page, 'My account');
+      await shot('account');
+      let secret = '';
+      if (size === 'desktop') {
+        await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+        await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+        secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+        await expect(page.getByRole('link', { name: 'Open in my authenticator app' }).getAttribute('href')).resolves.toMatch(/^otpauth:\/\/totp\/.*secret=/);
+        await shot('totp-setup');
+        await page.getByRole('textbox', { name: '6-digit code' }).fill(await generate({ secret }));
+        await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+        await page.getByText(/^Two-step sign-in is on:/).waitFor();
+      }
+      await page.getByRole('button', { name: 'Español' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Mi cuenta' }).waitFor();
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+      await shot('account-es');
+      await openSection(page, 'Inicio', 'Menú', 'Secciones del portal').catch(async () => {
+        // Home's heading is the welcome, not the section's name.
+        await page.getByRole('heading', { level: 1, name: `Bienvenido/a, Rosa ${family}` }).waitFor();
+      });
+      await shot('home-es');
+      await openSection(page, 'Mensajes', 'Menú', 'Secciones del portal');
+      await shot('messages-es');
+
+      // Sign out: back to sign-in, still in Spanish; and in again.
+      const burger = page.getByRole('button', { name: 'Menú' });
+      if (await burger.isVisible()) await burger.click();
+      await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Inicie sesión en su portal del paciente' }).waitFor();
+      await page.getByText('Ha cerrado la sesión.').waitFor();
+      await page.getByRole('textbox', { name: 'Correo electrónico', exact: true }).fill(email);
+      await page.getByRole('textbox', { name: 'Contraseña', exact: true }).fill('violet anchor marble kettle');
+      await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+      if (size === 'desktop') {
+        await page.getByRole('heading', { level: 1, name: 'Escriba su código de 6 dígitos' }).waitFor();
+        await shot('totp-step-es');
+        // The next time step's code: the one used to turn it on may not be used twice.
+        await page.getByRole('textbox', { name: 'Código de 6 dígitos' }).fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+        await page.getByRole('button', { name: 'Verificar' }).click();
+      }
+      await page.getByRole('heading', { level: 1, name: `Bienvenido/a, Rosa ${family}` }).waitFor();
 
       expect(pageErrors).toEqual([]);
       expect(cspViolations).toEqual([]);

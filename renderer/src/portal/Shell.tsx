@@ -1,13 +1,15 @@
 import { Alert, AppShell, Burger, Button, Divider, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { useEffect, type ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import type { ChartRef } from '../../../shared/api/portal-http';
 import { portalApi } from './api/portal-api';
+import { ErrorNote } from './components/ErrorNote';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { MAIN_ID, SkipLink } from './components/SkipLink';
+import { isSignedOut } from './i18n/errors';
 import type { MessageKey } from './i18n/i18n';
 import { useI18n } from './i18n/use-i18n';
-import { href, useHash, useRoute, type Route } from './router';
+import { href, useRoute, type Route } from './router';
 import { AccountScreen } from './screens/account/AccountScreen';
 import { AppointmentsScreen } from './screens/appointments/AppointmentsScreen';
 import { BookScreen } from './screens/appointments/BookScreen';
@@ -90,13 +92,18 @@ export function Shell(): ReactElement {
   const signedOut = usePortal((s) => s.signedOut);
   const chart = useChart();
   const route = useRoute();
-  const hash = useHash();
   const [opened, menu] = useDisclosure(false);
   const phone = useMediaQuery('(max-width: 47.99em)') ?? false;
-  // Choosing a section on a phone closes the menu.
-  useEffect(() => menu.close(), [hash, menu]);
+  const [signOutFailure, setSignOutFailure] = useState<unknown>(null);
+  // Important: only a sign-out the server confirmed (or a session already gone) shows the sign-in
+  // screen; otherwise the session would live on behind a screen that says it ended (a shared computer).
   const signOut = (): void => {
-    void portalApi.signOut().finally(() => signedOut('signin.signedOut'));
+    menu.close();
+    setSignOutFailure(null);
+    portalApi.signOut().then(
+      () => signedOut('signin.signedOut'),
+      (e: unknown) => (isSignedOut(e) ? signedOut('signin.signedOut') : setSignOutFailure(e)),
+    );
   };
   const many = (session?.charts.length ?? 0) > 1;
   const picking = chart === null || route.name === 'charts';
@@ -130,7 +137,7 @@ export function Shell(): ReactElement {
               <Text size="sm" fw={600} px="sm" pt={4}>
                 {chart.kind === 'self' ? t('charts.self', { name: chart.name }) : t('charts.proxy', { name: chart.name })}
               </Text>
-              {many && <NavLink component="a" href={href({ name: 'charts' })} label={t('nav.charts')} />}
+              {many && <NavLink component="a" href={href({ name: 'charts' })} label={t('nav.charts')} onClick={menu.close} />}
               <Divider my={4} />
               {NAV.map((n) => {
                 const active = route.name === n.route || (n.also?.includes(route.name) ?? false);
@@ -142,6 +149,8 @@ export function Shell(): ReactElement {
                     label={t(n.key)}
                     active={active}
                     aria-current={active ? 'page' : undefined}
+                    // Choosing a section on a phone closes the menu.
+                    onClick={menu.close}
                   />
                 );
               })}
@@ -155,6 +164,7 @@ export function Shell(): ReactElement {
       </AppShell.Navbar>
       <AppShell.Main id={MAIN_ID}>
         <div style={{ maxWidth: 960 }}>
+          {signOutFailure !== null && <ErrorNote error={signOutFailure} />}
           {picking ? (
             <ChartPicker />
           ) : (

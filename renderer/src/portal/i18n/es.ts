@@ -216,6 +216,7 @@ export const es: Catalogue = {
   'book.slotsFor': 'Horarios libres para {type}',
   'book.noSlots': 'No hay horarios libres en estos días.',
   'book.later': 'Ver días más adelante',
+  'book.pickDay': 'Elegir un día',
   'book.pickSlot': 'Elegir una hora',
   'book.confirmTitle': 'Confirme su cita',
   'book.confirmWhat': '{type} el {when}.',
@@ -364,7 +365,9 @@ export const es: Catalogue = {
   'account.totpOn': 'El inicio de sesión en dos pasos está activado: después de su contraseña escribe un código de su aplicación de autenticación.',
   'account.totpOff': 'Agregue un segundo paso al iniciar sesión: un código de 6 dígitos de una aplicación de autenticación en su teléfono.',
   'account.totpStart': 'Configurar el inicio de sesión en dos pasos',
-  'account.totpSecretIntro': 'En su aplicación de autenticación, agregue una cuenta con esta clave (o abra el enlace en su teléfono):',
+  'account.totpSecretIntro':
+    'En su aplicación de autenticación, agregue una cuenta: escanee este código QR, escriba la clave de abajo o abra el enlace en su teléfono.',
+  'account.totpQr': 'Código QR para su aplicación de autenticación',
   'account.totpSecret': 'Clave',
   'account.totpLink': 'Abrir en mi aplicación de autenticación',
   'account.totpCopy': 'Copiar la clave',

@@ -100,6 +100,9 @@ export const usePortal = create<PortalState>()((set, get) => ({
 
   signedOut: (notice) => {
     setCsrfToken('');
+    // Signing out on purpose starts the next person at sign-in, not at the last screen seen (an
+    // ended session keeps the screen, to return to it after signing in again).
+    if (notice === 'signin.signedOut') history.replaceState(null, '', `${location.pathname}${location.search}`);
     store('session', CHART_KEY, null);
     set({ phase: 'signedOut', session: null, chartId: null, notice: notice ?? null, totpPending: false });
   },

@@ -6,9 +6,11 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { Note } from '../../components/Note';
 import { ScreenTitle } from '../../components/ScreenTitle';
 import { Section } from '../../components/Section';
+import { isSignedOut } from '../../i18n/errors';
 import { LANGUAGES } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { usePortal } from '../../state/portal.store';
+import { TotpQr } from './TotpQr';
 
 /** Name and email, language, two-step sign-in, a child's chart, and signing out here or everywhere. */
 export function AccountScreen(): ReactElement {
@@ -22,7 +24,7 @@ export function AccountScreen(): ReactElement {
     setFailure(null);
     (everywhere ? portalApi.signOutEverywhere() : portalApi.signOut()).then(
       () => signedOut('signin.signedOut'),
-      (e: unknown) => setFailure(e),
+      (e: unknown) => (isSignedOut(e) ? signedOut('signin.signedOut') : setFailure(e)),
     );
   };
   return (
@@ -117,6 +119,7 @@ function TotpSetupFlow(): ReactElement {
       ) : (
         <Stack>
           <Text>{t('account.totpSecretIntro')}</Text>
+          <TotpQr url={setup.otpauthUrl} />
           <div>
             <Text size="sm" fw={600} id="totp-secret-label">
               {t('account.totpSecret')}

@@ -86,10 +86,12 @@ export function BookScreen({ patientId }: { patientId: string }): ReactElement {
   );
 }
 
+/** A week of open times at a time: the days that have any, then the chosen day's times. */
 function SlotPicker({ patientId, type, onPick, onBack }: { patientId: string; type: BookType; onPick: (s: Slot) => void; onBack: () => void }): ReactElement {
   const { t, fmt } = useI18n();
   const tz = usePortal((s) => s.clinic.timeZone);
   const [from, setFrom] = useState(() => wallTime(Date.now(), tz).date);
+  const [chosenDay, setChosenDay] = useState<string | null>(null);
   const slots = useLoad(`slots:${patientId}:${type.id}:${from}`, () => portalApi.slots(patientId, type.id, from));
   const byDay = new Map<string, Slot[]>();
   for (const s of slots.data?.slots ?? []) {
@@ -97,6 +99,7 @@ function SlotPicker({ patientId, type, onPick, onBack }: { patientId: string; ty
     byDay.set(day, [...(byDay.get(day) ?? []), s]);
   }
   const days = [...byDay.keys()].sort();
+  const day = chosenDay !== null && byDay.has(chosenDay) ? chosenDay : (days[0] ?? null);
   const later = days.length > 0 ? addDays(days[days.length - 1]!, 1) : addDays(from, 7);
   return (
     <Section title={t('book.slotsFor', { type: type.name })} testId="slots">
@@ -104,33 +107,45 @@ function SlotPicker({ patientId, type, onPick, onBack }: { patientId: string; ty
         <ErrorNote error={slots.error} onRetry={slots.reload} />
       ) : slots.loading ? (
         <Loading />
-      ) : days.length === 0 ? (
+      ) : day === null ? (
         <Text>{t('book.noSlots')}</Text>
       ) : (
         <Stack gap="md">
-          {days.map((day) => (
-            <div key={day}>
-              <Title order={3} fz={17} mb={4}>
-                {fmt.weekday(day)}
-              </Title>
-              <SimpleGrid cols={{ base: 3, sm: 5 }} spacing="xs" role="list">
-                {byDay.get(day)!.map((s) => (
-                  <div role="listitem" key={s.start}>
-                    <Button variant="default" fullWidth onClick={() => onPick(s)} aria-label={`${t('book.pickSlot')}: ${fmt.dateTime(s.start)}`}>
-                      {fmt.time(s.start)}
-                    </Button>
-                  </div>
-                ))}
-              </SimpleGrid>
-            </div>
-          ))}
+          <Group gap="xs" role="group" aria-label={t('book.pickDay')}>
+            {days.map((d) => (
+              <Button key={d} size="compact-md" variant={d === day ? 'filled' : 'default'} aria-pressed={d === day} onClick={() => setChosenDay(d)}>
+                {fmt.weekday(d)}
+              </Button>
+            ))}
+          </Group>
+          <div>
+            <Title order={3} fz={17} mb={4}>
+              {fmt.weekday(day)}
+            </Title>
+            <SimpleGrid cols={{ base: 3, sm: 6 }} spacing="xs" role="list" aria-label={t('book.pickSlot')}>
+              {byDay.get(day)!.map((s) => (
+                <div role="listitem" key={s.start}>
+                  <Button variant="default" fullWidth onClick={() => onPick(s)} aria-label={`${t('book.pickSlot')}: ${fmt.dateTime(s.start)}`}>
+                    {fmt.time(s.start)}
+                  </Button>
+                </div>
+              ))}
+            </SimpleGrid>
+          </div>
         </Stack>
       )}
       <Group mt="md">
         <Button variant="default" onClick={onBack}>
           {t('common.back')}
         </Button>
-        <Button variant="light" onClick={() => setFrom(later)} disabled={slots.loading}>
+        <Button
+          variant="light"
+          onClick={() => {
+            setFrom(later);
+            setChosenDay(null);
+          }}
+          disabled={slots.loading}
+        >
           {t('book.later')}
         </Button>
       </Group>
