@@ -9,6 +9,7 @@ import { keepOwnerOnly, secureDataDir } from '../server/data-dir';
 import { runningInfo, type RunningInfo } from '../server/server-info';
 import { SyncService } from '../server/sync.service';
 import { startClinicServer } from '../launch/clinic-server';
+import { SmtpNotifier } from '../server/portal/smtp-notifier';
 import { createDatabase, unlockDatabase, type Store } from '../services/db/open';
 import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
@@ -31,6 +32,8 @@ export const SYNC_HELP = `  cairn server (--data-dir DIR | --database-url postgr
       --mllp-port also receives HL7 v2 (lab results, ADT) over MLLP, as a device of the clinic with
       its own encrypted database (DIR/lab-interface.cairn; passphrase from CAIRN_PASSPHRASE).
       MLLP-${MLLP_OPTIONS_HELP}.
+      It also serves the patient portal at /portal. --smtp-from "Clinic <portal@clinic.example>" turns
+      on its email notices, sent through CAIRN_SMTP_URL (smtp://user:password@host:587 or smtps://…).
 ${SERVER_LOG_HELP}
 ${SERVER_SERVICE_HELP}
   cairn server enroll (--data-dir DIR | --database-url URL) --name "Front desk PC" [--hours 24] [--operator]
@@ -160,6 +163,7 @@ async function serve(args: string[]): Promise<number> {
     'mllp-max-connections': 'string',
     'mllp-idle-timeout': 'string',
     'mllp-max-message-bytes': 'string',
+    'smtp-from': 'string',
     ...SERVER_LOG_OPTIONS,
   });
   const t = target(v);
@@ -173,6 +177,7 @@ async function serve(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid --port "${String(v['port'])}"`, 2);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new CliError('give both --tls-cert and --tls-key', 2);
   if (runningServer(t)) throw new CliError(`a clinic server is already running on ${String(v['data-dir'])}`);
+  const portalNotify = smtpNotices(v);
   const log = await startServerLog(v, (m, code) => new CliError(m, code));
   let clinic;
   try {
@@ -183,6 +188,7 @@ async function serve(args: string[]): Promise<number> {
       ...(typeof v['host'] === 'string' && { host: v['host'] }),
       ...(typeof v['tls-cert'] === 'string' && { tls: { cert: v['tls-cert'], key: need(v['tls-key'], '--tls-key') } }),
       allowInsecure: v['allow-insecure-http'] === true,
+      ...(portalNotify && { portalNotify }),
       ...(mllpPort !== null &&
         mllpDb && {
           lab: {
@@ -210,6 +216,22 @@ async function serve(args: string[]): Promise<number> {
   await clinic.close();
   await log.close();
   return 0;
+}
+
+/**
+ * The portal's email notices: on with --smtp-from, through the SMTP server in CAIRN_SMTP_URL (an
+ * environment variable, so its password is not in the process list).
+ */
+function smtpNotices(v: Values): { notifier: SmtpNotifier } | undefined {
+  const from = v['smtp-from'];
+  if (typeof from !== 'string') return undefined;
+  const url = process.env['CAIRN_SMTP_URL'];
+  if (!url) throw new CliError('--smtp-from needs the mail server in CAIRN_SMTP_URL (smtp://user:password@host:587 or smtps://…:465)', 2);
+  try {
+    return { notifier: SmtpNotifier.fromUrl(url, from) };
+  } catch (e) {
+    throw new CliError(`CAIRN_SMTP_URL: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
 }
 
 async function serverAdmin(sub: string, args: string[]): Promise<number> {

@@ -8,7 +8,9 @@ import { createFhirApi } from './fhir/fhir.routes';
 import { openServerDb, type ServerDb, type ServerDbTarget } from './db/open';
 import { SyncService, type SyncServiceOptions } from './sync.service';
 import { updatesDirFor } from './update-feed';
-import type { PortalOptions } from './portal/portal.routes';
+import { loadPortalSettings, type PortalOptions } from './portal/portal.routes';
+import type { Notifier } from './portal/notifier';
+import { startPortalNotify } from './portal/portal-notify';
 
 export interface ServerOptions {
   target: ServerDbTarget;
@@ -27,6 +29,11 @@ export interface ServerOptions {
    * built screens beside it; `false` serves none.
    */
   portal?: Partial<PortalOptions> | false;
+  /**
+   * Emails telling portal accounts that something waits for them (a message, a result, a visit
+   * reminder; never health information), checked every `everyMs` (default a minute).
+   */
+  portalNotify?: { notifier: Notifier; everyMs?: number };
 }
 
 export interface RunningServer {
@@ -73,6 +80,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // Devices sync every minute or so: keep their connections longer than Node's 5-second default.
   (server as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
+  const notify = portal && o.portalNotify ? startNotices(sync, portal, o.portalNotify) : null;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `${tls ? 'https' : 'http'}://${shownHost}:${port}`,
@@ -81,6 +89,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sync,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
+      await notify?.stop();
       // Before the database goes: the pending FHIR access entries, and a running export's writes.
       await fhir.access.close();
       await fhir.exports.idle();
@@ -88,4 +97,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ownerOnly?.stop();
     },
   };
+}
+
+/** The portal's email notices, on the settings the portal runs on (none when those cannot be read). */
+function startNotices(sync: SyncService, portal: PortalOptions, o: { notifier: Notifier; everyMs?: number }): { stop(): Promise<void> } | null {
+  const loaded = portal.settings ? { settings: portal.settings } : loadPortalSettings(portal.resourcesDir);
+  if (!('settings' in loaded)) {
+    console.error(`portal notices are off: ${loaded.problem}`);
+    return null;
+  }
+  const deps = { sync, settings: loaded.settings, resourcesDir: portal.resourcesDir, now: portal.now ?? Date.now };
+  return startPortalNotify(deps, o.notifier, o.everyMs ?? 60_000);
 }
