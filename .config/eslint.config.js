@@ -50,6 +50,13 @@ const zones = Object.entries(MAY_IMPORT).map(([target, allowed]) => ({
   from: FOLDERS.filter((f) => f !== target && !allowed.includes(f)).map((f) => `./${f}`),
   message: `${target}/ may import only ${[...allowed, 'itself'].join(', ')} (see README, Architecture).`,
 }));
+// The patient portal (renderer/src/portal, built as renderer/portal.html) is an app of its own inside
+// renderer/: it imports shared/ and itself, never the staff screens, and they never import it.
+const STAFF_UI = ['features', 'stores', 'lib', 'components', 'App.tsx', 'main.tsx', 'theme.ts'].map((f) => `./renderer/src/${f}`);
+zones.push(
+  { target: './renderer/src/portal', from: STAFF_UI, message: 'the patient portal may import only shared/ and renderer/src/portal.' },
+  { target: STAFF_UI, from: ['./renderer/src/portal'], message: 'the staff app may not import the patient portal.' },
+);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'resources/**'] },
