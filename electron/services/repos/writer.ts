@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EntityName } from '../../../shared/sync/entities';
 import type { AuditRepo } from './audit.repo';
-import type { OutboxOp, OutboxRepo } from './outbox.repo';
+import type { ChangedRow, OutboxOp, OutboxRepo } from './outbox.repo';
 import type { StoredRow } from './stored-row';
 
 export interface Actor {
@@ -81,6 +81,23 @@ export class ClinicalWriter {
    */
   audited(at: string, action: string, actor: Actor, patientId: string | null, entity: string, id: string, detail?: string): void {
     this.audit.append({ action, userId: actor.userId, patientId, recordType: entity, recordId: id, detail: detail ?? null }, at);
+  }
+
+  /**
+   * record() for many changed rows of one entity (the claims an 835 pays): an audit entry for each,
+   * in order, and the same sync entries, written together (AuditRepo.appendMany, OutboxRepo.addChangedMany).
+   */
+  recordMany(at: string, entity: EntityName, actor: Actor, changes: readonly (ChangedRow & { action: string; detail?: string | null })[]): void {
+    this.audit.appendMany(
+      changes.map((c) => ({ action: c.action, userId: actor.userId, patientId: c.patientId, recordType: entity, recordId: c.id, detail: c.detail ?? null })),
+      at,
+    );
+    this.outbox.addChangedMany(entity, changes, at, actor.userId);
+  }
+
+  /** syncInserted for write-once rows of several charts, each with its own (see OutboxRepo.addInsertedRows). */
+  syncInsertedRows(at: string, entity: EntityName, entries: readonly { id: string; patientId: string | null }[], actor: Actor): void {
+    this.outbox.addInsertedRows(entity, entries, at, actor.userId);
   }
 
   /** Records a read of patient data (its own small transaction). */
