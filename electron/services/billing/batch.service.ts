@@ -102,7 +102,11 @@ export function makeClaimBatch(
       'billing.batch',
     );
     const batchId = String(batch['id']);
-    for (const { c } of picked) claims.move(at, actor, c, 'submitted', `in batch ${control}`, { batch_id: batchId, submitted_at: at });
+    claims.moveMany(
+      at,
+      actor,
+      picked.map(({ c }) => ({ c, status: 'submitted', detail: `in batch ${control}`, more: { batch_id: batchId, submitted_at: at } })),
+    );
     return { batchId, interchangeControl: control, groupControl: control, claimCount: picked.length, totalCents, fileName, text: built.value, skipped };
   });
 }

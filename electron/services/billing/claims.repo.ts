@@ -53,11 +53,19 @@ const NEXT: Record<ClaimStatus, readonly ClaimStatus[]> = {
   submitted: ['accepted', 'rejected', 'paid', 'partially_paid', 'denied'],
   accepted: ['paid', 'partially_paid', 'denied', 'rejected'],
   rejected: ['draft', 'ready', 'void'],
-  paid: ['partially_paid', 'paid', 'denied'],
-  partially_paid: ['paid', 'partially_paid', 'denied'],
-  denied: ['draft', 'ready', 'paid', 'partially_paid', 'void'],
+  // An adjudicated claim goes back to submitted when the payer reverses its payment (835 CLP02 22),
+  // waiting for the corrected one.
+  paid: ['partially_paid', 'paid', 'denied', 'submitted'],
+  partially_paid: ['paid', 'partially_paid', 'denied', 'submitted'],
+  denied: ['draft', 'ready', 'paid', 'partially_paid', 'void', 'submitted'],
   void: [],
 };
+
+/** Refuses a step a claim cannot take from where it is. */
+export function checkMove(c: Pick<ClaimRow, 'claim_number' | 'status'>, status: ClaimStatus): void {
+  if (status !== c.status && !NEXT[c.status].includes(status))
+    throw new CairnFailure('conflict', `claim ${c.claim_number} is ${c.status.replace('_', ' ')} and cannot become ${status.replace('_', ' ')}`);
+}
 
 /**
  * CLM01: a claim's number from its UUIDv7, at most 20 characters (the 837P's limit). It keeps the
@@ -88,6 +96,26 @@ export class ClaimsRepo {
     return this.rows.all<LineRow>('SELECT * FROM claim_lines WHERE claim_id = ? AND deleted_at IS NULL ORDER BY line_number', claimId);
   }
 
+  /** byNumber for many numbers at once (the claims an 835 pays): the claims found, by number. */
+  byNumbers(claimNumbers: Iterable<string>): Map<string, ClaimRow> {
+    const rows = this.rows.allIn<ClaimRow>((m) => `SELECT * FROM claims WHERE claim_number IN (${m}) AND deleted_at IS NULL`, claimNumbers);
+    return new Map(rows.map((r) => [r.claim_number, r]));
+  }
+
+  /** The lines of many claims at once (id and code, in line order), by claim; a claim without lines is left out. */
+  lineCodesOf(claimIds: Iterable<string>): Map<string, { id: string; code: string }[]> {
+    const out = new Map<string, { id: string; code: string }[]>();
+    for (const l of this.rows.allIn<{ id: string; claim_id: string; code: string }>(
+      (m) => `SELECT id, claim_id, code FROM claim_lines WHERE claim_id IN (${m}) AND deleted_at IS NULL ORDER BY claim_id, line_number`,
+      claimIds,
+    )) {
+      const list = out.get(l.claim_id);
+      if (list) list.push(l);
+      else out.set(l.claim_id, [l]);
+    }
+    return out;
+  }
+
   /** The open (not yet sent) original claim of a visit for a payer rank. */
   openForVisit(encounterId: string, rank: number | null): ClaimRow | undefined {
     return this.rows.get<ClaimRow>(
@@ -115,8 +143,7 @@ export class ClaimsRepo {
 
   /** Inside writer.write: moves a claim, recording the step in its history. */
   move(at: string, actor: Actor, c: ClaimRow, status: ClaimStatus, detail: string | null, more: Row = {}): ClaimRow {
-    if (status !== c.status && !NEXT[c.status].includes(status))
-      throw new CairnFailure('conflict', `claim ${c.claim_number} is ${c.status.replace('_', ' ')} and cannot become ${status.replace('_', ' ')}`);
+    checkMove(c, status);
     const next = this.rows.update(
       at,
       actor,
@@ -128,6 +155,34 @@ export class ClaimsRepo {
       detail ?? undefined,
     ) as unknown as ClaimRow;
     this.event(at, actor, c, status, detail);
+    return next;
+  }
+
+  /**
+   * Inside writer.write: move() for many claims (an 835's, a batch's), each step checked, audited and
+   * added to its claim's history as move() does, the rows written together. A claim may be moved
+   * more than once: give it as it stands before each step. Returns the claims as stored, in order.
+   */
+  moveMany(at: string, actor: Actor, moves: readonly { c: ClaimRow; status: ClaimStatus; detail: string | null; more?: Row }[]): ClaimRow[] {
+    for (const { c, status } of moves) checkMove(c, status);
+    const next = this.rows.updateRows(
+      at,
+      actor,
+      'claim',
+      moves.map(({ c, status, detail, more }) => ({
+        id: c.id,
+        values: { status, ...more },
+        patientId: c.patient_id,
+        action: `billing.claim.${status}`,
+        detail,
+      })),
+    ) as unknown as ClaimRow[];
+    this.rows.appendRows(
+      at,
+      actor,
+      'claim_event',
+      moves.map(({ c, status, detail }) => ({ claim_id: c.id, patient_id: c.patient_id, status, at, detail })),
+    );
     return next;
   }
 

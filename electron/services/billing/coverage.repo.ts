@@ -170,6 +170,34 @@ export class CoverageRepo {
     );
   }
 
+  /**
+   * inForceRef for many patients at once: their coverages of `rank`, read once, and a function that
+   * answers inForceRef(patientId, rank, onDate) from them (the same coverage, newest first).
+   */
+  inForceRefs(patientIds: Iterable<string>, rank: number): (patientId: string, onDate: string) => { id: string; payerRef: string } | undefined {
+    const byPatient = new Map<string, { id: string; payerRef: string; from: string | null; to: string | null }[]>();
+    for (const c of this.rows.allIn<{ id: string; payerRef: string; patientId: string; from: string | null; to: string | null }>(
+      (m) => `SELECT id, payer_ref AS payerRef, patient_id AS patientId, effective_from AS "from", effective_to AS "to" FROM coverages
+               WHERE rank = ? AND deleted_at IS NULL AND patient_id IN (${m}) ORDER BY created_at DESC`,
+      patientIds,
+      rank,
+    )) {
+      const list = byPatient.get(c.patientId);
+      if (list) list.push(c);
+      else byPatient.set(c.patientId, [c]);
+    }
+    return (patientId, onDate) => {
+      const c = byPatient.get(patientId)?.find((x) => (x.from === null || x.from <= onDate) && (x.to === null || x.to >= onDate));
+      return c ? { id: c.id, payerRef: c.payerRef } : undefined;
+    };
+  }
+
+  /** Each coverage's payer, by coverage id. */
+  payerRefs(coverageIds: Iterable<string>): Map<string, string> {
+    const rows = this.rows.allIn<{ id: string; p: string }>((m) => `SELECT id, payer_ref AS p FROM coverages WHERE id IN (${m})`, coverageIds);
+    return new Map(rows.map((r) => [r.id, r.p]));
+  }
+
   card(id: string, side: 'front' | 'back'): string | null {
     return this.rows.get<{ v: string | null }>(`SELECT card_${side === 'front' ? 'front' : 'back'} AS v FROM coverages WHERE id = ?`, id)?.v ?? null;
   }

@@ -70,6 +70,16 @@ export class LedgerRepo {
     );
   }
 
+  /** Inside writer.write: posts entries of any accounts together (an 835's), with one outbox call for all. */
+  postAll(at: string, actor: Actor, postings: readonly Posting[]): string[] {
+    return this.rows.appendRows(
+      at,
+      actor,
+      'ledger_entry',
+      postings.map((p) => this.rowOf(at, p)),
+    );
+  }
+
   private rowOf(at: string, p: Posting): Row {
     if (!Number.isSafeInteger(p.amountCents)) throw new CairnFailure('invalid_input', 'a ledger amount must be whole cents');
     return {

@@ -3,6 +3,7 @@ import type { EntityName } from '../../../shared/sync/entities';
 import { ENTITIES } from '../../../shared/sync/entities';
 import { newId } from '../../common/ids';
 import { statementsFor, type StatementCache } from '../db/statement-cache';
+import { MultiRowInsert, selectIn } from '../repos/multi-row';
 import type { Actor, ClinicalWriter } from '../repos/writer';
 import type { StoredRow } from '../repos/stored-row';
 
@@ -16,6 +17,7 @@ export type Row = Record<string, string | number | null>;
  */
 export class BillingRows {
   private readonly stmts: StatementCache;
+  private readonly bulk = new Map<string, MultiRowInsert>();
 
   constructor(
     readonly sqlite: Database.Database,
@@ -58,6 +60,75 @@ export class BillingRows {
     return ids;
   }
 
+  /**
+   * Inside writer.write: inserts write-once (`append`) rows of any charts (each row's `patient_id`
+   * names its chart) with one INSERT per 64 rows, and records them for sync with one outbox call;
+   * the caller writes the audit entries. Every row has the same columns. Returns the new ids, in order.
+   */
+  appendRows(at: string, actor: Actor, entity: EntityName, rows: readonly Row[]): string[] {
+    const spec = ENTITIES[entity];
+    if (spec.kind !== 'append') throw new Error(`${entity} rows change after they are written: insert them one by one`);
+    if (rows.length === 0) return [];
+    const given = Object.keys(rows[0]!);
+    const columns = ['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', ...given];
+    const key = `${spec.table}(${columns.join(',')})`;
+    let insert = this.bulk.get(key);
+    if (!insert) this.bulk.set(key, (insert = new MultiRowInsert(this.sqlite, `INSERT INTO ${spec.table} (${columns.join(', ')})`, columns.length)));
+    const values: (string | number | null)[] = [];
+    const entries: { id: string; patientId: string | null }[] = [];
+    for (const r of rows) {
+      const id = newId();
+      values.push(id, at, actor.userId, at, actor.userId, 1);
+      let n = 0;
+      for (const c of given) {
+        const v = r[c];
+        if (v === undefined) throw new Error(`${entity} rows written together must have the same columns: one has no ${c}`);
+        values.push(v);
+        n++;
+      }
+      for (const c in r) if (--n < 0) throw new Error(`${entity} rows written together must have the same columns: one has ${c} too`);
+      const patientId = r['patient_id'];
+      entries.push({ id, patientId: typeof patientId === 'string' ? patientId : null });
+    }
+    insert.run(values);
+    this.writer.syncInsertedRows(at, entity, entries, actor);
+    return entries.map((e) => e.id);
+  }
+
+  /**
+   * update() for many rows of one `fields` entity: each row changed by its own statement (as
+   * update() does, so a row changed twice is changed in turn), then every audit and outbox entry
+   * recorded together. Returns the rows as stored, in order.
+   */
+  updateRows(
+    at: string,
+    actor: Actor,
+    entity: EntityName,
+    changes: readonly { id: string; values: Row; patientId: string | null; action: string; detail?: string | null }[],
+  ): StoredRow[] {
+    const spec = ENTITIES[entity];
+    const sql = new Map<string, { cols: string[]; stmt: ReturnType<StatementCache['get']> }>();
+    const stored = changes.map((ch) => {
+      const shape = Object.keys(ch.values).join(',');
+      let u = sql.get(shape);
+      if (!u) {
+        const cols = Object.keys(ch.values);
+        const set = [...cols.map((c) => `${c} = ?`), 'updated_at = ?', 'updated_by = ?', 'version = version + 1'].join(', ');
+        sql.set(shape, (u = { cols, stmt: this.stmts.get(`UPDATE ${spec.table} SET ${set} WHERE id = ? RETURNING *`) }));
+      }
+      const row = u.stmt.get(...u.cols.map((c) => ch.values[c]), at, actor.userId, ch.id) as StoredRow | undefined;
+      if (!row) throw new Error(`${entity} ${ch.id} does not exist`);
+      return row;
+    });
+    this.writer.recordMany(
+      at,
+      entity,
+      actor,
+      changes.map((ch, i) => ({ id: ch.id, row: stored[i]!, patientId: ch.patientId, action: ch.action, detail: ch.detail ?? null })),
+    );
+    return stored;
+  }
+
   /** Changes columns of a `fields` row, bumping its version, with its audit and outbox entry. */
   update(at: string, actor: Actor, entity: EntityName, id: string, values: Row, patientId: string | null, action: string, detail?: string): StoredRow {
     const spec = ENTITIES[entity];
@@ -76,5 +147,10 @@ export class BillingRows {
 
   all<T>(sql: string, ...params: unknown[]): T[] {
     return this.stmts.get(sql).all(...params) as T[];
+  }
+
+  /** Rows whose key is one of `keys` (see selectIn): `sql` gets the placeholder list; `before` binds ahead of the keys. */
+  allIn<T>(sql: (marks: string) => string, keys: Iterable<unknown>, ...before: unknown[]): T[] {
+    return selectIn<T>((text) => this.stmts.get(text), sql, keys, before);
   }
 }
