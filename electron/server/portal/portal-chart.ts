@@ -17,6 +17,7 @@ import { hidesConfidentialFromProxy, releaseAt, releaseDelayDays, type PortalSet
 import { sig as sigSchema, sigText } from '../../../shared/domain/sig';
 import { renderNoteText } from '../../../shared/domain/templates';
 import { VITAL_KINDS } from '../../../shared/domain/vitals';
+import { vitalLines } from '../../../shared/domain/visit-vitals';
 import type { Sql } from '../db/open';
 import { chartsOf } from './portal-auth';
 import { dayIn, type PortalCatalog } from './portal-catalog';
@@ -287,9 +288,44 @@ function signedNotes(rows: Row[]): { note: Row; addenda: Row[] }[] {
     .sort((x, y) => String(y.note['signed_at']).localeCompare(String(x.note['signed_at'])));
 }
 
-function visitViews(d: ReadDeps, notes: { note: Row; addenda: Row[] }[], encounters: Map<string, Row>, names: Map<string, string>): VisitSummaryView[] {
+/** The vitals taken at each visit, as its summary says them (shared/domain/visit-vitals.ts). */
+function vitalsByEncounter(vitals: Row[]): Map<string, string[]> {
+  const out = new Map<string, Row[]>();
+  for (const r of vitals) {
+    const enc = s(r['encounter_id']);
+    if (enc && n(r['value_num']) !== null) out.set(enc, [...(out.get(enc) ?? []), r]);
+  }
+  const order = Object.keys(VITAL_KINDS);
+  const rank = (r: Row): number => order.indexOf(VITAL_BY_LOINC.get(String(r['loinc']))?.kind ?? '');
+  return new Map(
+    [...out].map(([enc, rows]) => [
+      enc,
+      vitalLines(
+        rows
+          .sort((x, y) => rank(x) - rank(y))
+          .map((r) => ({
+            loinc: String(r['loinc']),
+            value: n(r['value_num'])!,
+            unit: s(r['unit']) ?? '',
+            enteredAs: s(r['entered_as']),
+            display: s(r['display']) ?? String(r['loinc']),
+            interpretation: s(r['interpretation']),
+          })),
+      ),
+    ]),
+  );
+}
+
+function visitViews(
+  d: ReadDeps,
+  notes: { note: Row; addenda: Row[] }[],
+  encounters: Map<string, Row>,
+  names: Map<string, string>,
+  vitals: Map<string, string[]>,
+): VisitSummaryView[] {
   return notes.map(({ note, addenda }) => {
     const enc = s(note['encounter_id']) ? encounters.get(String(note['encounter_id'])) : undefined;
+    const taken = vitals.get(String(note['encounter_id'] ?? '')) ?? [];
     const who = (r: Row): string | null => names.get(String(r['signed_by'] ?? '')) ?? names.get(String(r['author_id'] ?? '')) ?? null;
     const extra = addenda.map((a) => `Addendum by ${who(a) ?? 'the care team'} (${String(a['signed_at'] ?? '').slice(0, 10)}):\n${noteText(d, a)}`);
     return {
@@ -297,7 +333,7 @@ function visitViews(d: ReadDeps, notes: { note: Row; addenda: Row[] }[], encount
       date: (s(enc?.['start_at']) ?? s(note['signed_at']) ?? String(note['created_at'])).slice(0, 10),
       title: s(note['title']) ?? 'Visit',
       clinician: who(note),
-      text: [noteText(d, note), ...extra].filter((t) => t !== '').join('\n\n'),
+      text: [noteText(d, note), taken.length > 0 ? ['Vitals', ...taken].join('\n') : '', ...extra].filter((t) => t !== '').join('\n\n'),
     };
   });
 }
@@ -412,7 +448,7 @@ export async function chartSummary(d: ReadDeps, a: ChartAccess, loaded?: Loaded)
     allergies: allergies.shown.map(allergyView),
     immunizations: imms.shown.map((r) => immunizationView(d, r)).sort((x, y) => y.date.localeCompare(x.date)),
     vitals: vitalTrends(vitals.shown),
-    visits: visitViews(d, shownAddenda, encounters, names),
+    visits: visitViews(d, shownAddenda, encounters, names, vitalsByEncounter(vitals.shown)),
     hiddenFromProxy: probs.hidden + (courses.length - meds.length) + allergies.hidden + imms.hidden + vitals.hidden + (notes.length - shownNotes.length),
   };
 }

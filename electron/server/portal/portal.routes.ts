@@ -209,7 +209,8 @@ async function changing(p: Portal, c: Context): Promise<PortalSession> {
 const audit = (p: Portal, entries: PortalAuditEntry[]): Promise<void> => p.auditLog.record(entries);
 
 async function started(p: Portal, c: Context, s: Started): Promise<SessionView> {
-  setSessionCookie(c, s.token, (s.session.endsAt - p.now()) / 1000 + p.settings.sessions.maxHours * 3600);
+  // The cookie may last as long as a session can; the server ends it sooner when it is left idle.
+  setSessionCookie(c, s.token, p.settings.sessions.maxHours * 3600);
   return sessionView(p.sync.db, s.accountId, s.csrf, s.session);
 }
 

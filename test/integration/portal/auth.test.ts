@@ -54,6 +54,7 @@ describe('portal accounts', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\/portal/);
+    expect(cookie).toMatch(/Max-Age=43200/); // the settings' 12 hours; idleness ends it sooner on the server
     expect(cookie).not.toMatch(/Secure/); // plain HTTP on loopback; the security tests check TLS
     const accountId = r.body.account.id;
     const [row] = await server.db.query<{ data: Record<string, unknown> }>(`SELECT data FROM sync_rows WHERE entity = 'portal_invite' AND entity_id = $1`, [

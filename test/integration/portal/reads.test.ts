@@ -121,6 +121,8 @@ describe('portal reads', () => {
     expect(s.visits[0]).toMatchObject({ noteId, clinician: 'Dr. Gregory House' });
     expect(s.visits[0]!.text).toContain('Synthetic');
     expect(s.visits[0]!.text).toMatch(/Addendum by Dr\. Gregory House.*\nA1c reviewed by phone\./);
+    // The visit's vitals, as the printed visit summary says them.
+    expect(s.visits[0]!.text).toMatch(/\nVitals\nSystolic blood pressure: 128 .*\nDiastolic blood pressure: 82 .*\nBody weight: 70\.0 kg/);
     expect(JSON.stringify(s)).not.toMatch(/Unfinished draft|Wrong chart note|Ibuprofen/);
     expect(s.hiddenFromProxy).toBe(0);
   });
