@@ -74,7 +74,8 @@ export function portalStaticRoutes(app: Hono, uiDir: string): void {
   });
   app.get('/*', (c) => {
     const rel = decodeURIComponent(new URL(c.req.url).pathname.replace(/^\/portal\//, ''));
-    if (rel.startsWith('api/')) return c.json({ error: { code: 'not_found', message: `no such endpoint: GET /portal/${rel.slice(0, 100)}` } }, 404);
+    if (rel === 'api' || rel.startsWith('api/'))
+      return c.json({ error: { code: 'not_found', message: `no such endpoint: GET /portal/${rel.slice(0, 100)}` } }, 404);
     // A file at the top of the build (favicon, manifest) if there is one; otherwise a screen route.
     const f = rel.includes('/') ? null : file(uiDir, rel);
     if (f && rel !== 'index.html') return new Response(f.body, { headers: { 'content-type': f.type, 'cache-control': 'no-cache' } });

@@ -92,13 +92,20 @@ describe('portal security', () => {
 
   it('puts a strict CSP, nosniff, no-referrer and no-store on every API answer, refusals included', async () => {
     const c = new PortalClient(server.url);
-    for (const r of [await c.get('/session'), await c.get('/clinic'), await c.post('/signin', { username: 'x' }), await c.get('/no/such/route')]) {
+    for (const r of [
+      await c.get('/session'),
+      await c.get('/clinic'),
+      await c.post('/signin', { username: 'x' }),
+      await c.get('/no/such/route'),
+      await c.get(''),
+    ]) {
       expect(r.headers.get('content-security-policy')).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('referrer-policy')).toBe('no-referrer');
       expect(r.headers.get('cache-control')).toBe('no-store');
       expect(r.headers.get('x-frame-options')).toBe('DENY');
       expect(r.status).toBeLessThan(500);
+      expect(r.headers.get('content-type')).toMatch(/json/);
     }
   });
 
