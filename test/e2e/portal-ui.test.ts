@@ -5,8 +5,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { axeViolations, describeViolations } from '../helpers/axe';
-import { startTestServer } from '../helpers/sync-server';
-import { invite, inviteCode, patient, seed, type PortalServer } from '../integration/portal/portal-server.helpers';
+import { Hl7Ingest } from '../../electron/services/labs/ingest';
+import { clientFor, enrollThisDevice } from '../../electron/services/sync';
+import { openClinic } from '../helpers/clinic';
+import { signInClinicUsers, startTestServer } from '../helpers/sync-server';
+import { tempDir } from '../helpers/temp-db';
+import { invite, inviteCode, PASSWORD, patient, PortalClient, record, seed, type PortalServer } from '../integration/portal/portal-server.helpers';
 
 /**
  * The patient portal's own screens, built (out/renderer/portal.html, the renderer build's second
@@ -56,12 +60,15 @@ async function expectAxeClean(page: Page, shot: string): Promise<void> {
   expect(violations, `${shot}:\n${describeViolations(violations)}`).toEqual([]);
 }
 
-/** Opens a section from the menu (behind the Menu button on a phone). */
-async function openSection(page: Page, name: string, menu = 'Menu', sections = 'Portal sections'): Promise<void> {
-  const burger = page.getByRole('button', { name: menu });
+/** Opens a section from the menu (behind the Menu button on a phone) and waits for its heading (the link's name unless given). */
+async function openSection(page: Page, name: string, o: { heading?: string; spanish?: boolean } = {}): Promise<void> {
+  const burger = page.getByRole('button', { name: o.spanish ? 'Menú' : 'Menu' });
   if (await burger.isVisible()) await burger.click();
-  await page.getByRole('navigation', { name: sections }).getByRole('link', { name, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await page
+    .getByRole('navigation', { name: o.spanish ? 'Secciones del portal' : 'Portal sections' })
+    .getByRole('link', { name, exact: true })
+    .click();
+  await page.getByRole('heading', { level: 1, name: o.heading ?? name }).waitFor();
 }
 
 describe('patient portal screens in Chromium', () => {
@@ -248,12 +255,9 @@ describe('patient portal screens in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: 'Mi cuenta' }).waitFor();
       await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
       await shot('account-es');
-      await openSection(page, 'Inicio', 'Menú', 'Secciones del portal').catch(async () => {
-        // Home's heading is the welcome, not the section's name.
-        await page.getByRole('heading', { level: 1, name: `Bienvenido/a, Rosa ${family}` }).waitFor();
-      });
+      await openSection(page, 'Inicio', { spanish: true, heading: `Bienvenido/a, Rosa ${family}` });
       await shot('home-es');
-      await openSection(page, 'Mensajes', 'Menú', 'Secciones del portal');
+      await openSection(page, 'Mensajes', { spanish: true });
       await shot('messages-es');
 
       // Sign out: back to sign-in, still in Spanish; and in again.
@@ -279,4 +283,135 @@ describe('patient portal screens in Chromium', () => {
       await page.close();
     });
   }
+  it('a chart made on a desktop and synced: my health and results with data at both sizes, then a child’s chart linked as proxy', async () => {
+    // The chart is made as a clinic makes it: on an enrolled desktop (encrypted database), synced to this server.
+    const dir = tempDir('cairn-e2e-portal-ui-');
+    const clinic = await openClinic(dir.dir);
+    try {
+      const repos = clinic.session.repos;
+      const docId = repos.users.list().find((u) => u.username === 'drhouse')!.id;
+      const enrol = await server.sync.createEnrollmentCode('Exam room', 24, { operator: true });
+      await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code: enrol.code, deviceName: 'Exam room' });
+      await signInClinicUsers(repos.store.sqlite);
+      const sync = clientFor(repos.store, repos, () => docId);
+      const p = await clinic.ok<{ id: string; mrn: string }>('patients.create', {
+        givenName: 'Mirela',
+        familyName: 'Quennell',
+        birthDate: '1961-04-02',
+        sex: 'female',
+      });
+      const units = { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' };
+      await clinic.ok('vitals.record', { patientId: p.id, takenAt: '2026-03-01T09:30:00Z', units, systolic: 128, diastolic: 82, weight: 70 });
+      await clinic.ok('vitals.record', { patientId: p.id, takenAt: '2026-04-15T10:00:00Z', units, systolic: 135, diastolic: 88, weight: 71.5 });
+      await clinic.ok('problems.add', { patientId: p.id, icd10: 'E11.9' });
+      await clinic.ok('allergies.add', {
+        kind: 'allergy',
+        patientId: p.id,
+        substance: 'Penicillin',
+        substanceType: 'drug',
+        reactions: ['Hives'],
+        severity: 'severe',
+      });
+      await clinic.ok('immunizations.add', { patientId: p.id, cvx: '140', administeredOn: '2025-10-01', source: 'historical', lot: 'FLU-77' });
+      await clinic.ok('meds.add', { patientId: p.id, name: 'Vitamin D' });
+      const at = new Date(Date.now() - 86_400_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + '+0000';
+      const oru = [
+        'MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|20260301101500+0000||ORU^R01^ORU_R01|PORTAL-UI-1|P|2.5.1',
+        `PID|1||${p.mrn}^^^^MR||Quennell^Mirela||19610402|F`,
+        'OBR|1|PL-1^CAIRN|FI-1^ACME|24323-8^Metabolic panel^LN',
+        `OBX|1|NM|2345-7^Glucose^LN||182|mg/dL|70-99|H|||F|||${at}`,
+        `OBX|2|NM|2823-3^Potassium^LN||6.9|mmol/L|3.5-5.1|HH|||F|||${at}`,
+        `OBX|3|NM|2951-2^Sodium^LN||139|mmol/L|135-145|N|||F|||${at}`,
+      ].join('\r');
+      expect(new Hl7Ingest(repos).receive(oru, 'portal-ui-test')).toMatchObject({ ack: 'AA', patientId: p.id });
+      for (let i = 0; i < 5; i++) if ((await sync.syncOnce()).pending === 0) break;
+
+      // Her own invitation, and one for her 14-year-old's chart, where the clinic marked a problem confidential.
+      const teen = patient({ given: 'Ivy', family: 'Quennell', birthDate: `${new Date().getUTCFullYear() - 14}-01-01` });
+      const secret = record('condition', teen.id, {
+        display: 'Confidential counselling matter',
+        icd10: 'Z00.0',
+        clinical_status: 'active',
+        onset_date: '2025-01-01',
+      });
+      const [own, child] = [inviteCode(), inviteCode()];
+      await seed(server, [
+        invite(p.id, own),
+        teen,
+        secret,
+        record('condition', teen.id, { display: 'Seasonal allergies', icd10: 'J30.2', clinical_status: 'active', onset_date: '2024-04-01' }),
+        record('portal_confidential', teen.id, { record_type: 'condition', record_id: secret.id, hidden: 1, reason: 'adolescent confidential care' }),
+        invite(teen.id, child, { kind: 'proxy' }),
+      ]);
+      const portal = new PortalClient(server.url);
+      expect((await portal.register(own, '1961-04-02', 'mirela@example.org', { displayName: 'Mirela Quennell' })).status).toBe(200);
+
+      const { page, pageErrors, cspViolations } = await watchedPage(browser, { width: 390, height: 844 });
+      await page.goto(`${base}/portal/`);
+      await page.getByRole('textbox', { name: 'Email', exact: true }).fill('mirela@example.org');
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Welcome, Mirela Quennell' }).waitFor();
+      await page.getByTestId('home-new-results').getByText('3 new results since you last looked.').waitFor();
+
+      for (const [size, viewport] of [
+        ['phone', { width: 390, height: 844 }],
+        ['desktop', { width: 1440, height: 900 }],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        await openSection(page, 'My health');
+        await page.getByTestId('health-allergies').getByText('Penicillin').waitFor();
+        await page.getByTestId('health-immunizations').getByText('FLU-77').waitFor();
+        await page
+          .getByTestId('vital-weight')
+          .getByText(/^Latest: 71\.5 kg on /)
+          .waitFor();
+        await page
+          .getByRole('button', { name: /Diabetes|diabetes/ })
+          .or(page.getByTestId('health-problems').getByText(/diabetes/i))
+          .first()
+          .waitFor();
+        await expectAxeClean(page, `health-data-${size}`);
+        await openSection(page, 'Test results');
+        const result = (name: string): ReturnType<Page['getByTestId']> => page.getByTestId('result').filter({ hasText: name });
+        await result('Glucose').getByText('Higher than the normal range').waitFor();
+        await result('Glucose').getByText('Normal range: 70-99').waitFor();
+        await result('Potassium').getByText('Critically high — your care team has been told').waitFor();
+        await result('Sodium').getByText('Within the normal range').waitFor();
+        await page.getByTestId('released-list').getByRole('row').filter({ hasText: 'Potassium' }).waitFor();
+        // A header row and the three results (this chart has no visit summary).
+        expect(await page.getByTestId('released-list').getByRole('row').count()).toBe(4);
+        await expectAxeClean(page, `results-data-${size}`);
+      }
+      // Looked at: no longer new on Home.
+      await openSection(page, 'Home', { heading: 'Welcome, Mirela Quennell' });
+      await page.getByTestId('home-new-results').getByText('No new results.').waitFor();
+
+      // A child's chart, linked with the proxy code: the chart picker, then the banner on every screen.
+      await openSection(page, 'My account');
+      await page.getByRole('textbox', { name: 'Code for the child’s chart' }).fill(child);
+      await page.getByLabel('Child’s date of birth').fill(teen.fields['birth_date'] as string);
+      await page.getByRole('button', { name: 'Add the chart' }).click();
+      await page.getByRole('status').getByText('The chart was added.').waitFor();
+      await openSection(page, 'Switch chart', { heading: 'Whose chart do you want to see?' });
+      await expectAxeClean(page, 'chart-picker-desktop');
+      await page.getByRole('button', { name: /^Ivy Quennell \(your child\)/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Ivy Quennell’s chart' }).waitFor();
+      await page.getByTestId('proxy-banner').getByText('You are viewing Ivy Quennell’s chart as their parent or guardian.').waitFor();
+      await openSection(page, 'My health');
+      await page.getByText('Some items are private to Ivy Quennell at this age and are not shown here.').waitFor();
+      await page.getByTestId('health-problems').getByText('Seasonal allergies').waitFor();
+      expect(await page.getByText('Confidential counselling matter').count()).toBe(0);
+      await expectAxeClean(page, 'proxy-health-desktop');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expectAxeClean(page, 'proxy-health-phone');
+
+      expect(pageErrors).toEqual([]);
+      expect(cspViolations).toEqual([]);
+      await page.close();
+    } finally {
+      clinic.session.logout();
+      dir.cleanup();
+    }
+  });
 });

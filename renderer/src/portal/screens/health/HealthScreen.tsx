@@ -7,6 +7,7 @@ import { Note } from '../../components/Note';
 import { ScreenTitle } from '../../components/ScreenTitle';
 import { Section } from '../../components/Section';
 import { useLoad } from '../../components/use-load';
+import { isKey } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { VitalsTrends } from './VitalsTrends';
 
@@ -24,6 +25,11 @@ export function HealthScreen({ patientId }: { patientId: string }): ReactElement
 
 function Summary({ s, patientId }: { s: ChartSummary; patientId: string }): ReactElement {
   const { t, fmt } = useI18n();
+  // The chart's severity words, in the patient's language when known.
+  const severityText = (v: string): string => {
+    const key = `severity.${v.toLowerCase()}`;
+    return isKey(key) ? t(key) : v;
+  };
   const none = <Text c="dimmed">{t('common.none')}</Text>;
   return (
     <>
@@ -71,7 +77,7 @@ function Summary({ s, patientId }: { s: ChartSummary; patientId: string }): Reac
                   {a.substance}
                 </Text>
                 {a.reaction && <Text size="sm">{t('health.reaction', { reaction: a.reaction })}</Text>}
-                {a.severity && <Text size="sm">{t('health.severity', { severity: a.severity })}</Text>}
+                {a.severity && <Text size="sm">{t('health.severity', { severity: severityText(a.severity) })}</Text>}
               </List.Item>
             ))}
           </List>

@@ -10,6 +10,15 @@ import { useI18n } from '../../i18n/use-i18n';
 /** How many readings the table under each chart lists (the newest). */
 const SHOWN = 5;
 
+/** The y range around the readings (not from 0, which would flatten a trend of 128 → 135). */
+function domain(points: { value: number }[]): [number, number] {
+  const values = points.map((p) => p.value);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = Math.max((hi - lo) * 0.15, 1);
+  return [Math.floor(lo - pad), Math.ceil(hi + pad)];
+}
+
 /** One small chart per vital sign, with its newest readings as a table (the chart itself is a picture of that table). */
 export function VitalsTrends({ trends }: { trends: VitalTrend[] }): ReactElement {
   return (
@@ -49,6 +58,9 @@ function TrendCard({ v }: { v: VitalTrend }): ReactElement {
             withDots
             curveType="linear"
             withTooltip={false}
+            // A picture of the table below: recharts' keyboard layer would put a tab stop inside aria-hidden.
+            lineChartProps={{ accessibilityLayer: false }}
+            yAxisProps={{ domain: domain(points) }}
             valueFormatter={(n) => fmt.number(n)}
           />
         </div>
