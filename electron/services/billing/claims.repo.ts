@@ -61,6 +61,15 @@ const NEXT: Record<ClaimStatus, readonly ClaimStatus[]> = {
   void: [],
 };
 
+/** What moving a claim reads of it. */
+export type MovableClaim = Pick<ClaimRow, 'id' | 'claim_number' | 'patient_id' | 'status'>;
+
+/** What posting a payment reads of a claim, with its payer (the coverage's). */
+export type PayableClaim = MovableClaim &
+  Pick<ClaimRow, 'coverage_id' | 'payer_rank' | 'related_claim_id' | 'payer_claim_number' | 'service_date' | 'paid_cents' | 'patient_responsibility_cents'> & {
+    payer_ref: string | null;
+  };
+
 /** Refuses a step a claim cannot take from where it is. */
 export function checkMove(c: Pick<ClaimRow, 'claim_number' | 'status'>, status: ClaimStatus): void {
   if (status !== c.status && !NEXT[c.status].includes(status))
@@ -96,10 +105,15 @@ export class ClaimsRepo {
     return this.rows.all<LineRow>('SELECT * FROM claim_lines WHERE claim_id = ? AND deleted_at IS NULL ORDER BY line_number', claimId);
   }
 
-  /** byNumber for many numbers at once (the claims an 835 pays): the claims found, by number. */
-  byNumbers(claimNumbers: Iterable<string>): Map<string, ClaimRow> {
-    const rows = this.rows.allIn<ClaimRow>((m) => `SELECT * FROM claims WHERE claim_number IN (${m}) AND deleted_at IS NULL`, claimNumbers);
-    return new Map(rows.map((r) => [r.claim_number, r]));
+  /** The claims an 835 pays, found by number (or by id) all at once: what posting a payment reads of each, and its payer. */
+  payable(by: 'claim_number' | 'id', keys: Iterable<string>): Map<string, PayableClaim> {
+    const rows = this.rows.allIn<PayableClaim>(
+      (m) => `SELECT c.id, c.claim_number, c.patient_id, c.coverage_id, c.payer_rank, c.status, c.related_claim_id, c.payer_claim_number, c.service_date,
+                     c.paid_cents, c.patient_responsibility_cents, v.payer_ref
+                FROM claims c LEFT JOIN coverages v ON v.id = c.coverage_id WHERE c.${by} IN (${m}) AND c.deleted_at IS NULL`,
+      keys,
+    );
+    return new Map(rows.map((r) => [r[by], r]));
   }
 
   /** The lines of many claims at once (id and code, in line order), by claim; a claim without lines is left out. */
@@ -163,7 +177,7 @@ export class ClaimsRepo {
    * added to its claim's history as move() does, the rows written together. A claim may be moved
    * more than once: give it as it stands before each step. Returns the claims as stored, in order.
    */
-  moveMany(at: string, actor: Actor, moves: readonly { c: ClaimRow; status: ClaimStatus; detail: string | null; more?: Row }[]): ClaimRow[] {
+  moveMany(at: string, actor: Actor, moves: readonly { c: MovableClaim; status: ClaimStatus; detail: string | null; more?: Row }[]): ClaimRow[] {
     for (const { c, status } of moves) checkMove(c, status);
     const next = this.rows.updateRows(
       at,

@@ -192,12 +192,6 @@ export class CoverageRepo {
     };
   }
 
-  /** Each coverage's payer, by coverage id. */
-  payerRefs(coverageIds: Iterable<string>): Map<string, string> {
-    const rows = this.rows.allIn<{ id: string; p: string }>((m) => `SELECT id, payer_ref AS p FROM coverages WHERE id IN (${m})`, coverageIds);
-    return new Map(rows.map((r) => [r.id, r.p]));
-  }
-
   card(id: string, side: 'front' | 'back'): string | null {
     return this.rows.get<{ v: string | null }>(`SELECT card_${side === 'front' ? 'front' : 'back'} AS v FROM coverages WHERE id = ?`, id)?.v ?? null;
   }

@@ -2,7 +2,7 @@ import { CairnFailure } from '../../../shared/api/result';
 import type { ClaimStatus } from '../../../shared/domain/billing/model';
 import type { RemittanceClaim, X12Adjustment } from '../../../shared/x12/types';
 import type { Actor } from '../repos/writer';
-import { checkMove, type ClaimRow, type ClaimsRepo } from './claims.repo';
+import { checkMove, type ClaimsRepo, type PayableClaim } from './claims.repo';
 import type { CoverageRepo } from './coverage.repo';
 import type { LedgerRepo, Posting } from './ledger.repo';
 import type { BillingRows, Row } from './rows';
@@ -30,7 +30,7 @@ export interface EraSource {
 
 /** What a posted claim payment hands on: the primary claim whose patient share goes to this secondary coverage. */
 export interface SecondaryToOpen {
-  primary: ClaimRow;
+  primaryId: string;
   coverageId: string;
 }
 
@@ -52,16 +52,15 @@ const key = (claimId: string, other: string): string => `${claimId}\u0000${other
  */
 export class EraPosting {
   private readonly lines: Map<string, { id: string; code: string }[]>;
-  private readonly payerRefs: Map<string, string>;
   /** Remittances whose payment of a claim (by payer claim number) is posted: a second one is refused. */
   private readonly posted = new Map<string, string[]>();
   /** What each payer still owes on each claim (its insurance entries, by claim and payer). */
   private readonly owed = new Map<string, number>();
   private readonly secondaryOf: (patientId: string, onDate: string) => { id: string; payerRef: string } | undefined;
   /** Each claim as its last payment in this file left it. */
-  private readonly current = new Map<string, ClaimRow>();
+  private readonly current = new Map<string, PayableClaim>();
   private postings: Posting[] = [];
-  private moves: { c: ClaimRow; status: ClaimStatus; detail: string; more: Row }[] = [];
+  private moves: { c: PayableClaim; status: ClaimStatus; detail: string; more: Row }[] = [];
   private readonly secondaries: SecondaryToOpen[] = [];
 
   constructor(
@@ -69,11 +68,10 @@ export class EraPosting {
     private readonly at: string,
     private readonly actor: Actor,
     private readonly source: EraSource,
-    claims: readonly ClaimRow[],
+    claims: readonly PayableClaim[],
   ) {
     const ids = claims.map((c) => c.id);
     this.lines = d.claims.lineCodesOf(ids);
-    this.payerRefs = d.coverage.payerRefs(claims.flatMap((c) => (c.coverage_id ? [c.coverage_id] : [])));
     // A secondary claim's payer was owed its share as a transfer on the primary claim: read both.
     const related = claims.flatMap((c) => (c.related_claim_id ? [c.related_claim_id] : []));
     for (const e of d.rows.allIn<{
@@ -103,7 +101,7 @@ export class EraPosting {
    * Works out one claim payment (the `i`th of its file): refused when the same payment (payer claim
    * number) was posted to the claim already, from another file or earlier in this one.
    */
-  add(found: ClaimRow, clp: RemittanceClaim, i: number): void {
+  add(found: PayableClaim, clp: RemittanceClaim, i: number): void {
     const claim = this.current.get(found.id) ?? found;
     const paidKey = key(claim.id, clp.payerClaimNumber);
     if (clp.status !== REVERSAL) {
@@ -127,7 +125,7 @@ export class EraPosting {
     for (const l of clp.lines) for (const a of l.adjustments) read(a);
     // Only a patient share can go to a secondary payer: look one up only then.
     const secondary = hasPr && claim.payer_rank === 1 && clp.status !== REVERSAL ? this.secondaryOf(claim.patient_id, claim.service_date) : undefined;
-    const payerRef = claim.coverage_id ? (this.payerRefs.get(claim.coverage_id) ?? null) : null;
+    const payerRef = claim.payer_ref;
     const before = this.postings.length;
     this.postingsOf(claim, clp, payerRef, secondary?.payerRef);
     for (let k = before; k < this.postings.length; k++) {
@@ -146,7 +144,7 @@ export class EraPosting {
     const detail = `ERA ${clp.payerClaimNumber}: paid ${clp.paidCents}, patient ${pr}${codes.size ? `; ${[...codes].join(' ')}` : ''}`;
     this.moves.push({ c: claim, status, detail, more });
     this.current.set(claim.id, { ...claim, status, ...more });
-    if (secondary && pr > 0 && status !== 'denied') this.secondaries.push({ primary: claim, coverageId: secondary.id });
+    if (secondary && pr > 0 && status !== 'denied') this.secondaries.push({ primaryId: claim.id, coverageId: secondary.id });
     if (this.moves.length >= FLUSH_EVERY) this.flush();
   }
 
@@ -185,7 +183,7 @@ export class EraPosting {
   }
 
   /** The ledger entries of one claim payment, onto this.postings. */
-  private postingsOf(claim: ClaimRow, clp: RemittanceClaim, payerRef: string | null, secondaryPayer: string | undefined): void {
+  private postingsOf(claim: PayableClaim, clp: RemittanceClaim, payerRef: string | null, secondaryPayer: string | undefined): void {
     const sign = clp.status === REVERSAL ? -1 : 1;
     const { remittanceId } = this.source;
     const post = (
@@ -238,7 +236,7 @@ export class EraPosting {
   }
 
   /** Where the claim goes: what this payer still owes on it decides paid or partially paid. */
-  private nextStatus(claim: ClaimRow, clp: RemittanceClaim, payerRef: string | null, hasPr: boolean): ClaimStatus {
+  private nextStatus(claim: PayableClaim, clp: RemittanceClaim, payerRef: string | null, hasPr: boolean): ClaimStatus {
     if (clp.status === REVERSAL) return 'submitted';
     if (clp.status === DENIED) return 'denied';
     if (clp.paidCents === 0 && !hasPr) return 'denied';

@@ -31,7 +31,10 @@ export function postRemittance(d: RemittanceDeps, era: Remittance835, text: stri
   const prior = d.rows.get<{ id: string }>('SELECT id FROM remittances WHERE file_hash = ?', hash);
   if (prior) return { remittanceId: prior.id, duplicate: true, claimsMatched: 0, claimsUnmatched: 0, postedCents: 0, secondaryClaims: [] };
   return d.rows.writer.write((at) => {
-    const found = d.claims.byNumbers(era.claims.map((clp) => clp.patientControlNumber));
+    const found = d.claims.payable(
+      'claim_number',
+      era.claims.map((clp) => clp.patientControlNumber),
+    );
     const matched = era.claims.map((clp) => ({ clp, claim: found.get(clp.patientControlNumber) }));
     const remittance = d.rows.insert(
       at,
@@ -86,7 +89,7 @@ export function postRemittance(d: RemittanceDeps, era: Remittance835, text: stri
       posting.add(claim, clp, i);
       postedCents += clp.paidCents;
     });
-    const secondaryClaims = posting.finish().map((s) => openSecondary(d, at, actor, s.primary, s.coverageId));
+    const secondaryClaims = posting.finish().map((s) => openSecondary(d, at, actor, d.claims.row(s.primaryId), s.coverageId));
     return {
       remittanceId,
       duplicate: false,
@@ -115,7 +118,8 @@ export function resolveUnmatched(d: RemittanceDeps, id: string, claimId: string 
       d.rows.update(at, actor, 'unmatched_remittance', id, { status: 'dismissed' }, null, 'billing.era.dismiss', note);
       return { claimNumber: null };
     }
-    const claim = d.claims.row(claimId);
+    const claim = d.claims.payable('id', [claimId]).get(claimId);
+    if (!claim) throw new CairnFailure('not_found', 'no such claim');
     const clp = JSON.parse(u.detail) as RemittanceClaim;
     const era = d.rows.get<{ trace: string; date: string }>(
       'SELECT trace_number AS trace, payment_date AS date FROM remittances WHERE id = ?',
@@ -123,7 +127,7 @@ export function resolveUnmatched(d: RemittanceDeps, id: string, claimId: string 
     );
     const posting = new EraPosting(d, at, actor, { remittanceId: u.remittance_id, trace: era?.trace ?? '', date: era?.date ?? '' }, [claim]);
     posting.add(claim, clp, 0);
-    for (const s of posting.finish()) openSecondary(d, at, actor, s.primary, s.coverageId);
+    for (const s of posting.finish()) openSecondary(d, at, actor, d.claims.row(s.primaryId), s.coverageId);
     d.rows.update(
       at,
       actor,
