@@ -17,9 +17,10 @@ import { invite, inviteCode, PASSWORD, patient, PortalClient, record, seed, type
  * entry) and served by a real clinic server (in-process, PGlite, loopback) at /portal/, opened in
  * Chromium at phone and desktop sizes. Signed out: sign-in in English, then Spanish after the switch
  * (the page's lang follows), registration with the password policy's verdict. Signed in (a patient
- * registered through the screens with a seeded invitation): every section, booking and cancelling a
- * visit, a message with a too-large and then a real attachment, an intake form, the account page in
- * Spanish, sign-out. axe-core's WCAG 2.1 A/AA rules on each screen, no script error and no
+ * registered through the screens with a seeded invitation): every section, booking a visit and the
+ * forms it makes due (one filled in), cancelling it, a visit request, a message with a too-large and
+ * then a real attachment, PHQ-9, two-step sign-in, the account page in Spanish, sign-out; and a
+ * chart made on a desktop and synced (health and results with data), with a child's chart as proxy. axe-core's WCAG 2.1 A/AA rules on each screen, no script error and no
  * Content-Security-Policy violation (the server's own CSP: no inline script, Mantine's inline styles
  * allowed). Screenshots: test-results/portal-*.png.
  */
@@ -179,7 +180,7 @@ describe('patient portal screens in Chromium', () => {
         await shot(`section-${section.toLowerCase().replaceAll(' ', '-')}`);
       }
 
-      // Book an open time, then cancel it.
+      // Book an open time (cancelled further on).
       await openSection(page, 'Appointments');
       await page.getByRole('link', { name: 'Book a visit' }).click();
       await page.getByRole('heading', { level: 1, name: 'Book a visit' }).waitFor();
@@ -196,13 +197,64 @@ describe('patient portal screens in Chromium', () => {
         .getByText(/^Your visit is booked: Follow-up on /)
         .waitFor();
       await shot('book-done');
-      await page.getByRole('link', { name: 'See appointments' }).click();
+      // Home now shows it; the forms asked before a follow-up are due, and one is filled in.
+      await openSection(page, 'Home', { heading: `Welcome, Rosa ${family}` });
+      await page.getByTestId('home-next-visit').getByText('Follow-up').waitFor();
+      await page.getByTestId('home-forms').getByText('2 forms to fill before your visit.').waitFor();
+      await openSection(page, 'Forms');
+      await page
+        .getByTestId('form-due')
+        .first()
+        .getByText(/^Before your visit on /)
+        .waitFor();
+      await shot('forms');
+      await page.getByRole('link', { name: 'Fill in Medicines and allergies' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Medicines and allergies' }).waitFor();
+      await page.getByRole('button', { name: 'Send to the clinic' }).click();
+      await page.getByText('Add each medicine you take, or tick “I take no medicines”.').waitFor();
+      await shot('form-errors');
+      await page.getByRole('button', { name: 'Add a medicine' }).click();
+      const med = page.getByRole('group', { name: 'Medicine 1' });
+      await med.getByRole('textbox', { name: 'Medicine name' }).fill('Lisinopril');
+      await med.getByRole('textbox', { name: 'Dose (optional)' }).fill('10 mg');
+      await med.getByRole('textbox', { name: 'How often (optional)' }).fill('once a day');
+      await page.getByRole('checkbox', { name: 'I have no known allergies' }).check();
+      await page.getByRole('button', { name: 'Send to the clinic' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
+      await page
+        .getByTestId('form-done')
+        .getByText(/nothing in your chart changes until they do/)
+        .waitFor();
+      await shot('form-done');
+      await page.getByRole('link', { name: 'Back to forms' }).click();
+      await page
+        .getByTestId('form-due')
+        .filter({ hasText: 'Medicines and allergies' })
+        .getByText(/^Sent /)
+        .waitFor();
+
+      // Cancel the visit booked above.
+      await openSection(page, 'Appointments');
       await page.getByTestId('appointment').getByText('Booked online').waitFor();
       await page.getByRole('button', { name: /^Cancel visit: / }).click();
       await page.getByRole('dialog', { name: 'Cancel this visit?' }).waitFor();
       await shot('cancel-dialog');
       await page.getByRole('button', { name: 'Yes, cancel the visit' }).click();
       await page.getByRole('status').getByText('Your visit was cancelled.').waitFor();
+
+      // Or ask for a visit in words: it becomes a conversation.
+      await page.getByRole('link', { name: 'Request a visit' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Request a visit' }).waitFor();
+      await page.getByRole('textbox', { name: 'What is the visit for?' }).fill('Knee pain after running');
+      await page.getByRole('textbox', { name: 'When suits you? (optional)' }).fill('Weekday mornings');
+      await shot('request-visit');
+      await page.getByRole('button', { name: 'Send request' }).click();
+      await page.getByRole('status').getByText('Your request was sent. The clinic will reply in Messages.').waitFor();
+      await page.getByRole('link', { name: 'Open the conversation' }).click();
+      await page
+        .getByTestId('message')
+        .getByText(/Knee pain after running/)
+        .waitFor();
 
       // A message: a file over the clinic's limit is refused before upload; a real PNG goes with it.
       await openSection(page, 'Messages');
@@ -224,18 +276,25 @@ describe('patient portal screens in Chromium', () => {
       await page.getByRole('link', { name: /^Download readings\.png/ }).waitFor();
       await shot('thread');
 
-      // An intake form from its definition: the lists need rows or an explicit "none".
-      await page.goto(`${base}/portal/#/forms/medication-allergy-review`);
-      await page.getByRole('button', { name: 'Send to the clinic' }).click();
-      await page.getByText('Add each medicine you take, or tick “I take no medicines”.').waitFor();
-      await shot('form-errors');
-      await page.getByRole('button', { name: 'Add a medicine' }).click();
-      await page.getByRole('group', { name: 'Medicine 1' }).getByRole('textbox', { name: 'Medicine name' }).fill('Lisinopril');
-      await page.getByRole('group', { name: 'Medicine 1' }).getByRole('textbox', { name: 'Dose (optional)' }).fill('10 mg');
-      await page.getByRole('checkbox', { name: 'I have no known allergies' }).check();
-      await page.getByRole('button', { name: 'Send to the clinic' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
-      await shot('form-done');
+      // PHQ-9 from its definition (desktop run): item 9 above 0 shows where to get help now.
+      if (size === 'desktop') {
+        await page.goto(`${base}/portal/#/forms/phq9`);
+        const items = page.getByTestId('question-phq9').getByRole('radiogroup');
+        await items.first().waitFor();
+        expect(await items.count()).toBe(9);
+        for (let i = 0; i < 9; i++)
+          await items
+            .nth(i)
+            .getByRole('radio', { name: i === 8 ? 'Several days' : 'Not at all' })
+            .check();
+        await page
+          .getByTestId('crisis-note')
+          .getByText(/call or text 988/)
+          .waitFor();
+        await shot('form-phq9');
+        await page.getByRole('button', { name: 'Send to the clinic' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
+      }
 
       // The account page (on the desktop run: two-step sign-in set up), then everything in Spanish.
       await openSection(page, 'My account');
