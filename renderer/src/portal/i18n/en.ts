@@ -404,6 +404,8 @@ export const en = {
   'error.account_locked': 'Too many attempts: this account is locked for a while. Try again later or call the clinic.',
   'error.account_disabled': 'This portal account is turned off. Please call the clinic.',
   'error.too_many_attempts': 'Too many attempts. Wait a few minutes and try again.',
+  'error.account_exists': 'An account with this email already exists. Sign in, then add this chart under My account with the invitation code.',
+  'error.schedule_unavailable': 'The clinic’s schedule cannot be read just now, so nothing can be booked online. Please call the clinic.',
   'error.invite_refused': 'That code and date of birth do not match an invitation. Check the letter and try again.',
   'error.invite_expired': 'This invitation has expired. Ask the clinic for a new letter.',
   'error.invite_revoked': 'This invitation was withdrawn by the clinic. Ask them for a new letter.',

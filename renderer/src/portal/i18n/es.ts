@@ -406,6 +406,9 @@ export const es: Catalogue = {
   'error.account_locked': 'Demasiados intentos: esta cuenta está bloqueada por un tiempo. Intente más tarde o llame a la clínica.',
   'error.account_disabled': 'Esta cuenta del portal está desactivada. Llame a la clínica.',
   'error.too_many_attempts': 'Demasiados intentos. Espere unos minutos e intente de nuevo.',
+  'error.account_exists':
+    'Ya existe una cuenta con este correo electrónico. Inicie sesión y luego agregue este expediente en Mi cuenta con el código de invitación.',
+  'error.schedule_unavailable': 'No se puede leer la agenda de la clínica en este momento, así que no se puede reservar en línea. Llame a la clínica.',
   'error.invite_refused': 'Ese código y esa fecha de nacimiento no corresponden a una invitación. Revise la carta e intente de nuevo.',
   'error.invite_expired': 'Esta invitación ya venció. Pida una carta nueva a la clínica.',
   'error.invite_revoked': 'La clínica retiró esta invitación. Pídale una carta nueva.',
