@@ -87,7 +87,7 @@ describe('ERA posting: every claim payment of a file, posted together', () => {
     const state = billing.payers.add({ name: 'State Medicaid', payerId: 'MCD1', filingIndicator: 'MC' }, actor);
     names.set(acme.id, 'acme').set(state.id, 'medicaid');
     const coverages: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       const p = repos.patients.create(patientInput.parse({ givenName: `Era${i}`, familyName: 'Synthetic', birthDate: '1970-01-01', sex: 'female' }), actor);
       patients.push(p.id);
       coverages.push(billing.coverage.add({ patientId: p.id, payerRef: acme.id, rank: 'primary', memberId: `M${i}`, relationship: 'self' }, actor).id);
@@ -136,7 +136,9 @@ describe('ERA posting: every claim payment of a file, posted together', () => {
     seed('D', 3, twoLines);
     seed('E', 0, twoLines);
     seed('H', 2, twoLines);
-    expect(billing.batch(actor).claimCount).toBe(6);
+    // Enough claims that a file paying them all is written in several pieces (era-posting.ts writes 256 claims at a time).
+    for (let n = 0; n < 600; n++) seed(`M${n}`, 4, twoLines);
+    expect(billing.batch(actor).claimCount).toBe(606);
   });
   afterAll(() => {
     store.close();
@@ -220,6 +222,26 @@ describe('ERA posting: every claim payment of a file, posted together', () => {
     ]);
     expect(sql<{ n: number }>('SELECT count(*) AS n FROM ledger_entries')[0]!.n).toBe(before);
     expect(claim('H')).toMatchObject({ status: 'submitted', paid_cents: 0 });
+  });
+
+  it('a refusal after hundreds of claim payments were written posts nothing of the file', () => {
+    const count = (t: string): number => sql<{ n: number }>(`SELECT count(*) AS n FROM ${t}`)[0]!.n;
+    const tables = ['ledger_entries', 'sync_outbox', 'sync_state', 'audit_log', 'claim_events', 'remittances'];
+    const before = tables.map(count);
+    const many = Array.from({ length: 600 }, (_, n) => officeVisitPaid(numbers.get(`M${n}`)!, `PM${n}`));
+    const r = imp('late-refusal.835', era835([...many, officeVisitPaid(numbers.get('A')!, 'PA')], { control: 110 }));
+    expect(r.errors).toEqual([
+      `CLP segment of claim 601 (${numbers.get('A')!}): this claim payment was already posted from ERA TRACE101 of 2026-12-01; nothing in this file was posted`,
+    ]);
+    expect(tables.map(count)).toEqual(before);
+    expect(claim('M0')).toMatchObject({ status: 'submitted', paid_cents: 0, version: 2 });
+    // Without the repeated payment the same claims post, every one of them.
+    const ok = imp('all.835', era835(many, { control: 111 }));
+    expect(ok).toMatchObject({ errors: [], claimsMatched: 600, postedCents: 600 * 8000 });
+    expect(claim('M599')).toMatchObject({ status: 'paid', paid_cents: 8000, patient_responsibility_cents: 2000 });
+    expect(billing.ledger.balance(patients[4]!)).toEqual({ patient: 600 * 2000, insurance: 0 });
+    expect(count('ledger_entries') - before[0]!).toBe(600 * 6);
+    expect(count('claim_events') - before[4]!).toBe(600);
   });
 
   it('a claim paid twice in one file (split by the payer) adds both payments and sees the first when it decides the status', () => {
