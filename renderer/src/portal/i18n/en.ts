@@ -382,7 +382,7 @@ export const en = {
   'account.linkSubmit': 'Add the chart',
   'account.linked': 'The chart was added.',
   'account.signOut': 'Signing out',
-  'account.signOutHere': 'Sign out',
+  'account.signOutHere': 'Sign out here',
   'account.signOutEverywhere': 'Sign out everywhere',
   'account.signOutEverywhereHint': 'Ends your sessions on every phone and computer, for example if you signed in on a shared computer.',
 

@@ -384,7 +384,7 @@ export const es: Catalogue = {
   'account.linkSubmit': 'Agregar el expediente',
   'account.linked': 'Se agregó el expediente.',
   'account.signOut': 'Cerrar sesión',
-  'account.signOutHere': 'Cerrar sesión',
+  'account.signOutHere': 'Cerrar sesión aquí',
   'account.signOutEverywhere': 'Cerrar sesión en todas partes',
   'account.signOutEverywhereHint': 'Termina sus sesiones en todos los teléfonos y computadoras, por ejemplo si inició sesión en una computadora compartida.',
 
