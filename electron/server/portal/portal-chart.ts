@@ -44,6 +44,26 @@ export interface ReadDeps {
   settings: PortalSettings;
   catalog: PortalCatalog;
   now: () => number;
+  /** Summaries already built, by chart and view, with the chart's version they were built at (see `chartSummary`). */
+  summaries?: Map<string, { version: string; value: ChartSummary }>;
+}
+
+const SUMMARIES_MAX = 5000;
+
+/**
+ * What a chart's summary is built from, as one comparable string: the newest change to any of its
+ * rows and how many there are (a row moved to another chart lowers the count), the newest change to
+ * a staff account (names on visit summaries) and the chart's link. A summary built at the same
+ * version is the same summary.
+ */
+async function summaryVersion(d: ReadDeps, a: ChartAccess): Promise<string> {
+  const [v] = await d.db.query<{ seq: string | null; n: string; users: string | null }>(
+    `SELECT (SELECT max(server_seq) FROM sync_rows WHERE patient_id = $1)::text AS seq,
+            (SELECT count(*) FROM sync_rows WHERE patient_id = $1)::text AS n,
+            (SELECT max(server_seq) FROM sync_rows WHERE entity = 'user')::text AS users`,
+    [a.chart.patientId],
+  );
+  return `${v?.seq ?? ''}/${v?.n ?? ''}/${v?.users ?? ''}/${a.chart.kind}/${a.chart.name}/${a.chart.birthDate}`;
 }
 
 /** The chart if the account is linked to it, else null (the caller answers 404 and audits). */
@@ -254,8 +274,25 @@ function parseContent(v: unknown): Record<string, unknown> {
   }
 }
 
+/**
+ * Rendered texts of signed notes. A signed note never changes (corrections are addenda, their own
+ * rows), so its text is rendered once per server process; keyed by id and content hash all the same.
+ */
+const renderedNotes = new Map<string, string>();
+const RENDERED_NOTES_MAX = 20_000;
+
 /** A note's text as the desktop prints it (its template's rendering), or its fields one per line. */
 function noteText(d: ReadDeps, note: Row): string {
+  const key = `${String(note['id'])}:${s(note['content_hash']) ?? s(note['updated_at']) ?? ''}`;
+  const known = renderedNotes.get(key);
+  if (known !== undefined) return known;
+  const text = renderText(d, note);
+  if (renderedNotes.size >= RENDERED_NOTES_MAX) renderedNotes.delete(renderedNotes.keys().next().value!);
+  renderedNotes.set(key, text);
+  return text;
+}
+
+function renderText(d: ReadDeps, note: Row): string {
   const content = parseContent(note['content']);
   const template = s(note['template_id']) ? d.catalog.templates.get(String(note['template_id'])) : undefined;
   if (template) {
@@ -410,6 +447,20 @@ export function releasedResults(d: ReadDeps, a: ChartAccess, l: Loaded): ResultV
 export const SUMMARY_ENTITIES = ['condition', 'allergy', 'medication_event', 'immunization', 'observation', 'note', 'encounter'] as const;
 
 export async function chartSummary(d: ReadDeps, a: ChartAccess, loaded?: Loaded): Promise<ChartSummary> {
+  if (loaded || !d.summaries) return buildSummary(d, a, loaded);
+  // Charts change far less often than patients look at them: a summary is built again only when
+  // something it is made from changed (or the patient's age now hides confidential items from a proxy).
+  const key = `${a.accountId}:${a.chart.patientId}:${a.hidesConfidential ? 'hide' : 'all'}`;
+  const version = await summaryVersion(d, a);
+  const known = d.summaries.get(key);
+  if (known?.version === version) return known.value;
+  const value = await buildSummary(d, a);
+  if (d.summaries.size >= SUMMARIES_MAX) d.summaries.delete(d.summaries.keys().next().value!);
+  d.summaries.set(key, { version, value });
+  return value;
+}
+
+async function buildSummary(d: ReadDeps, a: ChartAccess, loaded?: Loaded): Promise<ChartSummary> {
   const l = loaded ?? (await loadRows(d, a, SUMMARY_ENTITIES));
   const rows = (e: string): Row[] => l.rows.get(e) ?? [];
   const probs = visible(a, l, 'condition', problems(rows('condition')));

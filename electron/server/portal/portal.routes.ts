@@ -144,7 +144,7 @@ export function portalApp(sync: SyncService, o: PortalOptions): Hono {
       settings: loaded.settings,
       now,
       auth: { sync, sessions, settings: loaded.settings, resourcesDir: o.resourcesDir, now, limits: { ...DEFAULT_RATE_LIMITS, ...o.rateLimits } },
-      read: { db: sync.db, settings: loaded.settings, catalog, now },
+      read: { db: sync.db, settings: loaded.settings, catalog, now, summaries: new Map() },
       writes: { sync, settings: loaded.settings, forms: loadForms(o.resourcesDir, log), resourcesDir: o.resourcesDir, now },
     };
     app.route('/api', apiRoutes(portal));

@@ -156,13 +156,27 @@ function renderField(f: Field, raw: FieldValue | undefined): string[] {
 }
 
 /**
+ * The schema a stored note is read back with, built once per loaded template: building it (one zod
+ * schema per field) costs far more than checking a note with it, and a chart shows many notes.
+ */
+const viewSchemas = new WeakMap<NoteTemplate, z.ZodType<NoteContent>>();
+function viewSchema(template: NoteTemplate): z.ZodType<NoteContent> {
+  let schema = viewSchemas.get(template);
+  if (!schema) {
+    schema = noteContentSchema(template, { forSigning: false });
+    viewSchemas.set(template, schema);
+  }
+  return schema;
+}
+
+/**
  * Plain, readable text of a note for the signed view and the PDF: one entry per section that has
  * something to say, one line per filled field (empty fields and empty sections are skipped).
  * Takes stored content as read back (it is validated here first) and throws when it does not fit
  * the template (it was validated on save, so that is corruption or the wrong template version).
  */
 export function renderNoteText(template: NoteTemplate, content: NoteContent | Readonly<Record<string, unknown>>): RenderedNote {
-  const checked = noteContentSchema(template, { forSigning: false }).safeParse(content);
+  const checked = viewSchema(template).safeParse(content);
   if (!checked.success) {
     throw new Error(`note content does not fit template "${template.id}" version ${template.version}:\n${z.prettifyError(checked.error)}`);
   }
