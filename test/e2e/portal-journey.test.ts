@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PortalThreadView, ReportedSubmission } from '../../shared/api/portal.contract';
 import type { Patient } from '../../shared/domain/patient';
 import { wallTime, zonedInstant } from '../../shared/domain/dates';
 import { dispatch } from '../../electron/services/dispatch';
@@ -256,12 +257,25 @@ describe('the patient portal journey in Chromium', () => {
     await syncB();
     await syncA();
     expect((await clinic.ok<Patient>('patients.get', { id: rosa.id })).phone).toBe(NEW_PHONE);
+    const onA = await clinic.ok<PortalThreadView>('portal.thread', { threadId: ref.threadId });
+    expect(onA.messages.map((m) => m.authorKind)).toEqual(['patient', 'staff']);
+    const reported = await clinic.ok<ReportedSubmission[]>('portal.reported', { patientId: rosa.id, status: 'all' });
+    expect(reported.flatMap((r) => r.items.map((i) => [i.itemId, i.status]))).toEqual([['phone', 'accepted']]);
   });
 
   it('5. the patient reloads: the care team’s reply, the released result in plain words, the form sent (phone and desktop)', async () => {
     const { page } = patientPage;
-    await page.goto(`${server.url}/portal/#/messages/${encodeURIComponent(ref.threadId)}`);
+    await page.goto(`${server.url}/portal/#/`);
     await page.reload();
+    // Home says what is new: the care team's answer and the released result.
+    await page.getByRole('heading', { level: 1, name: 'Welcome, Rosa Alvarez' }).waitFor();
+    await page.getByTestId('home-unread').getByText('1 conversation with new messages.').waitFor();
+    await page.getByTestId('home-new-results').getByText('1 new result since you last looked.').waitFor();
+    await journal.step(page, 'patient-home-news');
+    await openSection(page, 'Messages');
+    const listed = page.getByTestId('thread').filter({ hasText: SUBJECT });
+    await listed.getByText('New', { exact: true }).waitFor();
+    await listed.getByRole('link', { name: SUBJECT }).click();
     await page.getByRole('heading', { level: 1, name: SUBJECT }).waitFor();
     const staff = page.locator('[data-testid="message"][data-author="staff"]');
     await staff.getByText(/stand up slowly/).waitFor();
