@@ -6,7 +6,6 @@ import { isIsoDate } from '../../../shared/domain/dates';
 import { INSTRUMENTS, scoreInstrument, type InstrumentAnswer } from '../../../shared/domain/instruments';
 import {
   intakeFormFile,
-  portalSettingsFile,
   reportedAddress,
   reportedAllergy,
   reportedInsurance,
@@ -32,19 +31,6 @@ export type Warn = (message: string) => void;
 const logWarn: Warn = (message) => serverLogger().warn({ event: 'portal.data_file' }, message);
 
 const issuesText = (e: z.ZodError): string => e.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
-
-/** The clinic's portal settings; a missing or broken file is logged and the defaults used (no online booking). */
-export function loadPortalSettings(resourcesDir: string, warn: Warn = logWarn): PortalSettings {
-  const file = join(resourcesDir, 'portal', 'portal-settings.json');
-  try {
-    const parsed = portalSettingsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (parsed.success) return parsed.data;
-    warn(`portal-settings.json is not valid, the portal runs on its defaults: ${issuesText(parsed.error)}`);
-  } catch (e) {
-    warn(`portal-settings.json could not be read, the portal runs on its defaults: ${(e as Error).message}`);
-  }
-  return portalSettingsFile.parse({});
-}
 
 /** What the schema cannot say: ids unique and named like the file, choices where needed, instruments whole and in their published wording. */
 export function formProblems(form: IntakeForm, fileName: string): string[] {

@@ -9,7 +9,8 @@ import { encodeHlc } from '../../../shared/sync/hlc';
 import { newId } from '../../../electron/common/ids';
 import { patientReportedItems } from '../../../electron/services/db/schema';
 import { openServerDb, type ServerDb } from '../../../electron/server/db/open';
-import { formsDue, loadForms, loadPortalSettings } from '../../../electron/server/portal/portal-forms';
+import { formsDue, loadForms } from '../../../electron/server/portal/portal-forms';
+import { loadPortalSettings } from '../../../electron/server/portal/portal.routes';
 import { submitForm, type PortalActor, type PortalDeps } from '../../../electron/server/portal/portal-writes';
 import { ServerError } from '../../../electron/server/server-error';
 import { lockRows, writeLog } from '../../../electron/server/sync-log';
@@ -46,6 +47,13 @@ async function refusal(p: Promise<unknown>): Promise<{ status: number; code: str
   return { status: (e as ServerError).status, code: (e as ServerError).code, message: (e as ServerError).message };
 }
 
+/** The clinic's settings as the server loads them; a problem fails the test. */
+function settingsIn(dir: string): PortalSettings {
+  const loaded = loadPortalSettings(dir);
+  if ('problem' in loaded) throw new Error(loaded.problem);
+  return loaded.settings;
+}
+
 describe('intake forms: the shipped files', () => {
   it('all five load without a warning, every text in English and Spanish, the instruments in their published English wording', () => {
     const warnings: string[] = [];
@@ -62,8 +70,8 @@ describe('intake forms: the shipped files', () => {
       const q = forms.get(id)!.questions.find((x) => x.type === 'instrument')!;
       expect(q.items!.map((i) => i.en)).toEqual([...INSTRUMENTS[id].items]);
     }
-    const settings = loadPortalSettings(resourcesDir, (m) => warnings.push(m));
     expect(warnings).toEqual([]);
+    const settings = settingsIn(resourcesDir);
     for (const ids of Object.values(settings.intake)) for (const id of ids) expect(forms.has(id), id).toBe(true);
     const pathology = settings.release.rules.find((r) => r.kind === 'pathology')!;
     expect(pathology.days).toBe(3);
@@ -98,9 +106,9 @@ describe('intake forms: the shipped files', () => {
       expect(warnings.find((w) => w.startsWith('intake form misnamed.json skipped:'))).toContain('must be its file name (other-name.json)');
       expect(warnings.find((w) => w.startsWith('intake form phq9-edited.json skipped:'))).toContain("item 4 is not PHQ-9's published wording");
       writeFileSync(join(t.dir, 'portal', 'portal-settings.json'), JSON.stringify({ booking: { horizonDays: 0 } }));
-      const settings = loadPortalSettings(t.dir, (m) => warnings.push(m));
-      expect(settings.booking.appointmentTypes).toEqual([]);
-      expect(warnings.at(-1)).toContain('portal-settings.json is not valid');
+      // A broken settings file is refused, naming the file (the portal's API then answers 503), never guessed around.
+      const broken = loadPortalSettings(t.dir);
+      expect('problem' in broken && broken.problem).toMatch(/portal-settings\.json is not valid: booking\.horizonDays/);
       mkdirSync(join(t.dir, 'empty', 'portal'), { recursive: true });
       expect(loadForms(join(t.dir, 'empty'), (m) => warnings.push(m)).size).toBe(0);
     } finally {
@@ -137,7 +145,7 @@ describe('intake forms: due before a visit, and answers checked and stored as pa
 
   beforeAll(async () => {
     db = await openServerDb({ memory: true }, resourcesDir);
-    const settings: PortalSettings = loadPortalSettings(resourcesDir);
+    const settings: PortalSettings = settingsIn(resourcesDir);
     deps = { sync: new SyncService(db), settings, forms: loadForms(resourcesDir), resourcesDir, now: () => NOW };
     rosa = await seed(db, 'patient', null, { given_name: 'Rosa', family_name: 'Delgado', deleted_at: null });
     other = await seed(db, 'patient', null, { given_name: 'Other', family_name: 'Person', deleted_at: null });

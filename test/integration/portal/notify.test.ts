@@ -5,7 +5,8 @@ import type { Fields } from '../../../shared/sync/entities';
 import { encodeHlc } from '../../../shared/sync/hlc';
 import { newId } from '../../../electron/common/ids';
 import { openServerDb, type ServerDb } from '../../../electron/server/db/open';
-import { loadPortalSettings } from '../../../electron/server/portal/portal-forms';
+import { loadPortalSettings } from '../../../electron/server/portal/portal.routes';
+import type { PortalSettings } from '../../../shared/domain/portal';
 import { PortalNotify, startPortalNotify, type NotifyDeps } from '../../../electron/server/portal/portal-notify';
 import { SmtpNotifier } from '../../../electron/server/portal/smtp-notifier';
 import { lockRows, writeLog } from '../../../electron/server/sync-log';
@@ -60,6 +61,13 @@ function decode(raw: string): { subject: string; text: string } {
       ).toString('utf8')
     : body;
   return { subject, text };
+}
+
+/** The shipped settings, as the server loads them. */
+function shippedSettings(): PortalSettings {
+  const loaded = loadPortalSettings(resourcesDir);
+  if ('problem' in loaded) throw new Error(loaded.problem);
+  return loaded.settings;
 }
 
 describe('portal notifications by email through a real SMTP server on loopback (PGlite)', () => {
@@ -139,7 +147,7 @@ describe('portal notifications by email through a real SMTP server on loopback (
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
     const port = (smtp.server.address() as AddressInfo).port;
     notifier = new SmtpNotifier({ host: '127.0.0.1', port, from: '"Riverside Family Medicine" <portal@riverside-demo.example>', timeoutMs: 5000 });
-    deps = { sync: { db }, settings: loadPortalSettings(resourcesDir), resourcesDir, now: () => now };
+    deps = { sync: { db }, settings: shippedSettings(), resourcesDir, now: () => now };
     mirela = await seed(db, 'patient', null, { given_name: 'Mirela', family_name: 'Quennell', birth_date: '1961-04-02', deleted_at: null });
     await account('acct-mirela', 'mirela@example.com', 'en', mirela, 'self', T0 - 10 * DAY);
     await account('acct-ana', 'ana@example.com', 'es', mirela, 'proxy', T0 - 10 * DAY);
