@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ENTITIES, isEntity, isWireValue, type Clocks, type EntityName, type Fields } from '../../shared/sync/entities';
-import { decodeHlc, encodeHlc, hlcWall, MAX_CLOCK_AHEAD_MS, receive, tick, type Hlc } from '../../shared/sync/hlc';
+import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../shared/sync/hlc';
 import { mergeChange, type MergeOptions } from '../../shared/sync/merge';
 import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import type { ServerDb, Sql } from './db/open';
 import { ServerError } from './server-error';
-import { conflictEntry, conflictRecord, lockRows, repeats, storeAudit, writeLog, type LogEntry } from './sync-log';
+import { conflictEntry, lockRows, repeats, storeAudit, writeLog, type LogEntry } from './sync-log';
 import { UserSessions, type VerifiedUser } from './user-sessions';
+import { PortalWriter, type PortalChange } from './portal-changes';
 import { patientMatches } from './patient-matches';
 import { expandClocks } from '../../shared/sync/compact-clocks';
 
@@ -25,17 +26,7 @@ export interface DeviceIdentity {
 /** A device credential lasts this long after its last use; an unused device must enroll again. */
 export const DEVICE_TOKEN_DAYS = 90;
 
-/** A change the patient portal makes on a patient's behalf (see `SyncService.writeAsPortal`). */
-export interface PortalChange {
-  entity: EntityName;
-  id: string;
-  patientId: string;
-  /** The columns written (an insert gives the whole row; an update only what changes). */
-  fields: Fields;
-}
-
-/** The author of a portal change: `portal:<account id>`. */
-export const portalAuthor = (accountId: string): string => `portal:${accountId}`;
+export { portalAuthor, type PortalChange } from './portal-changes';
 
 /** Who a request comes from, as the server itself established it. */
 export interface Caller {
@@ -62,8 +53,8 @@ const normaliseCode = (code: string): string => code.toUpperCase().replace(/[^0-
 export class SyncService {
   private readonly now: () => number;
   readonly sessions: UserSessions;
-  /** This process's clock for the portal's writes; the node id is per process, so two processes never tie. */
-  private portalClock: Hlc = { wall: 0, counter: 0, node: `portal-${randomBytes(4).toString('hex')}` };
+  /** The patient portal's writes into the change log (portal-changes.ts). */
+  private readonly portal: PortalWriter;
 
   constructor(
     readonly db: ServerDb,
@@ -71,6 +62,7 @@ export class SyncService {
   ) {
     this.now = opts.now ?? Date.now;
     this.sessions = new UserSessions(db, this.now);
+    this.portal = new PortalWriter(this.now, opts.merge);
   }
 
   /**
@@ -439,60 +431,7 @@ export class SyncService {
    * server sequence numbers.
    */
   async writeAsPortal(q: Sql, authorId: string, changes: PortalChange[]): Promise<number[]> {
-    if (!authorId.startsWith('portal:')) throw new Error('a portal change must be authored portal:<account id>');
-    for (const c of changes) {
-      if (!(ENTITIES[c.entity] as { portal?: boolean }).portal) throw new Error(`the portal may not write ${c.entity} records`);
-      if (c.fields['id'] !== undefined && c.fields['id'] !== c.id) throw new Error('the record id in a portal change does not match its fields');
-    }
-    const rows = await lockRows(
-      q,
-      changes.map((c) => ({ entity: c.entity, id: c.id })),
-    );
-    const log: LogEntry[] = [];
-    const seqIndex: number[] = [];
-    for (const c of changes) {
-      const key = `${c.entity}\u0000${c.id}`;
-      const current = rows.get(key) ?? null;
-      // The portal's clock passes every clock the row carries, so its write is the latest one.
-      let clock = tick(this.portalClock, this.now());
-      for (const h of Object.values(current?.clocks ?? {})) if (h > encodeHlc(clock)) clock = receive(clock, decodeHlc(h), this.now());
-      this.portalClock = clock;
-      const hlc = encodeHlc(clock);
-      const merged = mergeChange(
-        ENTITIES[c.entity],
-        current,
-        { op: current ? 'update' : 'insert', hlc, fields: c.fields, base: current?.clocks ?? {}, deviceId: 'portal', authorId },
-        this.opts.merge,
-      );
-      if (!merged.ok) throw new ServerError(409, merged.code, merged.message);
-      rows.set(key, { entity: c.entity, entityId: c.id, patientId: c.patientId, ...merged.row });
-      seqIndex.push(log.length);
-      log.push({
-        deviceId: null,
-        deviceSeq: null,
-        entity: c.entity,
-        entityId: c.id,
-        patientId: c.patientId,
-        op: current ? 'update' : 'insert',
-        fields: merged.touched,
-        clocks: merged.touchedClocks,
-        authorId,
-      });
-      // A staff member changed the same field on a device meanwhile: both values kept for review.
-      for (const cf of merged.conflicts) {
-        const e = conflictRecord(this.now, { kind: 'field', entity: c.entity, entityId: c.id, patientId: c.patientId, ...cf }, hlc);
-        rows.set(`sync_conflict\u0000${e.entityId}`, {
-          entity: 'sync_conflict',
-          entityId: e.entityId,
-          patientId: e.patientId,
-          data: e.fields,
-          clocks: e.clocks,
-        });
-        log.push(e);
-      }
-    }
-    const first = await writeLog(q, log, rows);
-    return seqIndex.map((i) => first + i);
+    return this.portal.write(q, authorId, changes);
   }
 
   /** Changes after `cursor`, in order, at most `limit`. */

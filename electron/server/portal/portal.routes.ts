@@ -2,29 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import {
-  bookInput,
-  cancelInput,
-  formAnswersInput,
-  languageInput,
-  linkInput,
-  messageInput,
-  newThreadInput,
-  registerInput,
-  signInInput,
-  totpInput,
-  visitRequestInput,
-  type ClinicInfo,
-  type PortalErrorBody,
-  type SessionView,
-} from '../../../shared/api/portal-http';
+import { audit, changing, chartOf, deny, readEntry, signedIn, type Portal } from './portal-context';
+import { writeRoutes } from './portal-write.routes';
+import { languageInput, linkInput, registerInput, signInInput, totpInput, type PortalErrorBody, type SessionView } from '../../../shared/api/portal-http';
 import { portalLanguage, portalSettingsFile, type PortalLanguage, type PortalSettings } from '../../../shared/domain/portal';
 import { ServerError } from '../server-error';
 import type { SyncService } from '../sync.service';
-import { PortalAuditLog, recordPortalAudit, type PortalAuditEntry } from './portal-audit';
-import { completeTotp, linkChart, register, sessionView, setLanguage, signIn, totpConfirm, totpSetup, type AuthDeps, type Started } from './portal-auth';
-import { loadCatalog, type PortalCatalog } from './portal-catalog';
-import { chartAppointments, chartReleased, chartResults, chartSummary, openChart, ownsRecord, type ChartAccess, type ReadDeps } from './portal-chart';
+import { PortalAuditLog, recordPortalAudit } from './portal-audit';
+import { completeTotp, linkChart, register, sessionView, setLanguage, signIn, totpConfirm, totpSetup, type Started } from './portal-auth';
+import { loadCatalog } from './portal-catalog';
+import { chartAppointments, chartReleased, chartResults, chartSummary, type ChartAccess } from './portal-chart';
 import {
   checkCsrf,
   checkSameSite,
@@ -42,9 +29,7 @@ import { immunizationRecordPdf, recordBundle, recordPdf } from './portal-record'
 import { clearSessionCookie, cookieToken, csrfFor, PortalSessions, setSessionCookie, type PortalSession } from './portal-sessions';
 import { defaultPortalUiDir, portalStaticRoutes } from './portal-static';
 import { chartThread, chartThreads, messageAttachment } from './portal-threads';
-import { formsDue, loadForms } from './portal-forms';
-import { openSlots } from './portal-slots';
-import { addMessage, bookAppointment, cancelAppointment, requestVisit, startThread, submitForm, type PortalActor, type PortalDeps } from './portal-writes';
+import { loadForms } from './portal-forms';
 
 /**
  * The patient portal on the clinic server: its JSON API under /portal/api (shared/api/portal-http.ts
@@ -89,21 +74,6 @@ export function loadPortalSettings(resourcesDir: string): { settings: PortalSett
     return { problem: `${file} is not valid: ${issues}` };
   }
   return { settings: parsed.data };
-}
-
-/** What every portal handler works with. */
-interface Portal {
-  sync: SyncService;
-  /** Entries of reads and refusals, committed in groups (portal-audit.ts). */
-  auditLog: PortalAuditLog;
-  auth: AuthDeps;
-  read: ReadDeps;
-  /** What the write, slot and form services (portal-writes.ts, portal-slots.ts, portal-forms.ts) work with. */
-  writes: PortalDeps;
-  sessions: PortalSessions;
-  catalog: PortalCatalog;
-  settings: PortalSettings;
-  now: () => number;
 }
 
 function errorBody(code: string, message: string): PortalErrorBody {
@@ -188,25 +158,6 @@ function apiRoutes(p: Portal): Hono {
   });
   return api;
 }
-
-/** The signed-in session of a request (verified: its second factor entered), or a 401. */
-async function signedIn(p: Portal, c: Context, o: { verified?: boolean } = {}): Promise<PortalSession> {
-  const s = await p.sessions.find(cookieToken(c));
-  if (!s) throw new PortalError(401, 'signed_out', 'you are signed out (or your session ended): sign in again');
-  if (o.verified !== false && !s.verified)
-    throw new PortalError(401, 'totp_required', 'enter the 6-digit code from your authenticator app to finish signing in');
-  return s;
-}
-
-/** A state-changing request of a signed-in session: same site, JSON, and the session's CSRF token. */
-async function changing(p: Portal, c: Context): Promise<PortalSession> {
-  checkSameSite(c);
-  const s = await signedIn(p, c);
-  checkCsrf(c, s.csrfHash);
-  return s;
-}
-
-const audit = (p: Portal, entries: PortalAuditEntry[]): Promise<void> => p.auditLog.record(entries);
 
 async function started(p: Portal, c: Context, s: Started): Promise<SessionView> {
   // The cookie may last as long as a session can; the server ends it sooner when it is left idle.
@@ -303,52 +254,6 @@ function authRoutes(api: Hono, p: Portal): void {
 
 // ---- Charts --------------------------------------------------------------------------------------
 
-/**
- * The chart a request names, if the session's account is linked to it. Otherwise 404, the same
- * answer a chart that does not exist gets, and the attempt is audited.
- */
-async function chartOf(p: Portal, c: Context, s: PortalSession): Promise<ChartAccess> {
-  const id = c.req.param('patientId') ?? '';
-  const a = RECORD_ID.test(id) ? await openChart(p.read, s.accountId, id) : null;
-  if (!a) {
-    await audit(p, [
-      {
-        accountId: s.accountId,
-        action: 'portal.denied',
-        patientId: RECORD_ID.test(id) ? id : null,
-        recordType: 'chart',
-        detail: `${c.req.method} ${c.req.routePath}`,
-      },
-    ]);
-    throw new PortalError(404, 'not_found', 'no such chart');
-  }
-  return a;
-}
-
-/** 404 for a record the chart does not hold (or the viewer may not see), audited as an attempt. */
-async function deny(p: Portal, a: ChartAccess, recordType: string, recordId: string, c: Context): Promise<never> {
-  await audit(p, [
-    {
-      accountId: a.accountId,
-      action: 'portal.denied',
-      patientId: a.chart.patientId,
-      recordType,
-      recordId: RECORD_ID.test(recordId) ? recordId : null,
-      detail: `${a.chart.kind}; ${c.req.method} ${c.req.routePath}`,
-    },
-  ]);
-  throw new PortalError(
-    404,
-    'not_found',
-    `no such ${recordType === 'portal_thread' ? 'conversation' : recordType === 'portal_message' ? 'message' : 'record'}`,
-  );
-}
-
-/** Audits one read of a chart: the account as actor, the chart as patient, self or proxy. */
-function readEntry(a: ChartAccess, action: string, extra: Partial<PortalAuditEntry> = {}): PortalAuditEntry {
-  return { accountId: a.accountId, action, patientId: a.chart.patientId, detail: a.chart.kind, ...extra };
-}
-
 function pdf(bytes: Uint8Array, name: string): Response {
   return new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}"` } });
 }
@@ -434,119 +339,5 @@ function chartRoutes(api: Hono, p: Portal): void {
         'content-disposition': `attachment; filename="${safe}"; filename*=UTF-8''${encodeURIComponent(f.name)}`,
       },
     });
-  });
-}
-
-// ---- Writes, slots and forms (the services are portal-writes.ts, portal-slots.ts and portal-forms.ts) --
-
-const actor = (s: PortalSession, a: ChartAccess): PortalActor => ({ accountId: s.accountId, displayName: s.displayName, kind: a.chart.kind });
-
-function writeRoutes(api: Hono, p: Portal): void {
-  const base = '/charts/:patientId';
-
-  api.get('/clinic', (c) => {
-    const info: ClinicInfo = {
-      name: p.settings.clinicName,
-      phone: p.settings.clinicPhone,
-      timeZone: p.catalog.timeZone,
-      maxAttachmentBytes: p.settings.messages.maxAttachmentBytes,
-      maxBodyChars: p.settings.messages.maxBodyChars,
-    };
-    return c.json(info);
-  });
-
-  api.get('/forms/:formId', async (c) => {
-    await signedIn(p, c);
-    const form = p.writes.forms.get(c.req.param('formId'));
-    if (!form) throw new PortalError(404, 'not_found', 'no such form');
-    return c.json(form);
-  });
-
-  api.get(`${base}/forms`, async (c) => {
-    const s = await signedIn(p, c);
-    const a = await chartOf(p, c, s);
-    const due = await formsDue(p.writes, a.chart.patientId);
-    await audit(p, [readEntry(a, 'portal.forms')]);
-    return c.json(due);
-  });
-
-  api.get(`${base}/slots`, async (c) => {
-    const s = await signedIn(p, c);
-    const a = await chartOf(p, c, s);
-    const type = (c.req.query('type') ?? '').slice(0, 60);
-    const from = (c.req.query('from') ?? '').slice(0, 10);
-    const slots = await openSlots(p.writes, type, from);
-    await audit(p, [readEntry(a, 'portal.slots', { recordType: 'appointment_type', recordId: type || null })]);
-    return c.json(slots);
-  });
-
-  /**
-   * A POST of one chart: same site, session, CSRF, the chart; a record it names must be this chart's
-   * (and visible to the viewer) or the answer is 404 and the attempt audited. The service writes;
-   * the route audits what was written.
-   */
-  const write = <T>(
-    path: string,
-    action: string,
-    run: (a: ChartAccess, who: PortalActor, c: Context) => Promise<{ value: T; entry?: Partial<PortalAuditEntry> }>,
-    owns?: { entity: string; param: string },
-  ): void => {
-    api.post(`${base}${path}`, async (c) => {
-      const s = await changing(p, c);
-      const a = await chartOf(p, c, s);
-      if (owns) {
-        const id = c.req.param(owns.param) ?? '';
-        if (!RECORD_ID.test(id) || !(await ownsRecord(p.read, a, owns.entity, id))) return deny(p, a, owns.entity, id, c);
-      }
-      let out: { value: T; entry?: Partial<PortalAuditEntry> };
-      try {
-        out = await run(a, actor(s, a), c);
-      } catch (e) {
-        // A record of another chart named in the body (an appointment for a form): refused as any other.
-        if (e instanceof ServerError && e.status === 404)
-          await audit(p, [readEntry(a, 'portal.denied', { detail: `${a.chart.kind}; ${c.req.method} ${c.req.routePath}` })]);
-        throw e;
-      }
-      await audit(p, [readEntry(a, action, out.entry)]);
-      return c.json(out.value as never);
-    });
-  };
-
-  write('/threads', 'portal.thread_start', async (a, who, c) => {
-    const t = await startThread(p.writes, who, a.chart.patientId, await readJson(c, newThreadInput));
-    return { value: t, entry: { recordType: 'portal_thread', recordId: t.id } };
-  });
-  write(
-    '/threads/:threadId/messages',
-    'portal.message',
-    async (a, who, c) => {
-      const threadId = c.req.param('threadId') ?? '';
-      const t = await addMessage(p.writes, who, a.chart.patientId, threadId, await readJson(c, messageInput));
-      return { value: t, entry: { recordType: 'portal_thread', recordId: threadId } };
-    },
-    { entity: 'portal_thread', param: 'threadId' },
-  );
-  write('/visit-requests', 'portal.visit_request', async (a, who, c) => {
-    const t = await requestVisit(p.writes, who, a.chart.patientId, await readJson(c, visitRequestInput));
-    return { value: t, entry: { recordType: 'portal_thread', recordId: t.id } };
-  });
-  write('/appointments', 'portal.book', async (a, who, c) => {
-    const v = await bookAppointment(p.writes, who, a.chart.patientId, await readJson(c, bookInput));
-    return { value: v, entry: { recordType: 'appointment', recordId: v.id } };
-  });
-  write(
-    '/appointments/:appointmentId/cancel',
-    'portal.cancel',
-    async (a, who, c) => {
-      const id = c.req.param('appointmentId') ?? '';
-      const v = await cancelAppointment(p.writes, who, a.chart.patientId, id, await readJson(c, cancelInput));
-      return { value: v, entry: { recordType: 'appointment', recordId: id } };
-    },
-    { entity: 'appointment', param: 'appointmentId' },
-  );
-  write('/forms/:formId', 'portal.form_submit', async (a, who, c) => {
-    const formId = c.req.param('formId') ?? '';
-    const out = await submitForm(p.writes, who, a.chart.patientId, formId, await readJson(c, formAnswersInput));
-    return { value: out, entry: { recordType: 'patient_reported_item', recordId: out.submissionId, detail: `${a.chart.kind}; form ${formId.slice(0, 60)}` } };
   });
 }
