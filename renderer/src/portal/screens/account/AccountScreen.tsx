@@ -10,6 +10,7 @@ import { isSignedOut } from '../../i18n/errors';
 import { LANGUAGES } from '../../i18n/i18n';
 import { useI18n } from '../../i18n/use-i18n';
 import { usePortal } from '../../state/portal.store';
+import { useTotpCode } from '../auth/use-totp-code';
 import { TotpQr } from './TotpQr';
 
 /** Name and email, language, two-step sign-in, a child's chart, and signing out here or everywhere. */
@@ -73,12 +74,8 @@ export function AccountScreen(): ReactElement {
 
 function TotpSetupFlow(): ReactElement {
   const { t } = useI18n();
-  const signedIn = usePortal((s) => s.signedIn);
   const [setup, setSetup] = useState<TotpSetup | null>(null);
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { code, setCode, error, failure, setFailure, busy, setBusy, submit: confirm } = useTotpCode(portalApi.totpConfirm);
   const start = async (): Promise<void> => {
     setBusy(true);
     setFailure(null);
@@ -86,24 +83,6 @@ function TotpSetupFlow(): ReactElement {
       setSetup(await portalApi.totpSetup());
     } catch (e) {
       setFailure(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const confirm = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    const digits = code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(digits)) {
-      setError(t('totp.invalid'));
-      return;
-    }
-    setError(undefined);
-    setBusy(true);
-    setFailure(null);
-    try {
-      signedIn(await portalApi.totpConfirm(digits));
-    } catch (err) {
-      setFailure(err);
     } finally {
       setBusy(false);
     }

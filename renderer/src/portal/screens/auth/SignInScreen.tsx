@@ -8,6 +8,7 @@ import { ScreenTitle } from '../../components/ScreenTitle';
 import { useI18n } from '../../i18n/use-i18n';
 import { href } from '../../router';
 import { usePortal } from '../../state/portal.store';
+import { useTotpCode } from './use-totp-code';
 
 /** Email and password; then, for an account with two-step sign-in, the authenticator's code. */
 export function SignInScreen(): ReactElement {
@@ -84,29 +85,7 @@ export function SignInScreen(): ReactElement {
 
 function TotpStep({ onBack }: { onBack: () => void }): ReactElement {
   const { t } = useI18n();
-  const signedIn = usePortal((s) => s.signedIn);
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    const digits = code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(digits)) {
-      setError(t('totp.invalid'));
-      return;
-    }
-    setError(undefined);
-    setBusy(true);
-    setFailure(null);
-    try {
-      signedIn(await portalApi.signInTotp(digits));
-    } catch (err) {
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { code, setCode, error, failure, busy, submit } = useTotpCode(portalApi.signInTotp);
   return (
     <>
       <ScreenTitle>{t('totp.title')}</ScreenTitle>
