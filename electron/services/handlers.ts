@@ -3,6 +3,7 @@ import { BillingService } from './billing/billing.service';
 import { billingHandlers } from './billing/billing.handlers';
 import { immunizationsDueFor } from './chart-summary';
 import { guardRestrictedCharts } from './chart-access.guard';
+import { ccdaHandlers } from './ccda/ccda.handlers';
 import { chartingHandlers } from './charting/charting.handlers';
 import { doctorHandlers } from './doctor/doctor.handlers';
 import { fhirHandlers } from './fhir/fhir.handlers';
@@ -18,6 +19,8 @@ import { patientsHandlers } from './patients/patients.handlers';
 import { PopulationService } from './population/population.service';
 import { populationHandlers } from './population/population.handlers';
 import { portalHandlers } from './portal/portal.handlers';
+import { documentsHandlers } from './records/documents.handlers';
+import { referralsHandlers } from './referrals/referrals.handlers';
 import type { Repos } from './repos';
 import { AppointmentsService } from './schedule/appointments.repo';
 import { scheduleHandlers } from './schedule/schedule.handlers';
@@ -84,6 +87,9 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     ...doctorHandlers(ctx),
     ...billingHandlers(ctx),
     ...portalHandlers(ctx),
+    ...documentsHandlers(ctx),
+    ...ccdaHandlers(ctx),
+    ...referralsHandlers(ctx),
   };
   return {
     ...handlers,

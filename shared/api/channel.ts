@@ -20,7 +20,12 @@ export type ChartRow =
   | 'portal_invite'
   | 'portal_thread'
   | 'portal_message'
-  | 'patient_reported_item';
+  | 'patient_reported_item'
+  | 'document'
+  | 'reconcile_item'
+  | 'ccda_import'
+  | 'referral'
+  | 'care_event';
 /** The patient a row belongs to (undefined: no such row, or no id given). */
 export type OwnerOf = (row: ChartRow, id: string | undefined) => string | undefined;
 /**

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { billingChannels } from './billing.contract';
+import { ccdaChannels } from './ccda.contract';
 import { chartingChannels } from './charting.contract';
 import { doctorChannels } from './doctor.contract';
+import { documentsChannels } from './documents.contract';
 import { fhirChannels } from './fhir.contract';
 import { growthChannels } from './growth.contract';
 import { labsChannels } from './labs.contract';
@@ -9,6 +11,7 @@ import { medsChannels } from './meds.contract';
 import { patientsChannels } from './patients.contract';
 import { populationChannels } from './population.contract';
 import { portalChannels } from './portal.contract';
+import { referralsChannels } from './referrals.contract';
 import type { Result } from './result';
 import { scheduleChannels } from './schedule.contract';
 import { securityChannels } from './security.contract';
@@ -36,6 +39,9 @@ export const contract = {
   ...doctorChannels,
   ...billingChannels,
   ...portalChannels,
+  ...documentsChannels,
+  ...ccdaChannels,
+  ...referralsChannels,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema; each entry's own types come from channel()
 } satisfies Record<string, ChannelSpec<any, any, Access>>;
 

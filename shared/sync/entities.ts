@@ -37,6 +37,8 @@ const COVERAGE_WRITE: readonly Role[] = ['physician', 'nurse', 'front_desk', 'bi
 const CLAIM_WRITE: readonly Role[] = ['physician', 'billing', 'admin'];
 /** Staff who invite patients to the portal, answer their messages and review what they report. */
 const PORTAL_STAFF: readonly Role[] = ['physician', 'nurse', 'front_desk', 'admin'];
+/** Staff who scan, file and attach documents, and keep referrals and the address book moving. */
+const RECORDS_STAFF: readonly Role[] = ['physician', 'nurse', 'front_desk'];
 
 export const ENTITIES = {
   user: { table: 'users', kind: 'fields', writers: ['admin'], localOnly: ['failed_attempts', 'locked_until'] },
@@ -90,6 +92,15 @@ export const ENTITIES = {
   portal_thread: { table: 'portal_threads', kind: 'fields', writers: PORTAL_STAFF, portal: true },
   portal_message: { table: 'portal_messages', kind: 'append', writers: PORTAL_STAFF, portal: true },
   patient_reported_item: { table: 'patient_reported_items', kind: 'fields', writers: PORTAL_STAFF, portal: true },
+  // Records in and out. A document's row syncs here; its bytes travel in chunks of their own
+  // (/sync/documents), so a device may hold the row before (or without) the bytes.
+  document: { table: 'documents', kind: 'fields', writers: RECORDS_STAFF },
+  ccda_import: { table: 'ccda_imports', kind: 'append', writers: CLINICAL_WRITE },
+  /** What an import offers a clinician: accepting or ignoring it is a clinician's decision. */
+  reconcile_item: { table: 'reconcile_items', kind: 'fields', writers: CLINICAL_WRITE },
+  referral_contact: { table: 'referral_contacts', kind: 'fields', writers: [...RECORDS_STAFF, 'admin'] },
+  referral: { table: 'referrals', kind: 'fields', writers: RECORDS_STAFF },
+  care_event: { table: 'care_events', kind: 'fields', writers: RECORDS_STAFF },
 } as const satisfies Record<string, EntitySpec>;
 
 export type EntityName = keyof typeof ENTITIES;

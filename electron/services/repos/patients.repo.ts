@@ -169,6 +169,11 @@ const OWNER_SQL: Record<ChartRow, string> = {
   portal_thread: 'SELECT patient_id AS patientId FROM portal_threads WHERE id = ?',
   portal_message: 'SELECT patient_id AS patientId FROM portal_messages WHERE id = ?',
   patient_reported_item: 'SELECT patient_id AS patientId FROM patient_reported_items WHERE id = ?',
+  document: 'SELECT patient_id AS patientId FROM documents WHERE id = ?',
+  reconcile_item: 'SELECT patient_id AS patientId FROM reconcile_items WHERE id = ?',
+  ccda_import: 'SELECT patient_id AS patientId FROM ccda_imports WHERE id = ?',
+  referral: 'SELECT patient_id AS patientId FROM referrals WHERE id = ?',
+  care_event: 'SELECT patient_id AS patientId FROM care_events WHERE id = ?',
 };
 
 const SUMMARY_COLUMNS = `p.id, p.mrn, p.given_name AS givenName, p.middle_name AS middleName, p.family_name AS familyName,

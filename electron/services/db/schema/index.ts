@@ -13,3 +13,4 @@ export * from './sync';
 export * from './fhir';
 export * from './billing';
 export * from './portal';
+export * from './records';

@@ -23,6 +23,8 @@ export const labOrders = sqliteTable(
     status: text('status').notNull(),
     orderedBy: text('ordered_by').references(() => users.id),
     orderedAt: text('ordered_at').notNull(),
+    /** lab, or imaging (a radiology study whose report closes the order). */
+    category: text('category').notNull().default('lab'),
   },
   (t) => [index('lab_orders_patient_idx').on(t.patientId), uniqueIndex('lab_orders_placer_uq').on(t.placerNumber)],
 );

@@ -1,0 +1,4 @@
+/**
+ * C-CDA documents in and out: import, reconciliation, export.
+ */
+export const ccdaChannels = {};

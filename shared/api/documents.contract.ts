@@ -1,0 +1,4 @@
+/**
+ * Documents in the chart and the unfiled scan\/fax inbox.
+ */
+export const documentsChannels = {};

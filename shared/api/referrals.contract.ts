@@ -1,0 +1,4 @@
+/**
+ * Referrals, the clinic address book, imaging orders and hospital care notices.
+ */
+export const referralsChannels = {};
