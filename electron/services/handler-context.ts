@@ -5,6 +5,7 @@ import type { LabOrdersService } from './labs/orders';
 import type { LabResultsRepo } from './labs/results.repo';
 import type { Hl7ReviewsService } from './labs/reviews';
 import type { PopulationService } from './population/population.service';
+import type { DocumentFetcher } from './records/document-fetcher';
 import type { Actor } from './repos/writer';
 import type { AppointmentsService } from './schedule/appointments.repo';
 import type { Session } from './session';
@@ -49,4 +50,6 @@ export interface HandlerContext {
   readonly reading: (me: SignedIn, action: string, patientId: string) => void;
   /** The clinic's name as printed on documents. */
   readonly clinicName: () => string;
+  /** Brings a document's content from the clinic server when it is not on this device (absent: open answers not_available). */
+  readonly documentFetcher?: DocumentFetcher;
 }

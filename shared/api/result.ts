@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'offline'
   /** This device has not been enrolled with a clinic server. */
   | 'not_enrolled'
+  /** What was asked for is not on this device (a document's content still on the clinic server). */
+  | 'not_available'
   | 'internal';
 
 export interface FieldIssue {
