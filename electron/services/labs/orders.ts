@@ -111,13 +111,13 @@ export class LabOrdersService {
     });
   }
 
-  /** A patient's orders, oldest first. */
+  /** A patient's lab orders, oldest first (imaging orders, category 'imaging', are listed by imaging.list). */
   list(patientId: string): LabOrder[] {
     const { orm } = this.repos.store;
     return orm
       .select()
       .from(labOrders)
-      .where(and(eq(labOrders.patientId, patientId), isNull(labOrders.deletedAt)))
+      .where(and(eq(labOrders.patientId, patientId), eq(labOrders.category, 'lab'), isNull(labOrders.deletedAt)))
       .orderBy(asc(labOrders.orderedAt), asc(labOrders.id))
       .all()
       .map(toOrder);
@@ -159,9 +159,10 @@ export class LabOrdersService {
   /**
    * The next placer number of this device: `<last 8 hex digits of the device id>-<6-digit counter>`.
    * Important: devices order while apart, so the device part keeps two devices' numbers apart; the
-   * counter lives in `meta` and never goes back, so a number is never reused. Runs inside the write.
+   * counter lives in `meta` and never goes back, so a number is never reused. Runs inside the write
+   * (imaging orders, services/referrals/imaging.service.ts, take theirs from the same counter).
    */
-  private nextPlacerNumber(): string {
+  nextPlacerNumber(): string {
     const sqlite = this.repos.store.sqlite;
     const prefix = this.repos.store.deviceId.replace(/-/g, '').slice(-8).toUpperCase();
     let n = Number((sqlite.prepare(`SELECT value FROM meta WHERE key = 'lab_placer_next'`).get() as { value: string } | undefined)?.value ?? 1);
