@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../domain/clinical';
-import { DOCUMENT_MAX_BYTES, DOCUMENT_ORIGINS, DOCUMENT_STATUSES, documentCategory, documentMimeType, formatBytes } from '../domain/records';
+import { DOCUMENT_MAX_BYTES, DOCUMENT_ORIGINS, DOCUMENT_STATUSES, documentCategory, documentMimeType, tooLargeMessage } from '../domain/records';
 import type { Role } from '../domain/user';
 import { channel, none, ofPatient } from './channel';
 
@@ -59,7 +59,8 @@ export const fileBase64 = z
   .string()
   .min(1, 'the file is empty: there is nothing to keep')
   .max(DOCUMENT_MAX_BASE64, {
-    error: `this file is over ${formatBytes(DOCUMENT_MAX_BYTES)}, the most Cairn keeps: scan it at a lower resolution or in parts`,
+    // The size from the string's length alone (3 bytes per 4 characters): nothing is decoded.
+    error: (iss) => tooLargeMessage(Math.floor(((typeof iss.input === 'string' ? iss.input.length : 0) * 3) / 4)),
     abort: true,
   })
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the file did not arrive whole (its content is not base64): pick it again');

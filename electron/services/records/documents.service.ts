@@ -14,12 +14,12 @@ export interface IncomingFile {
   bytes: Uint8Array;
 }
 
-/** "2024-03-01_Mercy_Radiology-CT.pdf" → "2024-03-01 Mercy Radiology CT": what staff see until they give a better title. */
+/** "2024-03-01_Mercy_Radiology-CT.pdf" → "2024-03-01 Mercy Radiology CT" (dates keep their dashes): what staff see until they give a better title. */
 export function titleFromFileName(fileName: string): string {
   const stem = basename(fileName).replace(/\.[a-z0-9]{1,5}$/i, '');
   const t = stem
     .replace(/[_]+/g, ' ')
-    .replace(/\s+-\s*|-(?=[A-Za-z])/g, ' ')
+    .replace(/\s+-\s*|(?<=[A-Za-z])-|-(?=[A-Za-z])/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return (t || 'Untitled document').slice(0, 200);

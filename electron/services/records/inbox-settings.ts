@@ -36,11 +36,11 @@ export function inboxDirRefusal(dir: string): string | null {
 
 /** Sets (or clears, null) the watched folder; audited as a device setting. */
 export function writeInboxDir(sqlite: Database.Database, audit: AuditRepo, dir: string | null, actorId: string, at: string): string | null {
-  const value = dir === null ? null : resolve(dir);
-  if (value !== null) {
-    const refusal = inboxDirRefusal(value);
+  if (dir !== null) {
+    const refusal = inboxDirRefusal(dir);
     if (refusal) throw new CairnFailure('invalid_input', refusal, [{ path: 'dir', message: refusal }]);
   }
+  const value = dir === null ? null : resolve(dir);
   sqlite.transaction(() => {
     if (value === null) sqlite.prepare('DELETE FROM meta WHERE key = ?').run(SCAN_INBOX_KEY);
     else sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SCAN_INBOX_KEY, value);
