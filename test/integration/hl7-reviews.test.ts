@@ -159,8 +159,9 @@ describe('the HL7 review queue, through the real dispatcher over an encrypted da
     it('hides a restricted chart’s values in the list and refuses the decision until the glass is broken', async () => {
       const restricted = await c.ok<Patient>('patients.setRestricted', { id: adam.id, restricted: true });
       ingest.receive(a08('MSG-A08-2', 'Ann Arbor', '5551112222'), 'a08');
-      // The phone is as HL7 last set it, so it is updated; the city was edited here, so it is held.
-      const [city] = await open();
+      // An A08 applies nothing: the phone and the city are both offered for review.
+      const [phone, city] = await open();
+      expect(phone).toMatchObject({ field: 'phone', local: null, incoming: null });
       expect(city).toMatchObject({
         field: 'address.city',
         local: null,
@@ -172,9 +173,11 @@ describe('the HL7 review queue, through the real dispatcher over an encrypted da
       });
       expect(c.session.repos.patients.peek(adam.id).address.city).toBe('Detroit');
       await c.ok('patients.breakGlass', { patientId: adam.id, reason: 'settling the lab interface review queue', password: CLINIC.doc.password });
-      expect((await open())[0]).toMatchObject({ local: 'Detroit', incoming: 'Ann Arbor' });
+      expect((await open())[1]).toMatchObject({ local: 'Detroit', incoming: 'Ann Arbor' });
       await c.ok('labs.resolveFieldDifference', { reviewId: city!.id, patientId: adam.id, keep: 'incoming' });
       expect(c.session.repos.patients.peek(adam.id).address).toMatchObject({ city: 'Ann Arbor', state: 'MI' });
+      await c.ok('labs.resolveFieldDifference', { reviewId: phone!.id, patientId: adam.id, keep: 'incoming' });
+      expect(c.session.repos.patients.peek(adam.id).phone).toBe('5551112222');
       expect(restricted.restricted).toBe(true);
     });
   });

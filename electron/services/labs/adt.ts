@@ -95,8 +95,39 @@ function register(ctx: HandlerContext, facts: Hl7PatientFacts): Decision {
   return { status: 'processed', ack: 'AA', text: `registered as MRN ${p.mrn}`, patientId: p.id, results: 0 };
 }
 
+/** Whether this chart already has an open review offering this field's value (a resent update is not offered twice). */
+function alreadyOffered(ctx: HandlerContext, patientId: string, key: DemographicKey, incoming: string): boolean {
+  return (
+    ctx.repos.store.sqlite
+      .prepare(
+        `SELECT 1 FROM hl7_reviews WHERE kind = 'field_difference' AND patient_id = ? AND status = 'open'
+           AND json_extract(detail, '$.field') = ? AND json_extract(detail, '$.incoming') = ?`,
+      )
+      .get(patientId, key, incoming) !== undefined
+  );
+}
+
 /**
- * Applies incoming demographics to a chart. A field is overwritten only when the chart still holds
+ * A08/A31 (a sender's demographic update): every field that differs from the chart is offered for
+ * review (field_difference), never applied: a person takes the message's value or keeps the chart's
+ * (reviews.ts). Nothing of the chart changes, identifiers included, and what HL7 last sent
+ * (hl7_patient_sources) stays as it was, since none of it was applied.
+ */
+function offerForReview(ctx: HandlerContext, patientId: string, facts: Hl7PatientFacts): Decision {
+  const now = current(ctx.repos.patients.peek(patientId));
+  const offered: string[] = [];
+  for (const k of DEMOGRAPHIC_KEYS) {
+    const incoming = facts.demographics[k];
+    if (incoming === '' || incoming === now[k] || alreadyOffered(ctx, patientId, k, incoming)) continue;
+    addReview(ctx, 'field_difference', patientId, { field: k, local: now[k], incoming });
+    offered.push(k);
+  }
+  if (offered.length === 0) return { status: 'processed', ack: 'AA', text: 'no demographic changes (or already offered for review)', patientId, results: 0 };
+  return { status: 'queued', ack: 'AA', text: `demographic changes offered for review, not applied: ${offered.join(', ')}`, patientId, results: 0 };
+}
+
+/**
+ * A04/A28 (a registration): applies incoming demographics to a chart. A field is overwritten only when the chart still holds
  * what HL7 last sent (or nothing); a field edited here since differs from that, and the incoming
  * value goes to review instead. Identifiers are only ever added.
  */
@@ -129,7 +160,7 @@ function update(ctx: HandlerContext, patientId: string, facts: Hl7PatientFacts):
   return { status: reviewed.length > 0 ? 'queued' : 'processed', ack: 'AA', text, patientId, results: 0 };
 }
 
-/** A04/A28 register (or update the chart that already matches), A08/A31 update, A40 to review. */
+/** A04/A28 register (or update the chart that already matches), A08/A31 offer their changes for review, A40 to review. */
 export function handleAdt(ctx: HandlerContext, trigger: string): Decision {
   const facts = readPatientFacts(ctx.message);
   if (!facts)
@@ -161,5 +192,6 @@ export function handleAdt(ctx: HandlerContext, trigger: string): Decision {
   }
   if (decision.kind === 'unmatched') return register(ctx, facts);
   auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
+  if (trigger === 'A08' || trigger === 'A31') return offerForReview(ctx, decision.patientId, facts);
   return update(ctx, decision.patientId, facts);
 }

@@ -17,9 +17,13 @@ import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { handleAdt } from './adt';
+import { handleAdtNotice } from './adt-notice';
 import { auditReceipt, type Decision, type HandlerContext } from './context';
 import { type MatchOptions, PatientMatcher } from './match';
+import { handleMdm } from './mdm';
 import { handleOru } from './oru';
+import { handleRefI12 } from './ref-i12';
+import { handleVxu } from './vxu';
 
 /** What became of one received message: the CLI's JSON line, plus the ACK to send back. */
 export interface IngestOutcome {
@@ -44,7 +48,10 @@ export interface IngestOptions extends MatchOptions {
   timeZone?: string;
 }
 
-const ADT_HANDLED = ['A04', 'A28', 'A08', 'A31', 'A40'];
+/** ADT events Cairn applies: registrations and updates (adt.ts), and a hospital's admission and discharge notices (adt-notice.ts). */
+const ADT_HANDLED = ['A01', 'A03', 'A04', 'A28', 'A08', 'A31', 'A40'];
+/** Message types Cairn processes some events of: any other event of these is "event not supported". */
+const KNOWN_TYPES = new Set(['ORU', 'OUL', 'ADT', 'MDM', 'VXU', 'REF']);
 
 /** Where a message without a readable MSH is answered from: an empty header. */
 const NO_HEADER: Hl7Message = {
@@ -54,7 +61,8 @@ const NO_HEADER: Hl7Message = {
 
 /**
  * Receives HL7 v2 messages from any transport: stores each one as it came, applies it (ORU^R01 and OUL^R22 results,
- * ADT registrations and updates) in the same transaction, and builds its ACK:
+ * ADT registrations, updates offered for review, admission and discharge notices; MDM^T02 documents; VXU^V04
+ * immunizations offered for reconciliation; REF^I12 incoming referrals) in the same transaction, and builds its ACK:
  * - AA: applied, or held for a person (unmatched patient, ambiguous match, merge, a locally edited
  *   field): the message is safe here, so the sender must not resend it;
  * - AE: the message is wrong (the reason names its segment and field); nothing was applied;
@@ -226,8 +234,12 @@ export class Hl7Ingest {
 
   private route(ctx: HandlerContext, type: string, trigger: string): Decision {
     if (isResultMessage(`${type}^${trigger}`)) return handleOru(ctx);
+    if (type === 'ADT' && (trigger === 'A01' || trigger === 'A03')) return handleAdtNotice(ctx, trigger);
     if (type === 'ADT' && ADT_HANDLED.includes(trigger)) return handleAdt(ctx, trigger);
-    const known = type === 'ORU' || type === 'OUL' || type === 'ADT';
+    if (type === 'MDM' && trigger === 'T02') return handleMdm(ctx);
+    if (type === 'VXU' && trigger === 'V04') return handleVxu(ctx);
+    if (type === 'REF' && trigger === 'I12') return handleRefI12(ctx);
+    const known = KNOWN_TYPES.has(type);
     const reason = known
       ? `${type}^${trigger} is not processed by Cairn (event not supported); the message is stored`
       : `${type}^${trigger} messages are not processed by Cairn; the message is stored`;

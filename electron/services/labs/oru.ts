@@ -8,6 +8,7 @@ import { statementsFor } from '../db/statement-cache';
 import type { StoredRow } from '../repos/stored-row';
 import { created } from '../repos/writer';
 import { addReview, auditMatch, auditReceipt, type Decision, type HandlerContext } from './context';
+import { fileImagingReports } from './imaging-report';
 
 /**
  * The key that finds the earlier version of a result: filler (else placer) number, code, sub-id.
@@ -168,6 +169,7 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
     ctx.at,
   );
   updateOrders(ctx, patientId, orders, orderIds);
+  fileImagingReports(ctx, patientId, drafts, orderIds);
 }
 
 /** The `labs.results` entry's detail: count, tests, late versions, what else it stands for, then each result's id. */

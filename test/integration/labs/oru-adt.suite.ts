@@ -217,14 +217,15 @@ export function oruAndAdtTests(suite: () => LabsSuite): void {
   });
 
   it('other message types are stored and acknowledged AR as not processed, with the reason', () => {
-    const o = ingest.receive(fixture('ADT-A01-01.hl7'), 'x');
-    expect(o).toMatchObject({ ack: 'AR', type: 'ADT^A01', results: 0 });
-    expect(o.error).toMatch(/ADT\^A01 is not processed/);
+    // A transfer (A02): an ADT event Cairn does not process (A01 admissions are processed: see inbound-*.test.ts).
+    const o = ingest.receive(fixture('ADT-A01-01.hl7').replace('ADT^A01^ADT_A01', 'ADT^A02^ADT_A02'), 'x');
+    expect(o).toMatchObject({ ack: 'AR', type: 'ADT^A02', results: 0 });
+    expect(o.error).toMatch(/ADT\^A02 is not processed/);
     expect(get(parseMessageOrThrow(o.ackMessage), 'ERR-3.1')).toBe('201');
   });
 
-  it('ADT A04 registers, A08 updates, and a locally edited field goes to review instead', () => {
-    // The ADT fixtures share control id MSG00001 (and A01 came first, above): a resend would be a duplicate.
+  it('ADT A04 registers; an A08 applies nothing: each changed field is offered for review', () => {
+    // The ADT fixtures share control id MSG00001 (and the A02 made of A01 came first, above): a resend would be a duplicate.
     expect(ingest.receive(fixture('ADT-A04-01.hl7'), 'x')).toMatchObject({ ack: 'AR', duplicate: true });
     const a04 = ingest.receive(fixture('ADT-A04-01.hl7').replace('MSG00001', 'MSG-A04'), 'x');
     expect(a04).toMatchObject({ ack: 'AA', type: 'ADT^A04', queued: false });
@@ -238,10 +239,14 @@ export function oruAndAdtTests(suite: () => LabsSuite): void {
     const o = ingest.receive(a08, 'x');
     expect(o).toMatchObject({ ack: 'AA', patientId: p.id, queued: true });
     const after = repos.patients.peek(p.id);
-    expect(after.address.city).toBe('Ypsilanti');
+    expect(after.address.city).toBe('Ann Arbor');
     expect(after.phone).toBe('555-000-1111');
+    expect(after.version).toBe(p.version + 1);
     const review = store.sqlite.prepare(`SELECT detail FROM hl7_reviews WHERE kind = 'field_difference' AND patient_id = ?`).all(p.id) as { detail: string }[];
-    expect(review.map((r) => JSON.parse(r.detail) as unknown)).toEqual([{ field: 'phone', local: '555-000-1111', incoming: '5559998888' }]);
+    expect(review.map((r) => JSON.parse(r.detail) as unknown)).toEqual([
+      { field: 'phone', local: '555-000-1111', incoming: '5559998888' },
+      { field: 'address.city', local: 'Ann Arbor', incoming: 'Ypsilanti' },
+    ]);
   });
 
   it('ADT A40 goes to review', () => {
