@@ -14,6 +14,7 @@ import { ImportScreen } from './features/import';
 import { PopulationScreen } from './features/population';
 import { BillingScreen } from './features/billing';
 import { PortalInbox, PortalNavButton } from './features/portal';
+import { InboxNavButton, InboxScreen } from './features/documents';
 import { MAIN_ID, NavButton, SkipLink } from './components';
 import { PatientHeader } from './components/PatientBanner';
 import { api } from './lib/api';
@@ -84,6 +85,7 @@ function Shell(): ReactElement {
             </NavButton>
           )}
           <PortalNavButton />
+          <InboxNavButton />
           {shows('population') && (
             <NavButton {...nav('population')} data-testid="nav-population">
               Population
@@ -124,6 +126,7 @@ function Shell(): ReactElement {
         {view.name === 'schedule' && <ScheduleScreen />}
         {view.name === 'flow-board' && <FlowBoard />}
         {view.name === 'portal-inbox' && <PortalInbox />}
+        {view.name === 'documents-inbox' && <InboxScreen />}
         {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} tab={view.tab} />}
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}

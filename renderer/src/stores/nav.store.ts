@@ -8,6 +8,7 @@ export type View =
   | { name: 'schedule' }
   | { name: 'flow-board' }
   | { name: 'portal-inbox' }
+  | { name: 'documents-inbox' }
   | { name: 'users' }
   | { name: 'audit' }
   | { name: 'doctor' }

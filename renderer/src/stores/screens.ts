@@ -13,6 +13,7 @@ const NEEDS: { readonly [N in View['name']]: Channel } = {
   schedule: 'schedule.list',
   'flow-board': 'schedule.list',
   'portal-inbox': 'portal.inbox',
+  'documents-inbox': 'documents.inbox',
   users: 'users.list',
   audit: 'audit.search',
   doctor: 'doctor.run',

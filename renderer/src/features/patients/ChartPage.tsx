@@ -12,6 +12,8 @@ import { PreventivePanel } from '../population';
 import { GrowthPage } from '../growth';
 import { CoveragePanel, PatientAccount } from '../billing';
 import { ChartReported, PortalAccessCard } from '../portal';
+import { DocumentsTab } from '../documents';
+import { ReconcileTab } from '../reconcile';
 import { daysBetween, isoToday } from '../../../../shared/domain/dates';
 import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
@@ -144,6 +146,16 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
               Lab orders
             </Tabs.Tab>
           )}
+          {can('documents.list') && (
+            <Tabs.Tab value="documents" data-testid="tab-documents">
+              Documents
+            </Tabs.Tab>
+          )}
+          {can('ccda.items') && (
+            <Tabs.Tab value="reconcile" data-testid="tab-reconcile">
+              Reconcile
+            </Tabs.Tab>
+          )}
           {can('population.preventive') && (
             <Tabs.Tab value="preventive" data-testid="tab-preventive">
               Preventive care
@@ -180,6 +192,12 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         </Tabs.Panel>
         <Tabs.Panel value="lab-orders" pt="md">
           <LabOrders patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="documents" pt="md">
+          <DocumentsTab patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="reconcile" pt="md">
+          <ReconcileTab patientId={patientId} />
         </Tabs.Panel>
         <Tabs.Panel value="preventive" pt="md">
           <PreventivePanel patientId={patientId} />

@@ -1,0 +1,2 @@
+export { CcdaDocumentViewer } from './CcdaDocumentViewer';
+export { ReconcileTab } from './ReconcileTab';
