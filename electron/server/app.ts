@@ -11,6 +11,8 @@ import type { SyncService } from './sync.service';
 import { UPDATES_PATH, updateFeedRoutes } from './update-feed';
 import { portalApp, type PortalOptions } from './portal/portal.routes';
 import { sessionTokens } from './user-sessions';
+import { documentRoutes } from './documents/documents.routes';
+import { DOCUMENTS_PATH } from '../../shared/sync/document-wire';
 
 const MAX_BODY = 64 * 1024 * 1024;
 /** What a caller who has not yet shown a device credential may send (enrollment, sign-in). */
@@ -150,6 +152,9 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ServerError(400, 'invalid_request', `limit must be between 1 and ${MAX_PAGE}`);
     return c.json(await sync.pull(cursor, limit));
   });
+
+  // Document bytes in chunks (each request far under the body limit; the routes add a 2 MiB one of their own).
+  app.route(DOCUMENTS_PATH, documentRoutes(sync));
 
   const admin = (c: Context): void => {
     let remote: string | undefined;

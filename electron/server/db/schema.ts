@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * The clinic server's schema (PGlite or PostgreSQL). drizzle-kit turns it into SQL under
@@ -309,3 +309,26 @@ export const portalAuditHead = pgTable('portal_audit_head', {
   seq: bigint('seq', { mode: 'number' }).notNull(),
   hash: text('hash').notNull(),
 });
+
+/** PostgreSQL's byte array (drizzle has no built-in bytea column). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * The bytes of documents (electron/server/documents), in the chunks devices upload them in
+ * (DOCUMENT_CHUNK_BYTES each, the last shorter). The document's row (its size, chunk count and
+ * SHA-256) is a synced `document` in sync_rows; a chunk is only taken for a row already there. Each
+ * chunk's own SHA-256 is kept so a resumed upload and every download can be checked.
+ */
+export const documentChunks = pgTable(
+  'document_chunks',
+  {
+    documentId: text('document_id').notNull(),
+    idx: integer('idx').notNull(),
+    data: bytea('data').notNull(),
+    sha256: text('sha256').notNull(),
+    /** The device that sent it (who uploaded is also in the device's audit chain). */
+    deviceId: text('device_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.documentId, t.idx] })],
+);

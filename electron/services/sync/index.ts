@@ -8,6 +8,7 @@ import type { SyncRunner } from './session-sync';
 import { syncCounts } from './sync-counts';
 import { enrollDevice, HttpTransport, TransportError, type FetchLike } from './transport';
 import { enrolledServer, userSessionTokens } from './user-sessions';
+import { documentTransferFor, type BinaryFetch } from './document-transfer';
 
 export { SyncClient, type SyncSummary, type SyncProgress } from './sync.client';
 export { HttpTransport, TransportError, fetchTrusting, type FetchLike, type SyncTransport } from './transport';
@@ -66,6 +67,7 @@ export function clientFor(store: Store, repos: Repos, userId: () => string, opts
   );
 }
 
+export { DocumentTransfer, documentTransferFor, type BinaryFetch, type DocumentFetcher } from './document-transfer';
 export { SyncLoop, backoffMs, type SyncController, type SyncStatus } from './controller';
 export { SessionSync, type SyncRunner } from './session-sync';
 export { syncCounts } from './sync-counts';
@@ -75,7 +77,7 @@ export function inProcessSyncLoop(
   store: Store,
   repos: Repos,
   userId: () => string | null,
-  opts: { intervalMs?: number; fetchImpl?: FetchLike } = {},
+  opts: { intervalMs?: number; fetchImpl?: FetchLike; documentFetch?: BinaryFetch } = {},
 ): SyncLoop {
   return new SyncLoop(
     async (onProgress) => {
@@ -91,7 +93,15 @@ export function inProcessSyncLoop(
           cursor: 0,
           error: { code: 'unauthenticated', message: 'sign in to sync', retryable: false },
         };
-      return clientFor(store, repos, () => user, { onProgress, ...(opts.fetchImpl && { fetchImpl: opts.fetchImpl }) }).syncOnce();
+      const summary = await clientFor(store, repos, () => user, { onProgress, ...(opts.fetchImpl && { fetchImpl: opts.fetchImpl }) }).syncOnce();
+      // Document bytes follow their rows: after a push the server took, this device sends the bytes
+      // of documents made here (each failure is kept on the document, never failing the sync).
+      if (!summary.error || !summary.error.retryable) {
+        await documentTransferFor(store.sqlite, () => user, opts.documentFetch ? { fetchImpl: opts.documentFetch } : {})
+          ?.uploadPending()
+          .catch(() => undefined);
+      }
+      return summary;
     },
     () => syncCounts(store.sqlite),
     { ...(opts.intervalMs !== undefined && { intervalMs: opts.intervalMs }) },
