@@ -1,7 +1,7 @@
 /** Allergy entries: Allergy Concern Act → Allergy(-Intolerance) Observation, substance from the participant. */
 import { type ReadContext, actStatus, hasContent, readCoded } from './codes';
 import { interval } from './dates';
-import { type EntryReader, negated, related, roots, statusObservation } from './entry';
+import { type EntryReader, isAuxiliary, negated, related, roots, statusObservation } from './entry';
 import type { AllergyCategory, AllergyEntry, ClinicalStatus, Coded } from './model';
 import { OID } from './model';
 import { attr, child, hasTemplate, path, text } from './tree';
@@ -37,7 +37,7 @@ const DRUG_SYSTEMS = new Set<string>([OID.rxnorm, OID.ndc, OID.ndfrt, OID.unii])
 export const readAllergy: EntryReader<AllergyEntry> = (statement, ctx, out) => {
   if (statement.name === 'observation') return readObservation(statement, null, ctx, out);
   if (statement.name !== 'act') return out.skip(`a <${statement.name}> is not an allergy concern or allergy observation`);
-  const observations = related(statement, undefined, 'observation');
+  const observations = related(statement, undefined, 'observation').filter((o) => !isAuxiliary(o));
   if (observations.length === 0) return out.skip('an allergy concern with no allergy observation in it');
   for (const obs of observations) readObservation(obs, statement, ctx, out);
 };
@@ -68,7 +68,7 @@ function readObservation(obs: XmlElement, concern: XmlElement | null, ctx: ReadC
     ...coded,
     category,
     reactions,
-    severity: severityOf(obs),
+    severity: severityOf(obs) ?? (concern ? severityOf(concern) : null),
     status: allergyStatus(obs, concern, own.end),
     onset: own.start,
   });

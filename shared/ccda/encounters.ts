@@ -42,7 +42,9 @@ function diagnoses(enc: XmlElement, ctx: ReadContext): Coded[] {
   const out: Coded[] = [];
   const take = (obs: XmlElement): void => {
     const c = readCoded(child(obs, 'value'), ctx, obs);
-    if (hasContent(c)) out.push(c);
+    // An indication and an encounter diagnosis often name the same problem: keep it once.
+    const same = out.some((d) => d.name === c.name && d.code?.code === c.code?.code && d.code?.system === c.code?.system);
+    if (hasContent(c) && !same) out.push(c);
   };
   for (const s of related(enc)) {
     if (s.name === 'act') for (const o of related(s, undefined, 'observation')) take(o);

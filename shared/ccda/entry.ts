@@ -58,3 +58,19 @@ export function related(el: XmlElement, typeCode?: string, name?: string): XmlEl
   }
   return out;
 }
+
+/** Observations that qualify another (status, severity, age at onset, health status), never entries themselves. */
+const AUXILIARY_CODES = new Set(['33999-4', 'SEV', '445518008', '11323-3', '66455-7']);
+export function isAuxiliary(obs: XmlElement): boolean {
+  return AUXILIARY_CODES.has(attr(child(obs, 'code'), 'code') ?? '') || hasTemplate(obs, AUXILIARY_TEMPLATES);
+}
+const AUXILIARY_TEMPLATES = roots(
+  '2.16.840.1.113883.10.20.22.4.6',
+  '2.16.840.1.113883.10.20.22.4.28',
+  '2.16.840.1.113883.10.20.22.4.8',
+  '2.16.840.1.113883.10.20.22.4.31',
+  '2.16.840.1.113883.10.20.22.4.5',
+  '2.16.840.1.113883.10.20.1.50',
+  '2.16.840.1.113883.10.20.1.39',
+  '2.16.840.1.113883.10.20.1.55',
+);

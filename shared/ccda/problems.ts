@@ -1,7 +1,7 @@
 /** Problem list entries: Problem Concern Act → Problem Observation(s), or a bare Problem Observation. */
 import { actStatus, hasContent, readCoded } from './codes';
 import { interval } from './dates';
-import { type EntryReader, negated, related, statusObservation } from './entry';
+import { type EntryReader, isAuxiliary, negated, related, statusObservation } from './entry';
 import type { ClinicalStatus, ProblemEntry } from './model';
 import { child } from './tree';
 import type { XmlElement } from './xml';
@@ -9,7 +9,7 @@ import type { XmlElement } from './xml';
 export const readProblem: EntryReader<ProblemEntry> = (statement, ctx, out) => {
   if (statement.name === 'observation') return readObservation(statement, null, ctx, out);
   if (statement.name !== 'act') return out.skip(`a <${statement.name}> is not a problem concern or problem observation`);
-  const observations = related(statement, undefined, 'observation');
+  const observations = related(statement, undefined, 'observation').filter((o) => !isAuxiliary(o));
   if (observations.length === 0) return out.skip('a problem concern with no problem observation in it');
   for (const obs of observations) readObservation(obs, statement, ctx, out);
 };
@@ -26,7 +26,10 @@ function readObservation(
   if (!hasContent(coded)) return out.skip('a problem observation with no code and no name');
   const own = interval(child(obs, 'effectiveTime'));
   const concernTime = interval(child(concern, 'effectiveTime'));
-  out.add({ ...coded, onset: own.start ?? concernTime.start, resolved: own.end, status: problemStatus(obs, concern, own.end) });
+  const status = problemStatus(obs, concern, own.end);
+  // A resolved problem whose observation carries no end date: the concern's end is when it was resolved.
+  const resolved = own.end ?? (status === 'resolved' ? concernTime.end : null);
+  out.add({ ...coded, onset: own.start ?? concernTime.start, resolved, status });
 }
 
 /** The status observation says; else an end date means resolved; else the concern's statusCode. */

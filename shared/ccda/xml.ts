@@ -75,11 +75,14 @@ export function parseXml(input: string | Uint8Array, maxBytes = DEFAULT_MAX_BYTE
       'too_large',
       `this file is ${mb(size)}, more than the ${mb(maxBytes)} a C-CDA document may be here; ask the sender for a smaller export (one patient per document)`,
     );
-  const text = (typeof input === 'string' ? input : decodeBytes(input)).replace(/^\uFEFF/, '');
-  if (text.trim() === '') return fail('not_xml', 'this file is empty: a C-CDA document is an XML file beginning with <ClinicalDocument>');
+  const decoded = typeof input === 'string' ? input : decodeBytes(input);
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  if (!/\S/.test(text)) return fail('not_xml', 'this file is empty: a C-CDA document is an XML file beginning with <ClinicalDocument>');
 
-  const doctype = /<!DOCTYPE/i.exec(text);
-  if (doctype && /<!ENTITY/i.test(text))
+  // Important: a DOCTYPE can only come before the root element, so only the head of the file is searched (fast on large files).
+  const rootAt = text.search(/<[A-Za-z_]/);
+  const head = rootAt < 0 ? text : text.slice(0, rootAt);
+  if (/<!DOCTYPE/i.test(head) && /<!ENTITY/i.test(text))
     return fail(
       'unsafe_xml',
       'this file declares XML entities in a <!DOCTYPE> (a way to read local files or to exhaust memory); Cairn does not read such files. A genuine C-CDA export has no DOCTYPE: ask the sender for a plain export',
@@ -120,37 +123,40 @@ export function decodeEntities(s: string): string {
   });
 }
 
-const localName = (q: string): string => {
-  const i = q.indexOf(':');
-  return i < 0 ? q : q.slice(i + 1);
-};
-
 // fast-xml-parser's ordered form: [{ tag: children, ':@': attrs } | { '#text': s } | { '#cdata': [{ '#text': s }] }].
 type Ordered = Record<string, unknown>;
 
 function convertChildren(list: unknown[], ids: Map<string, XmlElement>): XmlNode[] {
   const out: XmlNode[] = [];
-  for (const item of list) {
-    const node = item as Ordered;
-    for (const key in node) {
-      if (key === ':@') continue;
-      const value = node[key];
-      if (key === '#text') out.push(decodeEntities(String(value)));
-      else if (key === '#cdata') {
-        for (const c of value as Ordered[]) if (typeof c['#text'] === 'string') out.push(c['#text']);
-      } else if (key.charCodeAt(0) !== 63 /* ? */ && key.charCodeAt(0) !== 33 /* ! */) {
-        const attrs: Record<string, string> = {};
-        const rawAttrs = node[':@'] as Record<string, unknown> | undefined;
-        if (rawAttrs)
-          for (const a in rawAttrs) {
-            const v = decodeEntities(String(rawAttrs[a]));
-            attrs[a.startsWith('xmlns') ? a : localName(a)] = v;
-          }
-        const el: XmlElement = { name: localName(key), qname: key, attrs, children: Array.isArray(value) ? convertChildren(value, ids) : [] };
-        if (attrs.ID) ids.set(attrs.ID, el);
-        out.push(el);
-      }
-      break;
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i] as Ordered;
+    // Each ordered node has exactly one content key (the tag, '#text' or '#cdata'), and ':@' for attributes.
+    const keys = Object.keys(node);
+    const key = keys[0] === ':@' ? keys[1] : keys[0];
+    if (key === undefined) continue;
+    const value = node[key];
+    if (key === '#text') out.push(decodeEntities(value as string));
+    else if (key === '#cdata') {
+      for (const c of value as Ordered[]) if (typeof c['#text'] === 'string') out.push(c['#text']);
+    } else if (key.charCodeAt(0) !== 63 /* ? */ && key.charCodeAt(0) !== 33 /* ! */) {
+      const attrs: Record<string, string> = {};
+      const rawAttrs = node[':@'] as Record<string, string> | undefined;
+      if (rawAttrs)
+        for (const a of Object.keys(rawAttrs)) {
+          const v = rawAttrs[a]!;
+          const decoded = v.includes('&') ? decodeEntities(v) : v;
+          const colon = a.indexOf(':');
+          attrs[colon < 0 || a.startsWith('xmlns') ? a : a.slice(colon + 1)] = decoded;
+        }
+      const colon = key.indexOf(':');
+      const el: XmlElement = {
+        name: colon < 0 ? key : key.slice(colon + 1),
+        qname: key,
+        attrs,
+        children: Array.isArray(value) ? convertChildren(value, ids) : [],
+      };
+      if (attrs.ID !== undefined) ids.set(attrs.ID, el);
+      out.push(el);
     }
   }
   return out;
