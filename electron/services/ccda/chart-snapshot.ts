@@ -1,0 +1,221 @@
+import { CairnFailure } from '../../../shared/api/result';
+import {
+  OID,
+  type AllergyEntry,
+  type CcdaExport,
+  type Code,
+  type Coded,
+  type ImmunizationEntry,
+  type MedicationEntry,
+  type ObservationEntry,
+  type ProblemEntry,
+} from '../../../shared/ccda/model';
+import { newId } from '../../common/ids';
+import { readClinic } from '../clinic-settings';
+import { statementsFor } from '../db/statement-cache';
+import type { Repos } from '../repos';
+import type { Actor } from '../repos/writer';
+import { SMOKING_LOINC } from './ccda-drafts';
+
+type Row = Record<string, string | number | null>;
+const s = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+const code = (system: string, systemName: string, c: string, display: string | null): Code => ({ code: c, system, systemName, display });
+const coded = (c: Code | null, name: string, translations: Code[] = []): Coded => ({ code: c, translations, name });
+
+function problemOf(r: Row): ProblemEntry {
+  const icd = s(r['icd10']);
+  const sct = s(r['snomed']);
+  const display = String(r['display']);
+  const icdCode = icd ? code(OID.icd10cm, 'ICD-10-CM', icd, display) : null;
+  const sctCode = sct ? code(OID.snomed, 'SNOMED CT', sct, display) : null;
+  // SNOMED CT is the problem list's vocabulary in C-CDA; ICD-10-CM travels as its translation (and the reverse when only ICD-10 is held).
+  const main = sctCode ?? icdCode;
+  const status = String(r['clinical_status']);
+  return {
+    ...coded(main, display, sctCode && icdCode ? [icdCode] : []),
+    onset: s(r['onset_date']),
+    resolved: s(r['abatement_date']),
+    status: status === 'resolved' ? 'resolved' : status === 'inactive' ? 'inactive' : 'active',
+  };
+}
+
+function allergyOf(r: Row): AllergyEntry {
+  const rx = s(r['substance_code']);
+  const reactions = (JSON.parse(String(r['reactions'] ?? '[]')) as string[]).map((name) => ({ reaction: coded(null, name), severity: null }));
+  const type = String(r['substance_type'] ?? 'other');
+  return {
+    ...coded(rx ? code(OID.rxnorm, 'RxNorm', rx, s(r['substance'])) : null, String(r['substance'] ?? '')),
+    category: type === 'drug' || type === 'food' || type === 'environment' ? type : 'other',
+    reactions,
+    severity: (s(r['severity']) as AllergyEntry['severity']) ?? null,
+    status: r['status'] === 'active' ? 'active' : r['status'] === 'resolved' ? 'resolved' : 'inactive',
+    onset: s(r['onset_date']),
+  };
+}
+
+function medicationOf(r: Row & { stopped_at: string | null }): MedicationEntry {
+  const rx = s(r['rxcui']);
+  return {
+    ...coded(rx ? code(OID.rxnorm, 'RxNorm', rx, s(r['drug_name'])) : null, String(r['drug_name'])),
+    dose: null,
+    route: null,
+    frequency: s(r['frequency']),
+    instructions: [s(r['dose']), s(r['route']), s(r['frequency'])].filter(Boolean).join(' ') || null,
+    start: s(r['effective_at']),
+    end: r.stopped_at,
+    status: r.stopped_at ? 'completed' : 'active',
+  };
+}
+
+function immunizationOf(r: Row, name: (cvx: string) => string): ImmunizationEntry {
+  const cvx = String(r['cvx']);
+  return {
+    ...coded(code(OID.cvx, 'CVX', cvx, name(cvx)), name(cvx)),
+    date: s(r['administered_on']),
+    given: true,
+    refusalReason: null,
+    lotNumber: s(r['lot']),
+    manufacturer: null,
+    route: null,
+    dose: null,
+  };
+}
+
+function observationOf(r: Row): ObservationEntry {
+  const num = r['value_num'];
+  const value: ObservationEntry['value'] =
+    typeof num === 'number'
+      ? { kind: 'quantity', value: num, unit: s(r['unit']) ?? '1' }
+      : r['value_code'] !== null && r['value_system'] !== null
+        ? { kind: 'coded', code: code(String(r['value_system']), '', String(r['value_code']), s(r['value_text'])) }
+        : r['value_text'] !== null
+          ? { kind: 'text', text: String(r['value_text']) }
+          : null;
+  return {
+    ...coded(code(OID.loinc, 'LOINC', String(r['loinc']), s(r['display'])), s(r['display']) ?? `LOINC ${String(r['loinc'])}`),
+    panel: null,
+    value,
+    interpretation: s(r['interpretation']),
+    referenceRange: s(r['ref_text']),
+    date: s(r['effective_at']),
+    status: 'completed',
+  };
+}
+
+/**
+ * A CCD of the chart as the writer (shared/ccda) takes it: every section Cairn holds, from the live
+ * rows (not deleted, results not superseded). The organisation is the clinic as recorded on this
+ * device; the author is the user exporting, with their NPI when they have one.
+ */
+export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: Date): CcdaExport {
+  const st = statementsFor(repos.store.sqlite);
+  const all = (sql: string): Row[] => st.get(sql).all(patientId) as Row[];
+  const p = repos.patients.peek(patientId);
+  const clinic = readClinic(repos.store.sqlite);
+  const user = st.get(`SELECT display_name, npi FROM users WHERE id = ?`).get(actor.userId) as { display_name: string; npi: string | null } | undefined;
+  const observations = all(
+    `SELECT * FROM observations o WHERE patient_id = ? AND deleted_at IS NULL AND status NOT IN ('entered-in-error', 'cancelled')
+       AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id) ORDER BY effective_at`,
+  );
+  const vaccines = repos.vaccines();
+  return {
+    kind: 'ccd',
+    documentId: newId(),
+    effectiveTime: now.toISOString(),
+    patient: {
+      ids: [{ root: '2.16.840.1.113883.3.0.cairn.mrn', extension: p.mrn }],
+      given: [p.givenName, ...(p.middleName ? [p.middleName] : [])],
+      family: p.familyName,
+      birthDate: p.birthDate,
+      sex: p.sex,
+      phone: p.phone,
+      email: p.email,
+      address:
+        p.address.line1 || p.address.city
+          ? {
+              lines: [p.address.line1, p.address.line2].filter((l): l is string => !!l),
+              city: p.address.city ?? null,
+              state: p.address.state ?? null,
+              postalCode: p.address.postalCode ?? null,
+              country: p.address.country ?? null,
+            }
+          : null,
+      race: null,
+      ethnicity: null,
+      language: p.preferredLanguage ?? null,
+      mrn: p.mrn,
+    },
+    organization: {
+      id: repos.store.deviceId,
+      name: clinic.name,
+      phone: clinic.phone,
+      address: clinic.addressLines.length ? { lines: clinic.addressLines, city: null, state: null, postalCode: null, country: null } : null,
+    },
+    author: { name: user?.display_name ?? 'Cairn user', npi: user?.npi ?? null },
+    problems: all(`SELECT * FROM conditions WHERE patient_id = ? AND deleted_at IS NULL ORDER BY onset_date, display`).map(problemOf),
+    allergies: all(`SELECT * FROM allergies WHERE patient_id = ? AND kind = 'allergy' AND deleted_at IS NULL ORDER BY recorded_at`).map(allergyOf),
+    medications: all(
+      `SELECT m.*, (SELECT max(x.effective_at) FROM medication_events x WHERE x.course_id = m.course_id AND x.event = 'stop' AND x.deleted_at IS NULL) AS stopped_at
+         FROM medication_events m WHERE m.patient_id = ? AND m.event = 'start' AND m.deleted_at IS NULL ORDER BY m.effective_at`,
+    ).map((r) => medicationOf(r as Row & { stopped_at: string | null })),
+    immunizations: all(`SELECT * FROM immunizations WHERE patient_id = ? AND deleted_at IS NULL AND status = 'completed' ORDER BY administered_on`).map((r) =>
+      immunizationOf(r, (cvx) => vaccines.vaccines.get(cvx)?.name ?? `CVX ${cvx}`),
+    ),
+    results: observations.filter((o) => o['category'] === 'laboratory').map(observationOf),
+    vitals: observations.filter((o) => o['category'] === 'vital-signs').map(observationOf),
+    smoking: observations
+      .filter((o) => o['loinc'] === SMOKING_LOINC)
+      .map((o) => ({
+        ...coded(o['value_code'] ? code(OID.snomed, 'SNOMED CT', String(o['value_code']), s(o['value_text'])) : null, s(o['value_text']) ?? ''),
+        date: s(o['effective_at']),
+      })),
+    encounters: all(`SELECT * FROM encounters WHERE patient_id = ? AND deleted_at IS NULL AND start_at IS NOT NULL ORDER BY start_at`).map((r) => ({
+      ...coded(null, s(r['reason']) ?? 'Office visit'),
+      start: s(r['start_at']),
+      end: s(r['end_at']),
+      location: clinic.name,
+      performer: null,
+      diagnoses: [],
+    })),
+    procedures: all(`SELECT * FROM procedures WHERE patient_id = ? AND deleted_at IS NULL ORDER BY performed_start`).map((r) => ({
+      ...coded(
+        r['code'] !== null && r['code_system'] !== null ? code(String(r['code_system']), '', String(r['code']), s(r['display'])) : null,
+        String(r['display']),
+      ),
+      date: s(r['performed_start']),
+      status: 'completed',
+      performer: null,
+    })),
+  };
+}
+
+/**
+ * A Referral Note for a referral: the chart's CCD sections plus why, to whom and how urgently
+ * (the referral's reason, specialty, receiving contact and diagnoses, ICD-10-CM).
+ */
+export function referralNoteFor(repos: Repos, referralId: string, actor: Actor, now: Date): CcdaExport {
+  const st = statementsFor(repos.store.sqlite);
+  const r = st.get(`SELECT * FROM referrals WHERE id = ? AND deleted_at IS NULL`).get(referralId) as Row | undefined;
+  if (!r) throw new CairnFailure('not_found', `no referral with id ${referralId}`);
+  const contact = r['contact_id']
+    ? (st.get(`SELECT name, organization FROM referral_contacts WHERE id = ?`).get(r['contact_id']) as
+        { name: string; organization: string | null } | undefined)
+    : undefined;
+  const base = chartToCcda(repos, String(r['patient_id']), actor, now);
+  const icd = repos.icd10();
+  const diagnoses = (JSON.parse(String(r['diagnoses'] ?? '[]')) as string[]).map((c) => {
+    const d = icd.get(c)?.description ?? c;
+    return coded(code(OID.icd10cm, 'ICD-10-CM', c, d), d);
+  });
+  return {
+    ...base,
+    kind: 'referral',
+    referral: {
+      reason: String(r['reason']),
+      specialty: String(r['specialty']),
+      urgency: String(r['urgency']),
+      to: contact ? [contact.name, contact.organization].filter(Boolean).join(', ') : String(r['specialty']),
+      diagnoses,
+    },
+  };
+}
