@@ -1,11 +1,12 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString, type PDFDict } from 'pdf-lib';
 
 /** A real one-page PDF carrying `marker` as plaintext (a literal string in its info dictionary). */
 export async function pdfWith(marker: string): Promise<Buffer> {
   const d = await PDFDocument.create();
   d.addPage([300, 200]);
-  d.getInfoDict().set(PDFName.of('CairnMarker'), PDFString.of(marker));
+  // getInfoDict is not in pdf-lib's public types; the info dictionary is where a literal string stays readable.
+  (d as unknown as { getInfoDict(): PDFDict }).getInfoDict().set(PDFName.of('CairnMarker'), PDFString.of(marker));
   return Buffer.from(await d.save({ useObjectStreams: false }));
 }
 

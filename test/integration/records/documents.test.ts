@@ -180,7 +180,7 @@ describe('documents in the chart, through the real dispatcher over an encrypted 
     expect(count()).toBe(before);
   });
 
-  it('keeps the bytes encrypted: the marker in the PDF is not in the database file or its log', async () => {
+  it('keeps the bytes encrypted: the marker in the PDF is not in the database file or its log', () => {
     expect(pdf.includes(MARKER)).toBe(true);
     c.session.repos.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const file = join(t.dir, 'clinic.cairn');
