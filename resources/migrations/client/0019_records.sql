@@ -180,4 +180,5 @@ CREATE TABLE `referrals` (
 --> statement-breakpoint
 CREATE INDEX `referrals_patient_idx` ON `referrals` (`patient_id`);--> statement-breakpoint
 CREATE INDEX `referrals_status_idx` ON `referrals` (`status`,`reply_due`);--> statement-breakpoint
-ALTER TABLE `lab_orders` ADD `category` text DEFAULT 'lab' NOT NULL;
+ALTER TABLE `lab_orders` ADD `category` text DEFAULT 'lab' NOT NULL;--> statement-breakpoint
+ALTER TABLE `lab_orders` ADD `detail` text;

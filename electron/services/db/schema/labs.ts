@@ -25,6 +25,8 @@ export const labOrders = sqliteTable(
     orderedAt: text('ordered_at').notNull(),
     /** lab, or imaging (a radiology study whose report closes the order). */
     category: text('category').notNull().default('lab'),
+    /** JSON: an imaging order's clinical indication, priority and ICD-10 diagnoses (null for labs). */
+    detail: text('detail'),
   },
   (t) => [index('lab_orders_patient_idx').on(t.patientId), uniqueIndex('lab_orders_placer_uq').on(t.placerNumber)],
 );
