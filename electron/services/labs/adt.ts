@@ -6,6 +6,7 @@ import {
   type Hl7PatientFacts,
   identifierSystem,
   readPatientFacts,
+  sameName,
 } from '../../../shared/domain/hl7-patient';
 import { type Identifier, type Patient, patientInput, patientUpdate } from '../../../shared/domain/patient';
 import { field, segment } from '../../../shared/hl7';
@@ -113,12 +114,21 @@ function alreadyOffered(ctx: HandlerContext, patientId: string, key: Demographic
  * (reviews.ts). Nothing of the chart changes, identifiers included, and what HL7 last sent
  * (hl7_patient_sources) stays as it was, since none of it was applied.
  */
+/**
+ * Whether the message says the same as the chart in other words: names and address parts without
+ * regard to case or accents (hospitals send OKAFOR for Okafor), a phone by its digits.
+ */
+function sameValue(key: DemographicKey, chart: string, incoming: string): boolean {
+  if (key === 'phone') return chart.replace(/\D/g, '') === incoming.replace(/\D/g, '');
+  return key === 'birthDate' || key === 'sex' ? chart === incoming : sameName(chart, incoming);
+}
+
 function offerForReview(ctx: HandlerContext, patientId: string, facts: Hl7PatientFacts): Decision {
   const now = current(ctx.repos.patients.peek(patientId));
   const offered: string[] = [];
   for (const k of DEMOGRAPHIC_KEYS) {
     const incoming = facts.demographics[k];
-    if (incoming === '' || incoming === now[k] || alreadyOffered(ctx, patientId, k, incoming)) continue;
+    if (incoming === '' || sameValue(k, now[k], incoming) || alreadyOffered(ctx, patientId, k, incoming)) continue;
     addReview(ctx, 'field_difference', patientId, { field: k, local: now[k], incoming });
     offered.push(k);
   }
