@@ -50,9 +50,8 @@ export function section(kind: SectionKind, narrative: string, entries: readonly 
   if (entries.length === 0) {
     return el('component', null, el('section', { nullFlavor: 'NI' }, head, el('text', null, el('paragraph', null, text(emptyText)))));
   }
-  let body = '';
   // One entry a line: a schema error then names a line a person can find.
-  for (const e of entries) body += '\n<entry>' + e + '</entry>';
+  const body = entries.map((e) => '\n<entry>' + e + '</entry>').join('');
   return el('component', null, el('section', null, head, el('text', null, narrative), body));
 }
 

@@ -15,14 +15,18 @@ const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
 const entity = (c: string): string => ENTITY[c] ?? c;
 
+/** Anything that needs work: most values (codes, dates, numbers) have none, and skip both replaces. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_WORK = /[&<>"\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Text content, escaped (`&`, `<`, `>`), with characters XML cannot carry removed. */
 export function text(s: string): string {
-  return s.replace(INVALID_XML, '').replace(TEXT_SPECIAL, entity);
+  return NEEDS_WORK.test(s) ? s.replace(INVALID_XML, '').replace(TEXT_SPECIAL, entity) : s;
 }
 
 /** An attribute value, escaped; tabs and newlines kept as character references (a parser would fold them). */
 export function attr(s: string): string {
-  return s.replace(INVALID_XML, '').replace(ATTR_SPECIAL, entity);
+  return NEEDS_WORK.test(s) ? s.replace(INVALID_XML, '').replace(ATTR_SPECIAL, entity) : s;
 }
 
 export type AttrValue = string | number | boolean | null | undefined;
@@ -30,26 +34,37 @@ export type Attrs = Readonly<Record<string, AttrValue>>;
 /** A child: XML already built (null, undefined, false and '' are skipped). */
 export type Child = string | null | undefined | false;
 
-/** `<name a="…">children</name>`, or `<name a="…"/>` when it has no children. Attributes that are null/undefined are left out. */
+/**
+ * `<name a="…">children</name>`, or `<name a="…"/>` when it has no children. Attributes that are
+ * null/undefined are left out; string attributes are escaped, numbers and booleans need not be.
+ */
 export function el(name: string, attrs: Attrs | null, ...children: Child[]): string {
-  let open = '<' + name;
-  if (attrs) {
+  // Important: one array joined once, not `+=`: a 10-year chart is ~100k elements, and nested
+  // concatenation made the writer several times slower (rope flattening and garbage).
+  const parts: string[] = ['<', name];
+  if (attrs !== null) {
     for (const key in attrs) {
       const v = attrs[key];
       if (v === null || v === undefined) continue;
-      open += ' ' + key + '="' + attr(String(v)) + '"';
+      parts.push(' ', key, '="', typeof v === 'string' ? attr(v) : String(v), '"');
     }
   }
-  let body = '';
-  for (const c of children) if (c) body += c;
-  return body === '' ? open + '/>' : open + '>' + body + '</' + name + '>';
+  const close = parts.length;
+  parts.push('>');
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c) parts.push(c);
+  }
+  if (parts.length === close + 1) parts[close] = '/>';
+  else parts.push('</', name, '>');
+  return parts.join('');
 }
 
 /** Joins built children (e.g. a list mapped to elements). */
 export function all(children: readonly Child[]): string {
-  let out = '';
-  for (const c of children) if (c) out += c;
-  return out;
+  const parts: string[] = [];
+  for (const c of children) if (c) parts.push(c);
+  return parts.join('');
 }
 
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
@@ -146,7 +161,18 @@ export function numberText(n: number): string {
 }
 
 /** `<templateId root="…" extension="…"/>`, twice when the R1.1 root (without extension) is asked for too. */
+const templateCache = new Map<string, string>();
 export function templateIds(root: string, extension: string | null, withR11 = false): string {
+  const key = `${root}|${extension ?? ''}|${withR11}`;
+  let out = templateCache.get(key);
+  if (out === undefined) {
+    out = buildTemplateIds(root, extension, withR11);
+    templateCache.set(key, out);
+  }
+  return out;
+}
+
+function buildTemplateIds(root: string, extension: string | null, withR11: boolean): string {
   const versioned = el('templateId', { root, extension });
   return withR11 && extension ? el('templateId', { root }) + versioned : versioned;
 }
