@@ -15,6 +15,8 @@ import { PopulationScreen } from './features/population';
 import { BillingScreen } from './features/billing';
 import { PortalInbox, PortalNavButton } from './features/portal';
 import { InboxNavButton, InboxScreen } from './features/documents';
+import { ReferralsScreen } from './features/referrals';
+import { CareScreen } from './features/care';
 import { MAIN_ID, NavButton, SkipLink } from './components';
 import { PatientHeader } from './components/PatientBanner';
 import { api } from './lib/api';
@@ -40,7 +42,7 @@ function Shell(): ReactElement {
   );
   const shows = (name: Parameters<typeof mayShow>[1]): boolean => mayShow(role, name);
   const nav = (
-    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'billing' | 'users' | 'audit' | 'doctor' | 'import',
+    name: 'search' | 'register' | 'schedule' | 'flow-board' | 'population' | 'billing' | 'users' | 'audit' | 'doctor' | 'import' | 'referrals' | 'care',
   ): { active: boolean; onClick: () => void } => ({ active: view.name === name, onClick: () => go({ name }) });
   return (
     <AppShell header={{ height: 96 }} padding="md">
@@ -86,6 +88,16 @@ function Shell(): ReactElement {
           )}
           <PortalNavButton />
           <InboxNavButton />
+          {shows('referrals') && (
+            <NavButton {...nav('referrals')} data-testid="nav-referrals">
+              Referrals
+            </NavButton>
+          )}
+          {shows('care') && (
+            <NavButton {...nav('care')} data-testid="nav-care">
+              Care coordination
+            </NavButton>
+          )}
           {shows('population') && (
             <NavButton {...nav('population')} data-testid="nav-population">
               Population
@@ -127,6 +139,8 @@ function Shell(): ReactElement {
         {view.name === 'flow-board' && <FlowBoard />}
         {view.name === 'portal-inbox' && <PortalInbox />}
         {view.name === 'documents-inbox' && <InboxScreen />}
+        {view.name === 'referrals' && <ReferralsScreen key={view.tab ?? 'overdue'} tab={view.tab} />}
+        {view.name === 'care' && <CareScreen />}
         {view.name === 'chart' && <ChartPage key={view.patientId} patientId={view.patientId} tab={view.tab} />}
         {view.name === 'encounter' && <EncounterWorkspace key={view.encounterId} patientId={view.patientId} encounterId={view.encounterId} />}
         {view.name === 'users' && <UsersScreen />}

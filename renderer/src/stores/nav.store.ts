@@ -9,6 +9,8 @@ export type View =
   | { name: 'flow-board' }
   | { name: 'portal-inbox' }
   | { name: 'documents-inbox' }
+  | { name: 'referrals'; tab?: 'overdue' | 'address-book' }
+  | { name: 'care' }
   | { name: 'users' }
   | { name: 'audit' }
   | { name: 'doctor' }

@@ -14,6 +14,9 @@ const NEEDS: { readonly [N in View['name']]: Channel } = {
   'flow-board': 'schedule.list',
   'portal-inbox': 'portal.inbox',
   'documents-inbox': 'documents.inbox',
+  // The address book is the screen's part every role with the screen has (administrators keep it only).
+  referrals: 'referrals.contacts.list',
+  care: 'care.list',
   users: 'users.list',
   audit: 'audit.search',
   doctor: 'doctor.run',

@@ -14,6 +14,8 @@ import { CoveragePanel, PatientAccount } from '../billing';
 import { ChartReported, PortalAccessCard } from '../portal';
 import { DocumentsTab } from '../documents';
 import { ReconcileTab } from '../reconcile';
+import { ReferralsTab } from '../referrals';
+import { ImagingTab } from '../imaging';
 import { daysBetween, isoToday } from '../../../../shared/domain/dates';
 import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
@@ -156,6 +158,16 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
               Reconcile
             </Tabs.Tab>
           )}
+          {can('referrals.list') && (
+            <Tabs.Tab value="referrals" data-testid="tab-referrals">
+              Referrals
+            </Tabs.Tab>
+          )}
+          {can('imaging.list') && (
+            <Tabs.Tab value="imaging" data-testid="tab-imaging">
+              Imaging
+            </Tabs.Tab>
+          )}
           {can('population.preventive') && (
             <Tabs.Tab value="preventive" data-testid="tab-preventive">
               Preventive care
@@ -198,6 +210,12 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
         </Tabs.Panel>
         <Tabs.Panel value="reconcile" pt="md">
           <ReconcileTab patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="referrals" pt="md">
+          <ReferralsTab patientId={patientId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="imaging" pt="md">
+          <ImagingTab patientId={patientId} />
         </Tabs.Panel>
         <Tabs.Panel value="preventive" pt="md">
           <PreventivePanel patientId={patientId} />
