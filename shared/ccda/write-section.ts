@@ -26,7 +26,8 @@ export interface Row {
 export function narrativeTable(headers: readonly string[], rows: readonly Row[]): string {
   const head = el('thead', null, el('tr', null, all(headers.map((h) => el('th', null, text(h))))));
   const body = all(rows.map((r) => el('tr', { ID: r.id }, all(r.cells.map((c) => el('td', { ID: c.id ?? null }, c.xml ?? text(c.text ?? '')))))));
-  return el('table', { border: '1', width: '100%' }, head, el('tbody', null, body));
+  // Joined once rather than nested el() calls: the table is the bulk of a long section (see el()).
+  return ['<table border="1" width="100%">', head, '<tbody>', body, '</tbody></table>'].join('');
 }
 
 /** What a section is: its template (R2.1 extension; the R1.1 root is written too), LOINC code and title. */
@@ -52,7 +53,7 @@ export function section(kind: SectionKind, narrative: string, entries: readonly 
   }
   // One entry a line: a schema error then names a line a person can find.
   const body = entries.map((e) => '\n<entry>' + e + '</entry>').join('');
-  return el('component', null, el('section', null, head, el('text', null, narrative), body));
+  return ['<component><section>', head, '<text>', narrative, '</text>', body, '</section></component>'].join('');
 }
 
 /** A section with narrative only (no entries defined for it). */
