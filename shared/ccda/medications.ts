@@ -45,6 +45,11 @@ function instructions(sa: XmlElement, ctx: Parameters<EntryReader<MedicationEntr
     const t = referencedText(child(rel, 'text'), ctx) || readCoded(child(rel, 'code'), ctx).name;
     if (t !== '') return t;
   }
-  const own = referencedText(child(sa, 'text'), ctx);
+  // Important: most R2.1 writers point the activity's <text> at its whole narrative row (drug, dose,
+  // route, dates, status run together): that row is not a sig, so only a smaller element counts.
+  const ownText = child(sa, 'text');
+  const ref = attr(child(ownText, 'reference'), 'value');
+  if (ref?.startsWith('#') && ctx.ids.get(ref.slice(1))?.name === 'tr') return null;
+  const own = referencedText(ownText, ctx);
   return own !== '' && own.length <= 500 ? own : null;
 }

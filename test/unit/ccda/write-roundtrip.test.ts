@@ -18,6 +18,11 @@ describe.each(['ccd', 'referral'] as const)('readCcda(writeCcda(x)) for a %s', (
     expect(doc.skipped).toEqual([]);
   });
 
+  it('reads back each sig as written, and no sig where the chart had none (not the whole narrative row)', () => {
+    expect(doc.medications.map((m) => m.instructions)).toEqual(x.medications.map((m) => m.instructions));
+    expect(x.medications.some((m) => m.instructions === null)).toBe(true);
+  });
+
   it('reads back the header and the patient', () => {
     expect(doc.header.docType).toBe(kind === 'ccd' ? 'CCD' : 'Referral Note');
     expect(doc.header.effectiveTime).toBe('2026-11-20T14:05:00+00:00');
