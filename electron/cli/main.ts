@@ -25,6 +25,7 @@ import { DOCTOR_HELP, doctorCommand } from './doctor.commands';
 import { VITALS_HELP, vitalsCommand } from './vitals.commands';
 import { PROVISION_HELP, provisionCommand } from './provision.commands';
 import { PORTAL_HELP, portalCommand } from './portal.commands';
+import { DOCUMENTS_HELP, documentsCommand } from './documents.commands';
 import { need, parse, print, unwrap, withSession } from './cli-session';
 
 const HELP = `cairn — the Cairn command line
@@ -69,6 +70,7 @@ ${FHIR_HELP}
 ${REPORT_HELP}
 ${BILLING_HELP}
 ${PORTAL_HELP}
+${DOCUMENTS_HELP}
 ${DOCTOR_HELP}
 ${PROVISION_HELP}
 
@@ -343,6 +345,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (cmd === 'report') return await reportCommand(sub, rest);
     else if (cmd === 'billing' || cmd === 'visits' || cmd === 'codes') return await billingCommand(cmd, sub, rest);
     else if (cmd === 'portal') return await portalCommand(sub, rest);
+    else if (cmd === 'documents') return await documentsCommand(sub, rest);
     else if (cmd === 'patients' && sub === 'add') await patientsAdd(rest);
     else if (cmd === 'patients' && sub === 'search') await patientsSearch(rest);
     else if (cmd === 'users' && sub === 'add') await usersAdd(rest);

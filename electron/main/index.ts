@@ -23,6 +23,7 @@ import { destination } from 'pino';
 import { isExternalOpenAllowed, isNavigationAllowed, isTrustedSender } from '../../shared/security/electron-rules';
 import { setDispatchLogger } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
+import { startDesktopScanInbox } from '../launch/scan-inbox';
 import { createLogger } from '../services/log';
 import { provisionOnFirstStart, provisioningCandidates } from '../services/provision';
 import type { Repos } from '../services/repos';
@@ -197,6 +198,7 @@ function main(): void {
         },
         wire: () => {
           registerIpc(createHandlers({ session, sync }), isTrusted);
+          startDesktopScanInbox(session, { log: { info: (l) => log.info(l), warn: (l) => log.warn(l) } });
           rebuildMenu();
           signOutWhenAway(
             powerMonitor,
