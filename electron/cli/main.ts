@@ -17,6 +17,7 @@ import { BACKUP_HELP, backupCommand, isBackupCommand } from './backup.commands';
 import { SYNC_COMMANDS, SYNC_HELP, syncCommand } from './sync.commands';
 import { HL7_HELP, hl7Command } from './hl7.commands';
 import { FHIR_HELP, fhirCommand } from './fhir.commands';
+import { CCDA_HELP, ccdaCommand } from './ccda.commands';
 import { FHIR_SERVER_HELP } from './fhir-server.commands';
 import { REPORT_HELP, reportCommand } from './report.commands';
 import { BILLING_HELP, billingCommand } from './billing.commands';
@@ -67,6 +68,7 @@ ${SYNC_HELP}
 ${FHIR_SERVER_HELP}
 ${HL7_HELP}
 ${FHIR_HELP}
+${CCDA_HELP}
 ${REPORT_HELP}
 ${BILLING_HELP}
 ${PORTAL_HELP}
@@ -340,6 +342,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (isBackupCommand(cmd)) return await backupCommand(cmd, argv.slice(1));
     else if ((SYNC_COMMANDS as readonly string[]).includes(cmd)) return await syncCommand(cmd, sub, rest);
     else if (cmd === 'hl7') return await hl7Command(sub, rest);
+    else if ((cmd === 'import' || cmd === 'export') && sub === 'ccda') return await ccdaCommand(cmd, rest);
     else if (cmd === 'import' || cmd === 'export') return await fhirCommand(cmd, sub, rest);
     else if (cmd === 'report' && sub === 'ar') return await billingCommand(cmd, sub, rest);
     else if (cmd === 'report') return await reportCommand(sub, rest);

@@ -19,7 +19,7 @@ import { SMOKING_LOINC } from './ccda-drafts';
 
 type Row = Record<string, string | number | null>;
 const s = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
-const code = (system: string, systemName: string, c: string, display: string | null): Code => ({ code: c, system, systemName, display });
+const code = (system: string, systemName: string | null, c: string, display: string | null): Code => ({ code: c, system, systemName, display });
 const coded = (c: Code | null, name: string, translations: Code[] = []): Coded => ({ code: c, translations, name });
 
 function problemOf(r: Row): ProblemEntry {
@@ -87,7 +87,7 @@ function observationOf(r: Row): ObservationEntry {
     typeof num === 'number'
       ? { kind: 'quantity', value: num, unit: s(r['unit']) ?? '1' }
       : r['value_code'] !== null && r['value_system'] !== null
-        ? { kind: 'coded', code: code(String(r['value_system']), '', String(r['value_code']), s(r['value_text'])) }
+        ? { kind: 'coded', code: code(String(r['value_system']), null, String(r['value_code']), s(r['value_text'])) }
         : r['value_text'] !== null
           ? { kind: 'text', text: String(r['value_text']) }
           : null;
@@ -179,7 +179,7 @@ export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: 
     })),
     procedures: all(`SELECT * FROM procedures WHERE patient_id = ? AND deleted_at IS NULL ORDER BY performed_start`).map((r) => ({
       ...coded(
-        r['code'] !== null && r['code_system'] !== null ? code(String(r['code_system']), '', String(r['code']), s(r['display'])) : null,
+        r['code'] !== null && r['code_system'] !== null ? code(String(r['code_system']), null, String(r['code']), s(r['display'])) : null,
         String(r['display']),
       ),
       date: s(r['performed_start']),

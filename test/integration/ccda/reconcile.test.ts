@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CcdaImportResult, ReconcileSectionView } from '../../../shared/api/ccda.contract';
 import { readCcda } from '../../../shared/ccda';
@@ -7,22 +6,13 @@ import type { CcdaDocument } from '../../../shared/ccda/model';
 import type { Patient } from '../../../shared/domain/patient';
 import { openClinic, type Clinic } from '../../helpers/clinic';
 import { tempDir } from '../../helpers/temp-db';
+import { fixtureFiles } from './fixture-files';
 
 // C-CDA received for a chart (reconcile mode), through the real dispatcher over a real encrypted
 // database: every fixture imports into a chart made for its patient; nothing reaches the chart
 // before a clinician accepts; accepting lands each entry where a clinician looks for it.
 
 const FIXTURES = 'test/fixtures/ccda';
-export function fixtureFiles(dir = FIXTURES): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...fixtureFiles(p));
-    else if (/\.xml$/i.test(name)) out.push(p);
-  }
-  return out;
-}
-
 function read(file: string): CcdaDocument {
   const r = readCcda(readFileSync(file));
   if (!r.ok) throw new Error(`${file}: ${r.error.message}`);
