@@ -58,13 +58,17 @@ export async function heldChunks(q: Sql, documentId: string): Promise<number[]> 
   return rows.map((r) => Number(r.idx));
 }
 
-/** One chunk's bytes, or null when the server does not hold it. */
+/**
+ * One chunk's bytes, or null when the server does not hold it. Important: bytes cross to and from
+ * the database as base64 text: PGlite's own bytea parameters and results go byte by byte through
+ * JavaScript (2 s a MiB in, 0.3 s out, measured), base64 is ten times faster, and PostgreSQL takes the same SQL.
+ */
 export async function readChunk(q: Sql, documentId: string, idx: number): Promise<{ data: Buffer; sha256: string } | null> {
-  const [row] = await q.query<{ data: Uint8Array; sha256: string }>('SELECT data, sha256 FROM document_chunks WHERE document_id = $1 AND idx = $2', [
-    documentId,
-    idx,
-  ]);
-  return row ? { data: Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength), sha256: row.sha256 } : null;
+  const [row] = await q.query<{ data: string; sha256: string }>(
+    `SELECT encode(data, 'base64') AS data, sha256 FROM document_chunks WHERE document_id = $1 AND idx = $2`,
+    [documentId, idx],
+  );
+  return row ? { data: Buffer.from(row.data, 'base64'), sha256: row.sha256 } : null;
 }
 
 export interface PutChunk {
@@ -96,14 +100,14 @@ export async function putChunk(db: ServerDb, p: PutChunk): Promise<PutOutcome> {
     const shape = await documentShape(q, p.documentId);
     checkChunk(shape, p);
     const inserted = await q.query(
-      `INSERT INTO document_chunks (document_id, idx, data, sha256, device_id) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO document_chunks (document_id, idx, data, sha256, device_id) VALUES ($1, $2, decode($3, 'base64'), $4, $5)
        ON CONFLICT (document_id, idx) DO NOTHING RETURNING idx`,
-      [p.documentId, p.idx, Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength), p.claimedSha256, p.deviceId],
+      [p.documentId, p.idx, Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).toString('base64'), p.claimedSha256, p.deviceId],
     );
     const have = await heldChunks(q, p.documentId);
     const complete = have.length === shape.chunkCount;
     // Checked only when this request completed the set: a repeat of a chunk of a finished document costs no re-read.
-    if (complete && inserted.length > 0 && (await wholeSha256(q, p.documentId, shape.chunkCount)) !== shape.sha256) {
+    if (complete && inserted.length > 0 && (await wholeSha256(q, p.documentId)) !== shape.sha256) {
       await q.query('DELETE FROM document_chunks WHERE document_id = $1', [p.documentId]);
       return 'mismatch';
     }
@@ -132,13 +136,11 @@ function checkChunk(shape: DocumentShape, p: PutChunk): void {
     );
 }
 
-/** The SHA-256 of the whole document, read chunk by chunk so a large one is never all in memory. */
-async function wholeSha256(q: Sql, documentId: string, chunkCount: number): Promise<string> {
-  const hash = createHash('sha256');
-  for (let idx = 0; idx < chunkCount; idx++) {
-    const chunk = await readChunk(q, documentId, idx);
-    if (!chunk) return '';
-    hash.update(chunk.data);
-  }
-  return hash.digest('hex');
+/** The SHA-256 of the whole document, computed inside the database (its bytes never cross to this process for it). */
+async function wholeSha256(q: Sql, documentId: string): Promise<string> {
+  const [row] = await q.query<{ sha: string | null }>(
+    `SELECT encode(sha256(string_agg(data, ''::bytea ORDER BY idx)), 'hex') AS sha FROM document_chunks WHERE document_id = $1`,
+    [documentId],
+  );
+  return row?.sha ?? '';
 }

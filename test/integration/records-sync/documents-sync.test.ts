@@ -34,7 +34,7 @@ describe.each<Backend>(['pglite', 'postgres'])('document bytes between devices a
   let t: DocumentDevices;
   beforeAll(async () => {
     t = await documentDevices(backend);
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await t?.close();
   });
