@@ -79,7 +79,15 @@ export function AttachDialog({
           data-autofocus
           data-testid="attach-file"
         />
-        <DocumentFields draft={draft} onChange={setDraft} errors={errors} withSource />
+        <DocumentFields
+          draft={draft}
+          onChange={(d) => {
+            setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => d[k as keyof DocumentDraft] === draft[k as keyof DocumentDraft])));
+            setDraft(d);
+          }}
+          errors={errors}
+          withSource
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel

@@ -111,7 +111,13 @@ export function DocumentsTab({ patientId }: { patientId: string }): ReactElement
                     bg={d.id === selected ? 'var(--mantine-color-blue-light)' : undefined}
                   >
                     <Table.Td>
-                      <Anchor component="button" type="button" onClick={() => setSelected(d.id)} aria-current={d.id === selected ? 'true' : undefined}>
+                      <Anchor
+                        component="button"
+                        type="button"
+                        ta="left"
+                        onClick={() => setSelected(d.id)}
+                        aria-current={d.id === selected ? 'true' : undefined}
+                      >
                         {d.title}
                       </Anchor>
                     </Table.Td>

@@ -41,8 +41,24 @@ export function FileToChart({ doc, onFiled }: { doc: DocumentMeta; onFiled: (doc
           File to a chart
         </Title>
         {error && <Alert color="red">{error}</Alert>}
-        <PatientPicker value={patient} onChange={setPatient} error={errors['patientId']} />
-        <DocumentFields draft={draft} onChange={setDraft} errors={errors} withSource={false} />
+        <PatientPicker
+          value={patient}
+          onChange={(p) => {
+            setPatient(p);
+            setErrors(({ patientId: _, ...rest }) => rest);
+          }}
+          error={errors['patientId']}
+        />
+        <DocumentFields
+          draft={draft}
+          onChange={(d) => {
+            // A field's message goes once the person changes that field.
+            setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => d[k as keyof DocumentDraft] === draft[k as keyof DocumentDraft])));
+            setDraft(d);
+          }}
+          errors={errors}
+          withSource={false}
+        />
         <Group justify="flex-end">
           <Button onClick={() => void file()} loading={busy} data-testid="file-to-chart-submit">
             File to chart

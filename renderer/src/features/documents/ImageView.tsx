@@ -8,7 +8,13 @@ import type { ReactElement } from 'react';
  */
 export function ImageView({ base64, mimeType, title }: { base64: string; mimeType: 'image/jpeg' | 'image/png'; title: string }): ReactElement {
   return (
-    <Box style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-4)' }}>
+    <Box
+      // Focusable so the page can be scrolled with the keyboard when it is larger than the view.
+      tabIndex={0}
+      role="region"
+      aria-label={`${title}: the page`}
+      style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-4)' }}
+    >
       <Image src={`data:${mimeType};base64,${base64}`} alt={title} w="auto" maw="100%" fit="contain" data-testid="image-view" />
     </Box>
   );

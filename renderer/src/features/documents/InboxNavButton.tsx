@@ -20,24 +20,28 @@ export function InboxNavButton(): ReactElement | null {
   }, [allowed, userId, refresh]);
   if (!allowed) return null;
   return (
-    <NavButton
-      active={active}
-      onClick={() => go({ name: 'documents-inbox' })}
-      data-testid="nav-documents-inbox"
-      // Seen: "Document inbox 3"; the count's meaning is its description, so the name stays what is seen (WCAG 2.5.3).
-      aria-describedby={waiting > 0 ? 'documents-inbox-waiting' : undefined}
-      rightSection={
-        waiting > 0 ? (
-          <Badge size="sm" data-testid="documents-inbox-badge">
-            {waiting.toLocaleString()}
-            <span id="documents-inbox-waiting" hidden>
-              {waiting === 1 ? 'document' : 'documents'} to file
-            </span>
-          </Badge>
-        ) : undefined
-      }
-    >
-      Document inbox
-    </NavButton>
+    <>
+      <NavButton
+        active={active}
+        onClick={() => go({ name: 'documents-inbox' })}
+        data-testid="nav-documents-inbox"
+        // Seen: "Document inbox 3"; the count's meaning is its description, so the name stays what is seen (WCAG 2.5.3).
+        aria-describedby={waiting > 0 ? 'documents-inbox-waiting' : undefined}
+        rightSection={
+          waiting > 0 ? (
+            <Badge size="sm" data-testid="documents-inbox-badge">
+              {waiting.toLocaleString()}
+            </Badge>
+          ) : undefined
+        }
+      >
+        Document inbox
+      </NavButton>
+      {waiting > 0 && (
+        <span id="documents-inbox-waiting" hidden>
+          {waiting === 1 ? 'one document' : `${waiting.toLocaleString()} documents`} to file
+        </span>
+      )}
+    </>
   );
 }

@@ -55,13 +55,19 @@ export function InboxScreen(): ReactElement {
     <Stack data-testid="documents-inbox">
       <Group justify="space-between">
         <ScreenTitle title="Document inbox" />
-        <FileButton onChange={(f) => void add(f)} accept={ACCEPT}>
-          {(props) => (
-            <Button {...props} loading={adding} data-testid="inbox-add-file">
-              Add a file
-            </Button>
-          )}
-        </FileButton>
+        <Group>
+          {/* The watched folder fills the queue in the background: a look again on request. */}
+          <Button variant="default" onClick={load} data-testid="inbox-refresh">
+            Refresh the inbox
+          </Button>
+          <FileButton onChange={(f) => void add(f)} accept={ACCEPT}>
+            {(props) => (
+              <Button {...props} loading={adding} data-testid="inbox-add-file">
+                Add a file
+              </Button>
+            )}
+          </FileButton>
+        </Group>
       </Group>
       <Text size="sm" c="dimmed">
         Scanned and faxed documents not yet filed to a chart, oldest first. Look at each one, then file it to the patient it belongs to.
@@ -116,7 +122,13 @@ export function InboxScreen(): ReactElement {
                         bg={d.id === selected ? 'var(--mantine-color-blue-light)' : undefined}
                       >
                         <Table.Td>
-                          <Anchor component="button" type="button" onClick={() => setSelected(d.id)} aria-current={d.id === selected ? 'true' : undefined}>
+                          <Anchor
+                            component="button"
+                            type="button"
+                            ta="left"
+                            onClick={() => setSelected(d.id)}
+                            aria-current={d.id === selected ? 'true' : undefined}
+                          >
                             {d.title}
                           </Anchor>
                         </Table.Td>
@@ -143,7 +155,7 @@ export function InboxScreen(): ReactElement {
                   }}
                 />
                 <Group justify="flex-end">
-                  <Button variant="subtle" color="red" onClick={() => setRemoving(shown)} aria-label={`Remove ${shown.title} from the inbox`}>
+                  <Button variant="subtle" color="red" onClick={() => setRemoving(shown)} data-testid="inbox-remove">
                     Remove from the inbox
                   </Button>
                 </Group>

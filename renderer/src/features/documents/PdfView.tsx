@@ -66,7 +66,13 @@ export function PdfView({ bytes, title }: { bytes: Uint8Array; title: string }):
       ) : (
         <Loader size="sm" aria-label="Opening the PDF" />
       )}
-      <Box style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-4)' }}>
+      <Box
+        // Focusable so the page can be scrolled with the keyboard when it is larger than the view.
+        tabIndex={0}
+        role="region"
+        aria-label={`${title}: the page`}
+        style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-4)' }}
+      >
         <canvas
           ref={canvas}
           role="img"

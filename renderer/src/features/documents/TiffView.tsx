@@ -44,7 +44,13 @@ export function TiffView({ bytes, title }: { bytes: Uint8Array; title: string })
     <Stack gap="xs" data-testid="tiff-view">
       <PageToolbar page={page} pages={file.pages} onPage={setPage} zoomIndex={zoomIndex} onZoom={setZoomIndex} />
       {typeof decoded === 'string' && <Alert color="red">{decoded}</Alert>}
-      <Box style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-4)' }}>
+      <Box
+        // Focusable so the page can be scrolled with the keyboard when it is larger than the view.
+        tabIndex={0}
+        role="region"
+        aria-label={`${title}: the page`}
+        style={{ overflow: 'auto', maxHeight: '75vh', border: '1px solid var(--mantine-color-gray-4)' }}
+      >
         <canvas ref={canvas} role="img" aria-label={`${title}, page ${page} of ${file.pages}`} data-testid="tiff-canvas" data-page={page} />
       </Box>
     </Stack>

@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, FileInput, Group, List, Paper, Stack, Table, T
 import { useState, type ReactElement } from 'react';
 import type { CcdaImportResult } from '../../../../shared/api/ccda.contract';
 import { CCDA_SECTIONS } from '../../../../shared/ccda/model';
-import { DOCUMENT_MAX_BYTES, tooLargeMessage } from '../../../../shared/domain/records';
+import { DOCUMENT_MAX_BYTES, tooLargeMessage, type ReconcileSection } from '../../../../shared/domain/records';
 import { api } from '../../lib/api';
 import { SECTION_LABELS } from './labels';
 
@@ -54,7 +54,7 @@ export function ImportSummary({ result, title }: { result: CcdaImportResult; tit
             <List size="sm" data-testid="ccda-import-skipped">
               {result.skipped.map((s, i) => (
                 <List.Item key={i}>
-                  {s.section}: {s.reason}
+                  {SECTION_LABELS[s.section as ReconcileSection] ?? s.section}: {s.reason}
                 </List.Item>
               ))}
             </List>
