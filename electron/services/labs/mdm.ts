@@ -4,6 +4,7 @@ import type { DocumentCategory } from '../../../shared/domain/records';
 import { field, get, type Hl7Delimiters, type Hl7Segment, readHeader, segment, segments, writeField } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import { DocumentStore } from '../records/document-store';
+import type { StoredRow } from '../repos/stored-row';
 import { auditMatch, type Decision, type HandlerContext } from './context';
 import { decodeEd, type EdContent, formattedText } from './ed-attachment';
 import { codedText, isDecision, patientFacts, refuse } from './inbound-common';
@@ -12,7 +13,8 @@ import { textReportPdf } from './text-report.pdf';
 /**
  * MDM^T02 (a transcribed or imaging report, with its content): a document. On the chart the
  * message's PID matches (filed, category from TXA-2, tied to the order TXA-14/OBR-2 names when it is
- * one of that chart's); otherwise an UNFILED document in the scan/fax inbox (no patient, source
+ * one of that chart's, and an imaging order so named is closed: final, as a report filed by hand
+ * closes it); otherwise an UNFILED document in the scan/fax inbox (no patient, source
  * "HL7 MDM from <facility>"), never attached to a guessed chart. The content is the first ED
  * attachment (a PDF or an image, checked by its bytes), else the report's text (TX, FT, ST… OBX
  * lines, formatting commands applied) written as a PDF, so the chart's viewer shows either.
@@ -86,17 +88,50 @@ function readContent(ctx: HandlerContext): { attachments: Attachment[]; text: st
   return { attachments, text };
 }
 
-function orderIdFor(ctx: HandlerContext, patientId: string, txa: Hl7Segment): string | null {
+interface NamedOrder {
+  id: string;
+  category: string;
+  status: string;
+  placer: string;
+}
+
+/** The order of this chart TXA-14, OBR-2 or ORC-2 names (its placer number), if any. */
+function orderFor(ctx: HandlerContext, patientId: string, txa: Hl7Segment): NamedOrder | null {
   const d = ctx.message.delimiters;
   const obr = segment(ctx.message, 'OBR');
   const orc = segment(ctx.message, 'ORC');
   const candidates = [writeField(field(txa, 14), d), obr ? writeField(field(obr, 2), d) : '', orc ? writeField(field(orc, 2), d) : ''].filter((c) => c !== '');
-  const find = statementsFor(ctx.repos.store.sqlite).get(`SELECT id FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`);
+  const find = statementsFor(ctx.repos.store.sqlite).get(
+    `SELECT id, category, status, placer_number AS placer FROM lab_orders WHERE placer_number = ? AND patient_id = ? AND deleted_at IS NULL`,
+  );
   for (const placer of candidates) {
-    const row = find.get(placer, patientId) as { id: string } | undefined;
-    if (row) return row.id;
+    const row = find.get(placer, patientId) as NamedOrder | undefined;
+    if (row) return row;
   }
   return null;
+}
+
+/**
+ * A filed report closes its imaging order, by the rule ImagingService.attachReport applies to a
+ * report filed by hand (the order becomes final, audited as imaging_order.report), written here
+ * inside the message's transaction. Returns what to say in the ACK.
+ */
+function closeImagingOrder(ctx: HandlerContext, patientId: string, order: NamedOrder, documentIds: readonly string[]): string {
+  if (order.status === 'final') return `; imaging order ${order.placer} was already final`;
+  const row = statementsFor(ctx.repos.store.sqlite)
+    .get(`UPDATE lab_orders SET status = 'final', updated_at = ?, updated_by = ?, version = version + 1 WHERE id = ? RETURNING *`)
+    .get(ctx.at, ctx.actor.userId, order.id) as StoredRow;
+  ctx.repos.writer.record(ctx.at, {
+    action: 'imaging_order.report',
+    actor: ctx.actor,
+    patientId,
+    entity: 'lab_order',
+    id: order.id,
+    op: 'update',
+    payload: row,
+    detail: `${order.status} -> final; document ${documentIds.join(', ')} (MDM message ${ctx.messageId})`,
+  });
+  return `; imaging order ${order.placer} resulted (final)`;
 }
 
 export function handleMdm(ctx: HandlerContext): Decision {
@@ -161,7 +196,10 @@ export function handleMdm(ctx: HandlerContext): Decision {
     };
   }
   auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
-  const orderId = orderIdFor(ctx, decision.patientId, txa);
+  const order = orderFor(ctx, decision.patientId, txa);
+  // As attachReport refuses: a cancelled imaging order is not reopened by a report; it is filed on the chart alone.
+  const cancelledImaging = order !== null && order.category === 'imaging' && order.status === 'cancelled';
+  const orderId = order === null || cancelledImaging ? null : order.id;
   const ids = docs.map(
     (doc) =>
       store.add(ctx.at, ctx.actor, {
@@ -178,5 +216,11 @@ export function handleMdm(ctx: HandlerContext): Decision {
         note,
       }).id,
   );
-  return { status: 'processed', ack: 'AA', text: `filed as document ${ids.join(', ')} (${category})`, patientId: decision.patientId, results: 0 };
+  const closed =
+    order === null || order.category !== 'imaging'
+      ? ''
+      : cancelledImaging
+        ? `; imaging order ${order.placer} was cancelled: the report is filed in the chart, not attached to it`
+        : closeImagingOrder(ctx, decision.patientId, order, ids);
+  return { status: 'processed', ack: 'AA', text: `filed as document ${ids.join(', ')} (${category})${closed}`, patientId: decision.patientId, results: 0 };
 }

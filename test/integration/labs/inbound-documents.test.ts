@@ -86,6 +86,28 @@ describe('MDM^T02 and imaging ORU reports become documents, through Hl7Ingest ov
     expect(doc).toMatchObject({ category: 'imaging_report', title: 'CT head without contrast', order_id: orderId, document_date: '2026-04-15' });
     expect(Buffer.from(docs.bytes(doc!.id)!).subarray(0, 5).toString()).toBe('%PDF-');
     expect(text(doc!.id)).toContain('IMPRESSION: No acute intracranial abnormality.');
+    // The report closes its order, as a report filed by hand does (ImagingService.attachReport): final, audited, synced.
+    expect(db.row(`SELECT status, version FROM lab_orders WHERE id = ?`, orderId)).toEqual({ status: 'final', version: 2 });
+    expect(db.count(`SELECT count(*) AS n FROM audit_log WHERE action = 'imaging_order.report' AND record_id = ?`, orderId)).toBe(1);
+    expect(db.count(`SELECT count(*) AS n FROM sync_outbox WHERE entity = 'lab_order' AND entity_id = ?`, orderId)).toBe(1);
+    expect(get(parseMessageOrThrow(o.ackMessage), 'MSA-3')).toMatch(/imaging order IMG-2026-0007\^CAIRN resulted \(final\)$/);
+  });
+
+  it('a report for a cancelled imaging order is filed on the chart, not attached to it; a lab order it names keeps its status', () => {
+    const cancelled = addOrder(db, grace.id, 'IMG-2026-0009^CAIRN', 'imaging');
+    db.store.sqlite.prepare(`UPDATE lab_orders SET status = 'cancelled' WHERE id = ?`).run(cancelled);
+    const raw = inbound('MDM-T02-pdf-v2.5.1.hl7').replace('MIC-T02-40017', 'MIC-T02-40018').replaceAll('IMG-2026-0007^CAIRN', 'IMG-2026-0009^CAIRN');
+    const o = db.ingest.receive(raw, 'file');
+    expect(o).toMatchObject({ ack: 'AA', patientId: grace.id });
+    expect(docsOf('MIC-T02-40018')).toMatchObject([{ status: 'filed', category: 'imaging_report', order_id: null }]);
+    expect(db.row(`SELECT status FROM lab_orders WHERE id = ?`, cancelled)).toEqual({ status: 'cancelled' });
+    expect(get(parseMessageOrThrow(o.ackMessage), 'MSA-3')).toMatch(/was cancelled: the report is filed in the chart, not attached to it$/);
+
+    const lab = addOrder(db, grace.id, 'LAB-2026-0010^CAIRN', 'lab');
+    const forLab = inbound('MDM-T02-pdf-v2.5.1.hl7').replace('MIC-T02-40017', 'MIC-T02-40019').replaceAll('IMG-2026-0007^CAIRN', 'LAB-2026-0010^CAIRN');
+    expect(db.ingest.receive(forLab, 'file')).toMatchObject({ ack: 'AA', patientId: grace.id });
+    expect(docsOf('MIC-T02-40019')).toMatchObject([{ order_id: lab }]);
+    expect(db.row(`SELECT status FROM lab_orders WHERE id = ?`, lab)).toEqual({ status: 'ordered' });
   });
 
   it('a patient no chart matches: an UNFILED document in the inbox (no patient), never a guess; AA', () => {
