@@ -1,6 +1,7 @@
 import { addDays, dateParts, wallTime } from '../../../shared/domain/dates';
 import { hl7TimeToIso } from '../../../shared/domain/lab-results';
-import { field, get, readHeader, segment } from '../../../shared/hl7';
+import type { Hl7PatientFacts } from '../../../shared/domain/hl7-patient';
+import { field, get, type Hl7Segment, readHeader, segment } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import { auditMatch, type Decision, type HandlerContext } from './context';
 import { codedText, holdForPerson, insertRecord, isDecision, patientFacts, personName, refuse } from './inbound-common';
@@ -45,7 +46,15 @@ export function twoBusinessDaysAfter(date: string): string {
   return d;
 }
 
-export function handleAdtNotice(ctx: HandlerContext, trigger: 'A01' | 'A03'): Decision {
+/** What a notice says before any chart is chosen: its patient, visit and event time; or the AE. */
+interface Notice {
+  facts: Hl7PatientFacts;
+  pv1: Hl7Segment;
+  kind: 'admission' | 'discharge';
+  eventAt: string;
+}
+
+function readNotice(ctx: HandlerContext, trigger: 'A01' | 'A03'): Notice | Decision {
   const facts = patientFacts(ctx);
   if (isDecision(facts)) return facts;
   const pv1 = segment(ctx.message, 'PV1');
@@ -60,19 +69,36 @@ export function handleAdtNotice(ctx: HandlerContext, trigger: 'A01' | 'A03'): De
   const eventAt = hl7TimeToIso(sent || fallback, ctx.timeZone);
   if (eventAt === null)
     return refuse(`PV1 field ${timeField}: "${sent || fallback}" is not an HL7 date/time`, { segment: 'PV1', field: timeField, condition: '102' });
+  return { facts, pv1, kind, eventAt };
+}
 
-  const decision = ctx.matcher.match(facts);
-  if (decision.kind !== 'matched') return holdForPerson(ctx, facts, decision, `the ${kind} notice`);
+export function handleAdtNotice(ctx: HandlerContext, trigger: 'A01' | 'A03'): Decision {
+  const notice = readNotice(ctx, trigger);
+  if (isDecision(notice)) return notice;
+  const decision = ctx.matcher.match(notice.facts);
+  if (decision.kind !== 'matched') return holdForPerson(ctx, notice.facts, decision, `the ${notice.kind} notice`);
   auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
+  return recordNotice(ctx, decision.patientId, notice);
+}
 
+/**
+ * A held A01/A03 a person attached to a chart (see matchToPatient): read again and recorded on that
+ * chart exactly as a matched one is (a discharge opens its follow-up); the caller audits the choice.
+ */
+export function attachHeldNotice(ctx: HandlerContext, patientId: string, trigger: 'A01' | 'A03'): Decision {
+  const notice = readNotice(ctx, trigger);
+  return isDecision(notice) ? notice : recordNotice(ctx, patientId, notice);
+}
+
+/** The care event on the chart (or the one already recorded for the same event). */
+function recordNotice(ctx: HandlerContext, patientId: string, { pv1, kind, eventAt }: Notice): Decision {
   const h = readHeader(ctx.message);
   // PV1-3.4 the location's facility, PV1-39 servicing facility, else the sending facility (MSH-4).
   const facility = get(pv1, '3.4') || get(pv1, '39') || h.sendingFacility || 'the sending hospital';
   const earlier = statementsFor(ctx.repos.store.sqlite)
     .get(`SELECT id FROM care_events WHERE patient_id = ? AND kind = ? AND facility = ? AND event_at = ? AND deleted_at IS NULL`)
-    .get(decision.patientId, kind, facility, eventAt) as { id: string } | undefined;
-  if (earlier)
-    return { status: 'processed', ack: 'AA', text: `this ${kind} was already recorded (care event ${earlier.id})`, patientId: decision.patientId, results: 0 };
+    .get(patientId, kind, facility, eventAt) as { id: string } | undefined;
+  if (earlier) return { status: 'processed', ack: 'AA', text: `this ${kind} was already recorded (care event ${earlier.id})`, patientId, results: 0 };
 
   const dispositionCode = get(pv1, '36.1');
   const disposition = dispositionCode === '' ? null : get(pv1, '36.2') || DISPOSITION[dispositionCode] || dispositionCode;
@@ -85,7 +111,7 @@ export function handleAdtNotice(ctx: HandlerContext, trigger: 'A01' | 'A03'): De
     ctx,
     'care_event',
     {
-      patient_id: decision.patientId,
+      patient_id: patientId,
       kind,
       facility,
       event_at: eventAt,
@@ -97,11 +123,11 @@ export function handleAdtNotice(ctx: HandlerContext, trigger: 'A01' | 'A03'): De
       follow_up_note: noFollowUp ? `no follow-up: ${disposition ?? 'disposition'}` : null,
       control_id: h.controlId,
     },
-    decision.patientId,
+    patientId,
     `${kind} at ${facility} ${eventAt}${followUpDue ? `; follow-up due ${followUpDue}` : ''}`,
   );
   const text = followUpDue ? `discharge recorded; follow-up due ${followUpDue}` : `${kind} recorded`;
-  return { status: 'processed', ack: 'AA', text: `${text} (care event ${String(row['id'])})`, patientId: decision.patientId, results: 0 };
+  return { status: 'processed', ack: 'AA', text: `${text} (care event ${String(row['id'])})`, patientId, results: 0 };
 }
 
 /** The first DG1's description (DG1-4) or coded text (DG1-3). */

@@ -1,6 +1,7 @@
 import { addDays, wallTime } from '../../../shared/domain/dates';
 import { hl7TimeToIso } from '../../../shared/domain/lab-results';
 import { REFERRAL_REPLY_DAYS } from '../../../shared/domain/records';
+import type { Hl7PatientFacts } from '../../../shared/domain/hl7-patient';
 import { field, get, type Hl7Segment, readHeader, segment, segments } from '../../../shared/hl7';
 import { statementsFor } from '../db/statement-cache';
 import { auditMatch, type Decision, type HandlerContext } from './context';
@@ -113,7 +114,15 @@ function diagnoses(ctx: HandlerContext): { codes: string[]; words: string[] } {
   return { codes, words };
 }
 
-export function handleRefI12(ctx: HandlerContext): Decision {
+/** What a referral says before any chart is chosen; or the AE. */
+interface Referral {
+  facts: Hl7PatientFacts;
+  rf1: Hl7Segment;
+  provider: Provider;
+  sentAt: string;
+}
+
+function readReferral(ctx: HandlerContext): Referral | Decision {
   const rf1 = segment(ctx.message, 'RF1');
   if (!rf1) return refuse('RF1 #1: the referral has no RF1 segment (its status, priority and reason)', { segment: 'RF1' });
   const facts = patientFacts(ctx);
@@ -129,12 +138,29 @@ export function handleRefI12(ctx: HandlerContext): Decision {
   const sentTs = get(rf1, '7') || get(rf1, '9') || h.dateTime;
   const sentAt = hl7TimeToIso(sentTs, ctx.timeZone);
   if (sentAt === null) return refuse(`RF1 field 7: "${sentTs}" is not an HL7 date/time`, { segment: 'RF1', field: 7, condition: '102' });
+  return { facts, rf1, provider, sentAt };
+}
 
-  const decision = ctx.matcher.match(facts);
-  if (decision.kind !== 'matched') return holdForPerson(ctx, facts, decision, 'the referral');
-  const patientId = decision.patientId;
-  auditMatch(ctx, patientId, `matched by ${decision.by}: ${decision.detail}`);
+export function handleRefI12(ctx: HandlerContext): Decision {
+  const referral = readReferral(ctx);
+  if (isDecision(referral)) return referral;
+  const decision = ctx.matcher.match(referral.facts);
+  if (decision.kind !== 'matched') return holdForPerson(ctx, referral.facts, decision, 'the referral');
+  auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
+  return recordReferral(ctx, decision.patientId, referral);
+}
 
+/**
+ * A held REF^I12 a person attached to a chart (see matchToPatient): read again and recorded on that
+ * chart exactly as a matched one is (referrer found or added); the caller audits the choice.
+ */
+export function attachHeldReferral(ctx: HandlerContext, patientId: string): Decision {
+  const referral = readReferral(ctx);
+  return isDecision(referral) ? referral : recordReferral(ctx, patientId, referral);
+}
+
+/** The incoming referral on the chart (or the one already received with the same reference). */
+function recordReferral(ctx: HandlerContext, patientId: string, { rf1, provider, sentAt }: Referral): Decision {
   const externalRef = get(rf1, '6.1') || get(rf1, '11.1') || null;
   if (externalRef !== null) {
     const earlier = statementsFor(ctx.repos.store.sqlite)

@@ -6,9 +6,12 @@ import { type Hl7Message, parseMessage } from '../../../shared/hl7';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { localTimeZone } from '../../../shared/domain/dates';
-import { auditMatch, type HandlerContext } from './context';
+import { attachHeldNotice } from './adt-notice';
+import { auditMatch, type Decision, type HandlerContext } from './context';
 import { PatientMatcher } from './match';
 import { storeResults } from './oru';
+import { attachHeldReferral } from './ref-i12';
+import { attachHeldVxu } from './vxu';
 
 interface QueuedRow {
   reviewId: string;
@@ -67,30 +70,82 @@ function toItem(r: QueuedRow): UnmatchedItem {
   };
 }
 
-/** The open queue of result messages no chart was found for (or several were), oldest first. */
+/** The open queue of messages no chart was found for (or several were), oldest first: results, immunizations, notices, referrals. */
 export function listUnmatched(repos: Repos): UnmatchedItem[] {
   const rows = repos.store.sqlite.prepare<[], QueuedRow>(`${QUEUED} AND r.status = 'open' ORDER BY r.created_at`).all();
   return rows.map(toItem);
 }
 
+/** What attaching a held message to a chart did. */
+export interface MatchOutcome {
+  reviewId: string;
+  patientId: string;
+  /** Results stored (0 for a message that holds none). */
+  results: number;
+  /** What was written on the chart, in words (as the message's ACK would have said). */
+  applied: string;
+}
+
+/** Writes a held message's content on the chosen chart; inside the caller's transaction. */
+type Attach = (ctx: HandlerContext, patientId: string) => { results: number; applied: string };
+
+/** A handler's refusal on reading the held message again: nothing is written. */
+function applied(d: Decision): { results: number; applied: string } {
+  if (d.status === 'error') throw new CairnFailure('conflict', `this message cannot be attached: ${d.error?.reason ?? d.text ?? 'it no longer reads'}`);
+  return { results: d.results, applied: d.text ?? '' };
+}
+
 /**
- * A person's decision for a queued ORU: its results are written onto the chosen chart exactly as
- * the ingest writes a matched message's (append-only observations, details, audit, outbox), the
- * message is marked processed and the review resolved, all in one transaction.
+ * How a queued message of its type is attached to a chart: results are stored, a VXU's immunizations
+ * offered for reconciliation, an A01/A03 recorded as a care event, a REF^I12 as an incoming referral,
+ * each by the same code a matched message goes through. Anything else held (a demographic update
+ * about no chart, a registration that matched several) is refused with what to do instead.
  */
-export function matchToPatient(repos: Repos, reviewId: string, patientId: string, actor: Actor): { reviewId: string; patientId: string; results: number } {
+function attacherFor(row: QueuedRow, part: number | undefined): { message: Hl7Message; attach: Attach } {
+  const [type, trigger] = row.messageType.split('^');
+  if (isResultMessage(row.messageType)) {
+    const { part: message, mapped } = heldResults(row, part);
+    if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
+    const drafts = mapped.value;
+    return {
+      message,
+      attach: (ctx, patientId) => {
+        storeResults(ctx, patientId, drafts);
+        return { results: drafts.results.length, applied: `${drafts.results.length} results attached` };
+      },
+    };
+  }
+  const message = parsed(row.raw);
+  if (!message) throw new CairnFailure('conflict', 'this message no longer reads as HL7: dismiss it and ask the sender to resend');
+  if (type === 'VXU' && trigger === 'V04') return { message, attach: (ctx, patientId) => applied(attachHeldVxu(ctx, patientId)) };
+  if (type === 'ADT' && (trigger === 'A01' || trigger === 'A03'))
+    return { message, attach: (ctx, patientId) => applied(attachHeldNotice(ctx, patientId, trigger)) };
+  if (type === 'REF' && trigger === 'I12') return { message, attach: (ctx, patientId) => applied(attachHeldReferral(ctx, patientId)) };
+  // Important: an MDM about no chart is an unfiled document in the inbox, never a review; file it there.
+  if (type === 'MDM') throw new CairnFailure('conflict', 'an MDM report is kept as an unfiled document: file it from the documents inbox');
+  throw new CairnFailure(
+    'conflict',
+    `a held ${row.messageType} cannot be attached to a chart: dismiss it${type === 'ADT' ? ' and change the chart by hand, or ask the sender to resend it with the chart’s identifier' : ''}`,
+  );
+}
+
+/**
+ * A person's decision for a queued message (results, immunizations, a hospital notice, a referral):
+ * its content is written onto the chosen chart exactly as the ingest writes a matched message's,
+ * the message is marked processed and the review resolved, all in one transaction. A restricted
+ * chart is refused before this runs (the channel's chart scope), as for any write to it.
+ */
+export function matchToPatient(repos: Repos, reviewId: string, patientId: string, actor: Actor): MatchOutcome {
   const sqlite = repos.store.sqlite;
   const row = sqlite.prepare<[string], QueuedRow>(`${QUEUED} AND r.id = ?`).get(reviewId);
-  if (!row) throw new CairnFailure('not_found', `no unmatched result message with review id ${reviewId}`);
+  if (!row) throw new CairnFailure('not_found', `no unmatched message with review id ${reviewId}`);
   if (row.status !== 'open') throw new CairnFailure('conflict', `this message was already ${row.status}`);
   const patient = sqlite
     .prepare<[string], { id: string }>(`SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL AND merged_into IS NULL`)
     .get(patientId);
   if (!patient) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
   const detail = JSON.parse(row.detail) as { part?: number };
-  const { part: message, mapped } = heldResults(row, detail.part);
-  if (!message || !mapped?.ok) throw new CairnFailure('conflict', 'this message holds no results that can be attached');
-  const { results } = mapped.value;
+  const { message, attach } = attacherFor(row, detail.part);
   return repos.writer.write((at) => {
     const ctx: HandlerContext = {
       message,
@@ -101,7 +156,7 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
       matcher: new PatientMatcher(sqlite),
       timeZone: localTimeZone(),
     };
-    storeResults(ctx, patientId, mapped.value);
+    const done = attach(ctx, patientId);
     sqlite
       .prepare(`UPDATE hl7_reviews SET status = 'resolved', patient_id = ?, resolved_at = ?, resolved_by = ? WHERE id = ?`)
       .run(patientId, at, actor.userId, reviewId);
@@ -114,7 +169,7 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
            ack_code = 'AA', error = NULL, patient_id = CASE WHEN @several THEN patient_id ELSE @patient END, results = results + @results
          WHERE id = @message`,
       )
-      .run({ message: row.messageId, several: detail.part === undefined ? 0 : 1, patient: patientId, results: results.length });
+      .run({ message: row.messageId, several: detail.part === undefined ? 0 : 1, patient: patientId, results: done.results });
     auditMatch({ ...ctx, actor }, patientId, `matched by hand (${row.kind} review ${reviewId})`);
     repos.audit.append(
       {
@@ -123,10 +178,10 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
         patientId,
         recordType: 'hl7_message',
         recordId: row.messageId,
-        detail: `${results.length} results attached`,
+        detail: `${row.messageType}: ${done.applied}`,
       },
       at,
     );
-    return { reviewId, patientId, results: results.length };
+    return { reviewId, patientId, results: done.results, applied: done.applied };
   });
 }

@@ -133,9 +133,21 @@ export function handleVxu(ctx: HandlerContext): Decision {
   if (isDecision(parsed)) return parsed;
   const decision = ctx.matcher.match(facts);
   if (decision.kind !== 'matched') return holdForPerson(ctx, facts, decision, 'immunizations');
-  const patientId = decision.patientId;
-  auditMatch(ctx, patientId, `matched by ${decision.by}: ${decision.detail}`);
+  auditMatch(ctx, decision.patientId, `matched by ${decision.by}: ${decision.detail}`);
+  return offerItems(ctx, decision.patientId, parsed);
+}
 
+/**
+ * A held VXU a person attached to a chart (see matchToPatient): read again and offered on that
+ * chart exactly as a matched one is; the caller audits the choice and runs the transaction.
+ */
+export function attachHeldVxu(ctx: HandlerContext, patientId: string): Decision {
+  const parsed = readItems(ctx);
+  return isDecision(parsed) ? parsed : offerItems(ctx, patientId, parsed);
+}
+
+/** Every item read, offered on the chart as a pending reconciliation item (or skipped, and why). */
+function offerItems(ctx: HandlerContext, patientId: string, parsed: Exclude<Parsed, Decision>): Decision {
   const h = readHeader(ctx.message);
   const sentAt = hl7TimeToIso(h.dateTime, ctx.timeZone);
   const sentOn = sentAt === null ? ctx.at.slice(0, 10) : wallTime(Date.parse(sentAt), ctx.timeZone).date;
