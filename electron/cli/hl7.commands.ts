@@ -13,8 +13,18 @@ import { MLLP_OPTIONS_HELP, mllpSettings } from './mllp-options';
 import { secretFrom } from './prompt';
 
 export const HL7_HELP = `  cairn hl7 import --db FILE FILE...
-      Receives HL7 v2 messages from files (several per file allowed, each starting with MSH):
-      ORU^R01 and OUL^R22 results, ADT^A04/A28/A08/A31/A40. Prints one JSON line per message
+      Receives HL7 v2 messages from files (several per file allowed, each starting with MSH).
+      What each message type does. A message about someone no chart matches is never attached to a guess:
+      it is held in the unmatched queue (an MDM report: in the documents inbox, unfiled) for a person to attach or dismiss.
+        ORU^R01, OUL^R22  results stored on the chart; the order they answer moves to partial or final
+        MDM^T02           a report filed as a chart document; an imaging order it names is closed (resulted, final)
+        VXU^V04           immunizations offered for reconciliation as pending items, never written as doses
+        ADT^A01, ADT^A03  an admission / discharge becomes a care event; a discharge's follow-up is due in 2 business days
+        ADT^A04, ADT^A28  updates the chart that matches, or registers the patient when none does
+        ADT^A08, ADT^A31  demographic changes offered for review, never applied
+        ADT^A40           a merge request held for review: charts are merged only by a person
+        REF^I12           an incoming referral awaiting scheduling; its referring provider found or added in the address book
+      Any other type or event is stored and answered AR. Prints one JSON line per message
       { file, controlId, type, ack, patientId, queued, results, error? }; exits 1 if any was not AA
       or a file held no message.
   cairn hl7 listen --db FILE --port N [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]
