@@ -134,6 +134,8 @@ describe('documents and the scan/fax inbox in Chromium', () => {
     // The dark band is at the top of the page: ink in the top third, little below it.
     expect(ink.topThird).toBeGreaterThan(ink.dark * 0.8);
     expect(await docs.getByTestId('viewer-page').textContent()).toBe('Page 1 of 1');
+    // Drawn in pdf.js's own worker (the app's bundled file, allowed by the CSP), not a main-thread fallback.
+    expect(page.workers().map((w) => w.url())).toEqual(expect.arrayContaining([expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.js$/)]));
     await steps.step(page, 'chart-pdf');
     await docs.getByRole('button', { name: 'Zoom in' }).click();
     await expect.poll(() => canvas.getAttribute('data-rendered'), SETTLE).toBe('2');
