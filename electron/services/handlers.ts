@@ -1,4 +1,5 @@
 import { contract, type Channel } from '../../shared/api/contract';
+import { CairnFailure } from '../../shared/api/result';
 import { BillingService } from './billing/billing.service';
 import { billingHandlers } from './billing/billing.handlers';
 import { immunizationsDueFor } from './chart-summary';
@@ -28,6 +29,7 @@ import { loadScheduleConfig } from './schedule/schedule-config';
 import { securityHandlers } from './security/security.handlers';
 import type { Session } from './session';
 import type { SyncController } from './sync';
+import { documentTransferFor, type DocumentFetcher } from './sync/document-transfer';
 import { syncHandlers } from './sync/sync.handlers';
 
 export type { Handler, SignedIn } from './handler-context';
@@ -58,7 +60,18 @@ function buildServices(repos: Repos, now: () => Date): AreaServices {
  * use real temp files, merged from the areas' handler files. `sync` is the device's sync loop
  * (absent: the status says not enrolled and nothing syncs).
  */
-export function createHandlers({ session, now = (): Date => new Date(), sync }: { session: Session; now?: () => Date; sync?: SyncController }): Handlers {
+export function createHandlers({
+  session,
+  now = (): Date => new Date(),
+  sync,
+  documentFetcher,
+}: {
+  session: Session;
+  now?: () => Date;
+  sync?: SyncController;
+  /** Brings a document's bytes from the clinic server (default: this device's enrolled server, when it has one). */
+  documentFetcher?: DocumentFetcher;
+}): Handlers {
   let built: { repos: Repos; services: AreaServices } | null = null;
   const ctx: HandlerContext = {
     session,
@@ -72,6 +85,17 @@ export function createHandlers({ session, now = (): Date => new Date(), sync }: 
     },
     reading: (me, action, patientId) => session.repos.writer.read(action, me.actor, patientId),
     clinicName: () => session.status().clinicName ?? 'Cairn',
+    documentFetcher: documentFetcher ?? {
+      fetch: async (id) => {
+        const transfer = documentTransferFor(session.repos.store.sqlite, () => session.requireUser().id);
+        if (!transfer)
+          throw new CairnFailure(
+            'not_available',
+            "this document's content is on the device that added it, and this one is not enrolled with a clinic server: open it there, or enroll this device",
+          );
+        await transfer.fetch(id);
+      },
+    },
   };
   const handlers: ChannelHandlers = {
     ...securityHandlers(ctx),

@@ -1,6 +1,6 @@
 /**
  * Cairn performance benchmark: `npm run bench [-- --patients N] [--json FILE] [--seed S] [--only GROUPS]`.
- * GROUPS (comma-separated): core (the main database below), hl7, sync, fhir, measures, schedule.
+ * GROUPS (comma-separated): core (the main database below), hl7, sync, fhir, measures, schedule, billing, portal, ccda, documents.
  * `npm run bench -- --scale clinic [--scale-patients N]` runs the scale profile alone instead
  * (a ten-year, 50,000-chart clinic synced into a new device: scale.bench.ts).
  *
@@ -18,7 +18,10 @@ import { defaultResourcesDir } from '../../electron/services/paths';
 import { parseCli } from './args';
 import { benchBilling } from './billing.bench';
 import { benchPortal } from './portal.bench';
+import { benchCcda } from './ccda.bench';
 import { benchCharting } from './charting.bench';
+import { benchDocumentsAttach } from './documents.bench';
+import { benchDocumentsSync } from './documents-sync.bench';
 import { benchColdOpen, benchSearches, benchWrites, buildMain, fileSetBytes, type Built } from './core.bench';
 import { benchEncryption, benchKdf } from './encryption.bench';
 import { benchFhirImport } from './fhir-import.bench';
@@ -110,6 +113,14 @@ async function main(): Promise<void> {
       schedule: { title: 'scheduling', run: () => benchSchedule({ rows, json, progress, resourcesDir }) },
       billing: { title: 'billing', run: () => benchBilling({ rows, json, latencyRow, progress, resourcesDir }) },
       portal: { title: 'patient portal', run: () => benchPortal({ rows, json, latencyRow, progress, resourcesDir, seed: args.seed }) },
+      ccda: { title: 'C-CDA', run: () => benchCcda({ rows, json, latencyRow, progress, resourcesDir }) },
+      documents: {
+        title: 'documents',
+        run: async () => {
+          await benchDocumentsAttach({ rows, json, progress, resourcesDir });
+          await benchDocumentsSync({ rows, json, progress, resourcesDir });
+        },
+      },
     };
     const unknown = [...(args.only ?? [])].filter((g) => g !== 'core' && !Object.hasOwn(groups, g));
     if (unknown.length > 0) throw new Error(`unknown --only group ${unknown.join(', ')} (core, ${Object.keys(groups).join(', ')})`);

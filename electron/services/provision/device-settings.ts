@@ -3,8 +3,9 @@ import { CairnFailure } from '../../../shared/api/result';
 import { role as roleSchema, ROLE_LABELS, type Role, type User } from '../../../shared/domain/user';
 import type { Repos } from '../repos';
 import { forgetUserSession } from '../sync/user-sessions';
+import type { BinaryFetch } from '../sync/document-transfer';
 import type { FetchLike } from '../sync/transport';
-import { pinnedFetch } from './tls-pin';
+import { pinnedBinaryFetch, pinnedFetch } from './tls-pin';
 
 /**
  * This device's own settings, kept in the encrypted database's `meta` table (not synced: each
@@ -93,4 +94,11 @@ export function pinnedServerFetch(sqlite: Database.Database): FetchLike | null {
   const pem = get(sqlite, DEVICE_KEYS.serverCertificate);
   const fingerprint = get(sqlite, DEVICE_KEYS.serverFingerprint);
   return pem && fingerprint ? pinnedFetch(pem, fingerprint) : null;
+}
+
+/** pinnedServerFetch for a document's bytes. */
+export function pinnedServerBinaryFetch(sqlite: Database.Database): BinaryFetch | null {
+  const pem = get(sqlite, DEVICE_KEYS.serverCertificate);
+  const fingerprint = get(sqlite, DEVICE_KEYS.serverFingerprint);
+  return pem && fingerprint ? pinnedBinaryFetch(pem, fingerprint) : null;
 }

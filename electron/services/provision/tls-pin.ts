@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { checkServerIdentity, connect, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { BinaryFetch } from '../sync/document-transfer';
 import type { FetchLike } from '../sync/transport';
 
 /** Why the clinic server's certificate could not be pinned; nothing was sent to it. */
@@ -66,13 +67,13 @@ export function pinServerCertificate(serverUrl: string, fingerprint: string, tim
   });
 }
 
-/**
- * fetch over HTTPS that trusts only the pinned certificate: the chain must lead to `pem`, the
- * fingerprint must be in it and the certificate must name the host. Important: the request (its
- * headers and body, e.g. an enrollment code) is written only after the handshake has passed these
- * checks, never queued before it.
- */
-export function pinnedFetch(pem: string, fingerprint: string, timeoutMs = 30_000): FetchLike {
+/** One HTTPS exchange that trusts only the pinned certificate: the whole answer as bytes. */
+type PinnedRequest = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array },
+) => Promise<{ status: number; body: Buffer; header: (name: string) => string | null }>;
+
+function pinnedRequest(pem: string, fingerprint: string, timeoutMs: number): PinnedRequest {
   return (url, init) =>
     new Promise((resolve, reject) => {
       const req = httpsRequest(
@@ -94,7 +95,13 @@ export function pinnedFetch(pem: string, fingerprint: string, timeoutMs = 30_000
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: () => Promise.resolve(Buffer.concat(chunks).toString('utf8')) }));
+          res.on('end', () => {
+            const h = (name: string): string | null => {
+              const v = res.headers[name.toLowerCase()];
+              return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+            };
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), header: h });
+          });
           res.on('error', reject);
         },
       );
@@ -109,4 +116,28 @@ export function pinnedFetch(pem: string, fingerprint: string, timeoutMs = 30_000
         else s.once('secureConnect', send);
       });
     });
+}
+
+/**
+ * fetch over HTTPS that trusts only the pinned certificate: the chain must lead to `pem`, the
+ * fingerprint must be in it and the certificate must name the host. Important: the request (its
+ * headers and body, e.g. an enrollment code) is written only after the handshake has passed these
+ * checks, never queued before it.
+ */
+export function pinnedFetch(pem: string, fingerprint: string, timeoutMs = 30_000): FetchLike {
+  const request = pinnedRequest(pem, fingerprint, timeoutMs);
+  return async (url, init) => {
+    const r = await request(url, init);
+    return { status: r.status, text: () => Promise.resolve(r.body.toString('utf8')) };
+  };
+}
+
+/** pinnedFetch for bytes (a document's chunks): the same checks, the answer as an ArrayBuffer with its headers. */
+export function pinnedBinaryFetch(pem: string, fingerprint: string, timeoutMs = 60_000): BinaryFetch {
+  const request = pinnedRequest(pem, fingerprint, timeoutMs);
+  return async (url, init) => {
+    const r = await request(url, init);
+    const bytes = r.body.buffer.slice(r.body.byteOffset, r.body.byteOffset + r.body.byteLength) as ArrayBuffer;
+    return { status: r.status, arrayBuffer: () => Promise.resolve(bytes), headers: { get: r.header } };
+  };
 }

@@ -5,6 +5,7 @@ import { DOCUMENT_CHUNK_BYTES } from '../../../shared/domain/records';
 import { chunkAccepted, CHUNK_SHA_HEADER, DOCUMENTS_PATH, documentHoldings, type DocumentHoldings } from '../../../shared/sync/document-wire';
 import { errorBody, SESSIONS_HEADER, USER_HEADER } from '../../../shared/sync/protocol';
 import type { z } from 'zod';
+import { pinnedServerBinaryFetch } from '../provision/device-settings';
 import { TransportError } from './transport';
 import { enrolledServer, userSessionTokens } from './user-sessions';
 
@@ -303,12 +304,14 @@ export function documentTransferFor(
 ): DocumentTransfer | null {
   const server = enrolledServer(sqlite);
   if (!server) return null;
+  // A provisioned device trusts only the certificate it was provisioned with, for bytes as for rows.
+  const fetchImpl = opts.fetchImpl ?? pinnedServerBinaryFetch(sqlite);
   return new DocumentTransfer(sqlite, {
     serverUrl: server.serverUrl,
     token: server.token,
     userId,
     sessions: () => userSessionTokens(sqlite),
-    ...(opts.fetchImpl && { fetchImpl: opts.fetchImpl }),
+    ...(fetchImpl && { fetchImpl }),
     ...(opts.now && { now: opts.now }),
   });
 }

@@ -268,7 +268,10 @@ describe('documents in the chart, through the real dispatcher over an encrypted 
     db.prepare('UPDATE document_content_state SET complete = 0 WHERE document_id = ?').run(d.id);
     const r = await c.call('documents.open', { id: d.id });
     expect(code(r)).toBe('not_available');
-    expect(message(r)).toBe("this document's content is on the clinic server; connect to it to open the document");
+    // This device is not enrolled with a clinic server: the default fetcher says where the bytes are.
+    expect(message(r)).toBe(
+      "this document's content is on the device that added it, and this one is not enrolled with a clinic server: open it there, or enroll this device",
+    );
     expect((await c.ok<DocumentMeta[]>('documents.list', { patientId: ana.id })).find((x) => x.id === d.id)?.contentHere).toBe(false);
     const fetched: string[] = [];
     const svc = new DocumentsService(c.session.repos, {
