@@ -80,10 +80,8 @@ export function listUnmatched(repos: Repos): UnmatchedItem[] {
 export interface MatchOutcome {
   reviewId: string;
   patientId: string;
-  /** Results stored (0 for a message that holds none). */
+  /** Results stored (0 for a message that holds none); what else was written is in the audit entry. */
   results: number;
-  /** What was written on the chart, in words (as the message's ACK would have said). */
-  applied: string;
 }
 
 /** Writes a held message's content on the chosen chart; inside the caller's transaction. */
@@ -182,6 +180,6 @@ export function matchToPatient(repos: Repos, reviewId: string, patientId: string
       },
       at,
     );
-    return { reviewId, patientId, results: done.results, applied: done.applied };
+    return { reviewId, patientId, results: done.results };
   });
 }
