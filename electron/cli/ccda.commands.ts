@@ -71,6 +71,18 @@ function expand(paths: string[]): string[] {
   return out;
 }
 
+/** Files imported per commit (see CcdaMigration.batch). */
+const BATCH_FILES = 25;
+
+function importOne(migration: CcdaMigration, file: string): MigrationLine {
+  try {
+    return migration.importFile(file, readFileSync(file));
+  } catch (e) {
+    // A file that cannot even be read from disk: its line says so, the batch goes on.
+    return { file, patientId: null, patient: null, counts: null, skipped: [], error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 async function importCcda(args: string[]): Promise<number> {
   const a = options(args, ['db'], importArgs);
   const files = expand(a.files);
@@ -78,20 +90,17 @@ async function importCcda(args: string[]): Promise<number> {
   const tally = { files: files.length, created: 0, matched: 0, review: 0, alreadyImported: 0, errors: 0, entries: 0, skipped: 0 };
   try {
     const migration = new CcdaMigration(createRepos(store), operator());
-    for (const file of files) {
-      let line: MigrationLine;
-      try {
-        line = migration.importFile(file, readFileSync(file));
-      } catch (e) {
-        // A file that cannot even be read from disk: its line says so, the batch goes on.
-        line = { file, patientId: null, patient: null, counts: null, skipped: [], error: e instanceof Error ? e.message : String(e) };
+    for (let at = 0; at < files.length; at += BATCH_FILES) {
+      // Lines are printed after their batch commits, so a printed line is a kept import.
+      const batch = migration.batch(() => files.slice(at, at + BATCH_FILES).map((file) => importOne(migration, file)));
+      for (const line of batch) {
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+        if (line.error !== undefined) tally.errors++;
+        else if (line.alreadyImported) tally.alreadyImported++;
+        else if (line.patient) tally[line.patient]++;
+        tally.entries += line.counts ? CCDA_SECTIONS.reduce((n, s) => n + line.counts![s], 0) : 0;
+        tally.skipped += line.skipped.length;
       }
-      process.stdout.write(`${JSON.stringify(line)}\n`);
-      if (line.error !== undefined) tally.errors++;
-      else if (line.alreadyImported) tally.alreadyImported++;
-      else if (line.patient) tally[line.patient]++;
-      tally.entries += line.counts ? CCDA_SECTIONS.reduce((n, s) => n + line.counts![s], 0) : 0;
-      tally.skipped += line.skipped.length;
     }
   } finally {
     store.close();

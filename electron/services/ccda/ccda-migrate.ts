@@ -58,6 +58,17 @@ export class CcdaMigration {
     this.snomed = loadSnomedIcd10(repos.resources);
   }
 
+  /**
+   * Runs several files' imports in one outer transaction: each file still commits or rolls back
+   * alone (a savepoint), but the encrypted file is written once for the lot, as FhirImporter.batch
+   * does (a commit costs milliseconds, as much as a whole document's rows). If the process dies
+   * mid-batch none of it is kept, and running the files again picks them up (already imported ones
+   * are recognised by their document id).
+   */
+  batch<T>(fn: () => T): T {
+    return this.repos.store.sqlite.transaction(fn).immediate();
+  }
+
   /** Imports one file; never throws for a bad document (the line carries the error). */
   importFile(file: string, bytes: Uint8Array): MigrationLine {
     let read: ReadDocument;
