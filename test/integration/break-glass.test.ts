@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../shared/api/channels';
@@ -37,6 +38,8 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
   let inputs: Partial<Record<Channel, unknown>>;
   /** The same for the billing channels, called by a biller (who may call them all). */
   let billingInputs: Partial<Record<Channel, unknown>>;
+  /** The records channels (documents, C-CDA, referrals, imaging, care notices), about rows made before the chart was restricted. */
+  let records: Partial<Record<Channel, unknown>>;
   const asDoctor = async (): Promise<void> => {
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.doc.username, password: CLINIC.doc.password });
@@ -90,6 +93,60 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       lines: [{ code: '99213', chargeCents: 10000 }],
     });
     const entryId = (c.session.repos.store.sqlite.prepare('SELECT id FROM ledger_entries WHERE patient_id = ?').get(vip.id) as { id: string }).id;
+    // Records in and out: a document, an unfiled fax, a received C-CDA with its items, a referral, an imaging order and a hospital notice.
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64');
+    const doc = await c.ok<{ id: string }>('documents.attach', {
+      patientId: vip.id,
+      category: 'outside_lab',
+      title: 'Outside CBC',
+      fileName: 'cbc.pdf',
+      dataBase64: pdf,
+    });
+    const unfiled = await c.ok<{ id: string }>('documents.inboxAdd', { fileName: 'fax.pdf', dataBase64: pdf });
+    const ccdaXml = readFileSync(join(import.meta.dirname, '../fixtures/ccda/hl7-examples/CCD_CCD-2_CCD.xml'));
+    const received = await c.ok<{ importId: string }>('ccda.import', {
+      patientId: vip.id,
+      fileName: 'ccd.xml',
+      dataBase64: ccdaXml.toString('base64'),
+      confirmPatient: true,
+    });
+    const sections = await c.ok<{ items: { id: string }[] }[]>('ccda.items', { patientId: vip.id });
+    const itemId = sections.flatMap((x) => x.items)[0]!.id;
+    const referral = await c.ok<{ id: string }>('referrals.create', { patientId: vip.id, specialty: 'Cardiology', reason: 'palpitations', diagnoses: ['I10'] });
+    const imaging = await c.ok<{ id: string }>('imaging.order', { patientId: vip.id, loincCodes: ['36643-5'], indication: 'cough for three weeks' });
+    const notice = await c.ok<{ id: string }>('care.record', {
+      patientId: vip.id,
+      kind: 'discharge',
+      facility: 'Mercy Hospital',
+      eventAt: '2026-11-24T16:00:00Z',
+    });
+    records = {
+      'documents.list': { patientId: vip.id },
+      'documents.attach': { patientId: vip.id, category: 'other', title: 't', fileName: 'a.pdf', dataBase64: pdf },
+      'documents.open': { id: doc.id },
+      'documents.update': { id: doc.id, version: 1, title: 'x' },
+      'documents.remove': { id: doc.id, reason: 'wrong chart' },
+      'documents.file': { id: unfiled.id, patientId: vip.id, category: 'other', title: 'x' },
+      'ccda.import': { patientId: vip.id, fileName: 'ccd.xml', dataBase64: ccdaXml.toString('base64'), confirmPatient: true },
+      'ccda.imports': { patientId: vip.id },
+      'ccda.items': { patientId: vip.id },
+      'ccda.decide': { itemIds: [itemId], decision: 'ignore' },
+      'ccda.view': { importId: received.importId },
+      'ccda.export': { patientId: vip.id },
+      'referrals.create': { patientId: vip.id, specialty: 'Dermatology', reason: 'a changing mole', diagnoses: [] },
+      'referrals.advance': { id: referral.id, to: 'sent' },
+      'referrals.get': { id: referral.id },
+      'referrals.list': { patientId: vip.id },
+      'referrals.letter': { id: referral.id },
+      'referrals.summary': { id: referral.id },
+      'imaging.order': { patientId: vip.id, loincCodes: ['36643-5'], indication: 'cough for three weeks' },
+      'imaging.list': { patientId: vip.id },
+      'imaging.requisition': { id: imaging.id },
+      'imaging.attachReport': { orderId: imaging.id, documentId: doc.id },
+      'care.forPatient': { patientId: vip.id },
+      'care.record': { patientId: vip.id, kind: 'admission', facility: 'Mercy Hospital', eventAt: '2026-11-25T06:00:00Z' },
+      'care.followUp': { id: notice.id, status: 'done', note: 'called her at home; visit booked' },
+    };
     await c.ok('session.logout');
     await c.ok('session.login', { username: CLINIC.admin.username, password: CLINIC.admin.password });
     await c.ok('users.create', { username: NURSE.username, displayName: 'Nora Nurse', role: 'nurse', password: NURSE.password });
@@ -235,6 +292,7 @@ describe('restricted charts and break-glass, through the real dispatcher', () =>
       'portal.decline': { itemId: portal.itemId, reason: 'answered at the visit' },
       'portal.confidential': { patientId: vip.id, recordType: 'condition', recordId: problem.id, hidden: true, reason: 'adolescent confidential care' },
       'portal.confidentialList': { patientId: vip.id },
+      ...records,
     };
   });
   afterAll(() => {
