@@ -7,6 +7,7 @@ import type { Patient } from '../../shared/domain/patient';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { tempDir } from '../helpers/temp-db';
+import { MENUS } from '../helpers/clinic-day';
 
 const shots = resolve('test-results');
 const NURSE = { username: 'nia', password: 'quiet harbor lantern 7' };
@@ -170,7 +171,7 @@ describe('patient identity, roles and session hand-over in Chromium', () => {
     await expect(page.getByTestId('patient-banner').count()).resolves.toBe(0);
     await expect(page.getByTestId('encounter-workspace').count()).resolves.toBe(0);
     const desk = await navigation(page);
-    expect(desk.items).toEqual(['Find patient', 'New patient', 'Schedule', 'Flow board', 'Messages', 'Conflicts']);
+    expect(desk.items).toEqual(MENUS.desk);
     expect(desk.current).toEqual(['Find patient']);
     await shot(page, '04-front-desk-home');
     // Front desk leaves the Conflicts screen open for the physician, who lands on search all the same.

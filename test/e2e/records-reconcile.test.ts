@@ -172,6 +172,22 @@ describe('C-CDA import and reconciliation in Chromium', () => {
     await steps.step(page, 'documents-tab-ccda');
   });
 
+  it('exports the chart as a C-CDA the physician can send on: the accepted problems are in it, and it is audited', async () => {
+    await tab('Reconcile').click();
+    const saved = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export C-CDA' }).click();
+    const file = await saved;
+    expect(file.suggestedFilename()).toMatch(/\.xml$/);
+    const xml = readFileSync(await file.path(), 'utf8');
+    expect(xml).toMatch(/<ClinicalDocument[^>]*urn:hl7-org:v3/);
+    expect(xml).toContain('Jones');
+    expect(xml).toMatch(/Pneumonia/i);
+    expect(await page.getByTestId('ccda-export-message').textContent()).toMatch(/^Saved .*\.xml/);
+    await steps.step(page, 'exported');
+    const audit = clinic.session.repos.audit.list({ patientId: myra.id }).map((e) => e.action);
+    expect(audit).toContain('ccda.export.disclosure');
+  });
+
   it('every screen passes axe-core (WCAG 2.1 A/AA); no script error; no CSP violation', () => {
     expect(steps.failures, steps.failures.join('\n\n')).toEqual([]);
     expect(pageErrors).toEqual([]);

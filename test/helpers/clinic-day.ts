@@ -33,7 +33,7 @@ export const DEVICE_B_PASSPHRASE = 'correct horse battery staple';
 
 /** The staff's menus (the permission matrix as each person sees it in the navigation). */
 export const MENUS = {
-  desk: ['Find patient', 'New patient', 'Schedule', 'Flow board', 'Messages', 'Conflicts'],
+  desk: ['Find patient', 'New patient', 'Schedule', 'Flow board', 'Messages', 'Document inbox', 'Referrals', 'Care coordination', 'Conflicts'],
 } as const;
 
 export interface ClinicDayRig {

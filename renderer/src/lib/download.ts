@@ -18,3 +18,13 @@ export function downloadCsv(fileName: string, csv: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Saves an XML document the backend made (a C-CDA) through the browser's download. */
+export function downloadXml(fileName: string, xml: string): void {
+  const url = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -2,6 +2,7 @@ import { Alert, Loader, Stack } from '@mantine/core';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { CcdaImportResult, CcdaImportView, ReconcileSectionView } from '../../../../shared/api/ccda.contract';
 import { api } from '../../lib/api';
+import { ExportCcda } from './ExportCcda';
 import { ImportCcda, ImportSummary } from './ImportCcda';
 import { ReceivedDocuments } from './ReceivedDocuments';
 import { ReconcileItems } from './ReconcileItems';
@@ -29,6 +30,7 @@ export function ReconcileTab({ patientId }: { patientId: string }): ReactElement
   return (
     <Stack data-testid="reconcile-tab">
       <ImportCcda patientId={patientId} onImported={imported} />
+      <ExportCcda patientId={patientId} />
       {last && <ImportSummary result={last.result} title={header ? `${header.title} (${header.docType}) from ${header.sourceName}` : last.title} />}
       {notice && (
         <Alert color="green" withCloseButton closeButtonLabel="Dismiss" onClose={() => setNotice(null)} data-testid="reconcile-notice">

@@ -4,7 +4,7 @@ import { REFERRAL_TRANSITIONS, type Referral } from '../../../../shared/domain/r
 import { api } from '../../lib/api';
 import { downloadPdf } from '../../lib/download';
 import { ChartDocument } from './ChartDocument';
-import { downloadXml } from './download-xml';
+import { downloadXml } from '../../lib/download';
 import { STATUS_COLORS, STATUS_LABELS, URGENCY_COLORS, URGENCY_LABELS, dateTime, day } from './labels';
 import type { ReferralStep } from './ReferralStepDialog';
 
