@@ -1,12 +1,14 @@
 /**
  * The safe XML step of the C-CDA reader: bytes or text in, an element tree out, or an error a person
- * can act on. fast-xml-parser does the parsing; this file decides what it may be given.
+ * can act on. saxes (a strict, conformant XML parser) does the parsing; this file decides what it may be given
+ * and builds the tree from its events in the same pass.
  *
  * Important: entity processing is off (no DTD entities, no external entities: XXE and "billion laughs"
  * cannot happen), and a DOCTYPE that declares entities is refused before the parser sees it. The five
- * predefined entities and character references are decoded here, which expands nothing.
+ * predefined entities and character references are decoded, which expands nothing; any other entity
+ * reference is kept as written.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import type { CcdaError } from './model';
 
 /** An element with its local name (prefix stripped), its attributes (prefixes stripped, except xmlns*) and its children. */
@@ -24,23 +26,6 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 // In every runtime Cairn runs on (Node, Chromium), though not in the ES2022 library shared/ compiles against.
 declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => { decode(input: Uint8Array): string };
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  cdataPropName: '#cdata',
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // Matcher-based paths: the string jPath costs a third of the parse time and is never used here.
-  jPath: false,
-  maxNestedTags: 200,
-});
 
 export type ParseResult = { ok: true; root: XmlElement; ids: Map<string, XmlElement> } | { ok: false; error: CcdaError };
 
@@ -88,76 +73,91 @@ export function parseXml(input: string | Uint8Array, maxBytes = DEFAULT_MAX_BYTE
       'this file declares XML entities in a <!DOCTYPE> (a way to read local files or to exhaust memory); Cairn does not read such files. A genuine C-CDA export has no DOCTYPE: ask the sender for a plain export',
     );
 
-  const invalid = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (invalid !== true) {
-    const { line, col, msg } = invalid.err;
-    return fail('not_xml', `this file is not well-formed XML (line ${line}, column ${col}): ${msg}`);
-  }
-  let raw: unknown;
-  try {
-    raw = parser.parse(text);
-  } catch (e) {
-    return fail('not_xml', `this file is not XML Cairn can read: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const first = buildTree(text, false);
+  if ('root' in first) return first.root ? { ok: true, root: first.root, ids: first.ids } : fail('not_xml', NO_ELEMENT);
+  // Positions cost a fifth of the parse, so they are tracked only to name where a refused file went wrong.
+  const again = buildTree(text, true);
+  const { line, column, reason } = 'reason' in again ? again : { ...first, line: 0, column: 0 };
+  return fail('not_xml', `this file is not well-formed XML (line ${line}, column ${column}): ${reason}`);
+}
+
+const NO_ELEMENT = 'this file has no XML element in it: a C-CDA document begins with <ClinicalDocument>';
+
+/** Deeper than any C-CDA (about 20 levels); the readers recurse over the tree, so a bound keeps them off the stack's edge. */
+const MAX_DEPTH = 200;
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+// XML's Name production, simplified to what an entity name in a C-CDA could be; anything else stays an error.
+const ENTITY_NAME = /^[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9._:\u00B7-\uFFFD]*$/;
+/**
+ * Important: what saxes looks entity names up in. The five predefined entities decode; any other
+ * name (`&xxe;`) is kept as written, never expanded (no DTD is ever read, and a DOCTYPE that
+ * declares entities was refused above).
+ */
+const ENTITIES: Record<string, string> = new Proxy(PREDEFINED, {
+  get: (target, name): string | undefined =>
+    typeof name !== 'string' ? undefined : Object.prototype.hasOwnProperty.call(target, name) ? target[name] : ENTITY_NAME.test(name) ? `&${name};` : undefined,
+});
+
+type Built = { root: XmlElement | null; ids: Map<string, XmlElement> } | { reason: string; line: number; column: number };
+
+/** Stops saxes at its first complaint (it would otherwise carry on and report the knock-on errors too). */
+class Refused extends Error {}
+
+/**
+ * One pass of saxes, a strict and conformant XML parser (mis-nested tags, duplicate attributes,
+ * bad characters and a second root are all errors), building the element tree from its events.
+ */
+function buildTree(text: string, position: boolean): Built {
+  const parser = new SaxesParser({ position });
+  parser.ENTITIES = ENTITIES;
   const ids = new Map<string, XmlElement>();
-  const top = Array.isArray(raw) ? convertChildren(raw, ids).filter((n): n is XmlElement => typeof n !== 'string') : [];
-  const root = top[0];
-  if (!root) return fail('not_xml', 'this file has no XML element in it: a C-CDA document begins with <ClinicalDocument>');
-  return { ok: true, root, ids };
+  const stack: XmlElement[] = [];
+  let root: XmlElement | null = null;
+  let reason = '';
+  const refuse = (why: string): never => {
+    reason = why;
+    throw new Refused(why);
+  };
+  parser.on('error', (e) => refuse(e.message.replace(/^\d+:\d+: /, '')));
+  parser.on('opentag', (tag) => {
+    if (stack.length >= MAX_DEPTH) refuse(`elements are nested more than ${MAX_DEPTH} deep`);
+    const qname = tag.name;
+    const colon = qname.indexOf(':');
+    const attrs = localAttrs(tag.attributes as Record<string, string>);
+    const el: XmlElement = { name: colon < 0 ? qname : qname.slice(colon + 1), qname, attrs, children: [] };
+    if (attrs.ID !== undefined) ids.set(attrs.ID, el);
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+    stack.push(el);
+  });
+  parser.on('closetag', () => void stack.pop());
+  const addText = (t: string): void => void stack[stack.length - 1]?.children.push(t);
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (!(e instanceof Refused)) reason = e instanceof Error ? e.message : String(e);
+    return { reason, line: parser.line, column: parser.column };
+  }
+  return { root, ids };
+}
+
+/** Attribute names without their prefix (`xsi:type` → `type`), except the namespace declarations (`xmlns:cda`). */
+function localAttrs(raw: Record<string, string>): Record<string, string> {
+  let prefixed = false;
+  for (const a in raw) if (a.includes(':') && !a.startsWith('xmlns')) prefixed = true;
+  if (!prefixed) return raw;
+  const attrs: Record<string, string> = {};
+  for (const a in raw) {
+    const colon = a.indexOf(':');
+    attrs[colon < 0 || a.startsWith('xmlns') ? a : a.slice(colon + 1)] = raw[a]!;
+  }
+  return attrs;
 }
 
 function fail(code: CcdaError['code'], message: string): { ok: false; error: CcdaError } {
   return { ok: false, error: { code, message } };
-}
-
-const ENTITY = /&(?:(lt|gt|amp|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/** The predefined entities and character references; anything else (`&foo;`) stays as written. */
-export function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(ENTITY, (whole, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
-    if (name) return NAMED[name]!;
-    const cp = dec ? Number(dec) : parseInt(hex!, 16);
-    return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : whole;
-  });
-}
-
-// fast-xml-parser's ordered form: [{ tag: children, ':@': attrs } | { '#text': s } | { '#cdata': [{ '#text': s }] }].
-type Ordered = Record<string, unknown>;
-
-function convertChildren(list: unknown[], ids: Map<string, XmlElement>): XmlNode[] {
-  const out: XmlNode[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const node = list[i] as Ordered;
-    // Each ordered node has exactly one content key (the tag, '#text' or '#cdata'), and ':@' for attributes.
-    const keys = Object.keys(node);
-    const key = keys[0] === ':@' ? keys[1] : keys[0];
-    if (key === undefined) continue;
-    const value = node[key];
-    if (key === '#text') out.push(decodeEntities(value as string));
-    else if (key === '#cdata') {
-      for (const c of value as Ordered[]) if (typeof c['#text'] === 'string') out.push(c['#text']);
-    } else if (key.charCodeAt(0) !== 63 /* ? */ && key.charCodeAt(0) !== 33 /* ! */) {
-      const attrs: Record<string, string> = {};
-      const rawAttrs = node[':@'] as Record<string, string> | undefined;
-      if (rawAttrs)
-        for (const a of Object.keys(rawAttrs)) {
-          const v = rawAttrs[a]!;
-          const decoded = v.includes('&') ? decodeEntities(v) : v;
-          const colon = a.indexOf(':');
-          attrs[colon < 0 || a.startsWith('xmlns') ? a : a.slice(colon + 1)] = decoded;
-        }
-      const colon = key.indexOf(':');
-      const el: XmlElement = {
-        name: colon < 0 ? key : key.slice(colon + 1),
-        qname: key,
-        attrs,
-        children: Array.isArray(value) ? convertChildren(value, ids) : [],
-      };
-      if (attrs.ID !== undefined) ids.set(attrs.ID, el);
-      out.push(el);
-    }
-  }
-  return out;
 }
