@@ -128,15 +128,16 @@ export interface Screen {
   csp: string[];
 }
 
-export async function openScreen(browser: Browser, url: string, handlers: Handlers): Promise<Screen> {
+/** `where()` names the device and the step reached, so a violation says when it happened. */
+export async function openScreen(browser: Browser, url: string, handlers: Handlers, where: () => string): Promise<Screen> {
   const { page, pageErrors } = await bridgedPage(browser, handlers, { width: 1440, height: 900 });
   const csp: string[] = [];
   page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
+    if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(`${where()}: ${m.text()}`);
   });
   // The pdf.js worker is the app's own: a worker the policy blocks says so in its console.
-  page.on('worker', (w) => w.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && csp.push(`worker: ${m.text()}`)));
-  await page.exposeFunction('__cspViolation', (v: string) => csp.push(v));
+  page.on('worker', (w) => w.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && csp.push(`${where()}: worker: ${m.text()}`)));
+  await page.exposeFunction('__cspViolation', (v: string) => csp.push(`${where()}: ${v}`));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       void (window as unknown as { __cspViolation: (v: string) => Promise<void> }).__cspViolation(
@@ -151,6 +152,8 @@ export async function openScreen(browser: Browser, url: string, handlers: Handle
 /** Numbered screenshots (test-results/records-journey-NN-<name>.png) with axe-core's WCAG 2.1 A/AA check; failures gathered for the end. */
 export class Journal {
   private n = 0;
+  /** The last step recorded ("start" before the first). */
+  last = 'start';
   readonly failures: string[] = [];
   constructor() {
     mkdirSync(SHOTS, { recursive: true });
@@ -158,6 +161,7 @@ export class Journal {
 
   async step(page: Page, name: string): Promise<void> {
     this.n += 1;
+    this.last = name;
     const found = await axeViolations(page);
     await page.screenshot({ path: join(SHOTS, `records-journey-${String(this.n).padStart(2, '0')}-${name}.png`), fullPage: true });
     if (found.length > 0) this.failures.push(`${name}:\n${describeViolations(found)}`);

@@ -80,7 +80,7 @@ describe('records in and out across two devices in Chromium', () => {
   const ids = { labFax: '', consultFax: '', referral: '' };
 
   const open = async (which: 'pc' | 'laptop'): Promise<Screen> => {
-    const s = await openScreen(browser, web[which].url, rig[which].handlers);
+    const s = await openScreen(browser, web[which].url, rig[which].handlers, () => `${which}, after step ${journal.last}`);
     screens.push(s);
     return s;
   };
@@ -323,7 +323,10 @@ describe('records in and out across two devices in Chromium', () => {
     await expect.poll(() => card.getAttribute('data-status'), SETTLE).toBe('sent');
     await card.getByRole('button', { name: 'Mark scheduled' }).click();
     const step = page.getByRole('dialog', { name: 'Mark scheduled' });
-    await step.getByLabel('Appointment').fill('2026-12-15T09:30');
+    // The cardiologist's first opening: the day after tomorrow (on the PC's moved-on calendar), 9:30.
+    const slot = new Date(Date.now() + (rig.later.days + 2) * 86_400_000);
+    const local = `${slot.getFullYear()}-${String(slot.getMonth() + 1).padStart(2, '0')}-${String(slot.getDate()).padStart(2, '0')}T09:30`;
+    await step.getByLabel('Appointment').fill(local);
     await step.getByRole('button', { name: 'Save appointment' }).click();
     await expect.poll(() => card.getAttribute('data-status'), SETTLE).toBe('scheduled');
     expect(await card.getByTestId('referral-status').textContent()).toBe('Scheduled');
