@@ -61,7 +61,8 @@ async function pdfDrawn(within: Locator): Promise<void> {
  * fetched from the server on first open), imports and reconciles a C-CDA, refers her to a
  * cardiologist from the address book and orders a CT head. A week later the front desk finds the
  * referral overdue, books it, files the consult letter fax and records it on the referral; the
- * physician reads it and closes the referral; a nurse works the hospital discharge on the
+ * physician reads it and closes the referral; a hospital's ADT^A03 discharge for her, received by
+ * the PC's HL7 interface (Hl7Ingest) and synced, is worked by a nurse on the laptop's
  * care-coordination list. axe-core (WCAG 2.1 A/AA) on every screen, no script error, no CSP
  * violation; screenshots test-results/records-journey-NN-<step>.png.
  */
@@ -97,12 +98,13 @@ describe('records in and out across two devices in Chromium', () => {
       .toBe(1);
     return inbox;
   };
-  /** Files the inbox's document `title` to Mrs X's chart, found by search (nobody is pre-selected). */
+  /** Files the document shown in the inbox to Mrs X's chart, found by search among the Joneses (nobody is pre-selected). */
   const fileToMrsX = async (page: Page, category: string, newTitle: string): Promise<void> => {
     const inbox = page.getByTestId('documents-inbox');
     const form = inbox.getByTestId('file-to-chart');
     expect(await form.getByLabel('Patient').inputValue()).toBe('');
     await form.getByLabel('Patient').fill('jones');
+    await expect.poll(() => page.getByRole('option', { name: /^Jones, / }).count(), SETTLE).toBe(2);
     await page.getByRole('option', { name: /Jones, Myra · born 1947-05-01/ }).click();
     await choose(page, form.getByLabel('Category'), category);
     await form.getByLabel('Title').fill(newTitle);
@@ -118,9 +120,10 @@ describe('records in and out across two devices in Chromium', () => {
       throw new Error('out/renderer/index.html is missing: run `npx electron-vite build` first (npm test does)');
     mkdirSync(scanDir, { recursive: true });
     rig = await openJourneyRig(dirA.dir, dirB.dir);
-    // Mrs X's chart, registered at the front desk before the day (as the physician, who may).
+    // Mrs X's chart, and another Jones the search also finds, registered before the day.
     await rig.clinic.ok('session.login', CLINIC.doc);
     mrsX = await rig.clinic.ok<Patient>('patients.create', { ...MRS_X });
+    await rig.clinic.ok('patients.create', { givenName: 'Mark', familyName: 'Jones', birthDate: '1950-08-19', sex: 'male' });
     await rig.clinic.ok('session.logout');
     await syncDevice(rig.pc);
     await syncDevice(rig.laptop);
@@ -194,7 +197,7 @@ describe('records in and out across two devices in Chromium', () => {
     doc = await open('laptop');
     const { page } = doc;
     await signIn(page, CLINIC.doc);
-    await openChart(page, 'jones');
+    await openChart(page, 'myra');
     await tab(page, 'Documents').click();
     const docs = page.getByTestId('documents-tab');
     await expect.poll(() => docs.getByTestId('document-row').allTextContents(), SETTLE).toEqual([expect.stringContaining('Quest lipid panel')]);
@@ -341,7 +344,7 @@ describe('records in and out across two devices in Chromium', () => {
     await fileToMrsX(page, 'Consult letter', 'Cardiology consult, Dr. Patel');
     await journal.step(page, 'desk-consult-filed');
 
-    await openChart(page, 'jones');
+    await openChart(page, 'myra');
     await tab(page, 'Referrals').click();
     await card.getByRole('button', { name: 'Consult note received' }).click();
     const received = page.getByRole('dialog', { name: 'Consult note received' });
@@ -364,7 +367,7 @@ describe('records in and out across two devices in Chromium', () => {
   it("4a. physician (laptop): the referral says consult note received, and the front desk's consult letter opens from the server's copy", async () => {
     await syncDevice(rig.laptop);
     const { page } = doc;
-    await openChart(page, 'jones');
+    await openChart(page, 'myra');
     await tab(page, 'Referrals').click();
     const card = referralCard(page);
     await expect.poll(() => card.getAttribute('data-status'), SETTLE).toBe('consult_received');
@@ -380,7 +383,7 @@ describe('records in and out across two devices in Chromium', () => {
 
   it("4b. physician (laptop): closes the referral; after the hospital's discharge notice reaches the PC's HL7 interface and syncs, a nurse on the laptop works the care-coordination list", async () => {
     const { page } = doc;
-    await openChart(page, 'jones');
+    await openChart(page, 'myra');
     await tab(page, 'Referrals').click();
     const card = referralCard(page);
     await expect.poll(() => card.getAttribute('data-status'), SETTLE).toBe('consult_received');
@@ -438,7 +441,7 @@ describe('records in and out across two devices in Chromium', () => {
 
     // …and the front desk sees them on the chart.
     const { page: deskPage } = desk;
-    await openChart(deskPage, 'jones');
+    await openChart(deskPage, 'myra');
     await tab(deskPage, 'Referrals').click();
     await expect.poll(() => referralCard(deskPage).getAttribute('data-status'), SETTLE).toBe('closed');
     await tab(deskPage, 'Imaging').click();
