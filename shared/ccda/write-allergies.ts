@@ -5,7 +5,7 @@
  * R1.1 receivers look for it.
  */
 import type { AllergyCategory, AllergyEntry, ClinicalStatus } from './model';
-import { entryId, narrativeTable, section, statusWords, type Row, type SectionKind } from './write-section';
+import { entryId, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
 import { all, coded, el, ivl, templateIds, text } from './write-xml';
 
 const SNOMED = '2.16.840.1.113883.6.96';
@@ -127,7 +127,7 @@ function reactionsCell(a: AllergyEntry, row: string): string {
 }
 
 /** The Allergies and Intolerances section. */
-export function allergiesSection(documentId: string, allergies: readonly AllergyEntry[]): string {
+export function allergiesSection(documentId: string, allergies: readonly AllergyEntry[]): XmlParts {
   const rows: Row[] = allergies.map((a, i) => {
     const id = `alg${i + 1}`;
     return {

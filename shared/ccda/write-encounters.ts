@@ -5,7 +5,7 @@
  */
 import type { EncounterEntry, ProcedureEntry, SmokingEntry } from './model';
 import { problemObservation } from './write-problems';
-import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind } from './write-section';
+import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
 import { all, coded, el, ivl, templateIds, text, ts } from './write-xml';
 
 export const ENCOUNTERS_SECTION: SectionKind = {
@@ -109,7 +109,7 @@ function encounterEntry(documentId: string, e: EncounterEntry, n: number): strin
 }
 
 /** The Encounters section. */
-export function encountersSection(documentId: string, list: readonly EncounterEntry[]): string {
+export function encountersSection(documentId: string, list: readonly EncounterEntry[]): XmlParts {
   const rows: Row[] = list.map((e, i) => {
     const id = `enc${i + 1}`;
     const dx = e.diagnoses.map((d, k) => el('content', { ID: `${id}d${k + 1}` }, text(d.name))).join(text('; '));
@@ -143,7 +143,7 @@ function procedureEntry(documentId: string, p: ProcedureEntry, n: number): strin
 }
 
 /** The Procedures section. */
-export function proceduresSection(documentId: string, list: readonly ProcedureEntry[]): string {
+export function proceduresSection(documentId: string, list: readonly ProcedureEntry[]): XmlParts {
   const rows: Row[] = list.map((p, i) => {
     const id = `proc${i + 1}`;
     return { id, cells: [{ text: p.name, id: `${id}n` }, { text: p.date }, { text: statusWords(p.status) }, { text: p.performer }] };
@@ -173,7 +173,7 @@ function smokingEntry(documentId: string, s: SmokingEntry, n: number): string {
 }
 
 /** The Social History section (smoking status). */
-export function socialHistorySection(documentId: string, list: readonly SmokingEntry[]): string {
+export function socialHistorySection(documentId: string, list: readonly SmokingEntry[]): XmlParts {
   const rows: Row[] = list.map((s, i) => {
     const id = `smk${i + 1}`;
     return { id, cells: [{ text: 'Smoking status' }, { text: s.name, id: `${id}n` }, { text: s.date }] };

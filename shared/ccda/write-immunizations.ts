@@ -4,7 +4,7 @@
  * Immunization Refusal Reason (4.53) when the chart says why.
  */
 import type { ImmunizationEntry } from './model';
-import { entryId, narrativeTable, section, type Row, type SectionKind } from './write-section';
+import { entryId, narrativeTable, section, type Row, type SectionKind, type XmlParts } from './write-section';
 import { codeAttrs, coded, el, numberText, pq, templateIds, text, ts, usableCode } from './write-xml';
 
 export const IMMUNIZATIONS_SECTION: SectionKind = {
@@ -94,7 +94,7 @@ function immunizationEntry(documentId: string, im: ImmunizationEntry, n: number)
 }
 
 /** The Immunizations section. */
-export function immunizationsSection(documentId: string, list: readonly ImmunizationEntry[]): string {
+export function immunizationsSection(documentId: string, list: readonly ImmunizationEntry[]): XmlParts {
   const rows: Row[] = list.map((im, i) => {
     const id = `imm${i + 1}`;
     return {

@@ -4,7 +4,7 @@
  * frequency in words can be read as one), and the sig as an Instruction (4.20).
  */
 import type { MedicationEntry } from './model';
-import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind } from './write-section';
+import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
 import { codeAttrs, coded, el, ivl, numberText, pq, templateIds, text, usableCode } from './write-xml';
 
 export const MEDICATIONS_SECTION: SectionKind = {
@@ -128,7 +128,7 @@ function doseWords(m: MedicationEntry): string {
 }
 
 /** The Medications section. */
-export function medicationsSection(documentId: string, meds: readonly MedicationEntry[]): string {
+export function medicationsSection(documentId: string, meds: readonly MedicationEntry[]): XmlParts {
   const rows: Row[] = meds.map((m, i) => {
     const id = `med${i + 1}`;
     return {

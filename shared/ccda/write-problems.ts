@@ -4,7 +4,7 @@
  * value with its own code system; its translations ride along.
  */
 import type { ClinicalStatus, Coded, ProblemEntry } from './model';
-import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind } from './write-section';
+import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
 import { coded, el, hl7Ts, ivl, templateIds } from './write-xml';
 
 const SNOMED = '2.16.840.1.113883.6.96';
@@ -114,7 +114,7 @@ export function codeWords(c: Coded['code']): string {
 }
 
 /** The Problems section. */
-export function problemsSection(documentId: string, problems: readonly ProblemEntry[]): string {
+export function problemsSection(documentId: string, problems: readonly ProblemEntry[]): XmlParts {
   const rows: Row[] = problems.map((p, i) => {
     const id = `prob${i + 1}`;
     return {

@@ -4,7 +4,7 @@
  * Assessment and Plan section the document type requires.
  */
 import type { CcdaExport } from './model';
-import { entryId, narrativeSection, section, type SectionKind } from './write-section';
+import { entryId, narrativeSection, section, type SectionKind, type XmlParts } from './write-section';
 import { all, coded, el, templateIds, text, ts } from './write-xml';
 
 const SNOMED = '2.16.840.1.113883.6.96';
@@ -72,7 +72,7 @@ function item(label: string, value: string): string | null {
 }
 
 /** The Reason for Referral section: the reason in words, to whom, how urgently, and the diagnoses. */
-export function reasonForReferralSection(x: CcdaExport): string {
+export function reasonForReferralSection(x: CcdaExport): XmlParts {
   const r = x.referral;
   if (!r) return section(REASON_FOR_REFERRAL_SECTION, '', [], 'No information about the reason for referral.');
   const dx = r.diagnoses.map((d, i) => el('content', { ID: `refd${i + 1}` }, text(d.name))).join(text('; '));
@@ -92,7 +92,7 @@ export function reasonForReferralSection(x: CcdaExport): string {
 }
 
 /** The Assessment and Plan section: the plan is the referral itself. */
-export function assessmentAndPlanSection(x: CcdaExport): string {
+export function assessmentAndPlanSection(x: CcdaExport): XmlParts {
   const r = x.referral;
   if (!r) return section(ASSESSMENT_AND_PLAN_SECTION, '', [], 'No information about the assessment and plan.');
   const to = [r.specialty.trim(), r.to.trim()].filter(Boolean).join(', ');

@@ -5,8 +5,8 @@
  * the same time form one Vital Signs Organizer (4.26). Entry order is the chart's order.
  */
 import type { Coded, ObservationEntry, ObservationValue } from './model';
-import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind } from './write-section';
-import { all, codeAttrs, coded, el, hl7Ts, numberText, templateIds, text, ts, ucumUnit, usableCode } from './write-xml';
+import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
+import { attr, codeAttrs, coded, el, hl7Ts, numberText, templateIds, text, ts, ucumUnit, usableCode } from './write-xml';
 
 export const RESULTS_SECTION: SectionKind = {
   templateRoot: '2.16.840.1.113883.10.20.22.2.3.1',
@@ -66,21 +66,26 @@ function referenceRange(range: string | null, v: ObservationValue | null): strin
   return el('referenceRange', null, el('observationRange', null, el('text', null, text(words)), value));
 }
 
-function observation(documentId: string, o: ObservationEntry, row: string, template: string, templateExt: string): string {
+/** One observation in its `<component>`, pushed onto `out` (see EntryWriter). */
+function observationTo(out: XmlParts, documentId: string, o: ObservationEntry, row: string, template: string, templateExt: string): void {
   const interp = o.interpretation?.trim();
-  return el(
-    'observation',
-    { classCode: 'OBS', moodCode: 'EVN' },
+  out.push(
+    '<component><observation classCode="OBS" moodCode="EVN">',
     templateIds(template, templateExt, true),
     entryId(documentId, row),
     coded('code', o, `${row}n`),
-    el('text', null, el('reference', { value: '#' + row })),
+    '<text><reference value="#',
+    attr(row),
+    '"/></text>',
     actStatus(o.status),
     ts('effectiveTime', o.date),
     valueXml(o.value, row),
-    interp && /^\S+$/.test(interp) ? el('interpretationCode', { code: interp, codeSystem: INTERPRETATION, codeSystemName: 'ObservationInterpretation' }) : null,
-    referenceRange(o.referenceRange, o.value),
   );
+  if (interp && /^\S+$/.test(interp))
+    out.push(el('interpretationCode', { code: interp, codeSystem: INTERPRETATION, codeSystemName: 'ObservationInterpretation' }));
+  const range = referenceRange(o.referenceRange, o.value);
+  if (range) out.push(range);
+  out.push('</observation></component>');
 }
 
 interface Group {
@@ -115,39 +120,44 @@ function organizerTime(g: Group): string {
   return el('effectiveTime', null, ts('low', sorted[0]), sorted.length > 0 ? ts('high', sorted[sorted.length - 1]) : null);
 }
 
-function resultOrganizer(documentId: string, g: Group, n: number, prefix: string): string {
-  return el(
-    'organizer',
-    { classCode: g.panel ? 'BATTERY' : 'CLUSTER', moodCode: 'EVN' },
-    templateIds('2.16.840.1.113883.10.20.22.4.1', '2015-08-01', true),
+const RESULT_ORGANIZER = templateIds('2.16.840.1.113883.10.20.22.4.1', '2015-08-01', true);
+const VITALS_ORGANIZER = templateIds('2.16.840.1.113883.10.20.22.4.26', '2015-08-01', true);
+const VITALS_CODE = el(
+  'code',
+  { code: '46680005', codeSystem: '2.16.840.1.113883.6.96', codeSystemName: 'SNOMED CT', displayName: 'Vital Signs' },
+  el('translation', {
+    code: '74728-7',
+    codeSystem: '2.16.840.1.113883.6.1',
+    codeSystemName: 'LOINC',
+    displayName: 'Vital signs, weight, height, head circumference, oximetry, BMI, and BSA panel',
+  }),
+);
+const COMPLETED = el('statusCode', { code: 'completed' });
+
+function resultOrganizerTo(out: XmlParts, documentId: string, g: Group, n: number, prefix: string): void {
+  out.push(
+    g.panel ? '\n<entry><organizer classCode="BATTERY" moodCode="EVN">' : '\n<entry><organizer classCode="CLUSTER" moodCode="EVN">',
+    RESULT_ORGANIZER,
     entryId(documentId, `${prefix}g${n}`),
-    g.panel ? coded('code', g.panel, null) : el('code', { nullFlavor: 'NA' }),
-    el('statusCode', { code: 'completed' }),
+    g.panel ? coded('code', g.panel, null) : '<code nullFlavor="NA"/>',
+    COMPLETED,
     organizerTime(g),
-    all(g.items.map(({ o, n: k }) => el('component', null, observation(documentId, o, `${prefix}${k}`, '2.16.840.1.113883.10.20.22.4.2', '2015-08-01')))),
   );
+  for (const { o, n: k } of g.items) observationTo(out, documentId, o, `${prefix}${k}`, '2.16.840.1.113883.10.20.22.4.2', '2015-08-01');
+  out.push('</organizer></entry>');
 }
 
-function vitalsOrganizer(documentId: string, g: Group, n: number, prefix: string): string {
-  return el(
-    'organizer',
-    { classCode: 'CLUSTER', moodCode: 'EVN' },
-    templateIds('2.16.840.1.113883.10.20.22.4.26', '2015-08-01', true),
+function vitalsOrganizerTo(out: XmlParts, documentId: string, g: Group, n: number, prefix: string): void {
+  out.push(
+    '\n<entry><organizer classCode="CLUSTER" moodCode="EVN">',
+    VITALS_ORGANIZER,
     entryId(documentId, `${prefix}g${n}`),
-    el(
-      'code',
-      { code: '46680005', codeSystem: '2.16.840.1.113883.6.96', codeSystemName: 'SNOMED CT', displayName: 'Vital Signs' },
-      el('translation', {
-        code: '74728-7',
-        codeSystem: '2.16.840.1.113883.6.1',
-        codeSystemName: 'LOINC',
-        displayName: 'Vital signs, weight, height, head circumference, oximetry, BMI, and BSA panel',
-      }),
-    ),
-    el('statusCode', { code: 'completed' }),
+    VITALS_CODE,
+    COMPLETED,
     organizerTime(g),
-    all(g.items.map(({ o, n: k }) => el('component', null, observation(documentId, o, `${prefix}${k}`, '2.16.840.1.113883.10.20.22.4.27', '2014-06-09')))),
   );
+  for (const { o, n: k } of g.items) observationTo(out, documentId, o, `${prefix}${k}`, '2.16.840.1.113883.10.20.22.4.27', '2014-06-09');
+  out.push('</organizer></entry>');
 }
 
 function rows(list: readonly ObservationEntry[], prefix: string, withPanel: boolean): Row[] {
@@ -168,15 +178,17 @@ function rows(list: readonly ObservationEntry[], prefix: string, withPanel: bool
 }
 
 /** The Results section. */
-export function resultsSection(documentId: string, results: readonly ObservationEntry[]): string {
+export function resultsSection(documentId: string, results: readonly ObservationEntry[]): XmlParts {
   const narrative = narrativeTable(['Test', 'Panel', 'Value', 'Interpretation', 'Reference range', 'Date', 'Status'], rows(results, 'res', true));
-  const entries = groupConsecutive(results, panelKey).map((g, i) => resultOrganizer(documentId, g, i + 1, 'res'));
-  return section(RESULTS_SECTION, narrative, results.length ? entries : [], 'No information about results.');
+  const groups = groupConsecutive(results, panelKey);
+  const entries = { count: groups.length, write: (out: XmlParts): void => groups.forEach((g, i) => resultOrganizerTo(out, documentId, g, i + 1, 'res')) };
+  return section(RESULTS_SECTION, narrative, entries, 'No information about results.');
 }
 
 /** The Vital Signs section. */
-export function vitalsSection(documentId: string, vitals: readonly ObservationEntry[]): string {
+export function vitalsSection(documentId: string, vitals: readonly ObservationEntry[]): XmlParts {
   const narrative = narrativeTable(['Vital sign', 'Value', 'Interpretation', 'Reference range', 'Date', 'Status'], rows(vitals, 'vit', false));
-  const entries = groupConsecutive(vitals, (o) => hl7Ts(o.date)).map((g, i) => vitalsOrganizer(documentId, g, i + 1, 'vit'));
+  const groups = groupConsecutive(vitals, (o) => hl7Ts(o.date));
+  const entries = { count: groups.length, write: (out: XmlParts): void => groups.forEach((g, i) => vitalsOrganizerTo(out, documentId, g, i + 1, 'vit')) };
   return section(VITALS_SECTION, narrative, entries, 'No information about vital signs.');
 }

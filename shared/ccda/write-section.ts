@@ -5,7 +5,7 @@
  * (`<originalText><reference value="#cell"/>`).
  */
 import type { ClinicalStatus } from './model';
-import { all, el, fixedCode, templateIds, text } from './write-xml';
+import { all, attr, el, fixedCode, templateIds, text } from './write-xml';
 
 const LOINC = '2.16.840.1.113883.6.1';
 
@@ -22,12 +22,27 @@ export interface Row {
   cells: Cell[];
 }
 
+/**
+ * A large piece of the document as the strings it is made of, joined once by writeCcda. Important:
+ * a ten-year chart is ~3 MB, and every join of a section (then of the document) copied all of it
+ * again; on a busy machine each copy of 3 MB costs ~10 ms.
+ */
+export type XmlParts = string[];
+
 /** The narrative table of a section. */
-export function narrativeTable(headers: readonly string[], rows: readonly Row[]): string {
-  const head = el('thead', null, el('tr', null, all(headers.map((h) => el('th', null, text(h))))));
-  const body = all(rows.map((r) => el('tr', { ID: r.id }, all(r.cells.map((c) => el('td', { ID: c.id ?? null }, c.xml ?? text(c.text ?? '')))))));
-  // Joined once rather than nested el() calls: the table is the bulk of a long section (see el()).
-  return ['<table border="1" width="100%">', head, '<tbody>', body, '</tbody></table>'].join('');
+export function narrativeTable(headers: readonly string[], rows: readonly Row[]): XmlParts {
+  const out: XmlParts = ['<table border="1" width="100%">', el('thead', null, el('tr', null, all(headers.map((h) => el('th', null, text(h)))))), '<tbody>'];
+  for (const r of rows) {
+    out.push('<tr ID="', attr(r.id), '">');
+    for (const c of r.cells) {
+      const body = c.xml ?? text(c.text ?? '');
+      const open = c.id === null || c.id === undefined ? '<td' : '<td ID="' + attr(c.id) + '"';
+      out.push(body ? open + '>' + body + '</td>' : open + '/>');
+    }
+    out.push('</tr>');
+  }
+  out.push('</tbody></table>');
+  return out;
 }
 
 /** What a section is: its template (R2.1 extension; the R1.1 root is written too), LOINC code and title. */
@@ -40,29 +55,44 @@ export interface SectionKind {
 }
 
 /**
+ * Entries written straight into the section's parts (`\n<entry>…</entry>` each), for the long
+ * sections: no string per entry that is then copied again.
+ */
+export interface EntryWriter {
+  count: number;
+  write(out: XmlParts): void;
+}
+
+/**
  * A whole `<component><section>`. With no entries the section is still written, as the guide asks
  * of sections whose entries are required: `nullFlavor="NI"` and a narrative saying so.
  */
-export function section(kind: SectionKind, narrative: string, entries: readonly string[], emptyText: string): string {
+export function section(kind: SectionKind, narrative: string | XmlParts, entries: readonly string[] | EntryWriter, emptyText: string): XmlParts {
   const head =
     templateIds(kind.templateRoot, kind.templateExt, true) +
     fixedCode('code', kind.code, LOINC, 'LOINC', kind.codeDisplay) +
     el('title', null, text(kind.title));
-  if (entries.length === 0) {
-    return el('component', null, el('section', { nullFlavor: 'NI' }, head, el('text', null, el('paragraph', null, text(emptyText)))));
+  if ('count' in entries ? entries.count === 0 : entries.length === 0) {
+    return [el('component', null, el('section', { nullFlavor: 'NI' }, head, el('text', null, el('paragraph', null, text(emptyText)))))];
   }
+  const out: XmlParts = ['<component><section>', head, '<text>'];
+  if (typeof narrative === 'string') out.push(narrative);
+  else for (const p of narrative) out.push(p);
+  out.push('</text>');
   // One entry a line: a schema error then names a line a person can find.
-  const body = entries.map((e) => '\n<entry>' + e + '</entry>').join('');
-  return ['<component><section>', head, '<text>', narrative, '</text>', body, '</section></component>'].join('');
+  if ('count' in entries) entries.write(out);
+  else for (const e of entries) out.push('\n<entry>', e, '</entry>');
+  out.push('</section></component>');
+  return out;
 }
 
 /** A section with narrative only (no entries defined for it). */
-export function narrativeSection(kind: SectionKind, narrative: string): string {
+export function narrativeSection(kind: SectionKind, narrative: string): XmlParts {
   const head =
     templateIds(kind.templateRoot, kind.templateExt, true) +
     fixedCode('code', kind.code, LOINC, 'LOINC', kind.codeDisplay) +
     el('title', null, text(kind.title));
-  return el('component', null, el('section', null, head, el('text', null, narrative)));
+  return [el('component', null, el('section', null, head, el('text', null, narrative)))];
 }
 
 /** Ids for entries: the document's UUID as root and a per-entry extension, so every entry id is unique and stable for this document. */

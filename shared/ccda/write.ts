@@ -22,6 +22,7 @@ import { medicationsSection } from './write-medications';
 import { problemsSection } from './write-problems';
 import { assessmentAndPlanSection, reasonForReferralSection } from './write-referral';
 import { resultsSection, vitalsSection } from './write-results';
+import type { XmlParts } from './write-section';
 
 const UUID_RE = /^[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}$/;
 const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))*$/;
@@ -36,7 +37,7 @@ export function writeCcda(input: CcdaExport): string {
   // (not a UUID or OID) is replaced by a UUID derived from it rather than failing the export.
   const id = OID_RE.test(input.documentId) || UUID_RE.test(input.documentId) ? input.documentId : stableUuid(input.documentId);
   input = { ...input, documentId: id };
-  const sections: string[] = [];
+  const sections: XmlParts[] = [];
   if (input.kind === 'referral') sections.push(reasonForReferralSection(input), assessmentAndPlanSection(input));
   sections.push(
     allergiesSection(id, input.allergies),
@@ -49,5 +50,12 @@ export function writeCcda(input: CcdaExport): string {
     proceduresSection(id, input.procedures),
     socialHistorySection(id, input.smoking),
   );
-  return OPEN + header(input) + '\n<component><structuredBody>\n' + sections.join('\n') + '\n</structuredBody></component></ClinicalDocument>\n';
+  // Joined once: see XmlParts.
+  const out: string[] = [OPEN, header(input), '\n<component><structuredBody>'];
+  for (const parts of sections) {
+    out.push('\n');
+    for (const p of parts) out.push(p);
+  }
+  out.push('\n</structuredBody></component></ClinicalDocument>\n');
+  return out.join('');
 }
