@@ -81,18 +81,24 @@ function immunizationOf(r: Row, name: (cvx: string) => string): ImmunizationEntr
   };
 }
 
+/** A result or vital sign (thousands in a long chart: built directly, without spreads). */
 function observationOf(r: Row): ObservationEntry {
   const num = r['value_num'];
+  const valueText = r['value_text'];
   const value: ObservationEntry['value'] =
     typeof num === 'number'
       ? { kind: 'quantity', value: num, unit: s(r['unit']) ?? '1' }
       : r['value_code'] !== null && r['value_system'] !== null
-        ? { kind: 'coded', code: code(String(r['value_system']), null, String(r['value_code']), s(r['value_text'])) }
-        : r['value_text'] !== null
-          ? { kind: 'text', text: String(r['value_text']) }
+        ? { kind: 'coded', code: code(String(r['value_system']), null, String(r['value_code']), s(valueText)) }
+        : valueText !== null
+          ? { kind: 'text', text: String(valueText) }
           : null;
+  const loinc = String(r['loinc']);
+  const display = s(r['display']);
   return {
-    ...coded(code(OID.loinc, 'LOINC', String(r['loinc']), s(r['display'])), s(r['display']) ?? `LOINC ${String(r['loinc'])}`),
+    code: { code: loinc, system: OID.loinc, systemName: 'LOINC', display },
+    translations: [],
+    name: display ?? `LOINC ${loinc}`,
     panel: null,
     value,
     interpretation: s(r['interpretation']),
@@ -114,7 +120,8 @@ export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: 
   const clinic = readClinic(repos.store.sqlite);
   const user = st.get(`SELECT display_name, npi FROM users WHERE id = ?`).get(actor.userId) as { display_name: string; npi: string | null } | undefined;
   const observations = all(
-    `SELECT * FROM observations o WHERE patient_id = ? AND deleted_at IS NULL AND status NOT IN ('entered-in-error', 'cancelled')
+    `SELECT category, loinc, display, value_num, unit, value_code, value_system, value_text, interpretation, ref_text, effective_at
+       FROM observations o WHERE patient_id = ? AND deleted_at IS NULL AND status NOT IN ('entered-in-error', 'cancelled')
        AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.supersedes_id = o.id) ORDER BY effective_at`,
   );
   const vaccines = repos.vaccines();
@@ -152,15 +159,19 @@ export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: 
       address: clinic.addressLines.length ? { lines: clinic.addressLines, city: null, state: null, postalCode: null, country: null } : null,
     },
     author: { name: user?.display_name ?? 'Cairn user', npi: user?.npi ?? null },
-    problems: all(`SELECT * FROM conditions WHERE patient_id = ? AND deleted_at IS NULL ORDER BY onset_date, display`).map(problemOf),
-    allergies: all(`SELECT * FROM allergies WHERE patient_id = ? AND kind = 'allergy' AND deleted_at IS NULL ORDER BY recorded_at`).map(allergyOf),
+    problems: all(
+      `SELECT icd10, snomed, display, clinical_status, onset_date, abatement_date FROM conditions WHERE patient_id = ? AND deleted_at IS NULL ORDER BY onset_date, display`,
+    ).map(problemOf),
+    allergies: all(
+      `SELECT substance_code, substance, substance_type, reactions, severity, status, onset_date FROM allergies WHERE patient_id = ? AND kind = 'allergy' AND deleted_at IS NULL ORDER BY recorded_at`,
+    ).map(allergyOf),
     medications: all(
-      `SELECT m.*, (SELECT max(x.effective_at) FROM medication_events x WHERE x.course_id = m.course_id AND x.event = 'stop' AND x.deleted_at IS NULL) AS stopped_at
+      `SELECT m.rxcui, m.drug_name, m.dose, m.route, m.frequency, m.effective_at, (SELECT max(x.effective_at) FROM medication_events x WHERE x.course_id = m.course_id AND x.event = 'stop' AND x.deleted_at IS NULL) AS stopped_at
          FROM medication_events m WHERE m.patient_id = ? AND m.event = 'start' AND m.deleted_at IS NULL ORDER BY m.effective_at`,
     ).map((r) => medicationOf(r as Row & { stopped_at: string | null })),
-    immunizations: all(`SELECT * FROM immunizations WHERE patient_id = ? AND deleted_at IS NULL AND status = 'completed' ORDER BY administered_on`).map((r) =>
-      immunizationOf(r, (cvx) => vaccines.vaccines.get(cvx)?.name ?? `CVX ${cvx}`),
-    ),
+    immunizations: all(
+      `SELECT cvx, administered_on, lot FROM immunizations WHERE patient_id = ? AND deleted_at IS NULL AND status = 'completed' ORDER BY administered_on`,
+    ).map((r) => immunizationOf(r, (cvx) => vaccines.vaccines.get(cvx)?.name ?? `CVX ${cvx}`)),
     results: observations.filter((o) => o['category'] === 'laboratory').map(observationOf),
     vitals: observations.filter((o) => o['category'] === 'vital-signs').map(observationOf),
     smoking: observations
@@ -169,7 +180,9 @@ export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: 
         ...coded(o['value_code'] ? code(OID.snomed, 'SNOMED CT', String(o['value_code']), s(o['value_text'])) : null, s(o['value_text']) ?? ''),
         date: s(o['effective_at']),
       })),
-    encounters: all(`SELECT * FROM encounters WHERE patient_id = ? AND deleted_at IS NULL AND start_at IS NOT NULL ORDER BY start_at`).map((r) => ({
+    encounters: all(
+      `SELECT reason, start_at, end_at FROM encounters WHERE patient_id = ? AND deleted_at IS NULL AND start_at IS NOT NULL ORDER BY start_at`,
+    ).map((r) => ({
       ...coded(null, s(r['reason']) ?? 'Office visit'),
       start: s(r['start_at']),
       end: s(r['end_at']),
@@ -177,7 +190,9 @@ export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: 
       performer: null,
       diagnoses: [],
     })),
-    procedures: all(`SELECT * FROM procedures WHERE patient_id = ? AND deleted_at IS NULL ORDER BY performed_start`).map((r) => ({
+    procedures: all(
+      `SELECT code, code_system, display, performed_start FROM procedures WHERE patient_id = ? AND deleted_at IS NULL ORDER BY performed_start`,
+    ).map((r) => ({
       ...coded(
         r['code'] !== null && r['code_system'] !== null ? code(String(r['code_system']), null, String(r['code']), s(r['display'])) : null,
         String(r['display']),
