@@ -30,9 +30,9 @@ export default defineConfig({
       // Two apps: the staff app (index) and the patient portal (portal.html, served by the clinic server at /portal/).
       rollupOptions: {
         input: { index: resolve('renderer/index.html'), portal: resolve('renderer/portal.html') },
-        // The portal's boot module sets zod's options before zod loads, so it is a chunk of its own,
-        // evaluated before the chunk both apps share (see renderer/src/portal/boot.ts).
-        output: { manualChunks: (id: string) => (id.endsWith('/renderer/src/portal/boot.ts') ? 'portal-boot' : undefined) },
+        // The boot module sets zod's options before zod loads, so it is a chunk of its own, evaluated
+        // before the chunk both apps share (see renderer/src/boot.ts).
+        output: { manualChunks: (id: string) => (id.endsWith('/renderer/src/boot.ts') ? 'boot' : undefined) },
       },
     },
   },

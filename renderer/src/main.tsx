@@ -1,3 +1,4 @@
+import './boot';
 import '@mantine/core/styles.css';
 import './components/a11y.css';
 import { MantineProvider } from '@mantine/core';

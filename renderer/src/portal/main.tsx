@@ -1,4 +1,4 @@
-import './boot';
+import '../boot';
 import '@mantine/core/styles.css';
 import './portal.css';
 import { MantineProvider } from '@mantine/core';

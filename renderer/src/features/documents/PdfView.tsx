@@ -64,7 +64,7 @@ export function PdfView({ bytes, title }: { bytes: Uint8Array; title: string }):
       {doc ? (
         <PageToolbar page={page} pages={doc.numPages} onPage={setPage} zoomIndex={zoomIndex} onZoom={setZoomIndex} />
       ) : (
-        <Loader size="sm" aria-label="Opening the PDF" />
+        <Loader size="sm" role="status" aria-label="Opening the PDF" />
       )}
       <Box
         // Focusable so the page can be scrolled with the keyboard when it is larger than the view.
