@@ -120,20 +120,30 @@ function buildTree(text: string, position: boolean): Built {
     throw new Refused(why);
   };
   parser.on('error', (e) => refuse(e.message.replace(/^\d+:\d+: /, '')));
+  // Attributes are gathered as saxes reports them, into an ordinary object (see NO_ATTRS).
+  let attrs: Record<string, string> = NO_ATTRS;
+  parser.on('attribute', ({ name, value }) => {
+    if (attrs === NO_ATTRS) attrs = {};
+    const colon = name.indexOf(':');
+    attrs[colon < 0 || name.startsWith('xmlns') ? name : name.slice(colon + 1)] = value;
+  });
   parser.on('opentag', (tag) => {
     if (stack.length >= MAX_DEPTH) refuse(`elements are nested more than ${MAX_DEPTH} deep`);
     const qname = tag.name;
     const colon = qname.indexOf(':');
-    const attrs = localAttrs(tag.attributes as Record<string, string>);
-    const el: XmlElement = { name: colon < 0 ? qname : qname.slice(colon + 1), qname, attrs, children: [] };
-    if (attrs.ID !== undefined) ids.set(attrs.ID, el);
+    const el: XmlElement = { name: colon < 0 ? qname : qname.slice(colon + 1), qname, attrs, children: NO_CHILDREN };
+    attrs = NO_ATTRS;
+    if (el.attrs.ID !== undefined) ids.set(el.attrs.ID, el);
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
+    if (parent) addChild(parent, el);
     else root = el;
     stack.push(el);
   });
   parser.on('closetag', () => void stack.pop());
-  const addText = (t: string): void => void stack[stack.length - 1]?.children.push(t);
+  const addText = (t: string): void => {
+    const parent = stack[stack.length - 1];
+    if (parent) addChild(parent, t);
+  };
   parser.on('text', addText);
   parser.on('cdata', addText);
   try {
@@ -145,18 +155,23 @@ function buildTree(text: string, position: boolean): Built {
   return { root, ids };
 }
 
-/** Attribute names without their prefix (`xsi:type` → `type`), except the namespace declarations (`xmlns:cda`). */
-function localAttrs(raw: Record<string, string>): Record<string, string> {
-  let prefixed = false;
-  for (const a in raw) if (a.includes(':') && !a.startsWith('xmlns')) prefixed = true;
-  if (!prefixed) return raw;
-  const attrs: Record<string, string> = {};
-  for (const a in raw) {
-    const colon = a.indexOf(':');
-    attrs[colon < 0 || a.startsWith('xmlns') ? a : a.slice(colon + 1)] = raw[a]!;
-  }
-  return attrs;
+/**
+ * Important: most elements are leaves; they share this one frozen empty list rather than each holding
+ * an array of its own (a third of a document's tree, and GC time, went on empty arrays).
+ */
+const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
+
+function addChild(parent: XmlElement, node: XmlNode): void {
+  if (parent.children === NO_CHILDREN) parent.children = [node];
+  else parent.children.push(node);
 }
+
+/**
+ * Elements without attributes share one frozen empty object. Important: saxes hands over each
+ * element's attributes as a prototype-less dictionary, larger and slower to look in than an
+ * ordinary object, so the tree keeps its own.
+ */
+const NO_ATTRS: Record<string, string> = Object.freeze({});
 
 function fail(code: CcdaError['code'], message: string): { ok: false; error: CcdaError } {
   return { ok: false, error: { code, message } };
