@@ -25,6 +25,7 @@ import {
   securityHeaders,
   type RateLimits,
 } from './portal-guard';
+import { recordCcda } from './portal-ccda';
 import { immunizationRecordPdf, recordBundle, recordPdf } from './portal-record';
 import { clearSessionCookie, cookieToken, csrfFor, PortalSessions, setSessionCookie, type PortalSession } from './portal-sessions';
 import { defaultPortalUiDir, portalStaticRoutes } from './portal-static';
@@ -311,6 +312,19 @@ function chartRoutes(api: Hono, p: Portal): void {
         headers: {
           'content-type': 'application/fhir+json; charset=utf-8',
           'content-disposition': `attachment; filename="${fileName(a, 'record', p)}.fhir.json"`,
+        },
+      }),
+  );
+
+  read(
+    '/record.ccda.xml',
+    'portal.record_ccda',
+    (a) => recordCcda(p.read, a),
+    (_c, v, a) =>
+      new Response(v, {
+        headers: {
+          'content-type': 'application/xml; charset=utf-8',
+          'content-disposition': `attachment; filename="${fileName(a, 'record', p)}.ccda.xml"`,
         },
       }),
   );

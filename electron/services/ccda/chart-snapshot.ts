@@ -1,112 +1,24 @@
 import { CairnFailure } from '../../../shared/api/result';
 import {
-  OID,
-  type AllergyEntry,
-  type CcdaExport,
-  type Code,
-  type Coded,
-  type ImmunizationEntry,
-  type MedicationEntry,
-  type ObservationEntry,
-  type ProblemEntry,
-} from '../../../shared/ccda/model';
+  allergyOf,
+  code,
+  coded,
+  encounterOf,
+  immunizationOf,
+  medicationOf,
+  observationOf,
+  problemOf,
+  procedureOf,
+  smokingOf,
+  type StoredRow as Row,
+} from '../../../shared/ccda/from-rows';
+import { OID, type CcdaExport } from '../../../shared/ccda/model';
 import { newId } from '../../common/ids';
 import { readClinic } from '../clinic-settings';
 import { statementsFor } from '../db/statement-cache';
 import type { Repos } from '../repos';
 import type { Actor } from '../repos/writer';
 import { SMOKING_LOINC } from './ccda-drafts';
-
-type Row = Record<string, string | number | null>;
-const s = (v: string | number | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
-const code = (system: string, systemName: string | null, c: string, display: string | null): Code => ({ code: c, system, systemName, display });
-const coded = (c: Code | null, name: string, translations: Code[] = []): Coded => ({ code: c, translations, name });
-
-function problemOf(r: Row): ProblemEntry {
-  const icd = s(r['icd10']);
-  const sct = s(r['snomed']);
-  const display = String(r['display']);
-  const icdCode = icd ? code(OID.icd10cm, 'ICD-10-CM', icd, display) : null;
-  const sctCode = sct ? code(OID.snomed, 'SNOMED CT', sct, display) : null;
-  // SNOMED CT is the problem list's vocabulary in C-CDA; ICD-10-CM travels as its translation (and the reverse when only ICD-10 is held).
-  const main = sctCode ?? icdCode;
-  const status = String(r['clinical_status']);
-  return {
-    ...coded(main, display, sctCode && icdCode ? [icdCode] : []),
-    onset: s(r['onset_date']),
-    resolved: s(r['abatement_date']),
-    status: status === 'resolved' ? 'resolved' : status === 'inactive' ? 'inactive' : 'active',
-  };
-}
-
-function allergyOf(r: Row): AllergyEntry {
-  const rx = s(r['substance_code']);
-  const reactions = (JSON.parse(String(r['reactions'] ?? '[]')) as string[]).map((name) => ({ reaction: coded(null, name), severity: null }));
-  const type = String(r['substance_type'] ?? 'other');
-  return {
-    ...coded(rx ? code(OID.rxnorm, 'RxNorm', rx, s(r['substance'])) : null, String(r['substance'] ?? '')),
-    category: type === 'drug' || type === 'food' || type === 'environment' ? type : 'other',
-    reactions,
-    severity: (s(r['severity']) as AllergyEntry['severity']) ?? null,
-    status: r['status'] === 'active' ? 'active' : r['status'] === 'resolved' ? 'resolved' : 'inactive',
-    onset: s(r['onset_date']),
-  };
-}
-
-function medicationOf(r: Row & { stopped_at: string | null }): MedicationEntry {
-  const rx = s(r['rxcui']);
-  return {
-    ...coded(rx ? code(OID.rxnorm, 'RxNorm', rx, s(r['drug_name'])) : null, String(r['drug_name'])),
-    dose: null,
-    route: null,
-    frequency: s(r['frequency']),
-    instructions: [s(r['dose']), s(r['route']), s(r['frequency'])].filter(Boolean).join(' ') || null,
-    start: s(r['effective_at']),
-    end: r.stopped_at,
-    status: r.stopped_at ? 'completed' : 'active',
-  };
-}
-
-function immunizationOf(r: Row, name: (cvx: string) => string): ImmunizationEntry {
-  const cvx = String(r['cvx']);
-  return {
-    ...coded(code(OID.cvx, 'CVX', cvx, name(cvx)), name(cvx)),
-    date: s(r['administered_on']),
-    given: true,
-    refusalReason: null,
-    lotNumber: s(r['lot']),
-    manufacturer: null,
-    route: null,
-    dose: null,
-  };
-}
-
-/** A result or vital sign (thousands in a long chart: built directly, without spreads). */
-function observationOf(r: Row): ObservationEntry {
-  const num = r['value_num'];
-  const valueText = r['value_text'];
-  const value: ObservationEntry['value'] =
-    typeof num === 'number'
-      ? { kind: 'quantity', value: num, unit: s(r['unit']) ?? '1' }
-      : r['value_code'] !== null && r['value_system'] !== null
-        ? { kind: 'coded', code: code(String(r['value_system']), null, String(r['value_code']), s(valueText)) }
-        : valueText !== null
-          ? { kind: 'text', text: String(valueText) }
-          : null;
-  const loinc = String(r['loinc']);
-  const display = s(r['display']);
-  return {
-    code: { code: loinc, system: OID.loinc, systemName: 'LOINC', display },
-    translations: [],
-    name: display ?? `LOINC ${loinc}`,
-    panel: null,
-    value,
-    interpretation: s(r['interpretation']),
-    referenceRange: s(r['ref_text']),
-    date: s(r['effective_at']),
-    status: 'completed',
-  };
-}
 
 /**
  * A CCD of the chart as the writer (shared/ccda) takes it: every section Cairn holds, from the live
@@ -174,33 +86,13 @@ export function chartToCcda(repos: Repos, patientId: string, actor: Actor, now: 
     ).map((r) => immunizationOf(r, (cvx) => vaccines.vaccines.get(cvx)?.name ?? `CVX ${cvx}`)),
     results: observations.filter((o) => o['category'] === 'laboratory').map(observationOf),
     vitals: observations.filter((o) => o['category'] === 'vital-signs').map(observationOf),
-    smoking: observations
-      .filter((o) => o['loinc'] === SMOKING_LOINC)
-      .map((o) => ({
-        ...coded(o['value_code'] ? code(OID.snomed, 'SNOMED CT', String(o['value_code']), s(o['value_text'])) : null, s(o['value_text']) ?? ''),
-        date: s(o['effective_at']),
-      })),
+    smoking: observations.filter((o) => o['loinc'] === SMOKING_LOINC).map(smokingOf),
     encounters: all(
       `SELECT reason, start_at, end_at FROM encounters WHERE patient_id = ? AND deleted_at IS NULL AND start_at IS NOT NULL ORDER BY start_at`,
-    ).map((r) => ({
-      ...coded(null, s(r['reason']) ?? 'Office visit'),
-      start: s(r['start_at']),
-      end: s(r['end_at']),
-      location: clinic.name,
-      performer: null,
-      diagnoses: [],
-    })),
+    ).map((r) => encounterOf(r, clinic.name)),
     procedures: all(
       `SELECT code, code_system, display, performed_start FROM procedures WHERE patient_id = ? AND deleted_at IS NULL ORDER BY performed_start`,
-    ).map((r) => ({
-      ...coded(
-        r['code'] !== null && r['code_system'] !== null ? code(String(r['code_system']), null, String(r['code']), s(r['display'])) : null,
-        String(r['display']),
-      ),
-      date: s(r['performed_start']),
-      status: 'completed',
-      performer: null,
-    })),
+    ).map(procedureOf),
   };
 }
 

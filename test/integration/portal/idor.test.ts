@@ -151,6 +151,7 @@ describe('portal IDOR: another patient’s ids', () => {
       'immunizations.pdf',
       'record.pdf',
       'record.fhir.json',
+      'record.ccda.xml',
       'forms',
       `slots?type=follow-up&from=${day}`,
       `threads/${b.threadId}`,

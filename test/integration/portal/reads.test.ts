@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hl7Ingest } from '../../../electron/services/labs/ingest';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../../electron/services/sync';
 import type { AppointmentsView, ChartSummary, ReleasedItem, ResultView, SessionView } from '../../../shared/api/portal-http';
+import { countEntries, readCcda } from '../../../shared/ccda';
 import type { Note } from '../../../shared/domain/clinical';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
 import { validateFhir } from '../../helpers/fhir-validate';
 import { pdfLines } from '../../helpers/pdf-text';
 import { signInClinicUsers } from '../../helpers/sync-server';
 import { tempDir } from '../../helpers/temp-db';
+import { validateCda } from '../../helpers/xmllint';
 import { invite, inviteCode, patient, PortalClient, portalAudit, record, seed, startPortalServer, TestClock, type PortalServer } from './portal-server.helpers';
 
 const DAY = 86_400_000;
@@ -216,6 +218,29 @@ describe('portal reads', () => {
     expect(invalid.flatMap((v) => v.issues)).toEqual([]);
   });
 
+  it('downloads the record as a C-CDA CCD that validates, holds what the portal shows and re-imports', async () => {
+    const res = await client.get(`/charts/${patientId}/record.ccda.xml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/xml/);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=".*\.ccda\.xml"/);
+    const xml = res.text;
+    const valid = validateCda(xml);
+    expect(valid.errors).toEqual([]);
+    const read = readCcda(xml);
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.value.header.docType).toBe('CCD');
+    expect(read.value.skipped).toEqual([]);
+    const counts = countEntries(read.value);
+    expect(counts.problems).toBeGreaterThan(0);
+    expect(counts.allergies).toBeGreaterThan(0);
+    expect(counts.immunizations).toBeGreaterThan(0);
+    const loincs = read.value.results.map((r) => r.code?.code);
+    expect(loincs).toContain('2345-7');
+    expect(loincs).toContain('22637-3'); // released by now
+    expect(loincs).not.toContain('2823-3'); // preliminary
+    expect(xml).not.toMatch(/Wrong chart note|Potassium/);
+  });
+
   it('audits every read with the account as actor and the chart as patient', async () => {
     const actions = (await portalAudit(server, 'patient_id = $1', [patientId])).map((e) => e.action);
     for (const a of [
@@ -226,6 +251,7 @@ describe('portal reads', () => {
       'portal.immunization_record',
       'portal.record_pdf',
       'portal.record_fhir',
+      'portal.record_ccda',
     ])
       expect(actions, a).toContain(a);
     const entries = await portalAudit(server, `patient_id = $1 AND action = 'portal.summary'`, [patientId]);
@@ -267,7 +293,7 @@ describe('portal reads', () => {
     const ivy = (await nora.get<ChartSummary>(`/charts/${teen.id}/summary`)).body;
     expect(ivy.problems.map((p) => p.name)).toEqual(['Seasonal allergies']);
     expect(ivy.hiddenFromProxy).toBe(1);
-    for (const path of ['record.pdf', 'record.fhir.json'])
+    for (const path of ['record.pdf', 'record.fhir.json', 'record.ccda.xml'])
       expect((await nora.get(`/charts/${teen.id}/${path}`)).text).not.toContain('Confidential counselling');
     const leo = (await nora.get<ChartSummary>(`/charts/${small.id}/summary`)).body;
     expect(leo.problems.map((p) => p.name)).toEqual(['Marked but too young to be hidden']);

@@ -66,5 +66,6 @@ export const portalFiles = {
   immunizations: (p: string): string => fileUrl(chartPath(p, 'immunizations.pdf')),
   recordPdf: (p: string): string => fileUrl(chartPath(p, 'record.pdf')),
   recordFhir: (p: string): string => fileUrl(chartPath(p, 'record.fhir.json')),
+  recordCcda: (p: string): string => fileUrl(chartPath(p, 'record.ccda.xml')),
   attachment: (p: string, messageId: string): string => fileUrl(chartPath(p, 'messages', messageId, 'attachment')),
 };

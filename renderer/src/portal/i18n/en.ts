@@ -353,6 +353,8 @@ export const en = {
   'record.pdfHint': 'To read or print.',
   'record.fhir': 'Health record for apps (FHIR JSON)',
   'record.fhirHint': 'A standard file a health app or another clinic’s system can read.',
+  'record.ccda': 'Health record for another doctor (C-CDA XML)',
+  'record.ccdaHint': 'The summary other clinics’ and hospitals’ record systems import (a Continuity of Care Document).',
   'record.immunizations': 'Immunization record (PDF)',
   'record.immunizationsHint': 'For school, work or travel.',
 

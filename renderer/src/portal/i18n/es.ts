@@ -354,6 +354,8 @@ export const es: Catalogue = {
   'record.pdfHint': 'Para leerlo o imprimirlo.',
   'record.fhir': 'Expediente para aplicaciones (FHIR JSON)',
   'record.fhirHint': 'Un archivo estándar que puede leer una aplicación de salud o el sistema de otra clínica.',
+  'record.ccda': 'Expediente para otro médico (C-CDA XML)',
+  'record.ccdaHint': 'El resumen que importan los sistemas de otras clínicas y hospitales (un documento de continuidad de la atención).',
   'record.immunizations': 'Registro de vacunas (PDF)',
   'record.immunizationsHint': 'Para la escuela, el trabajo o los viajes.',
 

@@ -4,12 +4,13 @@ import { portalFiles } from '../api/portal-api';
 import { ScreenTitle } from '../components/ScreenTitle';
 import { useI18n } from '../i18n/use-i18n';
 
-/** The record to keep or share: a PDF summary, a FHIR R4 bundle for apps, the immunization record. */
+/** The record to keep or share: a PDF summary, a FHIR R4 bundle for apps, a C-CDA for another doctor, the immunization record. */
 export function RecordScreen({ patientId }: { patientId: string }): ReactElement {
   const { t } = useI18n();
   const files = [
     { href: portalFiles.recordPdf(patientId), label: t('record.pdf'), hint: t('record.pdfHint') },
     { href: portalFiles.recordFhir(patientId), label: t('record.fhir'), hint: t('record.fhirHint') },
+    { href: portalFiles.recordCcda(patientId), label: t('record.ccda'), hint: t('record.ccdaHint') },
     { href: portalFiles.immunizations(patientId), label: t('record.immunizations'), hint: t('record.immunizationsHint') },
   ];
   return (
