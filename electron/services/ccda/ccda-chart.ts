@@ -178,6 +178,9 @@ export class ChartIndex {
   }
 }
 
+/** Rows per multi-row INSERT: a handful of statements (each prepared once) for a document's hundred results. */
+const ROWS_PER_INSERT = 32;
+
 /**
  * Writes drafts as chart rows inside the caller's writer.write: each row with its audit entry and
  * sync entry (write-once rows, the bulk of a document, share one audit entry per kind and one
@@ -186,6 +189,8 @@ export class ChartIndex {
 export class ChartRows {
   private readonly st: StatementCache;
   private readonly appended = new Map<EntityName, string[]>();
+  /** Write-once rows not yet inserted, by table and columns (see flush). */
+  private readonly pending = new Map<string, { table: string; cols: string[]; values: (string | number | null)[]; rows: number }>();
   private readonly filing: ImportFiling;
   private toFile: { id: string; category: unknown; at: unknown }[] = [];
 
@@ -226,22 +231,39 @@ export class ChartRows {
       updated_by: this.actor.userId,
     };
     const cols = Object.keys(full);
-    const append = ENTITIES[entity].kind === 'append';
-    const stmt = this.st.get(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})${append ? '' : ' RETURNING *'}`);
-    if (append) {
-      stmt.run(cols.map((c) => full[c]));
+    if (ENTITIES[entity].kind === 'append') {
+      // Important: write-once rows are inserted several to a statement at flush() (a document's results are the bulk of its rows).
+      const key = `${table}|${cols.join(',')}`;
+      let group = this.pending.get(key);
+      if (!group) this.pending.set(key, (group = { table, cols, values: [], rows: 0 }));
+      for (const c of cols) group.values.push(full[c] ?? null);
+      if (++group.rows === ROWS_PER_INSERT) this.flushGroup(key, group);
       const list = this.appended.get(entity);
       if (list) list.push(id);
       else this.appended.set(entity, [id]);
     } else {
+      const stmt = this.st.get(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`);
       const written = stmt.get(cols.map((c) => full[c])) as StoredRow;
       this.repos.writer.record(this.at, { action: this.action, actor: this.actor, patientId: this.patientId, entity, id, op: 'insert', payload: written });
     }
     return id;
   }
 
+  private flushGroup(key: string, g: { table: string; cols: string[]; values: (string | number | null)[]; rows: number }): void {
+    if (g.rows === 0) return;
+    const one = `(${g.cols.map(() => '?').join(', ')})`;
+    this.st.get(`INSERT INTO ${g.table} (${g.cols.join(', ')}) VALUES ${Array.from({ length: g.rows }, () => one).join(', ')}`).run(g.values);
+    this.pending.delete(key);
+  }
+
+  /** Inserts every write-once row still waiting (before anything reads or refers to them). */
+  private flush(): void {
+    for (const [key, g] of this.pending) this.flushGroup(key, g);
+  }
+
   /** After the last write: the sync entries and one audit entry per kind of write-once row. */
   finish(detail: string): void {
+    this.flush();
     for (const [entity, ids] of this.appended) {
       this.repos.writer.syncInsertedMany(this.at, entity, ids, this.actor, this.patientId);
       this.repos.writer.audited(
