@@ -5,7 +5,7 @@ import type { CareEvent } from '../../../../shared/domain/referrals';
 import { api } from '../../lib/api';
 import { issuesToErrors } from '../../lib/zod-form';
 import { localToIso } from '../referrals';
-import { PatientPicker } from './PatientPicker';
+import { PatientPicker } from '../../components/PatientPicker';
 
 /** A hospital's admission or discharge notice taken by phone or fax (a discharge opens its 2-business-day follow-up). */
 export function RecordNoticeDialog({ onClose, onRecorded }: { onClose: () => void; onRecorded: (e: CareEvent) => void }): ReactElement {
@@ -45,7 +45,7 @@ export function RecordNoticeDialog({ onClose, onRecorded }: { onClose: () => voi
   return (
     <Modal opened onClose={onClose} title="Record a hospital notice" size="lg">
       <Stack data-testid="record-notice">
-        <PatientPicker value={patient} onChange={setPatient} error={errors['patientId']} />
+        <PatientPicker value={patient} onChange={setPatient} error={errors['patientId']} autoFocus />
         <Radio.Group label="Notice of" value={kind} onChange={(v) => setKind(v === 'admission' ? 'admission' : 'discharge')}>
           <Group mt={4}>
             <Radio value="discharge" label="Discharge" />

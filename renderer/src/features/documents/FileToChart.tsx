@@ -5,7 +5,7 @@ import { displayName, type SearchHit } from '../../../../shared/domain/patient';
 import { api } from '../../lib/api';
 import { issuesToErrors } from '../../lib/zod-form';
 import { DocumentFields, type DocumentDraft } from './DocumentFields';
-import { PatientPicker } from './PatientPicker';
+import { PatientPicker } from '../../components/PatientPicker';
 
 /** Files an unfiled document: whose chart (chosen by a person, never guessed), what it is, its date. */
 export function FileToChart({ doc, onFiled }: { doc: DocumentMeta; onFiled: (doc: DocumentMeta, patient: SearchHit) => void }): ReactElement {
