@@ -4,7 +4,7 @@ import type { DocumentMeta } from '../../../../shared/api/documents.contract';
 import { DOCUMENT_MAX_BYTES, tooLargeMessage } from '../../../../shared/domain/records';
 import { api } from '../../lib/api';
 import { issuesToErrors } from '../../lib/zod-form';
-import { fileBase64 } from './bytes';
+import { fileBase64 } from '../../lib/file-bytes';
 import { DocumentFields, emptyDraft, type DocumentDraft } from './DocumentFields';
 
 /** The file types a chart holds; the backend reads the real type from the bytes and refuses the rest. */

@@ -7,7 +7,7 @@ import { ScreenTitle } from '../../components';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
 import { ACCEPT, titleOf } from './AttachDialog';
-import { fileBase64 } from './bytes';
+import { fileBase64 } from '../../lib/file-bytes';
 import { DocumentViewer } from './DocumentViewer';
 import { useDocuments } from './documents.store';
 import { RemoveDocumentDialog } from './EditDialogs';

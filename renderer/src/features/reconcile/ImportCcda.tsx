@@ -4,19 +4,8 @@ import type { CcdaImportResult } from '../../../../shared/api/ccda.contract';
 import { CCDA_SECTIONS } from '../../../../shared/ccda/model';
 import { DOCUMENT_MAX_BYTES, tooLargeMessage, type ReconcileSection } from '../../../../shared/domain/records';
 import { api } from '../../lib/api';
+import { fileBase64 } from '../../lib/file-bytes';
 import { SECTION_LABELS } from './labels';
-
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = typeof reader.result === 'string' ? reader.result : '';
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** What an import read: counts per section, how its items stand beside the chart, what it could not read. */
 export function ImportSummary({ result, title }: { result: CcdaImportResult; title: string }): ReactElement {
@@ -86,7 +75,7 @@ export function ImportCcda({ patientId, onImported }: { patientId: string; onImp
     if (!file) return setError('choose the C-CDA file (XML) to import');
     if (file.size > DOCUMENT_MAX_BYTES) return setError(tooLargeMessage(file.size));
     setBusy(true);
-    const r = await api['ccda.import']({ patientId, fileName: file.name, dataBase64: await readBase64(file), confirmPatient: askConfirm && confirmed });
+    const r = await api['ccda.import']({ patientId, fileName: file.name, dataBase64: await fileBase64(file), confirmPatient: askConfirm && confirmed });
     setBusy(false);
     if (!r.ok) {
       setAskConfirm(r.error.issues?.some((i) => i.path === 'confirmPatient') ?? false);
