@@ -5,7 +5,7 @@
  * the same time form one Vital Signs Organizer (4.26). Entry order is the chart's order.
  */
 import type { Coded, ObservationEntry, ObservationValue } from './model';
-import { actStatus, entryId, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
+import { actStatus, entryId, joinFrom, narrativeTable, section, statusWords, type Row, type SectionKind, type XmlParts } from './write-section';
 import { attr, codeAttrs, coded, el, hl7Ts, numberText, templateIds, text, ts, ucumUnit, usableCode } from './write-xml';
 
 export const RESULTS_SECTION: SectionKind = {
@@ -135,6 +135,7 @@ const VITALS_CODE = el(
 const COMPLETED = el('statusCode', { code: 'completed' });
 
 function resultOrganizerTo(out: XmlParts, documentId: string, g: Group, n: number, prefix: string): void {
+  const start = out.length;
   out.push(
     g.panel ? '\n<entry><organizer classCode="BATTERY" moodCode="EVN">' : '\n<entry><organizer classCode="CLUSTER" moodCode="EVN">',
     RESULT_ORGANIZER,
@@ -145,9 +146,11 @@ function resultOrganizerTo(out: XmlParts, documentId: string, g: Group, n: numbe
   );
   for (const { o, n: k } of g.items) observationTo(out, documentId, o, `${prefix}${k}`, '2.16.840.1.113883.10.20.22.4.2', '2015-08-01');
   out.push('</organizer></entry>');
+  joinFrom(out, start);
 }
 
 function vitalsOrganizerTo(out: XmlParts, documentId: string, g: Group, n: number, prefix: string): void {
+  const start = out.length;
   out.push(
     '\n<entry><organizer classCode="CLUSTER" moodCode="EVN">',
     VITALS_ORGANIZER,
@@ -158,6 +161,7 @@ function vitalsOrganizerTo(out: XmlParts, documentId: string, g: Group, n: numbe
   );
   for (const { o, n: k } of g.items) observationTo(out, documentId, o, `${prefix}${k}`, '2.16.840.1.113883.10.20.22.4.27', '2014-06-09');
   out.push('</organizer></entry>');
+  joinFrom(out, start);
 }
 
 function rows(list: readonly ObservationEntry[], prefix: string, withPanel: boolean): Row[] {
