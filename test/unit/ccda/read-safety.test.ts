@@ -29,6 +29,14 @@ describe('readCcda refuses what it must', () => {
     expect(e.message).toMatch(/not well-formed XML \(line 2, column \d+\)/);
     expect(error('').code).toBe('not_xml');
     expect(error('just some text').code).toBe('not_xml');
+    // Mis-nested tags, a duplicate attribute, a second root and a truncated file: refused, never read as a partial document.
+    for (const bad of [
+      '<ClinicalDocument xmlns="urn:hl7-org:v3"><title><b>x</title></b></ClinicalDocument>',
+      '<ClinicalDocument xmlns="urn:hl7-org:v3" classCode="DOCCLIN" classCode="DOC"/>',
+      '<ClinicalDocument xmlns="urn:hl7-org:v3"/><ClinicalDocument xmlns="urn:hl7-org:v3"/>',
+      '<ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget><patientRole>',
+    ])
+      expect(error(bad), bad).toMatchObject({ code: 'not_xml', message: expect.stringMatching(/line \d+, column \d+/) as unknown });
   });
 
   it('a billion-laughs entity bomb → unsafe_xml, quickly', () => {
