@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxPage } from '../../shared/domain/lab-review';
 import { CLINIC } from '../helpers/clinic';
-import { DESK, findPatient, navigation, NURSE, openChart, openClinicDayRig, signIn, signOut, type ClinicDayRig } from '../helpers/clinic-day';
+import { DESK, DESK_CHART_TABS, findPatient, navigation, NURSE, openChart, openClinicDayRig, signIn, signOut, type ClinicDayRig } from '../helpers/clinic-day';
 import { tempDir } from '../helpers/temp-db';
 
 /** The x positions of a trend chart's dots, left to right. */
@@ -57,7 +57,7 @@ describe('a day in the clinic, day 2: roles, a deceased patient, the inbox, tren
     const banner = page.getByTestId('patient-banner');
     await expect(banner.innerText()).resolves.toContain(`MRN ${jose.mrn}`);
     await expect(page.getByTestId('start-visit').count()).resolves.toBe(0);
-    await expect(page.getByRole('tab').allTextContents()).resolves.toEqual(['Visits', 'Demographics']);
+    await expect(page.getByRole('tab').allTextContents()).resolves.toEqual(DESK_CHART_TABS);
     await page.getByRole('tab', { name: 'Visits' }).click();
     await page.getByTestId('visit-row').filter({ hasText: 'Blood pressure check' }).click();
     await expect(page.getByTestId('encounter-workspace').count()).resolves.toBe(0);

@@ -4,6 +4,7 @@ import type { Encounter } from '../../shared/domain/clinical';
 import type { Patient } from '../../shared/domain/patient';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
+import { DESK_CHART_TABS } from '../helpers/clinic-day';
 import { tempDir } from '../helpers/temp-db';
 
 describe('a front-desk user in Chromium', () => {
@@ -41,7 +42,7 @@ describe('a front-desk user in Chromium', () => {
     await page.getByTestId('search-result').first().click();
     await page.getByTestId('patient-banner').waitFor();
     const tabs = await page.getByRole('tab').allTextContents();
-    expect(tabs).toEqual(['Visits', 'Demographics']);
+    expect(tabs).toEqual(DESK_CHART_TABS);
     await page.getByRole('tab', { name: 'Visits' }).click();
     // The visit is listed, but front desk is offered no way into it (the backend would refuse it anyway).
     await page.getByTestId('visit-list').getByText('Sore throat').click();

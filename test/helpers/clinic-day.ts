@@ -32,6 +32,9 @@ export const DESK = { username: 'fran', password: 'maple orbit candle 4', displa
 export const DEVICE_B_PASSPHRASE = 'correct horse battery staple';
 
 /** The staff's menus (the permission matrix as each person sees it in the navigation). */
+/** The tabs of a chart as the front desk sees it: visits and demographics, the chart's documents, referrals and imaging orders (never notes, medications or results). */
+export const DESK_CHART_TABS = ['Visits', 'Documents', 'Referrals', 'Imaging', 'Demographics'] as const;
+
 export const MENUS = {
   desk: ['Find patient', 'New patient', 'Schedule', 'Flow board', 'Messages', 'Document inbox', 'Referrals', 'Care coordination', 'Conflicts'],
 } as const;
