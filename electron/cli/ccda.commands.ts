@@ -1,16 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CCDA_SECTIONS } from '../../shared/ccda/model';
 import { CcdaMigration, type MigrationLine } from '../services/ccda/ccda-migrate';
 import { exportCcd } from '../services/ccda/ccda.handlers';
-import { unlockDatabase, type Store } from '../services/db/open';
-import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
-import { CliError, usageError } from './cli-error';
-import { secretFrom } from './prompt';
+import { CliError } from './cli-error';
+import { open, options } from './import-args';
 
 export const CCDA_HELP = `  cairn import ccda --db FILE DIR|FILE...
       Migration mode: imports C-CDA documents (.xml, folders searched recursively) as history. Each
@@ -28,28 +25,6 @@ const exportArgs = z.object({
   out: z.string().min(1, 'missing --out'),
   files: z.array(z.string()).max(0, 'export ccda takes no other arguments'),
 });
-
-function options<T extends z.ZodType>(args: string[], names: string[], schema: T): z.infer<T> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])), strict: true, allowPositionals: true });
-  } catch (e) {
-    throw usageError(e);
-  }
-  const r = schema.safeParse({ ...parsed.values, files: parsed.positionals });
-  if (!r.success) throw new CliError(`${r.error.issues[0]!.message} (see cairn --help)`, 2);
-  return r.data;
-}
-
-async function open(dbFlag: string): Promise<Store> {
-  const db = resolve(dbFlag);
-  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
-  try {
-    return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() })).store;
-  } catch (e) {
-    throw new CliError(e instanceof Error ? e.message : String(e));
-  }
-}
 
 const operator = (): { userId: string } => ({ userId: `cli:${userInfo().username}` });
 

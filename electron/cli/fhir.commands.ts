@@ -1,17 +1,14 @@
-import { CliError, usageError } from './cli-error';
+import { CliError } from './cli-error';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { unlockDatabase, type Store } from '../services/db/open';
 import { csvMapping, importPatientsCsv } from '../services/fhir/csv-import';
 import { exportNdjson, exportPatientBundle } from '../services/fhir/export';
 import { FhirImporter, type ImportProgress } from '../services/fhir/import';
 import { decodeJsonBytes } from '../services/fhir/json-bytes';
-import { defaultResourcesDir } from '../services/paths';
 import { createRepos } from '../services/repos';
-import { secretFrom } from './prompt';
+import { open, options } from './import-args';
 
 export const FHIR_HELP = `  cairn import fhir --db FILE BUNDLE...
       Imports FHIR R4 transaction or collection Bundles (e.g. Synthea's; .ndjson files of Bulk Data
@@ -38,28 +35,6 @@ const exportArgs = z.object({
   out: z.string().min(1, 'missing --out'),
   patient: z.uuid('--patient must be a patient id').optional(),
 });
-
-function options<T extends z.ZodType>(args: string[], names: string[], schema: T): z.infer<T> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])), strict: true, allowPositionals: true });
-  } catch (e) {
-    throw usageError(e);
-  }
-  const r = schema.safeParse({ ...parsed.values, files: parsed.positionals });
-  if (!r.success) throw new CliError(`${r.error.issues[0]!.message} (see cairn --help)`, 2);
-  return r.data;
-}
-
-async function open(dbFlag: string): Promise<Store> {
-  const db = resolve(dbFlag);
-  if (!existsSync(db)) throw new CliError(`no such database file: ${db}`);
-  try {
-    return (await unlockDatabase(db, await secretFrom('CAIRN_PASSPHRASE', 'clinic passphrase'), { resourcesDir: defaultResourcesDir() })).store;
-  } catch (e) {
-    throw new CliError(e instanceof Error ? e.message : String(e));
-  }
-}
 
 /** About this much bundle text is imported per commit (an encrypted commit costs milliseconds). */
 const BATCH_BYTES = 32 * 1024 * 1024;
