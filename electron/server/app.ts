@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { enrollRequest, pushRequest, SESSIONS_HEADER, signInRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
+import { enrollRequest, PULL_COMPACT_CLOCKS, pushRequest, SESSIONS_HEADER, signInRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
 import { ServerError } from './server-error';
 import { healthRoutes } from './health';
 import { requestLog } from './logging';
@@ -150,7 +150,10 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     const limit = Number(c.req.query('limit') ?? '1000');
     if (!Number.isSafeInteger(cursor) || cursor < 0) throw new ServerError(400, 'invalid_request', 'cursor must be a non-negative whole number');
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ServerError(400, 'invalid_request', `limit must be between 1 and ${MAX_PAGE}`);
-    return c.json(await sync.pull(cursor, limit));
+    const clocks = c.req.query('clocks');
+    if (clocks !== undefined && clocks !== PULL_COMPACT_CLOCKS)
+      throw new ServerError(400, 'invalid_request', `clocks must be "${PULL_COMPACT_CLOCKS}" or left out (every column's clock)`);
+    return c.json(await sync.pull(cursor, limit, clocks === PULL_COMPACT_CLOCKS));
   });
 
   // Document bytes in chunks (each request far under the body limit; the routes add a 2 MiB one of their own).

@@ -434,8 +434,11 @@ export class SyncService {
     return this.portal.write(q, authorId, changes);
   }
 
-  /** Changes after `cursor`, in order, at most `limit`. */
-  async pull(cursor: number, limit: number): Promise<PullResponse> {
+  /**
+   * Changes after `cursor`, in order, at most `limit`. `compact`: each change's clocks as stored, its
+   * shared clock once (PULL_COMPACT_CLOCKS); else every column's.
+   */
+  async pull(cursor: number, limit: number, compact = false): Promise<PullResponse> {
     const [head] = await this.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
     // Up to date (the usual answer): one query.
     if (Number(head?.n ?? 0) <= cursor) return { changes: [], cursor, head: cursor, more: false, serverTime: this.now() };
@@ -461,7 +464,7 @@ export class SyncService {
       op: r.op,
       patientId: r.patient_id,
       fields: r.fields,
-      clocks: expandClocks(r.fields, r.hlc, r.clocks),
+      ...(compact ? { clocks: r.clocks, hlc: r.hlc } : { clocks: expandClocks(r.fields, r.hlc, r.clocks) }),
       deviceId: r.device_id,
       deviceSeq: r.device_seq === null ? null : Number(r.device_seq),
     }));

@@ -4,7 +4,8 @@ import type { Clocks, Fields } from './entities';
  * How the clinic server stores column clocks: the clock most columns share (`hlc`) and only the
  * columns whose clock differs (`rest`). A new record's columns all carry the clock of the change
  * that created it, so it is stored as one clock instead of one ~60-byte clock per column, which was
- * more than half of what a push wrote. The wire format is unchanged: every column's clock.
+ * more than half of what a push wrote. A pull page asked for with `clocks=compact` carries them the
+ * same way (read them with clockOf); without it, every column's clock.
  */
 export interface CompactClocks {
   hlc: string | null;
@@ -68,4 +69,31 @@ export function decodeStoredClocks(json: string, data: Fields): Clocks {
   if (shared === undefined) return stored;
   delete stored[SHARED];
   return expandClocks(data, shared, stored);
+}
+
+/** A pulled change's clocks: every column's (`hlc` absent), or compact (`hlc` present, see PULL_COMPACT_CLOCKS). */
+export interface ChangeClocks {
+  fields: Fields;
+  clocks: Clocks;
+  hlc?: string | null | undefined;
+}
+
+/** The clock of column `k` of a pulled change, whichever way its page carries them. */
+export function clockOf(c: ChangeClocks, k: string): string | undefined {
+  return c.clocks[k] ?? c.hlc ?? undefined;
+}
+
+/**
+ * Calls `each` with every clock of a pulled change, one per column, exactly as expandClocks gives
+ * them: on a compact change with a shared clock, each column's (the shared one where `clocks` has
+ * none); else every clock in `clocks`. Stops early, returning false, when `each` does.
+ */
+export function everyClock(c: ChangeClocks, each: (clock: string) => boolean): boolean {
+  const shared = c.hlc;
+  if (shared === undefined || shared === null) {
+    for (const k in c.clocks) if (!each(c.clocks[k]!)) return false;
+    return true;
+  }
+  for (const k in c.fields) if (!each(c.clocks[k] ?? shared)) return false;
+  return true;
 }

@@ -219,6 +219,10 @@ describe('the sync routes under hostile payloads from an authenticated device', 
           '',
           'cursor=0&cursor=5',
           `cursor=${Number.MAX_SAFE_INTEGER}`,
+          'cursor=0&limit=10&clocks=compact',
+          'cursor=0&clocks=every-column',
+          'clocks=compact&clocks=',
+          'clocks=%00',
         ]);
         res = await fetch(`${server.url}/sync/pull?${q}`, { headers });
       } else if (route < 0.9) {

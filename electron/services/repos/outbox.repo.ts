@@ -170,10 +170,18 @@ export class OutboxRepo {
     }
     const first = this.next.get(this.deviceId)!.n;
     const clocks = this.clock.ticks(entityIds.length);
-    return entityIds.map((id, i) => {
-      this.insert.run(this.deviceId, first + i, entity, id, 'insert', AS_STORED, at, clocks[i]!, meta.userId, meta.patientId, '{}');
+    if (entityIds.length === 1) {
+      this.insert.run(this.deviceId, first, entity, entityIds[0]!, 'insert', AS_STORED, at, clocks[0]!, meta.userId, meta.patientId, '{}');
+      return [first];
+    }
+    // Several to a statement (a C-CDA's hundreds of results, an ORU's dozen).
+    const values: (string | number | null)[] = [];
+    const seqs = entityIds.map((id, i) => {
+      values.push(this.deviceId, first + i, entity, id, 'insert', AS_STORED, at, clocks[i]!, meta.userId, meta.patientId, '{}');
       return first + i;
     });
+    this.insertMany.run(values);
+    return seqs;
   }
 
   /**

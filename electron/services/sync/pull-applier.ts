@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ENTITIES, isEntity, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
-import { decodeStoredClocks, encodeStoredClocks } from '../../../shared/sync/compact-clocks';
+import { clockOf, decodeStoredClocks, encodeStoredClocks, everyClock } from '../../../shared/sync/compact-clocks';
 import { outboxFields } from '../repos/outbox.repo';
 import type { Change } from '../../../shared/sync/protocol';
 import type { DeviceClock } from './device-clock';
@@ -186,8 +186,8 @@ export class PullApplier {
     if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined) return false;
     const own = this.ownEntry.get(this.deviceId, c.deviceSeq);
     if (!own || own.server_seq !== c.serverSeq || own.hlc === null) return false;
-    for (const k in c.clocks) if (c.clocks[k] !== own.hlc) return false;
-    return true;
+    const hlc = own.hlc;
+    return everyClock(c, (clock) => clock === hlc);
   }
 
   /** `authoritative`: the server's current state of the record, applied even over newer local clocks. */
@@ -208,7 +208,10 @@ export class PullApplier {
       if (ENTITIES[entity].kind === 'append' && authoritative && this.rows.exists(entity, c.id)) this.rows.update(entity, c.id, c.fields);
       else if (ENTITIES[entity].kind === 'append') this.rows.insert(entity, c.fields, true);
       else this.savepoint(() => this.write(entity, c, authoritative));
-      for (const clock of Object.values(c.clocks)) if (clock > this.newestClock) this.newestClock = clock;
+      everyClock(c, (clock) => {
+        if (clock > this.newestClock) this.newestClock = clock;
+        return true;
+      });
       return 'applied';
     } catch (e) {
       if (!replay) this.park.run(c.serverSeq, JSON.stringify(c), `could not apply: ${e instanceof Error ? e.message : String(e)}`, new Date().toISOString());
@@ -242,10 +245,11 @@ export class PullApplier {
       // Never step back: a change older than what this device already holds for the column (a
       // parked change replayed late, or log entries older than a record just restored after a
       // refusal) is skipped. Equal clocks are the same write. A signed note applies whole.
-      if (!signedThere && !authoritative && clocks[k] !== undefined && c.clocks[k]! <= clocks[k]) continue;
+      const clock = clockOf(c, k)!;
+      if (!signedThere && !authoritative && clocks[k] !== undefined && clock <= clocks[k]) continue;
       apply[k] = v;
       data[k] = v;
-      clocks[k] = c.clocks[k]!;
+      clocks[k] = clock;
     }
     if (this.rows.exists(entity, c.id)) {
       this.rows.update(entity, c.id, apply);

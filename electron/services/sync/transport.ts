@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   enrollResponse,
   errorBody,
+  PULL_COMPACT_CLOCKS,
   pullResponse,
   pushResponse,
   SESSIONS_HEADER,
@@ -113,7 +114,12 @@ export class HttpTransport implements SyncTransport {
   }
 
   pull(cursor: number, limit: number): Promise<PullResponse> {
-    return exchange(this.fetchImpl, `${this.baseUrl}/sync/pull?cursor=${cursor}&limit=${limit}`, { method: 'GET', headers: this.headers() }, pullResponse);
+    return exchange(
+      this.fetchImpl,
+      `${this.baseUrl}/sync/pull?cursor=${cursor}&limit=${limit}&clocks=${PULL_COMPACT_CLOCKS}`,
+      { method: 'GET', headers: this.headers() },
+      pullResponse,
+    );
   }
 }
 

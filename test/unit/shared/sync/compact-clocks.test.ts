@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactClocks, decodeStoredClocks, encodeStoredClocks, expandClocks } from '../../../../shared/sync/compact-clocks';
+import { clockOf, compactClocks, decodeStoredClocks, encodeStoredClocks, everyClock, expandClocks } from '../../../../shared/sync/compact-clocks';
 import { encodeHlc } from '../../../../shared/sync/hlc';
 
 const h = (wall: number, node = 'a'): string => encodeHlc({ wall, counter: 0, node });
@@ -48,5 +48,38 @@ describe("a device's stored clocks (sync_state.clocks)", () => {
     expect(decodeStoredClocks(encodeStoredClocks(fewer, data), data)).toEqual(fewer);
     const other = { id: h(1), email: h(1) };
     expect(decodeStoredClocks(encodeStoredClocks(other, data), data)).toEqual(other);
+  });
+});
+
+describe('a pulled change, with every clock or compact (clocks=compact)', () => {
+  const all = (c: Parameters<typeof everyClock>[0]): string[] => {
+    const out: string[] = [];
+    everyClock(c, (x) => (out.push(x), true));
+    return out;
+  };
+
+  it('reads each column’s clock and every clock the same way from both forms', () => {
+    const fields = { id: 'p1', given_name: 'Ana', phone: '555', email: null };
+    const clocks = { id: h(1), given_name: h(1), phone: h(5, 'b'), email: h(1) };
+    const { hlc, rest } = compactClocks(clocks);
+    const full = { fields, clocks };
+    const compact = { fields, clocks: rest, hlc };
+    for (const k of Object.keys(fields)) expect(clockOf(compact, k)).toBe(clockOf(full, k));
+    expect(all(compact)).toEqual(all(full));
+    expect(all(compact)).toEqual(Object.values(expandClocks(fields, hlc, rest)));
+  });
+
+  it('a compact change without a shared clock holds every clock itself; a column without one has none', () => {
+    const c = { fields: { id: 'p1', phone: '1' }, clocks: { id: h(1), phone: h(2) }, hlc: null };
+    expect(all(c)).toEqual([h(1), h(2)]);
+    expect(clockOf({ fields: { id: 'p1' }, clocks: {} }, 'id')).toBeUndefined();
+  });
+
+  it('stops at the first clock the check refuses (an echo of this device’s own write is every clock being its own)', () => {
+    const c = { fields: { id: 'p1', given_name: 'Ana', phone: '555' }, clocks: { phone: h(5, 'b') }, hlc: h(1) };
+    const seen: string[] = [];
+    expect(everyClock(c, (x) => (seen.push(x), x === h(1)))).toBe(false);
+    expect(seen).toEqual([h(1), h(1), h(5, 'b')]);
+    expect(everyClock({ ...c, clocks: {} }, (x) => x === h(1))).toBe(true);
   });
 });
