@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CCDA_SECTIONS } from '../../shared/ccda/model';
-import { CcdaMigration, type MigrationLine } from '../services/ccda/ccda-migrate';
+import { CcdaMigration } from '../services/ccda/ccda-migrate';
+import { runMigration } from '../services/ccda/ccda-migrate-run';
+import { CcdaReadPool } from '../services/ccda/ccda-read-pool';
 import { exportCcd } from '../services/ccda/ccda.handlers';
 import { createRepos } from '../services/repos';
 import { CliError } from './cli-error';
@@ -46,38 +48,35 @@ function expand(paths: string[]): string[] {
   return out;
 }
 
-/** Files imported per commit (see CcdaMigration.batch). */
-const BATCH_FILES = 25;
-
-function importOne(migration: CcdaMigration, file: string): MigrationLine {
-  try {
-    return migration.importFile(file, readFileSync(file));
-  } catch (e) {
-    // A file that cannot even be read from disk: its line says so, the batch goes on.
-    return { file, patientId: null, patient: null, counts: null, skipped: [], error: e instanceof Error ? e.message : String(e) };
-  }
-}
-
 async function importCcda(args: string[]): Promise<number> {
   const a = options(args, ['db'], importArgs);
   const files = expand(a.files);
-  const store = await open(a.db);
+  // The reading threads load while the database's key is derived (a second or so of scrypt).
+  const pool = new CcdaReadPool();
+  const store = await open(a.db).catch(async (e: unknown) => {
+    await pool.close();
+    throw e;
+  });
   const tally = { files: files.length, created: 0, matched: 0, review: 0, alreadyImported: 0, errors: 0, entries: 0, skipped: 0 };
   try {
     const migration = new CcdaMigration(createRepos(store), operator());
-    for (let at = 0; at < files.length; at += BATCH_FILES) {
-      // Lines are printed after their batch commits, so a printed line is a kept import.
-      const batch = migration.batch(() => files.slice(at, at + BATCH_FILES).map((file) => importOne(migration, file)));
-      for (const line of batch) {
-        process.stdout.write(`${JSON.stringify(line)}\n`);
-        if (line.error !== undefined) tally.errors++;
-        else if (line.alreadyImported) tally.alreadyImported++;
-        else if (line.patient) tally[line.patient]++;
-        tally.entries += line.counts ? CCDA_SECTIONS.reduce((n, s) => n + line.counts![s], 0) : 0;
-        tally.skipped += line.skipped.length;
-      }
-    }
+    // Lines are printed after their batch commits, so a printed line is a kept import.
+    await runMigration(store, migration, files, {
+      pool,
+      onCheckpointError: (m) => void process.stderr.write(`cairn: checkpoint: ${m}\n`),
+      onLines: (batch) => {
+        for (const line of batch) {
+          process.stdout.write(`${JSON.stringify(line)}\n`);
+          if (line.error !== undefined) tally.errors++;
+          else if (line.alreadyImported) tally.alreadyImported++;
+          else if (line.patient) tally[line.patient]++;
+          tally.entries += line.counts ? CCDA_SECTIONS.reduce((n, s) => n + line.counts![s], 0) : 0;
+          tally.skipped += line.skipped.length;
+        }
+      },
+    });
   } finally {
+    await pool.close();
     store.close();
   }
   process.stderr.write(

@@ -278,7 +278,7 @@ export class ChartRows {
     }
     this.appended.clear();
     // Important: after the observations' own outbox entries (a device receives a result before its acknowledgement).
-    for (const f of this.toFile) this.filing.consider(f.id, this.patientId, f.category, f.at);
+    this.filing.considerMany(this.patientId, this.toFile);
     this.toFile = [];
     this.filing.audit(this.patientId);
   }

@@ -77,6 +77,11 @@ export class CcdaMigration {
     } catch (e) {
       return { file, patientId: null, patient: null, counts: null, skipped: [], error: e instanceof Error ? e.message : String(e) };
     }
+    return this.importDocument(file, read);
+  }
+
+  /** Imports a document already read (see CcdaReadPool); never throws (the line carries the error). */
+  importDocument(file: string, read: ReadDocument): MigrationLine {
     try {
       return this.importRead(file, read);
     } catch (e) {
