@@ -137,6 +137,15 @@ export const documentsChannels = {
     input: none,
     output: z.array(documentMeta),
   }),
+  'documents.inboxCount': channel({
+    doc: 'How many documents wait in the unfiled queue and when the newest came: no titles or contents, so it is not audited and may be asked often (the navigation polls it).',
+    roles: STAFF,
+    // Polled by the navigation on its own: not activity for the idle sign-out.
+    passive: true,
+    scope: 'none',
+    input: none,
+    output: z.object({ waiting: z.number().int().nonnegative(), newestAt: z.string().nullable() }),
+  }),
   'documents.inboxAdd': channel({
     doc: 'Puts a file picked at the desk into the unfiled queue (same checks as attach).',
     roles: STAFF,

@@ -91,4 +91,24 @@ describe('session and dispatcher over a real database', () => {
     now = new Date(now.getTime() + 2 * 60_000 + 1000);
     expect(await call('session.status')).toMatchObject({ ok: true, value: { state: 'unlocked', autoLocked: true, autoLockMinutes: 2 } });
   });
+
+  it("the navigation's own polls (the document inbox count) do not keep an unattended session open", async () => {
+    await call('session.login', { username: 'admin', password: 'amber kestrel 41' });
+    expect(await call('users.create', { username: 'desk', displayName: 'Desk', role: 'front_desk', password: 'copper meadow lantern nine' })).toMatchObject({
+      ok: true,
+    });
+    await call('session.logout');
+    expect(await call('session.login', { username: 'desk', password: 'copper meadow lantern nine' })).toMatchObject({ ok: true });
+    expect(await call('documents.inboxCount')).toMatchObject({ ok: true, value: { waiting: 0, newestAt: null } });
+    // Every 10 seconds for the 2-minute limit and a little more: nobody touched the screen, so the session ends.
+    for (let s = 10; s <= 120; s += 10) {
+      now = new Date(now.getTime() + 10_000);
+      expect(await call('documents.inboxCount')).toMatchObject({ ok: true });
+    }
+    now = new Date(now.getTime() + 10_000);
+    expect(await call('documents.inboxCount')).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated', message: 'signed out after 2 minutes without activity: sign in again' },
+    });
+  });
 });

@@ -245,6 +245,14 @@ export class DocumentStore {
     return rows.map(toMeta);
   }
 
+  /** How many documents wait unfiled, and when the newest was added. */
+  inboxCount(): { waiting: number; newestAt: string | null } {
+    return this.stmts.get(`SELECT count(*) AS waiting, max(created_at) AS newestAt FROM documents WHERE status = 'unfiled' AND deleted_at IS NULL`).get() as {
+      waiting: number;
+      newestAt: string | null;
+    };
+  }
+
   /** Inside writer.write: changes the title, category, date or note (refused `conflict` if someone changed it since `version`). */
   update(at: string, actor: Actor, id: string, changes: DocumentChanges, version: number): DocumentMeta {
     const doc = this.require(id);
@@ -294,7 +302,24 @@ export class DocumentStore {
     if (f.orderId !== undefined) values['order_id'] = f.orderId;
     if (f.referralId !== undefined) values['referral_id'] = f.referralId;
     this.change(at, actor, { ...doc, patientId: f.patientId }, values, 'document.filed', JSON.stringify({ category: f.category }));
+    if (doc.origin === 'hl7' && doc.originRef) this.settleHeldMessage(doc.originRef, doc.source, f.patientId);
     return this.require(id);
+  }
+
+  /**
+   * An HL7 report (MDM) held for want of a matching chart was received as `queued`: once the last of
+   * its documents is filed, the message is processed and names the chart, as a held result is when
+   * matched by hand. Only on the device that received it (the message log is not synced).
+   */
+  private settleHeldMessage(controlId: string, source: string | null, patientId: string): void {
+    this.stmts
+      .get(
+        `UPDATE hl7_messages SET status = 'processed', patient_id = @patient, error = NULL
+          WHERE status = 'queued' AND message_type = 'MDM^T02' AND control_id = @ref
+            AND 'HL7 MDM from ' || coalesce(nullif(sending_facility, ''), nullif(sending_application, ''), 'an unnamed sender') = @source
+            AND NOT EXISTS (SELECT 1 FROM documents WHERE origin = 'hl7' AND origin_ref = @ref AND source = @source AND status = 'unfiled' AND deleted_at IS NULL)`,
+      )
+      .run({ ref: controlId, source: source ?? '', patient: patientId });
   }
 
   /** A filed document names a living-or-not but existing chart and a category; an unfiled one neither. */

@@ -46,6 +46,8 @@ export function documentsHandlers(ctx: HandlerContext): AreaHandlers<typeof docu
       session.repos.writer.read('document.inbox', me.actor, null);
       return docs().store.inbox();
     },
+    // A count and a time, nothing about anyone: not audited (the navigation asks every few seconds).
+    'documents.inboxCount': () => docs().store.inboxCount(),
     'documents.inboxAdd': (i, me) => docs().addToInbox(me.actor, { fileName: i.fileName, bytes: decodeBase64(i.dataBase64), source: i.source, title: i.title }),
     'documents.file': (i, me) =>
       session.repos.writer.write((at) =>

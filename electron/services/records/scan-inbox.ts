@@ -23,6 +23,11 @@ export interface ScanInboxOptions {
   settleMs?: number;
   /** The watcher's polling interval, for folders fs.watch does not report on (network shares; default 3 s). */
   pollMs?: number;
+  /**
+   * How long an empty file may stay empty before it is refused (default 10 minutes): scanners
+   * create the file first and fill it, but one left empty is a scan or fax that never arrived.
+   */
+  emptyGraceMs?: number;
   /** One line per file kept or refused, and scan errors. */
   onFile?: (outcome: ScanOutcome) => void;
   onError?: (message: string) => void;
@@ -45,6 +50,13 @@ interface Look {
 /** Files scanners and copy tools write while they work: never taken. */
 function isPartial(name: string): boolean {
   return name.startsWith('.') || name.startsWith('~$') || /\.(tmp|part|partial|crdownload|download|lock)$/i.test(name);
+}
+
+const EMPTY_GRACE_MS = 10 * 60_000;
+
+function emptyMessage(graceMs: number): string {
+  const minutes = Math.max(1, Math.round(graceMs / 60_000));
+  return `the file is empty (0 bytes) and stayed empty for ${minutes} minute${minutes === 1 ? '' : 's'}: the scan or fax never arrived in it. Scan the page again or ask the sender to fax it again`;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -147,7 +159,13 @@ export class ScanInbox {
     for (const [name, a] of first) {
       const b = second.get(name);
       if (!b) continue;
-      // Empty files are still being written by most scanners: taken once they have content.
+      // Empty files are still being written by most scanners: taken once they have content, refused
+      // once they have stayed empty too long (else one would wait in the folder, unseen, forever).
+      const grace = this.o.emptyGraceMs ?? EMPTY_GRACE_MS;
+      if (b.size === 0 && b.mtimeMs === a.mtimeMs && Date.now() - b.mtimeMs >= grace) {
+        await this.refuse(name, emptyMessage(grace), result).catch((e: unknown) => this.o.onError?.(`${name}: ${e instanceof Error ? e.message : String(e)}`));
+        continue;
+      }
       if (b.size !== a.size || b.mtimeMs !== a.mtimeMs || b.size === 0) {
         result.changing++;
         continue;

@@ -230,6 +230,11 @@ describe('documents in the chart, through the real dispatcher over an encrypted 
     );
     const inbox = await c.ok<DocumentMeta[]>('documents.inbox');
     expect(inbox.map((d) => d.id)).toEqual([first.id, second.id]);
+    // The navigation's count: no titles, nobody's data, so asking it leaves no audit entry.
+    const auditRows = (): number => (c.session.repos.store.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const before = auditRows();
+    expect(await c.ok('documents.inboxCount')).toEqual({ waiting: 2, newestAt: second.createdAt });
+    expect(auditRows()).toBe(before);
 
     // Filing needs the patient (no guessing) and a category.
     expect(code(await c.call('documents.file', { id: first.id, category: 'imaging_report', title: 'CT chest' }))).toBe('invalid_input');
@@ -252,6 +257,7 @@ describe('documents in the chart, through the real dispatcher over an encrypted 
       version: 2,
     });
     expect((await c.ok<DocumentMeta[]>('documents.inbox')).map((d) => d.id)).toEqual([second.id]);
+    expect(await c.ok('documents.inboxCount')).toEqual({ waiting: 1, newestAt: second.createdAt });
     expect((await c.ok<DocumentMeta[]>('documents.list', { patientId: ana.id })).map((d) => d.id)).toContain(first.id);
     expect(code(await c.call('documents.file', { id: first.id, patientId: ana.id, category: 'other', title: 'again' }))).toBe('conflict');
     expect(audit('document.filed', first.id)).toEqual([{ detail: JSON.stringify({ category: 'imaging_report' }), patient_id: ana.id }]);

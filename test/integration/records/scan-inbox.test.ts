@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../electron/services/db/open';
@@ -130,6 +130,25 @@ describe('the scan/fax inbox: a watched folder whose files become unfiled docume
       { file: 'huge.pdf', reason: 'this file is 40.0 MB; Cairn keeps documents up to 32.0 MB: scan it at a lower resolution or in parts' },
     ]);
     expect(existsSync(join(dir, REFUSED_DIR, 'huge.pdf.txt'))).toBe(true);
+  });
+
+  it('waits for an empty file to be filled, and refuses one left empty past the grace period with the reason beside it', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'fax-0001.pdf'), '');
+    const inbox = (graceMs: number): ScanInbox => new ScanInbox({ dir, documents: docs, actor: () => ACTOR, settleMs: 50, emptyGraceMs: graceMs });
+    // Just created: a scanner is still writing it.
+    const early = await inbox(60_000).scanOnce();
+    expect(early).toEqual({ added: 0, refused: [], changing: 1 });
+    expect(existsSync(join(dir, 'fax-0001.pdf'))).toBe(true);
+    // Left empty for longer than the grace period: refused, never kept, and said why.
+    utimesSync(join(dir, 'fax-0001.pdf'), new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    const late = await inbox(60_000).scanOnce();
+    expect(late.added).toBe(0);
+    expect(late.refused).toHaveLength(1);
+    expect(late.refused[0]!.reason).toMatch(/empty \(0 bytes\) and stayed empty for 1 minute: the scan or fax never arrived/);
+    expect(existsSync(join(dir, 'fax-0001.pdf'))).toBe(false);
+    expect(readFileSync(join(dir, REFUSED_DIR, 'fax-0001.pdf.txt'), 'utf8')).toMatch(/stayed empty/);
+    expect(docs.store.inbox().some((d) => d.originRef === 'fax-0001.pdf')).toBe(false);
   });
 
   it('watches the folder: a file dropped after start is kept within seconds, and nothing after stop', async () => {

@@ -4,7 +4,7 @@ import { NavButton } from '../../components';
 import { useNav } from '../../stores/nav.store';
 import { mayShow } from '../../stores/screens';
 import { useSession } from '../../stores/session.store';
-import { useDocuments } from './documents.store';
+import { INBOX_POLL_MS, useDocuments } from './documents.store';
 
 /** "Document inbox 3": the unfiled scan/fax queue, with how many documents wait to be filed. */
 export function InboxNavButton(): ReactElement | null {
@@ -16,7 +16,11 @@ export function InboxNavButton(): ReactElement | null {
   const active = useNav((s) => s.view.name === 'documents-inbox');
   const allowed = mayShow(role, 'documents-inbox');
   useEffect(() => {
-    if (allowed && userId !== null) void refresh();
+    if (!allowed || userId === null) return;
+    void refresh();
+    // The watched folder fills the queue in the background: the count is asked for again every few seconds.
+    const timer = setInterval(() => void refresh(), INBOX_POLL_MS);
+    return () => clearInterval(timer);
   }, [allowed, userId, refresh]);
   if (!allowed) return null;
   return (

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, FileButton, Grid, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { DocumentMeta } from '../../../../shared/api/documents.contract';
 import { DOCUMENT_MAX_BYTES, formatBytes, tooLargeMessage } from '../../../../shared/domain/records';
 import { displayName } from '../../../../shared/domain/patient';
@@ -36,6 +36,17 @@ export function InboxScreen(): ReactElement {
     void refreshCount();
   }, [refreshCount]);
   useEffect(load, [load]);
+  // The navigation's poll saw the queue change (a fax came in, another desk filed one): the list
+  // follows, once per change (each look at the queue is audited).
+  const waiting = useDocuments((s) => s.unfiled);
+  const newestAt = useDocuments((s) => s.newestAt);
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    const key = `${waiting}|${newestAt ?? ''}`;
+    const before = seen.current;
+    seen.current = key;
+    if (before !== null && before !== key) void api['documents.inbox']({}).then((r) => r.ok && setDocs(r.value));
+  }, [waiting, newestAt]);
 
   const add = async (file: File | null): Promise<void> => {
     if (!file) return;
