@@ -135,12 +135,14 @@ describe('lab results in Chromium against the real dispatcher', () => {
     const item = page.getByTestId('unmatched-item');
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('777 (MR, OTHERLAB)');
+    await expect(item.textContent()).resolves.toMatch(/\d+ results? · ORU\^R01/);
+    await page.getByRole('heading', { name: 'Unmatched messages', level: 3 }).waitFor();
     await shot(page, '65-unmatched-queue');
     const search = page.getByTestId('unmatched-patient-search');
     await search.fill('duck');
     await page.getByRole('option', { name: new RegExp(`Duck, Donald .*MRN ${donald.mrn}`) }).click();
     await page.getByTestId('attach-to-patient').click();
-    await page.getByText('Every received result is on a chart.').waitFor();
+    await page.getByText('Every received message is on a chart.').waitFor();
     await shot(page, '66-unmatched-attached');
     // Its result is now in the inbox, on Donald's chart.
     await page.getByTestId('tab-inbox').click();

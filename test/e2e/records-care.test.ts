@@ -7,7 +7,7 @@ import type { Patient } from '../../shared/domain/patient';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
-import { DESK, NURSE, signIn, signOut } from '../helpers/clinic-day';
+import { DESK, NURSE, openChart, signIn, signOut } from '../helpers/clinic-day';
 import { tempDir } from '../helpers/temp-db';
 import { SETTLE, Steps } from './records-coordination.helpers';
 
@@ -87,6 +87,23 @@ describe('the care-coordination list in Chromium', () => {
     await steps.step(page, 'list-overdue');
   });
 
+  it("nurse: Harold's chart summary shows his hospital stay: the discharge with its follow-up call due, in bold red, and the admission before it", async () => {
+    await openChart(page, 'Bjornson');
+    const stays = page.getByTestId('hospital-stays').getByTestId('hospital-stay');
+    await expect.poll(() => stays.count(), SETTLE).toBe(2);
+    const discharge = stays.nth(0);
+    expect(await discharge.getAttribute('data-kind')).toBe('discharge');
+    expect(await discharge.getAttribute('data-follow-up')).toBe('open');
+    const text = (await discharge.textContent()) ?? '';
+    expect(text).toContain('ST MARYS HOSPITAL · Pneumonia');
+    expect(text).toContain('Follow-up call due 2026-04-06');
+    expect(await stays.nth(1).getAttribute('data-kind')).toBe('admission');
+    await steps.step(page, 'chart-hospital-stay');
+    await page.getByRole('button', { name: 'Care coordination' }).click();
+    await page.getByRole('heading', { name: 'Care coordination', level: 1 }).waitFor();
+    await expect.poll(() => rows().count(), SETTLE).toBe(1);
+  });
+
   it('nurse: records a discharge phoned in by a daughter; it opens a follow-up due in 2 business days, listed after the overdue one', async () => {
     await page.getByRole('button', { name: 'Record a notice' }).click();
     const dialog = page.getByRole('dialog', { name: 'Record a hospital notice' });
@@ -157,6 +174,53 @@ describe('the care-coordination list in Chromium', () => {
     await nav.waitFor();
     expect(await nav.getByRole('button', { name: 'Care coordination' }).count()).toBe(0);
     expect(await nav.getByRole('button', { name: 'Referrals' }).count()).toBe(0);
+    await signOut(page);
+  });
+
+  it("nurse: the charts show the follow-ups as closed: Harold's done by Nia Okoye, Ines's phoned-in discharge not needed", async () => {
+    await signIn(page, NURSE);
+    await openChart(page, 'Bjornson');
+    const harolds = page.getByTestId('hospital-stays').getByTestId('hospital-stay');
+    await expect.poll(() => harolds.first().getAttribute('data-follow-up'), SETTLE).toBe('done');
+    expect(await harolds.first().textContent()).toContain('Follow-up done · Nia Okoye');
+    await openChart(page, 'Moreau');
+    const ines = page.getByTestId('hospital-stays').getByTestId('hospital-stay');
+    await expect.poll(() => ines.count(), SETTLE).toBe(1);
+    expect(await ines.first().getAttribute('data-follow-up')).toBe('not_needed');
+    expect(await ines.first().textContent()).toContain('Mercy Medical Center · Hip fracture repair · Home with home health');
+    expect(await ines.first().textContent()).toContain('Follow-up not needed · Fran Delgado');
+    await steps.step(page, 'chart-follow-up-closed');
+    await signOut(page);
+  });
+
+  it('nurse: a discharge notice no chart matches waits in Unmatched messages, named as such; attached to Ines by hand, it shows on her chart with its follow-up open', async () => {
+    const held = inbound('ADT-A03-hospital-v2.5.hl7')
+      .replace('SMH-ADT-552877', 'SMH-ADT-900001')
+      .replace(
+        'MRN-77120^^^STMARY^MR||Bjornson^Harold^T^^Mr.||19441130|M|||22 Lake View Dr^Apt 3^Middleton^WI^53562||608-555-0199^PRN^PH',
+        'MRN-88001^^^STMARY^MR||Moreaux^Inez^^^Mrs.||19510109|F',
+      );
+    const ingest = new Hl7Ingest(clinic.session.repos, { timeZone: 'America/Chicago' });
+    expect(ingest.receive(held, 'file')).toMatchObject({ ack: 'AA', type: 'ADT^A03', patientId: null, queued: true });
+    await signIn(page, NURSE);
+    await page.getByTestId('nav-results').click();
+    await page.getByTestId('tab-unmatched').click();
+    await page.getByRole('heading', { name: 'Unmatched messages', level: 3 }).waitFor();
+    const item = page.getByTestId('unmatched-item');
+    await expect.poll(() => item.count(), SETTLE).toBe(1);
+    expect(await item.textContent()).toContain('a discharge notice · ADT^A03 SMH-ADT-900001 from ST MARYS HOSPITAL');
+    await steps.step(page, 'unmatched-discharge');
+    await page.getByTestId('unmatched-patient-search').fill('moreau');
+    await page.getByRole('option', { name: /Moreau, Ines/ }).click();
+    await page.getByTestId('attach-to-patient').click();
+    await page.getByText('Every received message is on a chart.').waitFor(SETTLE);
+    await openChart(page, 'Moreau');
+    const stays = page.getByTestId('hospital-stays').getByTestId('hospital-stay');
+    await expect.poll(() => stays.count(), SETTLE).toBe(2);
+    // Newest first: the discharge phoned in for 2026-04-07 (closed), then St Mary's of 2026-04-02 (open).
+    expect(await stays.nth(1).getAttribute('data-follow-up')).toBe('open');
+    expect(await stays.nth(1).textContent()).toContain('2026-04-02 · ST MARYS HOSPITAL');
+    expect(await stays.nth(1).textContent()).toContain('Follow-up call due 2026-04-06');
     await signOut(page);
   });
 

@@ -119,6 +119,14 @@ describe('MDM^T02 and imaging ORU reports become documents, through Hl7Ingest ov
     expect(doc).toMatchObject({ patient_id: null, status: 'unfiled', category: null, source: 'HL7 MDM from MERCY HOSPITAL' });
     expect(doc!.note).toMatch(/^suggested category: consult_letter\nnot filed: no chart has/);
     expect(docs.inbox().map((d) => d.id)).toContain(doc!.id);
+    const message = (): { status: string; patient_id: string | null } =>
+      db.rows<{ status: string; patient_id: string | null }>(`SELECT status, patient_id FROM hl7_messages WHERE control_id = 'MDM23-0002'`)[0]!;
+    expect(message()).toEqual({ status: 'queued', patient_id: null });
+    // Staff file it into the chart they chose: the held message is processed and names that chart.
+    db.repos.writer.write((at) =>
+      docs.file(at, { userId: 'u-desk' }, doc!.id, { patientId: grace.id, category: 'consult_letter', title: 'Consult', documentDate: null }),
+    );
+    expect(message()).toEqual({ status: 'processed', patient_id: grace.id });
   });
 
   it('the existing MDM-T02-01 fixture (v2.8, an HD study reference and an ED sent empty) is processed: unfiled, nothing guessed', () => {

@@ -36,7 +36,7 @@ function QueuedMessage({ item, onDone }: { item: UnmatchedItem; onDone: (error: 
       </Group>
       <Text size="sm">Identifiers: {item.identifiers.join('; ') || 'none'}</Text>
       <Text size="sm">
-        {item.results} result{item.results === 1 ? '' : 's'} · {item.messageType} {item.controlId} from {item.sendingFacility || 'unknown facility'} · received{' '}
+        {carries(item.messageType, item.results)} · {item.messageType} {item.controlId} from {item.sendingFacility || 'unknown facility'} · received{' '}
         {when(item.receivedAt)}
       </Text>
       <Text size="sm" c="dimmed">
@@ -64,7 +64,20 @@ function QueuedMessage({ item, onDone }: { item: UnmatchedItem; onDone: (error: 
   );
 }
 
-/** Result messages that matched no chart (or several), held until a person says whose they are. */
+/** What a held message brings, in words: results, immunizations, a hospital notice, new demographics, a referral. */
+function carries(type: string, results: number): string {
+  if (type.startsWith('VXU')) return 'immunizations';
+  if (type === 'ADT^A01') return 'an admission notice';
+  if (type === 'ADT^A03') return 'a discharge notice';
+  if (type.startsWith('ADT')) return 'a demographics update';
+  if (type.startsWith('REF')) return 'a referral';
+  return `${results} result${results === 1 ? '' : 's'}`;
+}
+
+/**
+ * Messages that matched no chart (or several): results, immunizations from a registry, hospital
+ * notices, demographic updates and incoming referrals, held until a person says whose they are.
+ */
 export function UnmatchedQueue(): ReactElement {
   const [items, setItems] = useState<UnmatchedItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -80,14 +93,18 @@ export function UnmatchedQueue(): ReactElement {
   return (
     <Stack data-testid="unmatched-queue">
       <Group gap="xs">
-        <Title order={3}>Unmatched results</Title>
+        <Title order={3}>Unmatched messages</Title>
         <Badge variant="light" color={items.length > 0 ? 'orange' : 'gray'}>
           {items.length}
         </Badge>
       </Group>
+      <Text size="sm" c="dimmed">
+        Results, immunizations, hospital notices, demographic updates and referrals that matched no chart, or more than one: choose whose each is. Nothing is
+        attached to a guess.
+      </Text>
       {error && <Alert color="red">{error}</Alert>}
       {items.length === 0 ? (
-        <Text c="dimmed">Every received result is on a chart.</Text>
+        <Text c="dimmed">Every received message is on a chart.</Text>
       ) : (
         items.map((i) => <QueuedMessage key={i.reviewId} item={i} onDone={done} />)
       )}
