@@ -131,6 +131,8 @@ describe('lab orders and the HL7 review queue in Chromium against the real dispa
 
     // The decisions, with who and why.
     await page.getByTestId('review-status').getByText('Decided').click();
+    // The decided list loads after the switch: wait for both entries before counting them.
+    await page.getByTestId('review-closed').nth(1).waitFor();
     await expect(page.getByTestId('review-closed').count()).resolves.toBe(2);
     const decided = (await page.getByTestId('review-queue').textContent()) ?? '';
     expect(decided).toContain('took the message\'s phone "5559998888" (was "555-000-1111"): patient confirmed the new number');

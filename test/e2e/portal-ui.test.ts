@@ -186,11 +186,16 @@ describe('patient portal screens in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: 'Book a visit' }).waitFor();
       await page.getByRole('radio', { name: /^Follow-up/ }).check();
       await page.getByRole('button', { name: 'See open times' }).click();
-      // The latest time offered: the visit is cancelled online further on, which the clinic allows only
-      // until 24 hours before (the first time offered on a weekend is Monday morning, too close).
+      // The last day of the week offered, then its latest time: the visit is cancelled online further
+      // on, which the clinic allows only until 24 hours before. The first day offered can be within
+      // that (on a Sunday evening it is Monday, whose times are all less than a day away).
       const times = page.getByRole('button', { name: /^Choose a time: / });
       await times.first().waitFor();
       await shot('book-slots');
+      const days = page.getByRole('group', { name: 'Choose a day' }).getByRole('button');
+      expect(await days.count()).toBeGreaterThan(1);
+      await days.last().click();
+      await days.last().and(page.locator('[aria-pressed="true"]')).waitFor();
       await times.last().click();
       await page.getByRole('textbox', { name: 'What is the visit for? (optional)' }).fill('Blood pressure check');
       await page.getByRole('button', { name: 'Book this visit' }).click();
