@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseFeeScheduleCsv, parseProcedureCodesCsv } from '../../shared/domain/billing/codes';
 import { parseDollars } from '../../shared/domain/money';
-import { isIsoDate, isoToday } from '../../shared/domain/dates';
+import { clinicDate, isIsoDate } from '../../shared/domain/dates';
+import { clinicZoneOf } from '../services/schedule/schedule-config';
 import { BillingService } from '../services/billing/billing.service';
 import { CliError } from './cli-error';
 import { need, parse, print, withSession } from './cli-session';
@@ -201,7 +202,7 @@ async function feesImport(args: string[], codes: boolean): Promise<void> {
     if (codes) print({ imported: billing.payers.importCodes(parsed.value as { code: string; description: string }[], 'CPT', new Date().toISOString()) });
     else {
       const fees = (parsed.value as { code: string; modifier: string | null; priceCents: number }[]).map((r) => ({ ...r, modifier: r.modifier ?? '' }));
-      print({ imported: billing.payers.importFees(fees, date('--from', v.from) ?? isoToday(new Date()), actor) });
+      print({ imported: billing.payers.importFees(fees, date('--from', v.from) ?? billing.today(), actor) });
     }
     return Promise.resolve();
   });
@@ -257,9 +258,10 @@ async function importFiles(args: string[]): Promise<number> {
 async function eligibility(args: string[]): Promise<void> {
   const { values: v } = parse(args, { db: { type: 'string' }, patient: { type: 'string' }, out: { type: 'string' }, rank: { type: 'string' } });
   const out = need(v.out, '--out');
-  await withSession(v.db, async ({ call }) => {
+  await withSession(v.db, async ({ session, call }) => {
+    const today = clinicDate(new Date(), clinicZoneOf(session.repos.resources));
     const covs = (await call('billing.coverages', { patientId: need(v.patient, '--patient') })) as { id: string; rank: string; effectiveTo: string | null }[];
-    const cov = covs.find((c) => c.rank === (v.rank ?? 'primary') && (!c.effectiveTo || c.effectiveTo >= isoToday(new Date())));
+    const cov = covs.find((c) => c.rank === (v.rank ?? 'primary') && (!c.effectiveTo || c.effectiveTo >= today));
     if (!cov) throw new CliError(`the patient has no ${v.rank ?? 'primary'} coverage in force`);
     const r = (await call('billing.eligibility', { coverageId: cov.id })) as { inquiry270: string; fileName: string };
     writeFileSync(out, r.inquiry270, { mode: 0o600 });

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isIsoDate, isoToday } from '../../shared/domain/dates';
+import { clinicDate, isIsoDate } from '../../shared/domain/dates';
+import { clinicZoneOf } from '../services/schedule/schedule-config';
 import { immunizationsDueFor } from '../services/chart-summary';
 import { unlockDatabase, type Store } from '../services/db/open';
 import { defaultResourcesDir } from '../services/paths';
@@ -56,11 +57,13 @@ export async function reportCommand(sub: string | undefined, args: string[]): Pr
       throw new CliError(`--period must be a year such as 2026 (got "${String(period ?? '')}")`, 2);
     year = Number(period);
   }
-  const on = typeof v['on'] === 'string' ? v['on'] : isoToday();
-  if (!isIsoDate(on)) throw new CliError(`invalid date "${on}": use YYYY-MM-DD`, 2);
+  const given = typeof v['on'] === 'string' ? v['on'] : null;
+  if (given !== null && !isIsoDate(given)) throw new CliError(`invalid date "${given}": use YYYY-MM-DD`, 2);
   const store = await open(v['db']);
   try {
     const repos = createRepos(store);
+    // Without --on: today in the clinic's zone (clinic-hours.json), as the app's due list reads it.
+    const on = given ?? clinicDate(new Date(), clinicZoneOf(repos.resources));
     const service = new PopulationService(store.sqlite, repos.resources, (pid, day) => immunizationsDueFor(repos, pid, day));
     const actor = { userId: `cli:${userInfo().username}` };
     if (sub === 'measures') {

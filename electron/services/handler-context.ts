@@ -42,6 +42,10 @@ export interface AreaServices {
 export interface HandlerContext {
   readonly session: Session;
   readonly now: () => Date;
+  /** The clinic's IANA zone (resources/schedule/clinic-hours.json): its calendar days are the schedule's and the billing's. */
+  readonly clinicZone: () => string;
+  /** Today's date in the clinic's zone. */
+  readonly today: () => string;
   /** The device's sync loop (absent: the status says not enrolled and nothing syncs). */
   readonly sync: SyncController | undefined;
   /** The open database's services (built on first use after each unlock). */

@@ -25,7 +25,8 @@ import { referralsHandlers } from './referrals/referrals.handlers';
 import type { Repos } from './repos';
 import { AppointmentsService } from './schedule/appointments.repo';
 import { scheduleHandlers } from './schedule/schedule.handlers';
-import { loadScheduleConfig } from './schedule/schedule-config';
+import { clinicZoneOf, loadScheduleConfig } from './schedule/schedule-config';
+import { clinicDate } from '../../shared/domain/dates';
 import { securityHandlers } from './security/security.handlers';
 import type { Session } from './session';
 import type { SyncController } from './sync';
@@ -76,6 +77,8 @@ export function createHandlers({
   const ctx: HandlerContext = {
     session,
     now,
+    clinicZone: () => clinicZoneOf(session.repos.resources),
+    today: () => clinicDate(now(), ctx.clinicZone()),
     sync,
     services: () => {
       // A new unlock opens a new database: its services are built again, once.

@@ -11,6 +11,7 @@ import { createRepos, type Repos } from './repos';
 import { Resources } from './resources/resources';
 import type { FetchLike } from './sync/transport';
 import { enrolledServer, signInWithServer } from './sync/user-sessions';
+import { clinicZoneOf } from './schedule/schedule-config';
 import { refuseRoleNotAllowedHere } from './provision/device-settings';
 
 /**
@@ -168,7 +169,24 @@ export class Session {
     this.expireIfIdle();
     this.endIfRevoked();
     const state = !this.store ? (existsSync(this.opts.dbFile) ? 'locked' : 'uninitialized') : this.user_ ? 'signedIn' : 'unlocked';
-    return { state, user: this.user_, clinicName: this.store ? this.clinicName() : null, autoLocked: this.autoLocked, autoLockMinutes: this.autoLockMinutes() };
+    return {
+      state,
+      user: this.user_,
+      clinicName: this.store ? this.clinicName() : null,
+      autoLocked: this.autoLocked,
+      autoLockMinutes: this.autoLockMinutes(),
+      clinicZone: this.clinicZone(),
+    };
+  }
+
+  /** The clinic's zone from the schedule's clinic-hours.json; null with no database open or when that file cannot be read. */
+  private clinicZone(): string | null {
+    if (!this.repos_) return null;
+    try {
+      return clinicZoneOf(this.repos_.resources);
+    } catch {
+      return null;
+    }
   }
 
   private clinicName(): string | null {

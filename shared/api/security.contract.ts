@@ -15,6 +15,8 @@ export const sessionState = z.object({
   /** Signed out by the idle timer (the sign-in screen says so). */
   autoLocked: z.boolean(),
   autoLockMinutes: z.number(),
+  /** The clinic's IANA zone (clinic-hours.json) while a database is open: "today" on screen is the clinic's day there. */
+  clinicZone: z.string().nullable(),
 });
 export type SessionState = z.infer<typeof sessionState>;
 

@@ -23,17 +23,24 @@ const typedDate = z
   .trim()
   .transform((v) => parseTypedDate(v) ?? v);
 
+/**
+ * The latest date that is already today somewhere (UTC+14): a date after it is in the future for
+ * every clinic. A schema has no clinic zone, and a newborn registered in the morning in Auckland
+ * is born on a date that is still tomorrow in UTC.
+ */
+const latestToday = (): string => isoToday(new Date(Date.now() + 14 * 3_600_000));
+
 /** A birth date: ISO calendar date that exists, not in the future, not before 1880. */
 export const birthDate = typedDate.superRefine((v, ctx) => {
   if (!isIsoDate(v)) ctx.addIssue({ code: 'custom', message: `invalid date "${v}": use a real calendar date as YYYY-MM-DD` });
-  else if (v > isoToday()) ctx.addIssue({ code: 'custom', message: `birth date ${v} is in the future` });
+  else if (v > latestToday()) ctx.addIssue({ code: 'custom', message: `birth date ${v} is in the future` });
   else if (v < '1880-01-01') ctx.addIssue({ code: 'custom', message: `birth date ${v} is before 1880` });
 });
 
 /** The day the patient died (recorded or imported): a real date, not in the future. */
 export const deathDate = typedDate.superRefine((v, ctx) => {
   if (!isIsoDate(v)) ctx.addIssue({ code: 'custom', message: `invalid date "${v}": use a real calendar date as YYYY-MM-DD` });
-  else if (v > isoToday()) ctx.addIssue({ code: 'custom', message: `date of death ${v} is in the future` });
+  else if (v > latestToday()) ctx.addIssue({ code: 'custom', message: `date of death ${v} is in the future` });
 });
 
 /** Phone as typed; must hold 7 to 15 digits (E.164 allows at most 15). */

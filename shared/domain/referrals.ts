@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isoDate } from './clinical';
+import { addDays, clinicDate, daysBetween } from './dates';
 import { CARE_EVENT_KINDS, FOLLOW_UP_STATUSES, REFERRAL_REPLY_DAYS, REFERRAL_STATUSES, REFERRAL_URGENCIES, type ReferralStatus } from './records';
 
 const id = z.uuid('not an id');
@@ -223,18 +224,14 @@ export function referralTransitionProblem(from: ReferralStatus, to: ReferralStat
   return `a referral that is ${IN_WORDS[from]} cannot become ${IN_WORDS[to]}`;
 }
 
-/** The day a reply is due: the day sent plus the urgency's days (YYYY-MM-DD, UTC). */
-export function replyDueFrom(sentAt: string, urgency: ReferralUrgency): string {
-  const d = new Date(sentAt);
-  d.setUTCDate(d.getUTCDate() + REFERRAL_REPLY_DAYS[urgency]);
-  return d.toISOString().slice(0, 10);
+/** The day a reply is due: the clinic's day the referral was sent plus the urgency's days (YYYY-MM-DD). */
+export function replyDueFrom(sentAt: string, urgency: ReferralUrgency, zone: string): string {
+  return addDays(clinicDate(sentAt, zone), REFERRAL_REPLY_DAYS[urgency]);
 }
 
-/** Whole days from a due date (YYYY-MM-DD) to `now` (0 on the due day, negative before). */
-export function daysPast(due: string, now: Date): number {
-  const dueMs = Date.UTC(Number(due.slice(0, 4)), Number(due.slice(5, 7)) - 1, Number(due.slice(8, 10)));
-  const todayMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Math.round((todayMs - dueMs) / 86_400_000);
+/** Whole days from a due date (YYYY-MM-DD) to the clinic's today (0 on the due day, negative before). */
+export function daysPast(due: string, now: Date, zone: string): number {
+  return daysBetween(due, clinicDate(now, zone));
 }
 
 // ---------------------------------------------------------------- hospital care notices
@@ -298,15 +295,16 @@ export type CareListItem = z.infer<typeof careListItem>;
 
 /**
  * The day a discharge's contact call is due: two business days after the discharge (Saturday and
- * Sunday skipped), as the transitional care codes ask (CPT 99495/99496: contact within 2 business days).
+ * Sunday skipped), as the transitional care codes ask (CPT 99495/99496: contact within 2 business days),
+ * counted from the clinic's day of the discharge.
  */
-export function followUpDueFrom(dischargedAt: string): string {
-  const d = new Date(dischargedAt);
+export function followUpDueFrom(dischargedAt: string, zone: string): string {
+  let day = clinicDate(dischargedAt, zone);
   let left = 2;
   while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const day = d.getUTCDay();
-    if (day !== 0 && day !== 6) left--;
+    day = addDays(day, 1);
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
   }
-  return d.toISOString().slice(0, 10);
+  return day;
 }

@@ -382,7 +382,7 @@ function agingBench(
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    agingReport(billing.rows, '2026-12-01');
+    agingReport(billing.rows, '2026-12-01', 'America/New_York');
     times.push(performance.now() - t0);
   }
   const median = [...times].sort((a, b) => a - b)[2]! / 1000;

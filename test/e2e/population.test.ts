@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localTimeZone, wallTime } from '../../shared/domain/dates';
 import type { Patient } from '../../shared/domain/patient';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
@@ -30,12 +31,14 @@ describe('preventive care and the quality measure dashboard in Chromium against 
     const p = await clinic.ok<Patient>('patients.create', { givenName: given, familyName: family, birthDate: '1990-05-06', sex: 'male' });
     await clinic.ok('problems.add', { patientId: p.id, icd10: 'E11.9', onsetDate: '2015-01-01', chronic: true });
     await clinic.ok('encounters.create', { patientId: p.id, visitType: 'follow_up' });
-    const at = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    // An hour ago, written in this machine's zone as the lab's HL7 times are read: never in the future.
+    const ago = wallTime(Date.now() - 3_600_000, localTimeZone());
+    const at = `${ago.date.replace(/-/g, '')}${String(Math.floor(ago.minutes / 60)).padStart(2, '0')}${String(ago.minutes % 60).padStart(2, '0')}`;
     const oru = [
-      `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}0800||ORU^R01^ORU_R01|A1C-${family}|P|2.5.1`,
+      `MSH|^~\\&|LAB|ACME LAB|CAIRN|CLINIC|${at}||ORU^R01^ORU_R01|A1C-${family}|P|2.5.1`,
       `PID|1||${p.mrn}^^^^MR||${family}^${given}||19900506|M`,
       `OBR|1|PL-${family}|F-${family}^ACME|4548-4^HbA1c^LN`,
-      `OBX|1|NM|4548-4^Hemoglobin A1c^LN||${a1c}|%|4.0-5.6|H|||F|||${at}0800`,
+      `OBX|1|NM|4548-4^Hemoglobin A1c^LN||${a1c}|%|4.0-5.6|H|||F|||${at}`,
     ].join('\r');
     expect(new Hl7Ingest(clinic.session.repos).receive(oru, family)).toMatchObject({ results: 1 });
     return p;

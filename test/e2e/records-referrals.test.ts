@@ -4,11 +4,14 @@ import type { DocumentMeta } from '../../shared/api/documents.contract';
 import type { ImagingOrder } from '../../shared/domain/imaging';
 import type { Patient } from '../../shared/domain/patient';
 import type { Referral } from '../../shared/domain/referrals';
+import { addDays, clinicDate } from '../../shared/domain/dates';
+import { loadScheduleConfig } from '../../electron/services/schedule/schedule-config';
+import { Resources } from '../../electron/services/resources/resources';
 import { startBridgedApp, type BridgedApp } from '../helpers/browser';
 import { CLINIC, openClinic, type Clinic } from '../helpers/clinic';
 import { DESK, openChart, signIn, signOut } from '../helpers/clinic-day';
 import { pdfLines } from '../helpers/pdf-text';
-import { tempDir } from '../helpers/temp-db';
+import { resourcesDir, tempDir } from '../helpers/temp-db';
 import { choose, downloaded, letterPdf, SETTLE, Steps } from './records-coordination.helpers';
 
 const DAY_MS = 86_400_000;
@@ -137,7 +140,9 @@ describe('referrals, the address book and imaging orders in Chromium', () => {
     const sent = (await clinic.ok<Referral[]>('referrals.list', { patientId: maria.id }))[0]!;
     // Urgent: a reply is expected 7 days after sending.
     expect(sent).toMatchObject({ status: 'sent', urgency: 'urgent', specialty: 'Cardiology', orderedByName: 'Dr. Gregory House' });
-    expect(sent.replyDue).toBe(new Date(Date.parse(sent.sentAt!) + 7 * DAY_MS).toISOString().slice(0, 10));
+    // Counted from the clinic's day it was sent (in the evening UTC's date is already tomorrow).
+    const zone = loadScheduleConfig(new Resources(resourcesDir)).hours.timeZone;
+    expect(sent.replyDue).toBe(addDays(clinicDate(sent.sentAt!, zone), 7));
     expect(await c.textContent()).toContain(sent.replyDue);
     await steps.step(page, 'referral-sent');
     await signOut(page);

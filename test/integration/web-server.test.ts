@@ -50,7 +50,7 @@ describe('dev:web HTTP transport guards', () => {
     const r = await post(server.port, '/api/session.status', '{}', { host: host(), 'x-cairn-token': token, origin: `http://${host()}` });
     expect(r).toEqual({
       status: 200,
-      json: { ok: true, value: { state: 'uninitialized', user: null, clinicName: null, autoLocked: false, autoLockMinutes: 10 } },
+      json: { ok: true, value: { state: 'uninitialized', user: null, clinicName: null, autoLocked: false, autoLockMinutes: 10, clinicZone: null } },
     });
   });
 

@@ -72,15 +72,3 @@ export function loadCatalog(resourcesDir: string, log: (line: string) => void = 
     timeZone: hours?.success ? hours.data.timeZone : 'UTC',
   };
 }
-
-/** The day (YYYY-MM-DD) it is at `ms` in the clinic's zone. */
-export function dayIn(timeZone: string, ms: number): string {
-  let f = dayFormats.get(timeZone);
-  if (!f) {
-    // Making a formatter is the slow part (it loads the zone's rules): one per zone.
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, f);
-  }
-  return f.format(new Date(ms));
-}
-const dayFormats = new Map<string, Intl.DateTimeFormat>();

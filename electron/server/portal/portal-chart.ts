@@ -17,7 +17,8 @@ import { sig as sigSchema, sigText } from '../../../shared/domain/sig';
 import { VITAL_KINDS } from '../../../shared/domain/vitals';
 import type { Sql } from '../db/open';
 import { chartsOf } from './portal-auth';
-import { dayIn, type PortalCatalog } from './portal-catalog';
+import { clinicDate } from '../../../shared/domain/dates';
+import type { PortalCatalog } from './portal-catalog';
 import { n, s, truthy, type Row } from './portal-row';
 import { signedNotes, VITAL_BY_LOINC, vitalsByEncounter, visitViews } from './portal-visits';
 
@@ -69,7 +70,7 @@ async function summaryVersion(d: ReadDeps, a: ChartAccess): Promise<string> {
 export async function openChart(d: ReadDeps, accountId: string, patientId: string): Promise<ChartAccess | null> {
   const chart = (await chartsOf(d.db, accountId)).find((c) => c.patientId === patientId);
   if (!chart) return null;
-  const today = dayIn(d.catalog.timeZone, d.now());
+  const today = clinicDate(d.now(), d.catalog.timeZone);
   return {
     accountId,
     chart,

@@ -2,6 +2,7 @@ import type { VisitSummaryView } from '../../../shared/api/portal-http';
 import { renderNoteText } from '../../../shared/domain/templates';
 import { VITAL_KINDS } from '../../../shared/domain/vitals';
 import { vitalLines } from '../../../shared/domain/visit-vitals';
+import { clinicDate } from '../../../shared/domain/dates';
 import type { PortalCatalog } from './portal-catalog';
 import { n, s, type Row } from './portal-row';
 
@@ -116,10 +117,13 @@ export function visitViews(
     const enc = s(note['encounter_id']) ? encounters.get(String(note['encounter_id'])) : undefined;
     const taken = vitals.get(String(note['encounter_id'] ?? '')) ?? [];
     const who = (r: Row): string | null => names.get(String(r['signed_by'] ?? '')) ?? names.get(String(r['author_id'] ?? '')) ?? null;
-    const extra = addenda.map((a) => `Addendum by ${who(a) ?? 'the care team'} (${String(a['signed_at'] ?? '').slice(0, 10)}):\n${noteText(d, a)}`);
+    const extra = addenda.map(
+      (a) => `Addendum by ${who(a) ?? 'the care team'} (${a['signed_at'] ? clinicDate(String(a['signed_at']), d.catalog.timeZone) : ''}):\n${noteText(d, a)}`,
+    );
     return {
       noteId: String(note['id']),
-      date: (s(enc?.['start_at']) ?? s(note['signed_at']) ?? String(note['created_at'])).slice(0, 10),
+      // The clinic's day of the visit: a 19:30 visit is not dated tomorrow (UTC's date).
+      date: clinicDate(s(enc?.['start_at']) ?? s(note['signed_at']) ?? String(note['created_at']), d.catalog.timeZone),
       title: s(note['title']) ?? 'Visit',
       clinician: who(note),
       text: [noteText(d, note), taken.length > 0 ? ['Vitals', ...taken].join('\n') : '', ...extra].filter((t) => t !== '').join('\n\n'),

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { paymentInput } from '../../../shared/domain/billing/model';
-import { isoToday } from '../../../shared/domain/dates';
 import { cms1500Pdf } from '../documents/cms1500.pdf';
 import { receiptPdf } from '../documents/receipt.pdf';
 import { statementPdf } from '../documents/statement.pdf';
 import type { HandlerContext, SignedIn } from '../handler-context';
 import { claimBill, billingProvider } from './claim-bill';
+import { addDays, clinicDate } from '../../../shared/domain/dates';
 import { requireSettings } from './batch.service';
 import { agingReport } from './reports';
 
@@ -13,7 +13,7 @@ type Pdf = { fileName: string; base64: string };
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 /** The PDFs billing prints: the CMS-1500 paper claim, a payment receipt and a patient statement. */
-export function billingDocuments({ services, now, session, clinicName, reading }: HandlerContext): {
+export function billingDocuments({ services, now, session, clinicName, reading, today, clinicZone }: HandlerContext): {
   cms1500: (claimId: string, me: SignedIn) => Promise<Pdf>;
   pay: (i: z.output<typeof paymentInput>, me: SignedIn) => Promise<{ entryId: string; receiptNumber: string; patientBalanceCents: number; receipt: Pdf }>;
   statement: (patientId: string, me: SignedIn) => Promise<Pdf>;
@@ -47,7 +47,7 @@ export function billingDocuments({ services, now, session, clinicName, reading }
         billing: { ...billingProvider(s), phone: s.phone },
         bill,
         patientAccountNumber: c.claim_number,
-        signatureDate: isoToday(now()),
+        signatureDate: today(),
       });
       return { fileName: `cms1500-${c.claim_number}.pdf`, base64: b64(bytes) };
     },
@@ -68,7 +68,7 @@ export function billingDocuments({ services, now, session, clinicName, reading }
           method: i.method,
           reference: i.reference ?? null,
           providerId: visit?.patient_id === i.patientId ? visit.provider_id : null,
-          serviceDate: visit?.start_at?.slice(0, 10) ?? null,
+          serviceDate: visit?.start_at ? clinicDate(visit.start_at, clinicZone()) : null,
           memo: i.memo ?? (i.encounterId ? 'copay' : null),
         });
         svc.rows.writer.audited(at, 'billing.payment', me.actor, i.patientId, 'ledger_entry', id, `${i.amountCents} cents ${i.method}`);
@@ -88,16 +88,16 @@ export function billingDocuments({ services, now, session, clinicName, reading }
           receivedAt: now().toISOString(),
           receivedBy: session.requireUser().displayName,
         },
-        ...(visit?.start_at ? { visitDate: visit.start_at.slice(0, 10) } : {}),
+        ...(visit?.start_at ? { visitDate: clinicDate(visit.start_at, clinicZone()) } : {}),
         balanceAfterCents: balance,
       });
       return { entryId, receiptNumber, patientBalanceCents: balance, receipt: { fileName: `receipt-${receiptNumber}.pdf`, base64: b64(bytes) } };
     },
     statement: async (patientId, me) => {
       reading(me, 'billing.statement', patientId);
-      const today = isoToday(now());
+      const on = today();
       const account = b().ledger.account(patientId);
-      const aging = agingReport(b().rows, today).byPatient.find((r) => r.key === patientId)?.buckets ?? [0, 0, 0, 0, 0];
+      const aging = agingReport(b().rows, on, clinicZone()).byPatient.find((r) => r.key === patientId)?.buckets ?? [0, 0, 0, 0, 0];
       const p = patient(patientId);
       const r = p.row;
       const bytes = await statementPdf({
@@ -109,8 +109,8 @@ export function billingDocuments({ services, now, session, clinicName, reading }
             ? { address: { line1: r.address_line1, city: r.city, state: r.state, zip: r.postal_code } }
             : {}),
         },
-        statementDate: today,
-        dueDate: new Date(Date.parse(today) + 30 * 86_400_000).toISOString().slice(0, 10),
+        statementDate: on,
+        dueDate: addDays(on, 30),
         entries: account.entries
           .filter((e) => e.party === 'patient' || e.kind === 'charge' || e.kind === 'payment')
           .map((e) => ({ date: (e.serviceDate ?? e.postedAt).slice(0, 10), description: describe(e), amountCents: e.amountCents, party: e.party })),
@@ -118,7 +118,7 @@ export function billingDocuments({ services, now, session, clinicName, reading }
         balanceCents: account.patientBalanceCents,
         insurancePendingCents: account.insuranceBalanceCents,
       });
-      return { fileName: `statement-${p.mrn}-${today}.pdf`, base64: b64(bytes) };
+      return { fileName: `statement-${p.mrn}-${on}.pdf`, base64: b64(bytes) };
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { billingChannels } from '../../../shared/api/billing.contract';
 import { CairnFailure } from '../../../shared/api/result';
 import { adjustmentCodesFile, parseFeeScheduleCsv, parseProcedureCodesCsv } from '../../../shared/domain/billing/codes';
-import { isoToday } from '../../../shared/domain/dates';
 import type { AreaHandlers, HandlerContext } from '../handler-context';
 import { writeBillingSettings } from './billing-settings';
 import { billingDocuments } from './billing-documents';
@@ -10,7 +9,7 @@ import { agingReport, collectionsByProvider, daySheet, denialRate } from './repo
 
 /** The billing area's handlers, one per channel of shared/api/billing.contract.ts. */
 export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billingChannels> {
-  const { session, now, reading } = ctx;
+  const { session, now, today, reading } = ctx;
   const billing = (): ReturnType<HandlerContext['services']>['billing'] => ctx.services().billing;
   // The CARC descriptions, read and checked once (a damaged file leaves the codes without words).
   let carcNames: Map<string, string> | undefined;
@@ -58,7 +57,7 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
       return { inquiry270: inquiry.text, fileName: inquiry.fileName, result, waiting: result === null };
     },
     'billing.codes': (i) => {
-      const on = i.date ?? isoToday(now());
+      const on = i.date ?? today();
       return billing()
         .payers.searchCodes(i.q)
         .map((c) => ({ ...c, feeCents: billing().payers.price(c.code, '', on) }));
@@ -68,7 +67,7 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
         const r = parseFeeScheduleCsv(i.csv, i.fileName);
         if (!r.ok) throw new CairnFailure('invalid_input', r.error.message);
         const fees = r.value.map((f) => ({ code: f.code, modifier: f.modifier ?? '', priceCents: f.priceCents }));
-        return { imported: billing().payers.importFees(fees, i.effectiveFrom ?? isoToday(now()), me.actor) };
+        return { imported: billing().payers.importFees(fees, i.effectiveFrom ?? today(), me.actor) };
       }
       const r = parseProcedureCodesCsv(i.csv, i.fileName);
       if (!r.ok) throw new CairnFailure('invalid_input', r.error.message);
@@ -145,14 +144,14 @@ export function billingHandlers(ctx: HandlerContext): AreaHandlers<typeof billin
       return billing().ledger.account(i.patientId);
     },
     'billing.statement': (i, me) => docs.statement(i.patientId, me),
-    'billing.aging': (i) => agingReport(billing().rows, i.asOf ?? isoToday(now())),
+    'billing.aging': (i) => agingReport(billing().rows, i.asOf ?? today(), ctx.clinicZone()),
     'billing.report': (i) => {
       const rows = billing().rows;
       if (i.to < i.from) throw new CairnFailure('invalid_input', 'the report ends before it starts', [{ path: 'to', message: 'before from' }]);
-      if (i.kind === 'day-sheet') return daySheet(rows, i.from, i.to);
-      if (i.kind === 'collections') return collectionsByProvider(rows, i.from, i.to);
+      if (i.kind === 'day-sheet') return daySheet(rows, i.from, i.to, ctx.clinicZone());
+      if (i.kind === 'collections') return collectionsByProvider(rows, i.from, i.to, ctx.clinicZone());
       const names = carc();
-      return denialRate(rows, i.from, i.to, (code) => names.get(code) ?? '');
+      return denialRate(rows, i.from, i.to, ctx.clinicZone(), (code) => names.get(code) ?? '');
     },
   };
 }

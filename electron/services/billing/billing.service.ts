@@ -1,6 +1,7 @@
 import { CairnFailure } from '../../../shared/api/result';
 import type { ImportReport } from '../../../shared/api/billing.contract';
 import type { ClaimView } from '../../../shared/domain/billing/model';
+import { clinicDate } from '../../../shared/domain/dates';
 import { readX12 } from '../../../shared/x12';
 import { newId } from '../../common/ids';
 import type { Repos } from '../repos';
@@ -16,6 +17,7 @@ import { PayersRepo } from './payers.repo';
 import { resolveUnmatched, type RemittanceDeps } from './remittance.service';
 import { BillingRows } from './rows';
 import { SuperbillService } from './superbill.service';
+import { clinicZoneOf } from '../schedule/schedule-config';
 
 /** Practice management over one open database: the repositories and the workflows that join them. */
 export class BillingService {
@@ -43,10 +45,21 @@ export class BillingService {
       ledger: this.ledger,
       icd10: repos.icd10,
       now,
+      zone: () => this.zone,
     });
   }
 
-  private get deps(): RemittanceDeps & { deviceId: string; now: () => Date } {
+  /** The clinic's zone (clinic-hours.json): dates of service and "today" are its calendar days. */
+  get zone(): string {
+    return clinicZoneOf(this.repos.resources);
+  }
+
+  /** Today's date in the clinic's zone. */
+  today(): string {
+    return clinicDate(this.now(), this.zone);
+  }
+
+  private get deps(): RemittanceDeps & { deviceId: string; now: () => Date; today: () => string } {
     return {
       rows: this.rows,
       claims: this.claims,
@@ -55,6 +68,7 @@ export class BillingService {
       scrub: (c) => this.superbills.scrub(c),
       deviceId: this.repos.store.deviceId,
       now: this.now,
+      today: () => this.today(),
     };
   }
 

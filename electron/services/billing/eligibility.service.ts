@@ -1,6 +1,5 @@
 import { CairnFailure } from '../../../shared/api/result';
 import type { EligibilityView } from '../../../shared/domain/billing/model';
-import { isoToday } from '../../../shared/domain/dates';
 import { build270 } from '../../../shared/x12';
 import type { Eligibility271 } from '../../../shared/x12/types';
 import type { Actor } from '../repos/writer';
@@ -12,7 +11,7 @@ const SEX: Record<string, 'F' | 'M' | 'U'> = { female: 'F', male: 'M' };
 
 /** The 270 inquiry for a coverage, with the file name it is dropped under. */
 export function inquiry270(
-  d: RemittanceDeps & { deviceId: string },
+  d: RemittanceDeps & { deviceId: string; today: () => string },
   coverageId: string,
   now: () => Date,
   actor: Actor,
@@ -59,7 +58,7 @@ export function inquiry270(
             relationship: cov.relationship === 'spouse' ? '01' : cov.relationship === 'child' ? '19' : 'G8',
           },
         }),
-    serviceDate: isoToday(now()),
+    serviceDate: d.today(),
   });
   if (!built.ok) throw new CairnFailure('invalid_input', `the 270 could not be built: ${built.error.message}`);
   const fileName = `cairn-270-${String(control).padStart(9, '0')}.270`;

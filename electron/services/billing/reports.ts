@@ -1,12 +1,22 @@
 import type { AgingReport } from '../../../shared/domain/billing/model';
 import { formatCents } from '../../../shared/domain/money';
+import { addDays, zonedInstant } from '../../../shared/domain/dates';
 import type { BillingRows } from './rows';
+
+/**
+ * The instants a range of the clinic's days spans, as ledger timestamps (UTC ISO) compare: from the
+ * start of `from` to the start of the day after `to` (exclusive), in the clinic's zone. An evening
+ * payment in New York is stamped with tomorrow's UTC date, and belongs on today's day sheet.
+ */
+export function clinicDays(from: string, to: string, zone: string): [string, string] {
+  return [new Date(zonedInstant(from, 0, zone)).toISOString(), new Date(zonedInstant(addDays(to, 1), 0, zone)).toISOString()];
+}
 
 /**
  * A/R aging as of a date: what each payer and each patient still owes, by age of the service. Derived
  * from the ledger (open amount per claim and party), so it always equals the accounts.
  */
-export function agingReport(rows: BillingRows, asOf: string): AgingReport {
+export function agingReport(rows: BillingRows, asOf: string, zone: string): AgingReport {
   // Every entry of a claim carries the claim's date of service, so summing by bucket equals summing
   // each claim's open amount; entries without a claim (a copay paid ahead) age from their own date.
   const open = rows.all<{ party: string; payer_ref: string | null; patient_id: string; bucket: number; open: number }>(
@@ -15,7 +25,7 @@ export function agingReport(rows: BillingRows, asOf: string): AgingReport {
             sum(amount_cents) AS open
        FROM ledger_entries WHERE posted_at < ? GROUP BY 1, 2, 3, 4 HAVING sum(amount_cents) <> 0`,
     asOf,
-    `${asOf}T23:59:59.999Z`,
+    clinicDays(asOf, asOf, zone)[1],
   );
   const byPayer = new Map<string, number[]>();
   const byPatient = new Map<string, number[]>();
@@ -54,7 +64,7 @@ function table(columns: string[], rows: (string | number)[][]): Table {
 }
 
 /** Every entry posted in the range: the day sheet a front desk closes the day with. */
-export function daySheet(rows: BillingRows, from: string, to: string): Table {
+export function daySheet(rows: BillingRows, from: string, to: string, zone: string): Table {
   const list = rows.all<{
     posted_at: string;
     mrn: string;
@@ -68,8 +78,7 @@ export function daySheet(rows: BillingRows, from: string, to: string): Table {
     `SELECT l.posted_at, p.mrn, trim(p.given_name || ' ' || p.family_name) AS name, l.kind, l.party, l.amount_cents, l.method, c.claim_number
        FROM ledger_entries l JOIN patients p ON p.id = l.patient_id LEFT JOIN claims c ON c.id = l.claim_id
       WHERE l.posted_at >= ? AND l.posted_at < ? ORDER BY l.posted_at`,
-    from,
-    `${to}T23:59:59.999Z`,
+    ...clinicDays(from, to, zone),
   );
   return table(
     ['posted', 'mrn', 'patient', 'kind', 'party', 'amount_cents', 'amount', 'method', 'claim'],
@@ -78,14 +87,13 @@ export function daySheet(rows: BillingRows, from: string, to: string): Table {
 }
 
 /** Payments received in the range, by the provider whose visit they pay for. */
-export function collectionsByProvider(rows: BillingRows, from: string, to: string): Table {
+export function collectionsByProvider(rows: BillingRows, from: string, to: string, zone: string): Table {
   const list = rows.all<{ provider: string | null; insurance: number; patient: number }>(
     `SELECT u.display_name AS provider, sum(CASE WHEN l.party = 'insurance' THEN -l.amount_cents ELSE 0 END) AS insurance,
             sum(CASE WHEN l.party = 'patient' THEN -l.amount_cents ELSE 0 END) AS patient
        FROM ledger_entries l LEFT JOIN claims c ON c.id = l.claim_id LEFT JOIN users u ON u.id = coalesce(l.provider_id, c.rendering_id)
       WHERE l.kind IN ('payment', 'refund') AND l.posted_at >= ? AND l.posted_at < ? GROUP BY 1 ORDER BY 1`,
-    from,
-    `${to}T23:59:59.999Z`,
+    ...clinicDays(from, to, zone),
   );
   return table(
     ['provider', 'insurance_cents', 'patient_cents', 'total_cents', 'total'],
@@ -94,18 +102,16 @@ export function collectionsByProvider(rows: BillingRows, from: string, to: strin
 }
 
 /** Claims adjudicated in the range that were denied, by the reason (CARC) carrying most of the denied amount. */
-export function denialRate(rows: BillingRows, from: string, to: string, describe: (code: string) => string): Table {
+export function denialRate(rows: BillingRows, from: string, to: string, zone: string, describe: (code: string) => string): Table {
   const adjudicated = rows.get<{ n: number }>(
     `SELECT count(DISTINCT l.claim_id) AS n FROM ledger_entries l WHERE l.remittance_id IS NOT NULL AND l.posted_at >= ? AND l.posted_at < ?`,
-    from,
-    `${to}T23:59:59.999Z`,
+    ...clinicDays(from, to, zone),
   )!.n;
   const list = rows.all<{ reason: string; claims: number }>(
     `SELECT l.adjustment_group || '-' || l.adjustment_reason AS reason, count(DISTINCT l.claim_id) AS claims
        FROM ledger_entries l JOIN claims c ON c.id = l.claim_id
       WHERE c.status = 'denied' AND l.adjustment_reason IS NOT NULL AND l.posted_at >= ? AND l.posted_at < ? GROUP BY 1 ORDER BY 2 DESC`,
-    from,
-    `${to}T23:59:59.999Z`,
+    ...clinicDays(from, to, zone),
   );
   return table(
     ['reason', 'description', 'claims', 'adjudicated', 'rate_percent'],

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { CairnFailure } from '../../../shared/api/result';
 import type { ClaimView, Finding, superbillInput } from '../../../shared/domain/billing/model';
 import { scrubClaim } from '../../../shared/domain/billing/scrub';
-import { isoToday } from '../../../shared/domain/dates';
+import { clinicDate } from '../../../shared/domain/dates';
 import { newId } from '../../common/ids';
 import type { Icd10Index } from '../codes/icd10.index';
 import type { Actor } from '../repos/writer';
@@ -21,6 +21,8 @@ export interface SuperbillDeps {
   ledger: LedgerRepo;
   icd10: () => Icd10Index;
   now: () => Date;
+  /** The clinic's zone: a visit's date of service is its calendar day there. */
+  zone: () => string;
 }
 
 type SuperbillInput = z.output<typeof superbillInput>;
@@ -41,7 +43,7 @@ export class SuperbillService {
     );
     if (!visit) throw new CairnFailure('not_found', 'no such visit');
     if (visit.status !== 'finished') throw new CairnFailure('conflict', 'finish the visit before billing it (the superbill is built from a finished visit)');
-    const serviceDate = (visit.start_at ?? visit.created_at).slice(0, 10);
+    const serviceDate = clinicDate(visit.start_at ?? visit.created_at, this.d.zone());
     this.d.coverage.adoptLegacy(visit.patient_id, actor);
     const cov = this.d.coverage.inForce(visit.patient_id, 1, serviceDate) ?? null;
     const diagnoses = input.diagnoses.map((c) => this.d.icd10().get(c)?.code ?? c);
@@ -144,7 +146,7 @@ export class SuperbillService {
     const facility = c.facility ? (JSON.parse(c.facility) as { npi: string; addressLine1: string; city: string; zip: string }) : null;
     return scrubClaim({
       serviceDate: c.service_date,
-      today: isoToday(this.d.now()),
+      today: clinicDate(this.d.now(), this.d.zone()),
       placeOfService: c.place_of_service,
       diagnoses: JSON.parse(c.diagnoses) as string[],
       lines: this.d.claims.lines(c.id).map((l) => ({

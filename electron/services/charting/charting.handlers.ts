@@ -1,4 +1,3 @@
-import { isoToday } from '../../../shared/domain/dates';
 import { searchAllergens } from '../../../shared/domain/drugs-allergens';
 import { buildChartSummary, immunizationsDueFor } from '../chart-summary';
 import { notePdf } from '../documents/note-pdf';
@@ -6,7 +5,7 @@ import type { chartingChannels } from '../../../shared/api/charting.contract';
 import type { AreaHandlers, HandlerContext } from '../handler-context';
 
 /** The charting area's handlers, one per channel of shared/api/charting.contract.ts. */
-export function chartingHandlers({ session, now, reading }: HandlerContext): AreaHandlers<typeof chartingChannels> {
+export function chartingHandlers({ session, now, reading, today, clinicZone }: HandlerContext): AreaHandlers<typeof chartingChannels> {
   return {
     'encounters.create': (i, me) => session.repos.encounters.create(i, me.actor),
     'encounters.setStatus': (i, me) => session.repos.encounters.setStatus(i.id, i.status, me.actor),
@@ -45,13 +44,13 @@ export function chartingHandlers({ session, now, reading }: HandlerContext): Are
     'notes.pdf': async (i, me) => {
       const n = session.repos.notes.get(i.id);
       reading(me, 'note.print', n.patientId);
-      return notePdf(session, n, now());
+      return notePdf(session, n, now(), clinicZone());
     },
     'vitals.record': (i, me) => session.repos.vitals.record(i, me.actor),
     'vitals.trends': (i, me) => {
       reading(me, 'vitals.read', i.patientId);
       const p = session.repos.patients.peek(i.patientId);
-      return session.repos.vitals.trends(i.patientId, p.birthDate, isoToday(now()));
+      return session.repos.vitals.trends(i.patientId, p.birthDate, today());
     },
     'problems.searchCodes': (i) => {
       return session.repos.icd10().search(i.query, i.limit);
@@ -67,7 +66,7 @@ export function chartingHandlers({ session, now, reading }: HandlerContext): Are
       // A new allergy is checked against the current medication list at once.
       const alerts =
         allergy.kind === 'allergy' && allergy.substance
-          ? session.repos.medications.checkAllergy(allergy.patientId, allergy.substance, allergy.substanceCode, isoToday(now()))
+          ? session.repos.medications.checkAllergy(allergy.patientId, allergy.substance, allergy.substanceCode, today())
           : [];
       return { ...allergy, alerts };
     },
@@ -85,19 +84,19 @@ export function chartingHandlers({ session, now, reading }: HandlerContext): Are
     'immunizations.manufacturers': () => {
       return [...session.repos.vaccines().manufacturers].map(([mvx, name]) => ({ mvx, name })).sort((a, b) => a.name.localeCompare(b.name));
     },
-    'immunizations.add': (i, me) => session.repos.immunizations.add(i, me.actor, isoToday(now())),
+    'immunizations.add': (i, me) => session.repos.immunizations.add(i, me.actor, today()),
     'immunizations.list': (i, me) => {
       reading(me, 'immunization.list', i.patientId);
       return session.repos.immunizations.list(i.patientId);
     },
     'immunizations.due': (i, me) => {
       reading(me, 'immunization.due', i.patientId);
-      return immunizationsDueFor(session.repos, i.patientId, i.on ?? isoToday(now()));
+      return immunizationsDueFor(session.repos, i.patientId, i.on ?? today());
     },
     'chart.summary': (i, me) => {
       // The face sheet is what "opening the chart" shows: audited as such.
       reading(me, 'chart.open', i.patientId);
-      return buildChartSummary(session.repos, i.patientId, isoToday(now()));
+      return buildChartSummary(session.repos, i.patientId, today());
     },
   };
 }

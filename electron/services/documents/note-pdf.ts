@@ -8,9 +8,10 @@ import { sig, sigText } from '../../../shared/domain/sig';
 import { controlledSchedule } from '../../../shared/domain/drugs';
 import { clinicAddressLine } from '../../../shared/domain/prescriber';
 import { readClinic } from '../clinic-settings';
+import { clinicDate } from '../../../shared/domain/dates';
 
-/** Gathers a note, its addenda, patient and encounter into a printable visit summary PDF. */
-export async function notePdf(session: Session, n: Note, now: Date): Promise<{ fileName: string; base64: string }> {
+/** Gathers a note, its addenda, patient and encounter into a printable visit summary PDF; the visit's date is its day in the clinic's zone. */
+export async function notePdf(session: Session, n: Note, now: Date, zone: string): Promise<{ fileName: string; base64: string }> {
   const repos = session.repos;
   const patient = repos.patients.peek(n.patientId);
   const encounter = n.encounterId ? repos.encounters.get(n.encounterId) : null;
@@ -24,7 +25,7 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
     encounter: encounter
       ? {
           visitType: VISIT_TYPE_DOCUMENT_LABELS[encounter.visitType] ?? encounter.visitType,
-          date: (encounter.startAt ?? n.createdAt).slice(0, 10),
+          date: clinicDate(encounter.startAt ?? n.createdAt, zone),
           provider: encounter.providerName,
           reason: encounter.reason,
         }
@@ -35,7 +36,7 @@ export async function notePdf(session: Session, n: Note, now: Date): Promise<{ f
     vitals,
     printedAt: now.toISOString(),
   });
-  const fileName = `visit-summary-${patient.mrn}-${(n.signedAt ?? n.createdAt).slice(0, 10)}.pdf`;
+  const fileName = `visit-summary-${patient.mrn}-${clinicDate(n.signedAt ?? n.createdAt, zone)}.pdf`;
   return { fileName, base64: Buffer.from(bytes).toString('base64') };
 }
 

@@ -1,13 +1,12 @@
 import type { growthChannels } from '../../../shared/api/growth.contract';
-import { isoToday } from '../../../shared/domain/dates';
 import { growthPdf } from '../documents/growth.pdf';
 import type { AreaHandlers, HandlerContext } from '../handler-context';
 import { readBpGuideline, writeBpGuideline } from './bp-settings';
 import { buildGrowthChart } from './growth-chart';
 
 /** The growth area's handlers, one per channel of shared/api/growth.contract.ts. */
-export function growthHandlers({ session, now, reading, clinicName }: HandlerContext): AreaHandlers<typeof growthChannels> {
-  const chartOf = (patientId: string) => buildGrowthChart(session.repos.growth, session.repos.patients.peek(patientId), isoToday(now()));
+export function growthHandlers({ session, now, reading, clinicName, today }: HandlerContext): AreaHandlers<typeof growthChannels> {
+  const chartOf = (patientId: string) => buildGrowthChart(session.repos.growth, session.repos.patients.peek(patientId), today());
   return {
     'growth.chart': (i, me) => {
       reading(me, 'growth.read', i.patientId);
@@ -16,9 +15,9 @@ export function growthHandlers({ session, now, reading, clinicName }: HandlerCon
     'growth.pdf': async (i, me) => {
       reading(me, 'growth.print', i.patientId);
       const chart = chartOf(i.patientId);
-      const bytes = await growthPdf(chart, clinicName(), isoToday(now()));
+      const bytes = await growthPdf(chart, clinicName(), today());
       const mrn = session.repos.patients.peek(i.patientId).mrn;
-      return { fileName: `growth-chart-${mrn}-${isoToday(now())}.pdf`, base64: Buffer.from(bytes).toString('base64') };
+      return { fileName: `growth-chart-${mrn}-${today()}.pdf`, base64: Buffer.from(bytes).toString('base64') };
     },
     'growth.setBirthHistory': (i, me) => {
       const p = session.repos.patients.peek(i.patientId);

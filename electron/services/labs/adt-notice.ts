@@ -1,4 +1,4 @@
-import { addDays, dateParts, wallTime } from '../../../shared/domain/dates';
+import { followUpDueFrom } from '../../../shared/domain/referrals';
 import { hl7TimeToIso } from '../../../shared/domain/lab-results';
 import type { Hl7PatientFacts } from '../../../shared/domain/hl7-patient';
 import { field, get, type Hl7Segment, readHeader, segment } from '../../../shared/hl7';
@@ -32,19 +32,6 @@ const DISPOSITION: Record<string, string> = {
 
 /** Disposition codes after which no clinic follow-up is possible. */
 const NO_FOLLOW_UP = new Set(['20', '40', '41', '42']);
-
-/** The date two business days (Monday to Friday) after `date`. Holidays are not known here. */
-export function twoBusinessDaysAfter(date: string): string {
-  let d = date;
-  let left = 2;
-  while (left > 0) {
-    d = addDays(d, 1);
-    const [y, m, day] = dateParts(d);
-    const weekday = new Date(Date.UTC(y, m - 1, day)).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left--;
-  }
-  return d;
-}
 
 /** What a notice says before any chart is chosen: its patient, visit and event time; or the AE. */
 interface Notice {
@@ -105,8 +92,7 @@ function recordNotice(ctx: HandlerContext, patientId: string, { pv1, kind, event
   const reason = (segment(ctx.message, 'PV2') && codedText(segment(ctx.message, 'PV2')!, 3)) || diagnosisText(ctx) || null;
   const attending = personName(pv1, 7, true) || null;
   const noFollowUp = kind === 'discharge' && NO_FOLLOW_UP.has(dispositionCode);
-  const localDate = wallTime(Date.parse(eventAt), ctx.timeZone).date;
-  const followUpDue = kind === 'discharge' && !noFollowUp ? twoBusinessDaysAfter(localDate) : null;
+  const followUpDue = kind === 'discharge' && !noFollowUp ? followUpDueFrom(eventAt, ctx.timeZone) : null;
   const row = insertRecord(
     ctx,
     'care_event',

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { clinicDayReader } from '../../../shared/domain/dates';
 import type { PatientFacts } from '../../../shared/domain/population';
 
 interface PatientRow {
@@ -13,9 +14,6 @@ interface PatientRow {
 
 const SEXES = new Set(['female', 'male', 'other', 'unknown']);
 
-/** YYYY-MM-DD of a stored ISO timestamp or date. */
-const day = (s: string): string => s.slice(0, 10);
-
 /**
  * Loads the chart facts that preventive rules and quality measures read: for the whole practice
  * with one query per kind (grouped by patient in memory), or for one patient. Only the
@@ -24,10 +22,19 @@ const day = (s: string): string => s.slice(0, 10);
  * are left out.
  */
 export class FactsRepo {
-  constructor(private readonly sqlite: Database.Database) {}
+  /** YYYY-MM-DD of a stored date, or of a stored timestamp in the clinic's zone (an evening reading is today's, not UTC's tomorrow). */
+  private readonly day: (stored: string) => string;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    zone: string,
+  ) {
+    this.day = clinicDayReader(zone);
+  }
 
   load(options: { loincs: ReadonlySet<string>; patientId?: string }): { facts: PatientFacts[]; restricted: Set<string> } {
     const one = options.patientId !== undefined;
+    const day = this.day;
     const where = (alias: string): string => (one ? `AND ${alias}.patient_id = @patientId` : '');
     const params = one ? { patientId: options.patientId } : {};
     const byId = new Map<string, PatientFacts>();

@@ -1,22 +1,21 @@
-import { isoToday } from '../../../shared/domain/dates';
 import { measuresPdf } from '../documents/measures.pdf';
 import type { populationChannels } from '../../../shared/api/population.contract';
 import type { AreaHandlers, HandlerContext } from '../handler-context';
 
 /** The population area's handlers, one per channel of shared/api/population.contract.ts. */
-export function populationHandlers({ session, now, services, reading, clinicName }: HandlerContext): AreaHandlers<typeof populationChannels> {
+export function populationHandlers({ session, now, services, reading, clinicName, today }: HandlerContext): AreaHandlers<typeof populationChannels> {
   return {
     'population.preventive': (i, me) => {
       reading(me, 'population.preventive', i.patientId);
-      return services().population.preventive(i.patientId, i.on ?? isoToday(now()));
+      return services().population.preventive(i.patientId, i.on ?? today());
     },
     // Practice-wide lists read many charts: each run is audited once, with what was asked.
     'population.dueList': (i, me) => {
       session.repos.writer.read('population.due_list', me.actor, null, 'due_list', i.ruleIds?.join(',') ?? 'all');
-      return services().population.dueList(i, i.on ?? isoToday(now()));
+      return services().population.dueList(i, i.on ?? today());
     },
     'population.dueListCsv': (i, me) => {
-      const on = i.on ?? isoToday(now());
+      const on = i.on ?? today();
       session.repos.writer.read('population.due_list_export', me.actor, null, 'due_list', i.ruleIds?.join(',') ?? 'all');
       return { fileName: `cairn-due-list-${on}.csv`, csv: services().population.dueListCsv(i, on) };
     },

@@ -8,6 +8,7 @@ import type { DueList, DueListInput, MeasurePatient, MeasureSummary, MeasureTren
 import { compileRules, preventiveCare, preventiveRulesFile, type PreventiveItem, type PreventiveRules } from '../../../shared/domain/preventive';
 import type { Resources } from '../resources/resources';
 import { FactsRepo } from './facts.repo';
+import { clinicZoneOf } from '../schedule/schedule-config';
 
 interface LoadedRules {
   rules: PreventiveRules;
@@ -86,14 +87,15 @@ export class PopulationService {
       .prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM sync_outbox) AS outbox, (SELECT value FROM meta WHERE key = 'sync.cursor') AS cursor`)
       .get() as { outbox: number; cursor: string | null };
     const key = `${dataVersion}:${outbox}:${cursor ?? ''}`;
-    if (this.cache?.key !== key) this.cache = { key, ...new FactsRepo(this.sqlite).load({ loincs: load(this.resources).loincs }) };
+    if (this.cache?.key !== key)
+      this.cache = { key, ...new FactsRepo(this.sqlite, clinicZoneOf(this.resources)).load({ loincs: load(this.resources).loincs }) };
     return this.cache;
   }
 
   /** Every preventive rule and immunization series for one chart on a date. */
   preventive(patientId: string, on: string): PreventiveItemView[] {
     const { rules, loincs } = load(this.resources);
-    const facts = new FactsRepo(this.sqlite).load({ loincs, patientId }).facts[0];
+    const facts = new FactsRepo(this.sqlite, clinicZoneOf(this.resources)).load({ loincs, patientId }).facts[0];
     if (!facts) throw new CairnFailure('not_found', `no patient with id ${patientId}`);
     const items = preventiveCare(facts, rules, on);
     const shots = this.immunizationsFor(patientId, on)

@@ -1,7 +1,6 @@
 import { CairnFailure } from '../../../shared/api/result';
 import { coverageInput } from '../../../shared/domain/billing/model';
 import type { SUBSTANCE_TYPES } from '../../../shared/domain/clinical';
-import { isoToday } from '../../../shared/domain/dates';
 import { INSTRUMENTS, scoreInstrument, type InstrumentAnswer } from '../../../shared/domain/instruments';
 import { medicationAdd } from '../../../shared/domain/medications';
 import { patientUpdate } from '../../../shared/domain/patient';
@@ -65,7 +64,7 @@ export class IntakeChart {
         return p[d.field] ?? `no ${d.field} on the chart`;
       }
       case 'insurance': {
-        const c = this.billing().coverage.inForce(patientId, 1, isoToday(this.now()));
+        const c = this.billing().coverage.inForce(patientId, 1, this.billing().today());
         return c ? `${c.payerName}, member ${c.memberId}${c.groupNumber ? `, group ${c.groupNumber}` : ''}` : 'no primary coverage on file';
       }
       case 'allergy': {
@@ -143,7 +142,7 @@ export class IntakeChart {
   private medication(item: ItemRef, value: unknown, actor: Actor): { record: string | null; detail: Record<string, unknown> } {
     const list = readMedications(value);
     if (!list) throw unreadable('medication');
-    const today = isoToday(this.now());
+    const today = this.billing().today();
     const records: string[] = [];
     const stopped: string[] = [];
     for (const m of list) {

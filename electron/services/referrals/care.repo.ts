@@ -8,6 +8,7 @@ import type { StoredRow } from '../repos/stored-row';
 import type { Viewer } from '../sync/conflicts.repo';
 import type { Actor } from '../repos/writer';
 import { userName } from './coding';
+import { clinicZoneOf } from '../schedule/schedule-config';
 
 interface CareRow {
   id: string;
@@ -36,6 +37,11 @@ type ListRow = CareRow & { given_name: string; middle_name: string | null; famil
  */
 export class CareRepo {
   constructor(private readonly repos: Repos) {}
+
+  /** The clinic's zone (clinic-hours.json): reply and follow-up days are its calendar days. */
+  private get zone(): string {
+    return clinicZoneOf(this.repos.resources);
+  }
 
   private get sqlite(): Repos['store']['sqlite'] {
     return this.repos.store.sqlite;
@@ -88,6 +94,7 @@ export class CareRepo {
          LIMIT ?`,
       )
       .all(includeClosed ? 1 : 0, limit * 2);
+    const zone = this.zone;
     return rows
       .filter((r) => r.kind === 'discharge' || r.discharged === 0)
       .slice(0, limit)
@@ -100,7 +107,7 @@ export class CareRepo {
           mrn: hidden ? null : r.mrn,
           restricted: hidden,
           stillAdmitted: r.kind === 'admission',
-          daysOverdue: r.kind === 'discharge' && r.follow_up_status === 'open' && r.follow_up_due ? daysPast(r.follow_up_due, now) : null,
+          daysOverdue: r.kind === 'discharge' && r.follow_up_status === 'open' && r.follow_up_due ? daysPast(r.follow_up_due, now, zone) : null,
         };
         return hidden ? { ...item, reason: null, disposition: null, attending: null, followUpNote: null } : item;
       });
@@ -133,7 +140,7 @@ export class CareRepo {
           reason: input.reason ?? null,
           disposition: input.disposition ?? null,
           attending: input.attending ?? null,
-          due: discharge ? followUpDueFrom(input.eventAt) : null,
+          due: discharge ? followUpDueFrom(input.eventAt, this.zone) : null,
           // An admission owes no follow-up of its own: its discharge will.
           status: discharge ? 'open' : 'not_needed',
         }) as StoredRow;

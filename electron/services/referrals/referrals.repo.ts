@@ -18,6 +18,8 @@ import type { StoredRow } from '../repos/stored-row';
 import type { Actor } from '../repos/writer';
 import { ContactsRepo } from './contacts.repo';
 import { checkedDiagnoses, diagnosesView, userName } from './coding';
+import { clinicDate } from '../../../shared/domain/dates';
+import { clinicZoneOf } from '../schedule/schedule-config';
 
 /** A referrals row as read (snake_case). */
 interface ReferralRow {
@@ -60,6 +62,11 @@ export class ReferralsRepo {
 
   private get sqlite(): Repos['store']['sqlite'] {
     return this.repos.store.sqlite;
+  }
+
+  /** The clinic's zone (clinic-hours.json): reply and follow-up days are its calendar days. */
+  private get zone(): string {
+    return clinicZoneOf(this.repos.resources);
   }
 
   private view(r: ReferralRow): Referral {
@@ -141,7 +148,7 @@ export class ReferralsRepo {
           status: input.status,
           orderedBy,
           // A draft's own date is kept; otherwise the due date is set when it is sent.
-          replyDue: input.replyDue ?? (sent ? replyDueFrom(at, input.urgency) : null),
+          replyDue: input.replyDue ?? (sent ? replyDueFrom(at, input.urgency, this.zone) : null),
           sentAt: sent ? at : null,
         }) as StoredRow;
       this.repos.writer.record(at, {
@@ -172,7 +179,7 @@ export class ReferralsRepo {
       switch (step.to) {
         case 'sent':
           set['sent_at'] = at;
-          set['reply_due'] = current.reply_due ?? replyDueFrom(at, current.urgency);
+          set['reply_due'] = current.reply_due ?? replyDueFrom(at, current.urgency, this.zone);
           break;
         case 'scheduled':
           set['scheduled_at'] = at;
@@ -233,7 +240,8 @@ export class ReferralsRepo {
    * note in, oldest due first. A restricted chart the viewer has not opened shows its name only.
    */
   overdue(now: Date, viewer: Viewer, limit: number): OverdueReferral[] {
-    const today = now.toISOString().slice(0, 10);
+    const zone = this.zone;
+    const today = clinicDate(now, zone);
     const rows = this.sqlite
       .prepare<[string, number], ReferralRow & { given_name: string; middle_name: string | null; family_name: string; mrn: string; restricted: number }>(
         `SELECT r.*, p.given_name, p.middle_name, p.family_name, p.mrn, p.restricted FROM referrals r JOIN patients p ON p.id = r.patient_id
@@ -246,7 +254,7 @@ export class ReferralsRepo {
       const hidden = r.restricted === 1 && !viewer.mayOpen(r.patient_id);
       const v = this.view(r);
       const patientName = displayName({ givenName: r.given_name, middleName: r.middle_name, familyName: r.family_name });
-      const base = { ...v, patientName, mrn: hidden ? null : r.mrn, restricted: hidden, daysOverdue: daysPast(r.reply_due!, now) };
+      const base = { ...v, patientName, mrn: hidden ? null : r.mrn, restricted: hidden, daysOverdue: daysPast(r.reply_due!, now, zone) };
       return hidden ? { ...base, reason: '', diagnoses: [], contact: null, closedNote: null } : base;
     });
   }

@@ -11,3 +11,8 @@ export function loadScheduleConfig(resources: Resources): ScheduleConfig {
     hours: resources.json('schedule/clinic-hours.json', clinicHoursFile),
   }));
 }
+
+/** The clinic's IANA zone (clinic-hours.json): "today", a visit's date and every report's days are its calendar days. */
+export function clinicZoneOf(resources: Resources): string {
+  return loadScheduleConfig(resources).hours.timeZone;
+}

@@ -2,7 +2,7 @@ import { Alert, Badge, Group, Loader, Paper, Stack, Text, Title } from '@mantine
 import { useEffect, useState, type ReactElement } from 'react';
 import type { AllergyStatus, Patient } from '../../../shared/domain/patient';
 import { ageLabel, displayName } from '../../../shared/domain/patient';
-import { isoToday } from '../../../shared/domain/dates';
+import { clinicToday } from '../lib/clinic-day';
 import { api } from '../lib/api';
 import { ScreenTitle } from './ScreenTitle';
 
@@ -46,7 +46,7 @@ export function PatientBanner({ patient, allergyStatus, screen }: { patient: Pat
           {screen ? <ScreenTitle title={`${screen} — ${displayName(patient)}`}>{name}</ScreenTitle> : <Title order={2}>{name}</Title>}
           <Group gap="md">
             <Text>
-              <span data-testid="banner-age">{ageLabel(patient, isoToday())}</span> · born {patient.birthDate}
+              <span data-testid="banner-age">{ageLabel(patient, clinicToday())}</span> · born {patient.birthDate}
             </Text>
             <Text>{SEX[patient.sex]}</Text>
             <Text>

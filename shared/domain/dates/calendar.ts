@@ -38,7 +38,10 @@ export function parseTypedDate(text: string): string | null {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** Today's calendar date (UTC) as ISO text. */
+/**
+ * Today's calendar date in UTC as ISO text. The clinic's "today" is clinicDate(now, zone) (the
+ * clinic's zone); UTC's date runs a day ahead of the Americas every evening.
+ */
 export function isoToday(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }

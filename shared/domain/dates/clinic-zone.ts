@@ -6,6 +6,7 @@
  */
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** Weekdays as Date#getUTCDay numbers them (0 = Sunday). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -74,6 +75,42 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 export function wallTime(ms: number, tz: string): WallTime {
   const p = zoneParts(ms, tz);
   return { date: `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}`, minutes: p.h * 60 + p.mi, weekday: p.wd as Weekday };
+}
+
+/**
+ * The calendar day an instant falls on in the clinic's zone: the clinic's "today", or a visit's
+ * date of service (a 19:30 visit in New York is billed on its own day, not on tomorrow's UTC date).
+ */
+export function clinicDate(at: Date | number | string, tz: string): string {
+  // From the parts (wallTime), not a locale's date format: en-CA's YYYY-MM-DD has changed between ICU versions.
+  return wallTime(typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime(), tz).date;
+}
+
+/**
+ * Reads stored values as the clinic's days, for loops over many rows: a date (YYYY-MM-DD) stays as
+ * it is; a timestamp becomes its day in the zone. A UTC timestamp as stored (…THH:MM…Z) is looked
+ * up by its UTC hour, computed once per hour (offsets change on the hour, and only at a DST
+ * change); a zone a half hour off UTC, or a timestamp with its own offset, is read in full.
+ */
+export function clinicDayReader(tz: string): (stored: string) => string {
+  const byHour = new Map<string, string | null>();
+  const full = (stored: string): string => {
+    const ms = Date.parse(stored);
+    return Number.isNaN(ms) ? stored.slice(0, 10) : new Date(ms + offsetAt(ms, tz)).toISOString().slice(0, 10);
+  };
+  return (stored) => {
+    if (stored.length <= 10) return stored;
+    if (stored.charCodeAt(stored.length - 1) !== 90 /* Z */ || stored.charCodeAt(13) !== 58 /* : */) return full(stored);
+    const hour = stored.slice(0, 13);
+    let day = byHour.get(hour);
+    if (day === undefined) {
+      const ms = Date.parse(`${hour}:00:00Z`);
+      const offset = Number.isNaN(ms) ? NaN : offsetAt(ms, tz);
+      day = offset % HOUR_MS === 0 ? new Date(ms + offset).toISOString().slice(0, 10) : null;
+      byHour.set(hour, day);
+    }
+    return day ?? full(stored);
+  };
 }
 
 /** The zone's offset from UTC at an instant, in ms (New York in winter: −5 h). */

@@ -51,7 +51,13 @@ describe('portal reads', () => {
       phone: '555-0101',
     });
     patientId = p.id;
-    const enc = await clinic.ok<{ id: string }>('encounters.create', { patientId, visitType: 'office_visit', reason: 'diabetes follow-up' });
+    // An evening visit: 19:30 on 19 November in New York (the clinic's zone) is the 20th in UTC.
+    const enc = await clinic.ok<{ id: string }>('encounters.create', {
+      patientId,
+      visitType: 'office_visit',
+      reason: 'diabetes follow-up',
+      startAt: '2026-11-20T00:30:00Z',
+    });
     const units = { weight: 'kg', height: 'cm', temperature: 'Cel', headCircumference: 'cm' };
     await clinic.ok('vitals.record', { patientId, encounterId: enc.id, takenAt: '2026-03-01T09:30:00Z', units, systolic: 128, diastolic: 82, weight: 70 });
     await clinic.ok('vitals.record', { patientId, takenAt: '2026-04-15T10:00:00Z', units, systolic: 135, diastolic: 88, weight: 71.5 });
@@ -120,7 +126,7 @@ describe('portal reads', () => {
     expect(weight.points.map((pt) => pt.value)).toEqual([70, 71.5]);
     expect(s.vitals.find((v) => v.kind === 'systolic')!.points.map((pt) => pt.value)).toEqual([128, 135]);
     expect(s.visits.map((v) => v.title)).toEqual(['Diabetes follow-up']);
-    expect(s.visits[0]).toMatchObject({ noteId, clinician: 'Dr. Gregory House' });
+    expect(s.visits[0]).toMatchObject({ noteId, clinician: 'Dr. Gregory House', date: '2026-11-19' });
     expect(s.visits[0]!.text).toContain('Synthetic');
     expect(s.visits[0]!.text).toMatch(/Addendum by Dr\. Gregory House.*\nA1c reviewed by phone\./);
     // The visit's vitals, as the printed visit summary says them.

@@ -15,11 +15,19 @@ describe('referral and follow-up rules', () => {
   });
 
   it('dates replies by urgency and discharge calls by business days', () => {
-    expect(replyDueFrom('2026-12-07T14:00:00Z', 'urgent')).toBe('2026-12-14');
-    expect(replyDueFrom('2026-12-07T14:00:00Z', 'stat')).toBe('2026-12-09');
-    expect(followUpDueFrom('2026-12-04T12:00:00Z')).toBe('2026-12-08'); // Friday → Tuesday
-    expect(followUpDueFrom('2026-12-07T12:00:00Z')).toBe('2026-12-09'); // Monday → Wednesday
-    expect(daysPast('2026-12-01', new Date('2026-12-05T23:00:00Z'))).toBe(4);
+    const NY = 'America/New_York';
+    expect(replyDueFrom('2026-12-07T14:00:00Z', 'urgent', NY)).toBe('2026-12-14');
+    expect(replyDueFrom('2026-12-07T14:00:00Z', 'stat', NY)).toBe('2026-12-09');
+    expect(followUpDueFrom('2026-12-04T12:00:00Z', NY)).toBe('2026-12-08'); // Friday → Tuesday
+    expect(followUpDueFrom('2026-12-07T12:00:00Z', NY)).toBe('2026-12-09'); // Monday → Wednesday
+    expect(daysPast('2026-12-01', new Date('2026-12-05T23:00:00Z'), NY)).toBe(4);
+    // The clinic's days, not UTC's: sent at 20:00 on Monday 7 December in New York (01:00 UTC on the
+    // 8th), a stat reply is due on the 9th; a discharge at 21:00 on Thursday the 3rd is called by
+    // Monday the 7th (UTC's Friday would make it Tuesday); at 20:00 on the 5th, a reply due on the
+    // 1st is 4 days late, not 5.
+    expect(replyDueFrom('2026-12-08T01:00:00Z', 'stat', NY)).toBe('2026-12-09');
+    expect(followUpDueFrom('2026-12-04T02:00:00Z', NY)).toBe('2026-12-07');
+    expect(daysPast('2026-12-01', new Date('2026-12-06T01:00:00Z'), NY)).toBe(4);
   });
 
   it('checks NPIs by their check digit', () => {

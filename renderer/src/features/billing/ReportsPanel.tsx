@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
-import { isoToday } from '../../../../shared/domain/dates';
+import { clinicToday } from '../../lib/clinic-day';
 import { formatCents } from '../../../../shared/domain/money';
 import { api } from '../../lib/api';
 import { downloadCsv } from '../../lib/download';
@@ -76,7 +76,7 @@ function ReportTable({ report, label }: { report: Out<'billing.report'>; label: 
 
 /** The practice's reports over a date range, shown as a table and saved as CSV for a spreadsheet. */
 export function ReportsPanel(): ReactElement {
-  const today = isoToday();
+  const today = clinicToday();
   const [kind, setKind] = useState<Kind>('day-sheet');
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);

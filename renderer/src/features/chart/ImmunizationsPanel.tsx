@@ -3,7 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Out } from '../../../../shared/api/contract';
 import type { Immunization, Vaccine } from '../../../../shared/domain/clinical';
-import { isoToday } from '../../../../shared/domain/dates';
+import { clinicToday } from '../../lib/clinic-day';
 import { api } from '../../lib/api';
 
 type Due = Out<'immunizations.due'>;
@@ -20,7 +20,7 @@ export function ImmunizationsPanel({ patientId }: { patientId: string }): ReactE
     cvx: '',
     mvx: '',
     doseNumber: '',
-    administeredOn: isoToday(),
+    administeredOn: clinicToday(),
     lot: '',
     expirationDate: '',
     site: '',

@@ -7,6 +7,7 @@ import { api } from '../../lib/api';
 import { downloadPdf } from '../../lib/download';
 import { useSession } from '../../stores/session.store';
 import { mayCall } from '../../../../shared/api/permissions';
+import { clinicToday } from '../../lib/clinic-day';
 import { GrowthChartSvg } from './GrowthChartSvg';
 
 const unitLabel = (u: string): string => (u === 'kg/m2' ? 'kg/m²' : u);
@@ -126,7 +127,7 @@ export function GrowthPage({ patientId }: { patientId: string }): ReactElement {
   useEffect(load, [load]);
   if (problem) return <Alert color="red">{problem}</Alert>;
   if (!chart) return <Loader />;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = clinicToday();
   // A card for each chart that has the child's points on one of its references.
   const charted = chart.measures.filter((m) => m.segments.some((s) => pointsIn(m, s).length > 0));
   return (

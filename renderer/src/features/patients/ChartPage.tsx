@@ -16,7 +16,9 @@ import { DocumentsTab } from '../documents';
 import { ReconcileTab } from '../reconcile';
 import { ReferralsTab } from '../referrals';
 import { ImagingTab } from '../imaging';
-import { daysBetween, isoToday } from '../../../../shared/domain/dates';
+import { HospitalStaysCard } from '../care';
+import { daysBetween } from '../../../../shared/domain/dates';
+import { clinicDayOf, clinicToday } from '../../lib/clinic-day';
 import { ClickableRow } from '../../components';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
@@ -40,7 +42,7 @@ function VisitList({ patientId, mayOpen }: { patientId: string; mayOpen: boolean
       <Table.Tbody>
         {encounters.map((e) => (
           <ClickableRow key={e.id} onActivate={mayOpen ? () => go({ name: 'encounter', patientId, encounterId: e.id }) : undefined} data-testid="visit-row">
-            <Table.Td>{(e.startAt ?? '').slice(0, 10)}</Table.Td>
+            <Table.Td>{e.startAt ? clinicDayOf(e.startAt) : ''}</Table.Td>
             <Table.Td>{VISIT_TYPE_LABELS[e.visitType]}</Table.Td>
             <Table.Td>{e.reason ?? ''}</Table.Td>
             <Table.Td>{e.providerName ?? ''}</Table.Td>
@@ -101,7 +103,7 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
   if (!header) return <Loader />;
   const p = header.patient;
   // Growth charts run from birth to 20 years (CDC 2000 ends at 240 months).
-  const isChild = daysBetween(p.birthDate, isoToday()) < 20 * 365.25;
+  const isChild = daysBetween(p.birthDate, clinicToday()) < 20 * 365.25;
   const addr = [p.address.line1, p.address.city, p.address.state, p.address.postalCode, p.address.country].filter(Boolean).join(', ');
   return (
     <Stack>
@@ -176,7 +178,10 @@ export function ChartPage({ patientId, tab }: { patientId: string; tab?: string 
           <Tabs.Tab value="demographics">Demographics</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="summary" pt="md">
-          {summary && <FaceSheet summary={summary} />}
+          <Stack gap="md">
+            {summary && <FaceSheet summary={summary} />}
+            {can('care.forPatient') && <HospitalStaysCard patientId={patientId} />}
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
           <VisitList patientId={patientId} mayOpen={can('encounters.get')} />

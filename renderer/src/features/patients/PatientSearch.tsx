@@ -3,7 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import type { SearchHit } from '../../../../shared/domain/patient';
 import { ageLabel, displayName } from '../../../../shared/domain/patient';
-import { isoToday } from '../../../../shared/domain/dates';
+import { clinicToday } from '../../lib/clinic-day';
 import { classifySearch } from '../../../../shared/domain/search';
 import { api } from '../../lib/api';
 import { useNav } from '../../stores/nav.store';
@@ -54,7 +54,7 @@ export function PatientSearch(): ReactElement {
     }
   };
 
-  const today = isoToday();
+  const today = clinicToday();
   const kind = classifySearch(text).kind;
   // An ARIA combobox: focus stays in the box, the arrow keys move through the results grid, and a
   // screen reader is told which row is active (aria-activedescendant).

@@ -23,6 +23,13 @@ describe('patient input schema', () => {
     const r = patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate: '2999-01-01' });
     expect(r.error?.issues[0]?.message).toBe('birth date 2999-01-01 is in the future');
   });
+  it('takes a birth date that is already today somewhere (a newborn in Auckland while UTC is still on yesterday), not later', () => {
+    const day = (offsetHours: number): string => new Date(Date.now() + offsetHours * 3_600_000).toISOString().slice(0, 10);
+    const born = (birthDate: string): boolean => patientInput.safeParse({ givenName: 'A', familyName: 'B', birthDate, sex: 'female' }).success;
+    expect(born(day(0))).toBe(true);
+    expect(born(day(14))).toBe(true);
+    expect(born(day(24 + 14))).toBe(false);
+  });
 });
 
 describe('password policy', () => {
