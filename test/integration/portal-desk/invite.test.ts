@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import type { PortalInviteView } from '../../../shared/api/portal.contract';
 import { INVITE_CODE_ALPHABET, normaliseInviteCode } from '../../../shared/domain/portal';
 import type { Patient } from '../../../shared/domain/patient';
 import { portalSettings } from '../../../electron/services/portal/portal-settings';
-import { pdfLines } from '../../helpers/pdf-text';
+import { pdfLines, pdfStreams } from '../../helpers/pdf-text';
 import { tempDir } from '../../helpers/temp-db';
 import { openDesk, type Desk } from './desk-setup';
 
@@ -24,13 +23,7 @@ interface Invited {
 /** Every filled rectangle the PDF's content streams draw (`x y w h re`). */
 function rectangles(pdf: Buffer): { x: number; y: number; w: number; h: number }[] {
   const out: { x: number; y: number; w: number; h: number }[] = [];
-  for (const m of pdf.toString('latin1').matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      content = m[1]!;
-    }
+  for (const content of pdfStreams(pdf)) {
     for (const r of content.matchAll(/(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re/g)) out.push({ x: +r[1]!, y: +r[2]!, w: +r[3]!, h: +r[4]! });
   }
   return out;
