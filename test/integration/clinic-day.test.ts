@@ -109,6 +109,8 @@ describe("the clinic's day in the evening, when UTC's date is already tomorrow",
     await c.ok('session.login', CLINIC.admin);
     const sheet = await c.ok<{ rows: (string | number)[][] }>('billing.report', { kind: 'day-sheet', from: '2026-12-06', to: '2026-12-06' });
     expect(sheet.rows.map((r) => r[5])).toContain(-2500);
+    // Posted at the clinic's time, as the front desk took it: not 01:30 on UTC's tomorrow.
+    expect(sheet.rows.find((r) => r[5] === -2500)?.[0]).toBe('2026-12-06 20:30');
     const tomorrow = await c.ok<{ rows: unknown[] }>('billing.report', { kind: 'day-sheet', from: '2026-12-07', to: '2026-12-07' });
     expect(tomorrow.rows).toEqual([]);
     const aging = await c.ok<{ asOf: string; totalCents: number }>('billing.aging', {});

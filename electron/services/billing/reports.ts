@@ -1,6 +1,6 @@
 import type { AgingReport } from '../../../shared/domain/billing/model';
 import { formatCents } from '../../../shared/domain/money';
-import { addDays, zonedInstant } from '../../../shared/domain/dates';
+import { addDays, minutesHhmm, wallTime, zonedInstant } from '../../../shared/domain/dates';
 import type { BillingRows } from './rows';
 
 /**
@@ -63,7 +63,7 @@ function table(columns: string[], rows: (string | number)[][]): Table {
   return { columns, rows, csv: [columns, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n' };
 }
 
-/** Every entry posted in the range: the day sheet a front desk closes the day with. */
+/** Every entry posted in the range: the day sheet a front desk closes the day with, each at the clinic's time ("2026-12-06 19:30"). */
 export function daySheet(rows: BillingRows, from: string, to: string, zone: string): Table {
   const list = rows.all<{
     posted_at: string;
@@ -82,8 +82,24 @@ export function daySheet(rows: BillingRows, from: string, to: string, zone: stri
   );
   return table(
     ['posted', 'mrn', 'patient', 'kind', 'party', 'amount_cents', 'amount', 'method', 'claim'],
-    list.map((r) => [r.posted_at, r.mrn, r.name, r.kind, r.party, r.amount_cents, formatCents(r.amount_cents), r.method ?? '', r.claim_number ?? '']),
+    list.map((r) => [
+      clinicTime(r.posted_at, zone),
+      r.mrn,
+      r.name,
+      r.kind,
+      r.party,
+      r.amount_cents,
+      formatCents(r.amount_cents),
+      r.method ?? '',
+      r.claim_number ?? '',
+    ]),
   );
+}
+
+/** A stored UTC timestamp as the clinic's wall clock read it: "2026-12-06 19:30". */
+function clinicTime(at: string, zone: string): string {
+  const w = wallTime(Date.parse(at), zone);
+  return `${w.date} ${minutesHhmm(w.minutes)}`;
 }
 
 /** Payments received in the range, by the provider whose visit they pay for. */
