@@ -78,6 +78,11 @@ describe("the clinic's day in the evening, when UTC's date is already tomorrow",
     expect(pdf.fileName).toMatch(/-2026-12-06\.pdf$/);
   });
 
+  it("names the chart's C-CDA export by the clinic's day", async () => {
+    const ccd = await c.ok<{ fileName: string; xml: string }>('ccda.export', { patientId });
+    expect(ccd.fileName).toMatch(/^ccd-\d+-2026-12-06\.xml$/);
+  });
+
   it('counts a referral sent that evening from its own day', async () => {
     const r = await c.ok<{ id: string }>('referrals.create', {
       patientId,

@@ -6,6 +6,7 @@ import { audit, changing, chartOf, deny, readEntry, signedIn, type Portal } from
 import { writeRoutes } from './portal-write.routes';
 import { languageInput, linkInput, registerInput, signInInput, totpInput, type PortalErrorBody, type SessionView } from '../../../shared/api/portal-http';
 import { portalLanguage, portalSettingsFile, type PortalLanguage, type PortalSettings } from '../../../shared/domain/portal';
+import { clinicDate } from '../../../shared/domain/dates';
 import { ServerError } from '../server-error';
 import type { SyncService } from '../sync.service';
 import { PortalAuditLog, recordPortalAudit } from './portal-audit';
@@ -260,7 +261,7 @@ function pdf(bytes: Uint8Array, name: string): Response {
 }
 
 const fileName = (a: ChartAccess, what: string, p: Portal): string =>
-  `${what}-${a.chart.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'record'}-${new Date(p.now()).toISOString().slice(0, 10)}`;
+  `${what}-${a.chart.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'record'}-${clinicDate(p.now(), p.catalog.timeZone)}`;
 
 const language = (s: PortalSession): PortalLanguage => {
   const l = portalLanguage.safeParse(s.language);

@@ -37,17 +37,17 @@ export function viewDocument(repos: Repos, documentId: string, importId: string 
   };
 }
 
-/** The chart as a CCD (XML) and the file name to save it under; audited as a disclosure of the chart. */
-export function exportCcd(repos: Repos, patientId: string, actor: Actor, now: Date): { fileName: string; xml: string } {
+/** The chart as a CCD (XML) and the patient's MRN (for the file name); audited as a disclosure of the chart. */
+export function exportCcd(repos: Repos, patientId: string, actor: Actor, now: Date): { mrn: string; xml: string } {
   const snapshot = chartToCcda(repos, patientId, actor, now);
   const xml = writeCcda(snapshot);
   repos.writer.read('ccda.export.disclosure', actor, patientId, 'patient', patientId);
-  return { fileName: `ccd-${snapshot.patient.mrn}-${now.toISOString().slice(0, 10)}.xml`, xml };
+  return { mrn: snapshot.patient.mrn, xml };
 }
 
 /** The handlers of shared/api/ccda.contract.ts, one per channel. */
 export function ccdaHandlers(ctx: HandlerContext): AreaHandlers<typeof ccdaChannels> {
-  const { session, now, reading } = ctx;
+  const { session, now, reading, today } = ctx;
   return {
     'ccda.import': (i, me) =>
       new CcdaImportService(session.repos).importForChart(
@@ -82,6 +82,10 @@ export function ccdaHandlers(ctx: HandlerContext): AreaHandlers<typeof ccdaChann
       if (owner) reading(me, 'ccda.view', owner);
       return view;
     },
-    'ccda.export': (i, me) => exportCcd(session.repos, i.patientId, me.actor, now()),
+    'ccda.export': (i, me) => {
+      const { mrn, xml } = exportCcd(session.repos, i.patientId, me.actor, now());
+      // Named by the clinic's day, as the person saving it reads the date.
+      return { fileName: `ccd-${mrn}-${today()}.xml`, xml };
+    },
   };
 }

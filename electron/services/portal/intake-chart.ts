@@ -1,5 +1,6 @@
 import { CairnFailure } from '../../../shared/api/result';
 import { coverageInput } from '../../../shared/domain/billing/model';
+import { addDays } from '../../../shared/domain/dates';
 import type { SUBSTANCE_TYPES } from '../../../shared/domain/clinical';
 import { INSTRUMENTS, scoreInstrument, type InstrumentAnswer } from '../../../shared/domain/instruments';
 import { medicationAdd } from '../../../shared/domain/medications';
@@ -222,7 +223,7 @@ export class IntakeChart {
     }
     const previous = current ? { coverageId: current.id, payer: current.payerName, memberId: current.memberId, groupNumber: current.groupNumber } : null;
     // The old primary ends yesterday (it covered visits until now); the new one starts today.
-    if (current) b.coverage.change(current.id, { effectiveTo: new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) }, actor);
+    if (current) b.coverage.change(current.id, { effectiveTo: addDays(today, -1) }, actor);
     const added = b.coverage.add(parsed.data, actor);
     return { record: `coverage:${added.id}`, detail: { previous } };
   }

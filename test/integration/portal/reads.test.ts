@@ -4,6 +4,7 @@ import { clientFor, enrollThisDevice, type SyncClient } from '../../../electron/
 import type { AppointmentsView, ChartSummary, ReleasedItem, ResultView, SessionView } from '../../../shared/api/portal-http';
 import { countEntries, readCcda } from '../../../shared/ccda';
 import type { Note } from '../../../shared/domain/clinical';
+import { clinicDate } from '../../../shared/domain/dates';
 import { CLINIC, openClinic, type Clinic } from '../../helpers/clinic';
 import { validateFhir } from '../../helpers/fhir-validate';
 import { pdfLines } from '../../helpers/pdf-text';
@@ -189,7 +190,10 @@ describe('portal reads', () => {
     const imm = await client.get(`/charts/${patientId}/immunizations.pdf`);
     expect(imm.status).toBe(200);
     expect(imm.headers.get('content-type')).toBe('application/pdf');
-    expect(imm.headers.get('content-disposition')).toMatch(/^attachment; filename="immunizations-Mirela-Quennell-\d{4}-\d{2}-\d{2}\.pdf"/);
+    // Named by the clinic's day (New York), which in its evening is not UTC's.
+    expect(imm.headers.get('content-disposition')).toBe(
+      `attachment; filename="immunizations-Mirela-Quennell-${clinicDate(clock.now(), 'America/New_York')}.pdf"`,
+    );
     const immLines = pdfLines(Buffer.from(imm.text, 'latin1'));
     expect(immLines).toEqual(expect.arrayContaining(['Immunization record', 'Mirela Quennell   born 1961-04-02']));
     expect(immLines.join('\n')).toMatch(/2025-10-01 {3}.*\(FLU-77\)/);
