@@ -12,7 +12,7 @@ import { newId } from '../../electron/common/ids';
 import { BillingService } from '../../electron/services/billing/billing.service';
 import { writeBillingSettings } from '../../electron/services/billing/billing-settings';
 import { claimNumberOf } from '../../electron/services/billing/claims.repo';
-import { agingReport } from '../../electron/services/billing/reports';
+import { agingReport, daySheet } from '../../electron/services/billing/reports';
 import { headerPathFor } from '../../electron/services/db/key-header';
 import { createDatabase, unlockDatabase } from '../../electron/services/db/open';
 import { createRepos } from '../../electron/services/repos';
@@ -397,6 +397,27 @@ function agingBench(
     note: `A/R aging by payer and patient over ${OPEN_CHARGES.toLocaleString('en-US')} open charges (+ the bench's claims), from the ledger`,
   });
   c.json['billing.ar_aging.s'] = Math.round(median * 1000) / 1000;
+
+  // The day sheet of one day among those 200 (~500 entries): found through the ledger's posted_at index.
+  const sheetTimes: number[] = [];
+  let sheetRows = 0;
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    sheetRows = daySheet(billing.rows, '2026-11-15', '2026-11-15', 'America/New_York').rows.length;
+    sheetTimes.push(performance.now() - t0);
+  }
+  const sheetMedian = [...sheetTimes].sort((a, b) => a - b)[10]!;
+  c.rows.push({
+    label: 'billing.day_sheet.ms',
+    median: sheetMedian,
+    p95: null,
+    n: sheetTimes.length,
+    unit: 'ms',
+    target: '',
+    pass: null,
+    note: `one day's sheet (${sheetRows} entries) from a ledger of ${OPEN_CHARGES.toLocaleString('en-US')}+ entries`,
+  });
+  c.json['billing.day_sheet.ms'] = Math.round(sheetMedian * 100) / 100;
 }
 
 /** A patient seen monthly for ten years: charge, payment, write-off and patient share per visit. */

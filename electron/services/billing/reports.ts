@@ -19,11 +19,13 @@ export function clinicDays(from: string, to: string, zone: string): [string, str
 export function agingReport(rows: BillingRows, asOf: string, zone: string): AgingReport {
   // Every entry of a claim carries the claim's date of service, so summing by bucket equals summing
   // each claim's open amount; entries without a claim (a copay paid ahead) age from their own date.
+  // `+posted_at`: nearly every entry is before the day asked for, so one pass over the table beats the
+  // posted_at index (which the day sheet uses) and a lookup per entry (~200 → ~270 ms at 100,000 charges).
   const open = rows.all<{ party: string; payer_ref: string | null; patient_id: string; bucket: number; open: number }>(
     `SELECT party, CASE WHEN party = 'insurance' THEN payer_ref END AS payer_ref, CASE WHEN party = 'patient' THEN patient_id END AS patient_id,
             min(4, max(0, CAST((julianday(?) - julianday(coalesce(service_date, substr(posted_at, 1, 10))) - 1) / 30 AS INTEGER))) AS bucket,
             sum(amount_cents) AS open
-       FROM ledger_entries WHERE posted_at < ? GROUP BY 1, 2, 3, 4 HAVING sum(amount_cents) <> 0`,
+       FROM ledger_entries WHERE +posted_at < ? GROUP BY 1, 2, 3, 4 HAVING sum(amount_cents) <> 0`,
     asOf,
     clinicDays(asOf, asOf, zone)[1],
   );

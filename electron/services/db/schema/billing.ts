@@ -218,7 +218,7 @@ export const ledgerEntries = sqliteTable(
     reversesId: text('reverses_id'),
     memo: text('memo'),
   },
-  (t) => [index('ledger_patient_idx').on(t.patientId, t.postedAt), index('ledger_claim_idx').on(t.claimId), index('ledger_service_idx').on(t.serviceDate)],
+  (t) => [index('ledger_patient_idx').on(t.patientId, t.postedAt), index('ledger_claim_idx').on(t.claimId), index('ledger_posted_idx').on(t.postedAt)],
 );
 
 /** An imported ERA (835): posted whole or not at all, and only once (by content hash). */
