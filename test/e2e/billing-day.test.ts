@@ -368,6 +368,10 @@ describe('a billing day across roles in Chromium', () => {
     const amounts = sheet.locator('td[data-column="amount_cents"]');
     expect(await amounts.allTextContents()).toEqual(expect.arrayContaining(['$125.00', '-$80.00', '-$25.00']));
     expect(await amounts.first().evaluate((td) => getComputedStyle(td).textAlign)).toBe('right');
+    // Each entry at the clinic's time it was posted, as the desk took it (not a UTC timestamp).
+    const posted = await sheet.locator('td[data-column="posted"]').allTextContents();
+    expect(posted.length).toBeGreaterThan(2);
+    for (const at of posted) expect(at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     const csv = await downloaded(page, page.getByTestId('report-csv'));
     expect(csv.name).toMatch(/\.csv$/);
     expect(csv.text.split('\n')[0]).toBe('posted,mrn,patient,kind,party,amount_cents,amount,method,claim');

@@ -1,6 +1,6 @@
 import type { AgingReport } from '../../../shared/domain/billing/model';
 import { formatCents } from '../../../shared/domain/money';
-import { addDays, minutesHhmm, wallTime, zonedInstant } from '../../../shared/domain/dates';
+import { addDays, wallDateTime, zonedInstant } from '../../../shared/domain/dates';
 import type { BillingRows } from './rows';
 
 /**
@@ -85,7 +85,7 @@ export function daySheet(rows: BillingRows, from: string, to: string, zone: stri
   return table(
     ['posted', 'mrn', 'patient', 'kind', 'party', 'amount_cents', 'amount', 'method', 'claim'],
     list.map((r) => [
-      clinicTime(r.posted_at, zone),
+      wallDateTime(Date.parse(r.posted_at), zone),
       r.mrn,
       r.name,
       r.kind,
@@ -96,12 +96,6 @@ export function daySheet(rows: BillingRows, from: string, to: string, zone: stri
       r.claim_number ?? '',
     ]),
   );
-}
-
-/** A stored UTC timestamp as the clinic's wall clock read it: "2026-12-06 19:30". */
-function clinicTime(at: string, zone: string): string {
-  const w = wallTime(Date.parse(at), zone);
-  return `${w.date} ${minutesHhmm(w.minutes)}`;
 }
 
 /** Payments received in the range, by the provider whose visit they pay for. */

@@ -139,10 +139,17 @@ export function minutesHhmm(m: number): string {
   return `${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
 }
 
-/** An instant as the clinic reads it: "Mon 2026-03-09 09:00". */
+const dateAndTime = (w: WallTime): string => `${w.date} ${minutesHhmm(w.minutes)}`;
+
+/** An instant as the clinic's wall clock reads it: "2026-03-09 09:00". */
+export function wallDateTime(ms: number, tz: string): string {
+  return dateAndTime(wallTime(ms, tz));
+}
+
+/** An instant as the clinic reads it, with its weekday: "Mon 2026-03-09 09:00". */
 export function formatWall(ms: number, tz: string): string {
   const w = wallTime(ms, tz);
-  return `${w.weekday[0]!.toUpperCase()}${w.weekday.slice(1)} ${w.date} ${minutesHhmm(w.minutes)}`;
+  return `${w.weekday[0]!.toUpperCase()}${w.weekday.slice(1)} ${dateAndTime(w)}`;
 }
 
 /** Minutes past midnight of "HH:MM". */

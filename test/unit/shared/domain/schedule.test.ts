@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatWall, wallTime, zonedInstant } from '../../../../shared/domain/dates';
+import { formatWall, wallDateTime, wallTime, zonedInstant } from '../../../../shared/domain/dates';
 import {
   advanceInput,
   appointmentTypesFile,
@@ -65,6 +65,8 @@ describe('clinic-zone clock', () => {
     expect(new Date(zonedInstant('2026-11-01', 90, TZ)).toISOString()).toBe('2026-11-01T05:30:00.000Z');
     expect(new Date(zonedInstant('2026-11-02', 8 * 60, TZ)).toISOString()).toBe('2026-11-02T13:00:00.000Z');
     expect(formatWall(at('2026-03-09T13:00:00Z'), TZ)).toBe('Mon 2026-03-09 09:00');
+    // An evening instant is on the clinic's day, not UTC's next one.
+    expect(wallDateTime(at('2026-12-07T01:30:00Z'), TZ)).toBe('2026-12-06 20:30');
   });
 });
 
