@@ -37,10 +37,13 @@ describe('the desktop scan inbox follows the device setting and the lock', () =>
     await until(() => desk.watching() === scans);
     expect(desk.watching()).toBe(scans);
     writeFileSync(join(scans, 'front-desk-scan.png'), png());
-    await until(() => existsSync(join(scans, FILED_DIR, 'front-desk-scan.png')));
+    // The file is in the filed folder as soon as the rename lands; its log line follows when the rename's
+    // promise settles, which on a loaded machine can be after this poll sees the file: wait for both.
+    const kept = (): boolean => lines.some((l) => l.startsWith('scan inbox: kept front-desk-scan.png'));
+    await until(() => existsSync(join(scans, FILED_DIR, 'front-desk-scan.png')) && kept());
     const inbox = await c.ok<DocumentMeta[]>('documents.inbox');
     expect(inbox.find((d) => d.originRef === 'front-desk-scan.png')).toMatchObject({ createdBy: c.session.requireUser().id, origin: 'scan' });
-    expect(lines.some((l) => l.startsWith('scan inbox: kept front-desk-scan.png'))).toBe(true);
+    expect(kept()).toBe(true);
 
     c.session.lock();
     expect(desk.watching()).toBeNull();
