@@ -176,7 +176,9 @@ describe('patient portal screens in Chromium', () => {
 
       for (const section of ['My health', 'Test results', 'Download my record']) {
         await openSection(page, section);
-        await page.getByText('Loading…').waitFor({ state: 'detached' });
+        // A section can load more than one list at once (Test results: results and released
+        // reports), so wait until no "Loading…" is left rather than for one of them.
+        await page.getByText('Loading…').first().waitFor({ state: 'detached' });
         await shot(`section-${section.toLowerCase().replaceAll(' ', '-')}`);
       }
 
