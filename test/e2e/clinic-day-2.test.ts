@@ -182,8 +182,12 @@ describe('a day in the clinic, day 2: roles, a deceased patient, the inbox, tren
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-action').fill('chart.open');
     await page.getByTestId('audit-search').click();
+    await page
+      .getByTestId('audit-summary')
+      .getByText(/ entries where action starts with "chart\.open" \(newest first\)$/)
+      .waitFor();
     const rows = page.getByTestId('audit-entries').locator('tbody tr');
-    await rows.first().waitFor();
+    expect((await rows.allTextContents()).every((r) => r.includes('chart.open'))).toBe(true);
     const opened = (await rows.allTextContents()).filter((r) => r.includes(wisoky.id));
     expect(opened.some((r) => r.includes(DESK.displayName))).toBe(true);
     expect(opened.some((r) => r.includes('Dr. Gregory House'))).toBe(true);

@@ -137,6 +137,9 @@ describe('renderer in Chromium against the real dispatcher', () => {
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-action').fill('chart.');
     await page.getByTestId('audit-search').click();
+    // The rows answer the search only once the summary names its filter: until then the screen says
+    // "Searching…" (the first, unfiltered list could otherwise still be read, or come back last).
+    await expect(page.getByTestId('audit-summary').getByText('3 entries where action starts with "chart." (newest first)').waitFor()).resolves.toBeUndefined();
     const rows = page.getByTestId('audit-entries').locator('tbody tr');
     await expect(rows.first().textContent()).resolves.toContain('chart.open');
     await expect(rows.count()).resolves.toBe(3);
