@@ -44,14 +44,18 @@ export function BillingSettingsForm(): ReactElement {
   const mayEdit = mayCall(role, 'billing.setSettings');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // The fields appear once the saved settings are in them: typed into earlier, they would be overwritten by the load.
+  const [loaded, setLoaded] = useState(false);
   const form = useForm<Values>({ initialValues: EMPTY, validate: (v) => schemaErrors(toInput(v)) });
   useEffect(() => {
     void api['billing.settings']({}).then((r) => {
+      setLoaded(true);
       if (!r.ok) return setError(r.error.message);
       if (r.value) form.setValues({ ...EMPTY, ...r.value });
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- loaded once when the tab opens
   }, []);
+  if (!loaded) return <Text c="dimmed">Loading the billing settings…</Text>;
   const submit = form.onSubmit(async (v) => {
     setSaved(false);
     const r = await api['billing.setSettings'](toInput(v) as Parameters<(typeof api)['billing.setSettings']>[0]);

@@ -36,8 +36,11 @@ export function BackupSettingsForm({ onSaved }: { onSaved: () => void }): ReactE
     },
     validate: (v) => validate(toInput(v)),
   });
+  // The fields appear once the saved settings are in them: typed into earlier, they would be overwritten by the load.
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     void api['settings.backups']({}).then((r) => {
+      setLoaded(true);
       if (!r.ok) return setError(r.error.message);
       form.setValues({ folder: r.value.folder ?? '', keep: r.value.keep, keepWeekly: r.value.keepWeekly, warnAfterHours: r.value.warnAfterHours });
       form.resetDirty();
@@ -45,6 +48,7 @@ export function BackupSettingsForm({ onSaved }: { onSaved: () => void }): ReactE
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- loaded once when the screen opens
   }, []);
+  if (!loaded) return <Text c="dimmed">Loading the backup settings…</Text>;
   return (
     <form
       data-testid="backup-settings"

@@ -12,6 +12,8 @@ const LINES = 3;
 export function ClinicSettingsForm(): ReactElement {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // The fields appear once the saved details are in them: typed into earlier, they would be overwritten by the load.
+  const [loaded, setLoaded] = useState(false);
   const refresh = useSession((s) => s.refresh);
   const validate = zodValidate(contract['settings.setClinic'].input);
   const form = useForm({
@@ -25,6 +27,7 @@ export function ClinicSettingsForm(): ReactElement {
   });
   useEffect(() => {
     void api['settings.clinic']({}).then((r) => {
+      setLoaded(true);
       if (!r.ok) return setError(r.error.message);
       const lines = [...r.value.addressLines, ...Array.from({ length: LINES }, () => '')].slice(0, LINES);
       form.setValues({ name: r.value.name, addressLines: lines, phone: r.value.phone ?? '' });
@@ -54,23 +57,29 @@ export function ClinicSettingsForm(): ReactElement {
           Clinic name and address
         </Title>
         <Text size="sm">Printed at the top of every prescription. Kept on this device: set it on each device that prints.</Text>
-        <TextInput label="Clinic name" maw={480} data-testid="clinic-name" {...form.getInputProps('name')} />
-        {Array.from({ length: LINES }, (_, i) => (
-          <TextInput
-            key={i}
-            label={i === 0 ? 'Address' : `Address line ${i + 1}`}
-            description={i === 0 ? 'Street, then city, state and ZIP on the next line' : undefined}
-            maw={480}
-            data-testid={`clinic-address-${i + 1}`}
-            {...form.getInputProps(`addressLines.${i}`)}
-          />
-        ))}
-        <TextInput label="Phone" maw={240} data-testid="clinic-phone" {...form.getInputProps('phone')} />
-        <Group>
-          <Button type="submit" variant="light" data-testid="clinic-save">
-            Save clinic address
-          </Button>
-        </Group>
+        {loaded ? (
+          <>
+            <TextInput label="Clinic name" maw={480} data-testid="clinic-name" {...form.getInputProps('name')} />
+            {Array.from({ length: LINES }, (_, i) => (
+              <TextInput
+                key={i}
+                label={i === 0 ? 'Address' : `Address line ${i + 1}`}
+                description={i === 0 ? 'Street, then city, state and ZIP on the next line' : undefined}
+                maw={480}
+                data-testid={`clinic-address-${i + 1}`}
+                {...form.getInputProps(`addressLines.${i}`)}
+              />
+            ))}
+            <TextInput label="Phone" maw={240} data-testid="clinic-phone" {...form.getInputProps('phone')} />
+            <Group>
+              <Button type="submit" variant="light" data-testid="clinic-save">
+                Save clinic address
+              </Button>
+            </Group>
+          </>
+        ) : (
+          <Text c="dimmed">Loading the clinic's name and address…</Text>
+        )}
         {error && <Alert color="red">{error}</Alert>}
         {saved && !error && (
           <Alert color="teal" data-testid="clinic-saved">
