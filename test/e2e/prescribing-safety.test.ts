@@ -175,11 +175,11 @@ describe('prescribing safety in Chromium against the real dispatcher', () => {
       .waitFor();
     await shot(page, '06-search-do');
     const seen: { typed: string; options: string[] }[] = [];
-    let typed = 'do';
+    let text = 'do';
     for (const key of 'xycy') {
-      typed += key;
+      text += key;
       await box.press(key);
-      seen.push({ typed, options: await page.getByRole('option').allTextContents() });
+      seen.push({ typed: text, options: await page.getByRole('option').allTextContents() });
     }
     // Whatever is on screen while typing answers the text typed so far, never "do": each option is
     // one the search gives for that text. (On a slow machine the list for "dox" or "doxy" does show:
