@@ -12,6 +12,7 @@ import { newId } from '../../electron/common/ids';
 import { BillingService } from '../../electron/services/billing/billing.service';
 import { writeBillingSettings } from '../../electron/services/billing/billing-settings';
 import { claimNumberOf } from '../../electron/services/billing/claims.repo';
+import { leavingCheckpointToThread, startCheckpointer } from '../../electron/services/db/checkpointer';
 import { agingReport, daySheet } from '../../electron/services/billing/reports';
 import { headerPathFor } from '../../electron/services/db/key-header';
 import { createDatabase, unlockDatabase } from '../../electron/services/db/open';
@@ -50,6 +51,9 @@ export async function benchBilling(c: BillingBenchContext): Promise<void> {
   try {
     const file = join(dir, 'billing.cairn');
     const { store } = await createDatabase(file, PASSPHRASE, { resourcesDir: c.resourcesDir, kdf: KDF });
+    // As the app's session runs (backgroundCheckpoints): WAL checkpoints on a thread of their own.
+    const checkpointer = startCheckpointer(store);
+    await checkpointer.ready;
     const repos = createRepos(store);
     const now = (): Date => new Date('2026-12-01T15:00:00Z');
     const billing = new BillingService(repos, now);
@@ -112,7 +116,8 @@ export async function benchBilling(c: BillingBenchContext): Promise<void> {
     // The storage floor starts from the database as the posting finds it, on a copy: its rows never
     // reach the database the aging and balance figures below are measured on.
     const floorFile = join(dir, 'floor.cairn');
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    // The whole WAL in the file first (the thread's own checkpoint may hold the lock for a moment).
+    while ((sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[])[0]!.busy !== 0) await new Promise((r) => setTimeout(r, 5));
     copyFileSync(file, floorFile);
     copyFileSync(headerPathFor(file), headerPathFor(floorFile));
     const before = rowCounts(sqlite);
@@ -131,11 +136,14 @@ export async function benchBilling(c: BillingBenchContext): Promise<void> {
     );
     const eraPerS = report.claimsMatched / eraS;
     const { store: floorStore } = await unlockDatabase(floorFile, PASSPHRASE, { resourcesDir: c.resourcesDir });
-    // Every page in the cache, as the batch just left the posting's.
+    // Every page in the cache, as the batch just left the posting's; its checkpoints on a thread, as the posting's.
     floorStore.sqlite.pragma('quick_check');
+    const floorCheckpointer = startCheckpointer(floorStore);
+    await floorCheckpointer.ready;
     const floorBefore = rowCounts(floorStore.sqlite);
     const floorPerS = eraStorageFloor(floorStore.sqlite, claimIds, doc, floorStore.deviceId);
     const floorRows = rowCounts(floorStore.sqlite, floorBefore);
+    await floorCheckpointer.stop();
     floorStore.close();
     // A floor that left other rows than the posting would compare nothing: the bench stops (as the hl7 floor does).
     if (POSTING_TABLES.some((t) => posted[t] !== floorRows[t]))
@@ -167,6 +175,7 @@ export async function benchBilling(c: BillingBenchContext): Promise<void> {
     });
     agingBench(c, billing, sqlite, patients, payer.id, doc, at);
     balanceBench(c, billing, sqlite, patients[0]!.id, payer.id, doc);
+    await checkpointer.stop();
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -262,51 +271,54 @@ function eraStorageFloor(sqlite: Database.Database, claimNumbers: string[], doc:
   const base = JSON.stringify(Object.fromEntries(changed.map((k) => [k, hlc])));
   const hash = 'a'.repeat(64);
   const t0 = performance.now();
-  sqlite.transaction(() => {
-    const remittanceId = newId();
-    remittance.run(remittanceId, at, doc, at, doc, 'f'.repeat(64), 8000 * ids.length, ids.length);
-    outbox.run([deviceId, seq++, 'remittance', remittanceId, 'insert', '', at, hlc, doc, null, '{}']);
-    audit.run([at, doc, deviceId, 'billing.era.import', null, 'remittance', remittanceId, `ACME HEALTH TRACE9001: ${8000 * ids.length} cents`, hash, hash]);
-    for (let i = 0; i < ids.length; i += 256) {
-      const chunk = ids.slice(i, i + 256);
-      const l: unknown[] = [];
-      const o: unknown[] = [];
-      const s: unknown[] = [];
-      const a: unknown[] = [];
-      const e: unknown[] = [];
-      for (const c of chunk) {
-        const ref = `PC${c.id.slice(0, 16)}`;
-        const [l1, l2] = c.lines;
-        for (const [kind, party, cents, line, group, reason, payer, memo] of [
-          ['payment', 'insurance', -7000, l1, null, null, c.payer, null],
-          ['adjustment', 'insurance', -3500, l1, 'CO', '45', c.payer, null],
-          ['transfer', 'insurance', -2000, l1, 'PR', '2', c.payer, 'to patient'],
-          ['transfer', 'patient', 2000, l1, 'PR', '2', null, null],
-          ['payment', 'insurance', -1000, l2, null, null, c.payer, null],
-          ['adjustment', 'insurance', -250, l2, 'CO', '45', c.payer, null],
-        ] as const) {
-          const id = newId();
-          l.push(id, at, doc, at, doc, 1, c.patient_id, kind, party, cents, at, c.id, line, payer, '2026-11-20', null);
-          l.push(kind === 'payment' ? 'era' : null, ref, group, reason, remittanceId, null, memo);
-          o.push(deviceId, seq++, 'ledger_entry', id, 'insert', '', at, hlc, doc, c.patient_id, '{}');
+  // One large write, as the posting's (writeLarge): its commit leaves the checkpoint to the thread.
+  leavingCheckpointToThread(sqlite, () =>
+    sqlite.transaction(() => {
+      const remittanceId = newId();
+      remittance.run(remittanceId, at, doc, at, doc, 'f'.repeat(64), 8000 * ids.length, ids.length);
+      outbox.run([deviceId, seq++, 'remittance', remittanceId, 'insert', '', at, hlc, doc, null, '{}']);
+      audit.run([at, doc, deviceId, 'billing.era.import', null, 'remittance', remittanceId, `ACME HEALTH TRACE9001: ${8000 * ids.length} cents`, hash, hash]);
+      for (let i = 0; i < ids.length; i += 256) {
+        const chunk = ids.slice(i, i + 256);
+        const l: unknown[] = [];
+        const o: unknown[] = [];
+        const s: unknown[] = [];
+        const a: unknown[] = [];
+        const e: unknown[] = [];
+        for (const c of chunk) {
+          const ref = `PC${c.id.slice(0, 16)}`;
+          const [l1, l2] = c.lines;
+          for (const [kind, party, cents, line, group, reason, payer, memo] of [
+            ['payment', 'insurance', -7000, l1, null, null, c.payer, null],
+            ['adjustment', 'insurance', -3500, l1, 'CO', '45', c.payer, null],
+            ['transfer', 'insurance', -2000, l1, 'PR', '2', c.payer, 'to patient'],
+            ['transfer', 'patient', 2000, l1, 'PR', '2', null, null],
+            ['payment', 'insurance', -1000, l2, null, null, c.payer, null],
+            ['adjustment', 'insurance', -250, l2, 'CO', '45', c.payer, null],
+          ] as const) {
+            const id = newId();
+            l.push(id, at, doc, at, doc, 1, c.patient_id, kind, party, cents, at, c.id, line, payer, '2026-11-20', null);
+            l.push(kind === 'payment' ? 'era' : null, ref, group, reason, remittanceId, null, memo);
+            o.push(deviceId, seq++, 'ledger_entry', id, 'insert', '', at, hlc, doc, c.patient_id, '{}');
+          }
+          claim.run('paid', 8000, 2000, ref, at, doc, c.id);
+          s.push('claim', c.id, rowJson, clocks);
+          const payload = JSON.stringify({ updated_at: at, status: 'paid', payer_claim_number: ref, paid_cents: 8000, patient_responsibility_cents: 2000 });
+          o.push(deviceId, seq++, 'claim', c.id, 'update', payload, at, hlc, doc, c.patient_id, base);
+          const detail = `ERA ${ref}: paid 8000, patient 2000; CO-45 PR-2`;
+          a.push(at, doc, deviceId, 'billing.claim.paid', c.patient_id, 'claim', c.id, detail, hash, hash);
+          const event = newId();
+          e.push(event, at, doc, at, doc, 1, c.id, c.patient_id, 'paid', at, detail);
+          o.push(deviceId, seq++, 'claim_event', event, 'insert', '', at, hlc, doc, c.patient_id, '{}');
         }
-        claim.run('paid', 8000, 2000, ref, at, doc, c.id);
-        s.push('claim', c.id, rowJson, clocks);
-        const payload = JSON.stringify({ updated_at: at, status: 'paid', payer_claim_number: ref, paid_cents: 8000, patient_responsibility_cents: 2000 });
-        o.push(deviceId, seq++, 'claim', c.id, 'update', payload, at, hlc, doc, c.patient_id, base);
-        const detail = `ERA ${ref}: paid 8000, patient 2000; CO-45 PR-2`;
-        a.push(at, doc, deviceId, 'billing.claim.paid', c.patient_id, 'claim', c.id, detail, hash, hash);
-        const event = newId();
-        e.push(event, at, doc, at, doc, 1, c.id, c.patient_id, 'paid', at, detail);
-        o.push(deviceId, seq++, 'claim_event', event, 'insert', '', at, hlc, doc, c.patient_id, '{}');
+        ledger.run(l);
+        states.run(s);
+        audit.run(a);
+        events.run(e);
+        outbox.run(o);
       }
-      ledger.run(l);
-      states.run(s);
-      audit.run(a);
-      events.run(e);
-      outbox.run(o);
-    }
-  })();
+    })(),
+  );
   return ids.length / ((performance.now() - t0) / 1000);
 }
 

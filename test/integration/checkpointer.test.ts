@@ -70,6 +70,56 @@ describe('the checkpoint thread', () => {
     again.close();
   });
 
+  it('leaves the checkpoint of a large write (an 835 of thousands of claims) to the thread; other writes keep the valve, and without a thread the writer checkpoints', async () => {
+    mkdirSync(join(t.dir, 'l'));
+    const { store, file } = await newStore(join(t.dir, 'l'));
+    const repos = createRepos(store);
+    const park = store.sqlite.prepare(`INSERT INTO sync_parked (server_seq, change, reason, parked_at) VALUES (?, ?, 'test', '2026-12-07')`);
+    // 5,000 rows of 4,000 characters: more WAL pages than the valve's 4,000 in one transaction.
+    const fill = (from: number) => (): void => {
+      for (let i = from; i < from + 5000; i++) park.run(i, `${i}`.padEnd(4000, 'x'));
+    };
+    const fileSize = (): number => statSync(file).size;
+    const walPages = (): number => Math.floor(statSync(`${file}-wal`).size / 4096);
+
+    // No thread: a large write checkpoints in the writer, as any write does.
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    let before = fileSize();
+    repos.writer.writeLarge(fill(1));
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(fileSize()).toBeGreaterThan(before + 5000 * 4000);
+
+    // A thread that checkpoints once on start, then not for a minute: until it stops, only the writer can copy pages.
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const checkpointer = startCheckpointer(store, { intervalMs: 60_000 });
+    await checkpointer.ready;
+    before = fileSize();
+    repos.writer.writeLarge(fill(10_001));
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    expect(fileSize()).toBe(before);
+    expect(walPages()).toBeGreaterThan(5000);
+    // Inside another write the commit is that write's: the valve holds, and past it the writer checkpoints.
+    repos.writer.write(() => repos.writer.writeLarge(fill(20_001)));
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    expect(fileSize()).toBeGreaterThan(before + 2 * 5000 * 4000);
+    // A large write that fails changes nothing and puts the valve back.
+    expect(() =>
+      repos.writer.writeLarge(() => {
+        fill(30_001)();
+        throw new Error('a segment in error');
+      }),
+    ).toThrow('a segment in error');
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    await checkpointer.stop();
+    expect(checkpointer.stats().errors).toBe(0);
+    store.close();
+
+    const { store: again } = await unlockDatabase(file, 'correct horse battery staple', { resourcesDir });
+    expect(again.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(again.sqlite.prepare('SELECT count(*) AS n, max(server_seq) AS last FROM sync_parked').get()).toEqual({ n: 15_000, last: 25_000 });
+    again.close();
+  });
+
   it('keeps a script that only awaits `ready` waiting until the thread has checkpointed, instead of letting it exit', async () => {
     mkdirSync(join(t.dir, 'r'));
     const { store, file } = await newStore(join(t.dir, 'r'));

@@ -57,7 +57,7 @@ export function makeClaimBatch(
 ): ClaimBatch {
   const { rows, claims, coverage } = deps;
   const s = requireSettings(rows);
-  return rows.writer.write((at) => {
+  return rows.writer.writeLarge((at) => {
     const candidates = opts.claimIds
       ? opts.claimIds.map((id) => claims.row(id))
       : rows.all<ClaimRow>(`SELECT * FROM claims WHERE status = 'ready' AND deleted_at IS NULL ORDER BY service_date, created_at LIMIT ?`, opts.limit ?? 5000);

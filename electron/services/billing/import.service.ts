@@ -80,7 +80,7 @@ function importRemittances(d: RemittanceDeps, fileName: string, text: string, se
       return { ...base, errors: [`835 set ${i + 1} (ST02 ${era.transactionControl}): ${balance.error.message}`], summary: `${fileName}: nothing posted` };
   }
   try {
-    const results = d.rows.writer.write(() => eras.map((era) => postRemittance(d, era, `${text}\n#${era.transactionControl}`, actor)));
+    const results = d.rows.writer.writeLarge(() => eras.map((era) => postRemittance(d, era, `${text}\n#${era.transactionControl}`, actor)));
     const sum = (k: 'claimsMatched' | 'claimsUnmatched' | 'postedCents'): number => results.reduce((s, r) => s + r[k], 0);
     const duplicate = results.every((r) => r.duplicate);
     return {

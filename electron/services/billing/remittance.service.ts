@@ -30,7 +30,7 @@ export function postRemittance(d: RemittanceDeps, era: Remittance835, text: stri
   const hash = createHash('sha256').update(text.replace(/\s+$/, '')).digest('hex');
   const prior = d.rows.get<{ id: string }>('SELECT id FROM remittances WHERE file_hash = ?', hash);
   if (prior) return { remittanceId: prior.id, duplicate: true, claimsMatched: 0, claimsUnmatched: 0, postedCents: 0, secondaryClaims: [] };
-  return d.rows.writer.write((at) => {
+  return d.rows.writer.writeLarge((at) => {
     const found = d.claims.payable(
       'claim_number',
       era.claims.map((clp) => clp.patientControlNumber),

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { connectionFor, type Store } from './open';
@@ -48,6 +49,30 @@ const DEFAULT_AUTOCHECKPOINT = 1000;
  * a safety valve for a WAL the checkpointer cannot empty because the writer never pauses.
  */
 const VALVE_PAGES = 4000;
+
+/** The writers whose checkpoints a thread runs now (between startCheckpointer and the thread's exit). */
+const withThread = new WeakSet<Database.Database>();
+
+/**
+ * Runs one large write (the thousands of claim payments of an 835) so that its commit leaves the
+ * checkpoint to the thread when one runs for this connection. The valve counts the WAL's pages
+ * after each commit, and one large transaction passes it by itself: the writer would then copy the
+ * whole transaction into the database file right after its commit (decrypt, encrypt and write every
+ * page again: as long as the transaction's own commit, measured on the ERA posting), work the thread
+ * does on the other core within its next interval. Nothing about durability changes: the commit is
+ * in the WAL either way. Without a thread the writer checkpoints as always, and the valve is back
+ * for the next write.
+ */
+export function leavingCheckpointToThread<T>(sqlite: Database.Database, fn: () => T): T {
+  // Inside a transaction the commit, and so the choice, belongs to the write that opened it.
+  if (!withThread.has(sqlite) || sqlite.inTransaction) return fn();
+  sqlite.pragma('wal_autocheckpoint = 0');
+  try {
+    return fn();
+  } finally {
+    if (sqlite.open && withThread.has(sqlite)) sqlite.pragma(`wal_autocheckpoint = ${VALVE_PAGES}`);
+  }
+}
 
 export interface CheckpointerOptions {
   /** How often to copy the WAL into the database (default 20 ms). */
@@ -108,11 +133,13 @@ export function startCheckpointer(store: Store, options: CheckpointerOptions = {
   worker.on('error', (e) => fail(`the checkpoint thread stopped: ${e.message}`));
   worker.on('exit', () => {
     exited = true;
+    withThread.delete(store.sqlite);
     started();
     // Whatever happened to the thread, the writer checkpoints for itself again.
     if (store.sqlite.open) store.sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   });
   store.sqlite.pragma(`wal_autocheckpoint = ${VALVE_PAGES}`);
+  withThread.add(store.sqlite);
   return {
     ready,
     stats: () => ({ ...stats }),

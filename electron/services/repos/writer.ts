@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { leavingCheckpointToThread } from '../db/checkpointer';
 import type { EntityName } from '../../../shared/sync/entities';
 import type { AuditRepo } from './audit.repo';
 import type { ChangedRow, OutboxOp, OutboxRepo } from './outbox.repo';
@@ -54,6 +55,14 @@ export class ClinicalWriter {
   /** Runs `fn` in one write transaction with one timestamp for everything it records. */
   write<T>(fn: (at: string) => T): T {
     return this.inTransaction.immediate(fn) as T;
+  }
+
+  /**
+   * write() for one transaction of thousands of rows (an 835's claim payments): its commit leaves
+   * the WAL checkpoint to the checkpoint thread when one runs (see leavingCheckpointToThread).
+   */
+  writeLarge<T>(fn: (at: string) => T): T {
+    return leavingCheckpointToThread(this.sqlite, () => this.inTransaction.immediate(fn) as T);
   }
 
   record(at: string, r: WriteRecord): void {
