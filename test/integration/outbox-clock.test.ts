@@ -136,4 +136,59 @@ describe('device clock and outbox batches over two connections', () => {
     expect(seqs()).toEqual(before);
     expect(() => ra.outbox.addInsertedMany('patient', [patientId], at)).toThrow(/change after they are written/);
   });
+
+  it('addInsertedRows probes for the rows unless the caller’s own INSERT reported writing every one of them', () => {
+    const at = new Date(WALL).toISOString();
+    const before = seqs();
+    expect(() =>
+      ra.writer.write(() => {
+        const [written] = observations(a, 1, at);
+        ra.outbox.addInsertedRows(
+          'observation',
+          [
+            { id: written!, patientId },
+            { id: 'never-written', patientId },
+          ],
+          at,
+          'test',
+        );
+      }),
+    ).toThrow('outbox: observation never-written was not written before its outbox entry');
+    // One row reported for two entries is not all of them: still probed, still refused.
+    expect(() =>
+      ra.writer.write(() =>
+        ra.outbox.addInsertedRows(
+          'observation',
+          [
+            { id: observations(a, 1, at)[0]!, patientId },
+            { id: 'never-written', patientId },
+          ],
+          at,
+          'test',
+          1,
+        ),
+      ),
+    ).toThrow('was not written before its outbox entry');
+    expect(seqs()).toEqual(before);
+    const ids = ra.writer.write(() => {
+      const written = observations(a, 2, at);
+      ra.outbox.addInsertedRows(
+        'observation',
+        written.map((id) => ({ id, patientId })),
+        at,
+        'test',
+        2,
+      );
+      return written;
+    });
+    expect(seqs()).toEqual([...before, before.at(-1)! + 1, before.at(-1)! + 2]);
+    for (const id of ids)
+      expect(a.sqlite.prepare('SELECT entity, op, payload, user_id AS userId, patient_id AS patientId FROM sync_outbox WHERE entity_id = ?').get(id)).toEqual({
+        entity: 'observation',
+        op: 'insert',
+        payload: '',
+        userId: 'test',
+        patientId,
+      });
+  });
 });

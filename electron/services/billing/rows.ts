@@ -90,8 +90,9 @@ export class BillingRows {
       const patientId = r['patient_id'];
       entries.push({ id, patientId: typeof patientId === 'string' ? patientId : null });
     }
-    insert.run(values);
-    this.writer.syncInsertedRows(at, entity, entries, actor);
+    // New ids, one INSERT with no conflict clause: every row is written, or the statement throws.
+    const inserted = insert.run(values);
+    this.writer.syncInsertedRows(at, entity, entries, actor, inserted);
     return entries.map((e) => e.id);
   }
 

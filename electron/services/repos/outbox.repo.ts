@@ -187,14 +187,23 @@ export class OutboxRepo {
   /**
    * addInsertedMany for write-once rows of several charts (the ledger entries of every claim an 835
    * pays): the same entries, in the order given, each with its own chart, written by one INSERT per
-   * 64 entries after one existence check, one sequence read and one clock read for them all.
+   * 64 entries after one existence check, one sequence read and one clock read for them all. The
+   * check is skipped when the caller's INSERT reported every row (`inserted`): probing the 30,000
+   * ledger entries of a 5,000-claim 835 just written cost ~50 ms of its ~1.4 s.
    */
-  addInsertedRows(entity: EntityName, entries: readonly { id: string; patientId: string | null }[], at: string, userId: string | null): void {
+  addInsertedRows(
+    entity: EntityName,
+    entries: readonly { id: string; patientId: string | null }[],
+    at: string,
+    userId: string | null,
+    /** How many rows the caller's own INSERT of exactly these new ids reported: all of them shows they are written, with no probe. */
+    inserted?: number,
+  ): void {
     if (ENTITIES[entity].kind !== 'append') throw new Error(`outbox: ${entity} rows change after they are written: record them with the row`);
     if (entries.length === 0) return;
     const ids = entries.map((e) => e.id);
-    const unique = [...new Set(ids)];
-    if (this.countWritten(entity, unique) !== unique.length) {
+    const unique = inserted === entries.length ? ids : [...new Set(ids)];
+    if (inserted !== entries.length && this.countWritten(entity, unique) !== unique.length) {
       const missing = unique.filter((id) => !this.rows.exists(entity, id));
       throw new Error(`outbox: ${entity} ${missing.join(', ')} was not written before its outbox entry`);
     }

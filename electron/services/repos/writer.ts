@@ -105,8 +105,8 @@ export class ClinicalWriter {
   }
 
   /** syncInserted for write-once rows of several charts, each with its own (see OutboxRepo.addInsertedRows). */
-  syncInsertedRows(at: string, entity: EntityName, entries: readonly { id: string; patientId: string | null }[], actor: Actor): void {
-    this.outbox.addInsertedRows(entity, entries, at, actor.userId);
+  syncInsertedRows(at: string, entity: EntityName, entries: readonly { id: string; patientId: string | null }[], actor: Actor, inserted?: number): void {
+    this.outbox.addInsertedRows(entity, entries, at, actor.userId, inserted);
   }
 
   /** Records a read of patient data (its own small transaction). */
