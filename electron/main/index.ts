@@ -97,6 +97,8 @@ function main(): void {
             key,
             resourcesDir: paths.resourcesDir,
             intervalMs: 60_000,
+            // The session runs with backgroundCheckpoints (above): the worker leaves its long pulls’ checkpoints to that thread.
+            checkpointThread: true,
           }),
         resting: () => restingStatus(syncCounts(session.repos.store.sqlite), 'idle'),
       }),

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCheckpointer } from '../../electron/services/db/checkpointer';
+import { checkpointedByThread, leavingCheckpointToThread, startCheckpointer } from '../../electron/services/db/checkpointer';
 import { openPlainForBenchmark, unlockDatabase } from '../../electron/services/db/open';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { createRepos } from '../../electron/services/repos';
@@ -118,6 +118,34 @@ describe('the checkpoint thread', () => {
     expect(again.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(again.sqlite.prepare('SELECT count(*) AS n, max(server_seq) AS last FROM sync_parked').get()).toEqual({ n: 15_000, last: 25_000 });
     again.close();
+  });
+
+  it('lets a second connection (the sync worker’s) leave its large writes’ checkpoints to the thread another connection started', async () => {
+    mkdirSync(join(t.dir, 'w'));
+    const { store, file } = await newStore(join(t.dir, 'w'));
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const checkpointer = startCheckpointer(store, { intervalMs: 60_000 });
+    await checkpointer.ready;
+    const { store: worker } = await unlockDatabase(file, 'correct horse battery staple', { resourcesDir });
+    expect(worker.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    const undo = checkpointedByThread(worker.sqlite);
+    expect(worker.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    const park = worker.sqlite.prepare(`INSERT INTO sync_parked (server_seq, change, reason, parked_at) VALUES (?, ?, 'test', '2026-12-07')`);
+    const page = worker.sqlite.transaction((from: number) => {
+      for (let i = from; i < from + 5000; i++) park.run(i, `${i}`.padEnd(4000, 'x'));
+    });
+    const before = statSync(file).size;
+    leavingCheckpointToThread(worker.sqlite, () => page(1));
+    expect(statSync(file).size).toBe(before);
+    expect(worker.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    // Once undone (the worker stops before the thread does), a large write checkpoints in its own connection again.
+    undo();
+    expect(worker.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    leavingCheckpointToThread(worker.sqlite, () => page(10_001));
+    expect(statSync(file).size).toBeGreaterThan(before + 2 * 5000 * 4000);
+    worker.close();
+    await checkpointer.stop();
+    store.close();
   });
 
   it('keeps a script that only awaits `ready` waiting until the thread has checkpointed, instead of letting it exit', async () => {

@@ -30,6 +30,8 @@ describe('the sync worker thread', () => {
       key,
       resourcesDir,
       intervalMs: 3_600_000,
+      // As the app starts it: its session checkpoints the file on a thread of its own.
+      checkpointThread: true,
       tsEntry: pathToFileURL(resolve('electron/services/sync/sync.worker.ts')).href,
     });
     try {

@@ -74,6 +74,22 @@ export function leavingCheckpointToThread<T>(sqlite: Database.Database, fn: () =
   }
 }
 
+/**
+ * For another connection of this process to a file whose checkpoint thread a first connection
+ * started (the app's sync worker, beside the session's thread): like the first connection's writer,
+ * it checkpoints for itself only past the valve, and its large writes (a long pull's pages) leave
+ * their checkpoints to the thread. Returns the undo, for before that thread stops (the app stops
+ * the sync worker first: lock and sign-out stop it).
+ */
+export function checkpointedByThread(sqlite: Database.Database): () => void {
+  sqlite.pragma(`wal_autocheckpoint = ${VALVE_PAGES}`);
+  withThread.add(sqlite);
+  return () => {
+    withThread.delete(sqlite);
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+  };
+}
+
 export interface CheckpointerOptions {
   /** How often to copy the WAL into the database (default 20 ms). */
   intervalMs?: number;

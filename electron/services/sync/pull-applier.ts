@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { leavingCheckpointToThread } from '../db/checkpointer';
 import { ENTITIES, isEntity, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
 import { clockOf, decodeStoredClocks, encodeStoredClocks, everyClock } from '../../../shared/sync/compact-clocks';
 import { outboxFields } from '../repos/outbox.repo';
@@ -69,7 +70,10 @@ export class PullApplier {
     const big = changes.length >= 1000;
     if (big) this.sqlite.pragma('synchronous = NORMAL');
     try {
-      return this.applyInTransaction(changes, cursor, setCursor);
+      // A long pull's pages are large writes: their checkpoints go to the checkpoint thread when one runs.
+      return big
+        ? leavingCheckpointToThread(this.sqlite, () => this.applyInTransaction(changes, cursor, setCursor))
+        : this.applyInTransaction(changes, cursor, setCursor);
     } finally {
       if (big) this.sqlite.pragma('synchronous = FULL');
     }

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { scheduledBackupsFor } from '../backup/scheduled';
+import { checkpointedByThread } from '../db/checkpointer';
 import { openWithKey } from '../db/open';
 import { createRepos } from '../repos';
 import { inProcessSyncLoop } from './index';
@@ -21,6 +22,11 @@ export interface WorkerInit {
   intervalMs: number;
   /** Automatic daily backups (on unless false). */
   backups?: boolean;
+  /**
+   * The app's session checkpoints this file on a thread of its own while unlocked (the only time
+   * this worker runs): this connection then leaves its long pull's checkpoints to that thread.
+   */
+  checkpointThread?: boolean;
 }
 
 export type ToWorker = { type: 'user'; userId: string | null } | { type: 'syncNow'; id: number } | { type: 'online' } | { type: 'stop' };
@@ -31,6 +37,7 @@ const port = parentPort!;
 // The same memory as workerData's copy: zeroing it at stop leaves no copy behind (a hex string could not be zeroed).
 const key = Buffer.from(init.key.buffer, init.key.byteOffset, init.key.byteLength);
 const store = openWithKey(init.dbFile, key, { resourcesDir: init.resourcesDir });
+if (init.checkpointThread) checkpointedByThread(store.sqlite);
 // Automatic backups: daily, encrypted, read back after writing, to the folder and retention the clinic set
 // (backup/settings.ts; backups/ beside the database until one is set).
 const backups = init.backups === false ? null : scheduledBackupsFor(store, key);
