@@ -49,8 +49,8 @@ function vmHwmMb(): number {
 async function run(job: DeviceJob): Promise<DeviceReport> {
   const { store } = await createDatabase(job.file, job.passphrase, { resourcesDir: job.resourcesDir, kdf: { N: 2 ** 14, r: 8, p: 1 } });
   // As the app runs while unlocked: its session checkpoints the file on a thread of its own.
-  const checkpointer = process.env.NO_CKPT ? null : startCheckpointer(store);
-  await checkpointer?.ready;
+  const checkpointer = startCheckpointer(store);
+  await checkpointer.ready;
   try {
     const repos = createRepos(store);
     await enrollThisDevice(store, repos, { serverUrl: job.serverUrl, code: job.code, deviceName: 'scale-device' });
@@ -103,7 +103,7 @@ async function run(job: DeviceJob): Promise<DeviceReport> {
       counts,
     };
   } finally {
-    await checkpointer?.stop();
+    await checkpointer.stop();
     store.close();
   }
 }
