@@ -152,12 +152,15 @@ export class PullApplier {
   restoreIndexes(): void {
     const defs = this.deferredIndexes();
     if (defs.length === 0) return;
-    this.sqlite
-      .transaction(() => {
-        for (const sql of defs) this.sqlite.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
-        this.sqlite.prepare("DELETE FROM meta WHERE key = 'sync.deferred_indexes'").run();
-      })
-      .immediate();
+    // Every index page is new: a large write, whose checkpoint goes to the checkpoint thread when one runs.
+    leavingCheckpointToThread(this.sqlite, () =>
+      this.sqlite
+        .transaction(() => {
+          for (const sql of defs) this.sqlite.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
+          this.sqlite.prepare("DELETE FROM meta WHERE key = 'sync.deferred_indexes'").run();
+        })
+        .immediate(),
+    );
   }
 
   /** Replays changes parked by an older version, now that migrations may have caught up. */
