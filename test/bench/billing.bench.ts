@@ -12,8 +12,8 @@ import { newId } from '../../electron/common/ids';
 import { BillingService } from '../../electron/services/billing/billing.service';
 import { writeBillingSettings } from '../../electron/services/billing/billing-settings';
 import { claimNumberOf } from '../../electron/services/billing/claims.repo';
-import { leavingCheckpointToThread, startCheckpointer } from '../../electron/services/db/checkpointer';
 import { agingReport, daySheet } from '../../electron/services/billing/reports';
+import { leavingCheckpointToThread, startCheckpointer } from '../../electron/services/db/checkpointer';
 import { headerPathFor } from '../../electron/services/db/key-header';
 import { createDatabase, unlockDatabase } from '../../electron/services/db/open';
 import { createRepos } from '../../electron/services/repos';
@@ -272,53 +272,52 @@ function eraStorageFloor(sqlite: Database.Database, claimNumbers: string[], doc:
   const hash = 'a'.repeat(64);
   const t0 = performance.now();
   // One large write, as the posting's (writeLarge): its commit leaves the checkpoint to the thread.
-  leavingCheckpointToThread(sqlite, () =>
-    sqlite.transaction(() => {
-      const remittanceId = newId();
-      remittance.run(remittanceId, at, doc, at, doc, 'f'.repeat(64), 8000 * ids.length, ids.length);
-      outbox.run([deviceId, seq++, 'remittance', remittanceId, 'insert', '', at, hlc, doc, null, '{}']);
-      audit.run([at, doc, deviceId, 'billing.era.import', null, 'remittance', remittanceId, `ACME HEALTH TRACE9001: ${8000 * ids.length} cents`, hash, hash]);
-      for (let i = 0; i < ids.length; i += 256) {
-        const chunk = ids.slice(i, i + 256);
-        const l: unknown[] = [];
-        const o: unknown[] = [];
-        const s: unknown[] = [];
-        const a: unknown[] = [];
-        const e: unknown[] = [];
-        for (const c of chunk) {
-          const ref = `PC${c.id.slice(0, 16)}`;
-          const [l1, l2] = c.lines;
-          for (const [kind, party, cents, line, group, reason, payer, memo] of [
-            ['payment', 'insurance', -7000, l1, null, null, c.payer, null],
-            ['adjustment', 'insurance', -3500, l1, 'CO', '45', c.payer, null],
-            ['transfer', 'insurance', -2000, l1, 'PR', '2', c.payer, 'to patient'],
-            ['transfer', 'patient', 2000, l1, 'PR', '2', null, null],
-            ['payment', 'insurance', -1000, l2, null, null, c.payer, null],
-            ['adjustment', 'insurance', -250, l2, 'CO', '45', c.payer, null],
-          ] as const) {
-            const id = newId();
-            l.push(id, at, doc, at, doc, 1, c.patient_id, kind, party, cents, at, c.id, line, payer, '2026-11-20', null);
-            l.push(kind === 'payment' ? 'era' : null, ref, group, reason, remittanceId, null, memo);
-            o.push(deviceId, seq++, 'ledger_entry', id, 'insert', '', at, hlc, doc, c.patient_id, '{}');
-          }
-          claim.run('paid', 8000, 2000, ref, at, doc, c.id);
-          s.push('claim', c.id, rowJson, clocks);
-          const payload = JSON.stringify({ updated_at: at, status: 'paid', payer_claim_number: ref, paid_cents: 8000, patient_responsibility_cents: 2000 });
-          o.push(deviceId, seq++, 'claim', c.id, 'update', payload, at, hlc, doc, c.patient_id, base);
-          const detail = `ERA ${ref}: paid 8000, patient 2000; CO-45 PR-2`;
-          a.push(at, doc, deviceId, 'billing.claim.paid', c.patient_id, 'claim', c.id, detail, hash, hash);
-          const event = newId();
-          e.push(event, at, doc, at, doc, 1, c.id, c.patient_id, 'paid', at, detail);
-          o.push(deviceId, seq++, 'claim_event', event, 'insert', '', at, hlc, doc, c.patient_id, '{}');
+  const post = sqlite.transaction(() => {
+    const remittanceId = newId();
+    remittance.run(remittanceId, at, doc, at, doc, 'f'.repeat(64), 8000 * ids.length, ids.length);
+    outbox.run([deviceId, seq++, 'remittance', remittanceId, 'insert', '', at, hlc, doc, null, '{}']);
+    audit.run([at, doc, deviceId, 'billing.era.import', null, 'remittance', remittanceId, `ACME HEALTH TRACE9001: ${8000 * ids.length} cents`, hash, hash]);
+    for (let i = 0; i < ids.length; i += 256) {
+      const chunk = ids.slice(i, i + 256);
+      const l: unknown[] = [];
+      const o: unknown[] = [];
+      const s: unknown[] = [];
+      const a: unknown[] = [];
+      const e: unknown[] = [];
+      for (const c of chunk) {
+        const ref = `PC${c.id.slice(0, 16)}`;
+        const [l1, l2] = c.lines;
+        for (const [kind, party, cents, line, group, reason, payer, memo] of [
+          ['payment', 'insurance', -7000, l1, null, null, c.payer, null],
+          ['adjustment', 'insurance', -3500, l1, 'CO', '45', c.payer, null],
+          ['transfer', 'insurance', -2000, l1, 'PR', '2', c.payer, 'to patient'],
+          ['transfer', 'patient', 2000, l1, 'PR', '2', null, null],
+          ['payment', 'insurance', -1000, l2, null, null, c.payer, null],
+          ['adjustment', 'insurance', -250, l2, 'CO', '45', c.payer, null],
+        ] as const) {
+          const id = newId();
+          l.push(id, at, doc, at, doc, 1, c.patient_id, kind, party, cents, at, c.id, line, payer, '2026-11-20', null);
+          l.push(kind === 'payment' ? 'era' : null, ref, group, reason, remittanceId, null, memo);
+          o.push(deviceId, seq++, 'ledger_entry', id, 'insert', '', at, hlc, doc, c.patient_id, '{}');
         }
-        ledger.run(l);
-        states.run(s);
-        audit.run(a);
-        events.run(e);
-        outbox.run(o);
+        claim.run('paid', 8000, 2000, ref, at, doc, c.id);
+        s.push('claim', c.id, rowJson, clocks);
+        const payload = JSON.stringify({ updated_at: at, status: 'paid', payer_claim_number: ref, paid_cents: 8000, patient_responsibility_cents: 2000 });
+        o.push(deviceId, seq++, 'claim', c.id, 'update', payload, at, hlc, doc, c.patient_id, base);
+        const detail = `ERA ${ref}: paid 8000, patient 2000; CO-45 PR-2`;
+        a.push(at, doc, deviceId, 'billing.claim.paid', c.patient_id, 'claim', c.id, detail, hash, hash);
+        const event = newId();
+        e.push(event, at, doc, at, doc, 1, c.id, c.patient_id, 'paid', at, detail);
+        o.push(deviceId, seq++, 'claim_event', event, 'insert', '', at, hlc, doc, c.patient_id, '{}');
       }
-    })(),
-  );
+      ledger.run(l);
+      states.run(s);
+      audit.run(a);
+      events.run(e);
+      outbox.run(o);
+    }
+  });
+  leavingCheckpointToThread(sqlite, () => post());
   return ids.length / ((performance.now() - t0) / 1000);
 }
 
