@@ -272,7 +272,8 @@ describe('billing: a visit becomes a claim, an 837P, an 835 posts, a secondary c
     const claim = await c.ok<Claim>('billing.superbill', { encounterId: v.id, diagnoses: ['I10'], lines: [{ code: '99213' }] });
     await as(c, biller.username, biller.password);
     await c.ok('billing.batch', { claimIds: [claim.id] });
-    const typo = `${claim.claimNumber.slice(0, -1)}X`;
+    // a different last character: one claim number in 36 already ends in X
+    const typo = `${claim.claimNumber.slice(0, -1)}${claim.claimNumber.endsWith('X') ? 'Y' : 'X'}`;
     const era = era835(
       [
         {
