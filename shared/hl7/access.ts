@@ -19,21 +19,51 @@ import { type Hl7Field, type Hl7Message, type Hl7Segment } from './message';
 const MESSAGE_PATH = /^([A-Z][A-Z0-9]{2})(?:\[(\d+)\])?-(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/;
 const SEGMENT_PATH = /^(?:([A-Z][A-Z0-9]{2})-)?(\d+)(?:\[(\d+)\])?(?:\.(\d+)(?:\.(\d+))?)?$/;
 
+/** A path read once: segment name (or null), occurrence, field, repetition, component, subcomponent. */
+type ParsedPath = readonly [string | null, number, number, number, number, number];
+
+/**
+ * Paths already read, by kind. Callers pass a few dozen constant paths millions of times (every
+ * OBX of every lab message), so each is matched against its pattern once, not on every read.
+ */
+const messagePaths = new Map<string, ParsedPath>();
+const segmentPaths = new Map<string, ParsedPath>();
+/** Beyond this many distinct paths (never reached by constant paths) nothing more is kept. */
+const MAX_PATHS = 4096;
+
+function messagePath(path: string): ParsedPath {
+  let p = messagePaths.get(path);
+  if (p) return p;
+  const m = MESSAGE_PATH.exec(path);
+  if (!m) throw new RangeError(`not an HL7 path: "${path}" (expected e.g. "PID-3[2].1" or "OBX[2]-5")`);
+  p = [m[1]!, index(m[2], path), index(m[3], path), index(m[4], path), index(m[5], path), index(m[6], path)];
+  if (messagePaths.size < MAX_PATHS) messagePaths.set(path, p);
+  return p;
+}
+
+function segmentPath(path: string): ParsedPath {
+  let p = segmentPaths.get(path);
+  if (p) return p;
+  const m = SEGMENT_PATH.exec(path);
+  if (!m) throw new RangeError(`not a segment path: "${path}" (expected e.g. "5.1" or "OBX-5[2].1")`);
+  p = [m[1] ?? null, 1, index(m[2], path), index(m[3], path), index(m[4], path), index(m[5], path)];
+  if (segmentPaths.size < MAX_PATHS) segmentPaths.set(path, p);
+  return p;
+}
+
 /**
  * The decoded value at `path` (see above), or `''` when the message has nothing there.
  * Throws a RangeError for a path that is not well formed (a programming error, not bad input).
  */
 export function get(from: Hl7Message | Hl7Segment, path: string): string {
   if ('segments' in from) {
-    const m = MESSAGE_PATH.exec(path);
-    if (!m) throw new RangeError(`not an HL7 path: "${path}" (expected e.g. "PID-3[2].1" or "OBX[2]-5")`);
-    const seg = segment(from, m[1]!, index(m[2], path));
-    return seg ? at(seg, index(m[3], path), index(m[4], path), index(m[5], path), index(m[6], path)) : '';
+    const [name, occurrence, f, r, c, s] = messagePath(path);
+    const seg = segment(from, name!, occurrence);
+    return seg ? at(seg, f, r, c, s) : '';
   }
-  const m = SEGMENT_PATH.exec(path);
-  if (!m) throw new RangeError(`not a segment path: "${path}" (expected e.g. "5.1" or "OBX-5[2].1")`);
-  if (m[1] !== undefined && m[1] !== from.name) throw new RangeError(`path "${path}" names ${m[1]}, but the segment is ${from.name}`);
-  return at(from, index(m[2], path), index(m[3], path), index(m[4], path), index(m[5], path));
+  const [name, , f, r, c, s] = segmentPath(path);
+  if (name !== null && name !== from.name) throw new RangeError(`path "${path}" names ${name}, but the segment is ${from.name}`);
+  return at(from, f, r, c, s);
 }
 
 function index(s: string | undefined, path: string): number {

@@ -193,6 +193,32 @@ describe('MLLP interop: node-hl7-client → Cairn listener', () => {
       ['RM-1', 'AA', 0, true],
     ]);
     expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId)).toBe(before + 1);
+    // The refused message had written its row before it was refused (the first pass keeps no savepoint
+    // per message): the group was received again, so it is stored once, as refused, and nothing half-applied is left.
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id = 'RM-2'`)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id = 'RM-2' AND status = 'error' AND ack_code = 'AE'`)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id = 'RM-1'`)).toBe(1);
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE status = 'processing'`)).toBe(0);
+    expect(store.sqlite.inTransaction).toBe(false);
+  });
+
+  it('receiveMany of messages that are all applied: the same outcomes and rows as one receive each, committed together', () => {
+    const pid = 'PID|1||10006579^^^1^MR||DUCK^DONALD||19241010|M';
+    const before = count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId);
+    const auditBefore = count(`SELECT count(*) AS n FROM audit_log`);
+    const out = ingest.receiveMany(
+      ['RA-1', 'RA-2', 'RA-3'].map((id, i) => ({ raw: oru(id, pid, `OBX|1|NM|2075-0^Chloride^LN||${100 + i}|mmol/L|||||F`), source: 't' })),
+    );
+    expect(out.map((o) => [o.controlId, o.ack, o.results, o.duplicate, o.patientId])).toEqual([
+      ['RA-1', 'AA', 1, false, patientId],
+      ['RA-2', 'AA', 1, false, patientId],
+      ['RA-3', 'AA', 1, false, patientId],
+    ]);
+    expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId)).toBe(before + 3);
+    // One entry each, as receive writes for a results message stored on one chart.
+    expect(count(`SELECT count(*) AS n FROM audit_log`)).toBe(auditBefore + 3);
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id LIKE 'RA-%' AND status = 'processed'`)).toBe(3);
+    expect(() => createRepos(store).writer.writeInOpen(() => 1)).toThrow(/no transaction is open/);
     expect(store.sqlite.inTransaction).toBe(false);
   });
 });

@@ -156,7 +156,8 @@ export function storeResults(ctx: HandlerContext, patientId: string, drafts: Oru
     if (key !== null) storedNow.add(key);
   }
   // One outbox call for the message's results: one sequence read and one clock tick for all of them.
-  ctx.repos.writer.syncInsertedMany(ctx.at, 'observation', ids, ctx.actor, patientId);
+  // Each id is a row storeResult's INSERT just wrote (it wrote one or threw): no probe for them.
+  ctx.repos.writer.syncInsertedMany(ctx.at, 'observation', ids, ctx.actor, patientId, ids.length);
   ctx.repos.audit.append(
     {
       action: 'labs.results',

@@ -58,6 +58,16 @@ export class ClinicalWriter {
   }
 
   /**
+   * write() inside a transaction the caller opened and ends (the lab listener's group commit): one
+   * timestamp, no savepoint. If `fn` throws, what it wrote stays in the caller's transaction, which
+   * the caller must then roll back whole.
+   */
+  writeInOpen<T>(fn: (at: string) => T): T {
+    if (!this.sqlite.inTransaction) throw new Error('writeInOpen: no transaction is open (use write)');
+    return fn(this.now().toISOString());
+  }
+
+  /**
    * write() for one transaction of thousands of rows (an 835's claim payments): its commit leaves
    * the WAL checkpoint to the checkpoint thread when one runs (see leavingCheckpointToThread).
    */
@@ -79,9 +89,12 @@ export class ClinicalWriter {
     this.outbox.addInserted(entity, id, at, { userId: actor.userId, patientId });
   }
 
-  /** syncInserted for several rows of one chart at once (see OutboxRepo.addInsertedMany): the same entries, cheaper. */
-  syncInsertedMany(at: string, entity: EntityName, ids: readonly string[], actor: Actor, patientId: string | null): void {
-    this.outbox.addInsertedMany(entity, ids, at, { userId: actor.userId, patientId });
+  /**
+   * syncInserted for several rows of one chart at once (see OutboxRepo.addInsertedMany): the same
+   * entries, cheaper. `inserted`: how many of exactly these new ids the caller's own INSERTs reported.
+   */
+  syncInsertedMany(at: string, entity: EntityName, ids: readonly string[], actor: Actor, patientId: string | null, inserted?: number): void {
+    this.outbox.addInsertedMany(entity, ids, at, { userId: actor.userId, patientId }, inserted);
   }
 
   /**

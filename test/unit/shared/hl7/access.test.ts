@@ -44,6 +44,18 @@ describe('paths', () => {
     expect(() => get(segment(adt, 'PID')!, '3..1')).toThrow(RangeError);
   });
 
+  it('a path read again (kept once read) still reads the message it is given, and a malformed one is refused every time', () => {
+    const oru = parseFixture('LAB-ORU-1.hl7');
+    expect(get(adt, 'MSH-9.1')).toBe('ADT');
+    expect(get(oru, 'MSH-9.1')).toBe('ORU');
+    expect(get(adt, 'MSH-9.1')).toBe('ADT');
+    const pid = segment(oru, 'PID')!;
+    expect(get(pid, '5.1')).toBe(get(oru, 'PID-5.1'));
+    expect(get(segment(adt, 'PID')!, '5.1')).toBe(get(adt, 'PID-5.1'));
+    expect(() => get(segment(adt, 'MSH')!, 'PID-3')).toThrow(/names PID, but the segment is MSH/);
+    for (let i = 0; i < 2; i++) expect(() => get(adt, 'PID-3[0]')).toThrow(/1-based/);
+  });
+
   it('field() and repetitionValues()', () => {
     const pid = segment(adt, 'PID')!;
     expect(field(pid, 10)).toEqual([
