@@ -14,6 +14,12 @@
  *   hl7_messages, audit_log, observations and sync_outbox: the ratio would compare different work.
  * - hl7.ingest.floor_ratio: hl7.ingest.msgs_per_s / hl7.ingest.storage_floor, same run. Target ≥ 0.8:
  *   what parsing, matching, the audit chain, the ACK and MLLP add to the bare writes.
+ * - hl7.ingest.pure_work (key hl7.ingest.pure_work_us): what every ingest of such a message must compute besides storing it, with no
+ *   database and no socket: decode the bytes, parse, map the results, read the patient's identifiers,
+ *   build and write the ACK, encode and frame it (µs a message, median of interleaved rounds; info).
+ * - hl7.ingest.ceiling_ratio: storage floor time / (floor time + pure work), same run: the highest
+ *   floor_ratio any ingest that parses, maps and acknowledges its messages reaches on this machine,
+ *   with matching, the audit chain, the duplicate check and MLLP's sockets all free (info).
  * - hl7.parse.ratio_vs_peer: our parse-only throughput divided by hl7-standard's (a popular
  *   pure-JS parser) on the same messages, interleaved rounds (info, or ≥ 1).
  * The senders run in a worker thread (a lab's interface engine is another machine); the listener's
@@ -34,7 +40,9 @@ import { Hl7Ingest, type IngestOutcome } from '../../electron/services/labs/inge
 import { startMllpListener } from '../../electron/services/labs/mllp.listener';
 import { createRepos } from '../../electron/services/repos';
 import { patientInput } from '../../shared/domain/patient';
-import { get, parseMessage, parseMessageOrThrow } from '../../shared/hl7';
+import { mapOru, patientParts } from '../../shared/domain/lab-results';
+import { readPatientFacts } from '../../shared/domain/hl7-patient';
+import { buildAck, decodeHl7, encodeHl7, frameMllpBytes, get, hl7Timestamp, parseMessage, parseMessageOrThrow, writeMessage } from '../../shared/hl7';
 import { encodeHlc } from '../../shared/sync/hlc';
 import { BENCH_MRN, benchOru } from './hl7-messages';
 import type { Row } from './report';
@@ -279,6 +287,50 @@ async function benchStorageFloor(c: Hl7BenchContext, dir: string): Promise<Side>
   }
 }
 
+/**
+ * The pure work of one ingested ORU (see the header): everything the listener and the ingest compute
+ * for a message that no database or socket is needed for. µs a message, median of rounds.
+ */
+function benchPureWork(c: Hl7BenchContext): number {
+  const payloads = Array.from({ length: PARSE_MESSAGES }, (_, i) => new TextEncoder().encode(benchOru(i, 'U')));
+  let sink = 0;
+  const once = (bytes: Uint8Array, i: number): void => {
+    const d = decodeHl7(bytes);
+    if (!d.ok) throw new Error(`hl7 pure-work bench: ${d.reason}`);
+    const message = parseMessageOrThrow(d.text);
+    for (const { message: part, obxBefore } of patientParts(message)) {
+      const mapped = mapOru(part, { obxBefore, timeZone: 'UTC' });
+      if (!mapped.ok) throw new Error(`hl7 pure-work bench: ${mapped.error.reason}`);
+      sink += mapped.value.results.length + (readPatientFacts(part)?.identifiers.length ?? 0);
+    }
+    const ack = buildAck(message, { code: 'AA', controlId: `ACK${i}`, timestamp: hl7Timestamp(Date.now()) });
+    sink += frameMllpBytes(encodeHl7(writeMessage(ack), d.charset)).length;
+  };
+  const round = (): number => {
+    const t0 = performance.now();
+    payloads.forEach(once);
+    return performance.now() - t0;
+  };
+  c.progress(`hl7: pure work of ${PARSE_MESSAGES} messages (decode, parse, map, ACK), ${PARSE_ROUNDS} rounds`);
+  for (let i = 0; i < 3; i++) round();
+  const times = Array.from({ length: PARSE_ROUNDS }, round);
+  // Each message is 10 results and one patient: anything else means the work measured is not ingest's.
+  if (sink < PARSE_MESSAGES * (PARSE_ROUNDS + 3) * 11) throw new Error('hl7 pure-work bench: the messages were not mapped');
+  const us = (percentile(times, 50) / PARSE_MESSAGES) * 1000;
+  c.rows.push({
+    label: 'hl7.ingest.pure_work',
+    median: us / 1000,
+    p95: null,
+    n: PARSE_ROUNDS,
+    unit: 'ms',
+    target: '',
+    pass: null,
+    note: 'per ORU (10 OBX), no database, no socket: decode, parse, map results, patient identifiers, ACK built, written, encoded, framed (info)',
+  });
+  c.json['hl7.ingest.pure_work_us'] = Math.round(us * 10) / 10;
+  return us;
+}
+
 /** Parse-only, ours vs hl7-standard, same messages, ABBA-interleaved rounds. */
 function benchParse(c: Hl7BenchContext): void {
   const messages = Array.from({ length: PARSE_MESSAGES }, (_, i) => benchOru(i, 'R'));
@@ -349,6 +401,7 @@ export async function benchHl7(c: Hl7BenchContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-bench-hl7-'));
   try {
     benchParse(c);
+    const pureUs = benchPureWork(c);
     const ingest = await benchIngest(c, dir);
     const floor = await benchStorageFloor(c, dir);
     // Same rows per message on both sides, or the ratio compares different work.
@@ -366,6 +419,20 @@ export async function benchHl7(c: Hl7BenchContext): Promise<void> {
       note: `hl7.ingest.msgs_per_s / hl7.ingest.storage_floor, same run; both leave per message ${COUNTED.map((t) => `${ingest.rows[t]} ${t}`).join(', ')}`,
     });
     c.json['hl7.ingest.floor_ratio'] = Math.round(ratio * 1000) / 1000;
+    // What the ratio could reach if storing were the floor's and everything but the pure work were free.
+    const floorUs = 1e6 / floor.rate;
+    const ceiling = floorUs / (floorUs + pureUs);
+    c.rows.push({
+      label: 'hl7.ingest.ceiling_ratio',
+      median: ceiling,
+      p95: null,
+      n: 1,
+      unit: 'x',
+      target: '',
+      pass: null,
+      note: `storage floor ${floorUs.toFixed(0)} µs a message / (floor + pure work ${pureUs.toFixed(0)} µs), same run: the most floor_ratio can be on this machine (info)`,
+    });
+    c.json['hl7.ingest.ceiling_ratio'] = Math.round(ceiling * 1000) / 1000;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
