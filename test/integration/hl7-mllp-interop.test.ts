@@ -206,17 +206,25 @@ describe('MLLP interop: node-hl7-client → Cairn listener', () => {
     const pid = 'PID|1||10006579^^^1^MR||DUCK^DONALD||19241010|M';
     const before = count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId);
     const auditBefore = count(`SELECT count(*) AS n FROM audit_log`);
-    const out = ingest.receiveMany(
-      ['RA-1', 'RA-2', 'RA-3'].map((id, i) => ({ raw: oru(id, pid, `OBX|1|NM|2075-0^Chloride^LN||${100 + i}|mmol/L|||||F`), source: 't' })),
-    );
+    const ra = (id: string, value: number): { raw: string; source: string } => ({
+      raw: oru(id, pid, `OBX|1|NM|2075-0^Chloride^LN||${value}|mmol/L|||||F`),
+      source: 't',
+    });
+    // Unreadable text and a message sent twice in the same group are answered as receive answers them,
+    // without undoing the group: neither is a message refused after it was written.
+    const out = ingest.receiveMany([ra('RA-1', 100), ra('RA-2', 101), { raw: 'not an HL7 message', source: 't' }, ra('RA-1', 100), ra('RA-3', 102)]);
     expect(out.map((o) => [o.controlId, o.ack, o.results, o.duplicate, o.patientId])).toEqual([
       ['RA-1', 'AA', 1, false, patientId],
       ['RA-2', 'AA', 1, false, patientId],
+      [null, 'AR', 0, false, null],
+      ['RA-1', 'AA', 0, true, patientId],
       ['RA-3', 'AA', 1, false, patientId],
     ]);
     expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId)).toBe(before + 3);
-    // One entry each, as receive writes for a results message stored on one chart.
-    expect(count(`SELECT count(*) AS n FROM audit_log`)).toBe(auditBefore + 3);
+    // One entry for each message applied, as receive writes for a results message stored on one chart,
+    // and one for the unreadable one; none for the duplicate.
+    expect(count(`SELECT count(*) AS n FROM audit_log`)).toBe(auditBefore + 4);
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id = 'RA-1'`)).toBe(1);
     expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id LIKE 'RA-%' AND status = 'processed'`)).toBe(3);
     expect(() => createRepos(store).writer.writeInOpen(() => 1)).toThrow(/no transaction is open/);
     expect(store.sqlite.inTransaction).toBe(false);
