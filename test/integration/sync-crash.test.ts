@@ -112,6 +112,38 @@ describe('sync survives SIGKILL at the worst moments', () => {
     }
   });
 
+  it('killed while the server takes the next batch, sent before the answer to the one before was recorded: nothing lost or applied twice', async () => {
+    const { store, repos } = await open(fileA);
+    for (let i = 0; i < 60; i++)
+      repos.patients.create(patientInput.parse({ givenName: `Next${i}`, familyName: 'Overlapped', birthDate: '1980-03-03' }), { userId: docId });
+    store.close();
+    const changesBefore = await serverCount('SELECT count(*) AS n FROM sync_changes');
+    let commits = 0;
+    const c = child([fileA, CLINIC.passphrase, 'sync', docId], (l) => l.startsWith('done'));
+    hook = async (): Promise<void> => {
+      // The second batch is committed: the device sent it on hearing the first answer.
+      if (++commits === 2) await kill(c);
+    };
+    await c.exited;
+    hook = null;
+    expect(commits).toBe(2);
+    expect(await serverCount('SELECT count(*) AS n FROM sync_changes')).toBe(changesBefore + 40);
+    const again = await open(fileA);
+    try {
+      const s = await clientFor(again.store, again.repos, () => docId).syncOnce();
+      expect(s.error).toBeNull();
+      expect(s.pending).toBe(0);
+      expect(await serverCount("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Overlapped'")).toBe(60);
+      const deviceId = again.store.deviceId;
+      expect(await serverCount('SELECT count(*) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(
+        await serverCount('SELECT count(DISTINCT device_seq) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId]),
+      );
+      expect(again.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL').get()).toEqual({ n: 0 });
+    } finally {
+      again.store.close();
+    }
+  });
+
   it('killed in the middle of applying a long pull, again and again: resumes, nothing lost or doubled', async () => {
     const a = await open(fileA);
     for (let i = 0; i < 400; i++)

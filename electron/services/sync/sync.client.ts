@@ -195,7 +195,10 @@ export class SyncClient {
   /**
    * Pushes what may be pushed; returns why the rest waits, if some does. Batches go one at a time
    * (the server takes a device's changes in order), but the next one is read and encoded while the
-   * server works on the one before: a catch-up after a day offline is mostly that work.
+   * server works on the one before, and goes as soon as that one is answered: the answer is recorded
+   * (each change marked pushed) while the server works on the next. A catch-up after a day offline
+   * is mostly that work. Killed before an answer is recorded, the device sends those changes again
+   * and the server, which has them, answers them again without applying them twice.
    */
   async pushAll(summary: SyncSummary): Promise<SyncSummary['error']> {
     const batchSize = this.opts.pushBatch ?? 2500;
@@ -203,10 +206,12 @@ export class SyncClient {
     const total = this.pendingCount();
     let done = 0;
     let prepared = this.prepareBatch(batchSize, { seq: 0, audit: null });
+    let sent: Promise<PushResponse> | null = null;
     for (;;) {
       const { batch, audit, body, waitingFor, next } = prepared;
       if (batch.length === 0 && audit.length === 0) return waitingFor ? this.waitingMessage(waitingFor) : null;
-      const sending = this.transport.push(body);
+      const sending = sent ?? this.transport.push(body);
+      sent = null;
       sending.catch(() => undefined);
       const following = next ? this.prepareBatch(batchSize, next) : null;
       let res: PushResponse;
@@ -227,6 +232,10 @@ export class SyncClient {
           throw e;
         }
         throw e;
+      }
+      if (following && following.batch.length + following.audit.length > 0) {
+        sent = this.transport.push(following.body);
+        sent.catch(() => undefined);
       }
       this.recordPushResults(batch, res, audit, summary);
       done += batch.length;
