@@ -285,6 +285,50 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
+  it('each pushed change is marked with the server sequence that logged it, also when an answer mixes changes sent again with new ones', async () => {
+    const small = clientFor(aRepos.store, aRepos, () => docId, { pushBatch: 7 });
+    const register = async (n: number, tag: string): Promise<void> => {
+      for (let i = 0; i < n; i++) await a.ok('patients.create', { givenName: `${tag}${i}`, familyName: 'Sequenced', birthDate: '1970-07-07', sex: 'female' });
+    };
+    await register(10, 'First');
+    expect((await small.syncOnce()).error).toBeNull();
+    const { sqlite, deviceId } = aRepos.store;
+    const last10 = (sqlite.prepare('SELECT seq FROM sync_outbox WHERE device_id = ? ORDER BY seq DESC LIMIT 10').all(deviceId) as { seq: number }[])
+      .map((r) => r.seq)
+      .reverse();
+    // As if the device had been killed before recording answers: five changes it sent come round
+    // again, in three runs, and the server answers them with the sequences it logged them under,
+    // beside five new changes it logs now.
+    const forgotten = [last10[2]!, last10[3]!, last10[6]!, last10[7]!, last10[9]!];
+    sqlite.prepare(`UPDATE sync_outbox SET pushed_at = NULL, server_seq = NULL WHERE device_id = ? AND seq IN (${forgotten.join(', ')})`).run(deviceId);
+    // Another device's change is logged in between: the last change sent again and the first new one
+    // have consecutive sequences on this device but not on the server.
+    b.patients.create(patientInput.parse({ givenName: 'Between', familyName: 'Sequenced', birthDate: '1970-07-07' }), { userId: docId });
+    expect((await syncB.syncOnce()).error).toBeNull();
+    await register(5, 'Second');
+    const s = await small.syncOnce();
+    expect(s.error).toBeNull();
+    expect(s.pending).toBe(0);
+    const device = sqlite
+      .prepare('SELECT seq, server_seq AS serverSeq FROM sync_outbox WHERE device_id = ? AND seq >= ? ORDER BY seq')
+      .all(deviceId, last10[0]) as {
+      seq: number;
+      serverSeq: number;
+    }[];
+    const logged = new Map(
+      (
+        await server.db.query<{ device_seq: number; server_seq: number }>(
+          'SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 AND device_seq >= $2',
+          [deviceId, last10[0]],
+        )
+      ).map((r) => [Number(r.device_seq), Number(r.server_seq)]),
+    );
+    expect(device.length).toBeGreaterThanOrEqual(15);
+    expect(device.map((r) => [r.seq, r.serverSeq])).toEqual(device.map((r) => [r.seq, logged.get(r.seq)]));
+    // The changes sent again kept their first sequences: the new ones came after, not consecutive with them.
+    expect(Math.max(...forgotten.map((f) => logged.get(f)!))).toBeLessThan(Math.min(...device.filter((r) => r.seq > last10[9]!).map((r) => r.serverSeq)));
+  });
+
   it('a revoked device is stopped at once', async () => {
     await server.sync.revoke(b.store.deviceId);
     const r = await syncB.syncOnce();
