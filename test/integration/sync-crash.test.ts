@@ -45,6 +45,28 @@ describe('sync survives SIGKILL at the worst moments', () => {
     return { store, repos: createRepos(store) };
   };
   const serverCount = async (sql: string, params: unknown[] = []): Promise<number> => Number((await server.db.query<{ n: number }>(sql, params))[0]!.n);
+  /**
+   * Syncs the clinic device again after a kill and checks that every change reached the server
+   * once: nothing left waiting, `rows` patients of `family`, no device sequence logged twice.
+   * Returns how many of the device's changes the server holds.
+   */
+  const syncAgain = async (family: string, rows: number): Promise<number> => {
+    const again = await open(fileA);
+    try {
+      const s = await clientFor(again.store, again.repos, () => docId).syncOnce();
+      expect(s.error).toBeNull();
+      expect(s.pending).toBe(0);
+      expect(await serverCount("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = $1", [family])).toBe(rows);
+      const deviceId = again.store.deviceId;
+      const changes = await serverCount('SELECT count(*) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId]);
+      expect(await serverCount('SELECT count(DISTINCT device_seq) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(
+        changes,
+      );
+      return changes;
+    } finally {
+      again.store.close();
+    }
+  };
 
   beforeAll(async () => {
     server = await startTestServer('pglite', undefined, undefined, { afterPushCommitted: (d) => hook?.(d) ?? Promise.resolve() });
@@ -77,71 +99,29 @@ describe('sync survives SIGKILL at the worst moments', () => {
     }
   });
 
-  it('killed after the server committed a push but before the device heard back: nothing is applied twice', async () => {
+  it.each<[string, number, string]>([
+    // The server has the first batch; the device never heard the answer.
+    ['killed after the server committed a push but before the device heard back: nothing is applied twice', 1, 'Unheard'],
+    // The device sent the second batch on hearing the first answer, before (or while) recording it.
+    ['killed while the server takes the next batch, sent before the answer to the one before was recorded: nothing lost or applied twice', 2, 'Overlapped'],
+  ])('%s', async (_title, commit, family) => {
     const { store, repos } = await open(fileA);
     for (let i = 0; i < 60; i++)
-      repos.patients.create(patientInput.parse({ givenName: `Ack${i}`, familyName: 'Unheard', birthDate: '1980-02-02' }), { userId: docId });
+      repos.patients.create(patientInput.parse({ givenName: `${family}${i}`, familyName: family, birthDate: '1980-02-02' }), { userId: docId });
     const outboxTotal = (store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
-    store.close();
-    const changesBefore = await serverCount('SELECT count(*) AS n FROM sync_changes');
-    let killed = false;
-    const c = child([fileA, CLINIC.passphrase, 'sync', docId], (l) => l.startsWith('done'));
-    hook = async (): Promise<void> => {
-      if (killed) return;
-      killed = true;
-      await kill(c);
-    };
-    await c.exited;
-    hook = null;
-    expect(killed).toBe(true);
-    // The server has the first batch; the device never recorded the answer.
-    expect(await serverCount('SELECT count(*) AS n FROM sync_changes')).toBe(changesBefore + 20);
-    const again = await open(fileA);
-    try {
-      const s = await clientFor(again.store, again.repos, () => docId).syncOnce();
-      expect(s.error).toBeNull();
-      expect(s.pending).toBe(0);
-      expect(await serverCount("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Unheard'")).toBe(60);
-      const deviceId = again.store.deviceId;
-      expect(await serverCount('SELECT count(*) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(outboxTotal);
-      expect(await serverCount('SELECT count(DISTINCT device_seq) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(
-        outboxTotal,
-      );
-    } finally {
-      again.store.close();
-    }
-  });
-
-  it('killed while the server takes the next batch, sent before the answer to the one before was recorded: nothing lost or applied twice', async () => {
-    const { store, repos } = await open(fileA);
-    for (let i = 0; i < 60; i++)
-      repos.patients.create(patientInput.parse({ givenName: `Next${i}`, familyName: 'Overlapped', birthDate: '1980-03-03' }), { userId: docId });
     store.close();
     const changesBefore = await serverCount('SELECT count(*) AS n FROM sync_changes');
     let commits = 0;
     const c = child([fileA, CLINIC.passphrase, 'sync', docId], (l) => l.startsWith('done'));
     hook = async (): Promise<void> => {
-      // The second batch is committed: the device sent it on hearing the first answer.
-      if (++commits === 2) await kill(c);
+      if (++commits === commit) await kill(c);
     };
     await c.exited;
     hook = null;
-    expect(commits).toBe(2);
-    expect(await serverCount('SELECT count(*) AS n FROM sync_changes')).toBe(changesBefore + 40);
-    const again = await open(fileA);
-    try {
-      const s = await clientFor(again.store, again.repos, () => docId).syncOnce();
-      expect(s.error).toBeNull();
-      expect(s.pending).toBe(0);
-      expect(await serverCount("SELECT count(*) AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Overlapped'")).toBe(60);
-      const deviceId = again.store.deviceId;
-      expect(await serverCount('SELECT count(*) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId])).toBe(
-        await serverCount('SELECT count(DISTINCT device_seq) AS n FROM sync_changes WHERE device_id = $1 AND device_seq IS NOT NULL', [deviceId]),
-      );
-      expect(again.store.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL').get()).toEqual({ n: 0 });
-    } finally {
-      again.store.close();
-    }
+    expect(commits).toBe(commit);
+    // Batches of 20: the server holds the batches committed up to the kill.
+    expect(await serverCount('SELECT count(*) AS n FROM sync_changes')).toBe(changesBefore + 20 * commit);
+    expect(await syncAgain(family, 60)).toBe(outboxTotal);
   });
 
   it('killed in the middle of applying a long pull, again and again: resumes, nothing lost or doubled', async () => {
