@@ -202,6 +202,33 @@ describe('MLLP interop: node-hl7-client → Cairn listener', () => {
     expect(store.sqlite.inTransaction).toBe(false);
   });
 
+  it('receiveMany when the shared transaction fails as a whole (a read failing in it): each message is received on its own, applied once', () => {
+    const pid = 'PID|1||10006579^^^1^MR||DUCK^DONALD||19241010|M';
+    const before = count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId);
+    // The duplicate check's read fails once, in the group's transaction (a fault no message causes).
+    const faulty = ingest as unknown as { earlier: (...a: unknown[]) => unknown };
+    const earlier = faulty.earlier.bind(ingest);
+    let reads = 0;
+    faulty.earlier = (...a: unknown[]): unknown => {
+      if (++reads === 2) throw new Error('disk I/O error');
+      return earlier(...a);
+    };
+    let out: IngestOutcome[];
+    try {
+      out = ingest.receiveMany(['RW-1', 'RW-2'].map((id) => ({ raw: oru(id, pid, 'OBX|1|NM|2075-0^Chloride^LN||99|mmol/L|||||F'), source: 't' })));
+    } finally {
+      delete (faulty as { earlier?: unknown }).earlier;
+    }
+    expect(reads).toBe(4);
+    expect(out.map((o) => [o.controlId, o.ack, o.results, o.duplicate])).toEqual([
+      ['RW-1', 'AA', 1, false],
+      ['RW-2', 'AA', 1, false],
+    ]);
+    expect(count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId)).toBe(before + 2);
+    expect(count(`SELECT count(*) AS n FROM hl7_messages WHERE control_id IN ('RW-1', 'RW-2')`)).toBe(2);
+    expect(store.sqlite.inTransaction).toBe(false);
+  });
+
   it('receiveMany of messages that are all applied: the same outcomes and rows as one receive each, committed together', () => {
     const pid = 'PID|1||10006579^^^1^MR||DUCK^DONALD||19241010|M';
     const before = count(`SELECT count(*) AS n FROM observations WHERE patient_id = ?`, patientId);

@@ -190,14 +190,16 @@ export class Hl7Ingest {
     if (items.length === 1) return [this.receive(items[0]!.raw, items[0]!.source, items[0]!.charsetProblem)];
     const { sqlite } = this.repos.store;
     const all = (): IngestOutcome[] => items.map((m) => this.receive(m.raw, m.source, m.charsetProblem));
+    let failure: unknown;
+    this.grouped = true;
     try {
-      this.grouped = true;
       return sqlite.transaction(all).immediate();
     } catch (e) {
-      if (!(e instanceof GroupUndone)) return all();
+      failure = e;
     } finally {
       this.grouped = false;
     }
+    if (!(failure instanceof GroupUndone)) return all();
     try {
       return sqlite.transaction(all).immediate();
     } catch {
