@@ -14,12 +14,13 @@
  *   hl7_messages, audit_log, observations and sync_outbox: the ratio would compare different work.
  * - hl7.ingest.floor_ratio: hl7.ingest.msgs_per_s / hl7.ingest.storage_floor, same run. Target ≥ 0.8:
  *   what parsing, matching, the audit chain, the ACK and MLLP add to the bare writes.
- * - hl7.ingest.pure_work (key hl7.ingest.pure_work_us): what every ingest of such a message must compute besides storing it, with no
- *   database and no socket: decode the bytes, parse, map the results, read the patient's identifiers,
- *   build and write the ACK, encode and frame it (µs a message, median of interleaved rounds; info).
- * - hl7.ingest.listener_idle (key hl7.ingest.listener_idle_us): in the headline run, the time a message
- *   that the listener's thread sat idle waiting for the senders (each waits for its ACK before sending
- *   the next, so after a group is acknowledged nothing is left to do until the next arrives; info).
+ * - hl7.ingest.pure_work (key hl7.ingest.pure_work_us): what every ingest of such a message must
+ *   compute besides storing it, with no database and no socket: decode the bytes, parse, map the
+ *   results, read the patient's identifiers, build and write the ACK, encode and frame it (µs a
+ *   message, median of rounds; info).
+ * - hl7.ingest.listener_idle (key hl7.ingest.listener_idle_us): in the headline run, how long per
+ *   message the listener's thread sat idle waiting for the senders (each waits for its ACK before
+ *   sending the next, so after a group is acknowledged nothing is left to do until the next arrives; info).
  * - hl7.ingest.ceiling_ratio: storage floor time / (floor time + pure work + listener idle), same run:
  *   the highest floor_ratio any ingest that parses, maps and acknowledges its messages reaches with
  *   these senders on this machine, with matching, the audit chain, the duplicate check and the
