@@ -2,6 +2,7 @@ import type { Clocks, Fields } from '../../shared/sync/entities';
 import type { ConflictDraft, RowState } from '../../shared/sync/merge';
 import type { Mutation, WireAuditEntry } from '../../shared/sync/protocol';
 import { newId } from '../common/ids';
+import { jsonbParam } from './db/jsonb-param';
 import type { Sql } from './db/open';
 import { compactClocks, expandClocks } from '../../shared/sync/compact-clocks';
 import { nameKeyParts, pushTo, type PatientMatches } from './patient-matches';
@@ -222,7 +223,7 @@ export async function writeLog(q: Sql, log: LogEntry[], rows: Map<string, Locked
      FROM x WHERE last
      ON CONFLICT (entity, entity_id) DO UPDATE SET patient_id = excluded.patient_id, data = excluded.data, clocks = excluded.clocks, hlc = excluded.hlc,
        server_seq = excluded.server_seq`,
-    [JSON.stringify(entries)],
+    [jsonbParam(entries)],
   );
   return first;
 }
@@ -252,7 +253,7 @@ export async function storeAudit(q: Sql, deviceId: string, entries: WireAuditEnt
        SELECT $1, x.seq, x.at, x."userId", x.action, x."patientId", x."recordType", x."recordId", x.detail, x."prevHash", x.hash, x."chainOk"
        FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, at text, "userId" text, action text, "patientId" text, "recordType" text, "recordId" text, detail text, "prevHash" text, hash text, "chainOk" boolean)
        ON CONFLICT DO NOTHING`,
-      [deviceId, JSON.stringify(rows)],
+      [deviceId, jsonbParam(rows)],
     );
   }
   return prev.seq;

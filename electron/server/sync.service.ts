@@ -4,6 +4,7 @@ import { hlcWall, MAX_CLOCK_AHEAD_MS } from '../../shared/sync/hlc';
 import { mergeChange, type MergeOptions } from '../../shared/sync/merge';
 import type { Change, Mutation, MutationResult, PullResponse, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import type { ServerDb, Sql } from './db/open';
+import { jsonbParam } from './db/jsonb-param';
 import { ServerError } from './server-error';
 import { conflictEntry, lockRows, repeats, storeAudit, writeLog, type LogEntry } from './sync-log';
 import { UserSessions, type VerifiedUser } from './user-sessions';
@@ -372,7 +373,7 @@ export class SyncService {
         `INSERT INTO sync_rejections (device_id, device_seq, code, message, mutation)
          SELECT $1, x.seq, x.code, x.message, x.mutation FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, code text, message text, mutation jsonb)
          ON CONFLICT DO NOTHING`,
-        [device.id, JSON.stringify(refusals.map((r) => ({ seq: r.m.seq, code: r.code, message: r.message, mutation: r.m })))],
+        [device.id, jsonbParam(refusals.map((r) => ({ seq: r.m.seq, code: r.code, message: r.message, mutation: r.m })))],
       );
     }
     const refusedBySeq = new Map(refusals.map((r) => [r.m.seq, r]));

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types, type QueryOptions } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -25,6 +25,17 @@ export type ServerDbTarget = { dataDir: string } | { databaseUrl: string } | { m
 // Two server processes starting together must not both migrate.
 const MIGRATION_LOCK = 7_301_001;
 
+/**
+ * PGlite serializes every parameter by its type; a jsonb parameter given as bytes (jsonb-param.ts)
+ * is passed on as it is, which PGlite's protocol writer sends in binary form. Any other jsonb value
+ * is serialized as PGlite would.
+ */
+const LITE_QUERY: QueryOptions = {
+  serializers: {
+    [types.JSONB]: (v: unknown) => (Buffer.isBuffer(v) ? (v as unknown as string) : types.serializers[types.JSONB]!(v)),
+  },
+};
+
 /** Opens (and migrates) the clinic server's database. */
 export async function openServerDb(target: ServerDbTarget, resourcesDir: string): Promise<ServerDb> {
   const migrationsFolder = join(resourcesDir, 'migrations', 'server');
@@ -35,8 +46,8 @@ export async function openServerDb(target: ServerDbTarget, resourcesDir: string)
   await migratePglite(drizzlePglite(lite), { migrationsFolder });
   return {
     kind: 'pglite',
-    query: async (text, params) => (await lite.query(text, params as unknown[])).rows as never,
-    tx: (fn) => lite.transaction((t) => fn({ query: async (text, params) => (await t.query(text, params as unknown[])).rows as never })),
+    query: async (text, params) => (await lite.query(text, params as unknown[], LITE_QUERY)).rows as never,
+    tx: (fn) => lite.transaction((t) => fn({ query: async (text, params) => (await t.query(text, params as unknown[], LITE_QUERY)).rows as never })),
     close: () => lite.close(),
   };
 }
