@@ -18,6 +18,7 @@ import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
 import type { SyncSummary } from '../../electron/services/sync/sync.client';
+import { jsonbParam } from '../../electron/server/db/jsonb-param';
 import type { ServerDb, ServerDbTarget } from '../../electron/server/db/open';
 import { patientInput } from '../../shared/domain/patient';
 import type { LatencyRow, Row } from './report';
@@ -42,9 +43,9 @@ const CATCHUP = 10_000;
  * The storage floor of a push: the rows the catch-up left on the clinic server (its log entries,
  * the rows they made and the device's audit entries) written again into empty tables of the same
  * shape (same indexes), by bare statements in the same batches (2,500 changes and their audit
- * entries a transaction), with the JSON parameters encoded before the clock starts: no HTTP, no
- * device, no checks, no merge. What the server's database allows at most for those rows, beside
- * the push figure.
+ * entries a transaction), with the JSON parameters encoded before the clock starts, in jsonb's
+ * binary form as the push sends them (db/jsonb-param.ts): no HTTP, no device, no checks, no merge.
+ * What the server's database allows at most for those rows, beside the push figure.
  */
 async function storageFloor(db: ServerDb, afterSeq: number, deviceId: string, afterAudit: number): Promise<number> {
   const changes = await db.query<Record<string, unknown>>(
@@ -69,7 +70,7 @@ async function storageFloor(db: ServerDb, afterSeq: number, deviceId: string, af
     await db.query(sql);
   const BATCH = 2500;
   const batches = Math.ceil(changes.length / BATCH);
-  const slice = <T>(xs: T[], i: number): string => JSON.stringify(xs.slice(Math.floor((i * xs.length) / batches), Math.floor(((i + 1) * xs.length) / batches)));
+  const slice = <T>(xs: T[], i: number): Buffer => jsonbParam(xs.slice(Math.floor((i * xs.length) / batches), Math.floor(((i + 1) * xs.length) / batches)));
   const params = Array.from({ length: batches }, (_, i) => [slice(changes, i), slice(rowsMade, i), slice(audit, i)] as const);
   const t0 = performance.now();
   for (const [c, r, a] of params) {
