@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import pg from 'pg';
 import { enrolledServer, signInWithServer } from '../../electron/services/sync/user-sessions';
 import { randomBytes } from 'node:crypto';
+import { openServerDb, type ServerDb } from '../../electron/server/db/open';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import type { SyncServiceOptions } from '../../electron/server/sync.service';
 import type { AppOptions } from '../../electron/server/app';
@@ -31,6 +32,13 @@ export async function freshPostgresDb(): Promise<{ url: string; drop: () => Prom
 }
 
 export type Backend = 'pglite' | 'postgres';
+
+/** The clinic database alone (no HTTP): embedded PGlite in memory, or a fresh PostgreSQL database; `drop` after close. */
+export async function openTestDb(backend: Backend): Promise<{ db: ServerDb; drop: () => Promise<void> }> {
+  if (backend === 'pglite') return { db: await openServerDb({ memory: true }, resourcesDir), drop: () => Promise.resolve() };
+  const pgdb = await freshPostgresDb();
+  return { db: await openServerDb({ databaseUrl: pgdb.url }, resourcesDir), drop: pgdb.drop };
+}
 
 /** A real clinic server on a loopback port, on embedded PGlite (in memory) or a fresh PostgreSQL database. */
 export async function startTestServer(

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonbParam } from '../../electron/server/db/jsonb-param';
-import { openServerDb, type ServerDb } from '../../electron/server/db/open';
-import { freshPostgresDb } from '../helpers/sync-server';
-import { resourcesDir } from '../helpers/temp-db';
+import type { ServerDb } from '../../electron/server/db/open';
+import { openTestDb } from '../helpers/sync-server';
 
 // A push's log entries and audit entries reach the clinic database as one jsonb parameter in
 // binary form (jsonb-param.ts). Both databases must read it exactly as the JSON text it carries.
@@ -27,12 +26,7 @@ describe.each(['pglite', 'postgres'] as const)('a jsonb parameter in binary form
   let drop: () => Promise<void> = () => Promise.resolve();
 
   beforeAll(async () => {
-    if (backend === 'pglite') db = await openServerDb({ memory: true }, resourcesDir);
-    else {
-      const pg = await freshPostgresDb();
-      drop = pg.drop;
-      db = await openServerDb({ databaseUrl: pg.url }, resourcesDir);
-    }
+    ({ db, drop } = await openTestDb(backend));
   });
   afterAll(async () => {
     await db.close();

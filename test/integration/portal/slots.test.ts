@@ -6,13 +6,13 @@ import { portalSettingsFile, type PortalSettings } from '../../../shared/domain/
 import type { Fields } from '../../../shared/sync/entities';
 import { encodeHlc } from '../../../shared/sync/hlc';
 import { newId } from '../../../electron/common/ids';
-import { openServerDb, type ServerDb } from '../../../electron/server/db/open';
+import type { ServerDb } from '../../../electron/server/db/open';
 import { openSlots, SLOT_DAYS } from '../../../electron/server/portal/portal-slots';
 import { bookAppointment, type PortalActor, type PortalDeps } from '../../../electron/server/portal/portal-writes';
 import { ServerError } from '../../../electron/server/server-error';
 import { lockRows, writeLog } from '../../../electron/server/sync-log';
 import { SyncService } from '../../../electron/server/sync.service';
-import { freshPostgresDb, type Backend } from '../../helpers/sync-server';
+import { openTestDb, type Backend } from '../../helpers/sync-server';
 import { resourcesDir } from '../../helpers/temp-db';
 
 // Monday 2031-03-03 09:00 in the clinic's zone (America/New_York; EST until 9 March, EDT after).
@@ -71,12 +71,7 @@ describe.each<Backend>(['pglite', 'postgres'])('open slots and online booking on
   let other: string;
 
   beforeAll(async () => {
-    if (backend === 'pglite') db = await openServerDb({ memory: true }, resourcesDir);
-    else {
-      const pg = await freshPostgresDb();
-      drop = pg.drop;
-      db = await openServerDb({ databaseUrl: pg.url }, resourcesDir);
-    }
+    ({ db, drop } = await openTestDb(backend));
     deps = { sync: new SyncService(db), settings: settingsWith({}), forms: new Map(), resourcesDir, now: () => NOW };
     pat = await seed(db, 'patient', null, { given_name: 'Pat', family_name: 'Example', deleted_at: null });
     await db.query('UPDATE sync_rows SET patient_id = entity_id WHERE entity_id = $1', [pat]);
