@@ -33,7 +33,7 @@ import { benchMeds } from './meds.bench';
 import { benchScale } from './scale.bench';
 import { benchSchedule } from './schedule.bench';
 import { benchSecurity } from './security.bench';
-import { breathe, progress } from './stats';
+import { breathe, collectGarbage, progress } from './stats';
 import { benchSync } from './sync.bench';
 import { benchSyncPeer } from './sync-peer.bench';
 import { json, latencyRow, printTable, rows } from './table';
@@ -125,7 +125,11 @@ async function main(): Promise<void> {
     const unknown = [...(args.only ?? [])].filter((g) => g !== 'core' && !Object.hasOwn(groups, g));
     if (unknown.length > 0) throw new Error(`unknown --only group ${unknown.join(', ')} (core, ${Object.keys(groups).join(', ')})`);
     if (args.only && !args.only.has('core')) {
-      for (const [name, g] of Object.entries(groups)) if (args.only.has(name)) await g.run();
+      for (const [name, g] of Object.entries(groups)) {
+        if (!args.only.has(name)) continue;
+        collectGarbage();
+        await g.run();
+      }
       printTable([
         `Cairn ${Object.entries(groups)
           .filter(([n]) => args.only!.has(n))
@@ -154,7 +158,11 @@ async function main(): Promise<void> {
     json['db.bytes'] = fileSetBytes(dir, 'clinic.cairn');
     await benchKdf(built.file);
     await benchEncryption(dir, args, resourcesDir);
-    for (const [name, g] of Object.entries(groups)) if (!args.only || args.only.has(name)) await g.run();
+    for (const [name, g] of Object.entries(groups)) {
+      if (args.only && !args.only.has(name)) continue;
+      collectGarbage();
+      await g.run();
+    }
 
     json['seed'] = args.seed;
     json['patients'] = args.patients;
