@@ -33,7 +33,7 @@ describe.each(['pglite', 'postgres'] as const)('a jsonb parameter in binary form
     await drop();
   });
 
-  it('is read as the same JSON, byte for byte, as the text form', async () => {
+  it('is read as the same JSON as the text form of the same value', async () => {
     const [r] = await db.query<{ bin: unknown; txt: unknown; same: boolean }>('SELECT $1::jsonb AS bin, $2::jsonb AS txt, $1::jsonb = $2::jsonb AS same', [
       jsonbParam(SAMPLE),
       JSON.stringify(SAMPLE),
