@@ -28,13 +28,12 @@ const MIGRATION_LOCK = 7_301_001;
 /**
  * PGlite serializes every parameter by its type; a jsonb parameter given as bytes (jsonb-param.ts)
  * is passed on as it is, which PGlite's protocol writer sends in binary form. Any other jsonb value
- * is serialized as PGlite would.
+ * goes to this PGlite's own serializer, as before.
  */
-const LITE_QUERY: QueryOptions = {
-  serializers: {
-    [types.JSONB]: (v: unknown) => (Buffer.isBuffer(v) ? (v as unknown as string) : types.serializers[types.JSONB]!(v)),
-  },
-};
+function liteQueryOptions(lite: PGlite): QueryOptions {
+  const jsonb = lite.serializers[types.JSONB]!;
+  return { serializers: { [types.JSONB]: (v: unknown) => (Buffer.isBuffer(v) ? (v as unknown as string) : jsonb(v)) } };
+}
 
 /** Opens (and migrates) the clinic server's database. */
 export async function openServerDb(target: ServerDbTarget, resourcesDir: string): Promise<ServerDb> {
@@ -44,10 +43,11 @@ export async function openServerDb(target: ServerDbTarget, resourcesDir: string)
   const lite = new PGlite('dataDir' in target ? target.dataDir : undefined);
   await lite.waitReady;
   await migratePglite(drizzlePglite(lite), { migrationsFolder });
+  const options = liteQueryOptions(lite);
   return {
     kind: 'pglite',
-    query: async (text, params) => (await lite.query(text, params as unknown[], LITE_QUERY)).rows as never,
-    tx: (fn) => lite.transaction((t) => fn({ query: async (text, params) => (await t.query(text, params as unknown[], LITE_QUERY)).rows as never })),
+    query: async (text, params) => (await lite.query(text, params as unknown[], options)).rows as never,
+    tx: (fn) => lite.transaction((t) => fn({ query: async (text, params) => (await t.query(text, params as unknown[], options)).rows as never })),
     close: () => lite.close(),
   };
 }
