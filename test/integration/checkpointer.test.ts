@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkpointedByThread, leavingCheckpointToThread, startCheckpointer } from '../../electron/services/db/checkpointer';
+import { checkpointedByThread, leavingCheckpointToThread, replayableWrite, startCheckpointer } from '../../electron/services/db/checkpointer';
 import { openPlainForBenchmark, unlockDatabase } from '../../electron/services/db/open';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { createRepos } from '../../electron/services/repos';
@@ -144,6 +144,39 @@ describe('the checkpoint thread', () => {
     leavingCheckpointToThread(worker.sqlite, () => page(10_001));
     expect(statSync(file).size).toBeGreaterThan(before + 2 * 5000 * 4000);
     worker.close();
+    await checkpointer.stop();
+    store.close();
+  });
+
+  it('commits a replayable write (a pulled page, a push answer) without an fsync of its own, its checkpoint left to the thread; FULL again after it, also when it fails', async () => {
+    mkdirSync(join(t.dir, 'replayable'));
+    const { store, file } = await newStore(join(t.dir, 'replayable'));
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const checkpointer = startCheckpointer(store, { intervalMs: 60_000 });
+    await checkpointer.ready;
+    const FULL = 2;
+    const NORMAL = 1;
+    expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(FULL);
+    const park = store.sqlite.prepare(`INSERT INTO sync_parked (server_seq, change, reason, parked_at) VALUES (?, ?, 'test', '2026-12-07')`);
+    const page = store.sqlite.transaction((from: number) => {
+      for (let i = from; i < from + 5000; i++) park.run(i, `${i}`.padEnd(4000, 'x'));
+      return store.sqlite.pragma('synchronous', { simple: true });
+    });
+    const before = statSync(file).size;
+    expect(replayableWrite(store.sqlite, () => page(1))).toBe(NORMAL);
+    expect(statSync(file).size).toBe(before);
+    expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(FULL);
+    expect(() =>
+      replayableWrite(store.sqlite, () => {
+        throw new Error('the answer could not be recorded');
+      }),
+    ).toThrow('the answer could not be recorded');
+    expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(FULL);
+    // Inside a local write's transaction the commit is that write's: it keeps FULL.
+    store.sqlite.transaction(() => {
+      expect(replayableWrite(store.sqlite, () => store.sqlite.pragma('synchronous', { simple: true }))).toBe(FULL);
+    })();
+    expect((store.sqlite.prepare('SELECT count(*) AS n FROM sync_parked').get() as { n: number }).n).toBe(5000);
     await checkpointer.stop();
     store.close();
   });

@@ -75,6 +75,27 @@ export function leavingCheckpointToThread<T>(sqlite: Database.Database, fn: () =
 }
 
 /**
+ * Runs a write that needs no fsync of its own because what it records is held elsewhere too and
+ * comes back if a power cut loses it: a pulled page with its cursor (pulled again), the server's
+ * answer to a push (the changes are sent again and answered as duplicates). It commits with
+ * synchronous=NORMAL: WAL keeps the file consistent either way, a crash can lose only the newest
+ * such commits and never one before a later FULL commit, and the next FULL commit makes it durable
+ * with itself. Its checkpoint goes to the thread when one runs. Local writes keep FULL: they exist
+ * nowhere else.
+ */
+export function replayableWrite<T>(sqlite: Database.Database, fn: () => T): T {
+  // Inside a transaction the commit belongs to the write that opened it.
+  if (sqlite.inTransaction) return fn();
+  const before = sqlite.pragma('synchronous', { simple: true }) as number;
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return leavingCheckpointToThread(sqlite, fn);
+  } finally {
+    if (sqlite.open) sqlite.pragma(`synchronous = ${before}`);
+  }
+}
+
+/**
  * For another connection of this process to a file whose checkpoint thread a first connection
  * started (the app's sync worker, beside the session's thread): like the first connection's writer,
  * it checkpoints for itself only past the valve, and its large writes (a long pull's pages) leave

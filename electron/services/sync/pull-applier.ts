@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { leavingCheckpointToThread } from '../db/checkpointer';
+import { leavingCheckpointToThread, replayableWrite } from '../db/checkpointer';
 import { ENTITIES, isEntity, type Clocks, type EntityName, type Fields } from '../../../shared/sync/entities';
 import { clockOf, decodeStoredClocks, encodeStoredClocks, everyClock } from '../../../shared/sync/compact-clocks';
 import { outboxFields } from '../repos/outbox.repo';
@@ -64,19 +64,11 @@ export class PullApplier {
 
   /** Applies one page and moves the cursor, in one transaction: a crash keeps all of it or none. */
   applyPage(changes: Change[], cursor: number, setCursor: (n: number) => void): ApplyCounts {
-    // Important: a pulled page needs no fsync of its own. Its cursor commits with it, so a page lost
-    // to a power cut is simply pulled again (WAL keeps the file consistent either way). Local
-    // writes keep synchronous=FULL: they exist nowhere else.
-    const big = changes.length >= 1000;
-    if (big) this.sqlite.pragma('synchronous = NORMAL');
-    try {
-      // A long pull's pages are large writes: their checkpoints go to the checkpoint thread when one runs.
-      return big
-        ? leavingCheckpointToThread(this.sqlite, () => this.applyInTransaction(changes, cursor, setCursor))
-        : this.applyInTransaction(changes, cursor, setCursor);
-    } finally {
-      if (big) this.sqlite.pragma('synchronous = FULL');
-    }
+    // Important: a large pulled page needs no fsync of its own. Its cursor commits with it, so a
+    // page lost to a power cut is simply pulled again (checkpointer.ts, replayableWrite).
+    return changes.length >= 1000
+      ? replayableWrite(this.sqlite, () => this.applyInTransaction(changes, cursor, setCursor))
+      : this.applyInTransaction(changes, cursor, setCursor);
   }
 
   private applyInTransaction(changes: Change[], cursor: number, setCursor: (n: number) => void): ApplyCounts {

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION, type Mutation, type PullResponse, type PushRequest, t
 import type { DeviceClock } from './device-clock';
 import { PullApplier } from './pull-applier';
 import { StatementCache } from '../db/statement-cache';
+import { replayableWrite } from '../db/checkpointer';
 import type { RowAccess } from './row-reader';
 import { TransportError, type SyncTransport } from './transport';
 import { userSessionTokens } from './user-sessions';
@@ -290,20 +291,24 @@ export class SyncClient {
     const quarantine = this.sql(
       'UPDATE sync_outbox SET pushed_at = ?, quarantined_at = ?, quarantined_reason = ?, attempts = attempts + 1 WHERE device_id = ? AND seq = ?',
     );
-    this.tx(() => {
-      for (const r of res.results) {
-        if (r.status === 'rejected') {
-          quarantine.run(now, now, `${r.code}: ${r.message}`, this.deviceId, r.seq);
-          const m = batch.find((b) => b.seq === r.seq);
-          if (m && r.current) this.applier.restoreServerState(m.entity, m.entity_id, r.current);
-          summary.quarantined++;
-        } else {
-          ack.run(now, r.serverSeq, this.deviceId, r.seq);
-          summary.pushed++;
+    // The server's answer needs no fsync of its own: lost to a power cut, the changes are sent again
+    // and answered as duplicates (a refusal with the record's state, as the first time).
+    replayableWrite(this.sqlite, () =>
+      this.tx(() => {
+        for (const r of res.results) {
+          if (r.status === 'rejected') {
+            quarantine.run(now, now, `${r.code}: ${r.message}`, this.deviceId, r.seq);
+            const m = batch.find((b) => b.seq === r.seq);
+            if (m && r.current) this.applier.restoreServerState(m.entity, m.entity_id, r.current);
+            summary.quarantined++;
+          } else {
+            ack.run(now, r.serverSeq, this.deviceId, r.seq);
+            summary.pushed++;
+          }
         }
-      }
-      if (audit.length > 0) this.metaPut.run('sync.audit_acked', String(res.auditAccepted));
-    });
+        if (audit.length > 0) this.metaPut.run('sync.audit_acked', String(res.auditAccepted));
+      }),
+    );
   }
 
   /**
