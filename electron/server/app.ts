@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { enrollRequest, PULL_COMPACT_CLOCKS, pushRequest, SESSIONS_HEADER, signInRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
+import { PushTurns } from './push-turns';
 import { ServerError } from './server-error';
 import { healthRoutes } from './health';
 import { requestLog } from './logging';
@@ -135,12 +136,20 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
 
   const caller = (c: Context): ReturnType<SyncService['authenticate']> => sync.authenticate(bearer(c), sessionTokens(c.req.header(SESSIONS_HEADER)));
 
+  const pushTurns = new PushTurns();
   app.post('/sync/push', async (c) => {
-    const who = await caller(c);
-    const body = await parseBody(c, pushRequest);
-    const answer = await sync.push(who, body);
-    await opts.afterPushCommitted?.(who.device.id);
-    return c.json(answer);
+    // The turn is taken as the request arrives; the body is read and checked while an earlier push of the same device is written.
+    const turn = pushTurns.take(bearer(c) ?? '');
+    try {
+      const who = await caller(c);
+      const body = await parseBody(c, pushRequest);
+      await turn.ready;
+      const answer = await sync.push(who, body);
+      await opts.afterPushCommitted?.(who.device.id);
+      return c.json(answer);
+    } finally {
+      turn.done();
+    }
   });
 
   app.get('/sync/pull', async (c) => {

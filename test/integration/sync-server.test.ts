@@ -1,7 +1,9 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput } from '../../shared/domain/patient';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, HttpTransport, userSessionTokens, type SyncClient } from '../../electron/services/sync';
+import type { FetchLike } from '../../electron/services/sync/transport';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { PullApplier } from '../../electron/services/sync/pull-applier';
 import { openClinic, type Clinic } from '../helpers/clinic';
@@ -327,6 +329,89 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     expect(device.map((r) => [r.seq, r.serverSeq])).toEqual(device.map((r) => [r.seq, logged.get(r.seq)]));
     // The changes sent again kept their first sequences: the new ones came after, not consecutive with them.
     expect(Math.max(...forgotten.map((f) => logged.get(f)!))).toBeLessThan(Math.min(...device.filter((r) => r.seq > last10[9]!).map((r) => r.serverSeq)));
+  });
+
+  it('a catch-up has two batches on their way at once; one that overtakes the batch ahead of it is refused as a gap and sent again, nothing lost or applied twice', async () => {
+    const { sqlite, deviceId } = aRepos.store;
+    expect((await syncA.syncOnce()).error).toBeNull();
+    for (let i = 0; i < 20; i++) await a.ok('patients.create', { givenName: `Offline${i}`, familyName: 'Overtaken', birthDate: '1966-06-06', sex: 'male' });
+    const [{ n: before }] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes WHERE device_id = $1', [deviceId]);
+    // The network holds the first batch back until the second has been answered, so the second reaches the server first.
+    const sent: number[][] = [];
+    let onWay = 0;
+    let mostOnWay = 0;
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const answers: number[] = [];
+    const reordering: FetchLike = async (url, init) => {
+      if (!url.includes('/sync/push')) return fetch(url, init);
+      const nth = sent.push((JSON.parse(init.body!) as { mutations: { seq: number }[] }).mutations.map((m) => m.seq)) - 1;
+      onWay++;
+      mostOnWay = Math.max(mostOnWay, onWay);
+      try {
+        if (nth === 0) await firstHeld;
+        const res = await fetch(url, init);
+        answers.push(res.status);
+        if (nth === 1) releaseFirst();
+        return res;
+      } finally {
+        onWay--;
+      }
+    };
+    const s = await clientFor(aRepos.store, aRepos, () => docId, { pushBatch: 10, fetchImpl: reordering }).syncOnce();
+    expect(s.error).toBeNull();
+    expect(s.pushed).toBe(20);
+    expect(mostOnWay).toBe(2);
+    // The second batch was refused (409, a gap) and sent again after the first; then all were applied once, in order.
+    expect(answers).toEqual([409, 200, 200]);
+    expect(sent.map((seqs) => seqs.length)).toEqual([10, 10, 10]);
+    expect(sent[2]).toEqual(sent[1]);
+    const logged = await server.db.query<{ device_seq: number; server_seq: number }>(
+      'SELECT device_seq, server_seq FROM sync_changes WHERE device_id = $1 ORDER BY server_seq OFFSET $2',
+      [deviceId, before],
+    );
+    expect(logged.map((r) => Number(r.device_seq))).toEqual([...sent[0]!, ...sent[1]!]);
+    const marked = sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE device_id = ? AND pushed_at IS NULL').get(deviceId) as { n: number };
+    expect(marked.n).toBe(0);
+  });
+
+  it("the server takes a device's pushes in the order they arrive, though the body of the first is still on its way when the second is read", async () => {
+    const { deviceId } = aRepos.store;
+    expect((await syncA.syncOnce()).error).toBeNull();
+    for (let i = 0; i < 20; i++) await a.ok('patients.create', { givenName: `Slow${i}`, familyName: 'Trickle', birthDate: '1967-07-07', sex: 'female' });
+    const [{ n: before }] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes WHERE device_id = $1', [deviceId]);
+    const answers: number[] = [];
+    let pushes = 0;
+    // The first push's body arrives in two parts, 300 ms apart; the second push arrives whole in between.
+    const trickling: FetchLike = async (url, init) => {
+      if (!url.includes('/sync/push')) return fetch(url, init);
+      const nth = pushes++;
+      const body = Buffer.from(init.body!);
+      const out = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(url, { method: 'POST', headers: { ...init.headers, 'content-length': String(body.length) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        if (nth !== 0) return void req.end(body);
+        req.write(body.subarray(0, body.length >> 1));
+        setTimeout(() => req.end(body.subarray(body.length >> 1)), 300);
+      });
+      answers.push(out.status);
+      return { status: out.status, text: () => Promise.resolve(out.text) };
+    };
+    const s = await clientFor(aRepos.store, aRepos, () => docId, { pushBatch: 10, fetchImpl: trickling }).syncOnce();
+    expect(s.error).toBeNull();
+    expect(s.pushed).toBe(20);
+    expect(answers).toEqual([200, 200]);
+    const logged = await server.db.query<{ device_seq: number }>('SELECT device_seq FROM sync_changes WHERE device_id = $1 ORDER BY server_seq OFFSET $2', [
+      deviceId,
+      before,
+    ]);
+    const seqs = logged.map((r) => Number(r.device_seq));
+    expect(seqs).toHaveLength(20);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
   });
 
   it('a revoked device is stopped at once', async () => {

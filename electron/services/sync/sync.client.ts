@@ -55,6 +55,13 @@ interface PreparedBatch {
   next: { seq: number; audit: number | null } | null;
 }
 
+/** A batch sent and not yet answered; `overtaking`: sent before the batch ahead of it was answered. */
+interface InFlight {
+  prepared: PreparedBatch;
+  answer: Promise<PushResponse>;
+  overtaking: boolean;
+}
+
 const META_GET = 'SELECT value FROM meta WHERE key = ?';
 /** A pull this long (changes) builds the write-once tables' indexes once at the end instead of row by row. */
 const BULK_PULL = 50_000;
@@ -193,35 +200,56 @@ export class SyncClient {
     };
   }
 
+  /** Sends a prepared batch; its answer is awaited later (a failure of one never awaited is dropped). */
+  private send(prepared: PreparedBatch, overtaking: boolean): InFlight {
+    const answer = this.transport.push(prepared.body);
+    answer.catch(() => undefined);
+    return { prepared, answer, overtaking };
+  }
+
   /**
-   * Pushes what may be pushed; returns why the rest waits, if some does. Batches go one at a time
-   * (the server takes a device's changes in order), but the next one is read and encoded while the
-   * server works on the one before, and goes as soon as that one is answered: the answer is recorded
-   * (each change marked pushed) while the server works on the next. A catch-up after a day offline
-   * is mostly that work. Killed before an answer is recorded, the device sends those changes again
-   * and the server, which has them, answers them again without applying them twice.
+   * Pushes what may be pushed; returns why the rest waits, if some does. Two batches are on their
+   * way at a time: the next is read, encoded and sent while the server works on the one before it,
+   * so the server reads one while its database writes the other, and the device records an answer
+   * (each change marked pushed) while the server works on the next. The server applies a device's
+   * batches in order; one that overtook the batch before it on the way is refused as a gap and sent
+   * again once that one is answered. A catch-up after a day offline is mostly this work. Killed
+   * before an answer is recorded, the device sends those changes again and the server, which has
+   * them, answers them again without applying them twice.
    */
   async pushAll(summary: SyncSummary): Promise<SyncSummary['error']> {
     const batchSize = this.opts.pushBatch ?? 2500;
+    const start = { seq: 0, audit: null };
+    const empty = (p: PreparedBatch): boolean => p.batch.length === 0 && p.audit.length === 0;
     let restamped = false;
     const total = this.pendingCount();
     let done = 0;
-    let prepared = this.prepareBatch(batchSize, { seq: 0, audit: null });
-    let sent: Promise<PushResponse> | null = null;
+    const first = this.prepareBatch(batchSize, start);
+    if (empty(first)) return first.waitingFor ? this.waitingMessage(first.waitingFor) : null;
+    let head = this.send(first, false);
+    let behind: InFlight | null = null;
     for (;;) {
-      const { batch, audit, body, waitingFor, next } = prepared;
-      if (batch.length === 0 && audit.length === 0) return waitingFor ? this.waitingMessage(waitingFor) : null;
-      const sending = sent ?? this.transport.push(body);
-      sent = null;
-      sending.catch(() => undefined);
-      const following = next ? this.prepareBatch(batchSize, next) : null;
+      if (!behind && head.prepared.next) {
+        const following = this.prepareBatch(batchSize, head.prepared.next);
+        if (!empty(following)) behind = this.send(following, true);
+      }
       let res: PushResponse;
       try {
-        res = await sending;
+        res = await head.answer;
       } catch (e) {
         if (e instanceof TransportError && e.code === 'clock_ahead' && !restamped && e.serverTime !== undefined && this.restampIfClockFixed(e.serverTime)) {
+          // Everything not yet acknowledged goes again with its new stamps (the batch behind was refused too).
           restamped = true;
-          prepared = this.prepareBatch(batchSize, { seq: 0, audit: null });
+          const again = this.prepareBatch(batchSize, start);
+          if (empty(again)) return again.waitingFor ? this.waitingMessage(again.waitingFor) : null;
+          head = this.send(again, false);
+          behind = null;
+          continue;
+        }
+        if (e instanceof TransportError && e.code === 'sequence_gap' && head.overtaking) {
+          // It reached the server before the batch ahead of it was written (another server
+          // process, or the network reordered them); that one is answered now: send it again.
+          head = this.send(head.prepared, false);
           continue;
         }
         if (e instanceof TransportError && e.code === 'sequence_gap' && e.expectedSeq !== undefined) {
@@ -234,16 +262,14 @@ export class SyncClient {
         }
         throw e;
       }
-      if (following && following.batch.length + following.audit.length > 0) {
-        sent = this.transport.push(following.body);
-        sent.catch(() => undefined);
-      }
+      const { batch, audit, waitingFor } = head.prepared;
       this.recordPushResults(batch, res, audit, summary);
       done += batch.length;
       this.opts.onProgress?.({ phase: 'push', done, total });
       if (waitingFor) return this.waitingMessage(waitingFor);
-      if (!following) return null;
-      prepared = following;
+      if (!behind) return null;
+      head = behind;
+      behind = null;
     }
   }
 
