@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startServer, type RunningServer } from '../../electron/server/server';
+import { startCheckpointer } from '../../electron/services/db/checkpointer';
 import { createDatabase, type Store } from '../../electron/services/db/open';
 import { createRepos, type Repos } from '../../electron/services/repos';
 import { clientFor, enrollThisDevice, type SyncClient } from '../../electron/services/sync';
@@ -112,6 +113,9 @@ async function benchCatchup(
   const server = await startServer({ target: db.target, resourcesDir: c.resourcesDir, port: 0 });
   try {
     const d = await device(dir, `catchup-${db.label.toLowerCase()}`, server, c.resourcesDir, true);
+    // Its WAL checkpointed by a thread of its own, as the app's session does.
+    const checkpointer = startCheckpointer(d.store);
+    await checkpointer.ready;
     const adminId = d.repos.users.list()[0]!.id;
     const author = (
       await d.repos.users.create({ username: 'benchdoc', displayName: 'Bench Doctor', role: 'physician', password: 'bench cobalt fern 1' }, adminId)
@@ -147,6 +151,7 @@ async function benchCatchup(
         .n,
     );
     if (server10k !== CATCHUP) throw new Error(`catch-up push to ${db.label} void: the server holds ${server10k} of ${CATCHUP}`);
+    await checkpointer.stop();
     d.store.close();
     const floorS = await storageFloor(server.db, Number(before!.n), d.store.deviceId, Number(auditBefore!.n));
     return { pushPerS: CATCHUP / ((t1 - t0) / 1000), catchupS: (t2 - t0) / 1000, floorPerS: CATCHUP / floorS };
@@ -215,7 +220,7 @@ function reportCatchups(c: SyncBenchContext, catchups: { label: string; pushPerS
       unit: '/s',
       target: '≥ 15,000/s',
       pass: k.pushPerS >= 15_000,
-      note: `${CATCHUP.toLocaleString('en-US')} offline registrations pushed (the device's batches of 2,500, the next encoded while the server works) to ${k.label} over loopback HTTP`,
+      note: `${CATCHUP.toLocaleString('en-US')} offline registrations pushed (the device's batches of 2,500, two on their way at a time) to ${k.label} over loopback HTTP`,
     });
     c.json[`sync.push.${keyOf(k.label)}.rows_per_s`] = Math.round(k.pushPerS);
     c.rows.push({
