@@ -335,7 +335,7 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     const { sqlite, deviceId } = aRepos.store;
     expect((await syncA.syncOnce()).error).toBeNull();
     for (let i = 0; i < 20; i++) await a.ok('patients.create', { givenName: `Offline${i}`, familyName: 'Overtaken', birthDate: '1966-06-06', sex: 'male' });
-    const [{ n: before }] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes WHERE device_id = $1', [deviceId]);
+    const before = Number((await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes WHERE device_id = $1', [deviceId]))[0]!.n);
     // The network holds the first batch back until the second has been answered, so the second reaches the server first.
     const sent: number[][] = [];
     let onWay = 0;
@@ -379,7 +379,7 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     const { deviceId } = aRepos.store;
     expect((await syncA.syncOnce()).error).toBeNull();
     for (let i = 0; i < 20; i++) await a.ok('patients.create', { givenName: `Slow${i}`, familyName: 'Trickle', birthDate: '1967-07-07', sex: 'female' });
-    const [{ n: before }] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes WHERE device_id = $1', [deviceId]);
+    const before = Number((await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_changes WHERE device_id = $1', [deviceId]))[0]!.n);
     const answers: number[] = [];
     let pushes = 0;
     // The first push's body arrives in two parts, 300 ms apart; the second push arrives whole in between.
