@@ -32,6 +32,16 @@ const until = async (ok: () => boolean, what: string, ms = 20_000): Promise<void
   }
 };
 
+/** A new database in `dir`, its WAL empty, with a checkpoint thread that waits a minute between checkpoints. */
+async function storeWithIdleThread(dir: string): Promise<Awaited<ReturnType<typeof newStore>> & { checkpointer: ReturnType<typeof startCheckpointer> }> {
+  mkdirSync(dir);
+  const made = await newStore(dir);
+  made.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const checkpointer = startCheckpointer(made.store, { intervalMs: 60_000 });
+  await checkpointer.ready;
+  return { ...made, checkpointer };
+}
+
 describe('the checkpoint thread', () => {
   const t = tempDir('cairn-checkpointer-');
   afterAll(() => t.cleanup());
@@ -121,11 +131,7 @@ describe('the checkpoint thread', () => {
   });
 
   it('lets a second connection (the sync worker’s) leave its large writes’ checkpoints to the thread another connection started', async () => {
-    mkdirSync(join(t.dir, 'w'));
-    const { store, file } = await newStore(join(t.dir, 'w'));
-    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const checkpointer = startCheckpointer(store, { intervalMs: 60_000 });
-    await checkpointer.ready;
+    const { store, file, checkpointer } = await storeWithIdleThread(join(t.dir, 'w'));
     const { store: worker } = await unlockDatabase(file, 'correct horse battery staple', { resourcesDir });
     expect(worker.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     const undo = checkpointedByThread(worker.sqlite);
@@ -149,11 +155,7 @@ describe('the checkpoint thread', () => {
   });
 
   it('commits a replayable write (a pulled page, a push answer) without an fsync of its own, its checkpoint left to the thread; FULL again after it, also when it fails', async () => {
-    mkdirSync(join(t.dir, 'replayable'));
-    const { store, file } = await newStore(join(t.dir, 'replayable'));
-    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const checkpointer = startCheckpointer(store, { intervalMs: 60_000 });
-    await checkpointer.ready;
+    const { store, file, checkpointer } = await storeWithIdleThread(join(t.dir, 'replayable'));
     const FULL = 2;
     const NORMAL = 1;
     expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(FULL);
