@@ -2,7 +2,16 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { enrollRequest, PULL_COMPACT_CLOCKS, pushRequest, SESSIONS_HEADER, signInRequest, USER_HEADER, type ErrorBody } from '../../shared/sync/protocol';
+import {
+  enrollRequest,
+  PULL_COMPACT_CLOCKS,
+  PULL_OWN_ECHOES,
+  pushRequest,
+  SESSIONS_HEADER,
+  signInRequest,
+  USER_HEADER,
+  type ErrorBody,
+} from '../../shared/sync/protocol';
 import { PushTurns } from './push-turns';
 import { ServerError } from './server-error';
 import { healthRoutes } from './health';
@@ -162,7 +171,14 @@ export function createApp(sync: SyncService, opts: AppOptions = {}): Hono {
     const clocks = c.req.query('clocks');
     if (clocks !== undefined && clocks !== PULL_COMPACT_CLOCKS)
       throw new ServerError(400, 'invalid_request', `clocks must be "${PULL_COMPACT_CLOCKS}" or left out (every column's clock)`);
-    return c.json(await sync.pull(cursor, limit, clocks === PULL_COMPACT_CLOCKS));
+    const own = c.req.query('own');
+    if (own !== undefined && (own !== PULL_OWN_ECHOES || clocks !== PULL_COMPACT_CLOCKS))
+      throw new ServerError(
+        400,
+        'invalid_request',
+        `own must be "${PULL_OWN_ECHOES}", with clocks "${PULL_COMPACT_CLOCKS}", or left out (every change in full)`,
+      );
+    return c.json(await sync.pull(cursor, limit, clocks === PULL_COMPACT_CLOCKS, own === PULL_OWN_ECHOES ? who.device.id : null));
   });
 
   // Document bytes in chunks (each request far under the body limit; the routes add a 2 MiB one of their own).

@@ -36,6 +36,9 @@ export interface Caller {
   users: Map<string, VerifiedUser>;
 }
 
+/** A log entry the asking device ($3) wrote, logged as written: every column at its shared clock. */
+const ECHO = "(device_id = $3::text AND hlc IS NOT NULL AND clocks = '{}'::jsonb)";
+
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
@@ -437,38 +440,44 @@ export class SyncService {
 
   /**
    * Changes after `cursor`, in order, at most `limit`. `compact`: each change's clocks as stored, its
-   * shared clock once (PULL_COMPACT_CLOCKS); else every column's.
+   * shared clock once (PULL_COMPACT_CLOCKS); else every column's. `echoesFor` (a device id, with
+   * `compact`): that device's own changes logged exactly as it wrote them (every column at the
+   * change's clock) come as echoes, without their columns (PULL_OWN_ECHOES).
    */
-  async pull(cursor: number, limit: number, compact = false): Promise<PullResponse> {
+  async pull(cursor: number, limit: number, compact = false, echoesFor: string | null = null): Promise<PullResponse> {
     const [head] = await this.db.query<{ n: number }>('SELECT n FROM sync_counter WHERE id = 1');
     // Up to date (the usual answer): one query.
     if (Number(head?.n ?? 0) <= cursor) return { changes: [], cursor, head: cursor, more: false, serverTime: this.now() };
+    const echoes = compact ? echoesFor : null;
     const rows = await this.db.query<{
       server_seq: number;
       entity: string;
       entity_id: string;
       op: 'insert' | 'update';
       patient_id: string | null;
-      fields: Fields;
+      fields: Fields | null;
       clocks: Clocks;
       hlc: string | null;
       device_id: string | null;
       device_seq: number | null;
     }>(
-      'SELECT server_seq, entity, entity_id, op, patient_id, fields, clocks, hlc, device_id, device_seq FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2',
-      [cursor, limit],
+      `SELECT server_seq, entity, entity_id, op, patient_id, CASE WHEN ${ECHO} THEN NULL ELSE fields END AS fields, clocks, hlc, device_id, device_seq
+       FROM sync_changes WHERE server_seq > $1 ORDER BY server_seq LIMIT $2`,
+      [cursor, limit, echoes],
     );
-    const changes: Change[] = rows.map((r) => ({
-      serverSeq: Number(r.server_seq),
-      entity: r.entity,
-      id: r.entity_id,
-      op: r.op,
-      patientId: r.patient_id,
-      fields: r.fields,
-      ...(compact ? { clocks: r.clocks, hlc: r.hlc } : { clocks: expandClocks(r.fields, r.hlc, r.clocks) }),
-      deviceId: r.device_id,
-      deviceSeq: r.device_seq === null ? null : Number(r.device_seq),
-    }));
+    const changes: Change[] = rows.map((r) => {
+      const base = {
+        serverSeq: Number(r.server_seq),
+        entity: r.entity,
+        id: r.entity_id,
+        op: r.op,
+        patientId: r.patient_id,
+        deviceId: r.device_id,
+        deviceSeq: r.device_seq === null ? null : Number(r.device_seq),
+      };
+      if (r.fields === null) return { ...base, fields: {}, clocks: {}, hlc: r.hlc, echo: true };
+      return { ...base, fields: r.fields, ...(compact ? { clocks: r.clocks, hlc: r.hlc } : { clocks: expandClocks(r.fields, r.hlc, r.clocks) }) };
+    });
     const next = changes.length > 0 ? changes[changes.length - 1]!.serverSeq : cursor;
     return { changes, cursor: next, head: Math.max(Number(head?.n ?? 0), next), more: changes.length === limit, serverTime: this.now() };
   }

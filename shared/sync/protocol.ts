@@ -119,6 +119,12 @@ export const change = z.object({
   hlc: hlc.nullable().optional(),
   deviceId: z.string().nullable(),
   deviceSeq: z.number().nullable(),
+  /**
+   * On a page asked for with `own=echo` (PULL_OWN_ECHOES): this is the asking device's own change
+   * (`deviceSeq`), sent back without its columns (`fields` and `clocks` empty) because every column
+   * the server logged for it carries `hlc`, the clock that change was written with.
+   */
+  echo: z.literal(true).optional(),
 });
 export type Change = z.infer<typeof change>;
 
@@ -129,6 +135,16 @@ export type Change = z.infer<typeof change>;
  * parse. Without it a page carries every column's clock, as devices of earlier versions expect.
  */
 export const PULL_COMPACT_CLOCKS = 'compact';
+
+/**
+ * The pull query (`&own=echo`, with compact clocks) that asks for the device's own changes as echoes:
+ * a change it pushed that the server logged exactly as written comes back as its sequence numbers
+ * and its clock, not its columns. After a day offline, the catch-up pull is mostly those: 10,000
+ * registrations pushed came back in full, about 1 KB each, to be compared and skipped. A device
+ * that cannot vouch for an echo (its outbox does not hold that change with that clock and server
+ * sequence, as after a restore from backup) asks for the page again without echoes.
+ */
+export const PULL_OWN_ECHOES = 'echo';
 
 export const pullResponse = z.object({
   changes: z.array(change),

@@ -27,6 +27,9 @@ export class PullApplier {
   private readonly unpark: Database.Statement<[number]>;
   private readonly parked: Database.Statement<[], { change: string }>;
   private readonly ownEntry: Database.Statement<[string, number], { server_seq: number | null; hlc: string | null }>;
+  private readonly ownRange: Database.Statement<[string, number, number], { seq: number; server_seq: number | null; hlc: string | null }>;
+  /** Echoes vouched for by vouchesForEchoes, page by page. */
+  private readonly vouched = new WeakSet<Change>();
   private readonly deviceId: string | undefined;
   /** One savepoint wrapper, made once: better-sqlite3 prepares its statements per wrapper. */
   private readonly savepoint: (fn: () => void) => void;
@@ -52,6 +55,7 @@ export class PullApplier {
     this.unpark = sqlite.prepare('DELETE FROM sync_parked WHERE server_seq = ?');
     this.parked = sqlite.prepare('SELECT change FROM sync_parked ORDER BY server_seq');
     this.ownEntry = sqlite.prepare('SELECT server_seq, hlc FROM sync_outbox WHERE device_id = ? AND seq = ?');
+    this.ownRange = sqlite.prepare('SELECT seq, server_seq, hlc FROM sync_outbox WHERE device_id = ? AND seq BETWEEN ? AND ?');
     this.deviceId = (sqlite.prepare("SELECT value FROM meta WHERE key = 'device_id'").get() as { value: string } | undefined)?.value;
     this.savepoint = sqlite.transaction((fn: () => void) => fn());
   }
@@ -182,11 +186,55 @@ export class PullApplier {
    * as usual; so does everything on a device whose outbox no longer has the entry (a restore).
    */
   private isOwnEcho(c: Change): boolean {
+    if (c.echo) {
+      if (!this.vouched.has(c) && !this.vouchesFor(c))
+        throw new Error(`the server sent back change ${c.deviceSeq} of this device without its columns, and this device no longer holds it`);
+      return true;
+    }
     if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined) return false;
     const own = this.ownEntry.get(this.deviceId, c.deviceSeq);
     if (!own || own.server_seq !== c.serverSeq || own.hlc === null) return false;
     const hlc = own.hlc;
     return everyClock(c, (clock) => clock === hlc);
+  }
+
+  /**
+   * An echo (PULL_OWN_ECHOES) stands for a change this device wrote: its outbox holds that change,
+   * acknowledged at that server sequence, with that clock. Else (a restore from backup, another
+   * database with this identity) the page must be asked for again in full.
+   */
+  private vouchesFor(c: Change): boolean {
+    if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined || !c.hlc) return false;
+    const own = this.ownEntry.get(this.deviceId, c.deviceSeq);
+    return own !== undefined && own.server_seq === c.serverSeq && own.hlc === c.hlc;
+  }
+
+  /**
+   * Whether every echo on a page stands for a change of this device (see vouchesFor). A page's
+   * echoes are mostly one run of this device's changes, so their outbox entries are read as one
+   * range, not one lookup each (and remembered, so applying the page does not read them again).
+   */
+  vouchesForEchoes(changes: readonly Change[]): boolean {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let n = 0;
+    for (const c of changes) {
+      if (!c.echo) continue;
+      if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined || !c.hlc) return false;
+      lo = Math.min(lo, c.deviceSeq);
+      hi = Math.max(hi, c.deviceSeq);
+      n++;
+    }
+    if (n === 0) return true;
+    if (hi - lo >= 4 * n) return changes.every((c) => !c.echo || this.vouchesFor(c));
+    const own = new Map(this.ownRange.all(this.deviceId!, lo, hi).map((r) => [r.seq, r]));
+    for (const c of changes) {
+      if (!c.echo) continue;
+      const o = own.get(c.deviceSeq!);
+      if (!o || o.server_seq !== c.serverSeq || o.hlc !== c.hlc) return false;
+      this.vouched.add(c);
+    }
+    return true;
   }
 
   /** `authoritative`: the server's current state of the record, applied even over newer local clocks. */

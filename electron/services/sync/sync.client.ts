@@ -381,16 +381,20 @@ export class SyncClient {
   async pullAll(summary: SyncSummary): Promise<void> {
     const page = this.opts.pullPage ?? 1000;
     const start = this.cursor();
-    let next: Promise<PullResponse> = this.transport.pull(start, page);
+    let from = start;
+    let next: Promise<PullResponse> = this.transport.pull(start, page, true);
     let first = true;
     try {
       for (;;) {
-        const res = await next;
+        let res = await next;
+        // Echoes this device cannot vouch for (restored from a backup): the same page in full.
+        if (!this.applier.vouchesForEchoes(res.changes)) res = await this.transport.pull(from, page, false);
         if (first && res.head - start >= BULK_PULL) this.applier.deferIndexes();
         first = false;
+        from = res.cursor;
         // Ask for the next page while this one is applied; a failure below simply drops it.
         if (res.more) {
-          next = this.transport.pull(res.cursor, page);
+          next = this.transport.pull(res.cursor, page, true);
           next.catch(() => undefined);
         }
         const counts = this.applier.applyPage(res.changes, res.cursor, (n) => this.metaPut.run('sync.cursor', String(n)));

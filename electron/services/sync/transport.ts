@@ -4,6 +4,7 @@ import {
   enrollResponse,
   errorBody,
   PULL_COMPACT_CLOCKS,
+  PULL_OWN_ECHOES,
   pullResponse,
   pushResponse,
   SESSIONS_HEADER,
@@ -35,7 +36,8 @@ export class TransportError extends Error {
 
 export interface SyncTransport {
   push(body: PushRequest): Promise<PushResponse>;
-  pull(cursor: number, limit: number): Promise<PullResponse>;
+  /** `echoes`: this device's own changes may come back as echoes, without their columns (PULL_OWN_ECHOES). */
+  pull(cursor: number, limit: number, echoes?: boolean): Promise<PullResponse>;
 }
 
 export type FetchLike = (
@@ -113,10 +115,10 @@ export class HttpTransport implements SyncTransport {
     return exchange(this.fetchImpl, `${this.baseUrl}/sync/push`, { method: 'POST', headers: this.headers(), body: JSON.stringify(body) }, pushResponse);
   }
 
-  pull(cursor: number, limit: number): Promise<PullResponse> {
+  pull(cursor: number, limit: number, echoes = false): Promise<PullResponse> {
     return exchange(
       this.fetchImpl,
-      `${this.baseUrl}/sync/pull?cursor=${cursor}&limit=${limit}&clocks=${PULL_COMPACT_CLOCKS}`,
+      `${this.baseUrl}/sync/pull?cursor=${cursor}&limit=${limit}&clocks=${PULL_COMPACT_CLOCKS}${echoes ? `&own=${PULL_OWN_ECHOES}` : ''}`,
       { method: 'GET', headers: this.headers() },
       pullResponse,
     );
