@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { WORKER_YOUNG_GENERATION_MB } from '../../common/young-generation';
 import type { SyncController, SyncStatus } from './controller';
 import type { FromWorker, ToWorker, WorkerInit } from './sync.worker';
 
@@ -26,7 +27,8 @@ export class WorkerSyncController implements SyncController {
   private readonly waiting = new Map<number, (s: SyncStatus) => void>();
 
   constructor(workerFile: string | URL, init: WorkerInit & Record<string, unknown>) {
-    this.worker = new Worker(workerFile, { workerData: init });
+    // Batches of a few MB of JSON: a young generation that lets them die young (young-generation.ts).
+    this.worker = new Worker(workerFile, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.worker.on('error', (e) => {
       this.latest = { ...this.latest, state: 'error', error: { code: 'sync_worker', message: `the sync worker stopped: ${e.message}` } };
       for (const done of this.waiting.values()) done(this.latest);
@@ -41,6 +43,11 @@ export class WorkerSyncController implements SyncController {
       }
     });
     this.worker.unref();
+  }
+
+  /** The young generation the worker's V8 runs with, in MB (young-generation.ts). */
+  get youngGenerationMb(): number | undefined {
+    return this.worker.resourceLimits?.maxYoungGenerationSizeMb;
   }
 
   private send(m: ToWorker): void {
