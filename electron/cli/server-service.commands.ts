@@ -12,7 +12,6 @@ import {
   windowsCommands,
   type ServiceSpec,
 } from './server-service.units';
-import { SEMI_SPACE_FLAG } from '../common/young-generation';
 
 export const SERVER_SERVICE_HELP = `  cairn server install-service [--data-dir DIR | --database-url postgres://USER@HOST/DB] [--user cairn]
       [--port 8443] [--host H --tls-cert FILE --tls-key FILE] [--log-file FILE] [--unit-dir DIR]
@@ -139,7 +138,7 @@ function plan(args: string[], fail: Fail): Plan {
   const logDir = logFile ? dirname(logFile) : null;
   const spec: ServiceSpec = {
     node: process.execPath,
-    nodeArgs: [SEMI_SPACE_FLAG, ...(fromSource ? ['--import', 'tsx'] : [])],
+    nodeArgs: fromSource ? ['--import', 'tsx'] : [],
     script,
     installDir,
     serverArgs,
@@ -265,7 +264,7 @@ function elsewhere(p: Plan, say: (line: string) => void): void {
   const win: ServiceSpec = {
     ...p.spec,
     node: 'C:\\Program Files\\nodejs\\node.exe',
-    script: p.spec.nodeArgs.includes('tsx') ? 'C:\\Cairn\\electron\\cli\\main.ts' : 'C:\\Cairn\\dist\\cairn.mjs',
+    script: p.spec.nodeArgs.length > 0 ? 'C:\\Cairn\\electron\\cli\\main.ts' : 'C:\\Cairn\\dist\\cairn.mjs',
     installDir: 'C:\\Cairn',
     serverArgs: args.map(windowsPath),
   };

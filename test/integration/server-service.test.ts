@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serverServiceCommand } from '../../electron/cli/server-service.commands';
-import { SEMI_SPACE_FLAG } from '../../electron/common/young-generation';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
 
@@ -86,29 +85,14 @@ describe('cairn server install-service (systemd, launchd)', () => {
     expect(existsSync(data)).toBe(false);
     const unit = r.out.slice(r.out.indexOf('# Written by'), r.out.indexOf('WantedBy=multi-user.target') + 'WantedBy=multi-user.target\n'.length);
     expect(unitValue(unit, 'User')).toBe('cairn');
-    expect(execWords(unitValue(unit, 'ExecStart'))).toEqual([
-      process.execPath,
-      SEMI_SPACE_FLAG,
-      '--import',
-      'tsx',
-      MAIN,
-      'server',
-      '--data-dir',
-      data,
-      '--port',
-      '8443',
-    ]);
-    // `npm run cairn -- server` by hand runs with the same young generation as the service.
-    expect((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['cairn']).toContain(SEMI_SPACE_FLAG);
+    expect(execWords(unitValue(unit, 'ExecStart'))).toEqual([process.execPath, '--import', 'tsx', MAIN, 'server', '--data-dir', data, '--port', '8443']);
     mkdirSync(join(t.dir, 'verify-dry'));
     writeFileSync(join(t.dir, 'verify-dry', 'cairn-server.service'), unit);
     const v = analyze(['verify', '--man=no', './cairn-server.service'], join(t.dir, 'verify-dry'));
     expect(v.err).toBe('');
     expect(v.code).toBe(0);
     // And the other systems' equivalents are printed, Windows through a service host (node.exe alone would be stopped with error 1053).
-    expect(r.out).toContain(
-      'nssm install CairnServer "C:\\Program Files\\nodejs\\node.exe" --max-semi-space-size=32 --import tsx C:\\Cairn\\electron\\cli\\main.ts server',
-    );
+    expect(r.out).toContain('nssm install CairnServer "C:\\Program Files\\nodejs\\node.exe" --import tsx C:\\Cairn\\electron\\cli\\main.ts server');
     expect(r.out).toContain('sc.exe config CairnServer obj= "NT SERVICE\\CairnServer"');
     expect(r.out).toContain('icacls C:\\ProgramData\\Cairn\\server /inheritance:r /grant:r "NT SERVICE\\CairnServer:(OI)(CI)F"');
     expect(r.out).not.toMatch(/sc(\.exe)? create/);
@@ -333,7 +317,6 @@ describe('cairn server install-service (systemd, launchd)', () => {
     });
     expect(parsed['ProgramArguments']).toEqual([
       process.execPath,
-      SEMI_SPACE_FLAG,
       '--import',
       'tsx',
       MAIN,

@@ -6,7 +6,6 @@ import { unlockDatabase } from '../../electron/services/db/open';
 import { createRepos } from '../../electron/services/repos';
 import { enrollThisDevice } from '../../electron/services/sync';
 import { WorkerSyncController } from '../../electron/services/sync/worker-host';
-import { WORKER_YOUNG_GENERATION_MB } from '../../electron/common/young-generation';
 import { patientInput } from '../../shared/domain/patient';
 import { CLINIC, openClinic } from '../helpers/clinic';
 import { signInClinicUsers, startTestServer } from '../helpers/sync-server';
@@ -39,8 +38,6 @@ describe('the sync worker thread', () => {
       const repos = createRepos(store);
       const p = repos.patients.create(patientInput.parse({ givenName: 'Wren', familyName: 'Threadgill', birthDate: '1993-03-03' }), { userId: docId });
       worker.setUser(docId);
-      // Its batches' JSON dies young: the worker runs with the young generation the clinic server has.
-      expect(worker.youngGenerationMb).toBe(WORKER_YOUNG_GENERATION_MB);
       const status = await worker.syncNow();
       expect(status.error).toBeNull();
       expect(status.state).toBe('idle');

@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { WORKER_YOUNG_GENERATION_MB } from '../../common/young-generation';
 import type { SyncController, SyncStatus } from './controller';
 import type { FromWorker, ToWorker, WorkerInit } from './sync.worker';
 
@@ -27,8 +26,7 @@ export class WorkerSyncController implements SyncController {
   private readonly waiting = new Map<number, (s: SyncStatus) => void>();
 
   constructor(workerFile: string | URL, init: WorkerInit & Record<string, unknown>) {
-    // Batches of a few MB of JSON: a young generation that lets them die young (young-generation.ts).
-    this.worker = new Worker(workerFile, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    this.worker = new Worker(workerFile, { workerData: init });
     this.worker.on('error', (e) => {
       this.latest = { ...this.latest, state: 'error', error: { code: 'sync_worker', message: `the sync worker stopped: ${e.message}` } };
       for (const done of this.waiting.values()) done(this.latest);
@@ -43,11 +41,6 @@ export class WorkerSyncController implements SyncController {
       }
     });
     this.worker.unref();
-  }
-
-  /** The young generation the worker's V8 runs with, in MB (young-generation.ts). */
-  get youngGenerationMb(): number | undefined {
-    return this.worker.resourceLimits?.maxYoungGenerationSizeMb;
   }
 
   private send(m: ToWorker): void {
