@@ -269,7 +269,7 @@ export class SyncService {
         this.tokenExpiry(),
       ]);
       const auditAccepted = await storeAudit(q, device.id, req.audit);
-      return { results: sorted.map((m) => results.get(m.seq)!), auditAccepted, serverTime: serverNow };
+      return { results: sorted.map((m) => results.get(m.seq)!), auditAccepted, serverTime: serverNow, lastSeq };
     });
   }
 

@@ -100,6 +100,12 @@ export const pushResponse = z.object({
   results: z.array(mutationResult),
   auditAccepted: z.number(),
   serverTime: z.number(),
+  /**
+   * The highest change sequence of this device the server holds (after this push). A device
+   * restored from a backup learns from it where its numbering stands, so that changes written
+   * after the restore never reuse a number the server already answered for.
+   */
+  lastSeq: z.number().optional(),
 });
 export type PushResponse = z.infer<typeof pushResponse>;
 

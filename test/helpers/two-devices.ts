@@ -6,7 +6,7 @@ import { signInClinicUsers, startTestServer } from './sync-server';
 import { newStore, tempDir } from './temp-db';
 
 export interface TwoDevices {
-  server: Awaited<ReturnType<typeof startTestServer>>;
+  server: TestServer;
   /** Device A: a clinic database signed in as the physician (dispatcher at hand). */
   a: Clinic;
   /** Device B: an empty encrypted database that received the clinic's users at enrollment. */
@@ -18,6 +18,28 @@ export interface TwoDevices {
   close(): Promise<void>;
 }
 
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/** Enrolls a device's database with the test clinic server and signs the clinic's users in on it with the server. */
+export async function enrollWithClinicUsers(server: TestServer, repos: Repos, name: string, o: { operator?: boolean } = {}): Promise<void> {
+  const { code } = await server.sync.createEnrollmentCode(name, 24, o);
+  await enrollThisDevice(repos.store, repos, { serverUrl: server.url, code, deviceName: name });
+  await signInClinicUsers(repos.store.sqlite);
+}
+
+/** A device joining the clinic: an empty encrypted database that gets its users from the server at enrollment. */
+export async function joinEmptyDevice(
+  server: TestServer,
+  dir: string,
+  name: string,
+  o: { passphrase?: string; now?: () => Date } = {},
+): Promise<{ repos: Repos; file: string }> {
+  const { store, file } = await newStore(dir, o.passphrase);
+  const repos = createRepos(store, o.now ? { now: o.now } : {});
+  await enrollWithClinicUsers(server, repos, name);
+  return { repos, file };
+}
+
 /** A PGlite clinic server with two enrolled devices, for tests of a change travelling from A to B. */
 export async function twoEnrolledDevices(names: readonly [string, string] = ['Device A', 'Device B']): Promise<TwoDevices> {
   const server = await startTestServer('pglite');
@@ -25,14 +47,9 @@ export async function twoEnrolledDevices(names: readonly [string, string] = ['De
   const db = tempDir();
   const a = await openClinic(da.dir);
   const docId = a.session.repos.users.list().find((u) => u.username === 'drhouse')!.id;
-  const codeA = await server.sync.createEnrollmentCode(names[0]);
-  await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: server.url, code: codeA.code, deviceName: names[0] });
-  await signInClinicUsers(a.session.repos.store.sqlite);
-  const { store } = await newStore(db.dir);
-  const b = createRepos(store);
-  const codeB = await server.sync.createEnrollmentCode(names[1]);
-  await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: names[1] });
-  await signInClinicUsers(store.sqlite);
+  await enrollWithClinicUsers(server, a.session.repos, names[0]);
+  const { repos: b } = await joinEmptyDevice(server, db.dir, names[1]);
+  const store = b.store;
   return {
     server,
     a,

@@ -2,15 +2,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput, patientUpdate } from '../../shared/domain/patient';
 import { createRepos, type Repos } from '../../electron/services/repos';
-import { clientFor, enrollThisDevice, HttpTransport, userSessionTokens } from '../../electron/services/sync';
+import { clientFor, HttpTransport, userSessionTokens } from '../../electron/services/sync';
 import type { FetchLike } from '../../electron/services/sync/transport';
 import { createBackup } from '../../electron/services/backup/backup';
 import { restoreBackup } from '../../electron/services/backup/restore';
 import { resolveKey, unlockDatabase } from '../../electron/services/db/open';
 import type { Change } from '../../shared/sync/protocol';
 import { openClinic, type Clinic } from '../helpers/clinic';
-import { signInClinicUsers, startTestServer, type Backend } from '../helpers/sync-server';
-import { newStore, resourcesDir, tempDir } from '../helpers/temp-db';
+import { startTestServer, type Backend } from '../helpers/sync-server';
+import { enrollWithClinicUsers, joinEmptyDevice } from '../helpers/two-devices';
+import { resourcesDir, tempDir } from '../helpers/temp-db';
 
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -56,15 +57,8 @@ describe.each<Backend>(['pglite', 'postgres'])('own changes pulled back as echoe
     dirs.push(da.cleanup, db.cleanup);
     a = await openClinic(da.dir);
     docId = a.session.repos.users.list().find((u) => u.username === 'drhouse')!.id;
-    const codeA = await server.sync.createEnrollmentCode('Exam room laptop');
-    await enrollThisDevice(a.session.repos.store, a.session.repos, { serverUrl: server.url, code: codeA.code, deviceName: 'Exam room laptop' });
-    await signInClinicUsers(a.session.repos.store.sqlite);
-    const created = await newStore(db.dir, PASSPHRASE);
-    bFile = created.file;
-    b = createRepos(created.store);
-    const codeB = await server.sync.createEnrollmentCode('Front desk PC');
-    await enrollThisDevice(created.store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Front desk PC' });
-    await signInClinicUsers(created.store.sqlite);
+    await enrollWithClinicUsers(server, a.session.repos, 'Exam room laptop');
+    ({ repos: b, file: bFile } = await joinEmptyDevice(server, db.dir, 'Front desk PC', { passphrase: PASSPHRASE }));
   });
 
   afterAll(async () => {
@@ -122,7 +116,7 @@ describe.each<Backend>(['pglite', 'postgres'])('own changes pulled back as echoe
     expect(b.patients.peek(ids[0]!)).toMatchObject({ phone: '555-0222', email: 'odile@example.org' });
   });
 
-  it('a device restored from a backup made before it wrote gets its own changes in full, and shows them again', async () => {
+  it('a device restored from a backup gets its own later changes back in full, and what it writes after the restore reaches the clinic', async () => {
     const { key } = await resolveKey(bFile, PASSPHRASE);
     const backup = join(tempDir().dir, 'front-desk.cairnbak');
     await createBackup({ dbFile: bFile, key, out: backup });
@@ -148,6 +142,29 @@ describe.each<Backend>(['pglite', 'postgres'])('own changes pulled back as echoe
     const again = pulls.findIndex((u) => !u.includes('own=echo'));
     expect(again).toBeGreaterThan(0);
     expect(new URL(pulls[again]!).searchParams.get('cursor')).toBe(new URL(pulls[again - 1]!).searchParams.get('cursor'));
+
+    // Charts registered after the restore reach the clinic: they are numbered past the changes the
+    // server already holds from this device, not answered as "already received" and left behind.
+    // Once after a sync (the numbering starts past the server's), once before any (moved past it).
+    const register = (given: string): string =>
+      b.patients.create(patientInput.parse({ givenName: given, familyName: 'Restorova', birthDate: '1991-01-01', sex: 'male' }), { userId: docId }).id;
+    const thaddeus = register('Thaddeus');
+    expect((await clientFor(b.store, b, () => docId).syncOnce()).error).toBeNull();
+    b.store.close();
+    await restoreBackup({ backup, dbFile: bFile, passphrase: PASSPHRASE, resourcesDir });
+    b = createRepos((await unlockDatabase(bFile, PASSPHRASE, { resourcesDir })).store);
+    const ottilie = register('Ottilie');
+    const s2 = await clientFor(b.store, b, () => docId).syncOnce();
+    expect(s2.error).toBeNull();
+    expect(s2.pushed).toBe(1);
+    expect(b.patients.peek(thaddeus).givenName).toBe('Thaddeus');
+    const aRepos = a.session.repos;
+    expect((await clientFor(aRepos.store, aRepos, () => docId).syncOnce()).error).toBeNull();
+    expect([thaddeus, ottilie].map((id) => aRepos.patients.peek(id).givenName)).toEqual(['Thaddeus', 'Ottilie']);
+    const held = await server.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM sync_rows WHERE entity = 'patient' AND data->>'family_name' = 'Restorova'",
+    );
+    expect(held[0]!.n).toBe(4);
   });
 
   it('a pull that asks for echoes without compact clocks, or for something else, is refused with a reason', async () => {

@@ -1,14 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientInput } from '../../shared/domain/patient';
-import { createRepos, type Repos } from '../../electron/services/repos';
-import { clientFor, enrollThisDevice, HttpTransport, userSessionTokens, type SyncClient } from '../../electron/services/sync';
+import { type Repos } from '../../electron/services/repos';
+import { clientFor, HttpTransport, userSessionTokens, type SyncClient } from '../../electron/services/sync';
 import type { FetchLike } from '../../electron/services/sync/transport';
 import { Hl7Ingest } from '../../electron/services/labs/ingest';
 import { PullApplier } from '../../electron/services/sync/pull-applier';
 import { openClinic, type Clinic } from '../helpers/clinic';
-import { signInClinicUsers, startTestServer, type Backend } from '../helpers/sync-server';
-import { newStore, tempDir } from '../helpers/temp-db';
+import { startTestServer, type Backend } from '../helpers/sync-server';
+import { enrollWithClinicUsers, joinEmptyDevice } from '../helpers/two-devices';
+import { tempDir } from '../helpers/temp-db';
 
 const HOUR = 3_600_000;
 
@@ -32,17 +33,11 @@ describe.each<Backend>(['pglite', 'postgres'])('clinic server on %s: two devices
     aRepos = a.session.repos;
     docId = aRepos.users.list().find((u) => u.username === 'drhouse')!.id;
     // Device A also takes lab results straight from HL7 (as `cairn hl7 listen` on it would): an operator device.
-    const codeA = await server.sync.createEnrollmentCode('Exam room laptop', 24, { operator: true });
-    await enrollThisDevice(aRepos.store, aRepos, { serverUrl: server.url, code: codeA.code, deviceName: 'Exam room laptop' });
-    await signInClinicUsers(aRepos.store.sqlite);
+    await enrollWithClinicUsers(server, aRepos, 'Exam room laptop', { operator: true });
     syncA = clientFor(aRepos.store, aRepos, () => docId);
     // Device B joins the clinic: an empty encrypted database that gets its users from the server.
-    const { store } = await newStore(db.dir);
-    b = createRepos(store, { now: () => new Date(Date.now() + skewB) });
-    const codeB = await server.sync.createEnrollmentCode('Front desk PC');
-    await enrollThisDevice(store, b, { serverUrl: server.url, code: codeB.code, deviceName: 'Front desk PC' });
-    await signInClinicUsers(store.sqlite);
-    syncB = clientFor(store, b, () => docId);
+    b = (await joinEmptyDevice(server, db.dir, 'Front desk PC', { now: () => new Date(Date.now() + skewB) })).repos;
+    syncB = clientFor(b.store, b, () => docId);
   });
 
   afterAll(async () => {

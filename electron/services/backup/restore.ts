@@ -145,6 +145,29 @@ function checkNotInUse(dbFile: string, key: Buffer): void {
 }
 
 /**
+ * Notes in the copy, before it is swapped in, the highest change number its outbox holds. The
+ * clinic server may hold later changes of this device (made after the backup, then synced): the
+ * device's next sync learns the server's number and moves changes written after the restore past
+ * it (sync.client.ts), instead of reusing numbers the server would answer as already received.
+ */
+function markRestored(tmp: string, key: Buffer): void {
+  const copy = openRawWithKey(tmp, key);
+  try {
+    copy
+      .prepare(
+        `INSERT INTO meta (key, value)
+         SELECT 'sync.restored_max_seq', coalesce(max(seq), 0) FROM sync_outbox WHERE device_id = (SELECT value FROM meta WHERE key = 'device_id')
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      )
+      .run();
+    // Nothing may stay in a -wal beside the copy: only the file itself is swapped in.
+    copy.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    copy.close();
+  }
+}
+
+/**
  * Swaps the verified copy in. The backup's key header goes beside the database as the pending
  * header first, then the file is renamed over the database, then the header is promoted: a
  * process killed at any point leaves the old database with its header, or the restored one that
@@ -188,6 +211,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   try {
     checkPayload(o.backup, manifest, await copyHashed({ from: o.backup, offset: payloadOffset, to: tmp }));
     checkCopy(tmp, key, o, manifest);
+    markRestored(tmp, key);
     const replaced = existsSync(o.dbFile);
     if (replaced) {
       const targetKey = await checkSameDatabase(o, manifest);

@@ -115,7 +115,12 @@ export class OutboxRepo {
     private readonly rows: RowAccess,
     private readonly clock: DeviceClock,
   ) {
-    this.next = sqlite.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM sync_outbox WHERE device_id = ?');
+    // Numbered on from the highest change here, or from the highest the clinic server holds of this
+    // device when that is higher (after a restore from a backup: `sync.seq_floor`, sync.client.ts).
+    this.next = sqlite.prepare(
+      `SELECT max(coalesce((SELECT max(seq) FROM sync_outbox WHERE device_id = ?), 0),
+         coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync.seq_floor'), 0)) + 1 AS n`,
+    );
     this.countPending = sqlite.prepare('SELECT count(*) AS n FROM sync_outbox WHERE pushed_at IS NULL');
     this.insert = sqlite.prepare(
       `INSERT INTO sync_outbox (device_id, seq, entity, entity_id, op, payload, created_at, hlc, user_id, patient_id, base)

@@ -222,6 +222,7 @@ export class SyncClient {
     const start = { seq: 0, audit: null };
     const empty = (p: PreparedBatch): boolean => p.batch.length === 0 && p.audit.length === 0;
     let restamped = false;
+    await this.renumberAfterRestore();
     const total = this.pendingCount();
     let done = 0;
     const first = this.prepareBatch(batchSize, start);
@@ -271,6 +272,38 @@ export class SyncClient {
       head = behind;
       behind = null;
     }
+  }
+
+  /**
+   * After a restore from a backup (restore.ts marks it), before anything is pushed: asks the server
+   * (an empty push) for the highest change number of this device it holds. Changes written after
+   * the restore were numbered on from the backup's highest, so they may reuse numbers of changes
+   * made after the backup and already synced; the server would answer them as received and they
+   * would never reach the clinic. They move past the server's number, in order. Changes that were
+   * in the backup keep theirs: the server may hold exactly those, and answers them as duplicates.
+   */
+  private async renumberAfterRestore(): Promise<void> {
+    const mark = this.metaGet.get('sync.restored_max_seq')?.value;
+    if (mark === undefined) return;
+    const restoredMax = Number(mark);
+    const res = await this.transport.push({
+      protocol: PROTOCOL_VERSION,
+      schemaVersion: this.schemaVersion(),
+      clientTime: this.clock.wallClock(),
+      mutations: [],
+      audit: [],
+    });
+    this.tx(() => {
+      const shift = (res.lastSeq ?? restoredMax) - restoredMax;
+      if (shift > 0) {
+        // Through negative numbers: the (device, seq) index is unique at every row of an UPDATE.
+        this.sql('UPDATE sync_outbox SET seq = -seq WHERE device_id = ? AND seq > ?').run(this.deviceId, restoredMax);
+        this.sql('UPDATE sync_outbox SET seq = ? - seq WHERE device_id = ? AND seq < 0').run(shift, this.deviceId);
+        // Changes written from now on are numbered past the server's too (outbox.repo.ts).
+        this.metaPut.run('sync.seq_floor', String(res.lastSeq));
+      }
+      this.sql("DELETE FROM meta WHERE key = 'sync.restored_max_seq'").run();
+    });
   }
 
   private toMutation(r: OutboxDbRow): Mutation {
