@@ -145,7 +145,8 @@ function checkNotInUse(dbFile: string, key: Buffer): void {
 }
 
 /**
- * Notes in the copy, before it is swapped in, the highest change number its outbox holds. The
+ * Notes in the copy of an enrolled device, before it is swapped in, the highest change number its
+ * outbox holds (a device that never synced has nothing to renumber, and is restored as it was). The
  * clinic server may hold later changes of this device (made after the backup, then synced): the
  * device's next sync learns the server's number and moves changes written after the restore past
  * it (sync.client.ts), instead of reusing numbers the server would answer as already received.
@@ -156,7 +157,8 @@ function markRestored(tmp: string, key: Buffer): void {
     copy
       .prepare(
         `INSERT INTO meta (key, value)
-         SELECT 'sync.restored_max_seq', coalesce(max(seq), 0) FROM sync_outbox WHERE device_id = (SELECT value FROM meta WHERE key = 'device_id')
+         SELECT 'sync.restored_max_seq', (SELECT coalesce(max(seq), 0) FROM sync_outbox WHERE device_id = (SELECT value FROM meta WHERE key = 'device_id'))
+         WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'sync.device_token')
          ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       )
       .run();
