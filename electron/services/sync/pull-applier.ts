@@ -204,9 +204,15 @@ export class PullApplier {
    * database with this identity) the page must be asked for again in full.
    */
   private vouchesFor(c: Change): boolean {
-    if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined || !c.hlc) return false;
-    const own = this.ownEntry.get(this.deviceId, c.deviceSeq);
+    const seq = this.echoSeq(c);
+    if (seq === null) return false;
+    const own = this.ownEntry.get(this.deviceId!, seq);
     return own !== undefined && own.server_seq === c.serverSeq && own.hlc === c.hlc;
+  }
+
+  /** The sequence an echo names in this device's outbox, or null when it cannot be this device's. */
+  private echoSeq(c: Change): number | null {
+    return c.deviceId === this.deviceId && this.deviceId !== undefined && c.deviceSeq !== null && c.hlc ? c.deviceSeq : null;
   }
 
   /**
@@ -220,9 +226,10 @@ export class PullApplier {
     let n = 0;
     for (const c of changes) {
       if (!c.echo) continue;
-      if (c.deviceId !== this.deviceId || c.deviceSeq === null || this.deviceId === undefined || !c.hlc) return false;
-      lo = Math.min(lo, c.deviceSeq);
-      hi = Math.max(hi, c.deviceSeq);
+      const seq = this.echoSeq(c);
+      if (seq === null) return false;
+      lo = Math.min(lo, seq);
+      hi = Math.max(hi, seq);
       n++;
     }
     if (n === 0) return true;
