@@ -10,6 +10,7 @@ import { ACTOR, BATCH, COLD_OPENS, insertBatch, known, LIMIT, makeQuery, PASSPHR
 import type { PatientGenerator, Rng } from './generate';
 import { breathe, median, percentile, progress, timeIt } from './stats';
 import { json, latencyRow, round, rows } from './table';
+import { copyForFloor, readWritten, rowCounts, totalChanges, writeFloor } from './write-floor';
 
 // The core benchmark on the main database: build, search, single-patient writes, cold open.
 
@@ -85,20 +86,36 @@ export function benchSearches(b: Built, rng: Rng, n: number): void {
   latencyRow('search.audited', audited.times, "search(): find + audit entry, one fsync'd commit each; mixed kinds");
 }
 
-export async function benchWrites(b: Built, gen: PatientGenerator): Promise<void> {
+export async function benchWrites(b: Built, gen: PatientGenerator, resourcesDir: string): Promise<void> {
   progress(`write: ${WRITES} single-patient creates`);
+  const sqlite = b.store.sqlite;
+  // The storage floor's copy, as the creates find the database.
+  const copy = await copyForFloor(b.store, b.file);
+  const auditAfter = (sqlite.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_log').get() as { n: number }).n;
   // As the app's session runs (backgroundCheckpoints): WAL checkpoints on a thread of their own.
   const checkpointer = startCheckpointer(b.store);
   await checkpointer.ready;
-  const sync = b.store.sqlite.pragma('synchronous', { simple: true }) as number;
+  const sync = sqlite.pragma('synchronous', { simple: true }) as number;
   const inputs = gen.take(WRITES + 10);
-  for (const p of inputs.slice(0, 10)) b.list.push(known(b.repos.patients.create(p, ACTOR)));
+  const made: { id: string; allotted: boolean }[] = [];
+  for (const p of inputs.slice(0, 10)) {
+    const created = b.repos.patients.create(p, ACTOR);
+    b.list.push(known(created));
+    made.push({ id: created.id, allotted: p.mrn === undefined });
+  }
+  const before = rowCounts(sqlite);
+  const changes0 = totalChanges(sqlite);
   const times: number[] = [];
   for (const p of inputs.slice(10)) {
     let created: Patient | undefined;
     times.push(timeIt(() => (created = b.repos.patients.create(p, ACTOR))));
-    if (created) b.list.push(known(created));
+    if (created) {
+      b.list.push(known(created));
+      made.push({ id: created.id, allotted: p.mrn === undefined });
+    }
   }
+  const changes = totalChanges(sqlite) - changes0;
+  const after = rowCounts(sqlite);
   await checkpointer.stop();
   const ck = checkpointer.stats();
   if (ck.errors > 0) throw new Error(`write bench void: the checkpoint thread failed (${JSON.stringify(ck)})`);
@@ -108,6 +125,21 @@ export async function benchWrites(b: Built, gen: PatientGenerator): Promise<void
     `create(): row + audit + outbox, own txn, synchronous=${sync === 2 ? 'FULL' : String(sync)}; checkpoints on their own thread as the app runs them`,
     1.5,
   );
+
+  progress(`write: storage floor, the rows of ${WRITES} creates by bare statements`);
+  const written = readWritten(sqlite, made, auditAfter);
+  const floor = await writeFloor(copy, b.key, resourcesDir, written.slice(0, 10), written.slice(10));
+  const rowsDiffer = Object.keys(floor.rows).filter((t) => floor.rows[t] !== after[t]! - before[t]!);
+  if (rowsDiffer.length > 0 || floor.changes !== changes)
+    throw new Error(
+      `write floor void: it wrote other rows than the creates (${rowsDiffer.map((t) => `${t} ${floor.rows[t]} vs ${after[t]! - before[t]!}`).join(', ')}; changes ${floor.changes} vs ${changes})`,
+    );
+  latencyRow(
+    'write.patient.storage_floor',
+    floor.times,
+    `the same rows (patient + search index, sync state, outbox, audit, meta counters; ${(changes / WRITES).toFixed(1)} changes a write) by bare statements, own txn each, into a copy with its own checkpoint thread: the least these rows cost on this disk (info)`,
+  );
+  json['write.patient.floor_ratio_p95'] = round(percentile(floor.times, 95) / percentile(times, 95));
 }
 
 export function benchColdOpen(b: Built, rng: Rng, resourcesDir: string): void {

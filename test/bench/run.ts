@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     await breathe();
     benchSearches(built, rng, args.patients);
     await breathe();
-    await benchWrites(built, gen);
+    await benchWrites(built, gen, resourcesDir);
     await breathe();
     await benchCharting(built.repos, latencyRow, progress);
     benchMeds(built.repos, latencyRow);
