@@ -249,6 +249,19 @@ function reportCatchups(c: SyncBenchContext, catchups: { label: string; pushPerS
     note: `push + pull until up to date, slowest server (${catchups.map((k) => `${k.label} ${k.catchupS.toFixed(2)} s`).join(', ')})`,
   });
   c.json['sync.catchup_10k.s'] = Math.round(longest.catchupS * 1000) / 1000;
+  // What the catch-up cannot go below on that server: its push's storage floor alone (the pull adds to it).
+  const floorS = CATCHUP / longest.floorPerS;
+  c.rows.push({
+    label: 'sync.catchup_10k.storage_floor',
+    median: floorS * 1000,
+    p95: null,
+    n: 1,
+    unit: 'ms',
+    target: '',
+    pass: null,
+    note: `the ${longest.label} push's storage floor for the same ${CATCHUP.toLocaleString('en-US')} changes alone, without the pull: no catch-up on this database here is shorter (info)`,
+  });
+  c.json['sync.catchup_10k.storage_floor_s'] = Math.round(floorS * 1000) / 1000;
   for (const k of catchups) c.json[`sync.catchup_10k.${keyOf(k.label)}.s`] = Math.round(k.catchupS * 1000) / 1000;
 }
 
