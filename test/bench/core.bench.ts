@@ -10,7 +10,7 @@ import { ACTOR, BATCH, COLD_OPENS, insertBatch, known, LIMIT, makeQuery, PASSPHR
 import type { PatientGenerator, Rng } from './generate';
 import { breathe, median, percentile, progress, timeIt } from './stats';
 import { json, latencyRow, round, rows } from './table';
-import { copyForFloor, readWritten, rowCounts, totalChanges, writeFloor } from './write-floor';
+import { copyForFloor, readWritten, rowMarks, rowsSince, totalChanges, writeFloor } from './write-floor';
 
 // The core benchmark on the main database: build, search, single-patient writes, cold open.
 
@@ -103,7 +103,7 @@ export async function benchWrites(b: Built, gen: PatientGenerator, resourcesDir:
     b.list.push(known(created));
     made.push({ id: created.id, allotted: p.mrn === undefined });
   }
-  const before = rowCounts(sqlite);
+  const marks = rowMarks(sqlite);
   const changes0 = totalChanges(sqlite);
   const times: number[] = [];
   for (const p of inputs.slice(10)) {
@@ -115,7 +115,7 @@ export async function benchWrites(b: Built, gen: PatientGenerator, resourcesDir:
     }
   }
   const changes = totalChanges(sqlite) - changes0;
-  const after = rowCounts(sqlite);
+  const added = rowsSince(sqlite, marks);
   await checkpointer.stop();
   const ck = checkpointer.stats();
   if (ck.errors > 0) throw new Error(`write bench void: the checkpoint thread failed (${JSON.stringify(ck)})`);
@@ -129,10 +129,10 @@ export async function benchWrites(b: Built, gen: PatientGenerator, resourcesDir:
   progress(`write: storage floor, the rows of ${WRITES} creates by bare statements`);
   const written = readWritten(sqlite, made, auditAfter);
   const floor = await writeFloor(copy, b.key, resourcesDir, written.slice(0, 10), written.slice(10));
-  const rowsDiffer = Object.keys(floor.rows).filter((t) => floor.rows[t] !== after[t]! - before[t]!);
+  const rowsDiffer = Object.keys(floor.rows).filter((t) => floor.rows[t] !== added[t]);
   if (rowsDiffer.length > 0 || floor.changes !== changes)
     throw new Error(
-      `write floor void: it wrote other rows than the creates (${rowsDiffer.map((t) => `${t} ${floor.rows[t]} vs ${after[t]! - before[t]!}`).join(', ')}; changes ${floor.changes} vs ${changes})`,
+      `write floor void: it wrote other rows than the creates (${rowsDiffer.map((t) => `${t} ${floor.rows[t]} vs ${added[t]}`).join(', ')}; changes ${floor.changes} vs ${changes})`,
     );
   latencyRow(
     'write.patient.storage_floor',

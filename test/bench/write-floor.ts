@@ -7,7 +7,7 @@
  * read back, so every page the floor touches is one a create touched: the least a write of these
  * rows costs on this disk, whatever the code around it does.
  */
-import { copyFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
@@ -30,8 +30,14 @@ interface Written {
 /** The tables a create writes rows to (meta's counters are upserts), counted on both sides. */
 const COUNTED = ['patients', 'patient_search', 'sync_state', 'sync_outbox', 'audit_log'] as const;
 
-export function rowCounts(sqlite: Database.Database): Record<string, number> {
-  return Object.fromEntries(COUNTED.map((t) => [t, (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+/** The highest rowid of each counted table: the rows a write adds are the ones above it (no table scans). */
+export function rowMarks(sqlite: Database.Database): Record<string, number> {
+  return Object.fromEntries(COUNTED.map((t) => [t, (sqlite.prepare(`SELECT coalesce(max(rowid), 0) AS n FROM ${t}`).get() as { n: number }).n]));
+}
+
+/** How many rows each counted table gained since `marks`. */
+export function rowsSince(sqlite: Database.Database, marks: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(COUNTED.map((t) => [t, (sqlite.prepare(`SELECT count(*) AS n FROM ${t} WHERE rowid > ?`).get(marks[t]) as { n: number }).n]));
 }
 
 export function totalChanges(sqlite: Database.Database): number {
@@ -45,6 +51,13 @@ export async function copyForFloor(store: Store, file: string): Promise<string> 
   while ((store.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]!.busy !== 0) await new Promise((r) => setTimeout(r, 5));
   copyFileSync(file, copy);
   copyFileSync(headerPathFor(file), headerPathFor(copy));
+  // On disk before the creates are timed: the copy's writeback must not share their fsyncs.
+  const fd = openSync(copy, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   return copy;
 }
 
@@ -108,7 +121,7 @@ export async function writeFloor(
       audit.run(w.audit);
     });
     for (const w of warm) write.immediate(w);
-    const before = rowCounts(sqlite);
+    const marks = rowMarks(sqlite);
     const changes0 = totalChanges(sqlite);
     const times: number[] = [];
     for (const w of timed) {
@@ -116,10 +129,9 @@ export async function writeFloor(
       write.immediate(w);
       times.push(performance.now() - t0);
     }
-    const after = rowCounts(sqlite);
     return {
       times,
-      rows: Object.fromEntries(COUNTED.map((t) => [t, after[t]! - before[t]!])),
+      rows: rowsSince(sqlite, marks),
       changes: totalChanges(sqlite) - changes0,
     };
   } finally {
